@@ -1,0 +1,51 @@
+# govrrpd — build, test and measure.
+GO        ?= go
+BIN       := bin/govrrpd
+PKGS      := ./...
+FUZZTIME  ?= 30s
+PREFIX    ?= /usr/local
+STATICCHECK_VERSION ?= v0.8.2
+
+.PHONY: all build test test-unit bench fuzz demo lint install clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/govrrpd
+
+# The README's test command: unit tests, conformance corpus, and the
+# namespace-lab integration tests (which skip with a message when not root).
+test: build
+	$(GO) vet $(PKGS)
+	GOVRRPD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m $(PKGS)
+
+test-unit:
+	$(GO) test -short -count=1 $(PKGS)
+
+# Benchmarks print the measured figure next to what it is compared with.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	@for b in bench/*.sh; do [ -x "$$b" ] && GOVRRPD_BIN=$(CURDIR)/$(BIN) "$$b" || true; done
+
+# Every fuzz target, FUZZTIME each.
+fuzz:
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+demo: build
+	@if [ -x demo/run.sh ]; then GOVRRPD_BIN=$(CURDIR)/$(BIN) demo/run.sh; \
+	else ./$(BIN) -t -f examples/keepalived.conf; fi
+
+lint:
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/govrrpd
+
+clean:
+	rm -rf bin

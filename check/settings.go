@@ -1,0 +1,130 @@
+// Package check runs keepalived's health checkers against real servers and
+// reports their results as events for the IPVS reconciler.
+package check
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/govrrpd/govrrpd/script"
+)
+
+// Kind names a checker type as keepalived spells its block.
+type Kind string
+
+const (
+	TCP  Kind = "TCP_CHECK"
+	HTTP Kind = "HTTP_GET"
+	SSL  Kind = "SSL_GET"
+	Misc Kind = "MISC_CHECK"
+	SMTP Kind = "SMTP_CHECK"
+	DNS  Kind = "DNS_CHECK"
+	UDP  Kind = "UDP_CHECK"
+	Ping Kind = "PING_CHECK"
+	File Kind = "FILE_CHECK"
+	BFD  Kind = "BFD_CHECK"
+)
+
+// Target says which real server of which virtual server a checker guards.
+// Service is ipvs.VirtualServer.Key(); check does not import ipvs so the two
+// stay independent and meet only in the daemon wiring.
+type Target struct {
+	Service string
+	Real    netip.AddrPort
+}
+
+// Checker is one checker block inside a real_server, with keepalived's
+// defaults applied (inherited from the real and virtual server).
+type Checker struct {
+	Kind   Kind
+	Source string // file:line
+	Target Target
+
+	// Connection options (not MISC/FILE/BFD).
+	ConnectIP      netip.Addr
+	ConnectPort    uint16
+	BindTo         netip.Addr
+	BindPort       uint16
+	BindIf         string
+	FWMark         uint32
+	ConnectTimeout time.Duration
+
+	// Scheduling options.
+	Retry            int
+	DelayBeforeRetry time.Duration
+	DelayLoop        time.Duration
+	Warmup           time.Duration
+	Alpha            bool
+	LogAllFailures   bool
+
+	HTTP *HTTPSettings // HTTP_GET and SSL_GET
+	Misc *MiscSettings
+	SMTP *SMTPSettings
+	DNS  *DNSSettings
+	UDP  *UDPSettings
+	File *FileSettings
+}
+
+// HTTPSettings are the HTTP_GET / SSL_GET specific keywords.
+type HTTPSettings struct {
+	URLs         []URL
+	Protocol     string // 1.0, 1.0C, 1.1
+	Virtualhost  string
+	EnableSNI    bool
+	FastRecovery bool
+	TLS          *TLSSettings // from the global SSL {} block
+}
+
+// URL is one url {} block; all of a checker's URLs must pass.
+type URL struct {
+	Path                           string
+	Digest                         string        // lower-case hex MD5 of the body, or ""
+	StatusCodes                    []StatusRange // empty = 200-299
+	Virtualhost                    string
+	Regex                          string
+	RegexNoMatch                   bool
+	RegexOptions                   []string
+	RegexMinOffset, RegexMaxOffset int
+}
+
+// StatusRange is an inclusive range of HTTP status codes.
+type StatusRange struct{ Lo, Hi int }
+
+// TLSSettings is the global SSL {} block.
+type TLSSettings struct {
+	Password, CA, Certificate, Key string
+}
+
+// MiscSettings are MISC_CHECK's keywords.
+type MiscSettings struct {
+	Path    script.Spec
+	Timeout time.Duration // 0 = delay_loop
+	Dynamic bool
+}
+
+// SMTPSettings are SMTP_CHECK's keywords.
+type SMTPSettings struct {
+	HeloName string
+}
+
+// DNSSettings are DNS_CHECK's keywords.
+type DNSSettings struct {
+	Type string
+	Name string
+}
+
+// UDPSettings are UDP_CHECK's keywords.
+type UDPSettings struct {
+	Payload        []byte
+	RequireReply   bool
+	Reply          string // hex with X wildcards as written
+	MinReplyLength int
+	MaxReplyLength int
+}
+
+// FileSettings are FILE_CHECK's keywords.
+type FileSettings struct {
+	TrackFile string
+	Weight    int
+	Reverse   bool
+}

@@ -1,0 +1,69 @@
+// Package confparse reads keepalived.conf, exactly as keepalived reads it,
+// into the typed settings of the vrrp, ipvs and check packages.
+//
+// Reading is four stages, each with its own file: the preprocessor
+// (includes, conditional lines, parameters, sequences) yields source lines;
+// the tokenizer splits them into words and braces; a participle grammar
+// builds the block tree; the semantic pass turns the tree into a Config with
+// keepalived's defaults, range checks and diagnostics. The printer goes the
+// other way, from a Config to canonical keepalived.conf.
+package confparse
+
+import (
+	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/ipvs"
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// Config is a whole keepalived.conf after the semantic pass.
+type Config struct {
+	Global GlobalDefs
+	VRRP   vrrp.Globals
+	IPVS   ipvs.Globals
+
+	Instances  []vrrp.Instance
+	SyncGroups []vrrp.SyncGroup
+	Scripts    []vrrp.ScriptTracker
+	Processes  []vrrp.ProcessTracker
+	Files      []vrrp.FileTracker
+
+	StaticAddresses []vrrp.Address
+	StaticRoutes    []vrrp.Route
+	StaticRules     []vrrp.Rule
+	TrackGroups     []TrackGroup
+
+	VirtualServers []ipvs.VirtualServer
+	ServerGroups   []ipvs.Group
+	Checkers       []check.Checker
+	SSL            *check.TLSSettings
+}
+
+// GlobalDefs are the global_defs settings that belong to no one subsystem.
+type GlobalDefs struct {
+	RouterID              string
+	NotificationEmail     []string
+	NotificationEmailFrom string
+	SMTPServer            string
+	SMTPPort              int
+	SMTPConnectTimeout    int
+	SMTPHeloName          string
+	SMTPAlert             *bool
+	SMTPAlertVRRP         *bool
+	SMTPAlertChecker      *bool
+	NotifyFIFO            string
+	LVSNotifyFIFO         string
+	ScriptUser            string
+	ScriptGroup           string
+	EnableScriptSecurity  bool
+	// Instance is the root `instance NAME` keyword (pid and dump file names).
+	Instance        string
+	DataUseInstance bool
+	NetNamespace    string
+}
+
+// TrackGroup is a track_group block: instances that go FAULT when a static
+// address, route or rule naming the group is lost.
+type TrackGroup struct {
+	Name    string
+	Members []string
+}

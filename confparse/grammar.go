@@ -1,0 +1,152 @@
+package confparse
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// gStmt is the participle grammar of one statement. The whole language is
+// this one recursive production: a logical line of words, then optionally a
+// braced body; the keyword tables of the semantic pass give the words their
+// meaning.
+type gStmt struct {
+	Line  lexer.Token `parser:"@Line"`
+	Open  bool        `parser:"( @Open"`
+	Body  []*gStmt    `parser:"  @@*"`
+	Close lexer.Token `parser:"  @Close )?"`
+}
+
+// lexerDef tells participle the token types; the tokens themselves come
+// from the tokenizer, never from participle's own lexing.
+type lexerDef struct{}
+
+func (lexerDef) Symbols() map[string]lexer.TokenType { return tokenSymbols() }
+
+func (lexerDef) Lex(string, io.Reader) (lexer.Lexer, error) {
+	return nil, fmt.Errorf("confparse: the grammar reads pre-split tokens only")
+}
+
+var stmtParser = participle.MustBuild[gStmt](participle.Lexer(lexerDef{}))
+
+// sliceLexer feeds a prepared token slice to participle.
+type sliceLexer struct {
+	toks []lexer.Token
+	i    int
+}
+
+func (s *sliceLexer) Next() (lexer.Token, error) {
+	if s.i >= len(s.toks) {
+		var p lexer.Position
+		if len(s.toks) > 0 {
+			p = s.toks[len(s.toks)-1].Pos
+		}
+		return lexer.EOFToken(p), nil
+	}
+	t := s.toks[s.i]
+	s.i++
+	return t, nil
+}
+
+// skel is a parsed statement with tokens named by index, so that one parse
+// serves every statement with the same sequence of token types.
+type skel struct {
+	line     int
+	block    bool
+	close    int
+	children []*skel
+}
+
+// parseStatement runs the grammar over the tokens of one top-level
+// statement.
+//
+// The tree the grammar builds depends only on the sequence of token types
+// (Line, Open, Close), never on the words, so participle parses each
+// distinct shape once and the result is reused: a file of ten thousand
+// virtual_server blocks of one shape costs one grammar run, not ten
+// thousand.
+func (z *tokenizer) parseStatement() (*Node, error) {
+	key := z.shapeKey()
+	sk, ok := z.shapes[string(key)]
+	if !ok {
+		var err error
+		if sk, err = z.parseShape(); err != nil {
+			return nil, err
+		}
+		if z.shapes == nil {
+			z.shapes = map[string]*skel{}
+		}
+		if len(z.shapes) < maxShapes {
+			z.shapes[string(key)] = sk
+		}
+	}
+	return z.node(sk), nil
+}
+
+// maxShapes bounds the shape cache so that a hostile file of endlessly
+// different shapes costs time, not memory.
+const maxShapes = 4096
+
+func (z *tokenizer) shapeKey() []byte {
+	z.key = z.key[:0]
+	for _, t := range z.toks {
+		z.key = append(z.key, byte(t.Type))
+	}
+	return z.key
+}
+
+// parseShape runs participle over a copy of the tokens whose offsets are
+// their indexes, and keeps the indexes.
+func (z *tokenizer) parseShape() (*skel, error) {
+	idx := make([]lexer.Token, len(z.toks))
+	for i, t := range z.toks {
+		t.Pos.Offset = i
+		idx[i] = t
+	}
+	peek, err := lexer.Upgrade(&sliceLexer{toks: idx})
+	if err != nil {
+		return nil, err
+	}
+	g, err := stmtParser.ParseFromLexer(peek)
+	if err != nil {
+		return nil, err
+	}
+	if peek.Peek().Type != lexer.EOF {
+		return nil, fmt.Errorf("unexpected %q", peek.Peek().Value)
+	}
+	return toSkel(g), nil
+}
+
+func toSkel(g *gStmt) *skel {
+	s := &skel{line: g.Line.Pos.Offset, block: g.Open}
+	if g.Open {
+		s.close = g.Close.Pos.Offset
+		s.children = make([]*skel, len(g.Body))
+		for i, c := range g.Body {
+			s.children[i] = toSkel(c)
+		}
+	}
+	return s
+}
+
+func toPos(p lexer.Position) Pos { return Pos{File: p.Filename, Line: p.Line} }
+
+func (z *tokenizer) node(s *skel) *Node {
+	lt := z.toks[s.line]
+	ws := z.lineWords(lt)
+	n := &Node{Pos: toPos(lt.Pos), Key: ws[0].Text}
+	if len(ws) > 1 {
+		n.Args = append([]Word(nil), ws[1:]...)
+	}
+	if s.block {
+		n.Block = true
+		n.Children = make([]*Node, len(s.children))
+		for i, c := range s.children {
+			n.Children[i] = z.node(c)
+		}
+		n.End = toPos(z.toks[s.close].Pos)
+	}
+	return n
+}

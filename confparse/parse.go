@@ -1,0 +1,116 @@
+package confparse
+
+import (
+	"fmt"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// Options are the command-line settings that change how a file reads.
+type Options struct {
+	// ConfigID selects @ID conditional lines (keepalived -i); empty means
+	// the short host name.
+	ConfigID string
+	// AllConfig makes a missing include file fatal (keepalived -e).
+	AllConfig bool
+	// CheckInterfaces makes the semantic pass verify that every named
+	// interface exists, as keepalived -t does.
+	CheckInterfaces bool
+	// InterfaceExists answers that check; nil uses the host's interfaces.
+	InterfaceExists func(name string) bool
+}
+
+// walk preprocesses and tokenizes path and calls fn with each top-level
+// statement as soon as its closing brace is read, so memory holds one
+// top-level block at a time however large the file is.
+func walk(path string, opts Options, fn func(*Node)) Diagnostics {
+	var (
+		diags Diagnostics
+		z     tokenizer
+		depth int
+		done  int // tokens of z.toks already examined
+	)
+	flush := func() {
+		if len(z.toks) == 0 {
+			return
+		}
+		n, err := z.parseStatement()
+		if err != nil {
+			diags = append(diags, Diagnostic{Pos: toPos(z.toks[0].Pos), Severity: Warning,
+				Msg: fmt.Sprintf("cannot parse statement: %v", err)})
+		} else {
+			fn(n)
+		}
+		z.reset()
+		done = 0
+	}
+	diags = append(diags, preprocess(path, opts, func(l SourceLine) {
+		z.add(l)
+		// Examine the new tokens: a depth-0 statement is complete when the
+		// next token is another Line (not the '{' of a block whose brace sits
+		// on the following line).
+		for i := done; i < len(z.toks); i++ {
+			t := z.toks[i]
+			switch t.Type {
+			case tokOpen:
+				if i == 0 || (depth == 0 && z.toks[i-1].Type != tokLine) {
+					diags = append(diags, Diagnostic{Pos: toPos(t.Pos), Severity: Warning, Msg: "unexpected '{' - ignoring"})
+					z.toks = append(z.toks[:i], z.toks[i+1:]...)
+					i--
+					continue
+				}
+				depth++
+			case tokClose:
+				if depth == 0 {
+					diags = append(diags, Diagnostic{Pos: toPos(t.Pos), Severity: Warning, Msg: "unexpected '}' - ignoring"})
+					z.toks = append(z.toks[:i], z.toks[i+1:]...)
+					i--
+					continue
+				}
+				depth--
+			case tokLine:
+				if depth == 0 && i > 0 {
+					// z.toks[:i] is a complete statement; what follows
+					// on this source line starts the next one.
+					z.carry(i, flush)
+					i = -1
+				}
+			}
+		}
+		done = len(z.toks)
+	})...)
+	if depth > 0 && len(z.toks) > 0 {
+		diags = append(diags, Diagnostic{Pos: toPos(z.toks[0].Pos), Severity: Warning,
+			Msg: "block is not closed before end of file"})
+		for ; depth > 0; depth-- {
+			z.toks = append(z.toks, lexer.Token{Type: tokClose, Value: "}", Pos: z.toks[len(z.toks)-1].Pos})
+		}
+	}
+	flush()
+	return diags
+}
+
+// ParseTree reads path into its statement tree without the semantic pass.
+func ParseTree(path string, opts Options) ([]*Node, Diagnostics) {
+	var nodes []*Node
+	diags := walk(path, opts, func(n *Node) { nodes = append(nodes, n) })
+	return nodes, diags
+}
+
+// carry runs flush on the first i tokens and keeps the rest, rebasing the
+// kept Line tokens onto a fresh word table.
+func (z *tokenizer) carry(i int, flush func()) {
+	base := z.toks[i].Pos.Offset
+	rest := append([]lexer.Token(nil), z.toks[i:]...)
+	restWords := append([]Word(nil), z.words[base:]...)
+	z.toks = z.toks[:i]
+	z.words = z.words[:base]
+	flush()
+	for _, t := range rest {
+		if t.Type == tokLine {
+			t.Pos.Offset -= base
+		}
+		z.toks = append(z.toks, t)
+	}
+	z.words = append(z.words, restWords...)
+}

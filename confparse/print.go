@@ -1,0 +1,83 @@
+package confparse
+
+import (
+	"bufio"
+	"io"
+	"strings"
+)
+
+// Print writes cfg as canonical keepalived.conf: four-space indentation,
+// one statement per line, blocks in a fixed order, only settings that
+// differ from keepalived's defaults. Reading the output back gives the same
+// Config.
+func Print(w io.Writer, cfg *Config) error {
+	p := &printer{w: bufio.NewWriter(w)}
+	for _, section := range printSections {
+		section(p, cfg)
+	}
+	return p.w.Flush()
+}
+
+// printSections are the printers of each subsystem, in output order; each
+// subsystem's file appends its own in an init function.
+var printSections []func(*printer, *Config)
+
+type printer struct {
+	w     *bufio.Writer
+	depth int
+	// blank asks for an empty line before the next top-level block.
+	blank bool
+}
+
+// line writes one statement.
+func (p *printer) line(words ...string) {
+	p.indent()
+	p.w.WriteString(strings.Join(words, " "))
+	p.w.WriteByte('\n')
+}
+
+// open starts a block.
+func (p *printer) open(words ...string) {
+	if p.depth == 0 && p.blank {
+		p.w.WriteByte('\n')
+	}
+	p.blank = true
+	p.indent()
+	if len(words) > 0 {
+		p.w.WriteString(strings.Join(words, " "))
+		p.w.WriteByte(' ')
+	}
+	p.w.WriteString("{\n")
+	p.depth++
+}
+
+// close ends a block.
+func (p *printer) close() {
+	p.depth--
+	p.indent()
+	p.w.WriteString("}\n")
+}
+
+// comment writes a comment line.
+func (p *printer) comment(text string) {
+	p.indent()
+	p.w.WriteString("# " + text + "\n")
+}
+
+func (p *printer) indent() {
+	for i := 0; i < p.depth; i++ {
+		p.w.WriteString("    ")
+	}
+}
+
+// quote returns s as a keepalived word: quoted when it holds whitespace or
+// characters the tokenizer would take as comment or brace.
+func quote(s string) string {
+	if s == "" {
+		return `""`
+	}
+	if strings.ContainsAny(s, " \t!#{}\"") {
+		return `"` + s + `"`
+	}
+	return s
+}

@@ -1,0 +1,203 @@
+package confparse
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// analyzer is the semantic pass: it walks the statement tree with keyword
+// tables and fills a Config, recording every diagnostic with its position.
+type analyzer struct {
+	opts  Options
+	cfg   *Config
+	diags Diagnostics
+	// finishers run after the whole file is read, in registration order,
+	// to resolve forward references and cross-check blocks.
+	finishers []func()
+}
+
+// handler interprets one statement inside a block whose state is T.
+type handler[T any] func(a *analyzer, n *Node, t T)
+
+// table maps keywords to handlers for one kind of block.
+type table[T any] map[string]handler[T]
+
+// topLevel is the table of root keywords; each subsystem's file adds its
+// blocks in an init function so files do not edit a shared list.
+var topLevel = table[*Config]{}
+
+// Load reads path and runs the semantic pass.
+func Load(path string, opts Options) (*Config, Diagnostics) {
+	a := &analyzer{opts: opts, cfg: newConfig()}
+	diags := walk(path, opts, func(n *Node) { dispatch(a, n, topLevel, a.cfg, "") })
+	a.diags = append(diags, a.diags...)
+	for _, f := range a.finishers {
+		f()
+	}
+	return a.cfg, a.diags
+}
+
+// newConfig returns a Config holding keepalived's global defaults; the
+// subsystems register their defaults with defaultsHooks.
+func newConfig() *Config {
+	c := &Config{}
+	for _, h := range defaultsHooks {
+		h(c)
+	}
+	return c
+}
+
+// defaultsHooks set each subsystem's global defaults on a new Config.
+var defaultsHooks []func(*Config)
+
+// dispatch runs the handler for n.Key from tbl. An unknown keyword is a
+// warning naming FILE:LINE; an unknown block is skipped whole (keepalived
+// would parse its body at the current level and derail the rest of the
+// file).
+func dispatch[T any](a *analyzer, n *Node, tbl table[T], t T, where string) {
+	if h, ok := tbl[n.Key]; ok {
+		h(a, n, t)
+		return
+	}
+	msg := fmt.Sprintf("unknown keyword '%s'", n.Key)
+	if where != "" {
+		msg += " in " + where
+	}
+	if n.Block {
+		msg += "; its block is skipped"
+	}
+	a.warnf(n.Pos, "%s", msg)
+}
+
+// children dispatches every statement inside n.
+func children[T any](a *analyzer, n *Node, tbl table[T], t T, where string) {
+	for _, c := range n.Children {
+		dispatch(a, c, tbl, t, where)
+	}
+}
+
+// notYet is the handler for a keyword keepalived 2.2.7 accepts and govrrpd
+// does not implement: never silent.
+func notYet[T any](a *analyzer, n *Node, _ T) {
+	a.warnf(n.Pos, "'%s' is not supported by govrrpd yet; ignored", n.Key)
+}
+
+// ignored is the handler for a keyword that has no effect in govrrpd by
+// design (process tuning of keepalived's child processes, SNMP, DBus); it is
+// reported at Info so that -t stays clean, and logged.
+func ignored[T any](a *analyzer, n *Node, _ T) {
+	a.infof(n.Pos, "'%s' has no effect in govrrpd", n.Key)
+}
+
+func (a *analyzer) add(p Pos, s Severity, format string, args ...any) {
+	a.diags = append(a.diags, Diagnostic{Pos: p, Severity: s, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (a *analyzer) warnf(p Pos, format string, args ...any)  { a.add(p, Warning, format, args...) }
+func (a *analyzer) fatalf(p Pos, format string, args ...any) { a.add(p, Fatal, format, args...) }
+func (a *analyzer) infof(p Pos, format string, args ...any)  { a.add(p, Info, format, args...) }
+func (a *analyzer) securityf(p Pos, format string, args ...any) {
+	a.add(p, Security, format, args...)
+}
+
+// arg returns argument i, or warns that it is missing.
+func (a *analyzer) arg(n *Node, i int) (string, bool) {
+	if i < len(n.Args) {
+		return n.Args[i].Text, true
+	}
+	a.warnf(n.Pos, "'%s' needs a value", n.Key)
+	return "", false
+}
+
+// argInt parses argument i as an integer in [lo, hi].
+func (a *analyzer) argInt(n *Node, i, lo, hi int) (int, bool) {
+	s, ok := a.arg(n, i)
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		a.warnf(n.Pos, "%s: invalid number '%s'", n.Key, s)
+		return 0, false
+	}
+	if v < lo || v > hi {
+		a.warnf(n.Pos, "%s: number '%s' outside range [%d, %d]", n.Key, s, lo, hi)
+		return 0, false
+	}
+	return v, true
+}
+
+// argTimer parses argument i as keepalived's TIMER: seconds with a
+// fraction, microsecond resolution, within [lo, hi].
+func (a *analyzer) argTimer(n *Node, i int, lo, hi time.Duration) (time.Duration, bool) {
+	s, ok := a.arg(n, i)
+	if !ok {
+		return 0, false
+	}
+	d, err := parseTimer(s)
+	if err != nil {
+		a.warnf(n.Pos, "%s: invalid time '%s'", n.Key, s)
+		return 0, false
+	}
+	if d < lo || d > hi {
+		a.warnf(n.Pos, "%s: number '%s' outside range [%s, %s]", n.Key, s, fmtSeconds(lo), fmtSeconds(hi))
+		return 0, false
+	}
+	return d, true
+}
+
+// parseTimer reads "2", "2.5", "0.000001" as a duration.
+func parseTimer(s string) (time.Duration, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e9 {
+		return 0, fmt.Errorf("invalid time %q", s)
+	}
+	return time.Duration(math.Round(f*1e6)) * time.Microsecond, nil
+}
+
+// fmtSeconds prints a duration as keepalived writes timers: seconds with
+// only the fraction that is needed.
+func fmtSeconds(d time.Duration) string {
+	us := d.Microseconds()
+	if us%1e6 == 0 {
+		return strconv.FormatInt(us/1e6, 10)
+	}
+	s := strconv.FormatFloat(float64(us)/1e6, 'f', 6, 64)
+	return strings.TrimRight(s, "0")
+}
+
+// argBool reads an optional <BOOL> argument; a bare keyword means true.
+func (a *analyzer) argBool(n *Node, i int) bool {
+	if i >= len(n.Args) {
+		return true
+	}
+	switch strings.ToLower(n.Args[i].Text) {
+	case "on", "true", "yes":
+		return true
+	case "off", "false", "no":
+		return false
+	}
+	a.warnf(n.Pos, "%s: invalid boolean '%s' (use on|off|true|false|yes|no)", n.Key, n.Args[i].Text)
+	return true
+}
+
+// argAddr parses argument i as an IP address.
+func (a *analyzer) argAddr(n *Node, i int) (netip.Addr, bool) {
+	s, ok := a.arg(n, i)
+	if !ok {
+		return netip.Addr{}, false
+	}
+	ip, err := netip.ParseAddr(s)
+	if err != nil {
+		a.warnf(n.Pos, "%s: invalid IP address '%s'", n.Key, s)
+		return netip.Addr{}, false
+	}
+	return ip, true
+}
+
+// atFinish registers a check that needs the whole file.
+func (a *analyzer) atFinish(f func()) { a.finishers = append(a.finishers, f) }

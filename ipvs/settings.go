@@ -1,0 +1,154 @@
+package ipvs
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/govrrpd/govrrpd/script"
+)
+
+// Settings types built by confparse from virtual_server blocks. They say
+// what the operator asked for; the reconciler turns them into kernel
+// services and destinations.
+
+// Protocol is the IPVS service protocol.
+type Protocol uint8
+
+const (
+	TCP  Protocol = 6
+	UDP  Protocol = 17
+	SCTP Protocol = 132
+)
+
+func (p Protocol) String() string {
+	switch p {
+	case TCP:
+		return "TCP"
+	case UDP:
+		return "UDP"
+	case SCTP:
+		return "SCTP"
+	}
+	return fmt.Sprintf("proto(%d)", uint8(p))
+}
+
+// Method is the forwarding method (lb_kind / lvs_method).
+type Method uint8
+
+const (
+	NAT Method = iota
+	DR
+	TUN
+)
+
+func (m Method) String() string {
+	return [...]string{"NAT", "DR", "TUN"}[m]
+}
+
+// Forwarding is a forwarding method with its tunnel options.
+type Forwarding struct {
+	Method  Method
+	TunType string // "", ipip, gue, gre
+	TunPort uint16 // gue only
+	TunCsum string // "", nocsum, csum, remcsum
+}
+
+// Globals are the IPVS settings from global_defs.
+type Globals struct {
+	Timeouts       Timeouts
+	Flush          bool
+	FlushOnStop    bool
+	RSInitNotifies bool
+}
+
+// Timeouts is lvs_timeouts (zero = leave the kernel value).
+type Timeouts struct {
+	TCP, TCPFin, UDP time.Duration
+}
+
+// VirtualServer is one virtual_server block.
+type VirtualServer struct {
+	Source string // file:line
+
+	// Exactly one of Addr, FWMark, Group identifies the service.
+	Addr   netip.AddrPort
+	FWMark uint32
+	Group  string
+	Family uint8 // 4 or 6; for fwmark services from ip_family (default 4)
+
+	Protocol               Protocol
+	Scheduler              string
+	SchedFlags             []string // hashed, flag-1..3, sh-port, sh-fallback, mh-port, mh-fallback
+	Forwarding             Forwarding
+	Persistence            time.Duration // 0 = not persistent
+	PersistenceGranularity netip.Addr
+	PersistenceEngine      string
+	OPS                    bool
+
+	DelayLoop        time.Duration
+	ConnectTimeout   time.Duration
+	Retry            int           // -1 = checker default
+	DelayBeforeRetry time.Duration // 0 = checker default
+	Warmup           time.Duration
+	WarmupSet        bool
+
+	InhibitOnFailure bool
+	Weight           int // default real server weight
+	Alpha, Omega     bool
+	Quorum           int
+	Hysteresis       int
+	QuorumUp         script.Spec
+	QuorumDown       script.Spec
+	Sorry            *RealServer
+	SorryInhibit     bool
+	HASuspend        bool
+	Virtualhost      string
+	SMTPAlert        bool
+
+	Reals []RealServer
+}
+
+// Key names the service the way logs, health events and checkers refer to
+// it: "192.0.2.1:80/TCP", "fwmark 1/4", "group NAME/TCP".
+func (v VirtualServer) Key() string {
+	switch {
+	case v.FWMark != 0:
+		return fmt.Sprintf("fwmark %d/%d", v.FWMark, v.Family)
+	case v.Group != "":
+		return fmt.Sprintf("group %s/%s", v.Group, v.Protocol)
+	}
+	return fmt.Sprintf("%s/%s", v.Addr, v.Protocol)
+}
+
+// RealServer is one real_server (or sorry_server) entry.
+type RealServer struct {
+	Source      string
+	Addr        netip.AddrPort
+	Weight      int
+	Forwarding  *Forwarding // nil = the virtual server's
+	UThreshold  uint32
+	LThreshold  uint32
+	NotifyUp    script.Spec
+	NotifyDown  script.Spec
+	Inhibit     *bool // nil = the virtual server's
+	Alpha       *bool
+	Virtualhost string
+	SMTPAlert   *bool
+}
+
+// Group is a virtual_server_group.
+type Group struct {
+	Name    string
+	Source  string
+	Entries []GroupEntry
+}
+
+// GroupEntry is one address range (First..Last inclusive) with a port, or a
+// firewall mark.
+type GroupEntry struct {
+	First, Last netip.Addr
+	Port        uint16
+	FWMark      uint32
+	Family      uint8
+}

@@ -1,0 +1,283 @@
+package vrrp
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/govrrpd/govrrpd/script"
+)
+
+// The settings types below are what confparse builds from keepalived.conf and
+// what the daemon hands to the protocol engine. They carry keepalived's
+// defaults once confparse has filled them in; zero values are never relied on
+// to mean "default" except where a field says so.
+
+// InitialState is the state an instance asks for at start-up. keepalived
+// treats it as a wish: only an address owner (priority 255) skips the
+// election.
+type InitialState uint8
+
+const (
+	WantBackup InitialState = iota
+	WantMaster
+)
+
+// Family is the address family of an instance, fixed by its first VIP.
+type Family uint8
+
+const (
+	IPv4 Family = 4
+	IPv6 Family = 6
+)
+
+// AuthType is the VRRPv2 authentication type carried in the advert.
+type AuthType uint8
+
+const (
+	AuthNone AuthType = 0
+	AuthPass AuthType = 1
+	AuthAH   AuthType = 2
+)
+
+// Globals are the VRRP defaults from global_defs; instance keywords without
+// the vrrp_ prefix override them.
+type Globals struct {
+	Version                 int // 2 or 3
+	McastGroup4             netip.Addr
+	McastGroup6             netip.Addr
+	DefaultInterface        string
+	GARP                    GARP
+	GARPInterval            time.Duration
+	GNAInterval             time.Duration
+	DownTimerAdverts        int
+	LowerPrioNoAdvert       bool
+	HigherPrioSendAdvert    bool
+	OwnerIgnoreAdverts      bool
+	CheckUnicastSrc         bool
+	SkipCheckAdvAddr        bool
+	Strict                  bool
+	V3ChecksumAsV2          bool
+	StartupDelay            time.Duration
+	NotifyFIFO              FIFO
+	NotifyPriorityChanges   bool
+	EnableScriptSecurity    bool
+	ScriptUser, ScriptGroup string
+	DynamicInterfaces       bool
+	VMACPrefix              string
+}
+
+// FIFO is a notify FIFO and the optional script that reads it.
+type FIFO struct {
+	Path   string
+	Script script.Spec
+}
+
+// GARP holds the gratuitous ARP / unsolicited NA pacing of an instance.
+type GARP struct {
+	MasterDelay         time.Duration // second burst after becoming master (0 = none)
+	MasterRepeat        int           // packets per burst
+	MasterRefresh       time.Duration // periodic refresh while master (0 = off)
+	MasterRefreshRepeat int
+	LowerPrioDelay      time.Duration
+	LowerPrioRepeat     int
+}
+
+// Instance is one vrrp_instance.
+type Instance struct {
+	Name   string
+	Source string // file:line of the block, for diagnostics
+
+	State     InitialState
+	Interface string
+	VRID      uint8
+	Priority  uint8 // configured base priority, 1..255
+	AdvertInt time.Duration
+	Version   int // 2 or 3
+	Family    Family
+
+	Nopreempt        bool
+	PreemptDelay     time.Duration
+	DontTrackPrimary bool
+	Accept           bool // accept mode (RFC 5798 Accept_Mode)
+
+	UnicastSrc         netip.Addr
+	McastSrc           netip.Addr
+	McastDst           netip.Addr
+	UnicastPeers       []Peer
+	UnicastTTL         int
+	CheckUnicastSrc    bool
+	UnicastFaultNoPeer bool
+
+	Auth           Auth
+	V3ChecksumAsV2 bool
+
+	VIPs         []Address
+	ExcludedVIPs []Address
+	Routes       []Route
+	Rules        []Rule
+
+	TrackInterfaces []TrackInterface
+	TrackScripts    []TrackRef
+	TrackFiles      []TrackRef
+	TrackProcesses  []TrackRef
+
+	Notify Notify
+	GARP   GARP
+	VMAC   *VMAC
+
+	DownTimerAdverts      int
+	LowerPrioNoAdvert     bool
+	HigherPrioSendAdvert  bool
+	OwnerIgnoreAdverts    bool
+	SkipCheckAdvAddr      bool
+	Strict                bool
+	NotifyPriorityChanges bool
+	SMTPAlert             bool
+}
+
+// Peer is one unicast_peer entry.
+type Peer struct {
+	Addr   netip.Addr
+	MinTTL int // 0 = unchecked
+	MaxTTL int // 0 = unchecked
+}
+
+// Auth is the VRRPv2 authentication block.
+type Auth struct {
+	Type AuthType
+	Pass string // already truncated to 8 bytes, as keepalived does
+}
+
+// Address is one virtual_ipaddress / static_ipaddress entry.
+type Address struct {
+	Prefix     netip.Prefix
+	Dev        string
+	Label      string
+	Brd        string // "", "+", "-" or an address
+	Scope      string
+	Peer       netip.Addr
+	NoTrack    bool
+	Preferred  string   // preferred_lft as written ("forever", seconds) or ""
+	Flags      []string // home, -nodad, mngtmpaddr, noprefixroute, autojoin
+	UseVMAC    bool
+	TrackGroup string
+}
+
+// Route is one virtual_routes / static_routes entry, kept as ip-route words
+// plus the fields govrrpd needs to reason about it.
+type Route struct {
+	Type       string // "" (unicast), blackhole, unreachable, prohibit, throw
+	Dst        netip.Prefix
+	Src        netip.Addr
+	Via        netip.Addr
+	Dev        string
+	Table      int
+	Metric     int
+	Scope      string
+	Proto      string
+	OnLink     bool
+	NoTrack    bool
+	Words      []string // the entry as written, for the printer
+	TrackGroup string
+}
+
+// Rule is one virtual_rules / static_rules entry.
+type Rule struct {
+	From       netip.Prefix
+	To         netip.Prefix
+	Table      int
+	Preference int
+	IIF, OIF   string
+	FWMark     string
+	NoTrack    bool
+	Words      []string
+	TrackGroup string
+}
+
+// TrackInterface is a track_interface entry.
+type TrackInterface struct {
+	Name    string
+	Weight  int
+	Reverse bool
+}
+
+// TrackRef references a named tracker (vrrp_script, track_file,
+// vrrp_track_process) with an optional weight override.
+type TrackRef struct {
+	Name      string
+	Weight    int
+	WeightSet bool
+	Reverse   bool
+}
+
+// Notify holds the notify commands of an instance or sync group.
+type Notify struct {
+	Master, Backup, Fault, Stop, Generic script.Spec
+	Deleted                              script.Spec
+	DeletedSet                           bool
+	MasterRxLowerPri                     script.Spec
+}
+
+// VMAC describes use_vmac.
+type VMAC struct {
+	Name     string // interface name; default vrrp.VRID
+	MAC      string // explicit MAC, default 00:00:5e:00:0{1,2}:VRID
+	XmitBase bool
+}
+
+// SyncGroup is a vrrp_sync_group.
+type SyncGroup struct {
+	Name            string
+	Source          string
+	Members         []string
+	TrackInterfaces []TrackInterface
+	TrackScripts    []TrackRef
+	TrackFiles      []TrackRef
+	TrackProcesses  []TrackRef
+	Notify          Notify
+	TrackingWeight  bool
+	SMTPAlert       bool
+}
+
+// ScriptTracker is a vrrp_script definition.
+type ScriptTracker struct {
+	Name     string
+	Source   string
+	Script   script.Spec
+	Interval time.Duration
+	Timeout  time.Duration
+	Weight   int
+	Reverse  bool
+	Rise     int
+	Fall     int
+	InitFail bool
+}
+
+// ProcessTracker is a vrrp_track_process definition.
+type ProcessTracker struct {
+	Name           string
+	Source         string
+	Process        string
+	Params         []string
+	ParamMatch     string // "", "initial", "partial"
+	FullCommand    bool
+	Weight         int
+	Reverse        bool
+	Quorum         int
+	QuorumMax      int // 0 with QuorumMaxSet = must not run
+	QuorumMaxSet   bool
+	ForkDelay      time.Duration
+	TerminateDelay time.Duration
+}
+
+// FileTracker is a track_file definition.
+type FileTracker struct {
+	Name      string
+	Source    string
+	Path      string
+	Weight    int
+	Reverse   bool
+	InitFile  bool
+	InitValue int
+	Overwrite bool
+}
