@@ -105,6 +105,10 @@ type VirtualServer struct {
 	HASuspend        bool
 	Virtualhost      string
 	SMTPAlert        bool
+	// SMTPAlertSet records an explicit smtp_alert, which overrides the
+	// global setting in either direction.
+	SMTPAlertSet bool
+	SNMPName     string
 
 	Reals []RealServer
 }
@@ -135,6 +139,16 @@ type RealServer struct {
 	Alpha       *bool
 	Virtualhost string
 	SMTPAlert   *bool
+	SNMPName    string
+
+	// Checker defaults given on the real server; they override the virtual
+	// server's and are overridden by the checker's own. Zero durations and
+	// nil pointers mean "inherit".
+	DelayLoop        time.Duration
+	ConnectTimeout   time.Duration
+	Retry            *int
+	DelayBeforeRetry *time.Duration
+	Warmup           *time.Duration
 }
 
 // Group is a virtual_server_group.
