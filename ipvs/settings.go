@@ -60,6 +60,20 @@ type Globals struct {
 	Flush          bool
 	FlushOnStop    bool
 	RSInitNotifies bool
+	// SyncDaemon is lvs_sync_daemon; nil when not configured.
+	SyncDaemon *SyncDaemon
+}
+
+// SyncDaemon is the IPVS connection-synchronisation daemon, run as master
+// or backup following the state of one VRRP instance.
+type SyncDaemon struct {
+	Interface string
+	Instance  string // VRRP instance that drives it ("" = none)
+	ID        int    // sync id 0..255; -1 = the instance's VRID
+	MaxLen    int    // 0 = kernel default
+	Port      int    // default 8848
+	TTL       int    // default 1
+	Group     string // multicast group, "" = 224.0.0.81
 }
 
 // Timeouts is lvs_timeouts (zero = leave the kernel value).

@@ -133,6 +133,9 @@ type Instance struct {
 	Strict                bool
 	NotifyPriorityChanges bool
 	SMTPAlert             bool
+	// AcceptSet records an explicit accept/no_accept; otherwise Accept
+	// follows strict mode and ownership.
+	AcceptSet bool
 }
 
 // Peer is one unicast_peer entry.
@@ -237,6 +240,8 @@ type SyncGroup struct {
 	Notify          Notify
 	TrackingWeight  bool
 	SMTPAlert       bool
+	// NotifyPriorityChanges sends priority changes to the FIFO.
+	NotifyPriorityChanges bool
 }
 
 // ScriptTracker is a vrrp_script definition.
