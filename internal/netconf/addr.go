@@ -1,0 +1,168 @@
+// Package netconf applies VRRP's addresses (and, later, routes and rules)
+// to the kernel through rtnetlink. It is the thin OS layer behind the pure
+// state machine's AddAddresses / RemoveAddresses actions.
+package netconf
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"syscall"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// scopes maps keepalived's scope names to rtnetlink values.
+var scopes = map[string]int{
+	"global": unix.RT_SCOPE_UNIVERSE, "site": unix.RT_SCOPE_SITE, "link": unix.RT_SCOPE_LINK,
+	"host": unix.RT_SCOPE_HOST, "nowhere": unix.RT_SCOPE_NOWHERE,
+}
+
+var flagBits = map[string]int{
+	"home": unix.IFA_F_HOMEADDRESS, "-nodad": unix.IFA_F_NODAD, "nodad": unix.IFA_F_NODAD,
+	"mngtmpaddr": unix.IFA_F_MANAGETEMPADDR, "noprefixroute": unix.IFA_F_NOPREFIXROUTE,
+	"autojoin": unix.IFA_F_MCAUTOJOIN,
+}
+
+// toNetlink converts a VIP entry. dev is the interface the entry goes on
+// (its own `dev`, else the instance's interface).
+func toNetlink(a vrrp.Address) (*netlink.Addr, error) {
+	p := a.Prefix
+	na := &netlink.Addr{IPNet: &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}, Label: a.Label}
+	if s, ok := scopes[a.Scope]; ok {
+		na.Scope = s
+	} else if a.Scope != "" {
+		n, err := strconv.Atoi(a.Scope)
+		if err != nil {
+			return nil, fmt.Errorf("address %s: unknown scope %q", p, a.Scope)
+		}
+		na.Scope = n
+	}
+	for _, f := range a.Flags {
+		na.Flags |= flagBits[f]
+	}
+	if p.Addr().Is6() {
+		// keepalived adds IPv6 VIPs without DAD: a backup that takes over
+		// must not wait a second before it may use the address.
+		na.Flags |= unix.IFA_F_NODAD
+		if a.Preferred != "forever" && p.Bits() == 128 {
+			na.PreferedLft, na.ValidLft = 0, 0xffffffff
+		}
+	}
+	if a.Peer.IsValid() {
+		na.Peer = &net.IPNet{IP: a.Peer.AsSlice(), Mask: net.CIDRMask(a.Peer.BitLen(), a.Peer.BitLen())}
+	}
+	switch a.Brd {
+	case "":
+	case "+":
+		na.Broadcast = broadcast(p)
+	case "-":
+		na.Broadcast = p.Masked().Addr().AsSlice()
+	default:
+		b, err := netip.ParseAddr(a.Brd)
+		if err != nil {
+			return nil, fmt.Errorf("address %s: bad brd %q", p, a.Brd)
+		}
+		na.Broadcast = b.AsSlice()
+	}
+	return na, nil
+}
+
+func broadcast(p netip.Prefix) net.IP {
+	if !p.Addr().Is4() {
+		return nil
+	}
+	b := p.Masked().Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) | host
+	return net.IPv4(byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
+}
+
+// AddAddr adds a to dev; an address that is already there is not an error
+// (a reload or a restart after a crash may find it).
+func AddAddr(dev string, a vrrp.Address) error {
+	link, err := netlink.LinkByName(dev)
+	if err != nil {
+		return fmt.Errorf("add %s: interface %s: %w", a.Prefix, dev, err)
+	}
+	na, err := toNetlink(a)
+	if err != nil {
+		return err
+	}
+	if err := netlink.AddrAdd(link, na); err != nil && !errors.Is(err, syscall.EEXIST) {
+		return fmt.Errorf("add %s on %s: %w", a.Prefix, dev, err)
+	}
+	return nil
+}
+
+// DelAddr removes a from dev; an address that is not there is not an
+// error.
+func DelAddr(dev string, a vrrp.Address) error {
+	link, err := netlink.LinkByName(dev)
+	if err != nil {
+		return fmt.Errorf("remove %s: interface %s: %w", a.Prefix, dev, err)
+	}
+	na, err := toNetlink(a)
+	if err != nil {
+		return err
+	}
+	if err := netlink.AddrDel(link, na); err != nil && !errors.Is(err, syscall.EADDRNOTAVAIL) && !errors.Is(err, syscall.ENOENT) {
+		return fmt.Errorf("remove %s from %s: %w", a.Prefix, dev, err)
+	}
+	return nil
+}
+
+// HasAddr reports whether addr is configured on dev.
+func HasAddr(dev string, addr netip.Addr) (bool, error) {
+	link, err := netlink.LinkByName(dev)
+	if err != nil {
+		return false, err
+	}
+	list, err := netlink.AddrList(link, netlink.FAMILY_ALL)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range list {
+		if ip, ok := netip.AddrFromSlice(a.IP); ok && ip.Unmap() == addr {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// PrimaryAddr returns the address VRRP uses as "ours" on dev: the first
+// IPv4 address for IPv4, the link-local address for IPv6 (RFC 5798 §5.1.2.2).
+func PrimaryAddr(dev string, family int) (netip.Addr, error) {
+	link, err := netlink.LinkByName(dev)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	fam := netlink.FAMILY_V4
+	if family == 6 {
+		fam = netlink.FAMILY_V6
+	}
+	list, err := netlink.AddrList(link, fam)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	for _, a := range list {
+		ip, ok := netip.AddrFromSlice(a.IP)
+		if !ok {
+			continue
+		}
+		ip = ip.Unmap()
+		if family == 6 && !ip.IsLinkLocalUnicast() {
+			continue
+		}
+		if a.Flags&unix.IFA_F_SECONDARY != 0 {
+			continue
+		}
+		return ip, nil
+	}
+	return netip.Addr{}, fmt.Errorf("no usable IPv%d address on %s", family, dev)
+}
