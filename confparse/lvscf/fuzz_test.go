@@ -1,0 +1,30 @@
+package lvscf
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParse: any bytes parse without panic and either fail with a line
+// inside the file or succeed.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("testdata/examples/*.cf")
+	more, _ := filepath.Glob("testdata/examples/invalid/*.cf")
+	for _, p := range append(files, more...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, false)
+	}
+	f.Add([]byte("virtual a {\n server b {\n port = 0x\n"), true)
+	f.Fuzz(func(t *testing.T, data []byte, strict bool) {
+		_, ds := Parse(data, Options{Strict: strict})
+		for _, d := range ds {
+			if d.Line < 0 || d.Line > len(data)+1 {
+				t.Fatalf("diagnostic line %d outside input of %d bytes", d.Line, len(data))
+			}
+		}
+	})
+}
