@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// options are keepalived 2.2.7's command-line flags, every one of them, so
+// that an operator's systemd unit and scripts work unchanged.
+type options struct {
+	configFile      string
+	vrrpOnly        bool // -P
+	checkOnly       bool // -C
+	noBFD           bool // -B
+	all             bool
+	logConsole      bool // -l
+	logDetail       bool // -D
+	logFacility     string
+	noSyslog        bool // -G
+	umask           string
+	releaseVIPs     bool // -X
+	dontReleaseVRRP bool // -V
+	dontReleaseIPVS bool // -I
+	dontRespawn     bool // -R
+	dontFork        bool // -n
+	dumpConf        bool // -d
+	pidFile         string
+	vrrpPidFile     string
+	checkersPidFile string
+	bfdPidFile      string
+	genhash         bool // -T
+	addrMonitoring  bool // -a
+	snmp            bool // -x
+	snmpSocket      string
+	namespace       string // -s
+	coreDump        bool
+	coreDumpPattern string
+	allConfig       bool // -e
+	configID        string
+	signum          string
+	configTest      bool
+	configTestLog   string
+	version         bool
+	help            bool
+
+	set map[string]bool // long names given on the command line
+}
+
+// noEffect lists flags accepted for compatibility that change nothing in
+// govrrpd, with the reason logged at start.
+var noEffect = map[string]string{
+	"no_bfd":              "govrrpd has no BFD subsystem",
+	"all":                 "govrrpd runs one process",
+	"dont-respawn":        "govrrpd runs one process; nothing is respawned",
+	"address-monitoring":  "address events are not logged yet",
+	"snmp":                "SNMP is not supported; use the Prometheus metrics",
+	"snmp-agent-socket":   "SNMP is not supported; use the Prometheus metrics",
+	"core-dump":           "use the Go runtime's GOTRACEBACK=crash",
+	"core-dump-pattern":   "use the Go runtime's GOTRACEBACK=crash",
+	"release-vips":        "VIPs are never kept across a reload-triggered transition",
+	"dont-fork":           "govrrpd always runs in the foreground (as systemd units use it)",
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, error) {
+	o := &options{}
+	fs := pflag.NewFlagSet("govrrpd", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.SortFlags = false
+	fs.StringVarP(&o.configFile, "use-file", "f", defaultConfig, "use the specified configuration file")
+	fs.BoolVarP(&o.vrrpOnly, "vrrp", "P", false, "only run the VRRP subsystem")
+	fs.BoolVarP(&o.checkOnly, "check", "C", false, "only run the health-checker subsystem (IPVS + checkers)")
+	fs.BoolVarP(&o.noBFD, "no_bfd", "B", false, "don't run the BFD subsystem")
+	fs.BoolVar(&o.all, "all", false, "force all subsystems to run, even without configuration")
+	fs.BoolVarP(&o.logConsole, "log-console", "l", false, "log to the console (stderr)")
+	fs.BoolVarP(&o.logDetail, "log-detail", "D", false, "detailed log messages")
+	fs.StringVarP(&o.logFacility, "log-facility", "S", "daemon", "syslog facility: 0-7, local0-7, user or daemon")
+	fs.BoolVarP(&o.noSyslog, "no-syslog", "G", false, "don't log via syslog")
+	fs.StringVarP(&o.umask, "umask", "u", "", "umask for file creation (numeric)")
+	fs.BoolVarP(&o.releaseVIPs, "release-vips", "X", false, "drop VIPs on transition from signal")
+	fs.BoolVarP(&o.dontReleaseVRRP, "dont-release-vrrp", "V", false, "don't remove VIPs and virtual routes on stop")
+	fs.BoolVarP(&o.dontReleaseIPVS, "dont-release-ipvs", "I", false, "don't remove the IPVS topology on stop")
+	fs.BoolVarP(&o.dontRespawn, "dont-respawn", "R", false, "don't respawn child processes")
+	fs.BoolVarP(&o.dontFork, "dont-fork", "n", false, "don't fork (govrrpd never forks)")
+	fs.BoolVarP(&o.dumpConf, "dump-conf", "d", false, "dump the configuration as canonical keepalived.conf")
+	fs.StringVarP(&o.pidFile, "pid", "p", "/run/keepalived.pid", "pid file of the main process")
+	fs.StringVarP(&o.vrrpPidFile, "vrrp_pid", "r", "/run/keepalived_vrrp.pid", "pid file for the VRRP subsystem")
+	fs.BoolVarP(&o.genhash, "genhash", "T", false, "genhash utility mode (must be the first option)")
+	fs.StringVarP(&o.checkersPidFile, "checkers_pid", "c", "/run/keepalived_checkers.pid", "pid file for the checker subsystem")
+	fs.BoolVarP(&o.addrMonitoring, "address-monitoring", "a", false, "report all address additions/deletions")
+	fs.StringVarP(&o.bfdPidFile, "bfd_pid", "b", "/run/keepalived_bfd.pid", "pid file for the BFD subsystem")
+	fs.BoolVarP(&o.snmp, "snmp", "x", false, "enable SNMP")
+	fs.StringVarP(&o.snmpSocket, "snmp-agent-socket", "A", "", "SNMP master agent socket")
+	fs.StringVarP(&o.namespace, "namespace", "s", "", "run in network namespace NAME")
+	fs.BoolVarP(&o.coreDump, "core-dump", "m", false, "produce a core dump on abnormal termination")
+	fs.StringVarP(&o.coreDumpPattern, "core-dump-pattern", "M", "", "core_pattern to set")
+	fs.BoolVarP(&o.allConfig, "all-config", "e", false, "error if any configuration file is missing")
+	fs.StringVarP(&o.configID, "config-id", "i", "", "config id selecting @ID lines (default: short host name)")
+	fs.StringVar(&o.signum, "signum", "", "print the signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON")
+	fs.StringVarP(&o.configTestLog, "config-test", "t", "", "check the configuration and exit; messages to stderr or LOG_FILE")
+	fs.Lookup("config-test").NoOptDefVal = "-"
+	fs.BoolVarP(&o.version, "version", "v", false, "display the version number")
+	fs.BoolVarP(&o.help, "help", "h", false, "display this help message")
+	if err := fs.Parse(args); err != nil {
+		return nil, fs, err
+	}
+	o.set = map[string]bool{}
+	fs.Visit(func(f *pflag.Flag) { o.set[f.Name] = true })
+	o.configTest = o.set["config-test"]
+	if o.configTestLog == "-" {
+		o.configTestLog = ""
+	}
+	if fs.NArg() > 0 {
+		return nil, fs, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return o, fs, nil
+}
+
+// ignoredFlags returns a log line for each given flag that has no effect.
+func (o *options) ignoredFlags() []string {
+	var out []string
+	for name, why := range noEffect {
+		if o.set[name] {
+			out = append(out, fmt.Sprintf("--%s has no effect: %s", name, why))
+		}
+	}
+	return out
+}
+
+// signals are the numbers keepalived prints for --signum on x86_64 glibc.
+var signals = map[string]int{"STOP": 15, "RELOAD": 1, "DATA": 10, "STATS": 12, "STATS_CLEAR": 63, "JSON": 36}
+
+func signum(name string) (int, error) {
+	n, ok := signals[strings.ToUpper(name)]
+	if !ok {
+		return 0, fmt.Errorf("unknown signal function %q (want STOP, RELOAD, DATA, STATS, STATS_CLEAR or JSON)", name)
+	}
+	return n, nil
+}

@@ -1,0 +1,158 @@
+// Package scriptexec runs the external commands keepalived.conf names
+// (notify scripts, vrrp_script, MISC_CHECK, quorum_up/down) the way
+// keepalived runs them: argv exec'd directly when argv[0] is an executable
+// file, otherwise the whole string through /bin/sh -c; in its own process
+// group, as the configured user, killed whole on timeout.
+package scriptexec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/govrrpd/govrrpd/script"
+)
+
+// Runner carries the global script settings.
+type Runner struct {
+	// DefaultUser/DefaultGroup come from global_defs script_user; empty
+	// runs as the daemon's own user.
+	DefaultUser, DefaultGroup string
+	// Secure is enable_script_security: refuse scripts that a non-root
+	// user could change.
+	Secure bool
+}
+
+// Result is how a run ended.
+type Result struct {
+	ExitCode int // -1 when killed or not started
+	TimedOut bool
+	Err      error
+}
+
+// Command builds the exec.Cmd for spec with extra arguments appended (the
+// generic notify's INSTANCE NAME STATE PRIO).
+func (r *Runner) Command(ctx context.Context, spec script.Spec, extra ...string) (*exec.Cmd, error) {
+	if len(spec.Argv) == 0 {
+		return nil, errors.New("empty command")
+	}
+	var cmd *exec.Cmd
+	if isExecutable(spec.Argv[0]) {
+		args := append(append([]string(nil), spec.Argv[1:]...), extra...)
+		cmd = exec.CommandContext(ctx, spec.Argv[0], args...)
+	} else {
+		line := spec.Raw
+		for _, e := range extra {
+			line += " " + e
+		}
+		cmd = exec.CommandContext(ctx, "/bin/sh", "-c", line)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	// Kill the whole process group on timeout, not just the shell.
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = time.Second
+	u, g := spec.User, spec.Group
+	if u == "" {
+		u, g = r.DefaultUser, r.DefaultGroup
+	}
+	if u != "" {
+		cred, err := credential(u, g)
+		if err != nil {
+			return nil, err
+		}
+		cmd.SysProcAttr.Credential = cred
+	}
+	if r.Secure {
+		if err := CheckSecure(spec.Argv[0]); err != nil {
+			return nil, err
+		}
+	}
+	return cmd, nil
+}
+
+// Run runs spec to completion or until timeout (0: no limit).
+func (r *Runner) Run(ctx context.Context, spec script.Spec, timeout time.Duration, extra ...string) Result {
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	cmd, err := r.Command(ctx, spec, extra...)
+	if err != nil {
+		return Result{ExitCode: -1, Err: err}
+	}
+	err = cmd.Run()
+	if ctx.Err() == context.DeadlineExceeded {
+		return Result{ExitCode: -1, TimedOut: true, Err: fmt.Errorf("%s: timed out after %s", spec.Raw, timeout)}
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return Result{ExitCode: ee.ExitCode()}
+	}
+	if err != nil {
+		return Result{ExitCode: -1, Err: err}
+	}
+	return Result{ExitCode: 0}
+}
+
+func isExecutable(p string) bool {
+	if !filepath.IsAbs(p) {
+		return false
+	}
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
+func credential(name, group string) (*syscall.Credential, error) {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil, fmt.Errorf("script user %q: %w", name, err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if group != "" {
+		g, err := user.LookupGroup(group)
+		if err != nil {
+			return nil, fmt.Errorf("script group %q: %w", group, err)
+		}
+		gid, _ = strconv.Atoi(g.Gid)
+	}
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// CheckSecure applies enable_script_security's rule: a script that runs as
+// root must not be changeable by anyone else, so neither the file nor any
+// directory above it may be writable by a non-root owner, its group or
+// others.
+func CheckSecure(path string) error {
+	if !filepath.IsAbs(path) {
+		return fmt.Errorf("script %s: a relative path is not secure", path)
+	}
+	for p := path; ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return fmt.Errorf("script %s: %w", path, err)
+		}
+		st := fi.Sys().(*syscall.Stat_t)
+		mode := fi.Mode()
+		sticky := mode&os.ModeSticky != 0 && fi.IsDir()
+		switch {
+		case st.Uid != 0:
+			return fmt.Errorf("script %s: %s is owned by uid %d, not root", path, p, st.Uid)
+		case mode&0o020 != 0 && st.Gid != 0 && !sticky:
+			return fmt.Errorf("script %s: %s is writable by group %d", path, p, st.Gid)
+		case mode&0o002 != 0 && !sticky:
+			return fmt.Errorf("script %s: %s is writable by everyone", path, p)
+		}
+		if p == "/" {
+			return nil
+		}
+	}
+}
