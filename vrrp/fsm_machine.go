@@ -1,0 +1,339 @@
+package vrrp
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// ownerStartDelay is how long an address owner that wants MASTER waits in
+// BACKUP(init): keepalived arms its master-down timer with one microsecond,
+// so the BACKUP notify still happens first.
+const ownerStartDelay = time.Microsecond
+
+// MachineOptions carries what the settings cannot know.
+type MachineOptions struct {
+	// Addr is "our address" for the equal-priority tie-break: the
+	// unicast_src_ip / mcast_src_ip if set, else the interface's primary
+	// address, which only the daemon can look up. If unset the configured
+	// source addresses are used.
+	Addr netip.Addr
+	// Tracking holds the instance's trackers; nil means none.
+	Tracking *Tracking
+}
+
+// machineCfg is the immutable part of an instance, with the owner rules of
+// runtime.md §9 applied once.
+type machineCfg struct {
+	name                 string
+	want                 InitialState
+	advertInt            time.Duration
+	version              int
+	nopreempt            bool
+	preemptDelay         time.Duration
+	accept               bool
+	dontTrackPrimary     bool
+	downAdverts          int
+	lowerPrioNoAdvert    bool
+	higherPrioSendAdvert bool
+	ownerIgnore          bool
+	notifyPrio           bool
+	garp                 GARP
+	addr                 netip.Addr
+}
+
+// Machine is one vrrp_instance's protocol state machine. It is not safe for
+// concurrent use; the daemon serialises events per instance.
+type Machine struct {
+	cfg   machineCfg
+	state State
+	base  uint8
+	eff   uint8
+	track *Tracking
+
+	started    bool // Startup seen (and no Shutdown since)
+	ifDown     bool
+	trackFault bool
+	groupFault bool
+	synced     bool // member of a sync group: MASTER only on the group's word
+	wantMaster bool
+
+	masterAdverInt time.Duration
+	masterAddr     netip.Addr
+	preemptUntil   time.Time // zero: no preempt_delay hold started
+
+	armed    [numTimers]bool
+	deadline [numTimers]time.Time
+
+	out []Action
+}
+
+// NewMachine builds a machine from settings whose defaults confparse has
+// already applied; missing timing settings are an error rather than a
+// silent default.
+func NewMachine(inst *Instance, opt MachineOptions) (*Machine, error) {
+	if err := checkInstance(inst); err != nil {
+		return nil, fmt.Errorf("vrrp %s: %w", inst.Name, err)
+	}
+	c := machineCfg{
+		name: inst.Name, want: inst.State, advertInt: inst.AdvertInt, version: inst.Version,
+		nopreempt: inst.Nopreempt, preemptDelay: inst.PreemptDelay, accept: inst.Accept,
+		dontTrackPrimary: inst.DontTrackPrimary, downAdverts: inst.DownTimerAdverts,
+		lowerPrioNoAdvert: inst.LowerPrioNoAdvert, higherPrioSendAdvert: inst.HigherPrioSendAdvert,
+		ownerIgnore: inst.OwnerIgnoreAdverts, notifyPrio: inst.NotifyPriorityChanges,
+		garp: inst.GARP, addr: opt.Addr,
+	}
+	if !c.addr.IsValid() {
+		c.addr = inst.UnicastSrc
+	}
+	if !c.addr.IsValid() {
+		c.addr = inst.McastSrc
+	}
+	if inst.Priority == OwnerPriority {
+		c.nopreempt, c.preemptDelay, c.accept = false, 0, true
+	}
+	m := &Machine{cfg: c, base: inst.Priority, track: opt.Tracking, masterAdverInt: c.advertInt,
+		out: make([]Action, 0, 16)}
+	m.recompute()
+	return m, nil
+}
+
+func checkInstance(inst *Instance) error {
+	switch {
+	case inst.Priority == 0:
+		return errors.New("priority 0 is reserved for resigning masters")
+	case inst.Version != 2 && inst.Version != 3:
+		return fmt.Errorf("version %d is not 2 or 3", inst.Version)
+	case inst.AdvertInt <= 0:
+		return errors.New("advert_int is not set")
+	case inst.DownTimerAdverts < 1:
+		return errors.New("down_timer_adverts is not set")
+	}
+	return nil
+}
+
+// State is the current protocol state.
+func (m *Machine) State() State { return m.state }
+
+// Name is the instance name.
+func (m *Machine) Name() string { return m.cfg.name }
+
+// Priority is the effective priority (base adjusted by trackers).
+func (m *Machine) Priority() uint8 { return m.eff }
+
+// Addr is the address used for the equal-priority tie-break.
+func (m *Machine) Addr() netip.Addr { return m.cfg.addr }
+
+// MasterAddr is the master last heard from (ourselves while MASTER).
+func (m *Machine) MasterAddr() netip.Addr { return m.masterAddr }
+
+// WantsMaster reports a sync-group member whose master-down timer expired
+// and which waits for the rest of its group.
+func (m *Machine) WantsMaster() bool { return m.wantMaster }
+
+// OwnFault reports a fault of the instance itself, not one imposed by its
+// sync group.
+func (m *Machine) OwnFault() bool {
+	return (m.ifDown && !m.cfg.dontTrackPrimary) || m.trackFault
+}
+
+// Handle applies one event at time now and returns the actions to carry out
+// in order. The returned slice is reused by the next call.
+func (m *Machine) Handle(now time.Time, ev Event) []Action {
+	m.out = m.out[:0]
+	switch ev.Kind {
+	case EvStartup:
+		m.startup(now)
+	case EvAdvert:
+		m.advert(now, ev)
+	case EvTimer:
+		m.timer(now, ev.Timer)
+	case EvPriority:
+		if ev.Priority != 0 {
+			m.base = ev.Priority
+			m.reconcile(now)
+		}
+	case EvTracker:
+		if m.track != nil && m.track.Set(ev.Track, ev.Name, ev.Up, ev.Value) {
+			m.reconcile(now)
+		}
+	case EvInterface:
+		m.ifDown = !ev.Up
+		m.reconcile(now)
+	case EvShutdown:
+		m.shutdown()
+	case EvGroup:
+		m.groupCommand(now, ev.Group)
+	}
+	return m.out
+}
+
+func (m *Machine) emit(a Action) { m.out = append(m.out, a) }
+
+func (m *Machine) arm(now time.Time, t TimerID, d time.Duration) {
+	m.armed[t], m.deadline[t] = true, now.Add(d)
+	m.emit(Action{Kind: ActArmTimer, Timer: t, After: d})
+}
+
+func (m *Machine) stop(t TimerID) {
+	if m.armed[t] {
+		m.armed[t] = false
+		m.emit(Action{Kind: ActStopTimer, Timer: t})
+	}
+}
+
+func (m *Machine) notify(s State) { m.emit(Action{Kind: ActNotify, State: s, Priority: m.eff}) }
+
+// recompute refreshes the effective priority and the tracker fault.
+func (m *Machine) recompute() {
+	m.eff, m.trackFault = m.base, false
+	if m.track != nil {
+		m.eff, m.trackFault = m.track.Effective(m.base)
+	}
+}
+
+func (m *Machine) owner() bool { return m.base == OwnerPriority }
+
+func (m *Machine) faulty() bool { return m.OwnFault() || m.groupFault }
+
+// skew is Skew_Time from the effective priority: v2 uses whole seconds
+// (RFC 3768), v3 scales by Master_Adver_Interval (RFC 5798).
+func (m *Machine) skew() time.Duration {
+	iv := m.masterAdverInt
+	if m.cfg.version == 2 {
+		iv = time.Second
+	}
+	return time.Duration(256-int(m.eff)) * iv / 256
+}
+
+// masterDown is Master_Down_Interval with keepalived's down_timer_adverts
+// in place of RFC's fixed 3.
+func (m *Machine) masterDown() time.Duration {
+	return time.Duration(m.cfg.downAdverts)*m.masterAdverInt + m.skew()
+}
+
+func (m *Machine) startup(now time.Time) {
+	if m.started {
+		return
+	}
+	m.started, m.state = true, StateInit
+	m.wantMaster, m.masterAddr = false, netip.Addr{}
+	m.masterAdverInt = m.cfg.advertInt
+	m.preemptUntil = time.Time{}
+	if m.cfg.preemptDelay > 0 {
+		m.preemptUntil = now.Add(m.cfg.preemptDelay)
+	}
+	// A restart must never leave addresses from a previous run behind.
+	m.emit(Action{Kind: ActRemoveAddresses})
+	m.recompute()
+	if m.track != nil && m.track.Pending() {
+		return
+	}
+	m.enterFirst(now)
+}
+
+// enterFirst leaves INIT (or FAULT) for BACKUP, or FAULT while faulty.
+func (m *Machine) enterFirst(now time.Time) {
+	if m.faulty() {
+		m.enterFault()
+		return
+	}
+	m.state = StateBackup
+	m.wantMaster = false
+	if m.owner() && m.cfg.want == WantMaster {
+		m.arm(now, TimerMasterDown, ownerStartDelay)
+	} else {
+		m.arm(now, TimerMasterDown, m.masterDown())
+	}
+	m.notify(StateBackup)
+}
+
+// reconcile applies a change of priority, tracker, interface or group fault.
+func (m *Machine) reconcile(now time.Time) {
+	old := m.eff
+	m.recompute()
+	if m.eff != old && m.cfg.notifyPrio && (m.state == StateMaster || m.state == StateBackup) {
+		m.emit(Action{Kind: ActNotifyPriority, State: m.state, Priority: m.eff})
+	}
+	if !m.started {
+		return
+	}
+	switch {
+	case m.state == StateInit:
+		if m.track == nil || !m.track.Pending() {
+			m.enterFirst(now)
+		}
+	case m.faulty() && m.state != StateFault:
+		m.enterFault()
+	case !m.faulty() && m.state == StateFault:
+		m.enterFirst(now)
+	}
+}
+
+func (m *Machine) stopMasterTimers() {
+	for _, t := range [...]TimerID{TimerAdvert, TimerGARPDelay, TimerGARPRefresh, TimerGARPLowerPrio} {
+		m.stop(t)
+	}
+}
+
+// becomeMaster follows keepalived's order (runtime.md §6): advert, then
+// addresses, then GARP, then the GARP timers, then notify.
+func (m *Machine) becomeMaster(now time.Time) {
+	m.stop(TimerMasterDown)
+	m.state, m.wantMaster = StateMaster, false
+	m.masterAddr, m.masterAdverInt = m.cfg.addr, m.cfg.advertInt
+	m.preemptUntil = time.Time{}
+	m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
+	m.arm(now, TimerAdvert, m.cfg.advertInt)
+	m.emit(Action{Kind: ActAddAddresses, Accept: m.cfg.accept})
+	g := m.cfg.garp
+	if g.MasterRepeat > 0 {
+		m.emit(Action{Kind: ActSendGARP, Count: g.MasterRepeat})
+	}
+	if g.MasterDelay > 0 && g.MasterRepeat > 0 {
+		m.arm(now, TimerGARPDelay, g.MasterDelay)
+	}
+	if g.MasterRefresh > 0 && g.MasterRefreshRepeat > 0 {
+		m.arm(now, TimerGARPRefresh, g.MasterRefresh)
+	}
+	m.notify(StateMaster)
+}
+
+// leaveMaster goes MASTER → BACKUP without a priority-0 advert: the new
+// master is already advertising.
+func (m *Machine) leaveMaster(now time.Time) {
+	m.stopMasterTimers()
+	m.emit(Action{Kind: ActRemoveAddresses})
+	m.state, m.wantMaster = StateBackup, false
+	m.arm(now, TimerMasterDown, m.masterDown())
+	m.notify(StateBackup)
+}
+
+// enterFault resigns first when MASTER so backups take over after Skew_Time
+// instead of a full Master_Down_Interval.
+func (m *Machine) enterFault() {
+	if m.state == StateMaster {
+		m.stopMasterTimers()
+		m.emit(Action{Kind: ActSendAdvert, Priority: 0})
+		m.emit(Action{Kind: ActRemoveAddresses})
+	}
+	m.stop(TimerMasterDown)
+	m.state, m.wantMaster = StateFault, false
+	m.notify(StateFault)
+}
+
+func (m *Machine) shutdown() {
+	if !m.started {
+		return
+	}
+	if m.state == StateMaster {
+		m.stopMasterTimers()
+		m.emit(Action{Kind: ActSendAdvert, Priority: 0})
+		m.emit(Action{Kind: ActRemoveAddresses})
+	}
+	m.stop(TimerMasterDown)
+	m.started, m.wantMaster = false, false
+	m.state = StateStop
+	m.notify(StateStop)
+}

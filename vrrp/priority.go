@@ -1,0 +1,262 @@
+package vrrp
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Effective priority is computed here from tracker results; the daemon does
+// the probing (netlink, script runs, inotify, proc connector) and reports
+// results as events, so the weight rules of keepalived (features.md §5,
+// "Weight semantics") are testable without any of those.
+
+// TrackKind is the kind of a tracked object.
+type TrackKind uint8
+
+const (
+	TrackKindInterface TrackKind = iota + 1
+	TrackKindScript
+	TrackKindFile
+	TrackKindProcess
+)
+
+var trackNames = [...]string{"", "interface", "script", "file", "process"}
+
+func (k TrackKind) String() string {
+	if int(k) < len(trackNames) && k != 0 {
+		return trackNames[k]
+	}
+	return fmt.Sprintf("Track(%d)", uint8(k))
+}
+
+// ParseTrackKind is the inverse of TrackKind.String.
+func ParseTrackKind(s string) (TrackKind, bool) {
+	for i, n := range trackNames {
+		if i > 0 && n == s {
+			return TrackKind(i), true
+		}
+	}
+	return 0, false
+}
+
+// OwnerPriority is the priority of the address owner, which trackers never
+// adjust and which skips the election at startup.
+const OwnerPriority = 255
+
+// Priority adjustments are clamped so a tracker can neither take a
+// non-owner to 255 (it would claim address ownership) nor to 0 (it would
+// look like a resignation).
+const (
+	minEffective = 1
+	maxEffective = 254
+	// fileFault is the track_file contribution at or below which the
+	// instance goes FAULT.
+	fileFault = -254
+)
+
+type tracked struct {
+	kind    TrackKind
+	name    string
+	weight  int
+	reverse bool
+	known   bool // a result has been reported (or init_fail / init_file set one)
+	up      bool
+	value   int
+}
+
+// TrackerDefs are the tracker definitions an instance's track_* references
+// resolve against.
+type TrackerDefs struct {
+	Scripts   map[string]ScriptTracker
+	Files     map[string]FileTracker
+	Processes map[string]ProcessTracker
+}
+
+// DefsFrom indexes tracker definitions by name.
+func DefsFrom(scripts []ScriptTracker, files []FileTracker, procs []ProcessTracker) TrackerDefs {
+	d := TrackerDefs{Scripts: map[string]ScriptTracker{}, Files: map[string]FileTracker{},
+		Processes: map[string]ProcessTracker{}}
+	for _, s := range scripts {
+		d.Scripts[s.Name] = s
+	}
+	for _, f := range files {
+		d.Files[f.Name] = f
+	}
+	for _, p := range procs {
+		d.Processes[p.Name] = p
+	}
+	return d
+}
+
+// Tracking holds the latest result of every tracker of one instance.
+type Tracking struct {
+	items   []tracked
+	ignored []string
+}
+
+// NewTracking resolves the instance's trackers, and those of its sync group
+// (group may be nil), against defs. Weighted trackers of a sync-group member
+// are dropped unless the group has sync_group_tracking_weight, as keepalived
+// does; Ignored lists them so the daemon can warn.
+func NewTracking(inst *Instance, group *SyncGroup, defs TrackerDefs) (*Tracking, error) {
+	t := &Tracking{}
+	weighted := group == nil || group.TrackingWeight
+	add := func(it tracked) {
+		if it.weight != 0 && !weighted {
+			t.ignored = append(t.ignored, it.kind.String()+" "+it.name)
+			return
+		}
+		t.items = append(t.items, it)
+	}
+	lists := []trackLists{{inst.TrackInterfaces, inst.TrackScripts, inst.TrackFiles, inst.TrackProcesses}}
+	if group != nil {
+		lists = append(lists, trackLists{group.TrackInterfaces, group.TrackScripts, group.TrackFiles, group.TrackProcesses})
+	}
+	for _, l := range lists {
+		for _, ti := range l.ifs {
+			add(tracked{kind: TrackKindInterface, name: ti.Name, weight: ti.Weight, reverse: ti.Reverse, known: true, up: true})
+		}
+		for _, r := range l.scripts {
+			def, ok := defs.Scripts[r.Name]
+			if !ok {
+				return nil, fmt.Errorf("vrrp %s: track_script %q is not defined", inst.Name, r.Name)
+			}
+			it := ref(TrackKindScript, r, def.Weight, def.Reverse)
+			if def.InitFail {
+				it.known, it.up = true, false
+			}
+			add(it)
+		}
+		for _, r := range l.files {
+			def, ok := defs.Files[r.Name]
+			if !ok {
+				return nil, fmt.Errorf("vrrp %s: track_file %q is not defined", inst.Name, r.Name)
+			}
+			it := ref(TrackKindFile, r, def.Weight, def.Reverse)
+			it.known, it.value = true, def.InitValue
+			add(it)
+		}
+		for _, r := range l.procs {
+			def, ok := defs.Processes[r.Name]
+			if !ok {
+				return nil, fmt.Errorf("vrrp %s: track_process %q is not defined", inst.Name, r.Name)
+			}
+			add(ref(TrackKindProcess, r, def.Weight, def.Reverse))
+		}
+	}
+	return t, nil
+}
+
+// trackLists are the track_* blocks of an instance or a sync group.
+type trackLists struct {
+	ifs                   []TrackInterface
+	scripts, files, procs []TrackRef
+}
+
+func ref(kind TrackKind, r TrackRef, w int, rev bool) tracked {
+	if r.WeightSet {
+		w, rev = r.Weight, r.Reverse
+	}
+	return tracked{kind: kind, name: r.Name, weight: w, reverse: rev}
+}
+
+// Ignored names the weighted trackers dropped because of sync-group rules.
+func (t *Tracking) Ignored() []string { return t.ignored }
+
+// Set records a result. It reports whether such a tracker exists; a result
+// for several entries of the same name (instance and group) updates all.
+func (t *Tracking) Set(kind TrackKind, name string, up bool, value int) bool {
+	found := false
+	for i := range t.items {
+		it := &t.items[i]
+		if it.kind == kind && it.name == name {
+			it.known, it.up, it.value = true, up, value
+			found = true
+		}
+	}
+	return found
+}
+
+// Pending reports whether a weight-0 tracker has not reported yet, which
+// keeps keepalived's instance in INIT (a weighted one just adds nothing).
+func (t *Tracking) Pending() bool {
+	for _, it := range t.items {
+		if !it.known && it.weight == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Effective applies the weight table to base. The owner (255) is never
+// adjusted, but weight-0 failures still put it into FAULT.
+func (t *Tracking) Effective(base uint8) (prio uint8, fault bool) {
+	sum := 0
+	for _, it := range t.items {
+		if !it.known {
+			continue
+		}
+		adj, f := it.adjust()
+		sum += adj
+		fault = fault || f
+	}
+	if base == OwnerPriority {
+		return base, fault
+	}
+	return clampPrio(int(base) + sum), fault
+}
+
+func clampPrio(p int) uint8 {
+	return uint8(min(max(p, minEffective), maxEffective))
+}
+
+// adjust implements features.md §5: weight 0 means FAULT when the object is
+// down (up, with reverse); a positive weight adds while up; a negative one
+// subtracts while down; reverse swaps the sign and the condition's sense.
+func (it tracked) adjust() (int, bool) {
+	if it.kind == TrackKindFile {
+		if it.weight == 0 {
+			return 0, (it.value != 0) != it.reverse
+		}
+		adj := it.value * it.weight
+		if it.reverse {
+			adj = -adj
+		}
+		if adj <= fileFault {
+			return 0, true
+		}
+		return min(adj, maxEffective-1), false
+	}
+	failing := !it.up
+	if it.reverse {
+		failing = it.up
+	}
+	switch {
+	case it.weight == 0:
+		return 0, failing
+	case it.weight > 0 && it.up:
+		if it.reverse {
+			return -it.weight, false
+		}
+		return it.weight, false
+	case it.weight < 0 && !it.up:
+		if it.reverse {
+			return -it.weight, false
+		}
+		return it.weight, false
+	}
+	return 0, false
+}
+
+// String lists the trackers and their results, for dumps and test failures.
+func (t *Tracking) String() string {
+	var b strings.Builder
+	for i, it := range t.items {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %s w=%d rev=%t known=%t up=%t v=%d", it.kind, it.name, it.weight, it.reverse,
+			it.known, it.up, it.value)
+	}
+	return b.String()
+}
