@@ -97,8 +97,11 @@ type VirtualServer struct {
 	Forwarding             Forwarding
 	Persistence            time.Duration // 0 = not persistent
 	PersistenceGranularity netip.Addr
-	PersistenceEngine      string
-	OPS                    bool
+	// PersistencePrefix is persistence_granularity for an IPv6 service,
+	// which keepalived reads as a prefix length (0 = 128).
+	PersistencePrefix int
+	PersistenceEngine string
+	OPS               bool
 
 	DelayLoop        time.Duration
 	ConnectTimeout   time.Duration

@@ -1,0 +1,281 @@
+package ipvs
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"slices"
+	"sync"
+	"syscall"
+)
+
+// Config is what the reconciler needs from keepalived.conf.
+type Config struct {
+	Globals Globals
+	Servers []VirtualServer
+	Groups  []Group
+}
+
+// Report says what one reconciler call did: the table operations that
+// succeeded and the scripts the daemon should now run.
+type Report struct {
+	Ops     []Op
+	Actions []Action
+}
+
+// Reconciler keeps the kernel table equal to what the configuration and the
+// health checkers call for, changing only what differs. It owns the
+// services its configuration names and leaves every other service alone. It
+// serializes all backend use, so it may be called from several goroutines.
+type Reconciler struct {
+	mu     sync.Mutex
+	b      Backend
+	log    *slog.Logger
+	cfg    Config
+	loaded bool
+	vs     map[string]*vsState                    // by VirtualServer.Key()
+	keys   map[string][]ServiceKey                // VirtualServer.Key() -> kernel services
+	owned  map[ServiceKey]string                  // kernel service -> VirtualServer.Key()
+	made   map[ServiceKey]bool                    // services govrrpd created
+	added  map[ServiceKey]map[netip.AddrPort]bool // destinations govrrpd added to adopted services
+}
+
+// NewReconciler returns a reconciler over b. Nothing is read or written
+// until Load.
+func NewReconciler(b Backend, log *slog.Logger) *Reconciler {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Reconciler{b: b, log: log, vs: map[string]*vsState{}, keys: map[string][]ServiceKey{},
+		owned: map[ServiceKey]string{}, made: map[ServiceKey]bool{}, added: map[ServiceKey]map[netip.AddrPort]bool{}}
+}
+
+// Load applies a configuration: at start it adopts whatever the table
+// already holds for the configured services (no flush unless lvs_flush), on
+// reload it changes only what changed. Real servers that survive a reload
+// keep their health. A virtual server that cannot be expressed is skipped
+// and reported in the error; the others are still applied.
+func (r *Reconciler) Load(cfg Config) (Report, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var rep Report
+	var errs []error
+	if !r.loaded && cfg.Globals.Flush {
+		if err := r.flush(&rep); err != nil {
+			return rep, err
+		}
+	}
+	if t := cfg.Globals.Timeouts; t != (Timeouts{}) && t != r.cfg.Globals.Timeouts {
+		if err := r.b.SetTimeouts(t); err != nil {
+			errs = append(errs, fmt.Errorf("ipvs lvs_timeouts: %w", err))
+		}
+	}
+	groups := map[string]Group{}
+	for _, g := range cfg.Groups {
+		groups[g.Name] = g
+	}
+	desired := Table{}
+	vss := map[string]*vsState{}
+	keys := map[string][]ServiceKey{}
+	for _, vs := range cfg.Servers {
+		st, acts := newVSState(vs, r.vs[vs.Key()], cfg.Globals.RSInitNotifies || r.loaded)
+		ks, err := st.addTo(desired, groups)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("ipvs %s (%s): %w", vs.Key(), vs.Source, err))
+			continue
+		}
+		vss[vs.Key()], keys[vs.Key()] = st, ks
+		rep.Actions = append(rep.Actions, acts...)
+	}
+	prev := r.owned
+	current, err := Read(r.b, func(k ServiceKey) bool { _, d := desired[k]; _, o := prev[k]; return d || o })
+	if err != nil {
+		return rep, err
+	}
+	ops := Diff(desired, current, func(k ServiceKey) bool { _, o := prev[k]; return o })
+	done, err := r.apply(ops)
+	rep.Ops = append(rep.Ops, done...)
+	errs = append(errs, err)
+	r.cfg, r.vs, r.keys, r.loaded = cfg, vss, keys, true
+	r.owned = map[ServiceKey]string{}
+	for name, ks := range keys {
+		for _, k := range ks {
+			r.owned[k] = name
+		}
+	}
+	return rep, errors.Join(errs...)
+}
+
+// addTo expands the virtual server into desired, refusing a service that
+// another virtual server already claims.
+func (st *vsState) addTo(desired Table, groups map[string]Group) ([]ServiceKey, error) {
+	ks, err := ServiceKeys(st.vs, groups)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]*Entry, 0, len(ks))
+	for _, k := range ks {
+		if _, dup := desired[k]; dup {
+			return nil, fmt.Errorf("service %s defined twice", k)
+		}
+		svc, err := ServiceFor(st.vs, k)
+		if err != nil {
+			return nil, err
+		}
+		d, err := st.dests(k.Family)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, &Entry{Service: svc, Dests: d})
+	}
+	for i, k := range ks {
+		desired[k] = entries[i]
+	}
+	return ks, nil
+}
+
+// apply runs ops and keeps the record of what govrrpd created, so that
+// Release can take exactly that back out.
+func (r *Reconciler) apply(ops []Op) ([]Op, error) {
+	done, err := ApplyOps(r.b, ops)
+	for _, op := range done {
+		k := op.Service.Key
+		switch op.Kind {
+		case AddService:
+			r.made[k] = true
+		case DelService:
+			delete(r.made, k)
+			delete(r.added, k)
+		case AddDest:
+			if !r.made[k] {
+				if r.added[k] == nil {
+					r.added[k] = map[netip.AddrPort]bool{}
+				}
+				r.added[k][op.Dest.Addr] = true
+			}
+		case DelDest:
+			delete(r.added[k], op.Dest.Addr)
+		}
+		r.log.Debug("ipvs", "op", op.String())
+	}
+	return done, err
+}
+
+// flush is lvs_flush: every service goes, foreign or not.
+func (r *Reconciler) flush(rep *Report) error {
+	svcs, err := r.b.Services()
+	if err != nil {
+		return fmt.Errorf("ipvs flush: %w", err)
+	}
+	ops := make([]Op, 0, len(svcs))
+	for _, s := range svcs {
+		ops = append(ops, Op{Kind: DelService, Service: s})
+	}
+	done, err := r.apply(ops)
+	rep.Ops = append(rep.Ops, done...)
+	if err != nil {
+		return fmt.Errorf("ipvs flush: %w", err)
+	}
+	return nil
+}
+
+// Health applies a checker verdict: the real server's destinations change
+// (removed, weight 0, re-added, new weight), quorum and sorry server follow,
+// and the scripts to run come back as actions. Only the virtual server's
+// own services are read and written.
+func (r *Reconciler) Health(h Health) (Report, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, ok := r.vs[h.Service]
+	if !ok {
+		return Report{}, fmt.Errorf("ipvs health: unknown virtual server %q", h.Service)
+	}
+	acts, err := st.apply(h)
+	if err != nil {
+		return Report{}, fmt.Errorf("ipvs: %w", err)
+	}
+	rep := Report{Actions: acts}
+	desired, current := Table{}, Table{}
+	for _, k := range r.keys[h.Service] {
+		svc, err := ServiceFor(st.vs, k)
+		if err != nil {
+			return rep, err
+		}
+		d, err := st.dests(k.Family)
+		if err != nil {
+			return rep, err
+		}
+		desired[k] = &Entry{Service: svc, Dests: d}
+		ds, err := r.b.Dests(svc)
+		if errors.Is(err, syscall.ESRCH) || errors.Is(err, syscall.ENOENT) {
+			continue // deleted by hand: recreate it
+		}
+		if err != nil {
+			return rep, fmt.Errorf("ipvs read destinations of %s: %w", k, err)
+		}
+		e := &Entry{Service: svc, Dests: make(map[netip.AddrPort]Dest, len(ds))}
+		for _, d := range ds {
+			e.Dests[d.Addr] = d
+		}
+		current[k] = e
+	}
+	rep.Ops, err = r.apply(Diff(desired, current, nil))
+	return rep, err
+}
+
+// Release undoes what govrrpd did, for an exit without -I: the services it
+// created are deleted, and the destinations it added to services that were
+// already there are removed from them. With lvs_flush_on_stop the whole
+// table is flushed instead. Destinations it changed or removed in adopted
+// services are not restored: the original values are not known. Omega
+// scripts come back as actions.
+func (r *Reconciler) Release() (Report, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var rep Report
+	for _, name := range sortedKeys(r.vs) {
+		rep.Actions = append(rep.Actions, r.vs[name].omega()...)
+	}
+	if r.cfg.Globals.FlushOnStop {
+		return rep, r.flush(&rep)
+	}
+	var ops []Op
+	made := Table{}
+	for k := range r.made {
+		made[k] = &Entry{Service: Service{Key: k}}
+	}
+	for _, k := range made.Keys() {
+		ops = append(ops, Op{Kind: DelService, Service: Service{Key: k}})
+	}
+	adopted := Table{}
+	for k := range r.added {
+		adopted[k] = &Entry{Service: Service{Key: k}}
+	}
+	for _, k := range adopted.Keys() {
+		for _, a := range sortedSet(r.added[k]) {
+			ops = append(ops, Op{Kind: DelDest, Service: Service{Key: k}, Dest: Dest{Addr: a}})
+		}
+	}
+	done, err := r.apply(ops)
+	rep.Ops = done
+	return rep, err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sortedSet(m map[netip.AddrPort]bool) []netip.AddrPort {
+	out := make([]netip.AddrPort, 0, len(m))
+	for a := range m {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, netip.AddrPort.Compare)
+	return out
+}
