@@ -125,6 +125,7 @@ type UDPSettings struct {
 // FileSettings are FILE_CHECK's keywords.
 type FileSettings struct {
 	TrackFile string
+	Path      string // the track_file's `file`, resolved by the parser
 	Weight    int
 	Reverse   bool
 }

@@ -1,0 +1,108 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// endpoint is where a network checker connects and how it binds, resolved
+// once from connect_ip/connect_port (defaulting to the real server),
+// bindto/bind_port, bind_if and fwmark.
+type endpoint struct {
+	remote netip.AddrPort
+	bindTo netip.Addr
+	port   uint16
+	bindIf string
+	mark   uint32
+}
+
+func newEndpoint(c Checker, needPort bool) (endpoint, error) {
+	e := endpoint{bindTo: c.BindTo, port: c.BindPort, bindIf: c.BindIf, mark: c.FWMark}
+	ip := c.Target.Real.Addr()
+	if c.ConnectIP.IsValid() {
+		ip = c.ConnectIP
+	}
+	port := c.Target.Real.Port()
+	if c.ConnectPort != 0 {
+		port = c.ConnectPort
+	}
+	if !ip.IsValid() {
+		return e, fmt.Errorf("no address to connect to")
+	}
+	if needPort && port == 0 {
+		return e, fmt.Errorf("no port: the real server has none and connect_port is unset")
+	}
+	e.remote = netip.AddrPortFrom(ip.Unmap(), port)
+	return e, nil
+}
+
+// dialer builds a net.Dialer that binds and marks its socket as the
+// checker's options say.
+func (e endpoint) dialer() *net.Dialer {
+	d := &net.Dialer{Control: e.control}
+	if e.bindTo.IsValid() || e.port != 0 {
+		ip := e.bindTo
+		if !ip.IsValid() {
+			ip = netip.IPv4Unspecified()
+			if e.remote.Addr().Is6() {
+				ip = netip.IPv6Unspecified()
+			}
+		}
+		ap := netip.AddrPortFrom(ip, e.port)
+		d.LocalAddr = &net.TCPAddr{IP: ap.Addr().AsSlice(), Port: int(ap.Port()), Zone: ap.Addr().Zone()}
+	}
+	return d
+}
+
+func (e endpoint) control(network, address string, rc syscall.RawConn) error {
+	if e.mark == 0 && e.bindIf == "" && e.port == 0 {
+		return nil
+	}
+	var serr error
+	err := rc.Control(func(fd uintptr) {
+		if e.port != 0 {
+			// A fixed source port is reused across attempts.
+			_ = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+		}
+		if e.mark != 0 {
+			if err := unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_MARK, int(e.mark)); err != nil {
+				serr = fmt.Errorf("fwmark %d: %w", e.mark, err)
+				return
+			}
+		}
+		if e.bindIf != "" {
+			if err := unix.BindToDevice(int(fd), e.bindIf); err != nil {
+				serr = fmt.Errorf("bind_if %s: %w", e.bindIf, err)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return serr
+}
+
+// dial connects with network "tcp" or "udp"; UDP local addresses are
+// converted because net.Dialer insists on the matching address type.
+func (e endpoint) dial(ctx context.Context, network string) (net.Conn, error) {
+	d := e.dialer()
+	if network == "udp" && d.LocalAddr != nil {
+		ta := d.LocalAddr.(*net.TCPAddr)
+		d.LocalAddr = &net.UDPAddr{IP: ta.IP, Port: ta.Port, Zone: ta.Zone}
+	}
+	addr := net.JoinHostPort(e.remote.Addr().String(), strconv.Itoa(int(e.remote.Port())))
+	return d.DialContext(ctx, network, addr)
+}
+
+// deadline applies ctx's deadline to conn so blocking reads end with it.
+func deadline(ctx context.Context, conn net.Conn) {
+	if dl, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl)
+	}
+}

@@ -1,0 +1,109 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"os/user"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// miscProber runs MISC_CHECK's misc_path. The command runs in its own
+// process group so a timeout kills the script and everything it spawned.
+type miscProber struct {
+	argv    []string
+	raw     string
+	dynamic bool
+	cred    *syscall.Credential
+}
+
+func newMisc(c Checker) (Prober, error) {
+	if c.Misc == nil || c.Misc.Path.IsZero() {
+		return nil, fmt.Errorf("MISC_CHECK needs misc_path")
+	}
+	p := &miscProber{argv: c.Misc.Path.Argv, raw: c.Misc.Path.Raw, dynamic: c.Misc.Dynamic}
+	if c.Misc.Path.User != "" {
+		cred, err := credential(c.Misc.Path.User, c.Misc.Path.Group)
+		if err != nil {
+			return nil, err
+		}
+		p.cred = cred
+	}
+	return p, nil
+}
+
+func credential(userName, group string) (*syscall.Credential, error) {
+	u, err := user.Lookup(userName)
+	if err != nil {
+		return nil, fmt.Errorf("misc_path user: %w", err)
+	}
+	uid, _ := strconv.ParseUint(u.Uid, 10, 32)
+	gid, _ := strconv.ParseUint(u.Gid, 10, 32)
+	if group != "" {
+		g, err := user.LookupGroup(group)
+		if err != nil {
+			return nil, fmt.Errorf("misc_path group: %w", err)
+		}
+		gid, _ = strconv.ParseUint(g.Gid, 10, 32)
+	}
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, nil
+}
+
+// command builds the exec: the split argv when there is one, otherwise
+// /bin/sh -c with the raw text.
+func (p *miscProber) command(ctx context.Context, argv []string) *exec.Cmd {
+	var cmd *exec.Cmd
+	if len(argv) > 0 {
+		cmd = exec.CommandContext(ctx, argv[0], argv[1:]...)
+	} else {
+		cmd = exec.CommandContext(ctx, "/bin/sh", "-c", p.raw)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: p.cred}
+	cmd.Cancel = func() error {
+		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	cmd.WaitDelay = time.Second
+	return cmd
+}
+
+// Probe runs the script; ctx's deadline is misc_timeout.
+func (p *miscProber) Probe(ctx context.Context) Outcome {
+	err := p.command(ctx, p.argv).Run()
+	if errors.Is(err, syscall.ENOEXEC) {
+		// A script without a #! line: keepalived hands it to the shell.
+		err = p.command(ctx, append([]string{"/bin/sh"}, p.argv...)).Run()
+	}
+	if ctx.Err() != nil {
+		return down("misc_path %q killed after timeout", p.raw)
+	}
+	code := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			return down("misc_path %q: %v", p.raw, err)
+		}
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return down("misc_path %q killed by %v", p.raw, ws.Signal())
+		}
+		code = ee.ExitCode()
+	}
+	return miscOutcome(code, p.dynamic)
+}
+
+// miscOutcome is keepalived's exit-code rule: 0 up; without misc_dynamic
+// anything else is down; with it 1 is down and 2..255 is up with weight
+// code-2 (0 restores the configured weight).
+func miscOutcome(code int, dynamic bool) Outcome {
+	switch {
+	case code == 0:
+		return up("misc_path exited 0")
+	case !dynamic || code == 1:
+		return down("misc_path exited %d", code)
+	}
+	o := up(fmt.Sprintf("misc_path exited %d: weight %d", code, code-2))
+	o.Weight, o.WeightSet = code-2, true
+	return o
+}

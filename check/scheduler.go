@@ -1,0 +1,200 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options tune a Scheduler; the zero value is usable.
+type Options struct {
+	Clock Clock // default RealClock
+	// MaxConcurrent bounds the probes in flight (default 512), so a large
+	// farm cannot exhaust file descriptors or CPU in one burst.
+	MaxConcurrent int
+	// Jitter returns a random delay in [0, max]; it spreads first runs over
+	// warmup. Default: uniform random.
+	Jitter func(max time.Duration) time.Duration
+	// NewProber builds the prober of a checker; default New.
+	NewProber func(Checker) (Prober, error)
+	Logger    *slog.Logger
+}
+
+// Scheduler runs every checker on its own timer and turns their state
+// changes into per-real-server Results.
+type Scheduler struct {
+	opts    Options
+	sink    Sink
+	sem     chan struct{}
+	runs    []*run
+	targets map[Target]*targetState
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex // guards stopped and every run's timer
+	stopped bool
+
+	stats Stats
+}
+
+// Stats counts the scheduler's work; Late counts attempts that began more
+// than a tenth of their checker's delay_loop after they were due.
+type Stats struct {
+	Attempts, Failures, Late atomic.Int64
+	MaxLateness              atomic.Int64 // nanoseconds
+}
+
+type run struct {
+	c      Checker
+	name   string
+	prober Prober
+	m      *machine
+	ts     *targetState
+	due    time.Time
+	timer  Timer
+	last   Outcome
+}
+
+// NewScheduler builds probers for every checker; a checker that cannot be
+// built is an error, because a checker silently not running would keep a
+// dead server in the pool.
+func NewScheduler(checkers []Checker, sink Sink, opts Options) (*Scheduler, error) {
+	if opts.Clock == nil {
+		opts.Clock = RealClock{}
+	}
+	if opts.MaxConcurrent <= 0 {
+		opts.MaxConcurrent = 512
+	}
+	if opts.Jitter == nil {
+		opts.Jitter = func(max time.Duration) time.Duration {
+			if max <= 0 {
+				return 0
+			}
+			return rand.N(max + 1)
+		}
+	}
+	if opts.NewProber == nil {
+		opts.NewProber = New
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s := &Scheduler{opts: opts, sink: sink, sem: make(chan struct{}, opts.MaxConcurrent),
+		targets: map[Target]*targetState{}}
+	for _, c := range checkers {
+		p, err := opts.NewProber(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s at %s for %s: %w", c.Kind, c.Source, c.Target.Real, err)
+		}
+		ts := s.targets[c.Target]
+		if ts == nil {
+			ts = &targetState{target: c.Target}
+			s.targets[c.Target] = ts
+		}
+		r := &run{c: c, name: fmt.Sprintf("%s at %s", c.Kind, c.Source), prober: p, m: newMachine(c), ts: ts}
+		ts.runs = append(ts.runs, r)
+		s.runs = append(s.runs, r)
+	}
+	return s, nil
+}
+
+// Start arms every checker's first run at a random point in [0, warmup].
+func (s *Scheduler) Start(ctx context.Context) {
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.runs {
+		s.arm(r, s.opts.Jitter(r.c.Warmup))
+	}
+}
+
+// arm schedules r after d; the caller holds s.mu.
+func (s *Scheduler) arm(r *run, d time.Duration) {
+	if s.stopped {
+		return
+	}
+	r.due = s.opts.Clock.Now().Add(d)
+	s.wg.Add(1)
+	r.timer = s.opts.Clock.AfterFunc(d, func() { s.attempt(r) })
+}
+
+// Stop cancels every timer and waits for in-flight probes and reports.
+func (s *Scheduler) Stop() {
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return
+	}
+	s.stopped = true
+	for _, r := range s.runs {
+		if r.timer != nil && r.timer.Stop() {
+			s.wg.Done()
+		}
+	}
+	s.mu.Unlock()
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+}
+
+// Stats returns the live counters.
+func (s *Scheduler) Stats() *Stats { return &s.stats }
+
+func (s *Scheduler) attempt(r *run) {
+	defer s.wg.Done()
+	select {
+	case s.sem <- struct{}{}:
+	case <-s.ctx.Done():
+		return
+	}
+	s.noteLateness(r)
+	ctx, cancel := context.WithTimeout(s.ctx, probeTimeout(r.c))
+	out := r.prober.Probe(ctx)
+	cancel()
+	<-s.sem
+	if s.ctx.Err() != nil {
+		return
+	}
+	s.stats.Attempts.Add(1)
+	if !out.Up {
+		s.stats.Failures.Add(1)
+	}
+	next := s.record(r, out)
+	s.mu.Lock()
+	s.arm(r, next)
+	s.mu.Unlock()
+}
+
+func (s *Scheduler) noteLateness(r *run) {
+	late := s.opts.Clock.Now().Sub(r.due)
+	if late > r.c.DelayLoop/10 {
+		s.stats.Late.Add(1)
+	}
+	for {
+		cur := s.stats.MaxLateness.Load()
+		if int64(late) <= cur || s.stats.MaxLateness.CompareAndSwap(cur, int64(late)) {
+			return
+		}
+	}
+}
+
+// probeTimeout bounds one attempt: connect_timeout for network checkers,
+// misc_timeout (default delay_loop) for scripts, and a backstop for the rest.
+func probeTimeout(c Checker) time.Duration {
+	switch {
+	case c.Kind == Misc && c.Misc != nil && c.Misc.Timeout > 0:
+		return c.Misc.Timeout
+	case c.Kind == Misc && c.DelayLoop > 0:
+		return c.DelayLoop
+	case c.ConnectTimeout > 0:
+		return c.ConnectTimeout
+	}
+	return 5 * time.Second
+}
