@@ -1,0 +1,349 @@
+package confparse
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/ipvs"
+)
+
+// Checker blocks inside real_server. A checker's timers come from, in
+// order: the checker block, the real server, the virtual server, and the
+// checker kind's own default; the virtual server may set them after the
+// real server, so the chain is resolved when the virtual server ends.
+
+// chkSet records which inheritable settings a checker block gave itself.
+type chkSet uint8
+
+const (
+	setConnectTimeout chkSet = 1 << iota
+	setRetry
+	setDelayBeforeRetry
+	setDelayLoop
+	setWarmup
+	setAlpha
+)
+
+// chkState is a checker while its block is read.
+type chkState struct {
+	c   check.Checker
+	pos Pos
+	set chkSet
+	// hosts are SMTP_CHECK's deprecated host {} sub-blocks; each becomes a
+	// checker of its own and the enclosing block then checks nothing itself.
+	hosts     []*chkState
+	hostNodes []*Node
+}
+
+type chh = handler[*chkState]
+
+func init() {
+	for _, k := range []check.Kind{check.TCP, check.HTTP, check.SSL, check.Misc, check.SMTP,
+		check.DNS, check.UDP, check.Ping, check.File} {
+		rsTable[string(k)] = chkBlock(k)
+	}
+	rsTable[string(check.BFD)] = func(a *analyzer, n *Node, _ *rsState) {
+		a.warnf(n.Pos, "BFD_CHECK is not supported by govrrpd; the checker is ignored and the real server is judged by its other checkers")
+	}
+}
+
+// chkBlock returns the real_server handler for one checker kind.
+func chkBlock(k check.Kind) rsh {
+	return func(a *analyzer, n *Node, rs *rsState) {
+		st := &chkState{c: check.Checker{Kind: k, Source: n.Pos.String()}, pos: n.Pos}
+		chkInitKind(&st.c)
+		children(a, n, chkTables[k], st, string(k))
+		st.expandHosts(a)
+		if chkValid(a, n, st) {
+			rs.checkers = append(rs.checkers, st)
+		}
+	}
+}
+
+// chkInitKind gives the kind-specific settings their keepalived defaults.
+func chkInitKind(c *check.Checker) {
+	switch c.Kind {
+	case check.HTTP, check.SSL:
+		c.HTTP = &check.HTTPSettings{Protocol: "1.0"}
+	case check.Misc:
+		c.Misc = &check.MiscSettings{}
+	case check.SMTP:
+		c.SMTP = &check.SMTPSettings{}
+	case check.DNS:
+		c.DNS = &check.DNSSettings{Type: "SOA", Name: "."}
+	case check.UDP:
+		c.UDP = &check.UDPSettings{MaxReplyLength: 255}
+	case check.File:
+		c.File = &check.FileSettings{}
+	}
+}
+
+// chkValid applies keepalived's end-of-block checks on a checker.
+func chkValid(a *analyzer, n *Node, st *chkState) bool {
+	switch c := &st.c; c.Kind {
+	case check.Misc:
+		if c.Misc.Path.IsZero() {
+			a.warnf(n.Pos, "No script path has been specified for MISC_CHECKER - skipping")
+			return false
+		}
+	case check.File:
+		if c.File.TrackFile == "" {
+			a.warnf(n.Pos, "FILE_CHECK has no track_file specified - ignoring")
+			return false
+		}
+	case check.HTTP, check.SSL:
+		if len(c.HTTP.URLs) == 0 {
+			a.warnf(n.Pos, "%s has no url specified - ignoring", c.Kind)
+			return false
+		}
+	}
+	return true
+}
+
+// chkTables are the keyword tables of each checker kind.
+var chkTables = map[check.Kind]table[*chkState]{}
+
+func init() {
+	conn := chkMerge(chkConnTable, chkSchedTable)
+	chkTables[check.TCP] = conn
+	chkTables[check.Ping] = conn
+	chkTables[check.HTTP] = chkMerge(conn, chkHTTPTable)
+	chkTables[check.SSL] = chkMerge(conn, chkHTTPTable, chkSSLTable)
+	chkTables[check.Misc] = chkMerge(chkSchedTable, chkMiscTable)
+	chkTables[check.SMTP] = chkMerge(conn, chkSMTPTable)
+	chkTables[check.DNS] = chkMerge(conn, chkDNSTable)
+	chkTables[check.UDP] = chkMerge(conn, chkUDPTable)
+	chkTables[check.File] = chkFileTable
+	chkSMTPHostTable = chkConnTable
+}
+
+func chkMerge(ts ...table[*chkState]) table[*chkState] {
+	out := table[*chkState]{}
+	for _, t := range ts {
+		for k, h := range t {
+			out[k] = h
+		}
+	}
+	return out
+}
+
+// chkConnTable holds the connection options.
+var chkConnTable = table[*chkState]{
+	"connect_ip": func(a *analyzer, n *Node, st *chkState) {
+		if ip, ok := a.argAddr(n, 0); ok {
+			st.c.ConnectIP = ip
+		}
+	},
+	"connect_port": chkPort("Invalid checker connect_port", func(c *check.Checker, p uint16) { c.ConnectPort = p }),
+	"bind_port":    chkPort("Invalid checker bind_port", func(c *check.Checker, p uint16) { c.BindPort = p }),
+	"bindto": func(a *analyzer, n *Node, st *chkState) {
+		if ip, ok := a.argAddr(n, 0); ok {
+			st.c.BindTo = ip
+		}
+	},
+	"bind_if": func(a *analyzer, n *Node, st *chkState) {
+		if s, ok := a.arg(n, 0); ok {
+			st.c.BindIf = s
+		}
+	},
+	"fwmark": func(a *analyzer, n *Node, st *chkState) {
+		if s, ok := a.arg(n, 0); ok {
+			v, err := strconv.ParseUint(s, 0, 32)
+			if err != nil {
+				a.warnf(n.Pos, "Invalid fwmark '%s' specified", s)
+				return
+			}
+			st.c.FWMark = uint32(v)
+		}
+	},
+	"connect_timeout": func(a *analyzer, n *Node, st *chkState) {
+		if d, ok := a.argTimer(n, 0, lvsMinTimer, lvsMaxTimer); ok {
+			st.c.ConnectTimeout, st.set = d, st.set|setConnectTimeout
+		}
+	},
+}
+
+// chkSchedTable holds the scheduling options.
+var chkSchedTable = table[*chkState]{
+	"retry":        chkRetry,
+	"nb_get_retry": chkRetry,
+	"delay_before_retry": chkTimer(0, setDelayBeforeRetry, func(c *check.Checker, d time.Duration) {
+		c.DelayBeforeRetry = d
+	}),
+	"delay_loop": chkTimer(lvsMinTimer, setDelayLoop, func(c *check.Checker, d time.Duration) { c.DelayLoop = d }),
+	"warmup":     chkTimer(0, setWarmup, func(c *check.Checker, d time.Duration) { c.Warmup = d }),
+	"alpha": func(a *analyzer, n *Node, st *chkState) {
+		st.c.Alpha, st.set = a.argBool(n, 0), st.set|setAlpha
+	},
+	"log_all_failures": func(a *analyzer, n *Node, st *chkState) { st.c.LogAllFailures = a.argBool(n, 0) },
+}
+
+func chkRetry(a *analyzer, n *Node, st *chkState) {
+	if n.Key == "nb_get_retry" {
+		a.warnf(n.Pos, "nb_get_retry is deprecated - please use 'retry'")
+	}
+	if v, ok := a.argInt(n, 0, 0, lvsMaxInt); ok {
+		st.c.Retry, st.set = v, st.set|setRetry
+	}
+}
+
+func chkTimer(lo time.Duration, bit chkSet, set func(*check.Checker, time.Duration)) chh {
+	return func(a *analyzer, n *Node, st *chkState) {
+		if d, ok := a.argTimer(n, 0, lo, lvsMaxTimer); ok {
+			set(&st.c, d)
+			st.set |= bit
+		}
+	}
+}
+
+func chkPort(msg string, set func(*check.Checker, uint16)) chh {
+	return func(a *analyzer, n *Node, st *chkState) {
+		if v, ok := a.argInt(n, 0, 1, 65535); ok {
+			set(&st.c, uint16(v))
+			return
+		}
+		if len(n.Args) > 0 {
+			a.warnf(n.Pos, "%s '%s'", msg, n.Args[0].Text)
+		}
+	}
+}
+
+// CheckerDefaults returns a checker of kind k for real server rs of vs with
+// every inheritable setting at the value it takes when the checker block
+// does not set it. The semantic pass starts from it, the printer compares
+// against it, and converters that build configurations use it so that
+// their checkers mean what a keepalived.conf would.
+func CheckerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind) check.Checker {
+	c := check.Checker{Kind: k, Target: check.Target{Service: vs.Key(), Real: rs.Addr}}
+	c.DelayLoop = lvsOr(rs.DelayLoop, lvsOr(vs.DelayLoop, 60*time.Second))
+	c.ConnectTimeout = lvsOr(rs.ConnectTimeout, lvsOr(vs.ConnectTimeout, 5*time.Second))
+	switch {
+	case rs.Retry != nil:
+		c.Retry = *rs.Retry
+	case vs.Retry >= 0:
+		c.Retry = vs.Retry
+	case k == check.DNS:
+		c.Retry = 3
+	case k == check.Misc:
+		c.Retry = 0
+	default:
+		c.Retry = 1
+	}
+	switch {
+	case rs.DelayBeforeRetry != nil:
+		c.DelayBeforeRetry = *rs.DelayBeforeRetry
+	case vs.DelayBeforeRetry != 0:
+		c.DelayBeforeRetry = vs.DelayBeforeRetry
+	case k == check.HTTP || k == check.SSL:
+		c.DelayBeforeRetry = 3 * time.Second
+	case k == check.DNS:
+		c.DelayBeforeRetry = c.DelayLoop
+	default:
+		c.DelayBeforeRetry = time.Second
+	}
+	switch {
+	case rs.Warmup != nil:
+		c.Warmup = *rs.Warmup
+	case vs.WarmupSet:
+		c.Warmup = vs.Warmup
+	default:
+		c.Warmup = c.DelayLoop
+	}
+	c.Alpha = vs.Alpha
+	if rs.Alpha != nil {
+		c.Alpha = *rs.Alpha
+	}
+	return c
+}
+
+func lvsOr(d, def time.Duration) time.Duration {
+	if d != 0 {
+		return d
+	}
+	return def
+}
+
+// chkDefaultsFor is CheckerDefaults for a checker whose own delay_loop is
+// delayLoop: the DNS delay_before_retry and the warmup that default to the
+// delay loop follow the checker's, not the server's.
+func chkDefaultsFor(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, delayLoop time.Duration) check.Checker {
+	d := CheckerDefaults(vs, rs, k)
+	if k == check.DNS && rs.DelayBeforeRetry == nil && vs.DelayBeforeRetry == 0 {
+		d.DelayBeforeRetry = delayLoop
+	}
+	if rs.Warmup == nil && !vs.WarmupSet {
+		d.Warmup = delayLoop
+	}
+	return d
+}
+
+// chkResolve fills the settings the checker block left to inheritance.
+func chkResolve(vs *ipvs.VirtualServer, rs *ipvs.RealServer, st *chkState) check.Checker {
+	c := st.c
+	if st.set&setDelayLoop == 0 {
+		c.DelayLoop = CheckerDefaults(vs, rs, c.Kind).DelayLoop
+	}
+	d := chkDefaultsFor(vs, rs, c.Kind, c.DelayLoop)
+	c.Target = d.Target
+	if st.set&setConnectTimeout == 0 {
+		c.ConnectTimeout = d.ConnectTimeout
+	}
+	if st.set&setRetry == 0 {
+		c.Retry = d.Retry
+	}
+	if st.set&setDelayBeforeRetry == 0 {
+		c.DelayBeforeRetry = d.DelayBeforeRetry
+	}
+	if st.set&setWarmup == 0 {
+		c.Warmup = d.Warmup
+	}
+	if st.set&setAlpha == 0 {
+		c.Alpha = d.Alpha
+	}
+	return c
+}
+
+// vsResolveCheckers turns the pending checkers of a finished virtual
+// server into Config.Checkers.
+func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServer) {
+	for i, r := range st.reals {
+		rs := &vs.Reals[i]
+		for _, ck := range r.checkers {
+			if ck.c.Kind == check.File && !chkFileKnown(c, ck.c.File.TrackFile) {
+				a.warnf(ck.pos, "FILE_CHECK track_file %s not found - ignoring", ck.c.File.TrackFile)
+				continue
+			}
+			if len(ck.hosts) == 0 {
+				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, ck))
+				continue
+			}
+			for _, h := range ck.hosts {
+				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, h))
+			}
+		}
+	}
+}
+
+// chkFinal resolves one checker and warns when it has nowhere to connect.
+func chkFinal(a *analyzer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, st *chkState) check.Checker {
+	c := chkResolve(vs, rs, st)
+	switch c.Kind {
+	case check.TCP, check.HTTP, check.SSL, check.UDP:
+		if c.ConnectPort == 0 && rs.Addr.Port() == 0 {
+			a.warnf(st.pos, "%s for real server %s has no port: set connect_port; every check will fail", c.Kind, rs.Addr.Addr())
+		}
+	}
+	return c
+}
+
+// chkFileKnown reports whether a track_file block of that name was read;
+// like keepalived, a tracker must be defined before it is used.
+func chkFileKnown(c *Config, name string) bool {
+	for _, f := range c.Files {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,161 @@
+package confparse
+
+import (
+	"encoding/hex"
+	"strings"
+)
+
+// MISC_CHECK, SMTP_CHECK, DNS_CHECK, UDP_CHECK and FILE_CHECK keywords.
+
+var chkMiscTable = table[*chkState]{
+	"misc_path": func(a *analyzer, n *Node, st *chkState) {
+		spec, err := parseScript(n.Args)
+		if err != nil {
+			a.warnf(n.Pos, "misc_path: %v", err)
+			return
+		}
+		old := st.c.Misc.Path
+		if spec.User == "" {
+			spec.User, spec.Group = old.User, old.Group
+		}
+		st.c.Misc.Path = spec
+	},
+	"misc_timeout": func(a *analyzer, n *Node, st *chkState) {
+		if d, ok := a.argTimer(n, 0, lvsMinTimer, lvsMaxTimer); ok {
+			st.c.Misc.Timeout = d
+		}
+	},
+	"misc_dynamic": func(a *analyzer, n *Node, st *chkState) { st.c.Misc.Dynamic = a.argBool(n, 0) },
+	"user": func(a *analyzer, n *Node, st *chkState) {
+		u, ok := a.arg(n, 0)
+		if !ok {
+			return
+		}
+		p := &st.c.Misc.Path
+		p.User, p.Group = u, ""
+		if i := strings.IndexByte(u, ':'); i >= 0 {
+			p.User, p.Group = u[:i], u[i+1:]
+		} else if len(n.Args) > 1 {
+			p.Group = n.Args[1].Text
+		}
+	},
+}
+
+// chkSMTPHostTable is what a deprecated SMTP_CHECK host {} block accepts:
+// the connection options.
+var chkSMTPHostTable table[*chkState]
+
+var chkSMTPTable = table[*chkState]{
+	"helo_name": func(a *analyzer, n *Node, st *chkState) {
+		if s, ok := a.arg(n, 0); ok {
+			st.c.SMTP.HeloName = s
+		}
+	},
+	"host": func(a *analyzer, n *Node, st *chkState) {
+		a.infof(n.Pos, "SMTP_CHECK host {} is deprecated; each host becomes a checker of its own (use one SMTP_CHECK per host)")
+		st.hostNodes = append(st.hostNodes, n)
+	},
+}
+
+// expandHosts turns SMTP host {} blocks into checkers: each starts from
+// the whole enclosing block, wherever the host block sat in it, and
+// overrides its connection options.
+func (st *chkState) expandHosts(a *analyzer) {
+	for _, hn := range st.hostNodes {
+		h := &chkState{c: st.c, pos: hn.Pos, set: st.set}
+		h.c.Source = hn.Pos.String()
+		smtp := *st.c.SMTP
+		h.c.SMTP = &smtp
+		children(a, hn, chkSMTPHostTable, h, "host")
+		st.hosts = append(st.hosts, h)
+	}
+}
+
+var dnsTypes = map[string]bool{"A": true, "NS": true, "CNAME": true, "SOA": true, "MX": true, "TXT": true, "AAAA": true}
+
+var chkDNSTable = table[*chkState]{
+	"type": func(a *analyzer, n *Node, st *chkState) {
+		s, ok := a.arg(n, 0)
+		if !ok {
+			return
+		}
+		if !dnsTypes[strings.ToUpper(s)] {
+			a.warnf(n.Pos, "DNS_CHECK: unknown type '%s' (use A|NS|CNAME|SOA|MX|TXT|AAAA) - ignoring", s)
+			return
+		}
+		st.c.DNS.Type = strings.ToUpper(s)
+	},
+	"name": func(a *analyzer, n *Node, st *chkState) {
+		if s, ok := a.arg(n, 0); ok {
+			st.c.DNS.Name = s
+		}
+	},
+}
+
+var chkUDPTable = table[*chkState]{
+	"payload": func(a *analyzer, n *Node, st *chkState) {
+		s, ok := a.arg(n, 0)
+		if !ok {
+			return
+		}
+		b, err := hex.DecodeString(s)
+		if err != nil {
+			a.warnf(n.Pos, "UDP_CHECK payload '%s' is not an even number of hex digits - ignoring", s)
+			return
+		}
+		st.c.UDP.Payload = b
+	},
+	"require_reply": func(a *analyzer, n *Node, st *chkState) {
+		st.c.UDP.RequireReply = true
+		if len(n.Args) == 0 {
+			return
+		}
+		s := n.Args[0].Text
+		if _, err := hex.DecodeString(strings.Map(udpWildcard, s)); err != nil {
+			a.warnf(n.Pos, "UDP_CHECK require_reply '%s' is not hex with X wildcards - ignoring the pattern", s)
+			return
+		}
+		st.c.UDP.Reply = s
+	},
+	"min_reply_length": func(a *analyzer, n *Node, st *chkState) {
+		if v, ok := a.argInt(n, 0, 0, 65535); ok {
+			st.c.UDP.MinReplyLength = v
+		}
+	},
+	"max_reply_length": func(a *analyzer, n *Node, st *chkState) {
+		if v, ok := a.argInt(n, 0, 0, 65535); ok {
+			st.c.UDP.MaxReplyLength = v
+		}
+	},
+}
+
+// udpWildcard maps the X (any nibble) of a reply pattern to a hex digit so
+// the rest can be validated as hex.
+func udpWildcard(r rune) rune {
+	if r == 'X' || r == 'x' {
+		return '0'
+	}
+	return r
+}
+
+var chkFileTable = table[*chkState]{
+	"track_file": func(a *analyzer, n *Node, st *chkState) {
+		if s, ok := a.arg(n, 0); ok {
+			st.c.File.TrackFile = s
+		}
+	},
+	"weight": func(a *analyzer, n *Node, st *chkState) {
+		v, ok := a.argInt(n, 0, -254, 254)
+		if !ok {
+			return
+		}
+		st.c.File.Weight = v
+		if len(n.Args) > 1 {
+			if n.Args[1].Text != "reverse" {
+				a.warnf(n.Pos, "FILE_CHECK weight: unknown option '%s' (only 'reverse')", n.Args[1].Text)
+				return
+			}
+			st.c.File.Reverse = true
+		}
+	},
+}

@@ -1,0 +1,451 @@
+package confparse
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/govrrpd/govrrpd/ipvs"
+	"github.com/govrrpd/govrrpd/script"
+)
+
+// scriptSpec shortens the command type in the keyword tables.
+type scriptSpec = script.Spec
+
+// virtual_server blocks. keepalived reads a virtual server in one pass but
+// decides its defaults (protocol, scheduler, forwarding method, real-server
+// weights, checker timers) only when the block is complete, because the
+// block may set them after the real servers; the same happens here in
+// vsFinish.
+
+func init() {
+	topLevel["virtual_server"] = semVirtualServer
+	topLevel["virtual_server_group"] = semServerGroup
+	topLevel["SSL"] = semSSL
+}
+
+// Timer bounds: keepalived stores timers as unsigned 32-bit microsecond
+// counts.
+const (
+	lvsMaxTimer  = 4294967295 * time.Microsecond
+	lvsMinTimer  = time.Microsecond
+	lvsMaxPersis = 2678400 // IPVS's longest persistence, 31 days
+	lvsMaxInt    = 1<<31 - 1
+)
+
+// vsState is a virtual server while its block is read.
+type vsState struct {
+	vs        ipvs.VirtualServer
+	protoSet  bool
+	schedSet  bool
+	methodSet bool
+	familySet bool
+	// sorryFwd is sorry_server_lvs_method, which may precede sorry_server.
+	sorryFwd *ipvs.Forwarding
+	reals    []*rsState
+}
+
+// lvsSchedulers are the IPVS schedulers keepalived 2.2.7 accepts.
+var lvsSchedulers = map[string]bool{
+	"rr": true, "wrr": true, "lc": true, "wlc": true, "lblc": true, "sh": true, "mh": true,
+	"dh": true, "fo": true, "ovf": true, "lblcr": true, "sed": true, "nq": true, "twos": true,
+}
+
+// lvsSchedFlags are the scheduler flag keywords, in the order they print.
+var lvsSchedFlags = []string{"hashed", "flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback"}
+
+func semVirtualServer(a *analyzer, n *Node, c *Config) {
+	st := &vsState{vs: ipvs.VirtualServer{
+		Source: n.Pos.String(), DelayLoop: 60 * time.Second, ConnectTimeout: 5 * time.Second,
+		Retry: -1, Weight: 1, Quorum: 1,
+	}}
+	if err := vsHeader(&st.vs, n.ArgStrings()); err != nil {
+		a.warnf(n.Pos, "virtual_server: %v - skipping block", err)
+		return
+	}
+	children(a, n, vsTable, st, "virtual_server")
+	if g := st.vs.Group; g != "" {
+		a.atFinish(func() { vsgCheckRef(a, c, n.Pos, g) })
+	}
+	if vs, ok := vsFinish(a, n, st); ok {
+		c.VirtualServers = append(c.VirtualServers, vs)
+		vsResolveCheckers(a, c, st, &c.VirtualServers[len(c.VirtualServers)-1])
+	}
+}
+
+// vsHeader reads `IP [PORT]`, `fwmark N` or `group NAME`.
+func vsHeader(vs *ipvs.VirtualServer, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("no address given")
+	}
+	switch args[0] {
+	case "fwmark":
+		if len(args) < 2 {
+			return fmt.Errorf("fwmark needs a value")
+		}
+		m, err := strconv.ParseUint(args[1], 10, 32)
+		if err != nil || m == 0 {
+			return fmt.Errorf("invalid fwmark '%s'", args[1])
+		}
+		vs.FWMark, vs.Family = uint32(m), 4
+		return nil
+	case "group":
+		if len(args) < 2 {
+			return fmt.Errorf("group needs a name")
+		}
+		vs.Group, vs.Family = args[1], 4
+		return nil
+	}
+	ip, err := netip.ParseAddr(args[0])
+	if err != nil || ip.Zone() != "" {
+		return fmt.Errorf("invalid address '%s'", args[0])
+	}
+	var port uint64
+	if len(args) > 1 {
+		if port, err = strconv.ParseUint(args[1], 10, 16); err != nil {
+			return fmt.Errorf("invalid port '%s'", args[1])
+		}
+	}
+	vs.Addr = netip.AddrPortFrom(ip, uint16(port))
+	vs.Family = lvsFamily(ip)
+	return nil
+}
+
+func lvsFamily(ip netip.Addr) uint8 {
+	if ip.Is4() {
+		return 4
+	}
+	return 6
+}
+
+type vsh = handler[*vsState]
+
+var vsTable = table[*vsState]{
+	"lb_algo":                 vsSched,
+	"lvs_sched":               vsSched,
+	"lb_kind":                 vsMethod,
+	"lvs_method":              vsMethod,
+	"protocol":                vsProtocol,
+	"persistence_timeout":     vsPersistence,
+	"persistence_granularity": vsGranularity,
+	"persistence_engine": func(a *analyzer, n *Node, st *vsState) {
+		if s, ok := a.arg(n, 0); ok {
+			st.vs.PersistenceEngine = s
+		}
+	},
+	"ops":                vsBool(func(v *ipvs.VirtualServer, b bool) { v.OPS = b }),
+	"delay_loop":         vsTimer(lvsMinTimer, func(v *ipvs.VirtualServer, d time.Duration) { v.DelayLoop = d }),
+	"connect_timeout":    vsTimer(lvsMinTimer, func(v *ipvs.VirtualServer, d time.Duration) { v.ConnectTimeout = d }),
+	"delay_before_retry": vsTimer(0, func(v *ipvs.VirtualServer, d time.Duration) { v.DelayBeforeRetry = d }),
+	"warmup": vsTimer(0, func(v *ipvs.VirtualServer, d time.Duration) {
+		v.Warmup, v.WarmupSet = d, true
+	}),
+	"retry":              vsInt(0, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Retry = i }),
+	"weight":             vsInt(0, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Weight = i }),
+	"quorum":             vsInt(1, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Quorum = i }),
+	"hysteresis":         vsInt(0, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Hysteresis = i }),
+	"inhibit_on_failure": vsBool(func(v *ipvs.VirtualServer, b bool) { v.InhibitOnFailure = b }),
+	"alpha":              vsBool(func(v *ipvs.VirtualServer, b bool) { v.Alpha = b }),
+	"omega":              vsBool(func(v *ipvs.VirtualServer, b bool) { v.Omega = b }),
+	"ha_suspend":         vsBool(func(v *ipvs.VirtualServer, b bool) { v.HASuspend = b }),
+	"sorry_server_inhibit": vsBool(func(v *ipvs.VirtualServer, b bool) {
+		v.SorryInhibit = b
+	}),
+	"smtp_alert": func(a *analyzer, n *Node, st *vsState) {
+		st.vs.SMTPAlert, st.vs.SMTPAlertSet = a.argBool(n, 0), true
+	},
+	"virtualhost": func(a *analyzer, n *Node, st *vsState) {
+		if s, ok := a.arg(n, 0); ok {
+			st.vs.Virtualhost = s
+		}
+	},
+	"snmp_name": func(a *analyzer, n *Node, st *vsState) {
+		if s, ok := a.arg(n, 0); ok {
+			st.vs.SNMPName = s
+		}
+	},
+	"quorum_up":               vsScript(func(v *ipvs.VirtualServer) *scriptSpec { return &v.QuorumUp }),
+	"quorum_down":             vsScript(func(v *ipvs.VirtualServer) *scriptSpec { return &v.QuorumDown }),
+	"quorum_max":              notYet[*vsState],
+	"ip_family":               vsIPFamily,
+	"sorry_server":            vsSorry,
+	"sorry_server_lvs_method": vsSorryMethod,
+	"real_server":             semRealServer,
+}
+
+func init() {
+	for _, f := range lvsSchedFlags {
+		vsTable[f] = vsSchedFlag
+	}
+}
+
+func vsSched(a *analyzer, n *Node, st *vsState) {
+	s, ok := a.arg(n, 0)
+	if !ok {
+		return
+	}
+	if !lvsSchedulers[s] {
+		a.warnf(n.Pos, "Invalid lvs_scheduler '%s' - ignoring", s)
+		return
+	}
+	st.vs.Scheduler, st.schedSet = s, true
+}
+
+func vsSchedFlag(_ *analyzer, n *Node, st *vsState) {
+	for _, f := range st.vs.SchedFlags {
+		if f == n.Key {
+			return
+		}
+	}
+	st.vs.SchedFlags = append(st.vs.SchedFlags, n.Key)
+}
+
+func vsMethod(a *analyzer, n *Node, st *vsState) {
+	if f, ok := lvsForwarding(a, n); ok {
+		st.vs.Forwarding, st.methodSet = f, true
+	}
+}
+
+func vsSorryMethod(a *analyzer, n *Node, st *vsState) {
+	if f, ok := lvsForwarding(a, n); ok {
+		st.sorryFwd = &f
+	}
+}
+
+// lvsForwarding reads `NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]`.
+func lvsForwarding(a *analyzer, n *Node) (ipvs.Forwarding, bool) {
+	var f ipvs.Forwarding
+	args := n.ArgStrings()
+	if len(args) == 0 {
+		a.warnf(n.Pos, "'%s' needs a value", n.Key)
+		return f, false
+	}
+	switch args[0] {
+	case "NAT":
+		f.Method = ipvs.NAT
+	case "DR":
+		f.Method = ipvs.DR
+	case "TUN":
+		f.Method = ipvs.TUN
+	default:
+		a.warnf(n.Pos, "PARSER : unknown [%s] routing method for virtual server.", args[0])
+		return f, false
+	}
+	if f.Method != ipvs.TUN {
+		return f, true
+	}
+	if err := lvsTunnelOpts(&f, args[1:]); err != nil {
+		a.warnf(n.Pos, "%s: %v", n.Key, err)
+		return f, false
+	}
+	return f, true
+}
+
+func lvsTunnelOpts(f *ipvs.Forwarding, args []string) error {
+	for i := 0; i < len(args); i++ {
+		switch w := args[i]; w {
+		case "type":
+			if i+1 >= len(args) {
+				return fmt.Errorf("tunnel type missing")
+			}
+			i++
+			switch args[i] {
+			case "ipip", "gue", "gre":
+				f.TunType = args[i]
+			default:
+				return fmt.Errorf("unknown tunnel type '%s'", args[i])
+			}
+		case "port":
+			if i+1 >= len(args) {
+				return fmt.Errorf("tunnel port missing")
+			}
+			i++
+			p, err := strconv.ParseUint(args[i], 10, 16)
+			if err != nil || p == 0 {
+				return fmt.Errorf("invalid tunnel port '%s'", args[i])
+			}
+			f.TunPort = uint16(p)
+		case "nocsum", "csum", "remcsum":
+			f.TunCsum = w
+		default:
+			return fmt.Errorf("unknown tunnel option '%s'", w)
+		}
+	}
+	if (f.TunType == "gue") != (f.TunPort != 0) {
+		return fmt.Errorf("gue tunnels require port, otherwise cannot have port.")
+	}
+	if f.TunCsum == "remcsum" && f.TunType != "gue" {
+		return fmt.Errorf("remcsum is only valid for gue tunnels")
+	}
+	return nil
+}
+
+func vsProtocol(a *analyzer, n *Node, st *vsState) {
+	s, ok := a.arg(n, 0)
+	if !ok {
+		return
+	}
+	switch strings.ToUpper(s) {
+	case "TCP":
+		st.vs.Protocol = ipvs.TCP
+	case "UDP":
+		st.vs.Protocol = ipvs.UDP
+	case "SCTP":
+		st.vs.Protocol = ipvs.SCTP
+	default:
+		a.warnf(n.Pos, "unknown protocol '%s' - ignoring", s)
+		return
+	}
+	st.protoSet = true
+}
+
+// vsPersistence: a bare persistence_timeout means IPVS's default of six
+// minutes, as in ipvsadm.
+func vsPersistence(a *analyzer, n *Node, st *vsState) {
+	if len(n.Args) == 0 {
+		st.vs.Persistence = 360 * time.Second
+		return
+	}
+	if v, ok := a.argInt(n, 0, 1, lvsMaxPersis); ok {
+		st.vs.Persistence = time.Duration(v) * time.Second
+	}
+}
+
+// vsGranularity takes a netmask for IPv4 and a prefix length for IPv6; the
+// IPv6 length is kept as the equivalent mask so that one field serves both.
+func vsGranularity(a *analyzer, n *Node, st *vsState) {
+	s, ok := a.arg(n, 0)
+	if !ok {
+		return
+	}
+	if ip, err := netip.ParseAddr(s); err == nil && ip.Is4() {
+		if lvsMaskLen(ip) < 0 {
+			a.warnf(n.Pos, "persistence_granularity: '%s' is not a netmask - ignoring", s)
+			return
+		}
+		st.vs.PersistenceGranularity = ip
+		return
+	}
+	bits, err := strconv.Atoi(s)
+	if err != nil || bits < 1 || bits > 128 {
+		a.warnf(n.Pos, "persistence_granularity: invalid value '%s' - ignoring", s)
+		return
+	}
+	var b [16]byte
+	for i := 0; i < bits; i++ {
+		b[i/8] |= 0x80 >> (i % 8)
+	}
+	st.vs.PersistenceGranularity = netip.AddrFrom16(b)
+}
+
+// lvsMaskLen returns the prefix length of a contiguous mask, or -1.
+func lvsMaskLen(m netip.Addr) int {
+	b := m.AsSlice()
+	n, ended := 0, false
+	for _, x := range b {
+		for i := 7; i >= 0; i-- {
+			one := x&(1<<i) != 0
+			if one && ended {
+				return -1
+			}
+			if one {
+				n++
+			} else {
+				ended = true
+			}
+		}
+	}
+	return n
+}
+
+func vsIPFamily(a *analyzer, n *Node, st *vsState) {
+	s, ok := a.arg(n, 0)
+	if !ok {
+		return
+	}
+	switch s {
+	case "inet":
+		st.vs.Family = 4
+	case "inet6":
+		st.vs.Family = 6
+	default:
+		a.warnf(n.Pos, "ip_family: unknown family '%s' (use inet|inet6)", s)
+		return
+	}
+	st.familySet = true
+}
+
+func vsSorry(a *analyzer, n *Node, st *vsState) {
+	ap, err := lvsAddrPort(n.ArgStrings())
+	if err != nil {
+		a.warnf(n.Pos, "sorry_server: %v - ignoring", err)
+		return
+	}
+	st.vs.Sorry = &ipvs.RealServer{Source: n.Pos.String(), Addr: ap, Weight: 1}
+}
+
+// lvsAddrPort reads `IP [PORT]`.
+func lvsAddrPort(args []string) (netip.AddrPort, error) {
+	if len(args) == 0 {
+		return netip.AddrPort{}, fmt.Errorf("no address given")
+	}
+	ip, err := netip.ParseAddr(args[0])
+	if err != nil || ip.Zone() != "" {
+		return netip.AddrPort{}, fmt.Errorf("invalid address '%s'", args[0])
+	}
+	var port uint64
+	if len(args) > 1 {
+		if port, err = strconv.ParseUint(args[1], 10, 16); err != nil {
+			return netip.AddrPort{}, fmt.Errorf("invalid port '%s'", args[1])
+		}
+	}
+	return netip.AddrPortFrom(ip, uint16(port)), nil
+}
+
+func vsBool(set func(*ipvs.VirtualServer, bool)) vsh {
+	return func(a *analyzer, n *Node, st *vsState) { set(&st.vs, a.argBool(n, 0)) }
+}
+
+func vsInt(lo, hi int, set func(*ipvs.VirtualServer, int)) vsh {
+	return func(a *analyzer, n *Node, st *vsState) {
+		if v, ok := a.argInt(n, 0, lo, hi); ok {
+			set(&st.vs, v)
+		}
+	}
+}
+
+func vsTimer(lo time.Duration, set func(*ipvs.VirtualServer, time.Duration)) vsh {
+	return func(a *analyzer, n *Node, st *vsState) {
+		if d, ok := a.argTimer(n, 0, lo, lvsMaxTimer); ok {
+			set(&st.vs, d)
+		}
+	}
+}
+
+func vsScript(field func(*ipvs.VirtualServer) *scriptSpec) vsh {
+	return func(a *analyzer, n *Node, st *vsState) {
+		spec, err := parseScript(n.Args)
+		if err != nil {
+			a.warnf(n.Pos, "%s: %v", n.Key, err)
+			return
+		}
+		*field(&st.vs) = spec
+	}
+}
+
+// vsName names a virtual server the way keepalived's messages do.
+func vsName(v *ipvs.VirtualServer) string {
+	switch {
+	case v.FWMark != 0:
+		return fmt.Sprintf("FWM %d", v.FWMark)
+	case v.Group != "":
+		return "group " + v.Group
+	}
+	p := "none"
+	if v.Protocol != 0 {
+		p = strings.ToLower(v.Protocol.String())
+	}
+	return fmt.Sprintf("[%s]:%s:%d", v.Addr.Addr(), p, v.Addr.Port())
+}

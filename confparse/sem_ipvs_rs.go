@@ -1,0 +1,190 @@
+package confparse
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/govrrpd/govrrpd/ipvs"
+)
+
+// real_server blocks and the end-of-block work on a virtual server.
+
+// rsState is a real server while its block is read. Its checkers are kept
+// unresolved until the virtual server is complete, because timers and the
+// service key they inherit may be set later in the virtual server block.
+type rsState struct {
+	rs        ipvs.RealServer
+	pos       Pos
+	weightSet bool
+	checkers  []*chkState
+}
+
+type rsh = handler[*rsState]
+
+func semRealServer(a *analyzer, n *Node, vst *vsState) {
+	ap, err := lvsAddrPort(n.ArgStrings())
+	if err != nil {
+		a.warnf(n.Pos, "real_server: %v - skipping block", err)
+		return
+	}
+	st := &rsState{rs: ipvs.RealServer{Source: n.Pos.String(), Addr: ap}, pos: n.Pos}
+	children(a, n, rsTable, st, "real_server")
+	vst.reals = append(vst.reals, st)
+}
+
+var rsTable = table[*rsState]{
+	"weight": func(a *analyzer, n *Node, st *rsState) {
+		if v, ok := a.argInt(n, 0, 0, lvsMaxInt); ok {
+			st.rs.Weight, st.weightSet = v, true
+		}
+	},
+	"lvs_method": func(a *analyzer, n *Node, st *rsState) {
+		if f, ok := lvsForwarding(a, n); ok {
+			st.rs.Forwarding = &f
+		}
+	},
+	"notify_up":          rsScript(func(r *ipvs.RealServer) *scriptSpec { return &r.NotifyUp }),
+	"notify_down":        rsScript(func(r *ipvs.RealServer) *scriptSpec { return &r.NotifyDown }),
+	"uthreshold":         rsThreshold(func(r *ipvs.RealServer, v uint32) { r.UThreshold = v }),
+	"lthreshold":         rsThreshold(func(r *ipvs.RealServer, v uint32) { r.LThreshold = v }),
+	"inhibit_on_failure": rsBool(func(r *ipvs.RealServer, b *bool) { r.Inhibit = b }),
+	"alpha":              rsBool(func(r *ipvs.RealServer, b *bool) { r.Alpha = b }),
+	"smtp_alert":         rsBool(func(r *ipvs.RealServer, b *bool) { r.SMTPAlert = b }),
+	"retry": func(a *analyzer, n *Node, st *rsState) {
+		if v, ok := a.argInt(n, 0, 0, lvsMaxInt); ok {
+			st.rs.Retry = &v
+		}
+	},
+	"delay_before_retry": rsTimer(0, func(r *ipvs.RealServer, d time.Duration) { r.DelayBeforeRetry = &d }),
+	"warmup":             rsTimer(0, func(r *ipvs.RealServer, d time.Duration) { r.Warmup = &d }),
+	"connect_timeout":    rsTimer(lvsMinTimer, func(r *ipvs.RealServer, d time.Duration) { r.ConnectTimeout = d }),
+	"delay_loop":         rsTimer(lvsMinTimer, func(r *ipvs.RealServer, d time.Duration) { r.DelayLoop = d }),
+	"virtualhost": func(a *analyzer, n *Node, st *rsState) {
+		if s, ok := a.arg(n, 0); ok {
+			st.rs.Virtualhost = s
+		}
+	},
+	"snmp_name": func(a *analyzer, n *Node, st *rsState) {
+		if s, ok := a.arg(n, 0); ok {
+			st.rs.SNMPName = s
+		}
+	},
+}
+
+func rsScript(field func(*ipvs.RealServer) *scriptSpec) rsh {
+	return func(a *analyzer, n *Node, st *rsState) {
+		spec, err := parseScript(n.Args)
+		if err != nil {
+			a.warnf(n.Pos, "%s: %v", n.Key, err)
+			return
+		}
+		*field(&st.rs) = spec
+	}
+}
+
+func rsThreshold(set func(*ipvs.RealServer, uint32)) rsh {
+	return func(a *analyzer, n *Node, st *rsState) {
+		if v, ok := a.argInt(n, 0, 0, lvsMaxInt); ok {
+			set(&st.rs, uint32(v))
+		}
+	}
+}
+
+func rsBool(set func(*ipvs.RealServer, *bool)) rsh {
+	return func(a *analyzer, n *Node, st *rsState) {
+		b := a.argBool(n, 0)
+		set(&st.rs, &b)
+	}
+}
+
+func rsTimer(lo time.Duration, set func(*ipvs.RealServer, time.Duration)) rsh {
+	return func(a *analyzer, n *Node, st *rsState) {
+		if d, ok := a.argTimer(n, 0, lo, lvsMaxTimer); ok {
+			set(&st.rs, d)
+		}
+	}
+}
+
+// vsFinish applies keepalived's end-of-block defaults and corrections, in
+// keepalived's order, and reports whether the virtual server is kept.
+func vsFinish(a *analyzer, n *Node, st *vsState) (ipvs.VirtualServer, bool) {
+	vs := &st.vs
+	switch {
+	case vs.FWMark != 0:
+		if st.protoSet {
+			a.warnf(n.Pos, "Warning: Virtual server %s: protocol specified for fwmark - protocol will be ignored", vsName(vs))
+		}
+		vs.Protocol = 0
+	case !st.protoSet:
+		a.warnf(n.Pos, "Virtual server %s: no protocol set - defaulting to UDP", vsName(vs))
+		vs.Protocol = ipvs.UDP
+	}
+	if !st.schedSet {
+		a.warnf(n.Pos, "Virtual server %s: no scheduler set, setting default 'wlc'", vsName(vs))
+		vs.Scheduler = "wlc"
+	}
+	if !st.methodSet {
+		a.warnf(n.Pos, "Virtual server %s: no forwarding method set, setting default NAT", vsName(vs))
+	}
+	if vs.FWMark == 0 && vs.Group == "" && vs.Addr.Port() == 0 && vs.Persistence == 0 {
+		a.warnf(n.Pos, "Virtual server %s: zero port only valid for persistent services - setting", vsName(vs))
+		vs.Persistence = 360 * time.Second
+	}
+	if vs.OPS && vs.Protocol != ipvs.UDP {
+		a.warnf(n.Pos, "Virtual server %s: one packet scheduling requires UDP - ignoring", vsName(vs))
+		vs.OPS = false
+	}
+	if vs.Sorry != nil && st.sorryFwd != nil {
+		vs.Sorry.Forwarding = st.sorryFwd
+	} else if st.sorryFwd != nil {
+		a.warnf(n.Pos, "Virtual server %s: sorry_server_lvs_method without sorry_server - ignoring", vsName(vs))
+	}
+	if !st.familySet && vs.Addr.Addr().IsValid() == false && len(st.reals) > 0 {
+		vs.Family = lvsFamily(st.reals[0].rs.Addr.Addr())
+	}
+	vsFinishReals(a, st)
+	if len(st.reals) == 0 {
+		a.warnf(n.Pos, "Virtual server %s has no real servers - ignoring", vsName(vs))
+		return *vs, false
+	}
+	return *vs, true
+}
+
+// vsFinishReals sets real-server weights and ports and drops duplicates.
+func vsFinishReals(a *analyzer, st *vsState) {
+	vs := &st.vs
+	kept := st.reals[:0]
+	seen := map[netip.AddrPort]bool{}
+	for _, r := range st.reals {
+		if !r.weightSet {
+			r.rs.Weight = vs.Weight
+		}
+		m := vs.Forwarding.Method
+		if r.rs.Forwarding != nil {
+			m = r.rs.Forwarding.Method
+		}
+		port := r.rs.Addr.Port()
+		switch {
+		case m == ipvs.NAT:
+		case vs.FWMark != 0 && port != 0:
+			a.warnf(r.pos, "WARNING - fwmark virtual server %s, real server %s has port specified - clearing", vsName(vs), r.rs.Addr)
+			r.rs.Addr = netip.AddrPortFrom(r.rs.Addr.Addr(), 0)
+		case vs.FWMark == 0 && vs.Group == "" && port != vs.Addr.Port():
+			if port != 0 {
+				a.warnf(r.pos, "WARNING - virtual server %s and real server %s ports don't match - resetting", vsName(vs), r.rs.Addr)
+			}
+			r.rs.Addr = netip.AddrPortFrom(r.rs.Addr.Addr(), vs.Addr.Port())
+		}
+		if seen[r.rs.Addr] {
+			a.warnf(r.pos, "VS %s: real server %s is duplicated - removing second rs", vsName(vs), r.rs.Addr)
+			continue
+		}
+		seen[r.rs.Addr] = true
+		kept = append(kept, r)
+	}
+	st.reals = kept
+	vs.Reals = make([]ipvs.RealServer, len(kept))
+	for i, r := range kept {
+		vs.Reals[i] = r.rs
+	}
+}
