@@ -173,42 +173,53 @@ func TestDiffProperty(t *testing.T) {
 	}
 }
 
-func TestMemoryKernelErrors(t *testing.T) {
+// errnoCase is one kernel answer the memory backend must reproduce; the
+// same cases run against the real kernel in the VM.
+type errnoCase struct {
+	name string
+	pre  []Op
+	op   Op
+	want error
+}
+
+func errnoCases() []errnoCase {
 	a := key("192.0.2.1:80")
 	s := svc(a, "wlc")
 	d := dest("198.51.100.1:80", 1)
-	tests := []struct {
-		name string
-		pre  []Op
-		op   Op
-		want error
-	}{
+	add := Op{Kind: AddService, Service: s}
+	return []errnoCase{
 		{"unknown scheduler", nil, Op{Kind: AddService, Service: svc(a, "nope")}, syscall.ENOENT},
-		{"unknown pe", nil, Op{Kind: AddService, Service: Service{Key: a, Scheduler: "rr", PE: "x"}}, syscall.ENOENT},
-		{"duplicate service", []Op{{Kind: AddService, Service: s}}, Op{Kind: AddService, Service: s}, syscall.EEXIST},
+		{"unknown pe", nil, Op{Kind: AddService, Service: Service{Key: a, Scheduler: "rr", Netmask: 0xffffffff, PE: "x"}}, syscall.ENOENT},
+		{"duplicate service", []Op{add}, add, syscall.EEXIST},
 		{"update missing service", nil, Op{Kind: UpdateService, Service: s}, syscall.ESRCH},
 		{"delete missing service", nil, Op{Kind: DelService, Service: s}, syscall.ESRCH},
 		{"dest on missing service", nil, Op{Kind: AddDest, Service: s, Dest: d}, syscall.ESRCH},
-		{"duplicate dest", []Op{{Kind: AddService, Service: s}, {Kind: AddDest, Service: s, Dest: d}}, Op{Kind: AddDest, Service: s, Dest: d}, syscall.EEXIST},
-		{"update missing dest", []Op{{Kind: AddService, Service: s}}, Op{Kind: UpdateDest, Service: s, Dest: d}, syscall.ENOENT},
-		{"delete missing dest", []Op{{Kind: AddService, Service: s}}, Op{Kind: DelDest, Service: s, Dest: d}, syscall.ENOENT},
-		{"negative weight", []Op{{Kind: AddService, Service: s}}, Op{Kind: AddDest, Service: s, Dest: dest("198.51.100.1:80", -1)}, syscall.ERANGE},
-		{"lthreshold above uthreshold", []Op{{Kind: AddService, Service: s}}, Op{Kind: AddDest, Service: s, Dest: Dest{Addr: d.Addr, LThreshold: 5, UThreshold: 2}}, syscall.ERANGE},
-		{"ipv6 netmask 0", nil, Op{Kind: AddService, Service: Service{Key: key("[2001:db8::1]:80"), Scheduler: "rr"}}, syscall.EINVAL},
+		{"duplicate dest", []Op{add, {Kind: AddDest, Service: s, Dest: d}}, Op{Kind: AddDest, Service: s, Dest: d}, syscall.EEXIST},
+		{"update missing dest", []Op{add}, Op{Kind: UpdateDest, Service: s, Dest: d}, syscall.ENOENT},
+		{"delete missing dest", []Op{add}, Op{Kind: DelDest, Service: s, Dest: d}, syscall.ENOENT},
+		{"negative weight", []Op{add}, Op{Kind: AddDest, Service: s, Dest: dest("198.51.100.1:80", -1)}, syscall.ERANGE},
+		{"lthreshold above uthreshold", []Op{add}, Op{Kind: AddDest, Service: s, Dest: Dest{Addr: d.Addr, LThreshold: 5, UThreshold: 2}}, syscall.ERANGE},
 	}
-	for _, tc := range tests {
+}
+
+func runErrnoCases(t *testing.T, fresh func(t *testing.T) Backend) {
+	for _, tc := range errnoCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			m := NewMemory()
+			b := fresh(t)
 			for _, op := range tc.pre {
-				if err := m.Apply(op); err != nil {
+				if err := b.Apply(op); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if err := m.Apply(tc.op); !errors.Is(err, tc.want) {
+			if err := b.Apply(tc.op); !errors.Is(err, tc.want) {
 				t.Errorf("got %v, want %v", err, tc.want)
 			}
 		})
 	}
+}
+
+func TestMemoryKernelErrors(t *testing.T) {
+	runErrnoCases(t, func(*testing.T) Backend { return NewMemory() })
 }
 
 func TestApplyOpsSkipsDestsOfFailedService(t *testing.T) {

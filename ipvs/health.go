@@ -3,6 +3,7 @@ package ipvs
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/govrrpd/govrrpd/script"
 )
@@ -78,6 +79,7 @@ func boolOr(p *bool, def bool) bool {
 // as alive before any check has run, with alpha as dead. old carries the
 // health of real servers that survive a reload.
 func newVSState(vs VirtualServer, old *vsState, initNotifies bool) (*vsState, []Action) {
+	vs.Reals = slices.Clone(vs.Reals) // the caller's config may be edited later
 	st := &vsState{vs: vs, rs: map[netip.AddrPort]*rsState{}}
 	var acts []Action
 	for _, r := range vs.Reals {
