@@ -1,0 +1,365 @@
+package confparse
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/govrrpd/govrrpd/ipvs"
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// Root keywords and global_defs. keepalived applies global_defs to
+// instances only when the whole file has been read, so the vrrp_ defaults
+// here are copied into instances by the VRRP finisher, never at parse time.
+
+func init() {
+	topLevel["global_defs"] = func(a *analyzer, n *Node, c *Config) {
+		children(a, n, globalTable, c, "global_defs")
+	}
+	topLevel["instance"] = func(a *analyzer, n *Node, c *Config) {
+		if s, ok := a.arg(n, 0); ok {
+			c.Global.Instance = s
+		}
+	}
+	topLevel["net_namespace"] = func(a *analyzer, n *Node, c *Config) {
+		if s, ok := a.arg(n, 0); ok {
+			c.Global.NetNamespace = s
+			a.warnf(n.Pos, "'net_namespace' is not supported by govrrpd yet; the daemon runs in the current namespace")
+		}
+	}
+	for _, k := range []string{"net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir", "linkbeat_use_polling"} {
+		topLevel[k] = notYet[*Config]
+	}
+	topLevel["child_wait_time"] = ignored[*Config]
+	defaultsHooks = append(defaultsHooks, globalDefaults)
+}
+
+// globalDefaults are keepalived 2.2.7's values for an empty global_defs.
+// Host-derived defaults (router_id, notification_email_from, smtp_helo_name)
+// stay empty here and are resolved by the daemon, so a Config does not
+// depend on the machine that read it.
+func globalDefaults(c *Config) {
+	c.Global.SMTPConnectTimeout = 30
+	c.VRRP = vrrp.Globals{
+		Version:          2,
+		McastGroup4:      netip.MustParseAddr("224.0.0.18"),
+		McastGroup6:      netip.MustParseAddr("ff02::12"),
+		DefaultInterface: "eth0",
+		GARP: vrrp.GARP{
+			MasterDelay: 5 * time.Second, MasterRepeat: 5, MasterRefreshRepeat: 1,
+			LowerPrioDelay: 5 * time.Second, LowerPrioRepeat: 5,
+		},
+		DownTimerAdverts: 3,
+		VMACPrefix:       "vrrp",
+	}
+}
+
+// gh builds a global_defs handler from a setter.
+type gh = handler[*Config]
+
+var globalTable = table[*Config]{
+	"router_id":               gString(func(c *Config) *string { return &c.Global.RouterID }),
+	"notification_email_from": gString(func(c *Config) *string { return &c.Global.NotificationEmailFrom }),
+	"smtp_helo_name":          gString(func(c *Config) *string { return &c.Global.SMTPHeloName }),
+	"default_interface":       gString(func(c *Config) *string { return &c.VRRP.DefaultInterface }),
+	"vmac_prefix":             gString(func(c *Config) *string { return &c.VRRP.VMACPrefix }),
+	"notification_email": func(a *analyzer, n *Node, c *Config) {
+		for _, ch := range n.Children {
+			c.Global.NotificationEmail = append(c.Global.NotificationEmail, ch.Key)
+			for _, w := range ch.Args {
+				c.Global.NotificationEmail = append(c.Global.NotificationEmail, w.Text)
+			}
+		}
+	},
+	"smtp_server":          smtpServer,
+	"smtp_connect_timeout": gInt(1, 3600, func(c *Config) *int { return &c.Global.SMTPConnectTimeout }),
+	"smtp_alert":           gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlert }),
+	"smtp_alert_vrrp":      gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertVRRP }),
+	"smtp_alert_checker":   gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertChecker }),
+	"script_user":          scriptUser,
+	"enable_script_security": func(a *analyzer, n *Node, c *Config) {
+		c.Global.EnableScriptSecurity = true
+		c.VRRP.EnableScriptSecurity = true
+	},
+	"data_use_instance": func(a *analyzer, n *Node, c *Config) { c.Global.DataUseInstance = a.argBool(n, 0) },
+	"notify_fifo": func(a *analyzer, n *Node, c *Config) {
+		if s, ok := a.arg(n, 0); ok {
+			c.Global.NotifyFIFO = s
+		}
+	},
+	"lvs_notify_fifo": func(a *analyzer, n *Node, c *Config) {
+		if s, ok := a.arg(n, 0); ok {
+			c.Global.LVSNotifyFIFO = s
+		}
+	},
+	"vrrp_notify_fifo": func(a *analyzer, n *Node, c *Config) {
+		if s, ok := a.arg(n, 0); ok {
+			c.VRRP.NotifyFIFO.Path = s
+		}
+	},
+	"vrrp_notify_fifo_script": func(a *analyzer, n *Node, c *Config) {
+		if s, ok := a.script(n); ok {
+			c.VRRP.NotifyFIFO.Script = s
+		}
+	},
+	"vrrp_notify_priority_changes": gBool(func(c *Config) *bool { return &c.VRRP.NotifyPriorityChanges }),
+	"vrrp_version":                 gInt(2, 3, func(c *Config) *int { return &c.VRRP.Version }),
+	"vrrp_mcast_group4":            mcastGroup(4),
+	"vrrp_mcast_group6":            mcastGroup(6),
+	"vrrp_garp_master_delay":       gTimer(0, 1000*time.Second, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterDelay }),
+	"vrrp_garp_master_repeat":      gInt(1, 255, func(c *Config) *int { return &c.VRRP.GARP.MasterRepeat }),
+	"vrrp_garp_master_refresh":     gTimer(0, 1000*time.Second, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterRefresh }),
+	"vrrp_garp_master_refresh_repeat": gInt(1, 255,
+		func(c *Config) *int { return &c.VRRP.GARP.MasterRefreshRepeat }),
+	"vrrp_garp_lower_prio_delay": func(a *analyzer, n *Node, c *Config) {
+		if d, ok := a.argTimer(n, 0, 0, 1000*time.Second); ok {
+			c.VRRP.GARP.LowerPrioDelay = d
+			vrrpOf(a).gLowerDelaySet = true
+		}
+	},
+	"vrrp_garp_lower_prio_repeat": func(a *analyzer, n *Node, c *Config) {
+		if v, ok := a.argInt(n, 0, 1, 255); ok {
+			c.VRRP.GARP.LowerPrioRepeat = v
+			vrrpOf(a).gLowerRepeatSet = true
+		}
+	},
+	"vrrp_garp_interval": gTimer(time.Microsecond, 4294967295*time.Microsecond,
+		func(c *Config) *time.Duration { return &c.VRRP.GARPInterval }),
+	"vrrp_gna_interval": gTimer(time.Microsecond, 4294967295*time.Microsecond,
+		func(c *Config) *time.Duration { return &c.VRRP.GNAInterval }),
+	"vrrp_min_garp": func(a *analyzer, n *Node, c *Config) {
+		if a.argBool(n, 0) {
+			c.VRRP.GARP.MasterRepeat, c.VRRP.GARP.MasterDelay = 1, 0
+			c.VRRP.GARP.MasterRefreshRepeat, c.VRRP.GARP.MasterRefresh = 1, 0
+			c.VRRP.GARP.LowerPrioRepeat, c.VRRP.GARP.LowerPrioDelay = 1, 0
+			vrrpOf(a).gLowerDelaySet, vrrpOf(a).gLowerRepeatSet = true, true
+		}
+	},
+	"vrrp_down_timer_adverts":      gInt(1, 100, func(c *Config) *int { return &c.VRRP.DownTimerAdverts }),
+	"vrrp_lower_prio_no_advert":    gBool(func(c *Config) *bool { return &c.VRRP.LowerPrioNoAdvert }),
+	"vrrp_higher_prio_send_advert": gBool(func(c *Config) *bool { return &c.VRRP.HigherPrioSendAdvert }),
+	"vrrp_check_unicast_src":       gBool(func(c *Config) *bool { return &c.VRRP.CheckUnicastSrc }),
+	"vrrp_skip_check_adv_addr":     gBool(func(c *Config) *bool { return &c.VRRP.SkipCheckAdvAddr }),
+	"vrrp_strict":                  gBool(func(c *Config) *bool { return &c.VRRP.Strict }),
+	"vrrp_startup_delay":           gTimer(0, 1000*time.Second, func(c *Config) *time.Duration { return &c.VRRP.StartupDelay }),
+	"dynamic_interfaces": func(a *analyzer, n *Node, c *Config) {
+		c.VRRP.DynamicInterfaces = true
+		if len(n.Args) > 0 && n.Args[0].Text != "allow_if_changes" {
+			a.warnf(n.Pos, "dynamic_interfaces: unknown option '%s'", n.Args[0].Text)
+		}
+	},
+	"lvs_timeouts":      lvsTimeouts,
+	"lvs_flush":         func(a *analyzer, n *Node, c *Config) { c.IPVS.Flush = true },
+	"lvs_flush_on_stop": lvsFlushOnStop,
+	"lvs_flush_onstop": func(a *analyzer, n *Node, c *Config) {
+		a.warnf(n.Pos, "'lvs_flush_onstop' is deprecated - please use 'lvs_flush_on_stop'")
+		lvsFlushOnStop(a, n, c)
+	},
+	"rs_init_notifies": func(a *analyzer, n *Node, c *Config) { c.IPVS.RSInitNotifies = true },
+	"lvs_sync_daemon":  lvsSyncDaemon,
+}
+
+func init() {
+	// Accepted by keepalived 2.2.7 and implemented later in govrrpd:
+	// each one is a warning at -t.
+	for _, k := range strings.Fields(`no_email_faults no_checker_emails checker_log_all_failures
+		startup_script startup_script_timeout shutdown_script shutdown_script_timeout
+		notify_fifo_script lvs_notify_fifo_script fifo_write_vrrp_states_on_reload
+		vrrp_garp_extra_if vrrp_vmac_garp_intvl vrrp_iptables vrrp_ipsets nftables
+		nftables_priority nftables_counters nftables_ifindex nftables_ipvs
+		nftables_ipvs_priority nftables_ipvs_start_fwmark log_unknown_vrids
+		vmac_addr_prefix disable_local_igmp tmp_config_directory config_save_dir
+		reload_check_config reload_time_file reload_repeat reload_file include_check
+		random_seed`) {
+		globalTable[k] = notYet[*Config]
+	}
+	// Tuning of keepalived's child processes, SNMP and DBus: no meaning
+	// for one Go process, reported at Info.
+	for _, k := range strings.Fields(`process_names process_name vrrp_process_name
+		checker_process_name lvs_process_name bfd_process_name vrrp_priority
+		checker_priority bfd_priority vrrp_no_swap checker_no_swap bfd_no_swap
+		vrrp_rt_priority checker_rt_priority bfd_rt_priority vrrp_cpu_affinity
+		checker_cpu_affinity bfd_cpu_affinity vrrp_rlimit_rttime checker_rlimit_rttime
+		bfd_rlimit_rttime vrrp_rlimit_rtime checker_rlimit_rtime bfd_rlimit_rtime
+		max_auto_priority min_auto_priority_delay umask snmp_socket enable_snmp_vrrp
+		enable_snmp_keepalived enable_snmp_checker enable_snmp_rfc enable_snmp_rfcv2
+		enable_snmp_rfcv3 enable_traps enable_dbus dbus_service_name
+		vrrp_rx_bufs_policy vrrp_rx_bufs_multiplier vrrp_netlink_cmd_rcv_bufs
+		vrrp_netlink_cmd_rcv_bufs_force vrrp_netlink_monitor_rcv_bufs
+		vrrp_netlink_monitor_rcv_bufs_force lvs_netlink_cmd_rcv_bufs
+		lvs_netlink_cmd_rcv_bufs_force lvs_netlink_monitor_rcv_bufs
+		lvs_netlink_monitor_rcv_bufs_force process_monitor_rcv_bufs
+		process_monitor_rcv_bufs_force`) {
+		globalTable[k] = ignored[*Config]
+	}
+}
+
+func gString(f func(*Config) *string) gh {
+	return func(a *analyzer, n *Node, c *Config) {
+		if s, ok := a.arg(n, 0); ok {
+			*f(c) = s
+		}
+	}
+}
+
+func gInt(lo, hi int, f func(*Config) *int) gh {
+	return func(a *analyzer, n *Node, c *Config) {
+		if v, ok := a.argInt(n, 0, lo, hi); ok {
+			*f(c) = v
+		}
+	}
+}
+
+func gTimer(lo, hi time.Duration, f func(*Config) *time.Duration) gh {
+	return func(a *analyzer, n *Node, c *Config) {
+		if v, ok := a.argTimer(n, 0, lo, hi); ok {
+			*f(c) = v
+		}
+	}
+}
+
+func gBool(f func(*Config) *bool) gh {
+	return func(a *analyzer, n *Node, c *Config) { *f(c) = a.argBool(n, 0) }
+}
+
+func gBoolPtr(f func(*Config) **bool) gh {
+	return func(a *analyzer, n *Node, c *Config) {
+		v := a.argBool(n, 0)
+		*f(c) = &v
+	}
+}
+
+func smtpServer(a *analyzer, n *Node, c *Config) {
+	s, ok := a.arg(n, 0)
+	if !ok {
+		return
+	}
+	c.Global.SMTPServer = s
+	c.Global.SMTPPort = 0
+	if len(n.Args) > 1 {
+		if p, ok := a.argInt(n, 1, 1, 65535); ok {
+			c.Global.SMTPPort = p
+		}
+	}
+}
+
+// scriptUser reads `script_user USER [[:]GROUP]`.
+func scriptUser(a *analyzer, n *Node, c *Config) {
+	u, ok := a.arg(n, 0)
+	if !ok {
+		return
+	}
+	g := ""
+	if i := strings.IndexByte(u, ':'); i >= 0 {
+		u, g = u[:i], u[i+1:]
+	} else if len(n.Args) > 1 {
+		g = strings.TrimPrefix(n.Args[1].Text, ":")
+	}
+	c.Global.ScriptUser, c.Global.ScriptGroup = u, g
+	c.VRRP.ScriptUser, c.VRRP.ScriptGroup = u, g
+}
+
+func mcastGroup(family int) gh {
+	return func(a *analyzer, n *Node, c *Config) {
+		ip, ok := a.argAddr(n, 0)
+		if !ok {
+			return
+		}
+		if (family == 4) != ip.Is4() || !ip.IsMulticast() {
+			a.warnf(n.Pos, "%s: '%s' is not an IPv%d multicast address - ignoring", n.Key, ip, family)
+			return
+		}
+		if family == 4 {
+			c.VRRP.McastGroup4 = ip
+		} else {
+			c.VRRP.McastGroup6 = ip
+		}
+	}
+}
+
+// lvsTimeouts reads `lvs_timeouts [tcp S] [tcpfin S] [udp S]`.
+func lvsTimeouts(a *analyzer, n *Node, c *Config) {
+	for i := 0; i < len(n.Args); i += 2 {
+		var d *time.Duration
+		switch n.Args[i].Text {
+		case "tcp":
+			d = &c.IPVS.Timeouts.TCP
+		case "tcpfin":
+			d = &c.IPVS.Timeouts.TCPFin
+		case "udp":
+			d = &c.IPVS.Timeouts.UDP
+		default:
+			a.warnf(n.Pos, "Unknown option %s specified for lvs_timeouts", n.Args[i].Text)
+			continue
+		}
+		if v, ok := a.argInt(n, i+1, 1, 86400*31); ok {
+			*d = time.Duration(v) * time.Second
+		}
+	}
+}
+
+func lvsFlushOnStop(a *analyzer, n *Node, c *Config) {
+	c.IPVS.FlushOnStop = true
+	if len(n.Args) > 0 && n.Args[0].Text != "VS" {
+		a.warnf(n.Pos, "lvs_flush_on_stop: unknown option '%s'", n.Args[0].Text)
+	}
+	if len(n.Args) > 0 && n.Args[0].Text == "VS" {
+		a.warnf(n.Pos, "'lvs_flush_on_stop VS' is not supported by govrrpd yet; the whole table is flushed")
+	}
+}
+
+// lvsSyncDaemon reads `lvs_sync_daemon IF [[inst] VI] [id N] [maxlen N]
+// [port N] [ttl N] [group IP]`. The settings are kept so that -d prints
+// them, but no sync daemon is started yet, which -t says loudly.
+func lvsSyncDaemon(a *analyzer, n *Node, c *Config) {
+	ifname, ok := a.arg(n, 0)
+	if !ok {
+		return
+	}
+	sd := &ipvs.SyncDaemon{Interface: ifname, ID: -1, Port: 8848, TTL: 1}
+	i := 1
+	if i < len(n.Args) && n.Args[i].Text == "inst" {
+		i++
+	}
+	if i < len(n.Args) && !syncDaemonOption(n.Args[i].Text) {
+		sd.Instance = n.Args[i].Text
+		i++
+	}
+	for ; i < len(n.Args); i += 2 {
+		opt := n.Args[i].Text
+		var ok bool
+		switch opt {
+		case "id":
+			sd.ID, ok = a.argInt(n, i+1, 0, 255)
+		case "maxlen":
+			sd.MaxLen, ok = a.argInt(n, i+1, 1, 65535-20-8)
+		case "port":
+			sd.Port, ok = a.argInt(n, i+1, 1, 65535)
+		case "ttl":
+			sd.TTL, ok = a.argInt(n, i+1, 1, 255)
+		case "group":
+			var ip netip.Addr
+			if ip, ok = a.argAddr(n, i+1); ok {
+				sd.Group = ip.String()
+			}
+		default:
+			a.warnf(n.Pos, "lvs_sync_daemon: unknown option '%s'", opt)
+			i--
+			continue
+		}
+		if !ok {
+			return
+		}
+	}
+	c.IPVS.SyncDaemon = sd
+	a.warnf(n.Pos, "'lvs_sync_daemon' is not supported by govrrpd yet; connections will not be synchronised")
+}
+
+func syncDaemonOption(s string) bool {
+	switch s {
+	case "id", "maxlen", "port", "ttl", "group":
+		return true
+	}
+	return false
+}

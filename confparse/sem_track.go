@@ -1,0 +1,285 @@
+package confparse
+
+import (
+	"net"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/govrrpd/govrrpd/script"
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// Trackers (vrrp_script, vrrp_track_process, track_file), references to
+// them, notify scripts, and keepalived's script-security check.
+
+func init() {
+	topLevel["vrrp_script"] = vrrpScript
+	topLevel["vrrp_track_process"] = trackProcess
+	topLevel["track_file"] = trackFile
+	topLevel["vrrp_track_file"] = func(a *analyzer, n *Node, c *Config) {
+		a.warnf(n.Pos, "'vrrp_track_file' is deprecated - please use 'track_file'")
+		trackFile(a, n, c)
+	}
+}
+
+// Host lookups used by the script-security check; variables so tests can
+// answer them.
+var (
+	scriptFileExists = func(path string) bool { _, err := os.Stat(path); return err == nil }
+	userExists       = func(name string) bool { _, err := user.Lookup(name); return err == nil }
+	scriptPath       = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+)
+
+func hostInterfaceExists(name string) bool {
+	_, err := net.InterfaceByName(name)
+	return err == nil
+}
+
+// script parses a command keyword's arguments.
+func (a *analyzer) script(n *Node) (script.Spec, bool) {
+	s, err := parseScript(n.Args)
+	if err != nil {
+		a.warnf(n.Pos, "%s: %v", n.Key, err)
+		return script.Spec{}, false
+	}
+	return s, true
+}
+
+// scriptUse is a configured script that will run, for the security check.
+type scriptUse struct {
+	pos  Pos
+	spec script.Spec
+}
+
+func (ld *vrrpLoad) noteScript(p Pos, s script.Spec) {
+	ld.scripts = append(ld.scripts, scriptUse{p, s})
+}
+
+// checkScriptSecurity is keepalived's rule: a script that exists and would
+// run as root while enable_script_security is off is a security violation
+// (exit 6), reported once.
+func (ld *vrrpLoad) checkScriptSecurity(a *analyzer) {
+	g := a.cfg.Global
+	if g.EnableScriptSecurity {
+		return
+	}
+	for _, u := range ld.scripts {
+		usr := u.spec.User
+		if usr == "" {
+			usr = g.ScriptUser
+		}
+		if usr == "" && userExists("keepalived_script") {
+			usr = "keepalived_script"
+		}
+		if (usr == "" || usr == "root") && scriptExists(u.spec) {
+			a.securityf(Pos{}, "SECURITY VIOLATION - scripts are being executed but script_security not enabled.")
+			return
+		}
+	}
+}
+
+func scriptExists(s script.Spec) bool {
+	if len(s.Argv) == 0 {
+		return false
+	}
+	cmd := s.Argv[0]
+	if strings.Contains(cmd, "/") {
+		return scriptFileExists(cmd)
+	}
+	for _, dir := range filepath.SplitList(scriptPath) {
+		if scriptFileExists(filepath.Join(dir, cmd)) {
+			return true
+		}
+	}
+	return false
+}
+
+func instNotify(f func(*vrrp.Notify) *script.Spec) ib {
+	return func(a *analyzer, n *Node, b *instB) {
+		dst := f(&b.Notify)
+		if !dst.IsZero() {
+			a.warnf(n.Pos, "(%s) %s script already specified - ignoring %s", b.Name, n.Key, argOr(n))
+			return
+		}
+		if s, ok := a.script(n); ok {
+			*dst = s
+			vrrpOf(a).noteScript(n.Pos, s)
+		}
+	}
+}
+
+func argOr(n *Node) string {
+	if len(n.Args) == 0 {
+		return ""
+	}
+	return n.Args[0].Text
+}
+
+// trackIfs reads track_interface entries: IF [weight W [reverse|noreverse]].
+func trackIfs(a *analyzer, n *Node, dst []vrrp.TrackInterface) []vrrp.TrackInterface {
+	for _, c := range n.Children {
+		w := entryWords(c)
+		t := vrrp.TrackInterface{Name: w[0]}
+		if !parseWeight(a, c, w, -253, 253, &t.Weight, &t.Reverse) {
+			continue
+		}
+		a.checkIf(c.Pos, w[0], "tracked interface %s doesn't exist", w[0])
+		dst = append(dst, t)
+	}
+	return dst
+}
+
+// parseWeight reads the optional "weight W [reverse|noreverse]" tail of a
+// tracker reference.
+func parseWeight(a *analyzer, c *Node, w []string, lo, hi int, weight *int, rev *bool) bool {
+	if len(w) == 1 {
+		return true
+	}
+	if w[1] != "weight" {
+		a.warnf(c.Pos, "unknown track option '%s' for %s - ignoring", w[1], w[0])
+		return true
+	}
+	v, ok := a.argInt(c, 1, lo, hi)
+	if !ok {
+		a.warnf(c.Pos, "weight for %s must be between [%d:%d] - ignoring", w[0], lo, hi)
+		return false
+	}
+	*weight = v
+	if len(w) > 3 {
+		switch w[3] {
+		case "reverse":
+			*rev = true
+		case "noreverse":
+			*rev = false
+		default:
+			a.warnf(c.Pos, "unknown track option '%s' for %s - ignoring", w[3], w[0])
+		}
+	}
+	return true
+}
+
+type refKind int
+
+const (
+	refScript refKind = iota
+	refFile
+	refProcess
+)
+
+// trackRefs reads a track_script / track_file / track_process block. The
+// tracker must already be defined, as in keepalived, which looks it up
+// while parsing.
+func trackRefs(a *analyzer, n *Node, owner string, dst []vrrp.TrackRef, kind refKind) []vrrp.TrackRef {
+	ld := vrrpOf(a)
+	for _, c := range n.Children {
+		w := entryWords(c)
+		r := vrrp.TrackRef{Name: w[0]}
+		lo, hi := -254, 254
+		if kind == refScript {
+			lo, hi = -253, 253
+		}
+		if !parseWeight(a, c, w, lo, hi, &r.Weight, &r.Reverse) {
+			continue
+		}
+		r.WeightSet = len(w) > 2
+		found := false
+		switch kind {
+		case refScript:
+			for _, s := range a.cfg.Scripts {
+				if s.Name == r.Name {
+					found = true
+					ld.noteScript(c.Pos, s.Script)
+				}
+			}
+		case refFile:
+			for _, f := range a.cfg.Files {
+				found = found || f.Name == r.Name
+			}
+		case refProcess:
+			for _, p := range a.cfg.Processes {
+				found = found || p.Name == r.Name
+			}
+		}
+		if !found {
+			a.warnf(c.Pos, "(%s) track %s %s not found, ignoring...", owner, [...]string{"script", "file", "process"}[kind], r.Name)
+			continue
+		}
+		dst = append(dst, r)
+	}
+	return dst
+}
+
+func vrrpScript(a *analyzer, n *Node, c *Config) {
+	vrrpOf(a)
+	name, ok := a.arg(n, 0)
+	if !ok {
+		return
+	}
+	s := vrrp.ScriptTracker{Name: name, Source: n.Pos.String(), Interval: time.Second, Rise: 1, Fall: 1}
+	timeoutSet := false
+	usr, grp := "", ""
+	for _, ch := range n.Children {
+		switch ch.Key {
+		case "script":
+			if sp, ok := a.script(ch); ok {
+				s.Script = sp
+			}
+		case "interval", "timeout":
+			d, ok := a.argTimer(ch, 0, 0, 4294*time.Second)
+			if !ok {
+				continue
+			}
+			if d == 0 {
+				a.warnf(ch.Pos, "(%s): vrrp script %s must be greater than 0, setting to 1", name, ch.Key)
+				d = time.Second
+			}
+			if ch.Key == "interval" {
+				s.Interval = d
+			} else {
+				s.Timeout, timeoutSet = d, true
+			}
+		case "weight":
+			v, ok := a.argInt(ch, 0, -253, 253)
+			if !ok {
+				a.warnf(ch.Pos, "vrrp_script %s weight %s must be in [-253, 253]", name, argOr(ch))
+				continue
+			}
+			s.Weight, s.Reverse = v, len(ch.Args) > 1 && ch.Args[1].Text == "reverse"
+		case "rise", "fall":
+			v, ok := a.argInt(ch, 0, 1, 1<<31-1)
+			if !ok {
+				continue
+			}
+			if ch.Key == "rise" {
+				s.Rise = v
+			} else {
+				s.Fall = v
+			}
+		case "user":
+			if u, ok := a.arg(ch, 0); ok {
+				usr, grp = u, ""
+				if len(ch.Args) > 1 {
+					grp = ch.Args[1].Text
+				}
+			}
+		case "init_fail":
+			s.InitFail = true
+		default:
+			dispatch(a, ch, table[*Config]{}, c, "vrrp_script "+name)
+		}
+	}
+	if !timeoutSet {
+		s.Timeout = s.Interval
+	}
+	if usr != "" {
+		s.Script.User, s.Script.Group = usr, grp
+	}
+	if s.Script.IsZero() {
+		a.warnf(n.Pos, "No script set for vrrp_script %s - removing", name)
+		return
+	}
+	c.Scripts = append(c.Scripts, s)
+}

@@ -1,0 +1,373 @@
+package confparse
+
+import (
+	"sync"
+	"time"
+
+	"github.com/govrrpd/govrrpd/script"
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// vrrpLoad is the VRRP half's state for one Load: instances and groups are
+// kept as builders (value plus which keywords were given) because
+// keepalived fills defaults from global_defs only after the whole file is
+// read, and sync groups may name instances defined later.
+type vrrpLoad struct {
+	insts  []*instB
+	groups []*groupB
+
+	gLowerDelaySet, gLowerRepeatSet bool
+	scripts                         []scriptUse
+	tgRefs                          []tgRef
+	nextRulePref                    int
+}
+
+// instB is a vrrp_instance being read.
+type instB struct {
+	vrrp.Instance
+	pos Pos
+	set map[string]bool
+}
+
+// groupB is a vrrp_sync_group being read.
+type groupB struct {
+	vrrp.SyncGroup
+	pos      Pos
+	hasGroup bool
+	strays   []*Node
+}
+
+// loads maps an analyzer to its VRRP state; an entry lives from the first
+// VRRP statement of a Load to that Load's finishers.
+var loads sync.Map
+
+func vrrpOf(a *analyzer) *vrrpLoad {
+	if v, ok := loads.Load(a); ok {
+		return v.(*vrrpLoad)
+	}
+	ld := &vrrpLoad{}
+	loads.Store(a, ld)
+	a.atFinish(func() {
+		loads.Delete(a)
+		ld.finish(a)
+	})
+	return ld
+}
+
+func init() {
+	topLevel["vrrp_instance"] = vrrpInstance
+	topLevel["vrrp_sync_group"] = syncGroup
+}
+
+func vrrpInstance(a *analyzer, n *Node, c *Config) {
+	ld := vrrpOf(a)
+	if len(n.Args) != 1 {
+		a.warnf(n.Pos, "vrrp_instance must have a name")
+		return
+	}
+	name := n.Args[0].Text
+	for _, b := range ld.insts {
+		if b.Name == name {
+			a.warnf(n.Pos, "vrrp instance %s already defined", name)
+			return
+		}
+	}
+	b := &instB{pos: n.Pos, set: map[string]bool{}}
+	b.Name, b.Source = name, n.Pos.String()
+	b.Priority, b.AdvertInt, b.UnicastTTL = 100, time.Second, 255
+	children(a, n, instTable, b, "vrrp_instance "+name)
+	ld.insts = append(ld.insts, b)
+}
+
+// ib is a vrrp_instance keyword handler.
+type ib = handler[*instB]
+
+var instTable = table[*instB]{
+	"state": instState,
+	"interface": func(a *analyzer, n *Node, b *instB) {
+		b.Interface, _ = a.arg(n, 0)
+		b.set["interface"] = b.Interface != ""
+	},
+	"virtual_router_id": instVRID,
+	"priority":          instPriority,
+	"advert_int":        instAdvert,
+	"version": func(a *analyzer, n *Node, b *instB) {
+		if v, ok := a.argInt(n, 0, 2, 3); ok {
+			if b.Family == vrrp.IPv6 && v == 2 {
+				a.warnf(n.Pos, "(%s) vrrp_version 2 conflicts with configured or deduced version 3; ignoring.", b.Name)
+				return
+			}
+			b.Version = v
+			b.set["version"] = true
+		}
+	},
+	"native_ipv6": func(a *analyzer, n *Node, b *instB) {
+		if b.Family == vrrp.IPv4 {
+			a.warnf(n.Pos, "(%s) Cannot specify native_ipv6 with IPv4 addresses", b.Name)
+			return
+		}
+		b.Family, b.Version = vrrp.IPv6, 3
+	},
+	"nopreempt":          func(a *analyzer, n *Node, b *instB) { b.Nopreempt = true },
+	"preempt":            func(a *analyzer, n *Node, b *instB) { b.Nopreempt = false },
+	"preempt_delay":      instPreemptDelay,
+	"dont_track_primary": func(a *analyzer, n *Node, b *instB) { b.DontTrackPrimary = true },
+	"accept":             func(a *analyzer, n *Node, b *instB) { b.Accept, b.AcceptSet = true, true },
+	"no_accept":          func(a *analyzer, n *Node, b *instB) { b.Accept, b.AcceptSet = false, true },
+	"mcast_src_ip":       instSrcIP(false),
+	"unicast_src_ip":     instSrcIP(true),
+	"mcast_dst_ip": func(a *analyzer, n *Node, b *instB) {
+		if ip, ok := a.argAddr(n, 0); ok {
+			if !ip.IsMulticast() {
+				a.warnf(n.Pos, "(%s) mcast_dst_ip %s is not a multicast address - ignoring", b.Name, ip)
+				return
+			}
+			b.McastDst = ip
+		}
+	},
+	"unicast_peer": instPeers,
+	"unicast_ttl": func(a *analyzer, n *Node, b *instB) {
+		if v, ok := a.argInt(n, 0, 0, 255); ok {
+			b.UnicastTTL = v
+		}
+	},
+	"check_unicast_src":       instFlag("check_unicast_src", func(b *instB) *bool { return &b.CheckUnicastSrc }),
+	"unicast_fault_no_peer":   func(a *analyzer, n *Node, b *instB) { b.UnicastFaultNoPeer = true },
+	"skip_check_adv_addr":     instFlag("skip_check_adv_addr", func(b *instB) *bool { return &b.SkipCheckAdvAddr }),
+	"strict_mode":             instFlag("strict_mode", func(b *instB) *bool { return &b.Strict }),
+	"lower_prio_no_advert":    instFlag("lower_prio_no_advert", func(b *instB) *bool { return &b.LowerPrioNoAdvert }),
+	"higher_prio_send_advert": instFlag("higher_prio_send_advert", func(b *instB) *bool { return &b.HigherPrioSendAdvert }),
+	"notify_priority_changes": instFlag("notify_priority_changes", func(b *instB) *bool { return &b.NotifyPriorityChanges }),
+	"smtp_alert":              instFlag("smtp_alert", func(b *instB) *bool { return &b.SMTPAlert }),
+	"down_timer_adverts": func(a *analyzer, n *Node, b *instB) {
+		if v, ok := a.argInt(n, 0, 1, 100); ok {
+			b.DownTimerAdverts, b.set["down_timer_adverts"] = v, true
+		}
+	},
+	"garp_master_delay":          instGARPTimer("garp_master_delay", func(g *vrrp.GARP) *time.Duration { return &g.MasterDelay }),
+	"garp_master_refresh":        instGARPTimer("garp_master_refresh", func(g *vrrp.GARP) *time.Duration { return &g.MasterRefresh }),
+	"garp_lower_prio_delay":      instGARPTimer("garp_lower_prio_delay", func(g *vrrp.GARP) *time.Duration { return &g.LowerPrioDelay }),
+	"garp_master_repeat":         instGARPInt("garp_master_repeat", func(g *vrrp.GARP) *int { return &g.MasterRepeat }),
+	"garp_master_refresh_repeat": instGARPInt("garp_master_refresh_repeat", func(g *vrrp.GARP) *int { return &g.MasterRefreshRepeat }),
+	"garp_lower_prio_repeat":     instGARPInt("garp_lower_prio_repeat", func(g *vrrp.GARP) *int { return &g.LowerPrioRepeat }),
+	"authentication":             instAuth,
+	"auth_hmac":                  authHMAC,
+	"use_vmac":                   instVMAC,
+	"vmac_xmit_base": func(a *analyzer, n *Node, b *instB) {
+		if b.VMAC == nil {
+			b.VMAC = &vrrp.VMAC{}
+			b.set["vmac_implicit"] = true
+		}
+		b.VMAC.XmitBase = true
+	},
+	"virtual_ipaddress":          instVIPs(false),
+	"virtual_ipaddress_excluded": instVIPs(true),
+	"virtual_routes":             instRoutes,
+	"virtual_rules":              instRules,
+	"track_interface":            func(a *analyzer, n *Node, b *instB) { b.TrackInterfaces = trackIfs(a, n, b.TrackInterfaces) },
+	"track_script": func(a *analyzer, n *Node, b *instB) {
+		b.TrackScripts = trackRefs(a, n, b.Name, b.TrackScripts, refScript)
+	},
+	"track_file": func(a *analyzer, n *Node, b *instB) { b.TrackFiles = trackRefs(a, n, b.Name, b.TrackFiles, refFile) },
+	"track_process": func(a *analyzer, n *Node, b *instB) {
+		b.TrackProcesses = trackRefs(a, n, b.Name, b.TrackProcesses, refProcess)
+	},
+	"notify_master":              instNotify(func(x *vrrp.Notify) *script.Spec { return &x.Master }),
+	"notify_backup":              instNotify(func(x *vrrp.Notify) *script.Spec { return &x.Backup }),
+	"notify_fault":               instNotify(func(x *vrrp.Notify) *script.Spec { return &x.Fault }),
+	"notify_stop":                instNotify(func(x *vrrp.Notify) *script.Spec { return &x.Stop }),
+	"notify":                     instNotify(func(x *vrrp.Notify) *script.Spec { return &x.Generic }),
+	"notify_master_rx_lower_pri": instNotify(func(x *vrrp.Notify) *script.Spec { return &x.MasterRxLowerPri }),
+	"notify_deleted": func(a *analyzer, n *Node, b *instB) {
+		b.Notify.DeletedSet = true
+		if len(n.Args) > 0 {
+			if s, ok := a.script(n); ok {
+				b.Notify.Deleted = s
+				vrrpOf(a).noteScript(n.Pos, s)
+			}
+		}
+	},
+	"debug": func(a *analyzer, n *Node, b *instB) {
+		if _, ok := a.argInt(n, 0, 0, 4); ok {
+			a.infof(n.Pos, "'debug' has no effect in govrrpd (nor in keepalived)")
+		}
+	},
+	"lvs_sync_daemon_interface": func(a *analyzer, n *Node, b *instB) {
+		a.warnf(n.Pos, "(%s) Specifying lvs_sync_daemon_interface against a vrrp is deprecated. Please use global lvs_sync_daemon", b.Name)
+	},
+}
+
+func init() {
+	for _, k := range []string{"use_ipvlan", "old_unicast_checksum", "track_bfd", "track_src_ip",
+		"garp_extra_if", "vmac_garp_intvl", "kernel_rx_buf_size", "promote_secondaries", "vrf",
+		"linkbeat_use_polling", "use_vmac_addr"} {
+		instTable[k] = notYet[*instB]
+	}
+}
+
+func instState(a *analyzer, n *Node, b *instB) {
+	s, ok := a.arg(n, 0)
+	if !ok {
+		return
+	}
+	switch s {
+	case "MASTER":
+		b.State = vrrp.WantMaster
+	case "BACKUP":
+		if b.set["state"] && b.State == vrrp.WantMaster {
+			a.warnf(n.Pos, "(%s) state previously set as MASTER - ignoring BACKUP", b.Name)
+			return
+		}
+		b.State = vrrp.WantBackup
+	default:
+		a.warnf(n.Pos, "(%s) unknown state '%s', defaulting to BACKUP", b.Name, s)
+		b.State = vrrp.WantBackup
+	}
+	b.set["state"] = true
+}
+
+func instVRID(a *analyzer, n *Node, b *instB) {
+	if v, ok := a.argInt(n, 0, 1, 255); ok {
+		b.VRID = uint8(v)
+		b.set["vrid"] = true
+	} else {
+		a.warnf(n.Pos, "VRRP Error : VRID not valid - must be between 1 & 255. reconfigure !")
+	}
+}
+
+func instPriority(a *analyzer, n *Node, b *instB) {
+	if v, ok := a.argInt(n, 0, 1, 255); ok {
+		b.Priority = uint8(v)
+	} else {
+		a.warnf(n.Pos, "(%s) Priority not valid! must be between 1 & 255. Using default 100", b.Name)
+		b.Priority = 100
+	}
+	b.set["priority"] = true
+}
+
+func instAdvert(a *analyzer, n *Node, b *instB) {
+	d, ok := a.argTimer(n, 0, 0, 255*time.Second)
+	if ok && d == 0 {
+		a.warnf(n.Pos, "(%s) Advert interval (%s) not valid! Must be > 0 - ignoring", b.Name, n.Args[0].Text)
+		return
+	}
+	if ok {
+		b.AdvertInt = d
+		b.set["advert_int"] = true
+	}
+}
+
+func instPreemptDelay(a *analyzer, n *Node, b *instB) {
+	if d, ok := a.argTimer(n, 0, 0, 1000*time.Second); ok {
+		b.PreemptDelay = d
+		return
+	}
+	if len(n.Args) > 0 {
+		a.warnf(n.Pos, "(%s) Preempt_delay not valid! must be between 0-1000", b.Name)
+	}
+	b.PreemptDelay = 0
+}
+
+// instFlag is an optional-<BOOL> instance keyword that overrides a global.
+func instFlag(key string, f func(*instB) *bool) ib {
+	return func(a *analyzer, n *Node, b *instB) {
+		*f(b) = a.argBool(n, 0)
+		b.set[key] = true
+	}
+}
+
+func instGARPTimer(key string, f func(*vrrp.GARP) *time.Duration) ib {
+	return func(a *analyzer, n *Node, b *instB) {
+		if d, ok := a.argTimer(n, 0, 0, 1000*time.Second); ok {
+			*f(&b.GARP) = d
+			b.set[key] = true
+		}
+	}
+}
+
+func instGARPInt(key string, f func(*vrrp.GARP) *int) ib {
+	return func(a *analyzer, n *Node, b *instB) {
+		if v, ok := a.argInt(n, 0, 1, 255); ok {
+			*f(&b.GARP) = v
+			b.set[key] = true
+		}
+	}
+}
+
+// authHMAC rejects keepalived 2.4's auth_hmac block by name: keepalived
+// 2.2.7 does not know it either, but would parse its body at instance level
+// and derail the rest of the block, which govrrpd does not imitate.
+func authHMAC(a *analyzer, n *Node, b *instB) {
+	a.warnf(n.Pos, "(%s) 'auth_hmac' (keepalived 2.4) is not supported by govrrpd, which follows keepalived 2.2.7; block skipped", b.Name)
+}
+
+func instAuth(a *analyzer, n *Node, b *instB) {
+	for _, c := range n.Children {
+		switch c.Key {
+		case "auth_type":
+			s, ok := a.arg(c, 0)
+			if !ok {
+				continue
+			}
+			switch s {
+			case "PASS":
+				b.Auth.Type = vrrp.AuthPass
+			case "AH":
+				b.Auth.Type = vrrp.AuthAH
+			default:
+				a.warnf(c.Pos, "(%s) unknown authentication type '%s'", b.Name, s)
+			}
+		case "auth_pass":
+			s, ok := a.arg(c, 0)
+			if !ok {
+				continue
+			}
+			if len(s) > 8 {
+				a.warnf(c.Pos, "Truncating auth_pass to 8 characters")
+				s = s[:8]
+			}
+			b.Auth.Pass = s
+		default:
+			dispatch(a, c, table[*instB]{}, b, "authentication")
+		}
+	}
+	b.set["auth"] = true
+}
+
+func instVMAC(a *analyzer, n *Node, b *instB) {
+	v := &vrrp.VMAC{}
+	if b.VMAC != nil {
+		v.XmitBase = b.VMAC.XmitBase
+	}
+	delete(b.set, "vmac_implicit")
+	for _, w := range n.ArgStrings() {
+		switch {
+		case isMAC(w):
+			v.MAC = w
+		case w == "netlink_notify_msg" || w == "group":
+			a.warnf(n.Pos, "(%s) use_vmac option '%s' is not supported by govrrpd yet", b.Name, w)
+		default:
+			if v.Name == "" {
+				v.Name = w
+			}
+		}
+	}
+	b.VMAC = v
+}
+
+func isMAC(s string) bool {
+	if len(s) != 17 {
+		return false
+	}
+	for i := 0; i < 17; i++ {
+		c := s[i]
+		if i%3 == 2 {
+			if c != ':' {
+				return false
+			}
+		} else if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,389 @@
+package confparse
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// Address, route and rule entries, shared by vrrp_instance and the static_*
+// blocks. Each entry is one logical line: the node's key is its first word.
+
+// entryWords returns an entry line as words.
+func entryWords(n *Node) []string { return append([]string{n.Key}, n.ArgStrings()...) }
+
+// checkIf reports a named interface that does not exist, when -t asks for
+// interface checks; msg is keepalived's wording with %s for the name.
+func (a *analyzer) checkIf(p Pos, name, format string, args ...any) {
+	if !a.opts.CheckInterfaces || name == "" {
+		return
+	}
+	exists := a.opts.InterfaceExists
+	if exists == nil {
+		exists = hostInterfaceExists
+	}
+	if !exists(name) {
+		a.fatalf(p, format, args...)
+	}
+}
+
+// parsePrefix reads ADDR[/LEN]; a bare address is a host prefix.
+func parsePrefix(s string) (netip.Prefix, bool) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p, err == nil
+	}
+	ip, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, false
+	}
+	return netip.PrefixFrom(ip, ip.BitLen()), true
+}
+
+var validScopes = map[string]bool{"site": true, "link": true, "host": true, "nowhere": true, "global": true}
+
+// parseAddress reads one virtual_ipaddress / static_ipaddress entry.
+func parseAddress(a *analyzer, n *Node) (vrrp.Address, bool) {
+	w := entryWords(n)
+	var ad vrrp.Address
+	p, ok := parsePrefix(w[0])
+	if !ok {
+		a.warnf(n.Pos, "VRRP parsed invalid IP %s. skipping IP...", w[0])
+		return ad, false
+	}
+	ad.Prefix = p
+	for i := 1; i < len(w); i++ {
+		opt := w[i]
+		val := func() (string, bool) {
+			if i+1 >= len(w) {
+				a.warnf(n.Pos, "No value specified for %s for ip address %s", opt, w[0])
+				return "", false
+			}
+			i++
+			return w[i], true
+		}
+		switch opt {
+		case "dev":
+			if v, ok := val(); ok {
+				ad.Dev = v
+				a.checkIf(n.Pos, v, "WARNING - interface %s for ip address %s doesn't exist", v, w[0])
+			}
+		case "brd":
+			if v, ok := val(); ok {
+				if _, err := netip.ParseAddr(v); err != nil && v != "+" && v != "-" {
+					a.warnf(n.Pos, "Invalid broadcast address %s for %s - ignoring", v, w[0])
+				} else {
+					ad.Brd = v
+				}
+			}
+		case "scope":
+			if v, ok := val(); ok {
+				if validScopes[v] {
+					ad.Scope = v
+				} else {
+					a.warnf(n.Pos, "Invalid scope '%s' specified for %s - ignoring", v, w[0])
+				}
+			}
+		case "label":
+			if v, ok := val(); ok {
+				if p.Addr().Is6() {
+					a.warnf(n.Pos, "Cannot specify label for IPv6 addresses (%s) - ignoring label", w[0])
+				} else {
+					ad.Label = v
+				}
+			}
+		case "peer":
+			if v, ok := val(); ok {
+				if ip, err := netip.ParseAddr(v); err != nil || ip.Is4() != p.Addr().Is4() {
+					a.warnf(n.Pos, "Invalid peer address %s for %s - ignoring", v, w[0])
+				} else {
+					ad.Peer = ip
+				}
+			}
+		case "preferred_lft":
+			if v, ok := val(); ok {
+				if _, err := strconv.ParseUint(v, 10, 32); err != nil && v != "forever" {
+					a.warnf(n.Pos, "Invalid preferred_lft %s for %s - ignoring", v, w[0])
+				} else {
+					ad.Preferred = v
+				}
+			}
+		case "track_group":
+			if v, ok := val(); ok {
+				ad.TrackGroup = v
+			}
+		case "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin":
+			ad.Flags = append(ad.Flags, opt)
+		case "no_track":
+			ad.NoTrack = true
+		case "use_vmac":
+			ad.UseVMAC = true
+		default:
+			a.warnf(n.Pos, "Unknown configuration entry '%s' for ip address - ignoring", opt)
+		}
+	}
+	return ad, true
+}
+
+func instVIPs(excluded bool) ib {
+	return func(a *analyzer, n *Node, b *instB) {
+		for _, c := range n.Children {
+			ad, ok := parseAddress(a, c)
+			if !ok {
+				continue
+			}
+			if ad.TrackGroup != "" {
+				a.warnf(c.Pos, "(%s) track_group %s is only valid for static addresses - ignoring", b.Name, ad.TrackGroup)
+				ad.TrackGroup = ""
+			}
+			if excluded {
+				b.ExcludedVIPs = append(b.ExcludedVIPs, ad)
+				continue
+			}
+			fam := familyOf(ad.Prefix.Addr())
+			if b.Family == 0 {
+				b.Family = fam
+			} else if b.Family != fam {
+				a.warnf(c.Pos, "(%s): address family must match VRRP instance [%s] - ignoring", b.Name, c.Key)
+				continue
+			}
+			b.VIPs = append(b.VIPs, ad)
+		}
+	}
+}
+
+func familyOf(ip netip.Addr) vrrp.Family {
+	if ip.Is4() {
+		return vrrp.IPv4
+	}
+	return vrrp.IPv6
+}
+
+func instSrcIP(unicast bool) ib {
+	return func(a *analyzer, n *Node, b *instB) {
+		s, _ := a.arg(n, 0)
+		ip, err := netip.ParseAddr(s)
+		if err != nil {
+			a.warnf(n.Pos, "Configuration error: VRRP instance[%s] malformed src address[%s]. Skipping...", b.Name, s)
+			return
+		}
+		if b.Family != 0 && familyOf(ip) != b.Family {
+			a.warnf(n.Pos, "Configuration error: VRRP instance[%s] and src address[%s] MUST be of the same family !!! Skipping...", b.Name, s)
+			return
+		}
+		if unicast {
+			b.UnicastSrc = ip
+		} else {
+			b.McastSrc = ip
+		}
+	}
+}
+
+func instPeers(a *analyzer, n *Node, b *instB) {
+	for _, c := range n.Children {
+		w := entryWords(c)
+		ip, err := netip.ParseAddr(w[0])
+		if err != nil {
+			a.warnf(c.Pos, "Configuration error: VRRP instance[%s] malformed unicast peer address[%s]. Skipping...", b.Name, w[0])
+			continue
+		}
+		p := vrrp.Peer{Addr: ip}
+		for i := 1; i < len(w); i += 2 {
+			if w[i] != "min_ttl" && w[i] != "max_ttl" {
+				a.warnf(c.Pos, "(%s) unknown unicast_peer option '%s'", b.Name, w[i])
+				i--
+				continue
+			}
+			v, ok := a.argInt(c, i, 0, 255)
+			if !ok {
+				continue
+			}
+			if w[i] == "min_ttl" {
+				p.MinTTL = v
+			} else {
+				p.MaxTTL = v
+			}
+		}
+		b.UnicastPeers = append(b.UnicastPeers, p)
+	}
+}
+
+func instRoutes(a *analyzer, n *Node, b *instB) {
+	for _, c := range n.Children {
+		if r, ok := parseRoute(a, c); ok {
+			b.Routes = append(b.Routes, r)
+		}
+	}
+}
+
+func instRules(a *analyzer, n *Node, b *instB) {
+	for _, c := range n.Children {
+		if r, ok := parseRule(a, c, vrrpOf(a)); ok {
+			b.Rules = append(b.Rules, r)
+		}
+	}
+}
+
+var routeTypes = map[string]bool{"unicast": true, "blackhole": true, "unreachable": true, "prohibit": true,
+	"throw": true, "local": true, "broadcast": true, "anycast": true, "multicast": true, "nat": true}
+
+// routeValueOpts take one value and are kept in Words for the route
+// installer without a typed field.
+var routeValueOpts = map[string]bool{"mtu": true, "advmss": true, "rtt": true, "rttvar": true,
+	"reordering": true, "window": true, "cwnd": true, "ssthresh": true, "realms": true, "rto_min": true,
+	"initcwnd": true, "initrwnd": true, "features": true, "quickack": true, "congctl": true, "pref": true,
+	"fastopen_no_cookie": true, "expires": true, "ttl-propagate": true, "weight": true, "tos": true,
+	"dsfield": true}
+
+// parseRoute reads one virtual_routes / static_routes entry.
+func parseRoute(a *analyzer, n *Node) (vrrp.Route, bool) {
+	w := entryWords(n)
+	r := vrrp.Route{Words: w}
+	haveDst := false
+	addr := func(s string) (netip.Addr, bool) {
+		ip, err := netip.ParseAddr(s)
+		if err != nil {
+			a.warnf(n.Pos, "VRRP parsed invalid IP %s. skipping IP...", s)
+		}
+		return ip, err == nil
+	}
+	for i := 0; i < len(w); i++ {
+		opt := w[i]
+		next := func() (string, bool) {
+			if i+1 >= len(w) {
+				a.warnf(n.Pos, "route option %s needs a value", opt)
+				return "", false
+			}
+			i++
+			return w[i], true
+		}
+		var ok bool
+		var v string
+		switch {
+		case opt == "to" || (!haveDst && !routeKeyword(opt) && !(i == 0 && routeTypes[opt])):
+			if opt == "to" {
+				if v, ok = next(); !ok {
+					return r, false
+				}
+			} else {
+				v = opt
+			}
+			p, pok := parsePrefix(v)
+			if !pok {
+				a.warnf(n.Pos, "VRRP parsed invalid IP %s. skipping IP...", v)
+				return r, false
+			}
+			r.Dst, haveDst = p, true
+		case routeTypes[opt] && i == 0:
+			if opt != "unicast" {
+				r.Type = opt
+			}
+		case opt == "src":
+			if v, ok = next(); ok {
+				if r.Src, ok = addr(v); !ok {
+					return r, false
+				}
+			}
+		case opt == "via" || opt == "gw":
+			if opt == "gw" {
+				a.warnf(n.Pos, `"gw" for routes is deprecated. Please use "via"`)
+			}
+			if v, ok = next(); ok {
+				if v == "inet" || v == "inet6" {
+					v, ok = next()
+				}
+				if r.Via, ok = addr(v); !ok {
+					return r, false
+				}
+			}
+		case opt == "or":
+			a.warnf(n.Pos, `"or" for routes is deprecated. Please use "nexthop"`)
+			if v, ok = next(); ok {
+				if _, ok = addr(v); !ok {
+					return r, false
+				}
+			}
+		case opt == "dev" || opt == "oif":
+			if v, ok = next(); ok {
+				r.Dev = v
+				a.checkIf(n.Pos, v, "WARNING - interface %s for route doesn't exist", v)
+			}
+		case opt == "table":
+			if v, ok = next(); ok {
+				if r.Table, ok = routeTable(v); !ok {
+					a.warnf(n.Pos, "Routing table %s not found for route", v)
+				}
+			}
+		case opt == "metric" || opt == "priority" || opt == "preference":
+			if v, ok = next(); ok {
+				if r.Metric, ok = atoiRange(v, 0, 1<<31-1); !ok {
+					a.warnf(n.Pos, "Invalid metric %s", v)
+				}
+			}
+		case opt == "scope":
+			if v, ok = next(); ok {
+				r.Scope = v
+			}
+		case opt == "proto" || opt == "protocol":
+			if v, ok = next(); ok {
+				r.Proto = v
+			}
+		case opt == "onlink":
+			r.OnLink = true
+		case opt == "no_track":
+			r.NoTrack = true
+		case opt == "track_group":
+			if v, ok = next(); ok {
+				r.TrackGroup = v
+			}
+		case opt == "nexthop" || opt == "lock" || opt == "inet" || opt == "inet6" || opt == "append" || opt == "prepend":
+		case routeValueOpts[opt]:
+			next()
+		default:
+			a.warnf(n.Pos, "Unknown route option %s", opt)
+		}
+	}
+	if !haveDst {
+		a.warnf(n.Pos, "Route has no destination - skipping")
+		return r, false
+	}
+	if r.Dev == "" && !r.NoTrack {
+		a.warnf(n.Pos, "Warning - cannot track route %s with no interface specified, not tracking", r.Dst)
+		r.NoTrack = true
+	}
+	return r, true
+}
+
+// routeKeyword reports whether s is a route option rather than the
+// destination.
+func routeKeyword(s string) bool {
+	switch s {
+	case "src", "via", "gw", "or", "dev", "oif", "table", "metric", "priority", "preference", "scope",
+		"proto", "protocol", "onlink", "no_track", "track_group", "nexthop", "lock", "inet", "inet6",
+		"append", "prepend":
+		return true
+	}
+	return routeValueOpts[s]
+}
+
+func routeTable(s string) (int, bool) {
+	switch s {
+	case "main":
+		return 254, true
+	case "local":
+		return 255, true
+	case "default":
+		return 253, true
+	}
+	return atoiRange(s, 0, 1<<31-1)
+}
+
+func atoiRange(s string, lo, hi int) (int, bool) {
+	v, err := strconv.Atoi(s)
+	if err != nil || v < lo || v > hi {
+		return 0, false
+	}
+	return v, true
+}
