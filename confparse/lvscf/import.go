@@ -1,0 +1,52 @@
+package lvscf
+
+import (
+	"bytes"
+	"net/netip"
+	"slices"
+)
+
+// Import parses and converts in one step. Parse and conversion diagnostics
+// are returned together; the Result is nil when either is fatal.
+func Import(data []byte, popts Options, copts ConvertOptions) (*Result, Diagnostics) {
+	cfg, ds := Parse(data, popts)
+	if ds.Err() != nil {
+		return nil, ds
+	}
+	res, cds := Convert(cfg, copts)
+	return res, append(ds, cds...)
+}
+
+// ChooseNode decides the role as pulse did: primary when one of this
+// host's addresses is the `primary` address, backup otherwise.
+func ChooseNode(cfg *Config, local []netip.Addr) string {
+	if cfg.Primary.IsSet() && slices.Contains(local, cfg.Primary.Addr) {
+		return "primary"
+	}
+	return "backup"
+}
+
+// Detect reports whether data looks like lvs.cf rather than keepalived.conf:
+// the first statement is a Piranha global `key = value` line or a
+// `virtual`/`failover` block. keepalived.conf never has "=" as its second
+// word, and its `!` comments are not comments in lvs.cf.
+func Detect(data []byte) bool {
+	data, _ = normaliseCR(data)
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		toks, ok := tokenize(string(line))
+		if !ok {
+			return false
+		}
+		if len(toks) == 0 {
+			continue
+		}
+		if _, known := globalKeys[toks[0].text]; known {
+			return len(toks) >= 3 && toks[1].text == "="
+		}
+		if toks[0].text == "virtual" || toks[0].text == "failover" {
+			return len(toks) == 3 && toks[2].text == "{"
+		}
+		return false
+	}
+	return false
+}
