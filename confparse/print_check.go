@@ -1,0 +1,179 @@
+package confparse
+
+import (
+	"encoding/hex"
+	"strconv"
+	"time"
+
+	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/ipvs"
+)
+
+// Checker blocks. A checker writes only what it does not inherit from its
+// real and virtual server (CheckerDefaults), in the order of
+// lvscf/mapping.md §4.4: kind-specific keywords, connection options, then
+// the scheduling options.
+
+func printChecker(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *check.Checker) {
+	p.open(string(c.Kind))
+	switch {
+	case c.HTTP != nil:
+		printHTTP(p, c.HTTP)
+	case c.Misc != nil:
+		printMisc(p, c.Misc)
+	case c.SMTP != nil:
+		lvsString(p, "helo_name", c.SMTP.HeloName)
+	case c.DNS != nil:
+		if c.DNS.Type != "" && c.DNS.Type != "SOA" {
+			p.line("type", c.DNS.Type)
+		}
+		if c.DNS.Name != "" && c.DNS.Name != "." {
+			p.line("name", quote(c.DNS.Name))
+		}
+	case c.UDP != nil:
+		printUDP(p, c.UDP)
+	case c.File != nil:
+		printFile(p, c.File)
+	}
+	if chkHasConn(c.Kind) {
+		printChkConn(p, c)
+	}
+	if c.Kind != check.File {
+		printChkSched(p, vs, rs, c)
+	}
+	p.close()
+}
+
+func chkHasConn(k check.Kind) bool {
+	return k != check.Misc && k != check.File && k != check.BFD
+}
+
+func printHTTP(p *printer, h *check.HTTPSettings) {
+	for i := range h.URLs {
+		printURL(p, &h.URLs[i])
+	}
+	if h.Protocol != "" && h.Protocol != "1.0" {
+		p.line("http_protocol", h.Protocol)
+	}
+	lvsString(p, "virtualhost", h.Virtualhost)
+	lvsFlag(p, "enable_sni", h.EnableSNI)
+	lvsFlag(p, "fast_recovery", h.FastRecovery)
+}
+
+func printURL(p *printer, u *check.URL) {
+	p.open("url")
+	lvsString(p, "path", u.Path)
+	lvsString(p, "digest", u.Digest)
+	if len(u.StatusCodes) > 0 {
+		w := []string{"status_code"}
+		for _, r := range u.StatusCodes {
+			s := strconv.Itoa(r.Lo)
+			if r.Hi != r.Lo {
+				s += "-" + strconv.Itoa(r.Hi)
+			}
+			w = append(w, s)
+		}
+		p.line(w...)
+	}
+	lvsString(p, "virtualhost", u.Virtualhost)
+	lvsString(p, "regex", u.Regex)
+	lvsFlag(p, "regex_no_match", u.RegexNoMatch)
+	if len(u.RegexOptions) > 0 {
+		p.line(append([]string{"regex_options"}, u.RegexOptions...)...)
+	}
+	if u.RegexMinOffset != 0 {
+		p.line("regex_min_offset", strconv.Itoa(u.RegexMinOffset))
+	}
+	if u.RegexMaxOffset != 0 {
+		p.line("regex_max_offset", strconv.Itoa(u.RegexMaxOffset))
+	}
+	p.close()
+}
+
+func printMisc(p *printer, m *check.MiscSettings) {
+	if !m.Path.IsZero() {
+		p.line(append([]string{"misc_path"}, lvsScriptWords(m.Path)...)...)
+	}
+	if m.Timeout != 0 {
+		p.line("misc_timeout", fmtSeconds(m.Timeout))
+	}
+	lvsFlag(p, "misc_dynamic", m.Dynamic)
+}
+
+func printUDP(p *printer, u *check.UDPSettings) {
+	if len(u.Payload) > 0 {
+		p.line("payload", hex.EncodeToString(u.Payload))
+	}
+	if u.RequireReply {
+		if u.Reply != "" {
+			p.line("require_reply", u.Reply)
+		} else {
+			p.line("require_reply")
+		}
+	}
+	if u.MinReplyLength != 0 {
+		p.line("min_reply_length", strconv.Itoa(u.MinReplyLength))
+	}
+	if u.MaxReplyLength != 255 {
+		p.line("max_reply_length", strconv.Itoa(u.MaxReplyLength))
+	}
+}
+
+func printFile(p *printer, f *check.FileSettings) {
+	lvsString(p, "track_file", f.TrackFile)
+	if f.Weight != 0 || f.Reverse {
+		w := []string{"weight", strconv.Itoa(f.Weight)}
+		if f.Reverse {
+			w = append(w, "reverse")
+		}
+		p.line(w...)
+	}
+}
+
+func printChkConn(p *printer, c *check.Checker) {
+	if c.ConnectIP.IsValid() {
+		p.line("connect_ip", c.ConnectIP.String())
+	}
+	if c.ConnectPort != 0 {
+		p.line("connect_port", strconv.Itoa(int(c.ConnectPort)))
+	}
+	if c.BindTo.IsValid() {
+		p.line("bindto", c.BindTo.String())
+	}
+	if c.BindPort != 0 {
+		p.line("bind_port", strconv.Itoa(int(c.BindPort)))
+	}
+	lvsString(p, "bind_if", c.BindIf)
+	if c.FWMark != 0 {
+		p.line("fwmark", strconv.FormatUint(uint64(c.FWMark), 10))
+	}
+}
+
+// printChkSched writes the inheritable settings that differ from what the
+// checker would inherit. Zero delay_loop and connect_timeout are invalid
+// in keepalived.conf and mean "not set" here.
+func printChkSched(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *check.Checker) {
+	base := CheckerDefaults(vs, rs, c.Kind)
+	d := chkDefaultsFor(vs, rs, c.Kind, lvsOr(c.DelayLoop, base.DelayLoop))
+	if chkHasConn(c.Kind) && c.ConnectTimeout != 0 && c.ConnectTimeout != d.ConnectTimeout {
+		p.line("connect_timeout", fmtSeconds(c.ConnectTimeout))
+	}
+	if c.Retry != d.Retry {
+		p.line("retry", strconv.Itoa(c.Retry))
+	}
+	lvsDur(p, "delay_before_retry", c.DelayBeforeRetry, d.DelayBeforeRetry)
+	if c.DelayLoop != 0 {
+		lvsDur(p, "delay_loop", c.DelayLoop, base.DelayLoop)
+	}
+	lvsDur(p, "warmup", c.Warmup, d.Warmup)
+	if c.Alpha != d.Alpha {
+		p.line("alpha", lvsBoolWord(c.Alpha))
+	}
+	lvsFlag(p, "log_all_failures", c.LogAllFailures)
+}
+
+func lvsDur(p *printer, key string, v, def time.Duration) {
+	if v != def {
+		p.line(key, fmtSeconds(v))
+	}
+}
