@@ -12,9 +12,9 @@ import (
 	"github.com/govrrpd/govrrpd/check/checktest"
 )
 
-// script is a fake prober that answers from a list and records when (on
+// scripted is a fake prober that answers from a list and records when (on
 // the fake clock) it was asked.
-type script struct {
+type scripted struct {
 	mu    sync.Mutex
 	clock *checktest.Clock
 	outs  []check.Outcome
@@ -22,7 +22,7 @@ type script struct {
 	start time.Time
 }
 
-func (s *script) Probe(context.Context) check.Outcome {
+func (s *scripted) Probe(context.Context) check.Outcome {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.times = append(s.times, s.clock.Now().Sub(s.start))
@@ -60,14 +60,14 @@ func ok() check.Outcome   { return check.Outcome{Up: true} }
 
 // drive starts a scheduler over checkers with one fake prober each and
 // steps the fake clock from timer to timer, n times.
-func drive(t *testing.T, checkers []check.Checker, probers []*script, steps int) (*recorder, *checktest.Clock) {
+func drive(t *testing.T, checkers []check.Checker, probers []*scripted, steps int) (*recorder, *checktest.Clock) {
 	t.Helper()
 	clk := checktest.NewClock()
 	for _, p := range probers {
 		p.clock, p.start = clk, clk.Now()
 	}
 	i := 0
-	byChecker := map[string]*script{}
+	byChecker := map[string]*scripted{}
 	for _, c := range checkers {
 		byChecker[c.Source] = probers[i]
 		i++
@@ -100,8 +100,8 @@ func drive(t *testing.T, checkers []check.Checker, probers []*script, steps int)
 func TestSchedulerRetryTimingExact(t *testing.T) {
 	c := check.Checker{Kind: check.TCP, Source: "a", Target: rsA, Retry: 2,
 		DelayLoop: 10 * time.Second, DelayBeforeRetry: 3 * time.Second, Warmup: 5 * time.Second}
-	p := &script{outs: []check.Outcome{ok(), fail(), fail(), fail(), fail(), ok()}}
-	rec, _ := drive(t, []check.Checker{c}, []*script{p}, 6)
+	p := &scripted{outs: []check.Outcome{ok(), fail(), fail(), fail(), fail(), ok()}}
+	rec, _ := drive(t, []check.Checker{c}, []*scripted{p}, 6)
 	// ok at warmup; fail at 15 → retry 1 after 3 s; fail at 18 → retry 2;
 	// fail at 21 → retries exhausted: DOWN, back to delay_loop; fail at 31
 	// (down: no retries); ok at 41 → UP.
@@ -129,9 +129,9 @@ func TestSchedulerAliveOnlyWhenAllCheckersUp(t *testing.T) {
 	a, b := base, base
 	a.Source, b.Source = "a", "b"
 	b.Warmup = time.Second // b runs 1 s after a in each round
-	pa := &script{outs: []check.Outcome{ok(), fail(), fail(), ok()}}
-	pb := &script{outs: []check.Outcome{ok(), ok(), fail(), ok()}}
-	rec, _ := drive(t, []check.Checker{a, b}, []*script{pa, pb}, 8)
+	pa := &scripted{outs: []check.Outcome{ok(), fail(), fail(), ok()}}
+	pb := &scripted{outs: []check.Outcome{ok(), ok(), fail(), ok()}}
+	rec, _ := drive(t, []check.Checker{a, b}, []*scripted{pa, pb}, 8)
 	got := rec.results()
 	// round 2: a fails → down; round 3: b fails (already down: no event);
 	// round 4: a and b recover → one up, when the last of them recovers.
@@ -142,8 +142,8 @@ func TestSchedulerAliveOnlyWhenAllCheckersUp(t *testing.T) {
 
 func TestSchedulerAlphaStartsDown(t *testing.T) {
 	c := check.Checker{Kind: check.TCP, Source: "a", Target: rsA, Alpha: true, Retry: 1, DelayLoop: time.Second}
-	p := &script{outs: []check.Outcome{fail(), ok()}}
-	rec, _ := drive(t, []check.Checker{c}, []*script{p}, 2)
+	p := &scripted{outs: []check.Outcome{fail(), ok()}}
+	rec, _ := drive(t, []check.Checker{c}, []*scripted{p}, 2)
 	got := rec.results()
 	if len(got) != 1 || !got[0].Up {
 		t.Fatalf("alpha: results %v, want only the UP after the first success", got)
@@ -153,8 +153,8 @@ func TestSchedulerAlphaStartsDown(t *testing.T) {
 func TestSchedulerMiscDynamicWeight(t *testing.T) {
 	c := check.Checker{Kind: check.Misc, Source: "m", Target: rsA, DelayLoop: time.Second}
 	w := func(n int) check.Outcome { return check.Outcome{Up: true, Weight: n, WeightSet: true} }
-	p := &script{outs: []check.Outcome{w(5), w(5), w(7), ok(), fail()}}
-	rec, _ := drive(t, []check.Checker{c}, []*script{p}, 5)
+	p := &scripted{outs: []check.Outcome{w(5), w(5), w(7), ok(), fail()}}
+	rec, _ := drive(t, []check.Checker{c}, []*scripted{p}, 5)
 	got := rec.results()
 	type ev struct {
 		up, set bool

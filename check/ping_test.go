@@ -1,0 +1,101 @@
+package check_test
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"runtime"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/govrrpd/govrrpd/check"
+)
+
+func pingChecker(addr string) check.Checker {
+	return check.Checker{Kind: check.Ping, Source: "t:1", ConnectTimeout: 500 * time.Millisecond,
+		Target: check.Target{Service: "fwmark 1/4", Real: netip.AddrPortFrom(netip.MustParseAddr(addr), 0)}}
+}
+
+func TestPingLoopback(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("PING_CHECK test needs root (raw ICMP socket)")
+	}
+	wantUp(t, probeOnce(t, pingChecker("127.0.0.1")), true)
+	wantUp(t, probeOnce(t, pingChecker("::1")), true)
+}
+
+// TestPingNamespace pings TEST-NET addresses inside a namespace the test
+// creates, so nothing leaves the machine: an address on the namespace's lo
+// answers, an unrouted one fails.
+func TestPingNamespace(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("PING_CHECK namespace test needs root")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("iproute2 not installed")
+	}
+	ns := fmt.Sprintf("govrrpd-chk-%d", os.Getpid())
+	ipcmd := func(args ...string) {
+		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %v: %v: %s", args, err, out)
+		}
+	}
+	ipcmd("netns", "add", ns)
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+	ipcmd("-n", ns, "link", "set", "lo", "up")
+	ipcmd("-n", ns, "addr", "add", "192.0.2.1/32", "dev", "lo")
+	ipcmd("-n", ns, "-6", "addr", "add", "2001:db8::1/128", "dev", "lo", "nodad")
+
+	type res struct {
+		addr string
+		o    check.Outcome
+	}
+	results := make(chan res, 4)
+	errc := make(chan error, 1)
+	go func() {
+		// This goroutine's thread enters the namespace; if it cannot get
+		// back out, it stays locked so the runtime discards the thread.
+		runtime.LockOSThread()
+		orig, err := os.Open("/proc/thread-self/ns/net")
+		if err != nil {
+			errc <- err
+			return
+		}
+		defer orig.Close()
+		target, err := os.Open("/var/run/netns/" + ns)
+		if err != nil {
+			errc <- err
+			return
+		}
+		defer target.Close()
+		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
+			errc <- err
+			return
+		}
+		for _, a := range []string{"192.0.2.1", "198.51.100.1", "2001:db8::1", "2001:db8::2"} {
+			p, err := check.New(pingChecker(a))
+			if err != nil {
+				errc <- err
+				return
+			}
+			results <- res{a, probeCtx(p, 500*time.Millisecond)}
+		}
+		if unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil {
+			runtime.UnlockOSThread()
+		}
+		errc <- nil
+	}()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	close(results)
+	want := map[string]bool{"192.0.2.1": true, "198.51.100.1": false, "2001:db8::1": true, "2001:db8::2": false}
+	for r := range results {
+		if r.o.Up != want[r.addr] {
+			t.Errorf("ping %s in namespace: up=%v (%s), want %v", r.addr, r.o.Up, r.o.Reason, want[r.addr])
+		}
+	}
+}
