@@ -1,0 +1,73 @@
+package lvscf
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/govrrpd/govrrpd/confparse"
+)
+
+// TestOutputsPassGovrrpdT: every converted file loads in govrrpd's own
+// parser with exit status 0, the interfaces it names assumed present.
+func TestOutputsPassGovrrpdT(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range allOutputs(t) {
+		path := filepath.Join(dir, name+".conf")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, ds := confparse.Load(path, confparse.Options{CheckInterfaces: true, InterfaceExists: func(string) bool { return true }})
+		if code := ds.ExitCode(); code != 0 {
+			t.Errorf("%s: govrrpd -t exit %d:\n%s", name, code, ds)
+		}
+	}
+}
+
+// TestOutputsPassKeepalivedT runs Debian's keepalived 2.2.7 -t on every
+// converted file inside a throw-away namespace holding eth0..eth3.
+func TestOutputsPassKeepalivedT(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to create a network namespace for keepalived -t")
+	}
+	ka, err := exec.LookPath("keepalived")
+	if err != nil {
+		t.Skip("keepalived not installed (apt-get install keepalived)")
+	}
+	ns := fmt.Sprintf("lvscf-t-%d", os.Getpid())
+	ip := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %v: %v: %s", args, err, out)
+		}
+	}
+	ip("netns", "add", ns)
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+	// veth, not dummy: the dummy module is not always loadable.
+	for i := 0; i < 4; i++ {
+		dev, peer := fmt.Sprintf("eth%d", i), fmt.Sprintf("peth%d", i)
+		ip("-n", ns, "link", "add", dev, "type", "veth", "peer", "name", peer)
+		ip("-n", ns, "link", "set", dev, "up")
+		ip("-n", ns, "link", "set", peer, "up")
+	}
+	dir := t.TempDir()
+	outputs := allOutputs(t)
+	names := make([]string, 0, len(outputs))
+	for n := range outputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		path := filepath.Join(dir, name+".conf")
+		if err := os.WriteFile(path, []byte(outputs[name]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("ip", "netns", "exec", ns, ka, "-t", "-f", path).CombinedOutput()
+		if err != nil {
+			t.Errorf("%s: keepalived -t: %v\n%s", name, err, out)
+		}
+	}
+}
