@@ -52,16 +52,16 @@ type options struct {
 // noEffect lists flags accepted for compatibility that change nothing in
 // govrrpd, with the reason logged at start.
 var noEffect = map[string]string{
-	"no_bfd":              "govrrpd has no BFD subsystem",
-	"all":                 "govrrpd runs one process",
-	"dont-respawn":        "govrrpd runs one process; nothing is respawned",
-	"address-monitoring":  "address events are not logged yet",
-	"snmp":                "SNMP is not supported; use the Prometheus metrics",
-	"snmp-agent-socket":   "SNMP is not supported; use the Prometheus metrics",
-	"core-dump":           "use the Go runtime's GOTRACEBACK=crash",
-	"core-dump-pattern":   "use the Go runtime's GOTRACEBACK=crash",
-	"release-vips":        "VIPs are never kept across a reload-triggered transition",
-	"dont-fork":           "govrrpd always runs in the foreground (as systemd units use it)",
+	"no_bfd":             "govrrpd has no BFD subsystem",
+	"all":                "govrrpd runs one process",
+	"dont-respawn":       "govrrpd runs one process; nothing is respawned",
+	"address-monitoring": "address events are not logged yet",
+	"snmp":               "SNMP is not supported; use the Prometheus metrics",
+	"snmp-agent-socket":  "SNMP is not supported; use the Prometheus metrics",
+	"core-dump":          "use the Go runtime's GOTRACEBACK=crash",
+	"core-dump-pattern":  "use the Go runtime's GOTRACEBACK=crash",
+	"release-vips":       "VIPs are never kept across a reload-triggered transition",
+	"dont-fork":          "govrrpd always runs in the foreground (as systemd units use it)",
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, error) {

@@ -1,12 +1,20 @@
 package main
 
 import (
-	"flag"
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"log/syslog"
 	"net"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/daemon"
 )
 
 // version is set by the build (-ldflags "-X main.version=...").
@@ -14,56 +22,145 @@ var version = "0.1.0-dev"
 
 const defaultConfig = "/etc/keepalived/keepalived.conf"
 
+// subcommands are govrrpd's own verbs; everything else is keepalived's
+// command line.
+var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{}
+
 // run is main without the process exit, so tests can drive the CLI.
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("govrrpd", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var (
-		file     string
-		test     bool
-		configID string
-		dump     bool
-		showVer  bool
-	)
-	fs.StringVar(&file, "f", defaultConfig, "use configuration `FILE`")
-	fs.StringVar(&file, "use-file", defaultConfig, "use configuration `FILE`")
-	fs.BoolVar(&test, "t", false, "check the configuration and exit (0 ok, 4 cannot run, 5 errors, 6 script security)")
-	fs.BoolVar(&test, "config-test", false, "same as -t")
-	fs.StringVar(&configID, "i", "", "config `ID` selecting @ID lines (default: short host name)")
-	fs.StringVar(&configID, "config-id", "", "same as -i")
-	fs.BoolVar(&dump, "d", false, "print the parsed configuration as canonical keepalived.conf")
-	fs.BoolVar(&dump, "dump-conf", false, "same as -d")
-	fs.BoolVar(&showVer, "v", false, "print version")
-	fs.BoolVar(&showVer, "version", false, "print version")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(args[1:], stdout, stderr)
+		}
+		if (args[0] == "-T" || args[0] == "--genhash") && subcommands["genhash"] != nil {
+			return subcommands["genhash"](args[1:], stdout, stderr)
+		}
+	}
+	o, fs, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
 			return 0
 		}
+		fmt.Fprintf(stderr, "govrrpd: %v\n", err)
 		return 2
 	}
-	if showVer {
-		fmt.Fprintf(stdout, "govrrpd %s (keepalived 2.2.7 compatible)\n", version)
+	switch {
+	case o.help:
+		fmt.Fprintf(stdout, "Usage: govrrpd [OPTION...]\n%s", fs.FlagUsages())
 		return 0
-	}
-	opts := confparse.Options{ConfigID: configID, CheckInterfaces: test, InterfaceExists: interfaceExists}
-	cfg, diags := confparse.Load(file, opts)
-	for _, d := range diags {
-		if d.Severity == confparse.Info && !test {
-			continue
-		}
-		fmt.Fprintf(stderr, "%s: %s\n", d.Pos, d.Msg)
-	}
-	if dump {
-		if err := confparse.Print(stdout, cfg); err != nil {
+	case o.version:
+		fmt.Fprintf(stdout, "govrrpd %s (keepalived 2.2.7 compatible command line and configuration)\n", version)
+		return 0
+	case o.signum != "":
+		n, err := signum(o.signum)
+		if err != nil {
 			fmt.Fprintf(stderr, "govrrpd: %v\n", err)
 			return 1
 		}
+		fmt.Fprintln(stdout, n)
+		return 0
+	case o.configTest:
+		return configTest(o, stderr)
 	}
-	if test || dump {
-		return diags.ExitCode()
+	return runDaemon(o, stdout, stderr)
+}
+
+func parseOptions(o *options, test bool) confparse.Options {
+	return confparse.Options{ConfigID: o.configID, AllConfig: o.allConfig, CheckInterfaces: test,
+		InterfaceExists: interfaceExists}
+}
+
+// configTest is -t: every message as FILE:LINE: message, keepalived's exit
+// codes.
+func configTest(o *options, stderr io.Writer) int {
+	out := stderr
+	if o.configTestLog != "" {
+		f, err := os.Create(o.configTestLog)
+		if err != nil {
+			fmt.Fprintf(stderr, "govrrpd: %v\n", err)
+			return 4
+		}
+		defer f.Close()
+		out = f
 	}
-	fmt.Fprintln(stderr, "govrrpd: the daemon is not wired yet; use -t to check a configuration")
-	return 1
+	cfg, diags := confparse.Load(o.configFile, parseOptions(o, true))
+	for _, d := range diags.Sorted() {
+		if d.Severity == confparse.Info {
+			continue
+		}
+		fmt.Fprintf(out, "%s: %s\n", d.Pos, d.Msg)
+	}
+	if o.dumpConf && cfg != nil {
+		confparse.Print(out, cfg)
+	}
+	return diags.ExitCode()
+}
+
+func runDaemon(o *options, stdout, stderr io.Writer) int {
+	log, closeLog := newLogger(o, stderr)
+	defer closeLog()
+	for _, l := range o.ignoredFlags() {
+		log.Info(l)
+	}
+	if o.namespace != "" {
+		log.Error("--namespace is not supported yet; run govrrpd under `ip netns exec NAME`")
+		return 1
+	}
+	if o.checkOnly {
+		log.Error("--check: the health-checker subsystem is not wired into the daemon yet")
+		return 1
+	}
+	if o.dumpConf {
+		cfg, _ := confparse.Load(o.configFile, parseOptions(o, false))
+		var b strings.Builder
+		confparse.Print(&b, cfg)
+		log.Info("configuration dump\n" + b.String())
+	}
+	err := daemon.Run(context.Background(), daemon.Options{
+		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
+		PidFiles: []string{o.pidFile, o.vrrpPidFile}, Log: log,
+	})
+	if err != nil {
+		log.Error("govrrpd stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// newLogger logs as keepalived's flags say: syslog unless -G, also to the
+// console with -l (or when syslog is off, so nothing is lost).
+func newLogger(o *options, stderr io.Writer) (*slog.Logger, func()) {
+	level := slog.LevelInfo
+	if o.logDetail {
+		level = slog.LevelDebug
+	}
+	var writers []io.Writer
+	closeFn := func() {}
+	if !o.noSyslog {
+		if w, err := syslog.New(facility(o.logFacility)|syslog.LOG_INFO, "govrrpd"); err == nil {
+			writers = append(writers, w)
+			closeFn = func() { w.Close() }
+		}
+	}
+	if o.logConsole || len(writers) == 0 {
+		writers = append(writers, stderr)
+	}
+	h := slog.NewTextHandler(io.MultiWriter(writers...), &slog.HandlerOptions{Level: level})
+	return slog.New(h), closeFn
+}
+
+func facility(s string) syslog.Priority {
+	switch s {
+	case "user":
+		return syslog.LOG_USER
+	case "daemon", "":
+		return syslog.LOG_DAEMON
+	}
+	s = strings.TrimPrefix(s, "local")
+	if len(s) == 1 && s[0] >= '0' && s[0] <= '7' {
+		return syslog.LOG_LOCAL0 + syslog.Priority(s[0]-'0')<<3
+	}
+	return syslog.LOG_DAEMON
 }
 
 func interfaceExists(name string) bool {

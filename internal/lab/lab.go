@@ -40,6 +40,7 @@ type Host struct {
 	Addr4 netip.Addr // 192.0.2.(10+i) or 192.0.2.100
 	Addr6 netip.Addr // 2001:db8::(10+i) or 2001:db8::100
 	lab   *Lab
+	env   []string // extra environment for the next command
 }
 
 // Lab is a built segment. Close removes everything it made.
@@ -189,7 +190,11 @@ func (l *Lab) Close() error {
 // Command returns a command that runs inside h's namespace.
 func (h *Host) Command(ctx context.Context, name string, args ...string) *exec.Cmd {
 	a := append([]string{"netns", "exec", h.NS, name}, args...)
-	return exec.CommandContext(ctx, "ip", a...)
+	c := exec.CommandContext(ctx, "ip", a...)
+	if h.env != nil {
+		c.Env = append(os.Environ(), h.env...)
+	}
+	return c
 }
 
 // Run runs a command in h's namespace and returns its combined output.
@@ -216,15 +221,15 @@ func (h *Host) SetLink(up bool) error {
 	return ipn(h.lab.Switch, "link set "+h.Port+" "+state)
 }
 
-// SetPartition blocks or unblocks h's bridge port while its link stays up:
-// the router is alive and believes its network is fine, but nothing it
-// sends arrives and it hears nothing.
+// SetPartition cuts h off the bridge, or joins it back, while its link
+// stays up: the router is alive and believes its network is fine, but
+// nothing it sends arrives and it hears nothing. (Bridge port states cannot
+// be set by hand with STP off, so the port leaves the bridge instead.)
 func (h *Host) SetPartition(blocked bool) error {
-	state := "3" // forwarding
 	if blocked {
-		state = "0" // disabled
+		return ipn(h.lab.Switch, "link set dev "+h.Port+" nomaster")
 	}
-	return ipn(h.lab.Switch, "link set dev "+h.Port+" type bridge_slave state "+state)
+	return ipn(h.lab.Switch, "link set dev "+h.Port+" master "+h.lab.Bridge)
 }
 
 // HasAddr reports whether addr is configured on h's interface.

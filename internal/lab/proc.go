@@ -130,3 +130,17 @@ func (h *Host) FlushAddr(p netip.Prefix) error {
 	_, err := h.Run("ip", "addr", "del", p.String(), "dev", h.If)
 	return err
 }
+
+// StartEnv is Start with extra environment variables.
+func (h *Host) StartEnv(logPath string, env []string, name string, args ...string) (*Proc, error) {
+	h.env = env
+	defer func() { h.env = nil }()
+	return h.Start(logPath, name, args...)
+}
+
+// RunEnv is Run with extra environment variables.
+func (h *Host) RunEnv(env []string, name string, args ...string) (string, error) {
+	h.env = env
+	defer func() { h.env = nil }()
+	return h.Run(name, args...)
+}

@@ -1,0 +1,210 @@
+// Package daemon wires the pure protocol engine to the operating system:
+// it loads keepalived.conf, opens the protocol-112 sockets, runs one event
+// loop that owns every VRRP state machine, and carries out the actions the
+// machines return (adverts, addresses, GARPs, notifications).
+//
+// One goroutine owns all machines, so the machines need no locks and an
+// event is handled in microseconds. Everything slow (notify scripts,
+// tracker probes) runs elsewhere and reaches the loop as an event; nothing
+// the loop does waits on a peer, so adverts go out on time under load.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/internal/scriptexec"
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// Options are the command-line settings the daemon needs.
+type Options struct {
+	ConfigFile      string
+	Parse           confparse.Options
+	DontReleaseVRRP bool // -V: leave VIPs on stop
+	PidFiles        []string
+	Log             *slog.Logger
+	// Ready, if set, is called once every instance has started.
+	Ready func()
+}
+
+// event is anything the loop handles.
+type event interface{}
+
+type evTimer struct {
+	inst *instance
+	id   vrrp.TimerID
+	gen  uint64
+}
+
+type evPacket struct {
+	sock *socket
+	data []byte
+	rx   vrrp.RxFacts
+}
+
+type evLink struct {
+	ifname string
+	up     bool
+}
+
+// Daemon is a running govrrpd.
+type Daemon struct {
+	opts     Options
+	log      *slog.Logger
+	cfg      *confparse.Config
+	events   chan event
+	insts    []*instance
+	socks    map[sockKey]*socket
+	links    map[string]bool
+	notifier *notify.Notifier
+	runner   *scriptexec.Runner
+}
+
+// Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
+func Run(ctx context.Context, opts Options) error {
+	log := opts.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	cfg, diags := confparse.Load(opts.ConfigFile, opts.Parse)
+	for _, d := range diags {
+		if d.Severity != confparse.Info {
+			log.Warn("config", "at", d.Pos.String(), "msg", d.Msg)
+		}
+	}
+	for _, d := range diags {
+		if d.Severity == confparse.Fatal {
+			return fmt.Errorf("%s: %s", d.Pos, d.Msg)
+		}
+	}
+	if err := writePidFiles(opts.PidFiles); err != nil {
+		return err
+	}
+	defer removePidFiles(opts.PidFiles)
+	d := &Daemon{opts: opts, log: log, cfg: cfg, events: make(chan event, 4096),
+		socks: map[sockKey]*socket{}, links: map[string]bool{}}
+	d.runner = &scriptexec.Runner{DefaultUser: cfg.Global.ScriptUser, DefaultGroup: cfg.Global.ScriptGroup,
+		Secure: cfg.Global.EnableScriptSecurity}
+	d.notifier = notify.New(d.runner, []string{cfg.VRRP.NotifyFIFO.Path, cfg.Global.NotifyFIFO}, 10*time.Second, log)
+	defer d.notifier.Close()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := d.start(ctx); err != nil {
+		d.closeSockets()
+		return err
+	}
+	if opts.Ready != nil {
+		opts.Ready()
+	}
+	d.loop(ctx)
+	d.shutdown()
+	return nil
+}
+
+// start builds every instance, opens sockets and feeds Startup.
+func (d *Daemon) start(ctx context.Context) error {
+	if err := d.watchLinks(ctx); err != nil {
+		d.log.Warn("link monitoring unavailable", "err", err)
+	}
+	for i := range d.cfg.Instances {
+		in, err := d.newInstance(&d.cfg.Instances[i])
+		if err != nil {
+			return err
+		}
+		d.insts = append(d.insts, in)
+	}
+	if len(d.insts) == 0 {
+		d.log.Warn("no vrrp_instance configured; nothing to do for VRRP")
+	}
+	now := time.Now()
+	for _, in := range d.insts {
+		d.apply(in, in.m.Handle(now, vrrp.Startup()))
+		if up, ok := d.links[in.cfg.Interface]; ok && !up {
+			d.apply(in, in.m.Handle(now, vrrp.InterfaceState(false)))
+		}
+	}
+	return nil
+}
+
+func (d *Daemon) loop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-d.events:
+			d.handle(ev)
+		}
+	}
+}
+
+func (d *Daemon) handle(ev event) {
+	now := time.Now()
+	switch e := ev.(type) {
+	case evTimer:
+		in := e.inst
+		if in.stopped || in.timerGen[e.id] != e.gen {
+			return // re-armed or stopped since
+		}
+		in.timers[e.id] = nil
+		d.apply(in, in.m.Handle(now, vrrp.TimerFired(e.id)))
+	case evPacket:
+		d.receive(now, e)
+	case evLink:
+		d.links[e.ifname] = e.up
+		for _, in := range d.insts {
+			if in.cfg.Interface == e.ifname {
+				d.log.Info("interface state", "instance", in.cfg.Name, "interface", e.ifname, "up", e.up)
+				d.apply(in, in.m.Handle(now, vrrp.InterfaceState(e.up)))
+			}
+		}
+	}
+}
+
+// shutdown stops every instance in order: priority-0 advert from masters,
+// addresses removed (unless -V), notify STOP.
+func (d *Daemon) shutdown() {
+	now := time.Now()
+	for _, in := range d.insts {
+		d.apply(in, in.m.Handle(now, vrrp.Shutdown()))
+		in.stopTimers()
+		in.stopped = true
+	}
+	d.closeSockets()
+}
+
+func writePidFiles(paths []string) error {
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if b, err := os.ReadFile(p); err == nil {
+			var pid int
+			if _, err := fmt.Sscanf(string(b), "%d", &pid); err == nil && pid != os.Getpid() && syscall.Kill(pid, 0) == nil {
+				return fmt.Errorf("pid file %s: daemon is already running (pid %d)", p, pid)
+			}
+		}
+		if err := os.WriteFile(p, []byte(fmt.Sprintf("%d\n", os.Getpid())), 0o644); err != nil {
+			return fmt.Errorf("pid file: %w", err)
+		}
+	}
+	return nil
+}
+
+func removePidFiles(paths []string) {
+	for _, p := range paths {
+		if p != "" {
+			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+				slog.Warn("remove pid file", "path", p, "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,247 @@
+package daemon
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/govrrpd/govrrpd/internal/garp"
+	"github.com/govrrpd/govrrpd/internal/netconf"
+	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// instance is one vrrp_instance at run time: its machine and the OS
+// resources its actions use.
+type instance struct {
+	cfg  vrrp.Instance
+	m    *vrrp.Machine
+	sock *socket
+	garp *garp.Sender
+	src  netip.Addr   // source address of our adverts
+	dsts []netip.Addr // multicast group or unicast peers
+	form vrrp.ChecksumForm
+
+	adv  vrrp.Advert
+	buf  []byte
+	vips []netip.Addr // for GARP
+
+	timers   [8]*time.Timer
+	timerGen [8]uint64
+	stopped  bool
+
+	lastMaster netip.Addr
+	stats      stats
+}
+
+type stats struct {
+	advertRcvd, advertSent, becomeMaster, releaseMaster uint64
+	priZeroRcvd, priZeroSent                            uint64
+	drops                                               map[vrrp.RxReason]uint64
+}
+
+func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
+	in := &instance{cfg: *cfg, buf: make([]byte, 0, 1500)}
+	in.stats.drops = map[vrrp.RxReason]uint64{}
+	fam := 4
+	if cfg.Family == vrrp.IPv6 {
+		fam = 6
+	}
+	if cfg.Interface == "" {
+		return nil, fmt.Errorf("vrrp %s: no interface (interface-less unicast instances are not supported yet)", cfg.Name)
+	}
+	var err error
+	if in.sock, err = d.socket(cfg.Interface, fam); err != nil {
+		return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
+	}
+	in.sock.insts = append(in.sock.insts, in)
+	// Our address: configured source, else the interface's primary
+	// address (link-local for IPv6), looked up before any VIP is added.
+	in.src = cfg.UnicastSrc
+	if !in.src.IsValid() {
+		in.src = cfg.McastSrc
+	}
+	if !in.src.IsValid() {
+		if in.src, err = netconf.PrimaryAddr(cfg.Interface, fam); err != nil {
+			return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
+		}
+	}
+	if len(cfg.UnicastPeers) > 0 {
+		for _, p := range cfg.UnicastPeers {
+			in.dsts = append(in.dsts, p.Addr)
+		}
+	} else {
+		g := cfg.McastDst
+		if !g.IsValid() {
+			g = vrrp.Group(cfg.Family)
+		}
+		if err := in.sock.s.Join(g); err != nil {
+			return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
+		}
+		in.dsts = []netip.Addr{g}
+	}
+	if cfg.V3ChecksumAsV2 && cfg.Version == 3 && fam == 4 {
+		in.form = vrrp.ChecksumPlain
+	}
+	if err := in.buildAdvert(); err != nil {
+		return nil, err
+	}
+	if in.garp, err = garp.NewSender(cfg.Interface); err != nil {
+		return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
+	}
+	if in.m, err = vrrp.NewMachine(cfg, vrrp.MachineOptions{Addr: in.src}); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// buildAdvert prepares the advert template: everything but the priority is
+// fixed for the life of the instance.
+func (in *instance) buildAdvert() error {
+	c := &in.cfg
+	in.adv = vrrp.Advert{Version: uint8(c.Version), VRID: c.VRID}
+	if c.Family == vrrp.IPv6 {
+		in.adv.Version = 3
+	}
+	iv, err := vrrp.IntervalToWire(int(in.adv.Version), c.AdvertInt)
+	if err != nil {
+		return fmt.Errorf("vrrp %s: %w", c.Name, err)
+	}
+	in.adv.Interval = iv
+	if in.adv.Version == 2 && c.Auth.Type == vrrp.AuthPass {
+		in.adv.AuthType = vrrp.AuthPass
+		in.adv.AuthData = vrrp.PassAuthData(c.Auth.Pass)
+	}
+	in.vips = in.vips[:0]
+	for _, a := range c.VIPs {
+		in.vips = append(in.vips, a.Prefix.Addr())
+	}
+	n := len(in.vips)
+	if n > vrrp.MaxAddrs {
+		n = vrrp.MaxAddrs
+	}
+	return in.adv.SetAddrs(in.vips[:n])
+}
+
+// apply carries out a machine's actions in order.
+func (d *Daemon) apply(in *instance, acts []vrrp.Action) {
+	for _, a := range acts {
+		switch a.Kind {
+		case vrrp.ActSendAdvert:
+			d.sendAdvert(in, a.Priority)
+		case vrrp.ActArmTimer:
+			in.arm(d, a.Timer, a.After)
+		case vrrp.ActStopTimer:
+			in.stopTimer(a.Timer)
+		case vrrp.ActAddAddresses:
+			d.addAddresses(in)
+		case vrrp.ActRemoveAddresses:
+			d.removeAddresses(in)
+		case vrrp.ActSendGARP:
+			if err := in.garp.Announce(nil, in.vips, a.Count); err != nil {
+				d.log.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
+			}
+		case vrrp.ActNotify:
+			d.notifyState(in, a.State, a.Priority)
+		case vrrp.ActNotifyLowerPrio:
+			d.log.Info("master received lower priority advert", "instance", in.cfg.Name, "from", a.Src)
+			d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: "MASTER_RX_LOWER_PRI",
+				Priority: int(a.Priority), Specific: in.cfg.Notify.MasterRxLowerPri})
+		case vrrp.ActNotifyPriority:
+			d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name,
+				State: a.State.String() + "_PRIORITY", Priority: int(a.Priority)})
+		}
+	}
+}
+
+func (d *Daemon) sendAdvert(in *instance, prio uint8) {
+	in.adv.Priority = prio
+	for _, dst := range in.dsts {
+		b, err := in.adv.AppendTo(in.buf[:0], in.src, dst, in.form)
+		if err != nil {
+			d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
+			return
+		}
+		in.buf = b
+		if err := in.sock.s.Send(b, in.src, dst); err != nil {
+			d.log.Warn("send advert", "instance", in.cfg.Name, "to", dst, "err", err)
+			continue
+		}
+		in.stats.advertSent++
+		if prio == 0 {
+			in.stats.priZeroSent++
+		}
+	}
+}
+
+func (in *instance) dev(a vrrp.Address) string {
+	if a.Dev != "" {
+		return a.Dev
+	}
+	return in.cfg.Interface
+}
+
+func (d *Daemon) addAddresses(in *instance) {
+	for _, list := range [][]vrrp.Address{in.cfg.VIPs, in.cfg.ExcludedVIPs} {
+		for _, a := range list {
+			if err := netconf.AddAddr(in.dev(a), a); err != nil {
+				d.log.Error("add VIP", "instance", in.cfg.Name, "err", err)
+			}
+		}
+	}
+}
+
+func (d *Daemon) removeAddresses(in *instance) {
+	if d.opts.DontReleaseVRRP && in.stopped {
+		return
+	}
+	for _, list := range [][]vrrp.Address{in.cfg.ExcludedVIPs, in.cfg.VIPs} {
+		for _, a := range list {
+			if err := netconf.DelAddr(in.dev(a), a); err != nil {
+				d.log.Error("remove VIP", "instance", in.cfg.Name, "err", err)
+			}
+		}
+	}
+}
+
+func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
+	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio)
+	switch s {
+	case vrrp.StateMaster:
+		in.stats.becomeMaster++
+	}
+	var spec = in.cfg.Notify.Master
+	switch s {
+	case vrrp.StateBackup:
+		spec = in.cfg.Notify.Backup
+	case vrrp.StateFault:
+		spec = in.cfg.Notify.Fault
+	case vrrp.StateStop:
+		spec = in.cfg.Notify.Stop
+	}
+	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: s.String(), Priority: int(prio),
+		Specific: spec, Generic: in.cfg.Notify.Generic})
+}
+
+// arm (re)starts a timer; the generation number makes a fire from an
+// earlier arming harmless.
+func (in *instance) arm(d *Daemon, id vrrp.TimerID, after time.Duration) {
+	in.stopTimer(id)
+	in.timerGen[id]++
+	gen := in.timerGen[id]
+	in.timers[id] = time.AfterFunc(after, func() { d.events <- evTimer{inst: in, id: id, gen: gen} })
+}
+
+func (in *instance) stopTimer(id vrrp.TimerID) {
+	if t := in.timers[id]; t != nil {
+		t.Stop()
+		in.timers[id] = nil
+	}
+	in.timerGen[id]++
+}
+
+func (in *instance) stopTimers() {
+	for i := range in.timers {
+		in.stopTimer(vrrp.TimerID(i))
+	}
+}
