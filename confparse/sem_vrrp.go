@@ -147,9 +147,9 @@ var instTable = table[*instB]{
 	"garp_master_delay":          instGARPTimer("garp_master_delay", func(g *vrrp.GARP) *time.Duration { return &g.MasterDelay }),
 	"garp_master_refresh":        instGARPTimer("garp_master_refresh", func(g *vrrp.GARP) *time.Duration { return &g.MasterRefresh }),
 	"garp_lower_prio_delay":      instGARPTimer("garp_lower_prio_delay", func(g *vrrp.GARP) *time.Duration { return &g.LowerPrioDelay }),
-	"garp_master_repeat":         instGARPInt("garp_master_repeat", func(g *vrrp.GARP) *int { return &g.MasterRepeat }),
-	"garp_master_refresh_repeat": instGARPInt("garp_master_refresh_repeat", func(g *vrrp.GARP) *int { return &g.MasterRefreshRepeat }),
-	"garp_lower_prio_repeat":     instGARPInt("garp_lower_prio_repeat", func(g *vrrp.GARP) *int { return &g.LowerPrioRepeat }),
+	"garp_master_repeat":         instGARPInt("garp_master_repeat", 1, func(g *vrrp.GARP) *int { return &g.MasterRepeat }),
+	"garp_master_refresh_repeat": instGARPInt("garp_master_refresh_repeat", 1, func(g *vrrp.GARP) *int { return &g.MasterRefreshRepeat }),
+	"garp_lower_prio_repeat":     instGARPInt("garp_lower_prio_repeat", 0, func(g *vrrp.GARP) *int { return &g.LowerPrioRepeat }),
 	"authentication":             instAuth,
 	"auth_hmac":                  authHMAC,
 	"use_vmac":                   instVMAC,
@@ -285,9 +285,11 @@ func instGARPTimer(key string, f func(*vrrp.GARP) *time.Duration) ib {
 	}
 }
 
-func instGARPInt(key string, f func(*vrrp.GARP) *int) ib {
+// instGARPInt reads a GARP count; lower-priority repeats may be 0, which
+// is what strict mode leaves.
+func instGARPInt(key string, lo int, f func(*vrrp.GARP) *int) ib {
 	return func(a *analyzer, n *Node, b *instB) {
-		if v, ok := a.argInt(n, 0, 1, 255); ok {
+		if v, ok := a.argInt(n, 0, lo, 255); ok {
 			*f(&b.GARP) = v
 			b.set[key] = true
 		}
