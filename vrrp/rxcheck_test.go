@@ -167,3 +167,50 @@ func TestRxReasonNames(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribe: every drop line names the instance and the sender, and
+// keeps keepalived's wording where the lab notes verified it.
+func TestDescribe(t *testing.T) {
+	otherVIP := Address{Prefix: netip.MustParsePrefix("192.0.2.201/24")}
+	tests := []struct {
+		mut  func(c *rxCase)
+		want string
+	}{
+		{func(c *rxCase) { c.in.Version = 3 }, "(VI_1) wrong version. Received 2 and expect 3 - advert from 192.0.2.11"},
+		{func(c *rxCase) { c.in.AdvertInt = 2 * time.Second },
+			"(VI_1) advertisement interval mismatch mine=2 sec rcv'd=1 sec - advert from 192.0.2.11"},
+		{func(c *rxCase) { c.in.VIPs = []Address{otherVIP} },
+			"(VI_1) ip address associated with VRID 51 not present in MASTER advert : 192.0.2.201 - advert from 192.0.2.11"},
+		{func(c *rxCase) { c.in.VIPs = append(c.in.VIPs, Address{Prefix: netip.PrefixFrom(vip4, 32)}) },
+			"(VI_1) received an unexpected ip number count 1, expected 2! - advert from 192.0.2.11"},
+		{func(c *rxCase) { c.f.TTL = 1 }, "(VI_1) invalid TTL/HL. Received 1 and expect 255 - advert from 192.0.2.11"},
+		{func(c *rxCase) { unicastRx(c); c.in.UnicastPeers[0].MaxTTL, c.f.TTL = 64, 200 },
+			"(VI_1) TTL 200 outside unicast peer range min_ttl 0 max_ttl 64 - advert from 192.0.2.11"},
+		{func(c *rxCase) { c.in.Auth = Auth{Type: AuthPass, Pass: "x"} },
+			"(VI_1) received a 0 auth, expecting 1! - advert from 192.0.2.11"},
+		{func(c *rxCase) {
+			c.in.Auth = Auth{Type: AuthPass, Pass: "x"}
+			c.a.AuthType, c.a.AuthData = AuthPass, pass12
+		}, "(VI_1) received an invalid passwd! - advert from 192.0.2.11"},
+		{func(c *rxCase) { c.f.Dst = r2v4 }, "(VI_1) expected a multicast advert, received unicast to 192.0.2.12 - advert from 192.0.2.11"},
+		{func(c *rxCase) { unicastRx(c); c.in.UnicastPeers[0].Addr, c.in.CheckUnicastSrc = r2v4, true },
+			"(VI_1) unicast source address 192.0.2.11 not a unicast peer - advert from 192.0.2.11"},
+	}
+	for _, tc := range tests {
+		c := baseRx(t)
+		tc.mut(&c)
+		r := CheckAdvert(&c.in, &c.a, &c.f, c.last)
+		if got := r.Describe(&c.in, &c.a, &c.f); got != tc.want {
+			t.Errorf("%v:\n got %s\nwant %s", r, got, tc.want)
+		}
+	}
+	c := baseRx(t)
+	for r := RxOK; r <= numRxReasons; r++ {
+		if s := r.Describe(&c.in, &c.a, &c.f); s == "" {
+			t.Errorf("%v: empty description", r)
+		}
+	}
+	if RxTTL.Describe(nil, nil, nil) != "malformed advert" {
+		t.Error("nil arguments")
+	}
+}
