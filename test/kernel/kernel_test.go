@@ -1,0 +1,82 @@
+// Package kernel runs the ipvs package's real-kernel tests (build tag
+// ipvskernel) inside a qemu VM booted from Debian's own kernel, because the
+// hosts this project builds on have no IPVS. It skips, saying what is
+// missing, when qemu, busybox or the kernel package cannot be had.
+package kernel
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func need(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("IPVS VM tests skipped in -short mode")
+	}
+	for _, tool := range []string{"qemu-system-x86_64", "busybox"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed (apt-get install qemu-system-x86 busybox-static): IPVS kernel tests skipped", tool)
+		}
+	}
+	out, err := exec.Command("./fetch.sh").CombinedOutput()
+	if err != nil {
+		t.Skipf("no Debian kernel image for the IPVS VM (fetch.sh: %v): IPVS kernel tests skipped\n%s", err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// buildIPVS compiles the ipvs package's tests, kernel ones included, as a
+// static binary for the VM.
+func buildIPVS(t *testing.T) (bin, pkgDir string) {
+	t.Helper()
+	pkgDir, err := filepath.Abs("../../ipvs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin = filepath.Join(t.TempDir(), "ipvs.test")
+	cmd := exec.Command("go", "test", "-c", "-tags", "ipvskernel", "-o", bin, ".")
+	cmd.Dir = pkgDir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the ipvs kernel tests: %v\n%s", err, out)
+	}
+	return bin, pkgDir
+}
+
+func runVM(t *testing.T, pkgDir, bin string, args ...string) string {
+	t.Helper()
+	vmrun, _ := filepath.Abs("vmrun.sh")
+	cmd := exec.Command(vmrun, append([]string{bin}, args...)...)
+	cmd.Dir = pkgDir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	t.Logf("VM output:\n%s", out.String())
+	if err != nil {
+		t.Fatalf("VM run: %v", err)
+	}
+	return out.String()
+}
+
+// TestIPVSInVM runs every TestKernel* test of package ipvs in one VM and
+// checks that each of them ran and passed.
+func TestIPVSInVM(t *testing.T) {
+	need(t)
+	bin, dir := buildIPVS(t)
+	out := runVM(t, dir, bin, "-test.v", "-test.run", "^TestKernel")
+	want := []string{"TestKernelErrnos", "TestKernelRoundTrip", "TestKernelReconcile", "TestKernelNAT"}
+	for _, name := range want {
+		if !regexp.MustCompile(`--- PASS: ` + name + ` `).MatchString(out) {
+			t.Errorf("%s did not pass in the VM", name)
+		}
+	}
+	if strings.Contains(out, "--- FAIL") || !strings.Contains(out, "\nPASS") {
+		t.Error("kernel tests failed in the VM")
+	}
+}
