@@ -126,3 +126,13 @@ func (a *Advert) checkAddrs(want4 bool) error {
 	}
 	return nil
 }
+
+// SendChecksumForm is the form instance in sends with: v3_checksum_as_v2
+// drops the pseudo-header, and only means something for VRRPv3 over IPv4
+// (v2 never has one, IPv6 always does).
+func SendChecksumForm(in *Instance) ChecksumForm {
+	if in.V3ChecksumAsV2 && in.Family != IPv6 && in.Version == 3 {
+		return ChecksumPlain
+	}
+	return ChecksumDefault
+}

@@ -252,3 +252,35 @@ func TestDecodeAllocs(t *testing.T) {
 		}
 	}
 }
+
+func TestSendChecksumForm(t *testing.T) {
+	tests := []struct {
+		in   Instance
+		want ChecksumForm
+	}{
+		{Instance{Version: 3, Family: IPv4}, ChecksumDefault},
+		{Instance{Version: 3, Family: IPv4, V3ChecksumAsV2: true}, ChecksumPlain},
+		{Instance{Version: 3, Family: IPv6, V3ChecksumAsV2: true}, ChecksumDefault},
+		{Instance{Version: 2, Family: IPv4, V3ChecksumAsV2: true}, ChecksumDefault},
+	}
+	for _, tc := range tests {
+		if got := SendChecksumForm(&tc.in); got != tc.want {
+			t.Errorf("%+v: %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	// The RFC 9568 form on the captured v3 advert: same bytes but the
+	// checksum, and a receiver reports it as plain.
+	a := advertWith(t, Advert{Version: 3, VRID: 51, Priority: 150, Interval: 10}, vip4)
+	in := Instance{Version: 3, Family: IPv4, V3ChecksumAsV2: true}
+	b, err := a.Marshal(r1v4, GroupIPv4, SendChecksumForm(&in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fixCsum(unhex(t, hexV3), r1v4, GroupIPv4, false); string(b) != string(want) || b[6] == 0xd3 {
+		t.Errorf("as-v2 encoding % x, want % x", b, want)
+	}
+	var got Advert
+	if form, err := got.Unmarshal(b, r1v4, GroupIPv4); err != nil || form != ChecksumPlain {
+		t.Errorf("decoded as %v (%v)", form, err)
+	}
+}
