@@ -284,3 +284,30 @@ func TestSendChecksumForm(t *testing.T) {
 		t.Errorf("decoded as %v (%v)", form, err)
 	}
 }
+
+// TestEqual: every field but the checksum takes part, so the fuzz
+// round-trip comparison cannot pass vacuously.
+func TestEqual(t *testing.T) {
+	base := advertWith(t, Advert{Version: 2, VRID: 1, Priority: 2, Interval: 3, AuthType: AuthPass,
+		AuthData: pass12, Checksum: 5}, vip4, r1v4)
+	muts := map[string]func(a *Advert){
+		"version": func(a *Advert) { a.Version = 3 }, "vrid": func(a *Advert) { a.VRID++ },
+		"priority": func(a *Advert) { a.Priority++ }, "interval": func(a *Advert) { a.Interval++ },
+		"reserved": func(a *Advert) { a.Reserved++ }, "auth type": func(a *Advert) { a.AuthType = AuthNone },
+		"auth data": func(a *Advert) { a.AuthData[7] = 1 },
+		"count":     func(a *Advert) { _ = a.SetAddrs([]netip.Addr{vip4}) },
+		"address":   func(a *Advert) { _ = a.SetAddrs([]netip.Addr{vip4, r2v4}) },
+	}
+	for name, mut := range muts {
+		b := *base
+		mut(&b)
+		if base.Equal(&b) {
+			t.Errorf("%s difference not seen", name)
+		}
+	}
+	b := *base
+	b.Checksum = 0
+	if !base.Equal(&b) {
+		t.Error("checksum difference counted")
+	}
+}
