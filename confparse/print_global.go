@@ -250,9 +250,18 @@ func onOff(b bool) string {
 	return "off"
 }
 
-// printStatic writes static_ipaddress, static_routes, static_rules and
-// track_group blocks.
+// printStatic writes track_group blocks, then the static_ipaddress,
+// static_routes and static_rules entries that may name them.
 func printStatic(p *printer, c *Config) {
+	for _, tg := range c.TrackGroups {
+		p.open("track_group", quote(tg.Name))
+		p.open("group")
+		for _, m := range tg.Members {
+			p.line(quote(m))
+		}
+		p.close()
+		p.close()
+	}
 	if len(c.StaticAddresses) > 0 {
 		p.open("static_ipaddress")
 		for _, a := range c.StaticAddresses {
@@ -272,15 +281,6 @@ func printStatic(p *printer, c *Config) {
 		for _, r := range c.StaticRules {
 			p.line(quoteAll(r.Words)...)
 		}
-		p.close()
-	}
-	for _, tg := range c.TrackGroups {
-		p.open("track_group", quote(tg.Name))
-		p.open("group")
-		for _, m := range tg.Members {
-			p.line(quote(m))
-		}
-		p.close()
 		p.close()
 	}
 }

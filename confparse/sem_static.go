@@ -14,9 +14,7 @@ func init() {
 		ld := vrrpOf(a)
 		for _, ch := range n.Children {
 			if ad, ok := parseAddress(a, ch); ok {
-				if ad.TrackGroup != "" {
-					ld.tgRefs = append(ld.tgRefs, tgRef{ch.Pos, ad.TrackGroup})
-				}
+				ld.checkTrackGroupRef(a, ch.Pos, &ad.TrackGroup)
 				c.StaticAddresses = append(c.StaticAddresses, ad)
 			}
 		}
@@ -25,9 +23,7 @@ func init() {
 		ld := vrrpOf(a)
 		for _, ch := range n.Children {
 			if r, ok := parseRoute(a, ch); ok {
-				if r.TrackGroup != "" {
-					ld.tgRefs = append(ld.tgRefs, tgRef{ch.Pos, r.TrackGroup})
-				}
+				ld.checkTrackGroupRef(a, ch.Pos, &r.TrackGroup)
 				c.StaticRoutes = append(c.StaticRoutes, r)
 			}
 		}
@@ -36,9 +32,7 @@ func init() {
 		ld := vrrpOf(a)
 		for _, ch := range n.Children {
 			if r, ok := parseRule(a, ch, ld); ok {
-				if r.TrackGroup != "" {
-					ld.tgRefs = append(ld.tgRefs, tgRef{ch.Pos, r.TrackGroup})
-				}
+				ld.checkTrackGroupRef(a, ch.Pos, &r.TrackGroup)
 				c.StaticRules = append(c.StaticRules, r)
 			}
 		}
@@ -47,12 +41,6 @@ func init() {
 	for _, k := range []string{"garp_group", "linkbeat_interfaces", "interface_up_down_delays", "bfd_instance"} {
 		topLevel[k] = notYet[*Config]
 	}
-}
-
-// tgRef is a track_group named by a static entry, checked at finish.
-type tgRef struct {
-	pos  Pos
-	name string
 }
 
 func trackGroup(a *analyzer, n *Node, c *Config) {
@@ -80,19 +68,25 @@ func trackGroup(a *analyzer, n *Node, c *Config) {
 	c.TrackGroups = append(c.TrackGroups, tg)
 }
 
-// checkTrackGroups runs at finish: static entries may name groups defined
-// later, and group members must be instances.
-func (ld *vrrpLoad) checkTrackGroups(a *analyzer) {
-	c := a.cfg
-	for _, r := range ld.tgRefs {
-		found := false
-		for _, g := range c.TrackGroups {
-			found = found || g.Name == r.name
-		}
-		if !found {
-			a.warnf(r.pos, "track_group %s not found", r.name)
+// checkTrackGroupRef drops a reference to a track_group not yet defined:
+// keepalived looks the group up while parsing the static entry.
+func (ld *vrrpLoad) checkTrackGroupRef(a *analyzer, p Pos, name *string) {
+	if *name == "" {
+		return
+	}
+	for _, g := range a.cfg.TrackGroups {
+		if g.Name == *name {
+			return
 		}
 	}
+	a.warnf(p, "track_group %s not found", *name)
+	*name = ""
+}
+
+// checkTrackGroups runs at finish, because group members may be instances
+// defined later.
+func (ld *vrrpLoad) checkTrackGroups(a *analyzer) {
+	c := a.cfg
 	for gi := range c.TrackGroups {
 		g := &c.TrackGroups[gi]
 		kept := g.Members[:0]

@@ -18,7 +18,6 @@ type vrrpLoad struct {
 
 	gLowerDelaySet, gLowerRepeatSet bool
 	scripts                         []scriptUse
-	tgRefs                          []tgRef
 	nextRulePref                    int
 }
 

@@ -64,6 +64,10 @@ func (ld *vrrpLoad) complete(a *analyzer, b *instB) bool {
 	} else if !b.AcceptSet {
 		b.Accept = true
 	}
+	if b.VMAC != nil && len(b.UnicastPeers) > 0 && !b.VMAC.XmitBase && !b.Strict {
+		a.warnf(b.pos, "(%s) unicast with use_vmac requires vmac_xmit_base - setting", b.Name)
+		b.VMAC.XmitBase = true
+	}
 	completePreempt(a, b)
 	completeAdvert(a, b)
 	completeInterfaces(a, b)
