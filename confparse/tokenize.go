@@ -1,6 +1,8 @@
 package confparse
 
 import (
+	"strings"
+
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
@@ -57,68 +59,69 @@ func (z *tokenizer) lineWords(t lexer.Token) []Word {
 
 // add tokenizes one source line.
 //
-// Rules (keepalived lib/parser.c): whitespace separates words; '!' or '#'
-// outside double quotes starts a comment; a backslash before '!' or '#'
-// outside quotes makes it literal; double quotes group (and are removed),
-// and a word that had any quoted part is Quoted so that script keywords can
-// tell `"a b"` from `a b`; '{' and '}' outside quotes split the line.
+// Rules (keepalived 2.2.7 lib/parser.c, after the preprocessor has removed
+// comments): the line is cut at each '{' or '}' outside double quotes,
+// where a quote runs to the next '"' whatever precedes it; between braces,
+// white space separates words, a word starting with '"' runs to the next
+// '"' (quotes removed, Quoted set) and any other word runs to white space
+// or a '"', so `ab"c d"` is two words; a quote left open drops the rest of
+// the line (keepalived: "Unmatched quote"). Backslashes and single quotes
+// are ordinary characters, except on the lines of script keywords, which
+// keepalived reads again with quotes and escapes: see scriptLineWords.
 func (z *tokenizer) add(l SourceLine) {
 	pos := lexer.Position{Filename: l.Pos.File, Line: l.Pos.Line}
 	s := l.Text
-	start := len(z.words)
-	inWord, quoted, inQuote := false, false, false
-	z.buf = z.buf[:0]
-	flushWord := func() {
-		if inWord {
-			z.words = append(z.words, Word{Text: string(z.buf), Quoted: quoted})
-			z.buf = z.buf[:0]
-			inWord, quoted = false, false
+	for s != "" {
+		i := firstBrace(s)
+		if i < 0 {
+			z.addWords(s, pos)
+			return
 		}
-	}
-	flushLine := func() {
-		flushWord()
-		if n := len(z.words) - start; n > 0 {
-			p := pos
-			p.Offset, p.Column = start, n
-			z.toks = append(z.toks, lexer.Token{Type: tokLine, Pos: p})
+		z.addWords(s[:i], pos)
+		t, v := tokOpen, "{"
+		if s[i] == '}' {
+			t, v = tokClose, "}"
 		}
-		start = len(z.words)
+		z.toks = append(z.toks, lexer.Token{Type: t, Value: v, Pos: pos})
+		s = s[i+1:]
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if inQuote {
-			if c == '"' {
-				inQuote = false
-			} else {
-				z.buf = append(z.buf, c)
+}
+
+// addWords adds the words of one brace-free piece as a Line token.
+func (z *tokenizer) addWords(s string, pos lexer.Position) {
+	start, piece := len(z.words), s
+	for {
+		for s != "" && isCSpace(s[0]) {
+			s = s[1:]
+		}
+		if s == "" {
+			break
+		}
+		if s[0] == '"' {
+			j := strings.IndexByte(s[1:], '"')
+			if j < 0 {
+				break
 			}
+			z.words = append(z.words, Word{Text: s[1 : j+1], Quoted: true})
+			s = s[j+2:]
 			continue
 		}
-		switch c {
-		case ' ', '\t', '\r', '\n', '\v', '\f':
-			flushWord()
-		case '!', '#':
-			i = len(s)
-		case '\\':
-			if i+1 < len(s) && (s[i+1] == '!' || s[i+1] == '#') {
-				i++
-				c = s[i]
-			}
-			z.buf = append(z.buf, c)
-			inWord = true
-		case '"':
-			inQuote, inWord, quoted = true, true, true
-		case '{', '}':
-			flushLine()
-			t, v := tokOpen, "{"
-			if c == '}' {
-				t, v = tokClose, "}"
-			}
-			z.toks = append(z.toks, lexer.Token{Type: t, Value: v, Pos: pos})
-		default:
-			z.buf = append(z.buf, c)
-			inWord = true
+		j := 0
+		for j < len(s) && s[j] != '"' && !isCSpace(s[j]) {
+			j++
 		}
+		z.words = append(z.words, Word{Text: s[:j]})
+		s = s[j:]
 	}
-	flushLine()
+	n := len(z.words) - start
+	if n == 0 {
+		return
+	}
+	if scriptKeyword(z.words[start].Text) {
+		z.words = append(z.words[:start], scriptLineWords(piece)...)
+		n = len(z.words) - start
+	}
+	p := pos
+	p.Offset, p.Column = start, n
+	z.toks = append(z.toks, lexer.Token{Type: tokLine, Pos: p})
 }
