@@ -20,6 +20,12 @@ func init() {
 	printSections = append(printSections, printServerGroups, printVirtualServers, printSSL)
 }
 
+// VirtualServer writes one virtual_server block of cfg, with its real
+// servers and the checkers of cfg that target them.
+func (pr *Printer) VirtualServer(cfg *Config, vs *ipvs.VirtualServer) {
+	printVS(pr.p, cfg, vs)
+}
+
 func printServerGroups(p *printer, c *Config) {
 	for i := range c.ServerGroups {
 		g := &c.ServerGroups[i]

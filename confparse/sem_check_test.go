@@ -135,7 +135,7 @@ log_all_failures
 `, func(c *check.Checker) bool {
 			u := c.HTTP.URLs[0]
 			return len(c.HTTP.URLs) == 2 && u.Path == "/a" && u.Digest == "640205b7b0fc66c1ea91c463fac6334d" &&
-				reflect.DeepEqual(u.StatusCodes, []check.StatusRange{{200, 299}, {404, 404}}) && u.Virtualhost == "a.example" &&
+				reflect.DeepEqual(u.StatusCodes, []check.StatusRange{{Lo: 200, Hi: 299}, {Lo: 404, Hi: 404}}) && u.Virtualhost == "a.example" &&
 				u.Regex == "^ok" && u.RegexNoMatch && len(u.RegexOptions) == 2 && u.RegexMinOffset == 2 && u.RegexMaxOffset == 90 &&
 				c.HTTP.Protocol == "1.1" && c.HTTP.Virtualhost == "h.example" && c.HTTP.FastRecovery &&
 				c.ConnectIP == netip.MustParseAddr("192.0.2.50") && c.ConnectPort == 8080 && c.BindTo == netip.MustParseAddr("192.0.2.2") &&
