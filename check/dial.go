@@ -106,3 +106,9 @@ func deadline(ctx context.Context, conn net.Conn) {
 		_ = conn.SetDeadline(dl)
 	}
 }
+
+// Dialer returns a dialer that marks its sockets with fwmark (0 = none),
+// as the checkers do.
+func Dialer(fwmark uint32) *net.Dialer {
+	return endpoint{mark: fwmark}.dialer()
+}

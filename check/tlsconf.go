@@ -126,3 +126,13 @@ func loadKeyPair(certFile, keyFile, password string) (tls.Certificate, error) {
 	}
 	return cert, nil
 }
+
+// ClientTLS is SSL_GET's client configuration for one virtual host, for
+// tools (genhash) that fetch like the checker does.
+func ClientTLS(s *TLSSettings, sni bool, host string) (*tls.Config, error) {
+	f, err := tlsFactory(s, sni)
+	if err != nil {
+		return nil, err
+	}
+	return f(host), nil
+}
