@@ -123,12 +123,15 @@ func TestSimRandom(t *testing.T) {
 	cases := []struct {
 		seed      uint64
 		nopreempt bool
-	}{{1, false}, {2, false}, {3, false}, {4, true}, {5, true}}
+		latency   time.Duration
+	}{{1, false, 0}, {2, false, 0}, {3, false, 0}, {4, true, 0}, {5, true, 0}, {6, false, 3 * time.Millisecond},
+		{7, true, 20 * time.Millisecond}}
 	for _, c := range cases {
-		t.Run(fmt.Sprintf("seed%d-nopreempt=%t", c.seed, c.nopreempt), func(t *testing.T) {
+		t.Run(fmt.Sprintf("seed%d-nopreempt=%t-latency=%s", c.seed, c.nopreempt, c.latency), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(c.seed, 0x5eed))
 			n := 3 + rng.IntN(3)
 			s := randomSim(t, rng, n, c.nopreempt)
+			s.Latency = c.latency
 			startAll(t, s)
 			// settle: a full Master_Down_Interval (≤ 3 s + 255/256 s) from
 			// the last accepted advert, then one advert for the loser to

@@ -68,6 +68,8 @@ func TestSimElection(t *testing.T) {
 		{"5 routers, distinct", []uint8{90, 120, 250, 60, 200}, 2},
 		{"5 routers, tie at the top", []uint8{200, 50, 200, 100, 199}, 2},
 		{"5 routers, owner", []uint8{254, 255, 100, 100, 254}, 1},
+		{"16 routers", []uint8{10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 1}, 14},
+		{"16 routers, all equal", []uint8{7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7}, 15},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

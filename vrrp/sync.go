@@ -85,11 +85,28 @@ func (g *SyncGroupMachine) Handle(now time.Time, i int, ev Event) []MemberAction
 func (g *SyncGroupMachine) feed(now time.Time, i int, ev Event) {
 	m := g.members[i]
 	prev := m.State()
+	lower := false
 	for _, a := range m.Handle(now, ev) {
 		g.out = append(g.out, MemberAction{Member: i, Action: a})
+		lower = lower || a.Kind == ActNotifyLowerPrio
+	}
+	if lower {
+		g.garpPeers(i)
 	}
 	if prev == StateMaster && m.State() == StateBackup {
 		g.leftMaster = true
+	}
+}
+
+// garpPeers repeats the lower-priority GARP burst for the other MASTER
+// members (runtime.md §8): a split brain on one VRID usually means the
+// peer also holds the group's other addresses.
+func (g *SyncGroupMachine) garpPeers(i int) {
+	for j, o := range g.members {
+		if j != i && o.State() == StateMaster && o.cfg.garp.LowerPrioRepeat > 0 {
+			g.out = append(g.out, MemberAction{Member: j,
+				Action: Action{Kind: ActSendGARP, Count: o.cfg.garp.LowerPrioRepeat}})
+		}
 	}
 }
 
