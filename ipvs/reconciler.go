@@ -1,6 +1,7 @@
 package ipvs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -39,6 +40,12 @@ type Reconciler struct {
 	owned  map[ServiceKey]string                  // kernel service -> VirtualServer.Key()
 	made   map[ServiceKey]bool                    // services govrrpd created
 	added  map[ServiceKey]map[netip.AddrPort]bool // destinations govrrpd added to adopted services
+	last   Table                                  // what the last successful apply left, per service
+
+	// ReadAll makes every Load read the destinations of every configured
+	// service, instead of trusting the services whose settings did not
+	// change since the last apply.
+	ReadAll bool
 }
 
 // NewReconciler returns a reconciler over b. Nothing is read or written
@@ -89,7 +96,7 @@ func (r *Reconciler) Load(cfg Config) (Report, error) {
 		rep.Actions = append(rep.Actions, acts...)
 	}
 	prev := r.owned
-	current, err := Read(r.b, func(k ServiceKey) bool { _, d := desired[k]; _, o := prev[k]; return d || o })
+	current, err := r.readCurrent(desired, prev)
 	if err != nil {
 		return rep, err
 	}
@@ -97,6 +104,8 @@ func (r *Reconciler) Load(cfg Config) (Report, error) {
 	done, err := r.apply(ops)
 	rep.Ops = append(rep.Ops, done...)
 	errs = append(errs, err)
+	r.last = desired
+	r.distrust(err)
 	r.cfg, r.vs, r.keys, r.loaded = cfg, vss, keys, true
 	r.owned = map[ServiceKey]string{}
 	for name, ks := range keys {
@@ -105,6 +114,73 @@ func (r *Reconciler) Load(cfg Config) (Report, error) {
 		}
 	}
 	return rep, errors.Join(errs...)
+}
+
+// readCurrent reads the kernel's service list, and the destinations of the
+// configured services whose desired state changed since the last apply. A
+// service whose configuration did not change and whose kernel settings
+// still match is taken as the last apply left it: a destination dump per
+// service would make a one-line reload of a large table cost seconds, and
+// keepalived does not restore hand-deleted entries on reload either. Set
+// ReadAll to read everything.
+func (r *Reconciler) readCurrent(desired Table, prev map[ServiceKey]string) (Table, error) {
+	svcs, err := r.b.Services()
+	if err != nil {
+		return nil, fmt.Errorf("ipvs read services: %w", err)
+	}
+	cur := Table{}
+	for _, s := range svcs {
+		k := s.Key
+		want, d := desired[k]
+		if _, o := prev[k]; !d && !o {
+			continue // not ours
+		}
+		if last := r.last[k]; d && !r.ReadAll && last != nil && last.Service.Equal(s) && sameDests(last, want) {
+			cur[k] = last
+			continue
+		}
+		ds, err := r.b.Dests(s)
+		if err != nil {
+			return nil, fmt.Errorf("ipvs read destinations of %s: %w", k, err)
+		}
+		e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
+		for _, d := range ds {
+			e.Dests[d.Addr] = d
+		}
+		cur[k] = e
+	}
+	return cur, nil
+}
+
+func sameDests(a, b *Entry) bool {
+	if len(a.Dests) != len(b.Dests) {
+		return false
+	}
+	for k, d := range a.Dests {
+		if b.Dests[k] != d {
+			return false
+		}
+	}
+	return true
+}
+
+// distrust drops from the last-applied record every service an operation
+// failed on, so that the next Load reads it back from the kernel.
+func (r *Reconciler) distrust(err error) {
+	var walk func(error)
+	walk = func(e error) {
+		var oe OpError
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+		} else if errors.As(e, &oe) {
+			delete(r.last, oe.Op.Service.Key)
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
 }
 
 // addTo expands the virtual server into desired, refusing a service that
@@ -139,6 +215,7 @@ func (st *vsState) addTo(desired Table, groups map[string]Group) ([]ServiceKey, 
 // Release can take exactly that back out.
 func (r *Reconciler) apply(ops []Op) ([]Op, error) {
 	done, err := ApplyOps(r.b, ops)
+	debug := r.log.Enabled(context.Background(), slog.LevelDebug)
 	for _, op := range done {
 		k := op.Service.Key
 		switch op.Kind {
@@ -157,7 +234,9 @@ func (r *Reconciler) apply(ops []Op) ([]Op, error) {
 		case DelDest:
 			delete(r.added[k], op.Dest.Addr)
 		}
-		r.log.Debug("ipvs", "op", op.String())
+		if debug {
+			r.log.Debug("ipvs", "op", op.String())
+		}
 	}
 	return done, err
 }
@@ -221,6 +300,13 @@ func (r *Reconciler) Health(h Health) (Report, error) {
 		current[k] = e
 	}
 	rep.Ops, err = r.apply(Diff(desired, current, nil))
+	if r.last == nil {
+		r.last = Table{}
+	}
+	for k, e := range desired {
+		r.last[k] = e
+	}
+	r.distrust(err)
 	return rep, err
 }
 

@@ -299,3 +299,41 @@ func TestServiceFor(t *testing.T) {
 }
 
 func nativeMask(a, b, c, d byte) uint32 { return binary.NativeEndian.Uint32([]byte{a, b, c, d}) }
+
+// countingBackend counts destination dumps, the expensive read.
+type countingBackend struct {
+	*Memory
+	dumps int
+}
+
+func (c *countingBackend) Dests(s Service) ([]Dest, error) { c.dumps++; return c.Memory.Dests(s) }
+
+// TestReconcilerReloadReadsOnlyChanged: a reload reads the destinations of
+// changed services only; an entry deleted by hand from an unchanged
+// service stays deleted (as in keepalived) unless ReadAll is set.
+func TestReconcilerReloadReadsOnlyChanged(t *testing.T) {
+	cfg := Config{}
+	for i := range 50 {
+		cfg.Servers = append(cfg.Servers, vs(fmt.Sprintf("192.0.2.%d:80", i+1), rs("198.51.100.1:80", 1), rs("198.51.100.2:80", 1)))
+	}
+	b := &countingBackend{Memory: NewMemory()}
+	r := NewReconciler(b, nil)
+	mustLoad(t, r, cfg)
+	if b.dumps != 0 {
+		t.Fatalf("initial load on an empty table read %d destination lists", b.dumps)
+	}
+	k := key("192.0.2.7:80")
+	if err := b.Apply(Op{Kind: DelDest, Service: svc(k, "wrr"), Dest: dest("198.51.100.1:80", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Servers[30].Reals[0].Weight = 4
+	rep := mustLoad(t, r, cfg)
+	if b.dumps != 1 || opStrings(rep.Ops) != "update-dest 192.0.2.31:80/TCP 198.51.100.1:80/4" {
+		t.Fatalf("reload read %d lists, ops %s", b.dumps, opStrings(rep.Ops))
+	}
+	r.ReadAll = true
+	rep = mustLoad(t, r, cfg)
+	if opStrings(rep.Ops) != "add-dest 192.0.2.7:80/TCP 198.51.100.1:80/1" {
+		t.Fatalf("ReadAll reload: %s", opStrings(rep.Ops))
+	}
+}
