@@ -22,6 +22,9 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
 )
 
 // Config says what to build.
@@ -41,6 +44,7 @@ type Host struct {
 	Addr6 netip.Addr // 2001:db8::(10+i) or 2001:db8::100
 	lab   *Lab
 	env   []string // extra environment for the next command
+	nl    *netlink.Handle
 }
 
 // Lab is a built segment. Close removes everything it made.
@@ -177,6 +181,12 @@ func (l *Lab) Close() error {
 	for _, p := range l.procs {
 		p.Stop(2 * time.Second)
 	}
+	for _, h := range append(append([]*Host(nil), l.Routers...), l.Client) {
+		if h != nil && h.nl != nil {
+			h.nl.Close()
+			h.nl = nil
+		}
+	}
 	var errs []error
 	for i := len(l.made) - 1; i >= 0; i-- {
 		if out, err := exec.Command("ip", "netns", "del", l.made[i]).CombinedOutput(); err != nil {
@@ -232,18 +242,41 @@ func (h *Host) SetPartition(blocked bool) error {
 	return ipn(h.lab.Switch, "link set dev "+h.Port+" master "+h.lab.Bridge)
 }
 
-// HasAddr reports whether addr is configured on h's interface.
+// HasAddr reports whether addr is configured on h's interface. It asks
+// rtnetlink inside the namespace directly (no process per poll), so
+// tests can poll every few milliseconds without loading the machine.
 func (h *Host) HasAddr(addr netip.Addr) (bool, error) {
-	out, err := h.Run("ip", "-o", "addr", "show", "dev", h.If)
+	nh, err := h.handle()
 	if err != nil {
 		return false, err
 	}
-	for _, f := range strings.Fields(out) {
-		if p, err := netip.ParsePrefix(f); err == nil && p.Addr() == addr {
+	link, err := nh.LinkByName(h.If)
+	if err != nil {
+		return false, err
+	}
+	list, err := nh.AddrList(link, netlink.FAMILY_ALL)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range list {
+		if ip, ok := netip.AddrFromSlice(a.IP); ok && ip.Unmap() == addr {
 			return true, nil
 		}
 	}
 	return false, nil
+}
+
+func (h *Host) handle() (*netlink.Handle, error) {
+	if h.nl != nil {
+		return h.nl, nil
+	}
+	ns, err := netns.GetFromName(h.NS)
+	if err != nil {
+		return nil, err
+	}
+	defer ns.Close()
+	h.nl, err = netlink.NewHandleAt(ns)
+	return h.nl, err
 }
 
 // MAC returns the hardware address of h's interface.

@@ -6,9 +6,10 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vishvananda/netlink"
 )
 
 // Proc is a process the lab started in a namespace. Only processes started
@@ -109,16 +110,24 @@ func (p *Proc) LogText() string {
 }
 
 // Neighbour returns the link-layer address h has cached for addr ("" if
-// none).
+// none or not usable).
 func (h *Host) Neighbour(addr netip.Addr) (string, error) {
-	out, err := h.Run("ip", "neigh", "show", addr.String(), "dev", h.If)
+	nh, err := h.handle()
 	if err != nil {
 		return "", err
 	}
-	f := strings.Fields(out)
-	for i := 0; i+1 < len(f); i++ {
-		if f[i] == "lladdr" {
-			return f[i+1], nil
+	fam := netlink.FAMILY_V4
+	if addr.Is6() {
+		fam = netlink.FAMILY_V6
+	}
+	list, err := nh.NeighList(0, fam)
+	if err != nil {
+		return "", err
+	}
+	for _, n := range list {
+		if ip, ok := netip.AddrFromSlice(n.IP); ok && ip.Unmap() == addr && n.HardwareAddr != nil &&
+			n.State&(netlink.NUD_FAILED|netlink.NUD_INCOMPLETE) == 0 {
+			return n.HardwareAddr.String(), nil
 		}
 	}
 	return "", nil
