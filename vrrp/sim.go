@@ -13,27 +13,39 @@ import (
 // priority changes can be checked in milliseconds, and it doubles as a
 // what-if tool for a configuration.
 
-// SimRouter is one router on the segment.
-type SimRouter struct {
+// SimMember is one VRRP instance of a router.
+type SimMember struct {
 	Inst    Instance
 	Opt     MachineOptions
 	M       *Machine
+	HasVIPs bool // its addresses are installed (a crashed router keeps them)
+
+	gen [numTimers]uint64
+}
+
+// SimRouter is one router on the segment. Its first member is embedded, so
+// a single-instance router reads as r.M, r.Inst, r.HasVIPs.
+type SimRouter struct {
+	*SimMember
+	Members  []*SimMember
+	GroupCfg *SyncGroup // nil: independent instances
+	Group    *SyncGroupMachine
+
 	Running bool // the daemon is up
 	Linked  bool // attached to the segment (false = partitioned off)
-	HasVIPs bool // its addresses are installed (a crashed router keeps them)
 	Sent    int  // adverts sent
 	GARPs   int  // gratuitous ARPs sent
 
-	BecameMaster time.Time // last transition to MASTER
+	BecameMaster time.Time // last transition of the first member to MASTER
 
 	epoch int
-	gen   [numTimers]uint64
 }
 
 type simItem struct {
 	at     time.Time
 	seq    uint64
 	router int
+	member int
 	epoch  int
 	timer  bool
 	gen    uint64
@@ -64,8 +76,8 @@ type Sim struct {
 	Routers []*SimRouter
 	// Latency delays every advert on the wire.
 	Latency time.Duration
-	// Trace, if set, sees every event handled and the actions it produced.
-	Trace func(now time.Time, router int, ev Event, acts []Action)
+	// Trace, if set, sees every action carried out.
+	Trace func(now time.Time, router, member int, a Action)
 
 	queue simQueue
 	seq   uint64
@@ -74,29 +86,66 @@ type Sim struct {
 // NewSim starts a segment at time start.
 func NewSim(start time.Time) *Sim { return &Sim{Now: start} }
 
-// AddRouter adds a stopped router; Start runs it.
+// AddRouter adds a stopped single-instance router; Start runs it.
 func (s *Sim) AddRouter(inst Instance, opt MachineOptions) (int, error) {
-	m, err := NewMachine(&inst, opt)
-	if err != nil {
+	return s.AddGroupRouter(nil, []Instance{inst}, []MachineOptions{opt})
+}
+
+// AddGroupRouter adds a stopped router whose instances form sync group sg
+// (nil: independent). Instances with the same VRID on different routers
+// hear each other.
+func (s *Sim) AddGroupRouter(sg *SyncGroup, insts []Instance, opts []MachineOptions) (int, error) {
+	if len(insts) == 0 || len(insts) != len(opts) {
+		return 0, fmt.Errorf("sim router %d: %d instances, %d options", len(s.Routers), len(insts), len(opts))
+	}
+	r := &SimRouter{GroupCfg: sg, Linked: true}
+	for k := range insts {
+		r.Members = append(r.Members, &SimMember{Inst: insts[k], Opt: opts[k]})
+	}
+	r.SimMember = r.Members[0]
+	if err := r.build(); err != nil {
 		return 0, fmt.Errorf("sim router %d: %w", len(s.Routers), err)
 	}
-	s.Routers = append(s.Routers, &SimRouter{Inst: inst, Opt: opt, M: m, Linked: true})
+	s.Routers = append(s.Routers, r)
 	return len(s.Routers) - 1, nil
 }
 
-// Start (re)starts router i with a fresh machine, as a daemon restart does.
+// build gives the router fresh machines, as a daemon restart does.
+func (r *SimRouter) build() error {
+	var ms []*Machine
+	for _, mb := range r.Members {
+		m, err := NewMachine(&mb.Inst, mb.Opt)
+		if err != nil {
+			return err
+		}
+		mb.M = m
+		ms = append(ms, m)
+	}
+	r.Group = nil
+	if r.GroupCfg != nil {
+		g, err := NewSyncGroupMachine(r.GroupCfg, ms)
+		if err != nil {
+			return err
+		}
+		r.Group = g
+	}
+	return nil
+}
+
+// Start (re)starts router i with fresh machines.
 func (s *Sim) Start(i int) error {
 	r := s.Routers[i]
 	if r.Running {
 		return nil
 	}
-	m, err := NewMachine(&r.Inst, r.Opt)
-	if err != nil {
+	if err := r.build(); err != nil {
 		return fmt.Errorf("sim router %d: %w", i, err)
 	}
-	r.M, r.Running = m, true
+	r.Running = true
 	r.epoch++
-	s.Deliver(i, Startup())
+	for k := range r.Members {
+		s.DeliverTo(i, k, Startup())
+	}
 	return nil
 }
 
@@ -106,7 +155,9 @@ func (s *Sim) Stop(i int) {
 	if !r.Running {
 		return
 	}
-	s.Deliver(i, Shutdown())
+	for k := range r.Members {
+		s.DeliverTo(i, k, Shutdown())
+	}
 	r.Running = false
 	r.epoch++
 }
@@ -118,18 +169,26 @@ func (s *Sim) Crash(i int) {
 	r.epoch++
 }
 
-// Deliver hands ev to router i now and carries out its actions.
-func (s *Sim) Deliver(i int, ev Event) {
+// Deliver hands ev to router i's first instance now.
+func (s *Sim) Deliver(i int, ev Event) { s.DeliverTo(i, 0, ev) }
+
+// DeliverTo hands ev to instance k of router i now (through its sync group
+// if it has one) and carries out the actions.
+func (s *Sim) DeliverTo(i, k int, ev Event) {
 	r := s.Routers[i]
 	if !r.Running {
 		return
 	}
-	acts := r.M.Handle(s.Now, ev)
-	if s.Trace != nil {
-		s.Trace(s.Now, i, ev, acts)
+	if r.Group != nil {
+		for _, ma := range r.Group.Handle(s.Now, k, ev) {
+			if ma.Member != GroupMember {
+				s.apply(i, ma.Member, ma.Action)
+			}
+		}
+		return
 	}
-	for _, a := range acts {
-		s.apply(i, a)
+	for _, a := range r.Members[k].M.Handle(s.Now, ev) {
+		s.apply(i, k, a)
 	}
 }
 
@@ -139,35 +198,48 @@ func (s *Sim) push(it simItem) {
 	heap.Push(&s.queue, it)
 }
 
-func (s *Sim) apply(i int, a Action) {
+func (s *Sim) apply(i, k int, a Action) {
 	r := s.Routers[i]
+	mb := r.Members[k]
+	if s.Trace != nil {
+		s.Trace(s.Now, i, k, a)
+	}
 	switch a.Kind {
 	case ActSendAdvert:
 		r.Sent++
-		if !r.Linked {
-			return
-		}
-		ev := AdvertReceived(r.M.Addr(), a.Priority, r.Inst.AdvertInt, r.Inst.Version)
-		for j, o := range s.Routers {
-			if j != i && o.Running && o.Linked {
-				s.push(simItem{at: s.Now.Add(s.Latency), router: j, epoch: o.epoch, ev: ev})
-			}
+		if r.Linked {
+			s.broadcast(i, mb, AdvertReceived(mb.M.Addr(), a.Priority, mb.Inst.AdvertInt, mb.Inst.Version))
 		}
 	case ActArmTimer:
-		r.gen[a.Timer]++
-		s.push(simItem{at: s.Now.Add(a.After), router: i, epoch: r.epoch, timer: true,
-			gen: r.gen[a.Timer], ev: TimerFired(a.Timer)})
+		mb.gen[a.Timer]++
+		s.push(simItem{at: s.Now.Add(a.After), router: i, member: k, epoch: r.epoch, timer: true,
+			gen: mb.gen[a.Timer], ev: TimerFired(a.Timer)})
 	case ActStopTimer:
-		r.gen[a.Timer]++
+		mb.gen[a.Timer]++
 	case ActAddAddresses:
-		r.HasVIPs = true
+		mb.HasVIPs = true
 	case ActRemoveAddresses:
-		r.HasVIPs = false
+		mb.HasVIPs = false
 	case ActSendGARP:
 		r.GARPs += a.Count
 	case ActNotify:
-		if a.State == StateMaster {
+		if a.State == StateMaster && k == 0 {
 			r.BecameMaster = s.Now
+		}
+	}
+}
+
+// broadcast puts an advert on the wire for every other running, linked
+// router's instance of the same VRID.
+func (s *Sim) broadcast(from int, mb *SimMember, ev Event) {
+	for j, o := range s.Routers {
+		if j == from || !o.Running || !o.Linked {
+			continue
+		}
+		for k, om := range o.Members {
+			if om.Inst.VRID == mb.Inst.VRID {
+				s.push(simItem{at: s.Now.Add(s.Latency), router: j, member: k, epoch: o.epoch, ev: ev})
+			}
 		}
 	}
 }
@@ -182,11 +254,11 @@ func (s *Sim) Next(until time.Time) bool {
 		}
 		heap.Pop(&s.queue)
 		r := s.Routers[it.router]
-		if !r.Running || it.epoch != r.epoch || (it.timer && it.gen != r.gen[it.ev.Timer]) {
+		if !r.Running || it.epoch != r.epoch || (it.timer && it.gen != r.Members[it.member].gen[it.ev.Timer]) {
 			continue
 		}
 		s.Now = it.at
-		s.Deliver(it.router, it.ev)
+		s.DeliverTo(it.router, it.member, it.ev)
 		return true
 	}
 	return false

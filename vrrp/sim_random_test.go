@@ -140,11 +140,9 @@ func TestSimRandom(t *testing.T) {
 			s.RunFor(settle)
 			quiet := 2 * s.Routers[0].Inst.AdvertInt
 			transitions := 0
-			s.Trace = func(_ time.Time, _ int, _ Event, acts []Action) {
-				for _, a := range acts {
-					if a.Kind == ActNotify && a.State == StateMaster {
-						transitions++
-					}
+			s.Trace = func(_ time.Time, _, _ int, a Action) {
+				if a.Kind == ActNotify && a.State == StateMaster {
+					transitions++
 				}
 			}
 			var last [8]string
