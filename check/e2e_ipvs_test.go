@@ -129,7 +129,9 @@ func TestEndToEndCheckToIPVS(t *testing.T) {
 		}
 		return took
 	}
-	both := fmt.Sprintf("%s=1 %s=1", a.addr, b.addr)
+	pair := []string{a.addr.String() + "=1", b.addr.String() + "=1"}
+	sort.Strings(pair)
+	both := strings.Join(pair, " ")
 	if destsOf(mem, kQ) != both || destsOf(mem, kI) != a.addr.String()+"=3" {
 		t.Fatalf("start: %s | %s", destsOf(mem, kQ), destsOf(mem, kI))
 	}
