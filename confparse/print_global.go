@@ -203,13 +203,16 @@ func vrrpGlobalLines(c *Config) [][]string {
 	for _, f := range []struct {
 		k string
 		v bool
-	}{{"vrrp_lower_prio_no_advert", g.LowerPrioNoAdvert}, {"vrrp_higher_prio_send_advert", g.HigherPrioSendAdvert},
+	}{{"vrrp_lower_prio_no_advert", g.LowerPrioNoAdvert},
 		{"vrrp_check_unicast_src", g.CheckUnicastSrc}, {"vrrp_skip_check_adv_addr", g.SkipCheckAdvAddr},
 		{"vrrp_strict", g.Strict}, {"vrrp_notify_priority_changes", g.NotifyPriorityChanges},
 		{"dynamic_interfaces", g.DynamicInterfaces}} {
 		if f.v {
 			add(f.k)
 		}
+	}
+	if g.HigherPrioSendAdvert != d.HigherPrioSendAdvert {
+		add("vrrp_higher_prio_send_advert", "off")
 	}
 	timer("vrrp_startup_delay", g.StartupDelay, 0)
 	if g.NotifyFIFO.Path != "" {

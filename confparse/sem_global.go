@@ -52,6 +52,13 @@ func globalDefaults(c *Config) {
 		},
 		DownTimerAdverts: 3,
 		VMACPrefix:       "vrrp",
+		// Deliberate deviation from keepalived (default off): a master
+		// that yields to a higher priority sends one last advert, so the
+		// new master answers it with its GARP burst. Without it a healed
+		// partition can leave clients on the old master's MAC for seconds
+		// (notes/lab.md). `vrrp_higher_prio_send_advert off` restores
+		// keepalived's behaviour; strict mode turns it off.
+		HigherPrioSendAdvert: true,
 	}
 }
 

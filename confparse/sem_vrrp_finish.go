@@ -190,7 +190,11 @@ func applyStrict(a *analyzer, b *instB) {
 		b.GARP.LowerPrioRepeat = 0
 	}
 	if b.HigherPrioSendAdvert {
-		w("(%s) strict mode requires higher_prio_send_advert to be clear. resetting")
+		// govrrpd's default is on; only an explicit setting is worth a
+		// warning, as in keepalived where the default is off.
+		if b.set["higher_prio_send_advert"] {
+			w("(%s) strict mode requires higher_prio_send_advert to be clear. resetting")
+		}
 		b.HigherPrioSendAdvert = false
 	}
 	if b.VMAC != nil && b.VMAC.XmitBase {
