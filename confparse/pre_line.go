@@ -12,6 +12,9 @@ import "strings"
 // unterminated reports a double quote left open.
 func decomment(s string) (out string, unterminated bool) {
 	s = strings.TrimLeft(s, " \t")
+	if strings.IndexAny(s, "!#\"\\") < 0 {
+		return strings.TrimRight(s, " \t"), false
+	}
 	var b []byte // allocated only when a backslash is dropped
 	quote, cont := false, false
 	skip := -1 // where the comment starts, in the output

@@ -101,7 +101,7 @@ func TestPreprocessLines(t *testing.T) {
 func TestPreprocessErrors(t *testing.T) {
 	cases := []struct {
 		name, in, msg string
-		sev          Severity
+		sev           Severity
 	}{
 		{"unterminated quote", "a \"b\n", "Unterminated quote", Warning},
 		{"unterminated quote", "a \"b { c\n", "Unterminated quote", Warning},
