@@ -3,6 +3,8 @@ package check
 import (
 	"bytes"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -170,4 +172,28 @@ func FuzzParseStatusCodes(f *testing.F) {
 			}
 		}
 	})
+}
+
+func FuzzLeadingInt(f *testing.F) {
+	for _, s := range []string{"42\n", " -7x", "+3", "", "x1", "99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := leadingInt([]byte(s))
+		// Whatever the value, it must be what the leading number says:
+		// rendering it and parsing it again is a fixed point.
+		if leadingInt([]byte(strconv.Itoa(v))) != v {
+			t.Fatalf("leadingInt(%q) = %d is not a fixed point", s, v)
+		}
+		if v != 0 && !strings.Contains(s, strconv.Itoa(abs(v))) {
+			t.Fatalf("leadingInt(%q) = %d: digits not in the input", s, v)
+		}
+	})
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
