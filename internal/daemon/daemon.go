@@ -67,6 +67,10 @@ type Daemon struct {
 	links    map[string]bool
 	notifier *notify.Notifier
 	runner   *scriptexec.Runner
+	// baseline is the running configuration's diagnostics: a reload is
+	// refused only for problems the running file did not have.
+	baseline confparse.Diagnostics
+	reloads  struct{ done, refused int }
 }
 
 // Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
@@ -91,7 +95,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer removePidFiles(opts.PidFiles)
 	d := &Daemon{opts: opts, log: log, cfg: cfg, events: make(chan event, 4096),
-		socks: map[sockKey]*socket{}, links: map[string]bool{}}
+		socks: map[sockKey]*socket{}, links: map[string]bool{}, baseline: diags}
 	d.runner = &scriptexec.Runner{DefaultUser: cfg.Global.ScriptUser, DefaultGroup: cfg.Global.ScriptGroup,
 		Secure: cfg.Global.EnableScriptSecurity}
 	d.notifier = notify.New(d.runner, []string{cfg.VRRP.NotifyFIFO.Path, cfg.Global.NotifyFIFO}, 10*time.Second, log)
@@ -125,24 +129,94 @@ func (d *Daemon) start(ctx context.Context) error {
 	if len(d.insts) == 0 {
 		d.log.Warn("no vrrp_instance configured; nothing to do for VRRP")
 	}
+	if err := d.buildGroups(); err != nil {
+		return err
+	}
 	now := time.Now()
 	for _, in := range d.insts {
-		d.apply(in, in.m.Handle(now, vrrp.Startup()))
+		d.feed(in, now, vrrp.Startup())
 		if up, ok := d.links[in.cfg.Interface]; ok && !up {
-			d.apply(in, in.m.Handle(now, vrrp.InterfaceState(false)))
+			d.feed(in, now, vrrp.InterfaceState(false))
 		}
 	}
 	return nil
 }
 
+// buildGroups hands the members of each vrrp_sync_group to a group
+// machine; from then on their events go through it.
+func (d *Daemon) buildGroups() error {
+	byName := map[string]*instance{}
+	for _, in := range d.insts {
+		byName[in.cfg.Name] = in
+	}
+	for _, sg := range d.cfg.SyncGroups {
+		g := &group{cfg: sg}
+		var ms []*vrrp.Machine
+		for _, name := range sg.Members {
+			in, ok := byName[name]
+			if !ok {
+				continue // confparse already reported it
+			}
+			in.group, in.idx = g, len(g.members)
+			g.members = append(g.members, in)
+			ms = append(ms, in.m)
+		}
+		if len(ms) == 0 {
+			continue
+		}
+		m, err := vrrp.NewSyncGroupMachine(&g.cfg, ms)
+		if err != nil {
+			return err
+		}
+		g.m = m
+	}
+	return nil
+}
+
 func (d *Daemon) loop(ctx context.Context) {
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, sigJSON, sigStatsClear)
+	defer signal.Stop(sigs)
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case s := <-sigs:
+			d.signal(s)
 		case ev := <-d.events:
 			d.handle(ev)
 		}
+	}
+}
+
+// sigJSON is SIGRTMIN+2 and sigStatsClear SIGRTMAX-1 on Linux/glibc (36
+// and 63), the numbers keepalived's --signum prints.
+var (
+	sigJSON       = syscall.Signal(36)
+	sigStatsClear = syscall.Signal(63)
+)
+
+func (d *Daemon) signal(s os.Signal) {
+	switch s {
+	case syscall.SIGHUP:
+		d.log.Info("reloading configuration (SIGHUP)")
+		d.reload()
+	case syscall.SIGUSR1:
+		d.dump("keepalived.data", d.dataText())
+	case syscall.SIGUSR2:
+		d.dump("keepalived.stats", d.statsText())
+	case sigStatsClear:
+		d.dump("keepalived.stats", d.statsText())
+		for _, in := range d.insts {
+			in.stats = stats{drops: map[vrrp.RxReason]uint64{}}
+		}
+	case sigJSON:
+		b, err := d.jsonDump()
+		if err != nil {
+			d.log.Error("json dump", "err", err)
+			return
+		}
+		d.dump("keepalived.json", b)
 	}
 }
 
@@ -155,7 +229,7 @@ func (d *Daemon) handle(ev event) {
 			return // re-armed or stopped since
 		}
 		in.timers[e.id] = nil
-		d.apply(in, in.m.Handle(now, vrrp.TimerFired(e.id)))
+		d.feed(in, now, vrrp.TimerFired(e.id))
 	case evPacket:
 		d.receive(now, e)
 	case evLink:
@@ -163,7 +237,7 @@ func (d *Daemon) handle(ev event) {
 		for _, in := range d.insts {
 			if in.cfg.Interface == e.ifname {
 				d.log.Info("interface state", "instance", in.cfg.Name, "interface", e.ifname, "up", e.up)
-				d.apply(in, in.m.Handle(now, vrrp.InterfaceState(e.up)))
+				d.feed(in, now, vrrp.InterfaceState(e.up))
 			}
 		}
 	}
@@ -174,7 +248,7 @@ func (d *Daemon) handle(ev event) {
 func (d *Daemon) shutdown() {
 	now := time.Now()
 	for _, in := range d.insts {
-		d.apply(in, in.m.Handle(now, vrrp.Shutdown()))
+		d.feed(in, now, vrrp.Shutdown())
 		in.stopTimers()
 		in.stopped = true
 	}

@@ -30,8 +30,21 @@ type instance struct {
 	timerGen [8]uint64
 	stopped  bool
 
-	lastMaster netip.Addr
-	stats      stats
+	lastMaster     netip.Addr
+	masterPrio     uint8
+	lastTransition time.Time
+	lastState      vrrp.State
+	stats          stats
+
+	group *group // nil unless in a vrrp_sync_group
+	idx   int    // member index in group
+}
+
+// group is a running vrrp_sync_group.
+type group struct {
+	cfg     vrrp.SyncGroup
+	m       *vrrp.SyncGroupMachine
+	members []*instance
 }
 
 type stats struct {
@@ -89,10 +102,61 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	if in.garp, err = garp.NewSender(cfg.Interface); err != nil {
 		return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
 	}
-	if in.m, err = vrrp.NewMachine(cfg, vrrp.MachineOptions{Addr: in.src}); err != nil {
+	var sg *vrrp.SyncGroup
+	for i := range d.cfg.SyncGroups {
+		for _, m := range d.cfg.SyncGroups[i].Members {
+			if m == cfg.Name {
+				sg = &d.cfg.SyncGroups[i]
+			}
+		}
+	}
+	defs := vrrp.DefsFrom(d.cfg.Scripts, d.cfg.Files, d.cfg.Processes)
+	tr, err := vrrp.NewTracking(cfg, sg, defs)
+	if err != nil {
+		return nil, err
+	}
+	for _, ig := range tr.Ignored() {
+		d.log.Warn("weighted tracker on a sync group member ignored (set sync_group_tracking_weight)", "instance", cfg.Name, "tracker", ig)
+	}
+	if in.m, err = vrrp.NewMachine(cfg, vrrp.MachineOptions{Addr: in.src, Tracking: tr}); err != nil {
 		return nil, err
 	}
 	return in, nil
+}
+
+// feed gives ev to the instance, through its sync group if it has one, and
+// carries out the resulting actions.
+func (d *Daemon) feed(in *instance, now time.Time, ev vrrp.Event) {
+	if in.group == nil {
+		d.apply(in, in.m.Handle(now, ev))
+		return
+	}
+	g := in.group
+	for _, ma := range g.m.Handle(now, in.idx, ev) {
+		if ma.Member == vrrp.GroupMember {
+			d.notifyGroup(g, ma.Action)
+			continue
+		}
+		d.apply(g.members[ma.Member], []vrrp.Action{ma.Action})
+	}
+}
+
+func (d *Daemon) notifyGroup(g *group, a vrrp.Action) {
+	if a.Kind != vrrp.ActNotify {
+		return
+	}
+	d.log.Info("sync group entering state", "group", g.cfg.Name, "state", a.State.String())
+	spec := g.cfg.Notify.Master
+	switch a.State {
+	case vrrp.StateBackup:
+		spec = g.cfg.Notify.Backup
+	case vrrp.StateFault:
+		spec = g.cfg.Notify.Fault
+	case vrrp.StateStop:
+		spec = g.cfg.Notify.Stop
+	}
+	d.notifier.Post(notify.Event{Kind: "GROUP", Name: g.cfg.Name, State: a.State.String(), Priority: 0,
+		Specific: spec, Generic: g.cfg.Notify.Generic})
 }
 
 // buildAdvert prepares the advert template: everything but the priority is
@@ -186,7 +250,9 @@ func (d *Daemon) addAddresses(in *instance) {
 		for _, a := range list {
 			if err := netconf.AddAddr(in.dev(a), a); err != nil {
 				d.log.Error("add VIP", "instance", in.cfg.Name, "err", err)
+				continue
 			}
+			d.log.Info("VIP added", "instance", in.cfg.Name, "addr", a.Prefix, "dev", in.dev(a))
 		}
 	}
 }
@@ -197,8 +263,13 @@ func (d *Daemon) removeAddresses(in *instance) {
 	}
 	for _, list := range [][]vrrp.Address{in.cfg.ExcludedVIPs, in.cfg.VIPs} {
 		for _, a := range list {
-			if err := netconf.DelAddr(in.dev(a), a); err != nil {
+			removed, err := netconf.DelAddr(in.dev(a), a)
+			if err != nil {
 				d.log.Error("remove VIP", "instance", in.cfg.Name, "err", err)
+				continue
+			}
+			if removed {
+				d.log.Info("VIP removed", "instance", in.cfg.Name, "addr", a.Prefix, "dev", in.dev(a))
 			}
 		}
 	}
@@ -206,10 +277,12 @@ func (d *Daemon) removeAddresses(in *instance) {
 
 func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
 	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio)
-	switch s {
-	case vrrp.StateMaster:
+	if s == vrrp.StateMaster {
 		in.stats.becomeMaster++
+	} else if in.lastState == vrrp.StateMaster {
+		in.stats.releaseMaster++
 	}
+	in.lastState, in.lastTransition = s, time.Now()
 	var spec = in.cfg.Notify.Master
 	switch s {
 	case vrrp.StateBackup:

@@ -84,8 +84,8 @@ func (d *Daemon) receive(now time.Time, e evPacket) {
 		if adv.Priority == 0 {
 			in.stats.priZeroRcvd++
 		}
-		in.lastMaster = e.rx.Src
-		d.apply(in, in.m.Handle(now, vrrp.AdvertReceived(e.rx.Src, adv.Priority, adv.IntervalDuration(), int(adv.Version))))
+		in.lastMaster, in.masterPrio = e.rx.Src, adv.Priority
+		d.feed(in, now, vrrp.AdvertReceived(e.rx.Src, adv.Priority, adv.IntervalDuration(), int(adv.Version)))
 		return
 	}
 }

@@ -284,3 +284,6 @@ func (h *Host) MAC() (string, error) {
 	b, err := h.Run("cat", "/sys/class/net/"+h.If+"/address")
 	return strings.TrimSpace(b), err
 }
+
+// MustAddr parses an address literal in test code.
+func MustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }

@@ -100,21 +100,24 @@ func AddAddr(dev string, a vrrp.Address) error {
 	return nil
 }
 
-// DelAddr removes a from dev; an address that is not there is not an
-// error.
-func DelAddr(dev string, a vrrp.Address) error {
+// DelAddr removes a from dev and reports whether it was there; an address
+// that is not there is not an error.
+func DelAddr(dev string, a vrrp.Address) (bool, error) {
 	link, err := netlink.LinkByName(dev)
 	if err != nil {
-		return fmt.Errorf("remove %s: interface %s: %w", a.Prefix, dev, err)
+		return false, fmt.Errorf("remove %s: interface %s: %w", a.Prefix, dev, err)
 	}
 	na, err := toNetlink(a)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if err := netlink.AddrDel(link, na); err != nil && !errors.Is(err, syscall.EADDRNOTAVAIL) && !errors.Is(err, syscall.ENOENT) {
-		return fmt.Errorf("remove %s from %s: %w", a.Prefix, dev, err)
+	if err := netlink.AddrDel(link, na); err != nil {
+		if errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.ENOENT) {
+			return false, nil
+		}
+		return false, fmt.Errorf("remove %s from %s: %w", a.Prefix, dev, err)
 	}
-	return nil
+	return true, nil
 }
 
 // HasAddr reports whether addr is configured on dev.

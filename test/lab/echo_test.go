@@ -18,6 +18,10 @@ func init() {
 		serveEcho(name, os.Getenv("LAB_ECHO_ADDR"))
 		os.Exit(0)
 	}
+	if addr := os.Getenv("LAB_DIAL_LOOP"); addr != "" {
+		dialLoop(addr, os.Getenv("LAB_DIAL_FOR"))
+		os.Exit(0)
+	}
 	if addr := os.Getenv("LAB_DIAL"); addr != "" {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err != nil {
@@ -87,4 +91,30 @@ func (r *rig) serveAll(port int) {
 			r.t.Fatal(err)
 		}
 	}
+}
+
+// dialLoop connects to addr every 10 ms for the given duration and prints
+// how many connections succeeded and failed.
+func dialLoop(addr, dur string) {
+	d, err := time.ParseDuration(dur)
+	if err != nil {
+		d = 10 * time.Second
+	}
+	ok, fail := 0, 0
+	end := time.Now().Add(d)
+	for time.Now().Before(end) {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.SetDeadline(time.Now().Add(200 * time.Millisecond))
+			_, err = bufio.NewReader(c).ReadString('\n')
+			c.Close()
+		}
+		if err != nil {
+			fail++
+		} else {
+			ok++
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	fmt.Printf("ok=%d fail=%d\n", ok, fail)
 }

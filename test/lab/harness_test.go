@@ -131,6 +131,12 @@ func (c instanceConf) text() string {
 // (0-based) with the given configuration text.
 func (r *rig) start(i int, impl, conf string) *lab.Proc {
 	r.t.Helper()
+	return r.startEnv(i, impl, conf, nil)
+}
+
+// startEnv is start with extra environment variables for the daemon.
+func (r *rig) startEnv(i int, impl, conf string, env []string) *lab.Proc {
+	r.t.Helper()
 	h := r.lab.Routers[i]
 	path := filepath.Join(r.dir, h.Name+".conf")
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
@@ -144,7 +150,7 @@ func (r *rig) start(i int, impl, conf string) *lab.Proc {
 	if impl == "keepalived" {
 		bin = "keepalived"
 	}
-	p, err := h.Start(filepath.Join(r.dir, fmt.Sprintf("%s-%d.log", h.Name, time.Now().UnixNano())), bin, args...)
+	p, err := h.StartEnv(filepath.Join(r.dir, fmt.Sprintf("%s-%d.log", h.Name, time.Now().UnixNano())), env, bin, args...)
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -1,0 +1,233 @@
+package daemon
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// dumpDir is where keepalived writes its signal dumps: $TMPDIR if it is an
+// absolute path, else /tmp.
+func dumpDir() string {
+	if t := os.Getenv("TMPDIR"); filepath.IsAbs(t) {
+		return t
+	}
+	return "/tmp"
+}
+
+// dump writes a signal dump atomically (temp file + rename, mode 0600 as
+// keepalived's umask gives), so a reader never sees half a file — the
+// complaint against keepalived up to 2.4.3, which wrote in place.
+func (d *Daemon) dump(name string, content []byte) {
+	dir := dumpDir()
+	f, err := os.CreateTemp(dir, "."+name+".*")
+	if err != nil {
+		d.log.Error("dump", "file", name, "err", err)
+		return
+	}
+	_, werr := f.Write(content)
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(f.Name())
+		d.log.Error("dump", "file", name, "err", fmt.Sprint(werr, cerr))
+		return
+	}
+	os.Chmod(f.Name(), 0o600)
+	if err := os.Rename(f.Name(), filepath.Join(dir, name)); err != nil {
+		os.Remove(f.Name())
+		d.log.Error("dump", "file", name, "err", err)
+		return
+	}
+	d.log.Info("dump written", "file", filepath.Join(dir, name))
+}
+
+// statsText is SIGUSR2's format, block for block as keepalived 2.2.7
+// writes it (runtime.md §3.1).
+func (d *Daemon) statsText() []byte {
+	var b strings.Builder
+	for _, in := range d.insts {
+		s := &in.stats
+		dr := func(r vrrp.RxReason) uint64 { return s.drops[r] }
+		fmt.Fprintf(&b, "VRRP Instance: %s\n", in.cfg.Name)
+		fmt.Fprintf(&b, "  Advertisements:\n    Received: %d\n    Sent: %d\n", s.advertRcvd, s.advertSent)
+		fmt.Fprintf(&b, "  Became master: %d\n  Released master: %d\n", s.becomeMaster, s.releaseMaster)
+		fmt.Fprintf(&b, "  Packet Errors:\n    Length: %d\n    TTL: %d\n    Invalid Type: %d\n    Advertisement Interval: %d\n    Address List: %d\n",
+			dr(vrrp.RxLength), dr(vrrp.RxTTL), dr(vrrp.RxType), dr(vrrp.RxInterval), dr(vrrp.RxAddrList))
+		fmt.Fprintf(&b, "  Authentication Errors:\n    Invalid Type: %d\n    Type Mismatch: %d\n    Failure: %d\n",
+			dr(vrrp.RxAuthInvalid), dr(vrrp.RxAuthMismatch), dr(vrrp.RxAuthPass))
+		fmt.Fprintf(&b, "  Priority Zero:\n    Received: %d\n    Sent: %d\n", s.priZeroRcvd, s.priZeroSent)
+	}
+	return []byte(b.String())
+}
+
+// dataText is SIGUSR1's human-readable dump. keepalived documents it as
+// not a stable format; this one lists what an operator asks first.
+func (d *Daemon) dataText() []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "------< govrrpd VRRP data >------\n time = %s\n", time.Now().UTC().Format(time.RFC3339Nano))
+	for _, in := range d.insts {
+		c := &in.cfg
+		fmt.Fprintf(&b, " VRRP Instance = %s\n", c.Name)
+		fmt.Fprintf(&b, "   State = %s\n   Interface = %s\n   Virtual Router ID = %d\n", in.m.State(), c.Interface, c.VRID)
+		fmt.Fprintf(&b, "   Base priority = %d\n   Effective priority = %d\n   Master router = %s\n",
+			c.Priority, in.m.Priority(), in.m.MasterAddr())
+		fmt.Fprintf(&b, "   Advert interval = %s\n   Version = %d\n   Source address = %s\n", c.AdvertInt, c.Version, in.src)
+		for _, v := range c.VIPs {
+			fmt.Fprintf(&b, "   Virtual IP = %s dev %s\n", v.Prefix, in.dev(v))
+		}
+	}
+	return []byte(b.String())
+}
+
+// jsonInstance is one element of keepalived's JSON dump (json_version 1,
+// runtime.md §3.2); docs/json-dump.md documents the schema.
+type jsonInstance struct {
+	Data  jsonData  `json:"data"`
+	Stats jsonStats `json:"stats"`
+}
+
+type jsonData struct {
+	Iname                string   `json:"iname"`
+	DontTrackPrimary     int      `json:"dont_track_primary"`
+	SkipCheckAdvAddr     int      `json:"skip_check_adv_addr"`
+	StrictMode           int      `json:"strict_mode"`
+	VmacIfname           string   `json:"vmac_ifname"`
+	IfpIfname            string   `json:"ifp_ifname"`
+	MasterPriority       int      `json:"master_priority"`
+	LastTransition       float64  `json:"last_transition"`
+	GarpDelay            float64  `json:"garp_delay"`
+	GarpRefresh          float64  `json:"garp_refresh"`
+	GarpRep              int      `json:"garp_rep"`
+	GarpRefreshRep       int      `json:"garp_refresh_rep"`
+	GarpLowerPrioDelay   float64  `json:"garp_lower_prio_delay"`
+	GarpLowerPrioRep     int      `json:"garp_lower_prio_rep"`
+	LowerPrioNoAdvert    int      `json:"lower_prio_no_advert"`
+	HigherPrioSendAdvert int      `json:"higher_prio_send_advert"`
+	Vrid                 int      `json:"vrid"`
+	BasePriority         int      `json:"base_priority"`
+	EffectivePriority    int      `json:"effective_priority"`
+	Vipset               bool     `json:"vipset"`
+	PromoteSecondaries   bool     `json:"promote_secondaries"`
+	AdverInt             float64  `json:"adver_int"`
+	MasterAdverInt       float64  `json:"master_adver_int"`
+	Accept               int      `json:"accept"`
+	Nopreempt            bool     `json:"nopreempt"`
+	PreemptDelay         float64  `json:"preempt_delay"`
+	State                int      `json:"state"`
+	Wantstate            int      `json:"wantstate"`
+	Version              int      `json:"version"`
+	SMTPAlert            bool     `json:"smtp_alert"`
+	NotifyDeleted        bool     `json:"notify_deleted"`
+	ScriptMaster         string   `json:"script_master,omitempty"`
+	ScriptBackup         string   `json:"script_backup,omitempty"`
+	ScriptFault          string   `json:"script_fault,omitempty"`
+	ScriptStop           string   `json:"script_stop,omitempty"`
+	Script               string   `json:"script,omitempty"`
+	Vips                 []string `json:"vips,omitempty"`
+	Evips                []string `json:"evips,omitempty"`
+	TrackIfp             []string `json:"track_ifp,omitempty"`
+	AuthType             int      `json:"auth_type"`
+	AuthData             string   `json:"auth_data,omitempty"`
+}
+
+type jsonStats struct {
+	AdvertRcvd        uint64 `json:"advert_rcvd"`
+	AdvertSent        uint64 `json:"advert_sent"`
+	BecomeMaster      uint64 `json:"become_master"`
+	ReleaseMaster     uint64 `json:"release_master"`
+	PacketLenErr      uint64 `json:"packet_len_err"`
+	AdvertIntervalErr uint64 `json:"advert_interval_err"`
+	IPTTLErr          uint64 `json:"ip_ttl_err"`
+	InvalidTypeRcvd   uint64 `json:"invalid_type_rcvd"`
+	AddrListErr       uint64 `json:"addr_list_err"`
+	InvalidAuthtype   uint64 `json:"invalid_authtype"`
+	AuthtypeMismatch  uint64 `json:"authtype_mismatch"`
+	AuthFailure       uint64 `json:"auth_failure"`
+	PriZeroRcvd       uint64 `json:"pri_zero_rcvd"`
+	PriZeroSent       uint64 `json:"pri_zero_sent"`
+}
+
+// keepalived's numeric states in JSON.
+func jsonState(s vrrp.State) int {
+	switch s {
+	case vrrp.StateBackup:
+		return 1
+	case vrrp.StateMaster:
+		return 2
+	case vrrp.StateFault:
+		return 3
+	case vrrp.StateStop:
+		return 98
+	}
+	return 0
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (d *Daemon) jsonDump() ([]byte, error) {
+	out := make([]jsonInstance, 0, len(d.insts))
+	for _, in := range d.insts {
+		out = append(out, jsonOf(in))
+	}
+	return json.MarshalIndent(out, "", "  ")
+}
+
+func jsonOf(in *instance) jsonInstance {
+	c := &in.cfg
+	j := jsonData{
+		Iname: c.Name, DontTrackPrimary: b2i(c.DontTrackPrimary), SkipCheckAdvAddr: b2i(c.SkipCheckAdvAddr),
+		StrictMode: b2i(c.Strict), IfpIfname: c.Interface, MasterPriority: int(in.masterPrio),
+		LastTransition: float64(in.lastTransition.UnixMicro()) / 1e6,
+		GarpDelay:      c.GARP.MasterDelay.Seconds(), GarpRefresh: c.GARP.MasterRefresh.Seconds(),
+		GarpRep: c.GARP.MasterRepeat, GarpRefreshRep: c.GARP.MasterRefreshRepeat,
+		GarpLowerPrioDelay: c.GARP.LowerPrioDelay.Seconds(), GarpLowerPrioRep: c.GARP.LowerPrioRepeat,
+		LowerPrioNoAdvert: b2i(c.LowerPrioNoAdvert), HigherPrioSendAdvert: b2i(c.HigherPrioSendAdvert),
+		Vrid: int(c.VRID), BasePriority: int(c.Priority), EffectivePriority: int(in.m.Priority()),
+		Vipset: in.m.State() == vrrp.StateMaster, AdverInt: c.AdvertInt.Seconds(),
+		MasterAdverInt: c.AdvertInt.Seconds(), Accept: b2i(c.Accept), Nopreempt: c.Nopreempt,
+		PreemptDelay: c.PreemptDelay.Seconds(), State: jsonState(in.m.State()), Wantstate: jsonState(in.m.State()),
+		Version: c.Version, SMTPAlert: c.SMTPAlert, NotifyDeleted: c.Notify.DeletedSet,
+		ScriptMaster: c.Notify.Master.Raw, ScriptBackup: c.Notify.Backup.Raw, ScriptFault: c.Notify.Fault.Raw,
+		ScriptStop: c.Notify.Stop.Raw, Script: c.Notify.Generic.Raw, AuthType: int(c.Auth.Type),
+	}
+	if c.VMAC != nil {
+		j.VmacIfname = c.VMAC.Name
+	}
+	if c.Auth.Type == vrrp.AuthPass {
+		j.AuthData = "********"
+	}
+	for _, v := range c.VIPs {
+		j.Vips = append(j.Vips, fmt.Sprintf("%s dev %s scope global%s", v.Prefix, in.dev(v), setWord(j.Vipset)))
+	}
+	for _, v := range c.ExcludedVIPs {
+		j.Evips = append(j.Evips, fmt.Sprintf("%s dev %s scope global%s", v.Prefix, in.dev(v), setWord(j.Vipset)))
+	}
+	for _, t := range c.TrackInterfaces {
+		j.TrackIfp = append(j.TrackIfp, t.Name)
+	}
+	s := &in.stats
+	return jsonInstance{Data: j, Stats: jsonStats{
+		AdvertRcvd: s.advertRcvd, AdvertSent: s.advertSent, BecomeMaster: s.becomeMaster, ReleaseMaster: s.releaseMaster,
+		PacketLenErr: s.drops[vrrp.RxLength], AdvertIntervalErr: s.drops[vrrp.RxInterval], IPTTLErr: s.drops[vrrp.RxTTL],
+		InvalidTypeRcvd: s.drops[vrrp.RxType], AddrListErr: s.drops[vrrp.RxAddrList], InvalidAuthtype: s.drops[vrrp.RxAuthInvalid],
+		AuthtypeMismatch: s.drops[vrrp.RxAuthMismatch], AuthFailure: s.drops[vrrp.RxAuthPass],
+		PriZeroRcvd: s.priZeroRcvd, PriZeroSent: s.priZeroSent,
+	}}
+}
+
+func setWord(set bool) string {
+	if set {
+		return " set"
+	}
+	return ""
+}
