@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Failover benchmark against keepalived: a client probing the VIP every 2 ms
+# measures the outage when the master crashes (kill) or stops (term), for
+# govrrpd and keepalived in the same namespace lab, VRRPv2 @1 s and VRRPv3
+# @100 ms and @10 ms. Prints min/median/max, the protocol bound and the
+# govrrpd/keepalived ratio. About 3 minutes. Needs root (skips otherwise).
+# Extra arguments go to the program, e.g. bench/failover.sh -runs 1 -modes "v3 10ms"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" -ne 0 ]; then
+	echo "failover.sh: needs root for network namespaces; skipped"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ -z "${GOVRRPD_BIN:-}" ]; then
+	go build -o "$tmp/govrrpd" ./cmd/govrrpd
+	GOVRRPD_BIN=$tmp/govrrpd
+fi
+go build -o "$tmp/failbench" ./internal/failbench
+"$tmp/failbench" -govrrpd "$GOVRRPD_BIN" "$@"

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"syscall"
+	"time"
+
+	"github.com/govrrpd/govrrpd/internal/lab"
+)
+
+const (
+	probeEvery = 2 * time.Millisecond
+	// lateReply: a reply slower than this marks its probe lost; a lab
+	// round trip is well under a millisecond.
+	lateReply = 10 * time.Millisecond
+	// steady is how long the client must be answered without a loss
+	// before and after a failover.
+	steady = 60 * time.Millisecond
+)
+
+// runTrial takes the pair's master down by ev and measures the takeover
+// and what the client saw; the master is left down for ensureMaster.
+func runTrial(ctx context.Context, p *pair, l *lab.Lab, w *lab.AddrWatch, m mode, ev event) sample {
+	s := sample{Impl: p.impl, Mode: m.Name, Event: ev}
+	if err := p.ensureMaster(ctx, m); err != nil {
+		s.Err = err.Error()
+		return s
+	}
+	ping, err := l.Client.StartPinger(p.vip.Addr(), probeEvery)
+	if err != nil {
+		s.Err = err.Error()
+		return s
+	}
+	defer ping.Stop()
+	if err := waitSteady(ctx, ping, time.Now(), 3*time.Second); err != nil {
+		s.Err = "before: " + err.Error()
+		return s
+	}
+	// A random phase against the master's advert timer, so runs sample the
+	// whole window between bound-advert and bound.
+	sleep(ctx, time.Duration(rand.Int64N(int64(m.Advert))))
+	t0 := time.Now()
+	switch ev {
+	case evKill:
+		err = p.procs[0].CrashTree(p.kids[0], p.vip)
+	case evTerm:
+		err = p.procs[0].Signal(syscall.SIGTERM)
+	}
+	if err != nil {
+		s.Err = err.Error()
+		return s
+	}
+	bound := m.bound(ev)
+	got, ok := w.Wait(p.hosts[1].Name, p.vip.Addr(), true, t0, bound+3*time.Second)
+	if !ok {
+		s.Err = fmt.Sprintf("backup never took the VIP (bound %v)", bound)
+		return s
+	}
+	s.Takeover = got.At.Sub(t0)
+	if err := waitSteady(ctx, ping, got.At, 3*time.Second); err != nil {
+		s.Err = "after: " + err.Error()
+	}
+	// Probes younger than lateReply may still be in flight: not lost yet.
+	o := lab.MeasureOutage(ping.Probes(), t0, time.Now().Add(-lateReply), lateReply)
+	s.Outage, s.Gap, s.Lost = o.Duration, o.Gap, o.Lost
+	if ev == evTerm && !p.procs[0].Wait(5*time.Second) {
+		s.Err = "master did not exit on SIGTERM"
+		p.procs[0].Crash()
+	}
+	return s
+}
+
+// waitSteady waits until every probe sent for steady after since was
+// answered in time.
+func waitSteady(ctx context.Context, ping *lab.Pinger, since time.Time, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		run := time.Duration(0)
+		settled := time.Now().Add(-lateReply) // later probes may still be answered
+		for _, pr := range ping.Probes() {
+			if pr.Sent.Before(since) {
+				continue
+			}
+			if pr.Sent.After(settled) {
+				break
+			}
+			if pr.Recv.IsZero() || pr.Recv.Sub(pr.Sent) > lateReply {
+				run = 0
+				continue
+			}
+			run += probeEvery
+		}
+		if run >= steady {
+			return nil
+		}
+		sleep(ctx, 10*time.Millisecond)
+	}
+	return fmt.Errorf("client did not reach the VIP steadily within %v", timeout)
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
