@@ -32,8 +32,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if sub, ok := subcommands[args[0]]; ok {
 			return sub(args[1:], stdout, stderr)
 		}
-		if (args[0] == "-T" || args[0] == "--genhash") && subcommands["genhash"] != nil {
-			return subcommands["genhash"](args[1:], stdout, stderr)
+		if args[0] == "-T" || args[0] == "--genhash" {
+			return genhashMain(args[1:], stdout, stderr)
 		}
 	}
 	o, fs, err := parseFlags(args, stderr)
@@ -59,7 +59,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, n)
 		return 0
-	case o.configTest:
+	}
+	conf, cleanup, err := lvscfInput(o.configFile, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "govrrpd: %v\n", err)
+		return 4
+	}
+	defer cleanup()
+	o.configFile = conf
+	if o.configTest {
 		return configTest(o, stderr)
 	}
 	return runDaemon(o, stdout, stderr)
