@@ -1,0 +1,104 @@
+package confparse
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pipelineDeadline bounds one input: the preprocessor expands sequences and
+// includes, so a hang is as much a bug as a panic.
+const pipelineDeadline = 10 * time.Second
+
+// FuzzPipeline runs the whole reader (preprocessor, tokenizer, grammar,
+// semantic pass) and the printer over arbitrary input, seeded with every
+// corpus file. Beyond "no panic, no hang" it checks what every caller of
+// Load relies on: a Config always comes back, the exit code is one of
+// keepalived's, and the printer's output reads back to the same printout.
+func FuzzPipeline(f *testing.F) {
+	for _, c := range corpusFiles(f) {
+		b, err := os.ReadFile(filepath.Join(corpusDir, c))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add("vrrp_instance V {\n@n priority 1\n$X=1\n~SEQ(i,3) track_interface { eth$i }\n")
+	f.Add("virtual_server group G {\n}\nvirtual_server_group G {\n192.0.2.1-300 80\n}\n}}{{\n")
+	f.Add("global_defs { vrrp_garp_interval 1e308 } vrrp_script s { script \"\\x\" }\n")
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, in string) {
+		if escapesSandbox(in) {
+			t.Skip("include could reach files outside the fuzz directory")
+		}
+		p := filepath.Join(dir, "fuzz.conf")
+		if err := os.WriteFile(p, []byte(in), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		first := loadWithin(t, p)
+		if first == "" {
+			return
+		}
+		// The printout is canonical: reading it and printing again must
+		// give the same text (Config equality is TestRoundTripCorpus's).
+		p2 := filepath.Join(dir, "printed.conf")
+		if err := os.WriteFile(p2, []byte(first), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if second := loadWithin(t, p2); second != first {
+			t.Fatalf("print(load(print(x))) != print(x)\ninput:\n%s\nfirst print:\n%s\nsecond print:\n%s", in, first, second)
+		}
+	})
+}
+
+// loadWithin loads and prints path, failing the input if that takes longer
+// than pipelineDeadline or breaks Load's contract.
+func loadWithin(t *testing.T, path string) string {
+	t.Helper()
+	type result struct {
+		out    string
+		code   int
+		nilCfg bool
+	}
+	done := make(chan result, 1)
+	go func() {
+		cfg, diags := Load(path, Options{ConfigID: "n"})
+		if cfg == nil {
+			done <- result{nilCfg: true}
+			return
+		}
+		var b bytes.Buffer
+		_ = Print(&b, cfg)
+		done <- result{out: b.String(), code: diags.ExitCode()}
+	}()
+	select {
+	case r := <-done:
+		if r.nilCfg {
+			t.Fatal("Load returned a nil Config")
+		}
+		switch r.code {
+		case 0, int(Fatal), int(Warning), int(Security):
+		default:
+			t.Fatalf("exit code %d is not one of keepalived's", r.code)
+		}
+		return r.out
+	case <-time.After(pipelineDeadline):
+		t.Fatalf("Load+Print did not finish within %v", pipelineDeadline)
+	}
+	return ""
+}
+
+// escapesSandbox reports whether an include in the input could name a file
+// outside the fuzz directory (an absolute path, a parent directory, or a
+// name built by parameter, sequence or brace expansion). Reading the host's
+// files would make the fuzzer slow and its findings unreproducible
+// (/proc/kcore is a "regular" file of 128 TiB).
+func escapesSandbox(in string) bool {
+	if !strings.Contains(strings.ToLower(in), "include") {
+		return false
+	}
+	return strings.ContainsAny(in, "/$~{\\") || strings.Contains(in, "..")
+}
