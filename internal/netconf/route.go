@@ -1,0 +1,648 @@
+package netconf
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// Routes of virtual_routes / static_routes. keepalived hands the entry's
+// words to its own copy of ip-route's grammar, so govrrpd parses the words
+// again here (confparse keeps them verbatim) rather than trusting the handful
+// of typed fields: metrics, multipath and types live only in the words.
+
+// routeSpec is one route entry with interface names still unresolved, so
+// that parsing stays pure and testable without a kernel.
+type routeSpec struct {
+	Type     int // unix.RTN_*
+	Family   int // 4 or 6; 0 until an address or inet/inet6 decides
+	Dst      netip.Prefix
+	Src      netip.Addr
+	Via      netip.Addr
+	Dev      string
+	Table    int // 0 = main
+	Metric   int
+	Scope    int // -1 = kernel's choice from the type and gateway
+	Proto    int // 0 = boot, as ip route does
+	Tos      int
+	Realm    int
+	OnLink   bool
+	Mode     string // "", "append" or "prepend"
+	Metrics  routeMetrics
+	Nexthops []nexthopSpec
+}
+
+type nexthopSpec struct {
+	Via    netip.Addr
+	Dev    string
+	Weight int // 1..256
+	OnLink bool
+}
+
+// routeMetrics are the RTAX_* values; zero means "not set".
+type routeMetrics struct {
+	MTU, AdvMSS, Window, RTT, RTTVar, Reordering, Cwnd, Ssthresh int
+	InitCwnd, InitRwnd, RtoMin, Features, QuickACK, Hoplimit     int
+	FastOpenNoCookie                                             int
+	MTULock, RtoMinLock                                          bool
+	Congctl                                                      string
+}
+
+var routeTypeNames = map[string]int{
+	"unicast": unix.RTN_UNICAST, "local": unix.RTN_LOCAL, "broadcast": unix.RTN_BROADCAST,
+	"anycast": unix.RTN_ANYCAST, "multicast": unix.RTN_MULTICAST, "blackhole": unix.RTN_BLACKHOLE,
+	"unreachable": unix.RTN_UNREACHABLE, "prohibit": unix.RTN_PROHIBIT, "throw": unix.RTN_THROW,
+	"nat": unix.RTN_NAT,
+}
+
+var protoNames = map[string]int{
+	"unspec": unix.RTPROT_UNSPEC, "redirect": unix.RTPROT_REDIRECT, "kernel": unix.RTPROT_KERNEL,
+	"boot": unix.RTPROT_BOOT, "static": unix.RTPROT_STATIC, "ra": unix.RTPROT_RA,
+	"dhcp": unix.RTPROT_DHCP, "keepalived": 18, "babel": unix.RTPROT_BABEL, "bgp": 186,
+	"isis": 187, "ospf": 188, "rip": 189, "eigrp": 192,
+}
+
+// parseRouteWords reads one route entry as `ip route add` would, plus
+// keepalived's no_track and track_group, which do not concern the kernel.
+func parseRouteWords(w []string) (routeSpec, error) {
+	s := routeSpec{Type: unix.RTN_UNICAST, Scope: -1}
+	p := &wordReader{w: w}
+	haveDst := false
+	if t, ok := routeTypeNames[p.peek()]; ok {
+		s.Type = t
+		p.i++
+	}
+	for !p.done() {
+		opt := p.next()
+		var err error
+		switch opt {
+		case "to":
+			if t, ok := routeTypeNames[p.peek()]; ok {
+				s.Type = t
+				p.i++
+			}
+			err = s.setDst(p.value(opt), &haveDst)
+		case "src":
+			s.Src, err = s.addr(p.value(opt))
+		case "via", "gw":
+			v := p.value(opt)
+			if v == "inet" || v == "inet6" {
+				s.setFamilyWord(v)
+				v = p.value(opt)
+			}
+			s.Via, err = s.addr(v)
+		case "dev", "oif":
+			s.Dev = p.value(opt)
+		case "table":
+			s.Table, err = tableNumber(p.value(opt))
+		case "metric", "priority", "preference":
+			s.Metric, err = atoiIn(p.value(opt), 0, 1<<32-1)
+		case "scope":
+			s.Scope, err = scopeNumber(p.value(opt))
+		case "proto", "protocol":
+			s.Proto, err = nameOrNumber(protoNames, p.value(opt), 255)
+		case "tos", "dsfield":
+			s.Tos, err = atoiBase(p.value(opt), 255)
+		case "realms", "realm":
+			s.Realm, err = realmNumber(p.value(opt))
+		case "onlink":
+			s.OnLink = true
+		case "inet", "inet6":
+			s.setFamilyWord(opt)
+		case "append", "prepend":
+			s.Mode = opt
+		case "nexthop", "or":
+			err = s.parseNexthop(p, opt)
+		case "no_track":
+		case "track_group":
+			p.value(opt)
+		case "default", "all", "any":
+			err = s.setDst(opt, &haveDst)
+		default:
+			if handled, merr := s.Metrics.parse(opt, p); handled {
+				err = merr
+			} else if haveDst {
+				err = fmt.Errorf("unknown route option %q", opt)
+			} else {
+				err = s.setDst(opt, &haveDst)
+			}
+		}
+		if err == nil {
+			err = p.err
+		}
+		if err != nil {
+			return s, fmt.Errorf("route %q: %w", strings.Join(w, " "), err)
+		}
+	}
+	if !haveDst {
+		return s, fmt.Errorf("route %q: no destination", strings.Join(w, " "))
+	}
+	if s.Family == 0 {
+		s.Family = 4
+	}
+	if !s.Dst.IsValid() { // "default" before the family was known
+		s.Dst = defaultPrefix(s.Family)
+	}
+	return s, nil
+}
+
+// wordReader walks an entry; value() records a missing argument once.
+type wordReader struct {
+	w   []string
+	i   int
+	err error
+}
+
+func (p *wordReader) done() bool { return p.i >= len(p.w) || p.err != nil }
+func (p *wordReader) next() string {
+	p.i++
+	return p.w[p.i-1]
+}
+func (p *wordReader) peek() string {
+	if p.i < len(p.w) {
+		return p.w[p.i]
+	}
+	return ""
+}
+func (p *wordReader) value(opt string) string {
+	if p.i >= len(p.w) {
+		if p.err == nil {
+			p.err = fmt.Errorf("%s needs a value", opt)
+		}
+		return ""
+	}
+	return p.next()
+}
+
+func (s *routeSpec) setFamilyWord(w string) {
+	if w == "inet6" {
+		s.Family = 6
+	} else {
+		s.Family = 4
+	}
+}
+
+// addr parses an address and fixes or checks the route's family: ip route
+// refuses a gateway of the other family (RTA_VIA is not supported here).
+func (s *routeSpec) addr(v string) (netip.Addr, error) {
+	if v == "" {
+		return netip.Addr{}, nil
+	}
+	ip, err := netip.ParseAddr(v)
+	if err != nil {
+		return ip, fmt.Errorf("bad address %q", v)
+	}
+	ip = ip.Unmap()
+	return ip, s.checkFamily(ip)
+}
+
+func (s *routeSpec) checkFamily(ip netip.Addr) error {
+	f := 4
+	if ip.Is6() {
+		f = 6
+	}
+	if s.Family == 0 {
+		s.Family = f
+	} else if s.Family != f {
+		return fmt.Errorf("address %s is not IPv%d", ip, s.Family)
+	}
+	return nil
+}
+
+func (s *routeSpec) setDst(v string, have *bool) error {
+	if *have {
+		return fmt.Errorf("second destination %q", v)
+	}
+	*have = true
+	switch v {
+	case "":
+		return nil
+	case "default", "all", "any":
+		if s.Family != 0 {
+			s.Dst = defaultPrefix(s.Family)
+		}
+		return nil
+	}
+	p, ok := parseRoutePrefix(v)
+	if !ok {
+		return fmt.Errorf("bad destination %q", v)
+	}
+	s.Dst = p
+	return s.checkFamily(p.Addr())
+}
+
+func parseRoutePrefix(v string) (netip.Prefix, bool) {
+	if strings.Contains(v, "/") {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			return p, false
+		}
+		return netip.PrefixFrom(p.Addr().Unmap(), p.Bits()).Masked(), true
+	}
+	ip, err := netip.ParseAddr(v)
+	if err != nil {
+		return netip.Prefix{}, false
+	}
+	ip = ip.Unmap()
+	return netip.PrefixFrom(ip, ip.BitLen()), true
+}
+
+func defaultPrefix(family int) netip.Prefix {
+	if family == 6 {
+		return netip.PrefixFrom(netip.IPv6Unspecified(), 0)
+	}
+	return netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+}
+
+// parseNexthop reads `nexthop [via A] [dev D] [weight W] [onlink]`; the
+// deprecated `or A` is a nexthop with only a gateway.
+func (s *routeSpec) parseNexthop(p *wordReader, opt string) error {
+	nh := nexthopSpec{Weight: 1}
+	if opt == "or" {
+		ip, err := s.addr(p.value(opt))
+		nh.Via = ip
+		s.Nexthops = append(s.Nexthops, nh)
+		return err
+	}
+	for !p.done() {
+		var err error
+		switch p.peek() {
+		case "via", "gw":
+			p.i++
+			v := p.value("via")
+			if v == "inet" || v == "inet6" {
+				v = p.value("via")
+			}
+			nh.Via, err = s.addr(v)
+		case "dev":
+			p.i++
+			nh.Dev = p.value("dev")
+		case "weight":
+			p.i++
+			nh.Weight, err = atoiIn(p.value("weight"), 1, 256)
+		case "onlink":
+			p.i++
+			nh.OnLink = true
+		default:
+			s.Nexthops = append(s.Nexthops, nh)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	s.Nexthops = append(s.Nexthops, nh)
+	return p.err
+}
+
+// parse handles one RTAX metric; the lock keyword pins the value against
+// path-MTU discovery and friends, as in ip-route.
+func (m *routeMetrics) parse(opt string, p *wordReader) (bool, error) {
+	lock := false
+	ints := map[string]*int{"mtu": &m.MTU, "advmss": &m.AdvMSS, "window": &m.Window,
+		"reordering": &m.Reordering, "cwnd": &m.Cwnd, "ssthresh": &m.Ssthresh, "initcwnd": &m.InitCwnd,
+		"initrwnd": &m.InitRwnd, "quickack": &m.QuickACK, "hoplimit": &m.Hoplimit,
+		"fastopen_no_cookie": &m.FastOpenNoCookie}
+	times := map[string]*int{"rtt": &m.RTT, "rttvar": &m.RTTVar, "rto_min": &m.RtoMin}
+	switch opt {
+	case "features":
+		if v := p.value(opt); v != "ecn" {
+			return true, fmt.Errorf("unknown feature %q", v)
+		}
+		m.Features = unix.RTAX_FEATURE_ECN
+		return true, nil
+	case "congctl":
+		v := p.value(opt)
+		if v == "lock" {
+			v = p.value(opt)
+		}
+		m.Congctl = v
+		return true, nil
+	case "expires", "pref", "ttl-propagate", "encap", "nhid", "mpls", "as":
+		return true, fmt.Errorf("%s is not supported by govrrpd", opt)
+	}
+	dst, isInt := ints[opt]
+	tdst, isTime := times[opt]
+	if !isInt && !isTime {
+		return false, nil
+	}
+	v := p.value(opt)
+	if v == "lock" {
+		lock = true
+		v = p.value(opt)
+	}
+	var err error
+	if isInt {
+		*dst, err = atoiIn(v, 0, 1<<32-1)
+	} else {
+		*tdst, err = rttValue(opt, v)
+	}
+	switch opt {
+	case "mtu":
+		m.MTULock = lock
+	case "rto_min":
+		m.RtoMinLock = lock
+	}
+	return true, err
+}
+
+// rttValue follows ip-route: a bare number goes to the kernel as is; with
+// a unit it is milliseconds, scaled to the kernel's 1/8 ms (rtt) and
+// 1/4 ms (rttvar) units.
+func rttValue(opt, v string) (int, error) {
+	units := []struct {
+		suffix string
+		ms     float64
+	}{{"msecs", 1}, {"msec", 1}, {"ms", 1}, {"usecs", 0.001}, {"usec", 0.001}, {"us", 0.001},
+		{"secs", 1000}, {"sec", 1000}, {"s", 1000}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(v, u.suffix); ok {
+			f, err := strconv.ParseFloat(num, 64)
+			if err != nil || f < 0 || f > 1<<31 {
+				return 0, fmt.Errorf("bad %s %q", opt, v)
+			}
+			ms := int(f * u.ms)
+			switch opt {
+			case "rtt":
+				return ms * 8, nil
+			case "rttvar":
+				return ms * 4, nil
+			}
+			return ms, nil
+		}
+	}
+	return atoiIn(v, 0, 1<<31-1)
+}
+
+func atoiIn(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("bad number %q", v)
+	}
+	return n, nil
+}
+
+// atoiBase accepts decimal or 0x hex, as tos and fwmark values are written.
+func atoiBase(v string, hi uint64) (int, error) {
+	n, err := strconv.ParseUint(v, 0, 64)
+	if err != nil || n > hi {
+		return 0, fmt.Errorf("bad number %q", v)
+	}
+	return int(n), nil
+}
+
+func nameOrNumber(names map[string]int, v string, hi int) (int, error) {
+	if n, ok := names[v]; ok {
+		return n, nil
+	}
+	return atoiIn(v, 0, hi)
+}
+
+var scopeNames = map[string]int{"global": unix.RT_SCOPE_UNIVERSE, "universe": unix.RT_SCOPE_UNIVERSE,
+	"site": unix.RT_SCOPE_SITE, "link": unix.RT_SCOPE_LINK, "host": unix.RT_SCOPE_HOST,
+	"nowhere": unix.RT_SCOPE_NOWHERE}
+
+func scopeNumber(v string) (int, error) { return nameOrNumber(scopeNames, v, 255) }
+
+// tableNames resolves a routing table name from iproute2's rt_tables files
+// (a variable so that tests need not depend on the host's files).
+var tableNames = func(name string) (int, bool) {
+	for _, f := range []string{"/etc/iproute2/rt_tables", "/usr/share/iproute2/rt_tables"} {
+		if n, ok := lookupRTTables(f, name); ok {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+func lookupRTTables(path, name string) (int, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[1] == name && !strings.HasPrefix(f[0], "#") {
+			n, err := strconv.ParseUint(f[0], 0, 32)
+			return int(n), err == nil
+		}
+	}
+	return 0, false
+}
+
+// tableNumber knows the reserved names, numbers and rt_tables names.
+func tableNumber(v string) (int, error) {
+	switch v {
+	case "main":
+		return unix.RT_TABLE_MAIN, nil
+	case "local":
+		return unix.RT_TABLE_LOCAL, nil
+	case "default":
+		return unix.RT_TABLE_DEFAULT, nil
+	}
+	if n, err := atoiIn(v, 0, 1<<32-1); err == nil {
+		return n, nil
+	}
+	if n, ok := tableNames(v); ok {
+		return n, nil
+	}
+	return 0, fmt.Errorf("unknown routing table %q", v)
+}
+
+// realmNumber reads REALM or FROM/TO, numbers only (rt_realms names are
+// not read).
+func realmNumber(v string) (int, error) {
+	from, to, two := strings.Cut(v, "/")
+	if !two {
+		return atoiIn(v, 0, 0xffff)
+	}
+	f, err := atoiIn(from, 0, 0xffff)
+	if err != nil {
+		return 0, err
+	}
+	t, err := atoiIn(to, 0, 0xffff)
+	return f<<16 | t, err
+}
+
+// toNetlink resolves interface names with ifindex and builds the request.
+// defDev is used when neither the entry nor its nexthops name a device and
+// the route needs one (unicast without a gateway).
+func (s routeSpec) toNetlink(defDev string, ifindex func(string) (int, error)) (*netlink.Route, error) {
+	r := &netlink.Route{Type: s.Type, Table: s.Table, Priority: s.Metric, Tos: s.Tos, Realm: s.Realm,
+		Protocol: netlink.RouteProtocol(s.Proto), Family: unix.AF_INET}
+	if s.Family == 6 {
+		r.Family = unix.AF_INET6
+	}
+	if s.Proto == 0 {
+		r.Protocol = unix.RTPROT_BOOT
+	}
+	if s.Scope >= 0 {
+		r.Scope = netlink.Scope(s.Scope)
+	} else if s.Type == unix.RTN_LOCAL || s.Type == unix.RTN_NAT {
+		r.Scope = netlink.SCOPE_HOST
+	} else if s.Type == unix.RTN_BROADCAST || s.Type == unix.RTN_MULTICAST || s.Type == unix.RTN_ANYCAST {
+		r.Scope = netlink.SCOPE_LINK
+	} else if s.Type == unix.RTN_UNICAST && !s.Via.IsValid() && len(s.Nexthops) == 0 {
+		r.Scope = netlink.SCOPE_LINK // ip route's rule: a direct unicast route is on-link
+	}
+	r.Dst = &net.IPNet{IP: s.Dst.Addr().AsSlice(), Mask: net.CIDRMask(s.Dst.Bits(), s.Dst.Addr().BitLen())}
+	if s.Src.IsValid() {
+		r.Src = s.Src.AsSlice()
+	}
+	if s.Via.IsValid() {
+		r.Gw = s.Via.AsSlice()
+	}
+	if s.OnLink {
+		r.Flags |= int(netlink.FLAG_ONLINK)
+	}
+	dev := s.Dev
+	if dev == "" && s.Type == unix.RTN_UNICAST && len(s.Nexthops) == 0 {
+		dev = defDev
+	}
+	if dev != "" {
+		i, err := ifindex(dev)
+		if err != nil {
+			return nil, fmt.Errorf("interface %s: %w", dev, err)
+		}
+		r.LinkIndex = i
+	}
+	for _, nh := range s.Nexthops {
+		ni := &netlink.NexthopInfo{Hops: nh.Weight - 1}
+		if nh.Via.IsValid() {
+			ni.Gw = nh.Via.AsSlice()
+		}
+		if nh.OnLink {
+			ni.Flags |= int(netlink.FLAG_ONLINK)
+		}
+		if nh.Dev != "" {
+			i, err := ifindex(nh.Dev)
+			if err != nil {
+				return nil, fmt.Errorf("nexthop interface %s: %w", nh.Dev, err)
+			}
+			ni.LinkIndex = i
+		}
+		r.MultiPath = append(r.MultiPath, ni)
+	}
+	s.Metrics.apply(r)
+	return r, nil
+}
+
+func (m routeMetrics) apply(r *netlink.Route) {
+	r.MTU, r.MTULock, r.AdvMSS, r.Window, r.Rtt, r.RttVar = m.MTU, m.MTULock, m.AdvMSS, m.Window, m.RTT, m.RTTVar
+	r.Reordering, r.Cwnd, r.Ssthresh, r.InitCwnd, r.InitRwnd = m.Reordering, m.Cwnd, m.Ssthresh, m.InitCwnd, m.InitRwnd
+	r.RtoMin, r.RtoMinLock, r.Features, r.QuickACK, r.Hoplimit = m.RtoMin, m.RtoMinLock, m.Features, m.QuickACK, m.Hoplimit
+	r.FastOpenNoCookie, r.Congctl = m.FastOpenNoCookie, m.Congctl
+}
+
+// routeSpecOf prefers the words as written; an entry built in code without
+// words falls back to the typed fields.
+func routeSpecOf(r vrrp.Route) (routeSpec, error) {
+	if len(r.Words) > 0 {
+		return parseRouteWords(r.Words)
+	}
+	w := []string{}
+	if r.Type != "" {
+		w = append(w, r.Type)
+	}
+	w = append(w, r.Dst.String())
+	add := func(k, v string, ok bool) {
+		if ok {
+			w = append(w, k, v)
+		}
+	}
+	add("src", r.Src.String(), r.Src.IsValid())
+	add("via", r.Via.String(), r.Via.IsValid())
+	add("dev", r.Dev, r.Dev != "")
+	add("table", strconv.Itoa(r.Table), r.Table != 0)
+	add("metric", strconv.Itoa(r.Metric), r.Metric != 0)
+	add("scope", r.Scope, r.Scope != "")
+	add("proto", r.Proto, r.Proto != "")
+	if r.OnLink {
+		w = append(w, "onlink")
+	}
+	return parseRouteWords(w)
+}
+
+func linkIndex(name string) (int, error) {
+	l, err := netlink.LinkByName(name)
+	if err != nil {
+		return 0, err
+	}
+	return l.Attrs().Index, nil
+}
+
+// AddRoute installs r; defDev is the instance's interface, used for a
+// direct route that names none. A route that is already there is success,
+// because reloads and restarts after a crash find their own routes.
+func AddRoute(r vrrp.Route, defDev string) error {
+	s, err := routeSpecOf(r)
+	if err != nil {
+		return err
+	}
+	nr, err := s.toNetlink(defDev, linkIndex)
+	if err != nil {
+		return fmt.Errorf("route %s: %w", s.Dst, err)
+	}
+	switch s.Mode {
+	case "append", "prepend":
+		// Neither flag carries EXCL, so the kernel would add a twin
+		// (IPv6) instead of refusing: look first.
+		if ok, err := routeExists(nr); err != nil || ok {
+			return err
+		}
+		if s.Mode == "append" {
+			err = netlink.RouteAppend(nr)
+		} else {
+			err = netlink.RouteAddEcmp(nr)
+		}
+	default:
+		err = netlink.RouteAdd(nr)
+	}
+	if err != nil && !errors.Is(err, syscall.EEXIST) {
+		return fmt.Errorf("add route %s: %w", s.Dst, err)
+	}
+	return nil
+}
+
+// DelRoute removes r; a route that is not there is not an error.
+func DelRoute(r vrrp.Route, defDev string) error {
+	s, err := routeSpecOf(r)
+	if err != nil {
+		return err
+	}
+	nr, err := s.toNetlink(defDev, linkIndex)
+	if err != nil {
+		if errors.As(err, new(netlink.LinkNotFoundError)) {
+			return nil // its interface is gone, and the route with it
+		}
+		return fmt.Errorf("route %s: %w", s.Dst, err)
+	}
+	if err := netlink.RouteDel(nr); err != nil && !errors.Is(err, syscall.ESRCH) && !errors.Is(err, syscall.ENOENT) {
+		return fmt.Errorf("remove route %s: %w", s.Dst, err)
+	}
+	return nil
+}
+
+func routeExists(nr *netlink.Route) (bool, error) {
+	list, err := netlink.RouteListFiltered(nr.Family, nr,
+		netlink.RT_FILTER_DST|netlink.RT_FILTER_TABLE|netlink.RT_FILTER_OIF|netlink.RT_FILTER_GW)
+	if err != nil {
+		return false, fmt.Errorf("list routes: %w", err)
+	}
+	for _, x := range list {
+		if x.Priority == nr.Priority && x.Type == nr.Type {
+			return true, nil
+		}
+	}
+	return false, nil
+}
