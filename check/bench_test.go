@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -94,11 +95,16 @@ func BenchmarkTCPCheck10k(b *testing.B) {
 	}
 	for i := 0; i < b.N; i++ {
 		downs := 0
+		var probeNanos atomic.Int64
 		s, err := check.NewScheduler(checkers, check.SinkFunc(func(r check.Result) {
 			if !r.Up {
 				downs++
 			}
-		}), check.Options{Logger: quiet})
+		}), check.Options{Logger: quiet, MaxConcurrent: envInt("GOVRRPD_CHECK_BENCH_CONCURRENCY", 0),
+			NewProber: func(c check.Checker) (check.Prober, error) {
+				p, err := check.New(c)
+				return timed{p, &probeNanos}, err
+			}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -119,10 +125,11 @@ func BenchmarkTCPCheck10k(b *testing.B) {
 		b.ReportMetric(float64(fails), "failures")
 		fmt.Printf("govrrpd TCP_CHECK: %d servers, delay_loop 1s, %ds: %.2f CPU s (%.1f%% of one core), peak RSS %.1f MiB (%.1f MiB before start), "+
 			"%d checks (%.0f/s for %d/s nominal; next run is delay_loop after completion, as in keepalived), %.2f%% on time (late = started >100ms after due; max lateness %v), "+
-			"%d failed attempts, %d DOWN events; load average during run %s; "+
+			"mean probe %v, %d failed attempts, %d DOWN events; load average during run %s; "+
 			"keepalived: its checker exits without ip_vs (\"IPVS: Can't initialize ipvs\"), not measured here\n",
 			servers, secs, cpu, cpu/float64(secs)*100, float64(peakRSSKiB())/1024, float64(rss0)/1024,
-			attempts, rate, servers, onTime, time.Duration(st.MaxLateness.Load()).Round(time.Millisecond), fails, downs, loadavg())
+			attempts, rate, servers, onTime, time.Duration(st.MaxLateness.Load()).Round(time.Millisecond),
+			(time.Duration(probeNanos.Load()) / time.Duration(max(attempts, 1))).Round(time.Microsecond), fails, downs, loadavg())
 	}
 }
 
@@ -201,4 +208,18 @@ func loadavg() string {
 		return "unknown"
 	}
 	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+// timed measures how long probes take, to tell a slow target from a slow
+// scheduler.
+type timed struct {
+	p     check.Prober
+	total *atomic.Int64
+}
+
+func (t timed) Probe(ctx context.Context) check.Outcome {
+	start := time.Now()
+	o := t.p.Probe(ctx)
+	t.total.Add(int64(time.Since(start)))
+	return o
 }
