@@ -114,10 +114,6 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		log.Error("--namespace is not supported yet; run govrrpd under `ip netns exec NAME`")
 		return 1
 	}
-	if o.checkOnly {
-		log.Error("--check: the health-checker subsystem is not wired into the daemon yet")
-		return 1
-	}
 	if o.dumpConf {
 		cfg, _ := confparse.Load(o.configFile, parseOptions(o, false))
 		var b strings.Builder
@@ -126,6 +122,7 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 	}
 	err := daemon.Run(context.Background(), daemon.Options{
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
+		DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly,
 		PidFiles: []string{o.pidFile, o.vrrpPidFile}, Log: log,
 	})
 	if err != nil {

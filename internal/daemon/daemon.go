@@ -30,6 +30,9 @@ type Options struct {
 	ConfigFile      string
 	Parse           confparse.Options
 	DontReleaseVRRP bool // -V: leave VIPs on stop
+	DontReleaseIPVS bool // -I: leave the IPVS table on stop
+	VRRPOnly        bool // -P
+	CheckOnly       bool // -C
 	PidFiles        []string
 	Log             *slog.Logger
 	// Ready, if set, is called once every instance has started.
@@ -71,6 +74,8 @@ type Daemon struct {
 	// refused only for problems the running file did not have.
 	baseline confparse.Diagnostics
 	reloads  struct{ done, refused int }
+	lvs      *lvs
+	ctx      context.Context
 }
 
 // Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
@@ -102,15 +107,22 @@ func Run(ctx context.Context, opts Options) error {
 	defer d.notifier.Close()
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	if err := d.start(ctx); err != nil {
-		d.closeSockets()
-		return err
+	d.ctx = ctx
+	if !opts.CheckOnly {
+		if err := d.start(ctx); err != nil {
+			d.closeSockets()
+			return err
+		}
+	}
+	if !opts.VRRPOnly {
+		d.startLVS(ctx, cfg)
 	}
 	if opts.Ready != nil {
 		opts.Ready()
 	}
 	d.loop(ctx)
 	d.shutdown()
+	d.stopLVS()
 	return nil
 }
 
@@ -203,6 +215,7 @@ func (d *Daemon) signal(s os.Signal) {
 		d.reload()
 	case syscall.SIGUSR1:
 		d.dump("keepalived.data", d.dataText())
+		d.dump("keepalived_check.data", d.checkData())
 	case syscall.SIGUSR2:
 		d.dump("keepalived.stats", d.statsText())
 	case sigStatsClear:
@@ -232,6 +245,8 @@ func (d *Daemon) handle(ev event) {
 		d.feed(in, now, vrrp.TimerFired(e.id))
 	case evPacket:
 		d.receive(now, e)
+	case evHealth:
+		d.health(e.r)
 	case evLink:
 		d.links[e.ifname] = e.up
 		for _, in := range d.insts {

@@ -70,6 +70,10 @@ func (d *Daemon) reload() {
 	}
 	d.insts = next
 	d.cfg.Instances = cfg.Instances
+	if !d.opts.VRRPOnly {
+		d.reloadLVS(d.ctx, cfg)
+		d.cfg.VirtualServers, d.cfg.ServerGroups, d.cfg.Checkers = cfg.VirtualServers, cfg.ServerGroups, cfg.Checkers
+	}
 	d.baseline = diags
 	d.reloads.done++
 	d.log.Info("reload complete", "instances", len(d.insts))

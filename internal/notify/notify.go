@@ -99,6 +99,12 @@ func (n *Notifier) Post(e Event) {
 	}
 }
 
+// RunScript queues a plain command (notify_up/down, quorum_up/down) behind
+// the notifications already queued.
+func (n *Notifier) RunScript(s script.Spec) {
+	n.Post(Event{Kind: "SCRIPT", Specific: s})
+}
+
 // Close delivers what is queued (bounded by each script's timeout) and
 // stops.
 func (n *Notifier) Close() {
@@ -143,9 +149,11 @@ func (n *Notifier) loop() {
 }
 
 func (n *Notifier) deliver(e Event) {
-	line := e.FIFOLine()
-	for _, f := range n.fifos {
-		n.writeFIFO(f, line)
+	if e.Kind != "SCRIPT" {
+		line := e.FIFOLine()
+		for _, f := range n.fifos {
+			n.writeFIFO(f, line)
+		}
 	}
 	if !e.Specific.IsZero() {
 		n.run(e, e.Specific)

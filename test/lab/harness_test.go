@@ -137,6 +137,13 @@ func (r *rig) start(i int, impl, conf string) *lab.Proc {
 // startEnv is start with extra environment variables for the daemon.
 func (r *rig) startEnv(i int, impl, conf string, env []string) *lab.Proc {
 	r.t.Helper()
+	return r.startFull(i, impl, conf, env, "-P")
+}
+
+// startFull runs the daemon with env and extra flags (start uses -P: VRRP
+// only, since the host kernel has no IPVS).
+func (r *rig) startFull(i int, impl, conf string, env []string, extra ...string) *lab.Proc {
+	r.t.Helper()
 	h := r.lab.Routers[i]
 	path := filepath.Join(r.dir, h.Name+".conf")
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
@@ -144,8 +151,8 @@ func (r *rig) startEnv(i int, impl, conf string, env []string) *lab.Proc {
 	}
 	r.confs[h.Name] = path
 	run := filepath.Join(r.dir, h.Name)
-	args := []string{"-n", "-l", "-D", "-G", "-P", "-f", path, "-p", run + ".pid", "-r", run + "-vrrp.pid",
-		"-c", run + "-check.pid", "-b", run + "-bfd.pid"}
+	args := append([]string{"-n", "-l", "-D", "-G", "-f", path, "-p", run + ".pid", "-r", run + "-vrrp.pid",
+		"-c", run + "-check.pid", "-b", run + "-bfd.pid"}, extra...)
 	bin := govrrpdBin
 	if impl == "keepalived" {
 		bin = "keepalived"
