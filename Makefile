@@ -17,7 +17,8 @@ build:
 # namespace-lab integration tests (which skip with a message when not root).
 test: build
 	$(GO) vet $(PKGS)
-	GOVRRPD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m $(PKGS)
+	GOVRRPD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m $$($(GO) list $(PKGS) | grep -v /test/lab)
+	GOVRRPD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -p 1 -timeout 15m ./test/lab
 
 test-unit:
 	$(GO) test -short -count=1 $(PKGS)
