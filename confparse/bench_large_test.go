@@ -1,0 +1,95 @@
+package confparse
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// writeLargeConf writes the configuration bench/genconf.py makes: vs
+// virtual servers of rs real servers with a TCP_CHECK each, 66 lines per
+// virtual server at rs=10, on TEST-NET addresses.
+func writeLargeConf(path string, vs, rs int) (lines int, err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	w := bufio.NewWriterSize(f, 1<<16)
+	fmt.Fprint(w, "global_defs {\n    router_id bench\n}\n")
+	lines = 3
+	for i := 0; i < vs; i++ {
+		port := 1024 + i/250
+		fmt.Fprintf(w, "virtual_server 192.0.2.%d %d {\n", 1+i%250, port)
+		fmt.Fprint(w, "    delay_loop 6\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n")
+		for j := 0; j < rs; j++ {
+			fmt.Fprintf(w, "    real_server 198.51.100.%d %d {\n", 1+j%250, port)
+			fmt.Fprint(w, "        weight 1\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n")
+		}
+		fmt.Fprint(w, "}\n")
+		lines += 6 + 6*rs
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return 0, err
+	}
+	return lines, f.Close()
+}
+
+// The generated file must load cleanly and completely, or the benchmark
+// would time a short cut.
+func TestLargeConfLoads(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "large.conf")
+	if _, err := writeLargeConf(p, 300, 10); err != nil {
+		t.Fatal(err)
+	}
+	cfg, diags := Load(p, Options{})
+	if diags.ExitCode() != 0 {
+		t.Fatalf("generated config gives exit %d:\n%s", diags.ExitCode(), diags)
+	}
+	if len(cfg.VirtualServers) != 300 {
+		t.Fatalf("%d virtual servers, want 300", len(cfg.VirtualServers))
+	}
+	for _, vs := range cfg.VirtualServers {
+		if len(vs.Reals) != 10 {
+			t.Fatalf("%s: %d real servers, want 10", vs.Source, len(vs.Reals))
+		}
+	}
+	if len(cfg.Checkers) != 3000 {
+		t.Fatalf("%d checkers, want 3000", len(cfg.Checkers))
+	}
+}
+
+// BenchmarkLoadLarge is `govrrpd -t` on 10,000 virtual servers × 10 real
+// servers (660k lines) without process start-up. It reports the time per
+// load, the heap it allocates, and the live heap once the Config is built
+// (what the daemon keeps). keepalived 2.2.7 takes 0.89 s and 71.6 MB peak
+// RSS for `-t` on the same file (bench/conftest.sh measures both).
+func BenchmarkLoadLarge(b *testing.B) {
+	p := filepath.Join(b.TempDir(), "large.conf")
+	lines, err := writeLargeConf(p, 10000, 10)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cfg *Config
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var diags Diagnostics
+		cfg, diags = Load(p, Options{})
+		if diags.ExitCode() != 0 {
+			b.Fatalf("exit %d:\n%s", diags.ExitCode(), diags[:min(len(diags), 5)])
+		}
+	}
+	b.StopTimer()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "live-MB")
+	b.ReportMetric(float64(lines), "lines")
+	if len(cfg.VirtualServers) != 10000 {
+		b.Fatalf("%d virtual servers", len(cfg.VirtualServers))
+	}
+}
