@@ -475,8 +475,8 @@ func realmNumber(v string) (int, error) {
 }
 
 // toNetlink resolves interface names with ifindex and builds the request.
-// defDev is used when neither the entry nor its nexthops name a device and
-// the route needs one (unicast without a gateway).
+// defDev is used when a direct unicast route (no gateway, no nexthops)
+// names no device: the kernel could not place it otherwise.
 func (s routeSpec) toNetlink(defDev string, ifindex func(string) (int, error)) (*netlink.Route, error) {
 	r := &netlink.Route{Type: s.Type, Table: s.Table, Priority: s.Metric, Tos: s.Tos, Realm: s.Realm,
 		Protocol: netlink.RouteProtocol(s.Proto), Family: unix.AF_INET}
@@ -506,7 +506,7 @@ func (s routeSpec) toNetlink(defDev string, ifindex func(string) (int, error)) (
 		r.Flags |= int(netlink.FLAG_ONLINK)
 	}
 	dev := s.Dev
-	if dev == "" && s.Type == unix.RTN_UNICAST && len(s.Nexthops) == 0 {
+	if dev == "" && s.Type == unix.RTN_UNICAST && len(s.Nexthops) == 0 && !s.Via.IsValid() {
 		dev = defDev
 	}
 	if dev != "" {
