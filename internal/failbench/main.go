@@ -80,10 +80,16 @@ func run(bin, ka string, runs int, modeNames, out string) error {
 		return err
 	}
 	defer w.Close()
+	adv, err := l.Client.StartAdvertLog()
+	if err != nil {
+		return err
+	}
+	defer adv.Close()
+	mt := meters{lab: l, addrs: w, adverts: adv}
 	start := time.Now()
 	var all []sample
 	for _, m := range modes {
-		got, err := runMode(ctx, l, w, m, impls, map[string]string{"govrrpd": bin, "keepalived": ka}, out)
+		got, err := runMode(ctx, mt, m, impls, map[string]string{"govrrpd": bin, "keepalived": ka}, out)
 		all = append(all, got...)
 		if err != nil {
 			return err
@@ -123,7 +129,7 @@ func selectModes(names string, runs int) ([]mode, error) {
 
 // runMode starts every implementation's pair with m's settings and
 // alternates runs between them: kill, then term, m.Runs times.
-func runMode(ctx context.Context, l *lab.Lab, w *lab.AddrWatch, m mode, impls []string, bins map[string]string, out string) ([]sample, error) {
+func runMode(ctx context.Context, mt meters, m mode, impls []string, bins map[string]string, out string) ([]sample, error) {
 	dir := filepath.Join(out, strings.ReplaceAll(m.Name, " ", "-"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -131,7 +137,7 @@ func runMode(ctx context.Context, l *lab.Lab, w *lab.AddrWatch, m mode, impls []
 	var pairs []*pair
 	for i, impl := range impls {
 		vip := netip.PrefixFrom(netip.AddrFrom4([4]byte{192, 0, 2, byte(200 + i)}), 24)
-		p, err := newPair(impl, bins[impl], [2]*lab.Host{l.Routers[2*i], l.Routers[2*i+1]}, 51+i, vip, m, dir)
+		p, err := newPair(impl, bins[impl], [2]*lab.Host{mt.lab.Routers[2*i], mt.lab.Routers[2*i+1]}, 51+i, vip, m, dir)
 		if err != nil {
 			return nil, err
 		}
@@ -153,11 +159,11 @@ func runMode(ctx context.Context, l *lab.Lab, w *lab.AddrWatch, m mode, impls []
 				if ctx.Err() != nil {
 					return all, ctx.Err()
 				}
-				s := runTrial(ctx, p, l, w, m, ev)
+				s := runTrial(ctx, p, mt, m, ev)
 				s.Run = run
 				all = append(all, s)
-				line := fmt.Sprintf("%-8s %-10s %-4s run %d: takeover %6s ms, outage %6s ms (%d lost)",
-					m.Name, p.impl, ev, run, ms(s.Takeover), ms(s.Outage), s.Lost)
+				line := fmt.Sprintf("%-8s %-10s %-4s run %d: takeover %6s ms (late %6s), outage %6s ms (%d lost)",
+					m.Name, p.impl, ev, run, ms(s.Takeover), sms(s.Late), ms(s.Outage), s.Lost)
 				if s.Err != "" {
 					line += "  ERROR " + s.Err
 				}

@@ -21,12 +21,13 @@ type pair struct {
 	kids   [2][]int // keepalived's VRRP child, looked up before any crash
 	confs  [2]string
 	vip    netip.Prefix
+	vrid   int
 	dir    string
 	starts int
 }
 
 func newPair(impl, bin string, hosts [2]*lab.Host, vrid int, vip netip.Prefix, m mode, dir string) (*pair, error) {
-	p := &pair{impl: impl, bin: bin, hosts: hosts, vip: vip, dir: dir}
+	p := &pair{impl: impl, bin: bin, hosts: hosts, vip: vip, vrid: vrid, dir: dir}
 	for i, h := range hosts {
 		prio := prioMaster
 		if i == 1 {

@@ -16,10 +16,14 @@ type sample struct {
 	Event    event
 	Run      int
 	Takeover time.Duration // t0 → VIP on the backup (rtnetlink event)
-	Outage   time.Duration // client: first lost probe → first reply after
-	Gap      time.Duration // client: longest silence between replies
-	Lost     int
-	Err      string
+	Late     time.Duration // VIP on the backup − (reference advert + bound)
+	Phased   bool          // Late is known (the reference advert was seen)
+	// AdvertLate is Late for the backup's first advert instead of its VIP.
+	AdvertLate time.Duration
+	Outage     time.Duration // client: first lost probe → first reply after
+	Gap        time.Duration // client: longest silence between replies
+	Lost       int
+	Err        string
 }
 
 // summary is min/median/max of a set of durations.
@@ -45,6 +49,11 @@ func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond))
 }
 
+// sms is ms with a sign, for lateness (early is negative).
+func sms(d time.Duration) string {
+	return fmt.Sprintf("%+.1f", float64(d)/float64(time.Millisecond))
+}
+
 func (s summary) String() string {
 	if s.N == 0 {
 		return "—"
@@ -52,7 +61,15 @@ func (s summary) String() string {
 	return ms(s.Min) + " / " + ms(s.Median) + " / " + ms(s.Max)
 }
 
-// pick returns field f of the good samples of one cell.
+func (s summary) signed() string {
+	if s.N == 0 {
+		return "—"
+	}
+	return sms(s.Min) + " / " + sms(s.Median) + " / " + sms(s.Max)
+}
+
+// pick returns field f of the good samples of one cell (nil f: Late, of
+// the samples where it is known).
 func pick(all []sample, impl, mode string, ev event, f func(sample) time.Duration) (out []time.Duration, failed int) {
 	for _, s := range all {
 		if s.Impl != impl || s.Mode != mode || s.Event != ev {
@@ -60,6 +77,12 @@ func pick(all []sample, impl, mode string, ev event, f func(sample) time.Duratio
 		}
 		if s.Err != "" {
 			failed++
+			continue
+		}
+		if f == nil {
+			if s.Phased {
+				out = append(out, s.Late)
+			}
 			continue
 		}
 		out = append(out, f(s))
@@ -97,33 +120,41 @@ func verdict(gov, ka summary, failed int, bound time.Duration, m mode) string {
 // implementations' takeover and client outage, and the ratio of medians.
 func report(w io.Writer, all []sample, modes []mode, events []event) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "mode\tevent\tbound ms\tgovrrpd takeover\tkeepalived takeover\tgovrrpd outage\tkeepalived outage\toutage ratio\tverdict")
+	fmt.Fprintln(tw, "mode\tevent\tbound ms\tgovrrpd takeover\tkeepalived takeover\tgovrrpd late\tkeepalived late\tgovrrpd outage\tkeepalived outage\toutage ratio\tverdict")
 	for _, m := range modes {
 		for _, ev := range events {
-			var cells [4]summary
+			var cells, late [4]summary
 			var fails [2]int
 			for i, impl := range []string{"govrrpd", "keepalived"} {
 				t, f := pick(all, impl, m.Name, ev, func(s sample) time.Duration { return s.Takeover })
 				o, _ := pick(all, impl, m.Name, ev, func(s sample) time.Duration { return s.Outage })
-				cells[i], cells[2+i], fails[i] = summarize(t), summarize(o), f
+				l, _ := pick(all, impl, m.Name, ev, nil)
+				cells[i], cells[2+i], late[i], fails[i] = summarize(t), summarize(o), summarize(l), f
 			}
 			ratio := "—"
 			if cells[2].N > 0 && cells[3].N > 0 && cells[3].Median > 0 {
 				ratio = fmt.Sprintf("%.2f×", float64(cells[2].Median)/float64(cells[3].Median))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Name, ev, ms(m.bound(ev)),
-				cells[0], cells[1], cells[2], cells[3], ratio, verdict(cells[2], cells[3], fails[0], m.bound(ev), m))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Name, ev, ms(m.bound(ev)),
+				cells[0], cells[1], late[0].signed(), late[1].signed(), cells[2], cells[3], ratio,
+				verdict(cells[2], cells[3], fails[0], m.bound(ev), m))
 		}
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "(min / median / max ms over the runs; takeover = t0 → VIP on the backup, outage = client's first lost probe → first reply after)")
+	fmt.Fprintln(w, "min / median / max ms over the runs. takeover: t0 → VIP on the backup. late: VIP on the backup −")
+	fmt.Fprintln(w, "(master's last advert (kill) or priority-0 advert (term) + bound), free of the crash's phase.")
+	fmt.Fprintln(w, "outage: the client's first lost probe → its first reply after. ratio: govrrpd/keepalived outage medians.")
 }
 
 // writeTSV keeps every run, for docs/failover.md and for digging.
 func writeTSV(w io.Writer, all []sample) {
-	fmt.Fprintln(w, "impl\tmode\tevent\trun\ttakeover_ms\toutage_ms\tgap_ms\tlost\terror")
+	fmt.Fprintln(w, "impl\tmode\tevent\trun\ttakeover_ms\tlate_ms\tadvert_late_ms\toutage_ms\tgap_ms\tlost\terror")
 	for _, s := range all {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\n", s.Impl, s.Mode, s.Event, s.Run,
-			ms(s.Takeover), ms(s.Outage), ms(s.Gap), s.Lost, s.Err)
+		late, alate := "NA", "NA"
+		if s.Phased {
+			late, alate = sms(s.Late), sms(s.AdvertLate)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.Impl, s.Mode, s.Event, s.Run,
+			ms(s.Takeover), late, alate, ms(s.Outage), ms(s.Gap), s.Lost, s.Err)
 	}
 }

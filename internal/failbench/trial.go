@@ -22,13 +22,13 @@ const (
 
 // runTrial takes the pair's master down by ev and measures the takeover
 // and what the client saw; the master is left down for ensureMaster.
-func runTrial(ctx context.Context, p *pair, l *lab.Lab, w *lab.AddrWatch, m mode, ev event) sample {
+func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event) sample {
 	s := sample{Impl: p.impl, Mode: m.Name, Event: ev}
 	if err := p.ensureMaster(ctx, m); err != nil {
 		s.Err = err.Error()
 		return s
 	}
-	ping, err := l.Client.StartPinger(p.vip.Addr(), probeEvery)
+	ping, err := mt.lab.Client.StartPinger(p.vip.Addr(), probeEvery)
 	if err != nil {
 		s.Err = err.Error()
 		return s
@@ -53,12 +53,21 @@ func runTrial(ctx context.Context, p *pair, l *lab.Lab, w *lab.AddrWatch, m mode
 		return s
 	}
 	bound := m.bound(ev)
-	got, ok := w.Wait(p.hosts[1].Name, p.vip.Addr(), true, t0, bound+3*time.Second)
+	got, ok := mt.addrs.Wait(p.hosts[1].Name, p.vip.Addr(), true, t0, bound+3*time.Second)
 	if !ok {
 		s.Err = fmt.Sprintf("backup never took the VIP (bound %v)", bound)
 		return s
 	}
 	s.Takeover = got.At.Sub(t0)
+	if last, ok := mt.adverts.Last(p.hosts[0].Addr4, uint8(p.vrid), time.Now()); ok && ev == evKill && last.At.After(t0) {
+		s.Err = fmt.Sprintf("crashed master still advertised %v after t0 (prio %d)", last.At.Sub(t0), last.Priority)
+	}
+	s.Late, s.Phased = lateness(mt.adverts, p, ev, t0, got.At, bound)
+	// The backup's first advert as master splits the lateness into its
+	// timer (advert) and its address change (VIP).
+	if a, ok := mt.adverts.FirstPrio(p.hosts[1].Addr4, uint8(p.vrid), prioBackup, t0); ok && s.Phased {
+		s.AdvertLate = s.Late - got.At.Sub(a.At)
+	}
 	if err := waitSteady(ctx, ping, got.At, 3*time.Second); err != nil {
 		s.Err = "after: " + err.Error()
 	}
@@ -108,4 +117,30 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-ctx.Done():
 	case <-time.After(d):
 	}
+}
+
+// meters are the lab's instruments, shared by every run.
+type meters struct {
+	lab     *lab.Lab
+	addrs   *lab.AddrWatch
+	adverts *lab.AdvertLog
+}
+
+// lateness is how long after the protocol allowed it the backup took the
+// VIP: from the master's last advert (kill) or its priority-0 advert
+// (term), as the client heard them, plus the bound. It is free of the
+// crash's phase against the advert timer, which the takeover is not.
+func lateness(a *lab.AdvertLog, p *pair, ev event, t0, took time.Time, bound time.Duration) (time.Duration, bool) {
+	src, vrid := p.hosts[0].Addr4, uint8(p.vrid)
+	var ref lab.AdvertSeen
+	var ok bool
+	if ev == evKill {
+		ref, ok = a.Last(src, vrid, t0)
+	} else {
+		ref, ok = a.FirstPrio(src, vrid, 0, t0)
+	}
+	if !ok {
+		return 0, false
+	}
+	return took.Sub(ref.At.Add(bound)), true
 }

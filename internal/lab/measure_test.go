@@ -3,6 +3,7 @@ package lab
 import (
 	"encoding/binary"
 	"net/netip"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -196,5 +197,110 @@ func TestPingerAndWatchOnLab(t *testing.T) {
 	t.Logf("%d probes; outage %v (%d lost), address away %v", len(ps), o.Duration, o.Lost, back.At.Sub(gone.At))
 	if !o.Recovered || o.Duration < 80*time.Millisecond || o.Duration > back.At.Sub(gone.At)+50*time.Millisecond {
 		t.Fatalf("outage %+v, address was away %v", o, back.At.Sub(gone.At))
+	}
+}
+
+func vrrpPkt(src [4]byte, b0, vrid, prio byte) []byte {
+	return ipv4(src, 112, []byte{b0, vrid, prio, 1, 0, 100, 0, 0, 192, 0, 2, 200})
+}
+
+func TestParseAdvertIPv4(t *testing.T) {
+	src := [4]byte{192, 0, 2, 11}
+	cases := []struct {
+		name       string
+		pkt        []byte
+		vrid, prio uint8
+		wantErr    bool
+	}{
+		{"v3", vrrpPkt(src, 0x31, 51, 150), 51, 150, false},
+		{"v2 prio 0", vrrpPkt(src, 0x21, 7, 0), 7, 0, false},
+		{"v4 rejected", vrrpPkt(src, 0x41, 7, 0), 0, 0, true},
+		{"type 2 rejected", vrrpPkt(src, 0x32, 7, 0), 0, 0, true},
+		{"not vrrp", ipv4(src, 1, echoReply(1, 1)), 0, 0, true},
+		{"truncated", vrrpPkt(src, 0x31, 51, 150)[:24], 0, 0, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, vrid, prio, err := parseAdvertIPv4(c.pkt)
+			if (err != nil) != c.wantErr {
+				t.Fatalf("err %v, want error %v", err, c.wantErr)
+			}
+			if !c.wantErr && (s != netip.AddrFrom4(src) || vrid != c.vrid || prio != c.prio) {
+				t.Fatalf("got %v vrid %d prio %d", s, vrid, prio)
+			}
+		})
+	}
+}
+
+func FuzzParseAdvertIPv4(f *testing.F) {
+	f.Add(vrrpPkt([4]byte{192, 0, 2, 11}, 0x31, 51, 150))
+	f.Add(vrrpPkt([4]byte{192, 0, 2, 11}, 0x21, 1, 0))
+	f.Add([]byte{0x46, 0, 0})
+	f.Fuzz(func(t *testing.T, pkt []byte) {
+		_, vrid, prio, err := parseAdvertIPv4(pkt)
+		if err != nil {
+			return
+		}
+		ihl := int(pkt[0]&0x0f) * 4
+		if pkt[9] != 112 || pkt[ihl+1] != vrid || pkt[ihl+2] != prio {
+			t.Fatalf("parsed vrid %d prio %d from %x", vrid, prio, pkt)
+		}
+	})
+}
+
+// The advert log sees adverts a router multicasts on the segment.
+func TestAdvertLogOnLab(t *testing.T) {
+	if err := Supported(); err != nil {
+		t.Skip(err)
+	}
+	l, err := New(Config{Routers: 1, Client: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	a, err := l.Client.StartAdvertLog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	r1 := l.Routers[0]
+	sent := time.Now()
+	// A hand-made v2 advert (VRID 9, priority 42) from r1, sent with the
+	// same raw socket kind the daemons use.
+	err = r1.InNS(func() error {
+		fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_RAW, 112)
+		if err != nil {
+			return err
+		}
+		defer syscall.Close(fd)
+		if err := syscall.SetsockoptInt(fd, syscall.IPPROTO_IP, syscall.IP_MULTICAST_TTL, 255); err != nil {
+			return err
+		}
+		ifi, err := r1.ifIndex()
+		if err != nil {
+			return err
+		}
+		mreq := &syscall.IPMreqn{Ifindex: int32(ifi)}
+		if err := syscall.SetsockoptIPMreqn(fd, syscall.IPPROTO_IP, syscall.IP_MULTICAST_IF, mreq); err != nil {
+			return err
+		}
+		msg := []byte{0x21, 9, 42, 1, 0, 1, 0, 0, 192, 0, 2, 200, 0, 0, 0, 0, 0, 0, 0, 0}
+		return syscall.Sendto(fd, msg, 0, &syscall.SockaddrInet4{Addr: [4]byte{224, 0, 0, 18}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		if s, ok := a.FirstPrio(r1.Addr4, 9, 42, sent); ok {
+			if last, ok := a.Last(r1.Addr4, 9, time.Now()); !ok || last != s {
+				t.Fatalf("Last = %v, want %v", last, s)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("advert not seen by the client")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
