@@ -100,7 +100,7 @@ func CreateVMACWith(parent, name string, mac net.HardwareAddr, o VMACOptions) (i
 		if link, err = netlink.LinkByName(name); err != nil {
 			return 0, fmt.Errorf("vmac %s: %w", name, err)
 		}
-		slog.Info("created VMAC interface", "name", name, "parent", parent, "mac", mac)
+		slog.Info("created VMAC interface", "name", name, "parent", parent, "mac", mac.String())
 	}
 	if err := configureVMAC(link, pl, o); err != nil {
 		return 0, fmt.Errorf("vmac %s: %w", name, err)
