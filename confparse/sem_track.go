@@ -75,7 +75,7 @@ func (ld *vrrpLoad) checkScriptSecurity(a *analyzer) {
 			usr = "keepalived_script"
 		}
 		if (usr == "" || usr == "root") && scriptExists(u.spec) {
-			a.securityf(Pos{}, "SECURITY VIOLATION - scripts are being executed but script_security not enabled.")
+			a.securityf(u.pos, "SECURITY VIOLATION - scripts are being executed but script_security not enabled.")
 			return
 		}
 	}
@@ -191,7 +191,13 @@ func trackRefs(a *analyzer, n *Node, owner string, dst []vrrp.TrackRef, kind ref
 			for _, s := range a.cfg.Scripts {
 				if s.Name == r.Name {
 					found = true
-					ld.noteScript(c.Pos, s.Script)
+					// Name the script's own line: that is what the
+					// operator has to fix.
+					p, ok := ld.scriptPos[s.Name]
+					if !ok {
+						p = c.Pos
+					}
+					ld.noteScript(p, s.Script)
 				}
 			}
 		case refFile:
@@ -226,6 +232,7 @@ func vrrpScript(a *analyzer, n *Node, c *Config) {
 		case "script":
 			if sp, ok := a.script(ch); ok {
 				s.Script = sp
+				vrrpOf(a).scriptPos[name] = ch.Pos
 			}
 		case "interval", "timeout":
 			d, ok := a.argTimer(ch, 0, 0, 4294*time.Second)

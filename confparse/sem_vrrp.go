@@ -18,6 +18,7 @@ type vrrpLoad struct {
 
 	gLowerDelaySet, gLowerRepeatSet bool
 	scripts                         []scriptUse
+	scriptPos                       map[string]Pos // vrrp_script name → its `script` line
 	nextRulePref                    int
 }
 
@@ -44,7 +45,7 @@ func vrrpOf(a *analyzer) *vrrpLoad {
 	if v, ok := loads.Load(a); ok {
 		return v.(*vrrpLoad)
 	}
-	ld := &vrrpLoad{}
+	ld := &vrrpLoad{scriptPos: map[string]Pos{}}
 	loads.Store(a, ld)
 	a.atFinish(func() {
 		loads.Delete(a)
