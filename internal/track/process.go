@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -91,17 +93,28 @@ type procTable struct {
 	matchers    []procMatcher
 	needComm    bool
 	needCmdline bool
-	buf         []byte
+	// cmdlineMax is how much of a cmdline can decide a match: the longest
+	// configured name and parameters plus one byte to see that a longer
+	// command line does not match exactly. Reading no more keeps a scan
+	// cheap however long other processes' command lines are.
+	cmdlineMax int
+	buf        []byte
+	path       []byte
 }
 
 func newProcTable(ms []procMatcher) *procTable {
-	t := &procTable{matchers: ms, buf: make([]byte, 4096)}
+	t := &procTable{matchers: ms, buf: make([]byte, 512), path: make([]byte, 0, 32)}
 	for _, m := range ms {
-		if m.full {
-			t.needCmdline = true
-		} else {
+		if !m.full {
 			t.needComm = true
+			continue
 		}
+		t.needCmdline = true
+		n := len(m.name) + 1
+		for _, p := range m.params {
+			n += len(p) + 1
+		}
+		t.cmdlineMax = max(t.cmdlineMax, n+1)
 	}
 	return t
 }
@@ -145,7 +158,7 @@ func (t *procTable) scan(counts []int) error {
 // readStat returns the comm and zombie state from /proc/PID/stat. comm is
 // taken up to the last ')' because it may itself contain one.
 func (t *procTable) readStat(pid string) (string, bool, bool) {
-	b, ok := t.read("/proc/" + pid + "/stat")
+	b, ok := t.read(pid, "/stat", 256)
 	if !ok {
 		return "", false, false
 	}
@@ -160,7 +173,7 @@ func (t *procTable) readStat(pid string) (string, bool, bool) {
 // readCmdline splits /proc/PID/cmdline at its NULs; kernel threads and
 // zombies have an empty one.
 func (t *procTable) readCmdline(pid string) []string {
-	b, ok := t.read("/proc/" + pid + "/cmdline")
+	b, ok := t.read(pid, "/cmdline", t.cmdlineMax)
 	if !ok || len(b) == 0 {
 		return nil
 	}
@@ -168,24 +181,31 @@ func (t *procTable) readCmdline(pid string) []string {
 	return strings.Split(string(b), "\x00")
 }
 
-func (t *procTable) read(path string) ([]byte, bool) {
-	f, err := os.Open(path)
+// read reads at most limit bytes of /proc/PID/FILE with plain system
+// calls: a scan does this for every process, so no os.File per read.
+func (t *procTable) read(pid, file string, limit int) ([]byte, bool) {
+	t.path = append(append(append(t.path[:0], "/proc/"...), pid...), file...)
+	fd, err := unix.Open(string(t.path), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, false
 	}
-	defer f.Close()
+	defer unix.Close(fd)
+	if cap(t.buf) < limit {
+		t.buf = make([]byte, limit)
+	}
+	buf := t.buf[:limit]
 	n := 0
-	for {
-		m, err := f.Read(t.buf[n:])
-		n += m
-		if err != nil || m == 0 {
+	for n < limit {
+		m, err := unix.Read(fd, buf[n:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || m <= 0 {
 			break
 		}
-		if n == len(t.buf) {
-			t.buf = append(t.buf, make([]byte, len(t.buf))...)
-		}
+		n += m
 	}
-	return t.buf[:n], true
+	return buf[:n], true
 }
 
 // procWatcher scans /proc periodically and feeds each tracker's quorum.
