@@ -120,14 +120,15 @@ func BenchmarkTCPCheck10k(b *testing.B) {
 		onTime := float64(attempts-late) / float64(max(attempts, 1)) * 100
 		rate := float64(attempts) / float64(secs)
 		b.ReportMetric(cpu, "cpu-s")
+		b.ReportMetric(cpu/float64(max(attempts, 1))*1e6, "cpu-µs/check")
 		b.ReportMetric(float64(peakRSSKiB())/1024, "peak-rss-MiB")
 		b.ReportMetric(onTime, "%on-time")
 		b.ReportMetric(float64(fails), "failures")
-		fmt.Printf("govrrpd TCP_CHECK: %d servers, delay_loop 1s, %ds: %.2f CPU s (%.1f%% of one core), peak RSS %.1f MiB (%.1f MiB before start), "+
+		fmt.Printf("govrrpd TCP_CHECK: %d servers, delay_loop 1s, %ds: %.2f CPU s (%.1f%% of one core, %.0f µs per check), peak RSS %.1f MiB (%.1f MiB before start), "+
 			"%d checks (%.0f/s for %d/s nominal; next run is delay_loop after completion, as in keepalived), %.2f%% on time (late = started >100ms after due; max lateness %v), "+
 			"mean probe %v, %d failed attempts, %d DOWN events; load average during run %s; "+
 			"keepalived: its checker exits without ip_vs (\"IPVS: Can't initialize ipvs\"), not measured here\n",
-			servers, secs, cpu, cpu/float64(secs)*100, float64(peakRSSKiB())/1024, float64(rss0)/1024,
+			servers, secs, cpu, cpu/float64(secs)*100, cpu/float64(max(attempts, 1))*1e6, float64(peakRSSKiB())/1024, float64(rss0)/1024,
 			attempts, rate, servers, onTime, time.Duration(st.MaxLateness.Load()).Round(time.Millisecond),
 			(time.Duration(probeNanos.Load()) / time.Duration(max(attempts, 1))).Round(time.Microsecond), fails, downs, loadavg())
 	}
