@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -76,6 +77,7 @@ type Daemon struct {
 	reloads  struct{ done, refused int }
 	lvs      *lvs
 	ctx      context.Context
+	reloadMu sync.Mutex
 }
 
 // Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
@@ -212,7 +214,7 @@ func (d *Daemon) signal(s os.Signal) {
 	switch s {
 	case syscall.SIGHUP:
 		d.log.Info("reloading configuration (SIGHUP)")
-		d.reload()
+		d.startReload()
 	case syscall.SIGUSR1:
 		d.dump("keepalived.data", d.dataText())
 		d.dump("keepalived_check.data", d.checkData())
@@ -245,8 +247,8 @@ func (d *Daemon) handle(ev event) {
 		d.feed(in, now, vrrp.TimerFired(e.id))
 	case evPacket:
 		d.receive(now, e)
-	case evHealth:
-		d.health(e.r)
+	case evReloaded:
+		d.reload(e.cfg, e.diags)
 	case evLink:
 		d.links[e.ifname] = e.up
 		for _, in := range d.insts {

@@ -16,14 +16,36 @@ import (
 // lvs is the health-checker subsystem (keepalived's Keepalived_healthcheckers
 // child): the IPVS reconciler and the checker scheduler. Every router runs
 // it, as keepalived does, so a VRRP takeover needs no IPVS work.
+//
+// It runs beside the VRRP event loop, never on it: applying a large table
+// or a burst of health changes must not delay an advert. Work is queued to
+// one goroutine so table changes keep their order; the reconciler itself is
+// safe for concurrent use, which lets dumps read it from the loop.
 type lvs struct {
 	rec     *ipvs.Reconciler
 	backend ipvs.Backend
 	sched   *check.Scheduler
 	cancel  context.CancelFunc
+	work    chan func()
+	done    chan struct{}
 }
 
-type evHealth struct{ r check.Result }
+func (l *lvs) run() {
+	defer close(l.done)
+	for f := range l.work {
+		f()
+	}
+}
+
+// do queues f on the LVS goroutine.
+func (l *lvs) do(f func()) { l.work <- f }
+
+// wait runs f on the LVS goroutine and waits for it.
+func (l *lvs) wait(f func()) {
+	ch := make(chan struct{})
+	l.work <- func() { f(); close(ch) }
+	<-ch
+}
 
 // newBackend picks the IPVS backend: the kernel through moby/ipvs, or, when
 // GOVRRPD_IPVS_BACKEND=memory, an in-memory table with the kernel's
@@ -47,10 +69,13 @@ func (d *Daemon) startLVS(ctx context.Context, cfg *confparse.Config) {
 		d.log.Error("IPVS is not available: virtual_server blocks are NOT applied and checkers do not run", "err", err)
 		return
 	}
-	l := &lvs{backend: b, rec: ipvs.NewReconciler(b, d.log)}
+	l := &lvs{backend: b, rec: ipvs.NewReconciler(b, d.log), work: make(chan func(), 4096), done: make(chan struct{})}
 	d.lvs = l
-	d.loadLVS(cfg)
-	d.startCheckers(ctx, cfg)
+	go l.run()
+	l.do(func() {
+		d.loadLVS(cfg)
+		d.startCheckers(ctx, cfg)
+	})
 }
 
 func ipvsConfig(cfg *confparse.Config) ipvs.Config {
@@ -70,7 +95,7 @@ func (d *Daemon) startCheckers(ctx context.Context, cfg *confparse.Config) {
 	if len(cfg.Checkers) == 0 {
 		return
 	}
-	sink := check.SinkFunc(func(r check.Result) { d.events <- evHealth{r} })
+	sink := check.SinkFunc(func(r check.Result) { d.lvs.do(func() { d.health(r) }) })
 	s, err := check.NewScheduler(cfg.Checkers, sink, check.Options{Logger: d.log})
 	if err != nil {
 		d.log.Error("checkers not started", "err", err)
@@ -114,9 +139,11 @@ func (d *Daemon) reloadLVS(ctx context.Context, cfg *confparse.Config) {
 		d.startLVS(ctx, cfg)
 		return
 	}
-	d.loadLVS(cfg)
-	d.stopCheckers()
-	d.startCheckers(ctx, cfg)
+	d.lvs.do(func() {
+		d.loadLVS(cfg)
+		d.stopCheckers()
+		d.startCheckers(ctx, cfg)
+	})
 }
 
 func (d *Daemon) stopCheckers() {
@@ -132,16 +159,28 @@ func (d *Daemon) stopLVS() {
 	if d.lvs == nil {
 		return
 	}
-	d.stopCheckers()
-	if d.opts.DontReleaseIPVS {
-		return
+	// Stop the checkers outside the LVS goroutine: a result they are
+	// delivering may be waiting for it.
+	var sched *check.Scheduler
+	var cancel context.CancelFunc
+	d.lvs.wait(func() { sched, cancel = d.lvs.sched, d.lvs.cancel; d.lvs.sched = nil })
+	if sched != nil {
+		sched.Stop()
+		cancel()
 	}
-	rep, err := d.lvs.rec.Release()
-	if err != nil {
-		d.log.Error("IPVS release", "err", err)
-	}
-	d.log.Info("IPVS released", "operations", len(rep.Ops))
-	d.lvsActions(rep)
+	d.lvs.wait(func() {
+		if d.opts.DontReleaseIPVS {
+			return
+		}
+		rep, err := d.lvs.rec.Release()
+		if err != nil {
+			d.log.Error("IPVS release", "err", err)
+		}
+		d.log.Info("IPVS released", "operations", len(rep.Ops))
+		d.lvsActions(rep)
+	})
+	close(d.lvs.work)
+	<-d.lvs.done
 }
 
 // checkData is SIGUSR1's checker dump (keepalived_check.data): the IPVS

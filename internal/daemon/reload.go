@@ -11,6 +11,23 @@ import (
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
+// evReloaded carries a configuration read for a reload to the loop.
+type evReloaded struct {
+	cfg   *confparse.Config
+	diags confparse.Diagnostics
+}
+
+// startReload reads the file in the background; reloads queue behind each
+// other so their order is the order of the signals.
+func (d *Daemon) startReload() {
+	d.reloadMu.Lock()
+	go func() {
+		defer d.reloadMu.Unlock()
+		cfg, diags := confparse.Load(d.opts.ConfigFile, d.opts.Parse)
+		d.events <- evReloaded{cfg, diags}
+	}()
+}
+
 // instKey matches instances across a reload the way keepalived does: by
 // VRID, address family and interface, not by name.
 type instKey struct {
@@ -26,8 +43,11 @@ func keyOf(c *vrrp.Instance) instKey { return instKey{c.VRID, c.Family, c.Interf
 // refused and nothing changes. Otherwise matched instances keep their
 // state, send no notify and touch no address unless their own addresses
 // changed; added instances start, removed ones stop.
-func (d *Daemon) reload() {
-	cfg, diags := confparse.Load(d.opts.ConfigFile, d.opts.Parse)
+//
+// Reading and checking the file happens off the event loop (startReload),
+// so a large configuration never delays an advert; only the swap runs
+// here.
+func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) {
 	if bad := d.newProblems(diags); len(bad) > 0 {
 		for _, b := range bad {
 			d.log.Error("reload refused", "at", b.Pos.String(), "msg", b.Msg)
