@@ -111,7 +111,8 @@ func (p *Probes) updateScripts(list []vrrp.ScriptTracker) {
 	}
 	for name, s := range p.scripts {
 		if n, ok := want[name]; ok && sameScriptProbe(n, s.cfg) {
-			s.cfg = n
+			// Kept as is: s.cfg belongs to the running goroutine, and
+			// what differs (the weight) does not affect probing.
 			delete(want, name)
 			continue
 		}

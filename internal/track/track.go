@@ -201,6 +201,9 @@ func (p *Probes) Update(cfg Settings) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	old := p.cfg
+	if cfg.Log == nil {
+		cfg.Log = old.Log
+	}
 	p.cfg = cfg
 	if p.ctx == nil {
 		return // not started: Start will use cfg
