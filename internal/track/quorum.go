@@ -72,8 +72,8 @@ func (q *quorum) observe(now time.Time, n int) bool {
 	return false
 }
 
-// sameQuorum reports whether a reload left the debouncing rules alone, so
-// the carried state still means the same thing.
+// sameProcessProbe reports whether a reload left matching and debouncing
+// alone, so the carried state still means the same thing.
 func sameProcessProbe(a, b vrrp.ProcessTracker) bool {
 	return a.Process == b.Process && slicesEqual(a.Params, b.Params) && a.ParamMatch == b.ParamMatch &&
 		a.FullCommand == b.FullCommand && a.Quorum == b.Quorum && a.QuorumMax == b.QuorumMax &&

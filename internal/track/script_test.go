@@ -163,3 +163,23 @@ func TestScriptsNeverOverlapAndHungOneDelaysNoOther(t *testing.T) {
 		t.Error("a script killed by Stop must not report")
 	}
 }
+
+// A script that cannot be started (here: its user does not exist) fails
+// every run, like keepalived's script that cannot be executed.
+func TestScriptThatCannotRunFails(t *testing.T) {
+	checkNoLeak(t)
+	dir := t.TempDir()
+	s := seqScript(t, dir, "")
+	s.Script.User = "govrrpd-no-such-user"
+	s.Interval, s.Timeout, s.Rise, s.Fall = 50*time.Millisecond, time.Second, 1, 1
+	rec := newRecorder()
+	p := startProbes(t, Settings{Scripts: []vrrp.ScriptTracker{s}}, rec)
+	defer p.Stop()
+	rec.waitFor(t, "3 runs", 5*time.Second, func() bool { return rec.runs["chk"] >= 3 })
+	if got := rec.results(vrrp.TrackKindScript, "chk"); len(got) != 1 || got[0].Up {
+		t.Fatalf("reports %v, want one down", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "count")); err == nil {
+		t.Fatal("the script ran as the wrong user")
+	}
+}

@@ -83,7 +83,9 @@ type Probes struct {
 	onScriptRun func(name string, ok bool)
 }
 
-// New prepares the probes; nothing runs before Start.
+// New prepares the probes; nothing runs before Start. report is called
+// from probe goroutines, one call at a time; it must return quickly (the
+// daemon's only enqueues) and must not call back into Probes.
 func New(cfg Settings, runner *scriptexec.Runner, report func(Result)) *Probes {
 	if runner == nil {
 		runner = &scriptexec.Runner{}
