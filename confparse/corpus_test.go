@@ -279,7 +279,7 @@ func TestCorpusAuthHMACRejected(t *testing.T) {
 // The table must cover every file of the corpus and agree with the README's
 // verdicts, so that adding a sample or mistyping a code cannot go unseen.
 func TestCorpusTableMatchesREADME(t *testing.T) {
-	readme := readmeVerdicts(t, filepath.Join(corpusDir, "README.md"))
+	readme, _ := readmeVerdicts(t, filepath.Join(corpusDir, "README.md"))
 	files := corpusFiles(t)
 	listed := map[string]bool{}
 	for _, c := range corpusCases {
@@ -304,6 +304,33 @@ func TestCorpusTableMatchesREADME(t *testing.T) {
 	}
 }
 
+// TestCorpusHostColumn is the README's (A) run: keepalived -t on a host
+// where only lo and eth0 exist, so samples naming eth1..eth3 or eth0.1
+// meet the missing-interface path. keepalived 2.2.7 exits 5 there, not 4:
+// each missing interface is reported as a configuration error (5) and then
+// "Non-existent interface specified in configuration" (4), and the exit code
+// is the numeric maximum.
+func TestCorpusHostColumn(t *testing.T) {
+	_, host := readmeVerdicts(t, filepath.Join(corpusDir, "README.md"))
+	have := map[string]bool{"lo": true, "eth0": true}
+	opts := Options{ConfigID: "corpus-none", CheckInterfaces: true, InterfaceExists: func(n string) bool { return have[n] }}
+	for _, c := range corpusCases {
+		want, ok := host[c.File]
+		if !ok || c.ID != "" {
+			continue
+		}
+		if c.Why != "" && want == c.Keepalived {
+			want = c.Govrrpd
+		}
+		t.Run(c.File, func(t *testing.T) {
+			_, diags := Load(filepath.Join(corpusDir, c.File), opts)
+			if got := diags.ExitCode(); got != want {
+				t.Errorf("with only lo and eth0: exit %d, keepalived 2.2.7 gives %d\n%s", got, want, diags.Sorted())
+			}
+		})
+	}
+}
+
 // corpusFiles lists the configuration files below testdata/corpus.
 func corpusFiles(t testing.TB) []string {
 	t.Helper()
@@ -323,10 +350,11 @@ func corpusFiles(t testing.TB) []string {
 	return files
 }
 
-// readmeVerdicts reads the (B) exit codes from the README's three tables:
+// readmeVerdicts reads the exit codes from the README's three tables:
 // doc-samples rows (file, what, A, B, ...), other rows (path, A, B, ...) and
-// from-docs rows (file or "a, b" or "x.1/.2.conf", rc list).
-func readmeVerdicts(t *testing.T, path string) map[string]int {
+// from-docs rows (file or "a, b" or "x.1/.2.conf", rc list; netns only).
+// netns is column (B), host column (A): only lo and eth0 exist.
+func readmeVerdicts(t *testing.T, path string) (netns, host map[string]int) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -334,7 +362,7 @@ func readmeVerdicts(t *testing.T, path string) map[string]int {
 	}
 	defer f.Close()
 	num := regexp.MustCompile(`\d+`)
-	out := map[string]int{}
+	out, host := map[string]int{}, map[string]int{}
 	section := ""
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -357,8 +385,10 @@ func readmeVerdicts(t *testing.T, path string) map[string]int {
 		switch {
 		case strings.Contains(section, "doc/samples") && strings.HasPrefix(first[0], "keepalived.conf"):
 			out["doc-samples/"+first[0]] = atoiFirst(num, cells[4])
+			host["doc-samples/"+first[0]] = atoiFirst(num, cells[3])
 		case strings.Contains(section, "Other") && strings.HasPrefix(first[0], "other/"):
 			out[first[0]] = atoiFirst(num, cells[3])
+			host[first[0]] = atoiFirst(num, cells[2])
 		case strings.Contains(section, "from-docs") && strings.Contains(first[0], ".conf"):
 			names := strings.Split(cells[1], ",")
 			if strings.Contains(cells[1], "/.") { // "x.1/.2.conf"
@@ -375,7 +405,7 @@ func readmeVerdicts(t *testing.T, path string) map[string]int {
 			}
 		}
 	}
-	return out
+	return out, host
 }
 
 func atoiFirst(num *regexp.Regexp, s string) int {
