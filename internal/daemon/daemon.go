@@ -78,6 +78,7 @@ type Daemon struct {
 	lvs      *lvs
 	ctx      context.Context
 	reloadMu sync.Mutex
+	stopping bool // shutdown has begun (-V keeps addresses from here on)
 }
 
 // Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
@@ -263,6 +264,7 @@ func (d *Daemon) handle(ev event) {
 // shutdown stops every instance in order: priority-0 advert from masters,
 // addresses removed (unless -V), notify STOP.
 func (d *Daemon) shutdown() {
+	d.stopping = true
 	now := time.Now()
 	for _, in := range d.insts {
 		d.feed(in, now, vrrp.Shutdown())

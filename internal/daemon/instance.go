@@ -258,7 +258,7 @@ func (d *Daemon) addAddresses(in *instance) {
 }
 
 func (d *Daemon) removeAddresses(in *instance) {
-	if d.opts.DontReleaseVRRP && in.stopped {
+	if d.opts.DontReleaseVRRP && d.stopping {
 		return
 	}
 	for _, list := range [][]vrrp.Address{in.cfg.ExcludedVIPs, in.cfg.VIPs} {

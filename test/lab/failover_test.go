@@ -203,3 +203,39 @@ func TestPartitionHealClientFollows(t *testing.T) {
 
 // advertSlack covers the polling of `ip neigh` (a process start per poll).
 const advertSlack = 50 * time.Millisecond
+
+// A crashed master leaves its VIP behind (nothing ran to remove it); when
+// govrrpd starts again it removes that stale VIP before the election, as
+// keepalived does, and then preempts normally.
+func TestRestartAfterCrashRemovesStaleVIP(t *testing.T) {
+	r := newRig(t, 2)
+	cs := confs([]int{150, 100}, func(i int, c *instanceConf) { c.AdvertInt, c.Version = "0.1", 3 })
+	r.start(0, "govrrpd", cs[0])
+	r.waitMaster(vip4, 0, 3*time.Second)
+	r.start(1, "govrrpd", cs[1])
+	r.stable(vip4, 0, 300*time.Millisecond)
+	r.procs["r1"].Crash()
+	// Both hold it now: r1's is stale.
+	deadline := time.Now().Add(2 * time.Second)
+	for len(r.holders(vip4)) != 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("holders %v, want the stale r1 and the new master r2", r.holders(vip4))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r.start(0, "govrrpd", cs[0])
+	waitLog(t, r, "r1", "VIP removed", 2*time.Second)
+	r.waitMaster(vip4, 0, 3*time.Second)
+}
+
+// -V (--dont-release-vrrp) leaves the VIPs configured at exit.
+func TestDontReleaseVRRPKeepsVIP(t *testing.T) {
+	r := newRig(t, 1)
+	c := confs([]int{150}, func(i int, c *instanceConf) { c.AdvertInt, c.Version = "0.1", 3 })[0]
+	r.startFull(0, "govrrpd", c, nil, "-P", "-V")
+	r.waitMaster(vip4, 0, 3*time.Second)
+	r.procs["r1"].Stop(3 * time.Second)
+	if ok, _ := r.lab.Routers[0].HasAddr(vip4); !ok {
+		t.Fatal("-V: the VIP was removed at exit")
+	}
+}
