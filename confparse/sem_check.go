@@ -310,9 +310,15 @@ func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServ
 	for i, r := range st.reals {
 		rs := &vs.Reals[i]
 		for _, ck := range r.checkers {
-			if ck.c.Kind == check.File && !chkFileKnown(c, ck.c.File.TrackFile) {
-				a.warnf(ck.pos, "FILE_CHECK track_file %s not found - ignoring", ck.c.File.TrackFile)
-				continue
+			if ck.c.Kind == check.File {
+				path, ok := chkFilePath(c, ck.c.File.TrackFile)
+				if !ok {
+					a.warnf(ck.pos, "FILE_CHECK track_file %s not found - ignoring", ck.c.File.TrackFile)
+					continue
+				}
+				// The checker reads the tracked file itself; it needs the
+				// path, not the tracker's name.
+				ck.c.File.Path = path
 			}
 			if len(ck.hosts) == 0 {
 				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, ck))
@@ -339,11 +345,11 @@ func chkFinal(a *analyzer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, st *chkS
 
 // chkFileKnown reports whether a track_file block of that name was read;
 // like keepalived, a tracker must be defined before it is used.
-func chkFileKnown(c *Config, name string) bool {
+func chkFilePath(c *Config, name string) (string, bool) {
 	for _, f := range c.Files {
 		if f.Name == name {
-			return true
+			return f.Path, true
 		}
 	}
-	return false
+	return "", false
 }
