@@ -284,8 +284,14 @@ func TestFirewallBlocksVIP(t *testing.T) {
 		return derr
 	}
 	targets := []string{"192.0.2.100", "2001:db8::100", "fe80::100%b0"}
+	// A fresh link needs a moment for IPv6 (ND, addrconf); wait until every
+	// VIP answers before measuring anything.
 	for _, h := range targets {
-		if err := dial(h); err != nil {
+		err := dial(h)
+		for deadline := time.Now().Add(10 * time.Second); err != nil && time.Now().Before(deadline); err = dial(h) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
 			t.Fatalf("before blocking, %s: %v", h, err)
 		}
 	}
@@ -334,5 +340,44 @@ func TestFirewallRejectsZonelessLinkLocal(t *testing.T) {
 	}
 	if k, _ := fwKeyOf(ip("::ffff:192.0.2.1")); !k.addr.Is4() {
 		t.Errorf("mapped address not unmapped: %v", k.addr)
+	}
+}
+
+// nftables, nftables_priority and nftables_counters change the table name,
+// the hook priority and add a counter before every verdict.
+func TestFirewallOptions(t *testing.T) {
+	needRoot(t)
+	a, _ := fwLab(t)
+	a.run(t, func() error {
+		fw := &Firewall{Table: "kalv", Priority: -5, Counters: true, NetNS: int(a.h)}
+		if err := fw.Open(); err != nil {
+			return err
+		}
+		defer fw.Close()
+		if err := fw.SetNoAccept([]netip.Addr{ip("192.0.2.100")}, true); err != nil {
+			return err
+		}
+		c, err := nftables.New(nftables.WithNetNSFd(int(a.h)))
+		if err != nil {
+			return err
+		}
+		got, err := dumpRuleset(c, "kalv")
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(got, "table ip kalv") || strings.Count(got, "priority -5") != 2 ||
+			strings.Count(got, "counter verdict") != 2 || strings.Contains(got, "ip6") {
+			return fmt.Errorf("ruleset:\n%s", got)
+		}
+		return nil
+	})
+}
+
+func BenchmarkParseRouteWords(b *testing.B) {
+	w := strings.Fields("198.51.100.0/24 nexthop via 192.0.2.1 dev eth0 weight 2 nexthop via 192.0.2.2 dev eth1 table 100 metric 5 mtu lock 1400")
+	for b.Loop() {
+		if _, err := parseRouteWords(w); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

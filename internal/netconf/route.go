@@ -309,11 +309,6 @@ func (s *routeSpec) parseNexthop(p *wordReader, opt string) error {
 // path-MTU discovery and friends, as in ip-route.
 func (m *routeMetrics) parse(opt string, p *wordReader) (bool, error) {
 	lock := false
-	ints := map[string]*int{"mtu": &m.MTU, "advmss": &m.AdvMSS, "window": &m.Window,
-		"reordering": &m.Reordering, "cwnd": &m.Cwnd, "ssthresh": &m.Ssthresh, "initcwnd": &m.InitCwnd,
-		"initrwnd": &m.InitRwnd, "quickack": &m.QuickACK, "hoplimit": &m.Hoplimit,
-		"fastopen_no_cookie": &m.FastOpenNoCookie}
-	times := map[string]*int{"rtt": &m.RTT, "rttvar": &m.RTTVar, "rto_min": &m.RtoMin}
 	switch opt {
 	case "features":
 		if v := p.value(opt); v != "ecn" {
@@ -331,9 +326,8 @@ func (m *routeMetrics) parse(opt string, p *wordReader) (bool, error) {
 	case "expires", "pref", "ttl-propagate", "encap", "nhid", "mpls", "as":
 		return true, fmt.Errorf("%s is not supported by govrrpd", opt)
 	}
-	dst, isInt := ints[opt]
-	tdst, isTime := times[opt]
-	if !isInt && !isTime {
+	field, ok := metricFields[opt]
+	if !ok {
 		return false, nil
 	}
 	v := p.value(opt)
@@ -342,10 +336,10 @@ func (m *routeMetrics) parse(opt string, p *wordReader) (bool, error) {
 		v = p.value(opt)
 	}
 	var err error
-	if isInt {
-		*dst, err = atoiIn(v, 0, 1<<32-1)
+	if opt == "rtt" || opt == "rttvar" || opt == "rto_min" {
+		*field(m), err = rttValue(opt, v)
 	} else {
-		*tdst, err = rttValue(opt, v)
+		*field(m), err = atoiIn(v, 0, 1<<32-1)
 	}
 	switch opt {
 	case "mtu":
@@ -354,6 +348,22 @@ func (m *routeMetrics) parse(opt string, p *wordReader) (bool, error) {
 		m.RtoMinLock = lock
 	}
 	return true, err
+}
+
+// metricFields maps the numeric metric keywords to their field.
+var metricFields = map[string]func(*routeMetrics) *int{
+	"mtu": func(m *routeMetrics) *int { return &m.MTU }, "advmss": func(m *routeMetrics) *int { return &m.AdvMSS },
+	"window": func(m *routeMetrics) *int { return &m.Window }, "cwnd": func(m *routeMetrics) *int { return &m.Cwnd },
+	"reordering":         func(m *routeMetrics) *int { return &m.Reordering },
+	"ssthresh":           func(m *routeMetrics) *int { return &m.Ssthresh },
+	"initcwnd":           func(m *routeMetrics) *int { return &m.InitCwnd },
+	"initrwnd":           func(m *routeMetrics) *int { return &m.InitRwnd },
+	"quickack":           func(m *routeMetrics) *int { return &m.QuickACK },
+	"hoplimit":           func(m *routeMetrics) *int { return &m.Hoplimit },
+	"rtt":                func(m *routeMetrics) *int { return &m.RTT },
+	"rttvar":             func(m *routeMetrics) *int { return &m.RTTVar },
+	"rto_min":            func(m *routeMetrics) *int { return &m.RtoMin },
+	"fastopen_no_cookie": func(m *routeMetrics) *int { return &m.FastOpenNoCookie },
 }
 
 // rttValue follows ip-route: a bare number goes to the kernel as is; with

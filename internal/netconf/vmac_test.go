@@ -172,6 +172,18 @@ func TestVMACIPv6(t *testing.T) {
 		if p, _ := sysctlsOf("a0", "ipv4/arp_ignore"); p["ipv4/arp_ignore"] != "0" {
 			return fmt.Errorf("IPv6 VMAC changed the parent's ARP settings")
 		}
-		return DeleteVMAC("vrrp.9")
+		if err := DeleteVMAC("vrrp.9"); err != nil {
+			return err
+		}
+		// unicast_src_ip chooses the VMAC's source instead.
+		mac10, _ := vrrp.VirtualMAC(vrrp.IPv6, 10)
+		if _, err := CreateVMACWith("a0", "vrrp.10", mac10, VMACOptions{Family: vrrp.IPv6, LinkLocal: ip("fe80::10")}); err != nil {
+			return err
+		}
+		l, _ = netlink.LinkByName("vrrp.10")
+		if addrs, _ = netlink.AddrList(l, netlink.FAMILY_V6); len(addrs) != 1 || addrs[0].IP.String() != "fe80::10" {
+			return fmt.Errorf("vrrp.10 addresses %v", addrs)
+		}
+		return DeleteVMAC("vrrp.10")
 	})
 }
