@@ -1,6 +1,7 @@
 package confparse
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -43,6 +44,14 @@ func splitQuotedEscaped(s string) (words []string, quoted []bool, err error) {
 
 // splitQuotedEscapedRaw is splitQuotedEscaped that also returns each
 // word's text as written.
+//
+// Two quirks of keepalived's scanner are kept on purpose, because they
+// decide which lines keepalived accepts (probes in scriptword_test.go):
+// keepalived looks for the closing quote only when text follows the last
+// quote or escape, so a string ending in an opening quote ('it's') or in
+// an escape inside quotes ('a\q) ends the word without error, while one
+// ending in plain quoted text ('ab) is "missing terminating"; and words
+// are copied with strndup, so a word stops at a decoded NUL byte.
 func splitQuotedEscapedRaw(s string) (words []string, quoted []bool, raws []string, err error) {
 	i := 0
 	for {
@@ -55,7 +64,7 @@ func splitQuotedEscapedRaw(s string) (words []string, quoted []bool, raws []stri
 		start := i
 		var w []byte
 		var q byte
-		used := false
+		used, pending := false, false
 		for i < len(s) {
 			c := s[i]
 			switch {
@@ -64,23 +73,26 @@ func splitQuotedEscapedRaw(s string) (words []string, quoted []bool, raws []stri
 				if r, i, err = unescapeAt(s, i+1); err != nil {
 					return nil, nil, nil, err
 				}
-				w = append(w, r)
+				w, pending = append(w, r), false
 				continue
 			case q != 0 && c == q:
-				q = 0
+				q, pending = 0, false
 			case q == 0 && (c == '"' || c == '\''):
-				q, used = c, true
+				q, used, pending = c, true, false
 			case q == 0 && isCSpace(c):
 				goto done
 			default:
-				w = append(w, c)
+				w, pending = append(w, c), true
 			}
 			i++
 		}
-		if q != 0 {
+		if q != 0 && pending {
 			return nil, nil, nil, fmt.Errorf("string '%s': %w %c", s, errMissingQuote, q)
 		}
 	done:
+		if z := bytes.IndexByte(w, 0); z >= 0 {
+			w = w[:z]
+		}
 		words = append(words, string(w))
 		quoted = append(quoted, used)
 		raws = append(raws, s[start:i])
@@ -186,7 +198,7 @@ func scriptWordValue(w Word) (string, error) {
 	return strings.Join(ws, " "), nil
 }
 
-// parseScriptSpec turns the arguments of a script keyword into a script.Spec
+// parseScript turns the arguments of a script keyword into a script.Spec
 // exactly as keepalived 2.2.7 does. keepalived reads the keyword's line
 // with quotes and escapes into [keyword, command, user, group] (the
 // tokenizer gives these words, see scriptLineWords), then reads the command
@@ -195,11 +207,7 @@ func scriptWordValue(w Word) (string, error) {
 // gives [sh -c "a b"]. Raw is the command as written between its quotes.
 // The user and group are single words (`user:group` is a user name, as in
 // keepalived); further words are ignored.
-//
-// It is the parseScript the semantic pass calls; it keeps this name while
-// the stand-in scriptword_tmp.go (another engineer's file) still defines
-// parseScript.
-func parseScriptSpec(words []Word) (script.Spec, error) {
+func parseScript(words []Word) (script.Spec, error) {
 	if len(words) == 0 {
 		return script.Spec{}, errors.New("no command given")
 	}

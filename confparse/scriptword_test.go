@@ -14,7 +14,7 @@ func scriptOf(t testing.TB, line string) ([]string, string, string, string, erro
 		t.Fatalf("%q: %d tokens", line, len(z.toks))
 	}
 	w := z.lineWords(z.toks[0])
-	s, err := parseScriptSpec(w[1:])
+	s, err := parseScript(w[1:])
 	return s.Argv, s.Raw, s.User, s.Group, err
 }
 
@@ -49,8 +49,45 @@ func TestParseScript(t *testing.T) {
 	}
 }
 
+// TestParseScriptKeepalivedProbe holds the argv keepalived 2.2.7 really
+// executed for each line. Probe p4: each line was the script of a
+// vrrp_script tracked by a BACKUP instance, run by `keepalived -P -n -d` in
+// a throw-away network namespace; the script (/root/probe13/argv, here
+// /bin/argv) wrote each of its arguments to a file, and the --dump-conf
+// "Command =" lines agreed. It pins down the two readings: escapes are
+// decoded twice ('^HTTP/1\\.[01]' reaches the program as ^HTTP/1.[01];
+// four backslashes are needed for one), a quote opened at the very end or
+// an escape ending a quoted part is no error ('inactive\'s' gives
+// inactives, as keepalived -t accepts), and a decoded NUL ends the word.
+func TestParseScriptKeepalivedProbe(t *testing.T) {
+	cases := []struct{ line, argv string }{
+		{`script "/bin/argv 'inactive\'s'"`, `/bin/argv|inactives`},
+		{`notify_backup "/usr/local/bin/went 'inactive\'s'"`, `/usr/local/bin/went|inactives`},
+		{`script "/bin/argv '^HTTP/1\\.[01]' '^HTTP/1\\\\.[01]'"`, `/bin/argv|^HTTP/1.[01]|^HTTP/1\.[01]`},
+		{`script "/bin/argv a \"`, `/bin/argv|a|`},
+		{`script "/bin/argv 'a\\q"`, `/bin/argv|aq`},
+		{`script "/bin/argv a\\0b c"`, `/bin/argv|a|c`},
+		{`script "/bin/argv a\0b c"`, `/bin/argv|a`},
+		{`script "/bin/argv '\'status\'' '\\\'status\\\''"`, `/bin/argv|status|'status'`},
+		{`script "/bin/argv x' y 'z \"q r\" \\\"s t\\\""`, `/bin/argv|x y z|q r|"s|t"`},
+	}
+	for _, c := range cases {
+		argv, _, _, _, err := scriptOf(t, c.line)
+		if err != nil {
+			t.Errorf("%s: %v (keepalived accepts it)", c.line, err)
+			continue
+		}
+		if got := strings.Join(argv, "|"); got != c.argv {
+			t.Errorf("%s:\n got argv %q\nwant argv %q", c.line, argv, strings.Split(c.argv, "|"))
+		}
+	}
+}
+
 func TestParseScriptErrors(t *testing.T) {
-	for _, line := range []string{`notify`, `notify "a 'b"`, `notify ""`, `notify "a \"`, `notify a\`} {
+	// Probe p4: `'ab` is "String '...': missing terminating '" and the
+	// vrrp_script is removed; a trailing backslash is "Missing escape char".
+	for _, line := range []string{`notify`, `notify "a 'b"`, `notify ""`, `notify a\`,
+		`script "/bin/argv 'ab"`, `script "/bin/argv \\"`} {
 		if _, _, _, _, err := scriptOf(t, line); err == nil {
 			t.Errorf("%s: no error", line)
 		}
@@ -86,7 +123,7 @@ func FuzzParseScript(f *testing.F) {
 		if len(ws) == 0 {
 			return
 		}
-		s, err := parseScriptSpec(ws[1:])
+		s, err := parseScript(ws[1:])
 		if err == nil && len(s.Argv) == 0 {
 			t.Fatalf("%q: no error and no argv", line)
 		}
