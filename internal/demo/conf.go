@@ -52,9 +52,19 @@ type demoConf struct {
 	VIP      netip.Prefix
 	Advert   time.Duration
 	Version  int
+	Moved    netip.Addr // the configured VIP, when it had to move
 }
 
-var priorityLine = regexp.MustCompile(`(?m)^(\s*)priority\s+\d+`)
+// priorityLine also matches lines kept for one config id ("@lb1 priority
+// 150"): the demo runs without -i, so it makes them every router's line.
+var priorityLine = regexp.MustCompile(`(?m)^(\s*)(?:@\S+\s+)?priority\s+\d+`)
+
+// labAddrs are the lab's own host addresses; a VIP on one of them (the
+// example's 192.0.2.100 is the lab client's) is moved to freeVIP.
+var (
+	labAddrs = []string{"192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.100"}
+	freeVIP  = netip.MustParseAddr("192.0.2.200")
+)
 
 // loadDemoConf reads path (or the fallback when it does not exist) and
 // checks it suits the lab: its first instance must be on eth0 with an IPv4
@@ -106,6 +116,13 @@ func loadDemoConf(path string) (*demoConf, error) {
 		return nil, fmt.Errorf("%s: instance %s has no VIP in 192.0.2.0/24", dc.Source, in.Name)
 	}
 	dc.Instance, dc.Advert, dc.Version = in.Name, in.AdvertInt, in.Version
+	for _, a := range labAddrs {
+		if dc.VIP.Addr().String() == a {
+			old := regexp.MustCompile(`\b` + regexp.QuoteMeta(a) + `\b`)
+			dc.Text = old.ReplaceAllString(dc.Text, freeVIP.String())
+			dc.Moved, dc.VIP = dc.VIP.Addr(), netip.PrefixFrom(freeVIP, dc.VIP.Bits())
+		}
+	}
 	return dc, nil
 }
 

@@ -43,9 +43,9 @@ func TestLoadDemoConfRejects(t *testing.T) {
 
 // forRouter sets every instance's priority and touches nothing else.
 func TestForRouterRewritesPriorities(t *testing.T) {
-	dc := &demoConf{Text: "vrrp_instance A {\n    priority 100\n}\nvrrp_instance B {\n\tpriority 7\n    weight 3\n}\n# priority in a comment stays\n"}
+	dc := &demoConf{Text: "vrrp_instance A {\n    priority 100\n}\nvrrp_instance B {\n\tpriority 7\n@lb1    priority 150\n    weight 3\n}\n# priority in a comment stays\n"}
 	got := dc.forRouter(150)
-	want := "vrrp_instance A {\n    priority 150\n}\nvrrp_instance B {\n\tpriority 150\n    weight 3\n}\n# priority in a comment stays\n"
+	want := "vrrp_instance A {\n    priority 150\n}\nvrrp_instance B {\n\tpriority 150\npriority 150\n    weight 3\n}\n# priority in a comment stays\n"
 	if got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
@@ -59,5 +59,25 @@ func TestExampleConfSuitsDemo(t *testing.T) {
 	}
 	if _, err := loadDemoConf(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A VIP on a lab host's address (the client's .100) moves to a free one,
+// everywhere in the text.
+func TestLoadDemoConfMovesCollidingVIP(t *testing.T) {
+	text := strings.ReplaceAll(fallbackConf, "192.0.2.200", "192.0.2.100")
+	path := filepath.Join(t.TempDir(), "k.conf")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dc, err := loadDemoConf(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dc.Moved != netip.MustParseAddr("192.0.2.100") || dc.VIP != netip.MustParsePrefix("192.0.2.200/24") {
+		t.Fatalf("moved %v, VIP %v", dc.Moved, dc.VIP)
+	}
+	if strings.Contains(dc.Text, "192.0.2.100") {
+		t.Fatalf("old VIP left in:\n%s", dc.Text)
 	}
 }

@@ -74,6 +74,9 @@ func run(ctx context.Context, bin, confPath string, keep bool) (labID string, er
 	}
 	step("configuration: %s — instance %s, VIP %s, advert_int %v; priorities r1 %d, r2 %d, r3 %d",
 		dc.Source, dc.Instance, dc.VIP, dc.Advert, prios[0], prios[1], prios[2])
+	if dc.Moved.IsValid() {
+		step("the configured VIP %s is a lab host's address here; the demo uses %s instead", dc.Moved, dc.VIP.Addr())
+	}
 	l, err := lab.New(lab.Config{Routers: 3, Client: true})
 	if err != nil {
 		return labID, err

@@ -103,10 +103,10 @@ func (d *demo) script() ([]row, error) {
 		return nil, err
 	}
 	o = d.outage(tr)
-	step("client: %d connections failed during preemption; answered by r1", o.Lost)
+	step("client: %d connections failed during preemption (longest wait %s); answered by r1", o.Lost, ms(o.Gap))
 	rows = append(rows,
 		row{"preemption: r1 restarted → VIP on r1", ms(ev.At.Sub(tr))},
-		row{"  client outage", fmt.Sprintf("%s, %d failed", ms(o.Duration), o.Lost)},
+		row{"  client: longest wait for an answer", fmt.Sprintf("%s, %d failed", ms(o.Gap), o.Lost)},
 		row{"whole demo", ms(time.Since(t0))})
 	return rows, nil
 }
