@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -270,4 +271,159 @@ func DelRule(r vrrp.Rule) error {
 		return fmt.Errorf("remove rule %q: %w", strings.Join(r.Words, " "), err)
 	}
 	return nil
+}
+
+// Word-level helpers shared by the route and rule parsers.
+
+var protoNames = map[string]int{
+	"unspec": unix.RTPROT_UNSPEC, "redirect": unix.RTPROT_REDIRECT, "kernel": unix.RTPROT_KERNEL,
+	"boot": unix.RTPROT_BOOT, "static": unix.RTPROT_STATIC, "ra": unix.RTPROT_RA,
+	"dhcp": unix.RTPROT_DHCP, "keepalived": 18, "babel": unix.RTPROT_BABEL, "bgp": 186,
+	"isis": 187, "ospf": 188, "rip": 189, "eigrp": 192,
+}
+
+// wordReader walks an entry; value() records a missing argument once.
+type wordReader struct {
+	w   []string
+	i   int
+	err error
+}
+
+func (p *wordReader) done() bool { return p.i >= len(p.w) || p.err != nil }
+func (p *wordReader) next() string {
+	p.i++
+	return p.w[p.i-1]
+}
+func (p *wordReader) peek() string {
+	if p.i < len(p.w) {
+		return p.w[p.i]
+	}
+	return ""
+}
+func (p *wordReader) value(opt string) string {
+	if p.i >= len(p.w) {
+		if p.err == nil {
+			p.err = fmt.Errorf("%s needs a value", opt)
+		}
+		return ""
+	}
+	return p.next()
+}
+
+func atoiIn(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("bad number %q", v)
+	}
+	return n, nil
+}
+
+// atoiBase accepts decimal or 0x hex, as tos and fwmark values are written.
+func atoiBase(v string, hi uint64) (int, error) {
+	n, err := strconv.ParseUint(v, 0, 64)
+	if err != nil || n > hi {
+		return 0, fmt.Errorf("bad number %q", v)
+	}
+	return int(n), nil
+}
+
+func nameOrNumber(names map[string]int, v string, hi int) (int, error) {
+	if n, ok := names[v]; ok {
+		return n, nil
+	}
+	return atoiIn(v, 0, hi)
+}
+
+var scopeNames = map[string]int{"global": unix.RT_SCOPE_UNIVERSE, "universe": unix.RT_SCOPE_UNIVERSE,
+	"site": unix.RT_SCOPE_SITE, "link": unix.RT_SCOPE_LINK, "host": unix.RT_SCOPE_HOST,
+	"nowhere": unix.RT_SCOPE_NOWHERE}
+
+func scopeNumber(v string) (int, error) { return nameOrNumber(scopeNames, v, 255) }
+
+// tableNames resolves a routing table name from iproute2's rt_tables files
+// (a variable so that tests need not depend on the host's files).
+var tableNames = func(name string) (int, bool) {
+	for _, f := range []string{"/etc/iproute2/rt_tables", "/usr/share/iproute2/rt_tables"} {
+		if n, ok := lookupRTTables(f, name); ok {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+func lookupRTTables(path, name string) (int, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[1] == name && !strings.HasPrefix(f[0], "#") {
+			n, err := strconv.ParseUint(f[0], 0, 32)
+			return int(n), err == nil
+		}
+	}
+	return 0, false
+}
+
+// tableNumber knows the reserved names, numbers and rt_tables names.
+func tableNumber(v string) (int, error) {
+	switch v {
+	case "main":
+		return unix.RT_TABLE_MAIN, nil
+	case "local":
+		return unix.RT_TABLE_LOCAL, nil
+	case "default":
+		return unix.RT_TABLE_DEFAULT, nil
+	}
+	if n, err := atoiIn(v, 0, 1<<32-1); err == nil {
+		return n, nil
+	}
+	if n, ok := tableNames(v); ok {
+		return n, nil
+	}
+	return 0, fmt.Errorf("unknown routing table %q", v)
+}
+
+// realmNumber reads REALM or FROM/TO, numbers only (rt_realms names are
+// not read).
+func realmNumber(v string) (int, error) {
+	from, to, two := strings.Cut(v, "/")
+	if !two {
+		return atoiIn(v, 0, 0xffff)
+	}
+	f, err := atoiIn(from, 0, 0xffff)
+	if err != nil {
+		return 0, err
+	}
+	t, err := atoiIn(to, 0, 0xffff)
+	return f<<16 | t, err
+}
+
+// rttValue follows ip-route: a bare number goes to the kernel as is; with
+// a unit it is milliseconds, scaled to the kernel's 1/8 ms (rtt) and
+// 1/4 ms (rttvar) units.
+func rttValue(opt, v string) (int, error) {
+	units := []struct {
+		suffix string
+		ms     float64
+	}{{"msecs", 1}, {"msec", 1}, {"ms", 1}, {"usecs", 0.001}, {"usec", 0.001}, {"us", 0.001},
+		{"secs", 1000}, {"sec", 1000}, {"s", 1000}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(v, u.suffix); ok {
+			f, err := strconv.ParseFloat(num, 64)
+			if err != nil || f < 0 || f > 1<<31 {
+				return 0, fmt.Errorf("bad %s %q", opt, v)
+			}
+			ms := int(f * u.ms)
+			switch opt {
+			case "rtt":
+				return ms * 8, nil
+			case "rttvar":
+				return ms * 4, nil
+			}
+			return ms, nil
+		}
+	}
+	return atoiIn(v, 0, 1<<31-1)
 }
