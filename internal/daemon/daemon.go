@@ -23,6 +23,7 @@ import (
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/scriptexec"
+	"github.com/govrrpd/govrrpd/internal/track"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -79,6 +80,7 @@ type Daemon struct {
 	ctx      context.Context
 	reloadMu sync.Mutex
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
+	probes   *track.Probes
 }
 
 // Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
@@ -154,6 +156,7 @@ func (d *Daemon) start(ctx context.Context) error {
 			d.feed(in, now, vrrp.InterfaceState(false))
 		}
 	}
+	d.startTrackers(ctx)
 	return nil
 }
 
@@ -250,6 +253,8 @@ func (d *Daemon) handle(ev event) {
 		d.receive(now, e)
 	case evReloaded:
 		d.reload(e.cfg, e.diags)
+	case evTrack:
+		d.trackResult(now, e.r)
 	case evLink:
 		d.links[e.ifname] = e.up
 		for _, in := range d.insts {
@@ -265,6 +270,9 @@ func (d *Daemon) handle(ev event) {
 // addresses removed (unless -V), notify STOP.
 func (d *Daemon) shutdown() {
 	d.stopping = true
+	if d.probes != nil {
+		d.probes.Stop()
+	}
 	now := time.Now()
 	for _, in := range d.insts {
 		d.feed(in, now, vrrp.Shutdown())

@@ -78,6 +78,7 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) {
 			}
 			d.log.Info("reload: instance added", "instance", nc.Name)
 			d.feed(ni, now, vrrp.Startup())
+			d.replayTrackers(ni, now)
 			next = append(next, ni)
 			continue
 		}
@@ -90,6 +91,12 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) {
 	}
 	d.insts = next
 	d.cfg.Instances = cfg.Instances
+	d.cfg.Scripts, d.cfg.Files, d.cfg.Processes = cfg.Scripts, cfg.Files, cfg.Processes
+	if d.probes != nil {
+		d.probes.Update(trackSettings(d.cfg, d))
+	} else {
+		d.startTrackers(d.ctx)
+	}
 	if !d.opts.VRRPOnly {
 		d.reloadLVS(d.ctx, cfg)
 		d.cfg.VirtualServers, d.cfg.ServerGroups, d.cfg.Checkers = cfg.VirtualServers, cfg.ServerGroups, cfg.Checkers
@@ -141,6 +148,7 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 		if ni, err := d.newInstance(nc); err == nil {
 			*in = *ni
 			d.feed(in, now, vrrp.Startup())
+			d.replayTrackers(in, now)
 		} else {
 			d.log.Error("reload: cannot restart instance", "instance", nc.Name, "err", err)
 		}
