@@ -277,20 +277,26 @@ func (m *Machine) stopMasterTimers() {
 	}
 }
 
-// becomeMaster follows keepalived's order (runtime.md §6): advert, then
-// addresses, then GARP, then the GARP timers, then notify.
+// becomeMaster installs the addresses, announces them, sends the first
+// advert, arms the GARP timers, then notifies (keepalived's order, but for
+// the first advert: see below).
 func (m *Machine) becomeMaster(now time.Time) {
 	m.stop(TimerMasterDown)
 	m.state, m.wantMaster = StateMaster, false
 	m.masterAddr, m.masterAdverInt = m.cfg.addr, m.cfg.advertInt
 	m.preemptUntil = time.Time{}
-	m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
-	m.arm(now, TimerAdvert, m.cfg.advertInt)
+	// Addresses and GARP go out before the first advert (keepalived and
+	// RFC 5798 §6.4.2 list the advert first). When this is a preemption,
+	// the old master drops the VIPs the moment it hears our advert; by
+	// then the clients have already moved to our MAC, so they see no gap.
+	// Peers cannot tell the difference: the three are sent back to back.
 	m.emit(Action{Kind: ActAddAddresses, Accept: m.cfg.accept})
 	g := m.cfg.garp
 	if g.MasterRepeat > 0 {
 		m.emit(Action{Kind: ActSendGARP, Count: g.MasterRepeat})
 	}
+	m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
+	m.arm(now, TimerAdvert, m.cfg.advertInt)
 	if g.MasterDelay > 0 && g.MasterRepeat > 0 {
 		m.arm(now, TimerGARPDelay, g.MasterDelay)
 	}
