@@ -1,7 +1,10 @@
 package lab_test
 
 import (
+	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,10 +20,27 @@ func TestRestartPreempts(t *testing.T) {
 	r.waitMaster(vip4, 0, 3*time.Second)
 	r.procs["r1"].Stop(2 * time.Second)
 	r.waitMaster(vip4, 1, 2*time.Second)
+	r.serveAll(8080)
+	if err := r.dialUntil("192.0.2.200:8080", "r2", 2*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	client, err := r.lab.Client.StartEnv(filepath.Join(r.dir, "client.log"),
+		[]string{"LAB_DIAL_LOOP=192.0.2.200:8080", "LAB_DIAL_FOR=2s"}, os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	t0 := time.Now()
 	r.start(0, "govrrpd", cs[0])
 	took := r.waitMaster(vip4, 0, 3*time.Second).Sub(t0)
-	t.Logf("restarted r1 preempted r2 after %v", took.Round(time.Millisecond))
+	if !client.Wait(5 * time.Second) {
+		t.Fatal("client did not finish")
+	}
+	var ok, fail int
+	fmt.Sscanf(strings.TrimSpace(client.LogText()), "ok=%d fail=%d", &ok, &fail)
+	t.Logf("restarted r1 preempted r2 after %v; client connections during it: ok=%d fail=%d", took.Round(time.Millisecond), ok, fail)
+	if fail > 0 || ok == 0 {
+		t.Errorf("client saw %d failed connections during preemption", fail)
+	}
 }
 
 // With nopreempt the restarted higher-priority router stays backup.
