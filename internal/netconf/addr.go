@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"sync"
 	"syscall"
 
 	"github.com/vishvananda/netlink"
@@ -16,6 +17,25 @@ import (
 
 	"github.com/govrrpd/govrrpd/vrrp"
 )
+
+// handle is one long-lived rtnetlink socket for every address change: a
+// fresh socket per request (the package-level netlink functions) costs a
+// measurable part of a millisecond on the takeover path.
+var (
+	handleOnce sync.Once
+	handle     *netlink.Handle
+)
+
+func rtnl() *netlink.Handle {
+	handleOnce.Do(func() {
+		h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
+		if err != nil {
+			h = &netlink.Handle{} // the zero Handle opens a socket per request
+		}
+		handle = h
+	})
+	return handle
+}
 
 // scopes maps keepalived's scope names to rtnetlink values.
 var scopes = map[string]int{
@@ -86,7 +106,7 @@ func broadcast(p netip.Prefix) net.IP {
 // AddAddr adds a to dev; an address that is already there is not an error
 // (a reload or a restart after a crash may find it).
 func AddAddr(dev string, a vrrp.Address) error {
-	link, err := netlink.LinkByName(dev)
+	link, err := rtnl().LinkByName(dev)
 	if err != nil {
 		return fmt.Errorf("add %s: interface %s: %w", a.Prefix, dev, err)
 	}
@@ -94,7 +114,7 @@ func AddAddr(dev string, a vrrp.Address) error {
 	if err != nil {
 		return err
 	}
-	if err := netlink.AddrAdd(link, na); err != nil && !errors.Is(err, syscall.EEXIST) {
+	if err := rtnl().AddrAdd(link, na); err != nil && !errors.Is(err, syscall.EEXIST) {
 		return fmt.Errorf("add %s on %s: %w", a.Prefix, dev, err)
 	}
 	return nil
@@ -103,7 +123,7 @@ func AddAddr(dev string, a vrrp.Address) error {
 // DelAddr removes a from dev and reports whether it was there; an address
 // that is not there is not an error.
 func DelAddr(dev string, a vrrp.Address) (bool, error) {
-	link, err := netlink.LinkByName(dev)
+	link, err := rtnl().LinkByName(dev)
 	if err != nil {
 		return false, fmt.Errorf("remove %s: interface %s: %w", a.Prefix, dev, err)
 	}
@@ -111,7 +131,7 @@ func DelAddr(dev string, a vrrp.Address) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := netlink.AddrDel(link, na); err != nil {
+	if err := rtnl().AddrDel(link, na); err != nil {
 		if errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.ENOENT) {
 			return false, nil
 		}
@@ -122,11 +142,11 @@ func DelAddr(dev string, a vrrp.Address) (bool, error) {
 
 // HasAddr reports whether addr is configured on dev.
 func HasAddr(dev string, addr netip.Addr) (bool, error) {
-	link, err := netlink.LinkByName(dev)
+	link, err := rtnl().LinkByName(dev)
 	if err != nil {
 		return false, err
 	}
-	list, err := netlink.AddrList(link, netlink.FAMILY_ALL)
+	list, err := rtnl().AddrList(link, netlink.FAMILY_ALL)
 	if err != nil {
 		return false, err
 	}
@@ -141,7 +161,7 @@ func HasAddr(dev string, addr netip.Addr) (bool, error) {
 // PrimaryAddr returns the address VRRP uses as "ours" on dev: the first
 // IPv4 address for IPv4, the link-local address for IPv6 (RFC 5798 §5.1.2.2).
 func PrimaryAddr(dev string, family int) (netip.Addr, error) {
-	link, err := netlink.LinkByName(dev)
+	link, err := rtnl().LinkByName(dev)
 	if err != nil {
 		return netip.Addr{}, err
 	}
@@ -149,7 +169,7 @@ func PrimaryAddr(dev string, family int) (netip.Addr, error) {
 	if family == 6 {
 		fam = netlink.FAMILY_V6
 	}
-	list, err := netlink.AddrList(link, fam)
+	list, err := rtnl().AddrList(link, fam)
 	if err != nil {
 		return netip.Addr{}, err
 	}
