@@ -27,6 +27,9 @@ type printer struct {
 	depth int
 	// blank asks for an empty line before the next top-level block.
 	blank bool
+	// explicitTimers writes delay_loop and connect_timeout even where they
+	// equal what the block inherits (Printer.ExplicitTimers).
+	explicitTimers bool
 }
 
 // line writes one statement.

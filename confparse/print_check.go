@@ -14,6 +14,17 @@ import (
 // lvscf/mapping.md §4.4: kind-specific keywords, connection options, then
 // the scheduling options.
 
+// CheckerBlockDefaults is the checker an empty `k { }` block under real
+// server rs of vs gives: CheckerDefaults plus keepalived's defaults for
+// the kind's own settings (HTTP protocol 1.0, UDP max_reply_length 255,
+// DNS type SOA, ...), for code that builds checkers rather than reading
+// them.
+func CheckerBlockDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind) check.Checker {
+	c := CheckerDefaults(vs, rs, k)
+	chkInitKind(&c)
+	return c
+}
+
 func printChecker(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *check.Checker) {
 	p.open(string(c.Kind))
 	switch {
@@ -155,7 +166,7 @@ func printChkConn(p *printer, c *check.Checker) {
 func printChkSched(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *check.Checker) {
 	base := CheckerDefaults(vs, rs, c.Kind)
 	d := chkDefaultsFor(vs, rs, c.Kind, lvsOr(c.DelayLoop, base.DelayLoop))
-	if chkHasConn(c.Kind) && c.ConnectTimeout != 0 && c.ConnectTimeout != d.ConnectTimeout {
+	if chkHasConn(c.Kind) && c.ConnectTimeout != 0 && (c.ConnectTimeout != d.ConnectTimeout || p.explicitTimers) {
 		p.line("connect_timeout", fmtSeconds(c.ConnectTimeout))
 	}
 	if c.Retry != d.Retry {

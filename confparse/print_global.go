@@ -51,6 +51,20 @@ func (pr *Printer) GlobalDefs(cfg *Config) {
 	printGlobalDefs(pr.p, cfg)
 }
 
+// ExplicitTimers makes the printer write delay_loop in every
+// virtual_server and connect_timeout in every checker that connects, even
+// where they equal keepalived's default or the inherited value. Reading
+// the text back gives the same settings; the lvs.cf importer's layout
+// (mapping.md §4) shows nanny's probe interval and timeout on every
+// service and checker.
+func (pr *Printer) ExplicitTimers() { pr.p.explicitTimers = true }
+
+// NewDefaultConfig returns a Config holding keepalived's defaults for an
+// empty file: the starting point for code that builds a configuration
+// rather than reading one, since the printer writes every setting that
+// differs from keepalived's default and a zero value is rarely that.
+func NewDefaultConfig() *Config { return newConfig() }
+
 // Flush writes out everything printed so far.
 func (pr *Printer) Flush() error { return pr.p.w.Flush() }
 

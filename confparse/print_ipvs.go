@@ -21,9 +21,18 @@ func init() {
 }
 
 // VirtualServer writes one virtual_server block of cfg, with its real
-// servers and the checkers of cfg that target them.
-func (pr *Printer) VirtualServer(cfg *Config, vs *ipvs.VirtualServer) {
-	printVS(pr.p, cfg, vs)
+// servers and the checkers of cfg that target them, and the notes as
+// comment lines among the real servers.
+func (pr *Printer) VirtualServer(cfg *Config, vs *ipvs.VirtualServer, notes ...RealNote) {
+	printVSNotes(pr.p, cfg, vs, notes)
+}
+
+// RealNote is a comment line inside a virtual_server, printed before real
+// server Before (len(Reals): after the last one). A converter uses it to
+// say where a server it left out stood, which the settings cannot carry.
+type RealNote struct {
+	Before int
+	Text   string // without the "# "
 }
 
 func printServerGroups(p *printer, c *Config) {
@@ -108,9 +117,11 @@ func lvsAddrWords(ap netip.AddrPort) []string {
 	return []string{ap.Addr().String(), strconv.Itoa(int(ap.Port()))}
 }
 
-func printVS(p *printer, c *Config, vs *ipvs.VirtualServer) {
+func printVS(p *printer, c *Config, vs *ipvs.VirtualServer) { printVSNotes(p, c, vs, nil) }
+
+func printVSNotes(p *printer, c *Config, vs *ipvs.VirtualServer, notes []RealNote) {
 	p.open(vsHeaderWords(vs)...)
-	if vs.DelayLoop != 0 && vs.DelayLoop != 60*time.Second {
+	if vs.DelayLoop != 0 && (vs.DelayLoop != 60*time.Second || p.explicitTimers) {
 		p.line("delay_loop", fmtSeconds(vs.DelayLoop))
 	}
 	sched := vs.Scheduler
@@ -152,9 +163,19 @@ func printVS(p *printer, c *Config, vs *ipvs.VirtualServer) {
 		p.line(append([]string{"sorry_server_lvs_method"}, lvsForwardingWords(*vs.Sorry.Forwarding)...)...)
 	}
 	for i := range vs.Reals {
+		printRealNotes(p, notes, i)
 		printRS(p, c, vs, &vs.Reals[i])
 	}
+	printRealNotes(p, notes, len(vs.Reals))
 	p.close()
+}
+
+func printRealNotes(p *printer, notes []RealNote, before int) {
+	for _, n := range notes {
+		if n.Before == before {
+			p.comment(n.Text)
+		}
+	}
 }
 
 // vsInferredFamily is the family a fwmark or group service gets when

@@ -24,6 +24,25 @@ func (pr *Printer) Instance(in *vrrp.Instance) {
 	printInstance(pr.p, &c, in)
 }
 
+// InstanceDefaults returns the vrrp_instance keepalived 2.2.7 makes of a
+// block that sets nothing but its virtual_router_id, under the global_defs
+// of cfg; Name, Source and VRID are left empty for the caller. It runs the
+// semantic pass on such a block instead of restating the defaults, so it
+// cannot drift from what reading a file gives.
+func InstanceDefaults(cfg *Config) vrrp.Instance {
+	c := &Config{Global: cfg.Global, VRRP: cfg.VRRP, IPVS: cfg.IPVS}
+	a := &analyzer{cfg: c}
+	n := &Node{Key: "vrrp_instance", Args: []Word{{Text: "defaults"}}, Block: true,
+		Children: []*Node{{Key: "virtual_router_id", Args: []Word{{Text: "1"}}}}}
+	dispatch(a, n, topLevel, c, "")
+	for _, f := range a.finishers {
+		f()
+	}
+	in := c.Instances[0]
+	in.Name, in.Source, in.VRID = "", "", 0
+	return in
+}
+
 // ScriptTracker writes one vrrp_script.
 func (pr *Printer) ScriptTracker(s *vrrp.ScriptTracker) { printScriptTracker(pr.p, s) }
 
