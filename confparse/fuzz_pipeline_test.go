@@ -17,7 +17,8 @@ const pipelineDeadline = 10 * time.Second
 // semantic pass) and the printer over arbitrary input, seeded with every
 // corpus file. Beyond "no panic, no hang" it checks what every caller of
 // Load relies on: a Config always comes back, the exit code is one of
-// keepalived's, and the printer's output reads back to the same printout.
+// keepalived's, every diagnostic names its file (`-t` prints FILE:LINE), and
+// the printer's output reads back to the same printout.
 func FuzzPipeline(f *testing.F) {
 	for _, c := range corpusFiles(f) {
 		b, err := os.ReadFile(filepath.Join(corpusDir, c))
@@ -29,6 +30,7 @@ func FuzzPipeline(f *testing.F) {
 	f.Add("vrrp_instance V {\n@n priority 1\n$X=1\n~SEQ(i,3) track_interface { eth$i }\n")
 	f.Add("virtual_server group G {\n}\nvirtual_server_group G {\n192.0.2.1-300 80\n}\n}}{{\n")
 	f.Add("global_defs { vrrp_garp_interval 1e308 } vrrp_script s { script \"\\x\" }\n")
+	f.Add("track_group G {\n    group {\n        VI_X\n    }\n}\n")
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, in string) {
 		if escapesSandbox(in) {
@@ -60,7 +62,7 @@ func loadWithin(t *testing.T, path string) string {
 	t.Helper()
 	type result struct {
 		out    string
-		code   int
+		diags  Diagnostics
 		nilCfg bool
 	}
 	done := make(chan result, 1)
@@ -72,17 +74,22 @@ func loadWithin(t *testing.T, path string) string {
 		}
 		var b bytes.Buffer
 		_ = Print(&b, cfg)
-		done <- result{out: b.String(), code: diags.ExitCode()}
+		done <- result{out: b.String(), diags: diags}
 	}()
 	select {
 	case r := <-done:
 		if r.nilCfg {
 			t.Fatal("Load returned a nil Config")
 		}
-		switch r.code {
+		switch code := r.diags.ExitCode(); code {
 		case 0, int(Fatal), int(Warning), int(Security):
 		default:
-			t.Fatalf("exit code %d is not one of keepalived's", r.code)
+			t.Fatalf("exit code %d is not one of keepalived's", code)
+		}
+		for _, d := range r.diags {
+			if d.Pos.File == "" {
+				t.Fatalf("diagnostic names no file: %v", d)
+			}
 		}
 		return r.out
 	case <-time.After(pipelineDeadline):
