@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/scriptexec"
 	"github.com/govrrpd/govrrpd/internal/track"
@@ -81,6 +82,7 @@ type Daemon struct {
 	reloadMu sync.Mutex
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
+	fw       *netconf.Firewall
 }
 
 // Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
@@ -149,6 +151,7 @@ func (d *Daemon) start(ctx context.Context) error {
 	if err := d.buildGroups(); err != nil {
 		return err
 	}
+	d.applyStatic()
 	now := time.Now()
 	for _, in := range d.insts {
 		d.feed(in, now, vrrp.Startup())
@@ -278,6 +281,15 @@ func (d *Daemon) shutdown() {
 		d.feed(in, now, vrrp.Shutdown())
 		in.stopTimers()
 		in.stopped = true
+		if in.vmac != "" && !d.opts.DontReleaseVRRP {
+			if err := netconf.DeleteVMAC(in.vmac); err != nil {
+				d.log.Error("remove VMAC", "interface", in.vmac, "err", err)
+			}
+		}
+	}
+	d.removeStatic()
+	if d.fw != nil {
+		d.fw.Close()
 	}
 	d.closeSockets()
 }

@@ -36,6 +36,7 @@ type instance struct {
 	lastState      vrrp.State
 	stats          stats
 
+	vmac  string // use_vmac interface, "" without
 	group *group // nil unless in a vrrp_sync_group
 	idx   int    // member index in group
 }
@@ -64,7 +65,14 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 		return nil, fmt.Errorf("vrrp %s: no interface (interface-less unicast instances are not supported yet)", cfg.Name)
 	}
 	var err error
-	if in.sock, err = d.socket(cfg.Interface, fam); err != nil {
+	if in.vmac, err = d.setupVMAC(cfg); err != nil {
+		return nil, err
+	}
+	xmit := cfg.Interface
+	if in.vmac != "" && !cfg.VMAC.XmitBase {
+		xmit = in.vmac
+	}
+	if in.sock, err = d.socket(xmit, fam); err != nil {
 		return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
 	}
 	in.sock.insts = append(in.sock.insts, in)
@@ -99,7 +107,11 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	if err := in.buildAdvert(); err != nil {
 		return nil, err
 	}
-	if in.garp, err = garp.NewSender(cfg.Interface); err != nil {
+	garpIf := cfg.Interface
+	if in.vmac != "" {
+		garpIf = in.vmac
+	}
+	if in.garp, err = garp.NewSender(garpIf); err != nil {
 		return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
 	}
 	var sg *vrrp.SyncGroup
@@ -238,14 +250,21 @@ func (d *Daemon) sendAdvert(in *instance, prio uint8) {
 	}
 }
 
+// dev is the interface an address goes on: its own `dev`, else the VMAC,
+// else the instance's interface.
 func (in *instance) dev(a vrrp.Address) string {
 	if a.Dev != "" {
 		return a.Dev
+	}
+	if in.vmac != "" {
+		return in.vmac
 	}
 	return in.cfg.Interface
 }
 
 func (d *Daemon) addAddresses(in *instance) {
+	defer d.addRoutesRules(in)
+	defer d.setNoAccept(in, true)
 	for _, list := range [][]vrrp.Address{in.cfg.VIPs, in.cfg.ExcludedVIPs} {
 		for _, a := range list {
 			if err := netconf.AddAddr(in.dev(a), a); err != nil {
@@ -261,6 +280,7 @@ func (d *Daemon) removeAddresses(in *instance) {
 	if d.opts.DontReleaseVRRP && d.stopping {
 		return
 	}
+	d.removeRoutesRules(in)
 	for _, list := range [][]vrrp.Address{in.cfg.ExcludedVIPs, in.cfg.VIPs} {
 		for _, a := range list {
 			removed, err := netconf.DelAddr(in.dev(a), a)
@@ -272,6 +292,9 @@ func (d *Daemon) removeAddresses(in *instance) {
 				d.log.Info("VIP removed", "instance", in.cfg.Name, "addr", a.Prefix, "dev", in.dev(a))
 			}
 		}
+	}
+	if d.fw != nil {
+		d.setNoAccept(in, false)
 	}
 }
 

@@ -231,6 +231,11 @@ func (d *Daemon) removeInstance(in *instance, now time.Time) {
 		in.garp.Close()
 	}
 	in.sock.remove(in)
+	if in.vmac != "" {
+		if err := netconf.DeleteVMAC(in.vmac); err != nil {
+			d.log.Error("remove VMAC", "interface", in.vmac, "err", err)
+		}
+	}
 }
 
 func (s *socket) remove(in *instance) {

@@ -31,7 +31,9 @@ import (
 type Config struct {
 	Routers int  // 1..9
 	Client  bool // add a client namespace
-	// Clients on a second segment are not needed by any scenario yet.
+	// Second adds a second segment (bridge br1): every router gets eth1
+	// at 198.51.100.(10+i)/24, for sync groups spanning two links.
+	Second bool
 }
 
 // Host is one namespace on the segment.
@@ -118,7 +120,67 @@ func New(cfg Config) (l *Lab, err error) {
 			return nil, err
 		}
 	}
+	if cfg.Second {
+		if err := l.addSecond(); err != nil {
+			return nil, err
+		}
+	}
 	return l, nil
+}
+
+// addSecond joins every router to a second bridge through eth1.
+func (l *Lab) addSecond() error {
+	for _, c := range []string{"link add br1 type bridge stp_state 0 mcast_snooping 0", "link set br1 up"} {
+		if err := ipn(l.Switch, c); err != nil {
+			return err
+		}
+	}
+	for i, h := range l.Routers {
+		port := h.Port + "b"
+		cmds := [][]string{
+			{"ip", "-n", l.Switch, "link", "add", port, "type", "veth", "peer", "name", "eth1", "netns", h.NS},
+			{"ip", "-n", l.Switch, "link", "set", port, "master", "br1", "up"},
+			{"ip", "-n", h.NS, "addr", "add", fmt.Sprintf("198.51.100.%d/24", 11+i), "dev", "eth1"},
+			{"ip", "-n", h.NS, "link", "set", "eth1", "up"},
+		}
+		for _, c := range cmds {
+			if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
+				return fmt.Errorf("lab: %s: %v: %s", strings.Join(c, " "), err, out)
+			}
+		}
+	}
+	return nil
+}
+
+// SetLink2 brings h's port on the second segment up or down.
+func (h *Host) SetLink2(up bool) error {
+	state := "down"
+	if up {
+		state = "up"
+	}
+	return ipn(h.lab.Switch, "link set "+h.Port+"b "+state)
+}
+
+// HasAddrOn reports whether addr is configured on interface dev of h.
+func (h *Host) HasAddrOn(dev string, addr netip.Addr) (bool, error) {
+	nh, err := h.handle()
+	if err != nil {
+		return false, err
+	}
+	link, err := nh.LinkByName(dev)
+	if err != nil {
+		return false, err
+	}
+	list, err := nh.AddrList(link, netlink.FAMILY_ALL)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range list {
+		if ip, ok := netip.AddrFromSlice(a.IP); ok && ip.Unmap() == addr {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (l *Lab) addNS(name string) error {

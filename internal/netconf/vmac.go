@@ -30,8 +30,9 @@ import (
 //     carry our own VMAC as source), rp_filter=0 (receive while it has no
 //     address), promote_secondaries=1;
 //   - on the parent, for IPv4 instances: arp_ignore=1 and arp_filter=1, so
-//     the parent never answers ARP for a VIP with its own MAC. The old values
-//     are restored when the last VMAC on that parent goes.
+//     the parent never answers ARP for a VIP with its own MAC, and
+//     (govrrpd only) arp_announce=2, see parentARP. The old values are
+//     restored when the last VMAC on that parent goes.
 //
 // IPv4 VMACs get IPv6 disabled (no link-local address, no MLD/ND noise with
 // the virtual MAC). IPv6 VMACs get address generation "none" and one
@@ -51,10 +52,16 @@ type VMACOptions struct {
 // parentState counts our VMACs on a parent and remembers the ARP sysctls
 // we overwrote there.
 type parentState struct {
-	users                  int
-	arpIgnore, arpFilter   string
-	changedIgn, changedFil bool
+	users int
+	saved map[string]string // sysctl → value we replaced
 }
+
+// parentARP are the parent's sysctls for an IPv4 VMAC. arp_ignore and
+// arp_filter are keepalived's; arp_announce=2 is govrrpd's addition: when
+// the parent itself resolves a client's address for a reply sent from a
+// VIP, it must not announce the VIP with the parent's MAC (with keepalived
+// the client's cache flips to the parent's MAC on the first such reply).
+var parentARP = []struct{ key, val string }{{"arp_ignore", "1"}, {"arp_filter", "1"}, {"arp_announce", "2"}}
 
 var (
 	vmacMu  sync.Mutex
@@ -194,25 +201,19 @@ func eui64LinkLocal(mac net.HardwareAddr) netip.Addr {
 func holdParentARP(parent string) error {
 	ps := parents[parent]
 	if ps == nil {
-		ps = &parentState{}
-		var err error
-		if ps.arpIgnore, err = readSysctl("ipv4/conf/" + parent + "/arp_ignore"); err != nil {
-			return err
-		}
-		if ps.arpFilter, err = readSysctl("ipv4/conf/" + parent + "/arp_filter"); err != nil {
-			return err
-		}
-		if ps.arpIgnore != "1" {
-			if err := writeSysctl("ipv4/conf/"+parent+"/arp_ignore", "1"); err != nil {
+		ps = &parentState{saved: map[string]string{}}
+		for _, kv := range parentARP {
+			path := "ipv4/conf/" + parent + "/" + kv.key
+			old, err := readSysctl(path)
+			if err != nil {
 				return err
 			}
-			ps.changedIgn = true
-		}
-		if ps.arpFilter != "1" {
-			if err := writeSysctl("ipv4/conf/"+parent+"/arp_filter", "1"); err != nil {
-				return err
+			if old != kv.val {
+				if err := writeSysctl(path, kv.val); err != nil {
+					return err
+				}
+				ps.saved[kv.key] = old
 			}
-			ps.changedFil = true
 		}
 		parents[parent] = ps
 	}
@@ -230,11 +231,8 @@ func releaseParentARP(parent string) error {
 	}
 	delete(parents, parent)
 	var errs []error
-	if ps.changedIgn {
-		errs = append(errs, writeSysctl("ipv4/conf/"+parent+"/arp_ignore", ps.arpIgnore))
-	}
-	if ps.changedFil {
-		errs = append(errs, writeSysctl("ipv4/conf/"+parent+"/arp_filter", ps.arpFilter))
+	for k, v := range ps.saved {
+		errs = append(errs, writeSysctl("ipv4/conf/"+parent+"/"+k, v))
 	}
 	return errors.Join(errs...)
 }

@@ -53,10 +53,15 @@ type rig struct {
 
 func newRig(t *testing.T, routers int) *rig {
 	t.Helper()
+	return newRigWith(t, lab.Config{Routers: routers, Client: true})
+}
+
+func newRigWith(t *testing.T, cfg lab.Config) *rig {
+	t.Helper()
 	if err := lab.Supported(); err != nil {
 		t.Skip(err)
 	}
-	l, err := lab.New(lab.Config{Routers: routers, Client: true})
+	l, err := lab.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
