@@ -50,7 +50,7 @@ func TestParseScript(t *testing.T) {
 }
 
 // TestParseScriptKeepalivedProbe holds the argv keepalived 2.2.7 really
-// executed for each line. Probe p4: each line was the script of a
+// executed for each line. Probes p4 and p5: each line was the script of a
 // vrrp_script tracked by a BACKUP instance, run by `keepalived -P -n -d` in
 // a throw-away network namespace; the script (/root/probe13/argv, here
 // /bin/argv) wrote each of its arguments to a file, and the --dump-conf
@@ -70,6 +70,9 @@ func TestParseScriptKeepalivedProbe(t *testing.T) {
 		{`script "/bin/argv a\0b c"`, `/bin/argv|a`},
 		{`script "/bin/argv '\'status\'' '\\\'status\\\''"`, `/bin/argv|status|'status'`},
 		{`script "/bin/argv x' y 'z \"q r\" \\\"s t\\\""`, `/bin/argv|x y z|q r|"s|t"`},
+		// probe p5: arguments of the lvs.cf importer's goldens (send-expect-regex,
+		// kitchen-lvs): \' ends the quoted part, so the CR LF after PING split the word
+		{`script "/bin/argv '\'PING\r\n\'' '+PONG\\z' 0 '^HTTP/1\\.[01] (200|302)' 1"`, "/bin/argv|PING||+PONGz|0|^HTTP/1.[01] (200|302)|1"},
 	}
 	for _, c := range cases {
 		argv, _, _, _, err := scriptOf(t, c.line)
