@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"io"
 	"strings"
+
+	"github.com/govrrpd/govrrpd/check"
 )
 
 // Print writes cfg as canonical keepalived.conf: four-space indentation,
@@ -30,6 +32,11 @@ type printer struct {
 	// explicitTimers writes delay_loop and connect_timeout even where they
 	// equal what the block inherits (Printer.ExplicitTimers).
 	explicitTimers bool
+	// byTarget indexes the checkers of indexed (then holding indexedN
+	// checkers) by the real server they probe; see checkersOf.
+	byTarget map[check.Target][]int
+	indexed  *Config
+	indexedN int
 }
 
 // line writes one statement.

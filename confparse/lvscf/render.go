@@ -83,15 +83,16 @@ func withDefaults(c *confparse.Config) *confparse.Config {
 		out.Instances[i] = overlay(inst, in)
 	}
 	out.Checkers = make([]check.Checker, len(c.Checkers))
+	reals := realsByTarget(c)
 	for i, ck := range c.Checkers {
-		vs, rs := target(c, ck.Target)
-		if vs == nil {
+		t, ok := reals[ck.Target]
+		if !ok {
 			out.Checkers[i] = ck
 			continue
 		}
 		// retry 0 is decided (one failed nanny probe marked a server
 		// down), not left unset.
-		done := overlay(confparse.CheckerBlockDefaults(vs, rs, ck.Kind), ck)
+		done := overlay(confparse.CheckerBlockDefaults(t.vs, t.rs, ck.Kind), ck)
 		done.Retry = ck.Retry
 		out.Checkers[i] = done
 	}
@@ -122,20 +123,23 @@ func overlayValue(d, s reflect.Value) {
 	}
 }
 
-// target finds the virtual and real server a checker probes.
-func target(c *confparse.Config, t check.Target) (*ipvs.VirtualServer, *ipvs.RealServer) {
+type realRef struct {
+	vs *ipvs.VirtualServer
+	rs *ipvs.RealServer
+}
+
+// realsByTarget indexes the real servers by the target a checker names;
+// a service key is formatted text, so it is computed once per service.
+func realsByTarget(c *confparse.Config) map[check.Target]realRef {
+	m := map[check.Target]realRef{}
 	for i := range c.VirtualServers {
 		vs := &c.VirtualServers[i]
-		if vs.Key() != t.Service {
-			continue
-		}
+		key := vs.Key()
 		for j := range vs.Reals {
-			if vs.Reals[j].Addr == t.Real {
-				return vs, &vs.Reals[j]
-			}
+			m[check.Target{Service: key, Real: vs.Reals[j].Addr}] = realRef{vs, &vs.Reals[j]}
 		}
 	}
-	return nil, nil
+	return m
 }
 
 // String renders r, for tests and for callers that want the text.
