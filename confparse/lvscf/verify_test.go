@@ -70,6 +70,7 @@ func TestOutputsPassKeepalivedT(t *testing.T) {
 	}
 	dir := t.TempDir()
 	outputs := allOutputs(t)
+	outputs["layout"] = layoutConf // TestRenderLayout: it is what Render writes
 	names := make([]string, 0, len(outputs))
 	for n := range outputs {
 		names = append(names, n)
