@@ -104,6 +104,9 @@ func (p *preproc) include(pattern string, typ includeFlags, top bool) bool {
 	}
 	g := globBrace(full)
 	if len(g.matches) == 0 {
+		if top {
+			return false // the caller says "cannot open configuration FILE"
+		}
 		if g.missing {
 			class := incMatch
 			if hasBrace(pattern) {

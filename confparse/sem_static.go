@@ -56,6 +56,7 @@ func trackGroup(a *analyzer, n *Node, c *Config) {
 		}
 	}
 	tg := TrackGroup{Name: name}
+	vrrpOf(a).trackGroupPos[name] = n.Pos
 	for _, ch := range n.Children {
 		if ch.Key != "group" {
 			dispatch(a, ch, table[*Config]{}, c, "track_group "+name)
@@ -92,7 +93,7 @@ func (ld *vrrpLoad) checkTrackGroups(a *analyzer) {
 		kept := g.Members[:0]
 		for _, m := range g.Members {
 			if ld.inst(m) == nil {
-				a.warnf(Pos{}, "track_group %s: virtual router %s doesn't exist - ignoring", g.Name, m)
+				a.warnf(ld.trackGroupPos[g.Name], "track_group %s: virtual router %s doesn't exist - ignoring", g.Name, m)
 				continue
 			}
 			kept = append(kept, m)

@@ -63,7 +63,10 @@ func (ld *vrrpLoad) noteScript(p Pos, s script.Spec) {
 // (exit 6), reported once.
 func (ld *vrrpLoad) checkScriptSecurity(a *analyzer) {
 	g := a.cfg.Global
-	if g.EnableScriptSecurity {
+	// keepalived stops checking before the script check when an interface
+	// is missing (corpus: keepalived.conf.vrrp.localcheck on a host
+	// without eth1 gives 5, not 6).
+	if g.EnableScriptSecurity || ld.missingIf {
 		return
 	}
 	for _, u := range ld.scripts {

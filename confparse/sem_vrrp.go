@@ -19,13 +19,16 @@ type vrrpLoad struct {
 	gLowerDelaySet, gLowerRepeatSet bool
 	scripts                         []scriptUse
 	scriptPos                       map[string]Pos // vrrp_script name → its `script` line
+	trackGroupPos                   map[string]Pos // track_group name → its block
+	missingIf                       bool           // a named interface does not exist
 	nextRulePref                    int
 }
 
 // instB is a vrrp_instance being read.
 type instB struct {
 	vrrp.Instance
-	pos Pos
+	pos   Pos
+	ifPos Pos // the `interface` line, named when the interface is missing
 	set map[string]bool
 }
 
@@ -45,7 +48,7 @@ func vrrpOf(a *analyzer) *vrrpLoad {
 	if v, ok := loads.Load(a); ok {
 		return v.(*vrrpLoad)
 	}
-	ld := &vrrpLoad{scriptPos: map[string]Pos{}}
+	ld := &vrrpLoad{scriptPos: map[string]Pos{}, trackGroupPos: map[string]Pos{}}
 	loads.Store(a, ld)
 	a.atFinish(func() {
 		loads.Delete(a)
@@ -87,6 +90,7 @@ var instTable = table[*instB]{
 	"interface": func(a *analyzer, n *Node, b *instB) {
 		b.Interface, _ = a.arg(n, 0)
 		b.set["interface"] = b.Interface != ""
+		b.ifPos = n.Pos
 	},
 	"virtual_router_id": instVRID,
 	"priority":          instPriority,

@@ -25,7 +25,15 @@ func (a *analyzer) checkIf(p Pos, name, format string, args ...any) {
 		exists = hostInterfaceExists
 	}
 	if !exists(name) {
-		a.fatalf(p, format, args...)
+		// keepalived reports each missing interface as a configuration
+		// error (exit 5) and then, once, that it cannot run (4); the exit
+		// status is the maximum, so 5 (measured with 2.2.7).
+		a.warnf(p, format, args...)
+		ld := vrrpOf(a)
+		if !ld.missingIf {
+			ld.missingIf = true
+			a.fatalf(p, "Non-existent interface specified in configuration")
+		}
 	}
 }
 

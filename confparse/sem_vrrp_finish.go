@@ -256,7 +256,11 @@ func completeInterfaces(a *analyzer, b *instB) {
 	if b.Interface == "" && len(b.UnicastPeers) == 0 {
 		a.warnf(b.pos, "(%s) Unknown interface!", b.Name)
 	}
-	a.checkIf(b.pos, b.Interface, "interface %s for vrrp_instance %s doesn't exist", b.Interface, b.Name)
+	ifPos := b.ifPos
+	if ifPos.Line == 0 {
+		ifPos = b.pos
+	}
+	a.checkIf(ifPos, b.Interface, "interface %s for vrrp_instance %s doesn't exist", b.Interface, b.Name)
 	kept := b.TrackInterfaces[:0]
 	for _, t := range b.TrackInterfaces {
 		if t.Name == b.Interface {

@@ -84,8 +84,10 @@ func TestInstanceDefaultsAndCorrections(t *testing.T) {
 			return len(c.Instances) == 0
 		}, "the virtual router id must be set", 5},
 		{"duplicate VRID", inst("") + strings.Replace(inst(""), "VI_1", "VI_2", 1), nil, "VI_1 and VI_2 both use VRID 51 with IPv4 on interface eth0", 5},
-		{"missing interface is fatal", strings.Replace(inst(""), "eth0", "missing0", 1), nil, "interface missing0 for vrrp_instance VI_1 doesn't exist", 4},
-		{"missing VIP dev", inst("virtual_ipaddress {\n192.0.2.9 dev missing1\n}"), nil, "interface missing1 for ip address 192.0.2.9 doesn't exist", 4},
+		// keepalived 2.2.7 measured: each missing interface is a config
+		// error and the summary "cannot run" does not lower the status: 5.
+		{"missing interface", strings.Replace(inst(""), "eth0", "missing0", 1), nil, "interface missing0 for vrrp_instance VI_1 doesn't exist", 5},
+		{"missing VIP dev", inst("virtual_ipaddress {\n192.0.2.9 dev missing1\n}"), nil, "interface missing1 for ip address 192.0.2.9 doesn't exist", 5},
 		{"label IPv6", inst("virtual_ipaddress_excluded {\n2001:db8::5 label eth0:1\n}"), nil, "Cannot specify label for IPv6", 5},
 		{"invalid VIP", inst("virtual_ipaddress {\n192.0.2.300/24\n}"), nil, "VRRP parsed invalid IP 192.0.2.300/24", 5},
 		{"mixed family VIP", inst("virtual_ipaddress {\n2001:db8::1\n}"), func(c *Config) bool {
