@@ -17,9 +17,9 @@ func lvsSamples(t testing.TB) []string {
 	t.Helper()
 	var files []string
 	for _, g := range []string{
-		"/work/shared/keepalived-samples/doc-samples/keepalived.conf.*",
-		"/work/shared/keepalived-samples/from-docs/*.conf",
-		"/work/shared/keepalived-samples/other/*/keepalived.conf*",
+		"testdata/corpus/doc-samples/keepalived.conf.*",
+		"testdata/corpus/from-docs/*.conf",
+		"testdata/corpus/other/*/keepalived.conf*",
 		"testdata/lvs/*.conf",
 		"testdata/lvs/piranha/*.conf",
 	} {

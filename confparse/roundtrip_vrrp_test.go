@@ -62,7 +62,7 @@ func roundTrip(t *testing.T, path string) {
 func TestRoundTripSamplesVRRP(t *testing.T) {
 	var files []string
 	for _, g := range []string{"doc-samples/*", "other/*/*", "from-docs/*"} {
-		m, _ := filepath.Glob(filepath.Join("/work/shared/keepalived-samples", g))
+		m, _ := filepath.Glob(filepath.Join("testdata/corpus", g))
 		files = append(files, m...)
 	}
 	local, _ := filepath.Glob("testdata/sem/*.conf")

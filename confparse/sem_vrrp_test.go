@@ -24,8 +24,8 @@ func TestDumpSamplesDiag(t *testing.T) {
 	if os.Getenv("DUMPDIAG") == "" {
 		t.Skip("exploration only")
 	}
-	files, _ := filepath.Glob("/work/shared/keepalived-samples/*/*")
-	more, _ := filepath.Glob("/work/shared/keepalived-samples/other/*/*")
+	files, _ := filepath.Glob("testdata/corpus/*/*")
+	more, _ := filepath.Glob("testdata/corpus/other/*/*")
 	for _, f := range append(files, more...) {
 		if st, err := os.Stat(f); err != nil || st.IsDir() {
 			continue
