@@ -77,6 +77,9 @@ func (ld *vrrpLoad) checkTrackGroupRef(a *analyzer, p Pos, name *string) {
 	}
 	for _, g := range a.cfg.TrackGroups {
 		if g.Name == *name {
+			// Parsed, not enforced: say so rather than let an operator
+			// believe the group's instances will fault.
+			a.warnf(p, "'track_group %s' on a static entry is not supported by govrrpd yet: the entry is installed but its loss will not fault the group's instances", *name)
 			return
 		}
 	}
