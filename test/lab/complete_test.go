@@ -239,3 +239,35 @@ func TestInsecureScriptRefused(t *testing.T) {
 		t.Fatal("the insecure script ran")
 	}
 }
+
+// static_ipaddress and static_routes are installed at start whatever the
+// VRRP state (here: a backup), and removed at exit.
+func TestStaticAddressesAndRoutes(t *testing.T) {
+	r := newRig(t, 2)
+	static := "static_ipaddress {\n    198.51.100.50/32 dev eth0\n}\nstatic_routes {\n    203.0.113.0/24 via 192.0.2.100 dev eth0\n}\n"
+	cs := confs([]int{150, 100}, func(i int, c *instanceConf) { c.AdvertInt, c.Version = "0.1", 3 })
+	r.start(0, "govrrpd", cs[0])
+	r.waitMaster(vip4, 0, 3*time.Second)
+	r.start(1, "govrrpd", static+cs[1])
+	r.stable(vip4, 0, 300*time.Millisecond)
+	h := r.lab.Routers[1]
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		ok, _ := h.HasAddr(lab.MustAddr("198.51.100.50"))
+		rt, _ := h.Run("ip", "route", "show", "203.0.113.0/24")
+		if ok && strings.Contains(rt, "via 192.0.2.100") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("backup r2: static address %v, route %q", ok, rt)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.procs["r2"].Stop(3 * time.Second)
+	if ok, _ := h.HasAddr(lab.MustAddr("198.51.100.50")); ok {
+		t.Fatal("static address left after exit")
+	}
+	if rt, _ := h.Run("ip", "route", "show", "203.0.113.0/24"); strings.TrimSpace(rt) != "" {
+		t.Fatalf("static route left after exit: %q", rt)
+	}
+}
