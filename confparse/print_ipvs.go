@@ -282,7 +282,7 @@ func printRS(p *printer, c *Config, vs *ipvs.VirtualServer, rs *ipvs.RealServer)
 	lvsString(p, "virtualhost", rs.Virtualhost)
 	lvsString(p, "snmp_name", rs.SNMPName)
 	for _, i := range p.checkersOf(c, check.Target{Service: vs.Key(), Real: rs.Addr}) {
-		printChecker(p, vs, rs, &c.Checkers[i])
+		printChecker(p, vs, rs, c.Checkers[i])
 	}
 	p.close()
 }

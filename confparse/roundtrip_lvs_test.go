@@ -60,6 +60,7 @@ func lvsPartOf(c *Config) lvsPart {
 		p.Groups = append(p.Groups, g)
 	}
 	for _, ck := range c.Checkers {
+		ck := *ck
 		ck.Source = ""
 		p.Checkers = append(p.Checkers, ck)
 	}

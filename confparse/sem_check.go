@@ -332,8 +332,9 @@ func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServ
 }
 
 // chkFinal resolves one checker and warns when it has nowhere to connect.
-func chkFinal(a *analyzer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, st *chkState) check.Checker {
-	c := chkResolve(vs, rs, st)
+func chkFinal(a *analyzer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, st *chkState) *check.Checker {
+	c := new(check.Checker)
+	*c = chkResolve(vs, rs, st)
 	switch c.Kind {
 	case check.TCP, check.HTTP, check.SSL, check.UDP:
 		if c.ConnectPort == 0 && rs.Addr.Port() == 0 {

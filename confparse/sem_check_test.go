@@ -14,7 +14,7 @@ import (
 
 // chkLoad loads one virtual server whose single real server holds the
 // given checker blocks, with vsBody and rsBody added to the two levels.
-func chkLoad(t testing.TB, vsBody, rsBody, checkers string) ([]check.Checker, Diagnostics) {
+func chkLoad(t testing.TB, vsBody, rsBody, checkers string) ([]*check.Checker, Diagnostics) {
 	t.Helper()
 	src := vsSrc("192.0.2.1 80", lvsHead+vsBody+"real_server 192.0.2.10 80 {\n"+rsBody+checkers+"}\n")
 	c, ds := lvsLoad(t, src)
@@ -168,8 +168,8 @@ log_all_failures
 			if len(cks) != 1 {
 				t.Fatalf("%d checkers\n%s", len(cks), ds)
 			}
-			if !tc.want(&cks[0]) {
-				t.Errorf("unexpected checker %+v\nHTTP %+v\n%s", cks[0], cks[0].HTTP, ds)
+			if !tc.want(cks[0]) {
+				t.Errorf("unexpected checker %+v\nHTTP %+v\n%s", *cks[0], cks[0].HTTP, ds)
 			}
 		})
 	}

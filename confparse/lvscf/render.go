@@ -82,7 +82,7 @@ func withDefaults(c *confparse.Config) *confparse.Config {
 	for i, in := range c.Instances {
 		out.Instances[i] = overlay(inst, in)
 	}
-	out.Checkers = make([]check.Checker, len(c.Checkers))
+	out.Checkers = make([]*check.Checker, len(c.Checkers))
 	reals := realsByTarget(c)
 	for i, ck := range c.Checkers {
 		t, ok := reals[ck.Target]
@@ -92,9 +92,9 @@ func withDefaults(c *confparse.Config) *confparse.Config {
 		}
 		// retry 0 is decided (one failed nanny probe marked a server
 		// down), not left unset.
-		done := overlay(confparse.CheckerBlockDefaults(t.vs, t.rs, ck.Kind), ck)
+		done := overlay(confparse.CheckerBlockDefaults(t.vs, t.rs, ck.Kind), *ck)
 		done.Retry = ck.Retry
-		out.Checkers[i] = done
+		out.Checkers[i] = &done
 	}
 	return &out
 }

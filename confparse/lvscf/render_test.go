@@ -210,7 +210,7 @@ func TestWithDefaultsKeepsConverterSettings(t *testing.T) {
 			keptFields(t, ex, reflect.ValueOf(res.Config.Instances[i]), reflect.ValueOf(done.Instances[i]))
 		}
 		for i := range res.Config.Checkers {
-			keptFields(t, ex, reflect.ValueOf(res.Config.Checkers[i]), reflect.ValueOf(done.Checkers[i]))
+			keptFields(t, ex, reflect.ValueOf(*res.Config.Checkers[i]), reflect.ValueOf(*done.Checkers[i]))
 			if done.Checkers[i].Retry != res.Config.Checkers[i].Retry {
 				t.Errorf("%s: checker %d retry %d became %d", ex, i, res.Config.Checkers[i].Retry, done.Checkers[i].Retry)
 			}

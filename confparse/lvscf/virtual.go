@@ -84,7 +84,7 @@ func (c *converter) virtual(v *Virtual) error {
 		}
 		layout.Slots = append(layout.Slots, Slot{Real: len(vs.Reals), Checker: len(c.out.Config.Checkers)})
 		vs.Reals = append(vs.Reals, rs)
-		c.out.Config.Checkers = append(c.out.Config.Checkers, ck)
+		c.out.Config.Checkers = append(c.out.Config.Checkers, &ck)
 	}
 	c.out.Config.VirtualServers = append(c.out.Config.VirtualServers, vs)
 	c.out.Virtuals = append(c.out.Virtuals, layout)

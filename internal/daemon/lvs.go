@@ -96,7 +96,12 @@ func (d *Daemon) startCheckers(ctx context.Context, cfg *confparse.Config) {
 		return
 	}
 	sink := check.SinkFunc(func(r check.Result) { d.lvs.do(func() { d.health(r) }) })
-	s, err := check.NewScheduler(cfg.Checkers, sink, check.Options{Logger: d.log})
+	// The scheduler keeps its own copy of each checker.
+	cks := make([]check.Checker, len(cfg.Checkers))
+	for i, c := range cfg.Checkers {
+		cks[i] = *c
+	}
+	s, err := check.NewScheduler(cks, sink, check.Options{Logger: d.log})
 	if err != nil {
 		d.log.Error("checkers not started", "err", err)
 		return
