@@ -38,7 +38,7 @@ type Config struct {
 	// is read moves 8 bytes per checker, not the whole checker, and never
 	// holds two copies of every checker at once.
 	Checkers []*check.Checker
-	SSL            *check.TLSSettings
+	SSL      *check.TLSSettings
 }
 
 // GlobalDefs are the global_defs settings that belong to no one subsystem.

@@ -29,7 +29,7 @@ type instB struct {
 	vrrp.Instance
 	pos   Pos
 	ifPos Pos // the `interface` line, named when the interface is missing
-	set map[string]bool
+	set   map[string]bool
 }
 
 // groupB is a vrrp_sync_group being read.
