@@ -83,7 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, erro
 	fs.BoolVarP(&o.dontReleaseVRRP, "dont-release-vrrp", "V", false, "don't remove VIPs and virtual routes on stop")
 	fs.BoolVarP(&o.dontReleaseIPVS, "dont-release-ipvs", "I", false, "don't remove the IPVS topology on stop")
 	fs.BoolVarP(&o.dontRespawn, "dont-respawn", "R", false, "don't respawn child processes")
-	fs.BoolVarP(&o.dontFork, "dont-fork", "n", false, "don't fork (govrrpd never forks)")
+	fs.BoolVarP(&o.dontFork, "dont-fork", "n", false, "don't fork: stay in the foreground (what systemd units use)")
 	fs.BoolVarP(&o.dumpConf, "dump-conf", "d", false, "dump the configuration as canonical keepalived.conf")
 	fs.StringVarP(&o.pidFile, "pid", "p", "/run/keepalived.pid", "pid file of the main process")
 	fs.StringVarP(&o.vrrpPidFile, "vrrp_pid", "r", "/run/keepalived_vrrp.pid", "pid file for the VRRP subsystem")

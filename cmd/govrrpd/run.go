@@ -70,6 +70,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if o.configTest {
 		return configTest(o, stderr)
 	}
+	if !o.dontFork && os.Getenv(foregroundEnv) == "" {
+		if err := detach(args); err != nil {
+			fmt.Fprintf(stderr, "govrrpd: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 	return runDaemon(o, stdout, stderr)
 }
 

@@ -127,7 +127,9 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Ready != nil {
 		opts.Ready()
 	}
+	d.sdNotify("READY=1")
 	d.loop(ctx)
+	d.sdNotify("STOPPING=1")
 	d.shutdown()
 	d.stopLVS()
 	return nil
@@ -221,6 +223,7 @@ func (d *Daemon) signal(s os.Signal) {
 	switch s {
 	case syscall.SIGHUP:
 		d.log.Info("reloading configuration (SIGHUP)")
+		d.sdNotify("RELOADING=1")
 		d.startReload()
 	case syscall.SIGUSR1:
 		d.dump("keepalived.data", d.dataText())

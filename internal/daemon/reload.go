@@ -48,6 +48,7 @@ func keyOf(c *vrrp.Instance) instKey { return instKey{c.VRID, c.Family, c.Interf
 // so a large configuration never delays an advert; only the swap runs
 // here.
 func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) {
+	defer d.sdNotify("READY=1")
 	if bad := d.newProblems(diags); len(bad) > 0 {
 		for _, b := range bad {
 			d.log.Error("reload refused", "at", b.Pos.String(), "msg", b.Msg)
