@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 )
 
 // farmEnv makes the test binary act as the benchmark's listener farm: a
@@ -89,7 +90,7 @@ func BenchmarkTCPCheck10k(b *testing.B) {
 	defer stop()
 	var checkers []check.Checker
 	for i, p := range ports {
-		checkers = append(checkers, check.Checker{Kind: check.TCP, Source: fmt.Sprintf("bench:%d", i),
+		checkers = append(checkers, check.Checker{Kind: check.TCP, Source: srcpos.Make("bench", i),
 			Target:    check.Target{Service: "192.0.2.10:80/TCP", Real: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), p)},
 			DelayLoop: time.Second, Warmup: time.Second, ConnectTimeout: 5 * time.Second, Retry: 1, DelayBeforeRetry: time.Second})
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 )
 
 // dnsServer answers on loopback UDP; rcode and silence are switchable.
@@ -44,7 +45,7 @@ func TestDNSCheck(t *testing.T) {
 	var silent atomic.Bool
 	var seen atomic.Value
 	addr := dnsServer(t, &rcode, &silent, &seen)
-	c := check.Checker{Kind: check.DNS, Source: "t:1", Target: target(t, addr), ConnectTimeout: 300 * time.Millisecond,
+	c := check.Checker{Kind: check.DNS, Source: srcpos.Make("t", 1), Target: target(t, addr), ConnectTimeout: 300 * time.Millisecond,
 		DNS: &check.DNSSettings{Type: "a", Name: "www.example.test"}}
 	wantUp(t, probeOnce(t, c), true)
 	if q := seen.Load().(dns.Question); q.Name != "www.example.test." || q.Qtype != dns.TypeA {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/ipvs"
 	"github.com/govrrpd/govrrpd/script"
 )
@@ -86,7 +87,7 @@ func TestEndToEndCheckToIPVS(t *testing.T) {
 
 	const loop, dbr, timeout = 100 * time.Millisecond, 50 * time.Millisecond, 200 * time.Millisecond
 	mk := func(vs ipvs.VirtualServer, rs netip.AddrPort) check.Checker {
-		return check.Checker{Kind: check.TCP, Source: "e2e", Target: check.Target{Service: vs.Key(), Real: rs},
+		return check.Checker{Kind: check.TCP, Source: srcpos.Make("e2e", 0), Target: check.Target{Service: vs.Key(), Real: rs},
 			DelayLoop: loop, Retry: 1, DelayBeforeRetry: dbr, ConnectTimeout: timeout, Warmup: loop}
 	}
 	events := make(chan check.Result, 16)

@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 )
 
 func TestFileCheck(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "status")
-	c := check.Checker{Kind: check.File, Source: "t:1", Target: rsA,
+	c := check.Checker{Kind: check.File, Source: srcpos.Make("t", 1), Target: rsA,
 		File: &check.FileSettings{TrackFile: "tf", Path: path}}
 	write := func(s string) {
 		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 )
 
 // flipServer is an HTTP real server whose status and body the test changes.
@@ -43,7 +44,7 @@ func md5hex(s string) string {
 }
 
 func httpChecker(t *testing.T, addr net.Addr, urls ...check.URL) check.Checker {
-	return check.Checker{Kind: check.HTTP, Source: "t:1", Target: target(t, addr), ConnectTimeout: time.Second,
+	return check.Checker{Kind: check.HTTP, Source: srcpos.Make("t", 1), Target: target(t, addr), ConnectTimeout: time.Second,
 		HTTP: &check.HTTPSettings{URLs: urls}}
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 )
 
 func openFDs(t *testing.T) int {
@@ -66,7 +67,7 @@ func TestSchedulerRealServersNoLeaks(t *testing.T) {
 	baseG, baseFD := runtime.NumGoroutine(), openFDs(t)
 
 	const loop = 100 * time.Millisecond
-	common := check.Checker{Source: "t:1", ConnectTimeout: 200 * time.Millisecond, DelayLoop: loop,
+	common := check.Checker{Source: srcpos.Make("t", 1), ConnectTimeout: 200 * time.Millisecond, DelayLoop: loop,
 		DelayBeforeRetry: 50 * time.Millisecond, Retry: 1, Warmup: loop}
 	var checkers []check.Checker
 	add := func(kind check.Kind, tg check.Target, f func(*check.Checker)) {
@@ -172,7 +173,7 @@ func TestSchedulerBoundsConcurrency(t *testing.T) {
 	})
 	var checkers []check.Checker
 	for i := 0; i < 50; i++ {
-		checkers = append(checkers, check.Checker{Kind: check.TCP, Source: "c", Target: rsA, DelayLoop: time.Hour, ConnectTimeout: 5 * time.Second})
+		checkers = append(checkers, check.Checker{Kind: check.TCP, Source: srcpos.Make("c", 0), Target: rsA, DelayLoop: time.Hour, ConnectTimeout: 5 * time.Second})
 	}
 	s, err := check.NewScheduler(checkers, nil, check.Options{MaxConcurrent: 3, Logger: quiet,
 		NewProber: func(check.Checker) (check.Prober, error) { return p, nil }})

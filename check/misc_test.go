@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/script"
 )
 
 func miscChecker(t *testing.T, spec script.Spec, dynamic bool, timeout time.Duration) check.Checker {
-	return check.Checker{Kind: check.Misc, Source: "t:1", Target: rsA, DelayLoop: time.Minute,
+	return check.Checker{Kind: check.Misc, Source: srcpos.Make("t", 1), Target: rsA, DelayLoop: time.Minute,
 		Misc: &check.MiscSettings{Path: spec, Dynamic: dynamic, Timeout: timeout}}
 }
 

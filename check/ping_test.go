@@ -12,12 +12,13 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 )
 
 // pingChecker's timeout is generous: under CI load (a qemu VM beside the
 // test) a first echo in a fresh namespace has taken over 500 ms.
 func pingChecker(addr string) check.Checker {
-	return check.Checker{Kind: check.Ping, Source: "t:1", ConnectTimeout: 2 * time.Second,
+	return check.Checker{Kind: check.Ping, Source: srcpos.Make("t", 1), ConnectTimeout: 2 * time.Second,
 		Target: check.Target{Service: "fwmark 1/4", Real: netip.AddrPortFrom(netip.MustParseAddr(addr), 0)}}
 }
 

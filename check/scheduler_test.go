@@ -10,6 +10,7 @@ import (
 
 	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/check/checktest"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 )
 
 // scripted is a fake prober that answers from a list and records when (on
@@ -67,7 +68,7 @@ func drive(t *testing.T, checkers []check.Checker, probers []*scripted, steps in
 		p.clock, p.start = clk, clk.Now()
 	}
 	i := 0
-	byChecker := map[string]*scripted{}
+	byChecker := map[srcpos.Pos]*scripted{}
 	for _, c := range checkers {
 		byChecker[c.Source] = probers[i]
 		i++
@@ -98,7 +99,7 @@ func drive(t *testing.T, checkers []check.Checker, probers []*scripted, steps in
 }
 
 func TestSchedulerRetryTimingExact(t *testing.T) {
-	c := check.Checker{Kind: check.TCP, Source: "a", Target: rsA, Retry: 2,
+	c := check.Checker{Kind: check.TCP, Source: srcpos.Make("a", 0), Target: rsA, Retry: 2,
 		DelayLoop: 10 * time.Second, DelayBeforeRetry: 3 * time.Second, Warmup: 5 * time.Second}
 	p := &scripted{outs: []check.Outcome{ok(), fail(), fail(), fail(), fail(), ok()}}
 	rec, _ := drive(t, []check.Checker{c}, []*scripted{p}, 6)
@@ -127,7 +128,7 @@ func TestSchedulerRetryTimingExact(t *testing.T) {
 func TestSchedulerAliveOnlyWhenAllCheckersUp(t *testing.T) {
 	base := check.Checker{Kind: check.TCP, Target: rsA, Retry: 0, DelayLoop: 10 * time.Second}
 	a, b := base, base
-	a.Source, b.Source = "a", "b"
+	a.Source, b.Source = srcpos.Make("a", 0), srcpos.Make("b", 0)
 	b.Warmup = time.Second // b runs 1 s after a in each round
 	pa := &scripted{outs: []check.Outcome{ok(), fail(), fail(), ok()}}
 	pb := &scripted{outs: []check.Outcome{ok(), ok(), fail(), ok()}}
@@ -141,7 +142,7 @@ func TestSchedulerAliveOnlyWhenAllCheckersUp(t *testing.T) {
 }
 
 func TestSchedulerAlphaStartsDown(t *testing.T) {
-	c := check.Checker{Kind: check.TCP, Source: "a", Target: rsA, Alpha: true, Retry: 1, DelayLoop: time.Second}
+	c := check.Checker{Kind: check.TCP, Source: srcpos.Make("a", 0), Target: rsA, Alpha: true, Retry: 1, DelayLoop: time.Second}
 	p := &scripted{outs: []check.Outcome{fail(), ok()}}
 	rec, _ := drive(t, []check.Checker{c}, []*scripted{p}, 2)
 	got := rec.results()
@@ -151,7 +152,7 @@ func TestSchedulerAlphaStartsDown(t *testing.T) {
 }
 
 func TestSchedulerMiscDynamicWeight(t *testing.T) {
-	c := check.Checker{Kind: check.Misc, Source: "m", Target: rsA, DelayLoop: time.Second}
+	c := check.Checker{Kind: check.Misc, Source: srcpos.Make("m", 0), Target: rsA, DelayLoop: time.Second}
 	w := func(n int) check.Outcome { return check.Outcome{Up: true, Weight: n, WeightSet: true} }
 	p := &scripted{outs: []check.Outcome{w(5), w(5), w(7), ok(), fail()}}
 	rec, _ := drive(t, []check.Checker{c}, []*scripted{p}, 5)
@@ -174,7 +175,7 @@ func TestSchedulerMiscDynamicWeight(t *testing.T) {
 func TestSchedulerWarmupSpreadsFirstRuns(t *testing.T) {
 	var checkers []check.Checker
 	for i := 0; i < 100; i++ {
-		checkers = append(checkers, check.Checker{Kind: check.TCP, Source: "x", Target: rsA,
+		checkers = append(checkers, check.Checker{Kind: check.TCP, Source: srcpos.Make("x", 0), Target: rsA,
 			DelayLoop: time.Minute, Warmup: time.Minute})
 	}
 	// The default jitter must actually spread: sample it through a real

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/script"
 )
 
@@ -37,7 +38,7 @@ type Target struct {
 // defaults applied (inherited from the real and virtual server).
 type Checker struct {
 	Kind   Kind
-	Source string // file:line
+	Source srcpos.Pos // prints as file:line
 	Target Target
 
 	// Connection options (not MISC/FILE/BFD).

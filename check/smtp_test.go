@@ -11,6 +11,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 )
 
 type nopSession struct{}
@@ -45,7 +46,7 @@ func TestSMTPCheck(t *testing.T) {
 			t.Errorf("smtp server: %v", err)
 		}
 	}()
-	c := check.Checker{Kind: check.SMTP, Source: "t:1", Target: target(t, l.Addr()), ConnectTimeout: time.Second,
+	c := check.Checker{Kind: check.SMTP, Source: srcpos.Make("t", 1), Target: target(t, l.Addr()), ConnectTimeout: time.Second,
 		SMTP: &check.SMTPSettings{HeloName: "lb.example.test"}}
 	wantUp(t, probeOnce(t, c), true)
 	mu.Lock()
@@ -74,6 +75,6 @@ func TestSMTPWrongBanner(t *testing.T) {
 		_, _ = conn.Write([]byte("554 no service\r\n"))
 		_, _ = io.Copy(io.Discard, conn)
 	}()
-	c := check.Checker{Kind: check.SMTP, Source: "t:1", Target: target(t, l.Addr()), ConnectTimeout: time.Second}
+	c := check.Checker{Kind: check.SMTP, Source: srcpos.Make("t", 1), Target: target(t, l.Addr()), ConnectTimeout: time.Second}
 	wantUp(t, probeOnce(t, c), false)
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 )
 
 // selfSigned makes a certificate for name, returning the TLS pair and the
@@ -67,7 +68,7 @@ func TestSSLGetSNIAndCA(t *testing.T) {
 		t.Fatal("write CA files")
 	}
 	mk := func(enableSNI bool, tlsSet *check.TLSSettings) check.Checker {
-		return check.Checker{Kind: check.SSL, Source: "t:1", Target: target(t, srv.Listener.Addr()),
+		return check.Checker{Kind: check.SSL, Source: srcpos.Make("t", 1), Target: target(t, srv.Listener.Addr()),
 			ConnectTimeout: time.Second, HTTP: &check.HTTPSettings{EnableSNI: enableSNI, TLS: tlsSet,
 				Virtualhost: "www.example.test", URLs: []check.URL{{Path: "/", Digest: md5hex("secure")}}}}
 	}

@@ -2,6 +2,7 @@ package confparse
 
 import (
 	"fmt"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"sort"
 	"strings"
 )
@@ -102,3 +103,6 @@ func (ds Diagnostics) String() string {
 	}
 	return b.String()
 }
+
+// src is p in the eight-byte form the settings types keep.
+func (p Pos) src() srcpos.Pos { return srcpos.Make(p.File, p.Line) }

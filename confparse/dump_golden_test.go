@@ -111,7 +111,7 @@ func TestRoundTripCorpus(t *testing.T) {
 	}
 }
 
-// clearSources blanks every string field named Source, at any depth:
+// clearSources zeroes every field named Source, at any depth:
 // positions name lines of the original file, which printing renumbers.
 func clearSources(v reflect.Value) {
 	switch v.Kind() {
@@ -125,8 +125,8 @@ func clearSources(v reflect.Value) {
 			if !f.CanSet() {
 				continue
 			}
-			if v.Type().Field(i).Name == "Source" && f.Kind() == reflect.String {
-				f.SetString("")
+			if v.Type().Field(i).Name == "Source" {
+				f.SetZero()
 				continue
 			}
 			clearSources(f)

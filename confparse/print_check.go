@@ -164,8 +164,8 @@ func printChkConn(p *printer, c *check.Checker) {
 // checker would inherit. Zero delay_loop and connect_timeout are invalid
 // in keepalived.conf and mean "not set" here.
 func printChkSched(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *check.Checker) {
-	base := CheckerDefaults(vs, rs, c.Kind)
-	d := chkDefaultsFor(vs, rs, c.Kind, lvsOr(c.DelayLoop, base.DelayLoop))
+	baseLoop := chkDelayLoop(vs, rs)
+	d := chkDefaultsFor(vs, rs, c.Kind, vs.Key(), lvsOr(c.DelayLoop, baseLoop))
 	if chkHasConn(c.Kind) && c.ConnectTimeout != 0 && (c.ConnectTimeout != d.ConnectTimeout || p.explicitTimers) {
 		p.line("connect_timeout", fmtSeconds(c.ConnectTimeout))
 	}
@@ -174,7 +174,7 @@ func printChkSched(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *c
 	}
 	lvsDur(p, "delay_before_retry", c.DelayBeforeRetry, d.DelayBeforeRetry)
 	if c.DelayLoop != 0 {
-		lvsDur(p, "delay_loop", c.DelayLoop, base.DelayLoop)
+		lvsDur(p, "delay_loop", c.DelayLoop, baseLoop)
 	}
 	lvsDur(p, "warmup", c.Warmup, d.Warmup)
 	if c.Alpha != d.Alpha {

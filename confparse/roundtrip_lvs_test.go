@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/ipvs"
 )
 
@@ -43,14 +44,14 @@ type lvsPart struct {
 func lvsPartOf(c *Config) lvsPart {
 	p := lvsPart{SSL: c.SSL}
 	for _, v := range c.VirtualServers {
-		v.Source = ""
+		v.Source = srcpos.Pos{}
 		v.Reals = append([]ipvs.RealServer(nil), v.Reals...)
 		for i := range v.Reals {
-			v.Reals[i].Source = ""
+			v.Reals[i].Source = srcpos.Pos{}
 		}
 		if v.Sorry != nil {
 			s := *v.Sorry
-			s.Source = ""
+			s.Source = srcpos.Pos{}
 			v.Sorry = &s
 		}
 		p.VS = append(p.VS, v)
@@ -61,7 +62,7 @@ func lvsPartOf(c *Config) lvsPart {
 	}
 	for _, ck := range c.Checkers {
 		ck := *ck
-		ck.Source = ""
+		ck.Source = srcpos.Pos{}
 		p.Checkers = append(p.Checkers, ck)
 	}
 	return p

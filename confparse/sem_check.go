@@ -51,7 +51,7 @@ func init() {
 // chkBlock returns the real_server handler for one checker kind.
 func chkBlock(k check.Kind) rsh {
 	return func(a *analyzer, n *Node, rs *rsState) {
-		st := &chkState{c: check.Checker{Kind: k, Source: n.Pos.String()}, pos: n.Pos}
+		st := &chkState{c: check.Checker{Kind: k, Source: n.Pos.src()}, pos: n.Pos}
 		chkInitKind(&st.c)
 		children(a, n, chkTables[k], st, string(k))
 		st.expandHosts(a)
@@ -215,8 +215,14 @@ func chkPort(msg string, set func(*check.Checker, uint16)) chh {
 // against it, and converters that build configurations use it so that
 // their checkers mean what a keepalived.conf would.
 func CheckerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind) check.Checker {
-	c := check.Checker{Kind: k, Target: check.Target{Service: vs.Key(), Real: rs.Addr}}
-	c.DelayLoop = lvsOr(rs.DelayLoop, lvsOr(vs.DelayLoop, 60*time.Second))
+	return checkerDefaults(vs, rs, k, vs.Key())
+}
+
+// checkerDefaults is CheckerDefaults with vs.Key() already made: every
+// checker of a virtual server shares the one key string.
+func checkerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, key string) check.Checker {
+	c := check.Checker{Kind: k, Target: check.Target{Service: key, Real: rs.Addr}}
+	c.DelayLoop = chkDelayLoop(vs, rs)
 	c.ConnectTimeout = lvsOr(rs.ConnectTimeout, lvsOr(vs.ConnectTimeout, 5*time.Second))
 	switch {
 	case rs.Retry != nil:
@@ -257,6 +263,11 @@ func CheckerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind) 
 	return c
 }
 
+// chkDelayLoop is the delay_loop a checker inherits.
+func chkDelayLoop(vs *ipvs.VirtualServer, rs *ipvs.RealServer) time.Duration {
+	return lvsOr(rs.DelayLoop, lvsOr(vs.DelayLoop, 60*time.Second))
+}
+
 func lvsOr(d, def time.Duration) time.Duration {
 	if d != 0 {
 		return d
@@ -267,8 +278,8 @@ func lvsOr(d, def time.Duration) time.Duration {
 // chkDefaultsFor is CheckerDefaults for a checker whose own delay_loop is
 // delayLoop: the DNS delay_before_retry and the warmup that default to the
 // delay loop follow the checker's, not the server's.
-func chkDefaultsFor(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, delayLoop time.Duration) check.Checker {
-	d := CheckerDefaults(vs, rs, k)
+func chkDefaultsFor(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, key string, delayLoop time.Duration) check.Checker {
+	d := checkerDefaults(vs, rs, k, key)
 	if k == check.DNS && rs.DelayBeforeRetry == nil && vs.DelayBeforeRetry == 0 {
 		d.DelayBeforeRetry = delayLoop
 	}
@@ -279,12 +290,12 @@ func chkDefaultsFor(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, d
 }
 
 // chkResolve fills the settings the checker block left to inheritance.
-func chkResolve(vs *ipvs.VirtualServer, rs *ipvs.RealServer, st *chkState) check.Checker {
+func chkResolve(vs *ipvs.VirtualServer, rs *ipvs.RealServer, key string, st *chkState) check.Checker {
 	c := st.c
 	if st.set&setDelayLoop == 0 {
-		c.DelayLoop = CheckerDefaults(vs, rs, c.Kind).DelayLoop
+		c.DelayLoop = chkDelayLoop(vs, rs)
 	}
-	d := chkDefaultsFor(vs, rs, c.Kind, c.DelayLoop)
+	d := chkDefaultsFor(vs, rs, c.Kind, key, c.DelayLoop)
 	c.Target = d.Target
 	if st.set&setConnectTimeout == 0 {
 		c.ConnectTimeout = d.ConnectTimeout
@@ -307,6 +318,7 @@ func chkResolve(vs *ipvs.VirtualServer, rs *ipvs.RealServer, st *chkState) check
 // vsResolveCheckers turns the pending checkers of a finished virtual
 // server into Config.Checkers.
 func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServer) {
+	key := vs.Key()
 	for i, r := range st.reals {
 		rs := &vs.Reals[i]
 		for _, ck := range r.checkers {
@@ -321,20 +333,20 @@ func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServ
 				ck.c.File.Path = path
 			}
 			if len(ck.hosts) == 0 {
-				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, ck))
+				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, key, ck))
 				continue
 			}
 			for _, h := range ck.hosts {
-				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, h))
+				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, key, h))
 			}
 		}
 	}
 }
 
 // chkFinal resolves one checker and warns when it has nowhere to connect.
-func chkFinal(a *analyzer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, st *chkState) *check.Checker {
+func chkFinal(a *analyzer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, key string, st *chkState) *check.Checker {
 	c := new(check.Checker)
-	*c = chkResolve(vs, rs, st)
+	*c = chkResolve(vs, rs, key, st)
 	switch c.Kind {
 	case check.TCP, check.HTTP, check.SSL, check.UDP:
 		if c.ConnectPort == 0 && rs.Addr.Port() == 0 {

@@ -63,7 +63,7 @@ var chkSMTPTable = table[*chkState]{
 func (st *chkState) expandHosts(a *analyzer) {
 	for _, hn := range st.hostNodes {
 		h := &chkState{c: st.c, pos: hn.Pos, set: st.set}
-		h.c.Source = hn.Pos.String()
+		h.c.Source = hn.Pos.src()
 		smtp := *st.c.SMTP
 		h.c.SMTP = &smtp
 		children(a, hn, chkSMTPHostTable, h, "host")

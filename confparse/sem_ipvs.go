@@ -58,7 +58,7 @@ var lvsSchedFlags = []string{"hashed", "flag-1", "flag-2", "flag-3", "sh-port", 
 
 func semVirtualServer(a *analyzer, n *Node, c *Config) {
 	st := &vsState{vs: ipvs.VirtualServer{
-		Source: n.Pos.String(), DelayLoop: 60 * time.Second, ConnectTimeout: 5 * time.Second,
+		Source: n.Pos.src(), DelayLoop: 60 * time.Second, ConnectTimeout: 5 * time.Second,
 		Retry: -1, Weight: 1, Quorum: 1,
 	}}
 	if err := vsHeader(&st.vs, n.ArgStrings()); err != nil {
@@ -383,7 +383,7 @@ func vsSorry(a *analyzer, n *Node, st *vsState) {
 		a.warnf(n.Pos, "sorry_server: %v - ignoring", err)
 		return
 	}
-	st.vs.Sorry = &ipvs.RealServer{Source: n.Pos.String(), Addr: ap, Weight: 1}
+	st.vs.Sorry = &ipvs.RealServer{Source: n.Pos.src(), Addr: ap, Weight: 1}
 }
 
 // lvsAddrPort reads `IP [PORT]`.

@@ -27,7 +27,7 @@ func semRealServer(a *analyzer, n *Node, vst *vsState) {
 		a.warnf(n.Pos, "real_server: %v - skipping block", err)
 		return
 	}
-	st := &rsState{rs: ipvs.RealServer{Source: n.Pos.String(), Addr: ap}, pos: n.Pos}
+	st := &rsState{rs: ipvs.RealServer{Source: n.Pos.src(), Addr: ap}, pos: n.Pos}
 	children(a, n, rsTable, st, "real_server")
 	vst.reals = append(vst.reals, st)
 }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/script"
 )
 
@@ -83,7 +84,7 @@ type Timeouts struct {
 
 // VirtualServer is one virtual_server block.
 type VirtualServer struct {
-	Source string // file:line
+	Source srcpos.Pos // prints as file:line
 
 	// Exactly one of Addr, FWMark, Group identifies the service.
 	Addr   netip.AddrPort
@@ -144,7 +145,7 @@ func (v VirtualServer) Key() string {
 
 // RealServer is one real_server (or sorry_server) entry.
 type RealServer struct {
-	Source      string
+	Source      srcpos.Pos
 	Addr        netip.AddrPort
 	Weight      int
 	Forwarding  *Forwarding // nil = the virtual server's

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/ipvs"
 )
 
@@ -37,7 +38,7 @@ func (c *converter) virtual(v *Virtual) error {
 	}
 	t := time.Duration(v.Timeout) * time.Second
 	vs := ipvs.VirtualServer{
-		Source: fmt.Sprintf("lvs.cf:%d", v.Line), Family: 4, Protocol: ipvs.TCP,
+		Source: srcpos.Make("lvs.cf", v.Line), Family: 4, Protocol: ipvs.TCP,
 		Scheduler: v.Scheduler, Forwarding: ipvs.Forwarding{Method: methods[c.cfg.Network]},
 		DelayLoop: t, ConnectTimeout: 5 * time.Second, Retry: -1, Weight: 1,
 		Alpha: true, InhibitOnFailure: v.Quiesce,
@@ -78,7 +79,7 @@ func (c *converter) virtual(v *Virtual) error {
 			return fmt.Errorf("server %s: %w", s.Name, err)
 		}
 		ck := c.checker(v, pr, tg)
-		ck.Source, ck.Target = fmt.Sprintf("lvs.cf:%d", s.Line), check.Target{Service: vs.Key(), Real: rs.Addr}
+		ck.Source, ck.Target = srcpos.Make("lvs.cf", s.Line), check.Target{Service: vs.Key(), Real: rs.Addr}
 		if ck.Misc != nil {
 			c.scripts = true
 		}
@@ -131,7 +132,7 @@ func (c *converter) real(v *Virtual, s *Server, dr bool) (ipvs.RealServer, check
 		c.warn("server_port_inherited", s.Line, "%s: no port; inherits %d, the virtual's port when the server block was read (the virtual's final port is %d)",
 			what, s.Port, v.Port)
 	}
-	rs := ipvs.RealServer{Source: fmt.Sprintf("lvs.cf:%d", s.Line), Weight: s.Weight}
+	rs := ipvs.RealServer{Source: srcpos.Make("lvs.cf", s.Line), Weight: s.Weight}
 	if s.Weight <= 0 {
 		rs.Weight = 1
 		c.warn("weight_zero", s.Seen["weight"], "%s: weight %d; nanny installed it as 1", what, s.Weight)
