@@ -261,8 +261,12 @@ func printRS(p *printer, c *Config, vs *ipvs.VirtualServer, rs *ipvs.RealServer)
 	if rs.LThreshold != 0 {
 		p.line("lthreshold", strconv.FormatUint(uint64(rs.LThreshold), 10))
 	}
-	lvsScriptLine(p, "notify_up", rs.NotifyUp)
-	lvsScriptLine(p, "notify_down", rs.NotifyDown)
+	if rs.NotifyUp != nil {
+		lvsScriptLine(p, "notify_up", *rs.NotifyUp)
+	}
+	if rs.NotifyDown != nil {
+		lvsScriptLine(p, "notify_down", *rs.NotifyDown)
+	}
 	if rs.ConnectTimeout != 0 {
 		p.line("connect_timeout", fmtSeconds(rs.ConnectTimeout))
 	}

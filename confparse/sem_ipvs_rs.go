@@ -43,8 +43,8 @@ var rsTable = table[*rsState]{
 			st.rs.Forwarding = &f
 		}
 	},
-	"notify_up":          rsScript(func(r *ipvs.RealServer) *scriptSpec { return &r.NotifyUp }),
-	"notify_down":        rsScript(func(r *ipvs.RealServer) *scriptSpec { return &r.NotifyDown }),
+	"notify_up":          rsScript(func(r *ipvs.RealServer) **scriptSpec { return &r.NotifyUp }),
+	"notify_down":        rsScript(func(r *ipvs.RealServer) **scriptSpec { return &r.NotifyDown }),
 	"uthreshold":         rsThreshold(func(r *ipvs.RealServer, v uint32) { r.UThreshold = v }),
 	"lthreshold":         rsThreshold(func(r *ipvs.RealServer, v uint32) { r.LThreshold = v }),
 	"inhibit_on_failure": rsBool(func(r *ipvs.RealServer, b *bool) { r.Inhibit = b }),
@@ -71,14 +71,17 @@ var rsTable = table[*rsState]{
 	},
 }
 
-func rsScript(field func(*ipvs.RealServer) *scriptSpec) rsh {
+func rsScript(field func(*ipvs.RealServer) **scriptSpec) rsh {
 	return func(a *analyzer, n *Node, st *rsState) {
 		spec, err := parseScript(n.Args)
 		if err != nil {
 			a.warnf(n.Pos, "%s: %v", n.Key, err)
 			return
 		}
-		*field(&st.rs) = spec
+		*field(&st.rs) = nil
+		if !spec.IsZero() {
+			*field(&st.rs) = &spec
+		}
 	}
 }
 

@@ -96,7 +96,7 @@ func newVSState(vs VirtualServer, old *vsState, initNotifies bool) (*vsState, []
 		alive := !boolOr(r.Alpha, vs.Alpha)
 		st.rs[r.Addr] = &rsState{alive: alive, weight: r.Weight}
 		if alive && initNotifies {
-			acts = append(acts, Action{Kind: NotifyUp, Service: vs.Key(), Real: r.Addr, Script: r.NotifyUp})
+			acts = append(acts, Action{Kind: NotifyUp, Service: vs.Key(), Real: r.Addr, Script: specOf(r.NotifyUp)})
 		}
 	}
 	if old != nil {
@@ -174,9 +174,9 @@ func (st *vsState) apply(h Health) ([]Action, error) {
 	if r.alive != h.Up {
 		r.alive = h.Up
 		rs, _ := st.real(h.Real)
-		a := Action{Kind: NotifyDown, Service: h.Service, Real: h.Real, Script: rs.NotifyDown}
+		a := Action{Kind: NotifyDown, Service: h.Service, Real: h.Real, Script: specOf(rs.NotifyDown)}
 		if h.Up {
-			a.Kind, a.Script = NotifyUp, rs.NotifyUp
+			a.Kind, a.Script = NotifyUp, specOf(rs.NotifyUp)
 		}
 		acts = append(acts, a)
 	}
@@ -229,11 +229,20 @@ func (st *vsState) omega() []Action {
 	var acts []Action
 	for _, r := range st.vs.Reals {
 		if st.rs[r.Addr].alive {
-			acts = append(acts, Action{Kind: NotifyDown, Service: st.vs.Key(), Real: r.Addr, Script: r.NotifyDown})
+			acts = append(acts, Action{Kind: NotifyDown, Service: st.vs.Key(), Real: r.Addr, Script: specOf(r.NotifyDown)})
 		}
 	}
 	if st.quorumUp {
 		acts = append(acts, st.quorumAction(QuorumDown))
 	}
 	return acts
+}
+
+// specOf is the command of an optional notify script; the zero Spec runs
+// nothing.
+func specOf(p *script.Spec) script.Spec {
+	if p == nil {
+		return script.Spec{}
+	}
+	return *p
 }

@@ -14,7 +14,7 @@ import (
 
 func rs(a string, w int) RealServer {
 	return RealServer{Addr: netip.MustParseAddrPort(a), Weight: w,
-		NotifyUp: script.Spec{Raw: "/up " + a}, NotifyDown: script.Spec{Raw: "/down " + a}}
+		NotifyUp: &script.Spec{Raw: "/up " + a}, NotifyDown: &script.Spec{Raw: "/down " + a}}
 }
 
 func vs(a string, reals ...RealServer) VirtualServer {
