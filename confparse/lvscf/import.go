@@ -32,7 +32,15 @@ func ChooseNode(cfg *Config, local []netip.Addr) string {
 // word, and its `!` comments are not comments in lvs.cf.
 func Detect(data []byte) bool {
 	data, _ = normaliseCR(data)
-	for _, line := range bytes.Split(data, []byte("\n")) {
+	// Lines are cut one at a time: the first line with words decides, and
+	// splitting a large keepalived.conf whole cost more than reading it.
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
 		toks, ok := tokenize(string(line))
 		if !ok {
 			return false
