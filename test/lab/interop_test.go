@@ -37,7 +37,11 @@ func cellConfs(c interopCell, hosts []*lab.Host) ([]string, netip.Addr) {
 		ic.VRID, ic.VIP, ic.Version = vrid, vipText, c.version
 		ic.AdvertInt = "1"
 		if c.version == 3 {
-			ic.AdvertInt = "0.1"
+			// Sub-second, but slow enough that a CI machine which stalls
+			// keepalived for a second ("A thread timer expired 1.5 seconds
+			// ago", seen here under load) does not turn into a spurious
+			// election.
+			ic.AdvertInt = "0.5"
 		}
 		if c.unicast {
 			own, peer := hosts[i], hosts[1-i]
@@ -89,7 +93,7 @@ func runInteropCell(t *testing.T, c interopCell, govMaster bool) {
 	}
 	adv := time.Second
 	if c.version == 3 {
-		adv = 100 * time.Millisecond
+		adv = 500 * time.Millisecond
 	}
 	r.start(0, impl[0], cs[0])
 	r.waitMaster(vip, 0, 4*adv+2*time.Second)
@@ -123,11 +127,11 @@ func runInteropCell(t *testing.T, c interopCell, govMaster bool) {
 func TestInteropMixedThreeRouters(t *testing.T) {
 	needKeepalived(t)
 	r := newRig(t, 3)
-	cs := confs([]int{120, 100, 150}, func(i int, c *instanceConf) { c.AdvertInt, c.Version = "0.1", 3 })
+	cs := confs([]int{120, 100, 150}, func(i int, c *instanceConf) { c.AdvertInt, c.Version = "0.5", 3 })
 	r.start(0, "govrrpd", cs[0])
 	r.start(1, "govrrpd", cs[1])
 	r.start(2, "keepalived", cs[2])
-	r.waitMaster(vip4, 2, 4*time.Second)
+	r.waitMaster(vip4, 2, 8*time.Second)
 	r.stable(vip4, 2, time.Second)
 	r.procs["r3"].Signal(syscall.SIGTERM)
 	r.waitMaster(vip4, 0, 2*time.Second)
