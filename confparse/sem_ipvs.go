@@ -70,8 +70,7 @@ func semVirtualServer(a *analyzer, n *Node, c *Config) {
 		a.atFinish(func() { vsgCheckRef(a, c, n.Pos, g) })
 	}
 	if vs, ok := vsFinish(a, n, st); ok {
-		c.VirtualServers = append(c.VirtualServers, vs)
-		vsResolveCheckers(a, c, st, &c.VirtualServers[len(c.VirtualServers)-1])
+		vsResolveCheckers(a, c, st, a.addVS(vs))
 	}
 }
 
