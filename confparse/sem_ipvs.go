@@ -67,7 +67,8 @@ func semVirtualServer(a *analyzer, n *Node, c *Config) {
 	}
 	children(a, n, vsTable, st, "virtual_server")
 	if g := st.vs.Group; g != "" {
-		a.atFinish(func() { vsgCheckRef(a, c, n.Pos, g) })
+		pos := n.Pos // not n: a node would keep its whole statement's memory
+		a.atFinish(func() { vsgCheckRef(a, c, pos, g) })
 	}
 	if vs, ok := vsFinish(a, n, st); ok {
 		vsResolveCheckers(a, c, st, a.addVS(vs))
