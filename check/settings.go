@@ -41,12 +41,14 @@ type Checker struct {
 	Source srcpos.Pos // prints as file:line
 	Target Target
 
-	// Connection options (not MISC/FILE/BFD).
+	// Connection options (not MISC/FILE/BFD). The small fields sit
+	// together so that padding does not round a checker up a size class
+	// (a large LVS site holds one per real server).
 	ConnectIP      netip.Addr
-	ConnectPort    uint16
 	BindTo         netip.Addr
-	BindPort       uint16
 	BindIf         string
+	ConnectPort    uint16
+	BindPort       uint16
 	FWMark         uint32
 	ConnectTimeout time.Duration
 

@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"unsafe"
+
+	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/ipvs"
 )
 
 // writeLargeConf writes the configuration bench/genconf.py makes: vs
@@ -91,5 +95,25 @@ func BenchmarkLoadLarge(b *testing.B) {
 	b.ReportMetric(float64(lines), "lines")
 	if len(cfg.VirtualServers) != 10000 {
 		b.Fatalf("%d virtual servers", len(cfg.VirtualServers))
+	}
+}
+
+// A large LVS site holds one checker and one real server per few lines of
+// configuration; their sizes are what `-t` and the daemon pay per server,
+// so growing them past these size classes should be a decision, not an
+// accident of field order.
+func TestHotStructSizes(t *testing.T) {
+	cases := []struct {
+		name      string
+		size, max uintptr
+	}{
+		{"check.Checker", unsafe.Sizeof(check.Checker{}), 240},
+		{"ipvs.RealServer", unsafe.Sizeof(ipvs.RealServer{}), 176},
+		{"ipvs.VirtualServer", unsafe.Sizeof(ipvs.VirtualServer{}), 528},
+	}
+	for _, c := range cases {
+		if c.size > c.max {
+			t.Errorf("%s is %d bytes, more than %d", c.name, c.size, c.max)
+		}
 	}
 }

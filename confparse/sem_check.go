@@ -27,7 +27,8 @@ const (
 
 // chkState is a checker while its block is read.
 type chkState struct {
-	c   check.Checker
+	// c is allocated once and, resolved, becomes the Config's checker.
+	c   *check.Checker
 	pos Pos
 	set chkSet
 	// hosts are SMTP_CHECK's deprecated host {} sub-blocks; each becomes a
@@ -51,8 +52,8 @@ func init() {
 // chkBlock returns the real_server handler for one checker kind.
 func chkBlock(k check.Kind) rsh {
 	return func(a *analyzer, n *Node, rs *rsState) {
-		st := &chkState{c: check.Checker{Kind: k, Source: n.Pos.src()}, pos: n.Pos}
-		chkInitKind(&st.c)
+		st := &chkState{c: &check.Checker{Kind: k, Source: n.Pos.src()}, pos: n.Pos}
+		chkInitKind(st.c)
 		children(a, n, chkTables[k], st, string(k))
 		st.expandHosts(a)
 		if chkValid(a, n, st) {
@@ -81,7 +82,7 @@ func chkInitKind(c *check.Checker) {
 
 // chkValid applies keepalived's end-of-block checks on a checker.
 func chkValid(a *analyzer, n *Node, st *chkState) bool {
-	switch c := &st.c; c.Kind {
+	switch c := st.c; c.Kind {
 	case check.Misc:
 		if c.Misc.Path.IsZero() {
 			a.warnf(n.Pos, "No script path has been specified for MISC_CHECKER - skipping")
@@ -191,7 +192,7 @@ func chkRetry(a *analyzer, n *Node, st *chkState) {
 func chkTimer(lo time.Duration, bit chkSet, set func(*check.Checker, time.Duration)) chh {
 	return func(a *analyzer, n *Node, st *chkState) {
 		if d, ok := a.argTimer(n, 0, lo, lvsMaxTimer); ok {
-			set(&st.c, d)
+			set(st.c, d)
 			st.set |= bit
 		}
 	}
@@ -200,7 +201,7 @@ func chkTimer(lo time.Duration, bit chkSet, set func(*check.Checker, time.Durati
 func chkPort(msg string, set func(*check.Checker, uint16)) chh {
 	return func(a *analyzer, n *Node, st *chkState) {
 		if v, ok := a.argInt(n, 0, 1, 65535); ok {
-			set(&st.c, uint16(v))
+			set(st.c, uint16(v))
 			return
 		}
 		if len(n.Args) > 0 {
@@ -289,8 +290,9 @@ func chkDefaultsFor(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, k
 	return d
 }
 
-// chkResolve fills the settings the checker block left to inheritance.
-func chkResolve(vs *ipvs.VirtualServer, rs *ipvs.RealServer, key string, st *chkState) check.Checker {
+// chkResolve fills, in place, the settings the checker block left to
+// inheritance.
+func chkResolve(vs *ipvs.VirtualServer, rs *ipvs.RealServer, key string, st *chkState) *check.Checker {
 	c := st.c
 	if st.set&setDelayLoop == 0 {
 		c.DelayLoop = chkDelayLoop(vs, rs)
@@ -345,8 +347,7 @@ func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServ
 
 // chkFinal resolves one checker and warns when it has nowhere to connect.
 func chkFinal(a *analyzer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, key string, st *chkState) *check.Checker {
-	c := new(check.Checker)
-	*c = chkResolve(vs, rs, key, st)
+	c := chkResolve(vs, rs, key, st)
 	switch c.Kind {
 	case check.TCP, check.HTTP, check.SSL, check.UDP:
 		if c.ConnectPort == 0 && rs.Addr.Port() == 0 {

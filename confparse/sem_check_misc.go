@@ -62,7 +62,8 @@ var chkSMTPTable = table[*chkState]{
 // overrides its connection options.
 func (st *chkState) expandHosts(a *analyzer) {
 	for _, hn := range st.hostNodes {
-		h := &chkState{c: st.c, pos: hn.Pos, set: st.set}
+		c := *st.c
+		h := &chkState{c: &c, pos: hn.Pos, set: st.set}
 		h.c.Source = hn.Pos.src()
 		smtp := *st.c.SMTP
 		h.c.SMTP = &smtp
