@@ -98,6 +98,7 @@ func configTest(o *options, stderr io.Writer) int {
 		defer f.Close()
 		out = f
 	}
+	tuneForConfigTest(o.configFile)
 	cfg, diags := confparse.Load(o.configFile, parseOptions(o, true))
 	for _, d := range diags.Sorted() {
 		if d.Severity == confparse.Info {

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"os"
+	"runtime/debug"
+)
+
+// testMemoryLimit bounds the heap of a -t run. -t reads the configuration,
+// reports and exits, so the garbage collector's usual headroom (the heap
+// may grow to twice what is live) is all cost: on 10,000 virtual servers x
+// 10 real servers it put peak RSS at 105 MB for 47 MB of configuration.
+// The limit scales with the file (a loaded configuration holds about 3.7
+// bytes per byte of keepalived.conf; at 5x the collector ran back to back
+// near the end and -t took 60% more CPU, at 6x 15%), never below
+// minTestHeap; included
+// files are not counted, so a configuration split over many includes
+// collects more often but still completes. The daemon keeps Go's defaults.
+func testMemoryLimit(path string) int64 {
+	const minTestHeap = 64 << 20
+	limit := int64(minTestHeap)
+	if st, err := os.Stat(path); err == nil && 6*st.Size() > limit {
+		limit = 6 * st.Size()
+	}
+	return limit
+}
+
+// tuneForConfigTest applies testMemoryLimit, unless GOMEMLIMIT or GOGC say
+// otherwise.
+func tuneForConfigTest(path string) {
+	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return
+	}
+	debug.SetMemoryLimit(testMemoryLimit(path))
+	debug.SetGCPercent(-1)
+}
