@@ -66,9 +66,7 @@ func (c corpusCase) name() string {
 func cm(line int, words ...string) corpusMsg { return corpusMsg{line, words} }
 
 const (
-	whyNetNS   = "net_namespace is parsed but not implemented: govrrpd warns instead of silently running in the wrong namespace"
-	whyLVSSync = "lvs_sync_daemon is parsed but the IPVS sync daemon is not driven: govrrpd warns instead of silently " +
-		"not synchronising connections"
+	whyNetNS = "net_namespace is parsed but not implemented: govrrpd warns instead of silently running in the wrong namespace"
 )
 
 // corpusCases is every corpus file and keepalived's verdict. Lines that
@@ -144,8 +142,7 @@ var corpusCases = []corpusCase{
 	{File: "from-docs/case-study-healthcheck.1.conf"},
 	{File: "from-docs/case-study-healthcheck.2.conf"},
 	{File: "from-docs/case-study-mixing.1.conf"},
-	{File: "from-docs/configuration-synopsis.1.conf", Keepalived: 0, Govrrpd: 5, Why: whyLVSSync,
-		Msgs: []corpusMsg{cm(14, "lvs_sync_daemon", "not supported")}},
+	{File: "from-docs/configuration-synopsis.1.conf"},
 	{File: "from-docs/configuration-synopsis.2.conf", Keepalived: 5, Msgs: []corpusMsg{
 		cm(1, "virtual router VI_2", "sync group VG1", "doesn't exist"),
 		cm(1, "sync group VG1 has only 1 virtual router"),

@@ -317,56 +317,102 @@ func lvsFlushOnStop(a *analyzer, n *Node, c *Config) {
 }
 
 // lvsSyncDaemon reads `lvs_sync_daemon IF [[inst] VI] [id N] [maxlen N]
-// [port N] [ttl N] [group IP]`. The settings are kept so that -d prints
-// them, but no sync daemon is started yet, which -t says loudly.
+// [port N] [ttl N] [group IP]` as keepalived 2.2.7's lvs_syncd_handler
+// does, with its messages: a bad value is ignored (the id then defaults to
+// the VRID), the words after IF may also be the old positional
+// `VI [SYNCID]`. As in keepalived, a missing or unknown instance is found
+// only when the daemon starts (which then runs no sync daemon and says so);
+// -t passes. The daemon itself runs in internal/daemon (ipvs.SyncSwitch).
 func lvsSyncDaemon(a *analyzer, n *Node, c *Config) {
-	ifname, ok := a.arg(n, 0)
-	if !ok {
+	if sd := c.IPVS.SyncDaemon; sd != nil {
+		a.warnf(n.Pos, "lvs_sync_daemon has already been specified as %s %s - ignoring", sd.Interface, sd.Instance)
 		return
 	}
-	sd := &ipvs.SyncDaemon{Interface: ifname, ID: -1, Port: 8848, TTL: 1}
-	i := 1
-	if i < len(n.Args) && n.Args[i].Text == "inst" {
-		i++
+	if len(n.Args) == 0 {
+		a.warnf(n.Pos, "lvs_sync_daemon requires interface")
+		return
 	}
-	if i < len(n.Args) && !syncDaemonOption(n.Args[i].Text) {
-		sd.Instance = n.Args[i].Text
-		i++
+	if ifname := n.Args[0].Text; len(ifname) >= 16 {
+		a.warnf(n.Pos, "lvs_sync_daemon interface name '%s' too long - ignoring", ifname)
+		return
 	}
-	for ; i < len(n.Args); i += 2 {
-		opt := n.Args[i].Text
-		var ok bool
-		switch opt {
-		case "id":
-			sd.ID, ok = a.argInt(n, i+1, 0, 255)
-		case "maxlen":
-			sd.MaxLen, ok = a.argInt(n, i+1, 1, 65535-20-8)
-		case "port":
-			sd.Port, ok = a.argInt(n, i+1, 1, 65535)
-		case "ttl":
-			sd.TTL, ok = a.argInt(n, i+1, 1, 255)
-		case "group":
-			var ip netip.Addr
-			if ip, ok = a.argAddr(n, i+1); ok {
-				sd.Group = ip.String()
-			}
-		default:
-			a.warnf(n.Pos, "lvs_sync_daemon: unknown option '%s'", opt)
-			i--
+	sd := &ipvs.SyncDaemon{Interface: n.Args[0].Text, ID: -1, Port: ipvs.DefaultSyncPort, TTL: ipvs.DefaultSyncTTL}
+	c.IPVS.SyncDaemon = sd
+	for i := 1; i < len(n.Args); i++ {
+		if syncDaemonOption(a, n, sd, i) {
+			i++ // the option's value
 			continue
 		}
-		if !ok {
-			return
+		switch w := n.Args[i].Text; i {
+		case 1:
+			sd.Instance = w
+		case 2:
+			if v, ok := a.argInt(n, i, 0, 255); !ok {
+				a.warnf(n.Pos, "Invalid syncid (%s) - defaulting to vrid", w)
+			} else {
+				a.warnf(n.Pos, "Please use keyword \"id\" before lvs_sync_daemon SYNCID")
+				sd.ID = v
+			}
+		default:
+			a.warnf(n.Pos, "Unknown option %s specified for lvs_sync_daemon", w)
 		}
 	}
-	c.IPVS.SyncDaemon = sd
-	a.warnf(n.Pos, "'lvs_sync_daemon' is not supported by govrrpd yet; connections will not be synchronised")
 }
 
-func syncDaemonOption(s string) bool {
-	switch s {
-	case "id", "maxlen", "port", "ttl", "group":
+// syncDaemonOption reads the keyword option at i, if it is one, and says
+// whether it was.
+func syncDaemonOption(a *analyzer, n *Node, sd *ipvs.SyncDaemon, i int) bool {
+	opt := n.Args[i].Text
+	if opt == "inst" {
+		switch {
+		case sd.Instance != "":
+			a.warnf(n.Pos, "lvs_sync_daemon vrrp instance has already been specified as %s - ignoring", sd.Instance)
+		case i+1 < len(n.Args):
+			sd.Instance = n.Args[i+1].Text
+		default:
+			a.warnf(n.Pos, "No value specified for lvs_sync_daemon inst - ignoring")
+		}
 		return true
 	}
-	return false
+	num := map[string]struct {
+		lo, hi int
+		dst    *int
+	}{"id": {0, 255, &sd.ID}, "maxlen": {1, 65535 - 20 - 8, &sd.MaxLen}, "port": {1, 65535, &sd.Port}, "ttl": {1, 255, &sd.TTL}}
+	o, isNum := num[opt]
+	if !isNum && opt != "group" {
+		return false
+	}
+	if i+1 >= len(n.Args) {
+		if opt == "id" {
+			a.warnf(n.Pos, "No value specified for lvs_sync_daemon id, defaulting to vrid")
+		} else {
+			a.warnf(n.Pos, "No value specified for lvs_sync_daemon %s - ignoring", opt)
+		}
+		return true
+	}
+	val := n.Args[i+1].Text
+	switch {
+	case opt == "group":
+		g, err := netip.ParseAddr(val)
+		if err != nil {
+			a.warnf(n.Pos, "Invalid lvs_sync_daemon group (%s) - ignoring", val)
+		} else if !g.IsMulticast() {
+			a.warnf(n.Pos, "lvs_sync_daemon group address %s is not multicast - ignoring", val)
+		} else {
+			sd.Group = g.String()
+		}
+	case opt == "id":
+		if v, ok := a.argInt(n, i+1, o.lo, o.hi); ok {
+			*o.dst = v
+		} else {
+			a.warnf(n.Pos, "Invalid syncid (%s) - defaulting to vrid", val)
+		}
+	default:
+		if v, ok := a.argInt(n, i+1, o.lo, o.hi); ok {
+			*o.dst = v
+		} else {
+			a.warnf(n.Pos, "Invalid lvs_sync_daemon %s (%s) - ignoring", opt, val)
+		}
+	}
+	return true
 }
