@@ -39,7 +39,10 @@ func NewSyncKernel(nsPath string) (*SyncKernel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ipvs sync daemon: generic netlink socket: %w", err)
 	}
-	tv := unix.NsecToTimeval((5 * time.Second).Nanoseconds())
+	// Starting and stopping a daemon takes rtnl_lock, which a namespace
+	// being torn down can hold for seconds (measured under the test VM's
+	// emulation: over 5 s); keepalived waits without limit.
+	tv := unix.NsecToTimeval((30 * time.Second).Nanoseconds())
 	if err := errors.Join(sock.SetSendTimeout(&tv), sock.SetReceiveTimeout(&tv)); err != nil {
 		sock.Close()
 		return nil, fmt.Errorf("ipvs sync daemon: socket timeouts: %w", err)

@@ -70,7 +70,8 @@ func TestIPVSInVM(t *testing.T) {
 	need(t)
 	bin, dir := buildIPVS(t)
 	out := runVM(t, dir, bin, "-test.v", "-test.run", "^TestKernel")
-	want := []string{"TestKernelErrnos", "TestKernelRoundTrip", "TestKernelReconcile", "TestKernelNAT"}
+	want := []string{"TestKernelErrnos", "TestKernelRoundTrip", "TestKernelReconcile", "TestKernelNAT",
+		"TestKernelSyncErrnos", "TestKernelSyncDaemon", "TestKernelSyncConnections"}
 	for _, name := range want {
 		if !regexp.MustCompile(`--- PASS: ` + name + ` `).MatchString(out) {
 			t.Errorf("%s did not pass in the VM", name)
