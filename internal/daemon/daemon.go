@@ -78,6 +78,7 @@ type Daemon struct {
 	baseline confparse.Diagnostics
 	reloads  struct{ done, refused int }
 	lvs      *lvs
+	syncd    *syncd // lvs_sync_daemon (syncd.go)
 	ctx      context.Context
 	reloadMu sync.Mutex
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
@@ -116,7 +117,9 @@ func Run(ctx context.Context, opts Options) error {
 	defer stop()
 	d.ctx = ctx
 	if !opts.CheckOnly {
+		d.startSyncd()
 		if err := d.start(ctx); err != nil {
+			d.stopSyncd()
 			d.closeSockets()
 			return err
 		}
@@ -276,6 +279,7 @@ func (d *Daemon) handle(ev event) {
 // addresses removed (unless -V), notify STOP.
 func (d *Daemon) shutdown() {
 	d.stopping = true
+	d.stopSyncd()
 	if d.probes != nil {
 		d.probes.Stop()
 	}

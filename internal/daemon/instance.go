@@ -317,6 +317,7 @@ func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
 	}
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: s.String(), Priority: int(prio),
 		Specific: spec, Generic: in.cfg.Notify.Generic})
+	d.syncdState(in, s)
 }
 
 // arm (re)starts a timer; the generation number makes a fire from an
