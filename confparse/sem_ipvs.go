@@ -240,6 +240,12 @@ func lvsForwarding(a *analyzer, n *Node) (ipvs.Forwarding, bool) {
 		a.warnf(n.Pos, "%s: %v", n.Key, err)
 		return f, false
 	}
+	// The kernel has these but moby/ipvs cannot send them
+	// (ipvs.ErrUnsupported): refuse at -t rather than run plain ipip.
+	if (f.TunType != "" && f.TunType != "ipip") || f.TunPort != 0 || f.TunCsum != "" {
+		a.warnf(n.Pos, "'%s %s' is not supported by govrrpd (only TUN type ipip without checksum options)",
+			n.Key, strings.Join(args, " "))
+	}
 	return f, true
 }
 

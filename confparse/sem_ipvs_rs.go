@@ -178,6 +178,10 @@ func vsFinishReals(a *analyzer, st *vsState) {
 			}
 			r.rs.Addr = netip.AddrPortFrom(r.rs.Addr.Addr(), vs.Addr.Port())
 		}
+		if fam := vsAddrFamily(vs); fam != 0 && lvsFamily(r.rs.Addr.Addr()) != fam {
+			a.warnf(r.pos, "Virtual server %s: IPv%d real server %s in an IPv%d service is not supported by govrrpd",
+				vsName(vs), lvsFamily(r.rs.Addr.Addr()), r.rs.Addr, fam)
+		}
 		if seen[r.rs.Addr] {
 			a.warnf(r.pos, "VS %s: real server %s is duplicated - removing second rs", vsName(vs), r.rs.Addr)
 			continue
@@ -190,4 +194,17 @@ func vsFinishReals(a *analyzer, st *vsState) {
 	for i, r := range kept {
 		vs.Reals[i] = r.rs
 	}
+}
+
+// vsAddrFamily is the family of an address or fwmark service (0 for a
+// group, whose entries carry their own): moby/ipvs never sends a
+// destination's family, so a real server of the other one cannot be set.
+func vsAddrFamily(vs *ipvs.VirtualServer) uint8 {
+	if a := vs.Addr.Addr(); a.IsValid() {
+		return lvsFamily(a.Unmap())
+	}
+	if vs.FWMark != 0 {
+		return vs.Family
+	}
+	return 0
 }

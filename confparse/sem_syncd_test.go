@@ -65,3 +65,43 @@ func TestLvsSyncDaemon(t *testing.T) {
 		t.Errorf("second lvs_sync_daemon:\n%s", d)
 	}
 }
+
+// TestUnsupportedIPVS: what the netlink backend cannot send is refused at
+// -t with its line (ipvs.ErrUnsupported at run time).
+func TestUnsupportedIPVS(t *testing.T) {
+	vs := func(head, method, reals string) string {
+		return "virtual_server " + head + " {\nlb_algo rr\nprotocol TCP\n" + method + "\n" + reals + "}\n"
+	}
+	rs := func(addr string) string { return "real_server " + addr + " {\nweight 1\n}\n" }
+	cases := []struct {
+		name, src, msg string
+		line           int
+	}{
+		{"gue", vs("192.0.2.1 80", "lvs_method TUN type gue port 6080", rs("198.51.100.2 80")), "'lvs_method TUN type gue port 6080' is not supported by govrrpd", 4},
+		{"gre", vs("192.0.2.1 80", "lvs_method TUN type gre", rs("198.51.100.2 80")), "type gre' is not supported by govrrpd", 4},
+		{"nocsum", vs("192.0.2.1 80", "lvs_method TUN nocsum", rs("198.51.100.2 80")), "TUN nocsum' is not supported by govrrpd", 4},
+		{"real server method", vs("192.0.2.1 80", "lvs_method DR", "real_server 198.51.100.2 80 {\nlvs_method TUN type gre csum\n}\n"),
+			"is not supported by govrrpd", 6},
+		{"v4 in v6", vs("2001:db8::1 80", "lvs_method TUN", rs("198.51.100.2 80")), "IPv4 real server 198.51.100.2:80 in an IPv6 service is not supported", 5},
+		{"v6 in v4", vs("192.0.2.1 80", "lvs_method TUN", rs("2001:db8::2 80")), "IPv6 real server [2001:db8::2]:80 in an IPv4 service is not supported", 5},
+		{"v4 then v6 in fwmark", vs("fwmark 7", "lvs_method DR", rs("198.51.100.2")+rs("2001:db8::2")), "IPv6 real server", 8},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, d := loadString(t, tc.src)
+			found := false
+			for _, x := range d {
+				if strings.Contains(x.Msg, tc.msg) && x.Pos.Line == tc.line {
+					found = true
+				}
+			}
+			if !found || d.ExitCode() == 0 {
+				t.Errorf("want %q on line %d, non-zero exit; got exit %d:\n%s", tc.msg, tc.line, d.ExitCode(), d)
+			}
+		})
+	}
+	_, d := loadString(t, vs("192.0.2.1 80", "lvs_method TUN type ipip", rs("198.51.100.2 80")))
+	if strings.Contains(d.String(), "not supported") {
+		t.Errorf("ipip refused:\n%s", d)
+	}
+}
