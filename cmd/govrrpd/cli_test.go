@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -26,10 +25,9 @@ func cliRun(args ...string) (rc int, stdout, stderr string) {
 type cliConf struct {
 	name string
 	text string
-	// rc is govrrpd's exit status; keepalived is 2.2.7's when it differs
-	// (why says why), measured by TestCLIAgainstKeepalived.
+	// rc is govrrpd's exit status; keepalived is 2.2.7's when it differs,
+	// measured by TestCLIAgainstKeepalived.
 	rc, keepalived int
-	why            string
 	// lines are the FILE:LINE numbers the output must name, in order.
 	lines []int
 	words []string // each must appear in the output
@@ -288,7 +286,7 @@ func buildGovrrpd(t *testing.T) string {
 		return b
 	}
 	bin := filepath.Join(t.TempDir(), "govrrpd")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

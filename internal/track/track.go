@@ -78,7 +78,7 @@ type Probes struct {
 	stopped bool
 
 	// fileRescan and procScan override the safety-net periods (tests).
-	fileRescan, procScan, procRescan time.Duration
+	fileRescan, procScan time.Duration
 	// onScriptRun, when set, observes every finished script run (tests).
 	onScriptRun func(name string, ok bool)
 }
