@@ -73,3 +73,21 @@ virtual_server 192.0.2.200 8080 {
 	}
 	waitDump(dest, true, 4*time.Second)
 }
+
+// lvs_sync_daemon follows its VRRP instance: backup daemon at start,
+// master while the instance is MASTER, backup again when it leaves (the
+// in-memory backend stands in for the kernel's, which this host lacks).
+func TestLVSSyncDaemonFollowsInstance(t *testing.T) {
+	r := newRig(t, 2)
+	sync := "global_defs {\n    lvs_sync_daemon eth0 VI_1\n}\n"
+	cs := confs([]int{150, 100}, func(i int, c *instanceConf) { c.AdvertInt, c.Version = "0.1", 3 })
+	env := []string{"GOVRRPD_IPVS_BACKEND=memory"}
+	r.startFull(0, "govrrpd", sync+cs[0], env)
+	r.waitMaster(vip4, 0, 3*time.Second)
+	waitLog(t, r, "r1", `msg="lvs_sync_daemon master" running=master`, 2*time.Second)
+	r.startFull(1, "govrrpd", sync+cs[1], env)
+	waitLog(t, r, "r2", `msg="lvs_sync_daemon start" running=backup`, 2*time.Second)
+	r.procs["r1"].Signal(syscall.SIGTERM)
+	r.waitMaster(vip4, 1, 2*time.Second)
+	waitLog(t, r, "r2", `msg="lvs_sync_daemon master" running=master`, 2*time.Second)
+}
