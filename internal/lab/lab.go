@@ -307,26 +307,7 @@ func (h *Host) SetPartition(blocked bool) error {
 // HasAddr reports whether addr is configured on h's interface. It asks
 // rtnetlink inside the namespace directly (no process per poll), so
 // tests can poll every few milliseconds without loading the machine.
-func (h *Host) HasAddr(addr netip.Addr) (bool, error) {
-	nh, err := h.handle()
-	if err != nil {
-		return false, err
-	}
-	link, err := nh.LinkByName(h.If)
-	if err != nil {
-		return false, err
-	}
-	list, err := nh.AddrList(link, netlink.FAMILY_ALL)
-	if err != nil {
-		return false, err
-	}
-	for _, a := range list {
-		if ip, ok := netip.AddrFromSlice(a.IP); ok && ip.Unmap() == addr {
-			return true, nil
-		}
-	}
-	return false, nil
-}
+func (h *Host) HasAddr(addr netip.Addr) (bool, error) { return h.HasAddrOn(h.If, addr) }
 
 func (h *Host) handle() (*netlink.Handle, error) {
 	if h.nl != nil {
