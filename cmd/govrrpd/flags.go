@@ -61,7 +61,6 @@ var noEffect = map[string]string{
 	"core-dump":          "use the Go runtime's GOTRACEBACK=crash",
 	"core-dump-pattern":  "use the Go runtime's GOTRACEBACK=crash",
 	"release-vips":       "VIPs are never kept across a reload-triggered transition",
-	"dont-fork":          "govrrpd always runs in the foreground (as systemd units use it)",
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, error) {

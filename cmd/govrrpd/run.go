@@ -70,6 +70,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if o.configTest {
 		return configTest(o, stderr)
 	}
+	if o.namespace != "" && os.Getenv(netnsEnv) != o.namespace {
+		err := enterNamespace(o.namespace, args)
+		fmt.Fprintf(stderr, "govrrpd: %v\n", err)
+		return 1
+	}
 	if !o.dontFork && os.Getenv(foregroundEnv) == "" {
 		if err := detach(args); err != nil {
 			fmt.Fprintf(stderr, "govrrpd: %v\n", err)
@@ -118,8 +123,12 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 	for _, l := range o.ignoredFlags() {
 		log.Info(l)
 	}
-	if o.namespace != "" {
-		log.Error("--namespace is not supported yet; run govrrpd under `ip netns exec NAME`")
+	if err := namespacePidFiles(o); err != nil {
+		log.Error("pid files", "err", err)
+		return 1
+	}
+	if err := applyUmask(o.umask); err != nil {
+		log.Error("umask", "err", err)
 		return 1
 	}
 	if o.dumpConf {
@@ -131,7 +140,7 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 	err := daemon.Run(context.Background(), daemon.Options{
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
 		DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly,
-		PidFiles: []string{o.pidFile, o.vrrpPidFile}, Log: log,
+		PidFiles: pidFiles(o), Log: log,
 	})
 	if err != nil {
 		log.Error("govrrpd stopped", "err", err)
@@ -179,4 +188,17 @@ func facility(s string) syslog.Priority {
 func interfaceExists(name string) bool {
 	_, err := net.InterfaceByName(name)
 	return err == nil
+}
+
+// pidFiles are the files the daemon writes: keepalived's parent and VRRP
+// child files, and the checkers' file when that subsystem runs.
+func pidFiles(o *options) []string {
+	files := []string{o.pidFile}
+	if !o.checkOnly {
+		files = append(files, o.vrrpPidFile)
+	}
+	if !o.vrrpOnly {
+		files = append(files, o.checkersPidFile)
+	}
+	return files
 }

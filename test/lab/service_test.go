@@ -3,6 +3,7 @@ package lab_test
 import (
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -93,5 +94,37 @@ func TestDetachWithoutDontFork(t *testing.T) {
 	}
 	if _, err := os.Stat(pidFile); err == nil {
 		t.Fatal("pid file left behind")
+	}
+}
+
+// -s NAME runs the daemon inside /run/netns/NAME, started from the host's
+// own namespace, with its pid files under /run/keepalived/NAME/.
+func TestNamespaceFlag(t *testing.T) {
+	r := newRig(t, 1)
+	c := confs([]int{150}, func(i int, c *instanceConf) { c.AdvertInt, c.Version = "0.1", 3 })[0]
+	path := filepath.Join(r.dir, "r1.conf")
+	os.WriteFile(path, []byte(c), 0o644)
+	ns := r.lab.Routers[0].NS
+	cmd := exec.Command(govrrpdBin, "-n", "-l", "-G", "-P", "-s", ns, "-f", path)
+	logf, _ := os.Create(filepath.Join(r.dir, "ns.log"))
+	defer logf.Close()
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	defer func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			cmd.Process.Kill()
+		}
+		os.RemoveAll(filepath.Join("/run/keepalived", ns))
+	}()
+	r.waitMaster(vip4, 0, 3*time.Second)
+	if _, err := os.Stat(filepath.Join("/run/keepalived", ns, "keepalived.pid")); err != nil {
+		t.Fatalf("pid file: %v", err)
 	}
 }
