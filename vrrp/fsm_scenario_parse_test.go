@@ -251,6 +251,12 @@ func (sc *scenario) parseTrack(f []string) error {
 		*tg.files = append(*tg.files, tr)
 	case TrackKindProcess:
 		*tg.procs = append(*tg.procs, tr)
+	case TrackKindGroup:
+		i := sc.instIndex(f[0])
+		if i < 0 {
+			return fmt.Errorf("track_group %s: owner %q must be an instance", name, f[0])
+		}
+		sc.insts[i].inst.TrackGroups = append(sc.insts[i].inst.TrackGroups, name)
 	}
 	return nil
 }

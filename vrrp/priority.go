@@ -18,9 +18,12 @@ const (
 	TrackKindScript
 	TrackKindFile
 	TrackKindProcess
+	// TrackKindGroup is a track_group: down while a static entry carrying
+	// the group's name is lost (its interface is down or gone).
+	TrackKindGroup
 )
 
-var trackNames = [...]string{"", "interface", "script", "file", "process"}
+var trackNames = [...]string{"", "interface", "script", "file", "process", "track_group"}
 
 func (k TrackKind) String() string {
 	if int(k) < len(trackNames) && k != 0 {
@@ -111,6 +114,12 @@ func NewTracking(inst *Instance, group *SyncGroup, defs TrackerDefs) (*Tracking,
 	lists := []trackLists{{inst.TrackInterfaces, inst.TrackScripts, inst.TrackFiles, inst.TrackProcesses}}
 	if group != nil {
 		lists = append(lists, trackLists{group.TrackInterfaces, group.TrackScripts, group.TrackFiles, group.TrackProcesses})
+	}
+	// keepalived has each member track the static entry's interface with
+	// weight 0; one tracker per group stands for all of them, and starts up
+	// as an interface does until the daemon says otherwise.
+	for _, g := range inst.TrackGroups {
+		add(tracked{kind: TrackKindGroup, name: g, known: true, up: true})
 	}
 	for _, l := range lists {
 		for _, ti := range l.ifs {
@@ -259,4 +268,153 @@ func (t *Tracking) String() string {
 			it.known, it.up, it.value)
 	}
 	return b.String()
+}
+
+// StaticKind says which static_* block an entry comes from.
+type StaticKind uint8
+
+const (
+	StaticAddress StaticKind = iota + 1
+	StaticRoute
+	StaticRule
+)
+
+var staticNames = [...]string{"", "address", "route", "rule"}
+
+func (k StaticKind) String() string {
+	if int(k) < len(staticNames) && k != 0 {
+		return staticNames[k]
+	}
+	return fmt.Sprintf("Static(%d)", uint8(k))
+}
+
+// StaticRef names one static entry by its block and its index there.
+type StaticRef struct {
+	Kind  StaticKind
+	Index int
+}
+
+// GroupState is a track_group's state, reported to the members as
+// TrackerUp(TrackKindGroup, Name, Up). Dev names an interface that is
+// down when Up is false, for the log.
+type GroupState struct {
+	Name string
+	Up   bool
+	Dev  string
+}
+
+type staticEntry struct {
+	ref   StaticRef
+	dev   string
+	group string
+}
+
+// StaticTrack keeps keepalived's static-entry rules (vrrp_static_track.c,
+// vrrp_netlink.c) apart from netlink, so they are testable: the members of
+// a track_group track, with weight 0, the interface of every static entry
+// carrying the group (an address's device, a route's dev, a rule's iif;
+// an entry without one is not tracked), and when an interface comes up
+// the static addresses and routes on it are put back. An entry deleted
+// while its interface is up is put back at once by the daemon and faults
+// nothing; no_track entries are neither tracked nor put back.
+type StaticTrack struct {
+	entries  []staticEntry
+	links    map[string]bool
+	reported map[string]bool
+}
+
+// NewStaticTrack indexes the static entries; defDev is the interface an
+// address without dev goes on.
+func NewStaticTrack(addrs []Address, routes []Route, rules []Rule, defDev string) *StaticTrack {
+	s := &StaticTrack{links: map[string]bool{}, reported: map[string]bool{}}
+	add := func(kind StaticKind, i int, dev, group string, noTrack bool) {
+		if !noTrack {
+			s.entries = append(s.entries, staticEntry{ref: StaticRef{kind, i}, dev: dev, group: group})
+		}
+	}
+	for i, a := range addrs {
+		dev := a.Dev
+		if dev == "" {
+			dev = defDev
+		}
+		add(StaticAddress, i, dev, a.TrackGroup, a.NoTrack)
+	}
+	for i, r := range routes {
+		add(StaticRoute, i, r.Dev, r.TrackGroup, r.NoTrack)
+	}
+	for i, r := range rules {
+		add(StaticRule, i, r.IIF, r.TrackGroup, r.NoTrack)
+	}
+	return s
+}
+
+// Restorable lists the entries to put back when someone deletes them.
+func (s *StaticTrack) Restorable() []StaticRef {
+	out := make([]StaticRef, 0, len(s.entries))
+	for _, e := range s.entries {
+		out = append(out, e.ref)
+	}
+	return out
+}
+
+// Seed records an interface's state at start without putting anything
+// back: applyStatic has just installed every entry.
+func (s *StaticTrack) Seed(dev string, up bool) { s.links[dev] = up }
+
+// Link records an interface change (a deleted interface is down). It
+// returns the entries to put back, which are those on an interface that
+// came up, and the groups whose state changed since last reported.
+func (s *StaticTrack) Link(dev string, up bool) (restore []StaticRef, changed []GroupState) {
+	was := s.links[dev]
+	s.links[dev] = up
+	if up && !was {
+		for _, e := range s.entries {
+			if e.dev == dev && e.ref.Kind != StaticRule {
+				restore = append(restore, e.ref)
+			}
+		}
+	}
+	for _, g := range s.groups() {
+		st := s.state(g)
+		if prev, ok := s.reported[g]; !ok || prev != st.Up {
+			s.reported[g] = st.Up
+			changed = append(changed, st)
+		}
+	}
+	return restore, changed
+}
+
+// States gives every tracked group's current state and counts it as
+// reported; the daemon sends them at start and after a reload, so new
+// instances learn them.
+func (s *StaticTrack) States() []GroupState {
+	var out []GroupState
+	for _, g := range s.groups() {
+		st := s.state(g)
+		s.reported[g] = st.Up
+		out = append(out, st)
+	}
+	return out
+}
+
+// groups lists the tracked groups in order of first use.
+func (s *StaticTrack) groups() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range s.entries {
+		if e.group != "" && e.dev != "" && !seen[e.group] {
+			seen[e.group] = true
+			out = append(out, e.group)
+		}
+	}
+	return out
+}
+
+func (s *StaticTrack) state(g string) GroupState {
+	for _, e := range s.entries {
+		if e.group == g && e.dev != "" && !s.links[e.dev] {
+			return GroupState{Name: g, Up: false, Dev: e.dev}
+		}
+	}
+	return GroupState{Name: g, Up: true}
 }

@@ -120,6 +120,9 @@ type Instance struct {
 	TrackScripts    []TrackRef
 	TrackFiles      []TrackRef
 	TrackProcesses  []TrackRef
+	// TrackGroups names the track_group blocks listing this instance: it
+	// goes FAULT while a static entry carrying one of them is lost.
+	TrackGroups []string
 
 	Notify Notify
 	GARP   GARP
