@@ -2,6 +2,7 @@ package confparse
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -15,6 +16,7 @@ func init() {
 		for _, ch := range n.Children {
 			if ad, ok := parseAddress(a, ch); ok {
 				ld.checkTrackGroupRef(a, ch.Pos, &ad.TrackGroup)
+				checkTrackable(a, ch.Pos, "address", ad.TrackGroup, ad.NoTrack, "-")
 				c.StaticAddresses = append(c.StaticAddresses, ad)
 			}
 		}
@@ -24,6 +26,7 @@ func init() {
 		for _, ch := range n.Children {
 			if r, ok := parseRoute(a, ch); ok {
 				ld.checkTrackGroupRef(a, ch.Pos, &r.TrackGroup)
+				checkTrackable(a, ch.Pos, "route", r.TrackGroup, r.NoTrack, r.Dev)
 				c.StaticRoutes = append(c.StaticRoutes, r)
 			}
 		}
@@ -33,6 +36,7 @@ func init() {
 		for _, ch := range n.Children {
 			if r, ok := parseRule(a, ch, ld); ok {
 				ld.checkTrackGroupRef(a, ch.Pos, &r.TrackGroup)
+				checkTrackable(a, ch.Pos, "rule", r.TrackGroup, r.NoTrack, r.IIF)
 				c.StaticRules = append(c.StaticRules, r)
 			}
 		}
@@ -77,9 +81,6 @@ func (ld *vrrpLoad) checkTrackGroupRef(a *analyzer, p Pos, name *string) {
 	}
 	for _, g := range a.cfg.TrackGroups {
 		if g.Name == *name {
-			// Parsed, not enforced: say so rather than let an operator
-			// believe the group's instances will fault.
-			a.warnf(p, "'track_group %s' on a static entry is not supported by govrrpd yet: the entry is installed but its loss will not fault the group's instances", *name)
 			return
 		}
 	}
@@ -87,8 +88,29 @@ func (ld *vrrpLoad) checkTrackGroupRef(a *analyzer, p Pos, name *string) {
 	*name = ""
 }
 
+// checkTrackable says when a track_group cannot fault anything. keepalived
+// has the members track the entry's interface (an address's, a route's
+// dev, a rule's iif): an entry without one, or with no_track, is put in
+// place but never tracked, silently in keepalived; govrrpd tells the
+// operator, at Info so -t's exit status stays keepalived's. dev "-" means
+// the entry always has an interface.
+func checkTrackable(a *analyzer, p Pos, kind, group string, noTrack bool, dev string) {
+	switch {
+	case group == "":
+	case dev == "":
+		iface := "dev"
+		if kind == "rule" {
+			iface = "iif"
+		}
+		a.infof(p, "static %s with track_group %s has no %s: its loss cannot fault the group's instances", kind, group, iface)
+	case noTrack:
+		a.infof(p, "Static %s has both track_group and no_track set - not tracking", kind)
+	}
+}
+
 // checkTrackGroups runs at finish, because group members may be instances
-// defined later.
+// defined later. Each member learns the groups it is in, which become
+// weight-0 trackers of its machine.
 func (ld *vrrpLoad) checkTrackGroups(a *analyzer) {
 	c := a.cfg
 	for gi := range c.TrackGroups {
@@ -100,6 +122,9 @@ func (ld *vrrpLoad) checkTrackGroups(a *analyzer) {
 				continue
 			}
 			kept = append(kept, m)
+			if b := ld.inst(m); !slices.Contains(b.TrackGroups, g.Name) {
+				b.TrackGroups = append(b.TrackGroups, g.Name)
+			}
 		}
 		g.Members = kept
 	}
