@@ -22,11 +22,13 @@ type Options struct {
 
 // walk preprocesses and tokenizes path and calls fn with each top-level
 // statement as soon as its closing brace is read, so memory holds one
-// top-level block at a time however large the file is.
-func walk(path string, opts Options, fn func(*Node)) Diagnostics {
+// top-level block at a time however large the file is. With recycle, a
+// statement's nodes are valid only until fn returns: their memory carries
+// the next statement.
+func walk(path string, opts Options, recycle bool, fn func(*Node)) Diagnostics {
 	var (
 		diags Diagnostics
-		z     tokenizer
+		z     = tokenizer{recycle: recycle}
 		depth int
 		done  int // tokens of z.toks already examined
 	)
@@ -40,6 +42,7 @@ func walk(path string, opts Options, fn func(*Node)) Diagnostics {
 				Msg: fmt.Sprintf("cannot parse statement: %v", err)})
 		} else {
 			fn(n)
+			z.release()
 		}
 		z.reset()
 		done = 0
@@ -93,7 +96,7 @@ func walk(path string, opts Options, fn func(*Node)) Diagnostics {
 // ParseTree reads path into its statement tree without the semantic pass.
 func ParseTree(path string, opts Options) ([]*Node, Diagnostics) {
 	var nodes []*Node
-	diags := walk(path, opts, func(n *Node) { nodes = append(nodes, n) })
+	diags := walk(path, opts, false, func(n *Node) { nodes = append(nodes, n) })
 	return nodes, diags
 }
 

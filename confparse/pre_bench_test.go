@@ -58,7 +58,7 @@ func BenchmarkWalkLarge(b *testing.B) {
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
 		nodes := 0
-		diags := walk(p, Options{ConfigID: "n"}, func(*Node) { nodes++ })
+		diags := walk(p, Options{ConfigID: "n"}, false, func(*Node) { nodes++ })
 		if nodes != 10000 || diags.HasErrors() {
 			b.Fatalf("%d nodes, diags %v", nodes, diags[:min(len(diags), 3)])
 		}
@@ -72,7 +72,7 @@ func TestWalkLargeStreams(t *testing.T) {
 	// A block at a time: the tree of one virtual_server per callback.
 	p, _ := writeLarge(t, 50)
 	count := 0
-	walk(p, Options{ConfigID: "n"}, func(n *Node) {
+	walk(p, Options{ConfigID: "n"}, false, func(n *Node) {
 		count++
 		if n.Key != "virtual_server" || len(n.Children) != 16 || n.Children[5].Args[0].Text != fmt.Sprintf("/usr/local/bin/up.sh %d", count-1) {
 			t.Fatalf("node %d: %s %d children", count, n.Key, len(n.Children))

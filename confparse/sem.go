@@ -71,9 +71,18 @@ type table[T any] map[string]handler[T]
 var topLevel = table[*Config]{}
 
 // Load reads path and runs the semantic pass.
+//
+// A statement's nodes live only while its top-level handler runs (walk
+// recycles their memory), so a handler, or anything it leaves behind such
+// as an atFinish closure, keeps positions and strings, never a *Node or a
+// node's Args or Children slices.
 func Load(path string, opts Options) (*Config, Diagnostics) {
+	return load(path, opts, true)
+}
+
+func load(path string, opts Options, recycle bool) (*Config, Diagnostics) {
 	a := &analyzer{opts: opts, cfg: newConfig()}
-	diags := walk(path, opts, func(n *Node) { dispatch(a, n, topLevel, a.cfg, "") })
+	diags := walk(path, opts, recycle, func(n *Node) { dispatch(a, n, topLevel, a.cfg, "") })
 	a.diags = append(diags, a.diags...)
 	a.joinVS(a.cfg)
 	for _, f := range a.finishers {

@@ -45,6 +45,11 @@ type tokenizer struct {
 
 	key    []byte
 	shapes map[string]*skel
+
+	// recycle reuses one statement's node memory for the next (see slab);
+	// spare is that memory.
+	recycle bool
+	spare   nodeSlab
 }
 
 func (z *tokenizer) reset() {
