@@ -84,6 +84,7 @@ type Daemon struct {
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
 	fw       *netconf.Firewall
+	tgroups  *tgWatcher // static entries and track_group (trackgroup.go)
 }
 
 // Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
@@ -157,6 +158,7 @@ func (d *Daemon) start(ctx context.Context) error {
 		return err
 	}
 	d.applyStatic()
+	d.startTrackGroups()
 	now := time.Now()
 	for _, in := range d.insts {
 		d.feed(in, now, vrrp.Startup())
@@ -280,6 +282,7 @@ func (d *Daemon) handle(ev event) {
 func (d *Daemon) shutdown() {
 	d.stopping = true
 	d.stopSyncd()
+	d.stopTrackGroups()
 	if d.probes != nil {
 		d.probes.Stop()
 	}

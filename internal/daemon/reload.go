@@ -92,6 +92,7 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) {
 	}
 	d.insts = next
 	d.cfg.Instances = cfg.Instances
+	d.restartTrackGroups()
 	d.cfg.Scripts, d.cfg.Files, d.cfg.Processes = cfg.Scripts, cfg.Files, cfg.Processes
 	if d.probes != nil {
 		d.probes.Update(trackSettings(d.cfg, d))
