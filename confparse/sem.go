@@ -25,6 +25,8 @@ type analyzer struct {
 	// appending moved every virtual server several times over (a tenth of
 	// the load time of 10,000 virtual servers).
 	vsChunks [][]ipvs.VirtualServer
+	// vsState is the virtual server being read; see vsScratch.
+	vsState *vsState
 }
 
 // vsChunk is the number of virtual servers per chunk.

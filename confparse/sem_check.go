@@ -321,8 +321,8 @@ func chkResolve(vs *ipvs.VirtualServer, rs *ipvs.RealServer, key string, st *chk
 // server into Config.Checkers.
 func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServer) {
 	key := vs.Key()
-	for i, r := range st.reals {
-		rs := &vs.Reals[i]
+	for i := range st.reals {
+		r, rs := &st.reals[i], &vs.Reals[i]
 		for _, ck := range r.checkers {
 			if ck.c.Kind == check.File {
 				path, ok := chkFilePath(c, ck.c.File.TrackFile)

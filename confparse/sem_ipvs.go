@@ -44,7 +44,7 @@ type vsState struct {
 	familySet bool
 	// sorryFwd is sorry_server_lvs_method, which may precede sorry_server.
 	sorryFwd *ipvs.Forwarding
-	reals    []*rsState
+	reals    []rsState
 }
 
 // lvsSchedulers are the IPVS schedulers keepalived 2.2.7 accepts.
@@ -57,10 +57,11 @@ var lvsSchedulers = map[string]bool{
 var lvsSchedFlags = []string{"hashed", "flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback"}
 
 func semVirtualServer(a *analyzer, n *Node, c *Config) {
-	st := &vsState{vs: ipvs.VirtualServer{
+	st := a.vsScratch()
+	st.vs = ipvs.VirtualServer{
 		Source: n.Pos.src(), DelayLoop: 60 * time.Second, ConnectTimeout: 5 * time.Second,
 		Retry: -1, Weight: 1, Quorum: 1,
-	}}
+	}
 	if err := vsHeader(&st.vs, n.ArgStrings()); err != nil {
 		a.warnf(n.Pos, "virtual_server: %v - skipping block", err)
 		return

@@ -27,9 +27,26 @@ func semRealServer(a *analyzer, n *Node, vst *vsState) {
 		a.warnf(n.Pos, "real_server: %v - skipping block", err)
 		return
 	}
-	st := &rsState{rs: ipvs.RealServer{Source: n.Pos.src(), Addr: ap}, pos: n.Pos}
-	children(a, n, rsTable, st, "real_server")
-	vst.reals = append(vst.reals, st)
+	// The state lives in the virtual server's list from the start: nothing
+	// inside a real_server block adds another real server.
+	vst.reals = append(vst.reals, rsState{rs: ipvs.RealServer{Source: n.Pos.src(), Addr: ap}, pos: n.Pos})
+	children(a, n, rsTable, &vst.reals[len(vst.reals)-1], "real_server")
+}
+
+// vsScratch returns the state for a new virtual server, reusing the
+// previous one's memory (its real-server list above all): virtual servers
+// are read one at a time, and on 10,000 of them fresh states were a fifth
+// of Load's garbage.
+func (a *analyzer) vsScratch() *vsState {
+	st := a.vsState
+	if st == nil {
+		st = &vsState{}
+		a.vsState = st
+	}
+	reals := st.reals[:0]
+	clear(st.reals[:cap(st.reals)])
+	*st = vsState{reals: reals}
+	return st
 }
 
 var rsTable = table[*rsState]{
@@ -157,8 +174,9 @@ func vsFinish(a *analyzer, n *Node, st *vsState) (ipvs.VirtualServer, bool) {
 func vsFinishReals(a *analyzer, st *vsState) {
 	vs := &st.vs
 	kept := st.reals[:0]
-	seen := map[netip.AddrPort]bool{}
-	for _, r := range st.reals {
+	var seen map[netip.AddrPort]bool
+	for i := range st.reals {
+		r := &st.reals[i]
 		if !r.weightSet {
 			r.rs.Weight = vs.Weight
 		}
@@ -182,12 +200,11 @@ func vsFinishReals(a *analyzer, st *vsState) {
 			a.warnf(r.pos, "Virtual server %s: IPv%d real server %s in an IPv%d service is not supported by govrrpd",
 				vsName(vs), lvsFamily(r.rs.Addr.Addr()), r.rs.Addr, fam)
 		}
-		if seen[r.rs.Addr] {
+		if rsDuplicate(kept, r.rs.Addr, &seen) {
 			a.warnf(r.pos, "VS %s: real server %s is duplicated - removing second rs", vsName(vs), r.rs.Addr)
 			continue
 		}
-		seen[r.rs.Addr] = true
-		kept = append(kept, r)
+		kept = append(kept, *r)
 	}
 	st.reals = kept
 	vs.Reals = make([]ipvs.RealServer, len(kept))
@@ -208,3 +225,32 @@ func vsAddrFamily(vs *ipvs.VirtualServer) uint8 {
 	}
 	return 0
 }
+
+// rsDuplicate reports whether addr is among the real servers kept so far.
+// A virtual server has a few real servers, and a map for each was 7 MB of
+// garbage on 10,000 of them, so short lists are scanned; seen takes over
+// for long ones, where scanning would be quadratic.
+func rsDuplicate(kept []rsState, addr netip.AddrPort, seen *map[netip.AddrPort]bool) bool {
+	if len(kept) < rsScanMax {
+		for i := range kept {
+			if kept[i].rs.Addr == addr {
+				return true
+			}
+		}
+		return false
+	}
+	if *seen == nil {
+		*seen = make(map[netip.AddrPort]bool, 2*len(kept))
+		for i := range kept {
+			(*seen)[kept[i].rs.Addr] = true
+		}
+	}
+	if (*seen)[addr] {
+		return true
+	}
+	(*seen)[addr] = true
+	return false
+}
+
+// rsScanMax is the longest list rsDuplicate scans.
+const rsScanMax = 64
