@@ -73,8 +73,21 @@ func (d *Daemon) startTrackGroups() {
 		d.log.Error("static entries are not watched: track_group cannot fault its instances", "err", err)
 		return
 	}
+	// The current states reach the instances now, not through the event
+	// queue: at start before Startup, so a lost entry means FAULT from the
+	// outset; at reload before any queued advert can make a restarted
+	// instance preempt.
+	now := time.Now()
+	for _, gs := range st.States() {
+		w.logState(gs)
+		d.trackResult(now, groupResult(gs))
+	}
 	d.tgroups = w
 	go w.run()
+}
+
+func groupResult(gs vrrp.GroupState) track.Result {
+	return track.Result{Kind: vrrp.TrackKindGroup, Name: gs.Name, Up: gs.Up}
 }
 
 // stopTrackGroups returns once nothing will be put back any more, so
@@ -129,11 +142,6 @@ func (w *tgWatcher) subscribe() error {
 
 func (w *tgWatcher) run() {
 	defer close(w.done)
-	for _, gs := range w.st.States() {
-		if !w.report(gs) {
-			return
-		}
-	}
 	tick := time.NewTicker(rulePoll)
 	defer tick.Stop()
 	for {
@@ -173,12 +181,16 @@ func (w *tgWatcher) run() {
 // report hands a group's state to the loop as a tracker result; false
 // means the watcher is stopping.
 func (w *tgWatcher) report(gs vrrp.GroupState) bool {
+	w.logState(gs)
+	return w.send(evTrack{groupResult(gs)})
+}
+
+func (w *tgWatcher) logState(gs vrrp.GroupState) {
 	if gs.Up {
 		w.log.Info("track_group up: its static entries are in place", "group", gs.Name)
 	} else {
 		w.log.Warn("track_group down: a static entry is lost with its interface", "group", gs.Name, "interface", gs.Dev)
 	}
-	return w.send(evTrack{track.Result{Kind: vrrp.TrackKindGroup, Name: gs.Name, Up: gs.Up}})
 }
 
 // link follows an interface: a deleted or renamed-away one is down.

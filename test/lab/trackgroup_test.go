@@ -1,7 +1,9 @@
 package lab_test
 
 import (
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -90,6 +92,17 @@ func TestTrackGroupStaticAddressAndRoute(t *testing.T) {
 	took := r.waitMaster(vip4, 1, 3*time.Second).Sub(t0)
 	t.Logf("static entries lost: r2 took over after %v", took.Round(time.Millisecond))
 	waitLog(t, r, "r1", "track_group down", time.Second)
+
+	// A reload that restarts VI_1 (a GARP setting changed) keeps it in
+	// FAULT: it must not preempt r2 on the way.
+	changed := strings.Replace(cs[0], "    priority 150\n", "    priority 150\n    garp_master_repeat 3\n", 1)
+	if err := os.WriteFile(r.confs["r1"], []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.procs["r1"].Signal(syscall.SIGHUP)
+	waitLog(t, r, "r1", "reload complete", 2*time.Second)
+	waitLog(t, r, "r1", "restarting it", time.Second)
+	r.stable(vip4, 1, time.Second)
 
 	// The interface is back: entries restored, r1 leaves FAULT and preempts.
 	addVeth(t, h, "tg0")
