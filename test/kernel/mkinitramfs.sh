@@ -5,6 +5,14 @@
 # between markers and powers off.
 #
 #   mkinitramfs.sh CACHE DIR BINARY [ARGS...]
+#
+# Opt-in extras for benchmarks; the kernel tests set neither, so their
+# initramfs stays small:
+#   GOVRRPD_VM_KEEPALIVED=1  the host's keepalived as /sbin/keepalived, with
+#                            its shared libraries (the checker-side
+#                            comparison needs a real keepalived next to ip_vs)
+#   GOVRRPD_VM_FILES         host files, space-separated, each copied to
+#                            /bin/NAME (e.g. a static govrrpd)
 set -euo pipefail
 
 cache=$1 dir=$2 bin=$3
@@ -37,14 +45,29 @@ for m in "${order[@]}"; do
 done
 busybox depmod -b "$dir" "$kver" 2>/dev/null || true
 
-# ipvsadm cross-checks the table and gives the ipvsadm-restore baseline.
-if ipvsadm=$(command -v ipvsadm); then
-	cp "$ipvsadm" "$dir/sbin/ipvsadm"
-	for lib in $(ldd "$ipvsadm" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}'); do
+# copy_with_libs PROG DEST: a dynamically linked host program and what ldd
+# says it loads, at the same paths.
+copy_with_libs() {
+	cp "$1" "$dir$2"
+	for lib in $(ldd "$1" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}'); do
 		mkdir -p "$dir$(dirname "$lib")"
 		cp -L "$lib" "$dir$lib"
 	done
+}
+
+# ipvsadm cross-checks the table and gives the ipvsadm-restore baseline.
+if ipvsadm=$(command -v ipvsadm); then
+	copy_with_libs "$ipvsadm" /sbin/ipvsadm
 fi
+
+if [ "${GOVRRPD_VM_KEEPALIVED:-}" = 1 ]; then
+	ka=$(command -v keepalived) || { echo "mkinitramfs.sh: GOVRRPD_VM_KEEPALIVED=1 but keepalived is not installed" >&2; exit 2; }
+	copy_with_libs "$ka" /sbin/keepalived
+	mkdir -p "$dir/etc/keepalived" "$dir/var/run" "$dir/run/keepalived"
+fi
+for f in ${GOVRRPD_VM_FILES:-}; do
+	cp "$f" "$dir/bin/$(basename "$f")"
+done
 
 cp "$bin" "$dir/testbin"
 [ -d testdata ] && cp -r testdata "$dir/vmwork/"
