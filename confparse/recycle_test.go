@@ -29,8 +29,6 @@ func TestRecycledNodesAreNotKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	files = append(files, large)
-	poisonSlabs = true
-	defer func() { poisonSlabs = false }()
 	opts := Options{ConfigID: "recycle-test", InterfaceExists: func(string) bool { return true }, CheckInterfaces: true}
 	for _, f := range files {
 		fresh, fd := load(f, opts, false)

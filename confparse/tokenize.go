@@ -50,7 +50,37 @@ type tokenizer struct {
 	// spare is that memory.
 	recycle bool
 	spare   nodeSlab
+
+	// interned holds the words seen so far; see word.
+	interned map[string]string
 }
+
+// word returns w as a string of its own, never sharing the line's memory:
+// the preprocessor lends the tokenizer plain lines in a buffer it reuses.
+// A configuration repeats its words (keywords, numbers, the same few
+// addresses), so words are interned and a 660k-line file costs a few
+// hundred copies instead of a string per line. The table is bounded so
+// that a file of unique words costs a copy each, not an ever-growing map.
+func (z *tokenizer) word(w string) string {
+	if v, ok := z.interned[w]; ok {
+		return v
+	}
+	v := strings.Clone(w)
+	if len(w) <= maxInternLen && len(z.interned) < maxInterned {
+		if z.interned == nil {
+			z.interned = make(map[string]string, 256)
+		}
+		z.interned[v] = v
+	}
+	return v
+}
+
+// Bounds of the word table: long words are rarely repeated, and the
+// table's size is bounded whatever the file.
+const (
+	maxInternLen = 64
+	maxInterned  = 1 << 14
+)
 
 func (z *tokenizer) reset() {
 	z.toks = z.toks[:0]
@@ -107,7 +137,7 @@ func (z *tokenizer) addWords(s string, pos lexer.Position) {
 			if j < 0 {
 				break
 			}
-			z.words = append(z.words, Word{Text: s[1 : j+1], Quoted: true})
+			z.words = append(z.words, Word{Text: z.word(s[1 : j+1]), Quoted: true})
 			s = s[j+2:]
 			continue
 		}
@@ -115,7 +145,7 @@ func (z *tokenizer) addWords(s string, pos lexer.Position) {
 		for j < len(s) && s[j] != '"' && !isCSpace(s[j]) {
 			j++
 		}
-		z.words = append(z.words, Word{Text: s[:j]})
+		z.words = append(z.words, Word{Text: z.word(s[:j])})
 		s = s[j:]
 	}
 	n := len(z.words) - start
@@ -125,6 +155,9 @@ func (z *tokenizer) addWords(s string, pos lexer.Position) {
 	if scriptKeyword(z.words[start].Text) {
 		z.words = append(z.words[:start], scriptLineWords(piece)...)
 		n = len(z.words) - start
+		for i := start; i < len(z.words); i++ {
+			z.words[i].Text = z.word(z.words[i].Text)
+		}
 	}
 	p := pos
 	p.Offset, p.Column = start, n
