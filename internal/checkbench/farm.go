@@ -18,6 +18,7 @@ type farm struct {
 	ls    []net.Listener
 	hits  [][]time.Duration // per target, arrival times since start; one writer each
 	nSeen atomic.Int64      // targets with at least one check, for progress polls
+	total atomic.Int64      // every arrival, likewise
 	wg    sync.WaitGroup
 }
 
@@ -50,6 +51,7 @@ func (f *farm) serve(i int, l net.Listener) {
 			f.nSeen.Add(1)
 		}
 		f.hits[i] = append(f.hits[i], time.Since(f.start))
+		f.total.Add(1)
 		c.Close()
 	}
 }

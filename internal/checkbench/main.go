@@ -31,6 +31,7 @@ type options struct {
 	keepalived, govrrpd string
 	workDir             string
 	devLog              string
+	showLog             int
 }
 
 func main() {
@@ -52,7 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.keepalived, "keepalived", "keepalived", "keepalived binary")
 	fs.StringVar(&o.govrrpd, "govrrpd", "govrrpd", "govrrpd binary")
 	fs.StringVar(&o.workDir, "workdir", "", "config, pid files and daemon logs (default a new temporary directory)")
-	fs.StringVar(&o.devLog, "devlog", "/dev/log", "syslog socket to provide (and discard) when missing")
+	fs.StringVar(&o.devLog, "devlog", "", "syslog socket to provide (and discard) when missing; bench/check-vm.sh passes /dev/log")
+	fs.IntVar(&o.showLog, "show-log", 0, "print the last lines of each daemon's log to stderr after its run")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -78,11 +80,13 @@ func bench(o options, log *slog.Logger) ([]result, error) {
 		}
 	}
 	raiseNoFile(uint64(4*o.n + 4096))
-	stopSyslog, err := syslogSink(o.devLog)
-	if err != nil {
-		return nil, fmt.Errorf("syslog sink: %w", err)
+	if o.devLog != "" {
+		stopSyslog, err := syslogSink(o.devLog)
+		if err != nil {
+			return nil, fmt.Errorf("syslog sink: %w", err)
+		}
+		defer stopSyslog()
 	}
-	defer stopSyslog()
 	ts := targets(o.n)
 	conf := filepath.Join(dir, "keepalived.conf")
 	cf, err := os.Create(conf)
@@ -109,6 +113,9 @@ func bench(o options, log *slog.Logger) ([]result, error) {
 				return rows, fmt.Errorf("before %s: %d IPVS destinations left by the previous run", im.name, left)
 			}
 			res, err := measure(im, p, log)
+			if o.showLog > 0 {
+				showLog(log, filepath.Join(dir, im.name+".log"), o.showLog)
+			}
 			if err != nil {
 				return rows, err
 			}
@@ -170,9 +177,9 @@ func raiseNoFile(n uint64) {
 func printTable(w io.Writer, o options, rows []result) {
 	fmt.Fprintf(w, "checkbench: %d CPUs, kernel %s, load average %s (inside the machine that ran it)\n",
 		runtime.NumCPU(), firstLine("/proc/sys/kernel/osrelease"), loadavg())
-	fmt.Fprintf(w, "%6s %8s %8s %-10s %7s %9s %12s %10s %10s %8s %9s %9s %6s %9s\n",
+	fmt.Fprintf(w, "%6s %8s %8s %-10s %7s %9s %12s %10s %10s %8s %9s %9s %9s %6s %9s\n",
 		"N", "interval", "duration", "impl", "CPU s", "CPU ratio", "peak RSS MiB", "%win ok", "%gaps ok",
-		"checks/s", "max gap", "start CPU", "procs", "IPVS dst")
+		"checks/s", "max gap", "start CPU", "1st round", "procs", "IPVS dst")
 	var ref float64
 	for _, r := range rows {
 		if r.impl == "keepalived" {
@@ -186,13 +193,14 @@ func printTable(w io.Writer, o options, rows []result) {
 		if r.dests >= 0 {
 			dst = fmt.Sprint(r.dests)
 		}
-		fmt.Fprintf(w, "%6d %8v %8v %-10s %7.2f %9s %12.1f %10.2f %10.2f %8.0f %9v %9.2f %6d %9s\n",
+		fmt.Fprintf(w, "%6d %8v %8v %-10s %7.2f %9s %12.1f %10.2f %10.2f %8.0f %9v %9.2f %9v %6d %9s\n",
 			o.n, o.interval, o.duration, r.impl, r.cpu, ratio, float64(r.hwmKiB)/1024,
 			r.ot.windowPct(), r.ot.gapPct(), float64(r.ot.Checks)/o.duration.Seconds(),
-			r.ot.MaxGap.Round(time.Millisecond), r.startCPU, r.procs, dst)
+			r.ot.MaxGap.Round(time.Millisecond), r.startCPU, r.firstRound.Round(100*time.Millisecond), r.procs, dst)
 	}
 	fmt.Fprintf(w, "%%win ok = target x %v windows with a check; %%gaps ok = gaps between checks <= interval + %v; "+
-		"start CPU = CPU before the window (config, IPVS load, first round); CPU ratio = / keepalived's\n",
+		"start CPU = CPU before the window (config, IPVS load, first round); 1st round = exec until every target was checked; "+
+		"CPU ratio = / keepalived's\n",
 		o.interval, o.tolerance)
 }
 
@@ -211,4 +219,18 @@ func loadavg() string {
 		return "unknown"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// showLog prints a daemon log's line count and last lines: the VM's /tmp
+// is gone once it powers off.
+func showLog(log *slog.Logger, path string, n int) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	log.Info("daemon log", "path", path, "lines", len(lines))
+	for _, l := range lines[max(0, len(lines)-n):] {
+		fmt.Fprintf(os.Stderr, "  | %s\n", l)
+	}
 }
