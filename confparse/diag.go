@@ -106,3 +106,7 @@ func (ds Diagnostics) String() string {
 
 // src is p in the eight-byte form the settings types keep.
 func (p Pos) src() srcpos.Pos { return srcpos.Make(p.File, p.Line) }
+
+// posOf is the Pos of a compact position, for messages about settings
+// that keep only their srcpos.
+func posOf(s srcpos.Pos) Pos { return Pos{File: s.File(), Line: s.Line()} }

@@ -25,16 +25,33 @@ const (
 	setAlpha
 )
 
-// chkState is a checker while its block is read.
+// chkState is a checker while its block is read. It is kept small, and
+// in its real server's list rather than allocated, because a large LVS
+// site has one per real server.
 type chkState struct {
 	// c is allocated once and, resolved, becomes the Config's checker.
 	c   *check.Checker
-	pos Pos
 	set chkSet
-	// hosts are SMTP_CHECK's deprecated host {} sub-blocks; each becomes a
-	// checker of its own and the enclosing block then checks nothing itself.
-	hosts     []*chkState
-	hostNodes []*Node
+	// smtp holds SMTP_CHECK's deprecated host {} sub-blocks, nil without.
+	smtp *chkHosts
+}
+
+// chkHosts are SMTP host {} sub-blocks: each becomes a checker of its own
+// and the enclosing block then checks nothing itself.
+type chkHosts struct {
+	hosts []*chkState
+	nodes []*Node
+}
+
+// pos is the checker block's line, for messages.
+func (st *chkState) pos() Pos { return posOf(st.c.Source) }
+
+// hosts are the checkers made from host {} sub-blocks.
+func (st *chkState) hosts() []*chkState {
+	if st.smtp == nil {
+		return nil
+	}
+	return st.smtp.hosts
 }
 
 type chh = handler[*chkState]
@@ -52,12 +69,16 @@ func init() {
 // chkBlock returns the real_server handler for one checker kind.
 func chkBlock(k check.Kind) rsh {
 	return func(a *analyzer, n *Node, rs *rsState) {
-		st := &chkState{c: &check.Checker{Kind: k, Source: n.Pos.src()}, pos: n.Pos}
+		// The state is read in place at the end of the list and dropped
+		// again if the block turns out invalid; nothing inside a checker
+		// block adds a checker to the real server.
+		rs.checkers = append(rs.checkers, chkState{c: &check.Checker{Kind: k, Source: n.Pos.src()}})
+		st := &rs.checkers[len(rs.checkers)-1]
 		chkInitKind(st.c)
 		children(a, n, chkTables[k], st, string(k))
 		st.expandHosts(a)
-		if chkValid(a, n, st) {
-			rs.checkers = append(rs.checkers, st)
+		if !chkValid(a, n, st) {
+			rs.checkers = rs.checkers[:len(rs.checkers)-1]
 		}
 	}
 }
@@ -323,22 +344,23 @@ func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServ
 	key := vs.Key()
 	for i := range st.reals {
 		r, rs := &st.reals[i], &vs.Reals[i]
-		for _, ck := range r.checkers {
+		for j := range r.checkers {
+			ck := &r.checkers[j]
 			if ck.c.Kind == check.File {
 				path, ok := chkFilePath(c, ck.c.File.TrackFile)
 				if !ok {
-					a.warnf(ck.pos, "FILE_CHECK track_file %s not found - ignoring", ck.c.File.TrackFile)
+					a.warnf(ck.pos(), "FILE_CHECK track_file %s not found - ignoring", ck.c.File.TrackFile)
 					continue
 				}
 				// The checker reads the tracked file itself; it needs the
 				// path, not the tracker's name.
 				ck.c.File.Path = path
 			}
-			if len(ck.hosts) == 0 {
+			if ck.smtp == nil {
 				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, key, ck))
 				continue
 			}
-			for _, h := range ck.hosts {
+			for _, h := range ck.hosts() {
 				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, key, h))
 			}
 		}
@@ -351,7 +373,7 @@ func chkFinal(a *analyzer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, key stri
 	switch c.Kind {
 	case check.TCP, check.HTTP, check.SSL, check.UDP:
 		if c.ConnectPort == 0 && rs.Addr.Port() == 0 {
-			a.warnf(st.pos, "%s for real server %s has no port: set connect_port; every check will fail", c.Kind, rs.Addr.Addr())
+			a.warnf(st.pos(), "%s for real server %s has no port: set connect_port; every check will fail", c.Kind, rs.Addr.Addr())
 		}
 	}
 	return c

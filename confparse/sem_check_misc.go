@@ -53,7 +53,10 @@ var chkSMTPTable = table[*chkState]{
 	},
 	"host": func(a *analyzer, n *Node, st *chkState) {
 		a.infof(n.Pos, "SMTP_CHECK host {} is deprecated; each host becomes a checker of its own (use one SMTP_CHECK per host)")
-		st.hostNodes = append(st.hostNodes, n)
+		if st.smtp == nil {
+			st.smtp = &chkHosts{}
+		}
+		st.smtp.nodes = append(st.smtp.nodes, n)
 	},
 }
 
@@ -61,14 +64,17 @@ var chkSMTPTable = table[*chkState]{
 // the whole enclosing block, wherever the host block sat in it, and
 // overrides its connection options.
 func (st *chkState) expandHosts(a *analyzer) {
-	for _, hn := range st.hostNodes {
+	if st.smtp == nil {
+		return
+	}
+	for _, hn := range st.smtp.nodes {
 		c := *st.c
-		h := &chkState{c: &c, pos: hn.Pos, set: st.set}
+		h := &chkState{c: &c, set: st.set}
 		h.c.Source = hn.Pos.src()
 		smtp := *st.c.SMTP
 		h.c.SMTP = &smtp
 		children(a, hn, chkSMTPHostTable, h, "host")
-		st.hosts = append(st.hosts, h)
+		st.smtp.hosts = append(st.smtp.hosts, h)
 	}
 }
 

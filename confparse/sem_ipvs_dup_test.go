@@ -66,3 +66,37 @@ func seq(lo, hi int) []int {
 	}
 	return out
 }
+
+// The read state of real servers and checkers is reused from one virtual
+// server to the next; a dropped duplicate must not leave two real servers
+// sharing one checker list in the next virtual server.
+func TestCheckersAfterReuse(t *testing.T) {
+	rs := func(ip string, ports ...int) string {
+		s := " real_server " + ip + " 80 {\n"
+		for _, p := range ports {
+			s += fmt.Sprintf("  TCP_CHECK {\n   connect_port %d\n  }\n", p)
+		}
+		return s + " }\n"
+	}
+	head := " lb_algo rr\n lb_kind NAT\n protocol TCP\n"
+	src := "virtual_server 192.0.2.1 80 {\n" + head +
+		rs("198.51.100.1", 1001) + rs("198.51.100.1", 1002) + rs("198.51.100.2", 1003) + "}\n" +
+		"virtual_server 192.0.2.2 80 {\n" + head +
+		rs("198.51.100.1", 2001) + rs("198.51.100.2", 2002) + rs("198.51.100.3", 2003, 2004) + rs("198.51.100.4") + "}\n" +
+		"virtual_server 192.0.2.3 80 {\n" + head +
+		rs("198.51.100.1") + rs("198.51.100.2", 3002) + "}\n"
+	cfg, diags := loadString(t, src)
+	want := []string{
+		"192.0.2.1:80/TCP 198.51.100.1:80 1001", "192.0.2.1:80/TCP 198.51.100.2:80 1003",
+		"192.0.2.2:80/TCP 198.51.100.1:80 2001", "192.0.2.2:80/TCP 198.51.100.2:80 2002",
+		"192.0.2.2:80/TCP 198.51.100.3:80 2003", "192.0.2.2:80/TCP 198.51.100.3:80 2004",
+		"192.0.2.3:80/TCP 198.51.100.2:80 3002",
+	}
+	var got []string
+	for _, c := range cfg.Checkers {
+		got = append(got, fmt.Sprintf("%s %s %d", c.Target.Service, c.Target.Real, c.ConnectPort))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("checkers:\n%s\nwant:\n%s\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), diags)
+	}
+}

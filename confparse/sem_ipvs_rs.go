@@ -16,7 +16,7 @@ type rsState struct {
 	rs        ipvs.RealServer
 	pos       Pos
 	weightSet bool
-	checkers  []*chkState
+	checkers  []chkState
 }
 
 type rsh = handler[*rsState]
@@ -29,7 +29,12 @@ func semRealServer(a *analyzer, n *Node, vst *vsState) {
 	}
 	// The state lives in the virtual server's list from the start: nothing
 	// inside a real_server block adds another real server.
-	vst.reals = append(vst.reals, rsState{rs: ipvs.RealServer{Source: n.Pos.src(), Addr: ap}, pos: n.Pos})
+	// Its checker list reuses the memory of the state it overwrites.
+	var chks []chkState
+	if i := len(vst.reals); i < cap(vst.reals) {
+		chks = vst.reals[:i+1][i].checkers[:0]
+	}
+	vst.reals = append(vst.reals, rsState{rs: ipvs.RealServer{Source: n.Pos.src(), Addr: ap}, pos: n.Pos, checkers: chks})
 	children(a, n, rsTable, &vst.reals[len(vst.reals)-1], "real_server")
 }
 
@@ -43,9 +48,10 @@ func (a *analyzer) vsScratch() *vsState {
 		st = &vsState{}
 		a.vsState = st
 	}
-	reals := st.reals[:0]
-	clear(st.reals[:cap(st.reals)])
-	*st = vsState{reals: reals}
+	// The old real servers stay in the list's spare capacity: their
+	// checker lists are reused (semRealServer) and everything else they
+	// point to was copied into the previous virtual server.
+	*st = vsState{reals: st.reals[:0]}
 	return st
 }
 
@@ -204,7 +210,11 @@ func vsFinishReals(a *analyzer, st *vsState) {
 			a.warnf(r.pos, "VS %s: real server %s is duplicated - removing second rs", vsName(vs), r.rs.Addr)
 			continue
 		}
-		kept = append(kept, *r)
+		// Swapped, not copied, into place: each slot must keep a checker
+		// list of its own for the next virtual server (vsScratch).
+		k := len(kept)
+		st.reals[k], st.reals[i] = st.reals[i], st.reals[k]
+		kept = st.reals[:k+1]
 	}
 	st.reals = kept
 	vs.Reals = make([]ipvs.RealServer, len(kept))
