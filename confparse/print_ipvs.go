@@ -226,8 +226,12 @@ func printVSQuorum(p *printer, vs *ipvs.VirtualServer) {
 	if vs.Hysteresis != 0 {
 		p.line("hysteresis", strconv.Itoa(vs.Hysteresis))
 	}
-	lvsScriptLine(p, "quorum_up", vs.QuorumUp)
-	lvsScriptLine(p, "quorum_down", vs.QuorumDown)
+	if vs.QuorumUp != nil {
+		lvsScriptLine(p, "quorum_up", *vs.QuorumUp)
+	}
+	if vs.QuorumDown != nil {
+		lvsScriptLine(p, "quorum_down", *vs.QuorumDown)
+	}
 }
 
 func lvsForwardingWords(f ipvs.Forwarding) []string {

@@ -167,8 +167,8 @@ var vsTable = table[*vsState]{
 			st.vs.SNMPName = s
 		}
 	},
-	"quorum_up":               vsScript(func(v *ipvs.VirtualServer) *scriptSpec { return &v.QuorumUp }),
-	"quorum_down":             vsScript(func(v *ipvs.VirtualServer) *scriptSpec { return &v.QuorumDown }),
+	"quorum_up":               vsScript(func(v *ipvs.VirtualServer) **scriptSpec { return &v.QuorumUp }),
+	"quorum_down":             vsScript(func(v *ipvs.VirtualServer) **scriptSpec { return &v.QuorumDown }),
 	"quorum_max":              notYet[*vsState],
 	"ip_family":               vsIPFamily,
 	"sorry_server":            vsSorry,
@@ -431,14 +431,17 @@ func vsTimer(lo time.Duration, set func(*ipvs.VirtualServer, time.Duration)) vsh
 	}
 }
 
-func vsScript(field func(*ipvs.VirtualServer) *scriptSpec) vsh {
+func vsScript(field func(*ipvs.VirtualServer) **scriptSpec) vsh {
 	return func(a *analyzer, n *Node, st *vsState) {
 		spec, err := parseScript(n.Args)
 		if err != nil {
 			a.warnf(n.Pos, "%s: %v", n.Key, err)
 			return
 		}
-		*field(&st.vs) = spec
+		*field(&st.vs) = nil
+		if !spec.IsZero() {
+			*field(&st.vs) = &spec
+		}
 	}
 }
 

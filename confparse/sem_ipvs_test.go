@@ -128,7 +128,7 @@ func TestVirtualServerKeywords(t *testing.T) {
 			return v.Alpha && v.Omega && v.InhibitOnFailure && v.HASuspend && v.SMTPAlertSet && !v.SMTPAlert
 		}},
 		{"quorum", "192.0.2.1 80", "quorum 7\nhysteresis 2\nquorum_up /bin/up\nquorum_down \"/bin/down now\"\n", func(v *ipvs.VirtualServer) bool {
-			return v.Quorum == 7 && v.Hysteresis == 2 && v.QuorumUp.Raw == "/bin/up" && v.QuorumDown.Raw == "/bin/down now"
+			return v.Quorum == 7 && v.Hysteresis == 2 && v.QuorumUp != nil && v.QuorumUp.Raw == "/bin/up" && v.QuorumDown != nil && v.QuorumDown.Raw == "/bin/down now"
 		}},
 		{"sorry", "192.0.2.1 80", "sorry_server_lvs_method DR\nsorry_server 192.0.2.99 80\nsorry_server_inhibit\n", func(v *ipvs.VirtualServer) bool {
 			return v.Sorry != nil && v.Sorry.Addr == netip.MustParseAddrPort("192.0.2.99:80") && v.SorryInhibit &&

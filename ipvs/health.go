@@ -136,9 +136,9 @@ func (st *vsState) lost(sum, hyst int) bool {
 }
 
 func (st *vsState) quorumAction(k ActionKind) Action {
-	a := Action{Kind: k, Service: st.vs.Key(), Script: st.vs.QuorumDown}
+	a := Action{Kind: k, Service: st.vs.Key(), Script: specOf(st.vs.QuorumDown)}
 	if k == QuorumUp {
-		a.Script = st.vs.QuorumUp
+		a.Script = specOf(st.vs.QuorumUp)
 	}
 	return a
 }

@@ -154,7 +154,7 @@ func TestReconcilerQuorumSorry(t *testing.T) {
 	v.Quorum, v.Hysteresis = 5, 1
 	sorry := rs("198.51.100.99:80", 1)
 	v.Sorry, v.SorryInhibit = &sorry, true
-	v.QuorumUp, v.QuorumDown = script.Spec{Raw: "/qup"}, script.Spec{Raw: "/qdown"}
+	v.QuorumUp, v.QuorumDown = &script.Spec{Raw: "/qup"}, &script.Spec{Raw: "/qdown"}
 	k := key("192.0.2.1:80")
 	m := NewMemory()
 	r := NewReconciler(m, nil)

@@ -116,13 +116,15 @@ type VirtualServer struct {
 	Alpha, Omega     bool
 	Quorum           int
 	Hysteresis       int
-	QuorumUp         script.Spec
-	QuorumDown       script.Spec
-	Sorry            *RealServer
-	SorryInhibit     bool
-	HASuspend        bool
-	Virtualhost      string
-	SMTPAlert        bool
+	// QuorumUp and QuorumDown are nil when not configured: two inline
+	// commands were a quarter of a virtual server's size.
+	QuorumUp     *script.Spec
+	QuorumDown   *script.Spec
+	Sorry        *RealServer
+	SorryInhibit bool
+	HASuspend    bool
+	Virtualhost  string
+	SMTPAlert    bool
 	// SMTPAlertSet records an explicit smtp_alert, which overrides the
 	// global setting in either direction.
 	SMTPAlertSet bool
