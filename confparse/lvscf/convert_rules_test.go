@@ -104,6 +104,8 @@ func TestDetect(t *testing.T) {
 		readTestdata(t, "examples/nat-http.cf"),
 		readTestdata(t, "examples/invalid/crlf.cf"),
 		[]byte("# comment\n\nvirtual www {\n"),
+		[]byte("# comment\rvirtual www {\r"),
+		[]byte("\r\n\r\nprimary = 192.0.2.1\r\n"),
 	}
 	no := [][]byte{
 		[]byte("! Configuration File for keepalived\nglobal_defs {\n}\n"),
@@ -111,6 +113,7 @@ func TestDetect(t *testing.T) {
 		[]byte("$IF=eth0\n"),
 		[]byte("primary 192.0.2.1\n"),
 		[]byte(""),
+		[]byte("global_defs {\r}\rvirtual www {\r"),
 	}
 	for _, b := range yes {
 		if !Detect(b) {

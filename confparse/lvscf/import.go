@@ -31,12 +31,13 @@ func ChooseNode(cfg *Config, local []netip.Addr) string {
 // `virtual`/`failover` block. keepalived.conf never has "=" as its second
 // word, and its `!` comments are not comments in lvs.cf.
 func Detect(data []byte) bool {
-	data, _ = normaliseCR(data)
 	// Lines are cut one at a time: the first line with words decides, and
-	// splitting a large keepalived.conf whole cost more than reading it.
+	// splitting (or scanning for CRs in) a large keepalived.conf whole
+	// cost more than reading it. A CR ends a line as normaliseCR has it;
+	// the empty line it leaves inside a CRLF has no words.
 	for len(data) > 0 {
 		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
 			line, data = data[:i], data[i+1:]
 		} else {
 			data = nil
