@@ -34,7 +34,8 @@ need keepalived keepalived || have_ka=0
 
 bin=${GOVRRPD_BIN:-}
 if [ -z "$bin" ]; then
-	bin=$tmp/govrrpd
+	mkdir "$tmp/bin"
+	bin=$tmp/bin/govrrpd # not $tmp/govrrpd: measure appends results there
 	go build -o "$bin" ./cmd/govrrpd
 fi
 
