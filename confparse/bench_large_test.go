@@ -78,6 +78,7 @@ func BenchmarkLoadLarge(b *testing.B) {
 		b.Fatal(err)
 	}
 	var cfg *Config
+	defer noPoison()()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

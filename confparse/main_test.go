@@ -13,3 +13,11 @@ func TestMain(m *testing.M) {
 	poisonSlabs, poisonLines = true, true
 	os.Exit(m.Run())
 }
+
+// noPoison turns poisoning off, for benchmarks that time the real thing,
+// and returns what turns it back on.
+func noPoison() func() {
+	slabs, lines := poisonSlabs, poisonLines
+	poisonSlabs, poisonLines = false, false
+	return func() { poisonSlabs, poisonLines = slabs, lines }
+}

@@ -54,11 +54,12 @@ func writeLarge(tb testing.TB, n int) (string, int) {
 // (walk, as ParseTree and Load use it) of a 780,000-line configuration.
 func BenchmarkWalkLarge(b *testing.B) {
 	p, lines := writeLarge(b, 10000)
+	defer noPoison()()
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
 		nodes := 0
-		diags := walk(p, Options{ConfigID: "n"}, false, func(*Node) { nodes++ })
+		diags := walk(p, Options{ConfigID: "n"}, true, func(*Node) { nodes++ })
 		if nodes != 10000 || diags.HasErrors() {
 			b.Fatalf("%d nodes, diags %v", nodes, diags[:min(len(diags), 3)])
 		}

@@ -198,12 +198,17 @@ func (p *preproc) lineString(chunk []byte) string {
 // markers: '$' (parameters), '@' (conditions), '~' (sequences) or the word
 // include (files, include_check).
 func plainLine(b []byte) bool {
-	for _, c := range b {
-		if c == '$' || c == '@' || c == '~' {
+	for i, c := range b {
+		switch c {
+		case '$', '@', '~':
 			return false
+		case 'i':
+			if bytes.HasPrefix(b[i:], []byte("include")) {
+				return false
+			}
 		}
 	}
-	return !bytes.Contains(b, []byte("include"))
+	return true
 }
 
 // poisonLines is set by tests: a borrowed line is overwritten as soon as

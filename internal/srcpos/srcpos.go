@@ -8,6 +8,7 @@ package srcpos
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // Pos is a file and line. The zero Pos names nothing and prints as "".
@@ -35,13 +36,31 @@ func Make(file string, line int) Pos {
 	return Pos{file: fileIndex(file), line: l}
 }
 
+// lastFile is the file most recently looked up: a configuration names the
+// same file line after line, and comparing against it (the same string, so
+// a pointer comparison) is cheaper than the lock and the map.
+var lastFile atomic.Pointer[fileEntry]
+
+type fileEntry struct {
+	name  string
+	index uint32
+}
+
 func fileIndex(file string) uint32 {
+	if e := lastFile.Load(); e != nil && e.name == file {
+		return e.index
+	}
 	files.mu.RLock()
 	i, ok := files.index[file]
 	files.mu.RUnlock()
-	if ok {
-		return i
+	if !ok {
+		i = addFile(file)
 	}
+	lastFile.Store(&fileEntry{name: file, index: i})
+	return i
+}
+
+func addFile(file string) uint32 {
 	files.mu.Lock()
 	defer files.mu.Unlock()
 	if i, ok := files.index[file]; ok {
@@ -51,7 +70,7 @@ func fileIndex(file string) uint32 {
 		files.index = map[string]uint32{}
 		files.names = []string{""}
 	}
-	i = uint32(len(files.names))
+	i := uint32(len(files.names))
 	files.names = append(files.names, file)
 	files.index[file] = i
 	return i

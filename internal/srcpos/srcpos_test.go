@@ -87,3 +87,22 @@ func BenchmarkMake(b *testing.B) {
 		_ = Make("/etc/keepalived/keepalived.conf", i)
 	}
 }
+
+// Lookups alternate between files (an include, then back): the one-entry
+// cache in front of the table must follow.
+func TestAlternatingFiles(t *testing.T) {
+	a, b := "alt-a.conf", "alt-b.conf"
+	for i := 1; i < 6; i++ {
+		f := a
+		if i%2 == 0 {
+			f = b
+		}
+		want := fmt.Sprintf("%s:%d", f, i)
+		if got := Make(f, i).String(); got != want {
+			t.Errorf("Make(%q, %d) = %s", f, i, got)
+		}
+	}
+	if Make(a, 1).file == Make(b, 1).file {
+		t.Errorf("two files share an index")
+	}
+}
