@@ -51,6 +51,10 @@ type tokenizer struct {
 	recycle bool
 	spare   nodeSlab
 
+	// restToks and restWords hold what carry keeps across a flush.
+	restToks  []lexer.Token
+	restWords []Word
+
 	// interned holds the words seen so far; see word.
 	interned map[string]string
 	recent   [512]string
