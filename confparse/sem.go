@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/ipvs"
 )
 
@@ -20,46 +21,41 @@ type analyzer struct {
 	// finishers run after the whole file is read, in registration order,
 	// to resolve forward references and cross-check blocks.
 	finishers []func()
-	// vsChunks collect virtual servers while the file is read; Load joins
-	// them once at the end. Growing one slice of 500-byte structs by
-	// appending moved every virtual server several times over (a tenth of
-	// the load time of 10,000 virtual servers).
-	vsChunks [][]ipvs.VirtualServer
+	// vss and checkers collect the Config's virtual servers and checkers
+	// while the file is read; Load joins them once at the end.
+	vss      chunked[ipvs.VirtualServer]
+	checkers chunked[*check.Checker]
 	// vsState is the virtual server being read; see vsScratch.
 	vsState *vsState
 }
 
-// vsChunk is the number of virtual servers per chunk.
-const vsChunk = 256
+// Chunk sizes: a few hundred kilobytes per chunk.
+const (
+	vsChunk  = 256
+	chkChunk = 4096
+)
 
 // addVS appends vs to the pending virtual servers and returns where it
 // now lives (valid until Load joins the chunks).
 func (a *analyzer) addVS(vs ipvs.VirtualServer) *ipvs.VirtualServer {
-	n := len(a.vsChunks)
-	if n == 0 || len(a.vsChunks[n-1]) == cap(a.vsChunks[n-1]) {
-		a.vsChunks = append(a.vsChunks, make([]ipvs.VirtualServer, 0, vsChunk))
-		n++
+	if a.vss.size == 0 {
+		a.vss.size = vsChunk
 	}
-	a.vsChunks[n-1] = append(a.vsChunks[n-1], vs)
-	return &a.vsChunks[n-1][len(a.vsChunks[n-1])-1]
+	return a.vss.add(vs)
 }
 
-// joinVS moves the pending virtual servers into c.VirtualServers.
-func (a *analyzer) joinVS(c *Config) {
-	total := len(c.VirtualServers)
-	for _, ch := range a.vsChunks {
-		total += len(ch)
+// addChecker appends c to the pending checkers.
+func (a *analyzer) addChecker(c *check.Checker) {
+	if a.checkers.size == 0 {
+		a.checkers.size = chkChunk
 	}
-	if total == len(c.VirtualServers) {
-		return
-	}
-	out := make([]ipvs.VirtualServer, 0, total)
-	out = append(out, c.VirtualServers...)
-	for i, ch := range a.vsChunks {
-		out = append(out, ch...)
-		a.vsChunks[i] = nil
-	}
-	c.VirtualServers, a.vsChunks = out, nil
+	a.checkers.add(c)
+}
+
+// join moves the pending virtual servers and checkers into c.
+func (a *analyzer) join(c *Config) {
+	c.VirtualServers = a.vss.join(c.VirtualServers)
+	c.Checkers = a.checkers.join(c.Checkers)
 }
 
 // handler interprets one statement inside a block whose state is T.
@@ -86,7 +82,7 @@ func load(path string, opts Options, recycle bool) (*Config, Diagnostics) {
 	a := &analyzer{opts: opts, cfg: newConfig()}
 	diags := walk(path, opts, recycle, func(n *Node) { dispatch(a, n, topLevel, a.cfg, "") })
 	a.diags = append(diags, a.diags...)
-	a.joinVS(a.cfg)
+	a.join(a.cfg)
 	for _, f := range a.finishers {
 		f()
 	}

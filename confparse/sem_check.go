@@ -339,7 +339,7 @@ func chkResolve(vs *ipvs.VirtualServer, rs *ipvs.RealServer, key string, st *chk
 }
 
 // vsResolveCheckers turns the pending checkers of a finished virtual
-// server into Config.Checkers.
+// server into Config.Checkers (at the end of Load; see chunked).
 func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServer) {
 	key := vs.Key()
 	for i := range st.reals {
@@ -357,11 +357,11 @@ func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServ
 				ck.c.File.Path = path
 			}
 			if ck.smtp == nil {
-				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, key, ck))
+				a.addChecker(chkFinal(a, vs, rs, key, ck))
 				continue
 			}
 			for _, h := range ck.hosts() {
-				c.Checkers = append(c.Checkers, chkFinal(a, vs, rs, key, h))
+				a.addChecker(chkFinal(a, vs, rs, key, h))
 			}
 		}
 	}
