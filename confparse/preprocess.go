@@ -149,9 +149,11 @@ func (p *preproc) physicalLine(name string, line int, raw []byte) {
 		}
 		chunk := raw[:n]
 		raw = raw[n:]
+		cls := classify(chunk)
 		// C strings end at a NUL byte; the rest of the piece is lost.
-		if i := bytes.IndexByte(chunk, 0); i >= 0 {
-			chunk = chunk[:i]
+		if cls&clsNUL != 0 {
+			chunk = chunk[:bytes.IndexByte(chunk, 0)]
+			cls = classify(chunk)
 		}
 		for len(chunk) > 0 && (chunk[len(chunk)-1] == '\n' || chunk[len(chunk)-1] == '\r') {
 			chunk = chunk[:len(chunk)-1]
@@ -161,6 +163,10 @@ func (p *preproc) physicalLine(name string, line int, raw []byte) {
 			// Only a truly empty line ends a multi-line definition; a
 			// comment-only line does not.
 			p.endMultiline()
+			continue
+		}
+		if p.simple(chunk, cls) {
+			p.processSimple(chunk)
 			continue
 		}
 		s, unterminated := decomment(p.lineString(chunk))
@@ -179,6 +185,68 @@ func (p *preproc) physicalLine(name string, line int, raw []byte) {
 	}
 }
 
+// Byte classes of a line, for classify.
+const (
+	clsNUL     = 1 << iota
+	clsMarker  // '$', '@', '~': parameters, conditions, sequences
+	clsI       // 'i', which may start "include"
+	clsComment // '!', '#', '"', '\\': decomment's work
+)
+
+var byteClass = func() (t [256]uint8) {
+	t[0] = clsNUL
+	t['$'], t['@'], t['~'] = clsMarker, clsMarker, clsMarker
+	t['i'] = clsI
+	t['!'], t['#'], t['"'], t['\\'] = clsComment, clsComment, clsComment, clsComment
+	return t
+}()
+
+// classify returns the union of the classes of b's bytes: one pass that
+// tells most lines need nothing of the preprocessor but trimming.
+func classify(b []byte) uint8 {
+	var c uint8
+	for _, x := range b {
+		c |= byteClass[x]
+	}
+	return c
+}
+
+// simple reports whether a line of class cls takes the preprocessor's
+// shortest path: no comment, quote or escape for decomment, nothing for
+// resolve (no parameter, condition or sequence), not an include, and no
+// multi-line definition collecting it.
+func (p *preproc) simple(chunk []byte, cls uint8) bool {
+	if simpleOff || p.mlDef != nil || cls&(clsMarker|clsComment) != 0 {
+		return false
+	}
+	return cls&clsI == 0 || !bytes.Contains(chunk, []byte("include"))
+}
+
+// processSimple is process for a simple line, which reduces to trimming
+// and the split at braces.
+func (p *preproc) processSimple(chunk []byte) {
+	s := trimBlank(p.borrow(chunk))
+	if s == "" {
+		return
+	}
+	if p.nesting >= maxNesting {
+		p.limit("expansion nested more than %d deep", maxNesting)
+		return
+	}
+	p.nesting++
+	p.emitSplit(s)
+	p.nesting--
+	if poisonLines {
+		for i := range p.lineBuf {
+			p.lineBuf[i] = '~'
+		}
+	}
+}
+
+// simpleOff is set by tests to compare the shortest path with the
+// general one.
+var simpleOff bool
+
 // lineString returns the text of one piece of a physical line. A plain
 // line (no parameter, condition, sequence or include, outside a multi-line
 // definition) only ever reaches the tokenizer, which copies the words it
@@ -190,6 +258,12 @@ func (p *preproc) lineString(chunk []byte) string {
 	if p.mlDef != nil || !plainLine(chunk) {
 		return string(chunk)
 	}
+	return p.borrow(chunk)
+}
+
+// borrow copies chunk into the line buffer and returns it as a string that
+// is valid until the next line.
+func (p *preproc) borrow(chunk []byte) string {
 	p.lineBuf = append(p.lineBuf[:0], chunk...)
 	return unsafe.String(unsafe.SliceData(p.lineBuf), len(p.lineBuf))
 }
