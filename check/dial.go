@@ -23,10 +23,13 @@ type endpoint struct {
 }
 
 func newEndpoint(c Checker, needPort bool) (endpoint, error) {
-	e := endpoint{bindTo: c.BindTo, port: c.BindPort, bindIf: c.BindIf, mark: c.FWMark}
+	e := endpoint{port: c.BindPort, bindIf: c.BindIf, mark: c.FWMark}
+	if c.BindTo != nil {
+		e.bindTo = *c.BindTo
+	}
 	ip := c.Target.Real.Addr()
-	if c.ConnectIP.IsValid() {
-		ip = c.ConnectIP
+	if c.ConnectIP != nil && c.ConnectIP.IsValid() {
+		ip = *c.ConnectIP
 	}
 	port := c.Target.Real.Port()
 	if c.ConnectPort != 0 {

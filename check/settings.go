@@ -43,9 +43,11 @@ type Checker struct {
 
 	// Connection options (not MISC/FILE/BFD). The small fields sit
 	// together so that padding does not round a checker up a size class
-	// (a large LVS site holds one per real server).
-	ConnectIP      netip.Addr
-	BindTo         netip.Addr
+	// (a large LVS site holds one per real server). ConnectIP and BindTo
+	// are nil when not configured, as they mostly are: inline they were
+	// 48 of a checker's 240 bytes.
+	ConnectIP      *netip.Addr
+	BindTo         *netip.Addr
 	BindIf         string
 	ConnectPort    uint16
 	BindPort       uint16

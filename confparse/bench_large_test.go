@@ -108,7 +108,7 @@ func TestHotStructSizes(t *testing.T) {
 		name      string
 		size, max uintptr
 	}{
-		{"check.Checker", unsafe.Sizeof(check.Checker{}), 240},
+		{"check.Checker", unsafe.Sizeof(check.Checker{}), 208},
 		{"ipvs.RealServer", unsafe.Sizeof(ipvs.RealServer{}), 176},
 		{"ipvs.VirtualServer", unsafe.Sizeof(ipvs.VirtualServer{}), 400},
 	}

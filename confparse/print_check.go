@@ -142,13 +142,13 @@ func printFile(p *printer, f *check.FileSettings) {
 }
 
 func printChkConn(p *printer, c *check.Checker) {
-	if c.ConnectIP.IsValid() {
+	if c.ConnectIP != nil && c.ConnectIP.IsValid() {
 		p.line("connect_ip", c.ConnectIP.String())
 	}
 	if c.ConnectPort != 0 {
 		p.line("connect_port", strconv.Itoa(int(c.ConnectPort)))
 	}
-	if c.BindTo.IsValid() {
+	if c.BindTo != nil && c.BindTo.IsValid() {
 		p.line("bindto", c.BindTo.String())
 	}
 	if c.BindPort != 0 {

@@ -154,14 +154,14 @@ func chkMerge(ts ...table[*chkState]) table[*chkState] {
 var chkConnTable = table[*chkState]{
 	"connect_ip": func(a *analyzer, n *Node, st *chkState) {
 		if ip, ok := a.argAddr(n, 0); ok {
-			st.c.ConnectIP = ip
+			st.c.ConnectIP = &ip
 		}
 	},
 	"connect_port": chkPort("Invalid checker connect_port", func(c *check.Checker, p uint16) { c.ConnectPort = p }),
 	"bind_port":    chkPort("Invalid checker bind_port", func(c *check.Checker, p uint16) { c.BindPort = p }),
 	"bindto": func(a *analyzer, n *Node, st *chkState) {
 		if ip, ok := a.argAddr(n, 0); ok {
-			st.c.BindTo = ip
+			st.c.BindTo = &ip
 		}
 	},
 	"bind_if": func(a *analyzer, n *Node, st *chkState) {
