@@ -198,6 +198,7 @@ func printTable(w io.Writer, o options, rows []result) {
 			r.ot.windowPct(), r.ot.gapPct(), float64(r.ot.Checks)/o.duration.Seconds(),
 			r.ot.MaxGap.Round(time.Millisecond), r.startCPU, r.firstRound.Round(100*time.Millisecond), r.procs, dst)
 	}
+	summarize(w, rows)
 	fmt.Fprintf(w, "%%win ok = target x %v windows with a check; %%gaps ok = gaps between checks <= interval + %v; "+
 		"start CPU = CPU before the window (config, IPVS load, first round); 1st round = exec until every target was checked; "+
 		"CPU ratio = / keepalived's\n",
@@ -232,5 +233,44 @@ func showLog(log *slog.Logger, path string, n int) {
 	log.Info("daemon log", "path", path, "lines", len(lines))
 	for _, l := range lines[max(0, len(lines)-n):] {
 		fmt.Fprintf(os.Stderr, "  | %s\n", l)
+	}
+}
+
+// summarize adds, when an implementation ran more than once, its mean over
+// the rounds and the ratio of CPU sums: VM CPU figures swing with the host's
+// load, and alternating rounds spread that over both daemons.
+func summarize(w io.Writer, rows []result) {
+	type agg struct {
+		n              int
+		cpu, win, gaps float64
+		hwm            int64
+	}
+	by := map[string]*agg{}
+	var order []string
+	for _, r := range rows {
+		a := by[r.impl]
+		if a == nil {
+			a = &agg{}
+			by[r.impl] = a
+			order = append(order, r.impl)
+		}
+		a.n++
+		a.cpu += r.cpu
+		a.win += r.ot.windowPct()
+		a.gaps += r.ot.gapPct()
+		a.hwm = max(a.hwm, r.hwmKiB)
+	}
+	ref := by["keepalived"]
+	for _, name := range order {
+		a := by[name]
+		if a.n < 2 {
+			continue
+		}
+		ratio := "-"
+		if ref != nil && ref.cpu > 0 {
+			ratio = fmt.Sprintf("%.2f", a.cpu/ref.cpu)
+		}
+		fmt.Fprintf(w, "mean of %d rounds: %-10s CPU %.2f s, CPU ratio (sums) %s, peak RSS %.1f MiB, %%win ok %.2f, %%gaps ok %.2f\n",
+			a.n, name, a.cpu/float64(a.n), ratio, float64(a.hwm)/1024, a.win/float64(a.n), a.gaps/float64(a.n))
 	}
 }
