@@ -9,13 +9,13 @@ import (
 // testMemoryLimit bounds the heap of a -t run. -t reads the configuration,
 // reports and exits, so the garbage collector's usual headroom (the heap
 // may grow to twice what is live) is all cost: on 10,000 virtual servers x
-// 10 real servers it put peak RSS at 105 MB for 47 MB of configuration.
-// The limit scales with the file (a loaded configuration holds about 3.7
-// bytes per byte of keepalived.conf; at 5x the collector ran back to back
-// near the end and -t took 60% more CPU, at 6x 15%), never below
-// minTestHeap; included
-// files are not counted, so a configuration split over many includes
-// collects more often but still completes. The daemon keeps Go's defaults.
+// 10 real servers it once put peak RSS at 105 MB for 47 MB of
+// configuration. The limit scales with the file, never below minTestHeap:
+// a load of that file now allocates 4.1 bytes per byte of keepalived.conf
+// (3.5 of them live at the end), so at 6x the collector does not run at
+// all, while a file that reads into more keeps a bound. Included files
+// are not counted, so a configuration split over many includes collects
+// more often but still completes. The daemon keeps Go's defaults.
 func testMemoryLimit(path string) int64 {
 	const minTestHeap = 64 << 20
 	limit := int64(minTestHeap)
