@@ -26,3 +26,13 @@ func FuzzTrimBlank(f *testing.F) {
 		}
 	})
 }
+
+// isCSpace is C's isspace in the "C" locale, as keepalived's tokenizer
+// uses it: exactly the bytes of wsChars.
+func TestIsCSpace(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		if got, want := isCSpace(byte(c)), strings.IndexByte(wsChars, byte(c)) >= 0; got != want {
+			t.Errorf("isCSpace(%#x) = %v, want %v", c, got, want)
+		}
+	}
+}
