@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/confparse"
@@ -28,6 +29,9 @@ type lvs struct {
 	cancel  context.CancelFunc
 	work    chan func()
 	done    chan struct{}
+	// closing makes queued health verdicts no-ops once shutdown starts, so
+	// a burst of DOWNs never delays the exit.
+	closing atomic.Bool
 }
 
 func (l *lvs) run() {
@@ -95,7 +99,13 @@ func (d *Daemon) startCheckers(ctx context.Context, cfg *confparse.Config) {
 	if len(cfg.Checkers) == 0 {
 		return
 	}
-	sink := check.SinkFunc(func(r check.Result) { d.lvs.do(func() { d.health(r) }) })
+	sink := check.SinkFunc(func(r check.Result) {
+		d.lvs.do(func() {
+			if !d.lvs.closing.Load() {
+				d.health(r)
+			}
+		})
+	})
 	// The scheduler keeps its own copy of each checker.
 	cks := make([]check.Checker, len(cfg.Checkers))
 	for i, c := range cfg.Checkers {
@@ -164,6 +174,7 @@ func (d *Daemon) stopLVS() {
 	if d.lvs == nil {
 		return
 	}
+	d.lvs.closing.Store(true)
 	// Stop the checkers outside the LVS goroutine: a result they are
 	// delivering may be waiting for it.
 	var sched *check.Scheduler
