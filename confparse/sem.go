@@ -27,6 +27,8 @@ type analyzer struct {
 	checkers chunked[*check.Checker]
 	// vsState is the virtual server being read; see vsScratch.
 	vsState *vsState
+	// chkSlab is where the next checkers come from; see newChecker.
+	chkSlab []check.Checker
 }
 
 // Chunk sizes: a few hundred kilobytes per chunk.

@@ -3,6 +3,7 @@ package confparse
 import (
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/ipvs"
@@ -72,7 +73,9 @@ func chkBlock(k check.Kind) rsh {
 		// The state is read in place at the end of the list and dropped
 		// again if the block turns out invalid; nothing inside a checker
 		// block adds a checker to the real server.
-		rs.checkers = append(rs.checkers, chkState{c: &check.Checker{Kind: k, Source: n.Pos.src()}})
+		c := a.newChecker()
+		c.Kind, c.Source = k, n.Pos.src()
+		rs.checkers = append(rs.checkers, chkState{c: c})
 		st := &rs.checkers[len(rs.checkers)-1]
 		chkInitKind(st.c)
 		children(a, n, chkTables[k], st, string(k))
@@ -389,3 +392,20 @@ func chkFilePath(c *Config, name string) (string, bool) {
 	}
 	return "", false
 }
+
+// newChecker returns a zero checker from a block of them: a large LVS site
+// has one per real server, and one allocation each was a tenth of a load.
+// A block lives as long as any of its checkers; a dropped block's
+// checkers (invalid ones) are few.
+func (a *analyzer) newChecker() *check.Checker {
+	if len(a.chkSlab) == 0 {
+		a.chkSlab = make([]check.Checker, chkSlabSize)
+	}
+	c := &a.chkSlab[0]
+	a.chkSlab = a.chkSlab[1:]
+	return c
+}
+
+// chkSlabSize is the number of checkers per block: as many as fill 128
+// KiB, a whole number of pages, so that no block ends in a part-used page.
+const chkSlabSize = (128 << 10) / int(unsafe.Sizeof(check.Checker{}))
