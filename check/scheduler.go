@@ -14,7 +14,8 @@ import (
 type Options struct {
 	Clock Clock // default RealClock
 	// MaxConcurrent bounds the probes in flight (default 512), so a large
-	// farm cannot exhaust file descriptors or CPU in one burst.
+	// farm cannot exhaust file descriptors or CPU in one burst. It is also
+	// the number of worker goroutines running the attempts.
 	MaxConcurrent int
 	// Jitter returns a random delay in [0, max]; it spreads first runs over
 	// warmup. Default: uniform random.
@@ -25,17 +26,21 @@ type Options struct {
 }
 
 // Scheduler runs every checker on its own timer and turns their state
-// changes into per-real-server Results.
+// changes into per-real-server Results. A due timer only queues its
+// checker; a fixed pool of long-lived workers runs the attempts, so an
+// attempt does not pay for a fresh goroutine whose stack must grow again
+// through the dial path, and the pool's size is the concurrency cap.
 type Scheduler struct {
 	opts    Options
 	sink    Sink
-	sem     chan struct{}
+	queue   chan *run // due attempts; room for every run, so a timer never blocks
 	runs    []*run
 	targets map[Target]*targetState
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup // armed timers, queued and in-flight attempts
+	workers sync.WaitGroup
 
 	mu      sync.Mutex // guards stopped and every run's timer
 	stopped bool
@@ -58,6 +63,7 @@ type run struct {
 	ts     *targetState
 	due    time.Time
 	timer  Timer
+	fire   func() // queues this run; built once so arming allocates no closure
 	last   Outcome
 }
 
@@ -85,7 +91,7 @@ func NewScheduler(checkers []Checker, sink Sink, opts Options) (*Scheduler, erro
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Scheduler{opts: opts, sink: sink, sem: make(chan struct{}, opts.MaxConcurrent),
+	s := &Scheduler{opts: opts, sink: sink, queue: make(chan *run, max(len(checkers), 1)),
 		targets: map[Target]*targetState{}}
 	for _, c := range checkers {
 		p, err := opts.NewProber(c)
@@ -98,15 +104,22 @@ func NewScheduler(checkers []Checker, sink Sink, opts Options) (*Scheduler, erro
 			s.targets[c.Target] = ts
 		}
 		r := &run{c: c, name: fmt.Sprintf("%s at %s", c.Kind, c.Source), prober: p, m: newMachine(c), ts: ts}
+		r.fire = func() { s.queue <- r }
 		ts.runs = append(ts.runs, r)
 		s.runs = append(s.runs, r)
 	}
 	return s, nil
 }
 
-// Start arms every checker's first run at a random point in [0, warmup].
+// Start starts the workers and arms every checker's first run at a random
+// point in [0, warmup].
 func (s *Scheduler) Start(ctx context.Context) {
 	s.ctx, s.cancel = context.WithCancel(ctx)
+	n := min(s.opts.MaxConcurrent, len(s.runs))
+	s.workers.Add(n)
+	for range n {
+		go s.work()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, r := range s.runs {
@@ -121,10 +134,11 @@ func (s *Scheduler) arm(r *run, d time.Duration) {
 	}
 	r.due = s.opts.Clock.Now().Add(d)
 	s.wg.Add(1)
-	r.timer = s.opts.Clock.AfterFunc(d, func() { s.attempt(r) })
+	r.timer = s.opts.Clock.AfterFunc(d, r.fire)
 }
 
-// Stop cancels every timer and waits for in-flight probes and reports.
+// Stop cancels every timer and waits for in-flight probes and reports,
+// then for the workers to exit.
 func (s *Scheduler) Stop() {
 	s.mu.Lock()
 	if s.stopped {
@@ -142,23 +156,29 @@ func (s *Scheduler) Stop() {
 		s.cancel()
 	}
 	s.wg.Wait()
+	close(s.queue) // nothing is armed or queued any more: workers drain and exit
+	s.workers.Wait()
 }
 
 // Stats returns the live counters.
 func (s *Scheduler) Stats() *Stats { return &s.stats }
 
+func (s *Scheduler) work() {
+	defer s.workers.Done()
+	for r := range s.queue {
+		s.attempt(r)
+	}
+}
+
 func (s *Scheduler) attempt(r *run) {
 	defer s.wg.Done()
-	select {
-	case s.sem <- struct{}{}:
-	case <-s.ctx.Done():
+	if s.ctx.Err() != nil {
 		return
 	}
 	s.noteLateness(r)
 	ctx, cancel := context.WithTimeout(s.ctx, probeTimeout(r.c))
 	out := r.prober.Probe(ctx)
 	cancel()
-	<-s.sem
 	if s.ctx.Err() != nil {
 		return
 	}
