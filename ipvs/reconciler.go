@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
-	"syscall"
 )
 
 // Config is what the reconciler needs from keepalived.conf.
@@ -257,57 +256,6 @@ func (r *Reconciler) flush(rep *Report) error {
 		return fmt.Errorf("ipvs flush: %w", err)
 	}
 	return nil
-}
-
-// Health applies a checker verdict: the real server's destinations change
-// (removed, weight 0, re-added, new weight), quorum and sorry server follow,
-// and the scripts to run come back as actions. Only the virtual server's
-// own services are read and written.
-func (r *Reconciler) Health(h Health) (Report, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	st, ok := r.vs[h.Service]
-	if !ok {
-		return Report{}, fmt.Errorf("ipvs health: unknown virtual server %q", h.Service)
-	}
-	acts, err := st.apply(h)
-	if err != nil {
-		return Report{}, fmt.Errorf("ipvs: %w", err)
-	}
-	rep := Report{Actions: acts}
-	desired, current := Table{}, Table{}
-	for _, k := range r.keys[h.Service] {
-		svc, err := ServiceFor(st.vs, k)
-		if err != nil {
-			return rep, err
-		}
-		d, err := st.dests(k.Family)
-		if err != nil {
-			return rep, err
-		}
-		desired[k] = &Entry{Service: svc, Dests: d}
-		ds, err := r.b.Dests(svc)
-		if errors.Is(err, syscall.ESRCH) || errors.Is(err, syscall.ENOENT) {
-			continue // deleted by hand: recreate it
-		}
-		if err != nil {
-			return rep, fmt.Errorf("ipvs read destinations of %s: %w", k, err)
-		}
-		e := &Entry{Service: svc, Dests: make(map[netip.AddrPort]Dest, len(ds))}
-		for _, d := range ds {
-			e.Dests[d.Addr] = d
-		}
-		current[k] = e
-	}
-	rep.Ops, err = r.apply(Diff(desired, current, nil))
-	if r.last == nil {
-		r.last = Table{}
-	}
-	for k, e := range desired {
-		r.last[k] = e
-	}
-	r.distrust(err)
-	return rep, err
 }
 
 // Release undoes what govrrpd did, for an exit without -I: the services it
