@@ -27,8 +27,10 @@ type analyzer struct {
 	checkers chunked[*check.Checker]
 	// vsState is the virtual server being read; see vsScratch.
 	vsState *vsState
-	// chkSlab is where the next checkers come from; see newChecker.
+	// chkSlab and rsSlab are where the next checkers and real-server
+	// lists come from; see newChecker and newReals.
 	chkSlab []check.Checker
+	rsSlab  []ipvs.RealServer
 }
 
 // Chunk sizes: a few hundred kilobytes per chunk.
