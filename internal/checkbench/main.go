@@ -78,6 +78,7 @@ func bench(o options, log *slog.Logger) ([]result, error) {
 		if dir, err = os.MkdirTemp("", "checkbench"); err != nil {
 			return nil, err
 		}
+		log.Info("config, pid files and daemon logs are kept", "dir", dir)
 	}
 	raiseNoFile(uint64(4*o.n + 4096))
 	if o.devLog != "" {
