@@ -100,3 +100,31 @@ func TestCheckersAfterReuse(t *testing.T) {
 		t.Errorf("checkers:\n%s\nwant:\n%s\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), diags)
 	}
 }
+
+// Real-server lists share blocks of memory; each is capped so that a
+// consumer appending to one virtual server's list never writes into the
+// next one's.
+func TestRealsCapped(t *testing.T) {
+	var b strings.Builder
+	for v := 1; v <= 3; v++ {
+		fmt.Fprintf(&b, "virtual_server 192.0.2.%d 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n", v)
+		for r := 1; r <= v; r++ {
+			fmt.Fprintf(&b, " real_server 198.51.100.%d 80 {\n }\n", r)
+		}
+		b.WriteString("}\n")
+	}
+	cfg, diags := loadString(t, b.String())
+	if len(cfg.VirtualServers) != 3 {
+		t.Fatalf("%d virtual servers:\n%s", len(cfg.VirtualServers), diags)
+	}
+	before := cfg.VirtualServers[1].Reals[0].Addr
+	for i, vs := range cfg.VirtualServers {
+		if len(vs.Reals) != i+1 || cap(vs.Reals) != len(vs.Reals) {
+			t.Errorf("virtual server %d: len %d cap %d", i, len(vs.Reals), cap(vs.Reals))
+		}
+	}
+	_ = append(cfg.VirtualServers[0].Reals, cfg.VirtualServers[2].Reals[2])
+	if got := cfg.VirtualServers[1].Reals[0].Addr; got != before {
+		t.Errorf("appending to one list changed the next: %s, was %s", got, before)
+	}
+}
