@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -68,27 +70,29 @@ func (e endpoint) control(network, address string, rc syscall.RawConn) error {
 		return nil
 	}
 	var serr error
-	err := rc.Control(func(fd uintptr) {
-		if e.port != 0 {
-			// A fixed source port is reused across attempts.
-			_ = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
-		}
-		if e.mark != 0 {
-			if err := unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_MARK, int(e.mark)); err != nil {
-				serr = fmt.Errorf("fwmark %d: %w", e.mark, err)
-				return
-			}
-		}
-		if e.bindIf != "" {
-			if err := unix.BindToDevice(int(fd), e.bindIf); err != nil {
-				serr = fmt.Errorf("bind_if %s: %w", e.bindIf, err)
-			}
-		}
-	})
-	if err != nil {
+	if err := rc.Control(func(fd uintptr) { serr = e.sockopts(int(fd)) }); err != nil {
 		return err
 	}
 	return serr
+}
+
+// sockopts applies bind_port's address reuse, fwmark and bind_if to fd.
+func (e endpoint) sockopts(fd int) error {
+	if e.port != 0 {
+		// A fixed source port is reused across attempts.
+		_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+	}
+	if e.mark != 0 {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_MARK, int(e.mark)); err != nil {
+			return fmt.Errorf("fwmark %d: %w", e.mark, err)
+		}
+	}
+	if e.bindIf != "" {
+		if err := unix.BindToDevice(fd, e.bindIf); err != nil {
+			return fmt.Errorf("bind_if %s: %w", e.bindIf, err)
+		}
+	}
+	return nil
 }
 
 // dial connects with network "tcp" or "udp"; UDP local addresses are
@@ -114,4 +118,156 @@ func deadline(ctx context.Context, conn net.Conn) {
 // as the checkers do.
 func Dialer(fwmark uint32) *net.Dialer {
 	return endpoint{mark: fwmark}.dialer()
+}
+
+// connectReset opens a TCP connection to e.remote, bound and marked as the
+// checker says, and resets it as soon as the handshake completes. It works
+// on a raw non-blocking socket because a TCP_CHECK needs no net.Conn: the
+// net.Dialer path (address parsing, family selection, a context timer per
+// attempt) cost more CPU than the connect itself. It gives up at deadline
+// (zero: none) or when ctx is cancelled.
+func (e endpoint) connectReset(ctx context.Context, deadline time.Time) error {
+	family, sa, err := e.sockaddrs()
+	if err != nil {
+		return err
+	}
+	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return os.NewSyscallError("socket", err)
+	}
+	// SO_LINGER 0 first, so every close below is a reset (see tcpProber).
+	err = unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1})
+	if err == nil {
+		err = e.sockopts(fd)
+	}
+	if err == nil && (e.bindTo.IsValid() || e.port != 0) {
+		err = e.bind(fd, family)
+	}
+	if err != nil {
+		unix.Close(fd)
+		return err
+	}
+	switch err := unix.Connect(fd, sa); err {
+	case nil:
+		unix.Close(fd)
+		return nil
+	case unix.EINPROGRESS:
+		return waitConnected(ctx, fd, deadline)
+	default:
+		unix.Close(fd)
+		return os.NewSyscallError("connect", err)
+	}
+}
+
+// waitConnected waits in the runtime's poller for fd's connect to finish,
+// then closes fd.
+func waitConnected(ctx context.Context, fd int, deadline time.Time) error {
+	f := os.NewFile(uintptr(fd), "tcp-check") // non-blocking, so it joins the poller
+	defer f.Close()
+	if !deadline.IsZero() {
+		if err := f.SetWriteDeadline(deadline); err != nil {
+			return err
+		}
+	}
+	stop := context.AfterFunc(ctx, func() { _ = f.SetWriteDeadline(time.Unix(1, 0)) })
+	defer stop()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var cerr error
+	err = rc.Write(func(fd uintptr) bool {
+		cerr = connectDone(int(fd))
+		return cerr != unix.EINPROGRESS
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return err
+	}
+	if cerr != nil {
+		return os.NewSyscallError("connect", cerr)
+	}
+	return nil
+}
+
+// connectDone reports a pending connect's result: nil when connected,
+// EINPROGRESS while the handshake is still under way.
+func connectDone(fd int) error {
+	n, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return err
+	}
+	switch e := unix.Errno(n); e {
+	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
+		return unix.EINPROGRESS
+	case unix.EISCONN:
+		return nil
+	case 0:
+		if _, err := unix.Getpeername(fd); err != nil {
+			return unix.EINPROGRESS // writable only because nothing happened yet
+		}
+		return nil
+	default:
+		return e
+	}
+}
+
+// sockaddrs returns the socket family and destination of e.remote.
+func (e endpoint) sockaddrs() (int, unix.Sockaddr, error) {
+	a := e.remote.Addr()
+	if a.Is4() {
+		return unix.AF_INET, &unix.SockaddrInet4{Port: int(e.remote.Port()), Addr: a.As4()}, nil
+	}
+	zone, err := zoneIndex(a.Zone())
+	if err != nil {
+		return 0, nil, err
+	}
+	return unix.AF_INET6, &unix.SockaddrInet6{Port: int(e.remote.Port()), Addr: a.As16(), ZoneId: zone}, nil
+}
+
+// bind binds fd to bindto/bind_port; an unset bindto is the wildcard of
+// the remote's family.
+func (e endpoint) bind(fd, family int) error {
+	ip := e.bindTo
+	var sa unix.Sockaddr
+	switch {
+	case family == unix.AF_INET && (!ip.IsValid() || ip.Unmap().Is4()):
+		sa = &unix.SockaddrInet4{Port: int(e.port), Addr: ip.Unmap().As4()}
+		if !ip.IsValid() {
+			sa = &unix.SockaddrInet4{Port: int(e.port)}
+		}
+	case family == unix.AF_INET6 && (!ip.IsValid() || ip.Is6()):
+		in6 := &unix.SockaddrInet6{Port: int(e.port)}
+		if ip.IsValid() {
+			zone, err := zoneIndex(ip.Zone())
+			if err != nil {
+				return err
+			}
+			in6.Addr, in6.ZoneId = ip.As16(), zone
+		}
+		sa = in6
+	default:
+		return fmt.Errorf("bindto %s cannot reach %s: address families differ", ip, e.remote.Addr())
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		return fmt.Errorf("bind %s port %d: %w", ip, e.port, err)
+	}
+	return nil
+}
+
+// zoneIndex turns an IPv6 zone (interface name or number) into its index.
+func zoneIndex(zone string) (uint32, error) {
+	if zone == "" {
+		return 0, nil
+	}
+	if n, err := strconv.ParseUint(zone, 10, 32); err == nil {
+		return uint32(n), nil
+	}
+	ifi, err := net.InterfaceByName(zone)
+	if err != nil {
+		return 0, fmt.Errorf("zone %s: %w", zone, err)
+	}
+	return uint32(ifi.Index), nil
 }

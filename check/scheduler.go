@@ -176,9 +176,7 @@ func (s *Scheduler) attempt(r *run) {
 		return
 	}
 	s.noteLateness(r)
-	ctx, cancel := context.WithTimeout(s.ctx, probeTimeout(r.c))
-	out := r.prober.Probe(ctx)
-	cancel()
+	out := s.probe(r)
 	if s.ctx.Err() != nil {
 		return
 	}
@@ -190,6 +188,18 @@ func (s *Scheduler) attempt(r *run) {
 	s.mu.Lock()
 	s.arm(r, next)
 	s.mu.Unlock()
+}
+
+// probe runs one attempt bounded by probeTimeout. The deadline is real
+// time even under a fake Clock: it bounds socket and process waits.
+func (s *Scheduler) probe(r *run) Outcome {
+	timeout := probeTimeout(r.c)
+	if dp, ok := r.prober.(deadlineProber); ok {
+		return dp.probeBy(s.ctx, time.Now().Add(timeout))
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, timeout)
+	defer cancel()
+	return r.prober.Probe(ctx)
 }
 
 func (s *Scheduler) noteLateness(r *run) {
