@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -181,10 +182,10 @@ func waitConnected(ctx context.Context, fd int, deadline time.Time) error {
 		return cerr != unix.EINPROGRESS
 	})
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return ctx.Err() // stopping, not the server's fault
 		}
-		return err
+		return err // os.ErrDeadlineExceeded: "i/o timeout", as net says
 	}
 	if cerr != nil {
 		return os.NewSyscallError("connect", cerr)
