@@ -237,7 +237,7 @@ func (p *preproc) emitLine(s string) {
 		return
 	}
 	p.watch(s)
-	p.emit(SourceLine{Pos: p.pos, Text: s})
+	p.emit(SourceLine{Pos: p.pos, Text: s, split: true})
 }
 
 // expandLines runs the later lines of a multi-line parameter through the

@@ -1,6 +1,7 @@
 package confparse
 
 import (
+	"os"
 	"reflect"
 	"testing"
 )
@@ -40,5 +41,36 @@ func FuzzSimplePath(f *testing.F) {
 				t.Fatalf("input %q: diagnostics differ:\n%v\n%v", in, fd, sd)
 			}
 		}
+	})
+}
+
+// FuzzEmittedLinesSplit checks what the tokenizer relies on when it skips
+// its own brace search: every line the preprocessor emits is a lone brace
+// or has no brace outside double quotes.
+func FuzzEmittedLinesSplit(f *testing.F) {
+	for _, s := range []string{
+		"a { b } c\n", "x \"{\" y {\n", "{{}}\n", "k \"unterminated { \n", "} $X=1 {\n$X\n",
+		"~SEQ(i,1,3) v$i { w }\n", "@n { q }\n", "z\"a{\"b{c\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if escapesSandbox(in) {
+			t.Skip("include could reach files outside the fuzz directory")
+		}
+		dir := t.TempDir()
+		p := dir + "/main.conf"
+		if err := os.WriteFile(p, []byte(in), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		pp := newPreproc(Options{ConfigID: "n"}, func(l SourceLine) {
+			if !l.split {
+				t.Fatalf("line %q not marked split", l.Text)
+			}
+			if l.Text != "{" && l.Text != "}" && firstBrace(l.Text) >= 0 {
+				t.Fatalf("input %q: emitted line %q holds a brace", in, l.Text)
+			}
+		}, 1)
+		pp.run(p)
 	})
 }

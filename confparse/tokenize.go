@@ -33,6 +33,10 @@ func tokenSymbols() map[string]lexer.TokenType {
 type SourceLine struct {
 	Pos  Pos
 	Text string
+	// split says the line is a lone brace or has no brace outside quotes,
+	// as the preprocessor's lines are (emitSplit), so the tokenizer need
+	// not look for one again.
+	split bool
 }
 
 // tokenizer turns source lines into Line/Open/Close tokens. A Line token's
@@ -124,6 +128,10 @@ func (z *tokenizer) lineWords(t lexer.Token) []Word {
 func (z *tokenizer) add(l SourceLine) {
 	pos := lexer.Position{Filename: l.Pos.File, Line: l.Pos.Line}
 	s := l.Text
+	if l.split && s != "{" && s != "}" {
+		z.addWords(s, pos)
+		return
+	}
 	for s != "" {
 		i := firstBrace(s)
 		if i < 0 {
