@@ -2,18 +2,15 @@
 // for IPv4 and unsolicited neighbour advertisements for IPv6, in exactly
 // the form keepalived 2.2.7 sends (captured in testdata/), so that switches
 // and hosts that accept keepalived's announcements accept ours.
-//
-// The two frames are fixed layouts written out byte by byte. A packet
-// library would build the same bytes (frame_test.go checks it does), but
-// gopacket/layers' package data is 5 MB that every govrrpd process, `-t`
-// included, paged in and had the garbage collector scan.
 package garp
 
 import (
-	"encoding/binary"
 	"fmt"
 	"net"
 	"net/netip"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 )
 
 var (
@@ -22,101 +19,59 @@ var (
 	allNodes     = netip.MustParseAddr("ff02::1")
 )
 
-const (
-	ethHeaderLen  = 14
-	arpLen        = 28
-	ipv6HeaderLen = 40
-	// naLen is the ICMPv6 neighbour advertisement with one target
-	// link-layer address option: type, code, checksum, flags and
-	// reserved, target, option (type, length in 8-byte units, MAC).
-	naLen = 4 + 4 + 16 + 8
-
-	etherTypeARP  = 0x0806
-	etherTypeIPv4 = 0x0800
-	etherTypeIPv6 = 0x86dd
-	protoICMPv6   = 58
-	icmpv6NA      = 136
-	optTargetLL   = 2
-)
-
 // Frame returns the Ethernet frame announcing ip from mac: an ARP request
 // "who-has IP tell IP" to broadcast for IPv4, an unsolicited NA (Override
 // set, Solicited and Router clear, target link-layer option) from the VIP
-// to ff02::1 for IPv6. keepalived hands the kernel the bare frame and lets
-// the NIC pad it to Ethernet's minimum, and so do we.
+// to ff02::1 for IPv6.
 func Frame(mac net.HardwareAddr, ip netip.Addr) ([]byte, error) {
 	if len(mac) != 6 {
-		return nil, fmt.Errorf("garp: build frame: invalid src MAC: %v", mac)
+		return nil, fmt.Errorf("garp: MAC %v is not 6 bytes", mac)
 	}
 	if !ip.IsValid() {
-		return nil, fmt.Errorf("garp: build frame: invalid address")
+		return nil, fmt.Errorf("garp: no address to announce")
 	}
 	if ip.Is4() {
-		return arpFrame(mac, ip), nil
+		return arpFrame(mac, ip)
 	}
-	return naFrame(mac, ip), nil
+	return naFrame(mac, ip)
 }
 
-func ethHeader(b []byte, dst, src net.HardwareAddr, etherType uint16) {
-	copy(b[0:6], dst)
-	copy(b[6:12], src)
-	binary.BigEndian.PutUint16(b[12:14], etherType)
-}
-
-func arpFrame(mac net.HardwareAddr, ip netip.Addr) []byte {
-	b := make([]byte, ethHeaderLen+arpLen)
-	ethHeader(b, broadcastMAC, mac, etherTypeARP)
-	a := b[ethHeaderLen:]
-	binary.BigEndian.PutUint16(a[0:2], 1) // hardware type Ethernet
-	binary.BigEndian.PutUint16(a[2:4], etherTypeIPv4)
-	a[4], a[5] = 6, 4
-	binary.BigEndian.PutUint16(a[6:8], 1) // request
-	v4 := ip.As4()
-	copy(a[8:14], mac)
-	copy(a[14:18], v4[:])
-	copy(a[18:24], broadcastMAC)
-	copy(a[24:28], v4[:])
-	return b
-}
-
-func naFrame(mac net.HardwareAddr, ip netip.Addr) []byte {
-	b := make([]byte, ethHeaderLen+ipv6HeaderLen+naLen)
-	ethHeader(b, allNodesMAC, mac, etherTypeIPv6)
-	h := b[ethHeaderLen : ethHeaderLen+ipv6HeaderLen]
-	src, dst := ip.As16(), allNodes.As16()
-	h[0] = 6 << 4
-	binary.BigEndian.PutUint16(h[4:6], naLen)
-	h[6], h[7] = protoICMPv6, 255
-	copy(h[8:24], src[:])
-	copy(h[24:40], dst[:])
-	m := b[ethHeaderLen+ipv6HeaderLen:]
-	m[0] = icmpv6NA
-	m[4] = 0x20 // Override
-	copy(m[8:24], src[:])
-	m[24], m[25] = optTargetLL, 1
-	copy(m[26:32], mac)
-	binary.BigEndian.PutUint16(m[2:4], icmpv6Checksum(src, dst, m))
-	return b
-}
-
-// icmpv6Checksum is RFC 4443's checksum over the IPv6 pseudo-header and
-// the message (whose checksum field is zero).
-func icmpv6Checksum(src, dst [16]byte, msg []byte) uint16 {
-	var sum uint32
-	add := func(b []byte) {
-		for i := 0; i+1 < len(b); i += 2 {
-			sum += uint32(b[i])<<8 | uint32(b[i+1])
-		}
-		if len(b)%2 == 1 {
-			sum += uint32(b[len(b)-1]) << 8
-		}
+func arpFrame(mac net.HardwareAddr, ip netip.Addr) ([]byte, error) {
+	eth := &layers.Ethernet{SrcMAC: mac, DstMAC: broadcastMAC, EthernetType: layers.EthernetTypeARP}
+	arp := &layers.ARP{
+		AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4,
+		HwAddressSize: 6, ProtAddressSize: 4, Operation: layers.ARPRequest,
+		SourceHwAddress: mac, SourceProtAddress: ip.AsSlice(),
+		DstHwAddress: broadcastMAC, DstProtAddress: ip.AsSlice(),
 	}
-	add(src[:])
-	add(dst[:])
-	sum += uint32(len(msg)) + protoICMPv6
-	add(msg)
-	for sum > 0xffff {
-		sum = sum>>16 + sum&0xffff
+	b, err := serialize(eth, arp)
+	if err != nil {
+		return nil, err
 	}
-	return ^uint16(sum)
+	// gopacket pads Ethernet to the 60-byte minimum; keepalived hands the
+	// kernel the bare 42 bytes and lets the NIC pad, and so do we.
+	return b[:14+28], nil
+}
+
+func naFrame(mac net.HardwareAddr, ip netip.Addr) ([]byte, error) {
+	eth := &layers.Ethernet{SrcMAC: mac, DstMAC: allNodesMAC, EthernetType: layers.EthernetTypeIPv6}
+	ip6 := &layers.IPv6{Version: 6, NextHeader: layers.IPProtocolICMPv6, HopLimit: 255,
+		SrcIP: ip.AsSlice(), DstIP: allNodes.AsSlice()}
+	icmp := &layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(layers.ICMPv6TypeNeighborAdvertisement, 0)}
+	if err := icmp.SetNetworkLayerForChecksum(ip6); err != nil {
+		return nil, err
+	}
+	na := &layers.ICMPv6NeighborAdvertisement{
+		Flags: 0x20, TargetAddress: ip.AsSlice(),
+		Options: layers.ICMPv6Options{{Type: layers.ICMPv6OptTargetAddress, Data: mac}},
+	}
+	return serialize(eth, ip6, icmp, na)
+}
+
+func serialize(ls ...gopacket.SerializableLayer) ([]byte, error) {
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, ls...); err != nil {
+		return nil, fmt.Errorf("garp: build frame: %w", err)
+	}
+	return append([]byte(nil), buf.Bytes()...), nil
 }
