@@ -53,6 +53,7 @@ type evTimer struct {
 
 type evPacket struct {
 	sock *socket
+	at   time.Time // when the reader got it
 	data []byte
 	rx   vrrp.RxFacts
 }
@@ -81,7 +82,8 @@ type Daemon struct {
 	syncd    *syncd // lvs_sync_daemon (syncd.go)
 	ctx      context.Context
 	reloadMu sync.Mutex
-	stopping bool // shutdown has begun (-V keeps addresses from here on)
+	stopping bool      // shutdown has begun (-V keeps addresses from here on)
+	now      time.Time // the time of the event being handled; timers count from it
 	probes   *track.Probes
 	fw       *netconf.Firewall
 	tgroups  *tgWatcher // static entries and track_group (trackgroup.go)
@@ -252,6 +254,13 @@ func (d *Daemon) signal(s os.Signal) {
 
 func (d *Daemon) handle(ev event) {
 	now := time.Now()
+	if p, ok := ev.(evPacket); ok {
+		// Time the packet from its arrival, not from when the loop got to
+		// it: the master-down timer it re-arms must not drift late.
+		now = p.at
+	}
+	d.now = now
+	defer func() { d.now = time.Time{} }() // outside an event, timers count from "now"
 	switch e := ev.(type) {
 	case evTimer:
 		in := e.inst

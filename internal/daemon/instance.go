@@ -326,6 +326,11 @@ func (in *instance) arm(d *Daemon, id vrrp.TimerID, after time.Duration) {
 	in.stopTimer(id)
 	in.timerGen[id]++
 	gen := in.timerGen[id]
+	// Deadlines count from the event that armed the timer (a packet's
+	// arrival), so the loop's own latency does not add to every interval.
+	if !d.now.IsZero() {
+		after = time.Until(d.now.Add(after))
+	}
 	in.timers[id] = time.AfterFunc(after, func() { d.events <- evTimer{inst: in, id: id, gen: gen} })
 }
 

@@ -46,7 +46,7 @@ func (d *Daemon) readLoop(s *socket) {
 		}
 		data := append([]byte(nil), p.Payload...)
 		n := len(data)
-		d.events <- evPacket{sock: s, data: data, rx: vrrp.RxFacts{Src: p.Src, Dst: p.Dst, TTL: uint8(p.TTL),
+		d.events <- evPacket{sock: s, at: time.Now(), data: data, rx: vrrp.RxFacts{Src: p.Src, Dst: p.Dst, TTL: uint8(p.TTL),
 			TotalLen: n, RxLen: n}}
 	}
 }
