@@ -267,6 +267,11 @@ func (d *Daemon) handle(ev event) {
 		if in.stopped || in.timerGen[e.id] != e.gen {
 			return // re-armed or stopped since
 		}
+		// A timerfd expiry read just before a re-arm can carry the new
+		// generation; it is recognised by being early.
+		if time.Until(in.deadline[e.id]) > 200*time.Microsecond {
+			return
+		}
 		in.timers[e.id] = nil
 		d.feed(in, now, vrrp.TimerFired(e.id))
 	case evPacket:
@@ -299,6 +304,7 @@ func (d *Daemon) shutdown() {
 	for _, in := range d.insts {
 		d.feed(in, now, vrrp.Shutdown())
 		in.stopTimers()
+		in.closeTimers()
 		in.stopped = true
 		if in.vmac != "" && !d.opts.DontReleaseVRRP {
 			if err := netconf.DeleteVMAC(in.vmac); err != nil {

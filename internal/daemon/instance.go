@@ -26,8 +26,10 @@ type instance struct {
 	buf  []byte
 	vips []netip.Addr // for GARP
 
-	timers   [8]*time.Timer
+	timers   [8]*time.Timer // fallback when a timerfd cannot be had
+	ftimers  [8]*fdTimer
 	timerGen [8]uint64
+	deadline [8]time.Time
 	stopped  bool
 
 	lastMaster     netip.Addr
@@ -331,13 +333,37 @@ func (in *instance) arm(d *Daemon, id vrrp.TimerID, after time.Duration) {
 	if !d.now.IsZero() {
 		after = time.Until(d.now.Add(after))
 	}
+	in.deadline[id] = time.Now().Add(after)
+	if in.ftimers[id] == nil {
+		t, err := newFDTimer(func(g uint64) { d.events <- evTimer{inst: in, id: id, gen: g} })
+		if err == nil {
+			in.ftimers[id] = t
+		}
+	}
+	if t := in.ftimers[id]; t != nil {
+		t.set(after, gen)
+		return
+	}
 	in.timers[id] = time.AfterFunc(after, func() { d.events <- evTimer{inst: in, id: id, gen: gen} })
+}
+
+// closeTimers releases the timerfds of an instance that is going away.
+func (in *instance) closeTimers() {
+	for i, t := range in.ftimers {
+		if t != nil {
+			t.close()
+			in.ftimers[i] = nil
+		}
+	}
 }
 
 func (in *instance) stopTimer(id vrrp.TimerID) {
 	if t := in.timers[id]; t != nil {
 		t.Stop()
 		in.timers[id] = nil
+	}
+	if t := in.ftimers[id]; t != nil {
+		t.stop()
 	}
 	in.timerGen[id]++
 }

@@ -221,6 +221,7 @@ func (d *Daemon) removeInstance(in *instance, now time.Time) {
 	}
 	d.apply(in, acts)
 	in.stopTimers()
+	in.closeTimers()
 	in.stopped = true
 	state := "FAULT"
 	spec := in.cfg.Notify.Fault
