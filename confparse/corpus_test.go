@@ -2,18 +2,16 @@ package confparse
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/govrrpd/govrrpd/internal/lab"
 )
 
 // The conformance corpus is keepalived's own sample configurations (copied
@@ -417,8 +415,8 @@ func atoiFirst(num *regexp.Regexp, s string) int {
 // when installed) in a throwaway namespace holding the samples' interfaces,
 // so the interface check uses the kernel rather than a stub.
 func TestCorpusCLIInNamespace(t *testing.T) {
-	ns := corpusNetNS(t)
-	bin := govrrpdBinary(t)
+	ns := lab.IfaceNS(t, corpusIfaces...)
+	bin := lab.Binary(t)
 	keepalived, _ := exec.LookPath("keepalived")
 	if keepalived == "" {
 		t.Log("keepalived not installed: comparing with the README table only")
@@ -433,13 +431,13 @@ func TestCorpusCLIInNamespace(t *testing.T) {
 			if id == "" {
 				id = "corpus-none"
 			}
-			rc, out := runInNS(t, ns, bin, "-t", "-f", path, "-i", id)
+			rc, out := lab.RunIn(t, ns, bin, "-t", "-f", path, "-i", id)
 			if rc != c.want() {
 				t.Errorf("govrrpd -t: exit %d, want %d\n%s", rc, c.want(), out)
 			}
 			checkCLIFormat(t, path, out)
 			if keepalived != "" {
-				if krc, kout := runInNS(t, ns, keepalived, "-t", "-f", path, "-i", id); krc != c.Keepalived {
+				if krc, kout := lab.RunIn(t, ns, keepalived, "-t", "-f", path, "-i", id); krc != c.Keepalived {
 					t.Errorf("live keepalived -t: exit %d, table says %d\n%s", krc, c.Keepalived, kout)
 				}
 			}
@@ -462,72 +460,4 @@ func checkCLIFormat(t *testing.T, path, out string) {
 			t.Errorf("-t output line is not %s:LINE: message: %q", path, l)
 		}
 	}
-}
-
-// corpusNetNS makes a namespace with veth interfaces named eth0..eth3 and
-// eth0.1 (the kernel here has no dummy or 8021q module) and deletes it when
-// the test ends.
-func corpusNetNS(t *testing.T) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create a network namespace with eth0..eth3 and eth0.1")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("needs iproute2's ip command")
-	}
-	ns := fmt.Sprintf("gvcorpus%d", os.Getpid())
-	if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
-		t.Fatalf("ip netns add %s: %v: %s", ns, err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("ip", "netns", "del", ns).CombinedOutput(); err != nil {
-			t.Errorf("ip netns del %s: %v: %s", ns, err, out)
-		}
-	})
-	for i, ifn := range corpusIfaces {
-		peer := fmt.Sprintf("gvc%d", i)
-		for _, args := range [][]string{
-			{"-n", ns, "link", "add", ifn, "type", "veth", "peer", "name", peer},
-			{"-n", ns, "link", "set", ifn, "up"},
-			{"-n", ns, "link", "set", peer, "up"},
-		} {
-			if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-				t.Fatalf("ip %v: %v: %s", args, err, out)
-			}
-		}
-	}
-	return ns
-}
-
-// govrrpdBinary is $GOVRRPD_BIN (set by `make test`) or a fresh build.
-func govrrpdBinary(t *testing.T) string {
-	t.Helper()
-	if b := os.Getenv("GOVRRPD_BIN"); b != "" {
-		return b
-	}
-	bin := filepath.Join(t.TempDir(), "govrrpd")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	cmd := exec.Command(gobin, "build", "-o", bin, "github.com/govrrpd/govrrpd/cmd/govrrpd")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build cmd/govrrpd: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// runInNS runs a command in namespace ns and returns its exit status and
-// combined output.
-func runInNS(t *testing.T, ns, name string, args ...string) (int, string) {
-	t.Helper()
-	cmd := exec.Command("ip", append([]string{"netns", "exec", ns, name}, args...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode(), out.String()
-	}
-	if err != nil {
-		t.Fatalf("%s %v: %v", name, args, err)
-	}
-	return 0, out.String()
 }

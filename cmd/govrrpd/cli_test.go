@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/govrrpd/govrrpd/internal/lab"
+
 	"github.com/govrrpd/govrrpd/confparse"
 )
 
@@ -279,26 +281,12 @@ func firstPriority(cfg *confparse.Config) any {
 	return cfg.Instances[0].Priority
 }
 
-// buildGovrrpd is $GOVRRPD_BIN (set by `make test`) or a fresh build.
-func buildGovrrpd(t *testing.T) string {
-	t.Helper()
-	if b := os.Getenv("GOVRRPD_BIN"); b != "" {
-		return b
-	}
-	bin := filepath.Join(t.TempDir(), "govrrpd")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // TestCLIAgainstKeepalived runs the built binary, and keepalived 2.2.7 when
 // installed, on every cliConf and on the example in a throwaway namespace
 // holding eth0: the same file, the same interfaces, both verdicts.
 func TestCLIAgainstKeepalived(t *testing.T) {
-	ns := eth0NetNS(t)
-	bin := buildGovrrpd(t)
+	ns := lab.IfaceNS(t, "eth0")
+	bin := lab.Binary(t)
 	ka, _ := exec.LookPath("keepalived")
 	if ka == "" {
 		t.Log("keepalived not installed: checking govrrpd only")
@@ -306,13 +294,13 @@ func TestCLIAgainstKeepalived(t *testing.T) {
 	for _, c := range cliConfs {
 		t.Run(c.name, func(t *testing.T) {
 			p := writeConf(t, c.name, c.text)
-			rc, out := runNS(t, ns, bin, "-t", "-f", p)
+			rc, out := lab.RunIn(t, ns, bin, "-t", "-f", p)
 			if rc != c.rc {
 				t.Errorf("govrrpd -t: exit %d, want %d\n%s", rc, c.rc, out)
 			}
 			checkOutput(t, p, out, c.lines, c.words)
 			if ka != "" {
-				if krc, kout := runNS(t, ns, ka, "-t", "-f", p); krc != c.keepalived {
+				if krc, kout := lab.RunIn(t, ns, ka, "-t", "-f", p); krc != c.keepalived {
 					t.Errorf("keepalived -t: exit %d, table says %d\n%s", krc, c.keepalived, kout)
 				}
 			}
@@ -323,61 +311,13 @@ func TestCLIAgainstKeepalived(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"lb1", "lb2"} {
-		if rc, out := runNS(t, ns, bin, "-t", "-i", id, "-f", abs); rc != 0 {
+		if rc, out := lab.RunIn(t, ns, bin, "-t", "-i", id, "-f", abs); rc != 0 {
 			t.Errorf("govrrpd -t -i %s examples/keepalived.conf: exit %d\n%s", id, rc, out)
 		}
 		if ka != "" {
-			if rc, out := runNS(t, ns, ka, "-t", "-i", id, "-f", abs); rc != 0 {
+			if rc, out := lab.RunIn(t, ns, ka, "-t", "-i", id, "-f", abs); rc != 0 {
 				t.Errorf("keepalived -t -i %s examples/keepalived.conf: exit %d\n%s", id, rc, out)
 			}
 		}
 	}
-}
-
-// eth0NetNS makes a namespace whose only interface (besides lo) is a veth
-// named eth0, and deletes it when the test ends.
-func eth0NetNS(t *testing.T) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create a network namespace with an eth0")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("needs iproute2's ip command")
-	}
-	ns := fmt.Sprintf("gvcli%d", os.Getpid())
-	if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
-		t.Fatalf("ip netns add: %v: %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("ip", "netns", "del", ns).CombinedOutput(); err != nil {
-			t.Errorf("ip netns del %s: %v: %s", ns, err, out)
-		}
-	})
-	for _, args := range [][]string{
-		{"-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "gvcli0"},
-		{"-n", ns, "link", "set", "eth0", "up"},
-		{"-n", ns, "link", "set", "gvcli0", "up"},
-	} {
-		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %v: %v: %s", args, err, out)
-		}
-	}
-	return ns
-}
-
-// runNS runs a command in namespace ns: exit status and combined output.
-func runNS(t *testing.T, ns, name string, args ...string) (int, string) {
-	t.Helper()
-	cmd := exec.Command("ip", append([]string{"netns", "exec", ns, name}, args...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode(), out.String()
-	}
-	if err != nil {
-		t.Fatalf("%s %v: %v", name, args, err)
-	}
-	return 0, out.String()
 }

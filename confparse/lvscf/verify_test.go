@@ -1,13 +1,14 @@
 package lvscf
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/govrrpd/govrrpd/internal/lab"
 
 	"github.com/govrrpd/govrrpd/confparse"
 )
@@ -45,29 +46,11 @@ func TestOutputsPassGovrrpdT(t *testing.T) {
 // TestOutputsPassKeepalivedT runs Debian's keepalived 2.2.7 -t on every
 // converted file inside a throw-away namespace holding eth0..eth3.
 func TestOutputsPassKeepalivedT(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create a network namespace for keepalived -t")
-	}
 	ka, err := exec.LookPath("keepalived")
 	if err != nil {
 		t.Skip("keepalived not installed (apt-get install keepalived)")
 	}
-	ns := fmt.Sprintf("lvscf-t-%d", os.Getpid())
-	ip := func(args ...string) {
-		t.Helper()
-		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %v: %v: %s", args, err, out)
-		}
-	}
-	ip("netns", "add", ns)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
-	// veth, not dummy: the dummy module is not always loadable.
-	for i := 0; i < 4; i++ {
-		dev, peer := fmt.Sprintf("eth%d", i), fmt.Sprintf("peth%d", i)
-		ip("-n", ns, "link", "add", dev, "type", "veth", "peer", "name", peer)
-		ip("-n", ns, "link", "set", dev, "up")
-		ip("-n", ns, "link", "set", peer, "up")
-	}
+	ns := lab.IfaceNS(t, "eth0", "eth1", "eth2", "eth3")
 	dir := t.TempDir()
 	outputs := allOutputs(t)
 	outputs["layout"] = layoutConf // TestRenderLayout: it is what Render writes
