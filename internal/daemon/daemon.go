@@ -119,6 +119,12 @@ func Run(ctx context.Context, opts Options) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	d.ctx = ctx
+	// Claim the reload and dump signals before anything can announce
+	// READY=1: a SIGHUP sent the moment systemd (or a script) sees us
+	// ready must queue a reload, not kill us with the default action.
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, sigJSON, sigStatsClear)
+	defer signal.Stop(sigs)
 	if !opts.CheckOnly {
 		d.startSyncd()
 		if err := d.start(ctx); err != nil {
@@ -134,7 +140,7 @@ func Run(ctx context.Context, opts Options) error {
 		opts.Ready()
 	}
 	d.sdNotify("READY=1")
-	d.loop(ctx)
+	d.loop(ctx, sigs)
 	d.sdNotify("STOPPING=1")
 	d.shutdown()
 	d.stopLVS()
@@ -203,10 +209,7 @@ func (d *Daemon) buildGroups() error {
 	return nil
 }
 
-func (d *Daemon) loop(ctx context.Context) {
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, sigJSON, sigStatsClear)
-	defer signal.Stop(sigs)
+func (d *Daemon) loop(ctx context.Context, sigs <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
