@@ -44,10 +44,11 @@ const (
 	TimerGARPDelay                    // master: second GARP burst (garp_master_delay)
 	TimerGARPRefresh                  // master: periodic GARP (garp_master_refresh)
 	TimerGARPLowerPrio                // master: second burst after a lower-priority advert
+	TimerHandover                     // leaving master: longest wait for a successor
 	numTimers
 )
 
-var timerNames = [...]string{"master-down", "advert", "garp-delay", "garp-refresh", "garp-lower-prio"}
+var timerNames = [...]string{"master-down", "advert", "garp-delay", "garp-refresh", "garp-lower-prio", "handover"}
 
 func (t TimerID) String() string {
 	if int(t) < len(timerNames) {
@@ -122,6 +123,10 @@ type Event struct {
 	Value int
 
 	Group GroupCmd // EvGroup
+
+	// EvShutdown: keep the addresses until a successor is heard (see
+	// ShutdownHandover).
+	Handover bool
 }
 
 // Startup starts the instance (after vrrp_startup_delay, which the daemon
@@ -152,8 +157,16 @@ func TrackerValue(name string, v int) Event {
 // InterfaceState reports the link/admin state of the instance's interface.
 func InterfaceState(up bool) Event { return Event{Kind: EvInterface, Up: up} }
 
-// Shutdown stops the instance in order.
+// Shutdown stops the instance in order; a master resigns and drops its
+// addresses at once (keepalived's behaviour).
 func Shutdown() Event { return Event{Kind: EvShutdown} }
+
+// ShutdownHandover stops the instance make-before-break: a master still
+// resigns with a priority-0 advert first, but keeps its addresses, and so
+// keeps answering clients, until it hears a successor's advert or the hold
+// runs out. Dropping them at once leaves clients unanswered for Skew_Time,
+// until the backup takes over and sends its GARPs.
+func ShutdownHandover() Event { return Event{Kind: EvShutdown, Handover: true} }
 
 // SyncGroupCommand is sent by Group to its members.
 func SyncGroupCommand(c GroupCmd) Event { return Event{Kind: EvGroup, Group: c} }
@@ -171,10 +184,11 @@ const (
 	ActNotify                                // State, Priority: notify_<state> + notify + FIFO
 	ActNotifyLowerPrio                       // notify_master_rx_lower_pri / MASTER_RX_LOWER_PRI; Src
 	ActNotifyPriority                        // MASTER_PRIORITY / BACKUP_PRIORITY FIFO line; State, Priority
+	ActHandoverDone                          // a leaving master releases: Src successor (invalid: none), After since resigning
 )
 
 var actionNames = [...]string{"", "send-advert", "arm", "stop", "add-addresses", "remove-addresses",
-	"garp", "notify", "notify-rx-lower-prio", "notify-priority"}
+	"garp", "notify", "notify-rx-lower-prio", "notify-priority", "handover-done"}
 
 func (k ActionKind) String() string {
 	if int(k) < len(actionNames) && k != 0 {
@@ -192,7 +206,7 @@ type Action struct {
 	Count    int
 	State    State
 	Accept   bool       // ActAddAddresses: install without the no_accept drop rule
-	Src      netip.Addr // ActNotifyLowerPrio: who sent the lower-priority advert
+	Src      netip.Addr // ActNotifyLowerPrio: who sent the lower-priority advert; ActHandoverDone: the successor
 }
 
 // String renders an action in the golden-file syntax.
@@ -212,6 +226,11 @@ func (a Action) String() string {
 		return fmt.Sprintf("%s %s %d", a.Kind, a.State, a.Priority)
 	case ActNotifyLowerPrio:
 		return fmt.Sprintf("%s from=%s prio=%d", a.Kind, a.Src, a.Priority)
+	case ActHandoverDone:
+		if !a.Src.IsValid() {
+			return fmt.Sprintf("%s from=none after=%s", a.Kind, a.After)
+		}
+		return fmt.Sprintf("%s from=%s prio=%d after=%s", a.Kind, a.Src, a.Priority, a.After)
 	}
 	return a.Kind.String()
 }

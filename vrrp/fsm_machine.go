@@ -63,6 +63,11 @@ type Machine struct {
 	masterAddr     netip.Addr
 	preemptUntil   time.Time // zero: no preempt_delay hold started
 
+	// A master stopped by ShutdownHandover keeps its addresses from
+	// leftAt (its priority-0 advert) until a successor is heard.
+	leaving bool
+	leftAt  time.Time
+
 	armed    [numTimers]bool
 	deadline [numTimers]time.Time
 
@@ -128,6 +133,11 @@ func (m *Machine) Addr() netip.Addr { return m.cfg.addr }
 // MasterAddr is the master last heard from (ourselves while MASTER).
 func (m *Machine) MasterAddr() netip.Addr { return m.masterAddr }
 
+// Leaving reports a master that has resigned (priority-0 advert sent) but
+// still holds its addresses, waiting for a successor or its hold to run out;
+// the daemon keeps feeding it packets and timers until this is false.
+func (m *Machine) Leaving() bool { return m.leaving }
+
 // WantsMaster reports a sync-group member whose master-down timer expired
 // and which waits for the rest of its group.
 func (m *Machine) WantsMaster() bool { return m.wantMaster }
@@ -162,7 +172,7 @@ func (m *Machine) Handle(now time.Time, ev Event) []Action {
 		m.ifDown = !ev.Up
 		m.reconcile(now)
 	case EvShutdown:
-		m.shutdown()
+		m.shutdown(now, ev.Handover)
 	case EvGroup:
 		m.groupCommand(now, ev.Group)
 	}
@@ -200,11 +210,14 @@ func (m *Machine) faulty() bool { return m.OwnFault() || m.groupFault }
 // skew is Skew_Time from the effective priority: v2 uses whole seconds
 // (RFC 3768), v3 scales by Master_Adver_Interval (RFC 5798).
 func (m *Machine) skew() time.Duration {
-	iv := m.masterAdverInt
-	if m.cfg.version == 2 {
+	return skewTime(m.cfg.version, m.eff, m.masterAdverInt)
+}
+
+func skewTime(version int, prio uint8, iv time.Duration) time.Duration {
+	if version == 2 {
 		iv = time.Second
 	}
-	return time.Duration(256-int(m.eff)) * iv / 256
+	return time.Duration(256-int(prio)) * iv / 256
 }
 
 // masterDown is Master_Down_Interval with keepalived's down_timer_adverts
@@ -219,6 +232,8 @@ func (m *Machine) startup(now time.Time) {
 	}
 	m.started, m.state = true, StateInit
 	m.wantMaster, m.masterAddr = false, netip.Addr{}
+	m.leaving = false
+	m.stop(TimerHandover)
 	m.masterAdverInt = m.cfg.advertInt
 	m.preemptUntil = time.Time{}
 	if m.cfg.preemptDelay > 0 {
@@ -329,13 +344,21 @@ func (m *Machine) enterFault() {
 	m.notify(StateFault)
 }
 
-func (m *Machine) shutdown() {
+func (m *Machine) shutdown(now time.Time, handover bool) {
 	if !m.started {
 		return
 	}
-	if m.state == StateMaster {
+	wasMaster := m.state == StateMaster
+	if wasMaster {
 		m.stopMasterTimers()
 		m.emit(Action{Kind: ActSendAdvert, Priority: 0})
+		if handover {
+			// handover.go: the addresses stay until a successor speaks.
+			m.started, m.wantMaster, m.state = false, false, StateStop
+			m.leaving, m.leftAt = true, now
+			m.arm(now, TimerHandover, m.handoverHold())
+			return
+		}
 		m.emit(Action{Kind: ActRemoveAddresses})
 	}
 	m.stop(TimerMasterDown)

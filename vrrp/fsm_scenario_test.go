@@ -58,7 +58,13 @@ func parseEventWords(word string, args []string, in *Instance) (Event, error) {
 	case "startup":
 		return Startup(), nil
 	case "shutdown":
-		return Shutdown(), nil
+		switch arg(0) {
+		case "":
+			return Shutdown(), nil
+		case "handover":
+			return ShutdownHandover(), nil
+		}
+		return Event{}, fmt.Errorf("want shutdown [handover], got %q", arg(0))
 	case "advert":
 		return parseAdvert(args, in)
 	case "timer":

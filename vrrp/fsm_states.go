@@ -1,6 +1,9 @@
 package vrrp
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // timer handles an expiry. Expiries of timers that were stopped or re-armed
 // since are dropped, so the daemon may race a StopTimer with a firing timer.
@@ -11,6 +14,10 @@ func (m *Machine) timer(now time.Time, t TimerID) {
 	m.armed[t] = false
 	g := m.cfg.garp
 	switch {
+	case t == TimerHandover:
+		if m.leaving {
+			m.release(now, netip.Addr{}, 0)
+		}
 	case t == TimerMasterDown && m.state == StateBackup:
 		if m.synced {
 			// MASTER only when every member wants it (features.md §6);
@@ -35,9 +42,14 @@ func (m *Machine) timer(now time.Time, t TimerID) {
 }
 
 // advert handles a received advert that passed the receive checks. FAULT,
-// INIT and STOP ignore adverts (runtime.md §10).
+// INIT and STOP ignore adverts (runtime.md §10), but for a leaving master
+// waiting for its successor (fsm_handover.go).
 func (m *Machine) advert(now time.Time, ev Event) {
 	if ev.Version != 0 && ev.Version != m.cfg.version {
+		return
+	}
+	if m.leaving {
+		m.successorAdvert(now, ev)
 		return
 	}
 	if m.cfg.ownerIgnore && m.owner() {

@@ -170,8 +170,10 @@ func (g *SyncGroupMachine) notifyGroup() {
 	if s == StateInit || s == g.state {
 		return
 	}
-	for _, m := range g.members[1:] {
-		if m.State() != s {
+	for _, m := range g.members {
+		// A member still handing over holds its addresses: the group's
+		// STOP waits for it, as each member's own STOP does.
+		if m.State() != s || m.Leaving() {
 			return
 		}
 	}

@@ -1,0 +1,60 @@
+package vrrp
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Make-before-break shutdown. keepalived's master drops its addresses the
+// moment it sends the priority-0 advert, so clients go unanswered for the
+// backup's Skew_Time plus its takeover. A master stopped with
+// ShutdownHandover resigns the same way on the wire but keeps its
+// addresses until it hears the successor advertise: by then the successor
+// has installed the addresses and sent its GARPs (both daemons do that
+// before or with their first advert), so clients move from one live
+// router to the other. The hold bounds the wait when nobody takes over.
+
+// holdMargin is added to the longest Skew_Time for the successor's advert
+// to cross the segment and reach the event loop.
+const holdMargin = 100 * time.Millisecond
+
+// handoverHold is the longest a backup may take to advertise after our
+// priority-0 advert: its Skew_Time is under one Master_Adver_Interval,
+// which is ours for VRRPv3 backups and 1 s for VRRPv2 ones.
+func (m *Machine) handoverHold() time.Duration {
+	iv := m.cfg.advertInt
+	if m.cfg.version == 2 {
+		iv = time.Second
+	}
+	return iv + holdMargin
+}
+
+// successorAdvert handles an advert heard while leaving. A priority-0
+// advert is another master resigning, not a successor. An advert from
+// priority p heard sooner than that priority's Skew_Time after our
+// resignation was sent before its sender could have heard us resign (a
+// split-brain peer, or a lower-priority master yielding to us): it proves
+// nothing about the addresses having moved. One priority step (1/256 of
+// the interval) of slack covers clock-rate differences between hosts.
+func (m *Machine) successorAdvert(now time.Time, ev Event) {
+	if ev.Priority == 0 {
+		return
+	}
+	earliest := skewTime(m.cfg.version, ev.Priority, m.cfg.advertInt)
+	earliest -= skewTime(m.cfg.version, 255, m.cfg.advertInt)
+	if now.Sub(m.leftAt) < earliest {
+		return
+	}
+	m.release(now, ev.Src, ev.Priority)
+}
+
+// release ends the handover: the successor (invalid when the hold ran out)
+// is reported first so the daemon can log why, then the addresses go and
+// STOP is notified, in the order an immediate shutdown uses.
+func (m *Machine) release(now time.Time, succ netip.Addr, prio uint8) {
+	m.leaving = false
+	m.stop(TimerHandover)
+	m.emit(Action{Kind: ActHandoverDone, Src: succ, Priority: prio, After: now.Sub(m.leftAt)})
+	m.emit(Action{Kind: ActRemoveAddresses})
+	m.notify(StateStop)
+}
