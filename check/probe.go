@@ -32,14 +32,17 @@ func New(c Checker) (Prober, error) {
 	return nil, fmt.Errorf("unknown checker kind %q", c.Kind)
 }
 
-type tcpProber struct{ ep endpoint }
+type tcpProber struct {
+	ep endpoint
+	ok string // the success reason, built once rather than per attempt
+}
 
 func newTCP(c Checker) (Prober, error) {
 	ep, err := newEndpoint(c, true)
 	if err != nil {
 		return nil, err
 	}
-	return tcpProber{ep}, nil
+	return tcpProber{ep: ep, ok: "TCP connect to " + ep.remote.String()}, nil
 }
 
 // Probe succeeds when the TCP handshake completes by ctx's deadline.
@@ -57,7 +60,7 @@ func (p tcpProber) probeBy(ctx context.Context, deadline time.Time) Outcome {
 	if err := p.ep.connectReset(ctx, deadline); err != nil {
 		return down("TCP connect to %s: %v", p.ep.remote, err)
 	}
-	return up("TCP connect to " + p.ep.remote.String())
+	return up(p.ok)
 }
 
 // deadlineProber is a prober that bounds an attempt by an explicit deadline
