@@ -184,7 +184,7 @@ const (
 	ActNotify                                // State, Priority: notify_<state> + notify + FIFO
 	ActNotifyLowerPrio                       // notify_master_rx_lower_pri / MASTER_RX_LOWER_PRI; Src
 	ActNotifyPriority                        // MASTER_PRIORITY / BACKUP_PRIORITY FIFO line; State, Priority
-	ActHandoverDone                          // a leaving master releases: Src successor (invalid: none), After since resigning
+	ActHandoverDone                          // a leaving master releases: Src, Priority successor (Src invalid: none); After from resigning to hearing it (or to the hold's end)
 )
 
 var actionNames = [...]string{"", "send-advert", "arm", "stop", "add-addresses", "remove-addresses",

@@ -14,6 +14,14 @@ import (
 // before or with their first advert), so clients move from one live
 // router to the other. The hold bounds the wait when nobody takes over.
 
+// successorGrace is how long a leaving master keeps its addresses after
+// the successor's advert. keepalived advertises before it installs the
+// addresses and sends its GARPs (0.5-0.6 ms later in the lab), so letting
+// go on the advert itself would race the clients' move to the new MAC; a
+// few more milliseconds of two holders cost nothing, since the successor's
+// GARPs have moved the clients.
+const successorGrace = 20 * time.Millisecond
+
 // holdMargin is added to the longest Skew_Time for the successor's advert
 // to cross the segment and reach the event loop.
 const holdMargin = 100 * time.Millisecond
@@ -28,6 +36,10 @@ func (m *Machine) handoverHold() time.Duration {
 	}
 	return iv + holdMargin
 }
+
+// HandoverHold is how long a master stopped by ShutdownHandover may hold
+// its addresses at most.
+func (m *Machine) HandoverHold() time.Duration { return m.handoverHold() }
 
 // successorAdvert handles an advert heard while leaving. A priority-0
 // advert is another master resigning, not a successor. An advert from
@@ -45,16 +57,31 @@ func (m *Machine) successorAdvert(now time.Time, ev Event) {
 	if now.Sub(m.leftAt) < earliest {
 		return
 	}
-	m.release(now, ev.Src, ev.Priority)
+	if m.succ.IsValid() {
+		return // already heard; the grace is running
+	}
+	m.succ, m.succPrio, m.heardAt = ev.Src, ev.Priority, now
+	// The grace never stretches the shutdown past the hold.
+	wait := min(successorGrace, m.leftAt.Add(m.handoverHold()).Sub(now))
+	if wait <= 0 {
+		m.release(now)
+		return
+	}
+	m.arm(now, TimerHandover, wait)
 }
 
-// release ends the handover: the successor (invalid when the hold ran out)
-// is reported first so the daemon can log why, then the addresses go and
-// STOP is notified, in the order an immediate shutdown uses.
-func (m *Machine) release(now time.Time, succ netip.Addr, prio uint8) {
-	m.leaving = false
+// release ends the handover: the successor and when it was heard (none:
+// the hold ran out) are reported first so the daemon can log why, then the
+// addresses go and STOP is notified, in the order an immediate shutdown
+// uses.
+func (m *Machine) release(now time.Time) {
+	a := Action{Kind: ActHandoverDone, After: now.Sub(m.leftAt)}
+	if m.succ.IsValid() {
+		a.Src, a.Priority, a.After = m.succ, m.succPrio, m.heardAt.Sub(m.leftAt)
+	}
+	m.leaving, m.succ = false, netip.Addr{}
 	m.stop(TimerHandover)
-	m.emit(Action{Kind: ActHandoverDone, Src: succ, Priority: prio, After: now.Sub(m.leftAt)})
+	m.emit(a)
 	m.emit(Action{Kind: ActRemoveAddresses})
 	m.notify(StateStop)
 }

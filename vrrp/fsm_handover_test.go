@@ -91,26 +91,38 @@ func TestSuccessorEarliest(t *testing.T) {
 			release bool
 		}{{earliest - time.Nanosecond, false}, {earliest, true}} {
 			m, left := leavingMachine(t)
-			m.Handle(left.Add(c.at), AdvertReceived(src, p, time.Second, 2))
-			if m.Leaving() == c.release {
-				t.Errorf("prio %d at %v after resigning: released %v, want %v", p, c.at, !m.Leaving(), c.release)
+			acts := m.Handle(left.Add(c.at), AdvertReceived(src, p, time.Second, 2))
+			want := ""
+			if c.release {
+				want = "arm:handover"
+			}
+			if got := kinds(acts); got != want {
+				t.Errorf("prio %d at %v after resigning: %q, want %q", p, c.at, got, want)
 			}
 		}
 	}
 }
 
-// The release reports who took over and how long after the resignation.
+// The release comes successorGrace after the successor's advert and
+// reports who took over and how long after the resignation it was heard.
 func TestHandoverDoneAction(t *testing.T) {
 	m, left := leavingMachine(t)
 	src := netip.MustParseAddr("192.0.2.2")
-	acts := m.Handle(left.Add(610*time.Millisecond), AdvertReceived(src, 100, time.Second, 2))
-	if got := kinds(acts); got != "stop:handover handover-done remove-addresses notify:STOP" {
-		t.Fatalf("got %s", got)
+	heard := left.Add(610 * time.Millisecond)
+	if got := kinds(m.Handle(heard, AdvertReceived(src, 100, time.Second, 2))); got != "arm:handover" {
+		t.Fatalf("successor heard: %s", got)
 	}
-	if a := acts[1]; a.Src != src || a.Priority != 100 || a.After != 610*time.Millisecond {
+	if got := m.deadline[TimerHandover].Sub(heard); got != successorGrace {
+		t.Errorf("released %v after the successor's advert, want %v", got, successorGrace)
+	}
+	acts := m.Handle(heard.Add(successorGrace), TimerFired(TimerHandover))
+	if got := kinds(acts); got != "handover-done remove-addresses notify:STOP" {
+		t.Fatalf("grace over: %s", got)
+	}
+	if a := acts[0]; a.Src != src || a.Priority != 100 || a.After != 610*time.Millisecond {
 		t.Errorf("handover-done %+v", a)
 	}
-	if s := acts[1].String(); s != "handover-done from=192.0.2.2 prio=100 after=610ms" {
+	if s := acts[0].String(); s != "handover-done from=192.0.2.2 prio=100 after=610ms" {
 		t.Errorf("rendered %q", s)
 	}
 	m, left = leavingMachine(t)

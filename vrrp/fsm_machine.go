@@ -67,6 +67,10 @@ type Machine struct {
 	// leftAt (its priority-0 advert) until a successor is heard.
 	leaving bool
 	leftAt  time.Time
+	// The successor, once heard, and when (fsm_handover.go).
+	succ     netip.Addr
+	succPrio uint8
+	heardAt  time.Time
 
 	armed    [numTimers]bool
 	deadline [numTimers]time.Time
@@ -232,7 +236,7 @@ func (m *Machine) startup(now time.Time) {
 	}
 	m.started, m.state = true, StateInit
 	m.wantMaster, m.masterAddr = false, netip.Addr{}
-	m.leaving = false
+	m.leaving, m.succ = false, netip.Addr{}
 	m.stop(TimerHandover)
 	m.masterAdverInt = m.cfg.advertInt
 	m.preemptUntil = time.Time{}
@@ -355,7 +359,7 @@ func (m *Machine) shutdown(now time.Time, handover bool) {
 		if handover {
 			// handover.go: the addresses stay until a successor speaks.
 			m.started, m.wantMaster, m.state = false, false, StateStop
-			m.leaving, m.leftAt = true, now
+			m.leaving, m.leftAt, m.succ = true, now, netip.Addr{}
 			m.arm(now, TimerHandover, m.handoverHold())
 			return
 		}

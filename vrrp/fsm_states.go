@@ -1,9 +1,6 @@
 package vrrp
 
-import (
-	"net/netip"
-	"time"
-)
+import "time"
 
 // timer handles an expiry. Expiries of timers that were stopped or re-armed
 // since are dropped, so the daemon may race a StopTimer with a firing timer.
@@ -16,7 +13,7 @@ func (m *Machine) timer(now time.Time, t TimerID) {
 	switch {
 	case t == TimerHandover:
 		if m.leaving {
-			m.release(now, netip.Addr{}, 0)
+			m.release(now)
 		}
 	case t == TimerMasterDown && m.state == StateBackup:
 		if m.synced {
