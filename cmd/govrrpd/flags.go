@@ -24,6 +24,7 @@ type options struct {
 	releaseVIPs     bool // -X
 	dontReleaseVRRP bool // -V
 	dontReleaseIPVS bool // -I
+	releaseAtOnce   bool // --release-at-once (govrrpd only)
 	dontRespawn     bool // -R
 	dontFork        bool // -n
 	dumpConf        bool // -d
@@ -81,6 +82,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, erro
 	fs.BoolVarP(&o.releaseVIPs, "release-vips", "X", false, "drop VIPs on transition from signal")
 	fs.BoolVarP(&o.dontReleaseVRRP, "dont-release-vrrp", "V", false, "don't remove VIPs and virtual routes on stop")
 	fs.BoolVarP(&o.dontReleaseIPVS, "dont-release-ipvs", "I", false, "don't remove the IPVS topology on stop")
+	fs.BoolVar(&o.releaseAtOnce, "release-at-once", false,
+		"on stop, remove a master's VIPs right after its priority-0 advert (keepalived's behaviour); by default\n"+
+			"they stay until the backup that takes over is heard (at most one advert interval, v2: 1 s, + 100 ms)")
 	fs.BoolVarP(&o.dontRespawn, "dont-respawn", "R", false, "don't respawn child processes")
 	fs.BoolVarP(&o.dontFork, "dont-fork", "n", false, "don't fork: stay in the foreground (what systemd units use)")
 	fs.BoolVarP(&o.dumpConf, "dump-conf", "d", false, "dump the configuration as canonical keepalived.conf")

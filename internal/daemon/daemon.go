@@ -33,6 +33,10 @@ type Options struct {
 	ConfigFile      string
 	Parse           confparse.Options
 	DontReleaseVRRP bool // -V: leave VIPs on stop
+	// ReleaseAtOnce (--release-at-once) drops a master's VIPs right after
+	// its priority-0 advert, as keepalived does, instead of keeping them
+	// until the successor is heard (handover.go).
+	ReleaseAtOnce   bool
 	DontReleaseIPVS bool // -I: leave the IPVS table on stop
 	VRRPOnly        bool // -P
 	CheckOnly       bool // -C
@@ -295,7 +299,8 @@ func (d *Daemon) handle(ev event) {
 }
 
 // shutdown stops every instance in order: priority-0 advert from masters,
-// addresses removed (unless -V), notify STOP.
+// addresses removed once the successor is heard (handover.go; at once with
+// --release-at-once, never with -V), notify STOP.
 func (d *Daemon) shutdown() {
 	d.stopping = true
 	d.stopSyncd()
@@ -303,9 +308,12 @@ func (d *Daemon) shutdown() {
 	if d.probes != nil {
 		d.probes.Stop()
 	}
-	now := time.Now()
+	now, ev := time.Now(), d.handoverEvent()
 	for _, in := range d.insts {
-		d.feed(in, now, vrrp.Shutdown())
+		d.feed(in, now, ev)
+	}
+	d.awaitHandovers()
+	for _, in := range d.insts {
 		in.stopTimers()
 		in.closeTimers()
 		in.stopped = true

@@ -225,6 +225,8 @@ func (d *Daemon) apply(in *instance, acts []vrrp.Action) {
 			d.log.Info("master received lower priority advert", "instance", in.cfg.Name, "from", a.Src)
 			d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: "MASTER_RX_LOWER_PRI",
 				Priority: int(a.Priority), Specific: in.cfg.Notify.MasterRxLowerPri})
+		case vrrp.ActHandoverDone:
+			d.handoverDone(in, a)
 		case vrrp.ActNotifyPriority:
 			d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name,
 				State: a.State.String() + "_PRIORITY", Priority: int(a.Priority)})
