@@ -3,11 +3,13 @@
 // master crashes (kill) or stops cleanly (term) under VRRPv2 at 1 s and
 // VRRPv3 at 100 ms and 10 ms adverts. A client probes the VIP with ICMP
 // every 2 ms; the table gives min/median/max takeover and outage per
-// implementation, the protocol bound and the ratio of the medians.
+// implementation, the protocol bound, the ratio of the medians and the
+// median of the paired differences.
 //
 // The two implementations run at the same time on separate routers and
 // VRIDs and the runs alternate between them, so machine load drifts hit
-// both alike. Needs root; bench/failover.sh runs it.
+// both alike. Run k of a cell takes both masters down at the same phase of
+// their advert timers (phase.go). Needs root; bench/failover.sh runs it.
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -34,14 +37,18 @@ func main() {
 	runs := flag.Int("runs", 0, "runs per cell (0: 3 for v2, 5 for v3)")
 	modesFlag := flag.String("modes", "v2 1s,v3 100ms,v3 10ms", "comma-separated modes")
 	out := flag.String("out", "", "directory for daemon logs and results.tsv (default: a new temp dir)")
+	seed := flag.Uint64("seed", 0, "seed for the crash phases (0: from the clock; printed either way)")
 	flag.Parse()
-	if err := run(*bin, *ka, *runs, *modesFlag, *out); err != nil {
+	if *seed == 0 {
+		*seed = uint64(time.Now().UnixNano())
+	}
+	if err := run(*bin, *ka, *runs, *modesFlag, *out, *seed); err != nil {
 		fmt.Fprintln(os.Stderr, "failbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin, ka string, runs int, modeNames, out string) error {
+func run(bin, ka string, runs int, modeNames, out string, seed uint64) error {
 	if err := lab.Supported(); err != nil {
 		return fmt.Errorf("%w (run as root: sudo make bench)", err)
 	}
@@ -87,9 +94,11 @@ func run(bin, ka string, runs int, modeNames, out string) error {
 	defer adv.Close()
 	mt := meters{lab: l, addrs: w, adverts: adv}
 	start := time.Now()
+	rng := rand.New(rand.NewPCG(seed, 0))
+	fmt.Printf("crash phases from -seed %d\n", seed)
 	var all []sample
 	for _, m := range modes {
-		got, err := runMode(ctx, mt, m, impls, map[string]string{"govrrpd": bin, "keepalived": ka}, out)
+		got, err := runMode(ctx, mt, m, impls, map[string]string{"govrrpd": bin, "keepalived": ka}, out, drawPhases(rng, m.Runs))
 		all = append(all, got...)
 		if err != nil {
 			return err
@@ -128,8 +137,9 @@ func selectModes(names string, runs int) ([]mode, error) {
 }
 
 // runMode starts every implementation's pair with m's settings and
-// alternates runs between them: kill, then term, m.Runs times.
-func runMode(ctx context.Context, mt meters, m mode, impls []string, bins map[string]string, out string) ([]sample, error) {
+// alternates runs between them: kill, then term, m.Runs times; run k of
+// every implementation and event lands at phases[k].
+func runMode(ctx context.Context, mt meters, m mode, impls []string, bins map[string]string, out string, phases []float64) ([]sample, error) {
 	dir := filepath.Join(out, strings.ReplaceAll(m.Name, " ", "-"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -159,11 +169,11 @@ func runMode(ctx context.Context, mt meters, m mode, impls []string, bins map[st
 				if ctx.Err() != nil {
 					return all, ctx.Err()
 				}
-				s := runTrial(ctx, p, mt, m, ev)
+				s := runTrial(ctx, p, mt, m, ev, phases[run-1])
 				s.Run = run
 				all = append(all, s)
-				line := fmt.Sprintf("%-8s %-10s %-4s run %d: takeover %6s ms (late %6s), outage %6s ms (%d lost)",
-					m.Name, p.impl, ev, run, ms(s.Takeover), sms(s.Late), ms(s.Outage), s.Lost)
+				line := fmt.Sprintf("%-8s %-10s %-4s run %d phase %.2f (got %.2f): takeover %6s ms (late %6s), outage %6s ms (%d lost)",
+					m.Name, p.impl, ev, run, s.Phase, s.PhaseGot, ms(s.Takeover), sms(s.Late), ms(s.Outage), s.Lost)
 				if s.Err != "" {
 					line += "  ERROR " + s.Err
 				}

@@ -15,6 +15,8 @@ type sample struct {
 	Mode     string
 	Event    event
 	Run      int
+	Phase    float64       // where in the master's advert interval t0 was meant to fall
+	PhaseGot float64       // where it fell, from the last advert the client heard
 	Takeover time.Duration // t0 → VIP on the backup (rtnetlink event)
 	Late     time.Duration // VIP on the backup − (reference advert + bound)
 	Phased   bool          // Late is known (the reference advert was seen)
@@ -90,6 +92,35 @@ func pick(all []sample, impl, mode string, ev event, f func(sample) time.Duratio
 	return out, failed
 }
 
+// pairedDiff is the median over run indices of govrrpd's outage minus
+// keepalived's, over the runs both completed. Run k of both took the
+// master down at the same phase, so the phase cancels out of each
+// difference.
+func pairedDiff(all []sample, mode string, ev event) summary {
+	out := map[int][2]*sample{}
+	for i := range all {
+		s := &all[i]
+		if s.Mode != mode || s.Event != ev || s.Err != "" {
+			continue
+		}
+		p := out[s.Run]
+		switch s.Impl {
+		case "govrrpd":
+			p[0] = s
+		case "keepalived":
+			p[1] = s
+		}
+		out[s.Run] = p
+	}
+	var diffs []time.Duration
+	for _, p := range out {
+		if p[0] != nil && p[1] != nil {
+			diffs = append(diffs, p[0].Outage-p[1].Outage)
+		}
+	}
+	return summarize(diffs)
+}
+
 // verdict judges govrrpd's client outage against the targets the issue
 // sets: median no worse than keepalived's, every run within 50 ms of the
 // protocol bound, and under 100 ms at 10 ms adverts.
@@ -120,7 +151,7 @@ func verdict(gov, ka summary, failed int, bound time.Duration, m mode) string {
 // implementations' takeover and client outage, and the ratio of medians.
 func report(w io.Writer, all []sample, modes []mode, events []event) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "mode\tevent\tbound ms\tgovrrpd takeover\tkeepalived takeover\tgovrrpd late\tkeepalived late\tgovrrpd outage\tkeepalived outage\toutage ratio\tverdict")
+	fmt.Fprintln(tw, "mode\tevent\tbound ms\tgovrrpd takeover\tkeepalived takeover\tgovrrpd late\tkeepalived late\tgovrrpd outage\tkeepalived outage\toutage ratio\tpaired Δ outage\tverdict")
 	for _, m := range modes {
 		for _, ev := range events {
 			var cells, late [4]summary
@@ -135,8 +166,12 @@ func report(w io.Writer, all []sample, modes []mode, events []event) {
 			if cells[2].N > 0 && cells[3].N > 0 && cells[3].Median > 0 {
 				ratio = fmt.Sprintf("%.2f×", float64(cells[2].Median)/float64(cells[3].Median))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Name, ev, ms(m.bound(ev)),
-				cells[0], cells[1], late[0].signed(), late[1].signed(), cells[2], cells[3], ratio,
+			paired := "—"
+			if d := pairedDiff(all, m.Name, ev); d.N > 0 {
+				paired = fmt.Sprintf("%s (%d)", sms(d.Median), d.N)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Name, ev, ms(m.bound(ev)),
+				cells[0], cells[1], late[0].signed(), late[1].signed(), cells[2], cells[3], ratio, paired,
 				verdict(cells[2], cells[3], fails[0], m.bound(ev), m))
 		}
 	}
@@ -144,17 +179,18 @@ func report(w io.Writer, all []sample, modes []mode, events []event) {
 	fmt.Fprintln(w, "min / median / max ms over the runs. takeover: t0 → VIP on the backup. late: VIP on the backup −")
 	fmt.Fprintln(w, "(master's last advert (kill) or priority-0 advert (term) + bound), free of the crash's phase.")
 	fmt.Fprintln(w, "outage: the client's first lost probe → its first reply after. ratio: govrrpd/keepalived outage medians.")
+	fmt.Fprintln(w, "paired Δ: median over runs of govrrpd − keepalived outage, run k of both at the same advert-timer phase (n pairs).")
 }
 
 // writeTSV keeps every run, for docs/failover.md and for digging.
 func writeTSV(w io.Writer, all []sample) {
-	fmt.Fprintln(w, "impl\tmode\tevent\trun\ttakeover_ms\tlate_ms\tadvert_late_ms\toutage_ms\tgap_ms\tlost\terror")
+	fmt.Fprintln(w, "impl\tmode\tevent\trun\tphase\tphase_got\ttakeover_ms\tlate_ms\tadvert_late_ms\toutage_ms\tgap_ms\tlost\terror")
 	for _, s := range all {
 		late, alate := "NA", "NA"
 		if s.Phased {
 			late, alate = sms(s.Late), sms(s.AdvertLate)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.Impl, s.Mode, s.Event, s.Run,
-			ms(s.Takeover), late, alate, ms(s.Outage), ms(s.Gap), s.Lost, s.Err)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%.3f\t%.3f\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.Impl, s.Mode, s.Event, s.Run,
+			s.Phase, s.PhaseGot, ms(s.Takeover), late, alate, ms(s.Outage), ms(s.Gap), s.Lost, s.Err)
 	}
 }

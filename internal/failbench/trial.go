@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"syscall"
 	"time"
 
@@ -20,10 +19,11 @@ const (
 	steady = 60 * time.Millisecond
 )
 
-// runTrial takes the pair's master down by ev and measures the takeover
-// and what the client saw; the master is left down for ensureMaster.
-func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event) sample {
-	s := sample{Impl: p.impl, Mode: m.Name, Event: ev}
+// runTrial takes the pair's master down by ev at phase phi of its advert
+// timer (phase.go) and measures the takeover and what the client saw; the
+// master is left down for ensureMaster.
+func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event, phi float64) sample {
+	s := sample{Impl: p.impl, Mode: m.Name, Event: ev, Phase: phi}
 	if err := p.ensureMaster(ctx, m); err != nil {
 		s.Err = err.Error()
 		return s
@@ -38,9 +38,11 @@ func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event) sample 
 		s.Err = "before: " + err.Error()
 		return s
 	}
-	// A random phase against the master's advert timer, so runs sample the
-	// whole window between bound-advert and bound.
-	sleep(ctx, time.Duration(rand.Int64N(int64(m.Advert))))
+	src, vrid := p.hosts[0].Addr4, uint8(p.vrid)
+	if _, err := alignPhase(ctx, mt.adverts, src, vrid, m.Advert, phi); err != nil {
+		s.Err = "align: " + err.Error()
+		return s
+	}
 	t0 := time.Now()
 	switch ev {
 	case evKill:
@@ -51,6 +53,9 @@ func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event) sample 
 	if err != nil {
 		s.Err = err.Error()
 		return s
+	}
+	if last, ok := mt.adverts.Last(src, vrid, t0); ok {
+		s.PhaseGot = phaseOf(t0, last.At, m.Advert)
 	}
 	bound := m.bound(ev)
 	got, ok := mt.addrs.Wait(p.hosts[1].Name, p.vip.Addr(), true, t0, bound+3*time.Second)

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Each of n runs gets a phase in its own n-th of the interval.
+func TestDrawPhasesStratified(t *testing.T) {
+	for _, n := range []int{1, 3, 5, 8} {
+		rng := rand.New(rand.NewPCG(uint64(n), 7))
+		got := drawPhases(rng, n)
+		if len(got) != n {
+			t.Fatalf("n=%d: %d phases", n, len(got))
+		}
+		seen := make([]bool, n)
+		for _, p := range got {
+			if p < 0 || p >= 1 {
+				t.Fatalf("n=%d: phase %v outside [0,1)", n, p)
+			}
+			k := int(p * float64(n))
+			if seen[k] {
+				t.Fatalf("n=%d: two phases in slice %d: %v", n, k, got)
+			}
+			seen[k] = true
+		}
+	}
+	// The same seed gives the same phases: a run can be repeated.
+	a := drawPhases(rand.New(rand.NewPCG(42, 0)), 5)
+	b := drawPhases(rand.New(rand.NewPCG(42, 0)), 5)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("seed 42 gave %v then %v", a, b)
+		}
+	}
+}
+
+func TestPhaseTarget(t *testing.T) {
+	ref := time.Unix(1000, 0)
+	adv := 10 * msec
+	cases := []struct {
+		name      string
+		phi       float64
+		notBefore time.Duration // after ref
+		want      time.Duration // after ref
+	}{
+		{"in this interval", 0.5, 2 * msec, 5 * msec},
+		{"exactly at notBefore", 0.5, 5 * msec, 5 * msec},
+		{"missed: next interval", 0.1, 2 * msec, 11 * msec},
+		{"missed by several intervals", 0.3, 35 * msec, 43 * msec},
+		{"phase 0", 0, 0, 0},
+	}
+	for _, c := range cases {
+		got := phaseTarget(ref, adv, c.phi, ref.Add(c.notBefore)).Sub(ref)
+		if got != c.want {
+			t.Errorf("%s: target %v after the advert, want %v", c.name, got, c.want)
+		}
+		if p := phaseOf(ref.Add(got), ref, adv); p < c.phi-1e-9 || p > c.phi+1e-9 {
+			t.Errorf("%s: target at phase %v, want %v", c.name, p, c.phi)
+		}
+	}
+}
+
+func TestPhaseOf(t *testing.T) {
+	last := time.Unix(1000, 0)
+	cases := []struct {
+		t0   time.Duration
+		adv  time.Duration
+		want float64
+	}{
+		{250 * msec, time.Second, 0.25},
+		{0, time.Second, 0},
+		{1250 * msec, time.Second, 0.25}, // an advert lost: still the timer's phase
+		{7500 * time.Microsecond, 10 * msec, 0.75},
+	}
+	for _, c := range cases {
+		if got := phaseOf(last.Add(c.t0), last, c.adv); got != c.want {
+			t.Errorf("t0 %v after the advert at %v: phase %v, want %v", c.t0, c.adv, got, c.want)
+		}
+	}
+}
+
+// Paired differences match run k of one implementation with run k of the
+// other, skip runs either failed, and take the median.
+func TestPairedDiff(t *testing.T) {
+	s := func(impl string, run int, outage time.Duration, err string) sample {
+		return sample{Impl: impl, Mode: "v3 10ms", Event: evKill, Run: run, Outage: outage, Err: err}
+	}
+	all := []sample{
+		s("govrrpd", 1, 30*msec, ""), s("keepalived", 1, 31*msec, ""),
+		s("govrrpd", 2, 20*msec, ""), s("keepalived", 2, 22*msec, ""),
+		s("govrrpd", 3, 25*msec, ""), s("keepalived", 3, 24*msec, ""),
+		s("govrrpd", 4, 10*msec, "boom"), s("keepalived", 4, 90*msec, ""),
+		s("keepalived", 5, 90*msec, ""),
+		{Impl: "govrrpd", Mode: "v3 10ms", Event: evTerm, Run: 1, Outage: time.Second},
+	}
+	got := pairedDiff(all, "v3 10ms", evKill)
+	if got.N != 3 || got.Median != -1*msec || got.Min != -2*msec || got.Max != msec {
+		t.Errorf("paired %+v, want 3 pairs, median -1 ms, range -2..+1 ms", got)
+	}
+	if got := pairedDiff(all, "v3 10ms", evTerm); got.N != 0 {
+		t.Errorf("term has no keepalived run, got %+v", got)
+	}
+	var b bytes.Buffer
+	report(&b, all, []mode{allModes[2]}, []event{evKill})
+	if !strings.Contains(b.String(), "-1.0 (3)") {
+		t.Errorf("report lacks the paired column:\n%s", b.String())
+	}
+}
