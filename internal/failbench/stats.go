@@ -23,6 +23,7 @@ type sample struct {
 	// AdvertLate is Late for the backup's first advert instead of its VIP.
 	AdvertLate time.Duration
 	Outage     time.Duration // client: first lost probe → first reply after
+	LossStart  time.Duration // t0 → the first lost probe (0 when none was lost)
 	Gap        time.Duration // client: longest silence between replies
 	Lost       int
 	Err        string
@@ -184,13 +185,13 @@ func report(w io.Writer, all []sample, modes []mode, events []event) {
 
 // writeTSV keeps every run, for docs/failover.md and for digging.
 func writeTSV(w io.Writer, all []sample) {
-	fmt.Fprintln(w, "impl\tmode\tevent\trun\tphase\tphase_got\ttakeover_ms\tlate_ms\tadvert_late_ms\toutage_ms\tgap_ms\tlost\terror")
+	fmt.Fprintln(w, "impl\tmode\tevent\trun\tphase\tphase_got\ttakeover_ms\tlate_ms\tadvert_late_ms\toutage_ms\tloss_start_ms\tgap_ms\tlost\terror")
 	for _, s := range all {
 		late, alate := "NA", "NA"
 		if s.Phased {
 			late, alate = sms(s.Late), sms(s.AdvertLate)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%.3f\t%.3f\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.Impl, s.Mode, s.Event, s.Run,
-			s.Phase, s.PhaseGot, ms(s.Takeover), late, alate, ms(s.Outage), ms(s.Gap), s.Lost, s.Err)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%.3f\t%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.Impl, s.Mode, s.Event, s.Run,
+			s.Phase, s.PhaseGot, ms(s.Takeover), late, alate, ms(s.Outage), ms(s.LossStart), ms(s.Gap), s.Lost, s.Err)
 	}
 }

@@ -79,6 +79,9 @@ func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event, phi flo
 	// Probes younger than lateReply may still be in flight: not lost yet.
 	o := lab.MeasureOutage(ping.Probes(), t0, time.Now().Add(-lateReply), lateReply)
 	s.Outage, s.Gap, s.Lost = o.Duration, o.Gap, o.Lost
+	if o.Lost > 0 {
+		s.LossStart = o.Start.Sub(t0)
+	}
 	if ev == evTerm && !p.procs[0].Wait(5*time.Second) {
 		s.Err = "master did not exit on SIGTERM"
 		p.procs[0].Crash()
