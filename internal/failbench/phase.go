@@ -29,11 +29,24 @@ func drawPhases(rng *rand.Rand, n int) []float64 {
 	return out
 }
 
-// phaseTarget is the first moment at phase phi of an advert timer that
-// fired at ref with period adv, no earlier than notBefore. The timer is
-// periodic, so a phase missed in one interval is taken in the next.
-func phaseTarget(ref time.Time, adv time.Duration, phi float64, notBefore time.Time) time.Time {
-	t := ref.Add(time.Duration(phi * float64(adv)))
+// phaseEdge keeps the crash this far from the adverts themselves: right
+// next to one, the SIGSTOP (delivered some 0.3 ms after t0) can land on
+// either side of it, and the outage jumps by a whole interval.
+func phaseEdge(adv time.Duration) time.Duration { return min(time.Millisecond, adv/4) }
+
+// phaseOffset maps phase phi in [0, 1) onto the part of the interval
+// phaseEdge leaves: how long after an advert the crash is due.
+func phaseOffset(phi float64, adv time.Duration) time.Duration {
+	e := phaseEdge(adv)
+	return e + time.Duration(phi*float64(adv-2*e))
+}
+
+// phaseTarget is the first moment offset after a firing of an advert
+// timer that fired at ref with period adv, no earlier than notBefore. The
+// timer is periodic, so a moment missed in one interval is taken in the
+// next.
+func phaseTarget(ref time.Time, adv, offset time.Duration, notBefore time.Time) time.Time {
+	t := ref.Add(offset)
 	if t.Before(notBefore) {
 		n := notBefore.Sub(t)/adv + 1
 		t = t.Add(n * adv)
@@ -51,18 +64,60 @@ func phaseOf(t0, last time.Time, adv time.Duration) float64 {
 	return float64(d) / float64(adv)
 }
 
+// timerRef estimates when the advert timer fired from the times the
+// client heard its last adverts. A stamp is only ever late (the client's
+// reader wakes after the packet arrives, by up to milliseconds under
+// load), so each stamp is projected onto the latest interval and the
+// earliest projection wins.
+func timerRef(stamps []time.Time, adv time.Duration) time.Time {
+	var latest time.Time
+	for _, t := range stamps {
+		if t.After(latest) {
+			latest = t
+		}
+	}
+	ref := latest
+	for _, t := range stamps {
+		n := (latest.Sub(t) + adv/2) / adv
+		if p := t.Add(n * adv); p.Before(ref) {
+			ref = p
+		}
+	}
+	return ref
+}
+
+// refAdverts is how many recent adverts timerRef looks at.
+const refAdverts = 8
+
+// recentAdverts returns the times of up to n adverts from src on vrid
+// heard before t, latest first.
+func recentAdverts(a *lab.AdvertLog, src netip.Addr, vrid uint8, t time.Time, n int) []time.Time {
+	var out []time.Time
+	for len(out) < n {
+		s, ok := a.Last(src, vrid, t)
+		if !ok {
+			break
+		}
+		out = append(out, s.At)
+		t = s.At
+	}
+	return out
+}
+
 // alignGuard is the least time between spotting the reference advert and
 // acting on it; a target closer than that moves to the next interval.
 const alignGuard = 2 * time.Millisecond
 
 // alignPhase waits for the next advert the client hears from src on vrid,
-// then until phase phi of the interval it started, and returns that moment.
-func alignPhase(ctx context.Context, a *lab.AdvertLog, src netip.Addr, vrid uint8, adv time.Duration, phi float64) (time.Time, error) {
+// then until offset into an interval of the master's advert timer, and
+// returns that moment.
+func alignPhase(ctx context.Context, a *lab.AdvertLog, src netip.Addr, vrid uint8, adv, offset time.Duration) (time.Time, error) {
 	start := time.Now()
 	deadline := start.Add(3*adv + time.Second)
 	for {
 		if s, ok := a.Last(src, vrid, time.Now().Add(time.Hour)); ok && s.At.After(start) {
-			t := phaseTarget(s.At, adv, phi, time.Now().Add(alignGuard))
+			ref := timerRef(recentAdverts(a, src, vrid, s.At.Add(time.Nanosecond), refAdverts), adv)
+			t := phaseTarget(ref, adv, offset, time.Now().Add(alignGuard))
 			sleepUntil(ctx, t)
 			return t, ctx.Err()
 		}

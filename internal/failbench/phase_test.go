@@ -54,12 +54,60 @@ func TestPhaseTarget(t *testing.T) {
 		{"phase 0", 0, 0, 0},
 	}
 	for _, c := range cases {
-		got := phaseTarget(ref, adv, c.phi, ref.Add(c.notBefore)).Sub(ref)
+		offset := time.Duration(c.phi * float64(adv))
+		got := phaseTarget(ref, adv, offset, ref.Add(c.notBefore)).Sub(ref)
 		if got != c.want {
 			t.Errorf("%s: target %v after the advert, want %v", c.name, got, c.want)
 		}
 		if p := phaseOf(ref.Add(got), ref, adv); p < c.phi-1e-9 || p > c.phi+1e-9 {
 			t.Errorf("%s: target at phase %v, want %v", c.name, p, c.phi)
+		}
+	}
+}
+
+// Phases map onto the interval less phaseEdge at either end, so no crash
+// is due right at an advert.
+func TestPhaseOffset(t *testing.T) {
+	cases := []struct {
+		phi  float64
+		adv  time.Duration
+		want time.Duration
+	}{
+		{0, 10 * msec, msec},
+		{0.5, 10 * msec, 5 * msec},
+		{0.999999, 10 * msec, 9 * msec},
+		{0, time.Second, msec},
+		{0.5, time.Second, 500 * msec},
+		{0, 2 * msec, 500 * time.Microsecond}, // edge at most a quarter of the interval
+	}
+	for _, c := range cases {
+		got := phaseOffset(c.phi, c.adv)
+		if d := got - c.want; d < -time.Microsecond || d > time.Microsecond {
+			t.Errorf("phase %v of %v: offset %v, want %v", c.phi, c.adv, got, c.want)
+		}
+	}
+}
+
+// timerRef takes the earliest projection of the stamps onto the latest
+// interval: late stamps (the client woke late) do not move it.
+func TestTimerRef(t *testing.T) {
+	base := time.Unix(1000, 0)
+	adv := 10 * msec
+	at := func(d time.Duration) time.Time { return base.Add(d) }
+	cases := []struct {
+		name   string
+		stamps []time.Time
+		want   time.Time
+	}{
+		{"one", []time.Time{at(50 * msec)}, at(50 * msec)},
+		{"latest stamp late by 3 ms", []time.Time{at(53 * msec), at(40 * msec), at(30*msec + 200*time.Microsecond)}, at(50 * msec)},
+		{"older stamps late", []time.Time{at(50 * msec), at(41 * msec), at(32 * msec)}, at(50 * msec)},
+		{"an advert missing", []time.Time{at(50*msec + 500*time.Microsecond), at(30 * msec)}, at(50 * msec)},
+		{"order does not matter", []time.Time{at(30 * msec), at(51 * msec), at(40 * msec)}, at(50 * msec)},
+	}
+	for _, c := range cases {
+		if got := timerRef(c.stamps, adv); !got.Equal(c.want) {
+			t.Errorf("%s: ref %v after base, want %v", c.name, got.Sub(base), c.want.Sub(base))
 		}
 	}
 }

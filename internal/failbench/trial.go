@@ -23,7 +23,8 @@ const (
 // timer (phase.go) and measures the takeover and what the client saw; the
 // master is left down for ensureMaster.
 func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event, phi float64) sample {
-	s := sample{Impl: p.impl, Mode: m.Name, Event: ev, Phase: phi}
+	offset := phaseOffset(phi, m.Advert)
+	s := sample{Impl: p.impl, Mode: m.Name, Event: ev, Phase: float64(offset) / float64(m.Advert)}
 	if err := p.ensureMaster(ctx, m); err != nil {
 		s.Err = err.Error()
 		return s
@@ -39,7 +40,7 @@ func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event, phi flo
 		return s
 	}
 	src, vrid := p.hosts[0].Addr4, uint8(p.vrid)
-	if _, err := alignPhase(ctx, mt.adverts, src, vrid, m.Advert, phi); err != nil {
+	if _, err := alignPhase(ctx, mt.adverts, src, vrid, m.Advert, offset); err != nil {
 		s.Err = "align: " + err.Error()
 		return s
 	}
@@ -54,8 +55,8 @@ func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event, phi flo
 		s.Err = err.Error()
 		return s
 	}
-	if last, ok := mt.adverts.Last(src, vrid, t0); ok {
-		s.PhaseGot = phaseOf(t0, last.At, m.Advert)
+	if seen := recentAdverts(mt.adverts, src, vrid, t0, refAdverts); len(seen) > 0 {
+		s.PhaseGot = phaseOf(t0, timerRef(seen, m.Advert), m.Advert)
 	}
 	bound := m.bound(ev)
 	got, ok := mt.addrs.Wait(p.hosts[1].Name, p.vip.Addr(), true, t0, bound+3*time.Second)
