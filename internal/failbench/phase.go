@@ -68,7 +68,10 @@ func phaseOf(t0, last time.Time, adv time.Duration) float64 {
 // client heard its last adverts. A stamp is only ever late (the client's
 // reader wakes after the packet arrives, by up to milliseconds under
 // load), so each stamp is projected onto the latest interval and the
-// earliest projection wins.
+// earliest projection wins. Stamps that project far from the latest one
+// are not of the current timer: a master that has just preempted sends an
+// extra advert on hearing the old master, and govrrpd restarts its timer
+// then, so older adverts may keep another phase.
 func timerRef(stamps []time.Time, adv time.Duration) time.Time {
 	var latest time.Time
 	for _, t := range stamps {
@@ -76,15 +79,25 @@ func timerRef(stamps []time.Time, adv time.Duration) time.Time {
 			latest = t
 		}
 	}
+	tol := min(adv/2, stampLate)
 	ref := latest
 	for _, t := range stamps {
 		n := (latest.Sub(t) + adv/2) / adv
-		if p := t.Add(n * adv); p.Before(ref) {
+		p := t.Add(n * adv)
+		if d := latest.Sub(p); d > tol || d < -tol {
+			continue
+		}
+		if p.Before(ref) {
 			ref = p
 		}
 	}
 	return ref
 }
+
+// stampLate bounds the lateness timerRef corrects: wider, it would let a
+// stale phase in (measured: stamps agree with the adverts the backup counts
+// from to 1 ms or better at 1 s adverts).
+const stampLate = time.Millisecond
 
 // refAdverts is how many recent adverts timerRef looks at.
 const refAdverts = 8

@@ -100,10 +100,22 @@ func TestTimerRef(t *testing.T) {
 		want   time.Time
 	}{
 		{"one", []time.Time{at(50 * msec)}, at(50 * msec)},
-		{"latest stamp late by 3 ms", []time.Time{at(53 * msec), at(40 * msec), at(30*msec + 200*time.Microsecond)}, at(50 * msec)},
-		{"older stamps late", []time.Time{at(50 * msec), at(41 * msec), at(32 * msec)}, at(50 * msec)},
+		{"latest stamp late by 0.8 ms", []time.Time{at(50*msec + 800*time.Microsecond), at(40 * msec), at(30*msec + 200*time.Microsecond)}, at(50 * msec)},
+		{"older stamps late", []time.Time{at(50 * msec), at(40*msec + 900*time.Microsecond), at(30*msec + 500*time.Microsecond)}, at(50 * msec)},
 		{"an advert missing", []time.Time{at(50*msec + 500*time.Microsecond), at(30 * msec)}, at(50 * msec)},
-		{"order does not matter", []time.Time{at(30 * msec), at(51 * msec), at(40 * msec)}, at(50 * msec)},
+		{"order does not matter", []time.Time{at(30 * msec), at(50*msec + 600*time.Microsecond), at(40 * msec)}, at(50 * msec)},
+		{"beyond the correction", []time.Time{at(53 * msec), at(40 * msec)}, at(53 * msec)},
+	}
+	// At 1 s adverts a preemption's extra advert 300 ms off the timer
+	// would pull the estimate 300 ms early.
+	sec := []time.Time{at(5*time.Second + 500*time.Microsecond), at(4 * time.Second), at(3*time.Second + 700*msec), at(3 * time.Second)}
+	if got := timerRef(sec, time.Second); !got.Equal(at(5 * time.Second)) {
+		t.Errorf("1 s: ref %v after base, want 5s", got.Sub(base))
+	}
+	// At 100 ms, adverts 30 ms off before a timer restart are left out.
+	hundred := []time.Time{at(500*msec + 700*time.Microsecond), at(400 * msec), at(370 * msec), at(270 * msec)}
+	if got := timerRef(hundred, 100*msec); !got.Equal(at(500 * msec)) {
+		t.Errorf("100 ms: ref %v after base, want 500ms", got.Sub(base))
 	}
 	for _, c := range cases {
 		if got := timerRef(c.stamps, adv); !got.Equal(c.want) {
