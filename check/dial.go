@@ -122,21 +122,32 @@ func Dialer(fwmark uint32) *net.Dialer {
 }
 
 // connectReset opens a TCP connection to e.remote, bound and marked as the
-// checker says, and resets it as soon as the handshake completes. It works
-// on a raw non-blocking socket because a TCP_CHECK needs no net.Conn: the
-// net.Dialer path (address parsing, family selection, a context timer per
-// attempt) cost more CPU than the connect itself. It gives up at deadline
-// (zero: none) or when ctx is cancelled.
+// checker says, and resets it as soon as the handshake completes. It gives
+// up at deadline (zero: none) or when ctx is cancelled.
 func (e endpoint) connectReset(ctx context.Context, deadline time.Time) error {
+	fd, err := e.startConnect()
+	if err != nil || fd < 0 {
+		return err
+	}
+	return waitConnected(ctx, fd, deadline)
+}
+
+// startConnect begins a connect on a raw non-blocking socket, because a
+// TCP_CHECK needs no net.Conn: the net.Dialer path (address parsing, family
+// selection, a context timer per attempt) cost more CPU than the connect
+// itself. It returns fd -1 when the connect already finished (the socket is
+// then closed) and otherwise the socket whose handshake is under way, for
+// the caller to wait on and close.
+func (e endpoint) startConnect() (int, error) {
 	family, sa, err := e.sockaddrs()
 	if err != nil {
-		return err
+		return -1, err
 	}
 	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return os.NewSyscallError("socket", err)
+		return -1, os.NewSyscallError("socket", err)
 	}
-	// SO_LINGER 0 first, so every close below is a reset (see tcpProber).
+	// SO_LINGER 0 first, so every close is a reset (see tcpProber).
 	err = unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1})
 	if err == nil {
 		err = e.sockopts(fd)
@@ -146,21 +157,21 @@ func (e endpoint) connectReset(ctx context.Context, deadline time.Time) error {
 	}
 	if err != nil {
 		unix.Close(fd)
-		return err
+		return -1, err
 	}
 	switch err := unix.Connect(fd, sa); err {
 	case nil:
 		unix.Close(fd)
-		return nil
+		return -1, nil
 	case unix.EINPROGRESS:
 		if done, err := connectedNow(fd); done {
 			unix.Close(fd)
-			return err
+			return -1, err
 		}
-		return waitConnected(ctx, fd, deadline)
+		return fd, nil
 	default:
 		unix.Close(fd)
-		return os.NewSyscallError("connect", err)
+		return -1, os.NewSyscallError("connect", err)
 	}
 }
 

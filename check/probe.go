@@ -58,9 +58,13 @@ func (p tcpProber) Probe(ctx context.Context) Outcome {
 // range.
 func (p tcpProber) probeBy(ctx context.Context, deadline time.Time) Outcome {
 	if err := p.ep.connectReset(ctx, deadline); err != nil {
-		return down("TCP connect to %s: %v", p.ep.remote, err)
+		return p.failed(err)
 	}
 	return up(p.ok)
+}
+
+func (p tcpProber) failed(err error) Outcome {
+	return down("TCP connect to %s: %v", p.ep.remote, err)
 }
 
 // deadlineProber is a prober that bounds an attempt by an explicit deadline

@@ -35,6 +35,7 @@ type Scheduler struct {
 	sink    Sink
 	queue   chan *run // due attempts; room for every run, so a timer never blocks
 	runs    []*run
+	loop    *tcpLoop // the TCP_CHECKs, when the clock is real (see tcpLoop)
 	targets map[Target]*targetState
 
 	ctx     context.Context
@@ -65,6 +66,7 @@ type run struct {
 	timer  Timer
 	fire   func() // queues this run; built once so arming allocates no closure
 	last   Outcome
+	inLoop bool // run by s.loop rather than by timers and workers
 }
 
 // NewScheduler builds probers for every checker; a checker that cannot be
@@ -105,6 +107,16 @@ func NewScheduler(checkers []Checker, sink Sink, opts Options) (*Scheduler, erro
 		}
 		r := &run{c: c, name: fmt.Sprintf("%s at %s", c.Kind, c.Source), prober: p, m: newMachine(c), ts: ts}
 		r.fire = func() { s.queue <- r }
+		if _, tcp := p.(tcpProber); tcp {
+			if _, real := opts.Clock.(RealClock); real {
+				r.inLoop = true
+			}
+		}
+		if r.inLoop && s.loop == nil {
+			if s.loop, err = newTCPLoop(s); err != nil {
+				return nil, fmt.Errorf("TCP_CHECK loop: %w", err)
+			}
+		}
 		ts.runs = append(ts.runs, r)
 		s.runs = append(s.runs, r)
 	}
@@ -115,15 +127,31 @@ func NewScheduler(checkers []Checker, sink Sink, opts Options) (*Scheduler, erro
 // point in [0, warmup].
 func (s *Scheduler) Start(ctx context.Context) {
 	s.ctx, s.cancel = context.WithCancel(ctx)
-	n := min(s.opts.MaxConcurrent, len(s.runs))
+	generic := 0
+	for _, r := range s.runs {
+		if !r.inLoop {
+			generic++
+		}
+	}
+	n := min(s.opts.MaxConcurrent, generic)
 	s.workers.Add(n)
 	for range n {
 		go s.work()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.opts.Clock.Now()
 	for _, r := range s.runs {
+		if r.inLoop {
+			r.due = now.Add(s.opts.Jitter(r.c.Warmup))
+			s.loop.add(r)
+			continue
+		}
 		s.arm(r, s.opts.Jitter(r.c.Warmup))
+	}
+	if s.loop != nil {
+		s.wg.Add(1)
+		go s.loop.run(s.ctx)
 	}
 }
 
@@ -154,6 +182,8 @@ func (s *Scheduler) Stop() {
 	s.mu.Unlock()
 	if s.cancel != nil {
 		s.cancel()
+	} else if s.loop != nil {
+		s.loop.close() // never started: only its descriptors to release
 	}
 	s.wg.Wait()
 	close(s.queue) // nothing is armed or queued any more: workers drain and exit
