@@ -9,6 +9,8 @@
 #   CHECKBENCH_D        measurement window in the VM (default 30s)
 #   CHECKBENCH_ROUNDS   alternate keepalived/govrrpd this often (default 1)
 #   CHECKBENCH_HOST     0 skips the host-side 10k run
+#   CHECKBENCH_IMPL     implementations in the VM (default keepalived,govrrpd;
+#                       govrrpd@GOMAXPROCS=1 runs a variant with that environment)
 #   GOVRRPD_BIN         a static govrrpd to measure (default: built from the tree)
 # Prints the table: N, interval, duration, implementation, CPU s, CPU ratio,
 # peak RSS, % of windows on time (docs/check-bench.md explains the columns).
@@ -29,7 +31,7 @@ if command -v qemu-system-x86_64 >/dev/null && command -v keepalived >/dev/null;
 	for n in ${CHECKBENCH_N:-1000}; do
 		echo "== VM (qemu TCG, 2 vCPUs): keepalived -C and govrrpd -C, N=$n; host load average before: $(loadavg)"
 		GOVRRPD_VM_KEEPALIVED=1 GOVRRPD_VM_FILES="$tmp/govrrpd" GOVRRPD_VM_TIMEOUT=${GOVRRPD_VM_TIMEOUT:-1200} \
-			test/kernel/vmrun.sh "$tmp/checkbench" -n "$n" -d "${CHECKBENCH_D:-30s}" -rounds "${CHECKBENCH_ROUNDS:-1}" \
+			test/kernel/vmrun.sh "$tmp/checkbench" -n "$n" -d "${CHECKBENCH_D:-30s}" -rounds "${CHECKBENCH_ROUNDS:-1}" -impl "${CHECKBENCH_IMPL:-keepalived,govrrpd}" \
 			-keepalived /sbin/keepalived -govrrpd /bin/govrrpd -workdir /tmp -devlog /dev/log -show-log 8 || echo "(VM run exited $?)"
 		echo "host load average after: $(loadavg)"
 	done

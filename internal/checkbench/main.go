@@ -48,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.connectTimeout, "connect-timeout", time.Second, "TCP_CHECK connect_timeout")
 	fs.DurationVar(&o.tolerance, "tolerance", 100*time.Millisecond, "a check may come this much after interval and still be on time")
 	fs.DurationVar(&o.startMax, "start-max", 5*time.Minute, "limit for the first round of checks (includes loading the IPVS table)")
-	fs.StringVar(&o.impls, "impl", "keepalived,govrrpd", "implementations, in the order run")
+	fs.StringVar(&o.impls, "impl", "keepalived,govrrpd", "implementations, in the order run; govrrpd@K=V;K2=V2 adds environment variables")
 	fs.IntVar(&o.rounds, "rounds", 1, "repeat the implementations this often, alternating")
 	fs.StringVar(&o.keepalived, "keepalived", "keepalived", "keepalived binary")
 	fs.StringVar(&o.govrrpd, "govrrpd", "govrrpd", "govrrpd binary")
@@ -130,8 +130,16 @@ func bench(o options, log *slog.Logger) ([]result, error) {
 func implementations(o options, conf, dir string) ([]impl, error) {
 	var out []impl
 	for _, name := range strings.Split(o.impls, ",") {
-		pid := func(s string) string { return filepath.Join(dir, name+s+".pid") }
-		switch name {
+		// "govrrpd@GOMAXPROCS=1;GOGC=200" runs govrrpd with that
+		// environment, so variants compare in one VM boot.
+		base, envs, _ := strings.Cut(name, "@")
+		var env []string
+		if envs != "" {
+			env = strings.Split(envs, ";")
+		}
+		pidName := strings.NewReplacer("@", "-", ";", "-", "=", "").Replace(name)
+		pid := func(s string) string { return filepath.Join(dir, pidName+s+".pid") }
+		switch base {
 		case "keepalived":
 			bin, err := exec.LookPath(o.keepalived)
 			if err != nil {
@@ -144,7 +152,7 @@ func implementations(o options, conf, dir string) ([]impl, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, impl{name: name, argv: []string{bin, "-n", "-l", "-C", "-f", conf,
+			out = append(out, impl{name: name, env: env, argv: []string{bin, "-n", "-l", "-C", "-f", conf,
 				"-p", pid(""), "-c", pid("-checkers")}})
 		default:
 			return nil, fmt.Errorf("unknown implementation %q (keepalived, govrrpd)", name)
