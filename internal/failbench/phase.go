@@ -99,8 +99,11 @@ func timerRef(stamps []time.Time, adv time.Duration) time.Time {
 // from to 1 ms or better at 1 s adverts).
 const stampLate = time.Millisecond
 
-// refAdverts is how many recent adverts timerRef looks at.
-const refAdverts = 8
+// refAdverts is how many recent adverts timerRef looks at. Few: a timer
+// re-armed when it fires runs a little slow (about 0.1 ms per period at
+// 10 ms adverts), so projecting from far back would pull the estimate
+// early.
+const refAdverts = 3
 
 // recentAdverts returns the times of up to n adverts from src on vrid
 // heard before t, latest first.
