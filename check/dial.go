@@ -143,12 +143,12 @@ func (e endpoint) startConnect() (int, error) {
 	if err != nil {
 		return -1, err
 	}
-	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fd, err := rawSocket(family)
 	if err != nil {
 		return -1, os.NewSyscallError("socket", err)
 	}
 	// SO_LINGER 0 first, so every close is a reset (see tcpProber).
-	err = unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1})
+	err = rawLingerZero(fd)
 	if err == nil {
 		err = e.sockopts(fd)
 	}
@@ -156,21 +156,21 @@ func (e endpoint) startConnect() (int, error) {
 		err = e.bind(fd, family)
 	}
 	if err != nil {
-		unix.Close(fd)
+		rawClose(fd)
 		return -1, err
 	}
-	switch err := unix.Connect(fd, sa); err {
+	switch err := rawConnect(fd, sa); err {
 	case nil:
-		unix.Close(fd)
+		rawClose(fd)
 		return -1, nil
 	case unix.EINPROGRESS:
 		if done, err := connectedNow(fd); done {
-			unix.Close(fd)
+			rawClose(fd)
 			return -1, err
 		}
 		return fd, nil
 	default:
-		unix.Close(fd)
+		rawClose(fd)
 		return -1, os.NewSyscallError("connect", err)
 	}
 }
@@ -180,11 +180,11 @@ func (e endpoint) startConnect() (int, error) {
 // within connect(2), and one poll(2) then saves joining the poller (three
 // more system calls).
 func connectedNow(fd int) (done bool, err error) {
-	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
-	if n, perr := unix.Poll(pfd, 0); perr != nil || n == 0 {
+	revents, perr := rawPollOut(fd)
+	if perr != nil || revents == 0 {
 		return false, nil
 	}
-	if pfd[0].Revents&(unix.POLLERR|unix.POLLHUP) != 0 {
+	if revents&(unix.POLLERR|unix.POLLHUP) != 0 {
 		if err := connectDone(fd); err != unix.EINPROGRESS {
 			if err == nil {
 				return true, nil
@@ -193,7 +193,7 @@ func connectedNow(fd int) (done bool, err error) {
 		}
 		return false, nil
 	}
-	return pfd[0].Revents&unix.POLLOUT != 0, nil
+	return revents&unix.POLLOUT != 0, nil
 }
 
 // waitConnected waits in the runtime's poller for fd's connect to finish,
@@ -232,7 +232,7 @@ func waitConnected(ctx context.Context, fd int, deadline time.Time) error {
 // connectDone reports a pending connect's result: nil when connected,
 // EINPROGRESS while the handshake is still under way.
 func connectDone(fd int) error {
-	n, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	n, err := rawSoError(fd)
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func connectDone(fd int) error {
 	case unix.EISCONN:
 		return nil
 	case 0:
-		if _, err := unix.Getpeername(fd); err != nil {
+		if !rawConnected(fd) {
 			return unix.EINPROGRESS // writable only because nothing happened yet
 		}
 		return nil

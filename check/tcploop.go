@@ -129,8 +129,7 @@ func (l *tcpLoop) run(ctx context.Context) {
 			switch ev.Fd {
 			case int32(l.wakefd):
 			case int32(l.timerfd):
-				var b [8]byte
-				_, _ = unix.Read(l.timerfd, b[:])
+				rawDrain(l.timerfd)
 				l.armed = time.Time{}
 			default:
 				l.complete(ev.Fd)
@@ -155,9 +154,8 @@ func (l *tcpLoop) startDue(now time.Time) {
 		case fd < 0:
 			l.finish(r, now, up(p.ok))
 		default:
-			ev := unix.EpollEvent{Events: unix.EPOLLOUT, Fd: int32(fd)}
-			if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
-				unix.Close(fd)
+			if err := rawEpollAdd(l.epfd, fd, unix.EPOLLOUT); err != nil {
+				rawClose(fd)
 				l.finish(r, now, p.failed(os.NewSyscallError("epoll_ctl", err)))
 				continue
 			}
@@ -200,7 +198,7 @@ func (l *tcpLoop) expire(now time.Time) {
 func (l *tcpLoop) land(f *flight) {
 	delete(l.byFD, int32(f.fd))
 	heap.Remove(&l.byDL, f.idx)
-	unix.Close(f.fd)
+	rawClose(f.fd)
 }
 
 // finish records an outcome of an attempt begun at start and queues the
@@ -242,18 +240,18 @@ func (l *tcpLoop) wait(now time.Time) (int, error) {
 	if !next.Equal(l.armed) {
 		// Relative to now; zero disarms. A timer set a moment early only
 		// costs one more turn of the loop.
-		var its unix.ItimerSpec
+		var ns int64
 		if !next.IsZero() {
-			its.Value = unix.NsecToTimespec(int64(next.Sub(now)))
+			ns = int64(next.Sub(now))
 		}
-		if err := unix.TimerfdSettime(l.timerfd, 0, &its, nil); err != nil {
+		if err := rawTimerfdSet(l.timerfd, ns); err != nil {
 			return 0, os.NewSyscallError("timerfd_settime", err)
 		}
 		l.armed = next
 	}
 	n := 0
 	err := l.eprc.Read(func(fd uintptr) bool {
-		n, _ = unix.EpollWait(int(fd), l.events, 0)
+		n, _ = rawEpollPoll(int(fd), l.events)
 		return n > 0
 	})
 	return max(n, 0), err
