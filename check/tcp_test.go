@@ -63,7 +63,6 @@ func TestTCPCheckOutcomes(t *testing.T) {
 	if err6 == nil {
 		defer l6.Close()
 	}
-	base := openFDs(t)
 	cases := []struct {
 		name   string
 		tg     check.Target
@@ -82,7 +81,7 @@ func TestTCPCheckOutcomes(t *testing.T) {
 			reason string
 		}{"ipv6", target(t, l6.Addr()), true, "TCP connect to [::1]:"})
 	}
-	base = openFDs(t)
+	base := openFDs(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			o := probeOnce(t, check.Checker{Kind: check.TCP, Target: tc.tg, ConnectTimeout: 150 * time.Millisecond})
