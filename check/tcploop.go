@@ -50,7 +50,7 @@ type tcpLoop struct {
 
 // maxSlot bounds the grouping of wake-ups; a checker's slot is also at most
 // a twentieth of its delay_loop, so short loops keep their precision.
-const maxSlot = 10 * time.Millisecond
+const maxSlot = 25 * time.Millisecond
 
 // flight is a connect in progress.
 type flight struct {
