@@ -41,15 +41,7 @@ func TestHelperListenerFarm(t *testing.T) {
 			out.Flush()
 			os.Exit(1)
 		}
-		go func() {
-			for {
-				c, err := l.Accept()
-				if err != nil {
-					return
-				}
-				c.Close()
-			}
-		}()
+		go acceptAndClose(l)
 		fmt.Fprintln(out, l.Addr().(*net.TCPAddr).Port)
 	}
 	fmt.Fprintln(out, "ready")

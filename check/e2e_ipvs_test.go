@@ -29,15 +29,7 @@ func startReal(t *testing.T, addr string) *realServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	go acceptAndClose(l)
 	rs := &realServer{addr: netip.MustParseAddrPort(l.Addr().String()), l: l}
 	t.Cleanup(func() { rs.l.Close() })
 	return rs

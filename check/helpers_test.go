@@ -27,6 +27,31 @@ func probeOnce(t *testing.T, c check.Checker) check.Outcome {
 	return p.Probe(ctx)
 }
 
+// acceptAndClose serves l as the simplest live real server: every
+// connection is accepted and closed at once. It returns when l is closed.
+func acceptAndClose(l net.Listener) {
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		c.Close()
+	}
+}
+
+// liveListener listens on addr and serves it with acceptAndClose until the
+// test ends.
+func liveListener(t *testing.T, addr string) net.Listener {
+	t.Helper()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go acceptAndClose(l)
+	return l
+}
+
 // target makes a Target for a listener address.
 func target(t *testing.T, addr net.Addr) check.Target {
 	t.Helper()

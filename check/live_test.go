@@ -54,15 +54,7 @@ func TestSchedulerRealServersNoLeaks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		for {
-			c, err := victim.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	go acceptAndClose(victim)
 	runtime.GC()
 	baseG, baseFD := runtime.NumGoroutine(), openFDs(t)
 

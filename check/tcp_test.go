@@ -45,20 +45,7 @@ func stuckListener(t *testing.T) check.Target {
 }
 
 func TestTCPCheckOutcomes(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	l := liveListener(t, "127.0.0.1:0")
 	l6, err6 := net.Listen("tcp", "[::1]:0")
 	if err6 == nil {
 		defer l6.Close()
@@ -164,20 +151,7 @@ func TestTCPCheckMarkAndDevice(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("SO_MARK and SO_BINDTODEVICE need root")
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	l := liveListener(t, "127.0.0.1:0")
 	c := check.Checker{Kind: check.TCP, Target: target(t, l.Addr()), ConnectTimeout: time.Second, FWMark: 7, BindIf: "lo"}
 	wantUp(t, probeOnce(t, c), true)
 }

@@ -2,7 +2,6 @@ package check_test
 
 import (
 	"context"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -17,20 +16,7 @@ import (
 // down as refused and a listener that never completes the handshake goes
 // down as a timeout.
 func TestTCPLoopOutcomes(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	l := liveListener(t, "127.0.0.1:0")
 	live, refused, stuck := target(t, l.Addr()), closedPort(t, "tcp"), stuckListener(t)
 	var mu sync.Mutex
 	reasons := map[check.Target]string{}
