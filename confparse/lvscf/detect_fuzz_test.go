@@ -6,24 +6,14 @@ import (
 )
 
 // detectWhole is Detect as it was: line ends normalised over the whole
-// file first, then lines cut at '\n'. Detect must decide the same.
+// file first, then lines cut at '\n'. Detect, which cuts lines one at a
+// time, must decide the same.
 func detectWhole(data []byte) bool {
 	data, _ = normaliseCR(data)
 	for _, line := range bytes.Split(data, []byte("\n")) {
-		toks, ok := tokenize(string(line))
-		if !ok {
-			return false
+		if decided, lvs := detectLine(line); decided {
+			return lvs
 		}
-		if len(toks) == 0 {
-			continue
-		}
-		if _, known := globalKeys[toks[0].text]; known {
-			return len(toks) >= 3 && toks[1].text == "="
-		}
-		if toks[0].text == "virtual" || toks[0].text == "failover" {
-			return len(toks) == 3 && toks[2].text == "{"
-		}
-		return false
 	}
 	return false
 }

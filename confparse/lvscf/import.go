@@ -42,20 +42,27 @@ func Detect(data []byte) bool {
 		} else {
 			data = nil
 		}
-		toks, ok := tokenize(string(line))
-		if !ok {
-			return false
+		if decided, lvs := detectLine(line); decided {
+			return lvs
 		}
-		if len(toks) == 0 {
-			continue
-		}
-		if _, known := globalKeys[toks[0].text]; known {
-			return len(toks) >= 3 && toks[1].text == "="
-		}
-		if toks[0].text == "virtual" || toks[0].text == "failover" {
-			return len(toks) == 3 && toks[2].text == "{"
-		}
-		return false
 	}
 	return false
+}
+
+// detectLine decides Detect on one line, unless the line has no words.
+func detectLine(line []byte) (decided, lvs bool) {
+	toks, ok := tokenize(string(line))
+	switch {
+	case !ok:
+		return true, false
+	case len(toks) == 0:
+		return false, false
+	}
+	if _, known := globalKeys[toks[0].text]; known {
+		return true, len(toks) >= 3 && toks[1].text == "="
+	}
+	if toks[0].text == "virtual" || toks[0].text == "failover" {
+		return true, len(toks) == 3 && toks[2].text == "{"
+	}
+	return true, false
 }
