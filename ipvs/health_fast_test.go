@@ -225,14 +225,19 @@ func TestHealthMatchesFullDiff(t *testing.T) {
 // BenchmarkHealth1000 is one verdict on a virtual server of 1,000 real
 // servers against the in-memory table, alternating a server down and up;
 // ops is table operations per verdict.
-func BenchmarkHealth1000(b *testing.B) {
-	v := bigVS(1000)
-	tb := &tallyBackend{Memory: NewMemory()}
+func BenchmarkHealth1000(b *testing.B) { benchHealth1000(b, NewMemory()) }
+
+// benchHealth1000 loads a virtual server of 1,000 real servers into
+// backend, then flaps one server at a time, reporting table operations and
+// destination dumps per verdict.
+func benchHealth1000(b *testing.B, backend Backend) {
+	tb := &countingBackend{Backend: backend}
 	r := NewReconciler(tb, nil)
+	v := bigVS(1000)
 	if _, err := r.Load(Config{Servers: []VirtualServer{v}}); err != nil {
 		b.Fatal(err)
 	}
-	tb.reset()
+	tb.applies, tb.dumps = 0, 0
 	n := 0
 	for b.Loop() {
 		h := Health{Service: v.Key(), Real: v.Reals[(n/2*7)%1000].Addr, Up: n%2 == 1}
@@ -244,3 +249,12 @@ func BenchmarkHealth1000(b *testing.B) {
 	b.ReportMetric(float64(tb.applies)/float64(n), "ops/verdict")
 	b.ReportMetric(float64(tb.dumps)/float64(n), "dumps/verdict")
 }
+
+// countingBackend counts operations and destination dumps on any backend.
+type countingBackend struct {
+	Backend
+	applies, dumps int
+}
+
+func (c *countingBackend) Dests(s Service) ([]Dest, error) { c.dumps++; return c.Backend.Dests(s) }
+func (c *countingBackend) Apply(op Op) error               { c.applies++; return c.Backend.Apply(op) }

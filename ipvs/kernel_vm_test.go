@@ -12,34 +12,19 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
 // newNSKernel opens the IPVS table of a new network namespace.
 func newNSKernel(t testing.TB) (*Kernel, string) {
 	t.Helper()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer orig.Close()
-	ns, err := netns.New()
-	if err != nil {
-		t.Fatalf("new netns: %v", err)
-	}
-	if err := netns.Set(orig); err != nil {
-		t.Fatal(err)
-	}
+	ns := keptNS(t) // closed at cleanup: these tests run no sync daemon
 	// With lo down the kernel refuses every destination with EINVAL (its
 	// address-type check finds no local table to consult).
 	nh, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE)
@@ -54,7 +39,7 @@ func newNSKernel(t testing.TB) (*Kernel, string) {
 	if err != nil {
 		t.Fatalf("lo up: %v", err)
 	}
-	path := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), int(ns))
+	path := nsPath(ns)
 	k, err := NewKernel(path)
 	if err != nil {
 		ns.Close()

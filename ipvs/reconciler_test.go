@@ -300,14 +300,6 @@ func TestServiceFor(t *testing.T) {
 
 func nativeMask(a, b, c, d byte) uint32 { return binary.NativeEndian.Uint32([]byte{a, b, c, d}) }
 
-// countingBackend counts destination dumps, the expensive read.
-type countingBackend struct {
-	*Memory
-	dumps int
-}
-
-func (c *countingBackend) Dests(s Service) ([]Dest, error) { c.dumps++; return c.Memory.Dests(s) }
-
 // TestReconcilerReloadReadsOnlyChanged: a reload reads the destinations of
 // changed services only; an entry deleted by hand from an unchanged
 // service stays deleted (as in keepalived) unless ReadAll is set.
@@ -316,7 +308,7 @@ func TestReconcilerReloadReadsOnlyChanged(t *testing.T) {
 	for i := range 50 {
 		cfg.Servers = append(cfg.Servers, vs(fmt.Sprintf("192.0.2.%d:80", i+1), rs("198.51.100.1:80", 1), rs("198.51.100.2:80", 1)))
 	}
-	b := &countingBackend{Memory: NewMemory()}
+	b := &tallyBackend{Memory: NewMemory()}
 	r := NewReconciler(b, nil)
 	mustLoad(t, r, cfg)
 	if b.dumps != 0 {

@@ -21,7 +21,7 @@ func nsPath(ns netns.NsHandle) string { return fmt.Sprintf("/proc/%d/fd/%d", os.
 // closed mid-run are torn down by the kernel under rtnl_lock, which the
 // daemon commands take too: under the VM's emulation that stalled a
 // NEW/DEL_DAEMON for more than 30 s now and then.
-func keptNS(t *testing.T) netns.NsHandle {
+func keptNS(t testing.TB) netns.NsHandle {
 	t.Helper()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
