@@ -12,6 +12,10 @@
 #   CHECKBENCH_IMPL     implementations in the VM (default keepalived,govrrpd;
 #                       govrrpd@GOMAXPROCS=1 runs a variant with that environment)
 #   GOVRRPD_BIN         a static govrrpd to measure (default: built from the tree)
+#   CHECKBENCH_THREADS  1 prints each daemon thread's CPU, switches and run slices
+#   CHECKBENCH_STRACE   1 copies the host's strace (and its libraries) into the VM
+#                       and, after each window, counts and traces the daemon's
+#                       system calls (the measured figures are taken before)
 # Prints the table: N, interval, duration, implementation, CPU s, CPU ratio,
 # peak RSS, % of windows on time (docs/check-bench.md explains the columns).
 set -euo pipefail
@@ -28,11 +32,19 @@ if command -v qemu-system-x86_64 >/dev/null && command -v keepalived >/dev/null;
 		CGO_ENABLED=0 go build -o "$tmp/govrrpd" ./cmd/govrrpd
 	fi
 	CGO_ENABLED=0 go build -o "$tmp/checkbench" ./internal/checkbench
+	files="$tmp/govrrpd" diag=()
+	[ "${CHECKBENCH_THREADS:-0}" = 1 ] && diag+=(-threads)
+	if [ "${CHECKBENCH_STRACE:-0}" = 1 ]; then
+		# mkinitramfs.sh puts extra files in /bin; strace finds its
+		# libraries there through LD_LIBRARY_PATH (libc comes with keepalived).
+		files+=" $(command -v strace) $(ldd "$(command -v strace)" | awk '/=> \// {print $3}' | tr '\n' ' ')"
+		diag+=(-strace /bin/strace)
+	fi
 	for n in ${CHECKBENCH_N:-1000}; do
 		echo "== VM (qemu TCG, 2 vCPUs): keepalived -C and govrrpd -C, N=$n; host load average before: $(loadavg)"
-		GOVRRPD_VM_KEEPALIVED=1 GOVRRPD_VM_FILES="$tmp/govrrpd" GOVRRPD_VM_TIMEOUT=${GOVRRPD_VM_TIMEOUT:-1200} \
+		GOVRRPD_VM_KEEPALIVED=1 GOVRRPD_VM_FILES="$files" GOVRRPD_VM_TIMEOUT=${GOVRRPD_VM_TIMEOUT:-1200} \
 			test/kernel/vmrun.sh "$tmp/checkbench" -n "$n" -d "${CHECKBENCH_D:-30s}" -rounds "${CHECKBENCH_ROUNDS:-1}" -impl "${CHECKBENCH_IMPL:-keepalived,govrrpd}" \
-			-keepalived /sbin/keepalived -govrrpd /bin/govrrpd -workdir /tmp -devlog /dev/log -show-log 8 || echo "(VM run exited $?)"
+			-keepalived /sbin/keepalived -govrrpd /bin/govrrpd -workdir /tmp -devlog /dev/log -show-log 8 "${diag[@]}" || echo "(VM run exited $?)"
 		echo "host load average after: $(loadavg)"
 	done
 else

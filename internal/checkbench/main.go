@@ -32,6 +32,10 @@ type options struct {
 	workDir             string
 	devLog              string
 	showLog             int
+	threads             bool
+	strace              string
+	straceD             time.Duration
+	straceLines         int
 }
 
 func main() {
@@ -55,6 +59,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.workDir, "workdir", "", "config, pid files and daemon logs (default a new temporary directory)")
 	fs.StringVar(&o.devLog, "devlog", "", "syslog socket to provide (and discard) when missing; bench/check-vm.sh passes /dev/log")
 	fs.IntVar(&o.showLog, "show-log", 0, "print the last lines of each daemon's log to stderr after its run")
+	fs.BoolVar(&o.threads, "threads", false, "print each daemon thread's CPU, context switches and run slices over the window")
+	fs.StringVar(&o.strace, "strace", "", "strace binary: after each window, count the daemon's system calls and print a short trace")
+	fs.DurationVar(&o.straceD, "strace-d", 5*time.Second, "how long each strace attaches")
+	fs.IntVar(&o.straceLines, "strace-lines", 150, "lines of the short trace to print")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -106,7 +114,8 @@ func bench(o options, log *slog.Logger) ([]result, error) {
 		return nil, err
 	}
 	p := params{targets: ts, interval: o.interval, duration: o.duration, tolerance: o.tolerance,
-		startMax: o.startMax, procDir: "/proc", ipvsFile: "/proc/net/ip_vs", logDir: dir}
+		startMax: o.startMax, procDir: "/proc", ipvsFile: "/proc/net/ip_vs", logDir: dir,
+		diag: diagnostics{out: os.Stdout, threads: o.threads, strace: o.strace, straceD: o.straceD, straceLines: o.straceLines}}
 	var rows []result
 	for r := 0; r < o.rounds; r++ {
 		for _, im := range impls {

@@ -78,6 +78,7 @@ type treeSample struct {
 	ticks  int64 // user+system of every live member plus what they reaped
 	hwmKiB int64 // sum of the members' VmHWM
 	procs  int
+	pids   []int // the members, root first
 }
 
 func (t treeSample) cpu() float64 { return float64(t.ticks) / clockTicks }
@@ -115,6 +116,7 @@ func sampleTree(procDir string, root int) (treeSample, error) {
 		st := all[queue[0]]
 		t.ticks += st.utime + st.stime + st.cutime + st.cstime
 		t.procs++
+		t.pids = append(t.pids, st.pid)
 		if b, err := os.ReadFile(filepath.Join(procDir, strconv.Itoa(st.pid), "status")); err == nil {
 			if hwm, err := parseHWM(b); err == nil {
 				t.hwmKiB += hwm

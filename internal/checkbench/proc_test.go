@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 )
@@ -108,8 +109,8 @@ func TestSampleTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := treeSample{ticks: 160 + 220 + 2 + 5, hwmKiB: 3030, procs: 4}
-	if got != want {
+	want := treeSample{ticks: 160 + 220 + 2 + 5, hwmKiB: 3030, procs: 4, pids: []int{10, 11, 13, 12}}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 	if got.cpu() != 3.87 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/netip"
 	"os"
@@ -29,6 +30,17 @@ type params struct {
 	procDir   string
 	ipvsFile  string // /proc/net/ip_vs; counts shown as "-" when absent
 	logDir    string
+	diag      diagnostics
+}
+
+// diagnostics are optional looks at where a daemon's CPU goes; they print
+// to out and leave the measured figures alone.
+type diagnostics struct {
+	out         io.Writer
+	threads     bool          // per-thread CPU, switches and run slices over the window
+	strace      string        // strace binary; after the window: a count, then a short trace
+	straceD     time.Duration // how long each strace attaches
+	straceLines int           // lines of the trace to print
 }
 
 // result is one implementation's measurement.
@@ -85,6 +97,7 @@ func measure(im impl, p params, log *slog.Logger) (result, error) {
 	if err != nil {
 		return res, err
 	}
+	th0 := p.diag.sampleThreads(p.procDir, s0.pids)
 	from := time.Since(t0)
 	select {
 	case <-exited:
@@ -96,14 +109,41 @@ func measure(im impl, p params, log *slog.Logger) (result, error) {
 		return res, err
 	}
 	to := time.Since(t0)
+	ths := threadDeltas(th0, p.diag.sampleThreads(p.procDir, s1.pids))
 	if b, err := os.ReadFile(p.ipvsFile); err == nil {
 		res.services, res.dests = ipvsCounts(b)
 	}
 	res.startCPU, res.cpu, res.hwmKiB, res.procs = s0.cpu(), s1.cpu()-s0.cpu(), s1.hwmKiB, s1.procs
+	if p.diag.strace != "" {
+		p.diag.straceAll(im.name, s1.pids, log)
+	}
 	d.stop(log)
 	f.close()
 	res.ot = analyze(f.hits, from, to, p.interval, p.tolerance)
+	if p.diag.threads {
+		printThreads(p.diag.out, im.name, ths, (to - from).Seconds(), res.ot.Checks)
+	}
 	return res, nil
+}
+
+// sampleThreads reads the threads of pids when they are to be shown.
+func (dg diagnostics) sampleThreads(procDir string, pids []int) map[int]threadStat {
+	if !dg.threads {
+		return nil
+	}
+	return sampleThreads(procDir, pids)
+}
+
+// straceAll counts the daemon's system calls, then traces it briefly.
+func (dg diagnostics) straceAll(name string, pids []int, log *slog.Logger) {
+	fmt.Fprintf(dg.out, "strace -c of %s (pids %v) for %v, after the window:\n", name, pids, dg.straceD)
+	if err := straceRun(dg.out, dg.strace, pids, dg.straceD, true, 0); err != nil {
+		log.Warn("strace count", "err", err)
+	}
+	fmt.Fprintf(dg.out, "strace -tt of %s, first %d lines:\n", name, dg.straceLines)
+	if err := straceRun(dg.out, dg.strace, pids, dg.straceD, false, dg.straceLines); err != nil {
+		log.Warn("strace trace", "err", err)
+	}
 }
 
 func waitAllSeen(f *farm, n int, limit time.Duration, exited <-chan struct{}) error {
