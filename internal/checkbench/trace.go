@@ -41,7 +41,7 @@ func straceRun(w io.Writer, bin string, pids []int, d time.Duration, count bool,
 	}
 	time.Sleep(d)
 	_ = cmd.Process.Signal(syscall.SIGINT) // detaches and writes the summary
-	werr := cmd.Wait()                      // strace ends by the signal it was sent
+	werr := cmd.Wait()                     // strace ends by the signal it was sent
 	b, err := os.ReadFile(out)
 	if err != nil || len(b) == 0 {
 		return fmt.Errorf("strace: no output (%v, %v): %s", werr, err, strings.TrimSpace(stderr.String()))
