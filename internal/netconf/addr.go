@@ -26,6 +26,61 @@ var (
 	handle     *netlink.Handle
 )
 
+// links caches interfaces by name. Looking one up (RTM_GETLINK, and
+// parsing the full link message it returns) measured 250 µs after an idle
+// spell here, three times the address change itself, and it sat on the
+// takeover path before every VIP. Link notifications and ENODEV drop
+// entries (ForgetLink), so a recreated interface is looked up afresh.
+var links struct {
+	sync.Mutex
+	m map[string]netlink.Link
+}
+
+func linkByName(dev string) (netlink.Link, error) {
+	links.Lock()
+	l, ok := links.m[dev]
+	links.Unlock()
+	if ok {
+		return l, nil
+	}
+	l, err := rtnl().LinkByName(dev)
+	if err != nil {
+		return nil, err
+	}
+	links.Lock()
+	if links.m == nil {
+		links.m = map[string]netlink.Link{}
+	}
+	links.m[dev] = l
+	links.Unlock()
+	return l, nil
+}
+
+// ForgetLink drops dev from the cache; the daemon calls it for every link
+// notification, before an interface's next use.
+func ForgetLink(dev string) {
+	links.Lock()
+	delete(links.m, dev)
+	links.Unlock()
+}
+
+// withLink runs op on dev's cached link, and once more on a fresh lookup
+// if the kernel no longer knows the cached index.
+func withLink(dev string, op func(netlink.Link) error) error {
+	l, err := linkByName(dev)
+	if err != nil {
+		return err
+	}
+	if err = op(l); errors.Is(err, syscall.ENODEV) {
+		ForgetLink(dev)
+		if l, err = linkByName(dev); err != nil {
+			return err
+		}
+		err = op(l)
+	}
+	return err
+}
+
 func rtnl() *netlink.Handle {
 	handleOnce.Do(func() {
 		h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
@@ -106,15 +161,12 @@ func broadcast(p netip.Prefix) net.IP {
 // AddAddr adds a to dev; an address that is already there is not an error
 // (a reload or a restart after a crash may find it).
 func AddAddr(dev string, a vrrp.Address) error {
-	link, err := rtnl().LinkByName(dev)
-	if err != nil {
-		return fmt.Errorf("add %s: interface %s: %w", a.Prefix, dev, err)
-	}
 	na, err := toNetlink(a)
 	if err != nil {
 		return err
 	}
-	if err := rtnl().AddrAdd(link, na); err != nil && !errors.Is(err, syscall.EEXIST) {
+	err = withLink(dev, func(l netlink.Link) error { return rtnl().AddrAdd(l, na) })
+	if err != nil && !errors.Is(err, syscall.EEXIST) {
 		return fmt.Errorf("add %s on %s: %w", a.Prefix, dev, err)
 	}
 	return nil
@@ -123,15 +175,11 @@ func AddAddr(dev string, a vrrp.Address) error {
 // DelAddr removes a from dev and reports whether it was there; an address
 // that is not there is not an error.
 func DelAddr(dev string, a vrrp.Address) (bool, error) {
-	link, err := rtnl().LinkByName(dev)
-	if err != nil {
-		return false, fmt.Errorf("remove %s: interface %s: %w", a.Prefix, dev, err)
-	}
 	na, err := toNetlink(a)
 	if err != nil {
 		return false, err
 	}
-	if err := rtnl().AddrDel(link, na); err != nil {
+	if err := withLink(dev, func(l netlink.Link) error { return rtnl().AddrDel(l, na) }); err != nil {
 		if errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.ENOENT) {
 			return false, nil
 		}

@@ -90,6 +90,7 @@ func CreateVMAC(parent, name string, mac net.HardwareAddr) (int, error) {
 func CreateVMACWith(parent, name string, mac net.HardwareAddr, o VMACOptions) (int, error) {
 	vmacMu.Lock()
 	defer vmacMu.Unlock()
+	defer ForgetLink(name) // possibly recreated: a new index
 	pl, err := netlink.LinkByName(parent)
 	if err != nil {
 		return 0, fmt.Errorf("vmac %s: parent %s: %w", name, parent, err)
@@ -243,6 +244,7 @@ func releaseParentARP(parent string) error {
 func DeleteVMAC(name string) error {
 	vmacMu.Lock()
 	defer vmacMu.Unlock()
+	defer ForgetLink(name)
 	l, err := netlink.LinkByName(name)
 	switch {
 	case errors.As(err, new(netlink.LinkNotFoundError)):
