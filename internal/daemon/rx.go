@@ -5,6 +5,7 @@ import (
 
 	"github.com/vishvananda/netlink"
 
+	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/vrrpnet"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -46,7 +47,7 @@ func (d *Daemon) readLoop(s *socket) {
 		}
 		data := append([]byte(nil), p.Payload...)
 		n := len(data)
-		d.events <- evPacket{sock: s, at: time.Now(), data: data, rx: vrrp.RxFacts{Src: p.Src, Dst: p.Dst, TTL: uint8(p.TTL),
+		d.events <- evPacket{sock: s, at: p.At, data: data, rx: vrrp.RxFacts{Src: p.Src, Dst: p.Dst, TTL: uint8(p.TTL),
 			TotalLen: n, RxLen: n}}
 	}
 }
@@ -108,6 +109,8 @@ func (d *Daemon) watchLinks(ctx doneCtx) error {
 		last := map[string]bool{}
 		for u := range ch {
 			name, up := u.Attrs().Name, linkUp(u.Link)
+			netconf.ForgetLink(name) // its index may have changed
+
 			if prev, ok := last[name]; ok && prev == up {
 				continue
 			}

@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/netip"
 	"syscall"
+	"time"
+	"unsafe"
 
 	"golang.org/x/net/ipv4"
 	"golang.org/x/net/ipv6"
@@ -34,6 +36,11 @@ type Packet struct {
 	Dst     netip.Addr
 	TTL     int // TTL or hop limit
 	IfIndex int
+	// At is when the kernel received the packet. The master-down timer
+	// runs from the advert's arrival; waking this process and reading the
+	// socket takes a few hundred microseconds on an idle machine, and
+	// counting from then would move every takeover that much later.
+	At time.Time
 }
 
 // Socket is a protocol-112 socket bound to one interface and family.
@@ -43,6 +50,7 @@ type Socket struct {
 	pc4    *ipv4.PacketConn
 	pc6    *ipv6.PacketConn
 	raw    net.PacketConn
+	rc     syscall.RawConn
 	buf    []byte
 	groups map[netip.Addr]bool
 }
@@ -75,6 +83,13 @@ func (s *Socket) setup() error {
 	if err := bindToDevice(s.raw, s.Iface.Name); err != nil {
 		return err
 	}
+	var err error
+	if s.rc, err = s.raw.(syscall.Conn).SyscallConn(); err != nil {
+		return err
+	}
+	// The first SIOCGSTAMPNS turns on receive timestamps for the socket
+	// (it has nothing to report yet); every later packet carries one.
+	s.kernelStamp()
 	if s.Family == 4 {
 		s.pc4 = ipv4.NewPacketConn(s.raw)
 		return errors.Join(
@@ -155,7 +170,7 @@ func (s *Socket) Recv() (Packet, error) {
 		if err != nil {
 			return Packet{}, err
 		}
-		p := Packet{Payload: s.buf[:n], Src: addrOf(from)}
+		p := Packet{Payload: s.buf[:n], Src: addrOf(from), At: s.arrival(time.Now())}
 		if cm != nil {
 			p.TTL, p.IfIndex = cm.TTL, cm.IfIndex
 			p.Dst, _ = netip.AddrFromSlice(cm.Dst.To4())
@@ -166,12 +181,46 @@ func (s *Socket) Recv() (Packet, error) {
 	if err != nil {
 		return Packet{}, err
 	}
-	p := Packet{Payload: s.buf[:n], Src: addrOf(from)}
+	p := Packet{Payload: s.buf[:n], Src: addrOf(from), At: s.arrival(time.Now())}
 	if cm != nil {
 		p.TTL, p.IfIndex = cm.HopLimit, cm.IfIndex
 		p.Dst, _ = netip.AddrFromSlice(cm.Dst)
 	}
 	return p, nil
+}
+
+// maxStampLag bounds how far back a kernel timestamp may move a packet's
+// arrival; anything older is a wall-clock step, not a slow wake-up.
+const maxStampLag = 100 * time.Millisecond
+
+// arrival is the packet's kernel receive time expressed on now's monotonic
+// clock, or now when the kernel has no usable stamp. The stamp is
+// wall-clock time, so only its distance from now is used.
+func (s *Socket) arrival(now time.Time) time.Time {
+	ks, ok := s.kernelStamp()
+	if !ok {
+		return now
+	}
+	lag := now.Round(0).Sub(ks)
+	if lag <= 0 || lag > maxStampLag {
+		return now
+	}
+	return now.Add(-lag)
+}
+
+// kernelStamp asks for the receive time of the packet last read
+// (SIOCGSTAMPNS); cheaper than a control-message parse for one packet a
+// second, and it works through x/net's PacketConn unchanged.
+func (s *Socket) kernelStamp() (time.Time, bool) {
+	var ts unix.Timespec
+	var errno syscall.Errno
+	err := s.rc.Control(func(fd uintptr) {
+		_, _, errno = unix.RawSyscall(unix.SYS_IOCTL, fd, unix.SIOCGSTAMPNS, uintptr(unsafe.Pointer(&ts)))
+	})
+	if err != nil || errno != 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(ts.Unix()), true
 }
 
 func addrOf(a net.Addr) netip.Addr {
