@@ -176,7 +176,7 @@ type ActionKind uint8
 
 const (
 	ActSendAdvert      ActionKind = iota + 1 // Priority
-	ActArmTimer                              // Timer, After
+	ActArmTimer                              // Timer, After, At
 	ActStopTimer                             // Timer
 	ActAddAddresses                          // VIPs, eVIPs, routes, rules (in that order); Accept
 	ActRemoveAddresses                       // rules, routes, eVIPs, VIPs (reverse order)
@@ -203,10 +203,14 @@ type Action struct {
 	Priority uint8
 	Timer    TimerID
 	After    time.Duration
-	Count    int
-	State    State
-	Accept   bool       // ActAddAddresses: install without the no_accept drop rule
-	Src      netip.Addr // ActNotifyLowerPrio: who sent the lower-priority advert; ActHandoverDone: the successor
+	// At is an armed timer's deadline: After from the time of the event
+	// that armed it. The machine ignores a fire before At, so whoever runs
+	// the timer must fire on At itself, not After from when it got there.
+	At     time.Time
+	Count  int
+	State  State
+	Accept bool       // ActAddAddresses: install without the no_accept drop rule
+	Src    netip.Addr // ActNotifyLowerPrio: who sent the lower-priority advert; ActHandoverDone: the successor
 }
 
 // String renders an action in the golden-file syntax.

@@ -187,7 +187,7 @@ func (m *Machine) emit(a Action) { m.out = append(m.out, a) }
 
 func (m *Machine) arm(now time.Time, t TimerID, d time.Duration) {
 	m.armed[t], m.deadline[t] = true, now.Add(d)
-	m.emit(Action{Kind: ActArmTimer, Timer: t, After: d})
+	m.emit(Action{Kind: ActArmTimer, Timer: t, After: d, At: m.deadline[t]})
 }
 
 func (m *Machine) stop(t TimerID) {

@@ -86,8 +86,7 @@ type Daemon struct {
 	syncd    *syncd // lvs_sync_daemon (syncd.go)
 	ctx      context.Context
 	reloadMu sync.Mutex
-	stopping bool      // shutdown has begun (-V keeps addresses from here on)
-	now      time.Time // the time of the event being handled; timers count from it
+	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
 	fw       *netconf.Firewall
 	tgroups  *tgWatcher // static entries and track_group (trackgroup.go)
@@ -266,17 +265,22 @@ func (d *Daemon) handle(ev event) {
 		// it: the master-down timer it re-arms must not drift late.
 		now = p.at
 	}
-	d.now = now
-	defer func() { d.now = time.Time{} }() // outside an event, timers count from "now"
 	switch e := ev.(type) {
 	case evTimer:
 		in := e.inst
 		if in.stopped || in.timerGen[e.id] != e.gen {
 			return // re-armed or stopped since
 		}
-		// A timerfd expiry read just before a re-arm can carry the new
-		// generation; it is recognised by being early.
-		if time.Until(in.deadline[e.id]) > 200*time.Microsecond {
+		// The machine ignores a fire before its deadline, so none is fed
+		// early. An expiry read just before a re-arm can carry the new
+		// generation and is early by about the new interval: dropped. The
+		// deliberate early wake-up of a master-down timer (prewake.go) is
+		// early by at most its margin: the loop stays awake until the
+		// deadline.
+		if early := time.Until(in.deadline[e.id]); early > 0 {
+			if early <= in.prewake[e.id] {
+				d.spinTo(in, e.id, e.gen)
+			}
 			return
 		}
 		in.timers[e.id] = nil

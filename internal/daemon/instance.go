@@ -30,6 +30,7 @@ type instance struct {
 	ftimers  [8]*fdTimer
 	timerGen [8]uint64
 	deadline [8]time.Time
+	prewake  [8]time.Duration // how long before deadline the timerfd wakes us (prewake.go)
 	stopped  bool
 
 	lastMaster     netip.Addr
@@ -208,7 +209,7 @@ func (d *Daemon) apply(in *instance, acts []vrrp.Action) {
 		case vrrp.ActSendAdvert:
 			d.sendAdvert(in, a.Priority)
 		case vrrp.ActArmTimer:
-			in.arm(d, a.Timer, a.After)
+			in.arm(d, a.Timer, a.At)
 		case vrrp.ActStopTimer:
 			in.stopTimer(a.Timer)
 		case vrrp.ActAddAddresses:
@@ -324,18 +325,15 @@ func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
 	d.syncdState(in, s)
 }
 
-// arm (re)starts a timer; the generation number makes a fire from an
-// earlier arming harmless.
-func (in *instance) arm(d *Daemon, id vrrp.TimerID, after time.Duration) {
+// arm (re)starts a timer to fire at the machine's deadline; the
+// generation number makes a fire from an earlier arming harmless.
+func (in *instance) arm(d *Daemon, id vrrp.TimerID, at time.Time) {
 	in.stopTimer(id)
 	in.timerGen[id]++
 	gen := in.timerGen[id]
-	// Deadlines count from the event that armed the timer (a packet's
-	// arrival), so the loop's own latency does not add to every interval.
-	if !d.now.IsZero() {
-		after = time.Until(d.now.Add(after))
-	}
-	in.deadline[id] = time.Now().Add(after)
+	after := time.Until(at)
+	in.deadline[id] = at
+	in.prewake[id] = prewakeFor(id, after)
 	if in.ftimers[id] == nil {
 		t, err := newFDTimer(func(g uint64) { d.events <- evTimer{inst: in, id: id, gen: g} })
 		if err == nil {
@@ -343,9 +341,10 @@ func (in *instance) arm(d *Daemon, id vrrp.TimerID, after time.Duration) {
 		}
 	}
 	if t := in.ftimers[id]; t != nil {
-		t.set(after, gen)
+		t.set(after-in.prewake[id], gen)
 		return
 	}
+	in.prewake[id] = 0
 	in.timers[id] = time.AfterFunc(after, func() { d.events <- evTimer{inst: in, id: id, gen: gen} })
 }
 
