@@ -8,7 +8,7 @@ import (
 )
 
 // The TCP_CHECK path makes only system calls that never block (the socket
-// is non-blocking, polls have a zero timeout, close resets). They go
+// is non-blocking, polls have a zero timeout, close lingers on no socket). They go
 // through RawSyscall, which skips the runtime's system-call bookkeeping:
 // that bookkeeping wakes the sleeping sysmon thread on the first system
 // call after the process was idle, and sysmon then spins through about a
@@ -54,6 +54,12 @@ func rawConnect(fd int, sa unix.Sockaddr) error {
 	default:
 		return unix.EAFNOSUPPORT
 	}
+	return errnoErr(e)
+}
+
+// rawConnectRaw connects fd to the sockaddr at sa, n bytes long.
+func rawConnectRaw(fd int, sa unsafe.Pointer, n uintptr) error {
+	_, _, e := syscall.RawSyscall(unix.SYS_CONNECT, uintptr(fd), uintptr(sa), n)
 	return errnoErr(e)
 }
 

@@ -45,7 +45,7 @@ type tcpLoop struct {
 	// several thread switches). Due times stay unrounded, so the lateness
 	// is at most one slot and does not accumulate.
 	slot  time.Duration
-	epoch time.Time // the slot grid's origin (monotonic)
+	epoch time.Time // the slot grid's origin and the base of now (monotonic)
 }
 
 // maxSlot bounds the grouping of wake-ups; a checker's slot is also at most
@@ -54,8 +54,7 @@ const maxSlot = 25 * time.Millisecond
 
 // flight is a connect in progress.
 type flight struct {
-	r        *run
-	p        tcpProber
+	lr       *loopRun
 	start    time.Time
 	fd       int
 	deadline time.Time
@@ -74,7 +73,8 @@ func newTCPLoop(s *Scheduler) (*tcpLoop, error) {
 		return nil, os.NewSyscallError("eventfd", err)
 	}
 	l := &tcpLoop{s: s, epfd: epfd, wakefd: wfd, timerfd: -1, byFD: map[int32]*flight{},
-		events: make([]unix.EpollEvent, 256), maxFlying: s.opts.MaxConcurrent}
+		events: make([]unix.EpollEvent, 256), maxFlying: s.opts.MaxConcurrent,
+		slot: maxSlot, epoch: time.Now()}
 	if l.timerfd, err = unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC); err != nil {
 		l.closeFDs()
 		return nil, os.NewSyscallError("timerfd_create", err)
@@ -100,11 +100,9 @@ func newTCPLoop(s *Scheduler) (*tcpLoop, error) {
 
 // add queues r's first attempt at r.due.
 func (l *tcpLoop) add(r *run) {
-	if l.epoch.IsZero() {
-		l.epoch, l.slot = time.Now(), maxSlot
-	}
 	l.slot = min(l.slot, r.c.DelayLoop/20)
-	heap.Push(&l.due, r)
+	p := r.prober.(tcpProber)
+	heap.Push(&l.due, &loopRun{r: r, p: p, dest: newRawDest(p.ep.remote)})
 }
 
 // run is the loop; it returns when ctx is cancelled, closing every socket
@@ -117,7 +115,7 @@ func (l *tcpLoop) run(ctx context.Context) {
 	defer stop()
 	defer l.close()
 	for ctx.Err() == nil {
-		now := time.Now()
+		now := l.now()
 		l.expire(now)
 		l.startDue(now)
 		n, err := l.wait(now)
@@ -142,24 +140,32 @@ func (l *tcpLoop) run(ctx context.Context) {
 // MaxConcurrent connects are in flight (a farm of silent servers must not
 // exhaust file descriptors).
 func (l *tcpLoop) startDue(now time.Time) {
-	for len(l.due) > 0 && !l.due[0].due.After(now) && len(l.byFD) < l.maxFlying {
-		r := heap.Pop(&l.due).(*run)
-		l.s.noteLateness(r)
-		p := r.prober.(tcpProber)
-		deadline := now.Add(probeTimeout(r.c))
-		fd, err := p.ep.startConnect()
+	for first := true; len(l.due) > 0 && len(l.byFD) < l.maxFlying; first = false {
+		if !first {
+			now = l.now() // a batch can take milliseconds under load
+		}
+		if l.due[0].r.due.After(now) {
+			return
+		}
+		lr := heap.Pop(&l.due).(*loopRun)
+		l.noteLateness(lr.r, now)
+		deadline := now.Add(probeTimeout(lr.r.c))
+		// A connect that ends at once ends at now: the microseconds it
+		// took do not matter to the next due time, and reading the clock
+		// again would cost a system call where there is no vDSO clock.
+		fd, err := l.startConnect(lr)
 		switch {
 		case err != nil:
-			l.finish(r, now, p.failed(err))
+			l.finish(lr, now, now, lr.p.failed(err))
 		case fd < 0:
-			l.finish(r, now, up(p.ok))
+			l.finish(lr, now, now, up(lr.p.ok))
 		default:
 			if err := rawEpollAdd(l.epfd, fd, unix.EPOLLOUT); err != nil {
 				rawClose(fd)
-				l.finish(r, now, p.failed(os.NewSyscallError("epoll_ctl", err)))
+				l.finish(lr, now, now, lr.p.failed(os.NewSyscallError("epoll_ctl", err)))
 				continue
 			}
-			f := &flight{r: r, p: p, start: now, fd: fd, deadline: deadline}
+			f := &flight{lr: lr, start: now, fd: fd, deadline: deadline}
 			l.byFD[int32(fd)] = f
 			heap.Push(&l.byDL, f)
 		}
@@ -178,10 +184,10 @@ func (l *tcpLoop) complete(fd int32) {
 	}
 	l.land(f)
 	if err != nil {
-		l.finish(f.r, f.start, f.p.failed(os.NewSyscallError("connect", err)))
+		l.finish(f.lr, f.start, l.now(), f.lr.p.failed(os.NewSyscallError("connect", err)))
 		return
 	}
-	l.finish(f.r, f.start, up(f.p.ok))
+	l.finish(f.lr, f.start, l.now(), up(f.lr.p.ok))
 }
 
 // expire gives up on connects whose connect_timeout has passed.
@@ -189,28 +195,50 @@ func (l *tcpLoop) expire(now time.Time) {
 	for len(l.byDL) > 0 && !l.byDL[0].deadline.After(now) {
 		f := l.byDL[0]
 		l.land(f)
-		l.finish(f.r, f.start, f.p.failed(os.ErrDeadlineExceeded)) // "i/o timeout", as net says
+		l.finish(f.lr, f.start, now, f.lr.p.failed(os.ErrDeadlineExceeded)) // "i/o timeout", as net says
 	}
 }
 
-// land forgets f and closes (and so resets) its socket; closing removes it
-// from the epoll set.
+// land forgets f and closes its socket (see resets; a connect still under
+// way is dropped); closing removes it from the epoll set.
 func (l *tcpLoop) land(f *flight) {
 	delete(l.byFD, int32(f.fd))
 	heap.Remove(&l.byDL, f.idx)
 	rawClose(f.fd)
 }
 
-// finish records an outcome of an attempt begun at start and queues the
-// run's next attempt.
-func (l *tcpLoop) finish(r *run, start time.Time, out Outcome) {
-	s := l.s
+// finish records an outcome of an attempt that ran from start to end and
+// queues the run's next attempt.
+func (l *tcpLoop) finish(lr *loopRun, start, end time.Time, out Outcome) {
+	s, r := l.s, lr.r
 	s.stats.Attempts.Add(1)
 	if !out.Up {
 		s.stats.Failures.Add(1)
 	}
-	r.due = nextDue(r.due, start, time.Now(), s.record(r, out))
-	heap.Push(&l.due, r)
+	r.due = nextDue(r.due, start, end, s.record(r, out))
+	heap.Push(&l.due, lr)
+}
+
+// now reads the monotonic clock only. time.Now also reads the wall clock,
+// and where the kernel offers no vDSO clock (a VM whose clock source is not
+// the TSC, such as qemu under TCG) each reading is a system call: four per
+// check, a fifth of the checker's system calls. The loop only compares and
+// subtracts times, which use the monotonic reading.
+func (l *tcpLoop) now() time.Time { return l.epoch.Add(time.Since(l.epoch)) }
+
+// noteLateness is Scheduler.noteLateness with the loop's clock reading.
+func (l *tcpLoop) noteLateness(r *run, now time.Time) {
+	st := &l.s.stats
+	late := now.Sub(r.due)
+	if late > r.c.DelayLoop/10 {
+		st.Late.Add(1)
+	}
+	for {
+		cur := st.MaxLateness.Load()
+		if int64(late) <= cur || st.MaxLateness.CompareAndSwap(cur, int64(late)) {
+			return
+		}
+	}
 }
 
 // nextDue keeps a checker on its own rhythm: the next attempt is due one
@@ -263,7 +291,7 @@ func (l *tcpLoop) wait(now time.Time) (int, error) {
 func (l *tcpLoop) wakeAt() time.Time {
 	var next time.Time
 	if len(l.due) > 0 && len(l.byFD) < l.maxFlying {
-		next = l.slotEnd(l.due[0].due)
+		next = l.slotEnd(l.due[0].r.due)
 	}
 	if len(l.byDL) > 0 && (next.IsZero() || l.byDL[0].deadline.Before(next)) {
 		next = l.byDL[0].deadline
@@ -299,12 +327,12 @@ func (l *tcpLoop) closeFDs() {
 }
 
 // dueHeap orders idle runs by due time.
-type dueHeap []*run
+type dueHeap []*loopRun
 
 func (h dueHeap) Len() int           { return len(h) }
-func (h dueHeap) Less(i, j int) bool { return h[i].due.Before(h[j].due) }
+func (h dueHeap) Less(i, j int) bool { return h[i].r.due.Before(h[j].r.due) }
 func (h dueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *dueHeap) Push(x any)        { *h = append(*h, x.(*run)) }
+func (h *dueHeap) Push(x any)        { *h = append(*h, x.(*loopRun)) }
 func (h *dueHeap) Pop() any {
 	old := *h
 	r := old[len(old)-1]

@@ -2,8 +2,15 @@ package check_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -92,4 +99,70 @@ func TestTCPLoopBoundsConnects(t *testing.T) {
 	if !settle(func() bool { return openFDs(t) <= base }) {
 		t.Errorf("%d descriptors after Stop, %d before", openFDs(t), base)
 	}
+}
+
+// TestTCPLoopCloses checks how the loop ends a successful check: with a
+// FIN, as keepalived does (the server reads EOF, and the checker's side
+// waits in TIME_WAIT), except with a fixed bind_port, where it resets (the
+// server reads ECONNRESET) so the next attempt can use the same four-tuple.
+func TestTCPLoopCloses(t *testing.T) {
+	from := netip.MustParseAddr("127.0.0.3")
+	cases := []struct {
+		name     string
+		bindPort uint16
+		wantErr  error
+		wantTW   bool
+	}{
+		{"ephemeral port: FIN", 0, io.EOF, true},
+		{"bind_port: reset", 39219, syscall.ECONNRESET, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			c := check.Checker{Kind: check.TCP, Source: srcpos.Make("close", 0), Target: target(t, l.Addr()),
+				DelayLoop: time.Hour, ConnectTimeout: time.Second, BindTo: &from, BindPort: tc.bindPort}
+			s, err := check.NewScheduler([]check.Checker{c}, nil, check.Options{Logger: quiet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Start(context.Background())
+			defer s.Stop()
+			conn, err := l.Accept()
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, err = conn.Read(make([]byte, 1))
+			peer := conn.RemoteAddr().(*net.TCPAddr).AddrPort()
+			conn.Close()
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("server read: %v, want %v", err, tc.wantErr)
+			}
+			if tw := settle(func() bool { return inTimeWait(t, peer) }); tw != tc.wantTW {
+				t.Errorf("checker's socket %v in TIME_WAIT: %v, want %v", peer, tw, tc.wantTW)
+			}
+		})
+	}
+}
+
+// inTimeWait reports whether /proc/net/tcp holds a TIME_WAIT socket whose
+// local end is ap.
+func inTimeWait(t *testing.T, ap netip.AddrPort) bool {
+	b, err := os.ReadFile("/proc/net/tcp")
+	if err != nil {
+		t.Skip("no /proc/net/tcp")
+	}
+	a := ap.Addr().As4()
+	local := fmt.Sprintf("%02X%02X%02X%02X:%04X", a[3], a[2], a[1], a[0], ap.Port())
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 3 && f[1] == local && f[3] == "06" {
+			return true
+		}
+	}
+	return false
 }

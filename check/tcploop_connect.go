@@ -1,0 +1,106 @@
+package check
+
+import (
+	"net/netip"
+	"os"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// loopRun is what the loop keeps per TCP_CHECK: the run, its prober, and
+// its destination already in the kernel's sockaddr layout. Building a
+// unix.Sockaddr per attempt (endpoint.sockaddrs) was the attempt's only
+// heap allocation, and for a link-local server it looked the zone's
+// interface up every time.
+type loopRun struct {
+	r    *run
+	p    tcpProber
+	dest rawDest
+}
+
+// rawDest is a destination as connect(2) takes it.
+type rawDest struct {
+	family int
+	in4    unix.RawSockaddrInet4
+	in6    unix.RawSockaddrInet6
+	err    error // the zone did not resolve; tried again at each attempt
+}
+
+func newRawDest(ap netip.AddrPort) rawDest {
+	a := ap.Addr()
+	if a.Is4() {
+		d := rawDest{family: unix.AF_INET, in4: unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: a.As4()}}
+		d.in4.Port = htons(int(ap.Port()))
+		return d
+	}
+	zone, err := zoneIndex(a.Zone())
+	d := rawDest{family: unix.AF_INET6, err: err,
+		in6: unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: a.As16(), Scope_id: zone}}
+	d.in6.Port = htons(int(ap.Port()))
+	return d
+}
+
+// connect starts a non-blocking connect of fd to d.
+func (d *rawDest) connect(fd int) error {
+	if d.family == unix.AF_INET {
+		return rawConnectRaw(fd, unsafe.Pointer(&d.in4), unix.SizeofSockaddrInet4)
+	}
+	return rawConnectRaw(fd, unsafe.Pointer(&d.in6), unix.SizeofSockaddrInet6)
+}
+
+// startConnect is endpoint.startConnect for the loop: it begins lr's
+// connect and returns fd -1 when the connect already finished (the socket
+// is then closed), otherwise the socket whose handshake is under way.
+func (l *tcpLoop) startConnect(lr *loopRun) (int, error) {
+	e := &lr.p.ep
+	if lr.dest.err != nil {
+		if lr.dest = newRawDest(e.remote); lr.dest.err != nil {
+			return -1, lr.dest.err
+		}
+	}
+	fd, err := rawSocket(lr.dest.family)
+	if err != nil {
+		return -1, os.NewSyscallError("socket", err)
+	}
+	if resets(e) {
+		err = rawLingerZero(fd)
+	}
+	if err == nil && (e.mark != 0 || e.bindIf != "" || e.port != 0) {
+		err = e.sockopts(fd)
+	}
+	if err == nil && (e.bindTo.IsValid() || e.port != 0) {
+		err = e.bind(fd, lr.dest.family)
+	}
+	if err != nil {
+		rawClose(fd)
+		return -1, err
+	}
+	switch err := lr.dest.connect(fd); err {
+	case nil:
+		rawClose(fd)
+		return -1, nil
+	case unix.EINPROGRESS:
+		if done, err := connectedNow(fd); done {
+			rawClose(fd)
+			return -1, err
+		}
+		return fd, nil
+	default:
+		rawClose(fd)
+		return -1, os.NewSyscallError("connect", err)
+	}
+}
+
+// resets reports whether a check's socket is reset (SO_LINGER 0) rather
+// than closed with a FIN. The loop closes gracefully, as keepalived does
+// (strace of keepalived 2.2.7: SO_LINGER {on, 5 s}, then close), which
+// also saves the setsockopt. The cost is a TIME_WAIT socket on the
+// checker's side for 60 s per check: delay_loop 1 s keeps 60 per real
+// server, each on its own destination so no port range runs out, and past
+// net.ipv4.tcp_max_tw_buckets the kernel drops the excess and logs "time
+// wait bucket table overflow", as it does for keepalived. A fixed bind_port
+// still resets: a TIME_WAIT on the same four-tuple would make the next
+// attempt's connect fail. keepalived's 5 s linger is not copied: it makes
+// close(2) wait for the server's ACK, which would stall the loop.
+func resets(e *endpoint) bool { return e.port != 0 }
