@@ -81,6 +81,14 @@ func rawPollOut(fd int) (int16, error) {
 	return pfd.Revents, nil
 }
 
+// rawPollNow polls fds without waiting, setting their Revents.
+func rawPollNow(fds []unix.PollFd) error {
+	ts := &unix.Timespec{}
+	_, _, e := syscall.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), uintptr(len(fds)),
+		uintptr(unsafe.Pointer(ts)), 0, 0, 0)
+	return errnoErr(e)
+}
+
 func rawClose(fd int) {
 	_, _, _ = syscall.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
 }

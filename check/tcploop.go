@@ -45,7 +45,9 @@ type tcpLoop struct {
 	// several thread switches). Due times stay unrounded, so the lateness
 	// is at most one slot and does not accumulate.
 	slot  time.Duration
-	epoch time.Time // the slot grid's origin and the base of now (monotonic)
+	begun []begun       // connects of this batch, not yet polled
+	pfds  []unix.PollFd // pollBegun's buffer
+	epoch time.Time     // the slot grid's origin and the base of now (monotonic)
 }
 
 // maxSlot bounds the grouping of wake-ups; a checker's slot is also at most
@@ -74,7 +76,8 @@ func newTCPLoop(s *Scheduler) (*tcpLoop, error) {
 	}
 	l := &tcpLoop{s: s, epfd: epfd, wakefd: wfd, timerfd: -1, byFD: map[int32]*flight{},
 		events: make([]unix.EpollEvent, 256), maxFlying: s.opts.MaxConcurrent,
-		slot: maxSlot, epoch: time.Now()}
+		slot: maxSlot, epoch: time.Now(),
+		begun: make([]begun, 0, maxBatch), pfds: make([]unix.PollFd, 0, maxBatch)}
 	if l.timerfd, err = unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC); err != nil {
 		l.closeFDs()
 		return nil, os.NewSyscallError("timerfd_create", err)
@@ -140,7 +143,8 @@ func (l *tcpLoop) run(ctx context.Context) {
 // MaxConcurrent connects are in flight (a farm of silent servers must not
 // exhaust file descriptors).
 func (l *tcpLoop) startDue(now time.Time) {
-	for first := true; len(l.due) > 0 && len(l.byFD) < l.maxFlying; first = false {
+	defer l.pollBegun()
+	for first := true; len(l.due) > 0 && len(l.byFD)+len(l.begun) < l.maxFlying; first = false {
 		if !first {
 			now = l.now() // a batch can take milliseconds under load
 		}
@@ -149,7 +153,6 @@ func (l *tcpLoop) startDue(now time.Time) {
 		}
 		lr := heap.Pop(&l.due).(*loopRun)
 		l.noteLateness(lr.r, now)
-		deadline := now.Add(probeTimeout(lr.r.c))
 		// A connect that ends at once ends at now: the microseconds it
 		// took do not matter to the next due time, and reading the clock
 		// again would cost a system call where there is no vDSO clock.
@@ -160,14 +163,10 @@ func (l *tcpLoop) startDue(now time.Time) {
 		case fd < 0:
 			l.finish(lr, now, now, up(lr.p.ok))
 		default:
-			if err := rawEpollAdd(l.epfd, fd, unix.EPOLLOUT); err != nil {
-				rawClose(fd)
-				l.finish(lr, now, now, lr.p.failed(os.NewSyscallError("epoll_ctl", err)))
-				continue
+			l.begun = append(l.begun, begun{lr: lr, fd: fd, start: now})
+			if len(l.begun) == maxBatch {
+				l.pollBegun()
 			}
-			f := &flight{lr: lr, start: now, fd: fd, deadline: deadline}
-			l.byFD[int32(fd)] = f
-			heap.Push(&l.byDL, f)
 		}
 	}
 }

@@ -1,8 +1,10 @@
 package check
 
 import (
+	"container/heap"
 	"net/netip"
 	"os"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -51,7 +53,8 @@ func (d *rawDest) connect(fd int) error {
 
 // startConnect is endpoint.startConnect for the loop: it begins lr's
 // connect and returns fd -1 when the connect already finished (the socket
-// is then closed), otherwise the socket whose handshake is under way.
+// is then closed), otherwise the socket whose handshake is under way. It
+// does not poll the socket: pollBegun does, once for the whole batch.
 func (l *tcpLoop) startConnect(lr *loopRun) (int, error) {
 	e := &lr.p.ep
 	if lr.dest.err != nil {
@@ -81,11 +84,7 @@ func (l *tcpLoop) startConnect(lr *loopRun) (int, error) {
 		rawClose(fd)
 		return -1, nil
 	case unix.EINPROGRESS:
-		if done, err := connectedNow(fd); done {
-			rawClose(fd)
-			return -1, err
-		}
-		return fd, nil
+		return fd, nil // pollBegun looks at it with the rest of the batch
 	default:
 		rawClose(fd)
 		return -1, os.NewSyscallError("connect", err)
@@ -104,3 +103,81 @@ func (l *tcpLoop) startConnect(lr *loopRun) (int, error) {
 // attempt's connect fail. keepalived's 5 s linger is not copied: it makes
 // close(2) wait for the server's ACK, which would stall the loop.
 func resets(e *endpoint) bool { return e.port != 0 }
+
+// maxBatch bounds the connects begun before pollBegun looks at them: the
+// sockets held open meanwhile, and how long the first waits to be closed.
+const maxBatch = 16
+
+// begun is a connect started in the current batch and not yet polled.
+type begun struct {
+	lr    *loopRun
+	fd    int
+	start time.Time
+}
+
+// pollBegun looks at every connect of the batch with one ppoll(2), where a
+// poll per check was a system call per check: on loopback and nearby
+// servers the handshake has finished by the time connect(2) returns. A
+// connect still under way joins the epoll set.
+func (l *tcpLoop) pollBegun() {
+	if len(l.begun) == 0 {
+		return
+	}
+	l.pfds = l.pfds[:0]
+	for _, b := range l.begun {
+		l.pfds = append(l.pfds, unix.PollFd{Fd: int32(b.fd), Events: unix.POLLOUT})
+	}
+	if rawPollNow(l.pfds) != nil {
+		for i := range l.pfds {
+			l.pfds[i].Revents = 0 // every socket waits in the epoll set instead
+		}
+	}
+	for i, b := range l.begun {
+		l.settle(b, l.pfds[i].Revents)
+	}
+	clear(l.begun)
+	l.begun = l.begun[:0]
+}
+
+// settle finishes a polled connect, or hands it to the epoll set.
+func (l *tcpLoop) settle(b begun, revents int16) {
+	lr := b.lr
+	if done, err := pollResult(b.fd, revents); done {
+		rawClose(b.fd)
+		out := up(lr.p.ok)
+		if err != nil {
+			out = lr.p.failed(err)
+		}
+		l.finish(lr, b.start, b.start, out)
+		return
+	}
+	if err := rawEpollAdd(l.epfd, b.fd, unix.EPOLLOUT); err != nil {
+		rawClose(b.fd)
+		l.finish(lr, b.start, b.start, lr.p.failed(os.NewSyscallError("epoll_ctl", err)))
+		return
+	}
+	f := &flight{lr: lr, start: b.start, fd: b.fd, deadline: b.start.Add(probeTimeout(lr.r.c))}
+	l.byFD[int32(b.fd)] = f
+	heap.Push(&l.byDL, f)
+}
+
+// pollResult reads a connect's outcome from its poll events. A reset after
+// the handshake (ECONNRESET, EPIPE: a server that accepted and at once
+// reset) still means the server accepted the connection; a refusal during
+// the handshake is ECONNREFUSED.
+func pollResult(fd int, revents int16) (done bool, err error) {
+	switch {
+	case revents&(unix.POLLERR|unix.POLLHUP) != 0:
+		switch e := connectDone(fd); e {
+		case unix.EINPROGRESS:
+			return false, nil
+		case nil, unix.ECONNRESET, unix.EPIPE:
+			return true, nil
+		default:
+			return true, os.NewSyscallError("connect", e)
+		}
+	case revents&unix.POLLOUT != 0:
+		return true, nil
+	}
+	return false, nil
+}

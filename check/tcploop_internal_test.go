@@ -1,8 +1,13 @@
 package check
 
 import (
+	"errors"
+	"net"
+	"net/netip"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestNextDue(t *testing.T) {
@@ -40,5 +45,57 @@ func TestSlotEnd(t *testing.T) {
 	l.slot = 0
 	if got := l.slotEnd(l.epoch.Add(3)); !got.Equal(l.epoch.Add(3)) {
 		t.Errorf("no slot: %v", got)
+	}
+}
+
+// TestPollResult reads connect outcomes as pollBegun sees them: a refusal
+// is a failure, while a server that accepted and at once reset the
+// connection did accept it, so the check succeeds.
+func TestPollResult(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := ln.Addr().(*net.TCPAddr).AddrPort()
+	closedLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := closedLn.Addr().(*net.TCPAddr).AddrPort()
+	closedLn.Close()
+	defer ln.Close()
+
+	poll := func(t *testing.T, ap netip.AddrPort, serve func()) (bool, error) {
+		fd, err := rawSocket(unix.AF_INET)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rawClose(fd)
+		d := newRawDest(ap)
+		if err := d.connect(fd); err != nil && err != unix.EINPROGRESS {
+			t.Fatalf("connect: %v", err)
+		}
+		serve()
+		pfds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		if err := rawPollNow(pfds); err != nil {
+			t.Fatal(err)
+		}
+		return pollResult(fd, pfds[0].Revents)
+	}
+	done, err := poll(t, closed, func() {})
+	if !done || !errors.Is(err, unix.ECONNREFUSED) {
+		t.Errorf("closed port: done %v, err %v; want done with ECONNREFUSED", done, err)
+	}
+	done, err = poll(t, open, func() {
+		c, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = c.(*net.TCPConn).SetLinger(0)
+		c.Close()
+		time.Sleep(10 * time.Millisecond) // the reset crosses loopback
+	})
+	if !done || err != nil {
+		t.Errorf("accepted then reset: done %v, err %v; want done, no error", done, err)
 	}
 }
