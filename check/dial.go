@@ -121,10 +121,12 @@ func Dialer(fwmark uint32) *net.Dialer {
 	return endpoint{mark: fwmark}.dialer()
 }
 
-// connectReset opens a TCP connection to e.remote, bound and marked as the
-// checker says, and resets it as soon as the handshake completes. It gives
-// up at deadline (zero: none) or when ctx is cancelled.
-func (e endpoint) connectReset(ctx context.Context, deadline time.Time) error {
+// connectClose opens a TCP connection to e.remote, bound and marked as the
+// checker says, and closes it as soon as the handshake completes: with a
+// FIN, or a reset for a fixed bind_port, as the TCP_CHECK loop does
+// (resets in tcploop_connect.go). It gives up at deadline (zero: none) or
+// when ctx is cancelled.
+func (e endpoint) connectClose(ctx context.Context, deadline time.Time) error {
 	fd, err := e.startConnect()
 	if err != nil || fd < 0 {
 		return err
@@ -147,8 +149,9 @@ func (e endpoint) startConnect() (int, error) {
 	if err != nil {
 		return -1, os.NewSyscallError("socket", err)
 	}
-	// SO_LINGER 0 first, so every close is a reset (see tcpProber).
-	err = rawLingerZero(fd)
+	if resets(&e) {
+		err = rawLingerZero(fd) // see resets
+	}
 	if err == nil {
 		err = e.sockopts(fd)
 	}

@@ -51,13 +51,11 @@ func (p tcpProber) Probe(ctx context.Context) Outcome {
 	return p.probeBy(ctx, dl)
 }
 
-// probeBy connects and then resets rather than closes (SO_LINGER 0, as
-// keepalived's layer-4 connect long did): no data was exchanged, and at
-// thousands of checks a second the TIME_WAIT sockets a graceful close
-// leaves behind slow every later connect() and can exhaust the local port
-// range.
+// probeBy connects and closes at once. It is the TCP_CHECK path under a
+// fake clock and for one-off probes; it closes the way the loop does
+// (resets), so both paths leave the same traces on the server.
 func (p tcpProber) probeBy(ctx context.Context, deadline time.Time) Outcome {
-	if err := p.ep.connectReset(ctx, deadline); err != nil {
+	if err := p.ep.connectClose(ctx, deadline); err != nil {
 		return p.failed(err)
 	}
 	return up(p.ok)

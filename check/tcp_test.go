@@ -3,6 +3,7 @@ package check_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -130,6 +131,27 @@ func TestTCPCheckBindsAndResets(t *testing.T) {
 		if !errors.Is(err, syscall.ECONNRESET) {
 			t.Fatalf("server read: %v, want ECONNRESET", err)
 		}
+	}
+}
+
+// Without a fixed source port the one-off probe closes with a FIN, as the
+// loop and keepalived do: the server reads end of file, not a reset.
+func TestTCPProbeClosesGracefully(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	c := check.Checker{Kind: check.TCP, Target: target(t, l.Addr()), ConnectTimeout: time.Second}
+	wantUp(t, probeOnce(t, c), true)
+	conn, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(time.Second))
+	if _, err = conn.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Fatalf("server read: %v, want EOF (a graceful close)", err)
 	}
 }
 
