@@ -117,6 +117,9 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	if in.garp, err = garp.NewSender(garpIf); err != nil {
 		return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
 	}
+	if err := in.garp.Prepare(nil, in.vips); err != nil {
+		return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
+	}
 	var sg *vrrp.SyncGroup
 	for i := range d.cfg.SyncGroups {
 		for _, m := range d.cfg.SyncGroups[i].Members {
@@ -199,11 +202,26 @@ func (in *instance) buildAdvert() error {
 	if n > vrrp.MaxAddrs {
 		n = vrrp.MaxAddrs
 	}
+	if in.garp != nil { // a reload: the GARP frames follow the new set
+		if err := in.garp.Prepare(nil, in.vips); err != nil {
+			return fmt.Errorf("vrrp %s: %w", c.Name, err)
+		}
+	}
 	return in.adv.SetAddrs(in.vips[:n])
 }
 
-// apply carries out a machine's actions in order.
+// apply carries out a machine's actions in order. The "VIP added" lines
+// wait until the GARPs and the advert that follow are out: a log line
+// measured 50–370 µs on the takeover path, the clients' time.
 func (d *Daemon) apply(in *instance, acts []vrrp.Action) {
+	var added []vrrp.Address
+	logAdded := func() {
+		for _, a := range added {
+			d.log.Info("VIP added", "instance", in.cfg.Name, "addr", a.Prefix, "dev", in.dev(a))
+		}
+		added = nil
+	}
+	defer logAdded()
 	for _, a := range acts {
 		switch a.Kind {
 		case vrrp.ActSendAdvert:
@@ -213,7 +231,7 @@ func (d *Daemon) apply(in *instance, acts []vrrp.Action) {
 		case vrrp.ActStopTimer:
 			in.stopTimer(a.Timer)
 		case vrrp.ActAddAddresses:
-			d.addAddresses(in)
+			added = d.addAddresses(in)
 		case vrrp.ActRemoveAddresses:
 			d.removeAddresses(in)
 		case vrrp.ActSendGARP:
@@ -221,6 +239,7 @@ func (d *Daemon) apply(in *instance, acts []vrrp.Action) {
 				d.log.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
 			}
 		case vrrp.ActNotify:
+			logAdded()
 			d.notifyState(in, a.State, a.Priority)
 		case vrrp.ActNotifyLowerPrio:
 			d.log.Info("master received lower priority advert", "instance", in.cfg.Name, "from", a.Src)
@@ -267,18 +286,22 @@ func (in *instance) dev(a vrrp.Address) string {
 	return in.cfg.Interface
 }
 
-func (d *Daemon) addAddresses(in *instance) {
+// addAddresses installs the VIPs and returns those it added, for the
+// caller to log.
+func (d *Daemon) addAddresses(in *instance) []vrrp.Address {
 	defer d.addRoutesRules(in)
 	defer d.setNoAccept(in, true)
+	var added []vrrp.Address
 	for _, list := range [][]vrrp.Address{in.cfg.VIPs, in.cfg.ExcludedVIPs} {
 		for _, a := range list {
 			if err := netconf.AddAddr(in.dev(a), a); err != nil {
 				d.log.Error("add VIP", "instance", in.cfg.Name, "err", err)
 				continue
 			}
-			d.log.Info("VIP added", "instance", in.cfg.Name, "addr", a.Prefix, "dev", in.dev(a))
+			added = append(added, a)
 		}
 	}
+	return added
 }
 
 func (d *Daemon) removeAddresses(in *instance) {

@@ -14,6 +14,16 @@ import (
 type Sender struct {
 	ifi  *net.Interface
 	conn *packet.Conn
+	// frames holds the announcements built so far. A frame depends only
+	// on the MAC and the address, and building one through gopacket took
+	// longer than sending it: on a takeover it sat between the VIP
+	// appearing and the clients learning where it went.
+	frames map[frameKey][]byte
+}
+
+type frameKey struct {
+	mac [6]byte
+	ip  netip.Addr
 }
 
 // NewSender opens the socket on ifname.
@@ -26,17 +36,45 @@ func NewSender(ifname string) (*Sender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("garp on %s: %w", ifname, err)
 	}
-	return &Sender{ifi: ifi, conn: c}, nil
+	return &Sender{ifi: ifi, conn: c, frames: map[frameKey][]byte{}}, nil
+}
+
+// Prepare builds the frames for addrs from mac (nil: the interface's MAC)
+// ahead of the first Announce, and forgets any others, so the cache holds
+// the current addresses only.
+func (s *Sender) Prepare(mac net.HardwareAddr, addrs []netip.Addr) error {
+	s.frames = map[frameKey][]byte{}
+	for _, a := range addrs {
+		if _, err := s.frame(mac, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Sender) frame(mac net.HardwareAddr, a netip.Addr) ([]byte, error) {
+	if mac == nil {
+		mac = s.ifi.HardwareAddr
+	}
+	var k frameKey
+	copy(k.mac[:], mac)
+	k.ip = a
+	if f, ok := s.frames[k]; ok && len(mac) == 6 {
+		return f, nil
+	}
+	f, err := Frame(mac, a)
+	if err != nil {
+		return nil, err
+	}
+	s.frames[k] = f
+	return f, nil
 }
 
 // Announce sends count announcements of each address from mac (nil: the
 // interface's own MAC), back to back as keepalived does by default.
 func (s *Sender) Announce(mac net.HardwareAddr, addrs []netip.Addr, count int) error {
-	if mac == nil {
-		mac = s.ifi.HardwareAddr
-	}
 	for _, a := range addrs {
-		f, err := Frame(mac, a)
+		f, err := s.frame(mac, a)
 		if err != nil {
 			return err
 		}
