@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Failover benchmark against keepalived: a client probing the VIP every 2 ms
+# Failover benchmark against keepalived: a client probing the VIP every 1 ms
 # measures the outage when the master crashes (kill) or stops (term), for
 # govrrpd and keepalived in the same namespace lab, VRRPv2 @1 s and VRRPv3
 # @100 ms and @10 ms. Run k of both implementations takes the master down at

@@ -2,7 +2,7 @@
 // away, for govrrpd and keepalived side by side in one namespace lab: the
 // master crashes (kill) or stops cleanly (term) under VRRPv2 at 1 s and
 // VRRPv3 at 100 ms and 10 ms adverts. A client probes the VIP with ICMP
-// every 2 ms; the table gives min/median/max takeover and outage per
+// every 1 ms; the table gives min/median/max takeover and outage per
 // implementation, the protocol bound, the ratio of the medians and the
 // median of the paired differences.
 //

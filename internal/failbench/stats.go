@@ -22,7 +22,7 @@ type sample struct {
 	Phased   bool          // Late is known (the reference advert was seen)
 	// AdvertLate is Late for the backup's first advert instead of its VIP.
 	AdvertLate time.Duration
-	Outage     time.Duration // client: first lost probe → first reply after
+	Outage     time.Duration // client: the crash (kill) or its first lost probe (term) → its first reply after
 	LossStart  time.Duration // t0 → the first lost probe (0 when none was lost)
 	Gap        time.Duration // client: longest silence between replies
 	Lost       int
@@ -179,7 +179,8 @@ func report(w io.Writer, all []sample, modes []mode, events []event) {
 	tw.Flush()
 	fmt.Fprintln(w, "min / median / max ms over the runs. takeover: t0 → VIP on the backup. late: VIP on the backup −")
 	fmt.Fprintln(w, "(master's last advert (kill) or priority-0 advert (term) + bound), free of the crash's phase.")
-	fmt.Fprintln(w, "outage: the client's first lost probe → its first reply after. ratio: govrrpd/keepalived outage medians.")
+	fmt.Fprintln(w, "outage: kill: the crash (t0) → the client's first reply after; term: the client's first lost probe → its first reply after.")
+	fmt.Fprintln(w, "ratio: govrrpd/keepalived outage medians.")
 	fmt.Fprintln(w, "paired Δ: median over runs of govrrpd − keepalived outage, run k of both at the same advert-timer phase (n pairs).")
 }
 

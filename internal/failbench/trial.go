@@ -10,7 +10,7 @@ import (
 )
 
 const (
-	probeEvery = 2 * time.Millisecond
+	probeEvery = 1 * time.Millisecond
 	// lateReply: a reply slower than this marks its probe lost; a lab
 	// round trip is well under a millisecond.
 	lateReply = 10 * time.Millisecond
@@ -82,6 +82,15 @@ func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event, phi flo
 	s.Outage, s.Gap, s.Lost = o.Duration, o.Gap, o.Lost
 	if o.Lost > 0 {
 		s.LossStart = o.Start.Sub(t0)
+	}
+	// A crashed host's VIP dies with it, at t0. The emulation takes
+	// 0.2–3 ms to freeze the tree and delete the address (more for
+	// keepalived's two processes), and the first lost probe comes up to a
+	// probe interval after that: neither is the daemons'. So a crash's
+	// outage runs from t0; a clean stop's from the first lost probe, since
+	// there the daemon itself decides when the VIP goes.
+	if ev == evKill && o.Recovered {
+		s.Outage = o.End.Sub(t0)
 	}
 	if ev == evTerm && !p.procs[0].Wait(5*time.Second) {
 		s.Err = "master did not exit on SIGTERM"
