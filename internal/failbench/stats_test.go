@@ -108,3 +108,21 @@ func TestInstanceConfParsesClean(t *testing.T) {
 		}
 	}
 }
+
+// A pair whose achieved phases sit on both sides of an advert (0.99
+// against 0.02, or 0.995 against 0.005) is not a pair.
+func TestPairedDiffSkipsMissedPhase(t *testing.T) {
+	ms := func(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
+	all := []sample{
+		{Impl: "govrrpd", Mode: "m", Event: evKill, Run: 1, PhaseGot: 0.50, Outage: ms(300)},
+		{Impl: "keepalived", Mode: "m", Event: evKill, Run: 1, PhaseGot: 0.50, Outage: ms(301)},
+		{Impl: "govrrpd", Mode: "m", Event: evKill, Run: 2, PhaseGot: 0.99, Outage: ms(262)},
+		{Impl: "keepalived", Mode: "m", Event: evKill, Run: 2, PhaseGot: 0.02, Outage: ms(360)},
+		{Impl: "govrrpd", Mode: "m", Event: evKill, Run: 3, PhaseGot: 0.995, Outage: ms(262)},
+		{Impl: "keepalived", Mode: "m", Event: evKill, Run: 3, PhaseGot: 0.005, Outage: ms(263)},
+	}
+	got := pairedDiff(all, "m", evKill)
+	if got.N != 1 || got.Median != -ms(1) {
+		t.Fatalf("paired Δ over %d pairs, median %v; want 1 pair (runs 2 and 3 left out), median -1ms", got.N, got.Median)
+	}
+}
