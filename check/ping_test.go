@@ -1,17 +1,13 @@
 package check_test
 
 import (
-	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
-	"runtime"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/nstest"
 	"github.com/govrrpd/govrrpd/internal/srcpos"
 )
 
@@ -34,64 +30,26 @@ func TestPingLoopback(t *testing.T) {
 // creates, so nothing leaves the machine: an address on the namespace's lo
 // answers, an unrouted one fails.
 func TestPingNamespace(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("PING_CHECK namespace test needs root")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("iproute2 not installed")
-	}
-	ns := fmt.Sprintf("govrrpd-chk-%d", os.Getpid())
-	ipcmd := func(args ...string) {
-		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %v: %v: %s", args, err, out)
-		}
-	}
-	ipcmd("netns", "add", ns)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
-	ipcmd("-n", ns, "link", "set", "lo", "up")
-	ipcmd("-n", ns, "addr", "add", "192.0.2.1/32", "dev", "lo")
-	ipcmd("-n", ns, "-6", "addr", "add", "2001:db8::1/128", "dev", "lo", "nodad")
+	ns := nstest.New(t, "chk")
+	nstest.IP(t, "-n", ns, "addr", "add", "192.0.2.1/32", "dev", "lo")
+	nstest.IP(t, "-n", ns, "-6", "addr", "add", "2001:db8::1/128", "dev", "lo", "nodad")
 
 	type res struct {
 		addr string
 		o    check.Outcome
 	}
 	results := make(chan res, 4)
-	errc := make(chan error, 1)
-	go func() {
-		// This goroutine's thread enters the namespace; if it cannot get
-		// back out, it stays locked so the runtime discards the thread.
-		runtime.LockOSThread()
-		orig, err := os.Open("/proc/thread-self/ns/net")
-		if err != nil {
-			errc <- err
-			return
-		}
-		defer orig.Close()
-		target, err := os.Open("/var/run/netns/" + ns)
-		if err != nil {
-			errc <- err
-			return
-		}
-		defer target.Close()
-		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-			errc <- err
-			return
-		}
+	err := nstest.Run(ns, func() error {
 		for _, a := range []string{"192.0.2.1", "198.51.100.1", "2001:db8::1", "2001:db8::2"} {
 			p, err := check.New(pingChecker(a))
 			if err != nil {
-				errc <- err
-				return
+				return err
 			}
 			results <- res{a, probeCtx(p, 2*time.Second)}
 		}
-		if unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil {
-			runtime.UnlockOSThread()
-		}
-		errc <- nil
-	}()
-	if err := <-errc; err != nil {
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	close(results)

@@ -1,37 +1,19 @@
 package vrrpnet
 
 import (
-	"fmt"
 	"net/netip"
-	"os"
-	"os/exec"
-	"runtime"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/govrrpd/govrrpd/internal/nstest"
 )
 
 // TestArrivalIsKernelTime reads an advert 50 ms after it was delivered and
 // expects its arrival to be the delivery, not the read: the master-down
 // timer counts from it.
 func TestArrivalIsKernelTime(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: raw protocol-112 socket in a namespace of its own")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("iproute2 not installed")
-	}
-	ns := fmt.Sprintf("govrrpd-vnet-%d", os.Getpid())
-	ip := func(args ...string) {
-		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %v: %v: %s", args, err, out)
-		}
-	}
-	ip("netns", "add", ns)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
-	ip("-n", ns, "link", "set", "lo", "up")
-	ip("-n", ns, "addr", "add", "192.0.2.1/32", "dev", "lo")
+	ns := nstest.New(t, "vnet")
+	nstest.IP(t, "-n", ns, "addr", "add", "192.0.2.1/32", "dev", "lo")
 
 	s := openIn(t, ns, "lo")
 	defer s.Close()
@@ -62,38 +44,14 @@ func TestArrivalIsKernelTime(t *testing.T) {
 // stays in it whatever thread reads it later.
 func openIn(t *testing.T, ns, ifname string) *Socket {
 	t.Helper()
-	type res struct {
-		s   *Socket
-		err error
+	var s *Socket
+	err := nstest.Run(ns, func() error {
+		var err error
+		s, err = Open(ifname, 4)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	c := make(chan res, 1)
-	go func() {
-		runtime.LockOSThread() // stays locked (thread discarded) if it cannot return
-		orig, err := os.Open("/proc/thread-self/ns/net")
-		if err != nil {
-			c <- res{err: err}
-			return
-		}
-		defer orig.Close()
-		target, err := os.Open("/var/run/netns/" + ns)
-		if err != nil {
-			c <- res{err: err}
-			return
-		}
-		defer target.Close()
-		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-			c <- res{err: err}
-			return
-		}
-		s, err := Open(ifname, 4)
-		if unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil {
-			runtime.UnlockOSThread()
-		}
-		c <- res{s, err}
-	}()
-	r := <-c
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	return r.s
+	return s
 }
