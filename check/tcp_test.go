@@ -21,20 +21,8 @@ import (
 // SYNs, so a connect to it hangs until its deadline.
 func stuckListener(t *testing.T) check.Target {
 	t.Helper()
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fd, tg := rawListen(t, 0)
 	t.Cleanup(func() { unix.Close(fd) })
-	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, _ := unix.Getsockname(fd)
-	tg := check.Target{Service: "192.0.2.100:80/TCP",
-		Real: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(sa.(*unix.SockaddrInet4).Port))}
 	// Fill the queue with connections that stay open until the test ends.
 	for i := 0; i < 4; i++ {
 		d := net.Dialer{Timeout: 50 * time.Millisecond}
@@ -43,6 +31,31 @@ func stuckListener(t *testing.T) check.Target {
 		}
 	}
 	return tg
+}
+
+// rawListen listens on 127.0.0.1 with bare system calls and the given
+// backlog; the caller closes fd.
+func rawListen(t *testing.T, backlog int) (int, check.Target) {
+	t.Helper()
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		unix.Close(fd)
+		t.Fatal(err)
+	}
+	if err := unix.Listen(fd, backlog); err != nil {
+		unix.Close(fd)
+		t.Fatal(err)
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		unix.Close(fd)
+		t.Fatal(err)
+	}
+	return fd, check.Target{Service: "192.0.2.100:80/TCP",
+		Real: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(sa.(*unix.SockaddrInet4).Port))}
 }
 
 func TestTCPCheckOutcomes(t *testing.T) {

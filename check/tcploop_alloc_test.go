@@ -2,7 +2,6 @@ package check_test
 
 import (
 	"context"
-	"net/netip"
 	"runtime"
 	"syscall"
 	"testing"
@@ -18,20 +17,7 @@ import (
 // count measures the checker alone.
 func rawAcceptor(t *testing.T) check.Target {
 	t.Helper()
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Listen(fd, 1024); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := unix.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fd, tg := rawListen(t, 1024)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -51,8 +37,7 @@ func rawAcceptor(t *testing.T) check.Target {
 		<-done
 		unix.Close(fd)
 	})
-	return check.Target{Service: "192.0.2.100:80/TCP",
-		Real: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(sa.(*unix.SockaddrInet4).Port))}
+	return tg
 }
 
 // TestTCPLoopAllocations counts heap allocations per successful TCP_CHECK
