@@ -141,36 +141,48 @@ func (e endpoint) connectClose(ctx context.Context, deadline time.Time) error {
 // then closed) and otherwise the socket whose handshake is under way, for
 // the caller to wait on and close.
 func (e endpoint) startConnect() (int, error) {
-	family, sa, err := e.sockaddrs()
-	if err != nil {
+	d := newRawDest(e.remote)
+	if d.err != nil {
+		return -1, d.err
+	}
+	fd, err := e.begin(&d)
+	if err != nil || fd < 0 {
+		return fd, err
+	}
+	if done, err := connectedNow(fd); done {
+		rawClose(fd)
 		return -1, err
 	}
-	fd, err := rawSocket(family)
+	return fd, nil
+}
+
+// begin opens a socket set up as the checker says (reset on close, mark,
+// interface, source) and starts a non-blocking connect to d: fd -1 when
+// it already finished (the socket is then closed), else the socket whose
+// handshake is under way.
+func (e *endpoint) begin(d *rawDest) (int, error) {
+	fd, err := rawSocket(d.family)
 	if err != nil {
 		return -1, os.NewSyscallError("socket", err)
 	}
-	if resets(&e) {
+	if resets(e) {
 		err = rawLingerZero(fd) // see resets
 	}
 	if err == nil {
 		err = e.sockopts(fd)
 	}
 	if err == nil && (e.bindTo.IsValid() || e.port != 0) {
-		err = e.bind(fd, family)
+		err = e.bind(fd, d.family)
 	}
 	if err != nil {
 		rawClose(fd)
 		return -1, err
 	}
-	switch err := rawConnect(fd, sa); err {
+	switch err := d.connect(fd); err {
 	case nil:
 		rawClose(fd)
 		return -1, nil
 	case unix.EINPROGRESS:
-		if done, err := connectedNow(fd); done {
-			rawClose(fd)
-			return -1, err
-		}
 		return fd, nil
 	default:
 		rawClose(fd)
@@ -252,19 +264,6 @@ func connectDone(fd int) error {
 	default:
 		return e
 	}
-}
-
-// sockaddrs returns the socket family and destination of e.remote.
-func (e endpoint) sockaddrs() (int, unix.Sockaddr, error) {
-	a := e.remote.Addr()
-	if a.Is4() {
-		return unix.AF_INET, &unix.SockaddrInet4{Port: int(e.remote.Port()), Addr: a.As4()}, nil
-	}
-	zone, err := zoneIndex(a.Zone())
-	if err != nil {
-		return 0, nil, err
-	}
-	return unix.AF_INET6, &unix.SockaddrInet6{Port: int(e.remote.Port()), Addr: a.As16(), ZoneId: zone}, nil
 }
 
 // bind binds fd to bindto/bind_port; an unset bindto is the wildcard of

@@ -39,26 +39,8 @@ func rawLingerZero(fd int) error {
 	return errnoErr(e)
 }
 
-// rawConnect connects fd to sa, an *unix.SockaddrInet4 or *unix.SockaddrInet6.
-func rawConnect(fd int, sa unix.Sockaddr) error {
-	var e syscall.Errno
-	switch sa := sa.(type) {
-	case *unix.SockaddrInet4:
-		raw := &unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: sa.Addr}
-		raw.Port = htons(sa.Port)
-		_, _, e = syscall.RawSyscall(unix.SYS_CONNECT, uintptr(fd), uintptr(unsafe.Pointer(raw)), unix.SizeofSockaddrInet4)
-	case *unix.SockaddrInet6:
-		raw := &unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: sa.Addr, Scope_id: sa.ZoneId}
-		raw.Port = htons(sa.Port)
-		_, _, e = syscall.RawSyscall(unix.SYS_CONNECT, uintptr(fd), uintptr(unsafe.Pointer(raw)), unix.SizeofSockaddrInet6)
-	default:
-		return unix.EAFNOSUPPORT
-	}
-	return errnoErr(e)
-}
-
-// rawConnectRaw connects fd to the sockaddr at sa, n bytes long.
-func rawConnectRaw(fd int, sa unsafe.Pointer, n uintptr) error {
+// rawConnect connects fd to the sockaddr at sa, n bytes long.
+func rawConnect(fd int, sa unsafe.Pointer, n uintptr) error {
 	_, _, e := syscall.RawSyscall(unix.SYS_CONNECT, uintptr(fd), uintptr(sa), n)
 	return errnoErr(e)
 }

@@ -152,7 +152,7 @@ func (l *tcpLoop) startDue(now time.Time) {
 			return
 		}
 		lr := heap.Pop(&l.due).(*loopRun)
-		l.noteLateness(lr.r, now)
+		l.s.noteLateness(lr.r, now)
 		// A connect that ends at once ends at now: the microseconds it
 		// took do not matter to the next due time, and reading the clock
 		// again would cost a system call where there is no vDSO clock.
@@ -224,21 +224,6 @@ func (l *tcpLoop) finish(lr *loopRun, start, end time.Time, out Outcome) {
 // check, a fifth of the checker's system calls. The loop only compares and
 // subtracts times, which use the monotonic reading.
 func (l *tcpLoop) now() time.Time { return l.epoch.Add(time.Since(l.epoch)) }
-
-// noteLateness is Scheduler.noteLateness with the loop's clock reading.
-func (l *tcpLoop) noteLateness(r *run, now time.Time) {
-	st := &l.s.stats
-	late := now.Sub(r.due)
-	if late > r.c.DelayLoop/10 {
-		st.Late.Add(1)
-	}
-	for {
-		cur := st.MaxLateness.Load()
-		if int64(late) <= cur || st.MaxLateness.CompareAndSwap(cur, int64(late)) {
-			return
-		}
-	}
-}
 
 // nextDue keeps a checker on its own rhythm: the next attempt is due one
 // delay after this one was due, less the time the loop took to start it,

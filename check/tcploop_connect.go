@@ -46,9 +46,9 @@ func newRawDest(ap netip.AddrPort) rawDest {
 // connect starts a non-blocking connect of fd to d.
 func (d *rawDest) connect(fd int) error {
 	if d.family == unix.AF_INET {
-		return rawConnectRaw(fd, unsafe.Pointer(&d.in4), unix.SizeofSockaddrInet4)
+		return rawConnect(fd, unsafe.Pointer(&d.in4), unix.SizeofSockaddrInet4)
 	}
-	return rawConnectRaw(fd, unsafe.Pointer(&d.in6), unix.SizeofSockaddrInet6)
+	return rawConnect(fd, unsafe.Pointer(&d.in6), unix.SizeofSockaddrInet6)
 }
 
 // startConnect is endpoint.startConnect for the loop: it begins lr's
@@ -62,33 +62,7 @@ func (l *tcpLoop) startConnect(lr *loopRun) (int, error) {
 			return -1, lr.dest.err
 		}
 	}
-	fd, err := rawSocket(lr.dest.family)
-	if err != nil {
-		return -1, os.NewSyscallError("socket", err)
-	}
-	if resets(e) {
-		err = rawLingerZero(fd)
-	}
-	if err == nil && (e.mark != 0 || e.bindIf != "" || e.port != 0) {
-		err = e.sockopts(fd)
-	}
-	if err == nil && (e.bindTo.IsValid() || e.port != 0) {
-		err = e.bind(fd, lr.dest.family)
-	}
-	if err != nil {
-		rawClose(fd)
-		return -1, err
-	}
-	switch err := lr.dest.connect(fd); err {
-	case nil:
-		rawClose(fd)
-		return -1, nil
-	case unix.EINPROGRESS:
-		return fd, nil // pollBegun looks at it with the rest of the batch
-	default:
-		rawClose(fd)
-		return -1, os.NewSyscallError("connect", err)
-	}
+	return e.begin(&lr.dest) // pollBegun looks at a connect under way with the rest of the batch
 }
 
 // resets reports whether a check's socket is reset (SO_LINGER 0) rather
