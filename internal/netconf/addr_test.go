@@ -1,7 +1,6 @@
 package netconf
 
 import (
-	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/vishvananda/netlink"
 
+	"github.com/govrrpd/govrrpd/internal/nstest"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -22,12 +22,7 @@ func TestAddrOnRecreatedLink(t *testing.T) {
 		addrOnRecreatedLink(t)
 		return
 	}
-	needRoot(t)
-	ns := fmt.Sprintf("gvnc%dlc", os.Getpid())
-	if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
-		t.Fatalf("ip netns add: %v: %s", err, out)
-	}
-	defer exec.Command("ip", "netns", "del", ns).Run()
+	ns := nstest.New(t, "lc")
 	cmd := exec.Command("ip", "netns", "exec", ns, os.Args[0], "-test.run=^TestAddrOnRecreatedLink$", "-test.v")
 	cmd.Env = append(os.Environ(), "NETCONF_TEST_IN_NS=1")
 	out, err := cmd.CombinedOutput()
