@@ -17,10 +17,10 @@ build:
 # namespace-lab integration tests (which skip with a message when not root).
 # Timing-sensitive groups (the qemu VM, the namespace lab) run one package at
 # a time, after the unit tests, so that none of them measures another's load.
-SERIAL    := ./test/kernel ./test/lab ./internal/demo
+SERIAL    := ./test/kernel ./test/lab ./tools/demo
 test: build
 	$(GO) vet $(PKGS)
-	GOVRRPD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m $$($(GO) list $(PKGS) | grep -v -e /test/lab -e /test/kernel -e /internal/demo)
+	GOVRRPD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m $$($(GO) list $(PKGS) | grep -v -e /test/lab -e /test/kernel -e /tools/demo)
 	GOVRRPD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -p 1 -timeout 15m $(SERIAL)
 
 test-unit:

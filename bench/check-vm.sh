@@ -31,7 +31,7 @@ if command -v qemu-system-x86_64 >/dev/null && command -v keepalived >/dev/null;
 	else
 		CGO_ENABLED=0 go build -o "$tmp/govrrpd" ./cmd/govrrpd
 	fi
-	CGO_ENABLED=0 go build -o "$tmp/checkbench" ./internal/checkbench
+	CGO_ENABLED=0 go build -o "$tmp/checkbench" ./tools/checkbench
 	files="$tmp/govrrpd" diag=()
 	[ "${CHECKBENCH_THREADS:-0}" = 1 ] && diag+=(-threads)
 	if [ "${CHECKBENCH_STRACE:-0}" = 1 ]; then

@@ -19,5 +19,5 @@ if [ -z "${GOVRRPD_BIN:-}" ]; then
 	go build -o "$tmp/govrrpd" ./cmd/govrrpd
 	GOVRRPD_BIN=$tmp/govrrpd
 fi
-go build -o "$tmp/failbench" ./internal/failbench
+go build -o "$tmp/failbench" ./tools/failbench
 "$tmp/failbench" -govrrpd "$GOVRRPD_BIN" "$@"

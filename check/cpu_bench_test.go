@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // BenchmarkTCPCheckCPU measures the checker's CPU per TCP_CHECK attempt,

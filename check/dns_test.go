@@ -9,7 +9,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // dnsServer answers on loopback UDP; rcode and silence are switchable.

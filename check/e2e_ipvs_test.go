@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/ipvs"
 	"github.com/govrrpd/govrrpd/script"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // realServer is a loopback TCP server the test can kill and revive on the

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 func TestFileCheck(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/script"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 func miscChecker(t *testing.T, spec script.Spec, dynamic bool, timeout time.Duration) check.Checker {

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/nstest"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
+	"github.com/govrrpd/govrrpd/srcpos"
+	"github.com/govrrpd/govrrpd/tools/nstest"
 )
 
 // pingChecker's timeout is generous: under CI load (a qemu VM beside the

@@ -10,7 +10,7 @@ import (
 
 	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/check/checktest"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // scripted is a fake prober that answers from a list and records when (on

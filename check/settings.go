@@ -6,8 +6,8 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/script"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // Kind names a checker type as keepalived spells its block.

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // selfSigned makes a certificate for name, returning the TLS pair and the

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
+	"github.com/govrrpd/govrrpd/srcpos"
 	"golang.org/x/sys/unix"
 )
 

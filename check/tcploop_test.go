@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // TestTCPLoopOutcomes runs TCP_CHECKs through the scheduler's epoll loop

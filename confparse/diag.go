@@ -2,7 +2,7 @@ package confparse
 
 import (
 	"fmt"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
+	"github.com/govrrpd/govrrpd/srcpos"
 	"sort"
 	"strings"
 )

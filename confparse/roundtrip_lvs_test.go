@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/ipvs"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // lvsSamples are the corpus files with an LVS part, plus the project's own

@@ -15,6 +15,6 @@ if [ -z "${GOVRRPD_BIN:-}" ]; then
 	go build -o "$tmp/govrrpd" ./cmd/govrrpd
 	GOVRRPD_BIN=$tmp/govrrpd
 fi
-go build -o "$tmp/govrrpd-demo" ./internal/demo
+go build -o "$tmp/govrrpd-demo" ./tools/demo
 # Not exec: the trap must still remove the build directory.
 "$tmp/govrrpd-demo" -govrrpd "$GOVRRPD_BIN" -f examples/keepalived.conf "$@"

@@ -5,8 +5,8 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/script"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // Settings types built by confparse from virtual_server blocks. They say

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 
 	"github.com/govrrpd/govrrpd/confparse"
 )

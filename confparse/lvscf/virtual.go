@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/srcpos"
 	"github.com/govrrpd/govrrpd/ipvs"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // virtuals converts every `virtual` block in file order; inactive ones

@@ -10,7 +10,7 @@ import (
 	"github.com/mdlayher/packet"
 	"golang.org/x/sys/unix"
 
-	"github.com/govrrpd/govrrpd/internal/nstest"
+	"github.com/govrrpd/govrrpd/tools/nstest"
 )
 
 // TestAnnounceSendsPreparedFrames sends from one end of a veth pair in a

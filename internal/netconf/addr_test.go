@@ -8,7 +8,7 @@ import (
 
 	"github.com/vishvananda/netlink"
 
-	"github.com/govrrpd/govrrpd/internal/nstest"
+	"github.com/govrrpd/govrrpd/tools/nstest"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 

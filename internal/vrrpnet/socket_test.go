@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/nstest"
+	"github.com/govrrpd/govrrpd/tools/nstest"
 )
 
 // TestArrivalIsKernelTime reads an advert 50 ms after it was delivered and

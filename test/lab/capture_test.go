@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // capture records every VRRP, ARP and ICMPv6 frame on the lab's bridge

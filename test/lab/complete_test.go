@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // use_vmac: the VIP lives on a macvlan with MAC 00:00:5e:00:01:VRID, the

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // On SIGTERM govrrpd hands over make-before-break: the priority-0 advert

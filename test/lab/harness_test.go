@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 var govrrpdBin string

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // notifyConf adds a notify script that appends every call to log.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // trackGroupConfs gives r1 (150) a track_group holding VI_1 and the static

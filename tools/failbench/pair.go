@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // pair is one implementation on two routers: a master (priority 150) and

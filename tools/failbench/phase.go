@@ -7,7 +7,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // A crash's outage depends mostly on where in the master's advert interval

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // demo is the running show.

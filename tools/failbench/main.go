@@ -28,7 +28,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 func main() {

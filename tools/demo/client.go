@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/lab"
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // serve answers every TCP connection on port with the router's name, from

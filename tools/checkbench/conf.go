@@ -29,7 +29,7 @@ func targets(n int) []netip.AddrPort {
 // TCP_CHECK. Both read the same file, so neither gets a friendlier setup.
 func writeConf(w io.Writer, ts []netip.AddrPort, interval, connectTimeout time.Duration) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "! internal/checkbench: %d real servers, TCP_CHECK every %v\n", len(ts), interval)
+	fmt.Fprintf(bw, "! tools/checkbench: %d real servers, TCP_CHECK every %v\n", len(ts), interval)
 	fmt.Fprintf(bw, "global_defs {\n    router_id checkbench\n}\n")
 	for i, t := range ts {
 		if i%perVS == 0 {
