@@ -1,0 +1,208 @@
+// Package status holds the plain types an operator sees of a running
+// govrrpd: the control API's JSON, `govrrpd status`, the metrics
+// collectors and the web console all read these, and the subsystems that
+// own the live state (the VRRP executor, the LVS subsystem, reload) fill
+// them in. It exists so that the operations side and the engine agree on
+// one shape without importing each other.
+//
+// It must import nothing of the project but plain types: no internal
+// package, no confparse. Field names are the API's (docs/api.md); adding a
+// field is compatible, renaming one is a new API version.
+package status
+
+import "time"
+
+// Daemon is one snapshot of the whole daemon, taken on its event loop so
+// that every part of it describes the same instant.
+type Daemon struct {
+	Version    string    `json:"version"`
+	PID        int       `json:"pid"`
+	Started    time.Time `json:"started"`
+	Now        time.Time `json:"now"`
+	ConfigFile string    `json:"config_file"`
+	// ConfigHash is the SHA-256 of the running configuration after
+	// includes were expanded, hex; it changes when a reload applies.
+	ConfigHash     string          `json:"config_hash"`
+	Instances      []Instance      `json:"instances"`
+	SyncGroups     []SyncGroup     `json:"sync_groups"`
+	Peers          []Peer          `json:"peers"`
+	VirtualServers []VirtualServer `json:"virtual_servers"`
+	Reloads        []Reload        `json:"reloads"`
+}
+
+// Instance is one vrrp_instance.
+type Instance struct {
+	Name      string `json:"name"`
+	VRID      uint8  `json:"vrid"`
+	Family    string `json:"family"` // "inet" or "inet6"
+	Version   int    `json:"version"`
+	Interface string `json:"interface"`
+	SyncGroup string `json:"sync_group,omitempty"`
+	// State is INIT, BACKUP, MASTER, FAULT or STOP (keepalived's names).
+	State string `json:"state"`
+	// Priority is the configured priority; EffectivePriority adds every
+	// tracker's contribution (Trackers) and is what is advertised.
+	Priority          int       `json:"priority"`
+	EffectivePriority int       `json:"effective_priority"`
+	Trackers          []Tracker `json:"trackers"`
+	AdvertInt         Duration  `json:"advert_int"`
+	MasterAddr        string    `json:"master_addr,omitempty"`
+	MasterPriority    int       `json:"master_priority"`
+	MasterAdvertInt   Duration  `json:"master_advert_int"`
+	VIPs              []string  `json:"vips"`
+	LastTransition    time.Time `json:"last_transition"`
+	// LastReason says why the last transition happened, in words an
+	// operator can act on ("master down timer expired", "higher priority
+	// advert from 192.0.2.2", "interface eth0 down").
+	LastReason string `json:"last_reason,omitempty"`
+	// Maintenance is set by `govrrpd ctl maintenance NAME on`: the
+	// instance stays BACKUP until it is lifted.
+	Maintenance bool          `json:"maintenance"`
+	Stats       InstanceStats `json:"stats"`
+}
+
+// Tracker is one tracked object's effect on an instance's priority.
+type Tracker struct {
+	Kind   string `json:"kind"` // interface, script, file, process, bfd
+	Name   string `json:"name"`
+	Weight int    `json:"weight"`
+	// Contribution is what the tracker adds to the priority now (negative
+	// when it lowers it); Fault is set when it puts the instance in FAULT.
+	Contribution int  `json:"contribution"`
+	Fault        bool `json:"fault"`
+}
+
+// InstanceStats are counters since start (SIGRTMAX-1 clears them, as
+// keepalived's stats-clear signal does).
+type InstanceStats struct {
+	AdvertsSent     uint64 `json:"adverts_sent"`
+	AdvertsReceived uint64 `json:"adverts_received"`
+	BecameMaster    uint64 `json:"became_master"`
+	ReleasedMaster  uint64 `json:"released_master"`
+	PriZeroSent     uint64 `json:"pri_zero_sent"`
+	PriZeroReceived uint64 `json:"pri_zero_received"`
+	GARPSent        uint64 `json:"garp_sent"`
+	NASent          uint64 `json:"na_sent"`
+	// Drops counts received packets dropped for this instance, by reason
+	// (ttl, checksum, auth, vrid, version, interval, addresses, length,
+	// type, truncated, ...).
+	Drops       map[string]uint64 `json:"drops"`
+	Transitions []TransitionCount `json:"transitions"`
+}
+
+// TransitionCount counts the transitions from one state to another for
+// one reason.
+type TransitionCount struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Reason string `json:"reason"`
+	Count  uint64 `json:"count"`
+}
+
+// Peer is a router this one hears adverts from.
+type Peer struct {
+	Instance   string    `json:"instance"`
+	Addr       string    `json:"addr"`
+	Priority   int       `json:"priority"`
+	AdvertInt  Duration  `json:"advert_int"`
+	LastAdvert time.Time `json:"last_advert"`
+}
+
+// SyncGroup is one vrrp_sync_group.
+type SyncGroup struct {
+	Name    string   `json:"name"`
+	State   string   `json:"state"`
+	Members []string `json:"members"`
+}
+
+// VirtualServer is one virtual_server and its real servers.
+type VirtualServer struct {
+	// Key names it the way the API and `ctl drain` take it:
+	// "TCP 192.0.2.10:80", "UDP [2001:db8::1]:53", "FWM 7".
+	Key       string       `json:"key"`
+	Protocol  string       `json:"protocol"`
+	Addr      string       `json:"addr,omitempty"`
+	Port      uint16       `json:"port,omitempty"`
+	Fwmark    uint32       `json:"fwmark,omitempty"`
+	Scheduler string       `json:"scheduler"`
+	Quorum    bool         `json:"quorum"`
+	Reals     []RealServer `json:"real_servers"`
+	Stats     IPVSStats    `json:"stats"`
+}
+
+// RealServer is one real_server of a virtual server.
+type RealServer struct {
+	Key              string    `json:"key"` // "192.0.2.21:80"
+	Addr             string    `json:"addr"`
+	Port             uint16    `json:"port"`
+	WeightConfigured int       `json:"weight_configured"`
+	WeightCurrent    int       `json:"weight_current"`
+	Healthy          bool      `json:"healthy"`
+	Drained          bool      `json:"drained"`
+	Checkers         []Checker `json:"checkers"`
+	Stats            IPVSStats `json:"stats"`
+}
+
+// Checker is one health checker of a real server.
+type Checker struct {
+	Kind        string    `json:"kind"` // TCP_CHECK, HTTP_GET, ...
+	At          string    `json:"at"`   // file:line of its block
+	Up          bool      `json:"up"`
+	LastResult  string    `json:"last_result,omitempty"`
+	LastLatency Duration  `json:"last_latency"`
+	LastCheck   time.Time `json:"last_check"`
+}
+
+// IPVSStats are the kernel's counters for a service or destination.
+type IPVSStats struct {
+	Conns    uint64 `json:"conns"`
+	InPkts   uint64 `json:"in_pkts"`
+	OutPkts  uint64 `json:"out_pkts"`
+	InBytes  uint64 `json:"in_bytes"`
+	OutBytes uint64 `json:"out_bytes"`
+	CPS      uint64 `json:"cps"`
+	InPPS    uint64 `json:"in_pps"`
+	OutPPS   uint64 `json:"out_pps"`
+	InBPS    uint64 `json:"in_bps"`
+	OutBPS   uint64 `json:"out_bps"`
+}
+
+// Reload is one entry of the reload history.
+type Reload struct {
+	At         time.Time `json:"at"`
+	ConfigHash string    `json:"config_hash"`
+	// Result is "applied", "unchanged" or "refused".
+	Result  string   `json:"result"`
+	Error   string   `json:"error,omitempty"` // file:line messages when refused
+	Changes []Change `json:"changes"`
+}
+
+// Plan is what a reload to a given file would change, computed without
+// changing anything (`govrrpd plan`).
+type Plan struct {
+	ConfigHash string   `json:"config_hash"`
+	Changes    []Change `json:"changes"`
+}
+
+// Change is one object a reload adds, removes or changes.
+type Change struct {
+	// Kind is instance, vip, route, rule, virtual_server, real_server or
+	// checker; Op is add, remove or change.
+	Kind string `json:"kind"`
+	Op   string `json:"op"`
+	// Object names it (instance name, address, "TCP 192.0.2.10:80", ...);
+	// Parent is the instance or virtual server it belongs to.
+	Object string `json:"object"`
+	Parent string `json:"parent,omitempty"`
+	Detail string `json:"detail,omitempty"`
+	// KeepsState is set for a changed instance that keeps its VRRP state
+	// across the reload (matched by VRID, family and interface).
+	KeepsState bool `json:"keeps_state,omitempty"`
+	// Ops are the exact IPVS operations the reconciler would issue
+	// ("add-service TCP 192.0.2.10:80 rr", "edit-dest ... weight 0").
+	Ops []string `json:"ops,omitempty"`
+}
+
+// Duration marshals as milliseconds (a float), which every JSON reader
+// takes without a Go-specific parser.
+type Duration time.Duration
