@@ -141,7 +141,7 @@ func printVSNotes(p *printer, c *Config, vs *ipvs.VirtualServer, notes []RealNot
 		p.line("protocol", vs.Protocol.String())
 	}
 	lvsFlag(p, "ops", vs.OPS)
-	if vs.Addr.Addr().IsValid() == false && vs.Family != 0 && vs.Family != vsInferredFamily(vs) {
+	if !vs.Addr.Addr().IsValid() && vs.Family != 0 && vs.Family != vsInferredFamily(vs) {
 		p.line("ip_family", map[uint8]string{4: "inet", 6: "inet6"}[vs.Family])
 	}
 	printVSCheckerDefaults(p, vs)

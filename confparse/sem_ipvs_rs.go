@@ -166,7 +166,7 @@ func vsFinish(a *analyzer, n *Node, st *vsState) (ipvs.VirtualServer, bool) {
 	} else if st.sorryFwd != nil {
 		a.warnf(n.Pos, "Virtual server %s: sorry_server_lvs_method without sorry_server - ignoring", vsName(vs))
 	}
-	if !st.familySet && vs.Addr.Addr().IsValid() == false && len(st.reals) > 0 {
+	if !st.familySet && !vs.Addr.Addr().IsValid() && len(st.reals) > 0 {
 		vs.Family = lvsFamily(st.reals[0].rs.Addr.Addr())
 	}
 	vsFinishReals(a, st)

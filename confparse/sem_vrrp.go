@@ -37,7 +37,6 @@ type groupB struct {
 	vrrp.SyncGroup
 	pos      Pos
 	hasGroup bool
-	strays   []*Node
 }
 
 // loads maps an analyzer to its VRRP state; an entry lives from the first

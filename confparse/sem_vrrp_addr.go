@@ -299,8 +299,12 @@ func parseRoute(a *analyzer, n *Node) (vrrp.Route, bool) {
 				a.warnf(n.Pos, `"gw" for routes is deprecated. Please use "via"`)
 			}
 			if v, ok = next(); ok {
+				// `via inet` with nothing after it: next has said so;
+				// the route is dropped without a second warning.
 				if v == "inet" || v == "inet6" {
-					v, ok = next()
+					if v, ok = next(); !ok {
+						return r, false
+					}
 				}
 				if r.Via, ok = addr(v); !ok {
 					return r, false

@@ -45,7 +45,6 @@ type SourceLine struct {
 type tokenizer struct {
 	toks  []lexer.Token
 	words []Word
-	buf   []byte
 
 	key    []byte
 	shapes map[string]*skel
