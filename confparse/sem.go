@@ -31,6 +31,8 @@ type analyzer struct {
 	// lists come from; see newChecker and newReals.
 	chkSlab []check.Checker
 	rsSlab  []ipvs.RealServer
+	// vrrp is the VRRP state of this parse; see vrrpOf.
+	vrrp *vrrpLoad
 }
 
 // Chunk sizes: a few hundred kilobytes per chunk.

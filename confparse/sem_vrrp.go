@@ -1,7 +1,6 @@
 package confparse
 
 import (
-	"sync"
 	"time"
 
 	"github.com/govrrpd/govrrpd/script"
@@ -39,18 +38,18 @@ type groupB struct {
 	hasGroup bool
 }
 
-// loads maps an analyzer to its VRRP state; an entry lives from the first
-// VRRP statement of a Load to that Load's finishers.
-var loads sync.Map
-
+// vrrpOf is the parse's VRRP state, made at the first VRRP statement and
+// let go at that parse's finishers. It lives in the analyzer, so two loads
+// in one process (a reload checked while the daemon runs, parallel tests)
+// never share it.
 func vrrpOf(a *analyzer) *vrrpLoad {
-	if v, ok := loads.Load(a); ok {
-		return v.(*vrrpLoad)
+	if a.vrrp != nil {
+		return a.vrrp
 	}
 	ld := &vrrpLoad{scriptPos: map[string]Pos{}, trackGroupPos: map[string]Pos{}}
-	loads.Store(a, ld)
+	a.vrrp = ld
 	a.atFinish(func() {
-		loads.Delete(a)
+		a.vrrp = nil
 		ld.finish(a)
 	})
 	return ld
