@@ -54,15 +54,29 @@ func (s Severity) String() string {
 	return fmt.Sprintf("severity(%d)", int(s))
 }
 
-// Diagnostic is one message about the configuration.
+// Diagnostic is one message about a configuration: keepalived.conf, or
+// Piranha's lvs.cf on import.
 type Diagnostic struct {
 	Pos      Pos
 	Severity Severity
 	Msg      string
+	// Key names the message in a stable catalogue, so that tools and tests
+	// recognise it without parsing prose. The lvs.cf importer sets it;
+	// keepalived.conf messages are keepalived's own wording and have none.
+	Key string
 }
 
+// String is "FILE:LINE: severity: message"; a keyed message prints as
+// "SEVERITY key: [line N: ]message", the import's own form.
 func (d Diagnostic) String() string {
-	return fmt.Sprintf("%s: %s: %s", d.Pos, d.Severity, d.Msg)
+	if d.Key == "" {
+		return fmt.Sprintf("%s: %s: %s", d.Pos, d.Severity, d.Msg)
+	}
+	sev := strings.ToUpper(d.Severity.String())
+	if d.Pos.Line > 0 {
+		return fmt.Sprintf("%s %s: %s: %s", sev, d.Key, d.Pos, d.Msg)
+	}
+	return fmt.Sprintf("%s %s: %s", sev, d.Key, d.Msg)
 }
 
 // Diagnostics is every message from one load of the configuration.
@@ -77,6 +91,18 @@ func (ds Diagnostics) ExitCode() int {
 		}
 	}
 	return code
+}
+
+// WarningKeys lists the keys of the warnings, one entry per warning, in
+// order; the importer's golden tests compare these.
+func (ds Diagnostics) WarningKeys() []string {
+	var keys []string
+	for _, d := range ds {
+		if d.Severity == Warning {
+			keys = append(keys, d.Key)
+		}
+	}
+	return keys
 }
 
 // HasErrors reports whether anything stops the daemon from running this

@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/confparse/lvscf"
 )
 
@@ -47,7 +48,7 @@ func importLVSCF(args []string, stdout, stderr io.Writer) int {
 	}
 	text, ds, err := convertLVSCF(data, *node, *vrid, *iface, localAddrs)
 	for _, d := range ds {
-		if d.Severity != lvscf.Error {
+		if d.Severity != confparse.Fatal {
 			fmt.Fprintln(stderr, d.String())
 		}
 	}
@@ -76,10 +77,10 @@ func importLVSCF(args []string, stdout, stderr io.Writer) int {
 // convertLVSCF converts lvs.cf bytes to keepalived.conf text. It is also
 // the in-memory path for `govrrpd -f lvs.cf` (with node "auto"), once
 // lvscf.Detect has recognised the file.
-func convertLVSCF(data []byte, node string, vrid int, iface string, local func() []netip.Addr) ([]byte, lvscf.Diagnostics, error) {
+func convertLVSCF(data []byte, node string, vrid int, iface string, local func() []netip.Addr) ([]byte, confparse.Diagnostics, error) {
 	popts := lvscf.Options{Resolve: resolve4, LookupPort: lookupPort}
 	cfg, ds := lvscf.Parse(data, popts)
-	if err := ds.Err(); err != nil {
+	if err := lvscf.Err(ds); err != nil {
 		return nil, ds, err
 	}
 	switch node {
@@ -91,7 +92,7 @@ func convertLVSCF(data []byte, node string, vrid int, iface string, local func()
 	}
 	res, cds := lvscf.Convert(cfg, lvscf.ConvertOptions{Node: node, VRID: vrid, VRRPInterface: iface})
 	ds = append(ds, cds...)
-	if err := ds.Err(); err != nil {
+	if err := lvscf.Err(ds); err != nil {
 		return nil, ds, err
 	}
 	var b bytes.Buffer

@@ -52,7 +52,7 @@ type converter struct {
 	cfg   *Config
 	opts  ConvertOptions
 	out   *Result
-	diags Diagnostics
+	diags confparse.Diagnostics
 	// labels maps an alias label to the address first given to it.
 	labels map[string]netip.Addr
 	// scripts says whether the output runs any script.
@@ -60,30 +60,30 @@ type converter struct {
 }
 
 // Convert turns a parsed lvs.cf into the keepalived configuration of one
-// node. A fatal problem is returned as an Error diagnostic and a nil Result.
-func Convert(cfg *Config, opts ConvertOptions) (*Result, Diagnostics) {
+// node. A fatal problem is returned as a Fatal diagnostic and a nil Result.
+func Convert(cfg *Config, opts ConvertOptions) (*Result, confparse.Diagnostics) {
 	if opts.VRID == 0 {
 		opts.VRID = 51
 	}
 	c := &converter{cfg: cfg, opts: opts, labels: map[string]netip.Addr{},
 		out: &Result{Config: &confparse.Config{}, Mode: cfg.Service}}
 	if err := c.run(); err != nil {
-		c.diag(Error, "fatal", 0, err.Error())
+		c.diag(confparse.Fatal, "fatal", 0, err.Error())
 		return nil, c.diags
 	}
 	return c.out, c.diags
 }
 
-func (c *converter) diag(s Severity, key string, line int, msg string) {
-	c.diags = append(c.diags, Diagnostic{Severity: s, Key: key, Line: line, Msg: msg})
+func (c *converter) diag(s confparse.Severity, key string, line int, msg string) {
+	c.diags = append(c.diags, confparse.Diagnostic{Severity: s, Key: key, Pos: confparse.Pos{Line: line}, Msg: msg})
 }
 
 func (c *converter) warn(key string, line int, format string, args ...any) {
-	c.diag(Warning, key, line, fmt.Sprintf(format, args...))
+	c.diag(confparse.Warning, key, line, fmt.Sprintf(format, args...))
 }
 
 func (c *converter) info(key string, line int, format string, args ...any) {
-	c.diag(Info, key, line, fmt.Sprintf(format, args...))
+	c.diag(confparse.Info, key, line, fmt.Sprintf(format, args...))
 }
 
 func (c *converter) run() error {

@@ -23,7 +23,7 @@ func TestInvalidExamplesConvert(t *testing.T) {
 	for _, tt := range tests {
 		res, ds := Import(readTestdata(t, "examples/invalid/"+tt.file), Options{}, ConvertOptions{Node: "primary"})
 		if tt.err != "" {
-			if res != nil || ds.Err() == nil || !strings.Contains(ds.Err().Error(), tt.err) {
+			if res != nil || Err(ds) == nil || !strings.Contains(Err(ds).Error(), tt.err) {
 				t.Errorf("%s: want error %q, got %v", tt.file, tt.err, ds)
 			}
 			continue
@@ -55,7 +55,7 @@ func TestConvertErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		res, ds := Import([]byte(tt.src), Options{}, ConvertOptions{Node: tt.node})
-		if res != nil || ds.Err() == nil || !strings.Contains(ds.Err().Error(), tt.err) {
+		if res != nil || Err(ds) == nil || !strings.Contains(Err(ds).Error(), tt.err) {
 			t.Errorf("%s: want error %q, got %v", tt.name, tt.err, ds)
 		}
 	}

@@ -23,7 +23,7 @@ func TestGolden(t *testing.T) {
 				res, ds := Import(data, Options{}, ConvertOptions{Node: node})
 				base := filepath.Join("testdata/golden", ex+"."+node)
 				if want, err := os.ReadFile(base + ".error"); err == nil {
-					err := ds.Err()
+					err := Err(ds)
 					if res != nil || err == nil {
 						t.Fatalf("want error %q, got success", want)
 					}

@@ -23,8 +23,8 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, strict bool) {
 		_, ds := Parse(data, Options{Strict: strict})
 		for _, d := range ds {
-			if d.Line < 0 || d.Line > len(data)+1 {
-				t.Fatalf("diagnostic line %d outside input of %d bytes", d.Line, len(data))
+			if d.Pos.Line < 0 || d.Pos.Line > len(data)+1 {
+				t.Fatalf("diagnostic line %d outside input of %d bytes", d.Pos.Line, len(data))
 			}
 		}
 	})
@@ -50,7 +50,7 @@ func FuzzImport(f *testing.F) {
 		}
 		res, ds := Import(data, Options{}, ConvertOptions{Node: node})
 		if res == nil {
-			if ds.Err() == nil {
+			if Err(ds) == nil {
 				t.Fatal("no result and no error")
 			}
 			return

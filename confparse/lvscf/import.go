@@ -2,15 +2,16 @@ package lvscf
 
 import (
 	"bytes"
+	"github.com/govrrpd/govrrpd/confparse"
 	"net/netip"
 	"slices"
 )
 
 // Import parses and converts in one step. Parse and conversion diagnostics
 // are returned together; the Result is nil when either is fatal.
-func Import(data []byte, popts Options, copts ConvertOptions) (*Result, Diagnostics) {
+func Import(data []byte, popts Options, copts ConvertOptions) (*Result, confparse.Diagnostics) {
 	cfg, ds := Parse(data, popts)
-	if ds.Err() != nil {
+	if Err(ds) != nil {
 		return nil, ds
 	}
 	res, cds := Convert(cfg, copts)

@@ -2,6 +2,7 @@ package lvscf
 
 import (
 	"fmt"
+	"github.com/govrrpd/govrrpd/confparse"
 	"net/netip"
 	"slices"
 )
@@ -31,7 +32,7 @@ func quotedKey(f func(*parser) *string) keyDef {
 		v := a[0].text
 		if a[0].quote == '\'' {
 			v = "'" + v + "'"
-			p.diag(Warning, "single_quoted_value", p.line,
+			p.diag(confparse.Warning, "single_quoted_value", p.line,
 				fmt.Sprintf("single-quoted value keeps its quotes in Piranha: the daemons see %s", v))
 		}
 		*f(p) = v
@@ -180,7 +181,7 @@ func (p *parser) scheduler(t token) string {
 	switch {
 	case slices.Contains(piranhaSchedulers, t.text):
 	case !p.opts.Strict && slices.Contains(newerSchedulers, t.text):
-		p.diag(Warning, "scheduler_not_in_piranha", p.line, fmt.Sprintf(
+		p.diag(confparse.Warning, "scheduler_not_in_piranha", p.line, fmt.Sprintf(
 			"scheduler %s is rejected by Piranha 0.8.6 (%q) but known to keepalived; passed through", t.text, errInvalidArg))
 	default:
 		return errInvalidArg

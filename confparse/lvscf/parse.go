@@ -2,6 +2,7 @@ package lvscf
 
 import (
 	"fmt"
+	"github.com/govrrpd/govrrpd/confparse"
 	"net/netip"
 	"strings"
 )
@@ -25,19 +26,19 @@ type Options struct {
 type parser struct {
 	opts  Options
 	cfg   *Config
-	diags Diagnostics
+	diags confparse.Diagnostics
 	line  int
 	vs    *Virtual // open virtual/failover block
 	rs    *Server  // open server block
 }
 
-// Parse reads lvs.cf. On a fatal error the diagnostics end with an Error
+// Parse reads lvs.cf. On a fatal error the diagnostics end with a Fatal
 // naming Piranha's message and line, and the Config holds what was read so
 // far.
-func Parse(data []byte, opts Options) (*Config, Diagnostics) {
+func Parse(data []byte, opts Options) (*Config, confparse.Diagnostics) {
 	p := &parser{opts: opts, cfg: newConfig()}
 	if len(data) == 0 {
-		p.diag(Error, "syntax", 0, errEmpty)
+		p.diag(confparse.Fatal, "syntax", 0, errEmpty)
 		return p.cfg, p.diags
 	}
 	if opts.Strict {
@@ -48,28 +49,28 @@ func Parse(data []byte, opts Options) (*Config, Diagnostics) {
 		}
 	} else if norm, had := normaliseCR(data); had {
 		data = norm
-		p.diag(Warning, "crlf_line_endings", 0,
+		p.diag(confparse.Warning, "crlf_line_endings", 0,
 			"CR line endings normalised to LF (Piranha itself reads only the first line of such a file)")
 	}
 	for i, line := range splitLines(data) {
 		p.line = i + 1
 		if msg := p.parseLine(line); msg != "" {
-			p.diag(Error, "syntax", p.line, msg)
+			p.diag(confparse.Fatal, "syntax", p.line, msg)
 			return p.cfg, p.diags
 		}
 	}
 	if p.vs != nil {
 		p.cfg.EndedInsideBlock = true
 		if !opts.Strict {
-			p.diag(Warning, "unterminated_block", p.vs.Line,
+			p.diag(confparse.Warning, "unterminated_block", p.vs.Line,
 				fmt.Sprintf("block %q is not closed before end of file (Piranha accepts this silently)", p.vs.Name))
 		}
 	}
 	return p.cfg, p.diags
 }
 
-func (p *parser) diag(s Severity, key string, line int, msg string) {
-	p.diags = append(p.diags, Diagnostic{Severity: s, Key: key, Line: line, Msg: msg})
+func (p *parser) diag(s confparse.Severity, key string, line int, msg string) {
+	p.diags = append(p.diags, confparse.Diagnostic{Severity: s, Key: key, Pos: confparse.Pos{Line: line}, Msg: msg})
 }
 
 // depth is 0 at top level, 1 inside virtual/failover, 2 inside server.
@@ -152,7 +153,7 @@ func (p *parser) assign(toks []token) string {
 	nargs, set := p.lookup(key)
 	if set == nil {
 		if !p.opts.Strict && len(toks) >= 3 && toks[1].text == "=" {
-			p.diag(Warning, "unknown_key", p.line, fmt.Sprintf(
+			p.diag(confparse.Warning, "unknown_key", p.line, fmt.Sprintf(
 				"%q is not a key Piranha accepts %s; line ignored (pulse would stop with %q)",
 				key, p.where(), errUnknown))
 			return ""

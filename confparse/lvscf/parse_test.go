@@ -2,6 +2,7 @@ package lvscf
 
 import (
 	"errors"
+	"github.com/govrrpd/govrrpd/confparse"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -46,7 +47,7 @@ func TestInvalidExamples(t *testing.T) {
 				assertParseError(t, ds, tt.strictLine, tt.strictMsg)
 				return
 			}
-			if err := ds.Err(); err != nil {
+			if err := Err(ds); err != nil {
 				t.Fatalf("lenient parse: unexpected error %v", err)
 			}
 			if got := ds.WarningKeys(); !slices.Equal(got, []string{tt.lenientWarn}) {
@@ -61,14 +62,14 @@ func TestInvalidExamples(t *testing.T) {
 func TestCRLF(t *testing.T) {
 	data := readTestdata(t, "examples/invalid/crlf.cf")
 	cfg, ds := Parse(data, Options{Strict: true})
-	if ds.Err() != nil || len(ds) != 0 {
+	if Err(ds) != nil || len(ds) != 0 {
 		t.Fatalf("strict: diagnostics %v", ds)
 	}
 	if cfg.Network != "nat" || len(cfg.Virtuals) != 0 || cfg.Primary.Addr.String() != "10.0.0.1" {
 		t.Errorf("strict: want only line 1 parsed, got network %s, %d virtuals", cfg.Network, len(cfg.Virtuals))
 	}
 	cfg, ds = Parse(data, Options{})
-	if ds.Err() != nil || !slices.Equal(ds.WarningKeys(), []string{"crlf_line_endings"}) {
+	if Err(ds) != nil || !slices.Equal(ds.WarningKeys(), []string{"crlf_line_endings"}) {
 		t.Fatalf("lenient: diagnostics %v", ds)
 	}
 	if cfg.Network != "direct" || len(cfg.Virtuals) != 1 || cfg.Virtuals[0].Device != "eth0:1" {
@@ -76,10 +77,10 @@ func TestCRLF(t *testing.T) {
 	}
 }
 
-func assertParseError(t *testing.T, ds Diagnostics, line int, msg string) {
+func assertParseError(t *testing.T, ds confparse.Diagnostics, line int, msg string) {
 	t.Helper()
 	var pe *ParseError
-	if err := ds.Err(); !errors.As(err, &pe) {
+	if err := Err(ds); !errors.As(err, &pe) {
 		t.Fatalf("want error line %d %q, got none (%v)", line, msg, ds)
 	}
 	if pe.Line != line || pe.Msg != msg {
@@ -156,7 +157,7 @@ func TestGrammarErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, ds := Parse([]byte(tt.src), Options{})
 			var pe *ParseError
-			if !errors.As(ds.Err(), &pe) {
+			if !errors.As(Err(ds), &pe) {
 				t.Fatalf("want %q at line %d, got %v", tt.msg, tt.line, ds)
 			}
 			if pe.Line != tt.line || pe.Msg != tt.msg {
@@ -200,7 +201,7 @@ func TestGrammarValues(t *testing.T) {
 		"  }",
 	}, "\n") + "\n"
 	cfg, ds := Parse([]byte(src), Options{})
-	if ds.Err() != nil {
+	if Err(ds) != nil {
 		t.Fatal(ds)
 	}
 	wantWarn := []string{"single_quoted_value", "unknown_key", "unterminated_block"}
@@ -248,7 +249,7 @@ func TestStrictRejectsLeniencies(t *testing.T) {
 		t.Errorf("strict unclosed block: want silence, got %v", ds)
 	}
 	_, ds = Parse([]byte(hdr+"virtual v {\n scheduler = nq\n}\n"), Options{Strict: true})
-	if ds.Err() == nil {
+	if Err(ds) == nil {
 		t.Error("strict: scheduler nq accepted")
 	}
 }
@@ -262,11 +263,11 @@ func TestResolver(t *testing.T) {
 		return netip.Addr{}, errors.New("no such host")
 	}}
 	cfg, ds := Parse([]byte("primary = lb1.example\n"), opts)
-	if ds.Err() != nil || cfg.Primary.Addr != want || !cfg.Primary.Resolved {
+	if Err(ds) != nil || cfg.Primary.Addr != want || !cfg.Primary.Resolved {
 		t.Errorf("got %+v %v", cfg.Primary, ds)
 	}
 	_, ds = Parse([]byte("primary = lb2.example\n"), opts)
-	if ds.Err() == nil {
+	if Err(ds) == nil {
 		t.Error("unresolvable name accepted")
 	}
 }
