@@ -1,5 +1,7 @@
 package confparse
 
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=Severity -output=diag_string.go
+
 import (
 	"fmt"
 	"github.com/govrrpd/govrrpd/srcpos"
@@ -28,31 +30,17 @@ type Severity int
 
 const (
 	// Info is logged but does not change the exit status.
-	Info Severity = 0
+	Info Severity = 0 // info
 	// Fatal is keepalived's "cannot run" class: file not found, missing
 	// interface. Exit status 4.
-	Fatal Severity = 4
+	Fatal Severity = 4 // error
 	// Warning is any other error or warning: unknown keyword, invalid value,
 	// deprecated usage, a value corrected to a default. Exit status 5.
-	Warning Severity = 5
+	Warning Severity = 5 // warning
 	// Security is a script that would run as root without
 	// enable_script_security. Exit status 6.
-	Security Severity = 6
+	Security Severity = 6 // security
 )
-
-func (s Severity) String() string {
-	switch s {
-	case Info:
-		return "info"
-	case Fatal:
-		return "error"
-	case Warning:
-		return "warning"
-	case Security:
-		return "security"
-	}
-	return fmt.Sprintf("severity(%d)", int(s))
-}
 
 // Diagnostic is one message about a configuration: keepalived.conf, or
 // Piranha's lvs.cf on import.

@@ -1,40 +1,26 @@
 package ipvs
 
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=OpKind -output=diff_string.go
+
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 )
 
 // OpKind is one of the six netlink commands that change the IPVS table.
 type OpKind uint8
 
 const (
-	AddService OpKind = iota + 1
-	UpdateService
-	DelService
-	AddDest
-	UpdateDest
-	DelDest
+	AddService    OpKind = iota + 1 // add-service
+	UpdateService                   // update-service
+	DelService                      // del-service
+	AddDest                         // add-dest
+	UpdateDest                      // update-dest
+	DelDest                         // del-dest
 )
-
-func (k OpKind) String() string {
-	switch k {
-	case AddService:
-		return "add-service"
-	case UpdateService:
-		return "update-service"
-	case DelService:
-		return "del-service"
-	case AddDest:
-		return "add-dest"
-	case UpdateDest:
-		return "update-dest"
-	case DelDest:
-		return "del-dest"
-	}
-	return fmt.Sprintf("op(%d)", uint8(k))
-}
 
 // Op is one change to the table. Dest is meaningful only for the
 // destination kinds; Service always carries the full service so that a
@@ -78,7 +64,7 @@ func diffEntry(ops []Op, want, have *Entry) []Op {
 	svc := want.Service
 	if have == nil {
 		ops = append(ops, Op{Kind: AddService, Service: svc})
-		for _, a := range sortedDests(want.Dests) {
+		for _, a := range slices.SortedFunc(maps.Keys(want.Dests), netip.AddrPort.Compare) {
 			ops = append(ops, Op{Kind: AddDest, Service: svc, Dest: want.Dests[a]})
 		}
 		return ops
@@ -86,12 +72,12 @@ func diffEntry(ops []Op, want, have *Entry) []Op {
 	if !svc.Equal(have.Service) {
 		ops = append(ops, Op{Kind: UpdateService, Service: svc})
 	}
-	for _, a := range sortedDests(have.Dests) {
+	for _, a := range slices.SortedFunc(maps.Keys(have.Dests), netip.AddrPort.Compare) {
 		if _, ok := want.Dests[a]; !ok {
 			ops = append(ops, Op{Kind: DelDest, Service: svc, Dest: have.Dests[a]})
 		}
 	}
-	for _, a := range sortedDests(want.Dests) {
+	for _, a := range slices.SortedFunc(maps.Keys(want.Dests), netip.AddrPort.Compare) {
 		d := want.Dests[a]
 		old, ok := have.Dests[a]
 		switch {

@@ -1,5 +1,7 @@
 package ipvs
 
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=ActionKind -output=health_string.go
+
 import (
 	"errors"
 	"fmt"
@@ -28,25 +30,11 @@ type Health struct {
 type ActionKind uint8
 
 const (
-	NotifyUp ActionKind = iota + 1
-	NotifyDown
-	QuorumUp
-	QuorumDown
+	NotifyUp   ActionKind = iota + 1 // notify_up
+	NotifyDown                       // notify_down
+	QuorumUp                         // quorum_up
+	QuorumDown                       // quorum_down
 )
-
-func (k ActionKind) String() string {
-	switch k {
-	case NotifyUp:
-		return "notify_up"
-	case NotifyDown:
-		return "notify_down"
-	case QuorumUp:
-		return "quorum_up"
-	case QuorumDown:
-		return "quorum_down"
-	}
-	return fmt.Sprintf("action(%d)", uint8(k))
-}
 
 // Action is one state change to announce: log it, write it to the
 // lvs_notify_fifo, and run Script when it is set.

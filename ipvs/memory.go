@@ -2,6 +2,7 @@ package ipvs
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"syscall"
@@ -55,7 +56,7 @@ func (m *Memory) Dests(s Service) ([]Dest, error) {
 		return nil, syscall.ESRCH
 	}
 	out := make([]Dest, 0, len(e.Dests))
-	for _, a := range sortedDests(e.Dests) {
+	for _, a := range slices.SortedFunc(maps.Keys(e.Dests), netip.AddrPort.Compare) {
 		out = append(out, e.Dests[a])
 	}
 	return out, nil
@@ -172,7 +173,7 @@ func (m *Memory) String() string {
 	for _, k := range m.t.Keys() {
 		e := m.t[k]
 		s += fmt.Sprintf("%s %s flags=%#x timeout=%d\n", k, e.Service.Scheduler, e.Service.Flags, e.Service.Timeout)
-		for _, a := range sortedDests(e.Dests) {
+		for _, a := range slices.SortedFunc(maps.Keys(e.Dests), netip.AddrPort.Compare) {
 			d := e.Dests[a]
 			s += fmt.Sprintf("  -> %s %s %d\n", a, d.Method, d.Weight)
 		}

@@ -3,6 +3,7 @@ package ipvs
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 )
@@ -93,12 +94,7 @@ type Entry struct {
 // Keys returns the table's service keys in a stable order, so that the
 // operations the diff emits are deterministic.
 func (t Table) Keys() []ServiceKey {
-	keys := make([]ServiceKey, 0, len(t))
-	for k := range t {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, ServiceKey.compare)
-	return keys
+	return slices.SortedFunc(maps.Keys(t), ServiceKey.compare)
 }
 
 // Clone deep-copies the table.
@@ -121,13 +117,4 @@ func (t Table) DestCount() int {
 		n += len(e.Dests)
 	}
 	return n
-}
-
-func sortedDests(m map[netip.AddrPort]Dest) []netip.AddrPort {
-	a := make([]netip.AddrPort, 0, len(m))
-	for k := range m {
-		a = append(a, k)
-	}
-	slices.SortFunc(a, netip.AddrPort.Compare)
-	return a
 }

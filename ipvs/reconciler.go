@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/netip"
 	"slices"
 	"sync"
@@ -268,7 +269,7 @@ func (r *Reconciler) Release() (Report, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var rep Report
-	for _, name := range sortedKeys(r.vs) {
+	for _, name := range slices.Sorted(maps.Keys(r.vs)) {
 		rep.Actions = append(rep.Actions, r.vs[name].omega()...)
 	}
 	if r.cfg.Globals.FlushOnStop {
@@ -287,29 +288,11 @@ func (r *Reconciler) Release() (Report, error) {
 		adopted[k] = &Entry{Service: Service{Key: k}}
 	}
 	for _, k := range adopted.Keys() {
-		for _, a := range sortedSet(r.added[k]) {
+		for _, a := range slices.SortedFunc(maps.Keys(r.added[k]), netip.AddrPort.Compare) {
 			ops = append(ops, Op{Kind: DelDest, Service: Service{Key: k}, Dest: Dest{Addr: a}})
 		}
 	}
 	done, err := r.apply(ops)
 	rep.Ops = done
 	return rep, err
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func sortedSet(m map[netip.AddrPort]bool) []netip.AddrPort {
-	out := make([]netip.AddrPort, 0, len(m))
-	for a := range m {
-		out = append(out, a)
-	}
-	slices.SortFunc(out, netip.AddrPort.Compare)
-	return out
 }

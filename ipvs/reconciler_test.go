@@ -4,7 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +50,7 @@ func weights(m *Memory, k ServiceKey) string {
 		return "absent"
 	}
 	var out []string
-	for _, a := range sortedDests(e.Dests) {
+	for _, a := range slices.SortedFunc(maps.Keys(e.Dests), netip.AddrPort.Compare) {
 		out = append(out, fmt.Sprintf("%s=%d", a, e.Dests[a].Weight))
 	}
 	return strings.Join(out, " ")

@@ -1,5 +1,7 @@
 package ipvs
 
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=Protocol,Method -output=settings_string.go
+
 import (
 	"fmt"
 	"net/netip"
@@ -22,18 +24,6 @@ const (
 	SCTP Protocol = 132
 )
 
-func (p Protocol) String() string {
-	switch p {
-	case TCP:
-		return "TCP"
-	case UDP:
-		return "UDP"
-	case SCTP:
-		return "SCTP"
-	}
-	return fmt.Sprintf("proto(%d)", uint8(p))
-}
-
 // Method is the forwarding method (lb_kind / lvs_method).
 type Method uint8
 
@@ -42,10 +32,6 @@ const (
 	DR
 	TUN
 )
-
-func (m Method) String() string {
-	return [...]string{"NAT", "DR", "TUN"}[m]
-}
 
 // Forwarding is a forwarding method with its tunnel options.
 type Forwarding struct {

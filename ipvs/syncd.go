@@ -1,5 +1,7 @@
 package ipvs
 
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=SyncState -output=syncd_string.go
+
 import (
 	"errors"
 	"fmt"
@@ -13,19 +15,9 @@ type SyncState uint32
 
 // The values are the kernel's IP_VS_STATE_MASTER and IP_VS_STATE_BACKUP.
 const (
-	SyncMaster SyncState = 1
-	SyncBackup SyncState = 2
+	SyncMaster SyncState = 1 // master
+	SyncBackup SyncState = 2 // backup
 )
-
-func (s SyncState) String() string {
-	switch s {
-	case SyncMaster:
-		return "master"
-	case SyncBackup:
-		return "backup"
-	}
-	return fmt.Sprintf("syncstate(%d)", uint32(s))
-}
 
 // The kernel's defaults (net/netfilter/ipvs/ip_vs_sync.c). govrrpd sends
 // them explicitly so that what GET_DAEMON reads back equals what was set.

@@ -194,7 +194,7 @@ func TestChecksumForms(t *testing.T) {
 		})
 	}
 	for f, want := range map[ChecksumForm]string{ChecksumDefault: "default", ChecksumPlain: "plain",
-		ChecksumPseudo: "pseudo-header", ChecksumOldUnicast: "old-unicast", 9: "unknown"} {
+		ChecksumPseudo: "pseudo-header", ChecksumOldUnicast: "old-unicast", 9: "ChecksumForm(9)"} {
 		if f.String() != want {
 			t.Errorf("%d.String() = %q", f, f.String())
 		}

@@ -1,5 +1,7 @@
 package vrrp
 
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=ChecksumForm -output=checksum_string.go
+
 import "net/netip"
 
 // ProtoVRRP is the IP protocol / IPv6 next-header number of VRRP. It appears
@@ -14,27 +16,18 @@ type ChecksumForm uint8
 const (
 	// ChecksumDefault asks the encoder for the protocol's usual form: plain
 	// for v2, pseudo-header for v3 (keepalived's default for v3/IPv4).
-	ChecksumDefault ChecksumForm = iota
+	ChecksumDefault ChecksumForm = iota // default
 	// ChecksumPlain covers the VRRP message only: always for v2, and for
 	// v3/IPv4 under v3_checksum_as_v2 (the RFC 9568 / Cisco reading).
-	ChecksumPlain
+	ChecksumPlain // plain
 	// ChecksumPseudo adds the RFC 5798 pseudo-header (src, dst, protocol,
 	// length) to the sum. IPv6 only knows this form.
-	ChecksumPseudo
+	ChecksumPseudo // pseudo-header
 	// ChecksumOldUnicast is the pseudo-header form with the multicast group
 	// in place of the unicast destination: what keepalived before 1.3.6 sent
 	// for v3/IPv4 unicast, and what its old_unicast_checksum option keeps.
-	ChecksumOldUnicast
+	ChecksumOldUnicast // old-unicast
 )
-
-var checksumFormNames = [...]string{"default", "plain", "pseudo-header", "old-unicast"}
-
-func (f ChecksumForm) String() string {
-	if int(f) < len(checksumFormNames) {
-		return checksumFormNames[f]
-	}
-	return "unknown"
-}
 
 // sum16 adds b to the running one's-complement sum s (RFC 1071), keeping
 // carries in the upper half so callers can chain pieces without folding.

@@ -1,5 +1,7 @@
 package vrrp
 
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=State,TimerID,EventKind,GroupCmd,ActionKind -output=fsm_string.go
+
 import (
 	"fmt"
 	"net/netip"
@@ -13,92 +15,73 @@ import (
 // run exactly and lets the simulator run thousands of elections per second.
 
 // State is an instance's protocol state (RFC 5798 §6.4 plus keepalived's
-// FAULT and STOP).
+// FAULT and STOP). Its String is the word keepalived uses in notify
+// arguments and FIFO lines.
 type State uint8
 
 const (
-	StateInit State = iota
-	StateBackup
-	StateMaster
-	StateFault
-	StateStop
+	StateInit   State = iota // INIT
+	StateBackup              // BACKUP
+	StateMaster              // MASTER
+	StateFault               // FAULT
+	StateStop                // STOP
 )
-
-var stateNames = [...]string{"INIT", "BACKUP", "MASTER", "FAULT", "STOP"}
-
-// String gives the word keepalived uses in notify arguments and FIFO lines.
-func (s State) String() string {
-	if int(s) < len(stateNames) {
-		return stateNames[s]
-	}
-	return fmt.Sprintf("State(%d)", uint8(s))
-}
 
 // TimerID names one of an instance's timers. Each is armed at most once at a
 // time; re-arming replaces the previous deadline.
 type TimerID uint8
 
 const (
-	TimerMasterDown    TimerID = iota // backup: master considered dead
-	TimerAdvert                       // master: next periodic advert
-	TimerGARPDelay                    // master: second GARP burst (garp_master_delay)
-	TimerGARPRefresh                  // master: periodic GARP (garp_master_refresh)
-	TimerGARPLowerPrio                // master: second burst after a lower-priority advert
-	TimerHandover                     // leaving master: longest wait for a successor
+	// backup: master considered dead
+	TimerMasterDown TimerID = iota // master-down
+	// master: next periodic advert
+	TimerAdvert // advert
+	// master: second GARP burst (garp_master_delay)
+	TimerGARPDelay // garp-delay
+	// master: periodic GARP (garp_master_refresh)
+	TimerGARPRefresh // garp-refresh
+	// master: second burst after a lower-priority advert
+	TimerGARPLowerPrio // garp-lower-prio
+	// leaving master: longest wait for a successor
+	TimerHandover // handover
 	numTimers
 )
-
-var timerNames = [...]string{"master-down", "advert", "garp-delay", "garp-refresh", "garp-lower-prio", "handover"}
-
-func (t TimerID) String() string {
-	if int(t) < len(timerNames) {
-		return timerNames[t]
-	}
-	return fmt.Sprintf("Timer(%d)", uint8(t))
-}
 
 // EventKind is the closed set of inputs a Machine understands.
 type EventKind uint8
 
 const (
-	EvStartup   EventKind = iota + 1
-	EvAdvert              // a received advert that passed the receive checks
-	EvTimer               // a timer the machine armed has expired
-	EvPriority            // the configured base priority was changed
-	EvTracker             // a tracker reported a new result
-	EvInterface           // the instance's own interface went up or down
-	EvShutdown            // orderly stop (SIGTERM)
-	EvGroup               // a command from the instance's sync group
+	EvStartup EventKind = iota + 1 // startup
+	// a received advert that passed the receive checks
+	EvAdvert // advert
+	// a timer the machine armed has expired
+	EvTimer // timer
+	// the configured base priority was changed
+	EvPriority // priority
+	// a tracker reported a new result
+	EvTracker // track
+	// the instance's own interface went up or down
+	EvInterface // iface
+	// orderly stop (SIGTERM)
+	EvShutdown // shutdown
+	// a command from the instance's sync group
+	EvGroup // group
 	numEventKinds
 )
-
-var eventNames = [...]string{"", "startup", "advert", "timer", "priority", "track", "iface", "shutdown", "group"}
-
-func (k EventKind) String() string {
-	if int(k) < len(eventNames) && k != 0 {
-		return eventNames[k]
-	}
-	return fmt.Sprintf("Event(%d)", uint8(k))
-}
 
 // GroupCmd is what a sync group tells a member to do.
 type GroupCmd uint8
 
 const (
-	GroupFaultOn  GroupCmd = iota + 1 // another member is in FAULT
-	GroupFaultOff                     // no member is in FAULT any more
-	GroupMaster                       // every member wants MASTER: take it
-	GroupBackup                       // a member left MASTER: leave it too
+	// another member is in FAULT
+	GroupFaultOn GroupCmd = iota + 1 // fault-on
+	// no member is in FAULT any more
+	GroupFaultOff // fault-off
+	// every member wants MASTER: take it
+	GroupMaster // master
+	// a member left MASTER: leave it too
+	GroupBackup // backup
 )
-
-var groupCmdNames = [...]string{"", "fault-on", "fault-off", "master", "backup"}
-
-func (c GroupCmd) String() string {
-	if int(c) < len(groupCmdNames) && c != 0 {
-		return groupCmdNames[c]
-	}
-	return fmt.Sprintf("GroupCmd(%d)", uint8(c))
-}
 
 // Event is one input. It is a flat struct rather than an interface so that
 // handling an advert boxes nothing: the hot path stays allocation-free.
@@ -175,27 +158,27 @@ func SyncGroupCommand(c GroupCmd) Event { return Event{Kind: EvGroup, Group: c} 
 type ActionKind uint8
 
 const (
-	ActSendAdvert      ActionKind = iota + 1 // Priority
-	ActArmTimer                              // Timer, After, At
-	ActStopTimer                             // Timer
-	ActAddAddresses                          // VIPs, eVIPs, routes, rules (in that order); Accept
-	ActRemoveAddresses                       // rules, routes, eVIPs, VIPs (reverse order)
-	ActSendGARP                              // Count per VIP (ARP or unsolicited NA)
-	ActNotify                                // State, Priority: notify_<state> + notify + FIFO
-	ActNotifyLowerPrio                       // notify_master_rx_lower_pri / MASTER_RX_LOWER_PRI; Src
-	ActNotifyPriority                        // MASTER_PRIORITY / BACKUP_PRIORITY FIFO line; State, Priority
-	ActHandoverDone                          // a leaving master releases: Src, Priority successor (Src invalid: none); After from resigning to hearing it (or to the hold's end)
+	// Priority
+	ActSendAdvert ActionKind = iota + 1 // send-advert
+	// Timer, After, At
+	ActArmTimer // arm
+	// Timer
+	ActStopTimer // stop
+	// VIPs, eVIPs, routes, rules (in that order); Accept
+	ActAddAddresses // add-addresses
+	// rules, routes, eVIPs, VIPs (reverse order)
+	ActRemoveAddresses // remove-addresses
+	// Count per VIP (ARP or unsolicited NA)
+	ActSendGARP // garp
+	// State, Priority: notify_<state> + notify + FIFO
+	ActNotify // notify
+	// notify_master_rx_lower_pri / MASTER_RX_LOWER_PRI; Src
+	ActNotifyLowerPrio // notify-rx-lower-prio
+	// MASTER_PRIORITY / BACKUP_PRIORITY FIFO line; State, Priority
+	ActNotifyPriority // notify-priority
+	// a leaving master releases: Src, Priority successor (Src invalid: none); After from resigning to hearing it (or to the hold's end)
+	ActHandoverDone // handover-done
 )
-
-var actionNames = [...]string{"", "send-advert", "arm", "stop", "add-addresses", "remove-addresses",
-	"garp", "notify", "notify-rx-lower-prio", "notify-priority", "handover-done"}
-
-func (k ActionKind) String() string {
-	if int(k) < len(actionNames) && k != 0 {
-		return actionNames[k]
-	}
-	return fmt.Sprintf("Action(%d)", uint8(k))
-}
 
 // Action is one output for the daemon to carry out, in order.
 type Action struct {

@@ -1,5 +1,7 @@
 package vrrp
 
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=TrackKind,StaticKind -output=priority_string.go
+
 import (
 	"fmt"
 	"strings"
@@ -14,29 +16,20 @@ import (
 type TrackKind uint8
 
 const (
-	TrackKindInterface TrackKind = iota + 1
-	TrackKindScript
-	TrackKindFile
-	TrackKindProcess
+	TrackKindInterface TrackKind = iota + 1 // interface
+	TrackKindScript                         // script
+	TrackKindFile                           // file
+	TrackKindProcess                        // process
 	// TrackKindGroup is a track_group: down while a static entry carrying
 	// the group's name is lost (its interface is down or gone).
-	TrackKindGroup
+	TrackKindGroup // track_group
 )
-
-var trackNames = [...]string{"", "interface", "script", "file", "process", "track_group"}
-
-func (k TrackKind) String() string {
-	if int(k) < len(trackNames) && k != 0 {
-		return trackNames[k]
-	}
-	return fmt.Sprintf("Track(%d)", uint8(k))
-}
 
 // ParseTrackKind is the inverse of TrackKind.String.
 func ParseTrackKind(s string) (TrackKind, bool) {
-	for i, n := range trackNames {
-		if i > 0 && n == s {
-			return TrackKind(i), true
+	for k := TrackKindInterface; k <= TrackKindGroup; k++ {
+		if k.String() == s {
+			return k, true
 		}
 	}
 	return 0, false
@@ -274,19 +267,10 @@ func (t *Tracking) String() string {
 type StaticKind uint8
 
 const (
-	StaticAddress StaticKind = iota + 1
-	StaticRoute
-	StaticRule
+	StaticAddress StaticKind = iota + 1 // address
+	StaticRoute                         // route
+	StaticRule                          // rule
 )
-
-var staticNames = [...]string{"", "address", "route", "rule"}
-
-func (k StaticKind) String() string {
-	if int(k) < len(staticNames) && k != 0 {
-		return staticNames[k]
-	}
-	return fmt.Sprintf("Static(%d)", uint8(k))
-}
 
 // StaticRef names one static entry by its block and its index there.
 type StaticRef struct {

@@ -1,5 +1,7 @@
 package vrrp
 
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=RxReason -output=rxcheck_string.go
+
 import (
 	"errors"
 	"net/netip"
@@ -12,42 +14,45 @@ import (
 type RxReason uint8
 
 const (
-	RxOK                RxReason = iota
-	RxLength                     // IP length, received length and VRRP length disagree
-	RxFamily                     // address family differs from the instance's
-	RxVRID                       // advert for another VRID, or VRID 0
-	RxTTL                        // TTL/hop limit not 255 (multicast) or outside the peer's min_ttl/max_ttl
-	RxVersion                    // VRRP version differs from the instance's
-	RxType                       // not an advertisement
-	RxChecksum                   // no checksum form matched
-	RxAuthInvalid                // auth type field holds an unknown value
-	RxAuthMismatch               // auth type differs from the instance's
-	RxAuthPass                   // PASS auth with the wrong password
-	RxAuthUnsupported            // IPsec AH, which govrrpd does not implement
-	RxInterval                   // v2 interval differs from ours, or interval 0
-	RxExpectedMulticast          // unicast packet, but the instance runs multicast
-	RxExpectedUnicast            // multicast packet, but the instance has unicast peers
-	RxOwnerIgnore                // we own the addresses and owner_ignore_adverts is set
-	RxAddrList                   // VIP count or a VIP differs from ours
-	RxUnicastSrc                 // source is not a configured unicast peer
-	RxMalformed                  // any other decode failure
-	numRxReasons
+	RxOK RxReason = iota // ok
+	// IP length, received length and VRRP length disagree
+	RxLength // length
+	// address family differs from the instance's
+	RxFamily // family
+	// advert for another VRID, or VRID 0
+	RxVRID // vrid
+	// TTL/hop limit not 255 (multicast) or outside the peer's min_ttl/max_ttl
+	RxTTL // ttl
+	// VRRP version differs from the instance's
+	RxVersion // version
+	// not an advertisement
+	RxType // type
+	// no checksum form matched
+	RxChecksum // checksum
+	// auth type field holds an unknown value
+	RxAuthInvalid // auth-invalid-type
+	// auth type differs from the instance's
+	RxAuthMismatch // auth-type-mismatch
+	// PASS auth with the wrong password
+	RxAuthPass // auth-failure
+	// IPsec AH, which govrrpd does not implement
+	RxAuthUnsupported // auth-unsupported
+	// v2 interval differs from ours, or interval 0
+	RxInterval // advert-interval
+	// unicast packet, but the instance runs multicast
+	RxExpectedMulticast // expected-multicast
+	// multicast packet, but the instance has unicast peers
+	RxExpectedUnicast // expected-unicast
+	// we own the addresses and owner_ignore_adverts is set
+	RxOwnerIgnore // owner-ignore
+	// VIP count or a VIP differs from ours
+	RxAddrList // address-list
+	// source is not a configured unicast peer
+	RxUnicastSrc // unicast-source
+	// any other decode failure
+	RxMalformed  // malformed
+	numRxReasons // unknown
 )
-
-var rxReasonNames = [numRxReasons]string{
-	"ok", "length", "family", "vrid", "ttl", "version", "type", "checksum",
-	"auth-invalid-type", "auth-type-mismatch", "auth-failure", "auth-unsupported",
-	"advert-interval", "expected-multicast", "expected-unicast", "owner-ignore",
-	"address-list", "unicast-source", "malformed",
-}
-
-// String is a short stable name, usable as a metrics label.
-func (r RxReason) String() string {
-	if r < numRxReasons {
-		return rxReasonNames[r]
-	}
-	return "unknown"
-}
 
 // Stat is the keepalived stats counter (SIGUSR2 / JSON key) the reason
 // increments, or "" when keepalived 2.2.7 has no counter for it, so the
