@@ -1,5 +1,3 @@
-// Package check runs keepalived's health checkers against real servers and
-// reports their results as events for the IPVS reconciler.
 package check
 
 import (

@@ -1,12 +1,3 @@
-// Package confparse reads keepalived.conf, exactly as keepalived reads it,
-// into the typed settings of the vrrp, ipvs and check packages.
-//
-// Reading is four stages, each with its own file: the preprocessor
-// (includes, conditional lines, parameters, sequences) yields source lines;
-// the tokenizer splits them into words and braces; a participle grammar
-// builds the block tree; the semantic pass turns the tree into a Config with
-// keepalived's defaults, range checks and diagnostics. The printer goes the
-// other way, from a Config to canonical keepalived.conf.
 package confparse
 
 import (

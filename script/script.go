@@ -1,9 +1,3 @@
-// Package script holds the command settings shared by every subsystem that
-// runs external programs (vrrp_script, notify_*, MISC_CHECK, quorum_up, ...).
-//
-// It is a pure type package: parsing keepalived's quoting lives in confparse
-// and execution lives in the daemon wiring, so that vrrp, ipvs and check can
-// carry commands in their settings without importing either.
 package script
 
 import "strings"

@@ -1,8 +1,3 @@
-// Package srcpos names the configuration line a setting came from in eight
-// bytes. A large LVS configuration has a virtual server, real server and
-// checker per few lines, each remembering its line for log messages; as
-// formatted "file:line" strings those were a tenth of the loaded
-// configuration's memory and half a million allocations.
 package srcpos
 
 import (

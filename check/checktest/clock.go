@@ -1,5 +1,3 @@
-// Package checktest provides a fake clock for driving check.Scheduler in
-// tests without sleeping.
 package checktest
 
 import (

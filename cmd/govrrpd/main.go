@@ -1,5 +1,3 @@
-// Command govrrpd is a drop-in replacement for keepalived: VRRP, IPVS and
-// health checking from the same keepalived.conf, flags and signals.
 package main
 
 import (

@@ -1,7 +1,3 @@
-// Package garp announces virtual addresses to the segment: gratuitous ARP
-// for IPv4 and unsolicited neighbour advertisements for IPv6, in exactly
-// the form keepalived 2.2.7 sends (captured in testdata/), so that switches
-// and hosts that accept keepalived's announcements accept ours.
 package garp
 
 import (

@@ -1,6 +1,3 @@
-// Package netconf applies VRRP's addresses (and, later, routes and rules)
-// to the kernel through rtnetlink. It is the thin OS layer behind the pure
-// state machine's AddAddresses / RemoveAddresses actions.
 package netconf
 
 import (

@@ -1,14 +1,3 @@
-// Package track probes the objects VRRP instances track — vrrp_script,
-// track_file, vrrp_track_process and track_interface — and reports their
-// results to the daemon, which turns them into vrrp.TrackerUp /
-// vrrp.TrackerValue events for the pure state machines.
-//
-// Every probe kind runs in its own goroutines so a hung script, a slow /proc
-// or a burst of netlink messages never delays another tracker. Results reach
-// the daemon through one callback whose invocations are serialised: the
-// daemon's callback must only enqueue onto its event loop (a buffered
-// channel send), because while it runs every other probe waiting to report
-// is held up.
 package track
 
 import (

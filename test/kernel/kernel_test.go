@@ -1,7 +1,3 @@
-// Package kernel runs the ipvs package's real-kernel tests (build tag
-// ipvskernel) inside a qemu VM booted from Debian's own kernel, because the
-// hosts this project builds on have no IPVS. It skips, saying what is
-// missing, when qemu, busybox or the kernel package cannot be had.
 package kernel
 
 import (
