@@ -1,6 +1,10 @@
 package confparse
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,6 +33,61 @@ func TestRouteViaFamilyWithoutAddress(t *testing.T) {
 		}
 		if len(msgs) != 1 || !strings.Contains(msgs[0], "route option via needs a value") {
 			t.Errorf("%q: messages %q, want exactly one naming the missing via value", entry, msgs)
+		}
+	}
+}
+
+// #15 item 8: `default` (also with `via X table 1`) is installed as
+// 0.0.0.0/0 or ::/0, as keepalived does, not dropped; the --dump-conf
+// golden shows the routes kept.
+func TestRouteDefaultDestination(t *testing.T) {
+	path := filepath.Join("testdata", "routes", "default.conf")
+	cfg, diags := Load(path, Options{})
+	for _, d := range diags {
+		if strings.Contains(d.Msg, "invalid IP") || strings.Contains(d.Msg, "no destination") {
+			t.Errorf("default refused: %s", d)
+		}
+	}
+	var dsts []string
+	for _, r := range cfg.StaticRoutes {
+		dsts = append(dsts, r.Dst.String())
+	}
+	for _, r := range cfg.Instances[0].Routes {
+		dsts = append(dsts, r.Dst.String())
+	}
+	if want := []string{"0.0.0.0/0", "::/0", "0.0.0.0/0", "0.0.0.0/0"}; !slices.Equal(dsts, want) {
+		t.Errorf("destinations %v, want %v", dsts, want)
+	}
+	var buf bytes.Buffer
+	if err := Print(&buf, cfg); err != nil {
+		t.Fatal(err)
+	}
+	golden := strings.TrimSuffix(path, ".conf") + ".dump"
+	if *updateDump {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("dump differs from %s (run with -update and review the diff)\n%s", golden, lineDiff(string(want), buf.String()))
+	}
+}
+
+// keepalived names a route written `default` by that word, and one
+// written 0.0.0.0/0 by its prefix, in the tracking warning.
+func TestRouteDefaultTrackingMessage(t *testing.T) {
+	for entry, want := range map[string]string{
+		"default via 192.0.2.1 table 1":   "cannot track route default with",
+		"0.0.0.0/0 via 192.0.2.1 table 1": "cannot track route 0.0.0.0/0 with",
+	} {
+		n, msgs := routeDiags(t, entry)
+		if n != 1 || len(msgs) != 1 || !strings.Contains(msgs[0], want) {
+			t.Errorf("%q: %d routes, messages %q, want one route and %q", entry, n, msgs, want)
 		}
 	}
 }

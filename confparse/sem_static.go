@@ -1,10 +1,7 @@
 package confparse
 
 import (
-	"net/netip"
 	"slices"
-
-	"github.com/govrrpd/govrrpd/vrrp"
 )
 
 // static_ipaddress, static_routes, static_rules, track_group, the rule
@@ -24,7 +21,7 @@ func init() {
 	topLevel["static_routes"] = func(a *analyzer, n *Node, c *Config) {
 		ld := vrrpOf(a)
 		for _, ch := range n.Children {
-			if r, ok := parseRoute(a, ch); ok {
+			if r, ok := routeEntry(a, ch); ok {
 				ld.checkTrackGroupRef(a, ch.Pos, &r.TrackGroup)
 				checkTrackable(a, ch.Pos, "route", r.TrackGroup, r.NoTrack, r.Dev)
 				c.StaticRoutes = append(c.StaticRoutes, r)
@@ -34,7 +31,7 @@ func init() {
 	topLevel["static_rules"] = func(a *analyzer, n *Node, c *Config) {
 		ld := vrrpOf(a)
 		for _, ch := range n.Children {
-			if r, ok := parseRule(a, ch, ld); ok {
+			if r, ok := ruleEntry(a, ch, ld); ok {
 				ld.checkTrackGroupRef(a, ch.Pos, &r.TrackGroup)
 				checkTrackable(a, ch.Pos, "rule", r.TrackGroup, r.NoTrack, r.IIF)
 				c.StaticRules = append(c.StaticRules, r)
@@ -128,101 +125,4 @@ func (ld *vrrpLoad) checkTrackGroups(a *analyzer) {
 		}
 		g.Members = kept
 	}
-}
-
-// ruleValueOpts take one value and are kept in Words for the rule
-// installer without a typed field.
-var ruleValueOpts = map[string]bool{"tos": true, "dsfield": true, "uidrange": true, "sport": true,
-	"dport": true, "ipproto": true, "goto": true, "suppress_prefixlength": true, "suppress_ifgroup": true,
-	"realms": true, "protocol": true}
-
-// parseRule reads one virtual_rules / static_rules entry. A rule without a
-// preference gets keepalived's automatic one, counting down from 16384.
-func parseRule(a *analyzer, n *Node, ld *vrrpLoad) (vrrp.Rule, bool) {
-	w := entryWords(n)
-	r := vrrp.Rule{Words: w, Preference: -1}
-	for i := 0; i < len(w); i++ {
-		opt := w[i]
-		next := func() (string, bool) {
-			if i+1 >= len(w) {
-				a.warnf(n.Pos, "rule option %s needs a value", opt)
-				return "", false
-			}
-			i++
-			return w[i], true
-		}
-		switch {
-		case opt == "from" || opt == "to":
-			v, ok := next()
-			if !ok {
-				return r, false
-			}
-			p, ok := rulePrefix(v)
-			if !ok {
-				a.warnf(n.Pos, "VRRP parsed invalid IP %s. skipping IP...", v)
-				a.warnf(n.Pos, "Invalid rule %s address %s", opt, v)
-				return r, false
-			}
-			if opt == "from" {
-				r.From = p
-			} else {
-				r.To = p
-			}
-		case opt == "table" || opt == "lookup":
-			if v, ok := next(); ok {
-				if r.Table, ok = routeTable(v); !ok {
-					a.warnf(n.Pos, "Routing table %s not found for rule", v)
-				}
-			}
-		case opt == "preference" || opt == "priority" || opt == "order" || opt == "pref" || opt == "prio":
-			if v, ok := next(); ok {
-				if r.Preference, ok = atoiRange(v, 0, 1<<32-1); !ok {
-					a.warnf(n.Pos, "Invalid rule preference %s", v)
-					r.Preference = -1
-				}
-			}
-		case opt == "iif" || opt == "iifname":
-			if v, ok := next(); ok {
-				r.IIF = v
-				a.checkIf(n.Pos, v, "WARNING - interface %s for rule doesn't exist", v)
-			}
-		case opt == "oif" || opt == "oifname":
-			if v, ok := next(); ok {
-				r.OIF = v
-				a.checkIf(n.Pos, v, "WARNING - interface %s for rule doesn't exist", v)
-			}
-		case opt == "fwmark":
-			if v, ok := next(); ok {
-				r.FWMark = v
-			}
-		case opt == "no_track":
-			r.NoTrack = true
-		case opt == "track_group":
-			if v, ok := next(); ok {
-				r.TrackGroup = v
-			}
-		case opt == "not" || opt == "l3mdev" || opt == "inet" || opt == "inet6":
-		case ruleValueOpts[opt]:
-			next()
-		default:
-			a.warnf(n.Pos, "Unknown rule option %s", opt)
-		}
-	}
-	if r.Preference < 0 {
-		if ld.nextRulePref == 0 {
-			ld.nextRulePref = 16384
-		}
-		r.Preference = ld.nextRulePref
-		ld.nextRulePref--
-		a.warnf(n.Pos, "Rule has no preference specified - setting to %d. This is probably not what you want.", r.Preference)
-	}
-	return r, true
-}
-
-// rulePrefix reads a rule address: a prefix, a bare address, or "all".
-func rulePrefix(s string) (netip.Prefix, bool) {
-	if s == "all" || s == "default" {
-		return netip.Prefix{}, true
-	}
-	return parsePrefix(s)
 }

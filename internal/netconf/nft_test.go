@@ -376,7 +376,7 @@ func TestFirewallOptions(t *testing.T) {
 func BenchmarkParseRouteWords(b *testing.B) {
 	w := strings.Fields("198.51.100.0/24 nexthop via 192.0.2.1 dev eth0 weight 2 nexthop via 192.0.2.2 dev eth1 table 100 metric 5 mtu lock 1400")
 	for b.Loop() {
-		if _, err := parseRouteWords(w); err != nil {
+		if _, err := readRoute(w); err != nil {
 			b.Fatal(err)
 		}
 	}
