@@ -155,13 +155,18 @@ func (t *procTable) scan(counts []int) error {
 	return nil
 }
 
-// readStat returns the comm and zombie state from /proc/PID/stat. comm is
-// taken up to the last ')' because it may itself contain one.
+// readStat returns the comm and zombie state from /proc/PID/stat.
 func (t *procTable) readStat(pid string) (string, bool, bool) {
 	b, ok := t.read(pid, "/stat", 256)
 	if !ok {
 		return "", false, false
 	}
+	return parseStat(b)
+}
+
+// parseStat reads comm and the zombie state from a /proc/PID/stat line.
+// comm is taken up to the last ')' because it may itself contain one.
+func parseStat(b []byte) (comm string, zombie, ok bool) {
 	open := bytes.IndexByte(b, '(')
 	end := bytes.LastIndexByte(b, ')')
 	if open < 0 || end < open || end+2 >= len(b) {
@@ -174,7 +179,15 @@ func (t *procTable) readStat(pid string) (string, bool, bool) {
 // zombies have an empty one.
 func (t *procTable) readCmdline(pid string) []string {
 	b, ok := t.read(pid, "/cmdline", t.cmdlineMax)
-	if !ok || len(b) == 0 {
+	if !ok {
+		return nil
+	}
+	return splitCmdline(b)
+}
+
+// splitCmdline splits a /proc/PID/cmdline at its NULs.
+func splitCmdline(b []byte) []string {
+	if len(b) == 0 {
 		return nil
 	}
 	b = bytes.TrimSuffix(b, []byte{0})
