@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -54,6 +55,12 @@ func (p *dnsProber) Probe(ctx context.Context) Outcome {
 	}
 	defer conn.Close()
 	deadline(ctx, conn)
+	return p.exchange(conn)
+}
+
+// exchange sends the query on a connected conn and judges the first reply
+// that answers it: the reply is outside input.
+func (p *dnsProber) exchange(conn net.Conn) Outcome {
 	q := new(dns.Msg)
 	q.SetQuestion(p.name, p.qtype)
 	q.RecursionDesired = true

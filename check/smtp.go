@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/textproto"
 	"os"
 )
@@ -42,6 +43,12 @@ func (p *smtpProber) Probe(ctx context.Context) Outcome {
 	}
 	defer conn.Close()
 	deadline(ctx, conn)
+	return p.dialogue(conn)
+}
+
+// dialogue is the banner, HELO and QUIT exchange on a connected conn: the
+// server's replies are outside input.
+func (p *smtpProber) dialogue(conn net.Conn) Outcome {
 	tc := textproto.NewConn(conn)
 	steps := []struct {
 		send string
