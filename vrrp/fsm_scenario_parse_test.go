@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // The scenario format (testdata/scenarios/*.txt) is a readable replay log:
@@ -70,7 +71,10 @@ func parseScenario(text string) (*scenario, error) {
 	sn := bufio.NewScanner(strings.NewReader(text))
 	sn.Buffer(make([]byte, 0, 4096), 1<<20)
 	for n := 1; sn.Scan(); n++ {
-		line := strings.TrimRight(sn.Text(), " \t")
+		// Trailing blanks go, \r included: the scanner drops a \r only
+		// before \n, so a kept one would come back as a line end and the
+		// printed scenario would not replay to itself.
+		line := strings.TrimRightFunc(sn.Text(), unicode.IsSpace)
 		if err := sc.parseLine(line); err != nil {
 			return nil, fmt.Errorf("line %d: %w", n, err)
 		}
