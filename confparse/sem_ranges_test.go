@@ -26,7 +26,7 @@ func checkIntRanges(t *testing.T, cases []intRange) {
 	for _, c := range cases {
 		for _, v := range []int{c.lo, c.hi} {
 			cfg, diags := loadText(t, c.wrap(fmt.Sprintf("%s %d", c.key, v)))
-			if got := c.get(cfg); got != v || strings.Contains(diags.String(), c.key+":") {
+			if got := c.get(cfg); got != v || diags.HasErrors() {
 				t.Errorf("%s %d: got %d, messages:\n%s", c.key, v, got, diags)
 			}
 		}
@@ -58,7 +58,7 @@ func checkDurRanges(t *testing.T, cases []durRange) {
 	for _, c := range cases {
 		for _, v := range []time.Duration{c.lo, c.hi} {
 			cfg, diags := loadText(t, c.wrap(c.key+" "+secs(v)))
-			if got := c.get(cfg); got != v || strings.Contains(diags.String(), c.key+":") {
+			if got := c.get(cfg); got != v || diags.HasErrors() {
 				t.Errorf("%s %s: got %v, messages:\n%s", c.key, secs(v), got, diags)
 			}
 		}

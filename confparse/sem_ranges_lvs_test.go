@@ -1,0 +1,64 @@
+package confparse
+
+import (
+	"testing"
+	"time"
+)
+
+// vsHead is a virtual server with everything keepalived warns about when
+// missing, so that a message comes from the keyword under test alone.
+const vsHead = "virtual_server 192.0.2.10 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n"
+
+func inVS(line string) string {
+	return vsHead + " " + line + "\n real_server 192.0.2.20 80 {\n }\n}\n"
+}
+
+func inRS(line string) string {
+	return vsHead + " real_server 192.0.2.20 80 {\n  " + line + "\n }\n}\n"
+}
+
+// defaultOf is what a keyword's field holds when the keyword is absent.
+func defaultOf[T any](t *testing.T, wrap func(string) string, get func(*Config) T) T {
+	t.Helper()
+	cfg, _ := loadText(t, wrap(""))
+	return get(cfg)
+}
+
+func TestVirtualServerIntRanges(t *testing.T) {
+	vsInt := func(key string, lo int, get func(*Config) int) intRange {
+		return intRange{key, lo, lvsMaxInt, defaultOf(t, inVS, get), get, inVS}
+	}
+	checkIntRanges(t, []intRange{
+		vsInt("retry", 0, func(c *Config) int { return c.VirtualServers[0].Retry }),
+		vsInt("weight", 0, func(c *Config) int { return c.VirtualServers[0].Weight }),
+		vsInt("quorum", 1, func(c *Config) int { return c.VirtualServers[0].Quorum }),
+		vsInt("hysteresis", 0, func(c *Config) int { return c.VirtualServers[0].Hysteresis }),
+		{"persistence_timeout", 1, lvsMaxPersis, 0,
+			func(c *Config) int { return int(c.VirtualServers[0].Persistence / time.Second) }, inVS},
+		{"weight", 0, lvsMaxInt, defaultOf(t, inRS, func(c *Config) int { return c.VirtualServers[0].Reals[0].Weight }),
+			func(c *Config) int { return c.VirtualServers[0].Reals[0].Weight }, inRS},
+	})
+}
+
+func TestVirtualServerTimerRanges(t *testing.T) {
+	vsTimer := func(key string, lo time.Duration, get func(*Config) time.Duration) durRange {
+		return durRange{key, lo, lvsMaxTimer, defaultOf(t, inVS, get), get, inVS}
+	}
+	checkDurRanges(t, []durRange{
+		vsTimer("delay_loop", lvsMinTimer, func(c *Config) time.Duration { return c.VirtualServers[0].DelayLoop }),
+		vsTimer("connect_timeout", lvsMinTimer, func(c *Config) time.Duration { return c.VirtualServers[0].ConnectTimeout }),
+		vsTimer("delay_before_retry", 0, func(c *Config) time.Duration { return c.VirtualServers[0].DelayBeforeRetry }),
+		{"delay_loop", lvsMinTimer, lvsMaxTimer, 0,
+			func(c *Config) time.Duration { return c.VirtualServers[0].Reals[0].DelayLoop }, inRS},
+		{"connect_timeout", lvsMinTimer, lvsMaxTimer, 0,
+			func(c *Config) time.Duration { return c.VirtualServers[0].Reals[0].ConnectTimeout }, inRS},
+	})
+}
+
+// A bare persistence_timeout is IPVS's six minutes, as in ipvsadm.
+func TestPersistenceTimeoutBare(t *testing.T) {
+	cfg, diags := loadText(t, inVS("persistence_timeout"))
+	if got := cfg.VirtualServers[0].Persistence; got != 360*time.Second || diags.HasErrors() {
+		t.Errorf("bare persistence_timeout: %v, messages:\n%s", got, diags)
+	}
+}
