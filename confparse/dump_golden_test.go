@@ -33,25 +33,7 @@ func TestDumpGolden(t *testing.T) {
 		seen[filepath.Base(dumpName(c.File))] = true
 		t.Run(c.File, func(t *testing.T) {
 			cfg, _ := Load(filepath.Join(corpusDir, c.File), corpusOptions(""))
-			var buf bytes.Buffer
-			if err := Print(&buf, cfg); err != nil {
-				t.Fatal(err)
-			}
-			golden := dumpName(c.File)
-			if *updateDump {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("dump of %s differs from %s (run with -update and review the diff)\n%s",
-					c.File, golden, lineDiff(string(want), buf.String()))
-			}
+			checkDump(t, cfg, dumpName(c.File))
 		})
 	}
 	// A golden file whose sample is gone is a stale pin.
@@ -64,6 +46,29 @@ func TestDumpGolden(t *testing.T) {
 }
 
 // lineDiff shows the first differing lines, enough to see what changed.
+// checkDump compares cfg's printout with the golden file, or rewrites the
+// file under -update.
+func checkDump(t *testing.T, cfg *Config, golden string) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Print(&buf, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if *updateDump {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("dump differs from %s (run with -update and review the diff)\n%s", golden, lineDiff(string(want), buf.String()))
+	}
+}
+
 func lineDiff(want, got string) string {
 	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
 	var b strings.Builder

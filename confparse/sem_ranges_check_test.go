@@ -15,26 +15,20 @@ func inChecker(kind string) func(string) string {
 
 func TestCheckerIntRanges(t *testing.T) {
 	tcp, udp := inChecker("TCP_CHECK"), inChecker("UDP_CHECK")
-	chk := func(key string, lo, hi int, wrap func(string) string, get func(*Config) int) intRange {
-		return intRange{key, lo, hi, defaultOf(t, wrap, get), get, wrap}
-	}
 	checkIntRanges(t, []intRange{
-		chk("retry", 0, lvsMaxInt, tcp, func(c *Config) int { return c.Checkers[0].Retry }),
-		chk("min_reply_length", 0, 65535, udp, func(c *Config) int { return c.Checkers[0].UDP.MinReplyLength }),
-		chk("max_reply_length", 0, 65535, udp, func(c *Config) int { return c.Checkers[0].UDP.MaxReplyLength }),
+		intCase(t, "retry", 0, lvsMaxInt, tcp, func(c *Config) int { return c.Checkers[0].Retry }),
+		intCase(t, "min_reply_length", 0, 65535, udp, func(c *Config) int { return c.Checkers[0].UDP.MinReplyLength }),
+		intCase(t, "max_reply_length", 0, 65535, udp, func(c *Config) int { return c.Checkers[0].UDP.MaxReplyLength }),
 	})
 }
 
 func TestCheckerTimerRanges(t *testing.T) {
 	tcp := inChecker("TCP_CHECK")
-	chk := func(key string, lo time.Duration, get func(*Config) time.Duration) durRange {
-		return durRange{key, lo, lvsMaxTimer, defaultOf(t, tcp, get), get, tcp}
-	}
 	checkDurRanges(t, []durRange{
-		chk("connect_timeout", lvsMinTimer, func(c *Config) time.Duration { return c.Checkers[0].ConnectTimeout }),
-		chk("delay_loop", lvsMinTimer, func(c *Config) time.Duration { return c.Checkers[0].DelayLoop }),
-		chk("delay_before_retry", 0, func(c *Config) time.Duration { return c.Checkers[0].DelayBeforeRetry }),
-		chk("warmup", 0, func(c *Config) time.Duration { return c.Checkers[0].Warmup }),
+		timerCase(t, "connect_timeout", lvsMinTimer, tcp, func(c *Config) time.Duration { return c.Checkers[0].ConnectTimeout }),
+		timerCase(t, "delay_loop", lvsMinTimer, tcp, func(c *Config) time.Duration { return c.Checkers[0].DelayLoop }),
+		timerCase(t, "delay_before_retry", 0, tcp, func(c *Config) time.Duration { return c.Checkers[0].DelayBeforeRetry }),
+		timerCase(t, "warmup", 0, tcp, func(c *Config) time.Duration { return c.Checkers[0].Warmup }),
 	})
 }
 

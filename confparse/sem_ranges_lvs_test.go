@@ -17,16 +17,9 @@ func inRS(line string) string {
 	return vsHead + " real_server 192.0.2.20 80 {\n  " + line + "\n }\n}\n"
 }
 
-// defaultOf is what a keyword's field holds when the keyword is absent.
-func defaultOf[T any](t *testing.T, wrap func(string) string, get func(*Config) T) T {
-	t.Helper()
-	cfg, _ := loadText(t, wrap(""))
-	return get(cfg)
-}
-
 func TestVirtualServerIntRanges(t *testing.T) {
 	vsInt := func(key string, lo int, get func(*Config) int) intRange {
-		return intRange{key, lo, lvsMaxInt, defaultOf(t, inVS, get), get, inVS}
+		return intCase(t, key, lo, lvsMaxInt, inVS, get)
 	}
 	checkIntRanges(t, []intRange{
 		vsInt("retry", 0, func(c *Config) int { return c.VirtualServers[0].Retry }),
@@ -42,7 +35,7 @@ func TestVirtualServerIntRanges(t *testing.T) {
 
 func TestVirtualServerTimerRanges(t *testing.T) {
 	vsTimer := func(key string, lo time.Duration, get func(*Config) time.Duration) durRange {
-		return durRange{key, lo, lvsMaxTimer, defaultOf(t, inVS, get), get, inVS}
+		return timerCase(t, key, lo, inVS, get)
 	}
 	checkDurRanges(t, []durRange{
 		vsTimer("delay_loop", lvsMinTimer, func(c *Config) time.Duration { return c.VirtualServers[0].DelayLoop }),

@@ -78,6 +78,22 @@ func checkDurRanges(t *testing.T, cases []durRange) {
 	}
 }
 
+// intCase and timerCase take the default from a load without the keyword.
+func intCase(t *testing.T, key string, lo, hi int, wrap func(string) string, get func(*Config) int) intRange {
+	return intRange{key, lo, hi, defaultOf(t, wrap, get), get, wrap}
+}
+
+func timerCase(t *testing.T, key string, lo time.Duration, wrap func(string) string, get func(*Config) time.Duration) durRange {
+	return durRange{key, lo, lvsMaxTimer, defaultOf(t, wrap, get), get, wrap}
+}
+
+// defaultOf is what a keyword's field holds when the keyword is absent.
+func defaultOf[T any](t *testing.T, wrap func(string) string, get func(*Config) T) T {
+	t.Helper()
+	cfg, _ := loadText(t, wrap(""))
+	return get(cfg)
+}
+
 func inGlobal(line string) string { return "global_defs {\n " + line + "\n}\n" }
 
 func inInstance(line string) string { return inst(line) }

@@ -1,8 +1,6 @@
 package confparse
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -58,24 +56,7 @@ func TestRouteDefaultDestination(t *testing.T) {
 	if want := []string{"0.0.0.0/0", "::/0", "0.0.0.0/0", "0.0.0.0/0"}; !slices.Equal(dsts, want) {
 		t.Errorf("destinations %v, want %v", dsts, want)
 	}
-	var buf bytes.Buffer
-	if err := Print(&buf, cfg); err != nil {
-		t.Fatal(err)
-	}
-	golden := strings.TrimSuffix(path, ".conf") + ".dump"
-	if *updateDump {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("dump differs from %s (run with -update and review the diff)\n%s", golden, lineDiff(string(want), buf.String()))
-	}
+	checkDump(t, cfg, strings.TrimSuffix(path, ".conf")+".dump")
 }
 
 // keepalived names a route written `default` by that word, and one
