@@ -1,9 +1,6 @@
 package iproute
 
-import (
-	"errors"
-	"strings"
-)
+import "errors"
 
 // Level says who minds a problem: keepalived's reader (confparse) and the
 // installer (internal/netconf) have always differed, because keepalived
@@ -87,6 +84,3 @@ func (r *reader) value(opt string, lvl Level) (string, bool) {
 }
 
 func (r *reader) add(lvl Level, msg string) { r.ps = append(r.ps, Problem{lvl, msg}) }
-
-// entry is the entry as written, for messages.
-func (r *reader) entry() string { return strings.Join(r.w, " ") }
