@@ -11,7 +11,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -23,6 +22,7 @@ import (
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/internal/pidfile"
 	"github.com/govrrpd/govrrpd/internal/scriptexec"
 	"github.com/govrrpd/govrrpd/internal/track"
 	"github.com/govrrpd/govrrpd/vrrp"
@@ -109,10 +109,11 @@ func Run(ctx context.Context, opts Options) error {
 			return fmt.Errorf("%s: %s", d.Pos, d.Msg)
 		}
 	}
-	if err := writePidFiles(opts.PidFiles); err != nil {
+	pids, err := pidfile.WriteAll(opts.PidFiles, os.Getpid())
+	if err != nil {
 		return err
 	}
-	defer removePidFiles(opts.PidFiles)
+	defer logErr(log, "remove pid files", pids.Remove)
 	d := &Daemon{opts: opts, log: log, cfg: cfg, events: make(chan event, 4096),
 		socks: map[sockKey]*socket{}, links: map[string]bool{}, baseline: diags}
 	d.runner = &scriptexec.Runner{DefaultUser: cfg.Global.ScriptUser, DefaultGroup: cfg.Global.ScriptGroup,
@@ -334,30 +335,9 @@ func (d *Daemon) shutdown() {
 	d.closeSockets()
 }
 
-func writePidFiles(paths []string) error {
-	for _, p := range paths {
-		if p == "" {
-			continue
-		}
-		if b, err := os.ReadFile(p); err == nil {
-			var pid int
-			if _, err := fmt.Sscanf(string(b), "%d", &pid); err == nil && pid != os.Getpid() && syscall.Kill(pid, 0) == nil {
-				return fmt.Errorf("pid file %s: daemon is already running (pid %d)", p, pid)
-			}
-		}
-		if err := os.WriteFile(p, []byte(fmt.Sprintf("%d\n", os.Getpid())), 0o644); err != nil {
-			return fmt.Errorf("pid file: %w", err)
-		}
-	}
-	return nil
-}
-
-func removePidFiles(paths []string) {
-	for _, p := range paths {
-		if p != "" {
-			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-				slog.Warn("remove pid file", "path", p, "err", err)
-			}
-		}
+// logErr runs f and logs its error; for deferred clean-ups.
+func logErr(log *slog.Logger, what string, f func() error) {
+	if err := f(); err != nil {
+		log.Warn(what, "err", err)
 	}
 }
