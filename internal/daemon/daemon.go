@@ -90,6 +90,7 @@ type Daemon struct {
 	probes   *track.Probes
 	fw       *netconf.Firewall
 	tgroups  *tgWatcher // static entries and track_group (trackgroup.go)
+	wd       *watchdog  // systemd watchdog pings (watchdog.go)
 }
 
 // Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
@@ -123,6 +124,10 @@ func Run(ctx context.Context, opts Options) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	d.ctx = ctx
+	if d.wd, err = newWatchdog(d.sdNotify); err != nil {
+		log.Warn("systemd watchdog disabled", "err", err)
+	}
+	defer d.wd.stop()
 	// Claim the reload and dump signals before anything can announce
 	// READY=1: a SIGHUP sent the moment systemd (or a script) sees us
 	// ready must queue a reload, not kill us with the default action.
@@ -222,6 +227,8 @@ func (d *Daemon) loop(ctx context.Context, sigs <-chan os.Signal) {
 			d.signal(s)
 		case ev := <-d.events:
 			d.handle(ev)
+		case <-d.wd.C:
+			d.wd.ping()
 		}
 	}
 }
