@@ -6,7 +6,7 @@ FUZZTIME  ?= 30s
 PREFIX    ?= /usr/local
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-unit bench fuzz demo lint install clean
+.PHONY: all build test test-unit bench fuzz demo lint install clean man deb
 
 all: build
 
@@ -47,6 +47,13 @@ demo: build
 lint:
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+
+# govrrpd(8) from the flag set, govrrpd.conf(5) from the keyword table.
+MANDATE   ?= $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
+man: build
+	mkdir -p bin/man
+	./$(BIN) man --section 8 --date $(MANDATE) > bin/man/govrrpd.8
+	./$(BIN) man --section 5 --date $(MANDATE) --keywords docs/keywords.md > bin/man/govrrpd.conf.5
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/govrrpd
