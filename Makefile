@@ -6,7 +6,7 @@ FUZZTIME  ?= 30s
 PREFIX    ?= /usr/local
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-unit bench fuzz demo lint install clean man deb
+.PHONY: all build test test-unit bench fuzz demo lint install clean man deb deb-check
 
 all: build
 
@@ -54,6 +54,15 @@ man: build
 	mkdir -p bin/man
 	./$(BIN) man --section 8 --date $(MANDATE) > bin/man/govrrpd.8
 	./$(BIN) man --section 5 --date $(MANDATE) --keywords docs/keywords.md > bin/man/govrrpd.conf.5
+
+# The Debian package (tools/mkdeb, nfpm as a library): bin/govrrpd_VERSION_ARCH.deb.
+deb:
+	$(GO) run ./tools/mkdeb -o bin
+
+# Install it on this machine, check the unit, run its ExecStart in a
+# namespace, remove and purge it (root; leaves the package uninstalled).
+deb-check:
+	test/pkg/check.sh "$$($(GO) run ./tools/mkdeb -o bin)"
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/govrrpd
