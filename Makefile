@@ -6,7 +6,7 @@ FUZZTIME  ?= 30s
 PREFIX    ?= /usr/local
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-unit bench fuzz demo lint install clean man deb deb-check
+.PHONY: all build test test-unit bench fuzz demo lint install clean man deb deb-check bench-go
 
 all: build
 
@@ -26,10 +26,17 @@ test: build
 test-unit:
 	$(GO) test -short -count=1 $(PKGS)
 
-# Benchmarks print the measured figure next to what it is compared with.
+# docs/benchmarks.md: every side-by-side benchmark against keepalived, one
+# row each with both figures, ratio, target and pass/miss, and the plots
+# (tools/benchreport). ROWS=conftest,idle-rss runs a subset (names:
+# failover conftest ipvs check idle-rss scale reliability).
+ROWS      ?=
 bench: build
+	$(GO) run ./tools/benchreport -govrrpd $(CURDIR)/$(BIN) -rows "$(ROWS)" -o docs/benchmarks.md
+
+# The Go micro-benchmarks of every package.
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
-	@for b in bench/*.sh; do [ -x "$$b" ] && GOVRRPD_BIN=$(CURDIR)/$(BIN) "$$b" || true; done
 
 # Every fuzz target, FUZZTIME each.
 fuzz:
