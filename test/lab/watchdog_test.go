@@ -15,12 +15,7 @@ import (
 // systemd).
 func TestSystemdWatchdog(t *testing.T) {
 	r := newRig(t, 1)
-	sock := filepath.Join(r.dir, "notify.sock")
-	l, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l, sock := listenNotify(t, r.dir)
 	c := confs([]int{150}, nil)[0]
 	// No WATCHDOG_PID: the lab starts the daemon through ip netns exec, so
 	// its pid is not known beforehand; systemd's own rule then applies
@@ -53,4 +48,17 @@ func TestSystemdWatchdog(t *testing.T) {
 	if n := count(time.Second); n == 0 {
 		t.Error("no pings after the process was continued")
 	}
+}
+
+// listenNotify is systemd's end of NOTIFY_SOCKET: a datagram socket in
+// dir, closed when the test ends.
+func listenNotify(t *testing.T, dir string) (*net.UnixConn, string) {
+	t.Helper()
+	sock := filepath.Join(dir, "notify.sock")
+	l, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l, sock
 }
