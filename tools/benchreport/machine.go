@@ -18,6 +18,7 @@ type env struct {
 	date, cpu, mem, kernel, commit, keepalived string
 	cores                                      int
 	loadStart, loadEnd                         string
+	skipped                                    []string // sources not selected by -rows
 }
 
 func machine(ctx context.Context) *env {

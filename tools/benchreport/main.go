@@ -132,6 +132,11 @@ func run(ctx context.Context, o *options, log io.Writer) error {
 		}
 	}
 	env := machine(ctx)
+	for _, s := range sources {
+		if !slices.ContainsFunc(srcs, func(x source) bool { return x.name == s.name }) {
+			env.skipped = append(env.skipped, s.name)
+		}
+	}
 	var results []sourceResult
 	for _, s := range srcs {
 		sd := filepath.Join(dir, s.name)

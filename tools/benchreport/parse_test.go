@@ -136,7 +136,8 @@ func TestReportFromRecordedOutputs(t *testing.T) {
 		results = append(results, sourceResult{src: s, res: res, err: err})
 	}
 	e := &env{date: "2026-12-06 06:40 UTC", cpu: "test CPU", mem: "8 GB", kernel: "6.1.0", commit: "abc123",
-		keepalived: "Keepalived v2.2.7", cores: 2, loadStart: "1.00 1.00 1.00", loadEnd: "2.00 2.00 2.00"}
+		keepalived: "Keepalived v2.2.7", cores: 2, loadStart: "1.00 1.00 1.00", loadEnd: "2.00 2.00 2.00",
+		skipped: []string{"soak"}}
 	if err := writeReport(out, e, results); err != nil {
 		t.Fatal(err)
 	}
@@ -154,6 +155,9 @@ func TestReportFromRecordedOutputs(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("report differs from %s (go test -update to accept):\n%s", golden, got)
+	}
+	if !strings.Contains(string(got), "Not run for this report** (a subset was asked for): soak.") {
+		t.Error("the report does not name the sources left out")
 	}
 	if !strings.Contains(string(got), "| reliability |") || !strings.Contains(string(got), "MISS: not measured") {
 		t.Error("the unmeasured reliability source is not in the report")

@@ -72,6 +72,10 @@ func header(b *bytes.Buffer, e *env, rows []Row) {
 		"- load average: %s at the start, %s at the end (the figures are only as quiet as the machine)\n\n",
 		e.date, e.commit, e.cpu, e.cores, e.mem, e.kernel, e.keepalived, e.loadStart, e.loadEnd)
 	fmt.Fprintf(b, "**%d of %d rows with a target pass.** A miss says by how much.\n\n", pass, targets)
+	if len(e.skipped) > 0 {
+		fmt.Fprintf(b, "**Not run for this report** (a subset was asked for): %s. `make bench` runs them all.\n\n",
+			strings.Join(e.skipped, ", "))
+	}
 }
 
 // cell keeps a value inside its table cell.
