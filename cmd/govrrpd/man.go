@@ -181,13 +181,39 @@ func manFiles(p *roff.Page) {
 		"makes scripts that call keepalived run govrrpd; the package never does this by itself.")
 }
 
+// severityHelp explains each -t exit status by the severity that causes it
+// (confparse.Severity's String); a test fails when a severity has none.
+var severityHelp = map[string]string{
+	"error":    "It cannot be run: file not found, missing or unreadable include, missing interface. Also when the -f file cannot be read or converted from lvs.cf.",
+	"warning":  "Errors or warnings: unknown keyword, invalid value, a keyword govrrpd does not support yet.",
+	"security": "Script security: a script would run as root, or is writable by a non-root user.",
+	"stop":     "A keyword lacks the value keepalived reads without checking: keepalived exits at once (also with -t), so govrrpd refuses the file, at start and on reload.",
+}
+
+// severities are confparse's named severities above Info with the -t exit
+// status each gives, in exit-status order.
+func severities() []confparse.Severity {
+	var out []confparse.Severity
+	for s := confparse.Severity(1); s < 32; s++ {
+		if !strings.HasPrefix(s.String(), "severity(") {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b confparse.Severity) int { return exitFor(a) - exitFor(b) })
+	return out
+}
+
+func exitFor(s confparse.Severity) int {
+	return confparse.Diagnostics{{Severity: s}}.ExitCode()
+}
+
 func manExit(p *roff.Page) {
 	p.Section("exit status")
-	p.Para("With -t (configuration test), keepalived's codes:")
+	p.Para("With -t (configuration test), keepalived's codes; the highest-ranking message decides:")
 	p.Item(roff.Bold("0"), "The configuration is valid (informational messages only).")
-	p.Item(roff.Bold(fmt.Sprint(int(confparse.Fatal))), "It cannot be run: file not found, missing or unreadable include, nothing to run. Also when the -f file cannot be read or converted from lvs.cf.")
-	p.Item(roff.Bold(fmt.Sprint(int(confparse.Warning))), "Errors or warnings: unknown keyword, invalid value, a keyword govrrpd does not support yet.")
-	p.Item(roff.Bold(fmt.Sprint(int(confparse.Security))), "Script security: a script would run as root, or is writable by a non-root user.")
+	for _, s := range severities() {
+		p.Item(roff.Bold(fmt.Sprint(exitFor(s))), severityHelp[s.String()])
+	}
 	p.Para("Otherwise:")
 	p.Item(roff.Bold("0"), "Stopped by a signal after a clean run; --help, --version, --signum.")
 	p.Item(roff.Bold("1"), "The daemon could not start or stopped on an error (logged), or a subcommand failed.")

@@ -62,6 +62,11 @@ func TestMan8SubcommandsAndSignalsDocumented(t *testing.T) {
 			t.Errorf("subcommandHelp documents %q, which is no subcommand", name)
 		}
 	}
+	for _, sev := range severities() {
+		if severityHelp[sev.String()] == "" {
+			t.Errorf("confparse severity %q (exit %d) has no entry in severityHelp (man.go)", sev, exitFor(sev))
+		}
+	}
 	for name := range signals {
 		if h, ok := signalHelp[name]; !ok || h[1] == "" {
 			t.Errorf("signal function %s has no entry in signalHelp (man.go)", name)
