@@ -31,6 +31,14 @@ var subcommandHelp = map[string][2]string{
 			"(keepalived's `genhash` and `keepalived -T`; `govrrpd -T` is the same)."},
 	"import-lvs-cf": {"import-lvs-cf [--node primary|backup|auto] [--vrid N] [--vrrp-interface IF] [-o FILE] lvs.cf",
 		"Convert Piranha's `lvs.cf` into a keepalived.conf for one node. `govrrpd -f lvs.cf` also runs such a file directly."},
+	// The operations subcommands (#13) are documented here ahead of their
+	// merge; only registered subcommands reach the page.
+	"status": {"status [--json] [--watch [--interval D]] [--control-socket PATH | --url URL [--http-token-file FILE]]",
+		"The running daemon's state as tables, or the API's JSON with --json. Exit status 1 when the daemon cannot be reached."},
+	"plan": {"plan [-f new.conf] [--from old.conf] [--json]",
+		"What a reload to the new file would change, asked of the running daemon, or between two files with --from. Exit status 0: no change; 2: changes; 1: an invalid file or no daemon."},
+	"ctl": {"ctl ACTION ...",
+		"Administrative actions through the control socket: `drain VS RS` and `undrain VS RS` (a real server's weight to 0 and back), `maintenance INSTANCE on|off` (hold an instance BACKUP), `reload`. Exit status 0: done; 1: refused or failed; 2: usage."},
 	"man": {"man [--section 8|5] [--date YYYY-MM-DD] [--keywords FILE]",
 		"Write this manual page (section 8) or govrrpd.conf(5) (from the keyword table FILE, docs/keywords.md) in roff to standard output."},
 }
