@@ -227,7 +227,7 @@ func (d *Daemon) loop(ctx context.Context, sigs <-chan os.Signal) {
 			d.signal(s)
 		case ev := <-d.events:
 			d.handle(ev)
-		case <-d.wd.C:
+		case <-d.wd.ticks():
 			d.wd.ping()
 		}
 	}

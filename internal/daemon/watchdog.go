@@ -12,9 +12,10 @@ import (
 // handler stops pinging and systemd restarts the daemon, which matters
 // because a wedged master still holds its VIPs but no longer advertises.
 //
-// The loop's only hook is one select case: `case <-d.wd.C: d.wd.ping()`.
-// Without WATCHDOG_USEC (or with WATCHDOG_PID naming another process) C is
-// nil and the case never fires.
+// The loop's only hook is one select case: `case <-d.wd.ticks(): d.wd.ping()`.
+// Without WATCHDOG_USEC (or with WATCHDOG_PID naming another process), or
+// on a Daemon built without Run (tests), ticks is nil and the case never
+// fires.
 type watchdog struct {
 	C      <-chan time.Time
 	every  time.Duration // 0: disabled
@@ -42,12 +43,21 @@ func pingInterval(timeout time.Duration) time.Duration {
 	return max(timeout/2, time.Millisecond)
 }
 
+// ticks is the channel the loop selects on; nil (never ready) when the
+// watchdog is off or w is nil.
+func (w *watchdog) ticks() <-chan time.Time {
+	if w == nil {
+		return nil
+	}
+	return w.C
+}
+
 // ping is called by the loop on each tick.
 func (w *watchdog) ping() { w.send("WATCHDOG=1") }
 
 // stop ends the ticks; systemd stops expecting pings once STOPPING=1 is sent.
 func (w *watchdog) stop() {
-	if w.ticker != nil {
+	if w != nil && w.ticker != nil {
 		w.ticker.Stop()
 	}
 }

@@ -65,3 +65,12 @@ func TestWatchdogPingsOnlyWhenTicksAreTaken(t *testing.T) {
 		t.Fatalf("pings sent without the loop: %q", sent)
 	}
 }
+
+// A Daemon built without Run has no watchdog: its loop must still run.
+func TestWatchdogNilIsOff(t *testing.T) {
+	var w *watchdog
+	if w.ticks() != nil {
+		t.Fatal("a nil watchdog ticks")
+	}
+	w.stop()
+}
