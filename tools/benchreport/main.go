@@ -62,8 +62,8 @@ var sources = []source{
 		run: runIdleRSS, parse: parseRows, rowsOnly: true},
 	{name: "scale", about: "4,080 and 255 VRRP instances per router (bench/scale.sh)",
 		script: []string{"bench/scale.sh", "-out", "{out}"}, parse: parseScale},
-	{name: "reliability", about: "the reliability suite's figures (make reliability), ROW lines",
-		script: []string{"make", "reliability"}, parse: parseRows, rowsOnly: true},
+	{name: "reliability", about: "the reliability suite's figures (make reliability: RESULT lines)",
+		script: []string{"make", "reliability"}, parse: parseReliability, rowsOnly: true},
 }
 
 type options struct {
