@@ -37,7 +37,7 @@ func parseConftest(dir string) (*result, error) {
 		if !ok {
 			continue
 		}
-		r := Row{Group: "conftest", Name: m.name + " (" + title + ")", Gov: g[0], Ratio: math.NaN()}
+		r := Row{Group: "conftest", Name: m.name + " on " + strings.TrimPrefix(title, "-t on "), Gov: g[0], Ratio: math.NaN()}
 		if k, ok := v[m.ka]; ok {
 			r.Ref = k[0]
 		}
