@@ -71,8 +71,10 @@ deb:
 deb-check:
 	test/pkg/check.sh "$$($(GO) run ./tools/mkdeb -o bin)"
 
-install: build
+install: build man
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/govrrpd
+	install -D -m 0644 bin/man/govrrpd.8 $(DESTDIR)$(PREFIX)/share/man/man8/govrrpd.8
+	install -D -m 0644 bin/man/govrrpd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/govrrpd.conf.5
 
 clean:
 	rm -rf bin
