@@ -66,7 +66,11 @@ type run struct {
 	timer  Timer
 	fire   func() // queues this run; built once so arming allocates no closure
 	last   Outcome
-	inLoop bool // run by s.loop rather than by timers and workers
+	// lastAt and latency are when the latest attempt ended and how long
+	// it took (status output); guarded by ts.mu like last.
+	lastAt  time.Time
+	latency time.Duration
+	inLoop  bool // run by s.loop rather than by timers and workers
 }
 
 // NewScheduler builds probers for every checker; a checker that cannot be
@@ -205,7 +209,8 @@ func (s *Scheduler) attempt(r *run) {
 	if s.ctx.Err() != nil {
 		return
 	}
-	s.noteLateness(r, s.opts.Clock.Now())
+	start := s.opts.Clock.Now()
+	s.noteLateness(r, start)
 	out := s.probe(r)
 	if s.ctx.Err() != nil {
 		return
@@ -214,7 +219,7 @@ func (s *Scheduler) attempt(r *run) {
 	if !out.Up {
 		s.stats.Failures.Add(1)
 	}
-	next := s.record(r, out)
+	next := s.record(r, out, start, s.opts.Clock.Now())
 	s.mu.Lock()
 	s.arm(r, next)
 	s.mu.Unlock()

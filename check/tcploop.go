@@ -214,7 +214,7 @@ func (l *tcpLoop) finish(lr *loopRun, start, end time.Time, out Outcome) {
 	if !out.Up {
 		s.stats.Failures.Add(1)
 	}
-	r.due = nextDue(r.due, start, end, s.record(r, out))
+	r.due = nextDue(r.due, start, end, s.record(r, out, start, end))
 	heap.Push(&l.due, lr)
 }
 

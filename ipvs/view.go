@@ -109,3 +109,12 @@ func (r *Reconciler) stats(sr StatsReader, name string, per map[netip.AddrPort]S
 	}
 	return total
 }
+
+// Table reads the whole table through the reconciler, so that the read is
+// serialised with its writes (the in-memory backend is not safe beside
+// them).
+func (r *Reconciler) Table() (Table, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return Read(r.b, func(ServiceKey) bool { return true })
+}
