@@ -35,7 +35,7 @@ type Scheduler struct {
 	sink    Sink
 	queue   chan *run // due attempts; room for every run, so a timer never blocks
 	runs    []*run
-	loop    *tcpLoop // the TCP_CHECKs, when the clock is real (see tcpLoop)
+	loop    tcpRunner // the TCP_CHECKs, when the clock is real and the OS has the loop (see tcpLoop)
 	targets map[Target]*targetState
 
 	ctx     context.Context
@@ -54,6 +54,14 @@ type Scheduler struct {
 type Stats struct {
 	Attempts, Failures, Late atomic.Int64
 	MaxLateness              atomic.Int64 // nanoseconds
+}
+
+// tcpRunner runs TCP_CHECKs on one goroutine: tcpLoop where the OS has
+// epoll, otherwise nothing (haveTCPLoop is false and the workers run them).
+type tcpRunner interface {
+	add(r *run)
+	run(ctx context.Context)
+	close()
 }
 
 type run struct {
@@ -112,14 +120,16 @@ func NewScheduler(checkers []Checker, sink Sink, opts Options) (*Scheduler, erro
 		r := &run{c: c, name: fmt.Sprintf("%s at %s", c.Kind, c.Source), prober: p, m: newMachine(c), ts: ts}
 		r.fire = func() { s.queue <- r }
 		if _, tcp := p.(tcpProber); tcp {
-			if _, real := opts.Clock.(RealClock); real {
+			if _, real := opts.Clock.(RealClock); real && haveTCPLoop {
 				r.inLoop = true
 			}
 		}
 		if r.inLoop && s.loop == nil {
-			if s.loop, err = newTCPLoop(s); err != nil {
+			l, err := newTCPLoop(s)
+			if err != nil {
 				return nil, fmt.Errorf("TCP_CHECK loop: %w", err)
 			}
+			s.loop = l
 		}
 		ts.runs = append(ts.runs, r)
 		s.runs = append(s.runs, r)

@@ -41,7 +41,7 @@ func DefaultBackend() (ipvs.Backend, error) {
 	if os.Getenv("GOVRRPD_IPVS_BACKEND") == "memory" {
 		return ipvs.NewMemory(), nil
 	}
-	return ipvs.NewKernel("")
+	return kernelBackend()
 }
 
 // Subsystem runs the IPVS table and its checkers beside the VRRP event

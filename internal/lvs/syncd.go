@@ -42,7 +42,7 @@ func StartSyncd(g ipvs.Globals, vrids map[string]uint8, log *slog.Logger) *Syncd
 	var b ipvs.SyncBackend
 	if os.Getenv("GOVRRPD_IPVS_BACKEND") == "memory" {
 		b = ipvs.NewMemorySync()
-	} else if k, err := ipvs.NewSyncKernel(""); err != nil {
+	} else if k, err := kernelSync(); err != nil {
 		log.Error("IPVS sync daemon not available: connections are NOT synchronised", "err", err)
 		return nil
 	} else {

@@ -346,3 +346,6 @@ func (h *flightHeap) Pop() any {
 	*h = old[:len(old)-1]
 	return f
 }
+
+// haveTCPLoop: Linux has the epoll, timerfd and eventfd the loop runs on.
+const haveTCPLoop = true
