@@ -3,7 +3,6 @@ package ipvs
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 )
 
 // OpKind is one of the six netlink commands that change the IPVS table.
@@ -165,11 +164,7 @@ func Read(b Backend, want func(ServiceKey) bool) (Table, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ipvs read destinations of %s: %w", s.Key, err)
 		}
-		e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
-		for _, d := range ds {
-			e.Dests[d.Addr] = d
-		}
-		t[s.Key] = e
+		t[s.Key] = entryOf(s, ds)
 	}
 	return t, nil
 }

@@ -304,3 +304,17 @@ func specOf(p *script.Spec) script.Spec {
 	}
 	return *p
 }
+
+// entry is what one of the virtual server's kernel services should hold
+// now.
+func (st *vsState) entry(k ServiceKey) (*Entry, error) {
+	svc, err := ServiceFor(st.vs, k)
+	if err != nil {
+		return nil, err
+	}
+	d, err := st.dests(k.Family)
+	if err != nil {
+		return nil, err
+	}
+	return &Entry{Service: svc, Dests: d}, nil
+}

@@ -198,11 +198,7 @@ func (r *Reconciler) readCurrent(desired Table, prev map[ServiceKey]string) (Tab
 		if err != nil {
 			return nil, fmt.Errorf("ipvs read destinations of %s: %w", k, err)
 		}
-		e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
-		for _, d := range ds {
-			e.Dests[d.Addr] = d
-		}
-		cur[k] = e
+		cur[k] = entryOf(s, ds)
 	}
 	return cur, nil
 }
@@ -250,15 +246,11 @@ func (st *vsState) addTo(desired Table, groups map[string]Group) ([]ServiceKey, 
 		if _, dup := desired[k]; dup {
 			return nil, fmt.Errorf("service %s defined twice", k)
 		}
-		svc, err := ServiceFor(st.vs, k)
+		e, err := st.entry(k)
 		if err != nil {
 			return nil, err
 		}
-		d, err := st.dests(k.Family)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, &Entry{Service: svc, Dests: d})
+		entries = append(entries, e)
 	}
 	for i, k := range ks {
 		desired[k] = entries[i]

@@ -171,15 +171,12 @@ func appendFailed(keys []ServiceKey, err error) []ServiceKey {
 func (r *Reconciler) resync(st *vsState, keys []ServiceKey) ([]Op, error) {
 	desired, current := Table{}, Table{}
 	for _, k := range keys {
-		svc, err := ServiceFor(st.vs, k)
+		want, err := st.entry(k)
 		if err != nil {
 			return nil, err
 		}
-		d, err := st.dests(k.Family)
-		if err != nil {
-			return nil, err
-		}
-		desired[k] = &Entry{Service: svc, Dests: d}
+		desired[k] = want
+		svc := want.Service
 		ds, err := r.b.Dests(svc)
 		if errors.Is(err, syscall.ESRCH) || errors.Is(err, syscall.ENOENT) {
 			continue // deleted by hand: recreate it
@@ -188,11 +185,7 @@ func (r *Reconciler) resync(st *vsState, keys []ServiceKey) ([]Op, error) {
 			delete(r.last, k)
 			return nil, fmt.Errorf("ipvs read destinations of %s: %w", k, err)
 		}
-		e := &Entry{Service: svc, Dests: make(map[netip.AddrPort]Dest, len(ds))}
-		for _, d := range ds {
-			e.Dests[d.Addr] = d
-		}
-		current[k] = e
+		current[k] = entryOf(svc, ds)
 	}
 	done, err := r.apply(Diff(desired, current, nil))
 	if r.last == nil {
