@@ -43,49 +43,36 @@ func (f Filter) Program(family int) ([]bpf.RawInstruction, error) {
 	default:
 		return nil, fmt.Errorf("vrrp filter: family %d", family)
 	}
-	// Every jump below that fails lands on the final "drop"; the offsets
-	// are filled in once the program's length is known.
-	const toDrop = 0xff
+	// Each test that fails falls through to a "drop" right after it, so
+	// no jump is longer than the VRID list (a jump skips at most 255).
+	drop := bpf.RetConstant{Val: 0}
 	p = append(p,
 		bpf.LoadAbsolute{Off: protoOff, Size: 1},
-		bpf.JumpIf{Cond: bpf.JumpEqual, Val: Protocol, SkipFalse: toDrop})
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: Protocol, SkipTrue: 1},
+		drop)
 	if f.MulticastTTL255 {
 		p = append(p,
 			bpf.LoadAbsolute{Off: dstOff, Size: 1},
 			bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: dstMask},
-			bpf.JumpIf{Cond: bpf.JumpEqual, Val: dstVal, SkipFalse: 2}, // unicast: no TTL rule
+			bpf.JumpIf{Cond: bpf.JumpEqual, Val: dstVal, SkipFalse: 3}, // unicast: no TTL rule
 			bpf.LoadAbsolute{Off: ttlOff, Size: 1},
-			bpf.JumpIf{Cond: bpf.JumpEqual, Val: 255, SkipFalse: toDrop})
+			bpf.JumpIf{Cond: bpf.JumpEqual, Val: 255, SkipTrue: 1},
+			drop)
 	}
-	if len(f.VRIDs) > 0 {
+	if n := len(f.VRIDs); n > 0 {
+		if n > 255 {
+			return nil, fmt.Errorf("vrrp filter: %d VRIDs, at most 255", n)
+		}
 		if family == 4 {
 			p = append(p, bpf.LoadMemShift{Off: 0}, bpf.LoadIndirect{Off: 1, Size: 1})
 		} else {
 			p = append(p, bpf.LoadAbsolute{Off: 1, Size: 1})
 		}
 		for i, v := range f.VRIDs {
-			last := i == len(f.VRIDs)-1
-			j := bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(v), SkipTrue: uint8(len(f.VRIDs) - 1 - i)}
-			if last {
-				j.SkipFalse = toDrop
-			}
-			p = append(p, j)
+			// On a match, skip the remaining tests and the drop.
+			p = append(p, bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(v), SkipTrue: uint8(n - i)})
 		}
+		p = append(p, drop)
 	}
-	p = append(p, bpf.RetConstant{Val: accept}, bpf.RetConstant{Val: 0})
-	// Point the failing branches at the drop, the last instruction.
-	drop := len(p) - 1
-	for i, ins := range p {
-		j, ok := ins.(bpf.JumpIf)
-		if !ok || j.SkipFalse != toDrop {
-			continue
-		}
-		skip := drop - i - 1
-		if skip > 255 {
-			return nil, fmt.Errorf("vrrp filter: %d VRIDs is too long a program", len(f.VRIDs))
-		}
-		j.SkipFalse = uint8(skip)
-		p[i] = j
-	}
-	return bpf.Assemble(p)
+	return bpf.Assemble(append(p, bpf.RetConstant{Val: accept}))
 }
