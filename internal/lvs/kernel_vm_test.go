@@ -82,6 +82,17 @@ func TestKernelFileCheckWeight(t *testing.T) {
 		}
 	}
 	eventually(t, "10 + 3 × 2", weightIs(16))
+	// The snapshot reads the kernel's counters for the service.
+	if r := real(s.Snapshot(), "TCP 192.0.2.10:80", "198.51.100.1:80"); r.WeightCurrent != 16 || !r.Healthy {
+		t.Errorf("snapshot %+v", r)
+	}
+	svcs, err := k.Services()
+	if err != nil || len(svcs) != 1 {
+		t.Fatalf("services %v, %v", svcs, err)
+	}
+	if _, per, err := k.ServiceStats(svcs[0]); err != nil || len(per) != 1 {
+		t.Errorf("kernel counters: %v, %v", per, err)
+	}
 	write("-20")
 	eventually(t, "10 - 20 × 2 clamped", weightIs(0))
 	write("1")
