@@ -95,8 +95,8 @@ func (s *Subsystem) Start(ctx context.Context, cfg *confparse.Config) {
 	}
 	s.mu.Lock()
 	s.rec = ipvs.NewReconciler(b, s.log)
-	s.mu.Unlock()
 	s.work, s.done = make(chan func(), 4096), make(chan struct{})
+	s.mu.Unlock()
 	go s.run()
 	s.do(func() {
 		s.load(cfg)
@@ -111,8 +111,13 @@ func (s *Subsystem) run() {
 	}
 }
 
-// started says whether Start opened a table.
-func (s *Subsystem) started() bool { return s.work != nil }
+// started says whether Start opened a table. Drain may ask from any
+// goroutine while a reload starts the subsystem.
+func (s *Subsystem) started() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.work != nil
+}
 
 // do queues f on the subsystem's goroutine.
 func (s *Subsystem) do(f func()) { s.work <- f }
