@@ -16,7 +16,7 @@ import (
 
 // pair is two namespaces joined by a veth pair: a receiver on "v0" and an
 // injector on "v1".
-func pair(t *testing.T, tag string, family int) (rx, inj *Socket, rxAddr netip.Addr) {
+func pair(t testing.TB, tag string, family int) (rx, inj *Socket, rxAddr netip.Addr) {
 	t.Helper()
 	a, b := nstest.New(t, tag+"a"), nstest.New(t, tag+"b")
 	nstest.IP(t, "-n", a, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", b)
@@ -46,7 +46,7 @@ func pair(t *testing.T, tag string, family int) (rx, inj *Socket, rxAddr netip.A
 func advert(vrid uint8) []byte { return []byte{0x31, vrid, 100, 0, 0, 100, 0, 0} }
 
 // inject sends n adverts for vrid to dst with the given TTL/hop limit.
-func inject(t *testing.T, s *Socket, n int, vrid uint8, ttl int, dst netip.Addr) {
+func inject(t testing.TB, s *Socket, n int, vrid uint8, ttl int, dst netip.Addr) {
 	t.Helper()
 	var err error
 	if s.Family == 4 {

@@ -47,7 +47,7 @@ func TestArrivalIsKernelTime(t *testing.T) {
 // stays in it whatever thread reads it later.
 func openIn(t *testing.T, ns, ifname string) *Socket { return openFamily(t, ns, ifname, 4) }
 
-func openFamily(t *testing.T, ns, ifname string, family int) *Socket {
+func openFamily(t testing.TB, ns, ifname string, family int) *Socket {
 	t.Helper()
 	var s *Socket
 	err := nstest.Run(ns, func() error {
