@@ -2,13 +2,12 @@ package lvs
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/govrrpd/govrrpd/ipvs"
+	"github.com/govrrpd/govrrpd/script"
 )
 
 const twoReals = `
@@ -80,103 +79,53 @@ func TestDrainWithoutIPVS(t *testing.T) {
 	}
 }
 
-const planned = `
-virtual_server 192.0.2.10 80 {
-    lb_algo wrr
-    lb_kind DR
-    protocol TCP
-    real_server 198.51.100.2 80 {
-        weight 7
-        TCP_CHECK {
-            connect_timeout 1
-        }
-    }
-}
-virtual_server 192.0.2.11 443 {
-    lb_algo rr
-    lb_kind DR
-    protocol TCP
-    real_server 198.51.100.3 443 {
-        weight 1
-    }
-}
-`
-
-// recording is an in-memory table that records the operations applied.
-type recording struct {
-	*ipvs.Memory
+// scripts records the scripts the subsystem asks to run.
+type scripts struct {
 	mu  sync.Mutex
-	ops []string
+	ran []string
 }
 
-func (r *recording) Apply(op ipvs.Op) error {
-	r.mu.Lock()
-	r.ops = append(r.ops, op.String())
-	r.mu.Unlock()
-	return r.Memory.Apply(op)
+func (s *scripts) RunScript(sp script.Spec) {
+	s.mu.Lock()
+	s.ran = append(s.ran, sp.Raw)
+	s.mu.Unlock()
 }
 
-func (r *recording) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.ops
-	r.ops = nil
-	return out
-}
-
-// TestPlanIsTheReload: the operations Plan lists for a new file are the
-// ones the reload then issues, grouped per virtual server and real server,
-// and the checkers it adds are listed.
-func TestPlanIsTheReload(t *testing.T) {
+// TestDrainRunsQuorumScripts: draining the only real server loses quorum,
+// so quorum_down runs through the daemon's script queue and the sorry
+// server takes over; undraining runs quorum_up.
+func TestDrainRunsQuorumScripts(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	b := &recording{Memory: ipvs.NewMemory()}
-	s := New(Options{Log: quiet, NewBackend: func() (ipvs.Backend, error) { return b, nil }})
-	s.Start(ctx, load(t, dir, twoReals))
-	defer s.Stop()
-	s.wait(func() {})
-	b.take()
-	next := load(t, dir, planned)
-	changes, err := s.Plan(next)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got, ops []string
-	for _, c := range changes {
-		got = append(got, strings.TrimSpace(fmt.Sprintf("%s %s %s %s %s", c.Kind, c.Op, c.Object, c.Parent, c.Detail)))
-		ops = append(ops, c.Ops...)
-	}
-	want := []string{
-		"real_server remove 198.51.100.1:80 TCP 192.0.2.10:80",
-		"real_server change 198.51.100.2:80 TCP 192.0.2.10:80",
-		"virtual_server add TCP 192.0.2.11:443",
-		"checker add TCP_CHECK at " + filepath.Join(dir, "keepalived.conf") + ":8 TCP 192.0.2.10:80 198.51.100.2:80",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	s.Reload(ctx, next)
-	s.wait(func() {})
-	if done := b.take(); len(done) != 4 || strings.Join(done, "\n") != strings.Join(ops, "\n") {
-		t.Errorf("reload did:\n%s\nplan said:\n%s", strings.Join(done, "\n"), strings.Join(ops, "\n"))
-	}
-	// Planned again, the same file changes nothing.
-	if again, err := s.Plan(next); err != nil || len(again) != 0 {
-		t.Errorf("plan of the running file: %+v, %v", again, err)
-	}
+	sc := &scripts{}
+	s := New(Options{Log: quiet, Scripts: sc, NewBackend: func() (ipvs.Backend, error) { return ipvs.NewMemory(), nil }})
+	s.Start(ctx, load(t, dir, `
+virtual_server 192.0.2.10 80 {
+    lb_algo rr
+    lb_kind DR
+    protocol TCP
+    quorum_up /bin/qup
+    quorum_down /bin/qdown
+    sorry_server 198.51.100.99 80
+    real_server 198.51.100.1 80 {
+        weight 1
+    }
 }
-
-// TestPlanFrom plans between two files with no daemon running.
-func TestPlanFrom(t *testing.T) {
-	dir := t.TempDir()
-	old := load(t, dir, twoReals)
-	next := load(t, dir, planned)
-	changes, err := PlanFrom(old, next)
-	if err != nil {
+`))
+	defer s.Stop()
+	if err := s.Drain("TCP 192.0.2.10:80", "198.51.100.1:80", true); err != nil {
 		t.Fatal(err)
 	}
-	if len(changes) != 4 || changes[2].Kind != "virtual_server" || len(changes[2].Ops) != 2 {
-		t.Errorf("changes %+v", changes)
+	if vs := s.Snapshot(); len(vs) != 1 || vs[0].Quorum || !strings.Contains(string(s.Dump()), "198.51.100.99:80 weight 1") {
+		t.Errorf("drained: snapshot %+v, dump %q", vs, s.Dump())
+	}
+	if err := s.Drain("TCP 192.0.2.10:80", "198.51.100.1:80", false); err != nil {
+		t.Fatal(err)
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if got := strings.Join(sc.ran, ", "); got != "/bin/qdown, /bin/qup" {
+		t.Errorf("scripts run: %s", got)
 	}
 }
