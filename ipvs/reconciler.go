@@ -218,19 +218,8 @@ func sameDests(a, b *Entry) bool {
 // distrust drops from the last-applied record every service an operation
 // failed on, so that the next Load reads it back from the kernel.
 func (r *Reconciler) distrust(err error) {
-	var walk func(error)
-	walk = func(e error) {
-		var oe OpError
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-		} else if errors.As(e, &oe) {
-			delete(r.last, oe.Op.Service.Key)
-		}
-	}
-	if err != nil {
-		walk(err)
+	for _, k := range failedServices(err) {
+		delete(r.last, k)
 	}
 }
 

@@ -150,6 +150,18 @@ func (t Table) record(op Op) {
 // appendFailed adds the services named by the OpErrors in err to keys,
 // once each.
 func appendFailed(keys []ServiceKey, err error) []ServiceKey {
+	for _, k := range failedServices(err) {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// failedServices lists the services of the OpErrors in err, which may be
+// joined errors nested any depth.
+func failedServices(err error) []ServiceKey {
+	var out []ServiceKey
 	var walk func(error)
 	walk = func(e error) {
 		var oe OpError
@@ -157,12 +169,14 @@ func appendFailed(keys []ServiceKey, err error) []ServiceKey {
 			for _, x := range j.Unwrap() {
 				walk(x)
 			}
-		} else if errors.As(e, &oe) && !slices.Contains(keys, oe.Op.Service.Key) {
-			keys = append(keys, oe.Op.Service.Key)
+		} else if errors.As(e, &oe) {
+			out = append(out, oe.Op.Service.Key)
 		}
 	}
-	walk(err)
-	return keys
+	if err != nil {
+		walk(err)
+	}
+	return out
 }
 
 // resync is the slow path of Health: it reads the given services of the
