@@ -3,6 +3,7 @@ package ipvs
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 )
 
 // OpKind is one of the six netlink commands that change the IPVS table.
@@ -164,7 +165,11 @@ func Read(b Backend, want func(ServiceKey) bool) (Table, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ipvs read destinations of %s: %w", s.Key, err)
 		}
-		t[s.Key] = entryOf(s, ds)
+		e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
+		for _, d := range ds {
+			e.Dests[d.Addr] = d
+		}
+		t[s.Key] = e
 	}
 	return t, nil
 }

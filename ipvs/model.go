@@ -131,12 +131,3 @@ func sortedDests(m map[netip.AddrPort]Dest) []netip.AddrPort {
 	slices.SortFunc(a, netip.AddrPort.Compare)
 	return a
 }
-
-// entryOf is a service with the destinations read back for it.
-func entryOf(s Service, ds []Dest) *Entry {
-	e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
-	for _, d := range ds {
-		e.Dests[d.Addr] = d
-	}
-	return e
-}

@@ -350,3 +350,12 @@ func sortedSet(m map[netip.AddrPort]bool) []netip.AddrPort {
 	slices.SortFunc(out, netip.AddrPort.Compare)
 	return out
 }
+
+// entryOf is a service with the destinations read back for it.
+func entryOf(s Service, ds []Dest) *Entry {
+	e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
+	for _, d := range ds {
+		e.Dests[d.Addr] = d
+	}
+	return e
+}

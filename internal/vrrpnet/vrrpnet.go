@@ -1,13 +1,3 @@
-// Package vrrpnet is the OS side of VRRP transport: raw IP protocol-112
-// sockets, one per interface and address family, shared by every instance
-// on that interface. It knows nothing of the protocol beyond the TTL and
-// addressing rules of RFC 5798 §5.1 and where the VRID sits, which the
-// kernel-side prefilter needs; encoding and checks live in vrrp.
-//
-// Under a flood the socket is where genuine adverts die: the prefilter
-// (Filter) drops in the kernel what the receive checks would drop anyway,
-// the receive buffer is enlarged (SetReadBuffer), and Reader takes many
-// packets per system call, each with its own kernel receive time.
 package vrrpnet
 
 import (
