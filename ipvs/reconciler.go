@@ -203,6 +203,15 @@ func (r *Reconciler) readCurrent(desired Table, prev map[ServiceKey]string) (Tab
 	return cur, nil
 }
 
+// entryOf is a service with the destinations read back for it.
+func entryOf(s Service, ds []Dest) *Entry {
+	e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
+	for _, d := range ds {
+		e.Dests[d.Addr] = d
+	}
+	return e
+}
+
 func sameDests(a, b *Entry) bool {
 	if len(a.Dests) != len(b.Dests) {
 		return false
@@ -349,13 +358,4 @@ func sortedSet(m map[netip.AddrPort]bool) []netip.AddrPort {
 	}
 	slices.SortFunc(out, netip.AddrPort.Compare)
 	return out
-}
-
-// entryOf is a service with the destinations read back for it.
-func entryOf(s Service, ds []Dest) *Entry {
-	e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
-	for _, d := range ds {
-		e.Dests[d.Addr] = d
-	}
-	return e
 }
