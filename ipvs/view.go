@@ -55,23 +55,20 @@ type RealView struct {
 
 // View returns every configured virtual server in configuration order.
 // With stats, it also reads the kernel's counters when the backend keeps
-// them; a read that fails leaves the counters at zero, because status
-// output must not fail for a counter.
+// them — after letting go of the reconciler, so that a scrape of a large
+// table does not hold checker verdicts back; a read that fails leaves the
+// counters at zero, because status output must not fail for a counter.
 func (r *Reconciler) View(stats bool) []VSView {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	sr, _ := r.b.(StatsReader)
 	out := make([]VSView, 0, len(r.cfg.Servers))
+	var svcs [][]Service // per view, its kernel services
 	for _, vs := range r.cfg.Servers {
 		st := r.vs[vs.Key()]
 		if st == nil {
 			continue // refused at Load
 		}
 		v := VSView{VS: st.vs, QuorumUp: st.quorumUp, Reals: make([]RealView, 0, len(st.vs.Reals))}
-		per := map[netip.AddrPort]Stats{}
-		if stats && sr != nil {
-			v.Stats = r.stats(sr, vs.Key(), per)
-		}
 		for _, rs := range st.vs.Reals {
 			s := st.rs[rs.Addr]
 			cur := 0
@@ -79,35 +76,45 @@ func (r *Reconciler) View(stats bool) []VSView {
 				cur = s.eff()
 			}
 			v.Reals = append(v.Reals, RealView{Addr: rs.Addr, Configured: rs.Weight, Current: cur,
-				Alive: s.alive, Drained: s.drained, Stats: per[rs.Addr]})
+				Alive: s.alive, Drained: s.drained})
 		}
-		out = append(out, v)
+		var ss []Service
+		for _, k := range r.keys[vs.Key()] {
+			if last := r.last[k]; last != nil {
+				ss = append(ss, last.Service)
+			}
+		}
+		out, svcs = append(out, v), append(svcs, ss)
+	}
+	r.mu.Unlock()
+	if stats && sr != nil {
+		for i := range out {
+			r.addStats(sr, &out[i], svcs[i])
+		}
 	}
 	return out
 }
 
-// stats sums the counters of a virtual server's kernel services, and per
-// destination into per.
-func (r *Reconciler) stats(sr StatsReader, name string, per map[netip.AddrPort]Stats) Stats {
-	var total Stats
-	for _, k := range r.keys[name] {
-		last := r.last[k]
-		if last == nil {
-			continue
-		}
-		s, ds, err := sr.ServiceStats(last.Service)
+// addStats sums the counters of a virtual server's kernel services into
+// v, and per real server.
+func (r *Reconciler) addStats(sr StatsReader, v *VSView, svcs []Service) {
+	per := map[netip.AddrPort]Stats{}
+	for _, svc := range svcs {
+		s, ds, err := sr.ServiceStats(svc)
 		if err != nil {
-			r.log.Debug("ipvs stats", "service", k.String(), "err", err)
+			r.log.Debug("ipvs stats", "service", svc.Key.String(), "err", err)
 			continue
 		}
-		total.add(s)
+		v.Stats.add(s)
 		for a, d := range ds {
 			x := per[a]
 			x.add(d)
 			per[a] = x
 		}
 	}
-	return total
+	for i := range v.Reals {
+		v.Reals[i].Stats = per[v.Reals[i].Addr]
+	}
 }
 
 // Table reads the whole table through the reconciler, so that the read is
