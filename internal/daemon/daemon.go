@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/pidfile"
@@ -82,8 +83,8 @@ type Daemon struct {
 	// refused only for problems the running file did not have.
 	baseline confparse.Diagnostics
 	reloads  struct{ done, refused int }
-	lvs      *lvs
-	syncd    *syncd // lvs_sync_daemon (syncd.go)
+	lvs      *lvs.Subsystem
+	syncd    *lvs.Syncd // lvs_sync_daemon
 	ctx      context.Context
 	reloadMu sync.Mutex
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
@@ -134,16 +135,17 @@ func Run(ctx context.Context, opts Options) error {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, sigJSON, sigStatsClear)
 	defer signal.Stop(sigs)
+	d.lvs = lvs.New(lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS})
 	if !opts.CheckOnly {
-		d.startSyncd()
+		d.syncd = lvs.StartSyncd(cfg.IPVS, vrids(cfg), log)
 		if err := d.start(ctx); err != nil {
-			d.stopSyncd()
+			d.syncd.Stop()
 			d.closeSockets()
 			return err
 		}
 	}
 	if !opts.VRRPOnly {
-		d.startLVS(ctx, cfg)
+		d.lvs.Start(ctx, cfg)
 	}
 	if opts.Ready != nil {
 		opts.Ready()
@@ -152,8 +154,17 @@ func Run(ctx context.Context, opts Options) error {
 	d.loop(ctx, sigs)
 	d.sdNotify("STOPPING=1")
 	d.shutdown()
-	d.stopLVS()
+	d.lvs.Stop()
 	return nil
+}
+
+// vrids maps instance names to their VRIDs (lvs_sync_daemon's syncid).
+func vrids(cfg *confparse.Config) map[string]uint8 {
+	m := make(map[string]uint8, len(cfg.Instances))
+	for _, in := range cfg.Instances {
+		m[in.Name] = in.VRID
+	}
+	return m
 }
 
 // start builds every instance, opens sockets and feeds Startup.
@@ -248,7 +259,7 @@ func (d *Daemon) signal(s os.Signal) {
 		d.startReload()
 	case syscall.SIGUSR1:
 		d.dump("keepalived.data", d.dataText())
-		d.dump("keepalived_check.data", d.checkData())
+		d.dump("keepalived_check.data", d.lvs.Dump())
 	case syscall.SIGUSR2:
 		d.dump("keepalived.stats", d.statsText())
 	case sigStatsClear:
@@ -315,7 +326,8 @@ func (d *Daemon) handle(ev event) {
 // --release-at-once, never with -V), notify STOP.
 func (d *Daemon) shutdown() {
 	d.stopping = true
-	d.stopSyncd()
+	d.syncd.Stop()
+	d.syncd = nil
 	d.stopTrackGroups()
 	if d.probes != nil {
 		d.probes.Stop()
