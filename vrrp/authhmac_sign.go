@@ -18,7 +18,9 @@ type hmacKeys map[uint8]hash.Hash
 func newHMACKeys(c *AuthHMAC) hmacKeys {
 	ks := make(hmacKeys, len(c.Keys))
 	for _, k := range c.Keys {
-		ks[k.ID] = hmac.New(sha256.New, k.Secret)
+		if len(k.Secret) > 0 { // a masked key (a --dump-conf printout read back) never verifies
+			ks[k.ID] = hmac.New(sha256.New, k.Secret)
+		}
 	}
 	return ks
 }
@@ -71,8 +73,8 @@ func NewHMACSigner(c *AuthHMAC, advertInt time.Duration) (*HMACSigner, error) {
 	if !c.Signs() {
 		return nil, nil
 	}
-	if c.Key(c.ActiveKey) == nil {
-		return nil, fmt.Errorf("auth_hmac active_key %d is not defined", c.ActiveKey)
+	if k := c.Key(c.ActiveKey); k == nil || len(k.Secret) == 0 {
+		return nil, fmt.Errorf("auth_hmac active_key %d is not defined or has no key material", c.ActiveKey)
 	}
 	return &HMACSigner{keys: newHMACKeys(c), active: c.ActiveKey, monotonic: c.Monotonic,
 		window: c.EffectiveWindow(advertInt)}, nil
