@@ -309,3 +309,27 @@ func TestHMACSecretMasked(t *testing.T) {
 		}
 	}
 }
+
+// A reload rebuilding signer and verifier keeps the sequence growing and
+// the replay marks, so an advert captured before it stays rejected.
+func TestHMACResume(t *testing.T) {
+	for _, c := range []hmacCase{hmacCases()[1], hmacCases()[2]} {
+		a, s, v := hmacPair(t, c, HMACEnforce, HMACEnforce)
+		for range 3 {
+			s.next(hmacNow)
+		}
+		old := signAt(t, a, c, s, hmacNow)
+		if r := rx(t, v, c, old, hmacNow); r != RxOK {
+			t.Fatal(r)
+		}
+		_, s2, v2 := hmacPair(t, c, HMACEnforce, HMACEnforce)
+		s2.Resume(s)
+		v2.Resume(v)
+		if r := rx(t, v2, c, old, hmacNow); r != RxAuthExtReplay {
+			t.Errorf("%s: advert from before the reload: %s", c.name, r)
+		}
+		if r := rx(t, v2, c, signAt(t, a, c, s2, hmacNow), hmacNow); r != RxOK {
+			t.Errorf("%s: first advert after the reload: %s", c.name, r)
+		}
+	}
+}
