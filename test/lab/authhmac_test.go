@@ -387,3 +387,43 @@ func injectFrames(t *testing.T, nsName, ifname string, frame []byte, n int) {
 		t.Fatalf("inject: %v", err)
 	}
 }
+
+// TestV3ChecksumAsV2Keepalived24: both daemons set v3_checksum_as_v2 (the
+// RFC 9568 checksum, no pseudo-header, on VRRPv3/IPv4), each as master
+// and as backup through a SIGTERM handover, and tshark, told to expect
+// that form, finds every govrrpd advert's checksum good.
+func TestV3ChecksumAsV2Keepalived24(t *testing.T) {
+	needKeepalived24(t)
+	for _, govMaster := range []bool{true, false} {
+		name := "govrrpd-backup"
+		if govMaster {
+			name = "govrrpd-master"
+		}
+		t.Run(name, func(t *testing.T) {
+			r := newRig(t, 2)
+			capt := r.startCapture()
+			capt.v3AsV2 = true
+			cs := confs([]int{150, 100}, func(_ int, c *instanceConf) {
+				c.AdvertInt, c.Version, c.Extra = "0.5", 3, []string{"v3_checksum_as_v2"}
+			})
+			impl, gov := [2]string{"keepalived24", "govrrpd"}, r.lab.Routers[1]
+			if govMaster {
+				impl, gov = [2]string{"govrrpd", "keepalived24"}, r.lab.Routers[0]
+			}
+			r.startImpl(0, impl[0], cs[0])
+			r.waitMaster(vip4, 0, 4*time.Second)
+			r.startImpl(1, impl[1], cs[1])
+			r.stable(vip4, 0, 2*time.Second)
+			r.procs["r1"].Signal(syscall.SIGTERM)
+			r.waitMaster(vip4, 1, 3*time.Second)
+			r.stable(vip4, 1, 1500*time.Millisecond)
+			rep, err := capt.judge(macsOf(gov))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Adverts == 0 || len(rep.Problems) > 0 {
+				t.Errorf("govrrpd adverts %d, problems %v", rep.Adverts, rep.Problems)
+			}
+		})
+	}
+}
