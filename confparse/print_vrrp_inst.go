@@ -188,6 +188,7 @@ func printInstanceTuning(p *printer, c *Config, in *vrrp.Instance) {
 	if !in.Strict {
 		flagLine(p, "lower_prio_no_advert", in.LowerPrioNoAdvert, g.LowerPrioNoAdvert)
 		flagLine(p, "higher_prio_send_advert", in.HigherPrioSendAdvert, g.HigherPrioSendAdvert)
+		flagLine(p, "owner_ignore_adverts", in.OwnerIgnoreAdverts, g.OwnerIgnoreAdverts)
 	}
 	flagLine(p, "skip_check_adv_addr", in.SkipCheckAdvAddr, g.SkipCheckAdvAddr)
 	flagLine(p, "v3_checksum_as_v2", in.V3ChecksumAsV2, g.V3ChecksumAsV2)

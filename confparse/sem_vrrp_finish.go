@@ -157,7 +157,7 @@ func completeAuth(a *analyzer, b *instB) {
 	if b.Auth.Type == vrrp.AuthAH && !b.Strict {
 		a.warnf(b.pos, "(%s) AH authentication is not supported by govrrpd; adverts would not interoperate", b.Name)
 	}
-	completeAuthHMAC(a, b)
+	completeNewer(a, b)
 }
 
 // applyStrict is vrrp_strict / strict_mode: each RFC violation is
