@@ -65,12 +65,7 @@ func TestHandoverHold(t *testing.T) {
 		{3, 10 * time.Millisecond, 110 * time.Millisecond},
 	}
 	for _, c := range cases {
-		in := testInstance("VI_1", 150)
-		in.Version, in.AdvertInt = c.version, c.advert
-		m, err := NewMachine(&in, MachineOptions{Addr: netip.MustParseAddr("192.0.2.1")})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := timedMachine(t, c.version, c.advert)
 		if got := m.handoverHold(); got != c.want {
 			t.Errorf("v%d %v: hold %v, want %v", c.version, c.advert, got, c.want)
 		}
@@ -154,12 +149,7 @@ func TestSuccessorEarliestRounding(t *testing.T) {
 		{3, 10 * time.Millisecond, 1, 0},
 	}
 	for _, c := range cases {
-		in := testInstance("VI_1", 150)
-		in.Version, in.AdvertInt = c.version, c.advert
-		m, err := NewMachine(&in, MachineOptions{Addr: netip.MustParseAddr("192.0.2.1")})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := timedMachine(t, c.version, c.advert)
 		if got := m.successorEarliest(c.prio); got != c.want {
 			t.Errorf("v%d %v prio %d: earliest %v, want %v", c.version, c.advert, c.prio, got, c.want)
 		}
@@ -171,4 +161,17 @@ func TestSuccessorEarliestRounding(t *testing.T) {
 			t.Errorf("v%d %v prio %d: a centisecond-rounding peer advertising at %v is ignored", c.version, c.advert, c.prio, frr)
 		}
 	}
+}
+
+// timedMachine is a priority-150 machine with the given version and
+// advert interval.
+func timedMachine(t *testing.T, version int, advert time.Duration) *Machine {
+	t.Helper()
+	in := testInstance("VI_1", 150)
+	in.Version, in.AdvertInt = version, advert
+	m, err := NewMachine(&in, MachineOptions{Addr: netip.MustParseAddr("192.0.2.1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

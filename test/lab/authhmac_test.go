@@ -216,11 +216,7 @@ func (r *rig) reloadWith(i int, conf string) {
 func TestAuthHMACRolloutKeepalived24(t *testing.T) {
 	needKeepalived24(t)
 	for _, govMaster := range []bool{true, false} {
-		name := "govrrpd-backup"
-		if govMaster {
-			name = "govrrpd-master"
-		}
-		t.Run(name, func(t *testing.T) { runHMACRollout(t, govMaster) })
+		t.Run(roleName(govMaster), func(t *testing.T) { runHMACRollout(t, govMaster) })
 	}
 }
 
@@ -395,11 +391,7 @@ func injectFrames(t *testing.T, nsName, ifname string, frame []byte, n int) {
 func TestV3ChecksumAsV2Keepalived24(t *testing.T) {
 	needKeepalived24(t)
 	for _, govMaster := range []bool{true, false} {
-		name := "govrrpd-backup"
-		if govMaster {
-			name = "govrrpd-master"
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(roleName(govMaster), func(t *testing.T) {
 			r := newRig(t, 2)
 			capt := r.startCapture()
 			capt.v3AsV2 = true
@@ -426,4 +418,12 @@ func TestV3ChecksumAsV2Keepalived24(t *testing.T) {
 			}
 		})
 	}
+}
+
+// roleName names a subtest by govrrpd's role.
+func roleName(govMaster bool) string {
+	if govMaster {
+		return "govrrpd-master"
+	}
+	return "govrrpd-backup"
 }
