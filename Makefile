@@ -21,7 +21,7 @@ SERIAL    := ./test/kernel ./test/lab ./tools/demo
 test: build
 	$(GO) vet $(PKGS)
 	GOVRRPD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m $$($(GO) list $(PKGS) | grep -v -e /test/lab -e /test/kernel -e /tools/demo)
-	GOVRRPD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -p 1 -timeout 15m $(SERIAL)
+	GOVRRPD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -p 1 -timeout 30m $(SERIAL)
 
 test-unit:
 	$(GO) test -short -count=1 $(PKGS)
