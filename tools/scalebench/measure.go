@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // result is what one implementation showed in one layout.
@@ -78,9 +80,9 @@ func measure(ctx context.Context, t *topo, impl, bin string, l layout, tm timing
 		res.Err = ctx.Err().Error()
 		return res
 	}
-	var before, after [2]sample
+	var before, after [2]lab.TreeSample
 	for r, d := range ds {
-		if before[r], err = sampleTree("/proc", d.pid()); err != nil {
+		if before[r], err = lab.SampleTree("/proc", d.pid()); err != nil {
 			res.Err = fmt.Sprintf("%s on r%d: %v (log %s)", impl, r+1, err, d.log)
 			return res
 		}
@@ -91,14 +93,14 @@ func measure(ctx context.Context, t *topo, impl, bin string, l layout, tm timing
 		res.Err = ctx.Err().Error()
 		return res
 	}
-	elapsed := time.Since(w0).Seconds()
+	elapsed := time.Since(w0)
 	for r, d := range ds {
-		if after[r], err = sampleTree("/proc", d.pid()); err != nil {
+		if after[r], err = lab.SampleTree("/proc", d.pid()); err != nil {
 			res.Err = fmt.Sprintf("%s on r%d: %v (log %s)", impl, r+1, err, d.log)
 			return res
 		}
-		res.CPU[r] = 100 * float64(after[r].ticks-before[r].ticks) / clockTicks / elapsed
-		res.RSSKiB[r], res.Threads[r], res.FDs[r], res.Procs[r] = after[r].rssKiB, after[r].threads, after[r].fds, after[r].procs
+		res.CPU[r] = lab.CPUPercent(before[r], after[r], elapsed)
+		res.RSSKiB[r], res.Threads[r], res.FDs[r], res.Procs[r] = after[r].RSSKiB, after[r].Threads, after[r].FDs, after[r].Procs
 	}
 	res.Load = loadAvg()
 	for r := range res.Final {

@@ -1,4 +1,4 @@
-package main
+package lab
 
 import (
 	"bufio"
@@ -9,20 +9,31 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// clockTicks is USER_HZ, the unit of /proc/PID/stat times (100 on every
+// ClockTicks is USER_HZ, the unit of /proc/PID/stat times (100 on every
 // Linux x86-64 kernel; sysconf would need cgo).
-const clockTicks = 100
+const ClockTicks = 100
 
-// sample is one reading of a daemon's process tree (keepalived: the parent
-// and its VRRP child; govrrpd: one process).
-type sample struct {
-	ticks   int64 // utime+stime of every member, plus what they reaped
-	rssKiB  int64 // sum of VmRSS
-	threads int   // sum of Threads
-	fds     int   // sum of open descriptors
-	procs   int
+// TreeSample is one reading of a daemon's process tree (keepalived: the
+// parent and its VRRP child; govrrpd: one process). Benchmarks compare
+// daemons by these sums, so a forking daemon is charged for every process.
+type TreeSample struct {
+	Ticks   int64 // utime+stime of every member, plus what they reaped
+	RSSKiB  int64 // sum of VmRSS
+	Threads int   // sum of Threads
+	FDs     int   // sum of open descriptors
+	Procs   int
+}
+
+// CPU is the tree's CPU time in seconds.
+func (s TreeSample) CPU() float64 { return float64(s.Ticks) / ClockTicks }
+
+// CPUPercent is the % of one core the tree used between a and b, over the
+// wall-clock time elapsed between the readings.
+func CPUPercent(a, b TreeSample, elapsed time.Duration) float64 {
+	return 100 * (b.CPU() - a.CPU()) / elapsed.Seconds()
 }
 
 // statFields is the part of /proc/PID/stat the benchmark reads.
@@ -89,11 +100,11 @@ func parseStatus(b []byte) (rssKiB int64, threads int, err error) {
 	return rssKiB, threads, nil
 }
 
-// sampleTree reads root and its descendants under procDir (/proc).
-func sampleTree(procDir string, root int) (sample, error) {
+// SampleTree reads root and its descendants under procDir (/proc).
+func SampleTree(procDir string, root int) (TreeSample, error) {
 	ents, err := os.ReadDir(procDir)
 	if err != nil {
-		return sample{}, err
+		return TreeSample{}, err
 	}
 	all := map[int]statFields{}
 	kids := map[int][]int{}
@@ -107,30 +118,30 @@ func sampleTree(procDir string, root int) (sample, error) {
 		}
 		st, err := parseStat(b)
 		if err != nil {
-			return sample{}, fmt.Errorf("%s/%s: %w", procDir, e.Name(), err)
+			return TreeSample{}, fmt.Errorf("%s/%s: %w", procDir, e.Name(), err)
 		}
 		all[st.pid] = st
 		kids[st.ppid] = append(kids[st.ppid], st.pid)
 	}
 	if _, ok := all[root]; !ok {
-		return sample{}, fmt.Errorf("process %d is gone", root)
+		return TreeSample{}, fmt.Errorf("process %d is gone", root)
 	}
-	var s sample
+	var s TreeSample
 	for queue := []int{root}; len(queue) > 0; queue = queue[1:] {
 		st := all[queue[0]]
 		dir := filepath.Join(procDir, strconv.Itoa(st.pid))
-		s.ticks += st.ticks
-		s.procs++
+		s.Ticks += st.ticks
+		s.Procs++
 		if b, err := os.ReadFile(filepath.Join(dir, "status")); err == nil {
 			rss, th, err := parseStatus(b)
 			if err != nil {
-				return sample{}, fmt.Errorf("%s: %w", dir, err)
+				return TreeSample{}, fmt.Errorf("%s: %w", dir, err)
 			}
-			s.rssKiB += rss
-			s.threads += th
+			s.RSSKiB += rss
+			s.Threads += th
 		}
 		if fds, err := os.ReadDir(filepath.Join(dir, "fd")); err == nil {
-			s.fds += len(fds)
+			s.FDs += len(fds)
 		}
 		queue = append(queue, kids[st.pid]...)
 	}
