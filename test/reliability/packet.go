@@ -11,7 +11,7 @@ type advert struct {
 	Version  int // 2 or 3
 	VRID     byte
 	Priority byte
-	Interval int        // v2: seconds; v3: centiseconds
+	Interval int // v2: seconds; v3: centiseconds
 	VIPs     []netip.Addr
 	AuthType byte   // v2 only
 	AuthPass string // v2 PASS
