@@ -54,7 +54,8 @@ func implementations(t *testing.T) []daemonKind {
 type setup struct {
 	Version int
 	Advert  time.Duration
-	Auth    bool // v2 PASS authentication
+	Auth    bool   // v2 PASS authentication
+	Notify  string // notify script, "" for none
 }
 
 func (s setup) String() string {
@@ -74,6 +75,9 @@ func (s setup) conf(router string, prio int) string {
 	auth := ""
 	if s.Auth {
 		auth = "    authentication {\n        auth_type PASS\n        auth_pass " + authPass + "\n    }\n"
+	}
+	if s.Notify != "" {
+		auth += "    notify " + s.Notify + "\n"
 	}
 	return fmt.Sprintf(`global_defs {
     router_id %s
@@ -123,7 +127,7 @@ func newRig(t *testing.T, impl daemonKind, set setup) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{t: t, impl: impl, set: set, l: l, r: [2]*lab.Host{l.Routers[0], l.Routers[1]}, client: l.Client, dir: t.TempDir()}
+	r := &rig{t: t, impl: impl, set: set, l: l, r: [2]*lab.Host{l.Routers[0], l.Routers[1]}, client: l.Client, dir: logDir(t)}
 	t.Cleanup(func() {
 		if r.adv != nil {
 			r.adv.close()
@@ -168,6 +172,20 @@ func newRig(t *testing.T, impl daemonKind, set setup) *rig {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// logDir is where a rig keeps its files: a test temp dir, or a kept
+// directory under $GOVRRPD_RELIABILITY_LOGS to dig into a miss.
+func logDir(t *testing.T) string {
+	root := os.Getenv("GOVRRPD_RELIABILITY_LOGS")
+	if root == "" {
+		return t.TempDir()
+	}
+	d, err := os.MkdirTemp(root, strings.NewReplacer("/", "-", " ", "_").Replace(t.Name())+"-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // start runs the daemon on router i with keepalived's own flags; TMPDIR
