@@ -12,19 +12,110 @@ import (
 	"time"
 )
 
-// ClockTicks is USER_HZ, the unit of /proc/PID/stat times (100 on every
-// Linux x86-64 kernel; sysconf would need cgo).
+// ClockTicks is USER_HZ, the unit of /proc/PID/stat times. It is 100 on
+// every Linux x86-64 kernel, and reading it through sysconf would need cgo,
+// which the VM's static binary cannot have.
 const ClockTicks = 100
 
+// ProcStat is the part of /proc/PID/stat the benchmarks read.
+type ProcStat struct {
+	PID, PPID                    int
+	UTime, STime, CUTime, CSTime int64 // clock ticks
+}
+
+// Ticks is the process's CPU time plus what its reaped children used.
+func (s ProcStat) Ticks() int64 { return s.UTime + s.STime + s.CUTime + s.CSTime }
+
+// ParseStat reads /proc/PID/stat. The command name may hold spaces and
+// parentheses, so the fields are counted from the last ')'.
+func ParseStat(b []byte) (ProcStat, error) {
+	s := string(b)
+	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if open < 0 || end < open {
+		return ProcStat{}, errors.New("stat: no (comm)")
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(s[:open]))
+	if err != nil {
+		return ProcStat{}, fmt.Errorf("stat: pid: %w", err)
+	}
+	// f[0] is field 3 (state); utime is field 14.
+	f := strings.Fields(s[end+1:])
+	if len(f) < 15 {
+		return ProcStat{}, fmt.Errorf("stat: %d fields after comm, want at least 15", len(f))
+	}
+	st := ProcStat{PID: pid}
+	if st.PPID, err = strconv.Atoi(f[1]); err != nil {
+		return ProcStat{}, fmt.Errorf("stat: ppid: %w", err)
+	}
+	for i, p := range []*int64{&st.UTime, &st.STime, &st.CUTime, &st.CSTime} {
+		if *p, err = strconv.ParseInt(f[11+i], 10, 64); err != nil || *p < 0 {
+			return ProcStat{}, fmt.Errorf("stat: field %d: %q", 14+i, f[11+i])
+		}
+	}
+	return st, nil
+}
+
+// ProcStatus is the part of /proc/PID/status the benchmarks read.
+type ProcStatus struct {
+	RSSKiB, HWMKiB int64 // VmRSS, VmHWM (peak)
+	Threads        int
+}
+
+// ParseStatus reads VmRSS, VmHWM and Threads from /proc/PID/status. Kernel
+// threads have no VmRSS or VmHWM: that is an error.
+func ParseStatus(b []byte) (ProcStatus, error) {
+	var st ProcStatus
+	var have int
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(v)
+		var dst *int64
+		switch k {
+		case "VmRSS":
+			dst = &st.RSSKiB
+		case "VmHWM":
+			dst = &st.HWMKiB
+		case "Threads":
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 {
+				return ProcStatus{}, fmt.Errorf("status: Threads %q", v)
+			}
+			st.Threads = n
+			continue
+		default:
+			continue
+		}
+		if len(f) != 2 || f[1] != "kB" {
+			return ProcStatus{}, fmt.Errorf("status: %s %q", k, v)
+		}
+		n, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil || n < 0 {
+			return ProcStatus{}, fmt.Errorf("status: %s %q", k, v)
+		}
+		*dst = n
+		have++
+	}
+	if have < 2 {
+		return ProcStatus{}, errors.New("status: no VmRSS or VmHWM")
+	}
+	return st, nil
+}
+
 // TreeSample is one reading of a daemon's process tree (keepalived: the
-// parent and its VRRP child; govrrpd: one process). Benchmarks compare
+// parent and its children; govrrpd: one process). Benchmarks compare
 // daemons by these sums, so a forking daemon is charged for every process.
 type TreeSample struct {
-	Ticks   int64 // utime+stime of every member, plus what they reaped
+	Ticks   int64 // user+system of every live member plus what they reaped
 	RSSKiB  int64 // sum of VmRSS
+	HWMKiB  int64 // sum of VmHWM
 	Threads int   // sum of Threads
 	FDs     int   // sum of open descriptors
 	Procs   int
+	PIDs    []int // the members, root first
 }
 
 // CPU is the tree's CPU time in seconds.
@@ -36,77 +127,15 @@ func CPUPercent(a, b TreeSample, elapsed time.Duration) float64 {
 	return 100 * (b.CPU() - a.CPU()) / elapsed.Seconds()
 }
 
-// statFields is the part of /proc/PID/stat the benchmark reads.
-type statFields struct {
-	pid, ppid int
-	ticks     int64 // utime+stime+cutime+cstime
-}
-
-// parseStat reads /proc/PID/stat. The command name may hold spaces and
-// parentheses, so fields are counted from the last ')'.
-func parseStat(b []byte) (statFields, error) {
-	s := string(b)
-	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-	if open < 0 || end < open {
-		return statFields{}, errors.New("stat: no (comm)")
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(s[:open]))
-	if err != nil {
-		return statFields{}, fmt.Errorf("stat: pid: %w", err)
-	}
-	f := strings.Fields(s[end+1:]) // f[0] is field 3 (state)
-	if len(f) < 15 {
-		return statFields{}, fmt.Errorf("stat: %d fields after comm, want at least 15", len(f))
-	}
-	st := statFields{pid: pid}
-	if st.ppid, err = strconv.Atoi(f[1]); err != nil {
-		return statFields{}, fmt.Errorf("stat: ppid: %w", err)
-	}
-	for i := 11; i <= 14; i++ { // fields 14-17: utime stime cutime cstime
-		n, err := strconv.ParseInt(f[i], 10, 64)
-		if err != nil || n < 0 {
-			return statFields{}, fmt.Errorf("stat: field %d: %q", i+3, f[i])
-		}
-		st.ticks += n
-	}
-	return st, nil
-}
-
-// parseStatus returns VmRSS (KiB) and Threads from /proc/PID/status.
-func parseStatus(b []byte) (rssKiB int64, threads int, err error) {
-	var haveRSS, haveThreads bool
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(v)
-		switch {
-		case k == "VmRSS" && len(f) == 2 && f[1] == "kB":
-			rssKiB, err = strconv.ParseInt(f[0], 10, 64)
-			haveRSS = err == nil
-		case k == "Threads" && len(f) == 1:
-			threads, err = strconv.Atoi(f[0])
-			haveThreads = err == nil
-		}
-		if err != nil {
-			return 0, 0, fmt.Errorf("status: %s %q: %w", k, v, err)
-		}
-	}
-	if !haveRSS || !haveThreads {
-		return 0, 0, errors.New("status: no VmRSS or Threads")
-	}
-	return rssKiB, threads, nil
-}
-
-// SampleTree reads root and its descendants under procDir (/proc).
+// SampleTree sums root and its descendants under procDir (/proc). Time of
+// children that already exited is in their reaper's cutime/cstime, so the
+// sum counts every process the tree ever had exactly once.
 func SampleTree(procDir string, root int) (TreeSample, error) {
 	ents, err := os.ReadDir(procDir)
 	if err != nil {
 		return TreeSample{}, err
 	}
-	all := map[int]statFields{}
+	all := map[int]ProcStat{}
 	kids := map[int][]int{}
 	for _, e := range ents {
 		if _, err := strconv.Atoi(e.Name()); err != nil {
@@ -116,12 +145,12 @@ func SampleTree(procDir string, root int) (TreeSample, error) {
 		if err != nil {
 			continue // exited meanwhile
 		}
-		st, err := parseStat(b)
+		st, err := ParseStat(b)
 		if err != nil {
 			return TreeSample{}, fmt.Errorf("%s/%s: %w", procDir, e.Name(), err)
 		}
-		all[st.pid] = st
-		kids[st.ppid] = append(kids[st.ppid], st.pid)
+		all[st.PID] = st
+		kids[st.PPID] = append(kids[st.PPID], st.PID)
 	}
 	if _, ok := all[root]; !ok {
 		return TreeSample{}, fmt.Errorf("process %d is gone", root)
@@ -129,21 +158,21 @@ func SampleTree(procDir string, root int) (TreeSample, error) {
 	var s TreeSample
 	for queue := []int{root}; len(queue) > 0; queue = queue[1:] {
 		st := all[queue[0]]
-		dir := filepath.Join(procDir, strconv.Itoa(st.pid))
-		s.Ticks += st.ticks
+		dir := filepath.Join(procDir, strconv.Itoa(st.PID))
+		s.Ticks += st.Ticks()
 		s.Procs++
+		s.PIDs = append(s.PIDs, st.PID)
 		if b, err := os.ReadFile(filepath.Join(dir, "status")); err == nil {
-			rss, th, err := parseStatus(b)
-			if err != nil {
-				return TreeSample{}, fmt.Errorf("%s: %w", dir, err)
+			if ps, err := ParseStatus(b); err == nil {
+				s.RSSKiB += ps.RSSKiB
+				s.HWMKiB += ps.HWMKiB
+				s.Threads += ps.Threads
 			}
-			s.RSSKiB += rss
-			s.Threads += th
 		}
 		if fds, err := os.ReadDir(filepath.Join(dir, "fd")); err == nil {
 			s.FDs += len(fds)
 		}
-		queue = append(queue, kids[st.pid]...)
+		queue = append(queue, kids[st.PID]...)
 	}
 	return s, nil
 }
