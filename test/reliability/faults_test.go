@@ -42,18 +42,31 @@ func (r *rig) clientFollows(i int, d time.Duration) (time.Duration, bool) {
 	return until(d, func() bool { n, err := r.client.Neighbour(vip); return err == nil && n == mac })
 }
 
+// children are the processes router i's daemon forked: keepalived's VRRP
+// child, which a signal to the parent alone does not stop.
+func (r *rig) children(i int) []int {
+	if r.impl.name != "keepalived" {
+		return nil
+	}
+	pid, err := lab.ReadPidFile(r.base[i] + "-vrrp.pid")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return []int{pid}
+}
+
+func signalAll(t *testing.T, pids []int, sig syscall.Signal) {
+	for _, p := range pids {
+		if err := syscall.Kill(p, sig); err != nil {
+			t.Errorf("signal %v to %d: %v", sig, p, err)
+		}
+	}
+}
+
 // crash kills r1's daemon as if the host died (keepalived: its VRRP child
 // too, frozen first), dropping the VIP with it.
 func (r *rig) crash() {
-	var kids []int
-	if r.impl.name == "keepalived" {
-		pid, err := lab.ReadPidFile(r.base[0] + "-vrrp.pid")
-		if err != nil {
-			r.t.Fatal(err)
-		}
-		kids = []int{pid}
-	}
-	if err := r.procs[0].CrashTree(kids, vipPfx); err != nil {
+	if err := r.procs[0].CrashTree(r.children(0), vipPfx); err != nil {
 		r.t.Fatal(err)
 	}
 }
@@ -82,9 +95,12 @@ func TestFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 
+			kids := r.children(0)
 			r.signal(0, syscall.SIGSTOP)
+			signalAll(t, kids, syscall.SIGSTOP)
 			time.Sleep(5 * time.Second)
 			tookOver := r.failovers(time.Now().Add(-5*time.Second), time.Now()) > 0
+			signalAll(t, kids, syscall.SIGCONT)
 			r.signal(0, syscall.SIGCONT)
 			took, ok = until(2*mdi+time.Second, r.onlyMaster(0))
 			result(t, impl.name, fmt.Sprintf("SIGSTOP 5 s: backup took over %v; after SIGCONT r1 alone master in %v",
