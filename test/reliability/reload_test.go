@@ -120,15 +120,17 @@ func (r *rig) brokenFile(t *testing.T) {
 	off, from := r.logSize(0), time.Now()
 	r.signal(0, syscall.SIGHUP)
 	time.Sleep(time.Second)
-	logged := strings.Join(r.logLines(0, off, r.logSize(0)), "\n")
-	named := strings.Contains(logged, r.confs[0]+":7") || strings.Contains(logged, "Line 7")
-	kept := r.onlyMaster(0)() && r.removals(from, time.Now()) == 0 && !r.procs[0].Exited()
-	first := logged
-	if i := strings.IndexByte(first, '\n'); i > 0 {
-		first = first[:i]
+	// govrrpd says FILE:LINE; keepalived says "(FILE: Line 7)".
+	var named string
+	for _, l := range r.logLines(0, off, r.logSize(0)) {
+		if strings.Contains(l, r.confs[0]+":7") || strings.Contains(l, "Line 7") {
+			named = l
+			break
+		}
 	}
-	result(t, r.impl.name, fmt.Sprintf("broken file (VRID 300 on line 7): FILE:LINE logged %v, VIP kept and running %v; log: %.160q",
-		named, kept, first), named && kept)
+	kept := r.onlyMaster(0)() && r.removals(from, time.Now()) == 0 && !r.procs[0].Exited()
+	result(t, r.impl.name, fmt.Sprintf("broken file (VRID 300 on line 7): FILE:LINE logged %v, VIP kept and running %v; log: %.200q",
+		named != "", kept, named), named != "" && kept)
 	if err := os.WriteFile(r.confs[0], good, 0o644); err != nil {
 		t.Fatal(err)
 	}
