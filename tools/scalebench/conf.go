@@ -19,7 +19,7 @@ type layout struct {
 
 func (l layout) instances() int { return l.Links * l.VRIDs }
 
-func (l layout) String() string { return fmt.Sprintf("%d×%d", l.Links, l.VRIDs) }
+func (l layout) String() string { return fmt.Sprintf("%dx%d", l.Links, l.VRIDs) }
 
 // linkName is the name of link i on both routers.
 func linkName(i int) string { return fmt.Sprintf("sb%d", i) }
