@@ -43,7 +43,7 @@ reliability-short: build
 # Three routers at VRRPv3 10 ms adverts under 5,000 TCP connections/s.
 SOAK ?= 10m
 soak: build
-	GOVRRPD_BIN=$(CURDIR)/$(BIN) GOVRRPD_SOAK=$(SOAK) $(GO) test -count=1 -v -timeout 30m -run '^TestSoak$$' ./test/reliability
+	GOVRRPD_BIN=$(CURDIR)/$(BIN) GOVRRPD_SOAK=$(SOAK) $(GO) test -count=1 -v -timeout 30m -run '^TestSoak' ./test/reliability
 
 # Benchmarks print the measured figure next to what it is compared with.
 bench: build

@@ -25,7 +25,12 @@ func TestSoak(t *testing.T) {
 	if err := lab.Supported(); err != nil {
 		t.Skip(err)
 	}
-	impl := implementations(t)[0]
+	for _, impl := range implementations(t) {
+		t.Run(impl.name, func(t *testing.T) { soak(t, impl, d) })
+	}
+}
+
+func soak(t *testing.T, impl daemonKind, d time.Duration) {
 	l, err := lab.New(lab.Config{Routers: 3, Client: true})
 	if err != nil {
 		t.Fatal(err)
