@@ -79,41 +79,65 @@ func soak(t *testing.T, impl daemonKind, d time.Duration) {
 }
 
 // tcpLoad connects to a listener in h's namespace rate times a second
-// until ctx ends, and returns how many connections it made.
+// until ctx ends, and returns how many connections it made. Four dialers,
+// each on a thread of its own inside the namespace, keep one slow connect
+// from holding back the rest.
 func tcpLoad(ctx context.Context, h *lab.Host, rate int) (int64, error) {
-	var n atomic.Int64
+	const dialers = 4
+	var ln net.Listener
 	err := h.InNS(func() error {
-		ln, err := net.Listen("tcp4", "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		defer ln.Close()
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				c.Close()
-			}
-		}()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		per := max(rate/1000, 1)
-		for {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-tick.C:
-			}
-			// Sockets are made on this thread, inside the namespace.
-			for i := 0; i < per; i++ {
-				if c, err := net.DialTimeout("tcp4", ln.Addr().String(), 100*time.Millisecond); err == nil {
-					c.Close()
-					n.Add(1)
-				}
-			}
-		}
+		var err error
+		ln, err = net.Listen("tcp4", "127.0.0.1:0")
+		return err
 	})
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	var n atomic.Int64
+	errc := make(chan error, dialers)
+	for w := 0; w < dialers; w++ {
+		go func() {
+			errc <- h.InNS(func() error { dial(ctx, ln.Addr().String(), rate/dialers, &n); return nil })
+		}()
+	}
+	for w := 0; w < dialers; w++ {
+		if e := <-errc; e != nil {
+			err = e
+		}
+	}
 	return n.Load(), err
+}
+
+// dial connects to addr rate times a second until ctx ends. It runs on
+// the caller's thread, so its sockets are made inside that namespace.
+func dial(ctx context.Context, addr string, rate int, n *atomic.Int64) {
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	start, made := time.Now(), 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for due := int(time.Since(start).Seconds() * float64(rate)); made < due; made++ {
+			if c, err := net.DialTimeout("tcp4", addr, 100*time.Millisecond); err == nil {
+				c.Close()
+				n.Add(1)
+			}
+			if ctx.Err() != nil {
+				return
+			}
+		}
+	}
 }
