@@ -6,9 +6,11 @@
 // RESULT line and fails when the figure misses issue #16's target, so a
 // regression turns the suite red.
 //
-// It needs root (network namespaces) and skips otherwise. The short form
-// (each flood 5 s, loss 15 s, 3 partition runs) is the default; the long
-// form of the issue runs with GOVRRPD_RELIABILITY=long (make reliability).
+// It needs root (network namespaces) and skips otherwise. The lab cases
+// run only when GOVRRPD_RELIABILITY says which form: "short" (make
+// reliability-short, CI: each flood 5 s, loss 15 s, 3 partition runs) or
+// "long" (make reliability, the issue's durations); the soak only when
+// GOVRRPD_SOAK gives its length (make soak).
 // GOVRRPD_RELIABILITY_OUT names a file the RESULT lines are appended to,
 // for docs/reliability.md.
 package reliability

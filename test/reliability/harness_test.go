@@ -15,8 +15,12 @@ import (
 	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
-// long selects the issue's full durations.
-var long = os.Getenv("GOVRRPD_RELIABILITY") == "long"
+// mode is GOVRRPD_RELIABILITY: "short" (CI) or "long" (the issue's full
+// durations); unset, the lab cases skip, so `go test ./...` and `make test`
+// run only the suite's unit tests.
+var mode = os.Getenv("GOVRRPD_RELIABILITY")
+
+var long = mode == "long"
 
 // pick returns the short or the long form of a duration or count.
 func pick[T any](short, full T) T {
@@ -41,8 +45,22 @@ var (
 // daemonKind is an implementation under test.
 type daemonKind struct{ name, bin string }
 
-// implementations returns govrrpd and, when installed, keepalived.
+// implementations returns govrrpd and, when installed, keepalived. It
+// skips the lab cases unless GOVRRPD_RELIABILITY names a form, and when
+// not root.
 func implementations(t *testing.T) []daemonKind {
+	if mode == "" {
+		t.Skip("the reliability suite runs with make reliability or make reliability-short (GOVRRPD_RELIABILITY=long|short)")
+	}
+	return daemons(t)
+}
+
+// daemons returns govrrpd and, when installed, keepalived; it skips when
+// the lab cannot be built here.
+func daemons(t *testing.T) []daemonKind {
+	if err := lab.Supported(); err != nil {
+		t.Skip(err)
+	}
 	out := []daemonKind{{"govrrpd", lab.Binary(t)}}
 	if p, err := exec.LookPath("keepalived"); err == nil {
 		out = append(out, daemonKind{"keepalived", p})
@@ -120,9 +138,6 @@ type rig struct {
 // the only master.
 func newRig(t *testing.T, impl daemonKind, set setup) *rig {
 	t.Helper()
-	if err := lab.Supported(); err != nil {
-		t.Skip(err)
-	}
 	l, err := lab.New(lab.Config{Routers: 3, Client: true})
 	if err != nil {
 		t.Fatal(err)

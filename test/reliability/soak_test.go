@@ -22,10 +22,7 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Skip("set GOVRRPD_SOAK (make soak: 10m, CI: 60s) to run the soak")
 	}
-	if err := lab.Supported(); err != nil {
-		t.Skip(err)
-	}
-	for _, impl := range implementations(t) {
+	for _, impl := range daemons(t) {
 		t.Run(impl.name, func(t *testing.T) { soak(t, impl, d) })
 	}
 }
