@@ -127,6 +127,7 @@ type rig struct {
 	tmp    [2]string // TMPDIR of each daemon: where its dumps go
 	confs  [2]string
 	base   [2]string // path prefix of the current run's pid and log files
+	wrap   []string  // command the daemon is started through ("" for none), e.g. setpriv
 	watch  *lab.AddrWatch
 	adv    *recorder // r1's adverts, seen by the client
 	garp   *recorder // gratuitous ARPs for the VIP, seen by the client
@@ -210,9 +211,10 @@ func (r *rig) start(i int) {
 	r.starts++
 	base := filepath.Join(r.dir, fmt.Sprintf("%s-r%d-%d", r.impl.name, i+1, r.starts))
 	r.base[i] = base
-	p, err := r.r[i].StartEnv(base+".log", []string{"TMPDIR=" + r.tmp[i]}, r.impl.bin,
+	argv := append(append([]string(nil), r.wrap...), r.impl.bin,
 		"-n", "-l", "-P", "-f", r.confs[i], "-p", base+".pid", "-r", base+"-vrrp.pid",
 		"-c", base+"-check.pid", "-b", base+"-bfd.pid")
+	p, err := r.r[i].StartEnv(base+".log", []string{"TMPDIR=" + r.tmp[i]}, argv[0], argv[1:]...)
 	if err != nil {
 		r.t.Fatal(err)
 	}
