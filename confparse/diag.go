@@ -1,6 +1,6 @@
 package confparse
 
-//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=Severity -output=diag_string.go
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.53.0 -linecomment -type=Severity -output=diag_string.go
 
 import (
 	"fmt"

@@ -1,6 +1,6 @@
 package ipvs
 
-//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=OpKind -output=diff_string.go
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.53.0 -linecomment -type=OpKind -output=diff_string.go
 
 import (
 	"errors"

@@ -1,6 +1,6 @@
 package vrrp
 
-//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=ChecksumForm -output=checksum_string.go
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.53.0 -linecomment -type=ChecksumForm -output=checksum_string.go
 
 import "net/netip"
 

@@ -1,6 +1,6 @@
 package vrrp
 
-//go:generate go run golang.org/x/tools/cmd/stringer@v0.51.0 -linecomment -type=RxReason -output=rxcheck_string.go
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.53.0 -linecomment -type=RxReason -output=rxcheck_string.go
 
 import (
 	"errors"
@@ -50,8 +50,21 @@ const (
 	// source is not a configured unicast peer
 	RxUnicastSrc // unicast-source
 	// any other decode failure
-	RxMalformed  // malformed
-	numRxReasons // unknown
+	RxMalformed // malformed
+	// auth_hmac (authhmac_rx.go), keepalived 2.4's auth_ext_* counters.
+	// no trailer, and the mode is enforce
+	RxAuthExtMissing // auth-ext-missing
+	// unknown scheme or reserved bits, or a trailer the instance does not expect
+	RxAuthExtMalformed // auth-ext-malformed
+	// key id not configured
+	RxAuthExtUnknownKey // auth-ext-unknown-key
+	// tag does not verify
+	RxAuthExtBadHMAC // auth-ext-invalid-hmac
+	// timestamp outside the freshness window
+	RxAuthExtStale // auth-ext-stale
+	// sequence not after the sender's last
+	RxAuthExtReplay // auth-ext-replay
+	numRxReasons    // unknown
 )
 
 // Stat is the keepalived stats counter (SIGUSR2 / JSON key) the reason
@@ -75,6 +88,8 @@ func (r RxReason) Stat() string {
 		return "authtype_mismatch"
 	case RxAuthPass:
 		return "auth_failure"
+	case RxAuthExtMissing, RxAuthExtMalformed, RxAuthExtUnknownKey, RxAuthExtBadHMAC, RxAuthExtStale, RxAuthExtReplay:
+		return authExtStat(r)
 	}
 	return ""
 }

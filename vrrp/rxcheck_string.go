@@ -27,12 +27,18 @@ func _() {
 	_ = x[RxAddrList-16]
 	_ = x[RxUnicastSrc-17]
 	_ = x[RxMalformed-18]
-	_ = x[numRxReasons-19]
+	_ = x[RxAuthExtMissing-19]
+	_ = x[RxAuthExtMalformed-20]
+	_ = x[RxAuthExtUnknownKey-21]
+	_ = x[RxAuthExtBadHMAC-22]
+	_ = x[RxAuthExtStale-23]
+	_ = x[RxAuthExtReplay-24]
+	_ = x[numRxReasons-25]
 }
 
-const _RxReason_name = "oklengthfamilyvridttlversiontypechecksumauth-invalid-typeauth-type-mismatchauth-failureauth-unsupportedadvert-intervalexpected-multicastexpected-unicastowner-ignoreaddress-listunicast-sourcemalformedunknown"
+const _RxReason_name = "oklengthfamilyvridttlversiontypechecksumauth-invalid-typeauth-type-mismatchauth-failureauth-unsupportedadvert-intervalexpected-multicastexpected-unicastowner-ignoreaddress-listunicast-sourcemalformedauth-ext-missingauth-ext-malformedauth-ext-unknown-keyauth-ext-invalid-hmacauth-ext-staleauth-ext-replayunknown"
 
-var _RxReason_index = [...]uint8{0, 2, 8, 14, 18, 21, 28, 32, 40, 57, 75, 87, 103, 118, 136, 152, 164, 176, 190, 199, 206}
+var _RxReason_index = [...]uint16{0, 2, 8, 14, 18, 21, 28, 32, 40, 57, 75, 87, 103, 118, 136, 152, 164, 176, 190, 199, 215, 233, 253, 274, 288, 303, 310}
 
 func (i RxReason) String() string {
 	idx := int(i) - 0

@@ -3,6 +3,7 @@
 // on that interface. It knows nothing of the protocol beyond the TTL and
 // addressing rules of RFC 5798 §5.1; encoding and checks live in vrrp.
 //
-// It imports nothing of govrrpd; socket_test.go sends and receives in a
-// network namespace of its own (root) and skips without one.
+// It imports nothing of govrrpd; socket_linux_test.go and reader_linux_test.go
+// send and receive in a network namespace of their own (root) and skip
+// without one.
 package vrrpnet
