@@ -311,7 +311,7 @@ func runFRRCell(t *testing.T, c frrCell, govMaster bool) {
 	} else {
 		f.vrrpd.Wait(5 * time.Second)
 		f.zebra.Stop(2 * time.Second)
-		f = r.startFRR(frr, c, frrPrio)
+		r.startFRR(frr, c, frrPrio) // stopped by its own cleanup
 	}
 	both = r.waitFRRMaster(c, frr, 0, 12*time.Second)
 	if both > frrSlack(c, !govMaster) {
