@@ -11,7 +11,7 @@
 // is held up.
 //
 // It imports vrrp (the event types) and scriptexec, never confparse or the
-// daemon. pure_test.go and process_test.go cover the parsing of track
-// files and of /proc stat and cmdline without a kernel (with fuzz targets);
+// daemon. pure_test.go covers the parsing of track files and
+// process_fuzz_test.go that of /proc stat and cmdline, without a kernel;
 // the other tests probe real files, processes and links.
 package track
