@@ -384,3 +384,8 @@ func (m *Machine) shutdown(now time.Time, handover bool) {
 	m.state = StateStop
 	m.notify(StateStop)
 }
+
+// SetAddr sets "our address" (tie-break and master address) once it is
+// known: an instance whose interface had no address at start runs in
+// FAULT without one until the address appears.
+func (m *Machine) SetAddr(a netip.Addr) { m.cfg.addr = a }

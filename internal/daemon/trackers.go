@@ -8,8 +8,6 @@ import (
 	"github.com/govrrpd/govrrpd/internal/track"
 )
 
-type evTrack struct{ r track.Result }
-
 // trackSettings collects what the probes watch: every defined tracker, and
 // every interface named by a track_interface of an instance or sync group.
 func trackSettings(cfg *confparse.Config, d *Daemon) track.Settings {
@@ -41,7 +39,7 @@ func (d *Daemon) startTrackers(ctx context.Context) {
 	if len(s.Scripts)+len(s.Files)+len(s.Processes)+len(s.Interfaces) == 0 {
 		return
 	}
-	d.probes = track.New(s, d.runner, func(r track.Result) { d.events <- evTrack{r} })
+	d.probes = track.New(s, d.runner, func(r track.Result) { d.post(evTrack{r}) })
 	d.probes.Start(ctx)
 }
 
