@@ -81,7 +81,7 @@ type Daemon struct {
 
 	lvs      *lvs
 	lvsSub   lvsSubsystem // internal/lvs, once merged: Snapshot and Drain
-	syncd    *syncd // lvs_sync_daemon (syncd.go)
+	syncd    *syncd       // lvs_sync_daemon (syncd.go)
 	ctx      context.Context
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes

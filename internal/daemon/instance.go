@@ -15,8 +15,8 @@ import (
 type instance struct {
 	cfg  vrrp.Instance
 	m    *vrrp.Machine
-	sock *socket    // nil until attached
-	garp *garpShare // nil until attached
+	sock *socket      // nil until attached
+	garp *garpShare   // nil until attached
 	src  netip.Addr   // source address of our adverts
 	dsts []netip.Addr // multicast group or unicast peers
 	form vrrp.ChecksumForm
