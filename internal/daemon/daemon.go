@@ -86,6 +86,9 @@ type Daemon struct {
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
 	fwBroken bool       // nftables could not be opened: logged once
+	// probesOff leaves the tracker probes unstarted: the executor tests
+	// feed tracker results themselves.
+	probesOff bool
 	tgroups  *tgWatcher // static entries and track_group (trackgroup.go)
 }
 
@@ -238,7 +241,10 @@ func (d *Daemon) start(ctx context.Context) error {
 // startInstance feeds Startup, then what the machine must know at once:
 // an unusable interface and an operator's maintenance.
 func (d *Daemon) startInstance(in *instance, now time.Time) {
+	// An instance that cannot run goes straight to FAULT, as keepalived's
+	// does, without a BACKUP first.
 	in.ifUp = true
+	d.syncIface(in, now)
 	d.feed(in, now, vrrp.Startup())
 	if d.maint[in.cfg.Name] {
 		d.feed(in, now, vrrp.Maintenance(true))
@@ -406,6 +412,13 @@ func (d *Daemon) reattach(in *instance) {
 // addresses removed once the successor is heard (handover.go; at once with
 // --release-at-once, never with -V), notify STOP.
 func (d *Daemon) shutdown() {
+	d.beginShutdown()
+	d.awaitHandovers()
+	d.finishShutdown()
+}
+
+// beginShutdown resigns every master (and stops every backup).
+func (d *Daemon) beginShutdown() {
 	d.stopping = true
 	d.stopSyncd()
 	d.stopTrackGroups()
@@ -416,7 +429,10 @@ func (d *Daemon) shutdown() {
 	for _, in := range d.insts {
 		d.feed(in, now, ev)
 	}
-	d.awaitHandovers()
+}
+
+// finishShutdown releases what is left once the handovers are over.
+func (d *Daemon) finishShutdown() {
 	for _, in := range d.insts {
 		d.timers.stopAll(in)
 		in.stopped = true

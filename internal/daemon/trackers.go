@@ -36,7 +36,7 @@ func trackSettings(cfg *confparse.Config, d *Daemon) track.Settings {
 // events, so the machines see them in order with everything else.
 func (d *Daemon) startTrackers(ctx context.Context) {
 	s := trackSettings(d.cfg, d)
-	if len(s.Scripts)+len(s.Files)+len(s.Processes)+len(s.Interfaces) == 0 {
+	if d.probesOff || len(s.Scripts)+len(s.Files)+len(s.Processes)+len(s.Interfaces) == 0 {
 		return
 	}
 	d.probes = track.New(s, d.runner, func(r track.Result) { d.post(evTrack{r}) })
