@@ -85,11 +85,11 @@ type Daemon struct {
 	ctx      context.Context
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
-	fwBroken bool       // nftables could not be opened: logged once
+	fwBroken bool // nftables could not be opened: logged once
 	// probesOff leaves the tracker probes unstarted: the executor tests
 	// feed tracker results themselves.
 	probesOff bool
-	tgroups  *tgWatcher // static entries and track_group (trackgroup.go)
+	tgroups   *tgWatcher // static entries and track_group (trackgroup.go)
 }
 
 // newDaemon makes a daemon around its ports; nothing runs yet.
