@@ -23,8 +23,8 @@ func dumpDir() string {
 }
 
 // dump writes a signal dump atomically (temp file + rename, mode 0600 as
-// keepalived's umask gives), so a reader never sees half a file — the
-// complaint against keepalived up to 2.4.3, which wrote in place.
+// keepalived's umask gives), so a reader never sees half a file, as
+// keepalived 2.2.7 does.
 func (d *Daemon) dump(name string, content []byte) {
 	dir := dumpDir()
 	f, err := os.CreateTemp(dir, "."+name+".*")
