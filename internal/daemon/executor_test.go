@@ -97,6 +97,46 @@ vrrp_instance VI_B {
 }
 `
 
+const richInstance = `
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 1
+    priority 150
+    advert_int 1
+    unicast_src_ip 192.0.2.1
+    unicast_peer {
+        192.0.2.2
+        192.0.2.3
+    }
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+    virtual_ipaddress_excluded {
+        198.51.100.100/24
+    }
+    virtual_routes {
+        203.0.113.0/24 via 192.0.2.254
+    }
+    virtual_rules {
+        from 203.0.113.0/24 table 100
+    }
+    notify_master "/bin/true master"
+}
+`
+
+const ipv6Instance = `
+vrrp_instance VI_6 {
+    interface eth6
+    virtual_router_id 6
+    priority 150
+    advert_int 0.5
+    virtual_ipaddress {
+        fe80::6/64
+        2001:db8::6/64
+    }
+}
+`
+
 var scenarios = []struct {
 	name   string
 	conf   string
@@ -224,6 +264,32 @@ var scenarios = []struct {
 		"advance 4s",
 		"state",
 		"maintenance VI_7 on",
+	}},
+	{"reload-refused-and-restart", twoInstances, []string{"eth0=192.0.2.1"}, []string{
+		"advance 4s",
+		"reload " + twoInstances + "vrrp_instance VI_3 {\n interface eth0\n virtual_router_id 1\n}\n",
+		"state",
+		"reload " + strings.Replace(twoInstances, "advert_int 1\n    virtual_ipaddress {\n        192.0.2.100", "advert_int 2\n    virtual_ipaddress {\n        192.0.2.100", 1),
+		"state",
+		"advance 8s",
+		"state",
+		"reload " + strings.Replace(strings.Replace(twoInstances, "VI_2", "VI_X", 1), "virtual_router_id 2", "virtual_router_id 12", 1),
+		"state",
+	}},
+	{"unicast-routes-rules", richInstance, []string{"eth0=192.0.2.1"}, []string{
+		"advance 4s",
+		"advert eth0 from 192.0.2.2 vrid 1 prio 100 to 192.0.2.1",
+		"advert eth0 from 192.0.2.9 vrid 1 prio 100 to 192.0.2.1",
+		"state",
+		"advert eth0 from 192.0.2.3 vrid 1 prio 200 to 192.0.2.1",
+		"state",
+	}},
+	{"ipv6-na", ipv6Instance, []string{"eth6=fe80::1"}, []string{
+		"advance 2s",
+		"state",
+		"advert eth6 from fe80::2 vrid 6 prio 200 ver 3 int 500ms to ff02::12",
+		"advance 10ms",
+		"state",
 	}},
 	{"drops", twoInstances, []string{"eth0=192.0.2.1"}, []string{
 		"advert eth0 from 192.0.2.2 vrid 1 prio 200 ttl 64",

@@ -286,3 +286,5 @@ func (h *harness) states() {
 	}
 	h.log.add("timers armed %d, ports open %d", h.d.timers.armed(), h.sys.open)
 }
+
+func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
