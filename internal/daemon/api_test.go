@@ -97,6 +97,9 @@ func TestReloadUnderFloodNoDeadlock(t *testing.T) {
 			h.d.post(evPacket{sock: s, at: epoch, data: junk, rx: vrrp.RxFacts{Src: netip.MustParseAddr("192.0.2.9"), Dst: vrrp.Group(vrrp.IPv4)}})
 		}
 	}()
+	for len(h.d.events) < cap(h.d.events) {
+		time.Sleep(time.Millisecond) // the flood fills the queue first
+	}
 	for range 50 {
 		h.d.requestReload(nil)
 	}

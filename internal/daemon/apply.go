@@ -82,15 +82,19 @@ func (d *Daemon) announce(in *instance, a vrrp.Action) {
 	}
 }
 
-// sendAdvert encodes into the daemon's one send buffer: only the loop
-// sends, so no instance needs a buffer of its own.
+// sendAdvert encodes through the daemon's one Advert into its one send
+// buffer: only the loop sends, so no instance needs either of its own.
 func (d *Daemon) sendAdvert(in *instance, prio uint8) {
 	if in.sock == nil {
 		return
 	}
-	in.adv.Priority = prio
+	a := &d.scratch
+	if err := in.adv.fill(a, in.cfg.VRID, prio, in.vips); err != nil {
+		d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
+		return
+	}
 	for _, dst := range in.dsts {
-		b, err := in.adv.AppendTo(d.sendBuf[:0], in.src, dst, in.form)
+		b, err := a.AppendTo(d.sendBuf[:0], in.src, dst, in.form)
 		if err != nil {
 			d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
 			return

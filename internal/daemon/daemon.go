@@ -64,6 +64,7 @@ type Daemon struct {
 	timers  timers
 	wake    waker
 	sendBuf []byte      // adverts are encoded here: only the loop sends
+	scratch vrrp.Advert // and built here
 	faulted []*instance // failed VIP adds, put in FAULT after the actions
 
 	runner *scriptexec.Runner

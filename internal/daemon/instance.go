@@ -21,8 +21,11 @@ type instance struct {
 	dsts []netip.Addr // multicast group or unicast peers
 	form vrrp.ChecksumForm
 
-	adv  vrrp.Advert
-	vips []netip.Addr // for GARP
+	// adv is the advert template, without its addresses: a vrrp.Advert
+	// has room for 255 of them (6 KB), too much to keep per instance at
+	// thousands of instances. sendAdvert fills the daemon's one Advert.
+	adv  advTemplate
+	vips []netip.Addr // the VIPs, for adverts and GARP
 
 	tm      [numTimers]timer
 	stopped bool
@@ -55,6 +58,22 @@ type group struct {
 	cfg     vrrp.SyncGroup
 	m       *vrrp.SyncGroupMachine
 	members []*instance
+}
+
+// advTemplate is what an instance's adverts carry besides the priority and
+// the addresses.
+type advTemplate struct {
+	version  uint8
+	interval uint16
+	authType vrrp.AuthType
+	authData [8]byte
+}
+
+// fill writes the template, prio and addrs into a.
+func (t *advTemplate) fill(a *vrrp.Advert, vrid, prio uint8, addrs []netip.Addr) error {
+	a.Version, a.VRID, a.Priority, a.Interval = t.version, vrid, prio, t.interval
+	a.Reserved, a.AuthType, a.AuthData = 0, t.authType, t.authData
+	return a.SetAddrs(addrs[:min(len(addrs), vrrp.MaxAddrs)])
 }
 
 type stats struct {
@@ -92,7 +111,7 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	if in.vmac, err = d.setupVMAC(cfg); err != nil {
 		return nil, err
 	}
-	if err := in.buildAdvert(); err != nil {
+	if err := in.buildAdvert(&d.scratch); err != nil {
 		return nil, err
 	}
 	var sg *vrrp.SyncGroup
@@ -275,21 +294,21 @@ func (d *Daemon) notifyGroup(g *group, a vrrp.Action) {
 }
 
 // buildAdvert prepares the advert template: everything but the priority is
-// fixed for the life of the instance.
-func (in *instance) buildAdvert() error {
+// fixed for the life of the instance. scratch checks the addresses fit.
+func (in *instance) buildAdvert(scratch *vrrp.Advert) error {
 	c := &in.cfg
-	in.adv = vrrp.Advert{Version: uint8(c.Version), VRID: c.VRID}
+	in.adv = advTemplate{version: uint8(c.Version)}
 	if c.Family == vrrp.IPv6 {
-		in.adv.Version = 3
+		in.adv.version = 3
 	}
-	iv, err := vrrp.IntervalToWire(int(in.adv.Version), c.AdvertInt)
+	iv, err := vrrp.IntervalToWire(int(in.adv.version), c.AdvertInt)
 	if err != nil {
 		return fmt.Errorf("vrrp %s: %w", c.Name, err)
 	}
-	in.adv.Interval = iv
-	if in.adv.Version == 2 && c.Auth.Type == vrrp.AuthPass {
-		in.adv.AuthType = vrrp.AuthPass
-		in.adv.AuthData = vrrp.PassAuthData(c.Auth.Pass)
+	in.adv.interval = iv
+	if in.adv.version == 2 && c.Auth.Type == vrrp.AuthPass {
+		in.adv.authType = vrrp.AuthPass
+		in.adv.authData = vrrp.PassAuthData(c.Auth.Pass)
 	}
 	if in.garp != nil { // a reload: the GARP frames follow the new set
 		in.garp.a.Forget(in.vips)
@@ -298,11 +317,13 @@ func (in *instance) buildAdvert() error {
 	for _, a := range c.VIPs {
 		in.vips = append(in.vips, a.Prefix.Addr())
 	}
-	n := min(len(in.vips), vrrp.MaxAddrs)
 	if in.garp != nil {
 		if err := in.garp.a.Prepare(in.vips); err != nil {
 			return fmt.Errorf("vrrp %s: %w", c.Name, err)
 		}
 	}
-	return in.adv.SetAddrs(in.vips[:n])
+	if err := in.adv.fill(scratch, c.VRID, 0, in.vips); err != nil {
+		return fmt.Errorf("vrrp %s: %w", c.Name, err)
+	}
+	return nil
 }

@@ -227,7 +227,7 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 // burst for them alone (keepalived: "GARPs are sent for newly added VIPs
 // only"); unchanged ones are never touched.
 func (d *Daemon) changeAddresses(in *instance, oldc *vrrp.Instance) []status.Change {
-	if err := in.buildAdvert(); err != nil {
+	if err := in.buildAdvert(&d.scratch); err != nil {
 		d.log.Error("reload: advert", "instance", in.cfg.Name, "err", err)
 	}
 	oldSet := map[netip.Prefix]bool{}
