@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -53,6 +55,11 @@ type Daemon struct {
 	socks  map[sockKey]*socket
 	garps  map[string]*garpShare
 	links  map[string]bool
+	// waiting counts the instances not attached (waiting for their
+	// interface or address); read by the address watcher's goroutine.
+	waiting atomic.Int32
+	// primary caches each interface's primary address (instance.go).
+	primary map[sockKey]netip.Addr
 
 	// The ports (ports.go): the OS, the notify queue, the clock, and
 	// delayed events (VIP retries).
@@ -101,7 +108,7 @@ func newDaemon(cfg *confparse.Config, opts Options, sys system, n notifier) *Dae
 	}
 	d := &Daemon{opts: opts, log: log, cfg: cfg, events: make(chan event, 4096), socks: map[sockKey]*socket{},
 		garps: map[string]*garpShare{}, links: map[string]bool{}, sys: sys, notifier: n, now: time.Now,
-		maint: map[string]bool{}, sendBuf: make([]byte, 0, 1500)}
+		maint: map[string]bool{}, primary: map[sockKey]netip.Addr{}, sendBuf: make([]byte, 0, 1500)}
 	d.after = func(dl time.Duration, ev event) { time.AfterFunc(dl, func() { d.post(ev) }) }
 	d.started = d.now()
 	return d
@@ -209,7 +216,13 @@ func configHash(cfg *confparse.Config) string {
 // sockets and feeds Startup.
 func (d *Daemon) start(ctx context.Context) error {
 	links, err := d.sys.Watch(ctx, func(name string, up bool) { d.post(evLink{ifname: name, up: up}) },
-		func(name string) { d.post(evAddr{ifname: name}) })
+		func(name string) {
+			// Our own VIP adds are address changes too: thousands at a
+			// takeover. Only an instance waiting for an address cares.
+			if d.waiting.Load() > 0 {
+				d.post(evAddr{ifname: name})
+			}
+		})
 	if err != nil {
 		d.log.Warn("link monitoring unavailable", "err", err)
 	}
@@ -371,6 +384,7 @@ func (d *Daemon) handle(ev event) {
 
 func (d *Daemon) linkChanged(now time.Time, ifname string, up bool) {
 	d.links[ifname] = up
+	d.forgetPrimary(ifname)
 	for _, in := range d.insts {
 		if in.cfg.Interface != ifname || in.stopped {
 			continue
@@ -390,6 +404,7 @@ func (d *Daemon) linkChanged(now time.Time, ifname string, up bool) {
 // addrChanged retries the instances on ifname still waiting for an
 // address.
 func (d *Daemon) addrChanged(now time.Time, ifname string) {
+	d.forgetPrimary(ifname)
 	for _, in := range d.insts {
 		if in.cfg.Interface == ifname && !in.attached && !in.stopped {
 			d.reattach(in)

@@ -33,11 +33,12 @@ type instance struct {
 	// The machine's interface input is up only when all of these hold
 	// (usable): link up and carrier, a source address and an open socket
 	// (attached), and no failed VIP add waiting for its retry.
-	linkUp    bool
-	attached  bool
-	addrFault bool
-	retry     time.Duration // backoff of the next VIP retry
-	ifUp      bool          // what the machine was last told
+	linkUp      bool
+	attached    bool
+	waitCounted bool // counted in Daemon.waiting
+	addrFault   bool
+	retry       time.Duration // backoff of the next VIP retry
+	ifUp        bool          // what the machine was last told
 
 	lastMaster     netip.Addr
 	masterPrio     uint8
@@ -136,6 +137,10 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	if err := d.attach(in); err != nil {
 		return nil, err
 	}
+	if !in.attached {
+		in.waitCounted = true
+		d.waiting.Add(1)
+	}
 	return in, nil
 }
 
@@ -158,7 +163,7 @@ func (d *Daemon) attach(in *instance) error {
 		src = cfg.McastSrc
 	}
 	if !src.IsValid() {
-		a, err := d.sys.PrimaryAddr(cfg.Interface, fam)
+		a, err := d.primaryAddr(cfg.Interface, fam)
 		if errors.Is(err, errNoLink) || errors.Is(err, errNoAddr) {
 			d.detached(in, err)
 			return nil
@@ -211,10 +216,40 @@ func (d *Daemon) attach(in *instance) error {
 	if cfg.V3ChecksumAsV2 && cfg.Version == 3 && fam == 4 {
 		in.form = vrrp.ChecksumPlain
 	}
+	d.unwait(in)
 	in.sock, in.garp, in.src, in.attached = sock, gs, src, true
 	sock.insts = append(sock.insts, in)
 	in.m.SetAddr(src)
 	return nil
+}
+
+// primaryAddr asks the system once per interface and family: an address
+// dump costs as much as the interface has addresses, and thousands of
+// instances share a few interfaces. A link or address change on the
+// interface forgets the answer (forgetPrimary).
+func (d *Daemon) primaryAddr(ifname string, fam int) (netip.Addr, error) {
+	k := sockKey{ifname, fam}
+	if a, ok := d.primary[k]; ok {
+		return a, nil
+	}
+	a, err := d.sys.PrimaryAddr(ifname, fam)
+	if err == nil {
+		d.primary[k] = a
+	}
+	return a, err
+}
+
+func (d *Daemon) forgetPrimary(ifname string) {
+	delete(d.primary, sockKey{ifname, 4})
+	delete(d.primary, sockKey{ifname, 6})
+}
+
+// unwait takes the instance off the waiting count.
+func (d *Daemon) unwait(in *instance) {
+	if in.waitCounted {
+		in.waitCounted = false
+		d.waiting.Add(-1)
+	}
 }
 
 func (d *Daemon) detached(in *instance, why error) {

@@ -64,10 +64,9 @@ func (*linuxSystem) OpenAnnouncer(ifname string) (announcer, error) {
 	return linuxAnnouncer{s}, nil
 }
 
+// PrimaryAddr asks rtnetlink; only a failure pays for the link lookup
+// that tells a missing interface from one without an address.
 func (*linuxSystem) PrimaryAddr(ifname string, family int) (netip.Addr, error) {
-	if _, err := net.InterfaceByName(ifname); err != nil {
-		return netip.Addr{}, fmt.Errorf("%s: %w", ifname, errNoLink)
-	}
 	a, err := netconf.PrimaryAddr(ifname, family)
 	if err != nil {
 		if _, lerr := net.InterfaceByName(ifname); lerr != nil {

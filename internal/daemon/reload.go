@@ -298,6 +298,7 @@ func (d *Daemon) removeInstance(in *instance, now time.Time) {
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: state, Priority: int(in.m.Priority()),
 		Specific: spec, Generic: in.cfg.Notify.Generic})
 	d.detach(in)
+	d.unwait(in)
 	if in.vmac != "" {
 		if err := netconf.DeleteVMAC(in.vmac); err != nil {
 			d.log.Error("remove VMAC", "interface", in.vmac, "err", err)
