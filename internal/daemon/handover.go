@@ -59,8 +59,12 @@ func (d *Daemon) awaitHandovers() {
 	}
 	limit := time.NewTimer(hold + handoverSlack)
 	defer limit.Stop()
-	for len(d.leaving()) > 0 {
+	for {
+		// Timers first: the one that ends the last hold ends the wait.
 		d.fireDue()
+		if len(d.leaving()) == 0 {
+			return
+		}
 		d.wake.Set(d.timers.next())
 		select {
 		case ev := <-d.events:
