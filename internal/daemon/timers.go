@@ -130,7 +130,16 @@ func prewakeFor(id vrrp.TimerID, after time.Duration) time.Duration {
 // timer inside its prewake window keeps the loop spinning: events that
 // come meanwhile are handled (an advert may re-arm the timer), and the
 // timer fires on its deadline.
+//
+// A master-down timer is the one exception to "timers first": the
+// packets already queued arrived before its deadline was checked, and one
+// of them may be the master's advert that re-arms it. Under a backlog
+// (thousands of instances, a loaded machine) firing first would make a
+// backup take over from a live master. So a due master-down timer first
+// lets the loop handle the events queued at that moment, once per call:
+// a flood delays a takeover by one queue's handling at most.
 func (d *Daemon) fireDue() {
+	drained := false
 	for {
 		t := d.timers.peek()
 		if t == nil {
@@ -147,6 +156,15 @@ func (d *Daemon) fireDue() {
 			default:
 			}
 			continue
+		}
+		if t.id == vrrp.TimerMasterDown && !drained {
+			drained = true
+			if n := len(d.events); n > 0 {
+				for range n {
+					d.handle(<-d.events)
+				}
+				continue
+			}
 		}
 		heap.Pop(&d.timers.h)
 		if t.in.stopped {

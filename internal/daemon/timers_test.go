@@ -141,3 +141,41 @@ func TestTimersNeverQueueBehindPackets(t *testing.T) {
 		t.Fatalf("queue: %d", len(h.d.events))
 	}
 }
+
+// A due master-down timer waits for the packets queued before it was
+// checked: the master's advert among them keeps the backup a backup.
+func TestMasterDownSeesQueuedAdverts(t *testing.T) {
+	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
+	in := h.d.insts[0]
+	var a vrrp.Advert
+	if err := in.adv.fill(&a, 1, 200, in.vips); err != nil {
+		t.Fatal(err)
+	}
+	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dl := in.tm[vrrp.TimerMasterDown].at
+	// The advert arrived just before the deadline but is still queued,
+	// behind junk, when the loop finds the timer due.
+	s := h.d.socks[sockKey{"eth0", 4}]
+	for range 100 {
+		h.d.events <- evPacket{sock: s, at: dl, data: []byte{0x21}}
+	}
+	h.d.events <- evPacket{sock: s, at: dl.Add(-time.Millisecond), data: b, rx: vrrp.RxFacts{Src: mustAddr("192.0.2.2"),
+		Dst: vrrp.Group(vrrp.IPv4), TTL: 255, TotalLen: len(b), RxLen: len(b)}}
+	h.clock = dl.Add(time.Millisecond)
+	h.d.fireDue()
+	if in.m.State() != vrrp.StateBackup {
+		t.Fatalf("state %v: took over from a master whose advert was queued", in.m.State())
+	}
+	if len(h.d.events) != 0 {
+		t.Errorf("%d events left queued", len(h.d.events))
+	}
+	// With nothing queued, the expiry fires on its deadline.
+	h.clock = in.tm[vrrp.TimerMasterDown].at
+	h.d.fireDue()
+	if in.m.State() != vrrp.StateMaster {
+		t.Fatalf("state %v at the re-armed deadline, want MASTER", in.m.State())
+	}
+}
