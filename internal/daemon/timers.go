@@ -126,6 +126,21 @@ func prewakeFor(id vrrp.TimerID, after time.Duration) time.Duration {
 	return max(0, min(prewakeMargin, after/4))
 }
 
+// coalesceSlack lets a wake-up fire, with the timer that woke it, the
+// periodic timers due within this much after: thousands of instances
+// started together have deadlines microseconds apart, and one wake-up for
+// several of them saves a timerfd round trip each. Such a timer acts as
+// at its deadline (the machine schedules the next one from there), so
+// the advert schedule does not drift; it only leaves up to this much
+// early.
+const coalesceSlack = 500 * time.Microsecond
+
+// coalescable: adverts and GARP refreshes may go a little early; a
+// master-down or handover expiry never may.
+func coalescable(id vrrp.TimerID) bool {
+	return id != vrrp.TimerMasterDown && id != vrrp.TimerHandover
+}
+
 // fireDue fires every timer whose deadline has come, earliest first. A
 // timer inside its prewake window keeps the loop spinning: events that
 // come meanwhile are handled (an advert may re-arm the timer), and the
@@ -146,6 +161,9 @@ func (d *Daemon) fireDue() {
 			return
 		}
 		now := d.now()
+		if now.Before(t.at) && coalescable(t.id) && !now.Before(t.at.Add(-coalesceSlack)) {
+			now = t.at // fired with its neighbours, on its own deadline's behalf
+		}
 		if now.Before(t.at) {
 			if now.Before(t.at.Add(-t.early)) {
 				return
