@@ -192,16 +192,7 @@ func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
 		in.stats.releaseMaster++
 	}
 	in.lastState, in.lastTransition = s, d.now()
-	spec := in.cfg.Notify.Master
-	switch s {
-	case vrrp.StateBackup:
-		spec = in.cfg.Notify.Backup
-	case vrrp.StateFault:
-		spec = in.cfg.Notify.Fault
-	case vrrp.StateStop:
-		spec = in.cfg.Notify.Stop
-	}
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: s.String(), Priority: int(prio),
-		Specific: spec, Generic: in.cfg.Notify.Generic})
+		Specific: notifySpec(&in.cfg.Notify, s), Generic: in.cfg.Notify.Generic})
 	d.syncdState(in, s)
 }

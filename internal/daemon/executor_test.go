@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,90 +13,29 @@ import (
 // addresses, GARPs, notifies) are diffed against testdata/executor/NAME.golden.
 // Regenerate with -update and review the diff.
 
-const twoInstances = `
-vrrp_instance VI_1 {
-    interface eth0
-    virtual_router_id 1
-    priority 150
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
+// instanceText is one vrrp_instance block, advert_int 1, one VIP.
+func instanceText(name, iface string, vrid, prio int, vip string, extra ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "vrrp_instance %s {\n    interface %s\n    virtual_router_id %d\n    priority %d\n    advert_int 1\n",
+		name, iface, vrid, prio)
+	for _, e := range extra {
+		b.WriteString("    " + e + "\n")
+	}
+	fmt.Fprintf(&b, "    virtual_ipaddress {\n        %s\n    }\n}\n", vip)
+	return b.String()
 }
-vrrp_instance VI_2 {
-    interface eth0
-    virtual_router_id 2
-    priority 100
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.200/24
-    }
-}
-`
 
-const oneInstance = `
-vrrp_instance VI_1 {
-    interface eth0
-    virtual_router_id 1
-    priority 100
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-`
+var (
+	twoInstances = instanceText("VI_1", "eth0", 1, 150, "192.0.2.100/24") + instanceText("VI_2", "eth0", 2, 100, "192.0.2.200/24")
+	oneInstance  = instanceText("VI_1", "eth0", 1, 100, "192.0.2.100/24")
+)
 
-const tracked = `
-vrrp_script chk_web {
-    script "/bin/true"
-    interval 1
-    weight -60
-}
-vrrp_script chk_db {
-    script "/bin/true"
-    interval 1
-}
-vrrp_instance VI_1 {
-    interface eth0
-    virtual_router_id 1
-    priority 150
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-    track_script {
-        chk_web
-        chk_db
-    }
-}
-`
+var tracked = "vrrp_script chk_web {\n    script \"/bin/true\"\n    interval 1\n    weight -60\n}\n" +
+	"vrrp_script chk_db {\n    script \"/bin/true\"\n    interval 1\n}\n" +
+	instanceText("VI_1", "eth0", 1, 150, "192.0.2.100/24", "track_script {", "    chk_web", "    chk_db", "}")
 
-const syncGroup = `
-vrrp_sync_group G1 {
-    group {
-        VI_A
-        VI_B
-    }
-}
-vrrp_instance VI_A {
-    interface eth0
-    virtual_router_id 1
-    priority 150
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-vrrp_instance VI_B {
-    interface eth1
-    virtual_router_id 2
-    priority 150
-    advert_int 1
-    virtual_ipaddress {
-        198.51.100.100/24
-    }
-}
-`
+var syncGroup = "vrrp_sync_group G1 {\n    group {\n        VI_A\n        VI_B\n    }\n}\n" +
+	instanceText("VI_A", "eth0", 1, 150, "192.0.2.100/24") + instanceText("VI_B", "eth1", 2, 150, "198.51.100.100/24")
 
 const richInstance = `
 vrrp_instance VI_1 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/script"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -315,17 +316,21 @@ func (d *Daemon) notifyGroup(g *group, a vrrp.Action) {
 		return
 	}
 	d.log.Info("sync group entering state", "group", g.cfg.Name, "state", a.State.String())
-	spec := g.cfg.Notify.Master
-	switch a.State {
-	case vrrp.StateBackup:
-		spec = g.cfg.Notify.Backup
-	case vrrp.StateFault:
-		spec = g.cfg.Notify.Fault
-	case vrrp.StateStop:
-		spec = g.cfg.Notify.Stop
-	}
 	d.notifier.Post(notify.Event{Kind: "GROUP", Name: g.cfg.Name, State: a.State.String(), Priority: 0,
-		Specific: spec, Generic: g.cfg.Notify.Generic})
+		Specific: notifySpec(&g.cfg.Notify, a.State), Generic: g.cfg.Notify.Generic})
+}
+
+// notifySpec is the notify_<state> command for s.
+func notifySpec(n *vrrp.Notify, s vrrp.State) script.Spec {
+	switch s {
+	case vrrp.StateBackup:
+		return n.Backup
+	case vrrp.StateFault:
+		return n.Fault
+	case vrrp.StateStop:
+		return n.Stop
+	}
+	return n.Master
 }
 
 // buildAdvert prepares the advert template: everything but the priority is
