@@ -104,7 +104,7 @@ func NewMachine(inst *Instance, opt MachineOptions) (*Machine, error) {
 		c.nopreempt, c.preemptDelay, c.accept = false, 0, true
 	}
 	m := &Machine{cfg: c, base: inst.Priority, track: opt.Tracking, masterAdverInt: c.advertInt,
-		out: make([]Action, 0, 16)}
+		out: make([]Action, 0, 8)}
 	m.recompute()
 	return m, nil
 }

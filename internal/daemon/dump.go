@@ -130,7 +130,7 @@ func (d *Daemon) dataText() []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "------< govrrpd VRRP data >------\n time = %s\n", time.Now().UTC().Format(time.RFC3339Nano))
 	for _, in := range d.insts {
-		c := &in.cfg
+		c := in.cfg
 		fmt.Fprintf(&b, " VRRP Instance = %s\n", c.Name)
 		fmt.Fprintf(&b, "   State = %s\n   Interface = %s\n   Virtual Router ID = %d\n", in.m.State(), c.Interface, c.VRID)
 		fmt.Fprintf(&b, "   Base priority = %d\n   Effective priority = %d\n   Master router = %s\n",
@@ -245,7 +245,7 @@ func (d *Daemon) jsonDump() ([]byte, error) {
 }
 
 func jsonOf(in *instance) jsonInstance {
-	c := &in.cfg
+	c := in.cfg
 	j := jsonData{
 		Iname: c.Name, DontTrackPrimary: b2i(c.DontTrackPrimary), SkipCheckAdvAddr: b2i(c.SkipCheckAdvAddr),
 		StrictMode: b2i(c.Strict), IfpIfname: c.Interface, MasterPriority: int(in.masterPrio),

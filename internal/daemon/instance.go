@@ -14,7 +14,9 @@ import (
 // instance is one vrrp_instance at run time: its machine, its timers and
 // the shared OS resources its actions use.
 type instance struct {
-	cfg  vrrp.Instance
+	// cfg points into the running configuration (Daemon.cfg.Instances):
+	// one copy of a kilobyte per instance, not two.
+	cfg  *vrrp.Instance
 	m    *vrrp.Machine
 	sock *socket      // nil until attached
 	garp *garpShare   // nil until attached
@@ -99,7 +101,7 @@ func (in *instance) usable() bool { return in.linkUp && in.attached && !in.addrF
 // can carry it (keepalived: "entering FAULT state (no IPv4 address for
 // interface)"), and attach is tried again on every link or address change.
 func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
-	in := &instance{cfg: *cfg, linkUp: true}
+	in := &instance{cfg: cfg, linkUp: true}
 	for i := range in.tm {
 		in.tm[i].idx = -1
 	}
@@ -158,7 +160,7 @@ func (d *Daemon) attach(in *instance) error {
 	if in.attached {
 		return nil
 	}
-	cfg, fam := &in.cfg, in.family()
+	cfg, fam := in.cfg, in.family()
 	src := cfg.UnicastSrc
 	if !src.IsValid() {
 		src = cfg.McastSrc
@@ -336,7 +338,7 @@ func notifySpec(n *vrrp.Notify, s vrrp.State) script.Spec {
 // buildAdvert prepares the advert template: everything but the priority is
 // fixed for the life of the instance. scratch checks the addresses fit.
 func (in *instance) buildAdvert(scratch *vrrp.Advert) error {
-	c := &in.cfg
+	c := in.cfg
 	in.adv = advTemplate{version: uint8(c.Version)}
 	if c.Family == vrrp.IPv6 {
 		in.adv.version = 3

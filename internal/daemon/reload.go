@@ -56,6 +56,10 @@ func (d *Daemon) reloaded(e evReloaded) {
 	d.reloading = false
 	if d.repeat || len(d.pending) > 0 {
 		d.requestReload(nil)
+		return
+	}
+	if r.Result == "applied" {
+		go releaseStartupMemory() // off the loop: it waits for a whole GC cycle
 	}
 }
 
@@ -105,7 +109,7 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 	}
 	old := map[instKey]*instance{}
 	for _, in := range d.insts {
-		old[keyOf(&in.cfg)] = in
+		old[keyOf(in.cfg)] = in
 	}
 	var next []*instance
 	for i := range cfg.Instances {
@@ -179,7 +183,7 @@ func stripGroups(gs []vrrp.SyncGroup) []vrrp.SyncGroup {
 // updateInstance applies a matched instance's new settings without a state
 // change where keepalived would keep it.
 func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) []status.Change {
-	oldc := in.cfg
+	oldc := *in.cfg
 	a, b := oldc, *nc
 	a.Source, b.Source, a.Name, b.Name = "", "", "", ""
 	a.VIPs, b.VIPs, a.ExcludedVIPs, b.ExcludedVIPs = nil, nil, nil, nil
@@ -209,7 +213,7 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 		d.replayTrackers(in, now)
 		return []status.Change{{Kind: "instance", Op: "change", Object: nc.Name, Detail: "restarted: timing, transport or election settings changed"}}
 	}
-	in.cfg = *nc
+	in.cfg = nc
 	var ch []status.Change
 	if !reflect.DeepEqual(oldc.VIPs, nc.VIPs) || !reflect.DeepEqual(oldc.ExcludedVIPs, nc.ExcludedVIPs) {
 		ch = append(ch, d.changeAddresses(in, &oldc)...)

@@ -166,7 +166,7 @@ func (d *Daemon) receive(now time.Time, e evPacket) {
 	if in.stopped || e.rx.Src == in.src {
 		return
 	}
-	if r := vrrp.CheckAdvert(&in.cfg, &adv, &e.rx, in.lastMaster); r != vrrp.RxOK {
+	if r := vrrp.CheckAdvert(in.cfg, &adv, &e.rx, in.lastMaster); r != vrrp.RxOK {
 		countDrop(&in.stats.drops, r.String())
 		return
 	}
