@@ -205,9 +205,17 @@ func (w *fdWaker) run() {
 	}
 }
 
-// Set arms the timerfd relative to now; called only from the loop.
+// Set arms the timerfd relative to now; called only from the loop. A
+// later deadline leaves an earlier wake-up armed: on a backup every advert
+// pushes the earliest master-down deadline back, and reprogramming the
+// timerfd for each would cost a system call per packet; waking once early
+// and finding nothing due costs one per Master_Down_Interval. An earlier
+// deadline always reprograms, so the loop never wakes late.
 func (w *fdWaker) Set(at time.Time) {
 	if at.Equal(w.set) {
+		return
+	}
+	if !w.set.IsZero() && (at.IsZero() || at.After(w.set)) && time.Now().Before(w.set) {
 		return
 	}
 	w.set = at

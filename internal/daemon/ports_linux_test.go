@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// The one timerfd wakes the loop at the deadline it was last given, never
-// before; moving the deadline replaces the earlier one; zero disarms.
+// The one timerfd wakes the loop no later than the earliest deadline it
+// was given, never before it; an earlier deadline replaces a later one,
+// while a later one (or none) leaves the earlier wake-up armed.
 func TestFDWaker(t *testing.T) {
 	w, err := (&linuxSystem{}).NewWaker()
 	if err != nil {
@@ -24,11 +25,21 @@ func TestFDWaker(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no wake-up within 5 s of a 20 ms deadline")
 	}
-	w.Set(time.Now().Add(10 * time.Millisecond))
-	w.Set(time.Time{}) // disarmed
+	early := time.Now()
+	w.Set(early.Add(30 * time.Millisecond))
+	w.Set(early.Add(time.Hour)) // later: the 30 ms wake-up stays
 	select {
 	case <-w.C():
-		t.Error("woke although disarmed")
+		if e := time.Since(early); e < 30*time.Millisecond {
+			t.Errorf("woke after %v, before the 30 ms deadline", e)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a later deadline cancelled the earlier wake-up")
+	}
+	w.Set(time.Now().Add(time.Hour)) // the past wake-up is replaced
+	select {
+	case <-w.C():
+		t.Error("woke although the only deadline is an hour away")
 	case <-time.After(100 * time.Millisecond):
 	}
 	w.Set(time.Now().Add(-time.Second)) // already due: wakes at once
