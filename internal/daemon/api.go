@@ -173,6 +173,9 @@ func (d *Daemon) instanceStatus(in *instance) status.Instance {
 	if in.group != nil {
 		st.SyncGroup = in.group.cfg.Name
 	}
+	if in.m.State() == vrrp.StateMaster {
+		st.MasterPriority = int(in.m.Priority()) // we are the master
+	}
 	if a := in.m.MasterAddr(); a.IsValid() {
 		st.MasterAddr = a.String()
 	}

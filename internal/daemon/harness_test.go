@@ -288,3 +288,5 @@ func (h *harness) states() {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+func mustPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
