@@ -122,7 +122,7 @@ func familyName(f vrrp.Family) string {
 }
 
 func (d *Daemon) snapshot() status.Daemon {
-	s := status.Daemon{PID: os.Getpid(), Started: d.started, Now: d.now(), ConfigFile: d.opts.ConfigFile,
+	s := status.Daemon{Version: d.opts.Version, PID: os.Getpid(), Started: d.started, Now: d.now(), ConfigFile: d.opts.ConfigFile,
 		ConfigHash: d.configHash, Reloads: slices.Clone(d.history)}
 	for _, in := range d.insts {
 		s.Instances = append(s.Instances, d.instanceStatus(in))

@@ -40,6 +40,8 @@ type Options struct {
 	Log             *slog.Logger
 	// Ready, if set, is called once every instance has started.
 	Ready func()
+	// Version is reported in the status snapshot.
+	Version string
 	// Control, if set, is called with the running daemon once it is
 	// ready, for the operations side to start its listeners over
 	// Snapshot, Maintenance, Drain and Reload (api.go).
