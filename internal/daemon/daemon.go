@@ -10,7 +10,6 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -191,7 +190,6 @@ func Run(ctx context.Context, opts Options) error {
 	if !opts.VRRPOnly {
 		d.startLVS(ctx, cfg)
 	}
-	releaseStartupMemory()
 	if opts.Ready != nil {
 		opts.Ready()
 	}
@@ -205,13 +203,6 @@ func Run(ctx context.Context, opts Options) error {
 	d.stopLVS()
 	return nil
 }
-
-// releaseStartupMemory hands back to the kernel what loading the
-// configuration and building thousands of instances freed (parse trees,
-// netlink dumps): the Go runtime would keep it for minutes, and it is
-// most of the resident size of a large idle daemon. One collection, at
-// start and after a reload, costs a few milliseconds.
-func releaseStartupMemory() { debug.FreeOSMemory() }
 
 // configHash is the SHA-256 of the configuration as govrrpd reads it,
 // includes expanded (its canonical dump), for the reload history.

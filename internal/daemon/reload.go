@@ -56,10 +56,6 @@ func (d *Daemon) reloaded(e evReloaded) {
 	d.reloading = false
 	if d.repeat || len(d.pending) > 0 {
 		d.requestReload(nil)
-		return
-	}
-	if r.Result == "applied" {
-		go releaseStartupMemory() // off the loop: it waits for a whole GC cycle
 	}
 }
 
