@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -17,6 +16,7 @@ import (
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/internal/pidfile"
 	"github.com/govrrpd/govrrpd/internal/scriptexec"
 	"github.com/govrrpd/govrrpd/internal/status"
 	"github.com/govrrpd/govrrpd/internal/track"
@@ -100,6 +100,7 @@ type Daemon struct {
 	// feed tracker results themselves.
 	probesOff bool
 	tgroups   *tgWatcher // static entries and track_group (trackgroup.go)
+	wd        *watchdog  // systemd watchdog pings (watchdog.go)
 }
 
 // newDaemon makes a daemon around its ports; nothing runs yet.
@@ -152,10 +153,11 @@ func Run(ctx context.Context, opts Options) error {
 	if err := checkCapabilities(cfg, opts); err != nil {
 		return err
 	}
-	if err := writePidFiles(opts.PidFiles); err != nil {
+	pids, err := pidfile.WriteAll(opts.PidFiles, os.Getpid())
+	if err != nil {
 		return err
 	}
-	defer removePidFiles(opts.PidFiles)
+	defer logErr(log, "remove pid files", pids.Remove)
 	runner := &scriptexec.Runner{DefaultUser: cfg.Global.ScriptUser, DefaultGroup: cfg.Global.ScriptGroup,
 		Secure: cfg.Global.EnableScriptSecurity}
 	n := notify.New(runner, []string{cfg.VRRP.NotifyFIFO.Path, cfg.Global.NotifyFIFO}, 10*time.Second, log)
@@ -167,6 +169,10 @@ func Run(ctx context.Context, opts Options) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	d.ctx = ctx
+	if d.wd, err = newWatchdog(d.sdNotify); err != nil {
+		log.Warn("systemd watchdog disabled", "err", err)
+	}
+	defer d.wd.stop()
 	// Claim the reload and dump signals before anything can announce
 	// READY=1: a SIGHUP sent the moment systemd (or a script) sees us
 	// ready must queue a reload, not kill us with the default action.
@@ -313,6 +319,8 @@ func (d *Daemon) loop(ctx context.Context, sigs <-chan os.Signal) {
 		case <-d.wake.C():
 		case ev := <-d.events:
 			d.handle(ev)
+		case <-d.wd.ticks():
+			d.wd.ping()
 		}
 	}
 }
@@ -467,30 +475,9 @@ func (d *Daemon) finishShutdown() {
 	}
 }
 
-func writePidFiles(paths []string) error {
-	for _, p := range paths {
-		if p == "" {
-			continue
-		}
-		if b, err := os.ReadFile(p); err == nil {
-			var pid int
-			if _, err := fmt.Sscanf(string(b), "%d", &pid); err == nil && pid != os.Getpid() && syscall.Kill(pid, 0) == nil {
-				return fmt.Errorf("pid file %s: daemon is already running (pid %d)", p, pid)
-			}
-		}
-		if err := os.WriteFile(p, []byte(fmt.Sprintf("%d\n", os.Getpid())), 0o644); err != nil {
-			return fmt.Errorf("pid file: %w", err)
-		}
-	}
-	return nil
-}
-
-func removePidFiles(paths []string) {
-	for _, p := range paths {
-		if p != "" {
-			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-				slog.Warn("remove pid file", "path", p, "err", err)
-			}
-		}
+// logErr runs f and logs its error; for deferred clean-ups.
+func logErr(log *slog.Logger, what string, f func() error) {
+	if err := f(); err != nil {
+		log.Warn(what, "err", err)
 	}
 }
