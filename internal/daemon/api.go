@@ -18,15 +18,15 @@ import (
 // is the loop's own state at one instant, and the loop never waits for a
 // caller (replies go to buffered channels).
 
-// lvsSubsystem is what the executor asks of the LVS subsystem; the
-// internal/lvs package provides it once the LVS side moves there.
+// lvsSubsystem is what the API asks of the LVS subsystem (internal/lvs);
+// an interface so the executor tests run without one.
 type lvsSubsystem interface {
 	Snapshot() []status.VirtualServer
 	Drain(vs, rs string, on bool) error
 }
 
 // errNoLVS answers Drain when no LVS subsystem runs.
-var errNoLVS = errors.New("drain: no LVS subsystem is running (-P, or not merged into this build)")
+var errNoLVS = errors.New("drain: no LVS subsystem is running (-P)")
 
 // call posts ev and waits for its reply, the caller's ctx or the end of
 // the daemon.

@@ -194,5 +194,7 @@ func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
 	in.lastState, in.lastTransition = s, d.now()
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: s.String(), Priority: int(prio),
 		Specific: notifySpec(&in.cfg.Notify, s), Generic: in.cfg.Notify.Generic})
-	d.syncdState(in, s)
+	if !d.stopping {
+		d.syncd.Follow(in.cfg.Name, s == vrrp.StateMaster)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/pidfile"
@@ -89,9 +90,9 @@ type Daemon struct {
 	started    time.Time
 	maint      map[string]bool // instances in maintenance, by name
 
-	lvs      *lvs
-	lvsSub   lvsSubsystem // internal/lvs, once merged: Snapshot and Drain
-	syncd    *syncd       // lvs_sync_daemon (syncd.go)
+	lvs      *lvs.Subsystem
+	lvsSub   lvsSubsystem // Snapshot and Drain: d.lvs, unless -P
+	syncd    *lvs.Syncd   // lvs_sync_daemon
 	ctx      context.Context
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
@@ -185,16 +186,18 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer w.Close()
 	d.wake, d.timers.prewake = w, prewakeFor
+	d.lvs = lvs.New(lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS})
 	if !opts.CheckOnly {
-		d.startSyncd()
+		d.syncd = lvs.StartSyncd(cfg.IPVS, vrids(cfg), log)
 		if err := d.start(ctx); err != nil {
-			d.stopSyncd()
+			d.syncd.Stop()
 			d.closeSockets()
 			return err
 		}
 	}
 	if !opts.VRRPOnly {
-		d.startLVS(ctx, cfg)
+		d.lvs.Start(ctx, cfg)
+		d.lvsSub = d.lvs
 	}
 	if opts.Ready != nil {
 		opts.Ready()
@@ -206,7 +209,7 @@ func Run(ctx context.Context, opts Options) error {
 	d.loop(ctx, sigs)
 	d.sdNotify("STOPPING=1")
 	d.shutdown()
-	d.stopLVS()
+	d.lvs.Stop()
 	return nil
 }
 
@@ -218,6 +221,15 @@ func configHash(cfg *confparse.Config) string {
 		return ""
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// vrids maps instance names to their VRIDs (lvs_sync_daemon's syncid).
+func vrids(cfg *confparse.Config) map[string]uint8 {
+	m := make(map[string]uint8, len(cfg.Instances))
+	for _, in := range cfg.Instances {
+		m[in.Name] = in.VRID
+	}
+	return m
 }
 
 // start watches links and addresses, builds every instance, opens
@@ -339,7 +351,7 @@ func (d *Daemon) signal(s os.Signal) {
 		d.requestReload(nil)
 	case syscall.SIGUSR1:
 		d.dump("keepalived.data", d.dataText())
-		d.dump("keepalived_check.data", d.checkData())
+		d.dump("keepalived_check.data", d.lvs.Dump())
 	case syscall.SIGUSR2:
 		d.dump("keepalived.stats", d.statsText())
 	case sigStatsClear:
@@ -446,7 +458,8 @@ func (d *Daemon) shutdown() {
 // beginShutdown resigns every master (and stops every backup).
 func (d *Daemon) beginShutdown() {
 	d.stopping = true
-	d.stopSyncd()
+	d.syncd.Stop()
+	d.syncd = nil
 	d.stopTrackGroups()
 	if d.probes != nil {
 		d.probes.Stop()

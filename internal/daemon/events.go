@@ -17,10 +17,11 @@ type event interface{ loopEvent() }
 
 // evPacket is one received protocol-112 packet.
 type evPacket struct {
-	sock *socket
-	at   time.Time // the kernel's receive time
-	data []byte
-	rx   vrrp.RxFacts
+	sock      *socket
+	at        time.Time // the kernel's receive time
+	data      []byte
+	rx        vrrp.RxFacts
+	oversized bool // cut short by the read buffer
 }
 
 // evLink is a change of an interface's usable state (up and carrier).

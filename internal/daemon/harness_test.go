@@ -53,7 +53,7 @@ func newHarness(t *testing.T, conf string, ifaces ...string) *harness {
 		}
 	}
 	cfg, diags := h.load(conf)
-	d := newDaemon(cfg, Options{ConfigFile: h.conf, Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+	d := newDaemon(cfg, Options{ConfigFile: h.conf, VRRPOnly: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
 		h.sys, fakeNotifier{h.log})
 	d.now = func() time.Time { return h.clock }
 	d.after = func(dl time.Duration, ev event) { h.delayed = append(h.delayed, delayed{h.clock.Add(dl), ev}) }

@@ -55,6 +55,9 @@ type rxPacket struct {
 	src, dst netip.Addr
 	ttl      int
 	at       time.Time // kernel receive time
+	// oversized: longer than the read buffer (and than any valid advert);
+	// payload is its beginning.
+	oversized bool
 }
 
 // transport sends adverts and joins multicast groups on one interface.

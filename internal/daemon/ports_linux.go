@@ -23,6 +23,9 @@ type linuxSystem struct{ fw *netconf.Firewall }
 
 func newSystem() system { return &linuxSystem{} }
 
+// readBatch is how many packets one read may take.
+const readBatch = 64
+
 type linuxTransport struct{ s *vrrpnet.Socket }
 
 func (t linuxTransport) Send(b []byte, src, dst netip.Addr) error { return t.s.Send(b, src, dst) }
@@ -37,13 +40,19 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func(rxPack
 	if err != nil {
 		return nil, err
 	}
+	// Batched reads (recvmmsg), each packet with its own kernel receive
+	// time; the payload is copied out of the reader's buffers.
+	r := s.NewReader(readBatch)
 	go func() {
 		for {
-			p, err := s.Recv()
+			pkts, err := r.Read()
 			if err != nil {
 				return // closed
 			}
-			deliver(rxPacket{payload: append([]byte(nil), p.Payload...), src: p.Src, dst: p.Dst, ttl: p.TTL, at: p.At})
+			for _, p := range pkts {
+				deliver(rxPacket{payload: append([]byte(nil), p.Payload...), src: p.Src, dst: p.Dst, ttl: p.TTL,
+					at: p.At, oversized: p.Truncated})
+			}
 		}
 	}()
 	return linuxTransport{s}, nil

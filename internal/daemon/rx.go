@@ -35,7 +35,7 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}}
 	t, err := d.sys.OpenTransport(ifname, family, func(p rxPacket) {
 		n := len(p.payload)
-		d.events <- evPacket{sock: s, at: p.at, data: p.payload,
+		d.events <- evPacket{sock: s, at: p.at, data: p.payload, oversized: p.oversized,
 			rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: n, RxLen: n}}
 	})
 	if err != nil {
@@ -144,14 +144,20 @@ func countDrop(m *map[string]uint64, label string) {
 // reason, on the instance when the VRID names one, else on the socket;
 // none is logged per packet (a flood would fill the disk).
 func (d *Daemon) receive(now time.Time, e evPacket) {
+	if e.oversized {
+		if in := e.sock.byVRID(vrridOf(e.data)); in != nil {
+			countDrop(&in.stats.drops, dropOversized)
+			return
+		}
+		countDrop(&e.sock.drops, dropOversized)
+		return
+	}
 	var adv vrrp.Advert
 	if _, err := adv.Unmarshal(e.data, e.rx.Src, e.rx.Dst); err != nil {
 		label := dropLabel(err)
-		if len(e.data) >= 2 {
-			if in := e.sock.byVRID(e.data[1]); in != nil {
-				countDrop(&in.stats.drops, label)
-				return
-			}
+		if in := e.sock.byVRID(vrridOf(e.data)); in != nil {
+			countDrop(&in.stats.drops, label)
+			return
 		}
 		countDrop(&e.sock.drops, label)
 		return
@@ -177,6 +183,15 @@ func (d *Daemon) receive(now time.Time, e evPacket) {
 	in.lastMaster, in.masterPrio, in.lastAdvert = e.rx.Src, adv.Priority, now
 	in.masterInt = adv.IntervalDuration()
 	d.feed(in, now, vrrp.AdvertReceived(e.rx.Src, adv.Priority, adv.IntervalDuration(), int(adv.Version)))
+}
+
+// vrridOf is the VRID byte of a packet long enough to have one (0: none,
+// which no instance has).
+func vrridOf(b []byte) uint8 {
+	if len(b) < 2 {
+		return 0
+	}
+	return b[1]
 }
 
 func (s *socket) byVRID(vrid uint8) *instance {

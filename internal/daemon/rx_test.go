@@ -94,3 +94,18 @@ func TestReceiveAllocations(t *testing.T) {
 		t.Errorf("%v allocations per accepted advert, want 0", n)
 	}
 }
+
+// A datagram longer than the read buffer is counted as oversized, on the
+// instance its VRID byte names, else on the interface.
+func TestOversizedCounted(t *testing.T) {
+	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
+	s := h.d.socks[sockKey{"eth0", 4}]
+	h.d.handle(evPacket{sock: s, at: h.clock, data: []byte{0x21, 0x01, 0x64}, oversized: true})
+	h.d.handle(evPacket{sock: s, at: h.clock, data: []byte{0x21, 0x09, 0x64}, oversized: true})
+	if n := h.d.insts[0].stats.drops[dropOversized]; n != 1 {
+		t.Errorf("instance oversized drops %d, want 1", n)
+	}
+	if n := s.drops[dropOversized]; n != 1 {
+		t.Errorf("interface oversized drops %d, want 1", n)
+	}
+}
