@@ -265,6 +265,11 @@ func scriptUser(a *analyzer, n *Node, c *Config) {
 	}
 	c.Global.ScriptUser, c.Global.ScriptGroup = u, g
 	c.VRRP.ScriptUser, c.VRRP.ScriptGroup = u, g
+	// keepalived resolves the names here; every script left to the
+	// default user is then removed (see checkScripts).
+	if _, err := lookupRunAs(u, g); err != nil {
+		a.warnf(n.Pos, "Error setting global script uid/gid (%v)", err)
+	}
 }
 
 func mcastGroup(family int) gh {

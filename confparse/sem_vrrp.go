@@ -187,7 +187,7 @@ var instTable = table[*instB]{
 		if len(n.Args) > 0 {
 			if s, ok := a.script(n); ok {
 				b.Notify.Deleted = s
-				vrrpOf(a).noteScript(n.Pos, s)
+				vrrpOf(a).noteScript(n.Pos, &b.Notify.Deleted)
 			}
 		}
 	},

@@ -1,0 +1,149 @@
+package confparse
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/govrrpd/govrrpd/tools/lab"
+)
+
+// The drop-in cases are minimal configurations, one per rule of
+// keepalived's that real-world files run into (issue #15), each with the
+// exit code keepalived 2.2.7 `-t` gives in the corpus namespace (eth0..eth3
+// up) and the message govrrpd must print at FILE:LINE. The namespace test
+// runs keepalived itself on every case, so a verdict written here that
+// keepalived does not give fails.
+
+// dropinCase is one probe. Src is the whole file.
+type dropinCase struct {
+	Name       string
+	Src        string
+	Keepalived int
+	// Govrrpd, when Why is set, is govrrpd's deliberately different code.
+	Govrrpd int
+	Why     string
+	Msgs    []corpusMsg
+	// NoLive skips running keepalived on the case (Why says why).
+	NoLive bool
+}
+
+func (c dropinCase) want() int {
+	if c.Why != "" {
+		return c.Govrrpd
+	}
+	return c.Keepalived
+}
+
+// dInst is a vrrp_instance on eth0 opening at line `at`; body goes after
+// the VIP block (the instance's line 9 onward).
+func dInst(body string) string {
+	return "vrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 51\n  priority 100\n" +
+		"  virtual_ipaddress {\n    192.0.2.10/24\n  }\n" + body + "}\n"
+}
+
+// dScript is a vrrp_script block of three lines.
+func dScript(name, cmd string) string {
+	return "vrrp_script " + name + " {\n  script \"" + cmd + "\"\n}\n"
+}
+
+const dTrackS = "  track_script {\n    s\n  }\n"
+
+var dropinCases = []dropinCase{
+	// 1. a tracked script that cannot run is removed, wherever it is
+	// tracked; found but not executable is removed silently.
+	{Name: "1-script-missing", Keepalived: 5,
+		Src:  dScript("s", "/nonexistent/check.sh") + dInst(dTrackS),
+		Msgs: []corpusMsg{cm(2, "Disabling track script s since not found/accessible")}},
+	{Name: "1-script-not-in-path", Keepalived: 5,
+		Src:  dScript("s", "nosuchprog_h5 arg") + dInst(dTrackS),
+		Msgs: []corpusMsg{cm(2, "Disabling track script s since not found/accessible")}},
+	{Name: "1-script-not-executable-secure", Keepalived: 0,
+		Src: "global_defs {\n  enable_script_security\n  script_user root\n}\n" + dScript("s", "/etc/hostname") + dInst(dTrackS)},
+	{Name: "1-script-in-path-found", Keepalived: 0,
+		Src: "global_defs {\n  enable_script_security\n  script_user root\n}\n" + dScript("s", "true") + dInst(dTrackS)},
+	// 2. enable_script_security, no script_user, no keepalived_script.
+	{Name: "2-no-default-user", Keepalived: 5,
+		Src: "global_defs {\n  enable_script_security\n}\n" + dScript("s", "/bin/true") + dInst(dTrackS),
+		Msgs: []corpusMsg{cm(5, "Unable to set default user keepalived_script"),
+			cm(5, "Unable to set default user for vrrp script s - removing")}},
+	// 3. script_user naming a user or group that does not exist.
+	{Name: "3-script-user-missing", Keepalived: 5,
+		Src: "global_defs {\n  script_user nosuchuser_h5\n}\n" + dScript("s", "/bin/true") + dInst(dTrackS),
+		Msgs: []corpusMsg{cm(2, "Error setting global script uid/gid"),
+			cm(5, "Unable to set default user for vrrp script s - removing")}},
+	{Name: "3-script-group-missing", Keepalived: 5,
+		Src:  "global_defs {\n  script_user root nosuchgroup_h5\n}\n" + dScript("s", "/bin/true") + dInst(dTrackS),
+		Msgs: []corpusMsg{cm(2, "Error setting global script uid/gid")}},
+	// 4. every defined script counts for the violation, tracked or not.
+	{Name: "4-untracked-script-violation", Keepalived: 6,
+		Src:  dScript("s", "/bin/true") + dInst(""),
+		Msgs: []corpusMsg{cm(2, "SECURITY VIOLATION")}},
+	{Name: "4-untracked-not-executable-violation", Keepalived: 6,
+		Src:  dScript("s", "/etc/hostname") + dInst(""),
+		Msgs: []corpusMsg{cm(2, "SECURITY VIOLATION")}},
+}
+
+// writeDropin writes c's file into dir.
+func writeDropin(t *testing.T, dir string, c dropinCase) string {
+	t.Helper()
+	p := filepath.Join(dir, c.Name+".conf")
+	if err := os.WriteFile(p, []byte(c.Src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDropinVerdicts(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range dropinCases {
+		t.Run(c.Name, func(t *testing.T) {
+			p := writeDropin(t, dir, c)
+			_, diags := Load(p, corpusOptions(""))
+			if got := diags.ExitCode(); got != c.want() {
+				t.Errorf("exit code %d, want %d (keepalived %d)\n%s", got, c.want(), c.Keepalived, diags)
+			}
+			for _, w := range c.Msgs {
+				if !hasCorpusMsg(diags, w) {
+					t.Errorf("no diagnostic on line %d with %q\ngot:\n%s", w.Line, w.Words, diags.Sorted())
+				}
+			}
+			for _, d := range diags {
+				if d.Pos.File != p {
+					t.Errorf("diagnostic not at %s:LINE: %v", p, d)
+				}
+			}
+		})
+	}
+}
+
+// TestDropinCLIInNamespace runs govrrpd -t and keepalived -t on every case
+// in the corpus namespace.
+func TestDropinCLIInNamespace(t *testing.T) {
+	ns := lab.IfaceNS(t, corpusIfaces...)
+	bin := lab.Binary(t)
+	keepalived, _ := exec.LookPath("keepalived")
+	dir := t.TempDir()
+	for _, c := range dropinCases {
+		t.Run(c.Name, func(t *testing.T) {
+			p := writeDropin(t, dir, c)
+			rc, out := lab.RunIn(t, ns, bin, "-t", "-f", p, "-i", "corpus-none")
+			if rc != c.want() {
+				t.Errorf("govrrpd -t: exit %d, want %d\n%s", rc, c.want(), out)
+			}
+			checkCLIFormat(t, p, out)
+			for _, w := range c.Msgs {
+				if !strings.Contains(strings.ToLower(out), strings.ToLower(w.Words[0])) {
+					t.Errorf("govrrpd -t output lacks %q:\n%s", w.Words[0], out)
+				}
+			}
+			if keepalived != "" && !c.NoLive {
+				if krc, kout := lab.RunIn(t, ns, keepalived, "-t", "-f", p, "-i", "corpus-none"); krc != c.Keepalived {
+					t.Errorf("live keepalived -t: exit %d, table says %d\n%s", krc, c.Keepalived, kout)
+				}
+			}
+		})
+	}
+}
