@@ -1,6 +1,7 @@
 package confparse
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,6 +29,9 @@ type dropinCase struct {
 	Msgs    []corpusMsg
 	// NoLive skips running keepalived on the case (Why says why).
 	NoLive bool
+	// Dump pins the case's --dump-conf output in testdata/dropin: the
+	// items where keepalived's reading changes what runs.
+	Dump bool
 }
 
 func (c dropinCase) want() int {
@@ -84,6 +88,13 @@ var dropinCases = []dropinCase{
 	{Name: "4-untracked-not-executable-violation", Keepalived: 6,
 		Src:  dScript("s", "/etc/hostname") + dInst(""),
 		Msgs: []corpusMsg{cm(2, "SECURITY VIOLATION")}},
+
+	// 9. a unicast peer or source written with a prefix length or range
+	// is the address before it.
+	{Name: "9-unicast-prefix", Keepalived: 0, Dump: true,
+		Src: dInst("  unicast_src_ip 192.0.2.1/24\n  unicast_peer {\n    192.0.2.5/24\n    192.0.2.6-9\n  }\n"),
+		Msgs: []corpusMsg{cm(9, "unicast_src_ip", "192.0.2.1"), cm(11, "unicast_peer", "192.0.2.5"),
+			cm(12, "unicast_peer", "192.0.2.6")}},
 }
 
 // writeDropin writes c's file into dir.
@@ -106,7 +117,7 @@ func TestDropinVerdicts(t *testing.T) {
 				t.Errorf("exit code %d, want %d (keepalived %d)\n%s", got, c.want(), c.Keepalived, diags)
 			}
 			for _, w := range c.Msgs {
-				if !hasCorpusMsg(diags, w) {
+				if !hasDropinMsg(diags, w) {
 					t.Errorf("no diagnostic on line %d with %q\ngot:\n%s", w.Line, w.Words, diags.Sorted())
 				}
 			}
@@ -114,6 +125,55 @@ func TestDropinVerdicts(t *testing.T) {
 				if d.Pos.File != p {
 					t.Errorf("diagnostic not at %s:LINE: %v", p, d)
 				}
+			}
+		})
+	}
+}
+
+// hasDropinMsg is hasCorpusMsg counting notes (Info) too: a drop-in rule
+// may keep keepalived's exit code and still have to be said.
+func hasDropinMsg(diags Diagnostics, w corpusMsg) bool {
+	for _, d := range diags {
+		if d.Severity == Info {
+			d.Severity = Warning
+			if hasCorpusMsg(Diagnostics{d}, w) {
+				return true
+			}
+		}
+	}
+	return hasCorpusMsg(diags, w)
+}
+
+// TestDropinDumpGolden pins what the meaning-changing cases load to:
+// go test ./confparse -run TestDropinDumpGolden -update
+func TestDropinDumpGolden(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range dropinCases {
+		if !c.Dump {
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			cfg, _ := Load(writeDropin(t, dir, c), corpusOptions(""))
+			var buf bytes.Buffer
+			if err := Print(&buf, cfg); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "dropin", c.Name+".dump")
+			if *updateDump {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("dump differs from %s (run with -update and review the diff)\n%s", golden, lineDiff(string(want), buf.String()))
 			}
 		})
 	}

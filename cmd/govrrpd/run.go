@@ -106,7 +106,10 @@ func configTest(o *options, stderr io.Writer) int {
 	tuneForConfigTest(o.configFile)
 	cfg, diags := confparse.Load(o.configFile, parseOptions(o, true))
 	for _, d := range diags.Sorted() {
+		// Notes keep -t's exit code keepalived's while still saying where
+		// govrrpd reads a line differently from how it looks.
 		if d.Severity == confparse.Info {
+			fmt.Fprintf(out, "%s: note: %s\n", d.Pos, d.Msg)
 			continue
 		}
 		fmt.Fprintf(out, "%s: %s\n", d.Pos, d.Msg)
