@@ -53,6 +53,14 @@ func dScript(name, cmd string) string {
 	return "vrrp_script " + name + " {\n  script \"" + cmd + "\"\n}\n"
 }
 
+// dVS is a virtual_server with one real server and a TCP_CHECK: vsBody
+// goes after the header (line 2 on), ckBody inside the TCP_CHECK (line 8
+// on when vsBody is empty).
+func dVS(vsBody, ckBody string) string {
+	return "virtual_server 192.0.2.1 80 {\n" + vsBody + "  delay_loop 6\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n" +
+		"  real_server 192.0.2.2 80 {\n    TCP_CHECK {\n" + ckBody + "    }\n  }\n}\n"
+}
+
 const dTrackS = "  track_script {\n    s\n  }\n"
 
 var dropinCases = []dropinCase{
@@ -89,6 +97,37 @@ var dropinCases = []dropinCase{
 		Src:  dScript("s", "/etc/hostname") + dInst(""),
 		Msgs: []corpusMsg{cm(2, "SECURITY VIOLATION")}},
 
+	// 6. a keyword whose value is missing: keepalived stops at once with
+	// exit 2 when its handler reads the value unchecked, else warns.
+	{Name: "6-bare-preempt-delay", Keepalived: 2,
+		Src:  dInst("  preempt_delay\n"),
+		Msgs: []corpusMsg{cm(9, "missing a parameter", "preempt_delay")}},
+	{Name: "6-bare-priority-and-notify", Keepalived: 2,
+		Src:  dInst("  notify_master\n  priority\n"),
+		Msgs: []corpusMsg{cm(9, "missing a parameter", "notify_master"), cm(10, "missing a parameter", "priority")}},
+	{Name: "6-bare-lb-algo", Keepalived: 2,
+		Src:  dVS("  lb_algo\n", ""),
+		Msgs: []corpusMsg{cm(2, "missing a parameter", "lb_algo")}},
+	{Name: "6-bare-checker-retry", Keepalived: 2,
+		Src:  dVS("", "      retry\n"),
+		Msgs: []corpusMsg{cm(8, "missing a parameter", "retry")}},
+	{Name: "6-bare-script-interval", Keepalived: 2,
+		Src:  "vrrp_script s {\n  script \"/bin/true\"\n  interval\n}\n" + dInst(dTrackS),
+		Msgs: []corpusMsg{cm(3, "missing a parameter", "interval")}},
+	{Name: "6-bare-router-id-warns", Keepalived: 5,
+		Src: "global_defs {\n  router_id\n}\n" + dInst("")},
+	// 10. ranges are keepalived's: a refresh of four hours is valid.
+	{Name: "10-garp-ranges", Keepalived: 0, Dump: true,
+		Src: "global_defs {\n  vrrp_garp_master_refresh 14400\n  vrrp_garp_master_repeat 1000\n  smtp_connect_timeout 4000\n}\n" +
+			dInst("  garp_master_refresh 14400\n  garp_master_repeat 300\n  garp_master_delay 2000\n  garp_lower_prio_repeat 1000\n")},
+	{Name: "10-advert-int-below-10ms", Keepalived: 5,
+		Src:  dInst("  advert_int 0.005\n"),
+		Msgs: []corpusMsg{cm(9, "Advert interval (0.005) not valid")}},
+	// 11. nb_get_retry is HTTP_GET/SSL_GET only: in TCP_CHECK it is
+	// unknown and the checker keeps its retry.
+	{Name: "11-nb-get-retry-in-tcp-check", Keepalived: 5, Dump: true,
+		Src:  dVS("", "      connect_timeout 3\n      nb_get_retry 7\n"),
+		Msgs: []corpusMsg{cm(9, "unknown keyword", "nb_get_retry")}},
 	// 9. a unicast peer or source written with a prefix length or range
 	// is the address before it.
 	{Name: "9-unicast-prefix", Keepalived: 0, Dump: true,

@@ -111,6 +111,9 @@ var defaultsHooks []func(*Config)
 // would parse its body at the current level and derail the rest of the
 // file).
 func dispatch[T any](a *analyzer, n *Node, tbl table[T], t T, where string) {
+	if a.stopsBare(n, where) {
+		return
+	}
 	if h, ok := tbl[n.Key]; ok {
 		h(a, n, t)
 		return

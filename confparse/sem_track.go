@@ -176,6 +176,9 @@ func vrrpScript(a *analyzer, n *Node, c *Config) {
 	timeoutSet := false
 	usr, grp := "", ""
 	for _, ch := range n.Children {
+		if a.stopsBare(ch, "vrrp_script") {
+			continue
+		}
 		switch ch.Key {
 		case "script":
 			if sp, ok := a.script(ch); ok {
