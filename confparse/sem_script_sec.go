@@ -17,7 +17,7 @@ import (
 // or an interface is missing.
 func (ld *vrrpLoad) checkScripts(a *analyzer) {
 	g := a.cfg.Global
-	if len(ld.insts) == 0 || ld.missingIf {
+	if len(ld.insts) == 0 || ld.missingIf || a.opts.ElsewhereScripts {
 		return
 	}
 	def, defOK := ld.defaultRunAs(a)
