@@ -128,6 +128,12 @@ var dropinCases = []dropinCase{
 	{Name: "11-nb-get-retry-in-tcp-check", Keepalived: 5, Dump: true,
 		Src:  dVS("", "      connect_timeout 3\n      nb_get_retry 7\n"),
 		Msgs: []corpusMsg{cm(9, "unknown keyword", "nb_get_retry")}},
+	// 5. `track_interface eth1` on one line opens the block anyway and
+	// swallows the authentication block after it.
+	{Name: "5-track-interface-one-line", Keepalived: 5, Dump: true,
+		Src: dInst("  track_interface eth1\n  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n"),
+		Msgs: []corpusMsg{cm(9, "Block track_interface has extra parameters eth1", "lines 10-13 (authentication)"),
+			cm(10, "tracked interface authentication doesn't exist")}},
 	// 9. a unicast peer or source written with a prefix length or range
 	// is the address before it.
 	{Name: "9-unicast-prefix", Keepalived: 0, Dump: true,

@@ -78,7 +78,9 @@ func vrrpInstance(a *analyzer, n *Node, c *Config) {
 	b := &instB{pos: n.Pos, set: map[string]bool{}}
 	b.Name, b.Source = name, n.Pos.String()
 	b.Priority, b.AdvertInt, b.UnicastTTL = 100, time.Second, 255
-	children(a, n, instTable, b, "vrrp_instance "+name)
+	body := *n
+	body.Children = a.openValueBlocks(n.Children, instValueBlocks)
+	children(a, &body, instTable, b, "vrrp_instance "+name)
 	ld.insts = append(ld.insts, b)
 }
 
