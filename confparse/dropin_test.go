@@ -134,6 +134,11 @@ var dropinCases = []dropinCase{
 		Src: dInst("  track_interface eth1\n  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n"),
 		Msgs: []corpusMsg{cm(9, "Block track_interface has extra parameters eth1", "lines 10-13 (authentication)"),
 			cm(10, "tracked interface authentication doesn't exist")}},
+	// 12. an unknown block at the root: keepalived reads its body there,
+	// so the virtual_server inside it runs.
+	{Name: "12-unknown-block-wraps-vs", Keepalived: 5, Dump: true,
+		Src: "group {\n" + dVS("", "      connect_timeout 3\n") + "}\n",
+		Msgs: []corpusMsg{cm(1, "unknown keyword 'group'", "top level"), cm(13, "unknown keyword '}'")}},
 	// 9. a unicast peer or source written with a prefix length or range
 	// is the address before it.
 	{Name: "9-unicast-prefix", Keepalived: 0, Dump: true,
