@@ -137,7 +137,7 @@ var dropinCases = []dropinCase{
 	// 12. an unknown block at the root: keepalived reads its body there,
 	// so the virtual_server inside it runs.
 	{Name: "12-unknown-block-wraps-vs", Keepalived: 5, Dump: true,
-		Src: "group {\n" + dVS("", "      connect_timeout 3\n") + "}\n",
+		Src:  "group {\n" + dVS("", "      connect_timeout 3\n") + "}\n",
 		Msgs: []corpusMsg{cm(1, "unknown keyword 'group'", "top level"), cm(13, "unknown keyword '}'")}},
 	// 9. a unicast peer or source written with a prefix length or range
 	// is the address before it.
