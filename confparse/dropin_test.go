@@ -139,6 +139,12 @@ var dropinCases = []dropinCase{
 	{Name: "12-unknown-block-wraps-vs", Keepalived: 5, Dump: true,
 		Src:  "group {\n" + dVS("", "      connect_timeout 3\n") + "}\n",
 		Msgs: []corpusMsg{cm(1, "unknown keyword 'group'", "top level"), cm(13, "unknown keyword '}'")}},
+	// 7. net_namespace is not looked for at -t, even when missing.
+	{Name: "7-net-namespace-missing", Keepalived: 0,
+		Src: "net_namespace govrrpd-no-such-ns-h5\n" + dInst("")},
+	{Name: "7-net-namespace-missing-checks-nothing", Keepalived: 0,
+		Src:  "net_namespace govrrpd-no-such-ns-h5\n" + dInst("  preempt_delay\n"),
+		Msgs: []corpusMsg{cm(1, "does not exist", "checks nothing more"), cm(10, "not checked by keepalived -t", "preempt_delay")}},
 	// 9. a unicast peer or source written with a prefix length or range
 	// is the address before it.
 	{Name: "9-unicast-prefix", Keepalived: 0, Dump: true,

@@ -41,7 +41,7 @@ type Keyword struct {
 // keywordNotes are the entries whose status or note the handler's kind
 // does not give, keyed "block keyword".
 var keywordNotes = map[string]Keyword{
-	"top level net_namespace":                 {Status: KwWarned, Note: "stored; the daemon does not switch namespace (use -s NAME)"},
+	"top level net_namespace":                 {Status: KwImplemented, Note: "the daemon runs in /run/netns/NAME as with -s NAME (-s wins); -t runs inside it; when it does not exist -t checks nothing and exits 0 and the daemon exits, as keepalived"},
 	"top level vrrp_track_file":               {Status: KwImplemented, Note: "deprecated alias of track_file, with keepalived's warning"},
 	"global_defs lvs_sync_daemon":             {Status: KwImplemented, Note: "the IPVS sync daemon is started"},
 	"global_defs script_user":                 {Status: KwImplemented, Note: "a user or group that does not exist removes every script left to the default user"},

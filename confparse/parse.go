@@ -22,6 +22,9 @@ type Options struct {
 	// host (found, executable, safe path), for reading a file written for
 	// another machine, such as an lvs.cf conversion read back in a test.
 	ElsewhereScripts bool
+	// InNamespace says the process already runs in the configuration's
+	// net_namespace (entered for -t), so its existence is not in question.
+	InNamespace bool
 }
 
 // walk preprocesses and tokenizes path and calls fn with each top-level

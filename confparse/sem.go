@@ -31,6 +31,8 @@ type analyzer struct {
 	// lists come from; see newChecker and newReals.
 	chkSlab []check.Checker
 	rsSlab  []ipvs.RealServer
+	// netnsPos is where net_namespace was set.
+	netnsPos Pos
 }
 
 // Chunk sizes: a few hundred kilobytes per chunk.
@@ -90,6 +92,7 @@ func load(path string, opts Options, recycle bool) (*Config, Diagnostics) {
 	for _, f := range a.finishers {
 		f()
 	}
+	a.missingNamespace()
 	return a.cfg, a.diags
 }
 

@@ -24,8 +24,7 @@ func init() {
 	}
 	topLevel["net_namespace"] = func(a *analyzer, n *Node, c *Config) {
 		if s, ok := a.arg(n, 0); ok {
-			c.Global.NetNamespace = s
-			a.warnf(n.Pos, "'net_namespace' is not supported by govrrpd yet; the daemon runs in the current namespace")
+			c.Global.NetNamespace, a.netnsPos = s, n.Pos
 		}
 	}
 	for _, k := range []string{"net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir", "linkbeat_use_polling"} {
