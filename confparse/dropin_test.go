@@ -214,24 +214,30 @@ func TestDropinDumpGolden(t *testing.T) {
 			if err := Print(&buf, cfg); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "dropin", c.Name+".dump")
-			if *updateDump {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("dump differs from %s (run with -update and review the diff)\n%s", golden, lineDiff(string(want), buf.String()))
-			}
+			checkGolden(t, filepath.Join("testdata", "dropin", c.Name+".dump"), buf.Bytes())
 		})
+	}
+}
+
+// checkGolden compares got with the golden file, or rewrites it under
+// -update.
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *updateDump {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run with -update and review the diff)\n%s", golden, lineDiff(string(want), string(got)))
 	}
 }
 

@@ -19,24 +19,32 @@ func TestNetNamespaceKeyword(t *testing.T) {
 	c := confs([]int{150}, func(i int, c *instanceConf) { c.AdvertInt, c.Version = "0.1", 3 })[0]
 	path := filepath.Join(r.dir, "r1.conf")
 	os.WriteFile(path, []byte("net_namespace "+ns+"\n"+c), 0o644)
-	cmd := exec.Command(govrrpdBin, "-n", "-l", "-G", "-P", "-f", path)
+	startUntilMaster(t, r, ns, "-n", "-l", "-G", "-P", "-f", path)
+}
+
+// startUntilMaster starts govrrpd with args from the host's namespace,
+// waits for router 0 to become master of vip4, checks the pid file under
+// /run/keepalived/NS/, and stops the daemon when the test ends.
+func startUntilMaster(t *testing.T, r *rig, ns string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(govrrpdBin, args...)
 	logf, _ := os.Create(filepath.Join(r.dir, "ns.log"))
-	defer logf.Close()
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	defer func() {
+	t.Cleanup(func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-done:
 		case <-time.After(3 * time.Second):
 			cmd.Process.Kill()
 		}
+		logf.Close()
 		os.RemoveAll(filepath.Join("/run/keepalived", ns))
-	}()
+	})
 	r.waitMaster(vip4, 0, 3*time.Second)
 	if _, err := os.Stat(filepath.Join("/run/keepalived", ns, "keepalived.pid")); err != nil {
 		t.Fatalf("pid file: %v", err)
