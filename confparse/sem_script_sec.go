@@ -26,15 +26,11 @@ func (ld *vrrpLoad) checkScripts(a *analyzer) {
 	kept := a.cfg.Scripts[:0]
 	for _, s := range a.cfg.Scripts {
 		p := ld.scriptDefPos(s)
-		who, ok := def, defOK
-		if s.Script.User != "" {
-			var err error
-			who, err = lookupRunAs(s.Script.User, s.Script.Group)
-			ok = err == nil
-			if !ok {
-				a.warnf(p, "Unable to set uid/gid for script %s", s.Script.Raw)
-			}
-		} else if !ok {
+		who, ok := scriptRunAs(s.Script, def, defOK)
+		switch {
+		case !ok && s.Script.User != "":
+			a.warnf(p, "Unable to set uid/gid for script %s", s.Script.Raw)
+		case !ok:
 			a.warnf(p, "Unable to set default user for vrrp script %s - removing", s.Name)
 		}
 		if !ok {
@@ -108,17 +104,21 @@ func (ld *vrrpLoad) needsDefaultUser(a *analyzer) bool {
 	return false
 }
 
+// scriptRunAs is who runs s: its own user, else the default one.
+func scriptRunAs(s script.Spec, def runAs, defOK bool) (runAs, bool) {
+	if s.User == "" {
+		return def, defOK
+	}
+	who, err := lookupRunAs(s.User, s.Group)
+	return who, err == nil
+}
+
 // checkNotifies checks the notify scripts of instances and sync groups; one
 // that cannot run is cleared, so it is never started.
 func (ld *vrrpLoad) checkNotifies(a *analyzer, def runAs, defOK bool) scriptFlags {
 	var flags scriptFlags
 	for _, u := range ld.scripts {
-		who, ok := def, defOK
-		if u.spec.User != "" {
-			var err error
-			who, err = lookupRunAs(u.spec.User, u.spec.Group)
-			ok = err == nil
-		}
+		who, ok := scriptRunAs(*u.spec, def, defOK)
 		if !ok {
 			a.warnf(u.pos, "Failed to set default user for notify script %s - ignoring", u.spec.Raw)
 			*u.spec = script.Spec{}
