@@ -48,7 +48,11 @@ var keywordNotes = map[string]Keyword{
 	"global_defs enable_script_security":      {Status: KwImplemented, Note: "without script_user and a keepalived_script user, scripts are removed, never run as root"},
 	"global_defs lvs_flush_on_stop":           {Status: KwImplemented, Note: "`VS` warns: the whole table is flushed"},
 	"vrrp_instance authentication":            {Status: KwImplemented, Note: "PASS; AH is parsed and warned (govrrpd cannot send or check AH)"},
-	"vrrp_instance auth_hmac":                 {Status: KwRefused, Note: "keepalived 2.4 keyword; its block is skipped"},
+	"vrrp_instance auth_hmac":                 {Status: KwImplemented, Note: "keepalived 2.4.0, with 2.4.3's meaning: signed and verified on the wire; keys masked in dumps and logs"},
+	"vrrp_instance v3_checksum_as_v2":         {Status: KwImplemented, Note: "keepalived 2.2.8, with 2.4.3's meaning: VRRPv3/IPv4 sent with the RFC 9568 checksum"},
+	"global_defs v3_checksum_as_v2":           {Status: KwImplemented, Note: "keepalived 2.2.8, with 2.4.3's meaning"},
+	"vrrp_instance owner_ignore_adverts":      {Status: KwImplemented, Note: "keepalived 2.3.3, with 2.4.3's meaning"},
+	"global_defs vrrp_owner_ignore_adverts":   {Status: KwImplemented, Note: "keepalived 2.3.3, with 2.4.3's meaning"},
 	"vrrp_instance lvs_sync_daemon_interface": {Status: KwWarned, Note: "keepalived's deprecation warning; not modelled"},
 	"vrrp_instance debug":                     {Status: KwImplemented, Note: "a no-op in keepalived too"},
 	"vrrp_instance unicast_peer":              {Status: KwImplemented, Note: "an address written with /prefix or -range is the address before it, as keepalived"},
@@ -119,6 +123,10 @@ func addKeywordList(out *[]Keyword, block string, names ...string) {
 func noted(kw Keyword) Keyword {
 	if n, ok := keywordNotes[kw.Block+" "+kw.Name]; ok {
 		kw.Status, kw.Note = n.Status, n.Note
+	}
+	newer := map[string]map[string]string{"global_defs": newerKeywords, "vrrp_instance": newerInstanceKeywords}
+	if v, ok := newer[kw.Block][kw.Name]; ok {
+		kw.Status, kw.Note = KwRefused, "keepalived "+v+": refused by name at FILE:LINE"
 	}
 	return kw
 }

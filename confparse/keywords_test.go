@@ -76,7 +76,8 @@ func TestKeywordStatusFromHandlers(t *testing.T) {
 		"top level use_pid_dir":       KwWarned,
 		"vrrp_instance state":         KwImplemented,
 		"virtual_server quorum_max":   KwWarned,
-		"vrrp_instance auth_hmac":     KwRefused,
+		"vrrp_instance auth_hmac":     KwImplemented,
+		"global_defs json_version":    KwRefused,
 		"global_defs lvs_sync_daemon": KwImplemented,
 	} {
 		if got[key] != want {

@@ -307,13 +307,6 @@ func instGARPInt(key string, hi int, f func(*vrrp.GARP) *int) ib {
 	}
 }
 
-// authHMAC rejects keepalived 2.4's auth_hmac block by name: keepalived
-// 2.2.7 does not know it either, but would parse its body at instance level
-// and derail the rest of the block, which govrrpd does not imitate.
-func authHMAC(a *analyzer, n *Node, b *instB) {
-	a.warnf(n.Pos, "(%s) 'auth_hmac' (keepalived 2.4) is not supported by govrrpd, which follows keepalived 2.2.7; block skipped", b.Name)
-}
-
 func instAuth(a *analyzer, n *Node, b *instB) {
 	for _, c := range n.Children {
 		switch c.Key {

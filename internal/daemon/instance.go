@@ -21,6 +21,10 @@ type instance struct {
 	src  netip.Addr   // source address of our adverts
 	dsts []netip.Addr // multicast group or unicast peers
 	form vrrp.ChecksumForm
+	// auth_hmac (authhmac.go): the signer is nil unless adverts carry a
+	// trailer, the verifier nil without auth_hmac.
+	hmacSign   *vrrp.HMACSigner
+	hmacVerify *vrrp.HMACVerifier
 
 	adv  vrrp.Advert
 	buf  []byte
@@ -106,6 +110,9 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	}
 	if cfg.V3ChecksumAsV2 && cfg.Version == 3 && fam == 4 {
 		in.form = vrrp.ChecksumPlain
+	}
+	if err := in.setupAuthHMAC(nil); err != nil {
+		return nil, err
 	}
 	if err := in.buildAdvert(); err != nil {
 		return nil, err
@@ -257,7 +264,7 @@ func (d *Daemon) apply(in *instance, acts []vrrp.Action) {
 func (d *Daemon) sendAdvert(in *instance, prio uint8) {
 	in.adv.Priority = prio
 	for _, dst := range in.dsts {
-		b, err := in.adv.AppendTo(in.buf[:0], in.src, dst, in.form)
+		b, err := in.adv.AppendSigned(in.buf[:0], in.src, dst, in.form, in.hmacSign, time.Now())
 		if err != nil {
 			d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
 			return
@@ -345,7 +352,9 @@ func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
 	}
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: s.String(), Priority: int(prio),
 		Specific: spec, Generic: in.cfg.Notify.Generic})
-	d.syncdState(in, s)
+	if !d.stopping {
+		d.syncd.Follow(in.cfg.Name, s == vrrp.StateMaster)
+	}
 }
 
 // arm (re)starts a timer to fire at the machine's deadline; the

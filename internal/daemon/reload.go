@@ -100,7 +100,7 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) {
 		d.startTrackers(d.ctx)
 	}
 	if !d.opts.VRRPOnly {
-		d.reloadLVS(d.ctx, cfg)
+		d.lvs.Reload(d.ctx, cfg)
 		d.cfg.VirtualServers, d.cfg.ServerGroups, d.cfg.Checkers = cfg.VirtualServers, cfg.ServerGroups, cfg.Checkers
 	}
 	d.baseline = diags
@@ -142,6 +142,7 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 	a.VIPs, b.VIPs, a.ExcludedVIPs, b.ExcludedVIPs = nil, nil, nil, nil
 	a.Priority, b.Priority = 0, 0
 	a.Notify, b.Notify = vrrp.Notify{}, vrrp.Notify{}
+	a.AuthHMAC, b.AuthHMAC = nil, nil // key rotation needs no restart (authhmac.go)
 	if !reflect.DeepEqual(a, b) {
 		// Timing, transport or election settings changed: the instance
 		// restarts (BACKUP, then election) as a new one.
@@ -157,6 +158,11 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 		return
 	}
 	in.cfg = *nc
+	if !reflect.DeepEqual(oldc.AuthHMAC, nc.AuthHMAC) {
+		if err := in.setupAuthHMAC(in); err != nil {
+			d.log.Error("reload: auth_hmac", "instance", nc.Name, "err", err)
+		}
+	}
 	if !reflect.DeepEqual(oldc.VIPs, nc.VIPs) || !reflect.DeepEqual(oldc.ExcludedVIPs, nc.ExcludedVIPs) {
 		d.changeAddresses(in, &oldc)
 	}

@@ -63,10 +63,14 @@ func (d *Daemon) closeSockets() {
 // and feeds an accepted advert to the machine.
 func (d *Daemon) receive(now time.Time, e evPacket) {
 	var adv vrrp.Advert
-	if _, err := adv.Unmarshal(e.data, e.rx.Src, e.rx.Dst); err != nil {
+	_, trailer, err := adv.UnmarshalAuth(e.data, e.rx.Src, e.rx.Dst)
+	if err != nil {
 		d.log.Debug("discarding advert", "from", e.rx.Src, "reason", vrrp.DecodeReason(err).String(), "err", err)
 		return
 	}
+	msg := e.data[:len(e.data)-len(trailer)]
+	e.rx.TotalLen -= len(trailer)
+	e.rx.RxLen -= len(trailer)
 	for _, in := range e.sock.insts {
 		if in.cfg.VRID != adv.VRID {
 			continue
@@ -76,7 +80,11 @@ func (d *Daemon) receive(now time.Time, e evPacket) {
 		if in.stopped || e.rx.Src == in.src {
 			return
 		}
-		if r := vrrp.CheckAdvert(&in.cfg, &adv, &e.rx, in.lastMaster); r != vrrp.RxOK {
+		r := vrrp.CheckAdvert(&in.cfg, &adv, &e.rx, in.lastMaster)
+		if r == vrrp.RxOK {
+			r = in.checkAuthHMAC(now, e.rx.Src, msg, trailer)
+		}
+		if r != vrrp.RxOK {
 			in.stats.drops[r]++
 			d.log.Info("discarding advert", "instance", in.cfg.Name, "from", e.rx.Src, "reason", r.String())
 			return
