@@ -65,10 +65,6 @@ func (c corpusCase) name() string {
 
 func cm(line int, words ...string) corpusMsg { return corpusMsg{line, words} }
 
-const (
-	whyNetNS = "net_namespace is parsed but not implemented: govrrpd warns instead of silently running in the wrong namespace"
-)
-
 // corpusCases is every corpus file and keepalived's verdict. Lines that
 // keepalived 2.2.7 does not print (it gives no line for messages raised
 // after the block is read) are the line of the block the message is about.
@@ -86,10 +82,8 @@ var corpusCases = []corpusCase{
 	{File: "doc-samples/keepalived.conf.conditional_conf", Keepalived: 5, Msgs: []corpusMsg{
 		cm(6, "no script set", "check_VI_0", "removing"),
 		cm(25, "(VI_0)", "track script check_VI_0 not found")}},
-	{File: "doc-samples/keepalived.conf.conditional_conf", ID: "high", Keepalived: 0, Govrrpd: 5, Why: whyNetNS,
-		Msgs: []corpusMsg{cm(3, "net_namespace", "not supported")}},
-	{File: "doc-samples/keepalived.conf.conditional_conf", ID: "low", Keepalived: 0, Govrrpd: 5, Why: whyNetNS,
-		Msgs: []corpusMsg{cm(4, "net_namespace", "not supported")}},
+	{File: "doc-samples/keepalived.conf.conditional_conf", ID: "high", Keepalived: 0},
+	{File: "doc-samples/keepalived.conf.conditional_conf", ID: "low", Keepalived: 0},
 	{File: "doc-samples/keepalived.conf.fwmark", Keepalived: 5,
 		Msgs: []corpusMsg{cm(7, "virtual server FWM 1", "protocol specified for fwmark", "ignored")}},
 	{File: "doc-samples/keepalived.conf.inhibit"},

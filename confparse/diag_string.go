@@ -12,22 +12,23 @@ func _() {
 	_ = x[Fatal-4]
 	_ = x[Warning-5]
 	_ = x[Security-6]
+	_ = x[Stop-7]
 }
 
 const (
 	_Severity_name_0 = "info"
-	_Severity_name_1 = "errorwarningsecurity"
+	_Severity_name_1 = "errorwarningsecuritystop"
 )
 
 var (
-	_Severity_index_1 = [...]uint8{0, 5, 12, 20}
+	_Severity_index_1 = [...]uint8{0, 5, 12, 20, 24}
 )
 
 func (i Severity) String() string {
 	switch {
 	case i == 0:
 		return _Severity_name_0
-	case 4 <= i && i <= 6:
+	case 4 <= i && i <= 7:
 		i -= 4
 		return _Severity_name_1[_Severity_index_1[i]:_Severity_index_1[i+1]]
 	default:

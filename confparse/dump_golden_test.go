@@ -46,27 +46,14 @@ func TestDumpGolden(t *testing.T) {
 }
 
 // lineDiff shows the first differing lines, enough to see what changed.
-// checkDump compares cfg's printout with the golden file, or rewrites the
-// file under -update.
+// checkDump compares cfg's printout with the golden file (checkGolden).
 func checkDump(t *testing.T, cfg *Config, golden string) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Print(&buf, cfg); err != nil {
 		t.Fatal(err)
 	}
-	if *updateDump {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("dump differs from %s (run with -update and review the diff)\n%s", golden, lineDiff(string(want), buf.String()))
-	}
+	checkGolden(t, golden, buf.Bytes())
 }
 
 func lineDiff(want, got string) string {

@@ -26,10 +26,10 @@ func (ld *vrrpLoad) finish(a *analyzer) {
 		}
 	}
 	ld.insts = kept
+	ld.checkScripts(a)
 	a.cfg.SyncGroups = ld.resolveGroups(a)
 	ld.checkDuplicateVRIDs(a)
 	ld.checkTrackGroups(a)
-	ld.checkScriptSecurity(a)
 	a.cfg.Instances = make([]vrrp.Instance, len(ld.insts))
 	for i, b := range ld.insts {
 		a.cfg.Instances[i] = b.Instance

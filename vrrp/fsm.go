@@ -66,6 +66,8 @@ const (
 	EvShutdown // shutdown
 	// a command from the instance's sync group
 	EvGroup // group
+	// an operator holds the instance out of mastership (Up: on)
+	EvMaintenance // maintenance
 	numEventKinds
 )
 
@@ -150,6 +152,13 @@ func Shutdown() Event { return Event{Kind: EvShutdown} }
 // runs out. Dropping them at once leaves clients unanswered for Skew_Time,
 // until the backup takes over and sends its GARPs.
 func ShutdownHandover() Event { return Event{Kind: EvShutdown, Handover: true} }
+
+// Maintenance puts the instance in maintenance (on) or lifts it. A master
+// hands over make-before-break as on ShutdownHandover but stays BACKUP;
+// in maintenance the instance never takes mastership, whatever its
+// priority or the master-down timer says. Lifting it lets the election
+// run again from BACKUP.
+func Maintenance(on bool) Event { return Event{Kind: EvMaintenance, Up: on} }
 
 // SyncGroupCommand is sent by Group to its members.
 func SyncGroupCommand(c GroupCmd) Event { return Event{Kind: EvGroup, Group: c} }

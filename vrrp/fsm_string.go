@@ -62,12 +62,13 @@ func _() {
 	_ = x[EvInterface-6]
 	_ = x[EvShutdown-7]
 	_ = x[EvGroup-8]
-	_ = x[numEventKinds-9]
+	_ = x[EvMaintenance-9]
+	_ = x[numEventKinds-10]
 }
 
-const _EventKind_name = "startupadverttimerprioritytrackifaceshutdowngroupnumEventKinds"
+const _EventKind_name = "startupadverttimerprioritytrackifaceshutdowngroupmaintenancenumEventKinds"
 
-var _EventKind_index = [...]uint8{0, 7, 13, 18, 26, 31, 36, 44, 49, 62}
+var _EventKind_index = [...]uint8{0, 7, 13, 18, 26, 31, 36, 44, 49, 60, 73}
 
 func (i EventKind) String() string {
 	idx := int(i) - 1

@@ -23,7 +23,7 @@ func (in *instance) setupAuthHMAC(prev *instance) error {
 	if err != nil {
 		return fmt.Errorf("vrrp %s: %w", in.cfg.Name, err)
 	}
-	v := vrrp.NewHMACVerifier(&in.cfg)
+	v := vrrp.NewHMACVerifier(in.cfg)
 	if prev != nil {
 		s.Resume(prev.hmacSign)
 		v.Resume(prev.hmacVerify)
