@@ -27,7 +27,17 @@ type Daemon struct {
 	SyncGroups     []SyncGroup     `json:"sync_groups"`
 	Peers          []Peer          `json:"peers"`
 	VirtualServers []VirtualServer `json:"virtual_servers"`
-	Reloads        []Reload        `json:"reloads"`
+	// Reconcile counts the IPVS operations the reconciler issued since
+	// start, by kind (add-service, update-dest, ...), and those the kernel
+	// refused.
+	Reconcile ReconcileStats `json:"reconcile"`
+	Reloads   []Reload       `json:"reloads"`
+}
+
+// ReconcileStats are the IPVS reconciler's counters since start.
+type ReconcileStats struct {
+	Ops    map[string]uint64 `json:"ops"`
+	Errors uint64            `json:"errors"`
 }
 
 // Instance is one vrrp_instance.
@@ -151,6 +161,9 @@ type Checker struct {
 	LastResult  string    `json:"last_result,omitempty"`
 	LastLatency Duration  `json:"last_latency"`
 	LastCheck   time.Time `json:"last_check"`
+	// Results counts this checker's attempts since start by outcome
+	// ("up", or the failure's reason class: "timeout", "refused", ...).
+	Results map[string]uint64 `json:"results,omitempty"`
 }
 
 // IPVSStats are the kernel's counters for a service or destination.
@@ -182,6 +195,9 @@ type Reload struct {
 type Plan struct {
 	ConfigHash string   `json:"config_hash"`
 	Changes    []Change `json:"changes"`
+	// Errors are the file:line messages of a file a reload would refuse
+	// (as -t prints them); Changes is empty then.
+	Errors []string `json:"errors,omitempty"`
 }
 
 // Change is one object a reload adds, removes or changes.
