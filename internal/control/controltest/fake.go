@@ -41,7 +41,7 @@ func Sample() status.Daemon {
 		Instances: []status.Instance{{
 			Name: "VI_1", VRID: 51, Family: "inet", Version: 2, Interface: "eth0", SyncGroup: "G1",
 			State: "MASTER", Priority: 150, EffectivePriority: 140,
-			Trackers: []status.Tracker{{Kind: "script", Name: "chk_nginx", Weight: -10, Contribution: -10}},
+			Trackers:  []status.Tracker{{Kind: "script", Name: "chk_nginx", Weight: -10, Contribution: -10}},
 			AdvertInt: ms(1000), MasterAddr: "192.0.2.1", MasterPriority: 140, MasterAdvertInt: ms(1000),
 			VIPs: []string{"192.0.2.100/24"}, LastTransition: t0.Add(3 * time.Second),
 			LastReason: "master down timer expired",
