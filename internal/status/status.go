@@ -31,7 +31,19 @@ type Daemon struct {
 	// start, by kind (add-service, update-dest, ...), and those the kernel
 	// refused.
 	Reconcile ReconcileStats `json:"reconcile"`
-	Reloads   []Reload       `json:"reloads"`
+	// ReloadStats count every reload since start; Reloads keeps only the
+	// latest entries.
+	ReloadStats ReloadStats `json:"reload_stats"`
+	Reloads     []Reload    `json:"reloads"`
+}
+
+// ReloadStats are the reload counters since start.
+type ReloadStats struct {
+	Total   uint64 `json:"total"`
+	Refused uint64 `json:"refused"`
+	// LastSuccess is when a reload last applied (or found nothing to
+	// change); zero before the first.
+	LastSuccess time.Time `json:"last_success"`
 }
 
 // ReconcileStats are the IPVS reconciler's counters since start.
