@@ -44,6 +44,10 @@ type Options struct {
 	Log             *slog.Logger
 	// Ready, if set, is called once every instance has started.
 	Ready func()
+	// Control, if set, is called with the running daemon once it is
+	// ready, for the operations side to start its listeners over
+	// Snapshot, Maintenance, Drain and Reload (api.go).
+	Control func(*Daemon)
 }
 
 // event is anything the loop handles.
@@ -141,6 +145,9 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	if opts.Ready != nil {
 		opts.Ready()
+	}
+	if opts.Control != nil {
+		opts.Control(d)
 	}
 	d.sdNotify("READY=1")
 	d.loop(ctx, sigs)

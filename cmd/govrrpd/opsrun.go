@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+
+	"github.com/govrrpd/govrrpd/internal/control"
+	"github.com/govrrpd/govrrpd/internal/metrics"
+)
+
+// opsListeners are the control socket and the TCP listener, opened
+// before the daemon starts so that a bad --http-token-file or a busy
+// address stops the start with a clear message, not a half-running daemon.
+type opsListeners struct {
+	sock  net.Listener
+	tcp   []net.Listener
+	token []byte
+	wg    sync.WaitGroup
+}
+
+// openOps opens what the flags ask for. The socket is on by default;
+// TCP only with --http-listen.
+func openOps(o *options) (*opsListeners, error) {
+	l := &opsListeners{}
+	if o.httpTokenFile != "" {
+		if o.httpListen == "" {
+			return nil, fmt.Errorf("--http-token-file needs --http-listen")
+		}
+		tok, err := control.LoadToken(o.httpTokenFile)
+		if err != nil {
+			return nil, err
+		}
+		l.token = tok
+	}
+	if o.controlSocket != "" {
+		ln, err := control.ListenSocket(o.controlSocket)
+		if err != nil {
+			return nil, fmt.Errorf("%w (--control-socket moves it, --control-socket='' disables it)", err)
+		}
+		l.sock = ln
+	}
+	if o.httpListen != "" {
+		lns, err := control.ListenTCP(o.httpListen)
+		if err != nil {
+			l.close()
+			return nil, err
+		}
+		l.tcp = lns
+	}
+	return l, nil
+}
+
+// serve answers on every listener over b until ctx ends.
+func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.Logger) {
+	if l.sock == nil && len(l.tcp) == 0 {
+		return
+	}
+	m := metrics.New(b.Snapshot, version)
+	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: m.Handler()})
+	if l.sock != nil {
+		log.Info("control socket listening", "path", l.sock.Addr().String())
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			if err := s.ServeSocket(ctx, l.sock); err != nil {
+				log.Error("control socket", "err", err)
+			}
+		}()
+	}
+	if len(l.tcp) > 0 {
+		for _, ln := range l.tcp {
+			log.Info("http listening (/metrics, /api/v1/)", "addr", ln.Addr().String(), "writes", len(l.token) > 0)
+		}
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			if err := s.ServeTCP(ctx, l.tcp...); err != nil {
+				log.Error("http listener", "err", err)
+			}
+		}()
+	}
+}
+
+// close closes listeners that were never served.
+func (l *opsListeners) close() {
+	if l.sock != nil {
+		l.sock.Close()
+	}
+	for _, ln := range l.tcp {
+		ln.Close()
+	}
+}
+
+// wait waits for the servers to stop after their ctx ended.
+func (l *opsListeners) wait() { l.wg.Wait() }
