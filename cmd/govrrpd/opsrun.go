@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"sync"
 
 	"github.com/govrrpd/govrrpd/internal/control"
@@ -18,7 +19,20 @@ type opsListeners struct {
 	sock  net.Listener
 	tcp   []net.Listener
 	token []byte
-	wg    sync.WaitGroup
+	// sockErr is why the default socket could not be opened: another
+	// daemon on the host holds it. That daemon keeps it and this one runs
+	// without; only a socket asked for by name is worth refusing to start.
+	sockErr error
+	wg      sync.WaitGroup
+}
+
+// namespaceSocket gives a daemon run with --namespace NAME its own
+// default socket, /run/govrrpd/NAME/control.sock, as its pid files move
+// under /run/keepalived/NAME/.
+func namespaceSocket(o *options) {
+	if o.namespace != "" && !o.set["control-socket"] && o.controlSocket == control.DefaultSocket {
+		o.controlSocket = filepath.Join(filepath.Dir(control.DefaultSocket), o.namespace, filepath.Base(control.DefaultSocket))
+	}
 }
 
 // openOps opens what the flags ask for. The socket is on by default;
@@ -37,10 +51,14 @@ func openOps(o *options) (*opsListeners, error) {
 	}
 	if o.controlSocket != "" {
 		ln, err := control.ListenSocket(o.controlSocket)
-		if err != nil {
-			return nil, fmt.Errorf("%w (--control-socket moves it, --control-socket='' disables it)", err)
+		switch {
+		case err != nil && o.set["control-socket"]:
+			return nil, fmt.Errorf("%w (--control-socket='' disables it)", err)
+		case err != nil:
+			l.sockErr = fmt.Errorf("%w; status, plan and ctl cannot reach this daemon: give each daemon its own --control-socket", err)
+		default:
+			l.sock = ln
 		}
-		l.sock = ln
 	}
 	if o.httpListen != "" {
 		lns, err := control.ListenTCP(o.httpListen)
@@ -55,6 +73,9 @@ func openOps(o *options) (*opsListeners, error) {
 
 // serve answers on every listener over b until ctx ends.
 func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.Logger) {
+	if l.sockErr != nil {
+		log.Warn("control socket unavailable", "err", l.sockErr)
+	}
 	if l.sock == nil && len(l.tcp) == 0 {
 		return
 	}

@@ -93,3 +93,37 @@ func TestOpsRefusesBadToken(t *testing.T) {
 		t.Errorf("--control-socket='' still opened something: %v", err)
 	}
 }
+
+// TestOpsDefaultSocketBusy: a daemon on the default socket's path does not
+// keep a second one from starting; a socket asked for by name does.
+func TestOpsDefaultSocketBusy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.sock")
+	first, err := control.ListenSocket(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	o, _, _ := parseFlags(nil, io.Discard)
+	o.controlSocket = path // the default, not given on the command line
+	l, err := openOps(o)
+	if err != nil || l.sock != nil || l.sockErr == nil || !strings.Contains(l.sockErr.Error(), "own --control-socket") {
+		t.Errorf("default socket busy: err %v, sockErr %v", err, l.sockErr)
+	}
+	o, _, _ = parseFlags([]string{"--control-socket", path}, io.Discard)
+	if _, err := openOps(o); err == nil || !strings.Contains(err.Error(), "another daemon") {
+		t.Errorf("named socket busy: %v", err)
+	}
+}
+
+func TestNamespaceSocket(t *testing.T) {
+	o, _, _ := parseFlags([]string{"-s", "blue"}, io.Discard)
+	namespaceSocket(o)
+	if o.controlSocket != "/run/govrrpd/blue/control.sock" {
+		t.Errorf("--namespace blue: socket %s", o.controlSocket)
+	}
+	o, _, _ = parseFlags([]string{"-s", "blue", "--control-socket", "/tmp/x.sock"}, io.Discard)
+	namespaceSocket(o)
+	if o.controlSocket != "/tmp/x.sock" {
+		t.Errorf("--namespace with --control-socket: socket %s", o.controlSocket)
+	}
+}
