@@ -6,7 +6,7 @@ FUZZTIME  ?= 30s
 PREFIX    ?= /usr/local
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-unit bench fuzz demo lint install clean
+.PHONY: all build test test-unit bench fuzz demo lint install clean man deb deb-check bench-go
 
 all: build
 
@@ -26,10 +26,17 @@ test: build
 test-unit:
 	$(GO) test -short -count=1 $(PKGS)
 
-# Benchmarks print the measured figure next to what it is compared with.
+# docs/benchmarks.md: every side-by-side benchmark against keepalived, one
+# row each with both figures, ratio, target and pass/miss, and the plots
+# (tools/benchreport). ROWS=conftest,idle-rss runs a subset (names:
+# failover conftest ipvs check idle-rss scale reliability).
+ROWS      ?=
 bench: build
+	$(GO) run ./tools/benchreport -govrrpd $(CURDIR)/$(BIN) -rows "$(ROWS)" -o docs/benchmarks.md
+
+# The Go micro-benchmarks of every package.
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
-	@for b in bench/*.sh; do [ -x "$$b" ] && GOVRRPD_BIN=$(CURDIR)/$(BIN) "$$b" || true; done
 
 # Every fuzz target, FUZZTIME each.
 fuzz:
@@ -48,8 +55,26 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
 
-install: build
+# govrrpd(8) from the flag set, govrrpd.conf(5) from the keyword table.
+MANDATE   ?= $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
+man: build
+	mkdir -p bin/man
+	./$(BIN) man --section 8 --date $(MANDATE) > bin/man/govrrpd.8
+	./$(BIN) man --section 5 --date $(MANDATE) --keywords docs/keywords.md > bin/man/govrrpd.conf.5
+
+# The Debian package (tools/mkdeb, nfpm as a library): bin/govrrpd_VERSION_ARCH.deb.
+deb:
+	$(GO) run ./tools/mkdeb -o bin
+
+# Install it on this machine, check the unit, run its ExecStart in a
+# namespace, remove and purge it (root; leaves the package uninstalled).
+deb-check:
+	test/pkg/check.sh "$$($(GO) run ./tools/mkdeb -o bin)"
+
+install: build man
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/govrrpd
+	install -D -m 0644 bin/man/govrrpd.8 $(DESTDIR)$(PREFIX)/share/man/man8/govrrpd.8
+	install -D -m 0644 bin/man/govrrpd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/govrrpd.conf.5
 
 clean:
 	rm -rf bin

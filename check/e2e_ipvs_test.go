@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/ipvs"
 	"github.com/govrrpd/govrrpd/script"
 	"github.com/govrrpd/govrrpd/srcpos"
@@ -51,11 +52,11 @@ func destsOf(m *ipvs.Memory, k ipvs.ServiceKey) string {
 }
 
 // TestEndToEndCheckToIPVS wires the scheduler's results into the IPVS
-// reconciler over the in-memory table, as the daemon does, and kills and
-// revives real servers: a dead one leaves (or drops to weight 0 when
-// inhibited) within delay_loop plus its retries, comes back when it
-// recovers, and losing quorum installs the sorry server and runs
-// quorum_down.
+// reconciler over the in-memory table through the daemon's own conversion
+// (lvs.HealthOf), and kills and revives real servers: a dead one leaves
+// (or drops to weight 0 when inhibited) within delay_loop plus its
+// retries, comes back when it recovers, and losing quorum installs the
+// sorry server and runs quorum_down.
 func TestEndToEndCheckToIPVS(t *testing.T) {
 	a := startReal(t, "127.0.0.1:0")
 	b := startReal(t, "127.0.0.1:0")
@@ -103,8 +104,7 @@ func TestEndToEndCheckToIPVS(t *testing.T) {
 		for !cond() {
 			select {
 			case r := <-events:
-				rep, err := rec.Health(ipvs.Health{Service: r.Target.Service, Real: r.Target.Real, Up: r.Up,
-					Weight: r.Weight, HasWeight: r.WeightSet})
+				rep, err := rec.Health(lvs.HealthOf(r))
 				if err != nil {
 					t.Fatal(err)
 				}

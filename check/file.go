@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 )
@@ -43,11 +44,17 @@ func fileOutcome(v, weight int, reverse bool, path string) Outcome {
 		}
 		return up(fmt.Sprintf("track file %s holds %d", path, v))
 	}
-	o := up(fmt.Sprintf("track file %s holds %d", path, v))
-	o.WeightDelta = v * weight
+	delta := v * weight
 	if reverse {
-		o.WeightDelta = -o.WeightDelta
+		delta = -delta
 	}
+	// keepalived puts the checker down when value × weight reaches
+	// IPVS_WEIGHT_FAULT (INT32_MIN), rather than clamping it to weight 0.
+	if delta <= math.MinInt32 {
+		return down("track file %s holds %d: %d × %d is at or below the fault weight", path, v, v, weight)
+	}
+	o := up(fmt.Sprintf("track file %s holds %d", path, v))
+	o.WeightDelta = delta
 	return o
 }
 

@@ -32,6 +32,14 @@ func TestFileCheck(t *testing.T) {
 	if o := probeOnce(t, c); !o.Up || o.WeightDelta != -30 {
 		t.Fatalf("weight 10 reverse, value 3: %+v", o)
 	}
+	write("-10000000\n") // × -10 reversed: +1e8, up
+	if o := probeOnce(t, c); !o.Up || o.WeightDelta != 100000000 {
+		t.Fatalf("weight 10 reverse, value -1e7: %+v", o)
+	}
+	c.File.Reverse, c.File.Weight = false, 254 // -2.54e9 ≤ INT32_MIN: keepalived's fault weight
+	if o := probeOnce(t, c); o.Up {
+		t.Fatalf("weight 254, value -1e7: %+v, want down", o)
+	}
 	c.File.Path = ""
 	if _, err := check.New(c); err == nil {
 		t.Fatal("FILE_CHECK without a path accepted")

@@ -39,7 +39,7 @@ type Scheduler struct {
 	sink    Sink
 	queue   chan *run // due attempts; room for every run, so a timer never blocks
 	runs    []*run
-	loop    *tcpLoop // the TCP_CHECKs, when the clock is real (see tcpLoop)
+	loop    tcpRunner // the TCP_CHECKs, when the clock is real and the OS has the loop (see tcpLoop)
 	targets map[Target]*targetState
 
 	ctx     context.Context
@@ -60,6 +60,14 @@ type Stats struct {
 	MaxLateness              atomic.Int64 // nanoseconds
 }
 
+// tcpRunner runs TCP_CHECKs on one goroutine: tcpLoop where the OS has
+// epoll, otherwise nothing (haveTCPLoop is false and the workers run them).
+type tcpRunner interface {
+	add(r *run)
+	run(ctx context.Context)
+	close()
+}
+
 type run struct {
 	c      Checker
 	name   string
@@ -70,7 +78,11 @@ type run struct {
 	timer  Timer
 	fire   func() // queues this run; built once so arming allocates no closure
 	last   Outcome
-	inLoop bool // run by s.loop rather than by timers and workers
+	// lastAt and latency are when the latest attempt ended and how long
+	// it took (status output); guarded by ts.mu like last.
+	lastAt  time.Time
+	latency time.Duration
+	inLoop  bool // run by s.loop rather than by timers and workers
 }
 
 // NewScheduler builds probers for every checker; a checker that cannot be
@@ -112,14 +124,16 @@ func NewScheduler(checkers []Checker, sink Sink, opts Options) (*Scheduler, erro
 		r := &run{c: c, name: fmt.Sprintf("%s at %s", c.Kind, c.Source), prober: p, m: newMachine(c), ts: ts}
 		r.fire = func() { s.queue <- r }
 		if _, tcp := p.(tcpProber); tcp {
-			if _, real := opts.Clock.(RealClock); real {
+			if _, real := opts.Clock.(RealClock); real && haveTCPLoop {
 				r.inLoop = true
 			}
 		}
 		if r.inLoop && s.loop == nil {
-			if s.loop, err = newTCPLoop(s); err != nil {
+			l, err := newTCPLoop(s)
+			if err != nil {
 				return nil, fmt.Errorf("TCP_CHECK loop: %w", err)
 			}
+			s.loop = l
 		}
 		ts.runs = append(ts.runs, r)
 		s.runs = append(s.runs, r)
@@ -222,7 +236,7 @@ func (s *Scheduler) attempt(r *run) {
 	if !out.Up {
 		s.stats.Failures.Add(1)
 	}
-	next := s.record(r, out)
+	next := s.record(r, out, start, s.opts.Clock.Now())
 	s.mu.Lock()
 	s.arm(r, next)
 	s.mu.Unlock()

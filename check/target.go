@@ -47,7 +47,7 @@ func (s *Scheduler) Alive(t Target) (alive, known bool) {
 
 // record applies one outcome to r's machine, reports the real server's new
 // aggregate if it changed, and returns the delay to r's next attempt.
-func (s *Scheduler) record(r *run, out Outcome) time.Duration {
+func (s *Scheduler) record(r *run, out Outcome, start, end time.Time) time.Duration {
 	ts := r.ts
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
@@ -55,7 +55,7 @@ func (s *Scheduler) record(r *run, out Outcome) time.Duration {
 		ts.reported, ts.started = ts.initial(), true
 	}
 	next, changed := r.m.step(out.Up)
-	r.last = out
+	r.last, r.lastAt, r.latency = out, end, end.Sub(start)
 	// The logger is built only when there is something to say: at
 	// thousands of attempts a second, a With per attempt was a visible
 	// share of the checker's CPU.
@@ -97,4 +97,30 @@ func (ts *targetState) aggregate() Result {
 		res.WeightDelta += r.last.WeightDelta
 	}
 	return res
+}
+
+// CheckerStatus is one checker as status output shows it.
+type CheckerStatus struct {
+	Kind   Kind
+	Source string // file:line of its block
+	Target Target
+	Up     bool
+	// LastReason, LastLatency and LastCheck describe the latest attempt;
+	// LastCheck is zero before the first one ends.
+	LastReason  string
+	LastLatency time.Duration
+	LastCheck   time.Time
+}
+
+// Status returns every checker's state, in configuration order. It is safe
+// from any goroutine.
+func (s *Scheduler) Status() []CheckerStatus {
+	out := make([]CheckerStatus, 0, len(s.runs))
+	for _, r := range s.runs {
+		r.ts.mu.Lock()
+		out = append(out, CheckerStatus{Kind: r.c.Kind, Source: r.c.Source.String(), Target: r.c.Target,
+			Up: r.m.up, LastReason: r.last.Reason, LastLatency: r.latency, LastCheck: r.lastAt})
+		r.ts.mu.Unlock()
+	}
+	return out
 }

@@ -1,11 +1,9 @@
 package ipvs
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
-	"syscall"
 
 	"github.com/govrrpd/govrrpd/script"
 )
@@ -21,6 +19,22 @@ type Health struct {
 	// set, so that checkers without a weight leave it alone.
 	Weight    int
 	HasWeight bool
+	// WeightDelta is the sum of the real server's FILE_CHECK adjustments
+	// (value × weight, negated with reverse). It is added to the weight
+	// above (or the configured one) and the sum clamped to [0, MaxWeight],
+	// as keepalived's real_weight() clamps effective_weight: a file value
+	// that drives the sum negative parks the server at weight 0 rather than
+	// failing the update.
+	WeightDelta int
+}
+
+// MaxWeight is the largest weight IPVS takes (keepalived's
+// IPVS_WEIGHT_LIMIT, INT32_MAX).
+const MaxWeight = 1<<31 - 1
+
+// clampWeight is keepalived's real_weight().
+func clampWeight(w int) int {
+	return min(max(w, 0), MaxWeight)
 }
 
 // ActionKind names a script the daemon runs on the reconciler's behalf; the
@@ -62,8 +76,20 @@ type Action struct {
 // configuration without scanning a large virtual server.
 type rsState struct {
 	alive  bool
-	weight int
-	idx    int
+	weight int // configured, or misc_dynamic's
+	delta  int // FILE_CHECK's sum
+	// drained is an operator's Drain: the server stays in the table at
+	// weight 0 whatever the checkers say about its weight.
+	drained bool
+	idx     int
+}
+
+// eff is the weight the table carries for the server while it is alive.
+func (r *rsState) eff() int {
+	if r.drained {
+		return 0
+	}
+	return clampWeight(r.weight + r.delta)
 }
 
 // vsState is a virtual server with its real servers' health and its quorum.
@@ -97,7 +123,7 @@ func newVSState(vs VirtualServer, old *vsState, initNotifies bool) (*vsState, []
 				if oldR, ok := old.real(r.Addr); ok && oldR.Weight != r.Weight {
 					w = r.Weight // a changed configured weight wins over a dynamic one
 				}
-				st.rs[r.Addr] = &rsState{alive: o.alive, weight: w, idx: i}
+				st.rs[r.Addr] = &rsState{alive: o.alive, weight: w, delta: o.delta, drained: o.drained, idx: i}
 				continue
 			}
 		}
@@ -134,7 +160,7 @@ func (st *vsState) weightSum() int {
 	n := 0
 	for _, r := range st.rs {
 		if r.alive {
-			n += r.weight
+			n += r.eff()
 		}
 	}
 	return n
@@ -179,13 +205,14 @@ func (st *vsState) apply(h Health) ([]Action, error) {
 		return nil, fmt.Errorf("health for %s %s: negative weight %d", h.Service, h.Real, h.Weight)
 	}
 	if r.alive {
-		st.sum -= r.weight
+		st.sum -= r.eff()
 	}
 	if h.HasWeight {
 		r.weight = h.Weight
 	}
+	r.delta = h.WeightDelta
 	if h.Up {
-		st.sum += r.weight
+		st.sum += r.eff()
 	}
 	var acts []Action
 	if r.alive != h.Up {
@@ -241,7 +268,7 @@ func (st *vsState) sorryActive() bool { return st.vs.Sorry != nil && !st.quorumU
 func (st *vsState) destOf(r RealServer, fam uint8) (Dest, bool, error) {
 	vs := st.vs
 	s := st.rs[r.Addr]
-	w, in := s.weight, s.alive && !st.sorryActive()
+	w, in := s.eff(), s.alive && !st.sorryActive()
 	if !in {
 		if !boolOr(r.Inhibit, vs.InhibitOnFailure) {
 			return Dest{Addr: netip.AddrPortFrom(r.Addr.Addr().Unmap(), r.Addr.Port())}, false, nil
@@ -278,165 +305,16 @@ func specOf(p *script.Spec) script.Spec {
 	return *p
 }
 
-// Health applies a checker verdict: the real server's destinations change
-// (removed, weight 0, re-added, new weight), quorum and sorry server follow,
-// and the scripts to run come back as actions.
-//
-// The kernel table is not read: the operations come from the record of the
-// last apply, one per service for the real server, or a diff of the virtual
-// server's services when the sorry server swaps in or out. Re-reading and
-// diffing a 1,000-destination service per verdict took ~290 ms in the VM
-// and queued bursts of verdicts for seconds. A service with no trusted
-// record, or on which an operation fails (the table was changed by hand),
-// is read back and diffed instead.
-func (r *Reconciler) Health(h Health) (Report, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	st, ok := r.vs[h.Service]
-	if !ok {
-		return Report{}, fmt.Errorf("ipvs health: unknown virtual server %q", h.Service)
-	}
-	wasUp := st.quorumUp
-	acts, err := st.apply(h)
+// entry is what one of the virtual server's kernel services should hold
+// now.
+func (st *vsState) entry(k ServiceKey) (*Entry, error) {
+	svc, err := ServiceFor(st.vs, k)
 	if err != nil {
-		return Report{}, fmt.Errorf("ipvs: %w", err)
+		return nil, err
 	}
-	rep := Report{Actions: acts}
-	whole := st.vs.Sorry != nil && (wasUp != st.quorumUp || st.vs.Sorry.Addr == h.Real)
-	var ops []Op
-	var stale []ServiceKey
-	for _, k := range r.keys[h.Service] {
-		last := r.last[k]
-		if last == nil {
-			stale = append(stale, k)
-			continue
-		}
-		if ops, err = healthOps(ops, st, k, last, h.Real, whole); err != nil {
-			return rep, fmt.Errorf("ipvs %s: %w", h.Service, err)
-		}
-	}
-	done, err := r.apply(ops)
-	rep.Ops = done
-	for _, op := range done {
-		r.last.record(op)
-	}
+	d, err := st.dests(k.Family)
 	if err != nil {
-		r.log.Info("ipvs operation refused, re-reading the service", "service", h.Service, "err", err)
-		stale = appendFailed(stale, err)
+		return nil, err
 	}
-	if len(stale) == 0 {
-		return rep, nil
-	}
-	more, err := r.resync(st, stale)
-	rep.Ops = append(rep.Ops, more...)
-	return rep, err
-}
-
-// healthOps appends the operations that bring one service from its last
-// applied state to what the virtual server's health now calls for: the
-// verdict's real server alone, or every destination when whole is set.
-func healthOps(ops []Op, st *vsState, k ServiceKey, last *Entry, real netip.AddrPort, whole bool) ([]Op, error) {
-	if whole {
-		d, err := st.dests(k.Family)
-		if err != nil {
-			return ops, err
-		}
-		return diffEntry(ops, &Entry{Service: last.Service, Dests: d}, last), nil
-	}
-	d, in, err := st.destOf(st.vs.Reals[st.rs[real].idx], k.Family)
-	if err != nil {
-		return ops, err
-	}
-	old, had := last.Dests[d.Addr]
-	switch {
-	case in && !had:
-		ops = append(ops, Op{Kind: AddDest, Service: last.Service, Dest: d})
-	case in && old != d:
-		ops = append(ops, Op{Kind: UpdateDest, Service: last.Service, Dest: d})
-	case !in && had:
-		ops = append(ops, Op{Kind: DelDest, Service: last.Service, Dest: old})
-	}
-	return ops, nil
-}
-
-// record updates the last-applied record with one operation that succeeded.
-func (t Table) record(op Op) {
-	k := op.Service.Key
-	e := t[k]
-	switch op.Kind {
-	case AddService:
-		t[k] = &Entry{Service: op.Service, Dests: map[netip.AddrPort]Dest{}}
-	case DelService:
-		delete(t, k)
-	case UpdateService:
-		if e != nil {
-			e.Service = op.Service
-		}
-	case AddDest, UpdateDest:
-		if e != nil {
-			e.Dests[op.Dest.Addr] = op.Dest
-		}
-	case DelDest:
-		if e != nil {
-			delete(e.Dests, op.Dest.Addr)
-		}
-	}
-}
-
-// appendFailed adds the services named by the OpErrors in err to keys,
-// once each.
-func appendFailed(keys []ServiceKey, err error) []ServiceKey {
-	var walk func(error)
-	walk = func(e error) {
-		var oe OpError
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-		} else if errors.As(e, &oe) && !slices.Contains(keys, oe.Op.Service.Key) {
-			keys = append(keys, oe.Op.Service.Key)
-		}
-	}
-	walk(err)
-	return keys
-}
-
-// resync is the slow path of Health: it reads the given services of the
-// virtual server back from the table and diffs them against what the
-// health state calls for. A service deleted by hand is recreated.
-func (r *Reconciler) resync(st *vsState, keys []ServiceKey) ([]Op, error) {
-	desired, current := Table{}, Table{}
-	for _, k := range keys {
-		svc, err := ServiceFor(st.vs, k)
-		if err != nil {
-			return nil, err
-		}
-		d, err := st.dests(k.Family)
-		if err != nil {
-			return nil, err
-		}
-		desired[k] = &Entry{Service: svc, Dests: d}
-		ds, err := r.b.Dests(svc)
-		if errors.Is(err, syscall.ESRCH) || errors.Is(err, syscall.ENOENT) {
-			continue // deleted by hand: recreate it
-		}
-		if err != nil {
-			delete(r.last, k)
-			return nil, fmt.Errorf("ipvs read destinations of %s: %w", k, err)
-		}
-		e := &Entry{Service: svc, Dests: make(map[netip.AddrPort]Dest, len(ds))}
-		for _, d := range ds {
-			e.Dests[d.Addr] = d
-		}
-		current[k] = e
-	}
-	done, err := r.apply(Diff(desired, current, nil))
-	if r.last == nil {
-		r.last = Table{}
-	}
-	for k, e := range desired {
-		r.last[k] = e
-	}
-	r.distrust(err)
-	return done, err
+	return &Entry{Service: svc, Dests: d}, nil
 }

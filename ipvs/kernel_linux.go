@@ -176,3 +176,30 @@ func fromConnFlags(f uint32) Method {
 	}
 	return NAT
 }
+
+// ServiceStats reads the counters of one service and its destinations.
+func (k *Kernel) ServiceStats(s Service) (Stats, map[netip.AddrPort]Stats, error) {
+	m := toMobyService(s)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	got, err := k.h.GetService(m)
+	if err != nil {
+		return Stats{}, nil, err
+	}
+	ds, err := k.h.GetDestinations(m)
+	if err != nil {
+		return Stats{}, nil, err
+	}
+	per := make(map[netip.AddrPort]Stats, len(ds))
+	for _, d := range ds {
+		a, _ := netip.AddrFromSlice(d.Address)
+		per[netip.AddrPortFrom(a.Unmap(), d.Port)] = fromMobyStats(mipvs.SvcStats(d.Stats))
+	}
+	return fromMobyStats(got.Stats), per, nil
+}
+
+func fromMobyStats(m mipvs.SvcStats) Stats {
+	return Stats{Conns: uint64(m.Connections), InPkts: uint64(m.PacketsIn), OutPkts: uint64(m.PacketsOut),
+		InBytes: m.BytesIn, OutBytes: m.BytesOut, CPS: uint64(m.CPS), InPPS: uint64(m.PPSIn),
+		OutPPS: uint64(m.PPSOut), InBPS: uint64(m.BPSIn), OutBPS: uint64(m.BPSOut)}
+}

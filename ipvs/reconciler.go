@@ -77,32 +77,19 @@ func (r *Reconciler) Load(cfg Config) (Report, error) {
 			errs = append(errs, fmt.Errorf("ipvs lvs_timeouts: %w", err))
 		}
 	}
-	groups := map[string]Group{}
-	for _, g := range cfg.Groups {
-		groups[g.Name] = g
-	}
-	desired := Table{}
-	vss := map[string]*vsState{}
-	keys := map[string][]ServiceKey{}
-	for _, vs := range cfg.Servers {
-		st, acts := newVSState(vs, r.vs[vs.Key()], cfg.Globals.RSInitNotifies || r.loaded)
-		ks, err := st.addTo(desired, groups)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("ipvs %s (%s): %w", vs.Key(), vs.Source, err))
-			continue
-		}
-		vss[vs.Key()], keys[vs.Key()] = st, ks
-		rep.Actions = append(rep.Actions, acts...)
-	}
+	pl := r.prepare(cfg)
+	errs = append(errs, pl.errs...)
+	rep.Actions = append(rep.Actions, pl.acts...)
 	prev := r.owned
-	current, err := r.readCurrent(desired, prev)
+	current, err := r.readCurrent(pl.desired, prev)
 	if err != nil {
 		return rep, err
 	}
-	ops := Diff(desired, current, func(k ServiceKey) bool { _, o := prev[k]; return o })
+	ops := Diff(pl.desired, current, func(k ServiceKey) bool { _, o := prev[k]; return o })
 	done, err := r.apply(ops)
 	rep.Ops = append(rep.Ops, done...)
 	errs = append(errs, err)
+	desired, vss, keys := pl.desired, pl.vss, pl.keys
 	r.last = desired
 	r.distrust(err)
 	r.cfg, r.vs, r.keys, r.loaded = cfg, vss, keys, true
@@ -113,6 +100,75 @@ func (r *Reconciler) Load(cfg Config) (Report, error) {
 		}
 	}
 	return rep, errors.Join(errs...)
+}
+
+// prepared is a configuration expanded against the reconciler's health
+// state: the table it calls for, before anything is read or applied.
+type prepared struct {
+	desired Table
+	vss     map[string]*vsState
+	keys    map[string][]ServiceKey
+	acts    []Action
+	errs    []error
+}
+
+// prepare expands cfg; a virtual server that cannot be expressed is left
+// out with its error. It changes nothing.
+func (r *Reconciler) prepare(cfg Config) prepared {
+	groups := map[string]Group{}
+	for _, g := range cfg.Groups {
+		groups[g.Name] = g
+	}
+	pl := prepared{desired: Table{}, vss: map[string]*vsState{}, keys: map[string][]ServiceKey{}}
+	for _, vs := range cfg.Servers {
+		st, acts := newVSState(vs, r.vs[vs.Key()], cfg.Globals.RSInitNotifies || r.loaded)
+		ks, err := st.addTo(pl.desired, groups)
+		if err != nil {
+			pl.errs = append(pl.errs, fmt.Errorf("ipvs %s (%s): %w", vs.Key(), vs.Source, err))
+			continue
+		}
+		pl.vss[vs.Key()], pl.keys[vs.Key()] = st, ks
+		pl.acts = append(pl.acts, acts...)
+	}
+	return pl
+}
+
+// Plan returns the operations Load(cfg) would issue now, from the same
+// expansion, the same read of the table and the same diff, without
+// applying any; services is which virtual server (VirtualServer.Key())
+// each operation's service belongs to under cfg, or under the running
+// configuration for a service cfg drops.
+func (r *Reconciler) Plan(cfg Config) (ops []Op, services map[ServiceKey]string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	pl := r.prepare(cfg)
+	prev := r.owned
+	if !r.loaded && cfg.Globals.Flush {
+		svcs, err := r.b.Services()
+		if err != nil {
+			return nil, nil, fmt.Errorf("ipvs plan: %w", err)
+		}
+		for _, s := range svcs {
+			ops = append(ops, Op{Kind: DelService, Service: s})
+		}
+		ops = append(ops, Diff(pl.desired, Table{}, nil)...)
+	} else {
+		current, err := r.readCurrent(pl.desired, prev)
+		if err != nil {
+			return nil, nil, err
+		}
+		ops = Diff(pl.desired, current, func(k ServiceKey) bool { _, o := prev[k]; return o })
+	}
+	services = map[ServiceKey]string{}
+	for k, name := range prev {
+		services[k] = name
+	}
+	for name, ks := range pl.keys {
+		for _, k := range ks {
+			services[k] = name
+		}
+	}
+	return ops, services, errors.Join(pl.errs...)
 }
 
 // readCurrent reads the kernel's service list, and the destinations of the
@@ -142,13 +198,18 @@ func (r *Reconciler) readCurrent(desired Table, prev map[ServiceKey]string) (Tab
 		if err != nil {
 			return nil, fmt.Errorf("ipvs read destinations of %s: %w", k, err)
 		}
-		e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
-		for _, d := range ds {
-			e.Dests[d.Addr] = d
-		}
-		cur[k] = e
+		cur[k] = entryOf(s, ds)
 	}
 	return cur, nil
+}
+
+// entryOf is a service with the destinations read back for it.
+func entryOf(s Service, ds []Dest) *Entry {
+	e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
+	for _, d := range ds {
+		e.Dests[d.Addr] = d
+	}
+	return e
 }
 
 func sameDests(a, b *Entry) bool {
@@ -166,19 +227,8 @@ func sameDests(a, b *Entry) bool {
 // distrust drops from the last-applied record every service an operation
 // failed on, so that the next Load reads it back from the kernel.
 func (r *Reconciler) distrust(err error) {
-	var walk func(error)
-	walk = func(e error) {
-		var oe OpError
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-		} else if errors.As(e, &oe) {
-			delete(r.last, oe.Op.Service.Key)
-		}
-	}
-	if err != nil {
-		walk(err)
+	for _, k := range failedServices(err) {
+		delete(r.last, k)
 	}
 }
 
@@ -194,15 +244,11 @@ func (st *vsState) addTo(desired Table, groups map[string]Group) ([]ServiceKey, 
 		if _, dup := desired[k]; dup {
 			return nil, fmt.Errorf("service %s defined twice", k)
 		}
-		svc, err := ServiceFor(st.vs, k)
+		e, err := st.entry(k)
 		if err != nil {
 			return nil, err
 		}
-		d, err := st.dests(k.Family)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, &Entry{Service: svc, Dests: d})
+		entries = append(entries, e)
 	}
 	for i, k := range ks {
 		desired[k] = entries[i]

@@ -11,7 +11,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -21,8 +20,10 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/internal/pidfile"
 	"github.com/govrrpd/govrrpd/internal/scriptexec"
 	"github.com/govrrpd/govrrpd/internal/track"
 	"github.com/govrrpd/govrrpd/vrrp"
@@ -86,14 +87,15 @@ type Daemon struct {
 	// refused only for problems the running file did not have.
 	baseline confparse.Diagnostics
 	reloads  struct{ done, refused int }
-	lvs      *lvs
-	syncd    *syncd // lvs_sync_daemon (syncd.go)
+	lvs      *lvs.Subsystem
+	syncd    *lvs.Syncd // lvs_sync_daemon
 	ctx      context.Context
 	reloadMu sync.Mutex
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
 	fw       *netconf.Firewall
 	tgroups  *tgWatcher // static entries and track_group (trackgroup.go)
+	wd       *watchdog  // systemd watchdog pings (watchdog.go)
 }
 
 // Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
@@ -113,10 +115,11 @@ func Run(ctx context.Context, opts Options) error {
 			return fmt.Errorf("%s: %s", d.Pos, d.Msg)
 		}
 	}
-	if err := writePidFiles(opts.PidFiles); err != nil {
+	pids, err := pidfile.WriteAll(opts.PidFiles, os.Getpid())
+	if err != nil {
 		return err
 	}
-	defer removePidFiles(opts.PidFiles)
+	defer logErr(log, "remove pid files", pids.Remove)
 	d := &Daemon{opts: opts, log: log, cfg: cfg, events: make(chan event, 4096),
 		socks: map[sockKey]*socket{}, links: map[string]bool{}, baseline: diags}
 	d.runner = &scriptexec.Runner{DefaultUser: cfg.Global.ScriptUser, DefaultGroup: cfg.Global.ScriptGroup,
@@ -126,22 +129,27 @@ func Run(ctx context.Context, opts Options) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	d.ctx = ctx
+	if d.wd, err = newWatchdog(d.sdNotify); err != nil {
+		log.Warn("systemd watchdog disabled", "err", err)
+	}
+	defer d.wd.stop()
 	// Claim the reload and dump signals before anything can announce
 	// READY=1: a SIGHUP sent the moment systemd (or a script) sees us
 	// ready must queue a reload, not kill us with the default action.
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, sigJSON, sigStatsClear)
 	defer signal.Stop(sigs)
+	d.lvs = lvs.New(lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS})
 	if !opts.CheckOnly {
-		d.startSyncd()
+		d.syncd = lvs.StartSyncd(cfg.IPVS, vrids(cfg), log)
 		if err := d.start(ctx); err != nil {
-			d.stopSyncd()
+			d.syncd.Stop()
 			d.closeSockets()
 			return err
 		}
 	}
 	if !opts.VRRPOnly {
-		d.startLVS(ctx, cfg)
+		d.lvs.Start(ctx, cfg)
 	}
 	if opts.Ready != nil {
 		opts.Ready()
@@ -153,8 +161,17 @@ func Run(ctx context.Context, opts Options) error {
 	d.loop(ctx, sigs)
 	d.sdNotify("STOPPING=1")
 	d.shutdown()
-	d.stopLVS()
+	d.lvs.Stop()
 	return nil
+}
+
+// vrids maps instance names to their VRIDs (lvs_sync_daemon's syncid).
+func vrids(cfg *confparse.Config) map[string]uint8 {
+	m := make(map[string]uint8, len(cfg.Instances))
+	for _, in := range cfg.Instances {
+		m[in.Name] = in.VRID
+	}
+	return m
 }
 
 // start builds every instance, opens sockets and feeds Startup.
@@ -228,6 +245,8 @@ func (d *Daemon) loop(ctx context.Context, sigs <-chan os.Signal) {
 			d.signal(s)
 		case ev := <-d.events:
 			d.handle(ev)
+		case <-d.wd.ticks():
+			d.wd.ping()
 		}
 	}
 }
@@ -247,7 +266,7 @@ func (d *Daemon) signal(s os.Signal) {
 		d.startReload()
 	case syscall.SIGUSR1:
 		d.dump("keepalived.data", d.dataText())
-		d.dump("keepalived_check.data", d.checkData())
+		d.dump("keepalived_check.data", d.lvs.Dump())
 	case syscall.SIGUSR2:
 		d.dump("keepalived.stats", d.statsText())
 	case sigStatsClear:
@@ -314,7 +333,8 @@ func (d *Daemon) handle(ev event) {
 // --release-at-once, never with -V), notify STOP.
 func (d *Daemon) shutdown() {
 	d.stopping = true
-	d.stopSyncd()
+	d.syncd.Stop()
+	d.syncd = nil
 	d.stopTrackGroups()
 	if d.probes != nil {
 		d.probes.Stop()
@@ -341,30 +361,9 @@ func (d *Daemon) shutdown() {
 	d.closeSockets()
 }
 
-func writePidFiles(paths []string) error {
-	for _, p := range paths {
-		if p == "" {
-			continue
-		}
-		if b, err := os.ReadFile(p); err == nil {
-			var pid int
-			if _, err := fmt.Sscanf(string(b), "%d", &pid); err == nil && pid != os.Getpid() && syscall.Kill(pid, 0) == nil {
-				return fmt.Errorf("pid file %s: daemon is already running (pid %d)", p, pid)
-			}
-		}
-		if err := os.WriteFile(p, []byte(fmt.Sprintf("%d\n", os.Getpid())), 0o644); err != nil {
-			return fmt.Errorf("pid file: %w", err)
-		}
-	}
-	return nil
-}
-
-func removePidFiles(paths []string) {
-	for _, p := range paths {
-		if p != "" {
-			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-				slog.Warn("remove pid file", "path", p, "err", err)
-			}
-		}
+// logErr runs f and logs its error; for deferred clean-ups.
+func logErr(log *slog.Logger, what string, f func() error) {
+	if err := f(); err != nil {
+		log.Warn(what, "err", err)
 	}
 }

@@ -345,7 +345,9 @@ func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
 	}
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: s.String(), Priority: int(prio),
 		Specific: spec, Generic: in.cfg.Notify.Generic})
-	d.syncdState(in, s)
+	if !d.stopping {
+		d.syncd.Follow(in.cfg.Name, s == vrrp.StateMaster)
+	}
 }
 
 // arm (re)starts a timer to fire at the machine's deadline; the

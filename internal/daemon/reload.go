@@ -100,7 +100,7 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) {
 		d.startTrackers(d.ctx)
 	}
 	if !d.opts.VRRPOnly {
-		d.reloadLVS(d.ctx, cfg)
+		d.lvs.Reload(d.ctx, cfg)
 		d.cfg.VirtualServers, d.cfg.ServerGroups, d.cfg.Checkers = cfg.VirtualServers, cfg.ServerGroups, cfg.Checkers
 	}
 	d.baseline = diags

@@ -54,7 +54,7 @@ func (r *Runner) Command(ctx context.Context, spec script.Spec, extra ...string)
 		}
 		cmd = exec.CommandContext(ctx, "/bin/sh", "-c", line)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	cmd.SysProcAttr = sysProcAttr()
 	// Kill the whole process group on timeout, not just the shell.
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second

@@ -33,13 +33,17 @@ func need(t *testing.T) string {
 
 // buildIPVS compiles the ipvs package's tests, kernel ones included, as a
 // static binary for the VM.
-func buildIPVS(t *testing.T) (bin, pkgDir string) {
+func buildIPVS(t *testing.T) (bin, pkgDir string) { return buildKernelTests(t, "ipvs") }
+
+// buildKernelTests compiles one package's tests (a path from the module
+// root) with the ipvskernel tag, as a static binary for the VM.
+func buildKernelTests(t *testing.T, pkg string) (bin, pkgDir string) {
 	t.Helper()
-	pkgDir, err := filepath.Abs("../../ipvs")
+	pkgDir, err := filepath.Abs("../../" + pkg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin = filepath.Join(t.TempDir(), "ipvs.test")
+	bin = filepath.Join(t.TempDir(), filepath.Base(pkg)+".test")
 	cmd := exec.Command("go", "test", "-c", "-tags", "ipvskernel", "-o", bin, ".")
 	cmd.Dir = pkgDir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -79,5 +83,17 @@ func TestIPVSInVM(t *testing.T) {
 	}
 	if strings.Contains(out, "--- FAIL") || !strings.Contains(out, "\nPASS") {
 		t.Error("kernel tests failed in the VM")
+	}
+}
+
+// TestLVSInVM runs the LVS subsystem's kernel tests in one VM: a
+// FILE_CHECK's weight and an operator's drain reach the kernel's table.
+func TestLVSInVM(t *testing.T) {
+	need(t)
+	bin, dir := buildKernelTests(t, "internal/lvs")
+	out := runVM(t, dir, bin, "-test.v", "-test.run", "^TestKernel")
+	if !regexp.MustCompile(`--- PASS: TestKernelFileCheckWeight `).MatchString(out) ||
+		strings.Contains(out, "--- FAIL") || !strings.Contains(out, "\nPASS") {
+		t.Error("LVS kernel tests failed in the VM")
 	}
 }

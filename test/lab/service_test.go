@@ -1,7 +1,6 @@
 package lab_test
 
 import (
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,12 +16,7 @@ import (
 // STOPPING=1 at the end.
 func TestSystemdNotify(t *testing.T) {
 	r := newRig(t, 1)
-	sock := filepath.Join(r.dir, "notify.sock")
-	l, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l, sock := listenNotify(t, r.dir)
 	msgs := make(chan string, 16)
 	go func() {
 		b := make([]byte, 512)

@@ -217,7 +217,7 @@ func (l *tcpLoop) finish(lr *loopRun, start, end time.Time, out Outcome) {
 	if !out.Up {
 		s.stats.Failures.Add(1)
 	}
-	r.due = nextDue(r.due, start, end, s.record(r, out))
+	r.due = nextDue(r.due, start, end, s.record(r, out, start, end))
 	heap.Push(&l.due, lr)
 }
 
@@ -349,3 +349,6 @@ func (h *flightHeap) Pop() any {
 	*h = old[:len(old)-1]
 	return f
 }
+
+// haveTCPLoop: Linux has the epoll, timerfd and eventfd the loop runs on.
+const haveTCPLoop = true

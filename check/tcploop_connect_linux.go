@@ -65,19 +65,6 @@ func (l *tcpLoop) startConnect(lr *loopRun) (int, error) {
 	return e.begin(&lr.dest) // pollBegun looks at a connect under way with the rest of the batch
 }
 
-// resets reports whether a check's socket is reset (SO_LINGER 0) rather
-// than closed with a FIN. The loop closes gracefully, as keepalived does
-// (strace of keepalived 2.2.7: SO_LINGER {on, 5 s}, then close), which
-// also saves the setsockopt. The cost is a TIME_WAIT socket on the
-// checker's side for 60 s per check: delay_loop 1 s keeps 60 per real
-// server, each on its own destination so no port range runs out, and past
-// net.ipv4.tcp_max_tw_buckets the kernel drops the excess and logs "time
-// wait bucket table overflow", as it does for keepalived. A fixed bind_port
-// still resets: a TIME_WAIT on the same four-tuple would make the next
-// attempt's connect fail. keepalived's 5 s linger is not copied: it makes
-// close(2) wait for the server's ACK, which would stall the loop.
-func resets(e *endpoint) bool { return e.port != 0 }
-
 // maxBatch bounds the connects begun before pollBegun looks at them: the
 // sockets held open meanwhile, and how long the first waits to be closed.
 const maxBatch = 16

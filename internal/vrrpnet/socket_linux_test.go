@@ -35,19 +35,24 @@ func TestArrivalIsKernelTime(t *testing.T) {
 	// Without a stamp (the first read after Open, or a clock step) the
 	// read time stands in.
 	now := time.Now()
-	if got := s.arrival(now.Add(time.Hour)); !got.Equal(now.Add(time.Hour)) {
+	if got := arrival(now.Add(time.Hour), now); !got.Equal(now.Add(time.Hour)) {
 		t.Errorf("a stamp an hour old moved the arrival to %v", got)
+	}
+	if got := arrival(now, time.Time{}); !got.Equal(now) {
+		t.Errorf("no stamp moved the arrival to %v", got)
 	}
 }
 
 // openIn opens the socket from a thread inside namespace ns; the socket
 // stays in it whatever thread reads it later.
-func openIn(t *testing.T, ns, ifname string) *Socket {
+func openIn(t *testing.T, ns, ifname string) *Socket { return openFamily(t, ns, ifname, 4) }
+
+func openFamily(t testing.TB, ns, ifname string, family int) *Socket {
 	t.Helper()
 	var s *Socket
 	err := nstest.Run(ns, func() error {
 		var err error
-		s, err = Open(ifname, 4)
+		s, err = Open(ifname, family)
 		return err
 	})
 	if err != nil {

@@ -1,0 +1,147 @@
+package vrrpnet
+
+import (
+	"encoding/binary"
+	"net"
+	"net/netip"
+	"time"
+	"unsafe"
+
+	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
+	"golang.org/x/sys/unix"
+)
+
+// Reader reads packets from a Socket in batches, one recvmmsg(2) per
+// batch, each packet with its own kernel receive time (SO_TIMESTAMPNS):
+// under a flood one system call per packet was where the receive side
+// lost time, and with it genuine adverts (#16).
+// One goroutine owns a Reader; a Socket may have several. A packet that
+// arrived in the first moment after the system's first timestamping
+// socket opened is stamped when read (the kernel enables stamping
+// through a deferred switch): late, never early.
+type Reader struct {
+	s    *Socket
+	ms   []ipv4.Message // ipv4.Message and ipv6.Message are one type
+	bufs [][]byte
+	out  []Packet
+}
+
+// maxPacket bounds one received datagram: an IPv4 header with options
+// (60), and the largest VRRP message (a v2/v3 header with 255 IPv6
+// addresses, 4,096 bytes), rounded up to a page and a half for safety.
+const maxPacket = 6144
+
+// NewReader returns a reader of up to n packets per Read.
+func (s *Socket) NewReader(n int) *Reader {
+	n = max(n, 1)
+	oob := ipv4.NewControlMessage(ipv4.FlagTTL | ipv4.FlagDst | ipv4.FlagInterface | ipv4.FlagSrc)
+	if s.Family == 6 {
+		oob = ipv6.NewControlMessage(ipv6.FlagHopLimit | ipv6.FlagDst | ipv6.FlagInterface | ipv6.FlagSrc)
+	}
+	oobLen := len(oob) + unix.CmsgSpace(16) // + SCM_TIMESTAMPNS's timespec
+	r := &Reader{s: s, ms: make([]ipv4.Message, n), bufs: make([][]byte, n), out: make([]Packet, n)}
+	for i := range r.ms {
+		r.bufs[i] = make([]byte, maxPacket)
+		r.ms[i].Buffers = [][]byte{r.bufs[i]}
+		r.ms[i].OOB = make([]byte, oobLen)
+	}
+	return r
+}
+
+// Read blocks until at least one packet is queued and returns every packet
+// the batch could take. The packets and their payloads are valid until
+// the next Read.
+func (r *Reader) Read() ([]Packet, error) {
+	var n int
+	var err error
+	if r.s.Family == 4 {
+		n, err = r.s.pc4.ReadBatch(r.ms, 0)
+	} else {
+		n, err = r.s.pc6.ReadBatch(r.ms, 0)
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	out := r.out[:0]
+	for i := range n {
+		if p, ok := r.packet(&r.ms[i], r.bufs[i], now); ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// packet decodes one message; a runt IPv4 datagram (no room for its own
+// header) is skipped.
+func (r *Reader) packet(m *ipv4.Message, buf []byte, now time.Time) (Packet, bool) {
+	data, oob := buf[:m.N], m.OOB[:m.NN]
+	p := Packet{Src: addrOf(m.Addr), At: arrival(now, stampOf(oob)), Truncated: m.Flags&unix.MSG_TRUNC != 0}
+	if r.s.Family == 4 {
+		// ReadBatch leaves the IPv4 header on (ReadFrom strips it).
+		if len(data) < 20 || len(data) < int(data[0]&0x0f)*4 {
+			return p, false
+		}
+		p.Payload = data[int(data[0]&0x0f)*4:]
+		var cm ipv4.ControlMessage
+		if cm.Parse(oob) == nil {
+			p.TTL, p.IfIndex = cm.TTL, cm.IfIndex
+			p.Dst, _ = netip.AddrFromSlice(cm.Dst.To4())
+		}
+		return p, true
+	}
+	p.Payload = data
+	var cm ipv6.ControlMessage
+	if cm.Parse(oob) == nil {
+		p.TTL, p.IfIndex = cm.HopLimit, cm.IfIndex
+		p.Dst, _ = netip.AddrFromSlice(cm.Dst)
+	}
+	return p, true
+}
+
+// stampOf finds SCM_TIMESTAMPNS among the control messages.
+func stampOf(oob []byte) time.Time {
+	for len(oob) >= unix.SizeofCmsghdr {
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		l := int(h.Len)
+		if l < unix.SizeofCmsghdr || l > len(oob) {
+			break
+		}
+		if h.Level == unix.SOL_SOCKET && h.Type == unix.SCM_TIMESTAMPNS && l >= unix.CmsgLen(16) {
+			d := oob[unix.CmsgLen(0):]
+			sec := int64(binary.NativeEndian.Uint64(d[0:8]))
+			nsec := int64(binary.NativeEndian.Uint64(d[8:16]))
+			return time.Unix(sec, nsec)
+		}
+		oob = oob[min(unix.CmsgSpace(l-unix.CmsgLen(0)), len(oob)):]
+	}
+	return time.Time{}
+}
+
+// maxStampLag bounds how far back a kernel timestamp may move a packet's
+// arrival; anything older is a wall-clock step, not a slow wake-up.
+const maxStampLag = 100 * time.Millisecond
+
+// arrival is the packet's kernel receive time expressed on now's monotonic
+// clock, or now when the kernel has no usable stamp. The stamp is
+// wall-clock time, so only its distance from now is used.
+func arrival(now, stamp time.Time) time.Time {
+	if stamp.IsZero() {
+		return now
+	}
+	lag := now.Round(0).Sub(stamp)
+	if lag < 0 || lag > maxStampLag {
+		return now
+	}
+	return now.Add(-lag)
+}
+
+func addrOf(a net.Addr) netip.Addr {
+	if ia, ok := a.(*net.IPAddr); ok {
+		if ip, ok := netip.AddrFromSlice(ia.IP); ok {
+			return ip.Unmap()
+		}
+	}
+	return netip.Addr{}
+}
