@@ -140,7 +140,7 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 	err := daemon.Run(context.Background(), daemon.Options{
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
 		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly,
-		PidFiles: pidFiles(o), Log: log,
+		PidFiles: pidFiles(o), Log: log, Version: version,
 	})
 	if err != nil {
 		log.Error("govrrpd stopped", "err", err)
