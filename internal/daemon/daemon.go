@@ -90,6 +90,11 @@ type Daemon struct {
 	started    time.Time
 	maint      map[string]bool // instances in maintenance, by name
 
+	// The operations side's counters: cause names the event being fed
+	// (transitions.go), reloadStats counts reloads since start (ops.go).
+	cause       string
+	reloadStats status.ReloadStats
+
 	lvs      *lvs.Subsystem
 	lvsSub   lvsSubsystem // Snapshot and Drain: d.lvs, unless -P
 	syncd    *lvs.Syncd   // lvs_sync_daemon
@@ -401,6 +406,8 @@ func (d *Daemon) handle(ev event) {
 		e.reply <- d.drain(e.vs, e.rs, e.on)
 	case evReloadReq:
 		d.requestReload(e.reply)
+	case evPlanBase:
+		e.reply <- d.planBase()
 	}
 }
 
