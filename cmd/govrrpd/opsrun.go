@@ -7,6 +7,10 @@ import (
 	"net"
 	"path/filepath"
 	"sync"
+	"time"
+
+	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/status"
 
 	"github.com/govrrpd/govrrpd/internal/control"
 	"github.com/govrrpd/govrrpd/internal/metrics"
@@ -24,6 +28,10 @@ type opsListeners struct {
 	// without; only a socket asked for by name is worth refusing to start.
 	sockErr error
 	wg      sync.WaitGroup
+	// metrics exists from before the daemon starts, so the checkers can
+	// feed its latency histogram; its snapshots come from b once served.
+	metrics *metrics.Metrics
+	b       control.Backend
 }
 
 // namespaceSocket gives a daemon run with --namespace NAME its own
@@ -68,7 +76,24 @@ func openOps(o *options) (*opsListeners, error) {
 		}
 		l.tcp = lns
 	}
+	if l.sock != nil || len(l.tcp) > 0 {
+		l.metrics = metrics.New(l.snapshot, version)
+	}
 	return l, nil
+}
+
+// snapshot is the metrics' source: the served backend. Scrapes start only
+// after serve set it.
+func (l *opsListeners) snapshot(ctx context.Context) (status.Daemon, error) {
+	return l.b.Snapshot(ctx)
+}
+
+// observeCheck feeds the checker latency histogram, when metrics are
+// served at all.
+func (l *opsListeners) observeCheck(kind check.Kind, up bool, took time.Duration) {
+	if l.metrics != nil {
+		l.metrics.ObserveCheck(string(kind), up, took)
+	}
 }
 
 // serve answers on every listener over b until ctx ends.
@@ -79,8 +104,8 @@ func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.L
 	if l.sock == nil && len(l.tcp) == 0 {
 		return
 	}
-	m := metrics.New(b.Snapshot, version)
-	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: m.Handler()})
+	l.b = b
+	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: l.metrics.Handler()})
 	if l.sock != nil {
 		log.Info("control socket listening", "path", l.sock.Addr().String())
 		l.wg.Add(1)

@@ -150,7 +150,8 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
 		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly,
 		PidFiles: pidFiles(o), Log: log, Version: version,
-		Control: func(d *daemon.Daemon) { ops.serve(opsCtx, d, log) },
+		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, d, log) },
+		CheckObserve: ops.observeCheck,
 	})
 	if err != nil {
 		log.Error("govrrpd stopped", "err", err)
