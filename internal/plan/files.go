@@ -38,9 +38,9 @@ func Messages(diags confparse.Diagnostics) []string {
 
 // Against is the plan from a running configuration (with the
 // diagnostics it was loaded with) to the file at newPath, read as a
-// reload reads it. ops is as for Compute.
+// reload reads it. lvsPlan is as for Compute.
 func Against(old *confparse.Config, baseline confparse.Diagnostics, newPath string, opts confparse.Options,
-	ops func(old, new *confparse.Config) ([]OpFor, error)) (status.Plan, error) {
+	lvsPlan LVSPlan) (status.Plan, error) {
 	cfg, diags := confparse.Load(newPath, opts)
 	if bad := Refused(baseline, diags); len(bad) > 0 || cfg == nil {
 		errs := Messages(bad)
@@ -49,7 +49,7 @@ func Against(old *confparse.Config, baseline confparse.Diagnostics, newPath stri
 		}
 		return status.Plan{Errors: errs}, nil
 	}
-	return Compute(old, cfg, ops)
+	return Compute(old, cfg, lvsPlan)
 }
 
 // Files is the offline plan: from the configuration in oldPath to the one

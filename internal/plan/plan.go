@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/internal/status"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -62,26 +63,32 @@ func Hash(cfg *confparse.Config) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Compute is the plan from old to new. ops, when not nil, supplies the
-// IPVS operations (the daemon passes its running reconciler's); otherwise
-// they are computed from the old configuration's desired table (IPVSOps).
-func Compute(old, new *confparse.Config, ops func(old, new *confparse.Config) ([]OpFor, error)) (status.Plan, error) {
+// LVSPlan plans the IPVS and checker side of a reload: the virtual and
+// real servers with the exact operations the reconciler would issue, and
+// the checkers. The daemon passes its running LVS subsystem's
+// (lvs.Subsystem.Plan, against the live table); offline it is
+// lvs.PlanFrom (against the old file's desired table).
+type LVSPlan func(old, new *confparse.Config) ([]status.Change, error)
+
+// Offline is the LVS plan between two files.
+func Offline(old, new *confparse.Config) ([]status.Change, error) { return lvs.PlanFrom(old, new) }
+
+// Compute is the plan from old to new; lvsPlan nil means Offline.
+func Compute(old, new *confparse.Config, lvsPlan LVSPlan) (status.Plan, error) {
 	p := status.Plan{ConfigHash: Hash(new)}
 	var c changes
 	c.instances(old.Instances, new.Instances)
 	c.addrs("static", "vip", old.StaticAddresses, new.StaticAddresses)
 	c.routes("static", old.StaticRoutes, new.StaticRoutes)
 	c.rules("static", old.StaticRules, new.StaticRules)
-	c.virtualServers(old, new)
-	c.checkers(old, new)
-	if ops == nil {
-		ops = IPVSOps
+	if lvsPlan == nil {
+		lvsPlan = Offline
 	}
-	list, err := ops(old, new)
+	ipvsChanges, err := lvsPlan(old, new)
 	if err != nil {
-		return p, fmt.Errorf("plan ipvs: %w", err)
+		return p, fmt.Errorf("plan: %w", err)
 	}
-	c.attachOps(list)
+	c.list = append(c.list, ipvsChanges...)
 	p.Changes = c.list
 	slices.SortStableFunc(p.Changes, func(a, b status.Change) int {
 		return cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind])
