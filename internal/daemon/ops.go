@@ -35,7 +35,12 @@ func (d *Daemon) Plan(ctx context.Context, file string) (status.Plan, error) {
 	if err != nil {
 		return status.Plan{}, fmt.Errorf("plan: %w", err)
 	}
-	return plan.Against(&base.cfg, base.baseline, file, d.opts.Parse, nil)
+	var lvsPlan plan.LVSPlan // -P: no LVS subsystem; plan against the old file
+	if d.lvs != nil {
+		// The running reconciler plans against the live table.
+		lvsPlan = func(_, next *confparse.Config) ([]status.Change, error) { return d.lvs.Plan(next) }
+	}
+	return plan.Against(&base.cfg, base.baseline, file, d.opts.Parse, lvsPlan)
 }
 
 // countReload keeps the reload counters since start, which outlive the
