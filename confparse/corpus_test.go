@@ -10,8 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govrrpd/govrrpd/tools/lab"
+	"github.com/govrrpd/govrrpd/vrrp"
 )
 
 // The conformance corpus is keepalived's own sample configurations (copied
@@ -63,10 +65,6 @@ func (c corpusCase) name() string {
 
 func cm(line int, words ...string) corpusMsg { return corpusMsg{line, words} }
 
-const (
-	whyNetNS = "net_namespace is parsed but not implemented: govrrpd warns instead of silently running in the wrong namespace"
-)
-
 // corpusCases is every corpus file and keepalived's verdict. Lines that
 // keepalived 2.2.7 does not print (it gives no line for messages raised
 // after the block is read) are the line of the block the message is about.
@@ -84,10 +82,8 @@ var corpusCases = []corpusCase{
 	{File: "doc-samples/keepalived.conf.conditional_conf", Keepalived: 5, Msgs: []corpusMsg{
 		cm(6, "no script set", "check_VI_0", "removing"),
 		cm(25, "(VI_0)", "track script check_VI_0 not found")}},
-	{File: "doc-samples/keepalived.conf.conditional_conf", ID: "high", Keepalived: 0, Govrrpd: 5, Why: whyNetNS,
-		Msgs: []corpusMsg{cm(3, "net_namespace", "not supported")}},
-	{File: "doc-samples/keepalived.conf.conditional_conf", ID: "low", Keepalived: 0, Govrrpd: 5, Why: whyNetNS,
-		Msgs: []corpusMsg{cm(4, "net_namespace", "not supported")}},
+	{File: "doc-samples/keepalived.conf.conditional_conf", ID: "high", Keepalived: 0},
+	{File: "doc-samples/keepalived.conf.conditional_conf", ID: "low", Keepalived: 0},
 	{File: "doc-samples/keepalived.conf.fwmark", Keepalived: 5,
 		Msgs: []corpusMsg{cm(7, "virtual server FWM 1", "protocol specified for fwmark", "ignored")}},
 	{File: "doc-samples/keepalived.conf.inhibit"},
@@ -150,13 +146,14 @@ var corpusCases = []corpusCase{
 	{File: "from-docs/quick-start.1.conf"},
 	{File: "from-docs/quick-start.2.conf"},
 	// keepalived 2.2.7 has no auth_hmac and derails on its block (Unknown
-	// keyword for every line of it, then "No VIP specified"); govrrpd skips
-	// the block with one message naming the keyword and keeps the VIPs.
-	{File: "from-docs/vrrp-hmac-authentication.1.conf", Keepalived: 5,
-		Msgs: []corpusMsg{cm(13, "auth_hmac", "not supported")}},
-	{File: "from-docs/vrrp-hmac-authentication.2.conf", Keepalived: 5,
-		Msgs: []corpusMsg{cm(13, "auth_hmac", "not supported")}},
+	// keyword for every line of it, then "No VIP specified"); govrrpd reads
+	// it as keepalived 2.4.3 does, which accepts both files (rc 0, measured
+	// with test/peers/keepalived24.sh's build).
+	{File: "from-docs/vrrp-hmac-authentication.1.conf", Keepalived: 5, Govrrpd: 0, Why: whyAuthHMAC},
+	{File: "from-docs/vrrp-hmac-authentication.2.conf", Keepalived: 5, Govrrpd: 0, Why: whyAuthHMAC},
 }
+
+const whyAuthHMAC = "auth_hmac is read with keepalived 2.4.3's meaning"
 
 var etcSampleMsgs = []corpusMsg{
 	cm(15, "vrrp_garp_interval", "'0'"),
@@ -242,31 +239,21 @@ func TestCorpusDiagnosticsHavePositions(t *testing.T) {
 	}
 }
 
-// auth_hmac is keepalived 2.4; govrrpd follows 2.2.7 and must say so at the
-// keyword rather than read the block's contents as instance keywords.
-func TestCorpusAuthHMACRejected(t *testing.T) {
+// auth_hmac is read as keepalived 2.4.3 defines it: the documentation's
+// examples load clean, with the key, window and default mode.
+func TestCorpusAuthHMAC(t *testing.T) {
 	for _, f := range []string{"from-docs/vrrp-hmac-authentication.1.conf", "from-docs/vrrp-hmac-authentication.2.conf"} {
-		path := filepath.Join(corpusDir, f)
-		cfg, diags := Load(path, corpusOptions(""))
-		var hits int
-		for _, d := range diags {
-			if strings.Contains(d.Msg, "auth_hmac") {
-				hits++
-				if d.Pos.File != path || d.Pos.Line != 13 || d.Severity != Warning {
-					t.Errorf("%s: auth_hmac diagnostic at %v severity %v, want %s:13 warning", f, d.Pos, d.Severity, path)
-				}
-			}
-			for _, k := range []string{"'key'", "'active_key'", "'anti_replay'", "'time_window'"} {
-				if strings.Contains(d.Msg, k) {
-					t.Errorf("%s: the auth_hmac block was read as instance keywords: %v", f, d)
-				}
-			}
+		cfg, diags := Load(filepath.Join(corpusDir, f), corpusOptions(""))
+		if len(diags) != 0 {
+			t.Errorf("%s: %s", f, diags)
 		}
-		if hits == 0 {
-			t.Errorf("%s: auth_hmac accepted without a diagnostic\n%s", f, diags)
+		if len(cfg.Instances) != 1 || cfg.Instances[0].AuthHMAC == nil {
+			t.Fatalf("%s: no auth_hmac read: %+v", f, cfg.Instances)
 		}
-		if len(cfg.Instances) != 1 || len(cfg.Instances[0].VIPs) == 0 {
-			t.Errorf("%s: the instance after the skipped block lost its VIPs: %+v", f, cfg.Instances)
+		h := cfg.Instances[0].AuthHMAC
+		if k := h.Key(1); k == nil || len(k.Secret) != 32 || k.Secret[31] != 0x1f || h.ActiveKey != 1 ||
+			h.Window != 5*time.Second || h.Monotonic || h.Mode != vrrp.HMACEnforce {
+			t.Errorf("%s: auth_hmac read as %+v", f, h)
 		}
 	}
 }

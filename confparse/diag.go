@@ -38,6 +38,11 @@ const (
 	// Security is a script that would run as root without
 	// enable_script_security. Exit status 6.
 	Security Severity = 6
+	// Stop is keepalived's CONFIG_MISSING_PARAMETER: a keyword whose
+	// handler reads a value that is not there makes keepalived exit at
+	// once with status 2, also under -t, and never run. It ranks above
+	// every other class (so a reload refuses it), yet -t exits 2.
+	Stop Severity = 7
 )
 
 func (s Severity) String() string {
@@ -50,6 +55,8 @@ func (s Severity) String() string {
 		return "warning"
 	case Security:
 		return "security"
+	case Stop:
+		return "stop"
 	}
 	return fmt.Sprintf("severity(%d)", int(s))
 }
@@ -72,6 +79,9 @@ type Diagnostics []Diagnostic
 func (ds Diagnostics) ExitCode() int {
 	code := 0
 	for _, d := range ds {
+		if d.Severity == Stop {
+			return 2
+		}
 		if int(d.Severity) > code {
 			code = int(d.Severity)
 		}

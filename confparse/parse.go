@@ -18,6 +18,13 @@ type Options struct {
 	CheckInterfaces bool
 	// InterfaceExists answers that check; nil uses the host's interfaces.
 	InterfaceExists func(name string) bool
+	// ElsewhereScripts skips keepalived's resolution of scripts on this
+	// host (found, executable, safe path), for reading a file written for
+	// another machine, such as an lvs.cf conversion read back in a test.
+	ElsewhereScripts bool
+	// InNamespace says the process already runs in the configuration's
+	// net_namespace (entered for -t), so its existence is not in question.
+	InNamespace bool
 }
 
 // walk preprocesses and tokenizes path and calls fn with each top-level

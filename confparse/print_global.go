@@ -220,7 +220,8 @@ func vrrpGlobalLines(c *Config) [][]string {
 	}{{"vrrp_lower_prio_no_advert", g.LowerPrioNoAdvert},
 		{"vrrp_check_unicast_src", g.CheckUnicastSrc}, {"vrrp_skip_check_adv_addr", g.SkipCheckAdvAddr},
 		{"vrrp_strict", g.Strict}, {"vrrp_notify_priority_changes", g.NotifyPriorityChanges},
-		{"dynamic_interfaces", g.DynamicInterfaces}} {
+		{"dynamic_interfaces", g.DynamicInterfaces}, {"v3_checksum_as_v2", g.V3ChecksumAsV2},
+		{"vrrp_owner_ignore_adverts", g.OwnerIgnoreAdverts}} {
 		if f.v {
 			add(f.k)
 		}

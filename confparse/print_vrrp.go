@@ -46,9 +46,12 @@ func InstanceDefaults(cfg *Config) vrrp.Instance {
 // ScriptTracker writes one vrrp_script.
 func (pr *Printer) ScriptTracker(s *vrrp.ScriptTracker) { printScriptTracker(pr.p, s) }
 
-// scriptWords writes a command and its run-as identity.
+// scriptWords writes a command as one double-quoted string, always: the
+// form keepalived's documentation gives for script, notify_* and misc_path,
+// and the one the lvs.cf contract (§3.4) requires, so a single-word
+// command reads the same as a long one.
 func scriptWords(s script.Spec) []string {
-	w := []string{quote(s.Raw)}
+	w := []string{`"` + s.Raw + `"`}
 	if s.User != "" {
 		w = append(w, quote(s.User))
 		if s.Group != "" {

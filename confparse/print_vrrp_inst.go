@@ -43,6 +43,7 @@ func printInstance(p *printer, c *Config, in *vrrp.Instance) {
 	}
 	printTransport(p, c, in)
 	printAuth(p, in.Auth)
+	printAuthHMAC(p, in.AuthHMAC)
 	printAddrBlock(p, "virtual_ipaddress", in.VIPs)
 	printAddrBlock(p, "virtual_ipaddress_excluded", in.ExcludedVIPs)
 	printWordsBlock(p, "virtual_routes", routeWords(in.Routes))
@@ -187,8 +188,10 @@ func printInstanceTuning(p *printer, c *Config, in *vrrp.Instance) {
 	if !in.Strict {
 		flagLine(p, "lower_prio_no_advert", in.LowerPrioNoAdvert, g.LowerPrioNoAdvert)
 		flagLine(p, "higher_prio_send_advert", in.HigherPrioSendAdvert, g.HigherPrioSendAdvert)
+		flagLine(p, "owner_ignore_adverts", in.OwnerIgnoreAdverts, g.OwnerIgnoreAdverts)
 	}
 	flagLine(p, "skip_check_adv_addr", in.SkipCheckAdvAddr, g.SkipCheckAdvAddr)
+	flagLine(p, "v3_checksum_as_v2", in.V3ChecksumAsV2, g.V3ChecksumAsV2)
 }
 
 func numLine(p *printer, k string, v, def int) {

@@ -31,6 +31,8 @@ type analyzer struct {
 	// lists come from; see newChecker and newReals.
 	chkSlab []check.Checker
 	rsSlab  []ipvs.RealServer
+	// netnsPos is where net_namespace was set.
+	netnsPos Pos
 }
 
 // Chunk sizes: a few hundred kilobytes per chunk.
@@ -90,6 +92,7 @@ func load(path string, opts Options, recycle bool) (*Config, Diagnostics) {
 	for _, f := range a.finishers {
 		f()
 	}
+	a.missingNamespace()
 	return a.cfg, a.diags
 }
 
@@ -107,10 +110,14 @@ func newConfig() *Config {
 var defaultsHooks []func(*Config)
 
 // dispatch runs the handler for n.Key from tbl. An unknown keyword is a
-// warning naming FILE:LINE; an unknown block is skipped whole (keepalived
-// would parse its body at the current level and derail the rest of the
-// file).
+// warning naming FILE:LINE. An unknown block at the root has its body read
+// at the root, as keepalived does (see unknownRootBlock); one inside a
+// block is skipped whole, with a warning naming what keepalived would do
+// instead.
 func dispatch[T any](a *analyzer, n *Node, tbl table[T], t T, where string) {
+	if a.stopsBare(n, where) {
+		return
+	}
 	if h, ok := tbl[n.Key]; ok {
 		h(a, n, t)
 		return
@@ -119,8 +126,12 @@ func dispatch[T any](a *analyzer, n *Node, tbl table[T], t T, where string) {
 	if where != "" {
 		msg += " in " + where
 	}
+	if n.Block && where == "" {
+		unknownRootBlock(a, n, tbl, t, msg)
+		return
+	}
 	if n.Block {
-		msg += "; its block is skipped"
+		msg += "; its block is skipped" + bodyNote(n, tbl)
 	}
 	a.warnf(n.Pos, "%s", msg)
 }

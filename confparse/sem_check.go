@@ -191,8 +191,7 @@ var chkConnTable = table[*chkState]{
 
 // chkSchedTable holds the scheduling options.
 var chkSchedTable = table[*chkState]{
-	"retry":        chkRetry,
-	"nb_get_retry": chkRetry,
+	"retry": chkRetry,
 	"delay_before_retry": chkTimer(0, setDelayBeforeRetry, func(c *check.Checker, d time.Duration) {
 		c.DelayBeforeRetry = d
 	}),

@@ -15,6 +15,10 @@ import (
 
 var chkHTTPTable = table[*chkState]{
 	"url": chkURL,
+	// Only HTTP_GET and SSL_GET know nb_get_retry (keepalived's
+	// check_http.c); in any other checker it is an unknown keyword and
+	// the checker keeps its retry.
+	"nb_get_retry": chkRetry,
 	"http_protocol": func(a *analyzer, n *Node, st *chkState) {
 		s, ok := a.arg(n, 0)
 		if !ok {

@@ -24,8 +24,7 @@ func init() {
 	}
 	topLevel["net_namespace"] = func(a *analyzer, n *Node, c *Config) {
 		if s, ok := a.arg(n, 0); ok {
-			c.Global.NetNamespace = s
-			a.warnf(n.Pos, "'net_namespace' is not supported by govrrpd yet; the daemon runs in the current namespace")
+			c.Global.NetNamespace, a.netnsPos = s, n.Pos
 		}
 	}
 	for _, k := range []string{"net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir", "linkbeat_use_polling"} {
@@ -80,7 +79,7 @@ var globalTable = table[*Config]{
 		}
 	},
 	"smtp_server":          smtpServer,
-	"smtp_connect_timeout": gInt(1, 3600, func(c *Config) *int { return &c.Global.SMTPConnectTimeout }),
+	"smtp_connect_timeout": gInt(0, kaMaxSecs, func(c *Config) *int { return &c.Global.SMTPConnectTimeout }),
 	"smtp_alert":           gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlert }),
 	"smtp_alert_vrrp":      gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertVRRP }),
 	"smtp_alert_checker":   gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertChecker }),
@@ -114,19 +113,19 @@ var globalTable = table[*Config]{
 	"vrrp_version":                 gInt(2, 3, func(c *Config) *int { return &c.VRRP.Version }),
 	"vrrp_mcast_group4":            mcastGroup(4),
 	"vrrp_mcast_group6":            mcastGroup(6),
-	"vrrp_garp_master_delay":       gTimer(0, 1000*time.Second, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterDelay }),
-	"vrrp_garp_master_repeat":      gInt(1, 255, func(c *Config) *int { return &c.VRRP.GARP.MasterRepeat }),
-	"vrrp_garp_master_refresh":     gTimer(0, 1000*time.Second, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterRefresh }),
-	"vrrp_garp_master_refresh_repeat": gInt(1, 255,
+	"vrrp_garp_master_delay":       gSecs(0, kaMaxSecs, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterDelay }),
+	"vrrp_garp_master_repeat":      gInt(0, kaUintMax, func(c *Config) *int { return &c.VRRP.GARP.MasterRepeat }),
+	"vrrp_garp_master_refresh":     gSecs(0, kaUintMax, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterRefresh }),
+	"vrrp_garp_master_refresh_repeat": gInt(0, kaUintMax,
 		func(c *Config) *int { return &c.VRRP.GARP.MasterRefreshRepeat }),
 	"vrrp_garp_lower_prio_delay": func(a *analyzer, n *Node, c *Config) {
-		if d, ok := a.argTimer(n, 0, 0, 1000*time.Second); ok {
+		if d, ok := a.argSeconds(n, 0, 0, kaMaxSecs); ok {
 			c.VRRP.GARP.LowerPrioDelay = d
 			vrrpOf(a).gLowerDelaySet = true
 		}
 	},
 	"vrrp_garp_lower_prio_repeat": func(a *analyzer, n *Node, c *Config) {
-		if v, ok := a.argInt(n, 0, 1, 255); ok {
+		if v, ok := a.argInt(n, 0, 0, kaIntMax); ok {
 			c.VRRP.GARP.LowerPrioRepeat = v
 			vrrpOf(a).gLowerRepeatSet = true
 		}
@@ -149,7 +148,7 @@ var globalTable = table[*Config]{
 	"vrrp_check_unicast_src":       gBool(func(c *Config) *bool { return &c.VRRP.CheckUnicastSrc }),
 	"vrrp_skip_check_adv_addr":     gBool(func(c *Config) *bool { return &c.VRRP.SkipCheckAdvAddr }),
 	"vrrp_strict":                  gBool(func(c *Config) *bool { return &c.VRRP.Strict }),
-	"vrrp_startup_delay":           gTimer(0, 1000*time.Second, func(c *Config) *time.Duration { return &c.VRRP.StartupDelay }),
+	"vrrp_startup_delay":           gTimer(time.Millisecond, kaUintMax*time.Microsecond, func(c *Config) *time.Duration { return &c.VRRP.StartupDelay }),
 	"dynamic_interfaces": func(a *analyzer, n *Node, c *Config) {
 		c.VRRP.DynamicInterfaces = true
 		if len(n.Args) > 0 && n.Args[0].Text != "allow_if_changes" {
@@ -265,6 +264,11 @@ func scriptUser(a *analyzer, n *Node, c *Config) {
 	}
 	c.Global.ScriptUser, c.Global.ScriptGroup = u, g
 	c.VRRP.ScriptUser, c.VRRP.ScriptGroup = u, g
+	// keepalived resolves the names here; every script left to the
+	// default user is then removed (see checkScripts).
+	if _, err := lookupRunAs(u, g); err != nil {
+		a.warnf(n.Pos, "Error setting global script uid/gid (%v)", err)
+	}
 }
 
 func mcastGroup(family int) gh {

@@ -27,6 +27,9 @@ func TestGlobalDefsAndGroups(t *testing.T) {
 		}, "outside range", 5},
 		{"script_user", "global_defs {\nscript_user u:g\n}\n", func(c *Config) bool {
 			return c.Global.ScriptUser == "u" && c.Global.ScriptGroup == "g" && c.VRRP.ScriptUser == "u"
+		}, "Error setting global script uid/gid", 5},
+		{"script_user that exists", "global_defs {\nscript_user root root\n}\n", func(c *Config) bool {
+			return c.Global.ScriptUser == "root" && c.Global.ScriptGroup == "root"
 		}, "", 0},
 		{"lvs_timeouts", "global_defs {\nlvs_timeouts tcp 10 udp 5\n}\n", func(c *Config) bool {
 			return c.IPVS.Timeouts.TCP == 10*time.Second && c.IPVS.Timeouts.UDP == 5*time.Second
@@ -77,10 +80,16 @@ func TestGlobalDefsAndGroups(t *testing.T) {
 	}
 }
 
-// TestScriptSecurity follows keepalived: a violation needs a script that
-// exists, runs as root, and is used.
+// TestScriptSecurity follows keepalived's check_vrrp_script_security
+// (each verdict measured with keepalived 2.2.7 -t): every defined script
+// that is found counts for the violation, tracked or not, whoever runs it.
 func TestScriptSecurity(t *testing.T) {
 	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} { // reachable by nobody
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	exe := filepath.Join(dir, "chk")
 	if err := os.WriteFile(exe, []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
@@ -94,11 +103,15 @@ func TestScriptSecurity(t *testing.T) {
 		code      int
 	}{
 		{"used existing root script", use, 6},
-		{"unused script", "vrrp_script s {\nscript " + exe + "\n}\n" + inst(""), 0},
-		{"missing script file", strings.ReplaceAll(use, exe, dir+"/absent"), 0},
-		{"security enabled", "global_defs {\nenable_script_security\n}\n" + use, 0},
-		{"script_user set", "global_defs {\nscript_user nobody\n}\n" + use, 0},
+		{"unused script", "vrrp_script s {\nscript " + exe + "\n}\n" + inst(""), 6},
+		{"missing script file", strings.ReplaceAll(use, exe, dir+"/absent"), 5},
+		{"security enabled without a default user", "global_defs {\nenable_script_security\n}\n" + use, 5},
+		{"security enabled, script_user root", "global_defs {\nenable_script_security\nscript_user root\n}\n" + use, 0},
+		// keepalived 2.2.7 -t kills itself with SIGTERM here (its
+		// check_script_secure bug, fixed by 2.4.3, which gives 6).
+		{"script_user set", "global_defs {\nscript_user nobody\n}\n" + use, 6},
 		{"notify script", inst("notify_master " + exe), 6},
+		{"no instance: nothing is checked", "vrrp_script s {\nscript " + exe + "\n}\n", 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,10 +2,7 @@ package confparse
 
 import (
 	"net"
-	"os"
 	"os/user"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/govrrpd/govrrpd/script"
@@ -27,11 +24,7 @@ func init() {
 
 // Host lookups used by the script-security check; variables so tests can
 // answer them.
-var (
-	scriptFileExists = func(path string) bool { _, err := os.Stat(path); return err == nil }
-	userExists       = func(name string) bool { _, err := user.Lookup(name); return err == nil }
-	scriptPath       = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-)
+var userExists = func(name string) bool { _, err := user.Lookup(name); return err == nil }
 
 func hostInterfaceExists(name string) bool {
 	_, err := net.InterfaceByName(name)
@@ -48,56 +41,16 @@ func (a *analyzer) script(n *Node) (script.Spec, bool) {
 	return s, true
 }
 
-// scriptUse is a configured script that will run, for the security check.
+// scriptUse is a notify script of an instance or sync group, checked
+// once the file is read; spec points into the instance being built so a
+// script that cannot run can be cleared.
 type scriptUse struct {
 	pos  Pos
-	spec script.Spec
+	spec *script.Spec
 }
 
-func (ld *vrrpLoad) noteScript(p Pos, s script.Spec) {
+func (ld *vrrpLoad) noteScript(p Pos, s *script.Spec) {
 	ld.scripts = append(ld.scripts, scriptUse{p, s})
-}
-
-// checkScriptSecurity is keepalived's rule: a script that exists and would
-// run as root while enable_script_security is off is a security violation
-// (exit 6), reported once.
-func (ld *vrrpLoad) checkScriptSecurity(a *analyzer) {
-	g := a.cfg.Global
-	// keepalived stops checking before the script check when an interface
-	// is missing (corpus: keepalived.conf.vrrp.localcheck on a host
-	// without eth1 gives 5, not 6).
-	if g.EnableScriptSecurity || ld.missingIf {
-		return
-	}
-	for _, u := range ld.scripts {
-		usr := u.spec.User
-		if usr == "" {
-			usr = g.ScriptUser
-		}
-		if usr == "" && userExists("keepalived_script") {
-			usr = "keepalived_script"
-		}
-		if (usr == "" || usr == "root") && scriptExists(u.spec) {
-			a.securityf(u.pos, "SECURITY VIOLATION - scripts are being executed but script_security not enabled.")
-			return
-		}
-	}
-}
-
-func scriptExists(s script.Spec) bool {
-	if len(s.Argv) == 0 {
-		return false
-	}
-	cmd := s.Argv[0]
-	if strings.Contains(cmd, "/") {
-		return scriptFileExists(cmd)
-	}
-	for _, dir := range filepath.SplitList(scriptPath) {
-		if scriptFileExists(filepath.Join(dir, cmd)) {
-			return true
-		}
-	}
-	return false
 }
 
 func instNotify(f func(*vrrp.Notify) *script.Spec) ib {
@@ -109,7 +62,7 @@ func instNotify(f func(*vrrp.Notify) *script.Spec) ib {
 		}
 		if s, ok := a.script(n); ok {
 			*dst = s
-			vrrpOf(a).noteScript(n.Pos, s)
+			vrrpOf(a).noteScript(n.Pos, dst)
 		}
 	}
 }
@@ -176,7 +129,6 @@ const (
 // tracker must already be defined, as in keepalived, which looks it up
 // while parsing.
 func trackRefs(a *analyzer, n *Node, owner string, dst []vrrp.TrackRef, kind refKind) []vrrp.TrackRef {
-	ld := vrrpOf(a)
 	for _, c := range n.Children {
 		w := entryWords(c)
 		r := vrrp.TrackRef{Name: w[0]}
@@ -194,13 +146,6 @@ func trackRefs(a *analyzer, n *Node, owner string, dst []vrrp.TrackRef, kind ref
 			for _, s := range a.cfg.Scripts {
 				if s.Name == r.Name {
 					found = true
-					// Name the script's own line: that is what the
-					// operator has to fix.
-					p, ok := ld.scriptPos[s.Name]
-					if !ok {
-						p = c.Pos
-					}
-					ld.noteScript(p, s.Script)
 				}
 			}
 		case refFile:
@@ -231,6 +176,9 @@ func vrrpScript(a *analyzer, n *Node, c *Config) {
 	timeoutSet := false
 	usr, grp := "", ""
 	for _, ch := range n.Children {
+		if a.stopsBare(ch, "vrrp_script") {
+			continue
+		}
 		switch ch.Key {
 		case "script":
 			if sp, ok := a.script(ch); ok {

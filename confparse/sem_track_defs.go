@@ -16,6 +16,9 @@ func trackProcess(a *analyzer, n *Node, c *Config) {
 	}
 	p := vrrp.ProcessTracker{Name: name, Source: n.Pos.String(), Quorum: 1}
 	for _, ch := range n.Children {
+		if a.stopsBare(ch, "vrrp_track_process") {
+			continue
+		}
 		switch ch.Key {
 		case "process":
 			if s, ok := a.arg(ch, 0); ok {

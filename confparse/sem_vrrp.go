@@ -78,7 +78,9 @@ func vrrpInstance(a *analyzer, n *Node, c *Config) {
 	b := &instB{pos: n.Pos, set: map[string]bool{}}
 	b.Name, b.Source = name, n.Pos.String()
 	b.Priority, b.AdvertInt, b.UnicastTTL = 100, time.Second, 255
-	children(a, n, instTable, b, "vrrp_instance "+name)
+	body := *n
+	body.Children = a.openValueBlocks(n.Children, instValueBlocks)
+	children(a, &body, instTable, b, "vrrp_instance "+name)
 	ld.insts = append(ld.insts, b)
 }
 
@@ -148,12 +150,12 @@ var instTable = table[*instB]{
 			b.DownTimerAdverts, b.set["down_timer_adverts"] = v, true
 		}
 	},
-	"garp_master_delay":          instGARPTimer("garp_master_delay", func(g *vrrp.GARP) *time.Duration { return &g.MasterDelay }),
-	"garp_master_refresh":        instGARPTimer("garp_master_refresh", func(g *vrrp.GARP) *time.Duration { return &g.MasterRefresh }),
-	"garp_lower_prio_delay":      instGARPTimer("garp_lower_prio_delay", func(g *vrrp.GARP) *time.Duration { return &g.LowerPrioDelay }),
-	"garp_master_repeat":         instGARPInt("garp_master_repeat", 1, func(g *vrrp.GARP) *int { return &g.MasterRepeat }),
-	"garp_master_refresh_repeat": instGARPInt("garp_master_refresh_repeat", 1, func(g *vrrp.GARP) *int { return &g.MasterRefreshRepeat }),
-	"garp_lower_prio_repeat":     instGARPInt("garp_lower_prio_repeat", 0, func(g *vrrp.GARP) *int { return &g.LowerPrioRepeat }),
+	"garp_master_delay":          instGARPSecs("garp_master_delay", kaMaxSecs, func(g *vrrp.GARP) *time.Duration { return &g.MasterDelay }),
+	"garp_master_refresh":        instGARPSecs("garp_master_refresh", kaUintMax, func(g *vrrp.GARP) *time.Duration { return &g.MasterRefresh }),
+	"garp_lower_prio_delay":      instGARPSecs("garp_lower_prio_delay", kaMaxSecs, func(g *vrrp.GARP) *time.Duration { return &g.LowerPrioDelay }),
+	"garp_master_repeat":         instGARPInt("garp_master_repeat", kaUintMax, func(g *vrrp.GARP) *int { return &g.MasterRepeat }),
+	"garp_master_refresh_repeat": instGARPInt("garp_master_refresh_repeat", kaUintMax, func(g *vrrp.GARP) *int { return &g.MasterRefreshRepeat }),
+	"garp_lower_prio_repeat":     instGARPInt("garp_lower_prio_repeat", kaIntMax, func(g *vrrp.GARP) *int { return &g.LowerPrioRepeat }),
 	"authentication":             instAuth,
 	"auth_hmac":                  authHMAC,
 	"use_vmac":                   instVMAC,
@@ -187,7 +189,7 @@ var instTable = table[*instB]{
 		if len(n.Args) > 0 {
 			if s, ok := a.script(n); ok {
 				b.Notify.Deleted = s
-				vrrpOf(a).noteScript(n.Pos, s)
+				vrrpOf(a).noteScript(n.Pos, &b.Notify.Deleted)
 			}
 		}
 	},
@@ -250,7 +252,11 @@ func instPriority(a *analyzer, n *Node, b *instB) {
 }
 
 func instAdvert(a *analyzer, n *Node, b *instB) {
-	d, ok := a.argTimer(n, 0, 0, 255*time.Second)
+	d, ok := a.argTimer(n, 0, 10*time.Millisecond, 255*time.Second)
+	if !ok && len(n.Args) > 0 {
+		a.warnf(n.Pos, "(%s) Advert interval (%s) not valid! Must be > 0 - ignoring", b.Name, n.Args[0].Text)
+		return
+	}
 	if ok && d == 0 {
 		a.warnf(n.Pos, "(%s) Advert interval (%s) not valid! Must be > 0 - ignoring", b.Name, n.Args[0].Text)
 		return
@@ -280,31 +286,25 @@ func instFlag(key string, f func(*instB) *bool) ib {
 	}
 }
 
-func instGARPTimer(key string, f func(*vrrp.GARP) *time.Duration) ib {
+// instGARPSecs reads a GARP delay or refresh: whole seconds from 0.
+func instGARPSecs(key string, hi int, f func(*vrrp.GARP) *time.Duration) ib {
 	return func(a *analyzer, n *Node, b *instB) {
-		if d, ok := a.argTimer(n, 0, 0, 1000*time.Second); ok {
+		if d, ok := a.argSeconds(n, 0, 0, hi); ok {
 			*f(&b.GARP) = d
 			b.set[key] = true
 		}
 	}
 }
 
-// instGARPInt reads a GARP count; lower-priority repeats may be 0, which
-// is what strict mode leaves.
-func instGARPInt(key string, lo int, f func(*vrrp.GARP) *int) ib {
+// instGARPInt reads a GARP count; keepalived allows 0 for every repeat
+// (backward compatibility before 2.0.7).
+func instGARPInt(key string, hi int, f func(*vrrp.GARP) *int) ib {
 	return func(a *analyzer, n *Node, b *instB) {
-		if v, ok := a.argInt(n, 0, lo, 255); ok {
+		if v, ok := a.argInt(n, 0, 0, hi); ok {
 			*f(&b.GARP) = v
 			b.set[key] = true
 		}
 	}
-}
-
-// authHMAC rejects keepalived 2.4's auth_hmac block by name: keepalived
-// 2.2.7 does not know it either, but would parse its body at instance level
-// and derail the rest of the block, which govrrpd does not imitate.
-func authHMAC(a *analyzer, n *Node, b *instB) {
-	a.warnf(n.Pos, "(%s) 'auth_hmac' (keepalived 2.4) is not supported by govrrpd, which follows keepalived 2.2.7; block skipped", b.Name)
 }
 
 func instAuth(a *analyzer, n *Node, b *instB) {

@@ -169,10 +169,25 @@ func familyOf(ip netip.Addr) vrrp.Family {
 	return vrrp.IPv6
 }
 
+// hostPart is keepalived's inet_stosockaddr reading of an address: the
+// text before the first '-' (a range) or '/' (a prefix length) is the
+// address and the rest is dropped. A unicast peer written 192.0.2.5/24 is
+// 192.0.2.5 to keepalived; refusing it would leave the instance on
+// multicast, a split brain on a network that needs unicast. Said at Info
+// (keepalived says nothing, and -t stays 0).
+func hostPart(a *analyzer, p Pos, key, s string) string {
+	i := strings.IndexAny(s, "-/")
+	if i < 0 {
+		return s
+	}
+	a.infof(p, "%s %s: keepalived ignores '%s' here; using the address %s", key, s, s[i:], s[:i])
+	return s[:i]
+}
+
 func instSrcIP(unicast bool) ib {
 	return func(a *analyzer, n *Node, b *instB) {
 		s, _ := a.arg(n, 0)
-		ip, err := netip.ParseAddr(s)
+		ip, err := netip.ParseAddr(hostPart(a, n.Pos, n.Key, s))
 		if err != nil {
 			a.warnf(n.Pos, "Configuration error: VRRP instance[%s] malformed src address[%s]. Skipping...", b.Name, s)
 			return
@@ -192,7 +207,7 @@ func instSrcIP(unicast bool) ib {
 func instPeers(a *analyzer, n *Node, b *instB) {
 	for _, c := range n.Children {
 		w := entryWords(c)
-		ip, err := netip.ParseAddr(w[0])
+		ip, err := netip.ParseAddr(hostPart(a, c.Pos, "unicast_peer", w[0]))
 		if err != nil {
 			a.warnf(c.Pos, "Configuration error: VRRP instance[%s] malformed unicast peer address[%s]. Skipping...", b.Name, w[0])
 			continue

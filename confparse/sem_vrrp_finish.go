@@ -26,10 +26,10 @@ func (ld *vrrpLoad) finish(a *analyzer) {
 		}
 	}
 	ld.insts = kept
+	ld.checkScripts(a)
 	a.cfg.SyncGroups = ld.resolveGroups(a)
 	ld.checkDuplicateVRIDs(a)
 	ld.checkTrackGroups(a)
-	ld.checkScriptSecurity(a)
 	a.cfg.Instances = make([]vrrp.Instance, len(ld.insts))
 	for i, b := range ld.insts {
 		a.cfg.Instances[i] = b.Instance
@@ -97,6 +97,7 @@ func (ld *vrrpLoad) inherit(a *analyzer, b *instB) {
 	inh("skip_check_adv_addr", &b.SkipCheckAdvAddr, g.SkipCheckAdvAddr)
 	inh("check_unicast_src", &b.CheckUnicastSrc, g.CheckUnicastSrc)
 	inh("notify_priority_changes", &b.NotifyPriorityChanges, g.NotifyPriorityChanges)
+	inh("v3_checksum_as_v2", &b.V3ChecksumAsV2, g.V3ChecksumAsV2)
 	if !b.set["smtp_alert"] {
 		gd := a.cfg.Global
 		switch {
@@ -156,6 +157,7 @@ func completeAuth(a *analyzer, b *instB) {
 	if b.Auth.Type == vrrp.AuthAH && !b.Strict {
 		a.warnf(b.pos, "(%s) AH authentication is not supported by govrrpd; adverts would not interoperate", b.Name)
 	}
+	completeNewer(a, b)
 }
 
 // applyStrict is vrrp_strict / strict_mode: each RFC violation is

@@ -74,7 +74,7 @@ func groupNotify(f func(*vrrp.Notify) *script.Spec) gb {
 		}
 		if s, ok := a.script(n); ok {
 			*dst = s
-			vrrpOf(a).noteScript(n.Pos, s)
+			vrrpOf(a).noteScript(n.Pos, dst)
 		}
 	}
 }

@@ -72,7 +72,9 @@ func TestInstanceDefaultsAndCorrections(t *testing.T) {
 		{"auth with v3 dropped", inst("version 3\nauthentication {\nauth_type PASS\nauth_pass x\n}"), func(c *Config) bool {
 			return c.Instances[0].Auth.Type == vrrp.AuthNone
 		}, "VRRP version 3 does not support authentication", 5},
-		{"auth_hmac rejected", inst("auth_hmac {\nkey 1 hex:00\n}"), nil, "'auth_hmac' (keepalived 2.4) is not supported", 5},
+		{"auth_hmac short key", inst("auth_hmac {\nkey 1 hex:00\nactive_key 1\n}"), func(c *Config) bool {
+			return c.Instances[0].AuthHMAC == nil
+		}, "auth_hmac key 1 length 1 not in range [32, 64]", 5},
 		{"strict corrections", "global_defs {\nvrrp_strict\n}\n" + inst("state MASTER\npriority 100\naccept\nhigher_prio_send_advert\ndown_timer_adverts 5\nauthentication {\nauth_type PASS\n}"),
 			func(c *Config) bool {
 				i := c.Instances[0]

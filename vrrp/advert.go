@@ -123,6 +123,13 @@ func (a *Advert) Equal(b *Advert) bool {
 // matched so the daemon can count peers using each form. After an error the
 // contents of a are unspecified.
 func (a *Advert) Unmarshal(b []byte, src, dst netip.Addr) (ChecksumForm, error) {
+	return a.unmarshal(b, len(b), src, dst)
+}
+
+// unmarshal decodes the message in b[:end]; the checksum covers all of b
+// (an IPv6 advert with an auth_hmac trailer, authhmac_rx.go).
+func (a *Advert) unmarshal(sum []byte, end int, src, dst netip.Addr) (ChecksumForm, error) {
+	b := sum[:end]
 	src, dst = src.Unmap(), dst.Unmap()
 	if !src.IsValid() || !dst.IsValid() || src.Is4() != dst.Is4() {
 		return 0, fmt.Errorf("vrrp advert: src %v dst %v: %w", src, dst, ErrFamily)
@@ -147,7 +154,7 @@ func (a *Advert) Unmarshal(b []byte, src, dst netip.Addr) (ChecksumForm, error) 
 	if want := wireLen(ver, alen, n); len(b) != want {
 		return 0, fmt.Errorf("vrrp advert: count %d needs %d bytes, have %d: %w", n, want, len(b), ErrLength)
 	}
-	form, err := verifyChecksum(b, ver, src, dst)
+	form, err := verifyChecksum(sum, ver, src, dst)
 	if err != nil {
 		return 0, err
 	}

@@ -18,6 +18,7 @@ import (
 type capture struct {
 	vrrp  []byte
 	facts RxFacts
+	at    time.Time // when it was captured
 }
 
 // readCapture returns the first packet of a keepalived 2.2.7 capture in
@@ -46,7 +47,7 @@ func readCaptures(tb testing.TB, name string) []capture {
 	}
 	var out []capture
 	for {
-		data, _, err := r.ReadPacketData()
+		data, ci, err := r.ReadPacketData()
 		if err == io.EOF {
 			return out
 		}
@@ -55,6 +56,7 @@ func readCaptures(tb testing.TB, name string) []capture {
 		}
 		pkt := gopacket.NewPacket(data, layers.LinkTypeEthernet, gopacket.Default)
 		if c, ok := ipFacts(pkt); ok {
+			c.at = ci.Timestamp
 			out = append(out, c)
 		}
 	}

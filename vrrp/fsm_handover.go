@@ -41,20 +41,35 @@ func (m *Machine) handoverHold() time.Duration {
 // its addresses at most.
 func (m *Machine) HandoverHold() time.Duration { return m.handoverHold() }
 
+// skewRounding is how much sooner than the exact Skew_Time a conforming
+// peer may take over: RFC 5798 §6.1 counts the intervals in centiseconds,
+// and FRR's vrrpd computes Skew_Time in whole centiseconds too, truncated
+// (it took over 0.6 ms before the exact value less one priority step in
+// the lab).
+const skewRounding = 10 * time.Millisecond
+
+// successorEarliest is the soonest after our resignation that an advert
+// from priority p can come from a peer that heard it: Skew_Time(p), less
+// one priority step (1/256 of the interval) for clock-rate differences
+// between hosts and a centisecond for peers that round. At v3 10 ms
+// adverts every Skew_Time is under a centisecond, so any advert after the
+// resignation counts; the grace still keeps the addresses a little longer.
+func (m *Machine) successorEarliest(p uint8) time.Duration {
+	earliest := skewTime(m.cfg.version, p, m.cfg.advertInt)
+	earliest -= skewTime(m.cfg.version, 255, m.cfg.advertInt) + skewRounding
+	return max(earliest, 0)
+}
+
 // successorAdvert handles an advert heard while leaving. A priority-0
-// advert is another master resigning, not a successor. An advert from
-// priority p heard sooner than that priority's Skew_Time after our
-// resignation was sent before its sender could have heard us resign (a
-// split-brain peer, or a lower-priority master yielding to us): it proves
-// nothing about the addresses having moved. One priority step (1/256 of
-// the interval) of slack covers clock-rate differences between hosts.
+// advert is another master resigning, not a successor. An advert heard
+// before successorEarliest was sent before its sender could have heard us
+// resign (a split-brain peer, or a lower-priority master yielding to us):
+// it proves nothing about the addresses having moved.
 func (m *Machine) successorAdvert(now time.Time, ev Event) {
 	if ev.Priority == 0 {
 		return
 	}
-	earliest := skewTime(m.cfg.version, ev.Priority, m.cfg.advertInt)
-	earliest -= skewTime(m.cfg.version, 255, m.cfg.advertInt)
-	if now.Sub(m.leftAt) < earliest {
+	if now.Sub(m.leftAt) < m.successorEarliest(ev.Priority) {
 		return
 	}
 	if m.succ.IsValid() {

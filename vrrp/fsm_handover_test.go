@@ -65,12 +65,7 @@ func TestHandoverHold(t *testing.T) {
 		{3, 10 * time.Millisecond, 110 * time.Millisecond},
 	}
 	for _, c := range cases {
-		in := testInstance("VI_1", 150)
-		in.Version, in.AdvertInt = c.version, c.advert
-		m, err := NewMachine(&in, MachineOptions{Addr: netip.MustParseAddr("192.0.2.1")})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := timedMachine(t, c.version, c.advert)
 		if got := m.handoverHold(); got != c.want {
 			t.Errorf("v%d %v: hold %v, want %v", c.version, c.advert, got, c.want)
 		}
@@ -81,15 +76,19 @@ func TestHandoverHold(t *testing.T) {
 }
 
 // An advert from priority P counts from Skew_Time(P) less one priority
-// step after the resignation, and not a nanosecond before.
+// step and a centisecond after the resignation, and not a nanosecond
+// before.
 func TestSuccessorEarliest(t *testing.T) {
 	src := netip.MustParseAddr("192.0.2.2")
 	for _, p := range []uint8{1, 50, 100, 149, 150, 200, 255} {
-		earliest := time.Duration(255-int(p)) * time.Second / 256
+		earliest := max(time.Duration(255-int(p))*time.Second/256-10*time.Millisecond, 0)
 		for _, c := range []struct {
 			at      time.Duration
 			release bool
 		}{{earliest - time.Nanosecond, false}, {earliest, true}} {
+			if c.at < 0 {
+				continue // priority 255: any advert after the resignation
+			}
 			m, left := leavingMachine(t)
 			acts := m.Handle(left.Add(c.at), AdvertReceived(src, p, time.Second, 2))
 			want := ""
@@ -130,4 +129,49 @@ func TestHandoverDoneAction(t *testing.T) {
 	if len(acts) == 0 || acts[0].Src.IsValid() || acts[0].String() != "handover-done from=none after=1.1s" {
 		t.Errorf("hold expiry: %v", acts)
 	}
+}
+
+// A peer counting Skew_Time in whole centiseconds (FRR) takes over up to a
+// centisecond before the exact value; at v3 10 ms adverts that is any time
+// after the resignation.
+func TestSuccessorEarliestRounding(t *testing.T) {
+	cases := []struct {
+		version int
+		advert  time.Duration
+		prio    uint8
+		want    time.Duration
+	}{
+		// FRR at 1 s, priority 100: Skew_Time 60 cs, exact 609.375 ms.
+		{3, time.Second, 100, 605468750 - 10*time.Millisecond},
+		{2, time.Second, 100, 605468750 - 10*time.Millisecond},
+		{3, 100 * time.Millisecond, 100, 60546875 - 10*time.Millisecond},
+		{3, 10 * time.Millisecond, 100, 0},
+		{3, 10 * time.Millisecond, 1, 0},
+	}
+	for _, c := range cases {
+		m := timedMachine(t, c.version, c.advert)
+		if got := m.successorEarliest(c.prio); got != c.want {
+			t.Errorf("v%d %v prio %d: earliest %v, want %v", c.version, c.advert, c.prio, got, c.want)
+		}
+		frr := time.Duration((256-int(c.prio))*int(c.advert/(10*time.Millisecond))/256) * 10 * time.Millisecond
+		if c.version == 2 {
+			frr = time.Duration((256-int(c.prio))*100/256) * 10 * time.Millisecond
+		}
+		if frr < m.successorEarliest(c.prio) {
+			t.Errorf("v%d %v prio %d: a centisecond-rounding peer advertising at %v is ignored", c.version, c.advert, c.prio, frr)
+		}
+	}
+}
+
+// timedMachine is a priority-150 machine with the given version and
+// advert interval.
+func timedMachine(t *testing.T, version int, advert time.Duration) *Machine {
+	t.Helper()
+	in := testInstance("VI_1", 150)
+	in.Version, in.AdvertInt = version, advert
+	m, err := NewMachine(&in, MachineOptions{Addr: netip.MustParseAddr("192.0.2.1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -73,6 +73,9 @@ type Machine struct {
 	succPrio uint8
 	heardAt  time.Time
 
+	// Answers to lower-priority adverts (fsm_lowerprio.go).
+	lower lowerPrioLimit
+
 	armed    [numTimers]bool
 	deadline [numTimers]time.Time
 
@@ -311,6 +314,7 @@ func (m *Machine) becomeMaster(now time.Time) {
 	m.state, m.wantMaster = StateMaster, false
 	m.masterAddr, m.masterAdverInt = m.cfg.addr, m.cfg.advertInt
 	m.preemptUntil = time.Time{}
+	m.lower.reset()
 	// Addresses and GARP go out before the first advert (keepalived and
 	// RFC 5798 §6.4.2 list the advert first). When this is a preemption,
 	// the old master drops the VIPs the moment it hears our advert; by

@@ -123,16 +123,7 @@ func (m *Machine) masterAdvert(now time.Time, ev Event) {
 	if m.cfg.lowerPrioNoAdvert {
 		return
 	}
-	g := m.cfg.garp
-	m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
-	m.arm(now, TimerAdvert, m.cfg.advertInt)
-	if g.LowerPrioRepeat > 0 {
-		m.emit(Action{Kind: ActSendGARP, Count: g.LowerPrioRepeat})
-		if g.LowerPrioDelay > 0 {
-			m.arm(now, TimerGARPLowerPrio, g.LowerPrioDelay)
-		}
-	}
-	m.emit(Action{Kind: ActNotifyLowerPrio, Src: ev.Src, Priority: ev.Priority})
+	m.answerLowerPrio(now, ev)
 }
 
 // groupCommand applies a sync group's decision (sync.go).

@@ -31,6 +31,13 @@ const (
 	RxAddrList                   // VIP count or a VIP differs from ours
 	RxUnicastSrc                 // source is not a configured unicast peer
 	RxMalformed                  // any other decode failure
+	// auth_hmac (authhmac_rx.go), keepalived 2.4's auth_ext_* counters.
+	RxAuthExtMissing    // no trailer, and the mode is enforce
+	RxAuthExtMalformed  // unknown scheme or reserved bits, or a trailer the instance does not expect
+	RxAuthExtUnknownKey // key id not configured
+	RxAuthExtBadHMAC    // tag does not verify
+	RxAuthExtStale      // timestamp outside the freshness window
+	RxAuthExtReplay     // sequence not after the sender's last
 	numRxReasons
 )
 
@@ -39,6 +46,8 @@ var rxReasonNames = [numRxReasons]string{
 	"auth-invalid-type", "auth-type-mismatch", "auth-failure", "auth-unsupported",
 	"advert-interval", "expected-multicast", "expected-unicast", "owner-ignore",
 	"address-list", "unicast-source", "malformed",
+	"auth-ext-missing", "auth-ext-malformed", "auth-ext-unknown-key", "auth-ext-invalid-hmac",
+	"auth-ext-stale", "auth-ext-replay",
 }
 
 // String is a short stable name, usable as a metrics label.
@@ -70,6 +79,8 @@ func (r RxReason) Stat() string {
 		return "authtype_mismatch"
 	case RxAuthPass:
 		return "auth_failure"
+	case RxAuthExtMissing, RxAuthExtMalformed, RxAuthExtUnknownKey, RxAuthExtBadHMAC, RxAuthExtStale, RxAuthExtReplay:
+		return authExtStat(r)
 	}
 	return ""
 }

@@ -109,6 +109,7 @@ type Instance struct {
 	UnicastFaultNoPeer bool
 
 	Auth           Auth
+	AuthHMAC       *AuthHMAC // keepalived 2.4's auth_hmac (authhmac.go); nil: none
 	V3ChecksumAsV2 bool
 
 	VIPs         []Address

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/govrrpd/govrrpd/confparse"
 	"golang.org/x/sys/unix"
 )
 
@@ -70,4 +72,27 @@ func applyUmask(s string) error {
 	}
 	syscall.Umask(int(m))
 	return nil
+}
+
+// configNamespace is keepalived.conf's net_namespace: the daemon runs its
+// VRRP, IPVS and checkers there exactly as with -s NAME (which wins when
+// both are given, as in keepalived). -t does not look for the namespace,
+// as keepalived -t does not; the daemon exits when it does not exist
+// ("Unable to set network namespace NAME - exiting").
+func configNamespace(o *options) string {
+	// The whole parse only when the word is there: -t on a large file
+	// must not read it twice.
+	if data, err := os.ReadFile(o.configFile); err != nil || !bytes.Contains(data, []byte("net_namespace")) {
+		return ""
+	}
+	cfg, _ := confparse.Load(o.configFile, confparse.Options{ConfigID: o.configID, ElsewhereScripts: true})
+	if cfg == nil {
+		return ""
+	}
+	return cfg.Global.NetNamespace
+}
+
+func namespaceExists(name string) bool {
+	_, err := os.Stat(filepath.Join("/run/netns", name))
+	return err == nil
 }

@@ -67,13 +67,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer cleanup()
 	o.configFile = conf
-	if o.configTest {
-		return configTest(o, stderr)
+	if o.namespace == "" {
+		o.namespace = configNamespace(o)
 	}
 	if o.namespace != "" && os.Getenv(netnsEnv) != o.namespace {
+		if o.configTest && !namespaceExists(o.namespace) {
+			return configTest(o, stderr) // keepalived's verdict: see confparse/netns.go
+		}
 		err := enterNamespace(o.namespace, args)
-		fmt.Fprintf(stderr, "govrrpd: %v\n", err)
+		fmt.Fprintf(stderr, "govrrpd: Unable to set network namespace %s - exiting: %v\n", o.namespace, err)
 		return 1
+	}
+	if o.configTest {
+		return configTest(o, stderr)
 	}
 	if !o.dontFork && os.Getenv(foregroundEnv) == "" {
 		if err := detach(args); err != nil {
@@ -87,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func parseOptions(o *options, test bool) confparse.Options {
 	return confparse.Options{ConfigID: o.configID, AllConfig: o.allConfig, CheckInterfaces: test,
-		InterfaceExists: interfaceExists}
+		InterfaceExists: interfaceExists, InNamespace: os.Getenv(netnsEnv) != ""}
 }
 
 // configTest is -t: every message as FILE:LINE: message, keepalived's exit
@@ -106,7 +112,10 @@ func configTest(o *options, stderr io.Writer) int {
 	tuneForConfigTest(o.configFile)
 	cfg, diags := confparse.Load(o.configFile, parseOptions(o, true))
 	for _, d := range diags.Sorted() {
+		// Notes keep -t's exit code keepalived's while still saying where
+		// govrrpd reads a line differently from how it looks.
 		if d.Severity == confparse.Info {
+			fmt.Fprintf(out, "%s: note: %s\n", d.Pos, d.Msg)
 			continue
 		}
 		fmt.Fprintf(out, "%s: %s\n", d.Pos, d.Msg)

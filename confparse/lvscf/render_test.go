@@ -160,7 +160,7 @@ func TestRenderLayout(t *testing.T) {
 	if err := os.WriteFile(path, []byte(res.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	back, lds := confparse.Load(path, confparse.Options{})
+	back, lds := confparse.Load(path, confparse.Options{ElsewhereScripts: true})
 	if lds.HasErrors() {
 		t.Fatalf("output does not load: %v", lds)
 	}
@@ -260,7 +260,7 @@ func TestConvertedArgvReadBack(t *testing.T) {
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		back, _ := confparse.Load(path, confparse.Options{})
+		back, _ := confparse.Load(path, confparse.Options{ElsewhereScripts: true})
 		src, node, _ := strings.Cut(name, ".")
 		dirName := "examples/"
 		if strings.HasPrefix(src, "kitchen") {

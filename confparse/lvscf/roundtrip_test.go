@@ -28,7 +28,7 @@ func TestRoundTrip(t *testing.T) {
 		if err := os.WriteFile(path, []byte(res.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := confparse.Load(path, confparse.Options{})
+		got, _ := confparse.Load(path, confparse.Options{ElsewhereScripts: true})
 		compareTyped(t, in, res.Config, got)
 	}
 }

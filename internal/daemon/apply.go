@@ -94,7 +94,7 @@ func (d *Daemon) sendAdvert(in *instance, prio uint8) {
 		return
 	}
 	for _, dst := range in.dsts {
-		b, err := a.AppendTo(d.sendBuf[:0], in.src, dst, in.form)
+		b, err := a.AppendSigned(d.sendBuf[:0], in.src, dst, in.form, in.hmacSign, time.Now())
 		if err != nil {
 			d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
 			return

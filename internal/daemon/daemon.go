@@ -156,7 +156,7 @@ func Run(ctx context.Context, opts Options) error {
 		}
 	}
 	for _, d := range diags {
-		if d.Severity == confparse.Fatal {
+		if d.Severity == confparse.Fatal || d.Severity == confparse.Stop {
 			return fmt.Errorf("%s: %s", d.Pos, d.Msg)
 		}
 	}

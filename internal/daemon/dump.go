@@ -62,6 +62,9 @@ func (d *Daemon) statsText() []byte {
 			dr(vrrp.RxLength), dr(vrrp.RxTTL), dr(vrrp.RxType), dr(vrrp.RxInterval), dr(vrrp.RxAddrList))
 		fmt.Fprintf(&b, "  Authentication Errors:\n    Invalid Type: %d\n    Type Mismatch: %d\n    Failure: %d\n",
 			dr(vrrp.RxAuthInvalid), dr(vrrp.RxAuthMismatch), dr(vrrp.RxAuthPass))
+		if in.cfg.AuthHMAC != nil {
+			authHMACStats(&b, dr)
+		}
 		fmt.Fprintf(&b, "  Priority Zero:\n    Received: %d\n    Sent: %d\n", s.priZeroRcvd, s.priZeroSent)
 		writeDrops(&b, "  ", s.drops)
 	}

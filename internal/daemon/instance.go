@@ -23,6 +23,10 @@ type instance struct {
 	src  netip.Addr   // source address of our adverts
 	dsts []netip.Addr // multicast group or unicast peers
 	form vrrp.ChecksumForm
+	// auth_hmac (authhmac.go): the signer is nil unless adverts carry a
+	// trailer, the verifier nil without auth_hmac.
+	hmacSign   *vrrp.HMACSigner
+	hmacVerify *vrrp.HMACVerifier
 
 	// adv is the advert template, without its addresses: a vrrp.Advert
 	// has room for 255 of them (6 KB), too much to keep per instance at
@@ -114,6 +118,9 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	}
 	var err error
 	if in.vmac, err = d.setupVMAC(cfg); err != nil {
+		return nil, err
+	}
+	if err := in.setupAuthHMAC(nil); err != nil {
 		return nil, err
 	}
 	if err := in.buildAdvert(&d.scratch); err != nil {

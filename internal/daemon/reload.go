@@ -192,6 +192,11 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 		return []status.Change{{Kind: "instance", Op: "change", Object: nc.Name, Detail: "restarted: timing, transport or election settings changed"}}
 	}
 	in.cfg = nc
+	if !reflect.DeepEqual(oldc.AuthHMAC, nc.AuthHMAC) {
+		if err := in.setupAuthHMAC(in); err != nil {
+			d.log.Error("reload: auth_hmac", "instance", nc.Name, "err", err)
+		}
+	}
 	var ch []status.Change
 	if !reflect.DeepEqual(oldc.VIPs, nc.VIPs) || !reflect.DeepEqual(oldc.ExcludedVIPs, nc.ExcludedVIPs) {
 		ch = append(ch, d.changeAddresses(in, &oldc)...)

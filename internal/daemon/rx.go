@@ -153,7 +153,8 @@ func (d *Daemon) receive(now time.Time, e evPacket) {
 		return
 	}
 	var adv vrrp.Advert
-	if _, err := adv.Unmarshal(e.data, e.rx.Src, e.rx.Dst); err != nil {
+	_, trailer, err := adv.UnmarshalAuth(e.data, e.rx.Src, e.rx.Dst)
+	if err != nil {
 		label := dropLabel(err)
 		if in := e.sock.byVRID(vrridOf(e.data)); in != nil {
 			countDrop(&in.stats.drops, label)
@@ -172,7 +173,16 @@ func (d *Daemon) receive(now time.Time, e evPacket) {
 	if in.stopped || e.rx.Src == in.src {
 		return
 	}
-	if r := vrrp.CheckAdvert(in.cfg, &adv, &e.rx, in.lastMaster); r != vrrp.RxOK {
+	// An auth_hmac trailer is not part of the VRRP message the receive
+	// checks judge; it is verified after them (authhmac.go).
+	msg := e.data[:len(e.data)-len(trailer)]
+	e.rx.TotalLen -= len(trailer)
+	e.rx.RxLen -= len(trailer)
+	r := vrrp.CheckAdvert(in.cfg, &adv, &e.rx, in.lastMaster)
+	if r == vrrp.RxOK {
+		r = in.checkAuthHMAC(now, e.rx.Src, msg, trailer)
+	}
+	if r != vrrp.RxOK {
 		countDrop(&in.stats.drops, r.String())
 		return
 	}

@@ -36,7 +36,8 @@ type Key struct {
 func KeyOf(c *vrrp.Instance) Key { return Key{c.VRID, c.Family, c.Interface} }
 
 // KeepsState says whether a matched instance keeps its state across the
-// reload: only its name, priority, addresses and notify settings changed.
+// reload: only its name, priority, addresses, notify settings or auth_hmac
+// keys changed.
 // Any other change (timing, transport, election, routes) restarts it as a
 // new instance, in BACKUP.
 func KeepsState(old, new *vrrp.Instance) bool {
@@ -52,6 +53,7 @@ func stripKept(c *vrrp.Instance) {
 	c.VIPs, c.ExcludedVIPs = nil, nil
 	c.Priority = 0
 	c.Notify = vrrp.Notify{}
+	c.AuthHMAC = nil // key rotation needs no restart
 }
 
 // Hash is the configuration hash the API reports: the SHA-256 of the

@@ -58,9 +58,9 @@ func (r *Runner) Command(ctx context.Context, spec script.Spec, extra ...string)
 	// Kill the whole process group on timeout, not just the shell.
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second
-	u, g := spec.User, spec.Group
-	if u == "" {
-		u, g = r.DefaultUser, r.DefaultGroup
+	u, g, err := r.runAs(spec)
+	if err != nil {
+		return nil, err
 	}
 	if u != "" {
 		cred, err := credential(u, g)
@@ -75,6 +75,31 @@ func (r *Runner) Command(ctx context.Context, spec script.Spec, extra ...string)
 		}
 	}
 	return cmd, nil
+}
+
+// defaultScriptUser is keepalived's default script user when script_user
+// is not set; a variable so tests can name one that exists.
+var defaultScriptUser = "keepalived_script"
+
+// runAs is the user and group spec runs as, keepalived's way: its own
+// user, else script_user, else keepalived_script when that user exists,
+// else the daemon's own user — which enable_script_security forbids
+// (keepalived removes such scripts; the configuration check does too, and
+// this refusal keeps any that reach here from running as root).
+func (r *Runner) runAs(spec script.Spec) (string, string, error) {
+	if spec.User != "" {
+		return spec.User, spec.Group, nil
+	}
+	if r.DefaultUser != "" {
+		return r.DefaultUser, r.DefaultGroup, nil
+	}
+	if _, err := user.Lookup(defaultScriptUser); err == nil {
+		return defaultScriptUser, "", nil
+	}
+	if r.Secure {
+		return "", "", fmt.Errorf("script %s: enable_script_security is set but neither script_user nor a %s user exists; not running it as root", spec.Raw, defaultScriptUser)
+	}
+	return "", "", nil
 }
 
 // Run runs spec to completion or until timeout (0: no limit).

@@ -79,8 +79,39 @@ func TestCheckSecure(t *testing.T) {
 	if err := CheckSecure(good); err == nil {
 		t.Fatal("script in a world-writable directory accepted")
 	}
-	r := &Runner{Secure: true}
+	r := &Runner{Secure: true, DefaultUser: "root"}
 	if res := r.Run(context.Background(), script.Spec{Raw: good, Argv: []string{good}}, time.Second); res.Err == nil {
 		t.Fatal("secure runner ran an insecure script")
+	}
+}
+
+// Under enable_script_security a script with no user, no script_user and
+// no keepalived_script user must never run as the daemon's (root) user.
+func TestRunAsDefaultUser(t *testing.T) {
+	old := defaultScriptUser
+	defer func() { defaultScriptUser = old }()
+	spec := script.Spec{Raw: "/bin/true", Argv: []string{"/bin/true"}}
+	cases := []struct {
+		name    string
+		r       Runner
+		spec    script.Spec
+		dflt    string
+		user    string
+		refused bool
+	}{
+		{"secure, nobody to run as", Runner{Secure: true}, spec, "no-such-user-h5", "", true},
+		{"insecure runs as the daemon", Runner{}, spec, "no-such-user-h5", "", false},
+		{"keepalived_script exists", Runner{Secure: true}, spec, "root", "root", false},
+		{"script_user wins", Runner{Secure: true, DefaultUser: "nobody"}, spec, "root", "nobody", false},
+		{"the script's own user wins", Runner{Secure: true}, script.Spec{Raw: "x", Argv: []string{"x"}, User: "daemon"}, "no-such-user-h5", "daemon", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			defaultScriptUser = tc.dflt
+			u, _, err := tc.r.runAs(tc.spec)
+			if (err != nil) != tc.refused || u != tc.user {
+				t.Fatalf("runAs = %q, %v; want %q, refused %v", u, err, tc.user, tc.refused)
+			}
+		})
 	}
 }

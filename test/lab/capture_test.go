@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -19,6 +20,9 @@ import (
 type capture struct {
 	path string
 	proc *exec.Cmd
+	// v3AsV2 has tshark check VRRPv3/IPv4 checksums without the
+	// pseudo-header (RFC 9568, v3_checksum_as_v2).
+	v3AsV2 bool
 }
 
 func (r *rig) startCapture() *capture {
@@ -85,7 +89,7 @@ func (c *capture) judge(macs []string) (wireReport, error) {
 	var rep wireReport
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "tshark", "-r", c.path, "-o", "vrrp.v3_checksum_as_in_v2:FALSE",
+	cmd := exec.CommandContext(ctx, "tshark", "-r", c.path, "-o", "vrrp.v3_checksum_as_in_v2:"+strings.ToUpper(strconv.FormatBool(c.v3AsV2)),
 		"-T", "fields", "-E", "separator=|", "-e", "frame.number", "-e", "eth.src", "-e", "frame.protocols",
 		"-e", "vrrp.checksum.status", "-e", "icmpv6.checksum.status", "-e", "_ws.malformed", "-e", "_ws.expert.severity",
 		"-e", "arp.isgratuitous")

@@ -2,7 +2,6 @@ package lab_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -99,26 +98,5 @@ func TestNamespaceFlag(t *testing.T) {
 	path := filepath.Join(r.dir, "r1.conf")
 	os.WriteFile(path, []byte(c), 0o644)
 	ns := r.lab.Routers[0].NS
-	cmd := exec.Command(govrrpdBin, "-n", "-l", "-G", "-P", "-s", ns, "-f", path)
-	logf, _ := os.Create(filepath.Join(r.dir, "ns.log"))
-	defer logf.Close()
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	defer func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(3 * time.Second):
-			cmd.Process.Kill()
-		}
-		os.RemoveAll(filepath.Join("/run/keepalived", ns))
-	}()
-	r.waitMaster(vip4, 0, 3*time.Second)
-	if _, err := os.Stat(filepath.Join("/run/keepalived", ns, "keepalived.pid")); err != nil {
-		t.Fatalf("pid file: %v", err)
-	}
+	startUntilMaster(t, r, ns, "-n", "-l", "-G", "-P", "-s", ns, "-f", path)
 }

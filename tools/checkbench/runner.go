@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"syscall"
 	"time"
+
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // impl is one checker daemon under test.
@@ -93,29 +95,29 @@ func measure(im impl, p params, log *slog.Logger) (result, error) {
 		return res, fmt.Errorf("%s exited: %v", im.name, d.err)
 	case <-time.After(p.interval):
 	}
-	s0, err := sampleTree(p.procDir, cmd.Process.Pid)
+	s0, err := lab.SampleTree(p.procDir, cmd.Process.Pid)
 	if err != nil {
 		return res, err
 	}
-	th0 := p.diag.sampleThreads(p.procDir, s0.pids)
+	th0 := p.diag.sampleThreads(p.procDir, s0.PIDs)
 	from := time.Since(t0)
 	select {
 	case <-exited:
 		return res, fmt.Errorf("%s exited during the window: %v (log %s:\n%s)", im.name, d.err, logPath, tail(logPath))
 	case <-time.After(p.duration):
 	}
-	s1, err := sampleTree(p.procDir, cmd.Process.Pid)
+	s1, err := lab.SampleTree(p.procDir, cmd.Process.Pid)
 	if err != nil {
 		return res, err
 	}
 	to := time.Since(t0)
-	ths := threadDeltas(th0, p.diag.sampleThreads(p.procDir, s1.pids))
+	ths := threadDeltas(th0, p.diag.sampleThreads(p.procDir, s1.PIDs))
 	if b, err := os.ReadFile(p.ipvsFile); err == nil {
 		res.services, res.dests = ipvsCounts(b)
 	}
-	res.startCPU, res.cpu, res.hwmKiB, res.procs = s0.cpu(), s1.cpu()-s0.cpu(), s1.hwmKiB, s1.procs
+	res.startCPU, res.cpu, res.hwmKiB, res.procs = s0.CPU(), s1.CPU()-s0.CPU(), s1.HWMKiB, s1.Procs
 	if p.diag.strace != "" {
-		p.diag.straceAll(im.name, s1.pids, log)
+		p.diag.straceAll(im.name, s1.PIDs, log)
 	}
 	d.stop(log)
 	f.close()

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 // threadStat is what one thread cost: the CPU split tells the kernel's share
@@ -100,11 +102,11 @@ func readThread(dir string) (threadStat, error) {
 	if err != nil {
 		return ts, err
 	}
-	st, err := parseStat(b)
+	st, err := lab.ParseStat(b)
 	if err != nil {
 		return ts, err
 	}
-	ts.utime, ts.stime = st.utime, st.stime
+	ts.utime, ts.stime = st.UTime, st.STime
 	if s := string(b); strings.IndexByte(s, '(') >= 0 {
 		ts.comm = s[strings.IndexByte(s, '(')+1 : strings.LastIndexByte(s, ')')]
 	}
@@ -150,7 +152,7 @@ func printThreads(w io.Writer, name string, ds []threadStat, secs float64, check
 	var sum threadStat
 	for _, d := range ds {
 		fmt.Fprintf(w, "  %7d %7d %-16s %7.2f %7.2f %9.3f %9.1f %9.1f %9.1f\n", d.pid, d.tid, d.comm,
-			float64(d.utime)/clockTicks, float64(d.stime)/clockTicks, float64(d.runNs)/1e9,
+			float64(d.utime)/lab.ClockTicks, float64(d.stime)/lab.ClockTicks, float64(d.runNs)/1e9,
 			float64(d.slices)/secs, float64(d.vcs)/secs, float64(d.nvcs)/secs)
 		sum.utime, sum.stime, sum.runNs, sum.slices = sum.utime+d.utime, sum.stime+d.stime, sum.runNs+d.runNs, sum.slices+d.slices
 		sum.vcs, sum.nvcs = sum.vcs+d.vcs, sum.nvcs+d.nvcs
@@ -158,7 +160,7 @@ func printThreads(w io.Writer, name string, ds []threadStat, secs float64, check
 	if checks > 0 {
 		c := float64(checks)
 		fmt.Fprintf(w, "  per check: user %.0f µs, sys %.0f µs, run %.0f µs, %.2f slices, %.2f vcsw, %.2f ivcsw\n",
-			float64(sum.utime)/clockTicks/c*1e6, float64(sum.stime)/clockTicks/c*1e6, float64(sum.runNs)/1e3/c,
+			float64(sum.utime)/lab.ClockTicks/c*1e6, float64(sum.stime)/lab.ClockTicks/c*1e6, float64(sum.runNs)/1e3/c,
 			float64(sum.slices)/c, float64(sum.vcs)/c, float64(sum.nvcs)/c)
 	}
 }

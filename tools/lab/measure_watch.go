@@ -102,3 +102,18 @@ func (w *AddrWatch) Close() {
 		close(w.done)
 	}
 }
+
+// Count is how many events matching host, addr and added happened in
+// [from, to): the reliability suite counts false failovers (VIP added on
+// the backup) and VIP removals on the master this way.
+func (w *AddrWatch) Count(host string, addr netip.Addr, added bool, from, to time.Time) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := 0
+	for _, e := range w.events {
+		if e.Host == host && e.Addr == addr && e.Added == added && !e.At.Before(from) && e.At.Before(to) {
+			n++
+		}
+	}
+	return n
+}

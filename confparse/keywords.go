@@ -1,0 +1,132 @@
+package confparse
+
+import (
+	"maps"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+)
+
+// The keyword registry is the one list of what govrrpd does with each
+// keepalived.conf keyword, built from the semantic pass's own tables so it
+// cannot drift from them: docs/keywords.md is generated from it (a test
+// keeps the file current) and so is govrrpd.conf(5).
+
+// KeywordStatus is what govrrpd does with a keyword.
+type KeywordStatus string
+
+// The statuses a keyword can have.
+const (
+	// KwImplemented is read into typed settings and acted on.
+	KwImplemented KeywordStatus = "implemented"
+	// KwWarned is accepted by keepalived 2.2.7 but not (fully) acted on
+	// by govrrpd: a warning at FILE:LINE, so -t exits 5.
+	KwWarned KeywordStatus = "warned"
+	// KwNoEffect tunes keepalived's child processes, SNMP or DBus, which
+	// mean nothing for one Go process: a note at FILE:LINE, -t stays 0.
+	KwNoEffect KeywordStatus = "no effect"
+	// KwRefused is refused with a FILE:LINE message naming why.
+	KwRefused KeywordStatus = "refused"
+)
+
+// Keyword is one registry entry.
+type Keyword struct {
+	Block  string // "top level", "global_defs", "vrrp_instance", a checker name, ...
+	Name   string
+	Status KeywordStatus
+	Note   string
+}
+
+// keywordNotes are the entries whose status or note the handler's kind
+// does not give, keyed "block keyword".
+var keywordNotes = map[string]Keyword{
+	"top level net_namespace":                 {Status: KwImplemented, Note: "the daemon runs in /run/netns/NAME as with -s NAME (-s wins); -t runs inside it; when it does not exist -t checks nothing and exits 0 and the daemon exits, as keepalived"},
+	"top level vrrp_track_file":               {Status: KwImplemented, Note: "deprecated alias of track_file, with keepalived's warning"},
+	"global_defs lvs_sync_daemon":             {Status: KwImplemented, Note: "the IPVS sync daemon is started"},
+	"global_defs script_user":                 {Status: KwImplemented, Note: "a user or group that does not exist removes every script left to the default user"},
+	"global_defs enable_script_security":      {Status: KwImplemented, Note: "without script_user and a keepalived_script user, scripts are removed, never run as root"},
+	"global_defs lvs_flush_on_stop":           {Status: KwImplemented, Note: "`VS` warns: the whole table is flushed"},
+	"vrrp_instance authentication":            {Status: KwImplemented, Note: "PASS; AH is parsed and warned (govrrpd cannot send or check AH)"},
+	"vrrp_instance auth_hmac":                 {Status: KwImplemented, Note: "keepalived 2.4.0, with 2.4.3's meaning: signed and verified on the wire; keys masked in dumps and logs"},
+	"vrrp_instance v3_checksum_as_v2":         {Status: KwImplemented, Note: "keepalived 2.2.8, with 2.4.3's meaning: VRRPv3/IPv4 sent with the RFC 9568 checksum"},
+	"global_defs v3_checksum_as_v2":           {Status: KwImplemented, Note: "keepalived 2.2.8, with 2.4.3's meaning"},
+	"vrrp_instance owner_ignore_adverts":      {Status: KwImplemented, Note: "keepalived 2.3.3, with 2.4.3's meaning"},
+	"global_defs vrrp_owner_ignore_adverts":   {Status: KwImplemented, Note: "keepalived 2.3.3, with 2.4.3's meaning"},
+	"vrrp_instance lvs_sync_daemon_interface": {Status: KwWarned, Note: "keepalived's deprecation warning; not modelled"},
+	"vrrp_instance debug":                     {Status: KwImplemented, Note: "a no-op in keepalived too"},
+	"vrrp_instance unicast_peer":              {Status: KwImplemented, Note: "an address written with /prefix or -range is the address before it, as keepalived"},
+	"vrrp_instance track_interface":           {Status: KwImplemented, Note: "written with words and no '{', the following lines become its entries, as keepalived"},
+	"HTTP_GET nb_get_retry":                   {Status: KwImplemented, Note: "deprecated alias of retry, warned; HTTP_GET and SSL_GET only, unknown in other checkers as in keepalived"},
+	"SSL_GET nb_get_retry":                    {Status: KwImplemented, Note: "deprecated alias of retry, warned; HTTP_GET and SSL_GET only, unknown in other checkers as in keepalived"},
+}
+
+// Keywords returns the registry: every keyword of every block, sorted by
+// block (in file order) then name.
+func Keywords() []Keyword {
+	var out []Keyword
+	addKeywords(&out, "top level", topLevel)
+	addKeywords(&out, "global_defs", globalTable)
+	addKeywords(&out, "vrrp_instance", instTable)
+	addKeywords(&out, "vrrp_sync_group", groupTable)
+	addKeywordList(&out, "vrrp_script", "script", "interval", "timeout", "weight", "rise", "fall", "user", "init_fail")
+	addKeywordList(&out, "vrrp_track_process", "process", "param_match", "full_command", "weight", "quorum",
+		"quorum_max", "fork_delay", "terminate_delay", "delay")
+	addKeywordList(&out, "track_file", "file", "weight", "init_file")
+	addKeywords(&out, "virtual_server", vsTable)
+	addKeywords(&out, "real_server", rsTable)
+	for _, k := range slices.Sorted(maps.Keys(chkTables)) {
+		addKeywords(&out, string(k), chkTables[k])
+	}
+	addKeywords(&out, "url", chkURLTable)
+	addKeywords(&out, "SSL", sslTable)
+	return out
+}
+
+// addKeywords adds a table's keywords; a notYet handler is warned, an
+// ignored one has no effect, anything else is implemented.
+func addKeywords[T any](out *[]Keyword, block string, t table[T]) {
+	for _, k := range slices.Sorted(maps.Keys(t)) {
+		kw := Keyword{Block: block, Name: k, Status: KwImplemented}
+		switch handlerName(t[k]) {
+		case "notYet":
+			kw.Status, kw.Note = KwWarned, "not supported by govrrpd yet"
+		case "ignored":
+			kw.Status = KwNoEffect
+		}
+		*out = append(*out, noted(kw))
+	}
+}
+
+// handlerName is the name of the generic function a handler instantiates
+// ("notYet", "ignored"), or "" for any other handler.
+func handlerName[T any](h handler[T]) string {
+	f := runtime.FuncForPC(reflect.ValueOf(h).Pointer())
+	if f == nil {
+		return ""
+	}
+	name := f.Name()
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.TrimPrefix(name, "confparse.")
+	name, _, _ = strings.Cut(name, "[")
+	return name
+}
+
+func addKeywordList(out *[]Keyword, block string, names ...string) {
+	for _, k := range slices.Sorted(slices.Values(names)) {
+		*out = append(*out, noted(Keyword{Block: block, Name: k, Status: KwImplemented}))
+	}
+}
+
+func noted(kw Keyword) Keyword {
+	if n, ok := keywordNotes[kw.Block+" "+kw.Name]; ok {
+		kw.Status, kw.Note = n.Status, n.Note
+	}
+	newer := map[string]map[string]string{"global_defs": newerKeywords, "vrrp_instance": newerInstanceKeywords}
+	if v, ok := newer[kw.Block][kw.Name]; ok {
+		kw.Status, kw.Note = KwRefused, "keepalived "+v+": refused by name at FILE:LINE"
+	}
+	return kw
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/govrrpd/govrrpd/tools/lab"
+)
+
+// result is what one implementation showed in one layout.
+type result struct {
+	Impl      string
+	Layout    layout
+	Converged time.Duration // from start until r1 holds every VIP and r2 none; 0: never
+	Final     [2]int        // VIPs on r1, r2 at the end of the window
+	CPU       [2]float64    // % of one core over the window, r1 (master), r2 (backup)
+	RSSKiB    [2]int64
+	Threads   [2]int
+	FDs       [2]int
+	Procs     [2]int
+	Load      string   // load average at the end of the window
+	Notes     []string // what went wrong but still let the window be measured
+	Err       string   // what stopped the measurement
+}
+
+// timing is how long each phase lasts.
+type timing struct {
+	settle, window, poll, stopGrace time.Duration
+}
+
+// measure starts impl on both routers, times convergence, and samples CPU
+// over the window that starts settle after the start.
+func measure(ctx context.Context, t *topo, impl, bin string, l layout, tm timing, dir string) (res result) {
+	res = result{Impl: impl, Layout: l}
+	if err := t.flushVIPs(); err != nil {
+		res.Err = err.Error()
+		return res
+	}
+	var confs [2]string
+	for r, prio := range []int{prioMaster, prioBackup} {
+		confs[r] = filepath.Join(dir, fmt.Sprintf("r%d.conf", r+1))
+		if err := os.WriteFile(confs[r], []byte(config(fmt.Sprintf("r%d", r+1), prio, l)), 0o644); err != nil {
+			res.Err = err.Error()
+			return res
+		}
+	}
+	var ds [2]*daemon
+	defer func() {
+		for _, d := range ds {
+			if d == nil {
+				continue
+			}
+			if err := d.stop(tm.stopGrace); err != nil && res.Err == "" {
+				res.Err = err.Error()
+			}
+		}
+	}()
+	start := time.Now()
+	for r := range ds {
+		d, err := startDaemon(impl, bin, fmt.Sprintf("r%d", r+1), t.ns[r], confs[r], dir)
+		if err != nil {
+			res.Err = err.Error()
+			return res
+		}
+		ds[r] = d
+	}
+	conv, err := waitConverged(ctx, t, l.instances(), start, tm)
+	res.Converged = conv
+	if err != nil {
+		if ctx.Err() != nil {
+			res.Err = err.Error()
+			return res
+		}
+		res.Notes = append(res.Notes, err.Error())
+	}
+	if !sleepUntil(ctx, start.Add(tm.settle)) {
+		res.Err = ctx.Err().Error()
+		return res
+	}
+	var before, after [2]lab.TreeSample
+	for r, d := range ds {
+		if before[r], err = lab.SampleTree("/proc", d.pid()); err != nil {
+			res.Err = fmt.Sprintf("%s on r%d: %v (log %s)", impl, r+1, err, d.log)
+			return res
+		}
+	}
+	w0 := time.Now()
+	fmt.Printf("  window: %s r1 pid %d, r2 pid %d, %v from %s\n", impl, ds[0].pid(), ds[1].pid(), tm.window, w0.Format("15:04:05"))
+	if !sleepUntil(ctx, w0.Add(tm.window)) {
+		res.Err = ctx.Err().Error()
+		return res
+	}
+	elapsed := time.Since(w0)
+	for r, d := range ds {
+		if after[r], err = lab.SampleTree("/proc", d.pid()); err != nil {
+			res.Err = fmt.Sprintf("%s on r%d: %v (log %s)", impl, r+1, err, d.log)
+			return res
+		}
+		res.CPU[r] = lab.CPUPercent(before[r], after[r], elapsed)
+		res.RSSKiB[r], res.Threads[r], res.FDs[r], res.Procs[r] = after[r].RSSKiB, after[r].Threads, after[r].FDs, after[r].Procs
+	}
+	res.Load = loadAvg()
+	for r := range res.Final {
+		if res.Final[r], err = t.vips(r); err != nil {
+			res.Err = err.Error()
+		}
+	}
+	if res.Final != [2]int{l.instances(), 0} {
+		res.Notes = append(res.Notes, fmt.Sprintf("at the end of the window %d/%d VIPs on r1, %d on r2", res.Final[0], l.instances(), res.Final[1]))
+	}
+	return res
+}
+
+// waitConverged polls the VIP counts every tm.poll until r1 holds all n
+// and r2 none, and returns the time since start. Giving up at the end of
+// the settle time is reported as an error with the counts seen.
+func waitConverged(ctx context.Context, t *topo, n int, start time.Time, tm timing) (time.Duration, error) {
+	deadline := start.Add(tm.settle)
+	tick := time.NewTicker(tm.poll)
+	defer tick.Stop()
+	for {
+		m, err := t.vips(0)
+		if err != nil {
+			return 0, err
+		}
+		b, err := t.vips(1)
+		if err != nil {
+			return 0, err
+		}
+		if m == n && b == 0 {
+			return time.Since(start), nil
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("not converged %v after start: %d/%d VIPs on r1, %d on r2", tm.settle, m, n, b)
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+func sleepUntil(ctx context.Context, at time.Time) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(time.Until(at)):
+		return true
+	}
+}

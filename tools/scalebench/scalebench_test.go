@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govrrpd/govrrpd/tools/lab"
+)
+
+func TestConfigHasOneInstancePerLinkAndVRID(t *testing.T) {
+	c := config("r1", prioMaster, layout{Links: 2, VRIDs: 3})
+	if n := strings.Count(c, "vrrp_instance "); n != 6 {
+		t.Fatalf("%d instances, want 6", n)
+	}
+	for _, want := range []string{"interface sb1", "virtual_router_id 3", "198.18.1.3/32", "priority 150", "router_id r1"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("config lacks %q", want)
+		}
+	}
+	if strings.Contains(c, "virtual_router_id 4") {
+		t.Error("config has VRID 4 with 3 VRIDs per link")
+	}
+}
+
+// The generated file must be one keepalived itself accepts, or the
+// comparison is not with the same input; -t needs the links to exist.
+func TestConfigPassesKeepalivedCheck(t *testing.T) {
+	if _, err := exec.LookPath("keepalived"); err != nil {
+		t.Skip("keepalived not installed")
+	}
+	ns := lab.IfaceNS(t, linkName(0), linkName(1))
+	f := filepath.Join(t.TempDir(), "k.conf")
+	if err := os.WriteFile(f, []byte(config("r1", prioMaster, layout{Links: 2, VRIDs: 3})), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := lab.RunIn(t, ns, "keepalived", "-t", "-f", f); code != 0 {
+		t.Fatalf("keepalived -t: exit %d\n%s", code, out)
+	}
+}
+
+func TestVIPRangeLeavesLinkAddresses(t *testing.T) {
+	if !isVIP(vip(15, 255)) || isVIP(linkAddr(15, 2).Addr()) {
+		t.Fatalf("vip(15,255)=%v isVIP=%v, link %v isVIP=%v", vip(15, 255), isVIP(vip(15, 255)),
+			linkAddr(15, 2), isVIP(linkAddr(15, 2).Addr()))
+	}
+}
+
+func TestParseLayouts(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []layout
+		err  bool
+	}{
+		{in: "16x255,1x255", want: []layout{{16, 255}, {1, 255}}},
+		{in: "2x10", want: []layout{{2, 10}}},
+		{in: "16x256", err: true},
+		{in: "0x1", err: true},
+		{in: "16", err: true},
+	} {
+		got, err := parseLayouts(tc.in)
+		if (err != nil) != tc.err || len(got) != len(tc.want) {
+			t.Errorf("%q: %v, %v", tc.in, got, err)
+			continue
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("%q: %v, want %v", tc.in, got, tc.want)
+			}
+		}
+	}
+}
+
+func TestRowsVerdicts(t *testing.T) {
+	l := layout{16, 255}
+	ka := &result{Impl: "keepalived", Layout: l, CPU: [2]float64{6.3, 2.9}, RSSKiB: [2]int64{18 << 10, 18 << 10}, Converged: 4 * time.Second}
+	good := &result{Impl: "govrrpd", Layout: l, CPU: [2]float64{4, 2.9}, RSSKiB: [2]int64{17 << 10, 18 << 10}, Converged: 5 * time.Second}
+	for i, r := range rows(good, ka, true) {
+		if !r.pass {
+			t.Errorf("row %d %s: miss for %v vs %v", i, r.name, r.gv, r.ka)
+		}
+	}
+	bad := &result{Impl: "govrrpd", Layout: l, CPU: [2]float64{5.5, 3}, RSSKiB: [2]int64{19 << 10, 18<<10 + 1}}
+	for i, r := range rows(bad, ka, true) {
+		if r.pass {
+			t.Errorf("row %d %s: pass for %v vs %v", i, r.name, r.gv, r.ka)
+		}
+	}
+	// Without keepalived no ratio target can pass.
+	if rows(good, nil, true)[1].pass {
+		t.Error("backup CPU passes with no keepalived figure")
+	}
+	var b bytes.Buffer
+	report(&b, bad, ka, true)
+	if got := strings.Count(b.String(), "MISS"); got != 5 {
+		t.Errorf("report shows %d MISS rows, want 5:\n%s", got, b.String())
+	}
+	if !strings.Contains(b.String(), "never") {
+		t.Errorf("unconverged run not shown as never:\n%s", b.String())
+	}
+}

@@ -1,0 +1,85 @@
+package vrrp
+
+import (
+	"net/netip"
+	"time"
+)
+
+// A master that hears a lower priority answers at once with an advert and
+// a GARP burst (keepalived's "forcing a new election", runtime.md §8): a
+// split brain heals in one round trip instead of one advert interval. Left
+// unbounded, that answer turns every received packet into six sent frames,
+// and anyone on the segment can make a master flood it (issue #16 item 3:
+// 153,000 adverts and 745,000 GARPs in 30 s). The answer goes to every
+// peer at once (multicast, or every unicast peer), so one per advert
+// interval heals any number of lower-priority masters as fast as one
+// each would; the notify names its source, so it is limited per source.
+
+// lowerPrioSources bounds the per-source notify table. Legitimate
+// lower-priority masters on one VRID are a handful; a flood of spoofed
+// sources beyond that gets no notify until entries age out.
+const lowerPrioSources = 16
+
+// lowerPrioLimit remembers when the master last answered a lower-priority
+// advert, and when it last notified about each source.
+type lowerPrioLimit struct {
+	answered time.Time // zero: not since becoming master
+	notified map[netip.Addr]time.Time
+}
+
+// reset forgets every answer; a new mastership answers at once again.
+func (l *lowerPrioLimit) reset() {
+	l.answered = time.Time{}
+	clear(l.notified)
+}
+
+// answer reports whether the wire answer is due at now, and takes it.
+func (l *lowerPrioLimit) answer(now time.Time, iv time.Duration) bool {
+	if !l.answered.IsZero() && now.Sub(l.answered) < iv {
+		return false
+	}
+	l.answered = now
+	return true
+}
+
+// notify reports whether a notify about src is due at now, and takes it.
+func (l *lowerPrioLimit) notify(now time.Time, src netip.Addr, iv time.Duration) bool {
+	if last, ok := l.notified[src]; ok && now.Sub(last) < iv {
+		return false
+	}
+	if l.notified == nil {
+		l.notified = make(map[netip.Addr]time.Time, lowerPrioSources)
+	}
+	if _, ok := l.notified[src]; !ok && len(l.notified) >= lowerPrioSources {
+		for a, t := range l.notified {
+			if now.Sub(t) >= iv {
+				delete(l.notified, a)
+			}
+		}
+		if len(l.notified) >= lowerPrioSources {
+			return false
+		}
+	}
+	l.notified[src] = now
+	return true
+}
+
+// answerLowerPrio is the master's reply to a lower-priority advert, at
+// most once per advert interval on the wire and per source in notifies.
+func (m *Machine) answerLowerPrio(now time.Time, ev Event) {
+	iv := m.cfg.advertInt
+	if m.lower.answer(now, iv) {
+		g := m.cfg.garp
+		m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
+		m.arm(now, TimerAdvert, iv)
+		if g.LowerPrioRepeat > 0 {
+			m.emit(Action{Kind: ActSendGARP, Count: g.LowerPrioRepeat})
+			if g.LowerPrioDelay > 0 {
+				m.arm(now, TimerGARPLowerPrio, g.LowerPrioDelay)
+			}
+		}
+	}
+	if m.lower.notify(now, ev.Src, iv) {
+		m.emit(Action{Kind: ActNotifyLowerPrio, Src: ev.Src, Priority: ev.Priority})
+	}
+}
