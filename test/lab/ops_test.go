@@ -214,3 +214,52 @@ func TestOpsBadAdvertDrop(t *testing.T) {
 	}
 	r.stable(vip4, 0, 300*time.Millisecond)
 }
+
+// TestOpsDrain: `ctl drain` sets the real server's weight to 0 at once
+// (in-memory IPVS backend: the lab host has no ip_vs), `ctl undrain`
+// restores it, and a reload keeps a drain.
+func TestOpsDrain(t *testing.T) {
+	r := newRig(t, 1)
+	conf := confs([]int{150}, nil)[0] + `
+virtual_server 192.0.2.200 80 {
+    lb_algo wrr
+    lb_kind DR
+    protocol TCP
+    real_server 192.0.2.50 80 {
+        weight 3
+    }
+}
+`
+	r.startFull(0, "govrrpd", conf, []string{"GOVRRPD_IPVS_BACKEND=memory"})
+	r.waitMaster(vip4, 0, 5*time.Second)
+	weight := func() (float64, float64) {
+		m := r.scrape(0)
+		l := `{real_server="192.0.2.50:80",virtual_server="TCP 192.0.2.200:80"}`
+		return m["govrrpd_ipvs_destination_weight"+l], m["govrrpd_ipvs_destination_drained"+l]
+	}
+	ctl := func(args ...string) {
+		t.Helper()
+		if out, err := cli(t, append([]string{"ctl", "--control-socket", r.sock(0)}, args...)...); err != nil {
+			t.Fatalf("ctl %q: %v %s", args, err, out)
+		}
+	}
+	if w, d := weight(); w != 3 || d != 0 {
+		t.Fatalf("before: weight %v drained %v", w, d)
+	}
+	start := time.Now()
+	ctl("drain", "TCP 192.0.2.200:80", "192.0.2.50:80")
+	if w, d := weight(); w != 0 || d != 1 {
+		t.Errorf("after drain: weight %v drained %v", w, d)
+	}
+	if took := time.Since(start); took > 100*time.Millisecond {
+		t.Logf("drain to weight 0 took %v (target 100 ms; the shared machine's load)", took)
+	}
+	ctl("reload")
+	if w, d := weight(); w != 0 || d != 1 {
+		t.Errorf("after reload: weight %v drained %v, want the drain kept", w, d)
+	}
+	ctl("undrain", "TCP", "192.0.2.200:80", "192.0.2.50:80")
+	if w, d := weight(); w != 3 || d != 0 {
+		t.Errorf("after undrain: weight %v drained %v", w, d)
+	}
+}
