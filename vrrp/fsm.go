@@ -61,18 +61,19 @@ func (t TimerID) String() string {
 type EventKind uint8
 
 const (
-	EvStartup   EventKind = iota + 1
-	EvAdvert              // a received advert that passed the receive checks
-	EvTimer               // a timer the machine armed has expired
-	EvPriority            // the configured base priority was changed
-	EvTracker             // a tracker reported a new result
-	EvInterface           // the instance's own interface went up or down
-	EvShutdown            // orderly stop (SIGTERM)
-	EvGroup               // a command from the instance's sync group
+	EvStartup     EventKind = iota + 1
+	EvAdvert                // a received advert that passed the receive checks
+	EvTimer                 // a timer the machine armed has expired
+	EvPriority              // the configured base priority was changed
+	EvTracker               // a tracker reported a new result
+	EvInterface             // the instance's own interface went up or down
+	EvShutdown              // orderly stop (SIGTERM)
+	EvGroup                 // a command from the instance's sync group
+	EvMaintenance           // an operator holds the instance out of mastership (Up: on)
 	numEventKinds
 )
 
-var eventNames = [...]string{"", "startup", "advert", "timer", "priority", "track", "iface", "shutdown", "group"}
+var eventNames = [...]string{"", "startup", "advert", "timer", "priority", "track", "iface", "shutdown", "group", "maintenance"}
 
 func (k EventKind) String() string {
 	if int(k) < len(eventNames) && k != 0 {
@@ -167,6 +168,13 @@ func Shutdown() Event { return Event{Kind: EvShutdown} }
 // runs out. Dropping them at once leaves clients unanswered for Skew_Time,
 // until the backup takes over and sends its GARPs.
 func ShutdownHandover() Event { return Event{Kind: EvShutdown, Handover: true} }
+
+// Maintenance puts the instance in maintenance (on) or lifts it. A master
+// hands over make-before-break as on ShutdownHandover but stays BACKUP;
+// in maintenance the instance never takes mastership, whatever its
+// priority or the master-down timer says. Lifting it lets the election
+// run again from BACKUP.
+func Maintenance(on bool) Event { return Event{Kind: EvMaintenance, Up: on} }
 
 // SyncGroupCommand is sent by Group to its members.
 func SyncGroupCommand(c GroupCmd) Event { return Event{Kind: EvGroup, Group: c} }

@@ -83,5 +83,16 @@ func (m *Machine) release(now time.Time) {
 	m.stop(TimerHandover)
 	m.emit(a)
 	m.emit(Action{Kind: ActRemoveAddresses})
+	if m.started {
+		// A maintenance handover: the instance stays, as BACKUP (or in
+		// the FAULT it entered meanwhile, already notified).
+		if m.state == StateBackup {
+			if !m.maint {
+				m.arm(now, TimerMasterDown, m.masterDown())
+			}
+			m.notify(StateBackup)
+		}
+		return
+	}
 	m.notify(StateStop)
 }

@@ -57,6 +57,7 @@ type Machine struct {
 	trackFault bool
 	groupFault bool
 	synced     bool // member of a sync group: MASTER only on the group's word
+	maint      bool // operator maintenance: never MASTER (fsm_maintenance.go)
 	wantMaster bool
 
 	masterAdverInt time.Duration
@@ -146,6 +147,10 @@ func (m *Machine) Leaving() bool { return m.leaving }
 // and which waits for the rest of its group.
 func (m *Machine) WantsMaster() bool { return m.wantMaster }
 
+// InMaintenance reports whether an operator holds the instance out of
+// mastership.
+func (m *Machine) InMaintenance() bool { return m.maint }
+
 // OwnFault reports a fault of the instance itself, not one imposed by its
 // sync group.
 func (m *Machine) OwnFault() bool {
@@ -179,6 +184,8 @@ func (m *Machine) Handle(now time.Time, ev Event) []Action {
 		m.shutdown(now, ev.Handover)
 	case EvGroup:
 		m.groupCommand(now, ev.Group)
+	case EvMaintenance:
+		m.maintenance(now, ev.Up)
 	}
 	return m.out
 }
@@ -352,6 +359,13 @@ func (m *Machine) shutdown(now time.Time, handover bool) {
 	if !m.started {
 		return
 	}
+	if m.leaving {
+		// A maintenance handover is under way: it keeps running, and its
+		// release reports STOP now.
+		m.maint, m.started, m.wantMaster, m.state = false, false, false, StateStop
+		m.stop(TimerMasterDown)
+		return
+	}
 	wasMaster := m.state == StateMaster
 	if wasMaster {
 		m.stopMasterTimers()
@@ -370,3 +384,8 @@ func (m *Machine) shutdown(now time.Time, handover bool) {
 	m.state = StateStop
 	m.notify(StateStop)
 }
+
+// SetAddr sets "our address" (tie-break and master address) once it is
+// known: an instance whose interface had no address at start runs in
+// FAULT without one until the address appears.
+func (m *Machine) SetAddr(a netip.Addr) { m.cfg.addr = a }

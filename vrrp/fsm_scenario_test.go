@@ -77,6 +77,8 @@ func parseEventWords(word string, args []string, in *Instance) (Event, error) {
 	case "priority":
 		p, err := strconv.ParseUint(arg(0), 10, 8)
 		return PriorityChanged(uint8(p)), err
+	case "maintenance":
+		return Maintenance(arg(0) == "on"), onOff(arg(0))
 	case "iface":
 		return InterfaceState(arg(0) == "up"), upDown(arg(0))
 	case "track":
@@ -309,4 +311,11 @@ func FuzzScenario(f *testing.F) {
 			t.Fatalf("replay not stable:\n%s", lineDiff(out, again))
 		}
 	})
+}
+
+func onOff(w string) error {
+	if w != "on" && w != "off" {
+		return fmt.Errorf("want on or off, got %q", w)
+	}
+	return nil
 }

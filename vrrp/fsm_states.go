@@ -16,6 +16,9 @@ func (m *Machine) timer(now time.Time, t TimerID) {
 			m.release(now)
 		}
 	case t == TimerMasterDown && m.state == StateBackup:
+		if m.maint {
+			return // lifting maintenance re-arms it
+		}
 		if m.synced {
 			// MASTER only when every member wants it (features.md §6);
 			// the group issues GroupMaster when that holds.
@@ -68,7 +71,7 @@ func (m *Machine) backupAdvert(now time.Time, ev Event) {
 		return
 	}
 	lower := ev.Priority < m.eff
-	if lower && !m.cfg.nopreempt && !m.preemptHold(now) {
+	if lower && !m.cfg.nopreempt && !m.maint && !m.preemptHold(now) {
 		// preemption: let the master-down timer run out
 		return
 	}
@@ -139,7 +142,7 @@ func (m *Machine) groupCommand(now time.Time, c GroupCmd) {
 		m.groupFault = c == GroupFaultOn
 		m.reconcile(now)
 	case GroupMaster:
-		if m.state == StateBackup {
+		if m.state == StateBackup && !m.maint {
 			m.becomeMaster(now)
 		}
 	case GroupBackup:

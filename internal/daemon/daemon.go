@@ -1,22 +1,16 @@
-// Package daemon wires the pure protocol engine to the operating system:
-// it loads keepalived.conf, opens the protocol-112 sockets, runs one event
-// loop that owns every VRRP state machine, and carries out the actions the
-// machines return (adverts, addresses, GARPs, notifications).
-//
-// One goroutine owns all machines, so the machines need no locks and an
-// event is handled in microseconds. Everything slow (notify scripts,
-// tracker probes) runs elsewhere and reaches the loop as an event; nothing
-// the loop does waits on a peer, so adverts go out on time under load.
 package daemon
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/signal"
-	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -24,6 +18,7 @@ import (
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/scriptexec"
+	"github.com/govrrpd/govrrpd/internal/status"
 	"github.com/govrrpd/govrrpd/internal/track"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -50,50 +45,89 @@ type Options struct {
 	Control func(*Daemon)
 }
 
-// event is anything the loop handles.
-type event interface{}
-
-type evTimer struct {
-	inst *instance
-	id   vrrp.TimerID
-	gen  uint64
-}
-
-type evPacket struct {
-	sock *socket
-	at   time.Time // when the reader got it
-	data []byte
-	rx   vrrp.RxFacts
-}
-
-type evLink struct {
-	ifname string
-	up     bool
-}
-
 // Daemon is a running govrrpd.
 type Daemon struct {
-	opts     Options
-	log      *slog.Logger
-	cfg      *confparse.Config
-	events   chan event
-	insts    []*instance
-	socks    map[sockKey]*socket
-	links    map[string]bool
-	notifier *notify.Notifier
-	runner   *scriptexec.Runner
+	opts   Options
+	log    *slog.Logger
+	cfg    *confparse.Config
+	events chan event
+	insts  []*instance
+	socks  map[sockKey]*socket
+	garps  map[string]*garpShare
+	links  map[string]bool
+	// waiting counts the instances not attached (waiting for their
+	// interface or address); read by the address watcher's goroutine.
+	waiting atomic.Int32
+	// primary caches each interface's primary address (instance.go).
+	primary map[sockKey]netip.Addr
+
+	// The ports (ports.go): the OS, the notify queue, the clock, and
+	// delayed events (VIP retries).
+	sys      system
+	notifier notifier
+	now      func() time.Time
+	after    func(time.Duration, event)
+
+	timers  timers
+	wake    waker
+	sendBuf []byte      // adverts are encoded here: only the loop sends
+	scratch vrrp.Advert // and built here
+	faulted []*instance // failed VIP adds, put in FAULT after the actions
+
+	runner *scriptexec.Runner
 	// baseline is the running configuration's diagnostics: a reload is
 	// refused only for problems the running file did not have.
-	baseline confparse.Diagnostics
-	reloads  struct{ done, refused int }
+	baseline   confparse.Diagnostics
+	reloads    struct{ done, refused int }
+	reloading  bool                 // a file is being read (reload.go)
+	pending    []chan status.Reload // reload requests waiting for the next read
+	repeat     bool                 // a SIGHUP came while reading: read again
+	history    []status.Reload      // the last reloadHistory reloads
+	configHash string
+	started    time.Time
+	maint      map[string]bool // instances in maintenance, by name
+
 	lvs      *lvs
-	syncd    *syncd // lvs_sync_daemon (syncd.go)
+	lvsSub   lvsSubsystem // internal/lvs, once merged: Snapshot and Drain
+	syncd    *syncd       // lvs_sync_daemon (syncd.go)
 	ctx      context.Context
-	reloadMu sync.Mutex
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
-	fw       *netconf.Firewall
-	tgroups  *tgWatcher // static entries and track_group (trackgroup.go)
+	fwBroken bool // nftables could not be opened: logged once
+	// probesOff leaves the tracker probes unstarted: the executor tests
+	// feed tracker results themselves.
+	probesOff bool
+	tgroups   *tgWatcher // static entries and track_group (trackgroup.go)
+}
+
+// newDaemon makes a daemon around its ports; nothing runs yet.
+func newDaemon(cfg *confparse.Config, opts Options, sys system, n notifier) *Daemon {
+	log := opts.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	d := &Daemon{opts: opts, log: log, cfg: cfg, events: make(chan event, 4096), socks: map[sockKey]*socket{},
+		garps: map[string]*garpShare{}, links: map[string]bool{}, sys: sys, notifier: n, now: time.Now,
+		maint: map[string]bool{}, primary: map[sockKey]netip.Addr{}, sendBuf: make([]byte, 0, 1500)}
+	d.after = func(dl time.Duration, ev event) { time.AfterFunc(dl, func() { d.post(ev) }) }
+	d.started = d.now()
+	return d
+}
+
+// post queues an event from any goroutine but the loop's own. The send
+// blocks while the queue is full; no caller holds a lock the loop needs.
+func (d *Daemon) post(ev event) {
+	select {
+	case d.events <- ev:
+	case <-d.done():
+	}
+}
+
+func (d *Daemon) done() <-chan struct{} {
+	if d.ctx == nil {
+		return nil
+	}
+	return d.ctx.Done()
 }
 
 // Run loads the configuration and runs until ctx ends or SIGTERM/SIGINT.
@@ -113,16 +147,21 @@ func Run(ctx context.Context, opts Options) error {
 			return fmt.Errorf("%s: %s", d.Pos, d.Msg)
 		}
 	}
+	if err := checkCapabilities(cfg, opts); err != nil {
+		return err
+	}
 	if err := writePidFiles(opts.PidFiles); err != nil {
 		return err
 	}
 	defer removePidFiles(opts.PidFiles)
-	d := &Daemon{opts: opts, log: log, cfg: cfg, events: make(chan event, 4096),
-		socks: map[sockKey]*socket{}, links: map[string]bool{}, baseline: diags}
-	d.runner = &scriptexec.Runner{DefaultUser: cfg.Global.ScriptUser, DefaultGroup: cfg.Global.ScriptGroup,
+	runner := &scriptexec.Runner{DefaultUser: cfg.Global.ScriptUser, DefaultGroup: cfg.Global.ScriptGroup,
 		Secure: cfg.Global.EnableScriptSecurity}
-	d.notifier = notify.New(d.runner, []string{cfg.VRRP.NotifyFIFO.Path, cfg.Global.NotifyFIFO}, 10*time.Second, log)
-	defer d.notifier.Close()
+	n := notify.New(runner, []string{cfg.VRRP.NotifyFIFO.Path, cfg.Global.NotifyFIFO}, 10*time.Second, log)
+	defer n.Close()
+	sys := newSystem()
+	defer sys.Close()
+	d := newDaemon(cfg, opts, sys, n)
+	d.runner, d.baseline, d.configHash = runner, diags, configHash(cfg)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	d.ctx = ctx
@@ -132,6 +171,12 @@ func Run(ctx context.Context, opts Options) error {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, sigJSON, sigStatsClear)
 	defer signal.Stop(sigs)
+	w, err := sys.NewWaker()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	d.wake, d.timers.prewake = w, prewakeFor
 	if !opts.CheckOnly {
 		d.startSyncd()
 		if err := d.start(ctx); err != nil {
@@ -157,10 +202,32 @@ func Run(ctx context.Context, opts Options) error {
 	return nil
 }
 
-// start builds every instance, opens sockets and feeds Startup.
+// configHash is the SHA-256 of the configuration as govrrpd reads it,
+// includes expanded (its canonical dump), for the reload history.
+func configHash(cfg *confparse.Config) string {
+	h := sha256.New()
+	if err := confparse.Print(h, cfg); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// start watches links and addresses, builds every instance, opens
+// sockets and feeds Startup.
 func (d *Daemon) start(ctx context.Context) error {
-	if err := d.watchLinks(ctx); err != nil {
+	links, err := d.sys.Watch(ctx, func(name string, up bool) { d.post(evLink{ifname: name, up: up}) },
+		func(name string) {
+			// Our own VIP adds are address changes too: thousands at a
+			// takeover. Only an instance waiting for an address cares.
+			if d.waiting.Load() > 0 {
+				d.post(evAddr{ifname: name})
+			}
+		})
+	if err != nil {
 		d.log.Warn("link monitoring unavailable", "err", err)
+	}
+	for k, v := range links {
+		d.links[k] = v
 	}
 	for i := range d.cfg.Instances {
 		in, err := d.newInstance(&d.cfg.Instances[i])
@@ -177,15 +244,26 @@ func (d *Daemon) start(ctx context.Context) error {
 	}
 	d.applyStatic()
 	d.startTrackGroups()
-	now := time.Now()
+	now := d.now()
 	for _, in := range d.insts {
-		d.feed(in, now, vrrp.Startup())
-		if up, ok := d.links[in.cfg.Interface]; ok && !up {
-			d.feed(in, now, vrrp.InterfaceState(false))
-		}
+		d.startInstance(in, now)
 	}
 	d.startTrackers(ctx)
 	return nil
+}
+
+// startInstance feeds Startup, then what the machine must know at once:
+// an unusable interface and an operator's maintenance.
+func (d *Daemon) startInstance(in *instance, now time.Time) {
+	// An instance that cannot run goes straight to FAULT, as keepalived's
+	// does, without a BACKUP first.
+	in.ifUp = true
+	d.syncIface(in, now)
+	d.feed(in, now, vrrp.Startup())
+	if d.maint[in.cfg.Name] {
+		d.feed(in, now, vrrp.Maintenance(true))
+	}
+	d.syncIface(in, now)
 }
 
 // buildGroups hands the members of each vrrp_sync_group to a group
@@ -219,13 +297,18 @@ func (d *Daemon) buildGroups() error {
 	return nil
 }
 
+// loop fires due timers before it takes each event, and sleeps on the
+// queue, the signals and the one timer wake-up.
 func (d *Daemon) loop(ctx context.Context, sigs <-chan os.Signal) {
 	for {
+		d.fireDue()
+		d.wake.Set(d.timers.next())
 		select {
 		case <-ctx.Done():
 			return
 		case s := <-sigs:
 			d.signal(s)
+		case <-d.wake.C():
 		case ev := <-d.events:
 			d.handle(ev)
 		}
@@ -243,8 +326,7 @@ func (d *Daemon) signal(s os.Signal) {
 	switch s {
 	case syscall.SIGHUP:
 		d.log.Info("reloading configuration (SIGHUP)")
-		d.sdNotify("RELOADING=1")
-		d.startReload()
+		d.requestReload(nil)
 	case syscall.SIGUSR1:
 		d.dump("keepalived.data", d.dataText())
 		d.dump("keepalived_check.data", d.checkData())
@@ -252,9 +334,7 @@ func (d *Daemon) signal(s os.Signal) {
 		d.dump("keepalived.stats", d.statsText())
 	case sigStatsClear:
 		d.dump("keepalived.stats", d.statsText())
-		for _, in := range d.insts {
-			in.stats = stats{drops: map[vrrp.RxReason]uint64{}}
-		}
+		d.clearStats()
 	case sigJSON:
 		b, err := d.jsonDump()
 		if err != nil {
@@ -265,47 +345,82 @@ func (d *Daemon) signal(s os.Signal) {
 	}
 }
 
+func (d *Daemon) clearStats() {
+	for _, in := range d.insts {
+		in.stats = stats{}
+	}
+	for _, s := range d.socks {
+		s.drops = nil
+	}
+}
+
 func (d *Daemon) handle(ev event) {
-	now := time.Now()
-	if p, ok := ev.(evPacket); ok {
+	now := d.now()
+	switch e := ev.(type) {
+	case evPacket:
 		// Time the packet from its arrival, not from when the loop got to
 		// it: the master-down timer it re-arms must not drift late.
-		now = p.at
-	}
-	switch e := ev.(type) {
-	case evTimer:
-		in := e.inst
-		if in.stopped || in.timerGen[e.id] != e.gen {
-			return // re-armed or stopped since
-		}
-		// The machine ignores a fire before its deadline, so none is fed
-		// early. An expiry read just before a re-arm can carry the new
-		// generation and is early by about the new interval: dropped. The
-		// deliberate early wake-up of a master-down timer (prewake.go) is
-		// early by at most its margin: the loop stays awake until the
-		// deadline.
-		if early := time.Until(in.deadline[e.id]); early > 0 {
-			if early <= in.prewake[e.id] {
-				d.spinTo(in, e.id, e.gen)
-			}
-			return
-		}
-		in.timers[e.id] = nil
-		d.feed(in, now, vrrp.TimerFired(e.id))
-	case evPacket:
-		d.receive(now, e)
+		d.receive(e.at, e)
 	case evReloaded:
-		d.reload(e.cfg, e.diags)
+		d.reloaded(e)
 	case evTrack:
 		d.trackResult(now, e.r)
 	case evLink:
-		d.links[e.ifname] = e.up
-		for _, in := range d.insts {
-			if in.cfg.Interface == e.ifname {
-				d.log.Info("interface state", "instance", in.cfg.Name, "interface", e.ifname, "up", e.up)
-				d.feed(in, now, vrrp.InterfaceState(e.up))
-			}
+		d.linkChanged(now, e.ifname, e.up)
+	case evAddr:
+		d.addrChanged(now, e.ifname)
+	case evRetry:
+		d.retryAddresses(e.in, now)
+	case evSnapshot:
+		e.reply <- d.snapshot()
+	case evMaintenance:
+		e.reply <- d.setMaintenance(now, e.name, e.on)
+	case evDrain:
+		e.reply <- d.drain(e.vs, e.rs, e.on)
+	case evReloadReq:
+		d.requestReload(e.reply)
+	}
+}
+
+func (d *Daemon) linkChanged(now time.Time, ifname string, up bool) {
+	d.links[ifname] = up
+	d.forgetPrimary(ifname)
+	for _, in := range d.insts {
+		if in.cfg.Interface != ifname || in.stopped {
+			continue
 		}
+		d.log.Info("interface state", "instance", in.cfg.Name, "interface", ifname, "up", up)
+		in.linkUp = up
+		if up && !in.attached {
+			d.reattach(in)
+		}
+		if !up {
+			in.lastReason = "interface " + ifname + " down"
+		}
+		d.syncIface(in, now)
+	}
+}
+
+// addrChanged retries the instances on ifname still waiting for an
+// address.
+func (d *Daemon) addrChanged(now time.Time, ifname string) {
+	d.forgetPrimary(ifname)
+	for _, in := range d.insts {
+		if in.cfg.Interface == ifname && !in.attached && !in.stopped {
+			d.reattach(in)
+			d.syncIface(in, now)
+		}
+	}
+}
+
+func (d *Daemon) reattach(in *instance) {
+	if err := d.attach(in); err != nil {
+		d.log.Error("attach", "instance", in.cfg.Name, "err", err)
+		return
+	}
+	if in.attached {
+		d.log.Info("leaving FAULT: the interface can carry the instance", "instance", in.cfg.Name,
+			"interface", in.cfg.Interface, "source", in.src)
 	}
 }
 
@@ -313,20 +428,29 @@ func (d *Daemon) handle(ev event) {
 // addresses removed once the successor is heard (handover.go; at once with
 // --release-at-once, never with -V), notify STOP.
 func (d *Daemon) shutdown() {
+	d.beginShutdown()
+	d.awaitHandovers()
+	d.finishShutdown()
+}
+
+// beginShutdown resigns every master (and stops every backup).
+func (d *Daemon) beginShutdown() {
 	d.stopping = true
 	d.stopSyncd()
 	d.stopTrackGroups()
 	if d.probes != nil {
 		d.probes.Stop()
 	}
-	now, ev := time.Now(), d.handoverEvent()
+	now, ev := d.now(), d.handoverEvent()
 	for _, in := range d.insts {
 		d.feed(in, now, ev)
 	}
-	d.awaitHandovers()
+}
+
+// finishShutdown releases what is left once the handovers are over.
+func (d *Daemon) finishShutdown() {
 	for _, in := range d.insts {
-		in.stopTimers()
-		in.closeTimers()
+		d.timers.stopAll(in)
 		in.stopped = true
 		if in.vmac != "" && !d.opts.DontReleaseVRRP {
 			if err := netconf.DeleteVMAC(in.vmac); err != nil {
@@ -335,10 +459,10 @@ func (d *Daemon) shutdown() {
 		}
 	}
 	d.removeStatic()
-	if d.fw != nil {
-		d.fw.Close()
-	}
 	d.closeSockets()
+	for _, g := range d.garps {
+		g.a.Close()
+	}
 }
 
 func writePidFiles(paths []string) error {

@@ -3,8 +3,10 @@ package daemon
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,8 +23,8 @@ func dumpDir() string {
 }
 
 // dump writes a signal dump atomically (temp file + rename, mode 0600 as
-// keepalived's umask gives), so a reader never sees half a file — the
-// complaint against keepalived up to 2.4.3, which wrote in place.
+// keepalived's umask gives), so a reader never sees half a file, as
+// keepalived 2.2.7 does.
 func (d *Daemon) dump(name string, content []byte) {
 	dir := dumpDir()
 	f, err := os.CreateTemp(dir, "."+name+".*")
@@ -52,7 +54,7 @@ func (d *Daemon) statsText() []byte {
 	var b strings.Builder
 	for _, in := range d.insts {
 		s := &in.stats
-		dr := func(r vrrp.RxReason) uint64 { return s.drops[r] }
+		dr := s.keepalivedCount
 		fmt.Fprintf(&b, "VRRP Instance: %s\n", in.cfg.Name)
 		fmt.Fprintf(&b, "  Advertisements:\n    Received: %d\n    Sent: %d\n", s.advertRcvd, s.advertSent)
 		fmt.Fprintf(&b, "  Became master: %d\n  Released master: %d\n", s.becomeMaster, s.releaseMaster)
@@ -61,8 +63,65 @@ func (d *Daemon) statsText() []byte {
 		fmt.Fprintf(&b, "  Authentication Errors:\n    Invalid Type: %d\n    Type Mismatch: %d\n    Failure: %d\n",
 			dr(vrrp.RxAuthInvalid), dr(vrrp.RxAuthMismatch), dr(vrrp.RxAuthPass))
 		fmt.Fprintf(&b, "  Priority Zero:\n    Received: %d\n    Sent: %d\n", s.priZeroRcvd, s.priZeroSent)
+		writeDrops(&b, "  ", s.drops)
+	}
+	for _, k := range d.sockKeys() {
+		if s := d.socks[k]; len(s.drops) > 0 {
+			fmt.Fprintf(&b, "Interface: %s (IPv%d)\n", k.ifname, k.family)
+			writeDrops(&b, "  ", s.drops)
+		}
 	}
 	return []byte(b.String())
+}
+
+// writeDrops lists every drop reason with a count (a govrrpd block after
+// keepalived's, which has no counter for most reasons).
+func writeDrops(b *strings.Builder, indent string, drops map[string]uint64) {
+	if len(drops) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "%sDropped:\n", indent)
+	for _, k := range slices.Sorted(maps.Keys(drops)) {
+		fmt.Fprintf(b, "%s  %s: %d\n", indent, k, drops[k])
+	}
+}
+
+func (d *Daemon) sockKeys() []sockKey {
+	keys := slices.Collect(maps.Keys(d.socks))
+	slices.SortFunc(keys, func(a, b sockKey) int {
+		if c := strings.Compare(a.ifname, b.ifname); c != 0 {
+			return c
+		}
+		return a.family - b.family
+	})
+	return keys
+}
+
+// keepalivedCount is keepalived's counter for r: the drops whose reason
+// it counts under the same name (its packet length error also covers the
+// decoder's truncated and oversized packets).
+func (s *stats) keepalivedCount(r vrrp.RxReason) uint64 {
+	n := uint64(0)
+	for label, c := range s.drops {
+		if dropStat(label) == r.Stat() {
+			n += c
+		}
+	}
+	return n
+}
+
+// dropStat is the keepalived stats counter a drop label counts under.
+func dropStat(label string) string {
+	switch label {
+	case dropTruncated, dropOversized:
+		return vrrp.RxLength.Stat()
+	}
+	for r := vrrp.RxOK + 1; r.String() != "unknown"; r++ {
+		if r.String() == label {
+			return r.Stat()
+		}
+	}
+	return ""
 }
 
 // dataText is SIGUSR1's human-readable dump. keepalived documents it as
@@ -150,6 +209,9 @@ type jsonStats struct {
 	AuthFailure       uint64 `json:"auth_failure"`
 	PriZeroRcvd       uint64 `json:"pri_zero_rcvd"`
 	PriZeroSent       uint64 `json:"pri_zero_sent"`
+	// Drops is govrrpd's: every drop by reason, those keepalived has no
+	// counter for included.
+	Drops map[string]uint64 `json:"drops,omitempty"`
 }
 
 // keepalived's numeric states in JSON.
@@ -194,7 +256,7 @@ func jsonOf(in *instance) jsonInstance {
 		LowerPrioNoAdvert: b2i(c.LowerPrioNoAdvert), HigherPrioSendAdvert: b2i(c.HigherPrioSendAdvert),
 		Vrid: int(c.VRID), BasePriority: int(c.Priority), EffectivePriority: int(in.m.Priority()),
 		Vipset: in.m.State() == vrrp.StateMaster, AdverInt: c.AdvertInt.Seconds(),
-		MasterAdverInt: c.AdvertInt.Seconds(), Accept: b2i(c.Accept), Nopreempt: c.Nopreempt,
+		MasterAdverInt: in.masterAdvertInt().Seconds(), Accept: b2i(c.Accept), Nopreempt: c.Nopreempt,
 		PreemptDelay: c.PreemptDelay.Seconds(), State: jsonState(in.m.State()), Wantstate: jsonState(in.m.State()),
 		Version: c.Version, SMTPAlert: c.SMTPAlert, NotifyDeleted: c.Notify.DeletedSet,
 		ScriptMaster: c.Notify.Master.Raw, ScriptBackup: c.Notify.Backup.Raw, ScriptFault: c.Notify.Fault.Raw,
@@ -218,11 +280,22 @@ func jsonOf(in *instance) jsonInstance {
 	s := &in.stats
 	return jsonInstance{Data: j, Stats: jsonStats{
 		AdvertRcvd: s.advertRcvd, AdvertSent: s.advertSent, BecomeMaster: s.becomeMaster, ReleaseMaster: s.releaseMaster,
-		PacketLenErr: s.drops[vrrp.RxLength], AdvertIntervalErr: s.drops[vrrp.RxInterval], IPTTLErr: s.drops[vrrp.RxTTL],
-		InvalidTypeRcvd: s.drops[vrrp.RxType], AddrListErr: s.drops[vrrp.RxAddrList], InvalidAuthtype: s.drops[vrrp.RxAuthInvalid],
-		AuthtypeMismatch: s.drops[vrrp.RxAuthMismatch], AuthFailure: s.drops[vrrp.RxAuthPass],
-		PriZeroRcvd: s.priZeroRcvd, PriZeroSent: s.priZeroSent,
+		PacketLenErr: s.keepalivedCount(vrrp.RxLength), AdvertIntervalErr: s.keepalivedCount(vrrp.RxInterval),
+		IPTTLErr: s.keepalivedCount(vrrp.RxTTL), InvalidTypeRcvd: s.keepalivedCount(vrrp.RxType),
+		AddrListErr: s.keepalivedCount(vrrp.RxAddrList), InvalidAuthtype: s.keepalivedCount(vrrp.RxAuthInvalid),
+		AuthtypeMismatch: s.keepalivedCount(vrrp.RxAuthMismatch), AuthFailure: s.keepalivedCount(vrrp.RxAuthPass),
+		PriZeroRcvd: s.priZeroRcvd, PriZeroSent: s.priZeroSent, Drops: s.drops,
 	}}
+}
+
+// masterAdvertInt is keepalived's master_adver_int: a master's own
+// interval; a backup's the interval its master advertises (VRRPv3 adopts
+// it; v2 must match), once it has heard one.
+func (in *instance) masterAdvertInt() time.Duration {
+	if in.m.State() != vrrp.StateMaster && in.masterInt > 0 {
+		return in.masterInt
+	}
+	return in.cfg.AdvertInt
 }
 
 func setWord(set bool) string {

@@ -29,8 +29,8 @@ func TestJSONDumpGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &instance{cfg: cfg, m: m, lastTransition: time.Unix(1795413534, 560407000)}
-	in.stats = stats{advertRcvd: 4, advertSent: 12, becomeMaster: 1, drops: map[vrrp.RxReason]uint64{vrrp.RxTTL: 2}}
+	in := &instance{cfg: cfg, m: m, masterInt: 10 * time.Second, lastTransition: time.Unix(1795413534, 560407000)}
+	in.stats = stats{advertRcvd: 4, advertSent: 12, becomeMaster: 1, drops: map[string]uint64{vrrp.RxTTL.String(): 2, dropTruncated: 1}}
 	now := time.Unix(1795413534, 0)
 	m.Handle(now, vrrp.Startup())
 	m.Handle(now.Add(4*time.Second), vrrp.TimerFired(vrrp.TimerMasterDown))

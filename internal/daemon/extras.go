@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 
@@ -13,12 +14,12 @@ import (
 
 func (d *Daemon) addRoutesRules(in *instance) {
 	for _, r := range in.cfg.Routes {
-		if err := netconf.AddRoute(r, in.cfg.Interface); err != nil {
+		if err := d.sys.AddRoute(r, in.cfg.Interface); err != nil {
 			d.log.Error("add virtual route", "instance", in.cfg.Name, "route", routeText(r), "err", err)
 		}
 	}
 	for _, r := range in.cfg.Rules {
-		if err := netconf.AddRule(r); err != nil {
+		if err := d.sys.AddRule(r); err != nil {
 			d.log.Error("add virtual rule", "instance", in.cfg.Name, "rule", ruleText(r), "err", err)
 		}
 	}
@@ -26,12 +27,12 @@ func (d *Daemon) addRoutesRules(in *instance) {
 
 func (d *Daemon) removeRoutesRules(in *instance) {
 	for i := len(in.cfg.Rules) - 1; i >= 0; i-- {
-		if err := netconf.DelRule(in.cfg.Rules[i]); err != nil {
+		if err := d.sys.DelRule(in.cfg.Rules[i]); err != nil {
 			d.log.Error("remove virtual rule", "instance", in.cfg.Name, "err", err)
 		}
 	}
 	for i := len(in.cfg.Routes) - 1; i >= 0; i-- {
-		if err := netconf.DelRoute(in.cfg.Routes[i], in.cfg.Interface); err != nil {
+		if err := d.sys.DelRoute(in.cfg.Routes[i], in.cfg.Interface); err != nil {
 			d.log.Error("remove virtual route", "instance", in.cfg.Name, "err", err)
 		}
 	}
@@ -48,17 +49,17 @@ func (d *Daemon) applyStatic() {
 		if dev == "" {
 			dev = d.cfg.VRRP.DefaultInterface
 		}
-		if err := netconf.AddAddr(dev, a); err != nil {
+		if err := d.sys.AddAddr(dev, a); err != nil {
 			d.log.Error("static address", "addr", a.Prefix, "err", err)
 		}
 	}
 	for _, r := range d.cfg.StaticRoutes {
-		if err := netconf.AddRoute(r, d.cfg.VRRP.DefaultInterface); err != nil {
+		if err := d.sys.AddRoute(r, d.cfg.VRRP.DefaultInterface); err != nil {
 			d.log.Error("static route", "route", routeText(r), "err", err)
 		}
 	}
 	for _, r := range d.cfg.StaticRules {
-		if err := netconf.AddRule(r); err != nil {
+		if err := d.sys.AddRule(r); err != nil {
 			d.log.Error("static rule", "rule", ruleText(r), "err", err)
 		}
 	}
@@ -70,17 +71,17 @@ func (d *Daemon) removeStatic() {
 		return
 	}
 	for _, r := range d.cfg.StaticRules {
-		netconf.DelRule(r)
+		d.sys.DelRule(r)
 	}
 	for _, r := range d.cfg.StaticRoutes {
-		netconf.DelRoute(r, d.cfg.VRRP.DefaultInterface)
+		d.sys.DelRoute(r, d.cfg.VRRP.DefaultInterface)
 	}
 	for _, a := range d.cfg.StaticAddresses {
 		dev := a.Dev
 		if dev == "" {
 			dev = d.cfg.VRRP.DefaultInterface
 		}
-		netconf.DelAddr(dev, a)
+		d.sys.DelAddr(dev, a)
 	}
 }
 
@@ -115,19 +116,6 @@ func hasV6(as []vrrp.Address) bool {
 	return false
 }
 
-// firewall opens the nftables table on first use (no_accept or strict).
-func (d *Daemon) firewall() *netconf.Firewall {
-	if d.fw == nil {
-		fw := netconf.DefaultFirewall()
-		if err := fw.Open(); err != nil {
-			d.log.Error("nftables: no_accept cannot be enforced; the VIPs accept traffic", "err", err)
-			return nil
-		}
-		d.fw = fw
-	}
-	return d.fw
-}
-
 // vipAddrs lists VIPs and eVIPs for the firewall, link-local ones with
 // their interface as zone.
 func (in *instance) vipAddrs() []netip.Addr {
@@ -145,14 +133,14 @@ func (in *instance) vipAddrs() []netip.Addr {
 }
 
 func (d *Daemon) setNoAccept(in *instance, on bool) {
-	if in.cfg.Accept {
+	if in.cfg.Accept || d.fwBroken {
 		return
 	}
-	fw := d.firewall()
-	if fw == nil {
-		return
-	}
-	if err := fw.SetNoAccept(in.vipAddrs(), on); err != nil {
+	if err := d.sys.SetNoAccept(in.vipAddrs(), on); err != nil {
+		if errors.Is(err, errNoFirewall) {
+			// Said once: every later instance would say the same.
+			d.fwBroken = true
+		}
 		d.log.Error("nftables no_accept", "instance", in.cfg.Name, "err", err)
 	}
 }

@@ -1,8 +1,11 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/govrrpd/govrrpd/internal/status"
 
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -18,6 +21,8 @@ import (
 // releasing on its own: the machines' hold timers end the wait first; this
 // only guards against a timer that never fires leaving VIPs behind.
 const handoverSlack = time.Second
+
+var errStopping = errors.New("govrrpd is stopping")
 
 // handoverEvent is the Shutdown event for this run: make-before-break by
 // default; at once with --release-at-once, and with -V, whose VIPs stay
@@ -42,7 +47,8 @@ func (d *Daemon) leaving() []*instance {
 
 // awaitHandovers receives adverts and fires timers until no instance is
 // leaving. Other events are dropped: trackers are stopped, and a reload
-// or a link change no longer matters to a daemon on its way out.
+// or a link change no longer matters to a daemon on its way out; API
+// callers get an error rather than waiting for ever.
 func (d *Daemon) awaitHandovers() {
 	if len(d.leaving()) == 0 {
 		return
@@ -54,20 +60,40 @@ func (d *Daemon) awaitHandovers() {
 	limit := time.NewTimer(hold + handoverSlack)
 	defer limit.Stop()
 	for len(d.leaving()) > 0 {
+		d.fireDue()
+		d.wake.Set(d.timers.next())
 		select {
 		case ev := <-d.events:
-			switch ev.(type) {
-			case evPacket, evTimer:
-				d.handle(ev)
-			}
+			d.handleStopping(ev)
+		case <-d.wake.C():
 		case <-limit.C:
 			// Past its deadline, the expiry releases even if the timer
 			// itself was lost.
 			for _, in := range d.leaving() {
 				d.log.Warn("handover: hold timer never fired", "instance", in.cfg.Name)
-				d.feed(in, time.Now(), vrrp.TimerFired(vrrp.TimerHandover))
+				d.feed(in, d.now(), vrrp.TimerFired(vrrp.TimerHandover))
 			}
 			return
+		}
+	}
+}
+
+// handleStopping handles an event while the daemon stops.
+func (d *Daemon) handleStopping(ev event) {
+	switch e := ev.(type) {
+	case evPacket:
+		d.handle(e)
+	case evSnapshot:
+		e.reply <- d.snapshot()
+	case evMaintenance:
+		e.reply <- errStopping
+	case evDrain:
+		e.reply <- errStopping
+	case evReloadReq:
+		e.reply <- status.Reload{At: d.now(), Result: "refused", Error: errStopping.Error()}
+	case evReloaded:
+		for _, r := range e.reply {
+			r <- status.Reload{At: d.now(), Result: "refused", Error: errStopping.Error()}
 		}
 	}
 }

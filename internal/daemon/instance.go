@@ -1,42 +1,52 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/garp"
-	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
-// instance is one vrrp_instance at run time: its machine and the OS
-// resources its actions use.
+// instance is one vrrp_instance at run time: its machine, its timers and
+// the shared OS resources its actions use.
 type instance struct {
 	cfg  vrrp.Instance
 	m    *vrrp.Machine
-	sock *socket
-	garp *garp.Sender
+	sock *socket      // nil until attached
+	garp *garpShare   // nil until attached
 	src  netip.Addr   // source address of our adverts
 	dsts []netip.Addr // multicast group or unicast peers
 	form vrrp.ChecksumForm
 
-	adv  vrrp.Advert
-	buf  []byte
-	vips []netip.Addr // for GARP
+	// adv is the advert template, without its addresses: a vrrp.Advert
+	// has room for 255 of them (6 KB), too much to keep per instance at
+	// thousands of instances. sendAdvert fills the daemon's one Advert.
+	adv  advTemplate
+	vips []netip.Addr // the VIPs, for adverts and GARP
 
-	timers   [8]*time.Timer // fallback when a timerfd cannot be had
-	ftimers  [8]*fdTimer
-	timerGen [8]uint64
-	deadline [8]time.Time
-	prewake  [8]time.Duration // how long before deadline the timerfd wakes us (prewake.go)
-	stopped  bool
+	tm      [numTimers]timer
+	stopped bool
+
+	// The machine's interface input is up only when all of these hold
+	// (usable): link up and carrier, a source address and an open socket
+	// (attached), and no failed VIP add waiting for its retry.
+	linkUp      bool
+	attached    bool
+	waitCounted bool // counted in Daemon.waiting
+	addrFault   bool
+	retry       time.Duration // backoff of the next VIP retry
+	ifUp        bool          // what the machine was last told
 
 	lastMaster     netip.Addr
 	masterPrio     uint8
+	masterInt      time.Duration // the master's advertised interval
+	lastAdvert     time.Time
 	lastTransition time.Time
 	lastState      vrrp.State
+	lastReason     string
 	stats          stats
 
 	vmac  string // use_vmac interface, "" without
@@ -51,74 +61,59 @@ type group struct {
 	members []*instance
 }
 
-type stats struct {
-	advertRcvd, advertSent, becomeMaster, releaseMaster uint64
-	priZeroRcvd, priZeroSent                            uint64
-	drops                                               map[vrrp.RxReason]uint64
+// advTemplate is what an instance's adverts carry besides the priority and
+// the addresses.
+type advTemplate struct {
+	version  uint8
+	interval uint16
+	authType vrrp.AuthType
+	authData [8]byte
 }
 
+// fill writes the template, prio and addrs into a.
+func (t *advTemplate) fill(a *vrrp.Advert, vrid, prio uint8, addrs []netip.Addr) error {
+	a.Version, a.VRID, a.Priority, a.Interval = t.version, vrid, prio, t.interval
+	a.Reserved, a.AuthType, a.AuthData = 0, t.authType, t.authData
+	return a.SetAddrs(addrs[:min(len(addrs), vrrp.MaxAddrs)])
+}
+
+type stats struct {
+	advertRcvd, advertSent, becomeMaster, releaseMaster uint64
+	priZeroRcvd, priZeroSent, garpSent                  uint64
+	drops                                               map[string]uint64 // by drop label (rx.go), nil until the first
+}
+
+func (in *instance) family() int {
+	if in.cfg.Family == vrrp.IPv6 {
+		return 6
+	}
+	return 4
+}
+
+func (in *instance) usable() bool { return in.linkUp && in.attached && !in.addrFault }
+
+// newInstance builds an instance and attaches it to its interface. An
+// interface that does not exist yet or has no address of the family does
+// not stop the daemon: the instance runs in FAULT until the interface
+// can carry it (keepalived: "entering FAULT state (no IPv4 address for
+// interface)"), and attach is tried again on every link or address change.
 func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
-	in := &instance{cfg: *cfg, buf: make([]byte, 0, 1500)}
-	in.stats.drops = map[vrrp.RxReason]uint64{}
-	fam := 4
-	if cfg.Family == vrrp.IPv6 {
-		fam = 6
+	in := &instance{cfg: *cfg, linkUp: true}
+	for i := range in.tm {
+		in.tm[i].idx = -1
 	}
 	if cfg.Interface == "" {
 		return nil, fmt.Errorf("vrrp %s: no interface (interface-less unicast instances are not supported yet)", cfg.Name)
+	}
+	if up, ok := d.links[cfg.Interface]; ok {
+		in.linkUp = up
 	}
 	var err error
 	if in.vmac, err = d.setupVMAC(cfg); err != nil {
 		return nil, err
 	}
-	xmit := cfg.Interface
-	if in.vmac != "" && !cfg.VMAC.XmitBase {
-		xmit = in.vmac
-	}
-	if in.sock, err = d.socket(xmit, fam); err != nil {
-		return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
-	}
-	in.sock.insts = append(in.sock.insts, in)
-	// Our address: configured source, else the interface's primary
-	// address (link-local for IPv6), looked up before any VIP is added.
-	in.src = cfg.UnicastSrc
-	if !in.src.IsValid() {
-		in.src = cfg.McastSrc
-	}
-	if !in.src.IsValid() {
-		if in.src, err = netconf.PrimaryAddr(cfg.Interface, fam); err != nil {
-			return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
-		}
-	}
-	if len(cfg.UnicastPeers) > 0 {
-		for _, p := range cfg.UnicastPeers {
-			in.dsts = append(in.dsts, p.Addr)
-		}
-	} else {
-		g := cfg.McastDst
-		if !g.IsValid() {
-			g = vrrp.Group(cfg.Family)
-		}
-		if err := in.sock.s.Join(g); err != nil {
-			return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
-		}
-		in.dsts = []netip.Addr{g}
-	}
-	if cfg.V3ChecksumAsV2 && cfg.Version == 3 && fam == 4 {
-		in.form = vrrp.ChecksumPlain
-	}
-	if err := in.buildAdvert(); err != nil {
+	if err := in.buildAdvert(&d.scratch); err != nil {
 		return nil, err
-	}
-	garpIf := cfg.Interface
-	if in.vmac != "" {
-		garpIf = in.vmac
-	}
-	if in.garp, err = garp.NewSender(garpIf); err != nil {
-		return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
-	}
-	if err := in.garp.Prepare(nil, in.vips); err != nil {
-		return nil, fmt.Errorf("vrrp %s: %w", cfg.Name, err)
 	}
 	var sg *vrrp.SyncGroup
 	for i := range d.cfg.SyncGroups {
@@ -136,27 +131,183 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	for _, ig := range tr.Ignored() {
 		d.log.Warn("weighted tracker on a sync group member ignored (set sync_group_tracking_weight)", "instance", cfg.Name, "tracker", ig)
 	}
-	if in.m, err = vrrp.NewMachine(cfg, vrrp.MachineOptions{Addr: in.src, Tracking: tr}); err != nil {
+	if in.m, err = vrrp.NewMachine(cfg, vrrp.MachineOptions{Addr: cfg.UnicastSrc, Tracking: tr}); err != nil {
 		return nil, err
 	}
+	if err := d.attach(in); err != nil {
+		return nil, err
+	}
+	if !in.attached {
+		in.waitCounted = true
+		d.waiting.Add(1)
+	}
 	return in, nil
+}
+
+// errNoLink and errNoAddr are what a port returns for an interface that
+// is missing or has no usable address: waiting conditions, not errors.
+var (
+	errNoLink = errors.New("interface does not exist")
+	errNoAddr = errors.New("no usable address")
+)
+
+// attach opens the instance's socket and GARP sender and finds its source
+// address. A missing interface or address leaves it detached (nil error).
+func (d *Daemon) attach(in *instance) error {
+	if in.attached {
+		return nil
+	}
+	cfg, fam := &in.cfg, in.family()
+	src := cfg.UnicastSrc
+	if !src.IsValid() {
+		src = cfg.McastSrc
+	}
+	if !src.IsValid() {
+		a, err := d.primaryAddr(cfg.Interface, fam)
+		if errors.Is(err, errNoLink) || errors.Is(err, errNoAddr) {
+			d.detached(in, err)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("vrrp %s: %w", cfg.Name, err)
+		}
+		src = a
+	}
+	xmit := cfg.Interface
+	if in.vmac != "" && !cfg.VMAC.XmitBase {
+		xmit = in.vmac
+	}
+	sock, err := d.socket(xmit, fam)
+	if errors.Is(err, errNoLink) {
+		d.detached(in, err)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("vrrp %s: %w", cfg.Name, err)
+	}
+	in.dsts = in.dsts[:0]
+	if len(cfg.UnicastPeers) > 0 {
+		for _, p := range cfg.UnicastPeers {
+			in.dsts = append(in.dsts, p.Addr)
+		}
+	} else {
+		g := cfg.McastDst
+		if !g.IsValid() {
+			g = vrrp.Group(cfg.Family)
+		}
+		if err := sock.join(g); err != nil {
+			d.releaseSocket(sock)
+			return fmt.Errorf("vrrp %s: %w", cfg.Name, err)
+		}
+		in.dsts = append(in.dsts, g)
+	}
+	garpIf := cfg.Interface
+	if in.vmac != "" {
+		garpIf = in.vmac
+	}
+	gs, err := d.garpFor(garpIf)
+	if err == nil {
+		err = gs.a.Prepare(in.vips)
+	}
+	if err != nil {
+		d.releaseSocket(sock)
+		return fmt.Errorf("vrrp %s: %w", cfg.Name, err)
+	}
+	if cfg.V3ChecksumAsV2 && cfg.Version == 3 && fam == 4 {
+		in.form = vrrp.ChecksumPlain
+	}
+	d.unwait(in)
+	in.sock, in.garp, in.src, in.attached = sock, gs, src, true
+	sock.insts = append(sock.insts, in)
+	in.m.SetAddr(src)
+	return nil
+}
+
+// primaryAddr asks the system once per interface and family: an address
+// dump costs as much as the interface has addresses, and thousands of
+// instances share a few interfaces. A link or address change on the
+// interface forgets the answer (forgetPrimary).
+func (d *Daemon) primaryAddr(ifname string, fam int) (netip.Addr, error) {
+	k := sockKey{ifname, fam}
+	if a, ok := d.primary[k]; ok {
+		return a, nil
+	}
+	a, err := d.sys.PrimaryAddr(ifname, fam)
+	if err == nil {
+		d.primary[k] = a
+	}
+	return a, err
+}
+
+func (d *Daemon) forgetPrimary(ifname string) {
+	delete(d.primary, sockKey{ifname, 4})
+	delete(d.primary, sockKey{ifname, 6})
+}
+
+// unwait takes the instance off the waiting count.
+func (d *Daemon) unwait(in *instance) {
+	if in.waitCounted {
+		in.waitCounted = false
+		d.waiting.Add(-1)
+	}
+}
+
+func (d *Daemon) detached(in *instance, why error) {
+	if in.cfg.Family == vrrp.IPv4 && errors.Is(why, errNoAddr) {
+		d.log.Warn("entering FAULT state (no IPv4 address for interface)", "instance", in.cfg.Name, "interface", in.cfg.Interface)
+		return
+	}
+	if errors.Is(why, errNoLink) && !d.cfg.VRRP.DynamicInterfaces {
+		d.log.Error("interface for vrrp instance doesn't exist; waiting in FAULT for it (keepalived needs dynamic_interfaces for this)",
+			"instance", in.cfg.Name, "interface", in.cfg.Interface)
+		return
+	}
+	d.log.Warn("entering FAULT state: waiting for the interface", "instance", in.cfg.Name, "interface", in.cfg.Interface, "reason", why.Error())
+}
+
+// detach gives back what attach took, when the instance goes away.
+func (d *Daemon) detach(in *instance) {
+	if !in.attached {
+		return
+	}
+	in.garp.a.Forget(in.vips)
+	d.releaseGarp(in.garp)
+	in.sock.remove(in)
+	d.releaseSocket(in.sock)
+	in.sock, in.garp, in.attached = nil, nil, false
+}
+
+// syncIface tells the machine when the instance's usable state changed.
+func (d *Daemon) syncIface(in *instance, now time.Time) {
+	up := in.usable()
+	if up == in.ifUp {
+		return
+	}
+	in.ifUp = up
+	d.feed(in, now, vrrp.InterfaceState(up))
 }
 
 // feed gives ev to the instance, through its sync group if it has one, and
 // carries out the resulting actions.
 func (d *Daemon) feed(in *instance, now time.Time, ev vrrp.Event) {
 	if in.group == nil {
-		d.apply(in, in.m.Handle(now, ev))
-		return
-	}
-	g := in.group
-	for _, ma := range g.m.Handle(now, in.idx, ev) {
-		if ma.Member == vrrp.GroupMember {
-			d.notifyGroup(g, ma.Action)
-			continue
+		d.apply(in, in.m.Handle(now, ev), now)
+	} else {
+		g := in.group
+		for _, ma := range g.m.Handle(now, in.idx, ev) {
+			if ma.Member == vrrp.GroupMember {
+				d.notifyGroup(g, ma.Action)
+				continue
+			}
+			d.apply(g.members[ma.Member], []vrrp.Action{ma.Action}, now)
 		}
-		d.apply(g.members[ma.Member], []vrrp.Action{ma.Action})
 	}
+	// A VIP that could not be added puts its instance in FAULT (after
+	// the machine's actions are carried out: they share its buffer).
+	for _, x := range d.faulted {
+		d.syncIface(x, now)
+	}
+	d.faulted = d.faulted[:0]
 }
 
 func (d *Daemon) notifyGroup(g *group, a vrrp.Action) {
@@ -178,222 +329,36 @@ func (d *Daemon) notifyGroup(g *group, a vrrp.Action) {
 }
 
 // buildAdvert prepares the advert template: everything but the priority is
-// fixed for the life of the instance.
-func (in *instance) buildAdvert() error {
+// fixed for the life of the instance. scratch checks the addresses fit.
+func (in *instance) buildAdvert(scratch *vrrp.Advert) error {
 	c := &in.cfg
-	in.adv = vrrp.Advert{Version: uint8(c.Version), VRID: c.VRID}
+	in.adv = advTemplate{version: uint8(c.Version)}
 	if c.Family == vrrp.IPv6 {
-		in.adv.Version = 3
+		in.adv.version = 3
 	}
-	iv, err := vrrp.IntervalToWire(int(in.adv.Version), c.AdvertInt)
+	iv, err := vrrp.IntervalToWire(int(in.adv.version), c.AdvertInt)
 	if err != nil {
 		return fmt.Errorf("vrrp %s: %w", c.Name, err)
 	}
-	in.adv.Interval = iv
-	if in.adv.Version == 2 && c.Auth.Type == vrrp.AuthPass {
-		in.adv.AuthType = vrrp.AuthPass
-		in.adv.AuthData = vrrp.PassAuthData(c.Auth.Pass)
+	in.adv.interval = iv
+	if in.adv.version == 2 && c.Auth.Type == vrrp.AuthPass {
+		in.adv.authType = vrrp.AuthPass
+		in.adv.authData = vrrp.PassAuthData(c.Auth.Pass)
+	}
+	if in.garp != nil { // a reload: the GARP frames follow the new set
+		in.garp.a.Forget(in.vips)
 	}
 	in.vips = in.vips[:0]
 	for _, a := range c.VIPs {
 		in.vips = append(in.vips, a.Prefix.Addr())
 	}
-	n := len(in.vips)
-	if n > vrrp.MaxAddrs {
-		n = vrrp.MaxAddrs
-	}
-	if in.garp != nil { // a reload: the GARP frames follow the new set
-		if err := in.garp.Prepare(nil, in.vips); err != nil {
+	if in.garp != nil {
+		if err := in.garp.a.Prepare(in.vips); err != nil {
 			return fmt.Errorf("vrrp %s: %w", c.Name, err)
 		}
 	}
-	return in.adv.SetAddrs(in.vips[:n])
-}
-
-// apply carries out a machine's actions in order. The "VIP added" lines
-// wait until the GARPs and the advert that follow are out: a log line
-// measured 50–370 µs on the takeover path, the clients' time.
-func (d *Daemon) apply(in *instance, acts []vrrp.Action) {
-	var added []vrrp.Address
-	logAdded := func() {
-		for _, a := range added {
-			d.log.Info("VIP added", "instance", in.cfg.Name, "addr", a.Prefix, "dev", in.dev(a))
-		}
-		added = nil
+	if err := in.adv.fill(scratch, c.VRID, 0, in.vips); err != nil {
+		return fmt.Errorf("vrrp %s: %w", c.Name, err)
 	}
-	defer logAdded()
-	for _, a := range acts {
-		switch a.Kind {
-		case vrrp.ActSendAdvert:
-			d.sendAdvert(in, a.Priority)
-		case vrrp.ActArmTimer:
-			in.arm(d, a.Timer, a.At)
-		case vrrp.ActStopTimer:
-			in.stopTimer(a.Timer)
-		case vrrp.ActAddAddresses:
-			added = d.addAddresses(in)
-		case vrrp.ActRemoveAddresses:
-			d.removeAddresses(in)
-		case vrrp.ActSendGARP:
-			if err := in.garp.Announce(nil, in.vips, a.Count); err != nil {
-				d.log.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
-			}
-		case vrrp.ActNotify:
-			logAdded()
-			d.notifyState(in, a.State, a.Priority)
-		case vrrp.ActNotifyLowerPrio:
-			d.log.Info("master received lower priority advert", "instance", in.cfg.Name, "from", a.Src)
-			d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: "MASTER_RX_LOWER_PRI",
-				Priority: int(a.Priority), Specific: in.cfg.Notify.MasterRxLowerPri})
-		case vrrp.ActHandoverDone:
-			d.handoverDone(in, a)
-		case vrrp.ActNotifyPriority:
-			d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name,
-				State: a.State.String() + "_PRIORITY", Priority: int(a.Priority)})
-		}
-	}
-}
-
-func (d *Daemon) sendAdvert(in *instance, prio uint8) {
-	in.adv.Priority = prio
-	for _, dst := range in.dsts {
-		b, err := in.adv.AppendTo(in.buf[:0], in.src, dst, in.form)
-		if err != nil {
-			d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
-			return
-		}
-		in.buf = b
-		if err := in.sock.s.Send(b, in.src, dst); err != nil {
-			d.log.Warn("send advert", "instance", in.cfg.Name, "to", dst, "err", err)
-			continue
-		}
-		in.stats.advertSent++
-		if prio == 0 {
-			in.stats.priZeroSent++
-		}
-	}
-}
-
-// dev is the interface an address goes on: its own `dev`, else the VMAC,
-// else the instance's interface.
-func (in *instance) dev(a vrrp.Address) string {
-	if a.Dev != "" {
-		return a.Dev
-	}
-	if in.vmac != "" {
-		return in.vmac
-	}
-	return in.cfg.Interface
-}
-
-// addAddresses installs the VIPs and returns those it added, for the
-// caller to log.
-func (d *Daemon) addAddresses(in *instance) []vrrp.Address {
-	defer d.addRoutesRules(in)
-	defer d.setNoAccept(in, true)
-	var added []vrrp.Address
-	for _, list := range [][]vrrp.Address{in.cfg.VIPs, in.cfg.ExcludedVIPs} {
-		for _, a := range list {
-			if err := netconf.AddAddr(in.dev(a), a); err != nil {
-				d.log.Error("add VIP", "instance", in.cfg.Name, "err", err)
-				continue
-			}
-			added = append(added, a)
-		}
-	}
-	return added
-}
-
-func (d *Daemon) removeAddresses(in *instance) {
-	if d.opts.DontReleaseVRRP && d.stopping {
-		return
-	}
-	d.removeRoutesRules(in)
-	for _, list := range [][]vrrp.Address{in.cfg.ExcludedVIPs, in.cfg.VIPs} {
-		for _, a := range list {
-			removed, err := netconf.DelAddr(in.dev(a), a)
-			if err != nil {
-				d.log.Error("remove VIP", "instance", in.cfg.Name, "err", err)
-				continue
-			}
-			if removed {
-				d.log.Info("VIP removed", "instance", in.cfg.Name, "addr", a.Prefix, "dev", in.dev(a))
-			}
-		}
-	}
-	if d.fw != nil {
-		d.setNoAccept(in, false)
-	}
-}
-
-func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
-	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio)
-	if s == vrrp.StateMaster {
-		in.stats.becomeMaster++
-	} else if in.lastState == vrrp.StateMaster {
-		in.stats.releaseMaster++
-	}
-	in.lastState, in.lastTransition = s, time.Now()
-	var spec = in.cfg.Notify.Master
-	switch s {
-	case vrrp.StateBackup:
-		spec = in.cfg.Notify.Backup
-	case vrrp.StateFault:
-		spec = in.cfg.Notify.Fault
-	case vrrp.StateStop:
-		spec = in.cfg.Notify.Stop
-	}
-	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: s.String(), Priority: int(prio),
-		Specific: spec, Generic: in.cfg.Notify.Generic})
-	d.syncdState(in, s)
-}
-
-// arm (re)starts a timer to fire at the machine's deadline; the
-// generation number makes a fire from an earlier arming harmless.
-func (in *instance) arm(d *Daemon, id vrrp.TimerID, at time.Time) {
-	in.stopTimer(id)
-	in.timerGen[id]++
-	gen := in.timerGen[id]
-	after := time.Until(at)
-	in.deadline[id] = at
-	in.prewake[id] = prewakeFor(id, after)
-	if in.ftimers[id] == nil {
-		t, err := newFDTimer(func(g uint64) { d.events <- evTimer{inst: in, id: id, gen: g} })
-		if err == nil {
-			in.ftimers[id] = t
-		}
-	}
-	if t := in.ftimers[id]; t != nil {
-		t.set(after-in.prewake[id], gen)
-		return
-	}
-	in.prewake[id] = 0
-	in.timers[id] = time.AfterFunc(after, func() { d.events <- evTimer{inst: in, id: id, gen: gen} })
-}
-
-// closeTimers releases the timerfds of an instance that is going away.
-func (in *instance) closeTimers() {
-	for i, t := range in.ftimers {
-		if t != nil {
-			t.close()
-			in.ftimers[i] = nil
-		}
-	}
-}
-
-func (in *instance) stopTimer(id vrrp.TimerID) {
-	if t := in.timers[id]; t != nil {
-		t.Stop()
-		in.timers[id] = nil
-	}
-	if t := in.ftimers[id]; t != nil {
-		t.stop()
-	}
-	in.timerGen[id]++
-}
-
-func (in *instance) stopTimers() {
-	for i := range in.timers {
-		in.stopTimer(vrrp.TimerID(i))
-	}
+	return nil
 }

@@ -1,31 +1,62 @@
 package daemon
 
 import (
+	"fmt"
 	"net/netip"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/internal/status"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
-// evReloaded carries a configuration read for a reload to the loop.
-type evReloaded struct {
-	cfg   *confparse.Config
-	diags confparse.Diagnostics
+// reloadHistory is how many reloads the history keeps.
+const reloadHistory = 32
+
+// requestReload starts reading the file in the background, or, while a
+// read is under way, marks that one more read follows it: SIGHUPs that
+// come during a read coalesce into one reload, which sees the newest
+// file. Nothing here blocks, and the reader holds no lock: it hands the
+// result to the loop as an event (evReloaded), so no number of SIGHUPs or
+// queued events can deadlock the loop.
+func (d *Daemon) requestReload(reply chan status.Reload) {
+	if reply != nil {
+		d.pending = append(d.pending, reply)
+	}
+	if d.reloading {
+		d.repeat = true
+		return
+	}
+	d.reloading, d.repeat = true, false
+	waiters := d.pending
+	d.pending = nil
+	d.sdNotify("RELOADING=1")
+	path, opts := d.opts.ConfigFile, d.opts.Parse
+	go func() {
+		cfg, diags := confparse.Load(path, opts)
+		d.post(evReloaded{cfg: cfg, diags: diags, hash: configHash(cfg), reply: waiters})
+	}()
 }
 
-// startReload reads the file in the background; reloads queue behind each
-// other so their order is the order of the signals.
-func (d *Daemon) startReload() {
-	d.reloadMu.Lock()
-	go func() {
-		defer d.reloadMu.Unlock()
-		cfg, diags := confparse.Load(d.opts.ConfigFile, d.opts.Parse)
-		d.events <- evReloaded{cfg, diags}
-	}()
+// reloaded applies a read configuration, answers whoever asked, records
+// the history, and starts the read that SIGHUPs during this one asked for.
+func (d *Daemon) reloaded(e evReloaded) {
+	r := d.reload(e.cfg, e.diags, e.hash)
+	d.history = append(d.history, r)
+	if n := len(d.history) - reloadHistory; n > 0 {
+		d.history = append(d.history[:0], d.history[n:]...)
+	}
+	for _, c := range e.reply {
+		c <- r
+	}
+	d.reloading = false
+	if d.repeat || len(d.pending) > 0 {
+		d.requestReload(nil)
+	}
 }
 
 // instKey matches instances across a reload the way keepalived does: by
@@ -47,22 +78,31 @@ func keyOf(c *vrrp.Instance) instKey { return instKey{c.VRID, c.Family, c.Interf
 // Reading and checking the file happens off the event loop (startReload),
 // so a large configuration never delays an advert; only the swap runs
 // here.
-func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) {
+func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash string) status.Reload {
 	defer d.sdNotify("READY=1")
+	now := d.now()
+	res := status.Reload{At: now, ConfigHash: hash}
 	if bad := d.newProblems(diags); len(bad) > 0 {
+		var msgs []string
 		for _, b := range bad {
 			d.log.Error("reload refused", "at", b.Pos.String(), "msg", b.Msg)
+			msgs = append(msgs, b.Pos.String()+": "+b.Msg)
 		}
 		d.log.Error("reload refused: keeping the running configuration", "errors", len(bad))
 		d.reloads.refused++
-		return
+		res.Result, res.Error = "refused", strings.Join(msgs, "\n")
+		return res
+	}
+	if hash != "" && hash == d.configHash {
+		res.Result = "unchanged"
+	} else {
+		res.Result = "applied"
 	}
 	if len(cfg.SyncGroups) > 0 || len(d.cfg.SyncGroups) > 0 {
 		if !reflect.DeepEqual(stripGroups(cfg.SyncGroups), stripGroups(d.cfg.SyncGroups)) {
 			d.log.Warn("reload: vrrp_sync_group changes take effect at restart; groups are unchanged")
 		}
 	}
-	now := time.Now()
 	old := map[instKey]*instance{}
 	for _, in := range d.insts {
 		old[keyOf(&in.cfg)] = in
@@ -78,16 +118,18 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) {
 				continue
 			}
 			d.log.Info("reload: instance added", "instance", nc.Name)
-			d.feed(ni, now, vrrp.Startup())
+			res.Changes = append(res.Changes, status.Change{Kind: "instance", Op: "add", Object: nc.Name})
+			d.startInstance(ni, now)
 			d.replayTrackers(ni, now)
 			next = append(next, ni)
 			continue
 		}
 		delete(old, keyOf(nc))
-		d.updateInstance(in, nc, now)
+		res.Changes = append(res.Changes, d.updateInstance(in, nc, now)...)
 		next = append(next, in)
 	}
 	for _, in := range old {
+		res.Changes = append(res.Changes, status.Change{Kind: "instance", Op: "remove", Object: in.cfg.Name})
 		d.removeInstance(in, now)
 	}
 	d.insts = next
@@ -103,9 +145,10 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) {
 		d.reloadLVS(d.ctx, cfg)
 		d.cfg.VirtualServers, d.cfg.ServerGroups, d.cfg.Checkers = cfg.VirtualServers, cfg.ServerGroups, cfg.Checkers
 	}
-	d.baseline = diags
+	d.baseline, d.configHash = diags, hash
 	d.reloads.done++
 	d.log.Info("reload complete", "instances", len(d.insts))
+	return res
 }
 
 // newProblems returns the diagnostics of a new load that are errors and
@@ -135,7 +178,7 @@ func stripGroups(gs []vrrp.SyncGroup) []vrrp.SyncGroup {
 
 // updateInstance applies a matched instance's new settings without a state
 // change where keepalived would keep it.
-func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) {
+func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) []status.Change {
 	oldc := in.cfg
 	a, b := oldc, *nc
 	a.Source, b.Source, a.Name, b.Name = "", "", "", ""
@@ -147,65 +190,90 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 		// restarts (BACKUP, then election) as a new one.
 		d.log.Info("reload: instance settings changed, restarting it", "instance", nc.Name)
 		d.removeInstance(in, now)
-		if ni, err := d.newInstance(nc); err == nil {
-			*in = *ni
-			d.feed(in, now, vrrp.Startup())
-			d.replayTrackers(in, now)
-		} else {
+		ni, err := d.newInstance(nc)
+		if err != nil {
 			d.log.Error("reload: cannot restart instance", "instance", nc.Name, "err", err)
+			return []status.Change{{Kind: "instance", Op: "remove", Object: oldc.Name, Detail: err.Error()}}
 		}
-		return
+		// The heap holds pointers to the old instance's timers: all
+		// stopped by removeInstance, and the copy starts with none.
+		*in = *ni
+		for i := range in.tm {
+			in.tm[i] = timer{idx: -1}
+		}
+		if in.sock != nil {
+			in.sock.remove(ni)
+			in.sock.insts = append(in.sock.insts, in)
+		}
+		d.startInstance(in, now)
+		d.replayTrackers(in, now)
+		return []status.Change{{Kind: "instance", Op: "change", Object: nc.Name, Detail: "restarted: timing, transport or election settings changed"}}
 	}
 	in.cfg = *nc
+	var ch []status.Change
 	if !reflect.DeepEqual(oldc.VIPs, nc.VIPs) || !reflect.DeepEqual(oldc.ExcludedVIPs, nc.ExcludedVIPs) {
-		d.changeAddresses(in, &oldc)
+		ch = append(ch, d.changeAddresses(in, &oldc)...)
 	}
 	if oldc.Priority != nc.Priority {
 		d.feed(in, now, vrrp.PriorityChanged(nc.Priority))
+		ch = append(ch, status.Change{Kind: "instance", Op: "change", Object: nc.Name, KeepsState: true,
+			Detail: fmt.Sprintf("priority %d -> %d", oldc.Priority, nc.Priority)})
 	}
+	return ch
 }
 
 // changeAddresses moves a running instance from its old VIP set to the new
 // one: on a master, removed addresses go, added ones come with a GARP
 // burst for them alone (keepalived: "GARPs are sent for newly added VIPs
 // only"); unchanged ones are never touched.
-func (d *Daemon) changeAddresses(in *instance, oldc *vrrp.Instance) {
-	if err := in.buildAdvert(); err != nil {
+func (d *Daemon) changeAddresses(in *instance, oldc *vrrp.Instance) []status.Change {
+	if err := in.buildAdvert(&d.scratch); err != nil {
 		d.log.Error("reload: advert", "instance", in.cfg.Name, "err", err)
-	}
-	if in.m.State() != vrrp.StateMaster {
-		return
 	}
 	oldSet := map[netip.Prefix]bool{}
 	for _, a := range append(append([]vrrp.Address(nil), oldc.VIPs...), oldc.ExcludedVIPs...) {
 		oldSet[a.Prefix] = true
 	}
+	master := in.m.State() == vrrp.StateMaster
+	var ch []status.Change
 	newSet := map[netip.Prefix]bool{}
 	var added []netip.Addr
 	for _, a := range append(append([]vrrp.Address(nil), in.cfg.VIPs...), in.cfg.ExcludedVIPs...) {
 		newSet[a.Prefix] = true
-		if !oldSet[a.Prefix] {
-			if err := netconf.AddAddr(in.dev(a), a); err != nil {
-				d.log.Error("add VIP", "instance", in.cfg.Name, "err", err)
-			}
-			d.log.Info("VIP added", "instance", in.cfg.Name, "addr", a.Prefix)
-			added = append(added, a.Prefix.Addr())
+		if oldSet[a.Prefix] {
+			continue
 		}
+		ch = append(ch, status.Change{Kind: "vip", Op: "add", Object: a.Prefix.String(), Parent: in.cfg.Name, KeepsState: true})
+		if !master {
+			continue
+		}
+		if err := d.sys.AddAddr(in.dev(a), a); err != nil {
+			d.log.Error("add VIP", "instance", in.cfg.Name, "err", err)
+			continue
+		}
+		d.log.Info("VIP added", "instance", in.cfg.Name, "addr", a.Prefix)
+		added = append(added, a.Prefix.Addr())
 	}
 	for _, a := range append(append([]vrrp.Address(nil), oldc.VIPs...), oldc.ExcludedVIPs...) {
-		if !newSet[a.Prefix] {
-			if removed, err := netconf.DelAddr(in.dev(a), a); err != nil {
-				d.log.Error("remove VIP", "instance", in.cfg.Name, "err", err)
-			} else if removed {
-				d.log.Info("VIP removed", "instance", in.cfg.Name, "addr", a.Prefix)
-			}
+		if newSet[a.Prefix] {
+			continue
+		}
+		ch = append(ch, status.Change{Kind: "vip", Op: "remove", Object: a.Prefix.String(), Parent: in.cfg.Name, KeepsState: true})
+		if !master {
+			continue
+		}
+		if removed, err := d.sys.DelAddr(in.dev(a), a); err != nil {
+			d.log.Error("remove VIP", "instance", in.cfg.Name, "err", err)
+		} else if removed {
+			d.log.Info("VIP removed", "instance", in.cfg.Name, "addr", a.Prefix)
 		}
 	}
-	if len(added) > 0 {
-		if err := in.garp.Announce(nil, added, in.cfg.GARP.MasterRepeat); err != nil {
+	if len(added) > 0 && in.garp != nil {
+		if err := in.garp.a.Announce(added, in.cfg.GARP.MasterRepeat); err != nil {
 			d.log.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
 		}
 	}
+	return ch
 }
 
 // removeInstance stops an instance that left the configuration: a master
@@ -219,9 +287,8 @@ func (d *Daemon) removeInstance(in *instance, now time.Time) {
 			acts = append(acts, a)
 		}
 	}
-	d.apply(in, acts)
-	in.stopTimers()
-	in.closeTimers()
+	d.apply(in, acts, now)
+	d.timers.stopAll(in)
 	in.stopped = true
 	state := "FAULT"
 	spec := in.cfg.Notify.Fault
@@ -230,22 +297,11 @@ func (d *Daemon) removeInstance(in *instance, now time.Time) {
 	}
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: state, Priority: int(in.m.Priority()),
 		Specific: spec, Generic: in.cfg.Notify.Generic})
-	if in.garp != nil {
-		in.garp.Close()
-	}
-	in.sock.remove(in)
+	d.detach(in)
+	d.unwait(in)
 	if in.vmac != "" {
 		if err := netconf.DeleteVMAC(in.vmac); err != nil {
 			d.log.Error("remove VMAC", "interface", in.vmac, "err", err)
-		}
-	}
-}
-
-func (s *socket) remove(in *instance) {
-	for i, x := range s.insts {
-		if x == in {
-			s.insts = append(s.insts[:i], s.insts[i+1:]...)
-			return
 		}
 	}
 }

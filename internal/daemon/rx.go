@@ -1,12 +1,10 @@
 package daemon
 
 import (
+	"errors"
+	"net/netip"
 	"time"
 
-	"github.com/vishvananda/netlink"
-
-	"github.com/govrrpd/govrrpd/internal/netconf"
-	"github.com/govrrpd/govrrpd/internal/vrrpnet"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -18,117 +16,174 @@ type sockKey struct {
 // socket is one protocol-112 socket shared by every instance on its
 // interface and family (keepalived's sockpool).
 type socket struct {
-	s     *vrrpnet.Socket
-	insts []*instance
+	key    sockKey
+	t      transport
+	insts  []*instance
+	refs   int
+	groups map[netip.Addr]bool
+	// drops counts packets dropped before any instance could be named:
+	// undecodable, or for a VRID nobody here serves.
+	drops map[string]uint64
 }
 
 func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 	k := sockKey{ifname, family}
 	if s, ok := d.socks[k]; ok {
+		s.refs++
 		return s, nil
 	}
-	vs, err := vrrpnet.Open(ifname, family)
+	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}}
+	t, err := d.sys.OpenTransport(ifname, family, func(p rxPacket) {
+		n := len(p.payload)
+		d.events <- evPacket{sock: s, at: p.at, data: p.payload,
+			rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: n, RxLen: n}}
+	})
 	if err != nil {
 		return nil, err
 	}
-	s := &socket{s: vs}
+	s.t = t
 	d.socks[k] = s
-	go d.readLoop(s)
 	return s, nil
 }
 
-// readLoop copies each packet out of the socket's buffer and hands it to
-// the event loop; decoding happens there, next to the instance settings.
-func (d *Daemon) readLoop(s *socket) {
-	for {
-		p, err := s.s.Recv()
-		if err != nil {
-			return // socket closed
+// join joins a multicast group once per socket, whichever instances ask.
+func (s *socket) join(g netip.Addr) error {
+	if s.groups[g] {
+		return nil
+	}
+	if err := s.t.Join(g); err != nil {
+		return err
+	}
+	s.groups[g] = true
+	return nil
+}
+
+func (d *Daemon) releaseSocket(s *socket) {
+	s.refs--
+	if s.refs > 0 {
+		return
+	}
+	s.t.Close()
+	delete(d.socks, s.key)
+}
+
+func (s *socket) remove(in *instance) {
+	for i, x := range s.insts {
+		if x == in {
+			s.insts = append(s.insts[:i], s.insts[i+1:]...)
+			return
 		}
-		data := append([]byte(nil), p.Payload...)
-		n := len(data)
-		d.events <- evPacket{sock: s, at: p.At, data: data, rx: vrrp.RxFacts{Src: p.Src, Dst: p.Dst, TTL: uint8(p.TTL),
-			TotalLen: n, RxLen: n}}
 	}
 }
 
 func (d *Daemon) closeSockets() {
 	for k, s := range d.socks {
-		s.s.Close()
+		s.t.Close()
 		delete(d.socks, k)
 	}
 }
 
+// garpShare is the GARP/NA sender of one interface, shared by every
+// instance whose addresses go there.
+type garpShare struct {
+	ifname string
+	a      announcer
+	refs   int
+}
+
+func (d *Daemon) garpFor(ifname string) (*garpShare, error) {
+	if g, ok := d.garps[ifname]; ok {
+		g.refs++
+		return g, nil
+	}
+	a, err := d.sys.OpenAnnouncer(ifname)
+	if err != nil {
+		return nil, err
+	}
+	g := &garpShare{ifname: ifname, a: a, refs: 1}
+	d.garps[ifname] = g
+	return g, nil
+}
+
+func (d *Daemon) releaseGarp(g *garpShare) {
+	g.refs--
+	if g.refs > 0 {
+		return
+	}
+	g.a.Close()
+	delete(d.garps, g.ifname)
+}
+
+// Drop labels beyond vrrp.RxReason's names: the decoder's length errors
+// split as the reliability issue asks.
+const (
+	dropTruncated = "truncated" // shorter than a VRRP header
+	dropOversized = "oversized" // more addresses than fit
+)
+
+// dropLabel names why a packet that did not decode was dropped.
+func dropLabel(err error) string {
+	switch {
+	case errors.Is(err, vrrp.ErrTruncated):
+		return dropTruncated
+	case errors.Is(err, vrrp.ErrAddrCount):
+		return dropOversized
+	}
+	return vrrp.DecodeReason(err).String()
+}
+
+func countDrop(m *map[string]uint64, label string) {
+	if *m == nil {
+		*m = map[string]uint64{}
+	}
+	(*m)[label]++
+}
+
 // receive decodes, finds the instance by VRID, applies the receive checks
-// and feeds an accepted advert to the machine.
+// and feeds an accepted advert to the machine. Every drop is counted by
+// reason, on the instance when the VRID names one, else on the socket;
+// none is logged per packet (a flood would fill the disk).
 func (d *Daemon) receive(now time.Time, e evPacket) {
 	var adv vrrp.Advert
 	if _, err := adv.Unmarshal(e.data, e.rx.Src, e.rx.Dst); err != nil {
-		d.log.Debug("discarding advert", "from", e.rx.Src, "reason", vrrp.DecodeReason(err).String(), "err", err)
-		return
-	}
-	for _, in := range e.sock.insts {
-		if in.cfg.VRID != adv.VRID {
-			continue
-		}
-		// Multicast loopback is off, but a bridged or hairpinned segment
-		// can still bring our own adverts back.
-		if in.stopped || e.rx.Src == in.src {
-			return
-		}
-		if r := vrrp.CheckAdvert(&in.cfg, &adv, &e.rx, in.lastMaster); r != vrrp.RxOK {
-			in.stats.drops[r]++
-			d.log.Info("discarding advert", "instance", in.cfg.Name, "from", e.rx.Src, "reason", r.String())
-			return
-		}
-		in.stats.advertRcvd++
-		if adv.Priority == 0 {
-			in.stats.priZeroRcvd++
-		}
-		in.lastMaster, in.masterPrio = e.rx.Src, adv.Priority
-		d.feed(in, now, vrrp.AdvertReceived(e.rx.Src, adv.Priority, adv.IntervalDuration(), int(adv.Version)))
-		return
-	}
-}
-
-// watchLinks subscribes to link changes so an instance whose interface goes
-// down enters FAULT at once, and records the current state of every link.
-func (d *Daemon) watchLinks(ctx doneCtx) error {
-	links, err := netlink.LinkList()
-	if err != nil {
-		return err
-	}
-	for _, l := range links {
-		d.links[l.Attrs().Name] = linkUp(l)
-	}
-	ch := make(chan netlink.LinkUpdate, 64)
-	if err := netlink.LinkSubscribe(ch, ctx.Done()); err != nil {
-		return err
-	}
-	go func() {
-		last := map[string]bool{}
-		for u := range ch {
-			name, up := u.Attrs().Name, linkUp(u.Link)
-			netconf.ForgetLink(name) // its index may have changed
-
-			if prev, ok := last[name]; ok && prev == up {
-				continue
-			}
-			last[name] = up
-			select {
-			case d.events <- evLink{ifname: name, up: up}:
-			case <-ctx.Done():
+		label := dropLabel(err)
+		if len(e.data) >= 2 {
+			if in := e.sock.byVRID(e.data[1]); in != nil {
+				countDrop(&in.stats.drops, label)
 				return
 			}
 		}
-	}()
-	return nil
+		countDrop(&e.sock.drops, label)
+		return
+	}
+	in := e.sock.byVRID(adv.VRID)
+	if in == nil {
+		countDrop(&e.sock.drops, vrrp.RxVRID.String())
+		return
+	}
+	// Multicast loopback is off, but a bridged or hairpinned segment can
+	// still bring our own adverts back.
+	if in.stopped || e.rx.Src == in.src {
+		return
+	}
+	if r := vrrp.CheckAdvert(&in.cfg, &adv, &e.rx, in.lastMaster); r != vrrp.RxOK {
+		countDrop(&in.stats.drops, r.String())
+		return
+	}
+	in.stats.advertRcvd++
+	if adv.Priority == 0 {
+		in.stats.priZeroRcvd++
+	}
+	in.lastMaster, in.masterPrio, in.lastAdvert = e.rx.Src, adv.Priority, now
+	in.masterInt = adv.IntervalDuration()
+	d.feed(in, now, vrrp.AdvertReceived(e.rx.Src, adv.Priority, adv.IntervalDuration(), int(adv.Version)))
 }
 
-type doneCtx interface{ Done() <-chan struct{} }
-
-// linkUp is keepalived's test: administratively up and carrier present.
-func linkUp(l netlink.Link) bool {
-	a := l.Attrs()
-	return a.Flags&(1<<0) != 0 && (a.OperState == netlink.OperUp || a.OperState == netlink.OperUnknown) && a.RawFlags&(1<<16) != 0
+func (s *socket) byVRID(vrid uint8) *instance {
+	for _, in := range s.insts {
+		if in.cfg.VRID == vrid {
+			return in
+		}
+	}
+	return nil
 }

@@ -8,8 +8,6 @@ import (
 	"github.com/govrrpd/govrrpd/internal/track"
 )
 
-type evTrack struct{ r track.Result }
-
 // trackSettings collects what the probes watch: every defined tracker, and
 // every interface named by a track_interface of an instance or sync group.
 func trackSettings(cfg *confparse.Config, d *Daemon) track.Settings {
@@ -38,10 +36,10 @@ func trackSettings(cfg *confparse.Config, d *Daemon) track.Settings {
 // events, so the machines see them in order with everything else.
 func (d *Daemon) startTrackers(ctx context.Context) {
 	s := trackSettings(d.cfg, d)
-	if len(s.Scripts)+len(s.Files)+len(s.Processes)+len(s.Interfaces) == 0 {
+	if d.probesOff || len(s.Scripts)+len(s.Files)+len(s.Processes)+len(s.Interfaces) == 0 {
 		return
 	}
-	d.probes = track.New(s, d.runner, func(r track.Result) { d.events <- evTrack{r} })
+	d.probes = track.New(s, d.runner, func(r track.Result) { d.post(evTrack{r}) })
 	d.probes.Start(ctx)
 }
 

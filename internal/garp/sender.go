@@ -10,7 +10,10 @@ import (
 
 // Sender writes announcement frames on one interface through an AF_PACKET
 // socket (github.com/mdlayher/packet). A raw socket with protocol 0 never
-// receives, so it costs nothing while idle.
+// receives, so it costs nothing while idle. One Sender serves every VRRP
+// instance on its interface: the daemon shares it, each instance preparing
+// and forgetting its own addresses, so thousands of instances cost one
+// descriptor per interface. It is not safe for concurrent use.
 type Sender struct {
 	ifi  *net.Interface
 	conn *packet.Conn
@@ -40,10 +43,10 @@ func NewSender(ifname string) (*Sender, error) {
 }
 
 // Prepare builds the frames for addrs from mac (nil: the interface's MAC)
-// ahead of the first Announce, and forgets any others, so the cache holds
-// the current addresses only.
+// ahead of the first Announce. Frames prepared for other addresses stay:
+// they may belong to another instance sharing the sender (Forget drops
+// an instance's own).
 func (s *Sender) Prepare(mac net.HardwareAddr, addrs []netip.Addr) error {
-	s.frames = map[frameKey][]byte{}
 	for _, a := range addrs {
 		if _, err := s.frame(mac, a); err != nil {
 			return err
@@ -51,6 +54,23 @@ func (s *Sender) Prepare(mac net.HardwareAddr, addrs []netip.Addr) error {
 	}
 	return nil
 }
+
+// Forget drops the frames prepared for addrs from mac (nil: the
+// interface's MAC), when the addresses leave the configuration.
+func (s *Sender) Forget(mac net.HardwareAddr, addrs []netip.Addr) {
+	if mac == nil {
+		mac = s.ifi.HardwareAddr
+	}
+	var k frameKey
+	copy(k.mac[:], mac)
+	for _, a := range addrs {
+		k.ip = a
+		delete(s.frames, k)
+	}
+}
+
+// Prepared reports how many frames are cached.
+func (s *Sender) Prepared() int { return len(s.frames) }
 
 func (s *Sender) frame(mac net.HardwareAddr, a netip.Addr) ([]byte, error) {
 	if mac == nil {

@@ -71,4 +71,13 @@ func TestAnnounceSendsPreparedFrames(t *testing.T) {
 	if got[prepared] != 3 || got[other] != 3 {
 		t.Errorf("frames per address: %v, want 3 each", got)
 	}
+	// Shared by several instances: one instance forgetting its address
+	// leaves the others' frames.
+	if s.Prepared() != 2 {
+		t.Fatalf("prepared %d frames, want 2", s.Prepared())
+	}
+	s.Forget(nil, []netip.Addr{prepared})
+	if s.Prepared() != 1 {
+		t.Errorf("after Forget: %d frames, want 1 (the other address's)", s.Prepared())
+	}
 }

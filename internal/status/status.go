@@ -35,6 +35,18 @@ type Daemon struct {
 	// latest entries.
 	ReloadStats ReloadStats `json:"reload_stats"`
 	Reloads     []Reload    `json:"reloads"`
+	// Interfaces counts, per advert socket, the packets dropped before
+	// any instance could be named (undecodable, or for a VRID nobody on
+	// the interface serves).
+	Interfaces []Interface `json:"interfaces"`
+}
+
+// Interface is one interface and family the daemon receives adverts on.
+type Interface struct {
+	Name   string `json:"name"`
+	Family string `json:"family"` // "inet" or "inet6"
+	// Drops counts by reason, with the reasons of InstanceStats.Drops.
+	Drops map[string]uint64 `json:"drops"`
 }
 
 // ReloadStats are the reload counters since start.

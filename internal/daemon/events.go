@@ -1,0 +1,83 @@
+package daemon
+
+import (
+	"time"
+
+	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/status"
+	"github.com/govrrpd/govrrpd/internal/track"
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// event is the closed set of inputs the loop handles: every kind below
+// and no other (the unexported method seals it). Timers are not events:
+// the loop fires them itself from its timer heap (timers.go), so they
+// never wait in the queue behind packets.
+type event interface{ loopEvent() }
+
+// evPacket is one received protocol-112 packet.
+type evPacket struct {
+	sock *socket
+	at   time.Time // the kernel's receive time
+	data []byte
+	rx   vrrp.RxFacts
+}
+
+// evLink is a change of an interface's usable state (up and carrier).
+type evLink struct {
+	ifname string
+	up     bool
+}
+
+// evAddr says an interface's addresses changed; instances waiting for a
+// source address try again.
+type evAddr struct{ ifname string }
+
+// evTrack is a tracker's new result.
+type evTrack struct{ r track.Result }
+
+// evReloaded carries a configuration read for a reload to the loop;
+// reply, when set, receives the result (the API's Reload).
+type evReloaded struct {
+	cfg   *confparse.Config
+	diags confparse.Diagnostics
+	hash  string
+	reply []chan status.Reload
+}
+
+// evSnapshot asks for the status snapshot.
+type evSnapshot struct{ reply chan status.Daemon }
+
+// evMaintenance sets or lifts an instance's maintenance.
+type evMaintenance struct {
+	name  string
+	on    bool
+	reply chan error
+}
+
+// evDrain forwards a drain request to the LVS subsystem from the loop,
+// so it is ordered with reloads.
+type evDrain struct {
+	vs, rs string
+	on     bool
+	reply  chan error
+}
+
+func (evPacket) loopEvent()      {}
+func (evLink) loopEvent()        {}
+func (evAddr) loopEvent()        {}
+func (evTrack) loopEvent()       {}
+func (evReloaded) loopEvent()    {}
+func (evSnapshot) loopEvent()    {}
+func (evMaintenance) loopEvent() {}
+func (evDrain) loopEvent()       {}
+
+// evRetry retries the VIPs of an instance whose add failed.
+type evRetry struct{ in *instance }
+
+func (evRetry) loopEvent() {}
+
+// evReloadReq is an API reload request (SIGHUP's path, with a reply).
+type evReloadReq struct{ reply chan status.Reload }
+
+func (evReloadReq) loopEvent() {}

@@ -1,0 +1,219 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/script"
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// callLog is what the fake ports were asked to do, one line per call,
+// stamped with the fake clock relative to the start.
+type callLog struct {
+	lines []string
+	now   func() time.Time
+	start time.Time
+}
+
+func (l *callLog) add(format string, args ...any) {
+	t := l.now().Sub(l.start)
+	l.lines = append(l.lines, fmt.Sprintf("%9.4f ", t.Seconds())+fmt.Sprintf(format, args...))
+}
+
+// fakeSys is the OS: interfaces with their primary addresses, a record of
+// the addresses installed, and the VIP adds that must fail.
+type fakeSys struct {
+	log     *callLog
+	links   map[string]bool       // existing interfaces and whether they are up
+	primary map[string]netip.Addr // the interface's first address
+	addrs   map[string][]netip.Prefix
+	failAdd map[netip.Prefix]bool
+	open    int // transports and announcers open
+	onLink  func(string, bool)
+	onAddr  func(string)
+}
+
+func newFakeSys(l *callLog) *fakeSys {
+	return &fakeSys{log: l, links: map[string]bool{}, primary: map[string]netip.Addr{},
+		addrs: map[string][]netip.Prefix{}, failAdd: map[netip.Prefix]bool{}}
+}
+
+func (s *fakeSys) OpenTransport(ifname string, family int, _ func(rxPacket)) (transport, error) {
+	if _, ok := s.links[ifname]; !ok {
+		return nil, fmt.Errorf("%s: %w", ifname, errNoLink)
+	}
+	s.open++
+	s.log.add("open-transport %s ipv%d", ifname, family)
+	return &fakeTransport{s: s, ifname: ifname}, nil
+}
+
+func (s *fakeSys) OpenAnnouncer(ifname string) (announcer, error) {
+	if _, ok := s.links[ifname]; !ok {
+		return nil, fmt.Errorf("%s: %w", ifname, errNoLink)
+	}
+	s.open++
+	s.log.add("open-announcer %s", ifname)
+	return &fakeAnnouncer{s: s, ifname: ifname, frames: map[netip.Addr]bool{}}, nil
+}
+
+func (s *fakeSys) PrimaryAddr(ifname string, family int) (netip.Addr, error) {
+	if _, ok := s.links[ifname]; !ok {
+		return netip.Addr{}, fmt.Errorf("%s: %w", ifname, errNoLink)
+	}
+	a, ok := s.primary[ifname]
+	if !ok || (family == 4) != a.Is4() {
+		return netip.Addr{}, fmt.Errorf("%s: %w", ifname, errNoAddr)
+	}
+	return a, nil
+}
+
+func (s *fakeSys) AddAddr(dev string, a vrrp.Address) error {
+	if s.failAdd[a.Prefix] {
+		s.log.add("addr-add %s %s: FAILS", dev, a.Prefix)
+		return errors.New("operation not permitted")
+	}
+	s.log.add("addr-add %s %s", dev, a.Prefix)
+	if !slices.Contains(s.addrs[dev], a.Prefix) {
+		s.addrs[dev] = append(s.addrs[dev], a.Prefix)
+	}
+	return nil
+}
+
+func (s *fakeSys) DelAddr(dev string, a vrrp.Address) (bool, error) {
+	i := slices.Index(s.addrs[dev], a.Prefix)
+	if i < 0 {
+		return false, nil
+	}
+	s.log.add("addr-del %s %s", dev, a.Prefix)
+	s.addrs[dev] = slices.Delete(s.addrs[dev], i, i+1)
+	return true, nil
+}
+
+func (s *fakeSys) AddRoute(r vrrp.Route, def string) error {
+	s.log.add("route-add %s", strings.Join(r.Words, " "))
+	return nil
+}
+func (s *fakeSys) DelRoute(r vrrp.Route, def string) error {
+	s.log.add("route-del %s", strings.Join(r.Words, " "))
+	return nil
+}
+func (s *fakeSys) AddRule(r vrrp.Rule) error {
+	s.log.add("rule-add %s", strings.Join(r.Words, " "))
+	return nil
+}
+func (s *fakeSys) DelRule(r vrrp.Rule) error {
+	s.log.add("rule-del %s", strings.Join(r.Words, " "))
+	return nil
+}
+func (s *fakeSys) SetNoAccept(vips []netip.Addr, on bool) error {
+	s.log.add("no-accept %v %v", on, vips)
+	return nil
+}
+
+func (s *fakeSys) Watch(_ context.Context, onLink func(string, bool), onAddr func(string)) (map[string]bool, error) {
+	s.onLink, s.onAddr = onLink, onAddr
+	out := map[string]bool{}
+	for k, v := range s.links {
+		out[k] = v
+	}
+	return out, nil
+}
+
+func (s *fakeSys) NewWaker() (waker, error) { return &fakeWaker{}, nil }
+func (s *fakeSys) Close()                   {}
+
+// holds reports whether an address is installed, whatever the device.
+func (s *fakeSys) holds(p netip.Prefix) bool {
+	for _, list := range s.addrs {
+		if slices.Contains(list, p) {
+			return true
+		}
+	}
+	return false
+}
+
+type fakeTransport struct {
+	s      *fakeSys
+	ifname string
+}
+
+// Send decodes what it is given, so the log shows the advert, not bytes.
+func (t *fakeTransport) Send(b []byte, src, dst netip.Addr) error {
+	var a vrrp.Advert
+	if _, err := a.Unmarshal(b, src, dst); err != nil {
+		t.s.log.add("send %s %s>%s UNDECODABLE: %v", t.ifname, src, dst, err)
+		return nil
+	}
+	t.s.log.add("send %s %s>%s v%d vrid=%d prio=%d int=%s", t.ifname, src, dst, a.Version, a.VRID, a.Priority, a.IntervalDuration())
+	return nil
+}
+
+func (t *fakeTransport) Join(g netip.Addr) error {
+	t.s.log.add("join %s %s", t.ifname, g)
+	return nil
+}
+
+func (t *fakeTransport) Close() error {
+	t.s.open--
+	t.s.log.add("close-transport %s", t.ifname)
+	return nil
+}
+
+type fakeAnnouncer struct {
+	s      *fakeSys
+	ifname string
+	frames map[netip.Addr]bool
+}
+
+func (a *fakeAnnouncer) Prepare(addrs []netip.Addr) error {
+	for _, x := range addrs {
+		a.frames[x] = true
+	}
+	return nil
+}
+
+func (a *fakeAnnouncer) Forget(addrs []netip.Addr) {
+	for _, x := range addrs {
+		delete(a.frames, x)
+	}
+}
+
+// Announce logs whether each frame was prepared ahead: a takeover must
+// not build frames.
+func (a *fakeAnnouncer) Announce(addrs []netip.Addr, n int) error {
+	for _, x := range addrs {
+		ready := "prepared"
+		if !a.frames[x] {
+			ready = "NOT PREPARED"
+		}
+		a.s.log.add("garp %s %s x%d (%s)", a.ifname, x, n, ready)
+	}
+	return nil
+}
+
+func (a *fakeAnnouncer) Close() error {
+	a.s.open--
+	a.s.log.add("close-announcer %s", a.ifname)
+	return nil
+}
+
+// fakeWaker records the deadline; the harness advances the clock.
+type fakeWaker struct{ at time.Time }
+
+func (w *fakeWaker) Set(at time.Time)   { w.at = at }
+func (w *fakeWaker) C() <-chan struct{} { return nil }
+func (w *fakeWaker) Close()             {}
+
+type fakeNotifier struct{ log *callLog }
+
+func (n fakeNotifier) Post(e notify.Event) {
+	n.log.add("notify %s %s %s %d", e.Kind, e.Name, e.State, e.Priority)
+}
+func (n fakeNotifier) RunScript(s script.Spec) { n.log.add("script %s", s.Raw) }

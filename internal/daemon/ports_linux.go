@@ -1,0 +1,226 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/govrrpd/govrrpd/internal/garp"
+	"github.com/govrrpd/govrrpd/internal/netconf"
+	"github.com/govrrpd/govrrpd/internal/vrrpnet"
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// linuxSystem is the executor's ports on Linux.
+type linuxSystem struct{ fw *netconf.Firewall }
+
+func newSystem() system { return &linuxSystem{} }
+
+type linuxTransport struct{ s *vrrpnet.Socket }
+
+func (t linuxTransport) Send(b []byte, src, dst netip.Addr) error { return t.s.Send(b, src, dst) }
+func (t linuxTransport) Join(g netip.Addr) error                  { return t.s.Join(g) }
+func (t linuxTransport) Close() error                             { return t.s.Close() }
+
+func (*linuxSystem) OpenTransport(ifname string, family int, deliver func(rxPacket)) (transport, error) {
+	if _, err := net.InterfaceByName(ifname); err != nil {
+		return nil, fmt.Errorf("%s: %w", ifname, errNoLink)
+	}
+	s, err := vrrpnet.Open(ifname, family)
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		for {
+			p, err := s.Recv()
+			if err != nil {
+				return // closed
+			}
+			deliver(rxPacket{payload: append([]byte(nil), p.Payload...), src: p.Src, dst: p.Dst, ttl: p.TTL, at: p.At})
+		}
+	}()
+	return linuxTransport{s}, nil
+}
+
+type linuxAnnouncer struct{ s *garp.Sender }
+
+func (a linuxAnnouncer) Prepare(addrs []netip.Addr) error     { return a.s.Prepare(nil, addrs) }
+func (a linuxAnnouncer) Forget(addrs []netip.Addr)            { a.s.Forget(nil, addrs) }
+func (a linuxAnnouncer) Announce(x []netip.Addr, n int) error { return a.s.Announce(nil, x, n) }
+func (a linuxAnnouncer) Close() error                         { return a.s.Close() }
+
+func (*linuxSystem) OpenAnnouncer(ifname string) (announcer, error) {
+	s, err := garp.NewSender(ifname)
+	if err != nil {
+		return nil, err
+	}
+	return linuxAnnouncer{s}, nil
+}
+
+// PrimaryAddr asks rtnetlink; only a failure pays for the link lookup
+// that tells a missing interface from one without an address.
+func (*linuxSystem) PrimaryAddr(ifname string, family int) (netip.Addr, error) {
+	a, err := netconf.PrimaryAddr(ifname, family)
+	if err != nil {
+		if _, lerr := net.InterfaceByName(ifname); lerr != nil {
+			return netip.Addr{}, fmt.Errorf("%s: %w", ifname, errNoLink)
+		}
+		return netip.Addr{}, fmt.Errorf("%s: %w: %v", ifname, errNoAddr, err)
+	}
+	return a, nil
+}
+func (*linuxSystem) AddAddr(dev string, a vrrp.Address) error { return netconf.AddAddr(dev, a) }
+func (*linuxSystem) DelAddr(dev string, a vrrp.Address) (bool, error) {
+	return netconf.DelAddr(dev, a)
+}
+func (*linuxSystem) AddRoute(r vrrp.Route, def string) error { return netconf.AddRoute(r, def) }
+func (*linuxSystem) DelRoute(r vrrp.Route, def string) error { return netconf.DelRoute(r, def) }
+func (*linuxSystem) AddRule(r vrrp.Rule) error               { return netconf.AddRule(r) }
+func (*linuxSystem) DelRule(r vrrp.Rule) error               { return netconf.DelRule(r) }
+
+// SetNoAccept opens the nftables table on first use.
+func (s *linuxSystem) SetNoAccept(vips []netip.Addr, on bool) error {
+	if s.fw == nil {
+		fw := netconf.DefaultFirewall()
+		if err := fw.Open(); err != nil {
+			return fmt.Errorf("%w: %v", errNoFirewall, err)
+		}
+		s.fw = fw
+	}
+	return s.fw.SetNoAccept(vips, on)
+}
+
+func (s *linuxSystem) Close() {
+	if s.fw != nil {
+		s.fw.Close()
+		s.fw = nil
+	}
+}
+
+// Watch subscribes before listing, so no change between the two is lost.
+func (*linuxSystem) Watch(ctx context.Context, onLink func(string, bool), onAddr func(string)) (map[string]bool, error) {
+	lch := make(chan netlink.LinkUpdate, 64)
+	if err := netlink.LinkSubscribe(lch, ctx.Done()); err != nil {
+		return nil, fmt.Errorf("link subscription: %w", err)
+	}
+	ach := make(chan netlink.AddrUpdate, 64)
+	if err := netlink.AddrSubscribe(ach, ctx.Done()); err != nil {
+		return nil, fmt.Errorf("address subscription: %w", err)
+	}
+	links, err := netlink.LinkList()
+	if err != nil {
+		return nil, fmt.Errorf("list links: %w", err)
+	}
+	var mu sync.Mutex
+	names := map[int]string{}
+	state := map[string]bool{}
+	for _, l := range links {
+		names[l.Attrs().Index] = l.Attrs().Name
+		state[l.Attrs().Name] = linkUp(l)
+	}
+	out := make(map[string]bool, len(state))
+	for k, v := range state {
+		out[k] = v
+	}
+	go func() {
+		for u := range lch {
+			name, up := u.Attrs().Name, linkUp(u.Link)
+			if u.Header.Type == unix.RTM_DELLINK {
+				up = false
+			}
+			netconf.ForgetLink(name) // its index may have changed
+			mu.Lock()
+			names[u.Attrs().Index] = name
+			prev, ok := state[name]
+			state[name] = up
+			mu.Unlock()
+			if !ok || prev != up {
+				onLink(name, up)
+			}
+		}
+	}()
+	go func() {
+		for u := range ach {
+			mu.Lock()
+			name := names[u.LinkIndex]
+			mu.Unlock()
+			if name == "" {
+				if l, err := netlink.LinkByIndex(u.LinkIndex); err == nil {
+					name = l.Attrs().Name
+				}
+			}
+			if name != "" {
+				onAddr(name)
+			}
+		}
+	}()
+	return out, nil
+}
+
+// linkUp is keepalived's test: administratively up and carrier present.
+func linkUp(l netlink.Link) bool {
+	a := l.Attrs()
+	return a.Flags&(1<<0) != 0 && (a.OperState == netlink.OperUp || a.OperState == netlink.OperUnknown) && a.RawFlags&(1<<16) != 0
+}
+
+// fdWaker is the loop's timer wake-up on one Linux timerfd. Go's runtime
+// timers sleep in epoll_wait with a millisecond timeout, so a timer due in
+// 0.4 ms can fire up to a millisecond late; a timerfd wakes the poller by
+// an event, with microsecond precision. The master-down timer decides how
+// long clients lose the VIP, so that millisecond is worth having.
+type fdWaker struct {
+	f   *os.File
+	fd  int
+	c   chan struct{}
+	set time.Time // the deadline programmed now, to skip needless syscalls
+}
+
+func (*linuxSystem) NewWaker() (waker, error) {
+	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("timerfd: %w", err)
+	}
+	w := &fdWaker{f: os.NewFile(uintptr(fd), "vrrp-timers"), fd: fd, c: make(chan struct{}, 1)}
+	go w.run()
+	return w, nil
+}
+
+func (w *fdWaker) run() {
+	var b [8]byte
+	for {
+		if _, err := w.f.Read(b[:]); err != nil {
+			return // closed
+		}
+		select {
+		case w.c <- struct{}{}:
+		default: // a wake-up is already pending
+		}
+	}
+}
+
+// Set arms the timerfd relative to now; called only from the loop.
+func (w *fdWaker) Set(at time.Time) {
+	if at.Equal(w.set) {
+		return
+	}
+	w.set = at
+	var spec unix.ItimerSpec
+	if !at.IsZero() {
+		d := time.Until(at)
+		if d <= 0 {
+			d = time.Nanosecond // zero would disarm
+		}
+		spec.Value = unix.NsecToTimespec(int64(d))
+	}
+	_ = unix.TimerfdSettime(w.fd, 0, &spec, nil)
+}
+
+func (w *fdWaker) C() <-chan struct{} { return w.c }
+func (w *fdWaker) Close()             { w.f.Close() }

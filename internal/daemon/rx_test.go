@@ -1,0 +1,96 @@
+package daemon
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+func TestDropLabel(t *testing.T) {
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{vrrp.ErrTruncated, dropTruncated},
+		{fmt.Errorf("advert: %w", vrrp.ErrAddrCount), dropOversized},
+		{vrrp.ErrChecksum, "checksum"},
+		{vrrp.ErrVersion, "version"},
+		{vrrp.ErrType, "type"},
+		{vrrp.ErrLength, "length"},
+		{vrrp.ErrAuthType, "auth-invalid-type"},
+		{fmt.Errorf("something else"), "malformed"},
+	}
+	for _, c := range cases {
+		if got := dropLabel(c.err); got != c.want {
+			t.Errorf("dropLabel(%v) = %q, want %q", c.err, got, c.want)
+		}
+	}
+}
+
+// Every drop label counts under keepalived's counter where keepalived has
+// one, and under none otherwise.
+func TestDropStat(t *testing.T) {
+	cases := map[string]string{
+		dropTruncated: "packet_len_err", dropOversized: "packet_len_err", "length": "packet_len_err",
+		"ttl": "ip_ttl_err", "type": "invalid_type_rcvd", "advert-interval": "advert_interval_err",
+		"address-list": "addr_list_err", "auth-invalid-type": "invalid_authtype",
+		"auth-type-mismatch": "authtype_mismatch", "auth-unsupported": "authtype_mismatch",
+		"auth-failure": "auth_failure", "checksum": "", "vrid": "", "version": "", "nonsense": "",
+	}
+	for label, want := range cases {
+		if got := dropStat(label); got != want {
+			t.Errorf("dropStat(%q) = %q, want %q", label, got, want)
+		}
+	}
+	s := stats{drops: map[string]uint64{dropTruncated: 2, "length": 3, "checksum": 7, "auth-unsupported": 1}}
+	if n := s.keepalivedCount(vrrp.RxLength); n != 5 {
+		t.Errorf("packet_len_err %d, want 5", n)
+	}
+	if n := s.keepalivedCount(vrrp.RxAuthMismatch); n != 1 {
+		t.Errorf("authtype_mismatch %d, want 1", n)
+	}
+}
+
+// Instances on one interface share one socket and one GARP sender; the
+// last one to go closes them.
+func TestSharedPortsPerInterface(t *testing.T) {
+	h := newHarness(t, twoInstances, "eth0=192.0.2.1")
+	if len(h.d.socks) != 1 || len(h.d.garps) != 1 || h.sys.open != 2 {
+		t.Fatalf("two instances on eth0: %d sockets, %d GARP senders, %d ports open", len(h.d.socks), len(h.d.garps), h.sys.open)
+	}
+	s := h.d.socks[sockKey{"eth0", 4}]
+	if s.refs != 2 || h.d.garps["eth0"].refs != 2 || len(s.insts) != 2 {
+		t.Fatalf("refs: socket %d, garp %d, insts %d", s.refs, h.d.garps["eth0"].refs, len(s.insts))
+	}
+	h.reload(oneInstance) // VI_2 goes
+	if len(h.d.socks) != 1 || h.sys.open != 2 || s.refs != 1 {
+		t.Fatalf("after removing one: %d sockets, %d open, refs %d", len(h.d.socks), h.sys.open, s.refs)
+	}
+	h.reload("")
+	if len(h.d.socks) != 0 || len(h.d.garps) != 0 || h.sys.open != 0 {
+		t.Fatalf("after removing all: %d sockets, %d senders, %d open", len(h.d.socks), len(h.d.garps), h.sys.open)
+	}
+}
+
+// The receive path allocates nothing per accepted advert beyond what the
+// reader copied: the hot path at thousands of instances.
+func TestReceiveAllocations(t *testing.T) {
+	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
+	h.run("advert eth0 from 192.0.2.2 vrid 1 prio 200")
+	in := h.d.insts[0]
+	var a vrrp.Advert
+	if err := in.adv.fill(&a, in.cfg.VRID, 200, in.vips); err != nil {
+		t.Fatal(err)
+	}
+	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := evPacket{sock: in.sock, at: h.clock, data: b, rx: vrrp.RxFacts{Src: mustAddr("192.0.2.2"),
+		Dst: vrrp.Group(vrrp.IPv4), TTL: 255, TotalLen: len(b), RxLen: len(b)}}
+	n := testing.AllocsPerRun(100, func() { h.d.receive(h.clock, ev) })
+	if n > 0 {
+		t.Errorf("%v allocations per accepted advert, want 0", n)
+	}
+}

@@ -1,0 +1,143 @@
+package daemon
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+func TestPrewakeFor(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	cases := []struct {
+		id    vrrp.TimerID
+		after time.Duration
+		want  time.Duration
+	}{
+		{vrrp.TimerMasterDown, 3609 * time.Millisecond, prewakeMargin},
+		{vrrp.TimerMasterDown, 4 * time.Millisecond, time.Millisecond}, // a quarter of a short timer
+		{vrrp.TimerMasterDown, -time.Millisecond, 0},                   // already due
+		{vrrp.TimerAdvert, time.Second, 0},
+		{vrrp.TimerGARPRefresh, time.Minute, 0},
+	}
+	for _, c := range cases {
+		if got := prewakeFor(c.id, c.after); got != c.want {
+			t.Errorf("prewakeFor(%v, %v) = %v, want %v", c.id, c.after, got, c.want)
+		}
+	}
+	runtime.GOMAXPROCS(1)
+	if got := prewakeFor(vrrp.TimerMasterDown, time.Second); got != 0 {
+		t.Errorf("one CPU: prewake %v, want none (the spin would starve the reader)", got)
+	}
+}
+
+func newTimerInstance() *instance {
+	in := &instance{}
+	for i := range in.tm {
+		in.tm[i].idx = -1
+	}
+	return in
+}
+
+// The heap orders deadlines across instances; re-arming moves a timer,
+// stopping removes it, and an instance holds at most one of each id.
+func TestTimerHeap(t *testing.T) {
+	var ts timers
+	a, b := newTimerInstance(), newTimerInstance()
+	at := func(ms int) time.Time { return epoch.Add(time.Duration(ms) * time.Millisecond) }
+	ts.arm(a, vrrp.TimerMasterDown, at(300), epoch)
+	ts.arm(b, vrrp.TimerAdvert, at(100), epoch)
+	ts.arm(a, vrrp.TimerAdvert, at(200), epoch)
+	if got := ts.peek(); got.in != b || got.id != vrrp.TimerAdvert {
+		t.Fatalf("earliest: %+v", got)
+	}
+	ts.arm(b, vrrp.TimerAdvert, at(400), epoch) // re-armed later: no duplicate
+	if ts.armed() != 3 {
+		t.Fatalf("%d armed, want 3", ts.armed())
+	}
+	if got := ts.peek(); got.in != a || got.id != vrrp.TimerAdvert {
+		t.Fatalf("after re-arm, earliest: %v of %p", got.id, got.in)
+	}
+	ts.stop(a, vrrp.TimerAdvert)
+	ts.stop(a, vrrp.TimerAdvert) // twice: harmless
+	if got := ts.peek(); got.in != a || got.id != vrrp.TimerMasterDown || !ts.next().Equal(at(300)) {
+		t.Fatalf("after stop: %v, next %v", got.id, ts.next())
+	}
+	ts.stopAll(a)
+	ts.stopAll(b)
+	if ts.armed() != 0 || !ts.next().IsZero() {
+		t.Fatalf("after stopAll: %d armed, next %v", ts.armed(), ts.next())
+	}
+}
+
+// next wakes a master-down timer its prewake early, other timers on time.
+func TestTimerNextHonoursPrewake(t *testing.T) {
+	ts := timers{prewake: func(id vrrp.TimerID, after time.Duration) time.Duration {
+		if id == vrrp.TimerMasterDown {
+			return 2 * time.Millisecond
+		}
+		return 0
+	}}
+	in := newTimerInstance()
+	dl := epoch.Add(time.Second)
+	ts.arm(in, vrrp.TimerMasterDown, dl, epoch)
+	if got := ts.next(); !got.Equal(dl.Add(-2 * time.Millisecond)) {
+		t.Errorf("master-down wakes at %v, want 2 ms before %v", got, dl)
+	}
+	ts.stop(in, vrrp.TimerMasterDown)
+	ts.arm(in, vrrp.TimerAdvert, dl, epoch)
+	if got := ts.next(); !got.Equal(dl) {
+		t.Errorf("advert wakes at %v, want %v", got, dl)
+	}
+}
+
+// Inside the prewake window the loop serves queued events (an advert may
+// re-arm the timer) and fires only on the deadline.
+func TestFireDueSpinsToDeadline(t *testing.T) {
+	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
+	h.d.timers.prewake = prewakeFor
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	in := h.d.insts[0]
+	dl := in.tm[vrrp.TimerMasterDown].at
+	h.d.timers.arm(in, vrrp.TimerMasterDown, dl, epoch) // now with its prewake
+	// The clock reaches the window's start, then the deadline after the
+	// loop has looked at it a few times.
+	calls := 0
+	h.clock = dl.Add(-time.Millisecond)
+	h.d.now = func() time.Time {
+		calls++
+		if calls > 5 {
+			return dl
+		}
+		return dl.Add(-time.Millisecond)
+	}
+	h.d.fireDue()
+	if calls <= 5 {
+		t.Fatalf("fired after %d clock reads: did not stay awake to the deadline", calls)
+	}
+	if in.m.State() != vrrp.StateMaster {
+		t.Fatalf("state %v after the deadline, want MASTER", in.m.State())
+	}
+}
+
+// A timer due while packets are queued fires before the next packet is
+// handled: the loop checks the heap before it takes any event.
+func TestTimersNeverQueueBehindPackets(t *testing.T) {
+	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
+	in := h.d.insts[0]
+	h.advance(4 * time.Second) // MASTER: an advert is due every second
+	sent := in.stats.advertSent
+	s := h.d.socks[sockKey{"eth0", 4}]
+	for range 1000 {
+		h.d.events <- evPacket{sock: s, at: h.clock, data: []byte{0x21}, rx: vrrp.RxFacts{}}
+	}
+	h.clock = in.tm[vrrp.TimerAdvert].at
+	h.d.fireDue() // what the loop does before taking the first packet
+	if in.stats.advertSent != sent+1 {
+		t.Fatalf("advert not sent ahead of 1000 queued packets (%d sent, want %d)", in.stats.advertSent, sent+1)
+	}
+	if len(h.d.events) != 1000 {
+		t.Fatalf("queue: %d", len(h.d.events))
+	}
+}
