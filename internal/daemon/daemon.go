@@ -87,6 +87,11 @@ type Daemon struct {
 	started    time.Time
 	maint      map[string]bool // instances in maintenance, by name
 
+	// The operations side's counters: cause names the event being fed
+	// (transitions.go), reloadStats counts reloads since start (ops.go).
+	cause       string
+	reloadStats status.ReloadStats
+
 	lvs      *lvs
 	lvsSub   lvsSubsystem // internal/lvs, once merged: Snapshot and Drain
 	syncd    *syncd       // lvs_sync_daemon (syncd.go)
@@ -379,6 +384,8 @@ func (d *Daemon) handle(ev event) {
 		e.reply <- d.drain(e.vs, e.rs, e.on)
 	case evReloadReq:
 		d.requestReload(e.reply)
+	case evPlanBase:
+		e.reply <- d.planBase()
 	}
 }
 
