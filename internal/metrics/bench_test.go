@@ -159,7 +159,7 @@ func feed(b *testing.B, n, scrapeEvery int) (cpu, wall time.Duration, scrapes in
 		go func() {
 			k := 0
 			for range tick {
-				if _, err := m.Registry().Gather(); err != nil {
+				if _, err := m.Gather(); err != nil {
 					b.Error(err)
 				}
 				k++
