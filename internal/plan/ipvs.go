@@ -181,4 +181,3 @@ func (c *changes) find(kind, obj, parent string) int {
 		return ch.Kind == kind && ch.Object == obj && ch.Parent == parent
 	})
 }
-
