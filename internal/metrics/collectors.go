@@ -42,6 +42,7 @@ type vrrpCollector struct {
 	state, prio, eprio, maint, trans      *prometheus.Desc
 	sent, recv, drops, masterChg, garp    *prometheus.Desc
 	na, priZeroSent, priZeroRecv, sgState *prometheus.Desc
+	ifDrops                               *prometheus.Desc
 }
 
 func newVRRPCollector(s *snapshots) *vrrpCollector {
@@ -60,12 +61,14 @@ func newVRRPCollector(s *snapshots) *vrrpCollector {
 		priZeroSent: desc("vrrp_priority_zero_sent_total", "Priority-0 adverts sent (master resigning).", "instance"),
 		priZeroRecv: desc("vrrp_priority_zero_received_total", "Priority-0 adverts received.", "instance"),
 		sgState:     desc("vrrp_sync_group_state", "1 for the state the sync group is in, 0 for the others.", "group", "state"),
+		ifDrops: desc("vrrp_interface_adverts_dropped_total", "Packets dropped before any instance could be named (undecodable, or a VRID no instance on the interface serves), by reason.",
+			"interface", "family", "reason"),
 	}
 }
 
 func (c *vrrpCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.state, c.prio, c.eprio, c.maint, c.trans, c.sent, c.recv, c.drops,
-		c.masterChg, c.garp, c.na, c.priZeroSent, c.priZeroRecv, c.sgState} {
+		c.masterChg, c.garp, c.na, c.priZeroSent, c.priZeroRecv, c.sgState, c.ifDrops} {
 		ch <- d
 	}
 }
@@ -104,6 +107,11 @@ func (c *vrrpCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, g := range d.SyncGroups {
 		for _, s := range vrrpStates {
 			emit(ch, c.sgState, G, b2f(g.State == s), g.Name, s)
+		}
+	}
+	for _, i := range d.Interfaces {
+		for _, r := range sortedKeys(i.Drops) {
+			emit(ch, c.ifDrops, C, float64(i.Drops[r]), i.Name, i.Family, r)
 		}
 	}
 }

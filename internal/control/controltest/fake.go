@@ -66,7 +66,9 @@ func Sample() status.Daemon {
 			},
 			Stats: status.IPVSStats{Conns: 120, InPkts: 1000, OutPkts: 900, InBytes: 64000, OutBytes: 1200000},
 		}},
-		Reconcile: status.ReconcileStats{Ops: map[string]uint64{"add-service": 1, "add-dest": 2, "update-dest": 1}},
+		Interfaces:  []status.Interface{{Name: "eth0", Family: "inet", Drops: map[string]uint64{"vrid": 4}}},
+		ReloadStats: status.ReloadStats{Total: 1, LastSuccess: t0.Add(60 * time.Second)},
+		Reconcile:   status.ReconcileStats{Ops: map[string]uint64{"add-service": 1, "add-dest": 2, "update-dest": 1}},
 		Reloads: []status.Reload{{At: t0.Add(60 * time.Second), ConfigHash: "5d41402abc4b2a76b9719d911017c592ae6f1c2e0c3a1d6f0e7e8e9b1a2c3d4e",
 			Result: "applied", Changes: []status.Change{{Kind: "vip", Op: "add", Object: "192.0.2.100/24", Parent: "VI_1"}}}},
 	}
