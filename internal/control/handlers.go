@@ -16,26 +16,29 @@ func (s *Server) ctx(r *http.Request) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(r.Context(), s.opts.Timeout)
 }
 
-// read serves one view of a fresh snapshot.
-func (s *Server) read(view func(status.Daemon) any) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := s.ctx(r)
-		defer cancel()
-		d, err := s.b.Snapshot(ctx)
-		if err != nil {
-			writeErr(w, fmt.Errorf("snapshot: %w", err))
-			return
-		}
-		writeJSON(w, http.StatusOK, view(d))
-	}
-}
-
-func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
+// snapshot takes a fresh snapshot for r, answering the error itself.
+func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) (status.Daemon, bool) {
 	ctx, cancel := s.ctx(r)
 	defer cancel()
 	d, err := s.b.Snapshot(ctx)
 	if err != nil {
 		writeErr(w, fmt.Errorf("snapshot: %w", err))
+	}
+	return d, err == nil
+}
+
+// read serves one view of a fresh snapshot.
+func (s *Server) read(view func(status.Daemon) any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if d, ok := s.snapshot(w, r); ok {
+			writeJSON(w, http.StatusOK, view(d))
+		}
+	}
+}
+
+func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.snapshot(w, r)
+	if !ok {
 		return
 	}
 	name := r.PathValue("name")

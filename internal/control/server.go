@@ -89,9 +89,8 @@ func (s *Server) api() *http.ServeMux {
 	return m
 }
 
-// SocketHandler is the control socket's handler: the whole API and
-// /metrics. Callers come from ConnContext (peer credentials).
-func (s *Server) SocketHandler() http.Handler {
+// base is what both listeners serve: the API and /metrics.
+func (s *Server) base() *http.ServeMux {
 	m := http.NewServeMux()
 	m.Handle("/api/", s.api())
 	if s.opts.Metrics != nil {
@@ -100,14 +99,14 @@ func (s *Server) SocketHandler() http.Handler {
 	return m
 }
 
+// SocketHandler is the control socket's handler: the whole API and
+// /metrics. Callers come from ConnContext (peer credentials).
+func (s *Server) SocketHandler() http.Handler { return s.base() }
+
 // TCPHandler is the TCP listener's handler: /metrics, the API (writes
 // with the token) and whatever was mounted, behind the token middleware.
 func (s *Server) TCPHandler() http.Handler {
-	m := http.NewServeMux()
-	m.Handle("/api/", s.api())
-	if s.opts.Metrics != nil {
-		m.Handle("GET /metrics", s.opts.Metrics)
-	}
+	m := s.base()
 	for _, mt := range s.mounts {
 		m.Handle(mt.pattern, mt.h)
 	}
