@@ -32,7 +32,7 @@ func (c *Console) importRun(w http.ResponseWriter, r *http.Request) {
 	} else {
 		out, ds := lvscf.Import([]byte(res.Input), lvscf.Options{}, lvscf.ConvertOptions{Node: res.Node, VRID: vrid})
 		for _, d := range ds {
-			res.Diags = append(res.Diags, "lvs.cf:"+d.String())
+			res.Diags = append(res.Diags, "lvs.cf: "+d.String())
 		}
 		var b bytes.Buffer
 		switch {
