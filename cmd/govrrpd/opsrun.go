@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
 	"path/filepath"
 	"sync"
 
+	"github.com/govrrpd/govrrpd/internal/console"
 	"github.com/govrrpd/govrrpd/internal/control"
 	"github.com/govrrpd/govrrpd/internal/metrics"
 )
@@ -24,6 +26,9 @@ type opsListeners struct {
 	// without; only a socket asked for by name is worth refusing to start.
 	sockErr error
 	wg      sync.WaitGroup
+	// console configures the web console mounted on the TCP listener.
+	console console.Options
+	tls     bool
 }
 
 // namespaceSocket gives a daemon run with --namespace NAME its own
@@ -68,7 +73,32 @@ func openOps(o *options) (*opsListeners, error) {
 		}
 		l.tcp = lns
 	}
+	if err := l.setupTLS(o); err != nil {
+		l.close()
+		return nil, err
+	}
+	l.console = console.Options{ConfigFile: o.configFile, ConfigOptions: parseOptions(o, false), AllowEdit: o.httpAllowEdit}
 	return l, nil
+}
+
+// setupTLS wraps the TCP listeners for --http-tls-cert/--http-tls-key.
+func (l *opsListeners) setupTLS(o *options) error {
+	if o.httpTLSCert == "" && o.httpTLSKey == "" {
+		return nil
+	}
+	if o.httpTLSCert == "" || o.httpTLSKey == "" || o.httpListen == "" {
+		return fmt.Errorf("--http-tls-cert and --http-tls-key go together, with --http-listen")
+	}
+	cert, err := tls.LoadX509KeyPair(o.httpTLSCert, o.httpTLSKey)
+	if err != nil {
+		return fmt.Errorf("--http-tls-cert/--http-tls-key: %w", err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	for i, ln := range l.tcp {
+		l.tcp[i] = tls.NewListener(ln, cfg)
+	}
+	l.tls = true
+	return nil
 }
 
 // serve answers on every listener over b until ctx ends.
@@ -81,6 +111,12 @@ func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.L
 	}
 	m := metrics.New(b.Snapshot, version)
 	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: m.Handler()})
+	l.console.Log, l.console.Auth = log, s.Auth()
+	if ui, err := console.New(b, l.console); err != nil {
+		log.Error("web console disabled", "err", err)
+	} else {
+		s.Mount(console.Prefix, ui)
+	}
 	if l.sock != nil {
 		log.Info("control socket listening", "path", l.sock.Addr().String())
 		l.wg.Add(1)
@@ -93,7 +129,8 @@ func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.L
 	}
 	if len(l.tcp) > 0 {
 		for _, ln := range l.tcp {
-			log.Info("http listening (/metrics, /api/v1/)", "addr", ln.Addr().String(), "writes", len(l.token) > 0)
+			log.Info("http listening (/metrics, /api/v1/, /ui/)", "addr", ln.Addr().String(), "writes", len(l.token) > 0,
+				"tls", l.tls, "edit", l.console.AllowEdit)
 		}
 		l.wg.Add(1)
 		go func() {
