@@ -86,6 +86,9 @@ func hashOf(b []byte) string {
 // editState is what the edit page shows.
 type editState struct {
 	File, Text, Hash string
+	// Planned is the hash of the text whose plan was shown: apply takes
+	// only that text, so nothing is written that was not planned.
+	Planned          string
 	Errors, Warnings []string
 	Plan             any
 	Conflict         string

@@ -114,6 +114,8 @@ func (c *Console) editCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(p.st.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
+	} else {
+		p.st.Planned = hashOf([]byte(p.st.Text))
 	}
 	c.render(w, r, "edit", p.st)
 }
@@ -125,11 +127,14 @@ func (c *Console) editApply(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := c.validate(r.Context(), p); err != nil {
+	if hashOf([]byte(p.st.Text)) != r.PostFormValue("planned") {
+		p.st.Errors = []string{"the text changed after its plan was shown: check it again to see the plan, then apply"}
+	} else if err := c.validate(r.Context(), p); err != nil {
 		c.fail(w, r, http.StatusInternalServerError, err.Error())
 		return
 	}
 	if len(p.st.Errors) > 0 {
+		p.st.Plan = nil
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		c.render(w, r, "edit", p.st)
 		return

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ func TestEditWithErrorChangesNothing(t *testing.T) {
 	before, _ := os.ReadFile(vs)
 	bad := strings.Replace(text, "lb_algo wrr", "lb_algo wrr\n    delay_loop notanumber", 1)
 	for _, path := range []string{"/ui/config/check", "/ui/config/apply"} {
-		code, body, _ := e.do(cl, "POST", path, url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hash}, "text": {bad}})
+		code, body, _ := e.do(cl, "POST", path, url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hash}, "text": {bad}, "planned": {hashOf([]byte(bad))}})
 		if code != http.StatusUnprocessableEntity || !strings.Contains(body, vs+":4:") {
 			t.Fatalf("%s: %d, want 422 naming %s:4:\n%s", path, code, vs, body)
 		}
@@ -41,6 +42,8 @@ func TestEditWithErrorChangesNothing(t *testing.T) {
 	}
 }
 
+var plannedRE = regexp.MustCompile(`name="planned" value="([0-9a-f]+)"`)
+
 func TestEditPlanApply(t *testing.T) {
 	e := newEnv(t, true)
 	cl, csrf := e.login()
@@ -58,6 +61,14 @@ func TestEditPlanApply(t *testing.T) {
 	if b, _ := os.ReadFile(e.conf); string(b) != string(before) {
 		t.Fatal("check wrote the file")
 	}
+	form.Set("planned", hashOf([]byte(good+"x")))
+	if code, _, _ := e.do(cl, "POST", "/ui/config/apply", form); code != http.StatusUnprocessableEntity {
+		t.Fatalf("apply of a text whose plan was not shown: %d", code)
+	}
+	if b, _ := os.ReadFile(e.conf); string(b) != string(before) {
+		t.Fatal("an unplanned apply wrote the file")
+	}
+	form.Set("planned", plannedRE.FindStringSubmatch(body)[1])
 	code, body, _ = e.do(cl, "POST", "/ui/config/apply", form)
 	if code != 200 || !strings.Contains(body, `id="result"`) {
 		t.Fatalf("apply: %d\n%s", code, body)
@@ -90,7 +101,7 @@ func TestEditConflict(t *testing.T) {
 	text, hash := e.editForm(alice, e.conf)
 	_, bhash := e.editForm(bob, e.conf)
 	first := strings.Replace(text, "priority 150", "priority 160", 1)
-	if code, body, _ := e.do(alice, "POST", "/ui/config/apply", url.Values{"csrf": {acsrf}, "file": {e.conf}, "hash": {hash}, "text": {first}}); code != 200 {
+	if code, body, _ := e.do(alice, "POST", "/ui/config/apply", url.Values{"csrf": {acsrf}, "file": {e.conf}, "hash": {hash}, "text": {first}, "planned": {hashOf([]byte(first))}}); code != 200 {
 		t.Fatalf("first save: %d\n%s", code, body)
 	}
 	saved, _ := os.ReadFile(e.conf)
@@ -133,17 +144,19 @@ func TestUnredact(t *testing.T) {
 func TestImport(t *testing.T) {
 	e := newEnv(t, false)
 	cl, csrf := e.login()
-	lvs := "serial_no = 1\nprimary = 192.0.2.1\nservice = lvs\nbackup = 192.0.2.2\nbackup_active = 1\n" +
-		"virtual web {\n  address = 192.0.2.100 eth0:1\n  port = 80\n  scheduler = wlc\n  protocol = tcp\n  active = 1\n" +
-		"  server rs1 {\n    address = 192.0.2.21\n    weight = 1\n    active = 1\n  }\n}\n"
-	code, body, _ := e.do(cl, "POST", "/ui/import", url.Values{"csrf": {csrf}, "lvscf": {lvs}, "node": {"primary"}, "vrid": {"51"}})
+	code, body, _ := e.do(cl, "POST", "/ui/import", url.Values{"csrf": {csrf}, "lvscf": {sampleLVS}, "node": {"primary"}, "vrid": {"51"}})
 	if code != 200 || !strings.Contains(body, "virtual_server 192.0.2.100 80") {
 		t.Fatalf("import: %d\n%s", code, body)
 	}
-	if code, _, _ := e.do(e.client(), "POST", "/ui/import", url.Values{"lvscf": {lvs}}); code != http.StatusForbidden {
+	if code, _, _ := e.do(e.client(), "POST", "/ui/import", url.Values{"lvscf": {sampleLVS}}); code != http.StatusForbidden {
 		t.Fatalf("anonymous import: %d", code)
 	}
 }
+
+// sampleLVS is a one-virtual-server Piranha lvs.cf.
+const sampleLVS = "serial_no = 1\nprimary = 192.0.2.1\nservice = lvs\nbackup = 192.0.2.2\nbackup_active = 1\n" +
+	"virtual web {\n  address = 192.0.2.100 eth0:1\n  port = 80\n  scheduler = wlc\n  protocol = tcp\n  active = 1\n" +
+	"  server rs1 {\n    address = 192.0.2.21\n    weight = 1\n    active = 1\n  }\n}\n"
 
 // TestEventsDiff: a change in the backend reaches a listener as a diff
 // naming only the changed row.

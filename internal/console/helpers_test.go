@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,27 @@ const testToken = "0123456789abcdef-console-token"
 type backend struct {
 	*controltest.Fake
 	running string
+	mu      sync.Mutex
+	edit    func(*status.Daemon)
+}
+
+// Snapshot is the fake's, with the test's later change applied: the
+// browser test moves mastership while a page watches.
+func (b *backend) Snapshot(ctx context.Context) (status.Daemon, error) {
+	d, err := b.Fake.Snapshot(ctx)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.edit != nil {
+		d.Instances = slices.Clone(d.Instances)
+		b.edit(&d)
+	}
+	return d, err
+}
+
+func (b *backend) setEdit(f func(*status.Daemon)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.edit = f
 }
 
 func (b *backend) Plan(_ context.Context, file string) (status.Plan, error) {
