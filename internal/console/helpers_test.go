@@ -61,7 +61,7 @@ func (b *backend) Plan(_ context.Context, file string) (status.Plan, error) {
 // env is a console mounted on the control server's TCP handler, as the
 // daemon wires it, over a copy of testdata/conf.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *httptest.Server
 	b    *backend
 	c    *Console
@@ -70,7 +70,7 @@ type env struct {
 	now  time.Time
 }
 
-func newEnv(t *testing.T, allowEdit bool) *env {
+func newEnv(t testing.TB, allowEdit bool) *env {
 	t.Helper()
 	dir := t.TempDir()
 	for _, f := range []string{"keepalived.conf", "vs.conf"} {
@@ -154,7 +154,7 @@ func (e *env) login() (*http.Client, string) {
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
 
-func csrfOf(t *testing.T, body string) string {
+func csrfOf(t testing.TB, body string) string {
 	t.Helper()
 	m := csrfRE.FindStringSubmatch(body)
 	if m == nil {
