@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -113,6 +114,18 @@ func (c *Console) editForm(w http.ResponseWriter, r *http.Request) {
 	c.render(w, r, "edit", editState{File: file, Text: redact(string(b)), Hash: hashOf(b)})
 }
 
+// includeLine is an include directive; its absolute paths into the
+// configuration directory must read the copy, or an edited included file
+// would be checked as it was before the edit.
+var includeLine = regexp.MustCompile(`(?m)^[ \t]*include[ \t].*$`)
+
+// intoCopy points the include lines of b under dir at tmp.
+func intoCopy(b []byte, dir, tmp string) []byte {
+	return includeLine.ReplaceAllFunc(b, func(l []byte) []byte {
+		return []byte(strings.ReplaceAll(string(l), dir+"/", tmp+"/"))
+	})
+}
+
 // copyTree copies the regular files under dir (the main file's
 // directory, where relative includes point) into a new temporary
 // directory, so an edited file is read with its includes as a reload
@@ -138,7 +151,7 @@ func copyTree(dir string) (string, error) {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(dst, b, 0o600)
+		return os.WriteFile(dst, intoCopy(b, dir, tmp), 0o600)
 	})
 	if err != nil {
 		os.RemoveAll(tmp)

@@ -74,7 +74,7 @@ func (c *Console) validate(ctx context.Context, p *proposal) error {
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return fmt.Errorf("console: %s is outside %s, where the editor can check it", p.file, dir)
 	}
-	if err := os.WriteFile(filepath.Join(tmp, rel), []byte(p.text), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp, rel), intoCopy([]byte(p.text), dir, tmp), 0o600); err != nil {
 		return fmt.Errorf("console: %w", err)
 	}
 	main := filepath.Join(tmp, filepath.Base(c.o.ConfigFile))

@@ -44,6 +44,23 @@ func TestEditWithErrorChangesNothing(t *testing.T) {
 
 var plannedRE = regexp.MustCompile(`name="planned" value="([0-9a-f]+)"`)
 
+// TestEditAbsoluteInclude: an edited file included by absolute path is
+// checked as edited, not as it is on disk.
+func TestEditAbsoluteInclude(t *testing.T) {
+	e := newEnv(t, true)
+	dir := filepath.Dir(e.conf)
+	b, _ := os.ReadFile(e.conf)
+	os.WriteFile(e.conf, []byte(strings.Replace(string(b), "include vs.conf", "include "+dir+"/vs.conf", 1)), 0o640)
+	cl, csrf := e.login()
+	vs := filepath.Join(dir, "vs.conf")
+	text, hash := e.editForm(cl, vs)
+	bad := strings.Replace(text, "lb_algo wrr", "lb_algo wrr\n    delay_loop notanumber", 1)
+	code, body, _ := e.do(cl, "POST", "/ui/config/check", url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hash}, "text": {bad}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, vs+":4:") {
+		t.Fatalf("check: %d, want 422 naming %s:4:", code, vs)
+	}
+}
+
 func TestEditPlanApply(t *testing.T) {
 	e := newEnv(t, true)
 	cl, csrf := e.login()
