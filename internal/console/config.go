@@ -17,6 +17,8 @@ import (
 // object is one configuration block and where it is written.
 type object struct {
 	Kind, Name, At string
+	// Key is the setting its form changes; empty: edit it as text.
+	Key string
 }
 
 // running reads the configuration the daemon was started with, for its
@@ -31,7 +33,7 @@ func objects(main string, cfg *confparse.Config) ([]object, []string) {
 	var objs []object
 	files := []string{main}
 	add := func(kind, name, at string) {
-		objs = append(objs, object{kind, name, at})
+		objs = append(objs, object{kind, name, at, objectKeys[kind]})
 		if i := strings.LastIndexByte(at, ':'); i > 0 && !slices.Contains(files, at[:i]) {
 			files = append(files, at[:i])
 		}

@@ -105,6 +105,7 @@ func (c *Console) routes() {
 	m.HandleFunc("GET /ui/config/edit", c.session(c.editForm))
 	m.HandleFunc("POST /ui/config/check", c.write(c.editCheck))
 	m.HandleFunc("POST /ui/config/apply", c.write(c.editApply))
+	m.HandleFunc("POST /ui/config/object", c.write(c.objectSet))
 	m.HandleFunc("GET /ui/import", c.session(c.importForm))
 	m.HandleFunc("POST /ui/import", c.write(c.importRun))
 	m.HandleFunc("/ui/", func(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bufio"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
@@ -219,3 +220,56 @@ func TestEventsDiff(t *testing.T) {
 		t.Fatalf("diff %s", d)
 	}
 }
+
+func TestSetInBlock(t *testing.T) {
+	conf := "vs {\n    lb_algo rr\n    real_server a 80 {\n        weight 3 # three\n        TCP_CHECK {\n            weight 9\n        }\n    }\n    real_server b 80 {\n        inhibit_on_failure\n    }\n}\n"
+	tests := []struct {
+		line      int
+		want, err string
+	}{
+		{3, "        weight 5", ""},
+		{9, "    real_server b 80 {\n        weight 5\n        inhibit_on_failure", ""},
+		{2, "", "no block opens"},
+		{99, "", "not in the file"},
+	}
+	for _, tc := range tests {
+		got, err := setInBlock(conf, tc.line, "weight", "5")
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("line %d: err %v, want %q", tc.line, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !strings.Contains(got, tc.want) || !strings.Contains(got, "            weight 9") {
+			t.Errorf("line %d: %v\n%s", tc.line, err, got)
+		}
+	}
+}
+
+// TestObjectForm: the real server form's change is planned like a text
+// edit and applies from the edit page.
+func TestObjectForm(t *testing.T) {
+	e := newEnv(t, true)
+	cl, csrf := e.login()
+	vs := filepath.Join(filepath.Dir(e.conf), "vs.conf")
+	code, body, _ := e.do(cl, "POST", "/ui/config/object", url.Values{"csrf": {csrf}, "kind": {"real_server"}, "at": {vs + ":7"}, "value": {"5"}})
+	if code != 200 || !strings.Contains(body, "real_server") || !strings.Contains(body, "weight 5") || !strings.Contains(body, `id="apply"`) {
+		t.Fatalf("object form: %d\n%s", code, body)
+	}
+	form := url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hashRE.FindStringSubmatch(body)[1]},
+		"text": {html.UnescapeString(textRE.FindStringSubmatch(body)[1])}, "planned": {plannedRE.FindStringSubmatch(body)[1]}}
+	if code, body, _ := e.do(cl, "POST", "/ui/config/apply", form); code != 200 {
+		t.Fatalf("apply: %d\n%s", code, body)
+	}
+	if b, _ := os.ReadFile(vs); !strings.Contains(string(b), "weight 5") {
+		t.Fatalf("file:\n%s", b)
+	}
+	for _, bad := range []url.Values{{"kind": {"real_server"}, "at": {vs + ":7"}, "value": {"5\n}"}}, {"kind": {"checker"}, "at": {vs + ":7"}, "value": {"1"}}, {"kind": {"real_server"}, "at": {"/etc/passwd:1"}, "value": {"1"}}} {
+		bad.Set("csrf", csrf)
+		if code, _, _ := e.do(cl, "POST", "/ui/config/object", bad); code == 200 {
+			t.Errorf("accepted %v", bad)
+		}
+	}
+}
+
+var textRE = regexp.MustCompile(`(?s)<textarea name="text"[^>]*>(.*?)</textarea>`)
