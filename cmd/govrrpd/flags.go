@@ -30,6 +30,9 @@ type options struct {
 	controlSocket   string // --control-socket (govrrpd only; "" disables)
 	httpListen      string // --http-listen (govrrpd only)
 	httpTokenFile   string // --http-token-file (govrrpd only)
+	httpAllowEdit   bool   // --http-allow-edit (govrrpd only)
+	httpTLSCert     string // --http-tls-cert (govrrpd only)
+	httpTLSKey      string // --http-tls-key (govrrpd only)
 	dontRespawn     bool   // -R
 	dontFork        bool   // -n
 	dumpConf        bool   // -d
@@ -96,6 +99,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, erro
 		"govrrpd only: serve /metrics and the read-only API on ADDR (\"9100\" or \":9100\" = loopback only)")
 	fs.StringVar(&o.httpTokenFile, "http-token-file", "",
 		"govrrpd only: bearer token allowing writes over --http-listen (mode 0600, owned by root)")
+	fs.BoolVar(&o.httpAllowEdit, "http-allow-edit", false,
+		"govrrpd only: let the web console (/ui/ on --http-listen, logged in with the token) edit and apply the configuration")
+	fs.StringVar(&o.httpTLSCert, "http-tls-cert", "", "govrrpd only: serve --http-listen over TLS with this PEM certificate")
+	fs.StringVar(&o.httpTLSKey, "http-tls-key", "", "govrrpd only: the PEM key of --http-tls-cert")
 	fs.BoolVarP(&o.dontRespawn, "dont-respawn", "R", false, "don't respawn child processes")
 	fs.BoolVarP(&o.dontFork, "dont-fork", "n", false, "don't fork: stay in the foreground (what systemd units use)")
 	fs.BoolVarP(&o.dumpConf, "dump-conf", "d", false, "dump the configuration as canonical keepalived.conf")

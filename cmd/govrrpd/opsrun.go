@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -10,9 +11,10 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/console"
+	"github.com/govrrpd/govrrpd/internal/control"
 	"github.com/govrrpd/govrrpd/internal/status"
 
-	"github.com/govrrpd/govrrpd/internal/control"
 	"github.com/govrrpd/govrrpd/internal/metrics"
 )
 
@@ -32,6 +34,9 @@ type opsListeners struct {
 	// feed its latency histogram; its snapshots come from b once served.
 	metrics *metrics.Metrics
 	b       control.Backend
+	// console configures the web console mounted on the TCP listener.
+	console console.Options
+	tls     bool
 }
 
 // namespaceSocket gives a daemon run with --namespace NAME its own
@@ -76,10 +81,35 @@ func openOps(o *options) (*opsListeners, error) {
 		}
 		l.tcp = lns
 	}
+	if err := l.setupTLS(o); err != nil {
+		l.close()
+		return nil, err
+	}
+	l.console = console.Options{ConfigFile: o.configFile, ConfigOptions: parseOptions(o, false), AllowEdit: o.httpAllowEdit}
 	if l.sock != nil || len(l.tcp) > 0 {
 		l.metrics = metrics.New(l.snapshot, version)
 	}
 	return l, nil
+}
+
+// setupTLS wraps the TCP listeners for --http-tls-cert/--http-tls-key.
+func (l *opsListeners) setupTLS(o *options) error {
+	if o.httpTLSCert == "" && o.httpTLSKey == "" {
+		return nil
+	}
+	if o.httpTLSCert == "" || o.httpTLSKey == "" || o.httpListen == "" {
+		return fmt.Errorf("--http-tls-cert and --http-tls-key go together, with --http-listen")
+	}
+	cert, err := tls.LoadX509KeyPair(o.httpTLSCert, o.httpTLSKey)
+	if err != nil {
+		return fmt.Errorf("--http-tls-cert/--http-tls-key: %w", err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	for i, ln := range l.tcp {
+		l.tcp[i] = tls.NewListener(ln, cfg)
+	}
+	l.tls = true
+	return nil
 }
 
 // snapshot is the metrics' source: the served backend. Scrapes start only
@@ -106,6 +136,12 @@ func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.L
 	}
 	l.b = b
 	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: l.metrics.Handler()})
+	l.console.Log, l.console.Auth = log, s.Auth()
+	if ui, err := console.New(b, l.console); err != nil {
+		log.Error("web console disabled", "err", err)
+	} else {
+		s.Mount(console.Prefix, ui)
+	}
 	if l.sock != nil {
 		log.Info("control socket listening", "path", l.sock.Addr().String())
 		l.wg.Add(1)
@@ -118,7 +154,8 @@ func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.L
 	}
 	if len(l.tcp) > 0 {
 		for _, ln := range l.tcp {
-			log.Info("http listening (/metrics, /api/v1/)", "addr", ln.Addr().String(), "writes", len(l.token) > 0)
+			log.Info("http listening (/metrics, /api/v1/, /ui/)", "addr", ln.Addr().String(), "writes", len(l.token) > 0,
+				"tls", l.tls, "edit", l.console.AllowEdit)
 		}
 		l.wg.Add(1)
 		go func() {
