@@ -23,6 +23,10 @@ type Options struct {
 	// NewProber builds the prober of a checker; default New.
 	NewProber func(Checker) (Prober, error)
 	Logger    *slog.Logger
+	// Observe, if set, is told every attempt's outcome and duration (the
+	// metrics' latency histogram). It runs on the checker's goroutine and
+	// must not block.
+	Observe func(kind Kind, up bool, took time.Duration)
 }
 
 // Scheduler runs every checker on its own timer and turns their state
@@ -224,6 +228,9 @@ func (s *Scheduler) attempt(r *run) {
 	out := s.probe(r)
 	if s.ctx.Err() != nil {
 		return
+	}
+	if s.opts.Observe != nil {
+		s.opts.Observe(r.c.Kind, out.Up, s.opts.Clock.Now().Sub(start))
 	}
 	s.stats.Attempts.Add(1)
 	if !out.Up {

@@ -210,6 +210,9 @@ func (l *tcpLoop) land(f *flight) {
 // queues the run's next attempt.
 func (l *tcpLoop) finish(lr *loopRun, start, end time.Time, out Outcome) {
 	s, r := l.s, lr.r
+	if s.opts.Observe != nil {
+		s.opts.Observe(r.c.Kind, out.Up, end.Sub(start))
+	}
 	s.stats.Attempts.Add(1)
 	if !out.Up {
 		s.stats.Failures.Add(1)

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/govrrpd/govrrpd/internal/control"
 )
 
 // options are keepalived 2.2.7's command-line flags, every one of them, so
@@ -21,13 +23,19 @@ type options struct {
 	logFacility     string
 	noSyslog        bool // -G
 	umask           string
-	releaseVIPs     bool // -X
-	dontReleaseVRRP bool // -V
-	dontReleaseIPVS bool // -I
-	releaseAtOnce   bool // --release-at-once (govrrpd only)
-	dontRespawn     bool // -R
-	dontFork        bool // -n
-	dumpConf        bool // -d
+	releaseVIPs     bool   // -X
+	dontReleaseVRRP bool   // -V
+	dontReleaseIPVS bool   // -I
+	releaseAtOnce   bool   // --release-at-once (govrrpd only)
+	controlSocket   string // --control-socket (govrrpd only; "" disables)
+	httpListen      string // --http-listen (govrrpd only)
+	httpTokenFile   string // --http-token-file (govrrpd only)
+	httpAllowEdit   bool   // --http-allow-edit (govrrpd only)
+	httpTLSCert     string // --http-tls-cert (govrrpd only)
+	httpTLSKey      string // --http-tls-key (govrrpd only)
+	dontRespawn     bool   // -R
+	dontFork        bool   // -n
+	dumpConf        bool   // -d
 	pidFile         string
 	vrrpPidFile     string
 	checkersPidFile string
@@ -85,6 +93,16 @@ func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, erro
 	fs.BoolVar(&o.releaseAtOnce, "release-at-once", false,
 		"on stop, remove a master's VIPs right after its priority-0 advert (keepalived's behaviour); by default\n"+
 			"they stay until the backup that takes over is heard (at most one advert interval, v2: 1 s, + 100 ms)")
+	fs.StringVar(&o.controlSocket, "control-socket", control.DefaultSocket,
+		"govrrpd only: the control socket (status, plan, ctl and the API; root only); '' disables it")
+	fs.StringVar(&o.httpListen, "http-listen", "",
+		"govrrpd only: serve /metrics and the read-only API on ADDR (\"9100\" or \":9100\" = loopback only)")
+	fs.StringVar(&o.httpTokenFile, "http-token-file", "",
+		"govrrpd only: bearer token allowing writes over --http-listen (mode 0600, owned by root)")
+	fs.BoolVar(&o.httpAllowEdit, "http-allow-edit", false,
+		"govrrpd only: let the web console (/ui/ on --http-listen, logged in with the token) edit and apply the configuration")
+	fs.StringVar(&o.httpTLSCert, "http-tls-cert", "", "govrrpd only: serve --http-listen over TLS with this PEM certificate")
+	fs.StringVar(&o.httpTLSKey, "http-tls-key", "", "govrrpd only: the PEM key of --http-tls-cert")
 	fs.BoolVarP(&o.dontRespawn, "dont-respawn", "R", false, "don't respawn child processes")
 	fs.BoolVarP(&o.dontFork, "dont-fork", "n", false, "don't fork: stay in the foreground (what systemd units use)")
 	fs.BoolVarP(&o.dumpConf, "dump-conf", "d", false, "dump the configuration as canonical keepalived.conf")

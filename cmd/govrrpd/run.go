@@ -136,6 +136,15 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		log.Error("pid files", "err", err)
 		return 1
 	}
+	namespaceSocket(o)
+	ops, err := openOps(o)
+	if err != nil {
+		log.Error("operations listeners", "err", err)
+		return 1
+	}
+	defer ops.close()
+	opsCtx, stopOps := context.WithCancel(context.Background())
+	defer func() { stopOps(); ops.wait() }()
 	if err := applyUmask(o.umask); err != nil {
 		log.Error("umask", "err", err)
 		return 1
@@ -146,10 +155,12 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		confparse.Print(&b, cfg)
 		log.Info("configuration dump\n" + b.String())
 	}
-	err := daemon.Run(context.Background(), daemon.Options{
+	err = daemon.Run(context.Background(), daemon.Options{
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
 		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly,
 		PidFiles: pidFiles(o), Log: log, Version: version,
+		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, d, log) },
+		CheckObserve: ops.observeCheck,
 	})
 	if err != nil {
 		log.Error("govrrpd stopped", "err", err)

@@ -123,7 +123,7 @@ func familyName(f vrrp.Family) string {
 
 func (d *Daemon) snapshot() status.Daemon {
 	s := status.Daemon{Version: d.opts.Version, PID: os.Getpid(), Started: d.started, Now: d.now(), ConfigFile: d.opts.ConfigFile,
-		ConfigHash: d.configHash, Reloads: slices.Clone(d.history)}
+		ConfigHash: d.configHash, Reloads: slices.Clone(d.history), ReloadStats: d.reloadStats}
 	for _, in := range d.insts {
 		s.Instances = append(s.Instances, d.instanceStatus(in))
 		if in.lastMaster.IsValid() && in.lastMaster != in.src {
@@ -185,7 +185,7 @@ func (d *Daemon) instanceStatus(in *instance) status.Instance {
 	s := &in.stats
 	st.Stats = status.InstanceStats{AdvertsSent: s.advertSent, AdvertsReceived: s.advertRcvd,
 		BecameMaster: s.becomeMaster, ReleasedMaster: s.releaseMaster, PriZeroSent: s.priZeroSent,
-		PriZeroReceived: s.priZeroRcvd, Drops: copyDrops(s.drops)}
+		PriZeroReceived: s.priZeroRcvd, Drops: copyDrops(s.drops), Transitions: transitions(s.trans)}
 	if c.Family == vrrp.IPv6 {
 		st.Stats.NASent = s.garpSent
 	} else {

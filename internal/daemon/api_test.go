@@ -12,7 +12,7 @@ import (
 )
 
 // runLoop runs the daemon's loop as Run does, until the test ends.
-func runLoop(t *testing.T, h *harness) {
+func runLoop(t testing.TB, h *harness) {
 	ctx, cancel := context.WithCancel(context.Background())
 	h.d.ctx = ctx
 	done := make(chan struct{})

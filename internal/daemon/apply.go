@@ -191,6 +191,7 @@ func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
 	} else if in.lastState == vrrp.StateMaster {
 		in.stats.releaseMaster++
 	}
+	d.countTransition(in, s)
 	in.lastState, in.lastTransition = s, d.now()
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: s.String(), Priority: int(prio),
 		Specific: notifySpec(&in.cfg.Notify, s), Generic: in.cfg.Notify.Generic})

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/internal/netconf"
@@ -46,6 +47,9 @@ type Options struct {
 	// ready, for the operations side to start its listeners over
 	// Snapshot, Maintenance, Drain and Reload (api.go).
 	Control func(*Daemon)
+	// CheckObserve, if set, hears every health-checker attempt's outcome
+	// and duration (the metrics' latency histogram).
+	CheckObserve func(kind check.Kind, up bool, took time.Duration)
 }
 
 // Daemon is a running govrrpd.
@@ -89,6 +93,11 @@ type Daemon struct {
 	configHash string
 	started    time.Time
 	maint      map[string]bool // instances in maintenance, by name
+
+	// The operations side's counters: cause names the event being fed
+	// (transitions.go), reloadStats counts reloads since start (ops.go).
+	cause       string
+	reloadStats status.ReloadStats
 
 	lvs      *lvs.Subsystem
 	lvsSub   lvsSubsystem // Snapshot and Drain: d.lvs, unless -P
@@ -186,7 +195,8 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer w.Close()
 	d.wake, d.timers.prewake = w, prewakeFor
-	d.lvs = lvs.New(lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS})
+	d.lvs = lvs.New(lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS,
+		Check: check.Options{Observe: opts.CheckObserve}})
 	if !opts.CheckOnly {
 		d.syncd = lvs.StartSyncd(cfg.IPVS, vrids(cfg), log)
 		if err := d.start(ctx); err != nil {
@@ -401,6 +411,8 @@ func (d *Daemon) handle(ev event) {
 		e.reply <- d.drain(e.vs, e.rs, e.on)
 	case evReloadReq:
 		d.requestReload(e.reply)
+	case evPlanBase:
+		e.reply <- d.planBase()
 	}
 }
 

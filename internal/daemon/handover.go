@@ -89,6 +89,8 @@ func (d *Daemon) handleStopping(ev event) {
 		d.handle(e)
 	case evSnapshot:
 		e.reply <- d.snapshot()
+	case evPlanBase:
+		e.reply <- d.planBase()
 	case evMaintenance:
 		e.reply <- errStopping
 	case evDrain:

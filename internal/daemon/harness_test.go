@@ -23,7 +23,7 @@ import (
 // harness runs the executor in-process on fake ports and a fake clock:
 // steps in, port calls out, as text.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	d       *Daemon
 	sys     *fakeSys
 	log     *callLog
@@ -41,7 +41,7 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // newHarness writes conf, sets up interfaces ("eth0=192.0.2.1" exists
 // with that address, "eth1=" exists without one) and starts the daemon.
-func newHarness(t *testing.T, conf string, ifaces ...string) *harness {
+func newHarness(t testing.TB, conf string, ifaces ...string) *harness {
 	h := &harness{t: t, clock: epoch, conf: filepath.Join(t.TempDir(), "keepalived.conf")}
 	h.log = &callLog{now: func() time.Time { return h.clock }, start: epoch}
 	h.sys = newFakeSys(h.log)

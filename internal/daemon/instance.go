@@ -87,7 +87,8 @@ func (t *advTemplate) fill(a *vrrp.Advert, vrid, prio uint8, addrs []netip.Addr)
 type stats struct {
 	advertRcvd, advertSent, becomeMaster, releaseMaster uint64
 	priZeroRcvd, priZeroSent, garpSent                  uint64
-	drops                                               map[string]uint64 // by drop label (rx.go), nil until the first
+	drops                                               map[string]uint64   // by drop label (rx.go), nil until the first
+	trans                                               map[transKey]uint64 // by from, to, cause (transitions.go)
 }
 
 func (in *instance) family() int {
@@ -300,6 +301,7 @@ func (d *Daemon) syncIface(in *instance, now time.Time) {
 // feed gives ev to the instance, through its sync group if it has one, and
 // carries out the resulting actions.
 func (d *Daemon) feed(in *instance, now time.Time, ev vrrp.Event) {
+	d.cause = causeOf(ev)
 	if in.group == nil {
 		d.apply(in, in.m.Handle(now, ev), now)
 	} else {

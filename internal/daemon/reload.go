@@ -10,6 +10,7 @@ import (
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/internal/plan"
 	"github.com/govrrpd/govrrpd/internal/status"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -46,6 +47,7 @@ func (d *Daemon) requestReload(reply chan status.Reload) {
 // the history, and starts the read that SIGHUPs during this one asked for.
 func (d *Daemon) reloaded(e evReloaded) {
 	r := d.reload(e.cfg, e.diags, e.hash)
+	d.countReload(r)
 	d.history = append(d.history, r)
 	if n := len(d.history) - reloadHistory; n > 0 {
 		d.history = append(d.history[:0], d.history[n:]...)
@@ -59,15 +61,10 @@ func (d *Daemon) reloaded(e evReloaded) {
 	}
 }
 
-// instKey matches instances across a reload the way keepalived does: by
-// VRID, address family and interface, not by name.
-type instKey struct {
-	vrid   uint8
-	family vrrp.Family
-	iface  string
-}
-
-func keyOf(c *vrrp.Instance) instKey { return instKey{c.VRID, c.Family, c.Interface} }
+// keyOf matches instances across a reload the way keepalived does: by
+// VRID, address family and interface, not by name. The rule lives in
+// internal/plan so that `govrrpd plan` matches exactly as reload does.
+func keyOf(c *vrrp.Instance) plan.Key { return plan.KeyOf(c) }
 
 // reload re-reads the configuration. The new file is validated in full
 // first; if it brings errors the running configuration was free of, it is
@@ -103,7 +100,7 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 			d.log.Warn("reload: vrrp_sync_group changes take effect at restart; groups are unchanged")
 		}
 	}
-	old := map[instKey]*instance{}
+	old := map[plan.Key]*instance{}
 	for _, in := range d.insts {
 		old[keyOf(in.cfg)] = in
 	}
@@ -151,21 +148,11 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 	return res
 }
 
-// newProblems returns the diagnostics of a new load that are errors and
-// that the running configuration did not already have (compared by
-// message, since line numbers move when lines are added above).
+// newProblems returns the diagnostics of a new load for which the reload
+// is refused: errors the running configuration did not already have
+// (plan.Refused, the rule `govrrpd plan` applies too).
 func (d *Daemon) newProblems(diags confparse.Diagnostics) confparse.Diagnostics {
-	seen := map[string]bool{}
-	for _, b := range d.baseline {
-		seen[b.Msg] = true
-	}
-	var bad confparse.Diagnostics
-	for _, x := range diags {
-		if x.Severity >= confparse.Fatal && !seen[x.Msg] {
-			bad = append(bad, x)
-		}
-	}
-	return bad
+	return plan.Refused(d.baseline, diags)
 }
 
 func stripGroups(gs []vrrp.SyncGroup) []vrrp.SyncGroup {
@@ -180,13 +167,7 @@ func stripGroups(gs []vrrp.SyncGroup) []vrrp.SyncGroup {
 // change where keepalived would keep it.
 func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) []status.Change {
 	oldc := *in.cfg
-	a, b := oldc, *nc
-	a.Source, b.Source, a.Name, b.Name = "", "", "", ""
-	a.VIPs, b.VIPs, a.ExcludedVIPs, b.ExcludedVIPs = nil, nil, nil, nil
-	a.Priority, b.Priority = 0, 0
-	a.Notify, b.Notify = vrrp.Notify{}, vrrp.Notify{}
-	a.AuthHMAC, b.AuthHMAC = nil, nil // key rotation needs no restart (authhmac.go)
-	if !reflect.DeepEqual(a, b) {
+	if !plan.KeepsState(&oldc, nc) {
 		// Timing, transport or election settings changed: the instance
 		// restarts (BACKUP, then election) as a new one.
 		d.log.Info("reload: instance settings changed, restarting it", "instance", nc.Name)

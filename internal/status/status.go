@@ -27,7 +27,14 @@ type Daemon struct {
 	SyncGroups     []SyncGroup     `json:"sync_groups"`
 	Peers          []Peer          `json:"peers"`
 	VirtualServers []VirtualServer `json:"virtual_servers"`
-	Reloads        []Reload        `json:"reloads"`
+	// Reconcile counts the IPVS operations the reconciler issued since
+	// start, by kind (add-service, update-dest, ...), and those the kernel
+	// refused.
+	Reconcile ReconcileStats `json:"reconcile"`
+	// ReloadStats count every reload since start; Reloads keeps only the
+	// latest entries.
+	ReloadStats ReloadStats `json:"reload_stats"`
+	Reloads     []Reload    `json:"reloads"`
 	// Interfaces counts, per advert socket, the packets dropped before
 	// any instance could be named (undecodable, or for a VRID nobody on
 	// the interface serves).
@@ -40,6 +47,21 @@ type Interface struct {
 	Family string `json:"family"` // "inet" or "inet6"
 	// Drops counts by reason, with the reasons of InstanceStats.Drops.
 	Drops map[string]uint64 `json:"drops"`
+}
+
+// ReloadStats are the reload counters since start.
+type ReloadStats struct {
+	Total   uint64 `json:"total"`
+	Refused uint64 `json:"refused"`
+	// LastSuccess is when a reload last applied (or found nothing to
+	// change); zero before the first.
+	LastSuccess time.Time `json:"last_success"`
+}
+
+// ReconcileStats are the IPVS reconciler's counters since start.
+type ReconcileStats struct {
+	Ops    map[string]uint64 `json:"ops"`
+	Errors uint64            `json:"errors"`
 }
 
 // Instance is one vrrp_instance.
@@ -163,6 +185,9 @@ type Checker struct {
 	LastResult  string    `json:"last_result,omitempty"`
 	LastLatency Duration  `json:"last_latency"`
 	LastCheck   time.Time `json:"last_check"`
+	// Results counts this checker's attempts since start by outcome
+	// ("up", or the failure's reason class: "timeout", "refused", ...).
+	Results map[string]uint64 `json:"results,omitempty"`
 }
 
 // IPVSStats are the kernel's counters for a service or destination.
@@ -194,6 +219,9 @@ type Reload struct {
 type Plan struct {
 	ConfigHash string   `json:"config_hash"`
 	Changes    []Change `json:"changes"`
+	// Errors are the file:line messages of a file a reload would refuse
+	// (as -t prints them); Changes is empty then.
+	Errors []string `json:"errors,omitempty"`
 }
 
 // Change is one object a reload adds, removes or changes.

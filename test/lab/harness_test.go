@@ -169,6 +169,10 @@ func (r *rig) startFull(i int, impl, conf string, env []string, extra ...string)
 		if i := slices.Index(args, "-b"); i >= 0 {
 			args = slices.Delete(args, i, i+2)
 		}
+	default:
+		// Each router its own control socket (ops_test.go reads it); the
+		// default one is the host's.
+		args = append(args, "--control-socket", run+".sock")
 	}
 	p, err := h.StartEnv(filepath.Join(r.dir, fmt.Sprintf("%s-%d.log", h.Name, time.Now().UnixNano())), env, bin, args...)
 	if err != nil {

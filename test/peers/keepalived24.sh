@@ -58,9 +58,15 @@ if [ ! -x "$bin" ]; then
 	flock -u 9
 fi
 
-"$bin" --version 2>&1 | grep -q 'v2\.4\.3' || {
+# Read the whole version text first: grep -q closing the pipe early would
+# kill keepalived with SIGPIPE, and pipefail would call that a failure.
+ver=$("$bin" --version 2>&1 || true)
+case "$ver" in
+*v2.4.3*) ;;
+*)
 	echo "keepalived24: $bin does not report v2.4.3" >&2
 	exit 1
-}
+	;;
+esac
 ln -sfn "$prefix" "$cache/keepalived24"
 echo "$bin"

@@ -1,0 +1,275 @@
+package console
+
+import (
+	"bufio"
+	"html"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEditWithErrorChangesNothing(t *testing.T) {
+	e := newEnv(t, true)
+	cl, csrf := e.login()
+	vs := filepath.Join(filepath.Dir(e.conf), "vs.conf")
+	text, hash := e.editForm(cl, vs)
+	before, _ := os.ReadFile(vs)
+	bad := strings.Replace(text, "lb_algo wrr", "lb_algo wrr\n    delay_loop notanumber", 1)
+	for _, path := range []string{"/ui/config/check", "/ui/config/apply"} {
+		code, body, _ := e.do(cl, "POST", path, url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hash}, "text": {bad}, "planned": {hashOf([]byte(bad))}})
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, vs+":4:") {
+			t.Fatalf("%s: %d, want 422 naming %s:4:\n%s", path, code, vs, body)
+		}
+		if strings.Contains(body, os.TempDir()+"/govrrpd-console-") {
+			t.Errorf("%s: message names the temporary copy", path)
+		}
+	}
+	after, _ := os.ReadFile(vs)
+	if string(after) != string(before) {
+		t.Fatal("a refused edit changed the file")
+	}
+	if _, err := os.Stat(vs + ".govrrpd-prev"); err == nil {
+		t.Fatal("a refused edit left a .govrrpd-prev")
+	}
+	for _, c := range e.b.Calls {
+		if c == "reload" {
+			t.Fatal("a refused edit reloaded")
+		}
+	}
+}
+
+var plannedRE = regexp.MustCompile(`name="planned" value="([0-9a-f]+)"`)
+
+// TestEditAbsoluteInclude: an edited file included by absolute path is
+// checked as edited, not as it is on disk.
+func TestEditAbsoluteInclude(t *testing.T) {
+	e := newEnv(t, true)
+	dir := filepath.Dir(e.conf)
+	b, _ := os.ReadFile(e.conf)
+	os.WriteFile(e.conf, []byte(strings.Replace(string(b), "include vs.conf", "include "+dir+"/vs.conf", 1)), 0o640)
+	cl, csrf := e.login()
+	vs := filepath.Join(dir, "vs.conf")
+	text, hash := e.editForm(cl, vs)
+	bad := strings.Replace(text, "lb_algo wrr", "lb_algo wrr\n    delay_loop notanumber", 1)
+	code, body, _ := e.do(cl, "POST", "/ui/config/check", url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hash}, "text": {bad}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, vs+":4:") {
+		t.Fatalf("check: %d, want 422 naming %s:4:", code, vs)
+	}
+}
+
+func TestEditPlanApply(t *testing.T) {
+	e := newEnv(t, true)
+	cl, csrf := e.login()
+	text, hash := e.editForm(cl, e.conf)
+	if !strings.Contains(text, "__SECRET_1__") {
+		t.Fatalf("auth_pass not redacted:\n%s", text)
+	}
+	before, _ := os.ReadFile(e.conf)
+	good := strings.Replace(text, "192.0.2.100/24\n", "192.0.2.100/24\n        192.0.2.101/24\n", 1)
+	form := url.Values{"csrf": {csrf}, "file": {e.conf}, "hash": {hash}, "text": {good}}
+	code, body, _ := e.do(cl, "POST", "/ui/config/check", form)
+	if code != 200 || !strings.Contains(body, `id="plan"`) || !strings.Contains(body, "add vip 192.0.2.101/24") || !strings.Contains(body, `id="apply"`) {
+		t.Fatalf("check: %d\n%s", code, body)
+	}
+	if b, _ := os.ReadFile(e.conf); string(b) != string(before) {
+		t.Fatal("check wrote the file")
+	}
+	form.Set("planned", hashOf([]byte(good+"x")))
+	if code, _, _ := e.do(cl, "POST", "/ui/config/apply", form); code != http.StatusUnprocessableEntity {
+		t.Fatalf("apply of a text whose plan was not shown: %d", code)
+	}
+	if b, _ := os.ReadFile(e.conf); string(b) != string(before) {
+		t.Fatal("an unplanned apply wrote the file")
+	}
+	form.Set("planned", plannedRE.FindStringSubmatch(body)[1])
+	code, body, _ = e.do(cl, "POST", "/ui/config/apply", form)
+	if code != 200 || !strings.Contains(body, `id="result"`) {
+		t.Fatalf("apply: %d\n%s", code, body)
+	}
+	after, _ := os.ReadFile(e.conf)
+	if !strings.Contains(string(after), "192.0.2.101/24") || !strings.Contains(string(after), "auth_pass s3cr3tpw") {
+		t.Fatalf("written file:\n%s", after)
+	}
+	prev, err := os.ReadFile(e.conf + ".govrrpd-prev")
+	if err != nil || string(prev) != string(before) {
+		t.Fatalf("previous version not kept: %v", err)
+	}
+	for _, f := range []string{e.conf, e.conf + ".govrrpd-prev"} {
+		if fi, _ := os.Stat(f); fi.Mode().Perm() != 0o640 {
+			t.Errorf("%s: mode %v, want 0640", f, fi.Mode().Perm())
+		}
+	}
+	if got := e.b.Calls[len(e.b.Calls)-1]; got != "reload" {
+		t.Fatalf("last backend call %q, want reload", got)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(e.conf), ".*tmp-*")); len(left) > 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+}
+
+func TestEditConflict(t *testing.T) {
+	e := newEnv(t, true)
+	alice, acsrf := e.login()
+	bob, bcsrf := e.login()
+	text, hash := e.editForm(alice, e.conf)
+	_, bhash := e.editForm(bob, e.conf)
+	first := strings.Replace(text, "priority 150", "priority 160", 1)
+	if code, body, _ := e.do(alice, "POST", "/ui/config/apply", url.Values{"csrf": {acsrf}, "file": {e.conf}, "hash": {hash}, "text": {first}, "planned": {hashOf([]byte(first))}}); code != 200 {
+		t.Fatalf("first save: %d\n%s", code, body)
+	}
+	saved, _ := os.ReadFile(e.conf)
+	second := strings.Replace(text, "priority 150", "priority 170", 1)
+	for _, path := range []string{"/ui/config/check", "/ui/config/apply"} {
+		code, body, _ := e.do(bob, "POST", path, url.Values{"csrf": {bcsrf}, "file": {e.conf}, "hash": {bhash}, "text": {second}})
+		if code != http.StatusConflict || !strings.Contains(body, `id="conflict"`) {
+			t.Fatalf("%s of a stale form: %d", path, code)
+		}
+	}
+	if now, _ := os.ReadFile(e.conf); string(now) != string(saved) {
+		t.Fatal("the stale form overwrote the first save")
+	}
+}
+
+func TestUnredact(t *testing.T) {
+	orig := "a {\n  auth_pass one\n}\nb {\n  auth_pass two\n}\n"
+	tests := []struct{ edited, want, err string }{
+		{redact(orig), orig, ""},
+		{strings.Replace(redact(orig), "__SECRET_2__", "three", 1), strings.Replace(orig, "two", "three", 1), ""},
+		{strings.Replace(redact(orig), "__SECRET_2__", "__SECRET_9__", 1), "", "unknown secret placeholder"},
+	}
+	for i, tc := range tests {
+		got, err := unredact(tc.edited, orig)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%d: err %v, want %q", i, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%d: %q, %v", i, got, err)
+		}
+	}
+	if strings.Contains(redact(orig), "one") {
+		t.Error("redact left a key")
+	}
+}
+
+func TestImport(t *testing.T) {
+	e := newEnv(t, false)
+	cl, csrf := e.login()
+	code, body, _ := e.do(cl, "POST", "/ui/import", url.Values{"csrf": {csrf}, "lvscf": {sampleLVS}, "node": {"primary"}, "vrid": {"51"}})
+	if code != 200 || !strings.Contains(body, "virtual_server 192.0.2.100 80") {
+		t.Fatalf("import: %d\n%s", code, body)
+	}
+	if code, _, _ := e.do(e.client(), "POST", "/ui/import", url.Values{"lvscf": {sampleLVS}}); code != http.StatusForbidden {
+		t.Fatalf("anonymous import: %d", code)
+	}
+}
+
+// sampleLVS is a one-virtual-server Piranha lvs.cf.
+const sampleLVS = "serial_no = 1\nprimary = 192.0.2.1\nservice = lvs\nbackup = 192.0.2.2\nbackup_active = 1\n" +
+	"virtual web {\n  address = 192.0.2.100 eth0:1\n  port = 80\n  scheduler = wlc\n  protocol = tcp\n  active = 1\n" +
+	"  server rs1 {\n    address = 192.0.2.21\n    weight = 1\n    active = 1\n  }\n}\n"
+
+// TestEventsDiff: a change in the backend reaches a listener as a diff
+// naming only the changed row.
+func TestEventsDiff(t *testing.T) {
+	e := newEnv(t, false)
+	resp, err := http.Get(e.srv.URL + "/ui/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("content type %q", ct)
+	}
+	lines := make(chan string, 64)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	next := func() string {
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatal("stream ended")
+				}
+				if strings.HasPrefix(l, "data: ") {
+					return l
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("no event within 5 s")
+			}
+		}
+	}
+	if first := next(); !strings.Contains(first, `"i-VI_1"`) {
+		t.Fatalf("first event is not the full state: %s", first)
+	}
+	e.b.Maintenance(t.Context(), "VI_1", true)
+	d := next()
+	if !strings.Contains(d, `"i-VI_1":{`) || !strings.Contains(d, `"state":"BACKUP"`) || strings.Contains(d, "VI_6") {
+		t.Fatalf("diff %s", d)
+	}
+}
+
+func TestSetInBlock(t *testing.T) {
+	conf := "vs {\n    lb_algo rr\n    real_server a 80 {\n        weight 3 # three\n        TCP_CHECK {\n            weight 9\n        }\n    }\n    real_server b 80 {\n        inhibit_on_failure\n    }\n}\n"
+	tests := []struct {
+		line      int
+		want, err string
+	}{
+		{3, "        weight 5", ""},
+		{9, "    real_server b 80 {\n        weight 5\n        inhibit_on_failure", ""},
+		{2, "", "no block opens"},
+		{99, "", "not in the file"},
+	}
+	for _, tc := range tests {
+		got, err := setInBlock(conf, tc.line, "weight", "5")
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("line %d: err %v, want %q", tc.line, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !strings.Contains(got, tc.want) || !strings.Contains(got, "            weight 9") {
+			t.Errorf("line %d: %v\n%s", tc.line, err, got)
+		}
+	}
+}
+
+// TestObjectForm: the real server form's change is planned like a text
+// edit and applies from the edit page.
+func TestObjectForm(t *testing.T) {
+	e := newEnv(t, true)
+	cl, csrf := e.login()
+	vs := filepath.Join(filepath.Dir(e.conf), "vs.conf")
+	code, body, _ := e.do(cl, "POST", "/ui/config/object", url.Values{"csrf": {csrf}, "kind": {"real_server"}, "at": {vs + ":7"}, "value": {"5"}})
+	if code != 200 || !strings.Contains(body, "real_server") || !strings.Contains(body, "weight 5") || !strings.Contains(body, `id="apply"`) {
+		t.Fatalf("object form: %d\n%s", code, body)
+	}
+	form := url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hashRE.FindStringSubmatch(body)[1]},
+		"text": {html.UnescapeString(textRE.FindStringSubmatch(body)[1])}, "planned": {plannedRE.FindStringSubmatch(body)[1]}}
+	if code, body, _ := e.do(cl, "POST", "/ui/config/apply", form); code != 200 {
+		t.Fatalf("apply: %d\n%s", code, body)
+	}
+	if b, _ := os.ReadFile(vs); !strings.Contains(string(b), "weight 5") {
+		t.Fatalf("file:\n%s", b)
+	}
+	for _, bad := range []url.Values{{"kind": {"real_server"}, "at": {vs + ":7"}, "value": {"5\n}"}}, {"kind": {"checker"}, "at": {vs + ":7"}, "value": {"1"}}, {"kind": {"real_server"}, "at": {"/etc/passwd:1"}, "value": {"1"}}} {
+		bad.Set("csrf", csrf)
+		if code, _, _ := e.do(cl, "POST", "/ui/config/object", bad); code == 200 {
+			t.Errorf("accepted %v", bad)
+		}
+	}
+}
+
+var textRE = regexp.MustCompile(`(?s)<textarea name="text"[^>]*>(.*?)</textarea>`)

@@ -1,0 +1,199 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/govrrpd/govrrpd/internal/status"
+)
+
+// Options configure a Server.
+type Options struct {
+	Log *slog.Logger
+	// Token is --http-token-file's content; nil refuses TCP writes.
+	Token []byte
+	// Metrics serves /metrics on both listeners; nil: no /metrics.
+	Metrics http.Handler
+	// Timeout bounds one backend call (default 10 s): a wedged event loop
+	// gives the caller an error instead of a hung CLI.
+	Timeout time.Duration
+}
+
+// Server serves the API. Its handlers are built once; Mount adds more
+// (the web console) before the TCP listener starts.
+type Server struct {
+	b      Backend
+	log    *slog.Logger
+	auth   *TokenAuth
+	opts   Options
+	mounts []mount
+}
+
+type mount struct {
+	pattern string
+	h       http.Handler
+}
+
+// New returns a server over b.
+func New(b Backend, o Options) *Server {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 10 * time.Second
+	}
+	a := NewTokenAuth(o.Token)
+	a.Log = o.Log
+	return &Server{b: b, log: o.Log, auth: a, opts: o}
+}
+
+// Auth is the TCP middleware, for a console mounted beside the API.
+func (s *Server) Auth() *TokenAuth { return s.auth }
+
+// Mount serves h under pattern (a net/http ServeMux pattern such as
+// "/ui/") on the TCP listener, behind the same token middleware. Call it
+// before ServeTCP.
+func (s *Server) Mount(pattern string, h http.Handler) {
+	s.mounts = append(s.mounts, mount{pattern, h})
+}
+
+// api is the /api/v1/ tree; writes pass through RequireWrite, which lets
+// every socket peer through and a TCP caller only with the token.
+func (s *Server) api() *http.ServeMux {
+	m := http.NewServeMux()
+	w := s.auth.RequireWrite
+	m.HandleFunc("GET /api/v1/status", s.read(func(d status.Daemon) any { return d }))
+	m.HandleFunc("GET /api/v1/instances", s.read(func(d status.Daemon) any { return orEmpty(d.Instances) }))
+	m.HandleFunc("GET /api/v1/instances/{name}", s.instance)
+	m.HandleFunc("GET /api/v1/sync-groups", s.read(func(d status.Daemon) any { return orEmpty(d.SyncGroups) }))
+	m.HandleFunc("GET /api/v1/peers", s.read(func(d status.Daemon) any { return orEmpty(d.Peers) }))
+	m.HandleFunc("GET /api/v1/virtual-servers", s.read(func(d status.Daemon) any { return orEmpty(d.VirtualServers) }))
+	m.HandleFunc("GET /api/v1/checkers", s.read(func(d status.Daemon) any { return checkers(d) }))
+	m.HandleFunc("GET /api/v1/reloads", s.read(func(d status.Daemon) any { return orEmpty(d.Reloads) }))
+	m.Handle("POST /api/v1/drain", w(http.HandlerFunc(s.drain(true))))
+	m.Handle("POST /api/v1/undrain", w(http.HandlerFunc(s.drain(false))))
+	m.Handle("POST /api/v1/maintenance", w(http.HandlerFunc(s.maintenance)))
+	m.Handle("POST /api/v1/reload", w(http.HandlerFunc(s.reload)))
+	// plan reads a file of the caller's choosing as root, so it is a
+	// write-level request.
+	m.Handle("POST /api/v1/plan", w(http.HandlerFunc(s.plan)))
+	m.HandleFunc("/api/", func(rw http.ResponseWriter, r *http.Request) {
+		writeJSON(rw, http.StatusNotFound, Error{fmt.Sprintf("no API endpoint %s %s (see docs/api.md)", r.Method, r.URL.Path)})
+	})
+	return m
+}
+
+// base is what both listeners serve: the API and /metrics.
+func (s *Server) base() *http.ServeMux {
+	m := http.NewServeMux()
+	m.Handle("/api/", s.api())
+	if s.opts.Metrics != nil {
+		m.Handle("GET /metrics", s.opts.Metrics)
+	}
+	return m
+}
+
+// SocketHandler is the control socket's handler: the whole API and
+// /metrics. Callers come from ConnContext (peer credentials).
+func (s *Server) SocketHandler() http.Handler { return s.base() }
+
+// TCPHandler is the TCP listener's handler: /metrics, the API (writes
+// with the token) and whatever was mounted, behind the token middleware.
+func (s *Server) TCPHandler() http.Handler {
+	m := s.base()
+	for _, mt := range s.mounts {
+		m.Handle(mt.pattern, mt.h)
+	}
+	return s.auth.Middleware(m)
+}
+
+// ServeSocket serves the socket listener until ctx ends.
+func (s *Server) ServeSocket(ctx context.Context, ln net.Listener) error {
+	return serve(ctx, ln, s.SocketHandler(), peerContext)
+}
+
+// ServeTCP serves the TCP listeners until ctx ends.
+func (s *Server) ServeTCP(ctx context.Context, lns ...net.Listener) error {
+	h := s.TCPHandler()
+	errs := make(chan error, len(lns))
+	for _, ln := range lns {
+		go func() { errs <- serve(ctx, ln, h, nil) }()
+	}
+	var all []error
+	for range lns {
+		all = append(all, <-errs)
+	}
+	return errors.Join(all...)
+}
+
+func serve(ctx context.Context, ln net.Listener, h http.Handler, cc func(context.Context, net.Conn) context.Context) error {
+	srv := &http.Server{Handler: h, ConnContext: cc, ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 30 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
+	stop := context.AfterFunc(ctx, func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	})
+	defer stop()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("control %s: %w", ln.Addr(), err)
+	}
+	return nil
+}
+
+// peerContext records a socket peer's credentials for the action log.
+func peerContext(ctx context.Context, c net.Conn) context.Context {
+	who := Caller{Via: "socket", UID: -1, PID: -1, CanWrite: true}
+	if uc, ok := c.(*net.UnixConn); ok {
+		who.UID, who.PID = peerCred(uc)
+	}
+	return WithCaller(ctx, who)
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func checkers(d status.Daemon) []CheckerEntry {
+	out := []CheckerEntry{}
+	for _, vs := range d.VirtualServers {
+		for _, rs := range vs.Reals {
+			for _, c := range rs.Checkers {
+				out = append(out, CheckerEntry{VirtualServer: vs.Key, RealServer: rs.Key, Checker: c})
+			}
+		}
+	}
+	return out
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// writeErr maps a backend error to its status code.
+func writeErr(w http.ResponseWriter, err error) {
+	code := http.StatusInternalServerError
+	switch {
+	case errors.Is(err, ErrNotFound):
+		code = http.StatusNotFound
+	case errors.Is(err, ErrInvalid):
+		code = http.StatusBadRequest
+	case errors.Is(err, context.DeadlineExceeded):
+		code = http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, Error{err.Error()})
+}

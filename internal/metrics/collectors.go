@@ -1,0 +1,168 @@
+package metrics
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// desc is a shorthand for a govrrpd metric description.
+func desc(name, help string, labels ...string) *prometheus.Desc {
+	return prometheus.NewDesc("govrrpd_"+name, help, labels, nil)
+}
+
+// emit sends one sample; a label/value mismatch is a programming error
+// the tests catch, so it is reported as an invalid metric, not a panic.
+func emit(ch chan<- prometheus.Metric, d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
+	ch <- prometheus.MustNewConstMetric(d, t, v, labels...)
+}
+
+// snapshotFailed reports a failed snapshot as the scrape's error.
+func snapshotFailed(ch chan<- prometheus.Metric, d *prometheus.Desc, err error) {
+	ch <- prometheus.NewInvalidMetric(d, fmt.Errorf("govrrpd snapshot: %w", err))
+}
+
+func sortedKeys(m map[string]uint64) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// vrrpStates are keepalived's state names; the state gauge has one
+// series per state so that alerts can match state="MASTER" == 1.
+var vrrpStates = []string{"INIT", "BACKUP", "MASTER", "FAULT", "STOP"}
+
+type vrrpCollector struct {
+	snap                                  *snapshots
+	state, prio, eprio, maint, trans      *prometheus.Desc
+	sent, recv, drops, masterChg, garp    *prometheus.Desc
+	na, priZeroSent, priZeroRecv, sgState *prometheus.Desc
+	ifDrops                               *prometheus.Desc
+}
+
+func newVRRPCollector(s *snapshots) *vrrpCollector {
+	return &vrrpCollector{snap: s,
+		state:       desc("vrrp_state", "1 for the state the instance is in, 0 for the others.", "instance", "state"),
+		prio:        desc("vrrp_priority", "Configured priority.", "instance"),
+		eprio:       desc("vrrp_effective_priority", "Priority after trackers, as advertised.", "instance"),
+		maint:       desc("vrrp_maintenance", "1 while the instance is held in maintenance (govrrpd ctl maintenance).", "instance"),
+		trans:       desc("vrrp_transitions_total", "State transitions.", "instance", "from", "to", "reason"),
+		sent:        desc("vrrp_adverts_sent_total", "Adverts sent.", "instance"),
+		recv:        desc("vrrp_adverts_received_total", "Adverts received and accepted for the instance.", "instance"),
+		drops:       desc("vrrp_adverts_dropped_total", "Received packets dropped, by reason (ttl, checksum, auth, vrid, version, interval, addresses, length, ...).", "instance", "reason"),
+		masterChg:   desc("vrrp_master_changes_total", "Times the instance became or stopped being master.", "instance", "change"),
+		garp:        desc("vrrp_garp_sent_total", "Gratuitous ARPs sent.", "instance"),
+		na:          desc("vrrp_na_sent_total", "Unsolicited neighbour advertisements sent.", "instance"),
+		priZeroSent: desc("vrrp_priority_zero_sent_total", "Priority-0 adverts sent (master resigning).", "instance"),
+		priZeroRecv: desc("vrrp_priority_zero_received_total", "Priority-0 adverts received.", "instance"),
+		sgState:     desc("vrrp_sync_group_state", "1 for the state the sync group is in, 0 for the others.", "group", "state"),
+		ifDrops: desc("vrrp_interface_adverts_dropped_total", "Packets dropped before any instance could be named (undecodable, or a VRID no instance on the interface serves), by reason.",
+			"interface", "family", "reason"),
+	}
+}
+
+func (c *vrrpCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.state, c.prio, c.eprio, c.maint, c.trans, c.sent, c.recv, c.drops,
+		c.masterChg, c.garp, c.na, c.priZeroSent, c.priZeroRecv, c.sgState, c.ifDrops} {
+		ch <- d
+	}
+}
+
+func (c *vrrpCollector) Collect(ch chan<- prometheus.Metric) {
+	d, err := c.snap.get()
+	if err != nil {
+		snapshotFailed(ch, c.state, err)
+		return
+	}
+	G, C := prometheus.GaugeValue, prometheus.CounterValue
+	for _, in := range d.Instances {
+		n := in.Name
+		for _, s := range vrrpStates {
+			emit(ch, c.state, G, b2f(in.State == s), n, s)
+		}
+		emit(ch, c.prio, G, float64(in.Priority), n)
+		emit(ch, c.eprio, G, float64(in.EffectivePriority), n)
+		emit(ch, c.maint, G, b2f(in.Maintenance), n)
+		st := in.Stats
+		for _, t := range st.Transitions {
+			emit(ch, c.trans, C, float64(t.Count), n, t.From, t.To, t.Reason)
+		}
+		emit(ch, c.sent, C, float64(st.AdvertsSent), n)
+		emit(ch, c.recv, C, float64(st.AdvertsReceived), n)
+		for _, r := range sortedKeys(st.Drops) {
+			emit(ch, c.drops, C, float64(st.Drops[r]), n, r)
+		}
+		emit(ch, c.masterChg, C, float64(st.BecameMaster), n, "became_master")
+		emit(ch, c.masterChg, C, float64(st.ReleasedMaster), n, "released_master")
+		emit(ch, c.garp, C, float64(st.GARPSent), n)
+		emit(ch, c.na, C, float64(st.NASent), n)
+		emit(ch, c.priZeroSent, C, float64(st.PriZeroSent), n)
+		emit(ch, c.priZeroRecv, C, float64(st.PriZeroReceived), n)
+	}
+	for _, g := range d.SyncGroups {
+		for _, s := range vrrpStates {
+			emit(ch, c.sgState, G, b2f(g.State == s), g.Name, s)
+		}
+	}
+	for _, i := range d.Interfaces {
+		for _, r := range sortedKeys(i.Drops) {
+			emit(ch, c.ifDrops, C, float64(i.Drops[r]), i.Name, i.Family, r)
+		}
+	}
+}
+
+type reloadCollector struct {
+	snap                               *snapshots
+	total, failed, lastSuccess, config *prometheus.Desc
+}
+
+func newReloadCollector(s *snapshots) *reloadCollector {
+	return &reloadCollector{snap: s,
+		total:       desc("reload_total", "Reloads (SIGHUP or govrrpd ctl reload) since start."),
+		failed:      desc("reload_failed_total", "Reloads refused (the running configuration was kept)."),
+		lastSuccess: desc("reload_last_success_timestamp_seconds", "When a reload last applied; the start time before the first."),
+		config:      desc("reload_config_info", "The running configuration's hash; always 1.", "config_hash", "config_file"),
+	}
+}
+
+func (c *reloadCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.total
+	ch <- c.failed
+	ch <- c.lastSuccess
+	ch <- c.config
+}
+
+func (c *reloadCollector) Collect(ch chan<- prometheus.Metric) {
+	d, err := c.snap.get()
+	if err != nil {
+		snapshotFailed(ch, c.total, err)
+		return
+	}
+	emit(ch, c.total, prometheus.CounterValue, float64(d.ReloadStats.Total))
+	emit(ch, c.failed, prometheus.CounterValue, float64(d.ReloadStats.Refused))
+	last := d.ReloadStats.LastSuccess
+	if last.IsZero() {
+		last = d.Started
+	}
+	emit(ch, c.lastSuccess, prometheus.GaugeValue, unixSeconds(last))
+	emit(ch, c.config, prometheus.GaugeValue, 1, d.ConfigHash, d.ConfigFile)
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func unixSeconds(t time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return float64(t.UnixNano()) / 1e9
+}

@@ -1,0 +1,153 @@
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/govrrpd/govrrpd/internal/status"
+)
+
+type ipvsCollector struct {
+	snap                                    *snapshots
+	services, dests, weight, weightCfg      *prometheus.Desc
+	healthy, drained, conns, pkts, bytes    *prometheus.Desc
+	svcConns, svcPkts, svcBytes, ops, opErr *prometheus.Desc
+}
+
+func newIPVSCollector(s *snapshots) *ipvsCollector {
+	vr := []string{"virtual_server", "real_server"}
+	return &ipvsCollector{snap: s,
+		services:  desc("ipvs_services", "Virtual servers configured."),
+		dests:     desc("ipvs_destinations", "Real servers configured."),
+		weight:    desc("ipvs_destination_weight", "Weight in the kernel table now (0 when drained or down with inhibit_on_failure).", vr...),
+		weightCfg: desc("ipvs_destination_weight_configured", "Configured weight.", vr...),
+		healthy:   desc("ipvs_destination_healthy", "1 while every checker of the real server is up.", vr...),
+		drained:   desc("ipvs_destination_drained", "1 while drained by govrrpd ctl drain.", vr...),
+		conns:     desc("ipvs_destination_connections_total", "Connections scheduled to the real server (kernel counter).", vr...),
+		pkts:      desc("ipvs_destination_packets_total", "Packets through the real server (kernel counter).", "virtual_server", "real_server", "direction"),
+		bytes:     desc("ipvs_destination_bytes_total", "Bytes through the real server (kernel counter).", "virtual_server", "real_server", "direction"),
+		svcConns:  desc("ipvs_service_connections_total", "Connections to the virtual server (kernel counter).", "virtual_server"),
+		svcPkts:   desc("ipvs_service_packets_total", "Packets through the virtual server (kernel counter).", "virtual_server", "direction"),
+		svcBytes:  desc("ipvs_service_bytes_total", "Bytes through the virtual server (kernel counter).", "virtual_server", "direction"),
+		ops:       desc("ipvs_reconcile_operations_total", "Table operations the reconciler issued, by kind.", "kind"),
+		opErr:     desc("ipvs_reconcile_errors_total", "Table operations the kernel refused."),
+	}
+}
+
+func (c *ipvsCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.services, c.dests, c.weight, c.weightCfg, c.healthy, c.drained, c.conns,
+		c.pkts, c.bytes, c.svcConns, c.svcPkts, c.svcBytes, c.ops, c.opErr} {
+		ch <- d
+	}
+}
+
+func (c *ipvsCollector) Collect(ch chan<- prometheus.Metric) {
+	d, err := c.snap.get()
+	if err != nil {
+		snapshotFailed(ch, c.services, err)
+		return
+	}
+	G, C := prometheus.GaugeValue, prometheus.CounterValue
+	n := 0
+	for _, vs := range d.VirtualServers {
+		v := vs.Key
+		n += len(vs.Reals)
+		emit(ch, c.svcConns, C, float64(vs.Stats.Conns), v)
+		traffic(ch, c.svcPkts, c.svcBytes, vs.Stats, v)
+		for _, rs := range vs.Reals {
+			emit(ch, c.weight, G, float64(rs.WeightCurrent), v, rs.Key)
+			emit(ch, c.weightCfg, G, float64(rs.WeightConfigured), v, rs.Key)
+			emit(ch, c.healthy, G, b2f(rs.Healthy), v, rs.Key)
+			emit(ch, c.drained, G, b2f(rs.Drained), v, rs.Key)
+			emit(ch, c.conns, C, float64(rs.Stats.Conns), v, rs.Key)
+			traffic(ch, c.pkts, c.bytes, rs.Stats, v, rs.Key)
+		}
+	}
+	emit(ch, c.services, G, float64(len(d.VirtualServers)))
+	emit(ch, c.dests, G, float64(n))
+	for _, k := range sortedKeys(d.Reconcile.Ops) {
+		emit(ch, c.ops, C, float64(d.Reconcile.Ops[k]), k)
+	}
+	emit(ch, c.opErr, C, float64(d.Reconcile.Errors))
+}
+
+// traffic emits the in/out packet and byte counters.
+func traffic(ch chan<- prometheus.Metric, pkts, bytes *prometheus.Desc, s status.IPVSStats, labels ...string) {
+	C := prometheus.CounterValue
+	emit(ch, pkts, C, float64(s.InPkts), append(labels, "in")...)
+	emit(ch, pkts, C, float64(s.OutPkts), append(labels, "out")...)
+	emit(ch, bytes, C, float64(s.InBytes), append(labels, "in")...)
+	emit(ch, bytes, C, float64(s.OutBytes), append(labels, "out")...)
+}
+
+// checkCollector reports checker results from the snapshot and the
+// latency histogram its observe feeds.
+type checkCollector struct {
+	snap                          *snapshots
+	up, results, failures, lastMS *prometheus.Desc
+	latency                       *prometheus.HistogramVec
+}
+
+func newCheckCollector(s *snapshots) *checkCollector {
+	return &checkCollector{snap: s,
+		up:       desc("check_up", "1 while the checker's last verdict is up.", "virtual_server", "real_server", "kind", "at"),
+		results:  desc("check_results_total", "Checker attempts by kind and result (up or down).", "kind", "result"),
+		failures: desc("check_failures_total", "Failed checker attempts by kind and reason.", "kind", "reason"),
+		lastMS:   desc("check_last_latency_seconds", "The checker's last attempt's duration.", "virtual_server", "real_server", "kind", "at"),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "govrrpd_check_latency_seconds",
+			Help:    "Duration of checker attempts, by kind and result.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"kind", "result"}),
+	}
+}
+
+func (c *checkCollector) observe(kind string, up bool, d time.Duration) {
+	r := "down"
+	if up {
+		r = "up"
+	}
+	c.latency.WithLabelValues(kind, r).Observe(d.Seconds())
+}
+
+func (c *checkCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.up
+	ch <- c.results
+	ch <- c.failures
+	ch <- c.lastMS
+	c.latency.Describe(ch)
+}
+
+func (c *checkCollector) Collect(ch chan<- prometheus.Metric) {
+	c.latency.Collect(ch)
+	d, err := c.snap.get()
+	if err != nil {
+		snapshotFailed(ch, c.up, err)
+		return
+	}
+	type kr struct{ kind, result string }
+	results, failures := map[kr]uint64{}, map[kr]uint64{}
+	for _, vs := range d.VirtualServers {
+		for _, rs := range vs.Reals {
+			for _, ck := range rs.Checkers {
+				emit(ch, c.up, prometheus.GaugeValue, b2f(ck.Up), vs.Key, rs.Key, ck.Kind, ck.At)
+				emit(ch, c.lastMS, prometheus.GaugeValue, time.Duration(ck.LastLatency).Seconds(), vs.Key, rs.Key, ck.Kind, ck.At)
+				for r, n := range ck.Results {
+					if r == "up" {
+						results[kr{ck.Kind, "up"}] += n
+						continue
+					}
+					results[kr{ck.Kind, "down"}] += n
+					failures[kr{ck.Kind, r}] += n
+				}
+			}
+		}
+	}
+	for k, n := range results {
+		emit(ch, c.results, prometheus.CounterValue, float64(n), k.kind, k.result)
+	}
+	for k, n := range failures {
+		emit(ch, c.failures, prometheus.CounterValue, float64(n), k.kind, k.result)
+	}
+}
