@@ -298,7 +298,8 @@ func scriptArgv(w Word, r scanRules) ([]string, error) {
 
 // legacyScript tells what keepalived before 2.3.2 would run for a command
 // that reads differently there, or "": the arguments that differ, or the
-// whole argv when the words do not line up.
+// whole argv when the words do not line up. argv is nil for a command
+// that keepalived 2.3.2 and later refuse.
 func legacyScript(words []Word, argv []string) string {
 	if len(words) == 0 || !strings.ContainsRune(words[0].Text, '\\') {
 		return ""
@@ -306,8 +307,12 @@ func legacyScript(words []Word, argv []string) string {
 	const pre = "keepalived before 2.3.2 decodes escapes twice and"
 	old, err := scriptArgv(words[0], decodeV227)
 	switch {
+	case err != nil && argv == nil:
+		return ""
 	case err != nil:
 		return fmt.Sprintf("%s would refuse this command (%v)", pre, err)
+	case argv == nil:
+		return fmt.Sprintf("%s would run %q", pre, old)
 	case len(old) != len(argv):
 		return fmt.Sprintf("%s would run %q instead of %q", pre, old, argv)
 	}

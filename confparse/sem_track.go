@@ -36,12 +36,12 @@ func hostInterfaceExists(name string) bool {
 // because both versions accept the line, so -t's status stays keepalived's.
 func (a *analyzer) script(n *Node) (script.Spec, bool) {
 	s, err := parseScript(n.Args)
+	if msg := legacyScript(n.Args, s.Argv); msg != "" {
+		a.infof(n.Pos, "%s: %s", n.Key, msg)
+	}
 	if err != nil {
 		a.warnf(n.Pos, "%s: %v", n.Key, err)
 		return script.Spec{}, false
-	}
-	if msg := legacyScript(n.Args, s.Argv); msg != "" {
-		a.infof(n.Pos, "%s: %s", n.Key, msg)
 	}
 	return s, true
 }
