@@ -9,9 +9,8 @@ import (
 
 var chkMiscTable = table[*chkState]{
 	"misc_path": func(a *analyzer, n *Node, st *chkState) {
-		spec, err := parseScript(n.Args)
-		if err != nil {
-			a.warnf(n.Pos, "misc_path: %v", err)
+		spec, ok := a.script(n)
+		if !ok {
 			return
 		}
 		old := st.c.Misc.Path

@@ -433,9 +433,8 @@ func vsTimer(lo time.Duration, set func(*ipvs.VirtualServer, time.Duration)) vsh
 
 func vsScript(field func(*ipvs.VirtualServer) **scriptSpec) vsh {
 	return func(a *analyzer, n *Node, st *vsState) {
-		spec, err := parseScript(n.Args)
-		if err != nil {
-			a.warnf(n.Pos, "%s: %v", n.Key, err)
+		spec, ok := a.script(n)
+		if !ok {
 			return
 		}
 		*field(&st.vs) = nil

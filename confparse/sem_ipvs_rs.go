@@ -97,9 +97,8 @@ var rsTable = table[*rsState]{
 
 func rsScript(field func(*ipvs.RealServer) **scriptSpec) rsh {
 	return func(a *analyzer, n *Node, st *rsState) {
-		spec, err := parseScript(n.Args)
-		if err != nil {
-			a.warnf(n.Pos, "%s: %v", n.Key, err)
+		spec, ok := a.script(n)
+		if !ok {
 			return
 		}
 		*field(&st.rs) = nil

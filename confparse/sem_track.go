@@ -31,9 +31,14 @@ func hostInterfaceExists(name string) bool {
 	return err == nil
 }
 
-// script parses a command keyword's arguments.
+// script parses a command keyword's arguments, and tells where keepalived
+// before 2.3.2 (Debian 12's 2.2.7) would run something else; as Info,
+// because both versions accept the line, so -t's status stays keepalived's.
 func (a *analyzer) script(n *Node) (script.Spec, bool) {
 	s, err := parseScript(n.Args)
+	if msg := legacyScript(n.Args, s.Argv); msg != "" {
+		a.infof(n.Pos, "%s: %s", n.Key, msg)
+	}
 	if err != nil {
 		a.warnf(n.Pos, "%s: %v", n.Key, err)
 		return script.Spec{}, false
