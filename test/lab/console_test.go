@@ -155,6 +155,7 @@ func TestConsoleLab(t *testing.T) {
 		t.Skip("no " + labChromium + " (Debian's chromium package)")
 	}
 	r := newRig(t, 2)
+	t.Logf("lab %s", r.lab.ID)
 	tok := filepath.Join(r.dir, "token")
 	if err := os.WriteFile(tok, []byte(consoleToken+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -179,7 +180,8 @@ func TestConsoleLab(t *testing.T) {
 		chromedp.Text(`td[data-id="i-VI_1"][data-f="state"]`, &s1))
 	labRun(t, ctx, "r2 overview", chromedp.Navigate(u2+"/ui/"), chromedp.WaitVisible(`#instances`),
 		chromedp.Text(`td[data-id="i-VI_1"][data-f="state"]`, &s2),
-		chromedp.Poll(`document.getElementById("live").className === "up"`, nil))
+		chromedp.Poll(`document.getElementById("live").className === "up"`, nil),
+		chromedp.Evaluate(`window.sameDocument = true`, nil)) // a reload would lose it
 	if s1 != "MASTER" || s2 != "BACKUP" {
 		t.Fatalf("r1 shown %q, r2 shown %q", s1, s2)
 	}
@@ -187,14 +189,22 @@ func TestConsoleLab(t *testing.T) {
 	r.lab.Routers[0].FlushAddr(netip.MustParsePrefix("192.0.2.200/24")) // the dead host's address goes with it
 	r.waitMaster(vip4, 1, 6*time.Second)
 	start := time.Now()
-	labRun(t, ctx, "r2 MASTER via SSE", chromedp.Poll(state+` === "MASTER"`, nil, chromedp.WithPollingTimeout(2*time.Second)))
+	labRun(t, ctx, "r2 MASTER via SSE", chromedp.Poll(`window.sameDocument === true && `+state+` === "MASTER"`, nil, chromedp.WithPollingTimeout(2*time.Second)))
 	t.Logf("r2's page showed MASTER %v after r2 took the VIP", time.Since(start).Round(time.Millisecond))
 
 	// a write without login is refused, and the weight is untouched
-	var code int
-	labRun(t, ctx, "anonymous drain", chromedp.Navigate(u2+"/ui/lvs"), chromedp.WaitVisible(`main`),
-		chromedp.Evaluate(`fetch("/ui/drain", {method: "POST", body: new URLSearchParams({vs: "TCP 192.0.2.210:80", rs: "192.0.2.50:80", on: "true"})}).then(r => r.status)`,
-			&code, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	conf2, _ := os.ReadFile(r.confs["r2"])
+	var code, applyCode int
+	post := func(path, form string, code *int) chromedp.Action {
+		return chromedp.Evaluate(`fetch("`+path+`", {method: "POST", body: new URLSearchParams(`+form+`)}).then(r => r.status)`,
+			code, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })
+	}
+	labRun(t, ctx, "anonymous writes", chromedp.Navigate(u2+"/ui/lvs"), chromedp.WaitVisible(`main`),
+		post("/ui/drain", `{vs: "TCP 192.0.2.210:80", rs: "192.0.2.50:80", on: "true"}`, &code),
+		post("/ui/config/apply", `{file: "`+r.confs["r2"]+`", text: "garbage"}`, &applyCode))
+	if now, _ := os.ReadFile(r.confs["r2"]); applyCode != 403 || string(now) != string(conf2) {
+		t.Fatalf("anonymous apply: HTTP %d, file changed %v", applyCode, string(now) != string(conf2))
+	}
 	weight := func() (float64, float64) {
 		m := r.scrape(1)
 		l := `{real_server="192.0.2.50:80",virtual_server="TCP 192.0.2.210:80"}`
