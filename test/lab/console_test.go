@@ -38,6 +38,36 @@ const (
 // namespace. It returns the chromedp context and the hosts the page asked.
 func labBrowser(t *testing.T, client *lab.Host) (context.Context, func() []string) {
 	t.Helper()
+	u, err := url.Parse(startLabChromium(t, client))
+	if err != nil {
+		t.Fatalf("DevTools address: %v", err)
+	}
+	u.Host = forwardInto(t, client, "127.0.0.1:"+devtoolsPort)
+	actx, cancelA := chromedp.NewRemoteAllocator(context.Background(), u.String(), chromedp.NoModifyURL)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	var mu sync.Mutex
+	var hosts []string
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			if pu, err := url.Parse(e.Request.URL); err == nil && pu.Scheme != "data" {
+				mu.Lock()
+				hosts = append(hosts, pu.Host)
+				mu.Unlock()
+			}
+		}
+	})
+	if err := chromedp.Run(ctx, network.Enable()); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	return ctx, func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(hosts) }
+}
+
+// startLabChromium starts Chromium in client's namespace (killed with its
+// process group at cleanup) and returns its DevTools address there.
+func startLabChromium(t *testing.T, client *lab.Host) string {
+	t.Helper()
 	cmd := exec.Command("ip", "netns", "exec", client.NS, labChromium, "--headless", "--no-sandbox", "--disable-gpu",
 		"--no-first-run", "--no-default-browser-check", "--user-data-dir="+t.TempDir(), "--window-size=1280,900",
 		"--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -65,38 +95,13 @@ func labBrowser(t *testing.T, client *lab.Host) (context.Context, func() []strin
 		}
 		io.Copy(io.Discard, stderr)
 	}()
-	var ws string
 	select {
-	case ws = <-wsc:
+	case ws := <-wsc:
+		return ws
 	case <-time.After(30 * time.Second):
 		t.Fatal("chromium printed no DevTools address within 30 s")
+		return ""
 	}
-	fwd := forwardInto(t, client, "127.0.0.1:"+devtoolsPort)
-	u, err := url.Parse(ws)
-	if err != nil {
-		t.Fatalf("DevTools address %q: %v", ws, err)
-	}
-	u.Host = fwd
-
-	actx, cancelA := chromedp.NewRemoteAllocator(context.Background(), u.String(), chromedp.NoModifyURL)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	var mu sync.Mutex
-	var hosts []string
-	chromedp.ListenTarget(ctx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
-			if pu, err := url.Parse(e.Request.URL); err == nil && pu.Scheme != "data" {
-				mu.Lock()
-				hosts = append(hosts, pu.Host)
-				mu.Unlock()
-			}
-		}
-	})
-	if err := chromedp.Run(ctx, network.Enable()); err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	return ctx, func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(hosts) }
 }
 
 // forwardInto listens on the host's loopback and carries each connection
@@ -192,6 +197,22 @@ func TestConsoleLab(t *testing.T) {
 	labRun(t, ctx, "r2 MASTER via SSE", chromedp.Poll(`window.sameDocument === true && `+state+` === "MASTER"`, nil, chromedp.WithPollingTimeout(2*time.Second)))
 	t.Logf("r2's page showed MASTER %v after r2 took the VIP", time.Since(start).Round(time.Millisecond))
 
+	consoleWrites(t, r, ctx, u2)
+	consoleEdits(t, r, ctx, u2)
+
+	allowed := []string{listen(0), listen(1)}
+	for _, h := range hosts() {
+		if !slices.Contains(allowed, h) {
+			t.Errorf("the page asked host %q (only %v allowed)", h, allowed)
+		}
+	}
+}
+
+// consoleWrites: on r2, writes without login are refused and change
+// nothing; after login a drain click sets the weight in r2's IPVS (read
+// back over its control socket).
+func consoleWrites(t *testing.T, r *rig, ctx context.Context, u2 string) {
+	t.Helper()
 	// a write without login is refused, and the weight is untouched
 	conf2, _ := os.ReadFile(r.confs["r2"])
 	var code, applyCode int
@@ -221,20 +242,12 @@ func TestConsoleLab(t *testing.T) {
 	if w, d := weight(); w != 0 || d != 1 {
 		t.Fatalf("after the drain click: weight %v drained %v", w, d)
 	}
-
-	consoleEdits(t, r, ctx, u2)
-
-	allowed := []string{listen(0), listen(1)}
-	for _, h := range hosts() {
-		if !slices.Contains(allowed, h) {
-			t.Errorf("the page asked host %q (only %v allowed)", h, allowed)
-		}
-	}
 }
 
 // consoleEdits: on r2 (master now), a bad edit names file:line and leaves
 // the file alone; a good one plans, applies, and the VIP appears on eth0.
 func consoleEdits(t *testing.T, r *rig, ctx context.Context, u2 string) {
+	t.Helper()
 	conf := r.confs["r2"]
 	edit := chromedp.Navigate(u2 + "/ui/config/edit?file=" + url.QueryEscape(conf))
 	before, err := os.ReadFile(conf)
