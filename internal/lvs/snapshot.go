@@ -84,7 +84,7 @@ func (s *Subsystem) Snapshot() []status.VirtualServer {
 	if sched != nil {
 		for _, c := range sched.Status() {
 			checkers[c.Target] = append(checkers[c.Target], status.Checker{Kind: string(c.Kind), At: c.Source,
-				Up: c.Up, LastResult: c.LastReason, LastLatency: status.Duration(c.LastLatency), LastCheck: c.LastCheck})
+				Up: c.Up, LastResult: c.LastReason, LastLatency: status.Duration(c.LastLatency), LastCheck: c.LastCheck, Results: c.Results})
 		}
 	}
 	views := rec.View(true)
