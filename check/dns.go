@@ -77,7 +77,7 @@ func (p *dnsProber) exchange(conn net.Conn) Outcome {
 			continue
 		}
 		if r.Rcode != dns.RcodeSuccess {
-			return down("DNS %s %s on %s: rcode %s", dns.TypeToString[p.qtype], p.name, p.ep.remote, dns.RcodeToString[r.Rcode])
+			return downAs(FailBadReply, "DNS %s %s on %s: rcode %s", dns.TypeToString[p.qtype], p.name, p.ep.remote, dns.RcodeToString[r.Rcode])
 		}
 		return up(fmt.Sprintf("DNS %s %s: %d answer(s)", dns.TypeToString[p.qtype], p.name, len(r.Answer)))
 	}

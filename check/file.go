@@ -40,7 +40,7 @@ func (p *fileProber) Probe(context.Context) Outcome {
 func fileOutcome(v, weight int, reverse bool, path string) Outcome {
 	if weight == 0 {
 		if (v != 0) != reverse {
-			return down("track file %s holds %d", path, v)
+			return downAs(FailFileValue, "track file %s holds %d", path, v)
 		}
 		return up(fmt.Sprintf("track file %s holds %d", path, v))
 	}
@@ -51,7 +51,7 @@ func fileOutcome(v, weight int, reverse bool, path string) Outcome {
 	// keepalived puts the checker down when value × weight reaches
 	// IPVS_WEIGHT_FAULT (INT32_MIN), rather than clamping it to weight 0.
 	if delta <= math.MinInt32 {
-		return down("track file %s holds %d: %d × %d is at or below the fault weight", path, v, v, weight)
+		return downAs(FailFileValue, "track file %s holds %d: %d × %d is at or below the fault weight", path, v, v, weight)
 	}
 	o := up(fmt.Sprintf("track file %s holds %d", path, v))
 	o.WeightDelta = delta

@@ -238,15 +238,15 @@ func (p *httpProber) probeURL(ctx context.Context, u httpURL) Outcome {
 // evalURL applies a url block's tests to a response.
 func evalURL(u httpURL, res *FetchResult) Outcome {
 	if !statusOK(u.StatusCodes, res.Status) {
-		return down("GET %s: status %d not accepted", u.Path, res.Status)
+		return downAs(FailBadStatus, "GET %s: status %d not accepted", u.Path, res.Status)
 	}
 	if u.Digest != "" && u.Digest != res.Digest {
-		return down("GET %s: digest %s, want %s", u.Path, res.Digest, u.Digest)
+		return downAs(FailBadDigest, "GET %s: digest %s, want %s", u.Path, res.Digest, u.Digest)
 	}
 	if u.re != nil {
 		found := regexIn(u.re, res.Body, u.RegexMinOffset, u.RegexMaxOffset)
 		if found == u.RegexNoMatch {
-			return down("GET %s: regex %q matched=%v, regex_no_match=%v", u.Path, u.Regex, found, u.RegexNoMatch)
+			return downAs(FailBadContent, "GET %s: regex %q matched=%v, regex_no_match=%v", u.Path, u.Regex, found, u.RegexNoMatch)
 		}
 	}
 	return up(fmt.Sprintf("GET %s: status %d", u.Path, res.Status))

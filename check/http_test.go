@@ -59,26 +59,31 @@ func TestHTTPStatusDigestRegex(t *testing.T) {
 		body   string
 		url    check.URL
 		up     bool
+		fail   check.Failure
 	}{
-		{"200 default", 200, "x", check.URL{Path: "/"}, true},
-		{"500 default", 500, "x", check.URL{Path: "/"}, false},
-		{"301 default fails", 301, "x", check.URL{Path: "/"}, false},
-		{"301 in range", 301, "x", check.URL{Path: "/", StatusCodes: []check.StatusRange{{300, 399}}}, true},
-		{"digest ok", 200, "hello", check.URL{Path: "/", Digest: md5hex("hello")}, true},
-		{"digest upper-case config", 200, "hello", check.URL{Path: "/", Digest: "5D41402ABC4B2A76B9719D911017C592"}, true},
-		{"digest changed body", 200, "hello!", check.URL{Path: "/", Digest: md5hex("hello")}, false},
-		{"regex match", 200, "status: OK", check.URL{Path: "/", Regex: "OK$"}, true},
-		{"regex no match", 200, "status: BAD", check.URL{Path: "/", Regex: "OK$"}, false},
-		{"regex_no_match passes", 200, "status: OK", check.URL{Path: "/", Regex: "ERROR", RegexNoMatch: true}, true},
-		{"regex_no_match fails", 200, "ERROR here", check.URL{Path: "/", Regex: "ERROR", RegexNoMatch: true}, false},
-		{"regex caseless", 200, "status: ok", check.URL{Path: "/", Regex: "OK", RegexOptions: []string{"caseless"}}, true},
-		{"regex beyond max offset", 200, "....OK", check.URL{Path: "/", Regex: "OK", RegexMaxOffset: 4}, false},
-		{"regex after min offset", 200, "OK..OK", check.URL{Path: "/", Regex: "^OK", RegexMinOffset: 4}, true},
+		{"200 default", 200, "x", check.URL{Path: "/"}, true, check.FailOther},
+		{"500 default", 500, "x", check.URL{Path: "/"}, false, check.FailBadStatus},
+		{"301 default fails", 301, "x", check.URL{Path: "/"}, false, check.FailBadStatus},
+		{"301 in range", 301, "x", check.URL{Path: "/", StatusCodes: []check.StatusRange{{300, 399}}}, true, check.FailOther},
+		{"digest ok", 200, "hello", check.URL{Path: "/", Digest: md5hex("hello")}, true, check.FailOther},
+		{"digest upper-case config", 200, "hello", check.URL{Path: "/", Digest: "5D41402ABC4B2A76B9719D911017C592"}, true, check.FailOther},
+		{"digest changed body", 200, "hello!", check.URL{Path: "/", Digest: md5hex("hello")}, false, check.FailBadDigest},
+		{"regex match", 200, "status: OK", check.URL{Path: "/", Regex: "OK$"}, true, check.FailOther},
+		{"regex no match", 200, "status: BAD", check.URL{Path: "/", Regex: "OK$"}, false, check.FailBadContent},
+		{"regex_no_match passes", 200, "status: OK", check.URL{Path: "/", Regex: "ERROR", RegexNoMatch: true}, true, check.FailOther},
+		{"regex_no_match fails", 200, "ERROR here", check.URL{Path: "/", Regex: "ERROR", RegexNoMatch: true}, false, check.FailBadContent},
+		{"regex caseless", 200, "status: ok", check.URL{Path: "/", Regex: "OK", RegexOptions: []string{"caseless"}}, true, check.FailOther},
+		{"regex beyond max offset", 200, "....OK", check.URL{Path: "/", Regex: "OK", RegexMaxOffset: 4}, false, check.FailBadContent},
+		{"regex after min offset", 200, "OK..OK", check.URL{Path: "/", Regex: "^OK", RegexMinOffset: 4}, true, check.FailOther},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fs.set(tc.status, tc.body)
-			wantUp(t, probeOnce(t, httpChecker(t, addr, tc.url)), tc.up)
+			o := probeOnce(t, httpChecker(t, addr, tc.url))
+			wantUp(t, o, tc.up)
+			if !tc.up && o.Fail != tc.fail {
+				t.Errorf("failure class %s, want %s", o.Fail, tc.fail)
+			}
 		})
 	}
 }
@@ -126,7 +131,9 @@ func TestHTTPRequestIsKeepalivedsRequest(t *testing.T) {
 func TestHTTPClosedPortAndSlowServer(t *testing.T) {
 	c := httpChecker(t, nil0(), check.URL{Path: "/"})
 	c.Target = closedPort(t, "tcp")
-	wantUp(t, probeOnce(t, c), false)
+	if o := probeOnce(t, c); o.Up || o.Fail != check.FailRefused {
+		t.Errorf("closed port: up %v, failure class %s, want refused", o.Up, o.Fail)
+	}
 
 	// A server that accepts but never answers must fail within connect_timeout.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -162,6 +169,9 @@ func TestHTTPClosedPortAndSlowServer(t *testing.T) {
 	o := probeOnce(t, c)
 	took := time.Since(start)
 	wantUp(t, o, false)
+	if o.Fail != check.FailTimeout {
+		t.Errorf("slow server: failure class %s, want timeout", o.Fail)
+	}
 	if held.Load() != 1 || took < 250*time.Millisecond || took > 2*time.Second {
 		t.Fatalf("slow server: accepted %d connections, probe took %v (timeout 300ms)", held.Load(), took)
 	}

@@ -77,7 +77,7 @@ func (p *miscProber) Probe(ctx context.Context) Outcome {
 		err = p.command(ctx, append([]string{"/bin/sh"}, p.argv...)).Run()
 	}
 	if ctx.Err() != nil {
-		return down("misc_path %q killed after timeout", p.raw)
+		return downAs(FailTimeout, "misc_path %q killed after timeout", p.raw)
 	}
 	code := 0
 	if err != nil {
@@ -86,7 +86,7 @@ func (p *miscProber) Probe(ctx context.Context) Outcome {
 			return down("misc_path %q: %v", p.raw, err)
 		}
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return down("misc_path %q killed by %v", p.raw, ws.Signal())
+			return downAs(FailScriptKilled, "misc_path %q killed by %v", p.raw, ws.Signal())
 		}
 		code = ee.ExitCode()
 	}
@@ -101,7 +101,7 @@ func miscOutcome(code int, dynamic bool) Outcome {
 	case code == 0:
 		return up("misc_path exited 0")
 	case !dynamic || code == 1:
-		return down("misc_path exited %d", code)
+		return downAs(FailScriptExit, "misc_path exited %d", code)
 	}
 	o := up(fmt.Sprintf("misc_path exited %d: weight %d", code, code-2))
 	o.Weight, o.WeightSet = code-2, true

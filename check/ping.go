@@ -98,7 +98,7 @@ func (p *pingProber) await(conn net.PacketConn, f pingFamily, dst string, id, se
 		n, from, err := conn.ReadFrom(buf)
 		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
-				return down("PING %s: no reply", dst)
+				return downAs(FailTimeout, "PING %s: no reply", dst)
 			}
 			return down("PING %s: %v", dst, err)
 		}
@@ -113,7 +113,7 @@ func (p *pingProber) await(conn net.PacketConn, f pingFamily, dst string, id, se
 			}
 		case *icmp.DstUnreach:
 			if raw && unreachFor(body.Data, f, id) {
-				return down("PING %s: destination unreachable from %s", dst, addrHost(from))
+				return downAs(FailUnreachable, "PING %s: destination unreachable from %s", dst, addrHost(from))
 			}
 		}
 	}

@@ -71,12 +71,22 @@ type Outcome struct {
 	Weight      int
 	WeightSet   bool
 	WeightDelta int
+	// Fail classes a down outcome for the failures-by-reason counters.
+	Fail Failure
 }
 
 func up(reason string) Outcome { return Outcome{Up: true, Reason: reason} }
 
+// down is a failed attempt, classed by the first error among args.
 func down(format string, args ...any) Outcome {
-	return Outcome{Reason: fmt.Sprintf(format, args...)}
+	o := Outcome{Reason: fmt.Sprintf(format, args...)}
+	for _, a := range args {
+		if err, ok := a.(error); ok {
+			o.Fail = classify(err)
+			break
+		}
+	}
+	return o
 }
 
 // Prober runs one attempt of a checker. Implementations honour ctx's

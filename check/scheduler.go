@@ -82,7 +82,11 @@ type run struct {
 	// it took (status output); guarded by ts.mu like last.
 	lastAt  time.Time
 	latency time.Duration
-	inLoop  bool // run by s.loop rather than by timers and workers
+	// ups and fails count attempts by outcome since start, fixed arrays
+	// so that counting allocates nothing; guarded by ts.mu.
+	ups    uint64
+	fails  [numFailures]uint64
+	inLoop bool // run by s.loop rather than by timers and workers
 }
 
 // NewScheduler builds probers for every checker; a checker that cannot be

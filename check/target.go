@@ -56,6 +56,11 @@ func (s *Scheduler) record(r *run, out Outcome, start, end time.Time) time.Durat
 	}
 	next, changed := r.m.step(out.Up)
 	r.last, r.lastAt, r.latency = out, end, end.Sub(start)
+	if out.Up {
+		r.ups++
+	} else {
+		r.fails[out.Fail]++
+	}
 	// The logger is built only when there is something to say: at
 	// thousands of attempts a second, a With per attempt was a visible
 	// share of the checker's CPU.
@@ -110,6 +115,8 @@ type CheckerStatus struct {
 	LastReason  string
 	LastLatency time.Duration
 	LastCheck   time.Time
+	// Results counts attempts since start: "up", or the Failure's name.
+	Results map[string]uint64
 }
 
 // Status returns every checker's state, in configuration order. It is safe
@@ -119,8 +126,23 @@ func (s *Scheduler) Status() []CheckerStatus {
 	for _, r := range s.runs {
 		r.ts.mu.Lock()
 		out = append(out, CheckerStatus{Kind: r.c.Kind, Source: r.c.Source.String(), Target: r.c.Target,
-			Up: r.m.up, LastReason: r.last.Reason, LastLatency: r.latency, LastCheck: r.lastAt})
+			Up: r.m.up, LastReason: r.last.Reason, LastLatency: r.latency, LastCheck: r.lastAt, Results: r.results()})
 		r.ts.mu.Unlock()
 	}
 	return out
+}
+
+// results is the run's counters by name, leaving out those still zero.
+// Called with ts.mu held.
+func (r *run) results() map[string]uint64 {
+	m := map[string]uint64{}
+	if r.ups > 0 {
+		m["up"] = r.ups
+	}
+	for f, n := range r.fails {
+		if n > 0 {
+			m[Failure(f).String()] = n
+		}
+	}
+	return m
 }

@@ -69,10 +69,11 @@ func TestTCPCheckOutcomes(t *testing.T) {
 		tg     check.Target
 		up     bool
 		reason string
+		fail   check.Failure
 	}{
-		{"listening", target(t, l.Addr()), true, "TCP connect to 127.0.0.1:"},
-		{"refused", closedPort(t, "tcp"), false, "connection refused"},
-		{"timeout", stuckListener(t), false, "i/o timeout"},
+		{"listening", target(t, l.Addr()), true, "TCP connect to 127.0.0.1:", check.FailOther},
+		{"refused", closedPort(t, "tcp"), false, "connection refused", check.FailRefused},
+		{"timeout", stuckListener(t), false, "i/o timeout", check.FailTimeout},
 	}
 	if err6 == nil {
 		cases = append(cases, struct {
@@ -80,7 +81,8 @@ func TestTCPCheckOutcomes(t *testing.T) {
 			tg     check.Target
 			up     bool
 			reason string
-		}{"ipv6", target(t, l6.Addr()), true, "TCP connect to [::1]:"})
+			fail   check.Failure
+		}{"ipv6", target(t, l6.Addr()), true, "TCP connect to [::1]:", check.FailOther})
 	}
 	base := openFDs(t)
 	for _, tc := range cases {
@@ -89,6 +91,9 @@ func TestTCPCheckOutcomes(t *testing.T) {
 			wantUp(t, o, tc.up)
 			if !strings.Contains(o.Reason, tc.reason) {
 				t.Fatalf("reason %q, want it to mention %q", o.Reason, tc.reason)
+			}
+			if o.Fail != tc.fail {
+				t.Errorf("failure class %s, want %s", o.Fail, tc.fail)
 			}
 		})
 	}

@@ -57,7 +57,7 @@ func (p *udpProber) Probe(ctx context.Context) Outcome {
 	switch {
 	case err != nil && errors.Is(err, os.ErrDeadlineExceeded):
 		if p.require {
-			return down("UDP %s: no reply", p.ep.remote)
+			return downAs(FailTimeout, "UDP %s: no reply", p.ep.remote)
 		}
 		return up(fmt.Sprintf("UDP %s: no ICMP error", p.ep.remote))
 	case err != nil:
@@ -77,10 +77,10 @@ func (p *udpProber) judge(reply []byte) Outcome {
 		return up(fmt.Sprintf("UDP %s: %d byte reply", p.ep.remote, len(reply)))
 	}
 	if len(reply) < p.min || len(reply) > p.max {
-		return down("UDP %s: reply length %d outside %d..%d", p.ep.remote, len(reply), p.min, p.max)
+		return downAs(FailBadReply, "UDP %s: reply length %d outside %d..%d", p.ep.remote, len(reply), p.min, p.max)
 	}
 	if !p.pattern.Match(reply) {
-		return down("UDP %s: reply % x does not match %s", p.ep.remote, reply, p.pattern)
+		return downAs(FailBadReply, "UDP %s: reply % x does not match %s", p.ep.remote, reply, p.pattern)
 	}
 	return up(fmt.Sprintf("UDP %s: reply matches", p.ep.remote))
 }

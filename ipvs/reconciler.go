@@ -41,6 +41,7 @@ type Reconciler struct {
 	made   map[ServiceKey]bool                    // services govrrpd created
 	added  map[ServiceKey]map[netip.AddrPort]bool // destinations govrrpd added to adopted services
 	last   Table                                  // what the last successful apply left, per service
+	stats  OpStats
 
 	// ReadAll makes every Load read the destinations of every configured
 	// service, instead of trusting the services whose settings did not
@@ -75,6 +76,7 @@ func (r *Reconciler) Load(cfg Config) (Report, error) {
 	}
 	if t := cfg.Globals.Timeouts; t != (Timeouts{}) && t != r.cfg.Globals.Timeouts {
 		if err := r.b.SetTimeouts(t); err != nil {
+			r.stats.Errors++
 			errs = append(errs, fmt.Errorf("ipvs lvs_timeouts: %w", err))
 		}
 	}
@@ -261,6 +263,7 @@ func (st *vsState) addTo(desired Table, groups map[string]Group) ([]ServiceKey, 
 // Release can take exactly that back out.
 func (r *Reconciler) apply(ops []Op) ([]Op, error) {
 	done, err := ApplyOps(r.b, ops)
+	r.count(done, err)
 	debug := r.log.Enabled(context.Background(), slog.LevelDebug)
 	for _, op := range done {
 		k := op.Service.Key

@@ -162,19 +162,8 @@ func appendFailed(keys []ServiceKey, err error) []ServiceKey {
 // joined errors nested any depth.
 func failedServices(err error) []ServiceKey {
 	var out []ServiceKey
-	var walk func(error)
-	walk = func(e error) {
-		var oe OpError
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-		} else if errors.As(e, &oe) {
-			out = append(out, oe.Op.Service.Key)
-		}
-	}
-	if err != nil {
-		walk(err)
+	for _, oe := range opErrors(err) {
+		out = append(out, oe.Op.Service.Key)
 	}
 	return out
 }

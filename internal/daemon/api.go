@@ -22,6 +22,7 @@ import (
 // an interface so the executor tests run without one.
 type lvsSubsystem interface {
 	Snapshot() []status.VirtualServer
+	ReconcileStats() status.ReconcileStats
 	Drain(vs, rs string, on bool) error
 }
 
@@ -150,6 +151,7 @@ func (d *Daemon) snapshot() status.Daemon {
 	}
 	if d.lvsSub != nil {
 		s.VirtualServers = d.lvsSub.Snapshot()
+		s.Reconcile = d.lvsSub.ReconcileStats()
 	}
 	return s
 }

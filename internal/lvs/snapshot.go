@@ -84,7 +84,7 @@ func (s *Subsystem) Snapshot() []status.VirtualServer {
 	if sched != nil {
 		for _, c := range sched.Status() {
 			checkers[c.Target] = append(checkers[c.Target], status.Checker{Kind: string(c.Kind), At: c.Source,
-				Up: c.Up, LastResult: c.LastReason, LastLatency: status.Duration(c.LastLatency), LastCheck: c.LastCheck})
+				Up: c.Up, LastResult: c.LastReason, LastLatency: status.Duration(c.LastLatency), LastCheck: c.LastCheck, Results: c.Results})
 		}
 	}
 	views := rec.View(true)
@@ -154,4 +154,18 @@ func sortedDests(e *ipvs.Entry) []netip.AddrPort {
 	}
 	slices.SortFunc(out, func(a, b netip.AddrPort) int { return a.Compare(b) })
 	return out
+}
+
+// ReconcileStats returns the reconciler's operation counters since start
+// (the metrics' govrrpd_ipvs_reconcile_*); zero when IPVS is not in use.
+// It is safe from any goroutine.
+func (s *Subsystem) ReconcileStats() status.ReconcileStats {
+	s.mu.Lock()
+	rec := s.rec
+	s.mu.Unlock()
+	if rec == nil {
+		return status.ReconcileStats{Ops: map[string]uint64{}}
+	}
+	st := rec.Stats()
+	return status.ReconcileStats{Ops: st.Map(), Errors: st.Errors}
 }
