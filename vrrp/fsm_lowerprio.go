@@ -11,9 +11,15 @@ import (
 // unbounded, that answer turns every received packet into six sent frames,
 // and anyone on the segment can make a master flood it (issue #16 item 3:
 // 153,000 adverts and 745,000 GARPs in 30 s). The answer goes to every
-// peer at once (multicast, or every unicast peer), so one per advert
-// interval heals any number of lower-priority masters as fast as one
-// each would; the notify names its source, so it is limited per source.
+// peer at once (multicast, or every unicast peer), so one answer heals any
+// number of lower-priority masters as fast as one each would. It is given
+// once per episode: when lower-priority adverts start after a quiet spell
+// of three advert intervals (a Master_Down_Interval, near enough). While
+// they keep coming, the periodic adverts answer them — a peer that has not
+// yielded to our answer will not yield to a second one, and answering on
+// top of the periodic adverts doubled them (one answer per interval, as
+// first built, sent 2 adverts and 6 GARPs an interval under a flood). The
+// notify names its source, so it is limited per source, per interval.
 
 // lowerPrioSources bounds the per-source notify table. Legitimate
 // lower-priority masters on one VRID are a handful; a flood of spoofed
@@ -23,23 +29,22 @@ const lowerPrioSources = 16
 // lowerPrioLimit remembers when the master last answered a lower-priority
 // advert, and when it last notified about each source.
 type lowerPrioLimit struct {
-	answered time.Time // zero: not since becoming master
+	heard    time.Time // last lower-priority advert; zero: none since becoming master
 	notified map[netip.Addr]time.Time
 }
 
 // reset forgets every answer; a new mastership answers at once again.
 func (l *lowerPrioLimit) reset() {
-	l.answered = time.Time{}
+	l.heard = time.Time{}
 	clear(l.notified)
 }
 
-// answer reports whether the wire answer is due at now, and takes it.
+// answer reports whether the wire answer is due at now: the advert heard
+// starts an episode (none heard for three intervals).
 func (l *lowerPrioLimit) answer(now time.Time, iv time.Duration) bool {
-	if !l.answered.IsZero() && now.Sub(l.answered) < iv {
-		return false
-	}
-	l.answered = now
-	return true
+	due := l.heard.IsZero() || now.Sub(l.heard) >= 3*iv
+	l.heard = now
+	return due
 }
 
 // notify reports whether a notify about src is due at now, and takes it.
@@ -64,8 +69,8 @@ func (l *lowerPrioLimit) notify(now time.Time, src netip.Addr, iv time.Duration)
 	return true
 }
 
-// answerLowerPrio is the master's reply to a lower-priority advert, at
-// most once per advert interval on the wire and per source in notifies.
+// answerLowerPrio is the master's reply to a lower-priority advert: on
+// the wire once per episode, in notifies once per interval per source.
 func (m *Machine) answerLowerPrio(now time.Time, ev Event) {
 	iv := m.cfg.advertInt
 	if m.lower.answer(now, iv) {

@@ -8,8 +8,9 @@ import (
 )
 
 // A flood of lower-priority adverts, from one source or from many spoofed
-// ones, gets one wire answer per advert interval, and notifies stay
-// bounded by the source table.
+// ones, gets no wire answer beyond the one that started the episode (the
+// periodic adverts answer it), a new episode after a quiet spell gets one,
+// and notifies stay bounded by the source table.
 func TestLowerPrioFloodBounded(t *testing.T) {
 	for _, sources := range []int{1, 1000} {
 		t.Run(fmt.Sprint(sources, "-sources"), func(t *testing.T) {
@@ -34,8 +35,12 @@ func TestLowerPrioFloodBounded(t *testing.T) {
 					}
 				}
 			}
-			if adverts != 30 || garps != 30 {
-				t.Errorf("answers in 30 s: %d adverts, %d GARP bursts; want 30 and 30", adverts, garps)
+			if adverts != 0 || garps != 0 {
+				t.Errorf("answers in 30 s of an answered episode: %d adverts, %d GARP bursts; want 0", adverts, garps)
+			}
+			again := m.Handle(now.Add(33*time.Second), AdvertReceived(netip.MustParseAddr("192.0.2.2"), 50, time.Second, 2))
+			if !hasKind(again, ActSendAdvert) || !hasKind(again, ActSendGARP) {
+				t.Errorf("after 3 s of quiet a lower-priority advert got %v, want an advert and a GARP burst", again)
 			}
 			if max := 30 * lowerPrioSources; notifies > max || notifies < 30 {
 				t.Errorf("notifies in 30 s: %d, want 30..%d", notifies, max)
@@ -45,4 +50,13 @@ func TestLowerPrioFloodBounded(t *testing.T) {
 			}
 		})
 	}
+}
+
+func hasKind(as []Action, k ActionKind) bool {
+	for _, a := range as {
+		if a.Kind == k {
+			return true
+		}
+	}
+	return false
 }

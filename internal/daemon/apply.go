@@ -66,14 +66,14 @@ func (d *Daemon) announce(in *instance, a vrrp.Action) {
 			return
 		}
 		if err := in.garp.a.Announce(in.vips, a.Count); err != nil {
-			d.log.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
+			d.pktLog.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
 			return
 		}
 		in.stats.garpSent += uint64(a.Count * len(in.vips))
 	case vrrp.ActNotify:
 		d.notifyState(in, a.State, a.Priority)
 	case vrrp.ActNotifyLowerPrio:
-		d.log.Info("master received lower priority advert", "instance", in.cfg.Name, "from", a.Src)
+		d.pktLog.Info("master received lower priority advert", "instance", in.cfg.Name, "from", a.Src)
 		d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: "MASTER_RX_LOWER_PRI",
 			Priority: int(a.Priority), Specific: in.cfg.Notify.MasterRxLowerPri})
 	case vrrp.ActNotifyPriority:
@@ -101,7 +101,7 @@ func (d *Daemon) sendAdvert(in *instance, prio uint8) {
 		}
 		d.sendBuf = b
 		if err := in.sock.t.Send(b, in.src, dst); err != nil {
-			d.log.Warn("send advert", "instance", in.cfg.Name, "to", dst, "err", err)
+			d.pktLog.Warn("send advert", "instance", in.cfg.Name, "to", dst, "err", err)
 			continue
 		}
 		in.stats.advertSent++

@@ -56,6 +56,7 @@ type Options struct {
 type Daemon struct {
 	opts   Options
 	log    *slog.Logger
+	pktLog packetLog // rate-limited, for lines a packet causes (pktlog.go)
 	cfg    *confparse.Config
 	events chan event
 	insts  []*instance
@@ -123,6 +124,7 @@ func newDaemon(cfg *confparse.Config, opts Options, sys system, n notifier) *Dae
 		garps: map[string]*garpShare{}, links: map[string]bool{}, sys: sys, notifier: n, now: time.Now,
 		maint: map[string]bool{}, primary: map[sockKey]netip.Addr{}, sendBuf: make([]byte, 0, 1500)}
 	d.after = func(dl time.Duration, ev event) { time.AfterFunc(dl, func() { d.post(ev) }) }
+	d.pktLog = newPacketLog(log, d)
 	d.started = d.now()
 	return d
 }
@@ -179,6 +181,7 @@ func Run(ctx context.Context, opts Options) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	d.ctx = ctx
+	go d.pktLog.run(ctx)
 	if d.wd, err = newWatchdog(d.sdNotify); err != nil {
 		log.Warn("systemd watchdog disabled", "err", err)
 	}

@@ -25,4 +25,13 @@
 // waits on a peer, and nothing it waits for holds a lock, so adverts go
 // out on time under load and reloads cannot deadlock it. The operations
 // side reaches it through Snapshot, Maintenance, Drain and Reload (api.go).
+//
+// Every received packet is judged here, none in the kernel: the sockets
+// get a 4 MiB receive buffer and batched reads (vrrpnet), but no
+// classic-BPF prefilter (vrrpnet.Filter stays unused). A kernel filter on
+// VRID or TTL would drop exactly the packets issue #16 asks to count —
+// vrid_err and ip_ttl_err in the dumps are how an operator sees a
+// misconfigured neighbour or an attack — and the kernel's drop count
+// cannot say why; protocol 112 is all the raw socket receives anyway.
+// Drops are counted by reason (rx.go) and never logged per packet.
 package daemon

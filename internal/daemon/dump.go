@@ -212,6 +212,11 @@ type jsonStats struct {
 	AuthFailure       uint64 `json:"auth_failure"`
 	PriZeroRcvd       uint64 `json:"pri_zero_rcvd"`
 	PriZeroSent       uint64 `json:"pri_zero_sent"`
+	// keepalived's RFC 6527 counters (vrrp_stats' chk_err, vers_err,
+	// vrid_err), which its JSON dump leaves out; govrrpd fills them.
+	ChkErr  uint64 `json:"chk_err"`
+	VersErr uint64 `json:"vers_err"`
+	VridErr uint64 `json:"vrid_err"`
 	// Drops is govrrpd's: every drop by reason, those keepalived has no
 	// counter for included.
 	Drops map[string]uint64 `json:"drops,omitempty"`
@@ -288,7 +293,21 @@ func jsonOf(in *instance) jsonInstance {
 		AddrListErr: s.keepalivedCount(vrrp.RxAddrList), InvalidAuthtype: s.keepalivedCount(vrrp.RxAuthInvalid),
 		AuthtypeMismatch: s.keepalivedCount(vrrp.RxAuthMismatch), AuthFailure: s.keepalivedCount(vrrp.RxAuthPass),
 		PriZeroRcvd: s.priZeroRcvd, PriZeroSent: s.priZeroSent, Drops: s.drops,
+		ChkErr: s.drops[vrrp.RxChecksum.String()], VersErr: s.drops[vrrp.RxVersion.String()],
+		VridErr: in.vridErrs(),
 	}}
+}
+
+// vridErrs is the instance's vrid_err: adverts for a VRID nobody serves
+// are dropped before any instance is named, so they are counted on the
+// socket and reported on the socket's first instance only — summed over
+// instances (as RFC 6527's router-wide VrIdErrors is) each counts once.
+func (in *instance) vridErrs() uint64 {
+	s := in.sock
+	if s == nil || len(s.insts) == 0 || s.insts[0] != in {
+		return 0
+	}
+	return s.drops[vrrp.RxVRID.String()]
 }
 
 // masterAdvertInt is keepalived's master_adver_int: a master's own

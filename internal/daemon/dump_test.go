@@ -50,3 +50,21 @@ func TestJSONDumpGolden(t *testing.T) {
 		t.Fatalf("JSON dump differs from %s:\n%s", golden, got)
 	}
 }
+
+// keepalived's RFC 6527 counters: checksum and version errors on the
+// instance the VRID names; wrong VRIDs once per interface, on its first
+// instance, so the sum over instances counts every packet once.
+func TestJSONRFC6527Counters(t *testing.T) {
+	h := newHarness(t, twoInstances, "eth0=192.0.2.1")
+	h.run("advert eth0 from 192.0.2.2 vrid 9 prio 200")
+	h.run("advert eth0 from 192.0.2.2 vrid 9 prio 200")
+	h.run("advert eth0 from 192.0.2.2 vrid 2 prio 200 ver 3")
+	h.run("raw eth0 192.0.2.2 2101c80100010000c00002640000000000000000") // checksum 0: wrong
+	want := []struct{ chk, vers, vrid uint64 }{{1, 0, 2}, {0, 1, 0}}
+	for i, in := range h.d.insts {
+		s := jsonOf(in).Stats
+		if got := (struct{ chk, vers, vrid uint64 }{s.ChkErr, s.VersErr, s.VridErr}); got != want[i] {
+			t.Errorf("%s: chk_err/vers_err/vrid_err %v, want %v", in.cfg.Name, got, want[i])
+		}
+	}
+}

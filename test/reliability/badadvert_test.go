@@ -7,10 +7,10 @@ import (
 )
 
 // badKind is one malformed advert and the dump counter its drop must be
-// counted under: keepalived's field where keepalived has one (runtime
-// notes §3.1/§3.2), else the RFC 6527 statistic's name in keepalived's
-// style (vrrpv3StatisticsChecksumErrors → checksum_err, VersionErrors →
-// version_err, VrIdErrors → vrid_err).
+// counted under: keepalived's JSON field where keepalived has one (runtime
+// notes §3.1/§3.2), else the field keepalived's vrrp_stats keeps for the
+// RFC 6527 statistic but leaves out of its JSON dump (ChecksumErrors →
+// chk_err, VersionErrors → vers_err, VrIdErrors → vrid_err).
 type badKind struct {
 	name   string
 	field  string
@@ -19,8 +19,8 @@ type badKind struct {
 }
 
 var badKinds = []badKind{
-	{"bad checksum", "checksum_err", nil, func(a advert) advert { a.BadChecksum = true; return a }},
-	{"wrong version", "version_err", nil, otherVersion},
+	{"bad checksum", "chk_err", nil, func(a advert) advert { a.BadChecksum = true; return a }},
+	{"wrong version", "vers_err", nil, otherVersion},
 	{"wrong type", "invalid_type_rcvd", nil, func(a advert) advert { a.TypeField = 2; return a }},
 	{"count≠length", "packet_len_err", nil, func(a advert) advert { return a.withCount(3) }},
 	{"truncated", "packet_len_err", nil, func(a advert) advert { a.TruncateTo = 6; return a }},

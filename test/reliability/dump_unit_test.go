@@ -21,7 +21,7 @@ func TestCounterSumsEveryPlacement(t *testing.T) {
 		{"packet_len_err", 5, true},
 		{"vrid_err", 7, true},
 		{"ip_ttl_err", 1, true},
-		{"checksum_err", 0, false},
+		{"chk_err", 0, false},
 		{"iname", 0, false}, // not a number
 	} {
 		got, ok := counter(v, tc.key)
