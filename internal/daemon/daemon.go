@@ -152,10 +152,15 @@ func Run(ctx context.Context, opts Options) error {
 		log = slog.Default()
 	}
 	cfg, diags := confparse.Load(opts.ConfigFile, opts.Parse)
+	// Notes are logged too: a script disabled because it is insecure or
+	// missing is a note at -t (keepalived's verdict), and the operator of
+	// a running daemon must still see why it will never run.
 	for _, d := range diags {
-		if d.Severity != confparse.Info {
-			log.Warn("config", "at", d.Pos.String(), "msg", d.Msg)
+		if d.Severity == confparse.Info {
+			log.Info("config note", "at", d.Pos.String(), "msg", d.Msg)
+			continue
 		}
+		log.Warn("config", "at", d.Pos.String(), "msg", d.Msg)
 	}
 	for _, d := range diags {
 		if d.Severity == confparse.Fatal || d.Severity == confparse.Stop {

@@ -234,7 +234,7 @@ func TestInsecureScriptRefused(t *testing.T) {
 	})[0]
 	r.start(0, "govrrpd", defs+c)
 	r.waitMaster(vip4, 0, 3*time.Second)
-	waitLog(t, r, "r1", "writable by everyone", 2*time.Second)
+	waitLog(t, r, "r1", "cannot run (not found or insecure) - disabling", 2*time.Second)
 	if _, err := os.Stat(marker); err == nil {
 		t.Fatal("the insecure script ran")
 	}
