@@ -62,6 +62,9 @@ var sources = []source{
 		run: runIdleRSS, parse: parseRows, rowsOnly: true},
 	{name: "scale", about: "4,080 and 255 VRRP instances per router (bench/scale.sh)",
 		script: []string{"bench/scale.sh", "-out", "{out}"}, parse: parseScale},
+	{name: "metrics", about: "adverts through the executor with metrics scraped against none (issue #13: ≤ 2 % CPU)", cheap: true,
+		script: []string{"go", "test", "-count=1", "-run", "^$", "-bench", "ExecutorAdvertsMetrics", "-benchtime", "10x", "./internal/daemon"},
+		parse:  parseRows, rowsOnly: true},
 	{name: "reliability", about: "the reliability suite's figures (make reliability: RESULT lines)",
 		script: []string{"make", "reliability"}, parse: parseReliability, rowsOnly: true},
 }
