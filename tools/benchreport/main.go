@@ -65,6 +65,9 @@ var sources = []source{
 	{name: "metrics", about: "adverts through the executor with metrics scraped against none (issue #13: ≤ 2 % CPU)", cheap: true,
 		script: []string{"go", "test", "-count=1", "-run", "^$", "-bench", "ExecutorAdvertsMetrics", "-benchtime", "10x", "./internal/daemon"},
 		parse:  parseRows, rowsOnly: true},
+	{name: "console", about: "the web console's event stream: 50 clients on a 4,000-instance snapshot (issue #14: ≤ 5 % of a core)", cheap: true,
+		script: []string{"go", "test", "-count=1", "-run", "^$", "-bench", "Events50Clients", "-benchtime", "1x", "./internal/console"},
+		parse:  parseRows, rowsOnly: true},
 	{name: "reliability", about: "the reliability suite's figures (make reliability: RESULT lines)",
 		script: []string{"make", "reliability"}, parse: parseReliability, rowsOnly: true},
 }
