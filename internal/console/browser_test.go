@@ -31,7 +31,7 @@ func browser(t *testing.T) (context.Context, func() []string) {
 		t.Skip("no " + chromium + " (Debian's chromium package)")
 	}
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profileDir(t)), chromedp.WindowSize(1280, 900),
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true)}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -53,6 +53,31 @@ func browser(t *testing.T) (context.Context, func() []string) {
 		t.Fatalf("chromium: %v", err)
 	}
 	return ctx, func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(hosts) }
+}
+
+// profileDir is a fresh Chromium profile. Chromium's helper processes
+// can still write to it for a moment after the browser is gone, which made
+// t.TempDir's own removal fail the test ("directory not empty"); this one
+// is removed after the browser's cleanup (registered first, so it runs
+// last), retrying for a few seconds.
+func profileDir(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "govrrpd-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			err := os.RemoveAll(dir)
+			if err == nil {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Logf("chromium profile %s left behind: %v", dir, err)
+				return
+			}
+		}
+	})
+	return dir
 }
 
 // shot saves the page as docs/img/console-NAME.png with -update.
