@@ -158,8 +158,10 @@ var globalTable = table[*Config]{
 	"lvs_timeouts":      lvsTimeouts,
 	"lvs_flush":         func(a *analyzer, n *Node, c *Config) { c.IPVS.Flush = true },
 	"lvs_flush_on_stop": lvsFlushOnStop,
+	// keepalived 2.2.7 takes the old spelling without a word: a note,
+	// not a warning, so that -t passes as keepalived's does.
 	"lvs_flush_onstop": func(a *analyzer, n *Node, c *Config) {
-		a.warnf(n.Pos, "'lvs_flush_onstop' is deprecated - please use 'lvs_flush_on_stop'")
+		a.infof(n.Pos, "'lvs_flush_onstop' is deprecated - please use 'lvs_flush_on_stop'")
 		lvsFlushOnStop(a, n, c)
 	},
 	"rs_init_notifies": func(a *analyzer, n *Node, c *Config) { c.IPVS.RSInitNotifies = true },
@@ -289,9 +291,15 @@ func mcastGroup(family int) gh {
 	}
 }
 
-// lvsTimeouts reads `lvs_timeouts [tcp S] [tcpfin S] [udp S]`.
+// lvsTimeouts reads `lvs_timeouts [tcp S] [tcpfin S] [udp S]` as keepalived
+// 2.2.7 does: 0 (the kernel's default) to 31 days, and an unknown word is
+// skipped alone, so a value after it is reported too.
 func lvsTimeouts(a *analyzer, n *Node, c *Config) {
-	for i := 0; i < len(n.Args); i += 2 {
+	if len(n.Args) == 0 {
+		a.warnf(n.Pos, "lvs_timeouts requires at least one option")
+		return
+	}
+	for i := 0; i < len(n.Args); i++ {
 		var d *time.Duration
 		switch n.Args[i].Text {
 		case "tcp":
@@ -304,7 +312,8 @@ func lvsTimeouts(a *analyzer, n *Node, c *Config) {
 			a.warnf(n.Pos, "Unknown option %s specified for lvs_timeouts", n.Args[i].Text)
 			continue
 		}
-		if v, ok := a.argInt(n, i+1, 1, 86400*31); ok {
+		i++
+		if v, ok := a.argInt(n, i, 0, 86400*31); ok {
 			*d = time.Duration(v) * time.Second
 		}
 	}
@@ -374,7 +383,8 @@ func syncDaemonOption(a *analyzer, n *Node, sd *ipvs.SyncDaemon, i int) bool {
 		case i+1 < len(n.Args):
 			sd.Instance = n.Args[i+1].Text
 		default:
-			a.warnf(n.Pos, "No value specified for lvs_sync_daemon inst - ignoring")
+			// keepalived reads the value unchecked and stops (exit 2).
+			a.add(n.Pos, Stop, "*** Configuration line starting `%s` is missing a parameter after keyword `inst` at word position %d (keepalived stops here with exit status 2)", n.Key, i+2)
 		}
 		return true
 	}
