@@ -42,9 +42,7 @@ type vsState struct {
 	schedSet  bool
 	methodSet bool
 	familySet bool
-	// sorryFwd is sorry_server_lvs_method, which may precede sorry_server.
-	sorryFwd *ipvs.Forwarding
-	reals    []rsState
+	reals     []rsState
 }
 
 // lvsSchedulers are the IPVS schedulers keepalived 2.2.7 accepts.
@@ -143,17 +141,16 @@ var vsTable = table[*vsState]{
 	"warmup": vsTimer(0, func(v *ipvs.VirtualServer, d time.Duration) {
 		v.Warmup, v.WarmupSet = d, true
 	}),
-	"retry":              vsInt(0, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Retry = i }),
-	"weight":             vsInt(0, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Weight = i }),
-	"quorum":             vsInt(1, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Quorum = i }),
-	"hysteresis":         vsInt(0, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Hysteresis = i }),
-	"inhibit_on_failure": vsBool(func(v *ipvs.VirtualServer, b bool) { v.InhibitOnFailure = b }),
-	"alpha":              vsBool(func(v *ipvs.VirtualServer, b bool) { v.Alpha = b }),
-	"omega":              vsBool(func(v *ipvs.VirtualServer, b bool) { v.Omega = b }),
-	"ha_suspend":         vsBool(func(v *ipvs.VirtualServer, b bool) { v.HASuspend = b }),
-	"sorry_server_inhibit": vsBool(func(v *ipvs.VirtualServer, b bool) {
-		v.SorryInhibit = b
-	}),
+	// keepalived's ranges: a retry and a service weight of at least 1.
+	"retry":                vsInt(1, kaUintMax, func(v *ipvs.VirtualServer, i int) { v.Retry = i }),
+	"weight":               vsInt(1, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Weight = i }),
+	"quorum":               vsInt(1, kaUintMax, func(v *ipvs.VirtualServer, i int) { v.Quorum = i }),
+	"hysteresis":           vsInt(0, kaUintMax, func(v *ipvs.VirtualServer, i int) { v.Hysteresis = i }),
+	"inhibit_on_failure":   vsBool(func(v *ipvs.VirtualServer, b bool) { v.InhibitOnFailure = b }),
+	"alpha":                vsBool(func(v *ipvs.VirtualServer, b bool) { v.Alpha = b }),
+	"omega":                vsBool(func(v *ipvs.VirtualServer, b bool) { v.Omega = b }),
+	"ha_suspend":           vsBool(func(v *ipvs.VirtualServer, b bool) { v.HASuspend = b }),
+	"sorry_server_inhibit": vsSorryInhibit,
 	"smtp_alert": func(a *analyzer, n *Node, st *vsState) {
 		st.vs.SMTPAlert, st.vs.SMTPAlertSet = a.argBool(n, 0), true
 	},
@@ -194,7 +191,20 @@ func vsSched(a *analyzer, n *Node, st *vsState) {
 	st.vs.Scheduler, st.schedSet = s, true
 }
 
-func vsSchedFlag(_ *analyzer, n *Node, st *vsState) {
+// vsSchedFlag follows keepalived's lbflags_handler, which judges a flag
+// by the scheduler set when the flag is read: flag-1..3 always count,
+// sh-* only under sh and mh-* only under mh; any other flag does nothing
+// under sh or mh and is refused under another scheduler.
+func vsSchedFlag(a *analyzer, n *Node, st *vsState) {
+	switch sched := st.vs.Scheduler; {
+	case strings.HasPrefix(n.Key, "flag-"):
+	case sched != "sh" && sched != "mh":
+		a.warnf(n.Pos, "%s only applies to sh scheduler - ignoring", n.Key)
+		return
+	case !strings.HasPrefix(n.Key, sched+"-"):
+		a.infof(n.Pos, "%s has no effect with scheduler %s (as in keepalived) - ignoring", n.Key, sched)
+		return
+	}
 	for _, f := range st.vs.SchedFlags {
 		if f == n.Key {
 			return
@@ -209,9 +219,15 @@ func vsMethod(a *analyzer, n *Node, st *vsState) {
 	}
 }
 
+// vsSorryMethod: as in keepalived, the method belongs to a sorry server
+// already read.
 func vsSorryMethod(a *analyzer, n *Node, st *vsState) {
+	if st.vs.Sorry == nil {
+		a.warnf(n.Pos, "sorry_server forwarding used without sorry_server")
+		return
+	}
 	if f, ok := lvsForwarding(a, n); ok {
-		st.sorryFwd = &f
+		st.vs.Sorry.Forwarding = &f
 	}
 }
 
@@ -372,16 +388,21 @@ func vsIPFamily(a *analyzer, n *Node, st *vsState) {
 	if !ok {
 		return
 	}
+	var fam uint8
 	switch s {
 	case "inet":
-		st.vs.Family = 4
+		fam = 4
 	case "inet6":
-		st.vs.Family = 6
+		fam = 6
 	default:
 		a.warnf(n.Pos, "ip_family: unknown family '%s' (use inet|inet6)", s)
 		return
 	}
-	st.familySet = true
+	if ip := st.vs.Addr.Addr(); ip.IsValid() && lvsFamily(ip) != fam {
+		a.warnf(n.Pos, "Virtual server specified family %s conflicts with server family", s)
+		return
+	}
+	st.vs.Family, st.familySet = fam, true
 }
 
 func vsSorry(a *analyzer, n *Node, st *vsState) {
@@ -390,7 +411,21 @@ func vsSorry(a *analyzer, n *Node, st *vsState) {
 		a.warnf(n.Pos, "sorry_server: %v - ignoring", err)
 		return
 	}
+	if ip := st.vs.Addr.Addr(); ip.IsValid() && lvsFamily(ip) != lvsFamily(ap.Addr()) {
+		a.warnf(n.Pos, "Address family of virtual server and sorry server %s don't match - skipping sorry server.", ap.Addr())
+		return
+	}
 	st.vs.Sorry = &ipvs.RealServer{Source: n.Pos.src(), Addr: ap, Weight: 1}
+}
+
+// vsSorryInhibit: keepalived sets the flag on the sorry server, so it
+// must come after sorry_server.
+func vsSorryInhibit(a *analyzer, n *Node, st *vsState) {
+	if st.vs.Sorry == nil {
+		a.warnf(n.Pos, "Ignoring sorry_server inhibit used before or without sorry_server")
+		return
+	}
+	st.vs.SorryInhibit = a.argBool(n, 0)
 }
 
 // lvsAddrPort reads `IP [PORT]`.

@@ -75,7 +75,7 @@ var rsTable = table[*rsState]{
 	"alpha":              rsBool(func(r *ipvs.RealServer, b *bool) { r.Alpha = b }),
 	"smtp_alert":         rsBool(func(r *ipvs.RealServer, b *bool) { r.SMTPAlert = b }),
 	"retry": func(a *analyzer, n *Node, st *rsState) {
-		if v, ok := a.argInt(n, 0, 0, lvsMaxInt); ok {
+		if v, ok := a.argInt(n, 0, 1, kaUintMax); ok {
 			st.rs.Retry = &v
 		}
 	},
@@ -110,7 +110,7 @@ func rsScript(field func(*ipvs.RealServer) **scriptSpec) rsh {
 
 func rsThreshold(set func(*ipvs.RealServer, uint32)) rsh {
 	return func(a *analyzer, n *Node, st *rsState) {
-		if v, ok := a.argInt(n, 0, 0, lvsMaxInt); ok {
+		if v, ok := a.argInt(n, 0, 0, kaUintMax); ok {
 			set(&st.rs, uint32(v))
 		}
 	}
@@ -160,11 +160,6 @@ func vsFinish(a *analyzer, n *Node, st *vsState) (ipvs.VirtualServer, bool) {
 		a.warnf(n.Pos, "Virtual server %s: one packet scheduling requires UDP - ignoring", vsName(vs))
 		vs.OPS = false
 	}
-	if vs.Sorry != nil && st.sorryFwd != nil {
-		vs.Sorry.Forwarding = st.sorryFwd
-	} else if st.sorryFwd != nil {
-		a.warnf(n.Pos, "Virtual server %s: sorry_server_lvs_method without sorry_server - ignoring", vsName(vs))
-	}
 	if !st.familySet && !vs.Addr.Addr().IsValid() && len(st.reals) > 0 {
 		vs.Family = lvsFamily(st.reals[0].rs.Addr.Addr())
 	}
@@ -173,7 +168,26 @@ func vsFinish(a *analyzer, n *Node, st *vsState) (ipvs.VirtualServer, bool) {
 		a.warnf(n.Pos, "Virtual server %s has no real servers - ignoring", vsName(vs))
 		return *vs, false
 	}
+	vsFinishQuorum(a, n, vs)
 	return *vs, true
+}
+
+// vsFinishQuorum is keepalived's check that the quorum can be reached by
+// the real servers' weights, and that hysteresis stays below it.
+func vsFinishQuorum(a *analyzer, n *Node, vs *ipvs.VirtualServer) {
+	sum := 0
+	for i := range vs.Reals {
+		sum += vs.Reals[i].Weight
+	}
+	if vs.Quorum > sum {
+		a.warnf(n.Pos, "Warning - quorum %d for %s exceeds total weight of real servers %d, reducing quorum to %d", vs.Quorum, vsName(vs), sum, sum)
+		vs.Quorum = sum
+	}
+	if vs.Hysteresis >= vs.Quorum {
+		h := max(vs.Quorum-1, 0)
+		a.warnf(n.Pos, "Virtual server %s: hysteresis %d >= quorum %d; setting hysteresis to %d", vsName(vs), vs.Hysteresis, vs.Quorum, h)
+		vs.Hysteresis = h
+	}
 }
 
 // vsFinishReals sets real-server weights and ports and drops duplicates.

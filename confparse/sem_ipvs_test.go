@@ -59,7 +59,7 @@ func TestVirtualServerDiagnostics(t *testing.T) {
 		{"ops needs udp", vsSrc("192.0.2.1 80", lvsHead+"ops\n"+lvsRS), "one packet scheduling requires UDP", 1},
 		{"bad header", vsSrc("not-an-ip 80", lvsHead+lvsRS), "invalid address 'not-an-ip'", 0},
 		{"undefined group", vsSrc("group NOPE", lvsHead+lvsRS), "no virtual_server_group NOPE is defined", 1},
-		{"sorry method alone", vsSrc("192.0.2.1 80", lvsHead+"sorry_server_lvs_method DR\n"+lvsRS), "sorry_server_lvs_method without sorry_server", 1},
+		{"sorry method alone", vsSrc("192.0.2.1 80", lvsHead+"sorry_server_lvs_method DR\n"+lvsRS), "sorry_server forwarding used without sorry_server", 1},
 		{"unknown keyword", vsSrc("192.0.2.1 80", lvsHead+"bogus 1\n"+lvsRS), "unknown keyword 'bogus'", 1},
 		{"quorum range", vsSrc("192.0.2.1 80", lvsHead+"quorum 0\n"+lvsRS), "outside range", 1},
 	}
@@ -117,7 +117,7 @@ func TestVirtualServerKeywords(t *testing.T) {
 		{"tunnel", "192.0.2.1 80", "lb_kind TUN type gue port 6080 remcsum\n", func(v *ipvs.VirtualServer) bool {
 			return v.Forwarding == ipvs.Forwarding{Method: ipvs.TUN, TunType: "gue", TunPort: 6080, TunCsum: "remcsum"}
 		}},
-		{"sched flags", "192.0.2.1 80", "sh-port\nsh-fallback\nsh-port\n", func(v *ipvs.VirtualServer) bool {
+		{"sched flags", "192.0.2.1 80", "lb_algo sh\nsh-port\nsh-fallback\nsh-port\n", func(v *ipvs.VirtualServer) bool {
 			return strings.Join(v.SchedFlags, ",") == "sh-port,sh-fallback"
 		}},
 		{"timers", "192.0.2.1 80", "delay_loop 2.5\nconnect_timeout 3\nretry 4\ndelay_before_retry 0.5\nwarmup 0\n", func(v *ipvs.VirtualServer) bool {
@@ -127,10 +127,10 @@ func TestVirtualServerKeywords(t *testing.T) {
 		{"flags", "192.0.2.1 80", "alpha\nomega\ninhibit_on_failure\nha_suspend\nsmtp_alert off\n", func(v *ipvs.VirtualServer) bool {
 			return v.Alpha && v.Omega && v.InhibitOnFailure && v.HASuspend && v.SMTPAlertSet && !v.SMTPAlert
 		}},
-		{"quorum", "192.0.2.1 80", "quorum 7\nhysteresis 2\nquorum_up /bin/up\nquorum_down \"/bin/down now\"\n", func(v *ipvs.VirtualServer) bool {
+		{"quorum", "192.0.2.1 80", "weight 7\nquorum 7\nhysteresis 2\nquorum_up /bin/up\nquorum_down \"/bin/down now\"\n", func(v *ipvs.VirtualServer) bool {
 			return v.Quorum == 7 && v.Hysteresis == 2 && v.QuorumUp != nil && v.QuorumUp.Raw == "/bin/up" && v.QuorumDown != nil && v.QuorumDown.Raw == "/bin/down now"
 		}},
-		{"sorry", "192.0.2.1 80", "sorry_server_lvs_method DR\nsorry_server 192.0.2.99 80\nsorry_server_inhibit\n", func(v *ipvs.VirtualServer) bool {
+		{"sorry", "192.0.2.1 80", "sorry_server 192.0.2.99 80\nsorry_server_lvs_method DR\nsorry_server_inhibit\n", func(v *ipvs.VirtualServer) bool {
 			return v.Sorry != nil && v.Sorry.Addr == netip.MustParseAddrPort("192.0.2.99:80") && v.SorryInhibit &&
 				v.Sorry.Forwarding != nil && v.Sorry.Forwarding.Method == ipvs.DR
 		}},

@@ -98,10 +98,10 @@ func TestSemLVSRealOptions(t *testing.T) {
 	thr := r(func(x *ipvs.RealServer) any { return []uint32{x.UThreshold, x.LThreshold} })
 	fwd := r(func(x *ipvs.RealServer) any { return x.Forwarding })
 	slRun(t, []slRow{
-		{"thresholds", slRS("uthreshold 2147483647\nlthreshold 0"), thr, []uint32{2147483647, 0}, nil},
+		{"thresholds", slRS("uthreshold 4294967295\nlthreshold 0"), thr, []uint32{4294967295, 0}, nil},
 		{"thresholds absent", slRS(""), thr, []uint32{0, 0}, nil},
 		{"uthreshold negative", slRS("uthreshold -5"), thr, []uint32{0, 0},
-			[]slDiag{slW(lineRS, "uthreshold: number '-5' outside range [0, 2147483647]")}},
+			[]slDiag{slW(lineRS, "uthreshold: number '-5' outside range [0, 4294967295]")}},
 		{"lthreshold word", slRS("lthreshold low"), thr, []uint32{0, 0}, []slDiag{slW(lineRS, "lthreshold: invalid number 'low'")}},
 		{"uthreshold bare", slRS("uthreshold"), thr, []uint32{0, 0}, []slDiag{{Stop, lineRS, "keyword `uthreshold`"}}},
 		{"method absent", slRS(""), fwd, (*ipvs.Forwarding)(nil), nil},
@@ -155,11 +155,11 @@ func TestSemLVSRealCheckerDefaults(t *testing.T) {
 		time.Duration(0), time.Duration(0)}
 	slRun(t, []slRow{
 		{"absent", slRS(""), ptrs, none, nil},
-		{"all set", slRS("retry 0\ndelay_before_retry 0\nwarmup 0\ninhibit_on_failure\nalpha off\nsmtp_alert yes\ndelay_loop 1.5\nconnect_timeout 0.5"),
-			ptrs, []any{i(0), d(0), d(0), b(true), b(false), b(true), 1500 * time.Millisecond, 500 * time.Millisecond}, nil},
-		{"retry largest", slRS("retry 2147483647"), r(func(x *ipvs.RealServer) any { return *x.Retry }), 2147483647, nil},
-		{"retry negative", slRS("retry -1"), r(func(x *ipvs.RealServer) any { return x.Retry }), (*int)(nil),
-			[]slDiag{slW(lineRS, "retry: number '-1' outside range [0, 2147483647]")}},
+		{"all set", slRS("retry 1\ndelay_before_retry 0\nwarmup 0\ninhibit_on_failure\nalpha off\nsmtp_alert yes\ndelay_loop 1.5\nconnect_timeout 0.5"),
+			ptrs, []any{i(1), d(0), d(0), b(true), b(false), b(true), 1500 * time.Millisecond, 500 * time.Millisecond}, nil},
+		{"retry largest", slRS("retry 4294967295"), r(func(x *ipvs.RealServer) any { return *x.Retry }), 4294967295, nil},
+		{"retry 0", slRS("retry 0"), r(func(x *ipvs.RealServer) any { return x.Retry }), (*int)(nil),
+			[]slDiag{slW(lineRS, "retry: number '0' outside range [1, 4294967295]")}},
 		{"warmup too long", slRS("warmup 5000"), r(func(x *ipvs.RealServer) any { return x.Warmup }), (*time.Duration)(nil),
 			[]slDiag{slW(lineRS, "warmup: number '5000' outside range [0, 4294.967295]")}},
 		{"delay_before_retry word", slRS("delay_before_retry later"), r(func(x *ipvs.RealServer) any { return x.DelayBeforeRetry }),

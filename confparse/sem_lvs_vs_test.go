@@ -120,6 +120,16 @@ func TestSemLVSSchedFlags(t *testing.T) {
 		{"each once, in file order", slVS("lb_algo sh\nsh-fallback\nsh-port\nsh-fallback"), flags, []string{"sh-fallback", "sh-port"}, nil},
 		{"mh", slVS("lb_algo mh\nmh-port\nmh-fallback"), flags, []string{"mh-port", "mh-fallback"}, nil},
 		{"flag-n", slVS("flag-1\nflag-2\nflag-3"), flags, []string{"flag-1", "flag-2", "flag-3"}, nil},
+		{"sh flag under rr", slVS("sh-port"), flags, []string(nil),
+			[]slDiag{slW(lineVS, "sh-port only applies to sh scheduler - ignoring")}},
+		{"flag before its scheduler", slVS("mh-fallback\nlb_algo mh"), flags, []string(nil),
+			[]slDiag{slW(lineVS, "mh-fallback only applies to sh scheduler - ignoring")}},
+		{"hashed under sh", slVS("lb_algo sh\nhashed\nsh-port"), flags, []string{"sh-port"},
+			[]slDiag{slI(lineVS+1, "hashed has no effect with scheduler sh (as in keepalived) - ignoring")}},
+		{"mh flag under sh", slVS("lb_algo sh\nmh-port"), flags, []string(nil),
+			[]slDiag{slI(lineVS+1, "mh-port has no effect with scheduler sh")}},
+		{"hashed under wlc", slVS("lb_algo wlc\nhashed"), flags, []string(nil),
+			[]slDiag{slW(lineVS+1, "hashed only applies to sh scheduler - ignoring")}},
 		{"ops on udp", slVS("protocol UDP\nops"), func(c *Config) any { return vs0(c).OPS }, true, nil},
 		{"ops off", slVS("protocol UDP\nops off"), func(c *Config) any { return vs0(c).OPS }, false, nil},
 		{"ops on tcp", slVS("ops"), func(c *Config) any { return vs0(c).OPS }, false,
@@ -185,6 +195,9 @@ func TestSemLVSProtocolFamily(t *testing.T) {
 			fam, uint8(6), nil},
 		{"ip_family unknown", "virtual_server fwmark 1 {\nlb_algo rr\nlb_kind DR\nip_family ipx\nreal_server 192.0.2.10 {\n}\n}\n",
 			fam, uint8(4), []slDiag{slW(4, "ip_family: unknown family 'ipx' (use inet|inet6)")}},
+		{"ip_family conflicts with the address", slVS("ip_family inet6"), fam, uint8(4),
+			[]slDiag{slW(lineVS, "Virtual server specified family inet6 conflicts with server family")}},
+		{"ip_family agrees with the address", slVS("ip_family inet"), fam, uint8(4), nil},
 		{"ip_family bare", slVS("ip_family"), fam, uint8(4), []slDiag{{Stop, lineVS, "keyword `ip_family`"}}},
 	})
 }
@@ -222,11 +235,10 @@ func TestSemLVSPersistence(t *testing.T) {
 // on, as a bare keyword is.
 func TestSemLVSFlags(t *testing.T) {
 	field := map[string]func(*ipvs.VirtualServer) bool{
-		"alpha":                func(v *ipvs.VirtualServer) bool { return v.Alpha },
-		"omega":                func(v *ipvs.VirtualServer) bool { return v.Omega },
-		"inhibit_on_failure":   func(v *ipvs.VirtualServer) bool { return v.InhibitOnFailure },
-		"ha_suspend":           func(v *ipvs.VirtualServer) bool { return v.HASuspend },
-		"sorry_server_inhibit": func(v *ipvs.VirtualServer) bool { return v.SorryInhibit },
+		"alpha":              func(v *ipvs.VirtualServer) bool { return v.Alpha },
+		"omega":              func(v *ipvs.VirtualServer) bool { return v.Omega },
+		"inhibit_on_failure": func(v *ipvs.VirtualServer) bool { return v.InhibitOnFailure },
+		"ha_suspend":         func(v *ipvs.VirtualServer) bool { return v.HASuspend },
 	}
 	var rows []slRow
 	for key, f := range field {
@@ -276,6 +288,21 @@ func TestSemLVSServiceOptions(t *testing.T) {
 		{"sorry method after", slVS("sorry_server 192.0.2.99 80\nsorry_server_lvs_method TUN"), func(c *Config) any {
 			return *vs0(c).Sorry.Forwarding
 		}, ipvs.Forwarding{Method: ipvs.TUN}, nil},
+		{"sorry method before", slVS("sorry_server_lvs_method TUN\nsorry_server 192.0.2.99 80"), func(c *Config) any {
+			return vs0(c).Sorry.Forwarding
+		}, (*ipvs.Forwarding)(nil), []slDiag{slW(lineVS, "sorry_server forwarding used without sorry_server")}},
+		{"sorry method alone", slVS("sorry_server_lvs_method DR"), sorry, (*ipvs.RealServer)(nil),
+			[]slDiag{slW(lineVS, "sorry_server forwarding used without sorry_server")}},
+		{"sorry inhibit", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit"), func(c *Config) any { return vs0(c).SorryInhibit }, true, nil},
+		{"sorry inhibit off", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit off"), func(c *Config) any { return vs0(c).SorryInhibit }, false, nil},
+		{"sorry inhibit bad", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit maybe"), func(c *Config) any { return vs0(c).SorryInhibit }, true,
+			[]slDiag{slW(lineVS+1, "sorry_server_inhibit: invalid boolean 'maybe'")}},
+		{"sorry inhibit before", slVS("sorry_server_inhibit\nsorry_server 192.0.2.99 80"), func(c *Config) any { return vs0(c).SorryInhibit }, false,
+			[]slDiag{slW(lineVS, "Ignoring sorry_server inhibit used before or without sorry_server")}},
+		{"sorry other family", slVS("sorry_server 2001:db8::99 80"), sorry, (*ipvs.RealServer)(nil),
+			[]slDiag{slW(lineVS, "Address family of virtual server and sorry server 2001:db8::99 don't match - skipping sorry server.")}},
+		{"sorry in fwmark service", "virtual_server fwmark 1 {\nlb_algo rr\nlb_kind DR\nsorry_server 2001:db8::99\nreal_server 2001:db8::10 {\n}\n}\n",
+			func(c *Config) any { return vs0(c).Sorry.Addr.String() }, "[2001:db8::99]:0", nil},
 		{"sorry method bad", slVS("sorry_server 192.0.2.99 80\nsorry_server_lvs_method XX"), func(c *Config) any {
 			return vs0(c).Sorry.Forwarding
 		}, (*ipvs.Forwarding)(nil), []slDiag{slW(lineVS+1, "unknown [XX] routing method")}},
@@ -317,8 +344,26 @@ func TestSemLVSNumbers(t *testing.T) {
 			[]any{time.Duration(0), false}, []slDiag{slW(lineVS, "warmup: number '4295' outside range [0, 4294.967295]")}},
 		{"retry word", slVS("retry many"), v(func(x *ipvs.VirtualServer) any { return x.Retry }), -1,
 			[]slDiag{slW(lineVS, "retry: invalid number 'many'")}},
-		{"quorum last wins", slVS("quorum 3\nquorum 2"), v(func(x *ipvs.VirtualServer) any { return x.Quorum }), 2, nil},
-		{"hysteresis", slVS("hysteresis 4"), v(func(x *ipvs.VirtualServer) any { return x.Hysteresis }), 4, nil},
+		{"quorum last wins", slVS("weight 5\nquorum 3\nquorum 2"), v(func(x *ipvs.VirtualServer) any { return x.Quorum }), 2, nil},
+		{"quorum above the weights", slVS("weight 5\nquorum 6"), v(func(x *ipvs.VirtualServer) any { return x.Quorum }), 5,
+			[]slDiag{slW(1, "Warning - quorum 6 for [192.0.2.1]:tcp:80 exceeds total weight of real servers 5, reducing quorum to 5")}},
+		{"quorum largest", slHead + "quorum 4294967295\n" + "real_server 192.0.2.10 80 {\nweight 2147483647\n}\n" +
+			"real_server 192.0.2.11 80 {\nweight 2147483647\n}\nreal_server 192.0.2.12 80 {\nweight 2147483647\n}\n}\n",
+			v(func(x *ipvs.VirtualServer) any { return x.Quorum }), 4294967295, nil},
+		{"quorum too large", slVS("quorum 4294967296"), v(func(x *ipvs.VirtualServer) any { return x.Quorum }), 1,
+			[]slDiag{slW(lineVS, "quorum: number '4294967296' outside range [1, 4294967295]")}},
+		{"hysteresis below quorum", slVS("weight 5\nquorum 5\nhysteresis 4"), v(func(x *ipvs.VirtualServer) any { return x.Hysteresis }), 4, nil},
+		{"hysteresis at quorum", slVS("weight 5\nquorum 4\nhysteresis 4"), v(func(x *ipvs.VirtualServer) any { return x.Hysteresis }), 3,
+			[]slDiag{slW(1, "Virtual server [192.0.2.1]:tcp:80: hysteresis 4 >= quorum 4; setting hysteresis to 3")}},
+		{"hysteresis negative", slVS("hysteresis -1"), v(func(x *ipvs.VirtualServer) any { return x.Hysteresis }), 0,
+			[]slDiag{slW(lineVS, "hysteresis: number '-1' outside range [0, 4294967295]")}},
+		{"real servers of weight 0", slRS("weight 0"), func(c *Config) any { return []int{vs0(c).Quorum, vs0(c).Hysteresis} }, []int{0, 0},
+			[]slDiag{slW(1, "quorum 1 for [192.0.2.1]:tcp:80 exceeds total weight of real servers 0, reducing quorum to 0"),
+				slW(1, "hysteresis 0 >= quorum 0; setting hysteresis to 0")}},
+		{"retry 0", slVS("retry 0"), v(func(x *ipvs.VirtualServer) any { return x.Retry }), -1,
+			[]slDiag{slW(lineVS, "retry: number '0' outside range [1, 4294967295]")}},
+		{"weight 0", slVS("weight 0"), v(func(x *ipvs.VirtualServer) any { return x.Weight }), 1,
+			[]slDiag{slW(lineVS, "weight: number '0' outside range [1, 2147483647]")}},
 		{"weight bare", slVS("weight"), v(func(x *ipvs.VirtualServer) any { return x.Weight }), 1,
 			[]slDiag{{Stop, lineVS, "keyword `weight`"}}},
 		{"weight to reals", slVS("weight 9"), func(c *Config) any { return rs0(c).Weight }, 9, nil},

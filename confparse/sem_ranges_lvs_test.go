@@ -1,6 +1,7 @@
 package confparse
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -17,19 +18,32 @@ func inRS(line string) string {
 	return vsHead + " real_server 192.0.2.20 80 {\n  " + line + "\n }\n}\n"
 }
 
+// inVSHeavy is inVS with real servers heavy enough for any quorum, so
+// that keepalived's end-of-block quorum check stays quiet; inRSPlus is
+// inRS with a second real server of weight 1 for the same reason.
+func inVSHeavy(line string) string {
+	rs := " real_server 192.0.2.%d 80 {\n  weight 2147483647\n }\n"
+	return vsHead + " " + line + "\n" + fmt.Sprintf(rs, 20) + fmt.Sprintf(rs, 21) + fmt.Sprintf(rs, 22) + "}\n"
+}
+
+func inRSPlus(line string) string {
+	return vsHead + " real_server 192.0.2.20 80 {\n  " + line + "\n }\n real_server 192.0.2.21 80 {\n }\n}\n"
+}
+
+// Hysteresis, below the quorum by keepalived's end-of-block check, is in
+// sem_lvs_vs_test.go.
 func TestVirtualServerIntRanges(t *testing.T) {
-	vsInt := func(key string, lo int, get func(*Config) int) intRange {
-		return intCase(t, key, lo, lvsMaxInt, inVS, get)
+	vsInt := func(key string, lo, hi int, wrap func(string) string, get func(*Config) int) intRange {
+		return intCase(t, key, lo, hi, wrap, get)
 	}
 	checkIntRanges(t, []intRange{
-		vsInt("retry", 0, func(c *Config) int { return c.VirtualServers[0].Retry }),
-		vsInt("weight", 0, func(c *Config) int { return c.VirtualServers[0].Weight }),
-		vsInt("quorum", 1, func(c *Config) int { return c.VirtualServers[0].Quorum }),
-		vsInt("hysteresis", 0, func(c *Config) int { return c.VirtualServers[0].Hysteresis }),
+		vsInt("retry", 1, kaUintMax, inVS, func(c *Config) int { return c.VirtualServers[0].Retry }),
+		vsInt("weight", 1, lvsMaxInt, inVS, func(c *Config) int { return c.VirtualServers[0].Weight }),
+		vsInt("quorum", 1, kaUintMax, inVSHeavy, func(c *Config) int { return c.VirtualServers[0].Quorum }),
 		{"persistence_timeout", 1, lvsMaxPersis, 0,
 			func(c *Config) int { return int(c.VirtualServers[0].Persistence / time.Second) }, inVS},
-		{"weight", 0, lvsMaxInt, defaultOf(t, inRS, func(c *Config) int { return c.VirtualServers[0].Reals[0].Weight }),
-			func(c *Config) int { return c.VirtualServers[0].Reals[0].Weight }, inRS},
+		{"weight", 0, lvsMaxInt, defaultOf(t, inRSPlus, func(c *Config) int { return c.VirtualServers[0].Reals[0].Weight }),
+			func(c *Config) int { return c.VirtualServers[0].Reals[0].Weight }, inRSPlus},
 	})
 }
 
