@@ -56,19 +56,33 @@ var bareStopSet = func() map[string]map[string]bool {
 	return out
 }()
 
+// bareBlockStops are the blocks whose name or address keepalived reads
+// unchecked: `virtual_server {` stops it as a bare keyword does.
+var bareBlockStops = map[string]map[string]bool{
+	"root":           {"virtual_server": true, "virtual_server_group": true},
+	"virtual_server": {"real_server": true},
+}
+
 // stopsBare reports keepalived's exit-2 stop for n, a statement of the
 // block named by where (dispatch's where; "" is the root), and records it.
 func (a *analyzer) stopsBare(n *Node, where string) bool {
-	if len(n.Args) > 0 || n.Block {
+	if len(n.Args) > 0 {
 		return false
 	}
 	blk, _, _ := strings.Cut(where, " ")
 	if blk == "" {
 		blk = "root"
 	}
-	if !bareStopSet[blk][n.Key] {
+	if n.Block && !bareBlockStops[blk][n.Key] || !n.Block && !bareStopSet[blk][n.Key] {
 		return false
 	}
-	a.add(n.Pos, Stop, "*** Configuration line starting `%s` is missing a parameter after keyword `%s` at word position 2 (keepalived stops here with exit status 2)", n.Key, n.Key)
+	a.missingParam(n.Pos, n.Key, n.Key, 2)
 	return true
+}
+
+// missingParam records keepalived's null_strvec stop: on the line
+// starting with line, the value after key (word position word, counted
+// from 1 as keepalived does) is missing.
+func (a *analyzer) missingParam(p Pos, line, key string, word int) {
+	a.add(p, Stop, "*** Configuration line starting `%s` is missing a parameter after keyword `%s` at word position %d (keepalived stops here with exit status 2)", line, key, word)
 }

@@ -384,7 +384,7 @@ func syncDaemonOption(a *analyzer, n *Node, sd *ipvs.SyncDaemon, i int) bool {
 			sd.Instance = n.Args[i+1].Text
 		default:
 			// keepalived reads the value unchecked and stops (exit 2).
-			a.add(n.Pos, Stop, "*** Configuration line starting `%s` is missing a parameter after keyword `inst` at word position %d (keepalived stops here with exit status 2)", n.Key, i+3)
+			a.missingParam(n.Pos, n.Key, "inst", i+3)
 		}
 		return true
 	}

@@ -23,6 +23,10 @@ func semServerGroup(a *analyzer, n *Node, c *Config) {
 	var implicit []int // fwmark entries without a family
 	has4, has6 := false, false
 	for _, e := range n.Children {
+		if e.Key == "fwmark" && len(e.Args) == 0 {
+			a.missingParam(e.Pos, e.Key, e.Key, 2)
+			continue
+		}
 		ent, fam, err := vsgEntry(append([]string{e.Key}, e.ArgStrings()...))
 		if err != nil {
 			a.warnf(e.Pos, "%v - skipping", err)
@@ -37,6 +41,10 @@ func semServerGroup(a *analyzer, n *Node, c *Config) {
 			has6 = true
 		}
 		g.Entries = append(g.Entries, ent)
+	}
+	if len(g.Entries) == 0 {
+		a.warnf(n.Pos, "virtual server group %s has no entries - removing", name)
+		return
 	}
 	if len(implicit) > 0 && has4 && has6 {
 		a.warnf(n.Pos, "virtual server group %s cannot have IPv4, IPv6 and fwmark without family - removing", name)

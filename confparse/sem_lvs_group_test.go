@@ -55,24 +55,34 @@ func TestSemLVSGroupEntries(t *testing.T) {
 }
 
 func TestSemLVSGroupErrors(t *testing.T) {
+	// bad puts a good entry after the bad one, at line 3, so the group
+	// is kept.
+	bad := func(e string) string { return vsg(e + "\n192.0.2.9 80") }
 	n := func(c *Config) any { return len(c.ServerGroups[0].Entries) }
 	slRun(t, []slRow{
-		{"fwmark 0", vsg("fwmark 0"), n, 0, []slDiag{slW(2, "virtual server group fwmark '0' is invalid - skipping")}},
-		{"fwmark word", vsg("fwmark one"), n, 0, []slDiag{slW(2, "virtual server group fwmark 'one' is invalid - skipping")}},
-		{"fwmark too large", vsg("fwmark 4294967296"), n, 0, []slDiag{slW(2, "fwmark '4294967296' is invalid")}},
-		{"fwmark family", vsg("fwmark 1 ipx"), n, 0, []slDiag{slW(2, "virtual server group fwmark family 'ipx' is invalid - skipping")}},
-		{"port too large", vsg("192.0.2.1 99999"), n, 0, []slDiag{slW(2, "Invalid virtual server group port '99999' - skipping")}},
-		{"port word", vsg("192.0.2.1 www"), n, 0, []slDiag{slW(2, "Invalid virtual server group port 'www'")}},
-		{"prefix too long", vsg("192.0.2.0/33 80"), n, 0, []slDiag{slW(2, "Invalid virtual server group IP address 192.0.2.0/33 - skipping")}},
-		{"mixed families", vsg("192.0.2.1-2001:db8::1 80"), n, 0, []slDiag{slW(2, "Invalid virtual server group IP address 192.0.2.1-2001:db8::1")}},
-		{"end below start", vsg("192.0.2.5-4 80"), n, 0,
+		{"fwmark 0", bad("fwmark 0"), n, 1, []slDiag{slW(2, "virtual server group fwmark '0' is invalid - skipping")}},
+		{"fwmark word", bad("fwmark one"), n, 1, []slDiag{slW(2, "virtual server group fwmark 'one' is invalid - skipping")}},
+		{"fwmark too large", bad("fwmark 4294967296"), n, 1, []slDiag{slW(2, "fwmark '4294967296' is invalid")}},
+		{"fwmark family", bad("fwmark 1 ipx"), n, 1, []slDiag{slW(2, "virtual server group fwmark family 'ipx' is invalid - skipping")}},
+		{"port too large", bad("192.0.2.1 99999"), n, 1, []slDiag{slW(2, "Invalid virtual server group port '99999' - skipping")}},
+		{"port word", bad("192.0.2.1 www"), n, 1, []slDiag{slW(2, "Invalid virtual server group port 'www'")}},
+		{"prefix too long", bad("192.0.2.0/33 80"), n, 1, []slDiag{slW(2, "Invalid virtual server group IP address 192.0.2.0/33 - skipping")}},
+		{"mixed families", bad("192.0.2.1-2001:db8::1 80"), n, 1, []slDiag{slW(2, "Invalid virtual server group IP address 192.0.2.1-2001:db8::1")}},
+		{"end below start", bad("192.0.2.5-4 80"), n, 1,
 			[]slDiag{slW(2, "Address range end is not greater than address range start - 192.0.2.5-4 - skipping")}},
-		{"end equals start", vsg("192.0.2.5-5 80"), n, 0, []slDiag{slW(2, "not greater than address range start - 192.0.2.5-5")}},
-		{"end below start, two addresses", vsg("192.0.2.5-192.0.2.4 80"), n, 0,
+		{"end equals start", bad("192.0.2.5-5 80"), n, 1, []slDiag{slW(2, "not greater than address range start - 192.0.2.5-5")}},
+		{"end below start, two addresses", bad("192.0.2.5-192.0.2.4 80"), n, 1,
 			[]slDiag{slW(2, "Address range end is less than address range start - 192.0.2.5-192.0.2.4 - skipping")}},
-		{"last octet too large", vsg("192.0.2.5-256 80"), n, 0, []slDiag{slW(2, "Invalid virtual server group IP address 192.0.2.5-256")}},
-		{"ipv6 last group not hex", vsg("2001:db8::1-xyz 80"), n, 0, []slDiag{slW(2, "Invalid virtual server group IP address 2001:db8::1-xyz")}},
-		{"zone", vsg("fe80::1%eth0 80"), n, 0, []slDiag{slW(2, "Invalid virtual server group IP address fe80::1%eth0")}},
+		{"last octet too large", bad("192.0.2.5-256 80"), n, 1, []slDiag{slW(2, "Invalid virtual server group IP address 192.0.2.5-256")}},
+		{"ipv6 last group not hex", bad("2001:db8::1-xyz 80"), n, 1, []slDiag{slW(2, "Invalid virtual server group IP address 2001:db8::1-xyz")}},
+		{"zone", bad("fe80::1%eth0 80"), n, 1, []slDiag{slW(2, "Invalid virtual server group IP address fe80::1%eth0")}},
+		{"fwmark bare", bad("fwmark"), n, 1, []slDiag{{Stop, 2, "keyword `fwmark` at word position 2"}}},
+		{"all bad", vsg("fwmark 0"), func(c *Config) any { return len(c.ServerGroups) }, 0,
+			[]slDiag{slW(2, "fwmark '0' is invalid"), slW(1, "virtual server group G has no entries - removing")}},
+		{"empty", vsg(""), func(c *Config) any { return len(c.ServerGroups) }, 0,
+			[]slDiag{slW(1, "virtual server group G has no entries - removing")}},
+		{"no name", "virtual_server_group {\n192.0.2.1 80\n}\n", func(c *Config) any { return len(c.ServerGroups) }, 0,
+			[]slDiag{{Stop, 1, "keyword `virtual_server_group` at word position 2"}}},
 		{"defined twice", vsg("192.0.2.1 80") + vsg("192.0.2.2 80"), func(c *Config) any { return vsgEntries(c) },
 			[]ipvs.GroupEntry{vsgE("192.0.2.1", "192.0.2.1", 80)}, []slDiag{slW(4, "virtual_server_group G is defined twice - ignoring the second")}},
 		{"two groups", vsg("192.0.2.1 80") + "virtual_server_group H {\nfwmark 1\n}\n", func(c *Config) any {

@@ -55,7 +55,7 @@ func TestSemLVSRealHeader(t *testing.T) {
 			rsAddrs, []string{"192.0.2.10:81"}, nil},
 		{"ipv6", rsHdr("2001:db8::1 80", "2001:db8::10 80"), rsAddrs, []string{"[2001:db8::10]:80"}, nil},
 		{"no address", rsHdr("192.0.2.1 80", "", "192.0.2.11 80"), rsAddrs, []string{"192.0.2.11:80"},
-			[]slDiag{slW(5, "real_server: no address given - skipping block")}},
+			[]slDiag{{Stop, 5, "keyword `real_server` at word position 2"}}},
 		{"bad address", rsHdr("192.0.2.1 80", "192.0.2 80", "192.0.2.11 80"), rsAddrs, []string{"192.0.2.11:80"},
 			[]slDiag{slW(5, "real_server: invalid address '192.0.2' - skipping block")}},
 		{"bad port", rsHdr("192.0.2.1 80", "192.0.2.10 -1", "192.0.2.11 80"), rsAddrs, []string{"192.0.2.11:80"},

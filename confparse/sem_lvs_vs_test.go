@@ -39,7 +39,7 @@ func TestSemLVSHeader(t *testing.T) {
 		{"no port", vsWith("192.0.2.1", "192.0.2.10"), func(c *Config) any { return vs0(c).Persistence }, 360 * time.Second,
 			[]slDiag{slW(1, "Virtual server [192.0.2.1]:tcp:0: zero port only valid for persistent services - setting")}},
 		{"no address", vsWith("", "192.0.2.10 80"), slCount, [3]int{0, 0, 0},
-			[]slDiag{slW(1, "virtual_server: no address given - skipping block")}},
+			[]slDiag{{Stop, 1, "*** Configuration line starting `virtual_server` is missing a parameter after keyword `virtual_server` at word position 2"}}},
 		{"fwmark without value", vsWith("fwmark", "192.0.2.10 80"), slCount, [3]int{0, 0, 0},
 			[]slDiag{slW(1, "virtual_server: fwmark needs a value - skipping block")}},
 		{"fwmark 0", vsWith("fwmark 0", "192.0.2.10 80"), slCount, [3]int{0, 0, 0},
