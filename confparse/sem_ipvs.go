@@ -160,7 +160,7 @@ var vsTable = table[*vsState]{
 		}
 	},
 	"snmp_name": func(a *analyzer, n *Node, st *vsState) {
-		if s, ok := a.arg(n, 0); ok {
+		if s, ok := lvsSNMPName(a, n, "virtual"); ok {
 			st.vs.SNMPName = s
 		}
 	},
@@ -467,16 +467,28 @@ func vsTimer(lo time.Duration, set func(*ipvs.VirtualServer, time.Duration)) vsh
 }
 
 func vsScript(field func(*ipvs.VirtualServer) **scriptSpec) vsh {
-	return func(a *analyzer, n *Node, st *vsState) {
-		spec, ok := a.script(n)
-		if !ok {
-			return
-		}
-		*field(&st.vs) = nil
-		if !spec.IsZero() {
-			*field(&st.vs) = &spec
-		}
+	return func(a *analyzer, n *Node, st *vsState) { lvsScript(a, n, field(&st.vs)) }
+}
+
+// lvsScript reads a quorum or notify script into dst; as in keepalived,
+// the first one given stays.
+func lvsScript(a *analyzer, n *Node, dst **scriptSpec) {
+	if *dst != nil {
+		a.warnf(n.Pos, "%s script already specified - ignoring %s", n.Key, argOr(n))
+		return
 	}
+	if spec, ok := a.script(n); ok && !spec.IsZero() {
+		*dst = &spec
+	}
+}
+
+// lvsSNMPName reads snmp_name, which keepalived wants as exactly one word.
+func lvsSNMPName(a *analyzer, n *Node, server string) (string, bool) {
+	if len(n.Args) != 1 {
+		a.warnf(n.Pos, "%s server snmp_name missing or extra parameters", server)
+		return "", false
+	}
+	return n.Args[0].Text, true
 }
 
 // vsName names a virtual server the way keepalived's messages do.

@@ -89,23 +89,14 @@ var rsTable = table[*rsState]{
 		}
 	},
 	"snmp_name": func(a *analyzer, n *Node, st *rsState) {
-		if s, ok := a.arg(n, 0); ok {
+		if s, ok := lvsSNMPName(a, n, "real"); ok {
 			st.rs.SNMPName = s
 		}
 	},
 }
 
 func rsScript(field func(*ipvs.RealServer) **scriptSpec) rsh {
-	return func(a *analyzer, n *Node, st *rsState) {
-		spec, ok := a.script(n)
-		if !ok {
-			return
-		}
-		*field(&st.rs) = nil
-		if !spec.IsZero() {
-			*field(&st.rs) = &spec
-		}
-	}
+	return func(a *analyzer, n *Node, st *rsState) { lvsScript(a, n, field(&st.rs)) }
 }
 
 func rsThreshold(set func(*ipvs.RealServer, uint32)) rsh {

@@ -119,6 +119,10 @@ func TestSemLVSRealOptions(t *testing.T) {
 		{"virtualhost bare", slRS("virtualhost"), r(func(x *ipvs.RealServer) any { return x.Virtualhost }), "",
 			[]slDiag{slW(lineRS, "'virtualhost' needs a value")}},
 		{"snmp_name", slRS("snmp_name r1"), r(func(x *ipvs.RealServer) any { return x.SNMPName }), "r1", nil},
+		{"snmp_name two words", slRS("snmp_name r 1"), r(func(x *ipvs.RealServer) any { return x.SNMPName }), "",
+			[]slDiag{slW(lineRS, "real server snmp_name missing or extra parameters")}},
+		{"snmp_name bare", slRS("snmp_name"), r(func(x *ipvs.RealServer) any { return x.SNMPName }), "",
+			[]slDiag{slW(lineRS, "real server snmp_name missing or extra parameters")}},
 		{"source line", slRS(""), r(func(x *ipvs.RealServer) any { return x.Source.Line() }), 5, nil},
 	})
 }
@@ -138,7 +142,10 @@ func TestSemLVSRealNotify(t *testing.T) {
 		{"quoted with arguments", slRS(`notify_down "/bin/down -v now"`), down, spec("/bin/down -v now", "", "", "/bin/down", "-v", "now"), nil},
 		{"user", slRS("notify_up /bin/up nobody"), up, spec("/bin/up", "nobody", "", "/bin/up"), nil},
 		{"user and group", slRS(`notify_down "/bin/down x" nobody nogroup`), down, spec("/bin/down x", "nobody", "nogroup", "/bin/down", "x"), nil},
-		{"last wins", slRS("notify_up /bin/a\nnotify_up /bin/b"), func(c *Config) any { return rs0(c).NotifyUp.Raw }, "/bin/b", nil},
+		{"first stays", slRS("notify_up /bin/a\nnotify_up /bin/b"), func(c *Config) any { return rs0(c).NotifyUp.Raw }, "/bin/a",
+			[]slDiag{slW(lineRS+1, "notify_up script already specified - ignoring /bin/b")}},
+		{"down first stays", slRS("notify_down /bin/a nobody\nnotify_down \"/bin/b x\""), down, spec("/bin/a", "nobody", "", "/bin/a"),
+			[]slDiag{slW(lineRS+1, "notify_down script already specified - ignoring /bin/b x")}},
 		{"bare", slRS("notify_up"), up, (*script.Spec)(nil), []slDiag{{Stop, lineRS, "keyword `notify_up`"}}},
 	})
 }

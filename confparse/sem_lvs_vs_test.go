@@ -282,6 +282,8 @@ func TestSemLVSServiceOptions(t *testing.T) {
 		{"virtualhost bare", slVS("virtualhost"), func(c *Config) any { return vs0(c).Virtualhost }, "",
 			[]slDiag{slW(lineVS, "'virtualhost' needs a value")}},
 		{"snmp_name", slVS("snmp_name web"), func(c *Config) any { return vs0(c).SNMPName }, "web", nil},
+		{"snmp_name two words", slVS("snmp_name web 2"), func(c *Config) any { return vs0(c).SNMPName }, "",
+			[]slDiag{slW(lineVS, "virtual server snmp_name missing or extra parameters")}},
 		{"no sorry server", slVS(""), sorry, (*ipvs.RealServer)(nil), nil},
 		{"sorry server", slVS("sorry_server 192.0.2.99 8080"), withFile, rsAt(lineVS, "192.0.2.99:8080", 1), nil},
 		{"sorry server without port", slVS("sorry_server 192.0.2.99"), withFile, rsAt(lineVS, "192.0.2.99:0", 1), nil},
@@ -315,6 +317,8 @@ func TestSemLVSServiceOptions(t *testing.T) {
 			s := vs0(c).QuorumUp
 			return []string{s.Raw, s.User, s.Group}
 		}, []string{"/bin/up now", "nobody", "nogroup"}, nil},
+		{"quorum_up twice", slVS("quorum_up /bin/a\nquorum_up /bin/b"), func(c *Config) any { return vs0(c).QuorumUp.Raw }, "/bin/a",
+			[]slDiag{slW(lineVS+1, "quorum_up script already specified - ignoring /bin/b")}},
 		{"quorum_down", slVS("quorum_down /bin/down"), func(c *Config) any { return vs0(c).QuorumDown.Argv }, []string{"/bin/down"}, nil},
 		{"quorum scripts absent", slVS(""), func(c *Config) any {
 			return []*script.Spec{vs0(c).QuorumUp, vs0(c).QuorumDown}
