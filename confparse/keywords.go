@@ -57,6 +57,7 @@ var keywordNotes = map[string]Keyword{
 	"vrrp_instance debug":                     {Status: KwImplemented, Note: "a no-op in keepalived too"},
 	"vrrp_instance unicast_peer":              {Status: KwImplemented, Note: "an address written with /prefix or -range is the address before it, as keepalived"},
 	"vrrp_instance track_interface":           {Status: KwImplemented, Note: "written with words and no '{', the following lines become its entries, as keepalived"},
+	"HTTP_GET enable_sni":                     {Status: KwNoEffect, Note: "accepted as keepalived does, with a note: SNI means nothing without TLS"},
 	"HTTP_GET nb_get_retry":                   {Status: KwImplemented, Note: "deprecated alias of retry, warned; HTTP_GET and SSL_GET only, unknown in other checkers as in keepalived"},
 	"SSL_GET nb_get_retry":                    {Status: KwImplemented, Note: "deprecated alias of retry, warned; HTTP_GET and SSL_GET only, unknown in other checkers as in keepalived"},
 }

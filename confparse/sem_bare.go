@@ -39,7 +39,7 @@ var bareStops = map[string][]string{
 	"SSL_GET":    append([]string{"nb_get_retry"}, bareCheckerCommon...),
 	"TCP_CHECK":  bareCheckerCommon,
 	"SMTP_CHECK": bareCheckerCommon,
-	"DNS_CHECK":  bareCheckerCommon,
+	"DNS_CHECK":  append([]string{"name", "type"}, bareCheckerCommon...),
 	"UDP_CHECK":  bareCheckerCommon,
 	"PING_CHECK": bareCheckerCommon,
 }

@@ -33,6 +33,9 @@ type chkState struct {
 	// c is allocated once and, resolved, becomes the Config's checker.
 	c   *check.Checker
 	set chkSet
+	// rsFam is the real server's address family, which bindto must
+	// match when no connect_ip is given.
+	rsFam uint8
 	// smtp holds SMTP_CHECK's deprecated host {} sub-blocks, nil without.
 	smtp *chkHosts
 }
@@ -75,7 +78,7 @@ func chkBlock(k check.Kind) rsh {
 		// block adds a checker to the real server.
 		c := a.newChecker()
 		c.Kind, c.Source = k, n.Pos.src()
-		rs.checkers = append(rs.checkers, chkState{c: c})
+		rs.checkers = append(rs.checkers, chkState{c: c, rsFam: lvsFamily(rs.rs.Addr.Addr())})
 		st := &rs.checkers[len(rs.checkers)-1]
 		chkInitKind(st.c)
 		children(a, n, chkTables[k], st, string(k))
@@ -122,6 +125,10 @@ func chkValid(a *analyzer, n *Node, st *chkState) bool {
 			a.warnf(n.Pos, "%s has no url specified - ignoring", c.Kind)
 			return false
 		}
+	case check.UDP:
+		if u := c.UDP; u.MinReplyLength > u.MaxReplyLength {
+			a.warnf(n.Pos, "UDP_CHECK min_reply length %d > max_reply_length %d - will always fail", u.MinReplyLength, u.MaxReplyLength)
+		}
 	}
 	return true
 }
@@ -162,21 +169,18 @@ var chkConnTable = table[*chkState]{
 	},
 	"connect_port": chkPort("Invalid checker connect_port", func(c *check.Checker, p uint16) { c.ConnectPort = p }),
 	"bind_port":    chkPort("Invalid checker bind_port", func(c *check.Checker, p uint16) { c.BindPort = p }),
-	"bindto": func(a *analyzer, n *Node, st *chkState) {
-		if ip, ok := a.argAddr(n, 0); ok {
-			st.c.BindTo = &ip
-		}
-	},
+	"bindto":       chkBindTo,
 	"bind_if": func(a *analyzer, n *Node, st *chkState) {
 		if s, ok := a.arg(n, 0); ok {
 			st.c.BindIf = s
 		}
 	},
+	// keepalived reads the mark as a decimal number, 0 included.
 	"fwmark": func(a *analyzer, n *Node, st *chkState) {
 		if s, ok := a.arg(n, 0); ok {
-			v, err := strconv.ParseUint(s, 0, 32)
+			v, err := strconv.ParseUint(s, 10, 32)
 			if err != nil {
-				a.warnf(n.Pos, "Invalid fwmark '%s' specified", s)
+				a.warnf(n.Pos, "Invalid fwmark connection value '%s'", s)
 				return
 			}
 			st.c.FWMark = uint32(v)
@@ -187,6 +191,24 @@ var chkConnTable = table[*chkState]{
 			st.c.ConnectTimeout, st.set = d, st.set|setConnectTimeout
 		}
 	},
+}
+
+// chkBindTo: as in keepalived, the source address must be of the family
+// of connect_ip as it stands, else of the real server.
+func chkBindTo(a *analyzer, n *Node, st *chkState) {
+	ip, ok := a.argAddr(n, 0)
+	if !ok {
+		return
+	}
+	fam := st.rsFam
+	if st.c.ConnectIP != nil {
+		fam = lvsFamily(*st.c.ConnectIP)
+	}
+	if lvsFamily(ip) != fam {
+		a.warnf(n.Pos, "bindto address %s does not match address family of connect_ip - skipping", ip)
+		return
+	}
+	st.c.BindTo = &ip
 }
 
 // chkSchedTable holds the scheduling options.

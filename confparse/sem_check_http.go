@@ -37,6 +37,11 @@ var chkHTTPTable = table[*chkState]{
 		}
 	},
 	"fast_recovery": func(a *analyzer, n *Node, st *chkState) { st.c.HTTP.FastRecovery = a.argBool(n, 0) },
+	// keepalived takes it in HTTP_GET too, where it means nothing;
+	// SSL_GET's table replaces this entry.
+	"enable_sni": func(a *analyzer, n *Node, _ *chkState) {
+		a.infof(n.Pos, "enable_sni has no effect on HTTP_GET")
+	},
 }
 
 var chkSSLTable = table[*chkState]{

@@ -151,17 +151,21 @@ var chkFileTable = table[*chkState]{
 		}
 	},
 	"weight": func(a *analyzer, n *Node, st *chkState) {
-		v, ok := a.argInt(n, 0, -254, 254)
+		// keepalived's range is that of an IPVS weight, either way.
+		v, ok := a.argInt(n, 0, -lvsMaxInt, lvsMaxInt)
 		if !ok {
 			return
 		}
 		st.c.File.Weight = v
 		if len(n.Args) > 1 {
-			if n.Args[1].Text != "reverse" {
-				a.warnf(n.Pos, "FILE_CHECK weight: unknown option '%s' (only 'reverse')", n.Args[1].Text)
-				return
+			switch n.Args[1].Text {
+			case "reverse":
+				st.c.File.Reverse = true
+			case "noreverse":
+				st.c.File.Reverse = false
+			default:
+				a.warnf(n.Pos, "FILE_CHECK weight: unknown option '%s' (only 'reverse' or 'noreverse')", n.Args[1].Text)
 			}
-			st.c.File.Reverse = true
 		}
 	},
 }

@@ -113,7 +113,7 @@ func TestSemLVSHTTPKeywords(t *testing.T) {
 		{"fast_recovery", get("HTTP_GET", "fast_recovery"), h(func(x *check.HTTPSettings) any { return x.FastRecovery }), true, nil},
 		{"enable_sni", get("SSL_GET", "enable_sni yes"), h(func(x *check.HTTPSettings) any { return x.EnableSNI }), true, nil},
 		{"enable_sni in HTTP_GET", get("HTTP_GET", "enable_sni"), h(func(x *check.HTTPSettings) any { return x.EnableSNI }), false,
-			[]slDiag{slW(lineCk, "unknown keyword 'enable_sni' in HTTP_GET")}},
+			[]slDiag{slI(lineCk, "enable_sni has no effect on HTTP_GET")}},
 		{"nb_get_retry", get("HTTP_GET", "nb_get_retry 4"), func(c *Config) any { return ck0(c).Retry }, 4,
 			[]slDiag{slW(lineCk, "nb_get_retry is deprecated - please use 'retry'")}},
 		{"nb_get_retry in SSL_GET", get("SSL_GET", "nb_get_retry 0"), func(c *Config) any { return ck0(c).Retry }, 0,

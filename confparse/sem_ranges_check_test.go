@@ -15,9 +15,11 @@ func inChecker(kind string) func(string) string {
 
 func TestCheckerIntRanges(t *testing.T) {
 	tcp, udp := inChecker("TCP_CHECK"), inChecker("UDP_CHECK")
+	// A minimum above the maximum is a warning of its own.
+	udpWide := func(line string) string { return udp("max_reply_length 65535\n   " + line) }
 	checkIntRanges(t, []intRange{
 		intCase(t, "retry", 0, lvsMaxInt, tcp, func(c *Config) int { return c.Checkers[0].Retry }),
-		intCase(t, "min_reply_length", 0, 65535, udp, func(c *Config) int { return c.Checkers[0].UDP.MinReplyLength }),
+		intCase(t, "min_reply_length", 0, 65535, udpWide, func(c *Config) int { return c.Checkers[0].UDP.MinReplyLength }),
 		intCase(t, "max_reply_length", 0, 65535, udp, func(c *Config) int { return c.Checkers[0].UDP.MaxReplyLength }),
 	})
 }
@@ -32,7 +34,8 @@ func TestCheckerTimerRanges(t *testing.T) {
 	})
 }
 
-// connect_port and fwmark have keepalived's own messages; a bad value
+// connect_port and fwmark have keepalived's own messages (fwmark is
+// decimal, as keepalived 2.2.7 -t reads it); a bad value
 // leaves the checker on the real server's port and without a mark.
 func TestCheckerPortAndMark(t *testing.T) {
 	tcp := inChecker("TCP_CHECK")
@@ -46,10 +49,11 @@ func TestCheckerPortAndMark(t *testing.T) {
 		{"connect_port 65535", 65535, 0, ""},
 		{"connect_port 0", 0, 0, "'0'"},
 		{"connect_port 65536", 0, 0, "'65536'"},
-		{"fwmark 0x10", 0, 16, ""},
+		{"fwmark 0", 0, 0, ""},
+		{"fwmark 0x10", 0, 0, "Invalid fwmark connection value '0x10'"},
 		{"fwmark 4294967295", 0, 4294967295, ""},
-		{"fwmark 4294967296", 0, 0, "Invalid fwmark '4294967296' specified"},
-		{"fwmark mark", 0, 0, "Invalid fwmark 'mark' specified"},
+		{"fwmark 4294967296", 0, 0, "Invalid fwmark connection value '4294967296'"},
+		{"fwmark mark", 0, 0, "Invalid fwmark connection value 'mark'"},
 	}
 	for _, c := range cases {
 		cfg, diags := loadText(t, tcp(c.line))
