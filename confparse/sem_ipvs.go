@@ -343,6 +343,12 @@ func vsGranularity(a *analyzer, n *Node, st *vsState) {
 	if !ok {
 		return
 	}
+	// As in keepalived, an address service reads the form of its family;
+	// a fwmark or group service goes by the value's form.
+	if ip := st.vs.Addr.Addr(); ip.IsValid() && ip.Is4() != strings.Contains(s, ".") {
+		a.warnf(n.Pos, "Invalid IPv%d persistence_granularity specified - %s", lvsFamily(ip), s)
+		return
+	}
 	if ip, err := netip.ParseAddr(s); err == nil && ip.Is4() {
 		if lvsMaskLen(ip) < 0 {
 			a.warnf(n.Pos, "persistence_granularity: '%s' is not a netmask - ignoring", s)
