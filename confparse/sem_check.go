@@ -234,9 +234,11 @@ func chkRetry(a *analyzer, n *Node, st *chkState) {
 	}
 }
 
+// chkTimer reads delay_loop, delay_before_retry and warmup, which
+// keepalived bounds by an unsigned long.
 func chkTimer(lo time.Duration, bit chkSet, set func(*check.Checker, time.Duration)) chh {
 	return func(a *analyzer, n *Node, st *chkState) {
-		if d, ok := a.argTimer(n, 0, lo, lvsMaxTimer); ok {
+		if d, ok := a.argTimer(n, 0, lo, lvsMaxLongTimer); ok {
 			set(st.c, d)
 			st.set |= bit
 		}

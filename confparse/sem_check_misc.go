@@ -19,8 +19,9 @@ var chkMiscTable = table[*chkState]{
 		}
 		st.c.Misc.Path = spec
 	},
+	// keepalived reads whole seconds, 0 (the delay loop) included.
 	"misc_timeout": func(a *analyzer, n *Node, st *chkState) {
-		if d, ok := a.argTimer(n, 0, lvsMinTimer, lvsMaxTimer); ok {
+		if d, ok := a.argSeconds(n, 0, 0, kaMaxSecs); ok {
 			st.c.Misc.Timeout = d
 		}
 	},

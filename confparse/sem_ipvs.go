@@ -29,10 +29,14 @@ func init() {
 // Timer bounds: keepalived stores timers as unsigned 32-bit microsecond
 // counts.
 const (
-	lvsMaxTimer  = 4294967295 * time.Microsecond
-	lvsMinTimer  = time.Microsecond
-	lvsMaxPersis = 2678400 // IPVS's longest persistence, 31 days
-	lvsMaxInt    = 1<<31 - 1
+	lvsMaxTimer = 4294967295 * time.Microsecond
+	// lvsMaxLongTimer bounds delay_loop, delay_before_retry and warmup,
+	// which keepalived keeps in an unsigned long (about 1.8e13 s): the
+	// longest timer govrrpd reads, about 31 years.
+	lvsMaxLongTimer = 1_000_000_000 * time.Second
+	lvsMinTimer     = time.Microsecond
+	lvsMaxPersis    = 2678400 // IPVS's longest persistence, 31 days
+	lvsMaxInt       = 1<<31 - 1
 )
 
 // vsState is a virtual server while its block is read.
@@ -135,10 +139,10 @@ var vsTable = table[*vsState]{
 		}
 	},
 	"ops":                vsBool(func(v *ipvs.VirtualServer, b bool) { v.OPS = b }),
-	"delay_loop":         vsTimer(lvsMinTimer, func(v *ipvs.VirtualServer, d time.Duration) { v.DelayLoop = d }),
-	"connect_timeout":    vsTimer(lvsMinTimer, func(v *ipvs.VirtualServer, d time.Duration) { v.ConnectTimeout = d }),
-	"delay_before_retry": vsTimer(0, func(v *ipvs.VirtualServer, d time.Duration) { v.DelayBeforeRetry = d }),
-	"warmup": vsTimer(0, func(v *ipvs.VirtualServer, d time.Duration) {
+	"delay_loop":         vsTimer(lvsMinTimer, lvsMaxLongTimer, func(v *ipvs.VirtualServer, d time.Duration) { v.DelayLoop = d }),
+	"connect_timeout":    vsTimer(lvsMinTimer, lvsMaxTimer, func(v *ipvs.VirtualServer, d time.Duration) { v.ConnectTimeout = d }),
+	"delay_before_retry": vsTimer(0, lvsMaxLongTimer, func(v *ipvs.VirtualServer, d time.Duration) { v.DelayBeforeRetry = d }),
+	"warmup": vsTimer(0, lvsMaxLongTimer, func(v *ipvs.VirtualServer, d time.Duration) {
 		v.Warmup, v.WarmupSet = d, true
 	}),
 	// keepalived's ranges: a retry and a service weight of at least 1.
@@ -464,9 +468,9 @@ func vsInt(lo, hi int, set func(*ipvs.VirtualServer, int)) vsh {
 	}
 }
 
-func vsTimer(lo time.Duration, set func(*ipvs.VirtualServer, time.Duration)) vsh {
+func vsTimer(lo, hi time.Duration, set func(*ipvs.VirtualServer, time.Duration)) vsh {
 	return func(a *analyzer, n *Node, st *vsState) {
-		if d, ok := a.argTimer(n, 0, lo, lvsMaxTimer); ok {
+		if d, ok := a.argTimer(n, 0, lo, hi); ok {
 			set(&st.vs, d)
 		}
 	}

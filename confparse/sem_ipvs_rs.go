@@ -79,10 +79,10 @@ var rsTable = table[*rsState]{
 			st.rs.Retry = &v
 		}
 	},
-	"delay_before_retry": rsTimer(0, func(r *ipvs.RealServer, d time.Duration) { r.DelayBeforeRetry = &d }),
-	"warmup":             rsTimer(0, func(r *ipvs.RealServer, d time.Duration) { r.Warmup = &d }),
-	"connect_timeout":    rsTimer(lvsMinTimer, func(r *ipvs.RealServer, d time.Duration) { r.ConnectTimeout = d }),
-	"delay_loop":         rsTimer(lvsMinTimer, func(r *ipvs.RealServer, d time.Duration) { r.DelayLoop = d }),
+	"delay_before_retry": rsTimer(0, lvsMaxLongTimer, func(r *ipvs.RealServer, d time.Duration) { r.DelayBeforeRetry = &d }),
+	"warmup":             rsTimer(0, lvsMaxLongTimer, func(r *ipvs.RealServer, d time.Duration) { r.Warmup = &d }),
+	"connect_timeout":    rsTimer(lvsMinTimer, lvsMaxTimer, func(r *ipvs.RealServer, d time.Duration) { r.ConnectTimeout = d }),
+	"delay_loop":         rsTimer(lvsMinTimer, lvsMaxLongTimer, func(r *ipvs.RealServer, d time.Duration) { r.DelayLoop = d }),
 	"virtualhost": func(a *analyzer, n *Node, st *rsState) {
 		if s, ok := a.arg(n, 0); ok {
 			st.rs.Virtualhost = s
@@ -114,9 +114,9 @@ func rsBool(set func(*ipvs.RealServer, *bool)) rsh {
 	}
 }
 
-func rsTimer(lo time.Duration, set func(*ipvs.RealServer, time.Duration)) rsh {
+func rsTimer(lo, hi time.Duration, set func(*ipvs.RealServer, time.Duration)) rsh {
 	return func(a *analyzer, n *Node, st *rsState) {
-		if d, ok := a.argTimer(n, 0, lo, lvsMaxTimer); ok {
+		if d, ok := a.argTimer(n, 0, lo, hi); ok {
 			set(&st.rs, d)
 		}
 	}

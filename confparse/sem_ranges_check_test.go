@@ -28,9 +28,9 @@ func TestCheckerTimerRanges(t *testing.T) {
 	tcp := inChecker("TCP_CHECK")
 	checkDurRanges(t, []durRange{
 		timerCase(t, "connect_timeout", lvsMinTimer, tcp, func(c *Config) time.Duration { return c.Checkers[0].ConnectTimeout }),
-		timerCase(t, "delay_loop", lvsMinTimer, tcp, func(c *Config) time.Duration { return c.Checkers[0].DelayLoop }),
-		timerCase(t, "delay_before_retry", 0, tcp, func(c *Config) time.Duration { return c.Checkers[0].DelayBeforeRetry }),
-		timerCase(t, "warmup", 0, tcp, func(c *Config) time.Duration { return c.Checkers[0].Warmup }),
+		longTimerCase(t, "delay_loop", lvsMinTimer, tcp, func(c *Config) time.Duration { return c.Checkers[0].DelayLoop }),
+		longTimerCase(t, "delay_before_retry", 0, tcp, func(c *Config) time.Duration { return c.Checkers[0].DelayBeforeRetry }),
+		longTimerCase(t, "warmup", 0, tcp, func(c *Config) time.Duration { return c.Checkers[0].Warmup }),
 	})
 }
 

@@ -47,15 +47,24 @@ func TestVirtualServerIntRanges(t *testing.T) {
 	})
 }
 
+// longTimerCase is timerCase for the timers keepalived keeps in an
+// unsigned long (delay_loop, delay_before_retry, warmup).
+func longTimerCase(t *testing.T, key string, lo time.Duration, wrap func(string) string, get func(*Config) time.Duration) durRange {
+	r := timerCase(t, key, lo, wrap, get)
+	r.hi = lvsMaxLongTimer
+	return r
+}
+
 func TestVirtualServerTimerRanges(t *testing.T) {
 	vsTimer := func(key string, lo time.Duration, get func(*Config) time.Duration) durRange {
 		return timerCase(t, key, lo, inVS, get)
 	}
 	checkDurRanges(t, []durRange{
-		vsTimer("delay_loop", lvsMinTimer, func(c *Config) time.Duration { return c.VirtualServers[0].DelayLoop }),
+		longTimerCase(t, "delay_loop", lvsMinTimer, inVS, func(c *Config) time.Duration { return c.VirtualServers[0].DelayLoop }),
 		vsTimer("connect_timeout", lvsMinTimer, func(c *Config) time.Duration { return c.VirtualServers[0].ConnectTimeout }),
-		vsTimer("delay_before_retry", 0, func(c *Config) time.Duration { return c.VirtualServers[0].DelayBeforeRetry }),
-		{"delay_loop", lvsMinTimer, lvsMaxTimer, 0,
+		longTimerCase(t, "delay_before_retry", 0, inVS, func(c *Config) time.Duration { return c.VirtualServers[0].DelayBeforeRetry }),
+		longTimerCase(t, "warmup", 0, inVS, func(c *Config) time.Duration { return c.VirtualServers[0].Warmup }),
+		{"delay_loop", lvsMinTimer, lvsMaxLongTimer, 0,
 			func(c *Config) time.Duration { return c.VirtualServers[0].Reals[0].DelayLoop }, inRS},
 		{"connect_timeout", lvsMinTimer, lvsMaxTimer, 0,
 			func(c *Config) time.Duration { return c.VirtualServers[0].Reals[0].ConnectTimeout }, inRS},
