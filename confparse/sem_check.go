@@ -147,7 +147,7 @@ func init() {
 	chkTables[check.DNS] = chkMerge(conn, chkDNSTable)
 	chkTables[check.UDP] = chkMerge(conn, chkUDPTable)
 	chkTables[check.File] = chkFileTable
-	chkSMTPHostTable = chkConnTable
+	chkSMTPHostTable = conn
 }
 
 func chkMerge(ts ...table[*chkState]) table[*chkState] {

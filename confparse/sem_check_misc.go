@@ -42,7 +42,7 @@ var chkMiscTable = table[*chkState]{
 }
 
 // chkSMTPHostTable is what a deprecated SMTP_CHECK host {} block accepts:
-// the connection options.
+// keepalived's common checker keywords, connection and scheduling.
 var chkSMTPHostTable table[*chkState]
 
 var chkSMTPTable = table[*chkState]{

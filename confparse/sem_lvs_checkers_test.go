@@ -176,10 +176,15 @@ func TestSemLVSSMTPCheck(t *testing.T) {
 			return []any{ck0(c).ConnectIP.String(), ck0(c).ConnectPort}
 		}, []any{"192.0.2.9", uint16(2525)}, []slDiag{slI(lineCk+2, hostInfo)}},
 		{"host line is the checker's", smtp("host {\n}"), func(c *Config) any { return ck0(c).Source.Line() }, lineCk, []slDiag{slI(lineCk, hostInfo)}},
+		{"host has no misc keywords", smtp("host {\nmisc_path /bin/x\n}"), nil, nil,
+			[]slDiag{slI(lineCk, hostInfo), slW(lineCk+1, "unknown keyword 'misc_path' in host")}},
 		{"host has no helo_name", smtp("host {\nhelo_name x\n}"), func(c *Config) any { return ck0(c).SMTP.HeloName }, "",
 			[]slDiag{slI(lineCk, hostInfo), slW(lineCk+1, "unknown keyword 'helo_name' in host")}},
 		{"host timers from the block", smtp("host {\n}\nretry 7"), func(c *Config) any { return ck0(c).Retry }, 7,
 			[]slDiag{slI(lineCk, hostInfo)}},
+		{"host timers of its own", smtp("retry 7\nhost {\nretry 2\ndelay_loop 9\n}\nhost {\n}"), func(c *Config) any {
+			return []any{c.Checkers[0].Retry, c.Checkers[0].DelayLoop, c.Checkers[1].Retry, c.Checkers[1].DelayLoop}
+		}, []any{2, 9 * time.Second, 7, 60 * time.Second}, []slDiag{slI(lineCk+1, hostInfo), slI(lineCk+5, hostInfo)}},
 	})
 }
 
