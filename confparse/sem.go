@@ -94,6 +94,7 @@ func load(path string, opts Options, recycle bool) (*Config, Diagnostics) {
 	for _, f := range a.finishers {
 		f()
 	}
+	checkerScripts(a)
 	a.missingNamespace()
 	return a.cfg, a.diags
 }

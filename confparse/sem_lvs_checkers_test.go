@@ -18,7 +18,7 @@ func ckIn(kind check.Kind, line string) (string, int) {
 	case check.HTTP, check.SSL:
 		return slCk(string(kind), line+"\nurl {\npath /\n}"), lineCk
 	case check.Misc:
-		return slCk(string(kind), line+"\nmisc_path /bin/true"), lineCk
+		return slCk(string(kind), line+"\nmisc_path /nonexistent/check"), lineCk
 	case check.File:
 		return "track_file tf {\nfile /run/tf\n}\n" + slCk(string(kind), line+"\ntrack_file tf"), lineCk + 3
 	}

@@ -2,6 +2,8 @@ package confparse
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -149,4 +151,14 @@ func slCount(c *Config) any {
 		n[1] += len(v.Reals)
 	}
 	return n
+}
+
+// loadElsewhere loads src as a file written for another machine.
+func loadElsewhere(t *testing.T, src string) (*Config, Diagnostics) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "keepalived.conf")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return Load(p, Options{ElsewhereScripts: true})
 }

@@ -16,7 +16,7 @@ func inherit(kind, vs, rs, ck string) string {
 	case "HTTP_GET", "SSL_GET":
 		extra = "url {\npath /\n}\n"
 	case "MISC_CHECK":
-		extra = "misc_path /bin/true\n"
+		extra = "misc_path /nonexistent/check\n"
 	}
 	return slHead + vs + "real_server 192.0.2.10 80 {\n" + rs + kind + " {\n" + extra + ck + "}\n}\n}\n"
 }
