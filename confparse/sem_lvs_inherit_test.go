@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/ipvs"
 )
 
 // inherit is a virtual server, real server and checker of kind, each
@@ -159,4 +160,47 @@ func TestSemLVSCheckerTargets(t *testing.T) {
 			func(c *Config) any { return []any{len(c.Checkers), c.Checkers[0].Kind} }, []any{1, check.TCP},
 			[]slDiag{slW(9, "real server 192.0.2.10:80 is duplicated - removing second rs")}},
 	})
+}
+
+// CheckerDefaults, which converters use to build checkers, agrees with
+// what the semantic pass gives a checker block that sets nothing.
+func TestSemLVSCheckerDefaultsFunc(t *testing.T) {
+	s := time.Second
+	i, d, b := func(v int) *int { return &v }, func(v time.Duration) *time.Duration { return &v }, func(v bool) *bool { return &v }
+	cases := []struct {
+		name string
+		vs   func(*ipvs.VirtualServer)
+		rs   ipvs.RealServer
+		kind check.Kind
+		want ckTimers
+		body string // the same, as keepalived.conf lines of the service and the real server
+		rsb  string
+	}{
+		{"tcp", func(*ipvs.VirtualServer) {}, ipvs.RealServer{}, check.TCP, ckTimers{1, s, 60 * s, 60 * s, 5 * s, false}, "", ""},
+		{"dns", func(*ipvs.VirtualServer) {}, ipvs.RealServer{}, check.DNS, ckTimers{3, 60 * s, 60 * s, 60 * s, 5 * s, false}, "", ""},
+		{"service values", func(v *ipvs.VirtualServer) {
+			v.Retry, v.DelayLoop, v.ConnectTimeout, v.DelayBeforeRetry, v.Warmup, v.WarmupSet, v.Alpha = 2, 9*s, 3*s, 4*s, 0, true, true
+		}, ipvs.RealServer{}, check.HTTP, ckTimers{2, 4 * s, 9 * s, 0, 3 * s, true},
+			"retry 2\ndelay_loop 9\nconnect_timeout 3\ndelay_before_retry 4\nwarmup 0\nalpha\n", ""},
+		{"real server values", func(v *ipvs.VirtualServer) { v.Retry = 2 }, ipvs.RealServer{Retry: i(1), DelayBeforeRetry: d(s), Warmup: d(2 * s),
+			Alpha: b(true), DelayLoop: 7 * s, ConnectTimeout: s}, check.Misc, ckTimers{1, s, 7 * s, 2 * s, s, true},
+			"retry 2\n", "retry 1\ndelay_before_retry 1\nwarmup 2\nalpha\ndelay_loop 7\nconnect_timeout 1\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			vs := VirtualServerDefaults()
+			tc.vs(&vs)
+			got := CheckerDefaults(&vs, &tc.rs, tc.kind)
+			if g := (ckTimers{got.Retry, got.DelayBeforeRetry, got.DelayLoop, got.Warmup, got.ConnectTimeout, got.Alpha}); g != tc.want {
+				t.Errorf("CheckerDefaults %+v, want %+v", g, tc.want)
+			}
+			c, ds := lvsLoad(t, inherit(string(tc.kind), tc.body, tc.rsb, ""))
+			if len(c.Checkers) != 1 || ds.HasErrors() {
+				t.Fatalf("file form: %d checkers\n%s", len(c.Checkers), ds)
+			}
+			if g := ckTimersOf(c); g != any(tc.want) {
+				t.Errorf("file form %+v, want %+v", g, tc.want)
+			}
+		})
+	}
 }
