@@ -93,7 +93,7 @@ var chkURLTable = table[*check.URL]{
 		}
 		u.Regex = s
 	},
-	"regex_no_match": func(a *analyzer, n *Node, u *check.URL) { u.RegexNoMatch = a.argBool(n, 0) },
+	"regex_no_match": func(a *analyzer, n *Node, u *check.URL) { u.RegexNoMatch = a.argFlag(n) },
 	"regex_options":  urlRegexOptions,
 	"regex_min_offset": func(a *analyzer, n *Node, u *check.URL) {
 		if v, ok := a.argInt(n, 0, 0, lvsMaxInt); ok {

@@ -25,7 +25,7 @@ var chkMiscTable = table[*chkState]{
 			st.c.Misc.Timeout = d
 		}
 	},
-	"misc_dynamic": func(a *analyzer, n *Node, st *chkState) { st.c.Misc.Dynamic = a.argBool(n, 0) },
+	"misc_dynamic": func(a *analyzer, n *Node, st *chkState) { st.c.Misc.Dynamic = a.argFlag(n) },
 	"user": func(a *analyzer, n *Node, st *chkState) {
 		u, ok := a.arg(n, 0)
 		if !ok {

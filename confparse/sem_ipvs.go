@@ -138,7 +138,7 @@ var vsTable = table[*vsState]{
 			st.vs.PersistenceEngine = s
 		}
 	},
-	"ops":                vsBool(func(v *ipvs.VirtualServer, b bool) { v.OPS = b }),
+	"ops":                vsFlag(func(v *ipvs.VirtualServer) { v.OPS = true }),
 	"delay_loop":         vsTimer(lvsMinTimer, lvsMaxLongTimer, func(v *ipvs.VirtualServer, d time.Duration) { v.DelayLoop = d }),
 	"connect_timeout":    vsTimer(lvsMinTimer, lvsMaxTimer, func(v *ipvs.VirtualServer, d time.Duration) { v.ConnectTimeout = d }),
 	"delay_before_retry": vsTimer(0, lvsMaxLongTimer, func(v *ipvs.VirtualServer, d time.Duration) { v.DelayBeforeRetry = d }),
@@ -150,10 +150,10 @@ var vsTable = table[*vsState]{
 	"weight":               vsInt(1, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Weight = i }),
 	"quorum":               vsInt(1, kaUintMax, func(v *ipvs.VirtualServer, i int) { v.Quorum = i }),
 	"hysteresis":           vsInt(0, kaUintMax, func(v *ipvs.VirtualServer, i int) { v.Hysteresis = i }),
-	"inhibit_on_failure":   vsBool(func(v *ipvs.VirtualServer, b bool) { v.InhibitOnFailure = b }),
-	"alpha":                vsBool(func(v *ipvs.VirtualServer, b bool) { v.Alpha = b }),
-	"omega":                vsBool(func(v *ipvs.VirtualServer, b bool) { v.Omega = b }),
-	"ha_suspend":           vsBool(func(v *ipvs.VirtualServer, b bool) { v.HASuspend = b }),
+	"inhibit_on_failure":   vsFlag(func(v *ipvs.VirtualServer) { v.InhibitOnFailure = true }),
+	"alpha":                vsFlag(func(v *ipvs.VirtualServer) { v.Alpha = true }),
+	"omega":                vsFlag(func(v *ipvs.VirtualServer) { v.Omega = true }),
+	"ha_suspend":           vsFlag(func(v *ipvs.VirtualServer) { v.HASuspend = true }),
 	"sorry_server_inhibit": vsSorryInhibit,
 	"smtp_alert": func(a *analyzer, n *Node, st *vsState) {
 		st.vs.SMTPAlert, st.vs.SMTPAlertSet = a.argBool(n, 0), true
@@ -435,7 +435,7 @@ func vsSorryInhibit(a *analyzer, n *Node, st *vsState) {
 		a.warnf(n.Pos, "Ignoring sorry_server inhibit used before or without sorry_server")
 		return
 	}
-	st.vs.SorryInhibit = a.argBool(n, 0)
+	st.vs.SorryInhibit = a.argFlag(n)
 }
 
 // lvsAddrPort reads `IP [PORT]`.
@@ -456,8 +456,24 @@ func lvsAddrPort(args []string) (netip.AddrPort, error) {
 	return netip.AddrPortFrom(ip, uint16(port)), nil
 }
 
-func vsBool(set func(*ipvs.VirtualServer, bool)) vsh {
-	return func(a *analyzer, n *Node, st *vsState) { set(&st.vs, a.argBool(n, 0)) }
+// vsFlag is a virtual server keyword that keepalived reads as a bare
+// flag (see argFlag).
+func vsFlag(set func(*ipvs.VirtualServer)) vsh {
+	return func(a *analyzer, n *Node, st *vsState) {
+		a.argFlag(n)
+		set(&st.vs)
+	}
+}
+
+// argFlag is a keyword keepalived 2.2.7 takes as a bare flag: a value
+// after it is not read, so `alpha off` turns alpha on. govrrpd does the
+// same, so the file means what it means to keepalived, and says so.
+func (a *analyzer) argFlag(n *Node) bool {
+	if len(n.Args) > 0 {
+		a.infof(n.Pos, "'%s %s': keepalived ignores the value and sets %s; so does govrrpd (remove the value, or the keyword)",
+			n.Key, n.Args[0].Text, n.Key)
+	}
+	return true
 }
 
 func vsInt(lo, hi int, set func(*ipvs.VirtualServer, int)) vsh {

@@ -76,7 +76,8 @@ func TestSemLVSCheckerPrecedence(t *testing.T) {
 			func(k *check.Checker) any { return k.Warmup }},
 		{"connect_timeout", "4", "5", "6", 4 * time.Second, 5 * time.Second, 6 * time.Second, 5 * time.Second,
 			func(k *check.Checker) any { return k.ConnectTimeout }},
-		{"alpha", "on", "off", "on", true, false, true, false, func(k *check.Checker) any { return k.Alpha }},
+		// alpha is a bare flag on the service, a boolean below it.
+		{"alpha", "", "off", "on", true, false, true, false, func(k *check.Checker) any { return k.Alpha }},
 	}
 	var rows []slRow
 	for _, f := range fields {

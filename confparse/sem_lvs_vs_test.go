@@ -131,7 +131,8 @@ func TestSemLVSSchedFlags(t *testing.T) {
 		{"hashed under wlc", slVS("lb_algo wlc\nhashed"), flags, []string(nil),
 			[]slDiag{slW(lineVS+1, "hashed only applies to sh scheduler - ignoring")}},
 		{"ops on udp", slVS("protocol UDP\nops"), func(c *Config) any { return vs0(c).OPS }, true, nil},
-		{"ops off", slVS("protocol UDP\nops off"), func(c *Config) any { return vs0(c).OPS }, false, nil},
+		{"ops off", slVS("protocol UDP\nops off"), func(c *Config) any { return vs0(c).OPS }, true,
+			[]slDiag{slI(lineVS+1, "'ops off': keepalived ignores the value and sets ops")}},
 		{"ops on tcp", slVS("ops"), func(c *Config) any { return vs0(c).OPS }, false,
 			[]slDiag{slW(1, "Virtual server [192.0.2.1]:tcp:80: one packet scheduling requires UDP - ignoring")}},
 	})
@@ -239,8 +240,8 @@ func TestSemLVSPersistence(t *testing.T) {
 	})
 }
 
-// The flags take an optional boolean; a bad one is reported and read as
-// on, as a bare keyword is.
+// keepalived reads these as bare flags: a value after one is ignored and
+// the flag is set, with a note (keepalived 2.2.7 -t exits 0).
 func TestSemLVSFlags(t *testing.T) {
 	field := map[string]func(*ipvs.VirtualServer) bool{
 		"alpha":              func(v *ipvs.VirtualServer) bool { return v.Alpha },
@@ -254,10 +255,9 @@ func TestSemLVSFlags(t *testing.T) {
 		rows = append(rows,
 			slRow{key + " absent", slVS(""), get, false, nil},
 			slRow{key + " bare", slVS(key), get, true, nil},
-			slRow{key + " on", slVS(key + " on"), get, true, nil},
-			slRow{key + " no", slVS(key + " no"), get, false, nil},
-			slRow{key + " bad", slVS(key + " maybe"), get, true,
-				[]slDiag{slW(lineVS, key+": invalid boolean 'maybe' (use on|off|true|false|yes|no)")}},
+			slRow{key + " no", slVS(key + " no"), get, true,
+				[]slDiag{slI(lineVS, "'"+key+" no': keepalived ignores the value and sets "+key+"; so does govrrpd")}},
+			slRow{key + " word", slVS(key + " maybe"), get, true, []slDiag{slI(lineVS, "'"+key+" maybe': keepalived ignores the value")}},
 		)
 	}
 	smtp := func(c *Config) any { return []bool{vs0(c).SMTPAlert, vs0(c).SMTPAlertSet} }
@@ -304,9 +304,8 @@ func TestSemLVSServiceOptions(t *testing.T) {
 		{"sorry method alone", slVS("sorry_server_lvs_method DR"), sorry, (*ipvs.RealServer)(nil),
 			[]slDiag{slW(lineVS, "sorry_server forwarding used without sorry_server")}},
 		{"sorry inhibit", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit"), func(c *Config) any { return vs0(c).SorryInhibit }, true, nil},
-		{"sorry inhibit off", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit off"), func(c *Config) any { return vs0(c).SorryInhibit }, false, nil},
-		{"sorry inhibit bad", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit maybe"), func(c *Config) any { return vs0(c).SorryInhibit }, true,
-			[]slDiag{slW(lineVS+1, "sorry_server_inhibit: invalid boolean 'maybe'")}},
+		{"sorry inhibit off", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit off"), func(c *Config) any { return vs0(c).SorryInhibit }, true,
+			[]slDiag{slI(lineVS+1, "'sorry_server_inhibit off': keepalived ignores the value")}},
 		{"sorry inhibit before", slVS("sorry_server_inhibit\nsorry_server 192.0.2.99 80"), func(c *Config) any { return vs0(c).SorryInhibit }, false,
 			[]slDiag{slW(lineVS, "Ignoring sorry_server inhibit used before or without sorry_server")}},
 		{"sorry other family", slVS("sorry_server 2001:db8::99 80"), sorry, (*ipvs.RealServer)(nil),
