@@ -102,8 +102,13 @@ func printURL(p *printer, u *check.URL) {
 }
 
 func printMisc(p *printer, m *check.MiscSettings) {
+	// The user has its own keyword: keepalived reads no user on the
+	// misc_path line.
 	if !m.Path.IsZero() {
-		p.line(append([]string{"misc_path"}, lvsScriptWords(m.Path)...)...)
+		p.line("misc_path", `"`+m.Path.Raw+`"`)
+	}
+	if m.Path.User != "" {
+		p.line(append([]string{"user", m.Path.User}, nonEmpty(m.Path.Group)...)...)
 	}
 	if m.Timeout != 0 {
 		p.line("misc_timeout", fmtSeconds(m.Timeout))
@@ -187,4 +192,12 @@ func lvsDur(p *printer, key string, v, def time.Duration) {
 	if v != def {
 		p.line(key, fmtSeconds(v))
 	}
+}
+
+// nonEmpty is s as a word list, empty when s is.
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }

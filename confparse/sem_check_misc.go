@@ -8,17 +8,7 @@ import (
 // MISC_CHECK, SMTP_CHECK, DNS_CHECK, UDP_CHECK and FILE_CHECK keywords.
 
 var chkMiscTable = table[*chkState]{
-	"misc_path": func(a *analyzer, n *Node, st *chkState) {
-		spec, ok := a.script(n)
-		if !ok {
-			return
-		}
-		old := st.c.Misc.Path
-		if spec.User == "" {
-			spec.User, spec.Group = old.User, old.Group
-		}
-		st.c.Misc.Path = spec
-	},
+	"misc_path": chkMiscPath,
 	// keepalived reads whole seconds, 0 (the delay loop) included.
 	"misc_timeout": func(a *analyzer, n *Node, st *chkState) {
 		if d, ok := a.argSeconds(n, 0, 0, kaMaxSecs); ok {
@@ -39,6 +29,25 @@ var chkMiscTable = table[*chkState]{
 			p.Group = n.Args[1].Text
 		}
 	},
+}
+
+// chkMiscPath reads misc_path as keepalived 2.2.7 does: the first word is
+// the command line (quoted, it holds the arguments); the words after it
+// are not read — not a user, which the user keyword gives.
+func chkMiscPath(a *analyzer, n *Node, st *chkState) {
+	cmd := *n
+	if len(n.Args) > 1 {
+		a.infof(n.Pos, "misc_path: '%s' after the command is ignored, as keepalived does (quote the whole command line; a user goes in 'user')",
+			n.Args[1].Text)
+		cmd.Args = n.Args[:1]
+	}
+	spec, ok := a.script(&cmd)
+	if !ok {
+		return
+	}
+	old := st.c.Misc.Path
+	spec.User, spec.Group = old.User, old.Group
+	st.c.Misc.Path = spec
 }
 
 // chkSMTPHostTable is what a deprecated SMTP_CHECK host {} block accepts:
