@@ -195,6 +195,15 @@ func vsFinishReals(a *analyzer, st *vsState) {
 		if r.rs.Forwarding != nil {
 			m = r.rs.Forwarding.Method
 		}
+		fam := vsAddrFamily(vs)
+		if mixed := fam != 0 && lvsFamily(r.rs.Addr.Addr()) != fam; mixed && m != ipvs.TUN {
+			// keepalived drops it: only a tunnel may cross families.
+			a.warnf(r.pos, "Address family of virtual server and real server %s don't match - skipping real server.", r.rs.Addr.Addr())
+			continue
+		} else if mixed {
+			a.warnf(r.pos, "Virtual server %s: IPv%d real server %s in an IPv%d service is not supported by govrrpd",
+				vsName(vs), lvsFamily(r.rs.Addr.Addr()), r.rs.Addr, fam)
+		}
 		port := r.rs.Addr.Port()
 		switch {
 		case m == ipvs.NAT:
@@ -206,10 +215,6 @@ func vsFinishReals(a *analyzer, st *vsState) {
 				a.warnf(r.pos, "WARNING - virtual server %s and real server %s ports don't match - resetting", vsName(vs), r.rs.Addr)
 			}
 			r.rs.Addr = netip.AddrPortFrom(r.rs.Addr.Addr(), vs.Addr.Port())
-		}
-		if fam := vsAddrFamily(vs); fam != 0 && lvsFamily(r.rs.Addr.Addr()) != fam {
-			a.warnf(r.pos, "Virtual server %s: IPv%d real server %s in an IPv%d service is not supported by govrrpd",
-				vsName(vs), lvsFamily(r.rs.Addr.Addr()), r.rs.Addr, fam)
 		}
 		if rsDuplicate(kept, r.rs.Addr, &seen) {
 			a.warnf(r.pos, "VS %s: real server %s is duplicated - removing second rs", vsName(vs), r.rs.Addr)

@@ -1,7 +1,6 @@
 package confparse
 
 import (
-	"net/netip"
 	"testing"
 	"time"
 
@@ -62,7 +61,10 @@ func TestSemLVSRealHeader(t *testing.T) {
 			[]slDiag{slW(5, "real_server: invalid port '-1' - skipping block")}},
 		{"only bad ones", rsHdr("192.0.2.1 80", "192.0.2.10 99999"), slCount, [3]int{0, 0, 0},
 			[]slDiag{slW(5, "invalid port '99999'"), slW(1, "Virtual server [192.0.2.1]:tcp:80 has no real servers - ignoring")}},
-		{"family mismatch", rsHdr("192.0.2.1 80", "2001:db8::10 80"), rsAddrs, []string{"[2001:db8::10]:80"},
+		{"family mismatch", rsHdr("192.0.2.1 80", "2001:db8::10 80", "192.0.2.11 80"), rsAddrs, []string{"192.0.2.11:80"},
+			[]slDiag{slW(5, "Address family of virtual server and real server 2001:db8::10 don't match - skipping real server.")}},
+		{"family mismatch in a tunnel", rsHdr("192.0.2.1 80", "2001:db8::10 80 {\nlvs_method TUN\n}\nreal_server 192.0.2.11 80"), rsAddrs,
+			[]string{"[2001:db8::10]:80", "192.0.2.11:80"},
 			[]slDiag{slW(5, "Virtual server [192.0.2.1]:tcp:80: IPv6 real server [2001:db8::10]:80 in an IPv4 service is not supported by govrrpd")}},
 		{"unknown keyword", slRS("speed 10"), nil, nil, []slDiag{slW(lineRS, "unknown keyword 'speed' in real_server")}},
 	})
@@ -190,9 +192,11 @@ func TestSemLVSRealFamilies(t *testing.T) {
 		{"first real decides", rsHdr("fwmark 9", "2001:db8::10", "2001:db8::11"), func(c *Config) any {
 			return []any{vs0(c).Family, len(vs0(c).Reals)}
 		}, []any{uint8(6), 2}, []slDiag{slW(1, "protocol specified for fwmark")}},
-		{"mixed in fwmark", rsHdr("fwmark 9", "2001:db8::10", "192.0.2.11"), func(c *Config) any {
-			return vs0(c).Reals[1].Addr
-		}, netip.MustParseAddrPort("192.0.2.11:0"), []slDiag{slW(1, "protocol specified for fwmark"),
-			slW(6, "Virtual server FWM 9: IPv4 real server 192.0.2.11:0 in an IPv6 service is not supported by govrrpd")}},
+		{"mixed in fwmark", rsHdr("fwmark 9", "2001:db8::10", "192.0.2.11"), rsAddrs, []string{"[2001:db8::10]:0"},
+			[]slDiag{slW(1, "protocol specified for fwmark"),
+				slW(6, "Address family of virtual server and real server 192.0.2.11 don't match - skipping real server.")}},
+		{"ip_family decides before the reals", "virtual_server fwmark 9 {\nlb_algo rr\nlb_kind DR\nip_family inet\nreal_server 2001:db8::10 { }\n" +
+			"real_server 192.0.2.11 { }\n}\n", rsAddrs, []string{"192.0.2.11:0"},
+			[]slDiag{slW(5, "real server 2001:db8::10 don't match - skipping real server.")}},
 	})
 }

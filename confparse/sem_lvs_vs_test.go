@@ -81,9 +81,8 @@ func TestSemLVSBlockDefaults(t *testing.T) {
 			[]slDiag{slW(1, "Virtual server FWM 3: no forwarding method set, setting default NAT")}},
 		{"group name", "virtual_server_group G {\n192.0.2.1 80\n}\n" + vs("group G", "protocol UDP\nlb_kind DR\n"), all,
 			[]any{ipvs.UDP, "wlc", ipvs.DR}, []slDiag{slW(4, "Virtual server group G: no scheduler set, setting default 'wlc'")}},
-		{"ipv6 name", vs("2001:db8::1 80", "protocol SCTP\nlb_algo rr\n"), all, []any{ipvs.SCTP, "rr", ipvs.NAT}, []slDiag{
-			slW(1, "Virtual server [2001:db8::1]:sctp:80: no forwarding method set"),
-			slW(4, "IPv4 real server 192.0.2.10:80 in an IPv6 service is not supported by govrrpd")}},
+		{"ipv6 name", "virtual_server 2001:db8::1 80 {\nprotocol SCTP\nlb_algo rr\nreal_server 2001:db8::10 80 {\n}\n}\n", all,
+			[]any{ipvs.SCTP, "rr", ipvs.NAT}, []slDiag{slW(1, "Virtual server [2001:db8::1]:sctp:80: no forwarding method set")}},
 		{"keywords after the real servers", "virtual_server 192.0.2.1 80 {\nreal_server 192.0.2.10 80 {\n}\nprotocol TCP\nlb_algo rr\nlb_kind DR\n}\n",
 			all, []any{ipvs.TCP, "rr", ipvs.DR}, nil},
 		{"block defaults", slVS(""), func(c *Config) any {

@@ -84,7 +84,9 @@ func TestUnsupportedIPVS(t *testing.T) {
 			"is not supported by govrrpd", 6},
 		{"v4 in v6", vs("2001:db8::1 80", "lvs_method TUN", rs("198.51.100.2 80")), "IPv4 real server 198.51.100.2:80 in an IPv6 service is not supported", 5},
 		{"v6 in v4", vs("192.0.2.1 80", "lvs_method TUN", rs("2001:db8::2 80")), "IPv6 real server [2001:db8::2]:80 in an IPv4 service is not supported", 5},
-		{"v4 then v6 in fwmark", vs("fwmark 7", "lvs_method DR", rs("198.51.100.2")+rs("2001:db8::2")), "IPv6 real server", 8},
+		{"v4 then v6 in fwmark", vs("fwmark 7", "lvs_method DR", rs("198.51.100.2")+rs("2001:db8::2")),
+			"Address family of virtual server and real server 2001:db8::2 don't match - skipping real server.", 8},
+		{"v4 then v6 tunnel in fwmark", vs("fwmark 7", "lvs_method TUN", rs("198.51.100.2")+rs("2001:db8::2")), "IPv6 real server", 8},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
