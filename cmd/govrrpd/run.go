@@ -121,7 +121,7 @@ func configTest(o *options, stderr io.Writer) int {
 		fmt.Fprintf(out, "%s: %s\n", d.Pos, d.Msg)
 	}
 	if o.dumpConf && cfg != nil {
-		confparse.Print(out, cfg)
+		confparse.PrintMasked(out, cfg)
 	}
 	return diags.ExitCode()
 }
@@ -152,7 +152,7 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 	if o.dumpConf {
 		cfg, _ := confparse.Load(o.configFile, parseOptions(o, false))
 		var b strings.Builder
-		confparse.Print(&b, cfg)
+		confparse.PrintMasked(&b, cfg)
 		log.Info("configuration dump\n" + b.String())
 	}
 	err = daemon.Run(context.Background(), daemon.Options{
