@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/govrrpd/govrrpd/bgp"
+	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/bgpspeaker"
+	"github.com/govrrpd/govrrpd/internal/daemon"
+	"github.com/govrrpd/govrrpd/internal/status"
+)
+
+// loadBGP reads --bgp-config and checks its conditions against the
+// keepalived configuration (nil skips that check). Every message goes to
+// report; the Config is nil when the file must not run.
+func loadBGP(o *options, kcfg *confparse.Config, report func(confparse.Diagnostic)) *bgp.Config {
+	b, diags := confparse.LoadBGP(o.bgpConfig, parseOptions(o, false))
+	if kcfg != nil {
+		diags = append(diags, confparse.CheckBGPRefs(b, kcfg)...)
+	}
+	for _, d := range diags.Sorted() {
+		report(d)
+	}
+	if !confparse.BGPUsable(diags) {
+		return nil
+	}
+	return b
+}
+
+// configTestBGP is -t for the --bgp-config file: its messages as FILE:LINE
+// and exit status 1 when it would be refused (keepalived's codes are for
+// keepalived.conf; this file is govrrpd's alone).
+func configTestBGP(o *options, kcfg *confparse.Config, out io.Writer) int {
+	if o.bgpConfig == "" {
+		return 0
+	}
+	if loadBGP(o, kcfg, func(d confparse.Diagnostic) { fmt.Fprintf(out, "%s: %s\n", d.Pos, d.Msg) }) == nil {
+		fmt.Fprintf(out, "%s: refused\n", o.bgpConfig)
+		return 1
+	}
+	return 0
+}
+
+// bgpRun is the BGP side of a running daemon.
+type bgpRun struct {
+	o       *options
+	log     *slog.Logger
+	speaker *bgpspeaker.Speaker
+	stop    func()
+	wg      sync.WaitGroup
+}
+
+// startBGP reads --bgp-config before the daemon starts: a file with
+// errors keeps govrrpd from starting, as keepalived.conf's fatal errors do.
+func startBGP(o *options, log *slog.Logger) (*bgpRun, error) {
+	if o.bgpConfig == "" {
+		return nil, nil
+	}
+	kcfg, _ := confparse.Load(o.configFile, parseOptions(o, false))
+	b := loadBGP(o, kcfg, func(d confparse.Diagnostic) { log.Error("bgp config", "at", d.Pos.String(), "msg", d.Msg) })
+	if b == nil {
+		return nil, fmt.Errorf("%s: refused (see the messages above)", o.bgpConfig)
+	}
+	r := &bgpRun{o: o, log: log}
+	r.speaker = bgpspeaker.New(bgpspeaker.Options{Log: log})
+	return r, r.start(b)
+}
+
+func (r *bgpRun) start(b *bgp.Config) error {
+	return r.speaker.Start(context.Background(), b)
+}
+
+// attach gives the speaker the running daemon's verdicts and follows
+// SIGHUP; it runs once the daemon is ready.
+func (r *bgpRun) attach(d *daemon.Daemon) {
+	if r == nil {
+		return
+	}
+	r.speaker.SetState(func(ctx context.Context) (bgp.State, error) {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		s, err := d.Snapshot(ctx)
+		if err != nil {
+			return bgp.State{}, err
+		}
+		return stateOf(s), nil
+	})
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	ctx, cancel := context.WithCancel(context.Background())
+	r.stop = func() { signal.Stop(hup); cancel(); r.wg.Wait() }
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				r.reload(ctx)
+			}
+		}
+	}()
+}
+
+// reload re-reads --bgp-config on SIGHUP, beside the daemon's own reload
+// of keepalived.conf. A refused file leaves the running BGP settings.
+func (r *bgpRun) reload(ctx context.Context) {
+	kcfg, _ := confparse.Load(r.o.configFile, parseOptions(r.o, false))
+	b := loadBGP(r.o, kcfg, func(d confparse.Diagnostic) { r.log.Error("bgp config", "at", d.Pos.String(), "msg", d.Msg) })
+	if b == nil {
+		r.log.Error("bgp reload refused; the running BGP settings stay", "file", r.o.bgpConfig)
+		return
+	}
+	if err := r.speaker.Reload(ctx, b); err != nil {
+		r.log.Error("bgp reload", "err", err)
+	}
+}
+
+// shutdown is the daemon's Stopping hook: withdraw, wait for the peers,
+// then let VRRP and IPVS go.
+func (r *bgpRun) shutdown() {
+	if r == nil {
+		return
+	}
+	if r.stop != nil {
+		r.stop()
+	}
+	r.speaker.Stop(context.Background())
+}
+
+// stateOf is what the conditions need of a status snapshot.
+func stateOf(s status.Daemon) bgp.State {
+	st := bgp.State{Quorum: make(map[string]bool, len(s.VirtualServers)), Master: make(map[string]bool, len(s.Instances))}
+	for _, v := range s.VirtualServers {
+		st.Quorum[v.Key] = v.Quorum
+	}
+	for _, in := range s.Instances {
+		st.Master[in.Name] = in.State == "MASTER"
+	}
+	return st
+}
