@@ -7,13 +7,16 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/govrrpd/govrrpd/bgp"
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/bgpspeaker"
+	"github.com/govrrpd/govrrpd/internal/control"
 	"github.com/govrrpd/govrrpd/internal/daemon"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
@@ -147,4 +150,63 @@ func stateOf(s status.Daemon) bgp.State {
 		st.Master[in.Name] = in.State == "MASTER"
 	}
 	return st
+}
+
+// bgpBackend adds the BGP side to the daemon's snapshot, for the API, the
+// metrics, `govrrpd status` and the console alike.
+type bgpBackend struct {
+	control.Backend
+	r *bgpRun
+}
+
+func (b bgpBackend) Snapshot(ctx context.Context) (status.Daemon, error) {
+	d, err := b.Backend.Snapshot(ctx)
+	if err != nil {
+		return d, err
+	}
+	st, err := b.r.speaker.Status(ctx)
+	if err != nil {
+		b.r.log.Debug("bgp status", "err", err)
+	}
+	d.BGP = &st
+	return d, nil
+}
+
+// backend is what the operations side serves.
+func (r *bgpRun) backend(d *daemon.Daemon) control.Backend {
+	if r == nil {
+		return d
+	}
+	return bgpBackend{Backend: d, r: r}
+}
+
+// renderBGP is `govrrpd status`'s BGP part: sessions, then announcements
+// with the condition that withdraws them.
+func renderBGP(w io.Writer, b *status.BGP) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "BGP NEIGHBOR (AS %d, id %s)\tAS\tSTATE\tUP\tHOLD\tSENT\tRECEIVED\n", b.LocalAS, b.RouterID)
+	for _, n := range b.Neighbors {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\n", n.Addr, n.AS, n.State, time.Duration(n.Uptime),
+			time.Duration(n.HoldTime), n.PrefixesSent, n.PrefixesReceived)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ANNOUNCE\tSTATE\tCONDITIONS\tAT")
+	for _, a := range b.Announcements {
+		state := "withdrawn"
+		if a.Announced {
+			state = "announced"
+		}
+		var cs []string
+		for _, c := range a.Conditions {
+			mark := "no"
+			if c.Holds {
+				mark = "yes"
+			}
+			cs = append(cs, c.Condition+": "+mark)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Prefix, state, dash(strings.Join(cs, "; ")), a.At)
+	}
+	tw.Flush()
 }

@@ -41,6 +41,7 @@ type Speaker struct {
 	cfg    *bgp.Config
 	routes []*route
 	peers  map[netip.Addr]*peerInfo
+	last   bgp.State // the conditions' inputs as last read
 
 	kick   chan struct{}
 	cancel context.CancelFunc
@@ -168,6 +169,7 @@ func (s *Speaker) evaluate(ctx context.Context) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.last = st
 	for _, r := range s.routes {
 		why := failing(st, r.ann)
 		r.why = why

@@ -168,7 +168,7 @@ func startSpeaker(t *testing.T, c *conditions, cfg *bgp.Config) *Speaker {
 func TestAnnounceFollowsQuorum(t *testing.T) {
 	r := newRouter(t, "127.0.0.2")
 	c := &conditions{}
-	startSpeaker(t, c, config(r.neighbor()))
+	s := startSpeaker(t, c, config(r.neighbor()))
 	r.waitEstablished(t)
 	// Several evaluations with the session up and no quorum: nothing.
 	n := c.readsSoFar()
@@ -178,8 +178,23 @@ func TestAnnounceFollowsQuorum(t *testing.T) {
 	}
 	c.set(true)
 	waitFor(t, "the announcement", func() bool { return len(r.paths(t, vip)) == 1 })
+	waitFor(t, "the status to show it sent", func() bool {
+		st, err := s.Status(context.Background())
+		return err == nil && len(st.Neighbors) == 1 && st.Neighbors[0].PrefixesSent == 1
+	})
+	st, _ := s.Status(context.Background())
+	if n := st.Neighbors[0]; n.State != "ESTABLISHED" || n.Addr != "127.0.0.2" || n.AS != routerAS || n.HoldTime == 0 {
+		t.Errorf("neighbour status %+v", n)
+	}
+	if a := st.Announcements[0]; !a.Announced || a.Prefix != vip.String() || len(a.Conditions) != 1 || !a.Conditions[0].Holds {
+		t.Errorf("announcement status %+v", a)
+	}
 	c.set(false)
 	waitFor(t, "the withdrawal", func() bool { return len(r.paths(t, vip)) == 0 })
+	st, _ = s.Status(context.Background())
+	if a := st.Announcements[0]; a.Announced || a.Conditions[0].Holds {
+		t.Errorf("announcement status after the withdrawal %+v", a)
+	}
 	if p := r.peer(t); p.State.SessionState != api.PeerState_ESTABLISHED {
 		t.Errorf("the withdrawal reset the session: %v", p.State.SessionState)
 	}

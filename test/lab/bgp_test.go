@@ -77,6 +77,12 @@ func testBGPScaleOut(t *testing.T, rt bgpRouter) {
 		return slices.Equal(nextHops(t, router, bgpVIP), all)
 	})
 
+	// `govrrpd status` shows the session and the announcement.
+	waitUntil(t, "status to show the session established", 30*time.Second, func() bool {
+		out, _ := cli(t, "status", "--control-socket", r.sock(0))
+		return strings.Contains(out, "ESTABLISHED") && strings.Contains(out, "192.0.2.200/32  announced")
+	})
+
 	// A failing real server while quorum holds keeps the announcement.
 	d1 := ds[0]
 	d1.reals[0].Close()
