@@ -170,7 +170,7 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
 		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly,
 		PidFiles: pidFiles(o), Log: log, Version: version,
-		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, d, log); bgpr.attach(d) },
+		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, bgpr.backend(d), log); bgpr.attach(d) },
 		CheckObserve: ops.observeCheck,
 		Stopping:     bgpr.shutdown,
 	})
