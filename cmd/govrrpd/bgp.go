@@ -172,6 +172,16 @@ func (b bgpBackend) Snapshot(ctx context.Context) (status.Daemon, error) {
 	return d, nil
 }
 
+// Reload is `govrrpd ctl reload` and the console's: keepalived.conf as
+// SIGHUP reloads it, then --bgp-config as SIGHUP re-reads it.
+func (b bgpBackend) Reload(ctx context.Context) (status.Reload, error) {
+	res, err := b.Backend.Reload(ctx)
+	if err == nil {
+		b.r.reload(ctx)
+	}
+	return res, err
+}
+
 // backend is what the operations side serves.
 func (r *bgpRun) backend(d *daemon.Daemon) control.Backend {
 	if r == nil {
