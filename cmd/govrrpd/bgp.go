@@ -59,6 +59,8 @@ type bgpRun struct {
 	speaker *bgpspeaker.Speaker
 	stop    func()
 	wg      sync.WaitGroup
+	// reloading orders SIGHUP's re-reads and `ctl reload`'s.
+	reloading sync.Mutex
 }
 
 // startBGP reads --bgp-config before the daemon starts: a file with
@@ -117,6 +119,8 @@ func (r *bgpRun) attach(d *daemon.Daemon) {
 // reload re-reads --bgp-config on SIGHUP, beside the daemon's own reload
 // of keepalived.conf. A refused file leaves the running BGP settings.
 func (r *bgpRun) reload(ctx context.Context) {
+	r.reloading.Lock()
+	defer r.reloading.Unlock()
 	kcfg, _ := confparse.Load(r.o.configFile, parseOptions(r.o, false))
 	b := loadBGP(r.o, kcfg, func(d confparse.Diagnostic) { r.log.Error("bgp config", "at", d.Pos.String(), "msg", d.Msg) })
 	if b == nil {
