@@ -64,15 +64,11 @@ func keepalivedDeath(ka string, clients int) (res result, err error) {
 	if err := waitAddr(l.Routers[0], vip, 30*time.Second); err != nil {
 		return res, err
 	}
-	conns, err := l.Client.DialMany(lab.ScaleOutVIP+":80", clients)
+	conns, closeAll, err := dial(l, clients)
 	if err != nil {
 		return res, err
 	}
-	defer func() {
-		for _, c := range conns {
-			c.C.Close()
-		}
-	}()
+	defer closeAll()
 	if err := l.Routers[0].SetLink(false); err != nil {
 		return res, err
 	}

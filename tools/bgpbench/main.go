@@ -131,15 +131,11 @@ func bgpDeath(bin, router string, n, victim, clients int) (res result, err error
 	if _, err := so.WaitHops(90*time.Second, func(h []string) bool { return slices.Equal(h, all) }); err != nil {
 		return res, err
 	}
-	conns, err := l.Client.DialMany(lab.ScaleOutVIP+":80", clients)
+	conns, closeAll, err := dial(l, clients)
 	if err != nil {
 		return res, err
 	}
-	defer func() {
-		for _, c := range conns {
-			c.C.Close()
-		}
-	}()
+	defer closeAll()
 	dead := so.Directors[victim]
 	for _, c := range conns {
 		if c.First == dead.Name {
@@ -159,6 +155,16 @@ func bgpDeath(bin, router string, n, victim, clients int) (res result, err error
 	res.directors, res.gone, res.total = n, t1.Sub(t0), clients
 	res.moved, res.lost = lab.PingAll(conns, dead.Name)
 	return res, nil
+}
+
+// dial opens the client connections to the VIP; closeAll closes them.
+func dial(l *lab.Lab, clients int) (conns []*lab.Conn, closeAll func(), err error) {
+	conns, err = l.Client.DialMany(lab.ScaleOutVIP+":80", clients)
+	return conns, func() {
+		for _, c := range conns {
+			c.C.Close()
+		}
+	}, err
 }
 
 func startDirector(bin, dir string, so *lab.ScaleOut, d *lab.Director) (*lab.Proc, error) {
