@@ -113,3 +113,14 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+func TestNeedsInstances(t *testing.T) {
+	c := base()
+	if c.NeedsInstances() {
+		t.Error("virtual_server conditions only: no instance needed")
+	}
+	c.Announces[1].Conditions = []Condition{vi1}
+	if !c.NeedsInstances() {
+		t.Error("a vrrp_instance condition needs the instances")
+	}
+}

@@ -30,3 +30,16 @@ func (s State) Wanted(a Announce) bool {
 	}
 	return true
 }
+
+// NeedsInstances says whether some condition watches a VRRP instance, so
+// that the instances' states have to be read at all.
+func (c *Config) NeedsInstances() bool {
+	for _, a := range c.Announces {
+		for _, k := range a.Conditions {
+			if k.Kind == InstanceMaster {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -90,13 +90,20 @@ func (r *bgpRun) attach(d *daemon.Daemon) {
 		return
 	}
 	r.speaker.SetState(func(ctx context.Context) (bgp.State, error) {
+		st := bgp.State{Quorum: d.Quorums()}
+		if !r.speaker.NeedsInstances() {
+			return st, nil
+		}
+		// Instance states come from the event loop: only when a
+		// condition watches one.
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
 		s, err := d.Snapshot(ctx)
 		if err != nil {
 			return bgp.State{}, err
 		}
-		return stateOf(s), nil
+		st.Master = masters(s)
+		return st, nil
 	})
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -144,16 +151,13 @@ func (r *bgpRun) shutdown() {
 	r.speaker.Stop(context.Background())
 }
 
-// stateOf is what the conditions need of a status snapshot.
-func stateOf(s status.Daemon) bgp.State {
-	st := bgp.State{Quorum: make(map[string]bool, len(s.VirtualServers)), Master: make(map[string]bool, len(s.Instances))}
-	for _, v := range s.VirtualServers {
-		st.Quorum[v.Key] = v.Quorum
-	}
+// masters maps each instance of a snapshot to whether it is MASTER.
+func masters(s status.Daemon) map[string]bool {
+	m := make(map[string]bool, len(s.Instances))
 	for _, in := range s.Instances {
-		st.Master[in.Name] = in.State == "MASTER"
+		m[in.Name] = in.State == "MASTER"
 	}
-	return st
+	return m
 }
 
 // bgpBackend adds the BGP side to the daemon's snapshot, for the API, the

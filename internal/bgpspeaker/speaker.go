@@ -130,6 +130,14 @@ func (s *Speaker) SetState(f func(ctx context.Context) (bgp.State, error)) {
 	s.Kick()
 }
 
+// NeedsInstances says whether the running announcements watch a VRRP
+// instance (bgp.Config.NeedsInstances).
+func (s *Speaker) NeedsInstances() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg != nil && s.cfg.NeedsInstances()
+}
+
 // Kick makes the speaker read the conditions now rather than at the next
 // interval.
 func (s *Speaker) Kick() {
