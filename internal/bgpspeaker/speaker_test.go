@@ -2,10 +2,12 @@ package bgpspeaker
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -294,3 +296,48 @@ func TestReloadLeavesUnchangedSessions(t *testing.T) {
 		t.Error("the kept prefix was withdrawn by the reload")
 	}
 }
+
+// The neighbour's password reaches GoBGP and nothing else: not the logs
+// (GoBGP's included), not the status.
+func TestPasswordStaysSecret(t *testing.T) {
+	const secret = "s3cret-md5-key"
+	var logs strings.Builder
+	var mu sync.Mutex
+	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return logs.Write(p) })
+	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	r := newRouter(t, "127.0.0.2")
+	n := r.neighbor()
+	n.Password = secret
+	s := New(Options{Log: log, State: (&conditions{quorum: true}).state, Interval: 20 * time.Millisecond})
+	if err := s.Start(context.Background(), config(n)); err != nil {
+		t.Fatal(err)
+	}
+	var peer *api.Peer
+	if err := s.srv.ListPeer(context.Background(), &api.ListPeerRequest{}, func(p *api.Peer) { peer = p }); err != nil {
+		t.Fatal(err)
+	}
+	if peer.Conf.AuthPassword != secret {
+		t.Errorf("GoBGP has password %q", peer.Conf.AuthPassword)
+	}
+	st, err := s.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(st)
+	n.Password = secret + "-changed"
+	if err := s.Reload(context.Background(), config(n)); err != nil {
+		t.Fatal(err)
+	}
+	s.Stop(context.Background())
+	mu.Lock()
+	defer mu.Unlock()
+	for what, text := range map[string]string{"status": string(js), "log": logs.String()} {
+		if strings.Contains(text, secret) {
+			t.Errorf("the password shows in the %s:\n%s", what, text)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
