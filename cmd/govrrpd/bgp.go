@@ -89,22 +89,7 @@ func (r *bgpRun) attach(d *daemon.Daemon) {
 	if r == nil {
 		return
 	}
-	r.speaker.SetState(func(ctx context.Context) (bgp.State, error) {
-		st := bgp.State{Quorum: d.Quorums()}
-		if !r.speaker.NeedsInstances() {
-			return st, nil
-		}
-		// Instance states come from the event loop: only when a
-		// condition watches one.
-		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		s, err := d.Snapshot(ctx)
-		if err != nil {
-			return bgp.State{}, err
-		}
-		st.Master = masters(s)
-		return st, nil
-	})
+	r.speaker.SetState(conditionSource(d.Quorums, d.Snapshot, r.speaker.NeedsInstances))
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -149,6 +134,27 @@ func (r *bgpRun) shutdown() {
 		r.stop()
 	}
 	r.speaker.Stop(context.Background())
+}
+
+// conditionSource reads what the conditions need: quorum from the LVS
+// subsystem every time, instance states from the event loop's snapshot
+// only when some condition names an instance.
+func conditionSource(quorums func() map[string]bool, snapshot func(context.Context) (status.Daemon, error),
+	needsInstances func() bool) func(context.Context) (bgp.State, error) {
+	return func(ctx context.Context) (bgp.State, error) {
+		st := bgp.State{Quorum: quorums()}
+		if !needsInstances() {
+			return st, nil
+		}
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		s, err := snapshot(ctx)
+		if err != nil {
+			return bgp.State{}, err
+		}
+		st.Master = masters(s)
+		return st, nil
+	}
 }
 
 // masters maps each instance of a snapshot to whether it is MASTER.

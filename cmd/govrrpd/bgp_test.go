@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/govrrpd/govrrpd/bgp"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
 
@@ -56,5 +60,36 @@ func TestRenderBGP(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("no %q in\n%s", want, b.String())
 		}
+	}
+}
+
+func TestConditionSource(t *testing.T) {
+	quorums := func() map[string]bool { return map[string]bool{"TCP 192.0.2.200:80": true} }
+	snaps := 0
+	snapshot := func(context.Context) (status.Daemon, error) {
+		snaps++
+		return status.Daemon{Instances: []status.Instance{{Name: "VI_1", State: "MASTER"}, {Name: "VI_2", State: "BACKUP"}}}, nil
+	}
+	vs := bgp.Condition{Kind: bgp.VirtualServerQuorum, Protocol: "TCP", Addr: netip.MustParseAddrPort("192.0.2.200:80")}
+	for _, tc := range []struct {
+		name      string
+		needs     bool
+		cond      bgp.Condition
+		holds     bool
+		snapshots int
+	}{
+		{"quorum without the event loop", false, vs, true, 0},
+		{"master", true, bgp.Condition{Kind: bgp.InstanceMaster, Instance: "VI_1"}, true, 1},
+		{"backup", true, bgp.Condition{Kind: bgp.InstanceMaster, Instance: "VI_2"}, false, 1},
+	} {
+		snaps = 0
+		st, err := conditionSource(quorums, snapshot, func() bool { return tc.needs })(context.Background())
+		if err != nil || st.Holds(tc.cond) != tc.holds || snaps != tc.snapshots {
+			t.Errorf("%s: holds %v (err %v), %d snapshots; want %v, %d", tc.name, st.Holds(tc.cond), err, snaps, tc.holds, tc.snapshots)
+		}
+	}
+	failing := func(context.Context) (status.Daemon, error) { return status.Daemon{}, errors.New("stopping") }
+	if _, err := conditionSource(quorums, failing, func() bool { return true })(context.Background()); err == nil {
+		t.Error("a failed snapshot must be an error (the speaker keeps its announcements)")
 	}
 }
