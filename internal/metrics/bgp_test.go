@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
-
 	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
@@ -45,15 +43,7 @@ func TestBGPMetrics(t *testing.T) {
 			t.Errorf("no %s", want)
 		}
 	}
-	problems, err := testutil.GatherAndLint(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		if strings.HasPrefix(p.Metric, "govrrpd_bgp") {
-			t.Errorf("%s: %s", p.Metric, p.Text)
-		}
-	}
+	lint(t, m, "govrrpd_bgp_")
 }
 
 // Without --bgp-config there is no govrrpd_bgp_* series at all.
