@@ -123,7 +123,13 @@ func configTest(o *options, stderr io.Writer) int {
 	if o.dumpConf && cfg != nil {
 		confparse.PrintMasked(out, cfg)
 	}
-	return diags.ExitCode()
+	// keepalived's exit code first: the BGP file's verdict only when
+	// keepalived.conf itself passes.
+	bgpCode := configTestBGP(o, cfg, out)
+	if code := diags.ExitCode(); code != 0 {
+		return code
+	}
+	return bgpCode
 }
 
 func runDaemon(o *options, stdout, stderr io.Writer) int {
@@ -155,13 +161,22 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		confparse.PrintMasked(&b, cfg)
 		log.Info("configuration dump\n" + b.String())
 	}
+	bgpr, err := startBGP(o, log)
+	if err != nil {
+		log.Error("bgp", "err", err)
+		return 1
+	}
 	err = daemon.Run(context.Background(), daemon.Options{
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
 		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly,
 		PidFiles: pidFiles(o), Log: log, Version: version,
-		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, d, log) },
+		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, bgpr.backend(d), log); bgpr.attach(d) },
 		CheckObserve: ops.observeCheck,
+		Stopping:     bgpr.shutdown,
 	})
+	if err != nil {
+		bgpr.shutdown()
+	}
 	if err != nil {
 		log.Error("govrrpd stopped", "err", err)
 		return 1

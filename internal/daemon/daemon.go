@@ -50,6 +50,10 @@ type Options struct {
 	// CheckObserve, if set, hears every health-checker attempt's outcome
 	// and duration (the metrics' latency histogram).
 	CheckObserve func(kind check.Kind, up bool, took time.Duration)
+	// Stopping, if set, runs when SIGTERM/SIGINT ends the loop, before
+	// VRRP and IPVS are released: BGP withdraws its prefixes there, so
+	// routers move flows away while this director still serves them.
+	Stopping func()
 }
 
 // Daemon is a running govrrpd.
@@ -226,6 +230,9 @@ func Run(ctx context.Context, opts Options) error {
 	d.sdNotify("READY=1")
 	d.loop(ctx, sigs)
 	d.sdNotify("STOPPING=1")
+	if opts.Stopping != nil {
+		opts.Stopping()
+	}
 	d.shutdown()
 	d.lvs.Stop()
 	return nil

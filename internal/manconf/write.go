@@ -42,6 +42,7 @@ func Write(w io.Writer, t *Table, date, source string) error {
 			p.Item(tag(r.Cell), body)
 		}
 	}
+	writeBGP(p)
 	p.Section("see also")
 	p.Text("govrrpd(8), keepalived.conf(5), keepalived(8)")
 	return p.Err()
