@@ -1,0 +1,142 @@
+package snmpagent
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/govrrpd/govrrpd/agentx"
+	"github.com/govrrpd/govrrpd/internal/snmpmib"
+	"github.com/govrrpd/govrrpd/internal/status"
+	"github.com/govrrpd/govrrpd/ipvs"
+)
+
+// sendTraps turns queued events into notifications, in order, while a
+// session is open; without one they are dropped, as net-snmp drops a
+// trap it cannot deliver.
+func (a *Agent) sendTraps(ctx context.Context) {
+	for {
+		var e event
+		select {
+		case <-ctx.Done():
+			return
+		case e = <-a.events:
+		}
+		a.mu.Lock()
+		s, sess, dropped := a.settings, a.sess, a.dropped
+		a.dropped = 0
+		a.mu.Unlock()
+		if dropped > 0 {
+			a.log.Warn("snmp: trap queue full; traps dropped", "count", dropped)
+		}
+		if sess == nil || !s.Traps {
+			continue
+		}
+		d, err := a.snapshot()
+		if err != nil {
+			a.log.Warn("snmp: no snapshot for a trap", "err", err)
+			continue
+		}
+		for _, vbs := range trapsFor(e, d, s) {
+			if err := sess.notify(vbs); err != nil {
+				a.log.Warn("snmp: trap not sent", "err", err)
+				break
+			}
+		}
+	}
+}
+
+// trapsFor is what keepalived sends for e under s: its own traps when the
+// tree is enabled, the RFC new-master traps for their instances.
+func trapsFor(e event, d status.Daemon, s Settings) [][]agentx.VarBind {
+	if e.lvs != nil {
+		if s.MIBs&snmpmib.KeepalivedChecker == 0 {
+			return nil
+		}
+		vs, r, ok := findReal(d, *e.lvs)
+		if !ok {
+			return nil
+		}
+		return [][]agentx.VarBind{snmpmib.RealServerTrap(vs, r, s.Host)}
+	}
+	var out [][]agentx.VarBind
+	switch e.n.Kind {
+	case "GROUP":
+		if s.MIBs&snmpmib.KeepalivedVRRP != 0 {
+			out = append(out, snmpmib.GroupTrap(status.SyncGroup{Name: e.n.Name, State: e.n.State}, s.Host))
+		}
+	case "INSTANCE":
+		switch e.n.State {
+		case "MASTER", "BACKUP", "FAULT", "STOP", "DELETED":
+		default:
+			return nil // priority changes and lower-priority adverts have no trap
+		}
+		in, ok := findInstance(d, e.n.Name)
+		if !ok {
+			in = status.Instance{Name: e.n.Name}
+		}
+		snapState := in.State
+		in.State = e.n.State
+		if s.MIBs&snmpmib.KeepalivedVRRP != 0 {
+			out = append(out, snmpmib.InstanceTrap(in, s.Host))
+		}
+		// The master address is ours only while the snapshot still says
+		// MASTER: a trap must not name the next master as this one.
+		if e.n.State != "MASTER" || snapState != "MASTER" {
+			return out
+		}
+		if vbs, ok := snmpmib.NewMasterV2(in, s.Host); ok && s.MIBs&snmpmib.RFCv2 != 0 {
+			out = append(out, vbs)
+		}
+		if vbs, ok := snmpmib.NewMasterV3(in, s.Host); ok && s.MIBs&snmpmib.RFCv3 != 0 {
+			out = append(out, vbs)
+		}
+	}
+	return out
+}
+
+func findInstance(d status.Daemon, name string) (status.Instance, bool) {
+	for _, in := range d.Instances {
+		if in.Name == name {
+			return in, true
+		}
+	}
+	return status.Instance{}, false
+}
+
+// findReal finds act's real server, with the health the action gives it
+// (the snapshot may be older or newer than the action).
+func findReal(d status.Daemon, act ipvs.Action) (status.VirtualServer, status.RealServer, bool) {
+	if act.Kind != ipvs.NotifyUp && act.Kind != ipvs.NotifyDown {
+		return status.VirtualServer{}, status.RealServer{}, false
+	}
+	for _, vs := range d.VirtualServers {
+		if !sameService(vs, act.Service) {
+			continue
+		}
+		for i, r := range vs.Reals {
+			if a, err := netip.ParseAddr(r.Addr); err == nil && netip.AddrPortFrom(a, r.Port) == act.Real {
+				vs.Reals = append([]status.RealServer(nil), vs.Reals...)
+				vs.Reals[i].Healthy = act.Kind == ipvs.NotifyUp
+				return vs, vs.Reals[i], true
+			}
+		}
+	}
+	return status.VirtualServer{}, status.RealServer{}, false
+}
+
+// sameService matches a snapshot's virtual server with an ipvs key
+// (ipvs.VirtualServer.Key: "ADDR:PORT/PROTO", "fwmark N/FAMILY",
+// "group NAME/PROTO").
+func sameService(vs status.VirtualServer, key string) bool {
+	switch {
+	case vs.Fwmark != 0:
+		return strings.HasPrefix(key, fmt.Sprintf("fwmark %d/", vs.Fwmark))
+	case vs.Addr != "":
+		a, err := netip.ParseAddr(vs.Addr)
+		return err == nil && key == netip.AddrPortFrom(a, vs.Port).String()+"/"+vs.Protocol
+	}
+	name, ok := strings.CutPrefix(vs.Key, vs.Protocol+" group ")
+	return ok && key == "group "+name+"/"+vs.Protocol
+}
