@@ -50,6 +50,9 @@ type Options struct {
 	// CheckObserve, if set, hears every health-checker attempt's outcome
 	// and duration (the metrics' latency histogram).
 	CheckObserve func(kind check.Kind, up bool, took time.Duration)
+	// Observer, if set, hears the configuration, VRRP notifications and
+	// real-server changes (observe.go): the SNMP sub-agent.
+	Observer Observer
 }
 
 // Daemon is a running govrrpd.
@@ -181,7 +184,7 @@ func Run(ctx context.Context, opts Options) error {
 	defer n.Close()
 	sys := newSystem()
 	defer sys.Close()
-	d := newDaemon(cfg, opts, sys, n)
+	d := newDaemon(cfg, opts, sys, withObserver(n, opts.Observer))
 	d.runner, d.baseline, d.configHash = runner, diags, configHash(cfg)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
@@ -203,8 +206,13 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer w.Close()
 	d.wake, d.timers.prewake = w, prewakeFor
-	d.lvs = lvs.New(lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS,
-		Check: check.Options{Observe: opts.CheckObserve}})
+	lo := lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS,
+		Check: check.Options{Observe: opts.CheckObserve}}
+	if opts.Observer != nil {
+		opts.Observer.Configured(cfg)
+		lo.Observe = opts.Observer.LVSAction
+	}
+	d.lvs = lvs.New(lo)
 	if !opts.CheckOnly {
 		d.syncd = lvs.StartSyncd(cfg.IPVS, vrids(cfg), log)
 		if err := d.start(ctx); err != nil {
