@@ -144,7 +144,8 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 	}
 	defer ops.close()
 	opsCtx, stopOps := context.WithCancel(context.Background())
-	defer func() { stopOps(); ops.wait() }()
+	snmp := newSNMP(o, log)
+	defer func() { stopOps(); ops.wait(); snmp.wait() }()
 	if err := applyUmask(o.umask); err != nil {
 		log.Error("umask", "err", err)
 		return 1
@@ -159,8 +160,8 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
 		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly,
 		PidFiles: pidFiles(o), Log: log, Version: version,
-		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, d, log) },
-		CheckObserve: ops.observeCheck,
+		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, d, log); snmp.start(opsCtx, d) },
+		CheckObserve: ops.observeCheck, Observer: snmp.agent,
 	})
 	if err != nil {
 		log.Error("govrrpd stopped", "err", err)
