@@ -51,6 +51,7 @@ type Agent struct {
 type event struct {
 	n   notify.Event
 	lvs *ipvs.Action
+	at  time.Time
 }
 
 // New returns an agent that does nothing until Run and a configuration
@@ -83,6 +84,7 @@ func (a *Agent) LVSAction(act ipvs.Action) { a.queue(event{lvs: &act}) }
 // queue never blocks the caller (the event loop): a full queue drops
 // the trap, counted and logged by the sender.
 func (a *Agent) queue(e event) {
+	e.at = time.Now()
 	a.mu.Lock()
 	a.view = nil
 	on := a.have && a.settings.Traps && a.settings.MIBs != 0

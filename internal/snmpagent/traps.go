@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/govrrpd/govrrpd/agentx"
 	"github.com/govrrpd/govrrpd/internal/snmpmib"
@@ -12,10 +13,16 @@ import (
 	"github.com/govrrpd/govrrpd/ipvs"
 )
 
-// sendTraps turns queued events into notifications, in order, while a
-// session is open; without one they are dropped, as net-snmp drops a
-// trap it cannot deliver.
+// holdTraps is how long an event waits for a session: the daemon starts
+// its instances as the agent connects, and keepalived's first traps
+// (the start-up BACKUP) reach the master because its agent connects
+// first. Older events are dropped, as net-snmp drops a trap it cannot
+// deliver, rather than replayed late.
+const holdTraps = 10 * time.Second
+
+// sendTraps turns queued events into notifications, in order.
 func (a *Agent) sendTraps(ctx context.Context) {
+	causes := masterCauses{}
 	for {
 		var e event
 		select {
@@ -23,8 +30,9 @@ func (a *Agent) sendTraps(ctx context.Context) {
 			return
 		case e = <-a.events:
 		}
+		sess, s := a.waitSession(ctx, e.at.Add(holdTraps))
 		a.mu.Lock()
-		s, sess, dropped := a.settings, a.sess, a.dropped
+		dropped := a.dropped
 		a.dropped = 0
 		a.mu.Unlock()
 		if dropped > 0 {
@@ -38,7 +46,7 @@ func (a *Agent) sendTraps(ctx context.Context) {
 			a.log.Warn("snmp: no snapshot for a trap", "err", err)
 			continue
 		}
-		for _, vbs := range trapsFor(e, d, s) {
+		for _, vbs := range trapsFor(e, d, s, causes) {
 			if err := sess.notify(vbs); err != nil {
 				a.log.Warn("snmp: trap not sent", "err", err)
 				break
@@ -47,9 +55,50 @@ func (a *Agent) sendTraps(ctx context.Context) {
 	}
 }
 
+// waitSession returns the open session, waiting for one until deadline.
+func (a *Agent) waitSession(ctx context.Context, deadline time.Time) (*session, Settings) {
+	for {
+		a.mu.Lock()
+		sess, s := a.sess, a.settings
+		a.mu.Unlock()
+		if sess != nil || time.Now().After(deadline) {
+			return sess, s
+		}
+		select {
+		case <-ctx.Done():
+			return nil, s
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// masterCauses remembers, per instance, how often each cause made it
+// master: the cause whose count grew is the new master's reason.
+type masterCauses map[string]map[string]uint64
+
+// cause is what made in master since the last call.
+func (m masterCauses) cause(in status.Instance) string {
+	prev := m[in.Name]
+	now := map[string]uint64{}
+	best := ""
+	for _, t := range in.Stats.Transitions {
+		if t.To != "MASTER" {
+			continue
+		}
+		now[t.Reason] += t.Count
+	}
+	for r, n := range now {
+		if n > prev[r] && (best == "" || r < best) {
+			best = r
+		}
+	}
+	m[in.Name] = now
+	return best
+}
+
 // trapsFor is what keepalived sends for e under s: its own traps when the
 // tree is enabled, the RFC new-master traps for their instances.
-func trapsFor(e event, d status.Daemon, s Settings) [][]agentx.VarBind {
+func trapsFor(e event, d status.Daemon, s Settings, causes masterCauses) [][]agentx.VarBind {
 	if e.lvs != nil {
 		if s.MIBs&snmpmib.KeepalivedChecker == 0 {
 			return nil
@@ -89,7 +138,7 @@ func trapsFor(e event, d status.Daemon, s Settings) [][]agentx.VarBind {
 		if vbs, ok := snmpmib.NewMasterV2(in, s.Host); ok && s.MIBs&snmpmib.RFCv2 != 0 {
 			out = append(out, vbs)
 		}
-		if vbs, ok := snmpmib.NewMasterV3(in, s.Host); ok && s.MIBs&snmpmib.RFCv3 != 0 {
+		if vbs, ok := snmpmib.NewMasterV3(in, s.Host, causes.cause(in)); ok && s.MIBs&snmpmib.RFCv3 != 0 {
 			out = append(out, vbs)
 		}
 	}

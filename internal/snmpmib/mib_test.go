@@ -119,7 +119,7 @@ func TestTrapsGolden(t *testing.T) {
 		if vbs, ok := NewMasterV2(in, h); ok {
 			all = append(all, vbs...)
 		}
-		if vbs, ok := NewMasterV3(in, h); ok {
+		if vbs, ok := NewMasterV3(in, h, in.LastReason); ok {
 			all = append(all, vbs...)
 		}
 	}

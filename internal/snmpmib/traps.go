@@ -68,8 +68,10 @@ func NewMasterV2(in status.Instance, h Host) ([]agentx.VarBind, bool) {
 }
 
 // NewMasterV3 is VRRPv3-MIB's vrrpv3NewMaster for a VRRPv3 instance with
-// addresses that became master, with vrrpv3StatisticsNewMasterReason.
-func NewMasterV3(in status.Instance, h Host) ([]agentx.VarBind, bool) {
+// addresses that became master, with vrrpv3StatisticsNewMasterReason
+// from cause, the daemon's name for the event that made it master (its
+// transition counts' reason).
+func NewMasterV3(in status.Instance, h Host, cause string) ([]agentx.VarBind, bool) {
 	a, err := netip.ParseAddr(in.MasterAddr)
 	if in.Version != 3 || len(in.VIPs) == 0 || err != nil {
 		return nil, false
@@ -83,7 +85,7 @@ func NewMasterV3(in status.Instance, h Host) ([]agentx.VarBind, bool) {
 	}
 	b := trap(TrapVRRPv3NewMaster)
 	b.str(VRRPv3MIB.Append(1, 1, 1, 1, 3, uint32(ifi), uint32(in.VRID), at), string(a.AsSlice()))
-	b.int(VRRPv3MIB.Append(1, 2, 5, 1, 2, uint32(ifi), uint32(in.VRID), at), newMasterReason(in.LastReason))
+	b.int(VRRPv3MIB.Append(1, 2, 5, 1, 2, uint32(ifi), uint32(in.VRID), at), newMasterReason(cause))
 	return b.vbs, true
 }
 
