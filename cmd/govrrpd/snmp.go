@@ -23,7 +23,8 @@ type snmpRun struct {
 
 func newSNMP(o *options, log *slog.Logger) *snmpRun {
 	s := &snmpRun{}
-	s.agent = snmpagent.New(s.snapshot, snmpagent.Flags{SNMP: o.snmp, Socket: o.snmpSocket}, log)
+	s.agent = snmpagent.New(s.snapshot, snmpagent.Flags{SNMP: o.snmp, Socket: o.snmpSocket,
+		VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly}, log)
 	return s
 }
 

@@ -18,6 +18,9 @@ const DefaultSocket = "/var/agentx/master"
 type Flags struct {
 	SNMP   bool   // -x: serve the four trees whatever the file says
 	Socket string // -A: the master agent's socket, over snmp_socket
+	// VRRPOnly (-P) and CheckOnly (-C) leave out the trees of the part
+	// that does not run, as keepalived's absent child does.
+	VRRPOnly, CheckOnly bool
 }
 
 // Settings are what one configuration asks of the agent.
@@ -46,6 +49,12 @@ func SettingsFrom(cfg *confparse.Config, f Flags) Settings {
 		if ok || f.SNMP {
 			s.MIBs |= m
 		}
+	}
+	if f.VRRPOnly {
+		s.MIBs &^= snmpmib.KeepalivedChecker
+	}
+	if f.CheckOnly {
+		s.MIBs &= snmpmib.KeepalivedChecker
 	}
 	s.Host.RouterID = cfg.Global.RouterID
 	if s.Host.RouterID == "" {

@@ -23,6 +23,9 @@ func TestSettingsFrom(t *testing.T) {
 			snmpmib.KeepalivedVRRP | snmpmib.KeepalivedChecker | snmpmib.RFCv2 | snmpmib.RFCv3},
 		{"the file's trees", confparse.SNMPDefs{VRRP: true, RFCv2: true, Socket: "tcp:127.0.0.1:705"}, Flags{}, "tcp:127.0.0.1:705",
 			snmpmib.KeepalivedVRRP | snmpmib.RFCv2},
+		{"-P leaves the checker out", confparse.SNMPDefs{}, Flags{SNMP: true, VRRPOnly: true}, DefaultSocket,
+			snmpmib.KeepalivedVRRP | snmpmib.RFCv2 | snmpmib.RFCv3},
+		{"-C serves the checker only", confparse.SNMPDefs{}, Flags{SNMP: true, CheckOnly: true}, DefaultSocket, snmpmib.KeepalivedChecker},
 		{"-A wins over snmp_socket", confparse.SNMPDefs{Checker: true, Socket: "/a"}, Flags{Socket: "/b"}, "/b", snmpmib.KeepalivedChecker},
 	}
 	for _, c := range cases {
