@@ -1,6 +1,6 @@
 package agentx
 
-//go:generate stringer -type=Type,VarType,Error,CloseReason -output=enums_string.go
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.53.0 -type=Type,VarType,Error,CloseReason -output=enums_string.go
 
 // Type is a PDU type (RFC 2741 §6.1).
 type Type uint8

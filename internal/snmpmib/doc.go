@@ -1,8 +1,8 @@
 // Package snmpmib turns the daemon's status snapshot (internal/status) into
 // the SNMP objects keepalived serves: its own KEEPALIVED-MIB (global,
 // instances, sync groups, virtual and real servers), the VRRPv3-MIB of
-// RFC 6527 for VRRPv3 instances and the VRRP-MIB of RFC 2787 for VRRPv2
-// IPv4 instances, with keepalived's indexes, units and state codes so that
+// RFC 6527 (every instance, as Debian's keepalived build answers it) and
+// the VRRP-MIB of RFC 2787 for VRRPv2 IPv4 instances, with keepalived's indexes, units and state codes so that
 // a walk of govrrpd reads as a walk of keepalived with the same
 // configuration. It also builds the notifications keepalived sends.
 //

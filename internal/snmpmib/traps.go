@@ -67,13 +67,14 @@ func NewMasterV2(in status.Instance, h Host) ([]agentx.VarBind, bool) {
 	return b.vbs, true
 }
 
-// NewMasterV3 is VRRPv3-MIB's vrrpv3NewMaster for a VRRPv3 instance with
-// addresses that became master, with vrrpv3StatisticsNewMasterReason
+// NewMasterV3 is VRRPv3-MIB's vrrpv3NewMaster for an instance with
+// addresses that became master (VRRPv2 ones too, as Debian's keepalived
+// sends it), with vrrpv3StatisticsNewMasterReason
 // from cause, the daemon's name for the event that made it master (its
 // transition counts' reason).
 func NewMasterV3(in status.Instance, h Host, cause string) ([]agentx.VarBind, bool) {
 	a, err := netip.ParseAddr(in.MasterAddr)
-	if in.Version != 3 || len(in.VIPs) == 0 || err != nil {
+	if len(in.VIPs) == 0 || err != nil {
 		return nil, false
 	}
 	ifi, at := 0, uint32(1)

@@ -81,6 +81,7 @@ func (b *builder) keepalivedVRRP(d status.Daemon) {
 		b.int(col(8), in.EffectivePriority)
 		b.int(col(9), truth(in.State == "MASTER"))
 		b.str(col(10), in.Interface)
+		b.int(col(11), truth(tracksInterface(in)))
 		b.gauge(col(12), advertUnits(in))
 		if in.SyncGroup != "" {
 			b.str(col(18), in.SyncGroup)
@@ -102,6 +103,7 @@ func advertUnits(in status.Instance) uint64 {
 // rfc2787 is VRRP-MIB's vrrpOperTable for VRRPv2 IPv4 instances, indexed
 // by ifIndex and VRID.
 func (b *builder) rfc2787(d status.Daemon) {
+	b.int(VRRPMIB.Append(1, 1, 0), 2) // vrrpNodeVersion
 	for _, in := range d.Instances {
 		if in.Version != 2 || in.Family != "inet" {
 			continue
@@ -109,20 +111,25 @@ func (b *builder) rfc2787(d status.Daemon) {
 		ifi := b.h.IfIndex(in.Interface)
 		col := func(c uint32) []uint32 { return VRRPMIB.Append(1, 3, 1, c, uint32(ifi), uint32(in.VRID)) }
 		b.int(col(3), rfcState(in.State))
+		b.int(col(4), 1) // vrrpOperAdminState: up
 		b.int(col(5), in.Priority)
 		b.int(col(6), len(in.VIPs))
 		if a, err := netip.ParseAddr(in.MasterAddr); err == nil && a.Is4() {
 			b.add(col(7), ipAddress, a.As4())
 		}
 		b.int(col(11), int(time.Duration(in.AdvertInt)/time.Second))
+		b.int(col(14), 1) // vrrpOperProtocol: ip
+		b.int(col(15), 1) // vrrpOperRowStatus: active
 	}
 }
 
-// rfc6527 is VRRPv3-MIB's vrrpv3OperationsTable for VRRPv3 instances with
-// at least one address, indexed by ifIndex, VRID and address type.
+// rfc6527 is VRRPv3-MIB's vrrpv3OperationsTable, indexed by ifIndex,
+// VRID and address type, for instances with at least one address. Like
+// Debian's keepalived (built to answer VRRPv3-MIB for VRRPv2 instances
+// too), it lists VRRPv2 instances as well.
 func (b *builder) rfc6527(d status.Daemon) {
 	for _, in := range d.Instances {
-		if in.Version != 3 || len(in.VIPs) == 0 {
+		if len(in.VIPs) == 0 {
 			continue
 		}
 		ifi, at := b.h.IfIndex(in.Interface), uint32(1)
@@ -137,5 +144,17 @@ func (b *builder) rfc6527(d status.Daemon) {
 		b.gauge(col(7), uint64(in.Priority))
 		b.int(col(8), len(in.VIPs))
 		b.int(col(9), int(time.Duration(in.AdvertInt)/(10*time.Millisecond)))
+		b.int(col(13), 1) // vrrpv3OperationsRowStatus: active
 	}
+}
+
+// tracksInterface is vrrpInstanceTrackPrimaryIf: keepalived's "has
+// tracked interfaces".
+func tracksInterface(in status.Instance) bool {
+	for _, t := range in.Trackers {
+		if t.Kind == "interface" {
+			return true
+		}
+	}
+	return false
 }
