@@ -361,3 +361,66 @@ func TestSNMPSameWalkAsKeepalived(t *testing.T) {
 		t.Errorf("only %d objects compared", same)
 	}
 }
+
+// TestSNMPCheckerTree: with the checkers running (the in-memory IPVS
+// table: this kernel has no ip_vs), KEEPALIVED-MIB's virtual and real
+// server rows follow a TCP_CHECK, equal to the API, and a dead real server
+// sends keepalived's realServerStateChange.
+func TestSNMPCheckerTree(t *testing.T) {
+	r := newRig(t, 1)
+	s := r.startSNMP(0)
+	conf := confs([]int{150}, func(i int, c *instanceConf) { c.Version = 3 })[0] + `
+global_defs {
+    enable_traps
+}
+virtual_server 192.0.2.200 8080 {
+    delay_loop 1
+    lb_algo wrr
+    lb_kind NAT
+    protocol TCP
+    real_server 192.0.2.100 8081 {
+        weight 2
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+        }
+    }
+}
+`
+	server, err := r.lab.Client.StartEnv(filepath.Join(r.dir, "rs.log"), []string{"LAB_ECHO_NAME=rs", "LAB_ECHO_ADDR=192.0.2.100:8081"}, os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.startFull(0, "govrrpd", conf, []string{"GOVRRPD_IPVS_BACKEND=memory"}, "-x", "-A", s.socket)
+	const vs, rs = kaMIB + ".3.3.1", kaMIB + ".3.4.1"
+	m := s.walkUntil(kaMIB+".3", 20*time.Second, "a live real server", func(m map[string]string) bool {
+		return m[rs+".6.1.1"] == "INTEGER: 1"
+	})
+	d := r.statusOf(0)
+	if len(d.VirtualServers) != 1 || len(d.VirtualServers[0].Reals) != 1 || !d.VirtualServers[0].Reals[0].Healthy {
+		t.Fatalf("API: %+v", d.VirtualServers)
+	}
+	v, rr := d.VirtualServers[0], d.VirtualServers[0].Reals[0]
+	for oid, w := range map[string]string{
+		vs + ".2.1":   "INTEGER: 2", // ip
+		vs + ".6.1":   hexAddr(v.Addr),
+		vs + ".7.1":   fmt.Sprintf("Gauge32: %d", v.Port),
+		vs + ".8.1":   "INTEGER: 1", // tcp
+		vs + ".9.1":   "INTEGER: 2", // wrr
+		vs + ".20.1":  "Gauge32: 1",
+		vs + ".21.1":  "Gauge32: 1",
+		rs + ".4.1.1": hexAddr(rr.Addr),
+		rs + ".5.1.1": fmt.Sprintf("Gauge32: %d", rr.Port),
+		rs + ".7.1.1": fmt.Sprintf("INTEGER: %d", rr.WeightCurrent),
+	} {
+		if m[oid] != w {
+			t.Errorf("%s: snmpwalk %q, want %q", oid, m[oid], w)
+		}
+	}
+	server.Stop(time.Second)
+	s.waitTrap(20*time.Second, trapOID+"."+kaMIB+".3.5.0.1", "."+kaMIB+".3.4.1.4 = "+hexAddr("192.0.2.100"),
+		"."+kaMIB+".3.4.1.6 = INTEGER: 2", "."+kaMIB+".3.3.1.21 = Gauge32: 0")
+	s.walkUntil(kaMIB+".3", 20*time.Second, "a dead real server", func(m map[string]string) bool {
+		return m[rs+".6.1.1"] == "INTEGER: 2" && m[vs+".21.1"] == "Gauge32: 0"
+	})
+}
