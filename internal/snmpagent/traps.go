@@ -41,8 +41,10 @@ func (a *Agent) sendTraps(ctx context.Context) {
 		if sess == nil || !s.Traps {
 			continue
 		}
+		// A stopping daemon answers no snapshot, and its STOP traps are
+		// still due: the state-change traps need only the event.
 		d, err := a.snapshot()
-		if err != nil {
+		if err != nil && e.lvs != nil {
 			a.log.Warn("snmp: no snapshot for a trap", "err", err)
 			continue
 		}

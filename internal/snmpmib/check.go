@@ -82,19 +82,12 @@ func (b *builder) keepalivedCheck(d status.Daemon) {
 		b.gauge(col(21), uint64(up))
 		b.int(col(23), truth(vs.Quorum))
 		st := vs.Stats
-		b.gauge(col(27), st.Conns)
-		b.counter(col(28), st.InPkts)
-		b.counter(col(29), st.OutPkts)
-		b.counter(col(30), st.InBytes)
-		b.counter(col(31), st.OutBytes)
+		b.ipvsStats(col, st, vsStatCols)
 		b.gauge(col(32), st.CPS)
 		b.gauge(col(33), st.InPPS)
 		b.gauge(col(34), st.OutPPS)
 		b.gauge(col(35), st.InBPS)
 		b.gauge(col(36), st.OutBPS)
-		b.counter64(col(38), st.Conns)
-		b.counter64(col(39), st.InPkts)
-		b.counter64(col(40), st.OutPkts)
 		for r, rs := range vs.Reals {
 			rcol := func(c uint32) []uint32 { return KeepalivedChk.Append(4, 1, c, vi, uint32(r+1)) }
 			b.int(rcol(2), 1)
@@ -105,15 +98,28 @@ func (b *builder) keepalivedCheck(d status.Daemon) {
 			b.gauge(rcol(5), uint64(rs.Port))
 			b.int(rcol(6), truth(rs.Healthy))
 			b.int(rcol(7), rs.WeightCurrent)
-			rst := rs.Stats
-			b.gauge(rcol(14), rst.Conns)
-			b.counter(rcol(18), rst.InPkts)
-			b.counter(rcol(19), rst.OutPkts)
-			b.counter(rcol(20), rst.InBytes)
-			b.counter(rcol(21), rst.OutBytes)
-			b.counter64(rcol(27), rst.Conns)
-			b.counter64(rcol(28), rst.InPkts)
-			b.counter64(rcol(29), rst.OutPkts)
+			b.ipvsStats(rcol, rs.Stats, rsStatCols)
 		}
 	}
+}
+
+// statCols are where a table keeps the IPVS counters: connections (a
+// gauge), packets and bytes in and out (32-bit counters), and connections
+// and packets again as 64-bit counters.
+type statCols struct{ conns, inPkts, outPkts, inBytes, outBytes, conns64, inPkts64, outPkts64 uint32 }
+
+var (
+	vsStatCols = statCols{27, 28, 29, 30, 31, 38, 39, 40}
+	rsStatCols = statCols{14, 18, 19, 20, 21, 27, 28, 29}
+)
+
+func (b *builder) ipvsStats(col func(uint32) []uint32, st status.IPVSStats, c statCols) {
+	b.gauge(col(c.conns), st.Conns)
+	b.counter(col(c.inPkts), st.InPkts)
+	b.counter(col(c.outPkts), st.OutPkts)
+	b.counter(col(c.inBytes), st.InBytes)
+	b.counter(col(c.outBytes), st.OutBytes)
+	b.counter64(col(c.conns64), st.Conns)
+	b.counter64(col(c.inPkts64), st.InPkts)
+	b.counter64(col(c.outPkts64), st.OutPkts)
 }
