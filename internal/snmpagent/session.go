@@ -148,6 +148,11 @@ func (s *session) serve(view func() (*snmpmib.View, error), refused func(*agentx
 	}
 }
 
+// maxBulk bounds a GetBulk's answer: net-snmp's master cuts a response
+// to its PDU size anyway, and a huge max-repetitions must not make the
+// daemon build a copy of a large MIB.
+const maxBulk = 2048
+
 // answer is the varbinds of a Get, GetNext or GetBulk (RFC 2741 §7.2.3).
 func answer(v *snmpmib.View, p *agentx.PDU) []agentx.VarBind {
 	out := make([]agentx.VarBind, 0, len(p.Ranges))
@@ -166,7 +171,7 @@ func answer(v *snmpmib.View, p *agentx.PDU) []agentx.VarBind {
 			out = append(out, v.Next(r))
 		}
 		reps := append([]agentx.SearchRange(nil), p.Ranges[n:]...)
-		for i := 0; i < int(p.MaxRepetitions) && len(reps) > 0; i++ {
+		for i := 0; i < int(p.MaxRepetitions) && len(reps) > 0 && len(out) < maxBulk; i++ {
 			ended := 0
 			for j, r := range reps {
 				vb := v.Next(r)

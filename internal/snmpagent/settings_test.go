@@ -6,7 +6,6 @@ import (
 
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/snmpmib"
-	"github.com/govrrpd/govrrpd/internal/status"
 )
 
 func TestSettingsFrom(t *testing.T) {
@@ -52,25 +51,5 @@ func TestDialTarget(t *testing.T) {
 		if n != c.network || a != c.addr || (err != nil) != (c.network == "") {
 			t.Errorf("%s: %s %s %v", c.in, n, a, err)
 		}
-	}
-}
-
-// The new master's reason is the cause whose count grew since the last
-// time the instance became master.
-func TestMasterCauses(t *testing.T) {
-	m := masterCauses{}
-	in := status.Instance{Name: "VI_1", Stats: status.InstanceStats{Transitions: []status.TransitionCount{
-		{From: "INIT", To: "BACKUP", Reason: "startup", Count: 1},
-		{From: "BACKUP", To: "MASTER", Reason: "master down timer", Count: 1},
-	}}}
-	if c := m.cause(in); c != "master down timer" {
-		t.Errorf("first: %q", c)
-	}
-	in.Stats.Transitions = append(in.Stats.Transitions, status.TransitionCount{From: "BACKUP", To: "MASTER", Reason: "advert", Count: 1})
-	if c := m.cause(in); c != "advert" {
-		t.Errorf("second: %q", c)
-	}
-	if c := m.cause(in); c != "" {
-		t.Errorf("nothing grew: %q", c)
 	}
 }
