@@ -2,11 +2,14 @@ package snmpagent
 
 import (
 	"fmt"
+	"net/netip"
 	"testing"
 
 	"github.com/govrrpd/govrrpd/agentx"
+	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/snmpmib"
 	"github.com/govrrpd/govrrpd/internal/status"
+	"github.com/govrrpd/govrrpd/ipvs"
 )
 
 // The new master's reason is the cause whose count grew since the last
@@ -54,5 +57,46 @@ func TestAnswerBulk(t *testing.T) {
 		Ranges: []agentx.SearchRange{{Start: names}}})
 	if len(got) != maxBulk {
 		t.Errorf("%d varbinds, want the cap %d", len(got), maxBulk)
+	}
+}
+
+// Which notifications an event brings under which trees.
+func TestTrapsFor(t *testing.T) {
+	all := snmpmib.KeepalivedVRRP | snmpmib.KeepalivedChecker | snmpmib.RFCv2 | snmpmib.RFCv3
+	master := snapshot("MASTER")
+	cases := []struct {
+		name string
+		e    event
+		d    status.Daemon
+		mibs snmpmib.MIBs
+		want []agentx.OID // each notification's snmpTrapOID
+	}{
+		{"group", event{n: notify.Event{Kind: "GROUP", Name: "G", State: "FAULT"}}, master, all,
+			[]agentx.OID{snmpmib.TrapSyncGroupStateChange}},
+		{"new master", event{n: notify.Event{Kind: "INSTANCE", Name: "VI_1", State: "MASTER"}}, master, all,
+			[]agentx.OID{snmpmib.TrapInstanceStateChange, snmpmib.TrapVRRPv3NewMaster}},
+		{"master already left", event{n: notify.Event{Kind: "INSTANCE", Name: "VI_1", State: "MASTER"}}, snapshot("BACKUP"), all,
+			[]agentx.OID{snmpmib.TrapInstanceStateChange}},
+		{"RFC trees only", event{n: notify.Event{Kind: "INSTANCE", Name: "VI_1", State: "MASTER"}}, master, snmpmib.RFCv3,
+			[]agentx.OID{snmpmib.TrapVRRPv3NewMaster}},
+		{"stopping: no snapshot", event{n: notify.Event{Kind: "INSTANCE", Name: "VI_1", State: "STOP"}}, status.Daemon{}, all,
+			[]agentx.OID{snmpmib.TrapInstanceStateChange}},
+		{"priority change", event{n: notify.Event{Kind: "INSTANCE", Name: "VI_1", State: "MASTER_PRIORITY"}}, master, all, nil},
+		{"real server down", event{lvs: &ipvs.Action{Kind: ipvs.NotifyDown, Service: "192.0.2.7:80/TCP",
+			Real: netip.MustParseAddrPort("203.0.113.1:80")}}, master, all, []agentx.OID{snmpmib.TrapRealServerChange}},
+		{"real server, checker tree off", event{lvs: &ipvs.Action{Kind: ipvs.NotifyDown, Service: "192.0.2.7:80/TCP",
+			Real: netip.MustParseAddrPort("203.0.113.1:80")}}, master, snmpmib.KeepalivedVRRP, nil},
+		{"quorum", event{lvs: &ipvs.Action{Kind: ipvs.QuorumDown, Service: "192.0.2.7:80/TCP"}}, master, all, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []agentx.OID
+			for _, vbs := range trapsFor(c.e, c.d, Settings{MIBs: c.mibs}, masterCauses{}) {
+				got = append(got, vbs[0].Value.(agentx.OID))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
 	}
 }
