@@ -19,21 +19,22 @@ var update = flag.Bool("update", false, "rewrite testdata goldens")
 func ms(n int) status.Duration { return status.Duration(time.Duration(n) * time.Millisecond) }
 
 // snapshot is a daemon with one instance of each kind the MIBs tell
-// apart, a sync group, and an IP and a fwmark virtual server.
+// apart, a sync group (of the first and the fourth instance: members are
+// numbered in the group), and an IP and a fwmark virtual server.
 func snapshot() status.Daemon {
 	return status.Daemon{Version: "1.2.3",
 		Instances: []status.Instance{
 			{Name: "VI_4", VRID: 51, Family: "inet", Version: 3, Interface: "eth0", SyncGroup: "G1", State: "MASTER",
 				Priority: 150, EffectivePriority: 140, AdvertInt: ms(1000), MasterAddr: "192.0.2.2", VIPs: []string{"192.0.2.100/32"},
 				LastReason: "master down timer"},
-			{Name: "VI_6", VRID: 52, Family: "inet6", Version: 3, Interface: "eth0", SyncGroup: "G1", State: "BACKUP",
+			{Name: "VI_6", VRID: 52, Family: "inet6", Version: 3, Interface: "eth0", State: "BACKUP",
 				Priority: 100, EffectivePriority: 100, AdvertInt: ms(100), MasterAddr: "fe80::1", VIPs: []string{"2001:db8::100/128"}},
 			{Name: "VI_2", VRID: 9, Family: "inet", Version: 2, Interface: "eth1", State: "FAULT",
 				Priority: 90, EffectivePriority: 90, AdvertInt: ms(2000), VIPs: []string{"198.51.100.9/32", "198.51.100.10/32"}},
-			{Name: "VI_2b", VRID: 10, Family: "inet", Version: 2, Interface: "eth1", State: "MASTER",
+			{Name: "VI_2b", VRID: 10, Family: "inet", Version: 2, Interface: "eth1", SyncGroup: "G1", State: "MASTER",
 				Priority: 200, EffectivePriority: 200, AdvertInt: ms(1000), MasterAddr: "198.51.100.2", VIPs: []string{"198.51.100.11/32"}},
 		},
-		SyncGroups: []status.SyncGroup{{Name: "G1", State: "MASTER", Members: []string{"VI_4", "VI_6"}}},
+		SyncGroups: []status.SyncGroup{{Name: "G1", State: "MASTER", Members: []string{"VI_4", "VI_2b"}}},
 		VirtualServers: []status.VirtualServer{
 			{Key: "192.0.2.100:80/TCP", Protocol: "TCP", Addr: "192.0.2.100", Port: 80, Scheduler: "wrr", Quorum: true,
 				Stats: status.IPVSStats{Conns: 7, InPkts: 70, OutPkts: 60, InBytes: 7000, OutBytes: 6000, CPS: 1},

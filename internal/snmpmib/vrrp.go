@@ -47,26 +47,15 @@ func truth(b bool) int {
 	return 2
 }
 
-// instanceIndexes maps instance names to their KEEPALIVED-MIB index:
-// their position in the configuration, from 1, as keepalived numbers them.
-func instanceIndexes(d status.Daemon) map[string]int {
-	m := make(map[string]int, len(d.Instances))
-	for i, in := range d.Instances {
-		m[in.Name] = i + 1
-	}
-	return m
-}
-
 func (b *builder) keepalivedVRRP(d status.Daemon) {
-	idx := instanceIndexes(d)
 	for g, sg := range d.SyncGroups {
 		gi := uint32(g + 1)
 		b.str(KeepalivedVR.Append(1, 1, 2, gi), sg.Name)
 		b.int(KeepalivedVR.Append(1, 1, 3, gi), KeepalivedState(sg.State))
-		for _, m := range sg.Members {
-			if i, ok := idx[m]; ok {
-				b.str(KeepalivedVR.Append(2, 1, 2, gi, uint32(i)), m)
-			}
+		// Members are numbered by their place in the group, as keepalived
+		// walks its list, whatever the MIB's index name suggests.
+		for j, m := range sg.Members {
+			b.str(KeepalivedVR.Append(2, 1, 2, gi, uint32(j+1)), m)
 		}
 	}
 	for i, in := range d.Instances {

@@ -279,7 +279,8 @@ func TestSNMPWalkMatchesAPI(t *testing.T) {
 	s.waitTrap(20*time.Second, trapOID+".1.3.6.1.2.1.68.0.1", " = IpAddress: "+r.lab.Routers[1].Addr4.String())
 }
 
-// TestSNMPSameWalkAsKeepalived: one router, the same file, walked under
+// TestSNMPSameWalkAsKeepalived: one router, the same file (three instances,
+// two in a sync group), walked under
 // govrrpd -x and then under keepalived 2.2.7 -x: every object both serve
 // has the same value (but keepalived's own version string and the
 // instances' up time), and govrrpd serves nothing keepalived does not.
@@ -288,7 +289,7 @@ func TestSNMPSameWalkAsKeepalived(t *testing.T) {
 		t.Skip("keepalived not installed")
 	}
 	r := newRig(t, 1)
-	conf := snmpConfs()[0]
+	conf := snmpConfs()[0] + "vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_3\n    }\n}\n"
 	s := r.startSNMP(0)
 	traps := map[string][]string{}
 	walkAll := func(impl string) map[string]string {
@@ -310,9 +311,10 @@ func TestSNMPSameWalkAsKeepalived(t *testing.T) {
 				m[k] = v
 			}
 		}
-		// The start-up BACKUP and the MASTER traps of three instances,
-		// VRRPv3-MIB's new master for each and VRRP-MIB's for VI_3.
-		waitFor(t, 20*time.Second, impl+"'s ten traps", func() bool { return len(s.trapLines())-seen >= 10 })
+		// The start-up BACKUP and the MASTER traps of three instances and
+		// the sync group, VRRPv3-MIB's new master for each instance and
+		// VRRP-MIB's for VI_3.
+		waitFor(t, 20*time.Second, impl+"'s twelve traps", func() bool { return len(s.trapLines())-seen >= 12 })
 		for _, l := range s.trapLines()[seen:] {
 			_, rest, _ := strings.Cut(l, "\t") // sysUpTime differs
 			traps[impl] = append(traps[impl], rest)
