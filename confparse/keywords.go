@@ -58,7 +58,7 @@ var keywordNotes = map[string]Keyword{
 	"vrrp_instance unicast_peer":              {Status: KwImplemented, Note: "an address written with /prefix or -range is the address before it, as keepalived"},
 	"vrrp_instance track_interface":           {Status: KwImplemented, Note: "written with words and no '{', the following lines become its entries, as keepalived"},
 	"global_defs enable_snmp_vrrp":            {Status: KwImplemented, Note: "KEEPALIVED-MIB global and vrrp trees over AgentX (docs/snmp.md)"},
-	"global_defs enable_snmp_keepalived":      {Status: KwImplemented, Note: "deprecated alias of enable_snmp_vrrp, warned"},
+	"global_defs enable_snmp_keepalived":      {Status: KwImplemented, Note: "deprecated alias of enable_snmp_vrrp, a note (keepalived is silent)"},
 	"global_defs enable_snmp_checker":         {Status: KwImplemented, Note: "KEEPALIVED-MIB check tree (virtual and real servers)"},
 	"global_defs enable_snmp_rfc":             {Status: KwImplemented, Note: "enable_snmp_rfcv2 and enable_snmp_rfcv3"},
 	"global_defs enable_snmp_rfcv2":           {Status: KwImplemented, Note: "VRRP-MIB (RFC 2787) for VRRPv2 IPv4 instances"},

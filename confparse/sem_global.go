@@ -168,7 +168,8 @@ var globalTable = table[*Config]{
 	"enable_traps":     func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.Traps = true },
 	"enable_snmp_vrrp": func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.VRRP = true },
 	"enable_snmp_keepalived": func(a *analyzer, n *Node, c *Config) {
-		a.warnf(n.Pos, "'enable_snmp_keepalived' is deprecated - please use 'enable_snmp_vrrp'")
+		// keepalived accepts the old name silently: a note, so -t stays 0.
+		a.infof(n.Pos, "'enable_snmp_keepalived' is deprecated - please use 'enable_snmp_vrrp'")
 		c.Global.SNMP.VRRP = true
 	},
 	"enable_snmp_checker": func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.Checker = true },
