@@ -66,8 +66,6 @@ var noEffect = map[string]string{
 	"all":                "govrrpd runs one process",
 	"dont-respawn":       "govrrpd runs one process; nothing is respawned",
 	"address-monitoring": "address events are not logged yet",
-	"snmp":               "SNMP is not supported; use the Prometheus metrics",
-	"snmp-agent-socket":  "SNMP is not supported; use the Prometheus metrics",
 	"core-dump":          "use the Go runtime's GOTRACEBACK=crash",
 	"core-dump-pattern":  "use the Go runtime's GOTRACEBACK=crash",
 	"release-vips":       "VIPs are never kept across a reload-triggered transition",

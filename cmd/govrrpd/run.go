@@ -150,7 +150,8 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 	}
 	defer ops.close()
 	opsCtx, stopOps := context.WithCancel(context.Background())
-	defer func() { stopOps(); ops.wait() }()
+	snmp := newSNMP(o, log)
+	defer func() { stopOps(); ops.wait(); snmp.wait() }()
 	if err := applyUmask(o.umask); err != nil {
 		log.Error("umask", "err", err)
 		return 1
@@ -170,9 +171,9 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
 		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly,
 		PidFiles: pidFiles(o), Log: log, Version: version,
-		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, bgpr.backend(d), log); bgpr.attach(d) },
-		CheckObserve: ops.observeCheck,
-		Stopping:     bgpr.shutdown,
+		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, bgpr.backend(d), log); bgpr.attach(d); snmp.start(opsCtx, d) },
+		CheckObserve: ops.observeCheck, Observer: snmp.agent,
+		Stopping: bgpr.shutdown,
 	})
 	if err != nil {
 		bgpr.shutdown()

@@ -54,6 +54,9 @@ type Options struct {
 	// VRRP and IPVS are released: BGP withdraws its prefixes there, so
 	// routers move flows away while this director still serves them.
 	Stopping func()
+	// Observer, if set, hears the configuration, VRRP notifications and
+	// real-server changes (observe.go): the SNMP sub-agent.
+	Observer Observer
 }
 
 // Daemon is a running govrrpd.
@@ -185,7 +188,7 @@ func Run(ctx context.Context, opts Options) error {
 	defer n.Close()
 	sys := newSystem()
 	defer sys.Close()
-	d := newDaemon(cfg, opts, sys, n)
+	d := newDaemon(cfg, opts, sys, withObserver(n, opts.Observer))
 	d.runner, d.baseline, d.configHash = runner, diags, configHash(cfg)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
@@ -207,8 +210,13 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer w.Close()
 	d.wake, d.timers.prewake = w, prewakeFor
-	d.lvs = lvs.New(lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS,
-		Check: check.Options{Observe: opts.CheckObserve}})
+	lo := lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS,
+		Check: check.Options{Observe: opts.CheckObserve}}
+	if opts.Observer != nil {
+		opts.Observer.Configured(cfg)
+		lo.Observe = opts.Observer.LVSAction
+	}
+	d.lvs = lvs.New(lo)
 	if !opts.CheckOnly {
 		d.syncd = lvs.StartSyncd(cfg.IPVS, vrids(cfg), log)
 		if err := d.start(ctx); err != nil {

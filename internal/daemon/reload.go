@@ -143,6 +143,9 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 		d.cfg.VirtualServers, d.cfg.ServerGroups, d.cfg.Checkers = cfg.VirtualServers, cfg.ServerGroups, cfg.Checkers
 	}
 	d.baseline, d.configHash = diags, hash
+	if d.opts.Observer != nil {
+		d.opts.Observer.Configured(cfg)
+	}
 	d.reloads.done++
 	d.log.Info("reload complete", "instances", len(d.insts))
 	return res
