@@ -78,9 +78,10 @@ type Daemon struct {
 
 	timers  timers
 	wake    waker
-	sendBuf []byte      // adverts are encoded here: only the loop sends
-	scratch vrrp.Advert // and built here
-	faulted []*instance // failed VIP adds, put in FAULT after the actions
+	sendBuf []byte        // adverts are encoded here: only the loop sends
+	scratch vrrp.Advert   // and built here
+	faulted []*instance   // failed VIP adds, put in FAULT after the actions
+	acts    []vrrp.Action // what a machine asks for, one buffer for all (feed)
 
 	runner *scriptexec.Runner
 	// baseline is the running configuration's diagnostics: a reload is

@@ -303,7 +303,12 @@ func (d *Daemon) syncIface(in *instance, now time.Time) {
 func (d *Daemon) feed(in *instance, now time.Time, ev vrrp.Event) {
 	d.cause = causeOf(ev)
 	if in.group == nil {
-		d.apply(in, in.m.Handle(now, ev), now)
+		// The daemon's one action buffer, taken while in use: an action
+		// that feeds another instance gets a buffer of its own.
+		acts := in.m.HandleInto(d.acts, now, ev)
+		d.acts = nil
+		d.apply(in, acts, now)
+		d.acts = acts[:0]
 	} else {
 		g := in.group
 		for _, ma := range g.m.Handle(now, in.idx, ev) {
