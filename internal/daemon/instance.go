@@ -87,8 +87,8 @@ func (t *advTemplate) fill(a *vrrp.Advert, vrid, prio uint8, addrs []netip.Addr)
 type stats struct {
 	advertRcvd, advertSent, becomeMaster, releaseMaster uint64
 	priZeroRcvd, priZeroSent, garpSent                  uint64
-	drops                                               map[string]uint64   // by drop label (rx.go), nil until the first
-	trans                                               map[transKey]uint64 // by from, to, cause (transitions.go)
+	drops                                               map[string]uint64 // by drop label (rx.go), nil until the first
+	trans                                               []transCount      // by from, to, cause (transitions.go)
 }
 
 func (in *instance) family() int {
