@@ -42,6 +42,14 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // newHarness writes conf, sets up interfaces ("eth0=192.0.2.1" exists
 // with that address, "eth1=" exists without one) and starts the daemon.
 func newHarness(t testing.TB, conf string, ifaces ...string) *harness {
+	h := buildHarness(t, conf, ifaces...)
+	h.start()
+	return h
+}
+
+// buildHarness is newHarness up to the start, for a test that must set
+// the fakes up first.
+func buildHarness(t testing.TB, conf string, ifaces ...string) *harness {
 	h := &harness{t: t, clock: epoch, conf: filepath.Join(t.TempDir(), "keepalived.conf")}
 	h.log = &callLog{now: func() time.Time { return h.clock }, start: epoch}
 	h.sys = newFakeSys(h.log)
@@ -61,10 +69,14 @@ func newHarness(t testing.TB, conf string, ifaces ...string) *harness {
 	d.ctx = context.Background()
 	d.configHash = configHash(cfg)
 	h.d = d
-	if err := d.start(d.ctx); err != nil {
-		t.Fatalf("start: %v", err)
-	}
 	return h
+}
+
+func (h *harness) start() {
+	h.t.Helper()
+	if err := h.d.start(h.d.ctx); err != nil {
+		h.t.Fatalf("start: %v", err)
+	}
 }
 
 func (h *harness) load(conf string) (*confparse.Config, confparse.Diagnostics) {

@@ -53,8 +53,9 @@ func scaleHeap(t testing.TB, links, vrids int) (backup, master float64) {
 	conf, ifaces := scaleConf(links, vrids, 150), scaleIfaces(links)
 	n := float64(links * vrids)
 	base := liveHeap()
-	h := newHarness(t, conf, ifaces...)
+	h := buildHarness(t, conf, ifaces...)
 	h.log.off = true
+	h.start()
 	backup = float64(int64(liveHeap())-int64(base)) / n
 	h.advance(4 * time.Second)
 	master = float64(int64(liveHeap())-int64(base)) / n
