@@ -34,7 +34,7 @@ type instance struct {
 	adv  advTemplate
 	vips []netip.Addr // the VIPs, for adverts and GARP
 
-	tm      [numTimers]timer
+	tm      [numTimers]*timer // nil until first armed
 	stopped bool
 
 	// The machine's interface input is up only when all of these hold
@@ -107,9 +107,6 @@ func (in *instance) usable() bool { return in.linkUp && in.attached && !in.addrF
 // interface)"), and attach is tried again on every link or address change.
 func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	in := &instance{cfg: cfg, linkUp: true}
-	for i := range in.tm {
-		in.tm[i].idx = -1
-	}
 	if cfg.Interface == "" {
 		return nil, fmt.Errorf("vrrp %s: no interface (interface-less unicast instances are not supported yet)", cfg.Name)
 	}

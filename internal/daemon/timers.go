@@ -56,10 +56,16 @@ type timers struct {
 	prewake func(id vrrp.TimerID, after time.Duration) time.Duration
 }
 
-// arm (re)starts the instance's timer id for deadline at.
+// arm (re)starts the instance's timer id for deadline at. A timer is
+// allocated the first time its id is armed: most instances only ever use
+// two of the seven.
 func (ts *timers) arm(in *instance, id vrrp.TimerID, at time.Time, now time.Time) {
-	t := &in.tm[id]
-	t.in, t.id, t.at = in, id, at
+	t := in.tm[id]
+	if t == nil {
+		t = &timer{in: in, id: id, idx: -1}
+		in.tm[id] = t
+	}
+	t.at = at
 	t.early = 0
 	if ts.prewake != nil {
 		t.early = ts.prewake(id, at.Sub(now))
@@ -72,7 +78,10 @@ func (ts *timers) arm(in *instance, id vrrp.TimerID, at time.Time, now time.Time
 }
 
 func (ts *timers) stop(in *instance, id vrrp.TimerID) {
-	t := &in.tm[id]
+	t := in.tm[id]
+	if t == nil {
+		return
+	}
 	if t.idx >= 0 && t.idx < len(ts.h) && ts.h[t.idx] == t {
 		heap.Remove(&ts.h, t.idx)
 	}
