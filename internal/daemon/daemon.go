@@ -82,6 +82,10 @@ type Daemon struct {
 	scratch vrrp.Advert   // and built here
 	faulted []*instance   // failed VIP adds, put in FAULT after the actions
 	acts    []vrrp.Action // what a machine asks for, one buffer for all (feed)
+	// batching queues adverts instead of sending them; unflushed are the
+	// sockets holding some (sendbatch.go).
+	batching  bool
+	unflushed []*socket
 
 	runner *scriptexec.Runner
 	// baseline is the running configuration's diagnostics: a reload is

@@ -42,6 +42,11 @@ type fakeSys struct {
 	addrs   map[string][]netip.Prefix
 	failAdd map[netip.Prefix]bool
 	open    int // transports and announcers open
+	// flushes counts batch flushes (system calls) and flushed the
+	// adverts they carried.
+	flushes, flushed int
+	// flushFails, when set, makes a flush stop after that many adverts.
+	flushFails *int
 	onLink  func(string, bool)
 	onAddr  func(string)
 }
@@ -151,6 +156,37 @@ func (s *fakeSys) holds(p netip.Prefix) bool {
 type fakeTransport struct {
 	s      *fakeSys
 	ifname string
+	queue  []queuedMsg
+	n      int // queued, when the log is off
+}
+
+type queuedMsg struct {
+	b        []byte
+	src, dst netip.Addr
+}
+
+func (t *fakeTransport) Queue(b []byte, src, dst netip.Addr) {
+	if t.s.log.off {
+		t.n++
+		return
+	}
+	t.queue = append(t.queue, queuedMsg{slices.Clone(b), src, dst})
+}
+
+// Flush logs each advert as Send does, when it leaves.
+func (t *fakeTransport) Flush() (int, error) {
+	n := t.n + len(t.queue)
+	var err error
+	if f := t.s.flushFails; f != nil && *f < n {
+		n, err = *f, errors.New("no buffer space available")
+	}
+	for _, m := range t.queue[:min(n, len(t.queue))] {
+		t.Send(m.b, m.src, m.dst)
+	}
+	t.queue, t.n = t.queue[:0], 0
+	t.s.flushes++
+	t.s.flushed += n
+	return n, err
 }
 
 // Send decodes what it is given, so the log shows the advert, not bytes.

@@ -63,6 +63,11 @@ type rxPacket struct {
 // transport sends adverts and joins multicast groups on one interface.
 type transport interface {
 	Send(payload []byte, src, dst netip.Addr) error
+	// Queue holds a copy of an advert for the next Flush, which sends
+	// every queued one in as few system calls as it can and returns how
+	// many went out, in order.
+	Queue(payload []byte, src, dst netip.Addr)
+	Flush() (int, error)
 	Join(group netip.Addr) error
 	Close() error
 }

@@ -28,9 +28,14 @@ func newSystem() system { return &linuxSystem{} }
 // call already amortises the read.
 const readBatch = 16
 
-type linuxTransport struct{ s *vrrpnet.Socket }
+type linuxTransport struct {
+	s *vrrpnet.Socket
+	b *vrrpnet.Batch
+}
 
 func (t linuxTransport) Send(b []byte, src, dst netip.Addr) error { return t.s.Send(b, src, dst) }
+func (t linuxTransport) Queue(b []byte, src, dst netip.Addr)      { t.b.Add(b, src, dst) }
+func (t linuxTransport) Flush() (int, error)                      { return t.b.Flush() }
 func (t linuxTransport) Join(g netip.Addr) error                  { return t.s.Join(g) }
 func (t linuxTransport) Close() error                             { return t.s.Close() }
 
@@ -57,7 +62,7 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func(rxPack
 			}
 		}
 	}()
-	return linuxTransport{s}, nil
+	return linuxTransport{s, s.NewBatch()}, nil
 }
 
 type linuxAnnouncer struct{ s *garp.Sender }

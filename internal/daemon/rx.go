@@ -24,6 +24,8 @@ type socket struct {
 	// drops counts packets dropped before any instance could be named:
 	// undecodable, or for a VRID nobody here serves.
 	drops map[string]uint64
+	// queued are the adverts waiting in t's batch (sendbatch.go).
+	queued []queuedAdvert
 }
 
 func (d *Daemon) socket(ifname string, family int) (*socket, error) {

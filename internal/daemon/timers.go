@@ -163,6 +163,7 @@ func coalescable(id vrrp.TimerID) bool {
 // lets the loop handle the events queued at that moment, once per call:
 // a flood delays a takeover by one queue's handling at most.
 func (d *Daemon) fireDue() {
+	defer d.flushSends()
 	drained := false
 	for {
 		t := d.timers.peek()
@@ -177,6 +178,7 @@ func (d *Daemon) fireDue() {
 			if now.Before(t.at.Add(-t.early)) {
 				return
 			}
+			d.flushSends()
 			select {
 			case ev := <-d.events:
 				d.handle(ev)
@@ -187,6 +189,7 @@ func (d *Daemon) fireDue() {
 		if t.id == vrrp.TimerMasterDown && !drained {
 			drained = true
 			if n := len(d.events); n > 0 {
+				d.flushSends()
 				for range n {
 					d.handle(<-d.events)
 				}
@@ -197,6 +200,6 @@ func (d *Daemon) fireDue() {
 		if t.in.stopped {
 			continue
 		}
-		d.feed(t.in, now, vrrp.TimerFired(t.id))
+		d.feedTimer(t.in, t.id, now)
 	}
 }

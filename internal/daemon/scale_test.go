@@ -149,3 +149,26 @@ func BenchmarkScaleMasterSecond(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(adverts), "ns/advert")
 	b.ReportMetric(float64(mallocs)/float64(adverts), "allocs/advert")
 }
+
+// The masters' periodic adverts leave in one batch per interface and
+// timer pass, not one system call each; a batch cut short counts only
+// what left.
+func TestScaleAdvertBatches(t *testing.T) {
+	h := buildHarness(t, scaleConf(4, 50, 150), scaleIfaces(4)...)
+	h.log.off = true
+	h.start()
+	h.advance(10 * time.Second)
+	flushes := h.sys.flushes
+	adverts, _ := masterSecond(h)
+	if adverts != 200 || h.sys.flushed < 200 {
+		t.Fatalf("%d adverts sent in a second by 200 masters (%d through batches)", adverts, h.sys.flushed)
+	}
+	if n := h.sys.flushes - flushes; n > 4 {
+		t.Errorf("200 adverts due together on 4 interfaces took %d flushes, want one per interface", n)
+	}
+	cut := 10
+	h.sys.flushFails = &cut
+	if adverts, _ := masterSecond(h); adverts != 4*10 {
+		t.Errorf("flushes cut at 10 adverts: %d counted as sent, want 40", adverts)
+	}
+}
