@@ -47,8 +47,8 @@ type fakeSys struct {
 	flushes, flushed int
 	// flushFails, when set, makes a flush stop after that many adverts.
 	flushFails *int
-	onLink  func(string, bool)
-	onAddr  func(string)
+	onLink     func(string, bool)
+	onAddr     func(string)
 }
 
 func newFakeSys(l *callLog) *fakeSys {
