@@ -116,7 +116,10 @@ type Daemon struct {
 	// feed tracker results themselves.
 	probesOff bool
 	tgroups   *tgWatcher // static entries and track_group (trackgroup.go)
-	wd        *watchdog  // systemd watchdog pings (watchdog.go)
+	// tuneMem returns start-up or reload garbage and sets the soft
+	// memory limit (memlimit.go); nil in the executor tests.
+	tuneMem func()
+	wd      *watchdog // systemd watchdog pings (watchdog.go)
 }
 
 // newDaemon makes a daemon around its ports; nothing runs yet.
@@ -222,6 +225,8 @@ func Run(ctx context.Context, opts Options) error {
 		d.lvs.Start(ctx, cfg)
 		d.lvsSub = d.lvs
 	}
+	d.tuneMem = func() { tuneMemory(log, os.Getenv) }
+	d.tuneMem()
 	if opts.Ready != nil {
 		opts.Ready()
 	}

@@ -58,6 +58,10 @@ func (d *Daemon) reloaded(e evReloaded) {
 	d.reloading = false
 	if d.repeat || len(d.pending) > 0 {
 		d.requestReload(nil)
+		return
+	}
+	if d.tuneMem != nil {
+		d.tuneMem() // the old configuration is garbage now (memlimit.go)
 	}
 }
 
