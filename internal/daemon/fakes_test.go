@@ -56,7 +56,7 @@ func newFakeSys(l *callLog) *fakeSys {
 		addrs: map[string][]netip.Prefix{}, failAdd: map[netip.Prefix]bool{}}
 }
 
-func (s *fakeSys) OpenTransport(ifname string, family int, _ func(rxPacket)) (transport, error) {
+func (s *fakeSys) OpenTransport(ifname string, family int, _ func([]rxPacket)) (transport, error) {
 	if _, ok := s.links[ifname]; !ok {
 		return nil, fmt.Errorf("%s: %w", ifname, errNoLink)
 	}

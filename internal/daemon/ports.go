@@ -19,9 +19,10 @@ import (
 // system is what the executor asks of the kernel.
 type system interface {
 	// OpenTransport opens the advert socket of an interface and family;
-	// deliver is called from the socket's reader goroutine for each
-	// packet, with a payload the callee may keep.
-	OpenTransport(ifname string, family int, deliver func(rxPacket)) (transport, error)
+	// deliver is called from the socket's reader goroutine with the
+	// packets of each read (one event for the loop per batch, not per
+	// packet), whose payloads the callee may keep.
+	OpenTransport(ifname string, family int, deliver func([]rxPacket)) (transport, error)
 	// OpenAnnouncer opens the GARP/NA sender of an interface (shared by
 	// every instance on it).
 	OpenAnnouncer(ifname string) (announcer, error)

@@ -109,3 +109,29 @@ func TestOversizedCounted(t *testing.T) {
 		t.Errorf("interface oversized drops %d, want 1", n)
 	}
 }
+
+// One read's packets reach the loop as one event, each handled as if it
+// had come alone.
+func TestPacketsEventHandlesEach(t *testing.T) {
+	h := newHarness(t, twoInstances, "eth0=192.0.2.1")
+	src, dst := mustAddr("192.0.2.2"), mustAddr("224.0.0.18")
+	var evs evPackets
+	for _, in := range h.d.insts {
+		a := vrrp.Advert{Version: 2, VRID: in.cfg.VRID, Priority: 200, Interval: 1}
+		if err := a.SetAddrs(in.vips); err != nil {
+			t.Fatal(err)
+		}
+		b, err := a.AppendTo(nil, src, dst, vrrp.ChecksumDefault)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, evPacket{sock: h.d.socks[sockKey{"eth0", 4}], at: h.clock, data: b,
+			rx: vrrp.RxFacts{Src: src, Dst: dst, TTL: 255, TotalLen: len(b), RxLen: len(b)}})
+	}
+	h.d.handle(evs)
+	for _, in := range h.d.insts {
+		if in.stats.advertRcvd != 1 || in.m.MasterAddr() != src {
+			t.Errorf("%s: %d adverts received, master %v; want 1 from %s", in.cfg.Name, in.stats.advertRcvd, in.m.MasterAddr(), src)
+		}
+	}
+}
