@@ -226,7 +226,7 @@ func Run(ctx context.Context, opts Options) error {
 		d.lvsSub = d.lvs
 	}
 	d.tuneMem = func() { tuneMemory(log, os.Getenv) }
-	d.tuneMem()
+	defer time.AfterFunc(firstElection(cfg), d.tuneMem).Stop()
 	if opts.Ready != nil {
 		opts.Ready()
 	}

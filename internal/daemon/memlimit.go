@@ -4,6 +4,9 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
+	"time"
+
+	"github.com/govrrpd/govrrpd/confparse"
 )
 
 // The Go runtime keeps the memory it has used until its scavenger gives it
@@ -15,7 +18,10 @@ import (
 // after each reload, the daemon therefore returns what start-up left
 // (debug.FreeOSMemory) and sets a soft memory limit a little above what
 // it then holds: the collector runs more often near the limit, which at
-// this allocation rate costs a collection every few seconds at most.
+// this allocation rate costs a collection every few seconds at most. At
+// start it waits for the first election (firstElection): a mass takeover
+// allocates, and a collection every few megabytes of it made the last of
+// 4,080 takeovers later.
 //
 // GOGC and GOMEMLIMIT, when set, are the operator's choice and win: the
 // daemon then leaves the runtime alone.
@@ -24,6 +30,18 @@ import (
 // start-up garbage is returned: a quarter of it, and at least 4 MiB so a
 // small daemon is not collecting all the time.
 func memHeadroom(held uint64) uint64 { return max(held/4, 4<<20) }
+
+// firstElection is how long after start-up the first election is over:
+// the longest Master_Down_Interval (down_timer_adverts × advert_int + the
+// skew, under a second), then two seconds for the takeovers.
+func firstElection(cfg *confparse.Config) time.Duration {
+	var longest time.Duration
+	for i := range cfg.Instances {
+		in := &cfg.Instances[i]
+		longest = max(longest, time.Duration(in.DownTimerAdverts)*in.AdvertInt+time.Second)
+	}
+	return longest + 2*time.Second
+}
 
 // memoryTuned reports whether the daemon may set the limit: neither GOGC
 // nor GOMEMLIMIT is set.

@@ -1,6 +1,21 @@
 package daemon
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// The limit waits for the first election: the longest master-down
+// interval, a second of skew and two seconds of takeovers.
+func TestFirstElection(t *testing.T) {
+	h := newHarness(t, twoInstances+strings.NewReplacer("VI_1", "VI_5", "virtual_router_id 1", "virtual_router_id 5",
+		"advert_int 1", "advert_int 4", "192.0.2.100", "192.0.2.105").Replace(instanceText("VI_1", "eth0", 1, 150, "192.0.2.100/24")),
+		"eth0=192.0.2.1")
+	if got, want := firstElection(h.d.cfg), 3*4*time.Second+3*time.Second; got != want {
+		t.Errorf("firstElection = %v, want %v", got, want)
+	}
+}
 
 // The operator's GOGC or GOMEMLIMIT leaves the runtime alone; the margin
 // is a quarter of what is held, never under 4 MiB.
