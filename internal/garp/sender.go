@@ -22,8 +22,8 @@ type Sender struct {
 	// longer than sending it: on a takeover it sat between the VIP
 	// appearing and the clients learning where it went.
 	frames map[frameKey][]byte
-	out    [][]byte // the frames one Announce sends
-	mm     mmsgBufs // sendmmsg's headers, kept between calls
+	out    [][]byte  // the frames one Announce sends
+	mm     mmsgBatch // sendmmsg's buffers, kept between calls
 }
 
 type frameKey struct {

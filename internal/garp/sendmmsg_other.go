@@ -8,7 +8,7 @@ import (
 	"github.com/mdlayher/packet"
 )
 
-type mmsgBufs struct{}
+type mmsgBatch struct{}
 
 // sendFrames writes the frames one by one where sendmmsg does not exist.
 func (s *Sender) sendFrames(fs [][]byte) error {

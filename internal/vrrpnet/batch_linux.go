@@ -1,29 +1,29 @@
 package vrrpnet
 
 import (
-	"net"
 	"net/netip"
+	"unsafe"
 
 	"golang.org/x/net/ipv4"
 	"golang.org/x/net/ipv6"
+	"golang.org/x/sys/unix"
+
+	"github.com/govrrpd/govrrpd/internal/mmsg"
 )
 
 // A Batch holds adverts for one sendmmsg. Thousands of instances on an
 // interface advertise within the same millisecond; a system call each
 // cost a master most of its CPU (perf at 4,080 instances: the send path
-// 54 % of the process, the Go runtime's hand-offs around each blocking
-// call a further third). Its buffers are kept from one flush to the
-// next, so a steady advert rate allocates nothing.
+// 54 % of the process, the Go runtime's hand-offs around each call a
+// further third). Its buffers are kept from one flush to the next, so a
+// steady advert rate allocates nothing.
 type Batch struct {
-	s    *Socket
-	data []byte // the payloads, back to back
-	ends []int  // where each payload ends in data
-	msgs []ipv4.Message
-	bufs [][]byte
+	s *Socket
+	b mmsg.Batch
 	// One control message per source and one address per destination:
 	// the instances of an interface share both.
 	oobs  []srcOOB
-	addrs []dstAddr
+	names []dstName
 }
 
 type srcOOB struct {
@@ -31,22 +31,20 @@ type srcOOB struct {
 	oob []byte
 }
 
-type dstAddr struct {
+type dstName struct {
 	dst  netip.Addr
-	addr net.Addr
+	name []byte
 }
 
 // NewBatch makes an empty batch for the socket.
 func (s *Socket) NewBatch() *Batch { return &Batch{s: s} }
 
 // Len is how many messages wait.
-func (b *Batch) Len() int { return len(b.ends) }
+func (b *Batch) Len() int { return b.b.Len() }
 
 // Add queues a copy of payload from src (zero: the kernel chooses) to dst.
 func (b *Batch) Add(payload []byte, src, dst netip.Addr) {
-	b.data = append(b.data, payload...)
-	b.ends = append(b.ends, len(b.data))
-	b.msgs = append(b.msgs, ipv4.Message{OOB: b.oob(src), Addr: b.addr(dst)})
+	b.b.Add(payload, b.name(dst), b.oob(src))
 }
 
 func (b *Batch) oob(src netip.Addr) []byte {
@@ -69,68 +67,35 @@ func (b *Batch) oob(src netip.Addr) []byte {
 		}
 		oob = cm.Marshal()
 	}
+	if len(b.oobs) >= 8 { // a source that changed must not pin its entry
+		b.oobs = b.oobs[:0]
+	}
 	b.oobs = append(b.oobs, srcOOB{src, oob})
 	return oob
 }
 
-func (b *Batch) addr(dst netip.Addr) net.Addr {
-	for _, a := range b.addrs {
-		if a.dst == dst {
-			return a.addr
+// name is dst as a raw socket address.
+func (b *Batch) name(dst netip.Addr) []byte {
+	for _, n := range b.names {
+		if n.dst == dst {
+			return n.name
 		}
 	}
-	a := ipAddr(dst)
-	b.addrs = append(b.addrs, dstAddr{dst, a})
-	return a
+	var name []byte
+	if dst.Is4() {
+		sa := unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: dst.As4()}
+		name = append(name, unsafe.Slice((*byte)(unsafe.Pointer(&sa)), unix.SizeofSockaddrInet4)...)
+	} else {
+		sa := unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: dst.As16()}
+		name = append(name, unsafe.Slice((*byte)(unsafe.Pointer(&sa)), unix.SizeofSockaddrInet6)...)
+	}
+	if len(b.names) >= 8 {
+		b.names = b.names[:0]
+	}
+	b.names = append(b.names, dstName{dst, name})
+	return name
 }
 
-// Flush sends every queued message, as few system calls as the kernel
-// takes them in, and empties the batch. It returns how many went out, in
-// order: on an error the rest were not sent.
-func (b *Batch) Flush() (int, error) {
-	defer b.reset()
-	if len(b.ends) == 0 {
-		return 0, nil
-	}
-	b.bufs = b.bufs[:0]
-	start := 0
-	for _, end := range b.ends {
-		b.bufs = append(b.bufs, b.data[start:end])
-		start = end
-	}
-	for i := range b.msgs {
-		b.msgs[i].Buffers = b.bufs[i : i+1 : i+1]
-	}
-	sent := 0
-	for sent < len(b.msgs) {
-		var n int
-		var err error
-		if b.s.Family == 4 {
-			n, err = b.s.pc4.WriteBatch(b.msgs[sent:], 0)
-		} else {
-			n, err = b.s.pc6.WriteBatch(b.msgs[sent:], 0)
-		}
-		sent += n
-		if err != nil {
-			return sent, err
-		}
-		if n == 0 {
-			break
-		}
-	}
-	return sent, nil
-}
-
-func (b *Batch) reset() {
-	b.data, b.ends = b.data[:0], b.ends[:0]
-	clear(b.msgs)
-	b.msgs = b.msgs[:0]
-	// A source or group that changed must not pin its old entry forever;
-	// a handful a socket is the normal count.
-	if len(b.oobs) > 8 {
-		b.oobs = b.oobs[:0]
-	}
-	if len(b.addrs) > 8 {
-		b.addrs = b.addrs[:0]
-	}
-}
+// Flush sends every queued message and empties the batch. It returns how
+// many went out, in order: on an error the rest were not sent.
+func (b *Batch) Flush() (int, error) { return b.b.Send(b.s.rc) }

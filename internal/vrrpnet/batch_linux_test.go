@@ -23,13 +23,11 @@ func TestBatchFlush(t *testing.T) {
 			}
 			b := inj.NewBatch()
 			for round := range 2 {
-				for v := range 5 {
-					b.Add(advert(uint8(10*round+v+1)), src, group)
-				}
-				if b.Len() != 5 {
-					t.Fatalf("round %d: %d queued, want 5", round, b.Len())
-				}
-				n, err := flushRetry(b)
+				n, err := flushRetry(t, b, func() {
+					for v := range 5 {
+						b.Add(advert(uint8(10*round+v+1)), src, group)
+					}
+				})
 				if err != nil || n != 5 {
 					t.Fatalf("round %d: flush sent %d, %v; want 5", round, n, err)
 				}
@@ -58,17 +56,18 @@ func TestBatchFlush(t *testing.T) {
 	}
 }
 
-// flushRetry flushes, queueing the batch again while a fresh veth cannot
-// route yet (the first few milliseconds).
-func flushRetry(b *Batch) (int, error) {
-	saved := slices.Clone(b.msgs)
-	data, ends := slices.Clone(b.data), slices.Clone(b.ends)
+// flushRetry queues with add and flushes, again while a fresh veth
+// cannot route yet (its first few milliseconds).
+func flushRetry(t *testing.T, b *Batch, add func()) (int, error) {
 	for try := 0; ; try++ {
+		add()
+		if b.Len() != 5 {
+			t.Fatalf("%d queued, want 5", b.Len())
+		}
 		n, err := b.Flush()
 		if !errors.Is(err, syscall.ENETUNREACH) || n > 0 || try == 100 {
 			return n, err
 		}
 		time.Sleep(10 * time.Millisecond)
-		b.msgs, b.data, b.ends = append(b.msgs, saved...), append(b.data, data...), append(b.ends, ends...)
 	}
 }
