@@ -43,6 +43,11 @@ func firstElection(cfg *confparse.Config) time.Duration {
 	return longest + 2*time.Second
 }
 
+// minTuned is the heap below which the daemon leaves the runtime alone:
+// the first collection makes the binary's global data resident (about a
+// megabyte), more than an idle daemon's heap headroom is worth.
+const minTuned = 16 << 20
+
 // memoryTuned reports whether the daemon may set the limit: neither GOGC
 // nor GOMEMLIMIT is set.
 func memoryTuned(getenv func(string) string) bool {
@@ -57,9 +62,13 @@ func tuneMemory(log *slog.Logger, getenv func(string) string) {
 		return
 	}
 	go func() {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		if ms.HeapSys-ms.HeapReleased < minTuned {
+			return // a small daemon: a forced collection would cost more
+		}
 		debug.SetMemoryLimit(-1 >> 1) // none while measuring
 		debug.FreeOSMemory()
-		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		held := ms.Sys - ms.HeapReleased
 		limit := held + memHeadroom(held)
