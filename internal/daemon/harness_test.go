@@ -221,6 +221,22 @@ func (h *harness) advert(w []string) {
 	h.deliver(w[0], src, dst, ttl, b)
 }
 
+// advertFor is the VRRPv2 advert a peer at src sends for in's VRID with
+// prio and in's VIPs, as the socket of in's interface delivers it now.
+func (h *harness) advertFor(in *instance, src, dst netip.Addr, prio uint8) evPacket {
+	h.t.Helper()
+	a := vrrp.Advert{Version: 2, VRID: in.cfg.VRID, Priority: prio, Interval: 1}
+	if err := a.SetAddrs(in.vips); err != nil {
+		h.t.Fatal(err)
+	}
+	b, err := a.AppendTo(nil, src, dst, vrrp.ChecksumDefault)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return evPacket{sock: h.d.socks[sockKey{in.cfg.Interface, in.family()}], at: h.clock, data: b,
+		rx: vrrp.RxFacts{Src: src, Dst: dst, TTL: 255, TotalLen: len(b), RxLen: len(b)}}
+}
+
 func (h *harness) raw(ifname, src, hexdata string) {
 	b, err := hex.DecodeString(hexdata)
 	if err != nil {

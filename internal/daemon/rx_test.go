@@ -117,16 +117,7 @@ func TestPacketsEventHandlesEach(t *testing.T) {
 	src, dst := mustAddr("192.0.2.2"), mustAddr("224.0.0.18")
 	var evs evPackets
 	for _, in := range h.d.insts {
-		a := vrrp.Advert{Version: 2, VRID: in.cfg.VRID, Priority: 200, Interval: 1}
-		if err := a.SetAddrs(in.vips); err != nil {
-			t.Fatal(err)
-		}
-		b, err := a.AppendTo(nil, src, dst, vrrp.ChecksumDefault)
-		if err != nil {
-			t.Fatal(err)
-		}
-		evs = append(evs, evPacket{sock: h.d.socks[sockKey{"eth0", 4}], at: h.clock, data: b,
-			rx: vrrp.RxFacts{Src: src, Dst: dst, TTL: 255, TotalLen: len(b), RxLen: len(b)}})
+		evs = append(evs, h.advertFor(in, src, dst, 200))
 	}
 	h.d.handle(evs)
 	for _, in := range h.d.insts {
