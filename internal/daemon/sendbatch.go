@@ -55,7 +55,7 @@ func (d *Daemon) flushSends() {
 				q.in.countSent(q.prio)
 			}
 		}
-		if err != nil {
+		if err != nil && n < len(s.queued) {
 			d.pktLog.Warn("send adverts", "interface", s.key.ifname, "unsent", len(s.queued)-n,
 				"first", s.queued[n].in.cfg.Name, "to", s.queued[n].dst, "err", err)
 		}
