@@ -71,7 +71,7 @@ func scaleHeap(t testing.TB, links, vrids int) (backup, master float64) {
 // maxBytesPerInstance is the live-heap budget of one instance of the
 // benchmark's shape, a master's included: about twice what it costs now,
 // so a real regression fails and the collector's noise does not.
-const maxBytesPerInstance = 6000
+const maxBytesPerInstance = 5000
 
 func TestScaleHeapPerInstance(t *testing.T) {
 	if testing.Short() {
