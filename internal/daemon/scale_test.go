@@ -124,9 +124,17 @@ func TestScaleMasterAllocs(t *testing.T) {
 	h.log.off = true
 	h.start()
 	h.advance(10 * time.Second) // masters, past the GARP bursts
-	adverts, mallocs := masterSecond(h)
-	if adverts != 4080 {
-		t.Fatalf("%d adverts in a second from 4,080 masters", adverts)
+	// The count is the process's: the least of three seconds leaves out
+	// what another goroutine allocated meanwhile.
+	var adverts, mallocs uint64
+	for i := range 3 {
+		a, m := masterSecond(h)
+		if a != 4080 {
+			t.Fatalf("%d adverts in a second from 4,080 masters", a)
+		}
+		if i == 0 || m < mallocs {
+			adverts, mallocs = a, m
+		}
 	}
 	if perAdvert := float64(mallocs) / float64(adverts); perAdvert > 0.05 {
 		t.Errorf("%.2f allocations per advert (%d for %d), want none", perAdvert, mallocs, adverts)
