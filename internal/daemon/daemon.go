@@ -85,9 +85,14 @@ type Daemon struct {
 
 	timers  timers
 	wake    waker
-	sendBuf []byte      // adverts are encoded here: only the loop sends
-	scratch vrrp.Advert // and built here
-	faulted []*instance // failed VIP adds, put in FAULT after the actions
+	sendBuf []byte        // adverts are encoded here: only the loop sends
+	scratch vrrp.Advert   // and built here
+	faulted []*instance   // failed VIP adds, put in FAULT after the actions
+	acts    []vrrp.Action // what a machine asks for, one buffer for all (feed)
+	// batching queues adverts instead of sending them; unflushed are the
+	// sockets holding some (sendbatch.go).
+	batching  bool
+	unflushed []*socket
 
 	runner *scriptexec.Runner
 	// baseline is the running configuration's diagnostics: a reload is
@@ -118,7 +123,10 @@ type Daemon struct {
 	// feed tracker results themselves.
 	probesOff bool
 	tgroups   *tgWatcher // static entries and track_group (trackgroup.go)
-	wd        *watchdog  // systemd watchdog pings (watchdog.go)
+	// tuneMem returns start-up or reload garbage and sets the soft
+	// memory limit (memlimit.go); nil in the executor tests.
+	tuneMem func()
+	wd      *watchdog // systemd watchdog pings (watchdog.go)
 }
 
 // newDaemon makes a daemon around its ports; nothing runs yet.
@@ -229,6 +237,8 @@ func Run(ctx context.Context, opts Options) error {
 		d.lvs.Start(ctx, cfg)
 		d.lvsSub = d.lvs
 	}
+	d.tuneMem = func() { tuneMemory(log, os.Getenv) }
+	defer time.AfterFunc(firstElection(cfg), d.tuneMem).Stop()
 	if opts.Ready != nil {
 		opts.Ready()
 	}
@@ -416,6 +426,10 @@ func (d *Daemon) handle(ev event) {
 		// Time the packet from its arrival, not from when the loop got to
 		// it: the master-down timer it re-arms must not drift late.
 		d.receive(e.at, e)
+	case evPackets:
+		for _, p := range e {
+			d.receive(p.at, p)
+		}
 	case evReloaded:
 		d.reloaded(e)
 	case evTrack:
