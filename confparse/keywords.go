@@ -23,7 +23,7 @@ const (
 	// KwWarned is accepted by keepalived 2.2.7 but not (fully) acted on
 	// by govrrpd: a warning at FILE:LINE, so -t exits 5.
 	KwWarned KeywordStatus = "warned"
-	// KwNoEffect tunes keepalived's child processes, SNMP or DBus, which
+	// KwNoEffect tunes keepalived's child processes or DBus, which
 	// mean nothing for one Go process: a note at FILE:LINE, -t stays 0.
 	KwNoEffect KeywordStatus = "no effect"
 	// KwRefused is refused with a FILE:LINE message naming why.
@@ -69,6 +69,14 @@ var keywordNotes = map[string]Keyword{
 	"MISC_CHECK misc_timeout":                 {Status: KwImplemented, Note: "whole seconds, 0 to 4294; 0 is the delay loop"},
 	"virtual_server quorum":                   {Status: KwImplemented, Note: "reduced to the real servers' total weight at the end of the block, with keepalived's warning; hysteresis kept below it"},
 	"HTTP_GET enable_sni":                     {Status: KwNoEffect, Note: "accepted as keepalived does, with a note: SNI means nothing without TLS"},
+	"global_defs enable_snmp_vrrp":            {Status: KwImplemented, Note: "KEEPALIVED-MIB global and vrrp trees over AgentX (docs/snmp.md)"},
+	"global_defs enable_snmp_keepalived":      {Status: KwImplemented, Note: "deprecated alias of enable_snmp_vrrp, a note (keepalived is silent)"},
+	"global_defs enable_snmp_checker":         {Status: KwImplemented, Note: "KEEPALIVED-MIB check tree (virtual and real servers)"},
+	"global_defs enable_snmp_rfc":             {Status: KwImplemented, Note: "enable_snmp_rfcv2 and enable_snmp_rfcv3"},
+	"global_defs enable_snmp_rfcv2":           {Status: KwImplemented, Note: "VRRP-MIB (RFC 2787) for VRRPv2 IPv4 instances"},
+	"global_defs enable_snmp_rfcv3":           {Status: KwImplemented, Note: "VRRPv3-MIB (RFC 6527) for VRRPv3 instances with addresses"},
+	"global_defs enable_traps":                {Status: KwImplemented, Note: "keepalived's notifications on state and real-server changes"},
+	"global_defs snmp_socket":                 {Status: KwImplemented, Note: "the master agent's AgentX socket; -A wins, as in keepalived"},
 	"HTTP_GET nb_get_retry":                   {Status: KwImplemented, Note: "deprecated alias of retry, warned; HTTP_GET and SSL_GET only, unknown in other checkers as in keepalived"},
 	"SSL_GET nb_get_retry":                    {Status: KwImplemented, Note: "deprecated alias of retry, warned; HTTP_GET and SSL_GET only, unknown in other checkers as in keepalived"},
 }

@@ -97,7 +97,7 @@ func TestSemLVSSyncDaemonFields(t *testing.T) {
 func TestSemLVSGlobalNotes(t *testing.T) {
 	var rows []slRow
 	for _, k := range []string{"checker_process_name x", "lvs_process_name x", "checker_priority -5", "checker_no_swap",
-		"checker_rt_priority 1", "checker_cpu_affinity 0", "checker_rlimit_rttime 1000", "enable_snmp_checker",
+		"checker_rt_priority 1", "checker_cpu_affinity 0", "checker_rlimit_rttime 1000",
 		"lvs_netlink_cmd_rcv_bufs 1024", "lvs_netlink_monitor_rcv_bufs 1024"} {
 		key := strings.Fields(k)[0]
 		rows = append(rows, slRow{key, inGlobalLVS(k), nil, nil, []slDiag{slI(2, "'"+key+"' has no effect in govrrpd")}})

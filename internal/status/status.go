@@ -39,6 +39,8 @@ type Daemon struct {
 	// any instance could be named (undecodable, or for a VRID nobody on
 	// the interface serves).
 	Interfaces []Interface `json:"interfaces"`
+	// BGP is present with --bgp-config (bgp.go).
+	BGP *BGP `json:"bgp,omitempty"`
 }
 
 // Interface is one interface and family the daemon receives adverts on.
