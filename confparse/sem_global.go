@@ -289,9 +289,16 @@ func mcastGroup(family int) gh {
 	}
 }
 
-// lvsTimeouts reads `lvs_timeouts [tcp S] [tcpfin S] [udp S]`.
+// lvsTimeouts reads `lvs_timeouts [tcp S] [tcpfin S] [udp S]` as
+// keepalived's handler does: at least one option, 0 leaves the kernel's
+// value as it is, and an unknown word is skipped alone, so the option
+// after it is still read.
 func lvsTimeouts(a *analyzer, n *Node, c *Config) {
-	for i := 0; i < len(n.Args); i += 2 {
+	if len(n.Args) < 2 {
+		a.warnf(n.Pos, "lvs_timeouts requires at least one option")
+		return
+	}
+	for i := 0; i < len(n.Args); i++ {
 		var d *time.Duration
 		switch n.Args[i].Text {
 		case "tcp":
@@ -304,9 +311,14 @@ func lvsTimeouts(a *analyzer, n *Node, c *Config) {
 			a.warnf(n.Pos, "Unknown option %s specified for lvs_timeouts", n.Args[i].Text)
 			continue
 		}
-		if v, ok := a.argInt(n, i+1, 1, 86400*31); ok {
+		if i+1 == len(n.Args) {
+			a.warnf(n.Pos, "No value specified for lvs_timeout %s - ignoring", n.Args[i].Text)
+			continue
+		}
+		if v, ok := a.argInt(n, i+1, 0, 86400*31); ok {
 			*d = time.Duration(v) * time.Second
 		}
+		i++ // the option's value
 	}
 }
 
