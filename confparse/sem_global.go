@@ -145,10 +145,13 @@ var globalTable = table[*Config]{
 	"vrrp_down_timer_adverts":      gInt(1, 100, func(c *Config) *int { return &c.VRRP.DownTimerAdverts }),
 	"vrrp_lower_prio_no_advert":    gBool(func(c *Config) *bool { return &c.VRRP.LowerPrioNoAdvert }),
 	"vrrp_higher_prio_send_advert": gBool(func(c *Config) *bool { return &c.VRRP.HigherPrioSendAdvert }),
-	"vrrp_check_unicast_src":       gBool(func(c *Config) *bool { return &c.VRRP.CheckUnicastSrc }),
-	"vrrp_skip_check_adv_addr":     gBool(func(c *Config) *bool { return &c.VRRP.SkipCheckAdvAddr }),
-	"vrrp_strict":                  gBool(func(c *Config) *bool { return &c.VRRP.Strict }),
-	"vrrp_startup_delay":           gTimer(time.Millisecond, kaUintMax*time.Microsecond, func(c *Config) *time.Duration { return &c.VRRP.StartupDelay }),
+	"vrrp_check_unicast_src": func(a *analyzer, n *Node, c *Config) {
+		noValue(a, n)
+		c.VRRP.CheckUnicastSrc = true
+	},
+	"vrrp_skip_check_adv_addr": gBool(func(c *Config) *bool { return &c.VRRP.SkipCheckAdvAddr }),
+	"vrrp_strict":              gBool(func(c *Config) *bool { return &c.VRRP.Strict }),
+	"vrrp_startup_delay":       gTimer(time.Millisecond, kaUintMax*time.Microsecond, func(c *Config) *time.Duration { return &c.VRRP.StartupDelay }),
 	"dynamic_interfaces": func(a *analyzer, n *Node, c *Config) {
 		c.VRRP.DynamicInterfaces = true
 		if len(n.Args) > 0 && n.Args[0].Text != "allow_if_changes" {

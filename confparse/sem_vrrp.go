@@ -135,8 +135,11 @@ var instTable = table[*instB]{
 			b.UnicastTTL = v
 		}
 	},
-	"check_unicast_src":       instFlag("check_unicast_src", func(b *instB) *bool { return &b.CheckUnicastSrc }),
-	"unicast_fault_no_peer":   func(a *analyzer, n *Node, b *instB) { b.UnicastFaultNoPeer = true },
+	"check_unicast_src": func(a *analyzer, n *Node, b *instB) {
+		noValue(a, n)
+		b.CheckUnicastSrc, b.set["check_unicast_src"], b.set["unicast"] = true, true, true
+	},
+	"unicast_fault_no_peer":   func(a *analyzer, n *Node, b *instB) { b.UnicastFaultNoPeer, b.set["unicast"] = true, true },
 	"skip_check_adv_addr":     instFlag("skip_check_adv_addr", func(b *instB) *bool { return &b.SkipCheckAdvAddr }),
 	"strict_mode":             instFlag("strict_mode", func(b *instB) *bool { return &b.Strict }),
 	"lower_prio_no_advert":    instFlag("lower_prio_no_advert", func(b *instB) *bool { return &b.LowerPrioNoAdvert }),
@@ -274,6 +277,14 @@ func instPreemptDelay(a *analyzer, n *Node, b *instB) {
 		a.warnf(n.Pos, "(%s) Preempt_delay not valid! must be between 0-1000", b.Name)
 	}
 	b.PreemptDelay = 0
+}
+
+// noValue tells, at Info, that keepalived ignores the words after a
+// keyword that takes no value: `check_unicast_src off` turns it on.
+func noValue(a *analyzer, n *Node) {
+	if len(n.Args) > 0 {
+		a.infof(n.Pos, "'%s' takes no value: keepalived ignores '%s' and turns it on", n.Key, n.Args[0].Text)
+	}
 }
 
 // instFlag is an optional-<BOOL> instance keyword that overrides a global.

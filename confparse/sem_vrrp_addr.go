@@ -186,6 +186,7 @@ func hostPart(a *analyzer, p Pos, key, s string) string {
 
 func instSrcIP(unicast bool) ib {
 	return func(a *analyzer, n *Node, b *instB) {
+		b.set["unicast"] = b.set["unicast"] || unicast
 		s, _ := a.arg(n, 0)
 		ip, err := netip.ParseAddr(hostPart(a, n.Pos, n.Key, s))
 		if err != nil {
@@ -205,6 +206,7 @@ func instSrcIP(unicast bool) ib {
 }
 
 func instPeers(a *analyzer, n *Node, b *instB) {
+	b.set["unicast"] = true
 	for _, c := range n.Children {
 		w := entryWords(c)
 		ip, err := netip.ParseAddr(hostPart(a, c.Pos, "unicast_peer", w[0]))

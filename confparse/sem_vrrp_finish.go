@@ -71,6 +71,11 @@ func (ld *vrrpLoad) complete(a *analyzer, b *instB) bool {
 	completePreempt(a, b)
 	completeAdvert(a, b)
 	completeInterfaces(a, b)
+	if b.set["unicast"] && len(b.UnicastPeers) == 0 && !b.UnicastFaultNoPeer {
+		// keepalived still runs such an instance on multicast.
+		a.warnf(b.pos, "(%s) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. "+
+			"This usage is deprecated - please update your configuration.", b.Name)
+	}
 	if b.Priority == 255 {
 		ld.dropWeighted(a, b, "address_owner")
 	}
