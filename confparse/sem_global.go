@@ -88,7 +88,7 @@ var globalTable = table[*Config]{
 		c.Global.EnableScriptSecurity = true
 		c.VRRP.EnableScriptSecurity = true
 	},
-	"data_use_instance": func(a *analyzer, n *Node, c *Config) { c.Global.DataUseInstance = a.argBool(n, 0) },
+	"data_use_instance": gBool(func(c *Config) *bool { return &c.Global.DataUseInstance }),
 	"notify_fifo": func(a *analyzer, n *Node, c *Config) {
 		if s, ok := a.arg(n, 0); ok {
 			c.Global.NotifyFIFO = s
@@ -135,7 +135,7 @@ var globalTable = table[*Config]{
 	"vrrp_gna_interval": gTimer(time.Microsecond, 4294967295*time.Microsecond,
 		func(c *Config) *time.Duration { return &c.VRRP.GNAInterval }),
 	"vrrp_min_garp": func(a *analyzer, n *Node, c *Config) {
-		if a.argBool(n, 0) {
+		if v, ok := a.boolArg(n, 0); v && ok {
 			c.VRRP.GARP.MasterRepeat, c.VRRP.GARP.MasterDelay = 1, 0
 			c.VRRP.GARP.MasterRefreshRepeat, c.VRRP.GARP.MasterRefresh = 1, 0
 			c.VRRP.GARP.LowerPrioRepeat, c.VRRP.GARP.LowerPrioDelay = 1, 0
@@ -228,14 +228,21 @@ func gTimer(lo, hi time.Duration, f func(*Config) *time.Duration) gh {
 	}
 }
 
+// gBool and gBoolPtr leave the setting as it was on an invalid word, as
+// keepalived's handlers do.
 func gBool(f func(*Config) *bool) gh {
-	return func(a *analyzer, n *Node, c *Config) { *f(c) = a.argBool(n, 0) }
+	return func(a *analyzer, n *Node, c *Config) {
+		if v, ok := a.boolArg(n, 0); ok {
+			*f(c) = v
+		}
+	}
 }
 
 func gBoolPtr(f func(*Config) **bool) gh {
 	return func(a *analyzer, n *Node, c *Config) {
-		v := a.argBool(n, 0)
-		*f(c) = &v
+		if v, ok := a.boolArg(n, 0); ok {
+			*f(c) = &v
+		}
 	}
 }
 

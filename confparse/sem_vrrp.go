@@ -287,11 +287,13 @@ func noValue(a *analyzer, n *Node) {
 	}
 }
 
-// instFlag is an optional-<BOOL> instance keyword that overrides a global.
+// instFlag is an optional-<BOOL> instance keyword that overrides a global;
+// an invalid word leaves it to the global, as in keepalived.
 func instFlag(key string, f func(*instB) *bool) ib {
 	return func(a *analyzer, n *Node, b *instB) {
-		*f(b) = a.argBool(n, 0)
-		b.set[key] = true
+		if v, ok := a.boolArg(n, 0); ok {
+			*f(b), b.set[key] = v, true
+		}
 	}
 }
 
