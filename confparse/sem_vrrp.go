@@ -171,7 +171,7 @@ var instTable = table[*instB]{
 	"virtual_ipaddress_excluded": instVIPs(true),
 	"virtual_routes":             instRoutes,
 	"virtual_rules":              instRules,
-	"track_interface":            func(a *analyzer, n *Node, b *instB) { b.TrackInterfaces = trackIfs(a, n, b.TrackInterfaces) },
+	"track_interface":            func(a *analyzer, n *Node, b *instB) { b.TrackInterfaces = trackIfs(a, n, b.Name, b.TrackInterfaces) },
 	"track_script": func(a *analyzer, n *Node, b *instB) {
 		b.TrackScripts = trackRefs(a, n, b.Name, b.TrackScripts, refScript)
 	},

@@ -15,10 +15,11 @@ import (
 func entryWords(n *Node) []string { return append([]string{n.Key}, n.ArgStrings()...) }
 
 // checkIf reports a named interface that does not exist, when -t asks for
-// interface checks; msg is keepalived's wording with %s for the name.
-func (a *analyzer) checkIf(p Pos, name, format string, args ...any) {
+// interface checks; msg is keepalived's wording with %s for the name. It
+// says whether the interface was found (or not looked for).
+func (a *analyzer) checkIf(p Pos, name, format string, args ...any) bool {
 	if !a.opts.CheckInterfaces || name == "" {
-		return
+		return true
 	}
 	exists := a.opts.InterfaceExists
 	if exists == nil {
@@ -34,7 +35,9 @@ func (a *analyzer) checkIf(p Pos, name, format string, args ...any) {
 			ld.missingIf = true
 			a.fatalf(p, "Non-existent interface specified in configuration")
 		}
+		return false
 	}
+	return true
 }
 
 // parsePrefix reads ADDR[/LEN]; a bare address is a host prefix.

@@ -40,7 +40,7 @@ var groupTable = table[*groupB]{
 			g.Members = append(g.Members, entryWords(m)...)
 		}
 	},
-	"track_interface": func(a *analyzer, n *Node, g *groupB) { g.TrackInterfaces = trackIfs(a, n, g.TrackInterfaces) },
+	"track_interface": func(a *analyzer, n *Node, g *groupB) { g.TrackInterfaces = trackIfs(a, n, g.Name, g.TrackInterfaces) },
 	"track_script": func(a *analyzer, n *Node, g *groupB) {
 		g.TrackScripts = trackRefs(a, n, g.Name, g.TrackScripts, refScript)
 	},
