@@ -52,8 +52,10 @@ func trackProcess(a *analyzer, n *Node, c *Config) {
 				p.QuorumMax, p.QuorumMaxSet = v, true
 			}
 		case "fork_delay", "terminate_delay", "delay":
-			d, ok := a.argTimer(ch, 0, 0, 4294*time.Second)
+			d, ok := a.argTimer(ch, 0, time.Microsecond, 3600*time.Second)
 			if !ok {
+				a.warnf(ch.Pos, "%s (%s) for vrrp_track_process %s must be between [0.000001..3600] inclusive. Ignoring...",
+					ch.Key, argOr(ch), name)
 				continue
 			}
 			if ch.Key != "terminate_delay" {
