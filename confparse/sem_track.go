@@ -17,7 +17,8 @@ func init() {
 	topLevel["vrrp_track_process"] = trackProcess
 	topLevel["track_file"] = trackFile
 	topLevel["vrrp_track_file"] = func(a *analyzer, n *Node, c *Config) {
-		a.warnf(n.Pos, "'vrrp_track_file' is deprecated - please use 'track_file'")
+		// keepalived logs this at LOG_INFO: -t still exits 0.
+		a.infof(n.Pos, "\"vrrp_track_file\" is deprecated, please use \"track_file\"")
 		trackFile(a, n, c)
 	}
 }
