@@ -11,7 +11,7 @@ func init() {
 	topLevel["static_ipaddress"] = func(a *analyzer, n *Node, c *Config) {
 		ld := vrrpOf(a)
 		for _, ch := range n.Children {
-			if ad, ok := parseAddress(a, ch); ok {
+			if ad, ok := parseAddress(a, ch, true); ok {
 				ld.checkTrackGroupRef(a, ch.Pos, &ad.TrackGroup)
 				checkTrackable(a, ch.Pos, "address", ad.TrackGroup, ad.NoTrack, "-")
 				c.StaticAddresses = append(c.StaticAddresses, ad)

@@ -2,7 +2,6 @@ package confparse
 
 import (
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/govrrpd/govrrpd/vrrp"
@@ -53,101 +52,12 @@ func parsePrefix(s string) (netip.Prefix, bool) {
 	return netip.PrefixFrom(ip, ip.BitLen()), true
 }
 
-var validScopes = map[string]bool{"site": true, "link": true, "host": true, "nowhere": true, "global": true}
-
-// parseAddress reads one virtual_ipaddress / static_ipaddress entry.
-func parseAddress(a *analyzer, n *Node) (vrrp.Address, bool) {
-	w := entryWords(n)
-	var ad vrrp.Address
-	p, ok := parsePrefix(w[0])
-	if !ok {
-		a.warnf(n.Pos, "VRRP parsed invalid IP %s. skipping IP...", w[0])
-		return ad, false
-	}
-	ad.Prefix = p
-	for i := 1; i < len(w); i++ {
-		opt := w[i]
-		val := func() (string, bool) {
-			if i+1 >= len(w) {
-				a.warnf(n.Pos, "No value specified for %s for ip address %s", opt, w[0])
-				return "", false
-			}
-			i++
-			return w[i], true
-		}
-		switch opt {
-		case "dev":
-			if v, ok := val(); ok {
-				ad.Dev = v
-				a.checkIf(n.Pos, v, "WARNING - interface %s for ip address %s doesn't exist", v, w[0])
-			}
-		case "brd":
-			if v, ok := val(); ok {
-				if _, err := netip.ParseAddr(v); err != nil && v != "+" && v != "-" {
-					a.warnf(n.Pos, "Invalid broadcast address %s for %s - ignoring", v, w[0])
-				} else {
-					ad.Brd = v
-				}
-			}
-		case "scope":
-			if v, ok := val(); ok {
-				if validScopes[v] {
-					ad.Scope = v
-				} else {
-					a.warnf(n.Pos, "Invalid scope '%s' specified for %s - ignoring", v, w[0])
-				}
-			}
-		case "label":
-			if v, ok := val(); ok {
-				if p.Addr().Is6() {
-					a.warnf(n.Pos, "Cannot specify label for IPv6 addresses (%s) - ignoring label", w[0])
-				} else {
-					ad.Label = v
-				}
-			}
-		case "peer":
-			if v, ok := val(); ok {
-				if ip, err := netip.ParseAddr(v); err != nil || ip.Is4() != p.Addr().Is4() {
-					a.warnf(n.Pos, "Invalid peer address %s for %s - ignoring", v, w[0])
-				} else {
-					ad.Peer = ip
-				}
-			}
-		case "preferred_lft":
-			if v, ok := val(); ok {
-				if _, err := strconv.ParseUint(v, 10, 32); err != nil && v != "forever" {
-					a.warnf(n.Pos, "Invalid preferred_lft %s for %s - ignoring", v, w[0])
-				} else {
-					ad.Preferred = v
-				}
-			}
-		case "track_group":
-			if v, ok := val(); ok {
-				ad.TrackGroup = v
-			}
-		case "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin":
-			ad.Flags = append(ad.Flags, opt)
-		case "no_track":
-			ad.NoTrack = true
-		case "use_vmac":
-			ad.UseVMAC = true
-		default:
-			a.warnf(n.Pos, "Unknown configuration entry '%s' for ip address - ignoring", opt)
-		}
-	}
-	return ad, true
-}
-
 func instVIPs(excluded bool) ib {
 	return func(a *analyzer, n *Node, b *instB) {
 		for _, c := range n.Children {
-			ad, ok := parseAddress(a, c)
+			ad, ok := parseAddress(a, c, false)
 			if !ok {
 				continue
-			}
-			if ad.TrackGroup != "" {
-				a.warnf(c.Pos, "(%s) track_group %s is only valid for static addresses - ignoring", b.Name, ad.TrackGroup)
-				ad.TrackGroup = ""
 			}
 			if excluded {
 				b.ExcludedVIPs = append(b.ExcludedVIPs, ad)
