@@ -118,6 +118,10 @@ func instSrcIP(unicast bool) ib {
 	}
 }
 
+// instPeers reads unicast_peer entries as keepalived 2.2.7 does: ADDR
+// [min_ttl N] [max_ttl N]; the first peer sets the instance's family when
+// no address has yet, a peer of the other family is skipped, and an
+// unknown option or a missing value ends the entry's options.
 func instPeers(a *analyzer, n *Node, b *instB) {
 	b.set["unicast"] = true
 	for _, c := range n.Children {
@@ -127,12 +131,21 @@ func instPeers(a *analyzer, n *Node, b *instB) {
 			a.warnf(c.Pos, "Configuration error: VRRP instance[%s] malformed unicast peer address[%s]. Skipping...", b.Name, w[0])
 			continue
 		}
+		if b.Family == 0 {
+			b.Family = familyOf(ip)
+		} else if familyOf(ip) != b.Family {
+			a.warnf(c.Pos, "Configuration error: VRRP instance[%s] and unicast peer address[%s] MUST be of the same family !!! Skipping...", b.Name, w[0])
+			continue
+		}
 		p := vrrp.Peer{Addr: ip}
 		for i := 1; i < len(w); i += 2 {
+			if i+1 >= len(w) {
+				a.warnf(c.Pos, "(%s) %s is missing a value", b.Name, w[i])
+				break
+			}
 			if w[i] != "min_ttl" && w[i] != "max_ttl" {
-				a.warnf(c.Pos, "(%s) unknown unicast_peer option '%s'", b.Name, w[i])
-				i--
-				continue
+				a.warnf(c.Pos, "(%s) unknown unicast_peer option %s", b.Name, w[i])
+				break
 			}
 			v, ok := a.argInt(c, i, 0, 255)
 			if !ok {
@@ -143,6 +156,9 @@ func instPeers(a *analyzer, n *Node, b *instB) {
 			} else {
 				p.MaxTTL = v
 			}
+		}
+		if p.MaxTTL != 0 && p.MinTTL > p.MaxTTL {
+			a.warnf(c.Pos, "(%s) min_ttl %d > max_ttl %d - all packets will be discarded", b.Name, p.MinTTL, p.MaxTTL)
 		}
 		b.UnicastPeers = append(b.UnicastPeers, p)
 	}
