@@ -120,16 +120,8 @@ var instTable = table[*instB]{
 	"no_accept":          func(a *analyzer, n *Node, b *instB) { b.Accept, b.AcceptSet = false, true },
 	"mcast_src_ip":       instSrcIP(false),
 	"unicast_src_ip":     instSrcIP(true),
-	"mcast_dst_ip": func(a *analyzer, n *Node, b *instB) {
-		if ip, ok := a.argAddr(n, 0); ok {
-			if !ip.IsMulticast() {
-				a.warnf(n.Pos, "(%s) mcast_dst_ip %s is not a multicast address - ignoring", b.Name, ip)
-				return
-			}
-			b.McastDst = ip
-		}
-	},
-	"unicast_peer": instPeers,
+	"mcast_dst_ip":       instMcastDst,
+	"unicast_peer":       instPeers,
 	"unicast_ttl": func(a *analyzer, n *Node, b *instB) {
 		if v, ok := a.argInt(n, 0, 0, 255); ok {
 			b.UnicastTTL = v
@@ -209,6 +201,30 @@ func init() {
 		"garp_extra_if", "vmac_garp_intvl", "kernel_rx_buf_size", "promote_secondaries", "vrf",
 		"linkbeat_use_polling", "use_vmac_addr"} {
 		instTable[k] = notYet[*instB]
+	}
+}
+
+// instMcastDst reads mcast_dst_ip as keepalived does: the address sets
+// the instance's family when nothing has yet, even when it is refused for
+// not being (link-local) multicast.
+func instMcastDst(a *analyzer, n *Node, b *instB) {
+	ip, ok := a.argAddr(n, 0)
+	if !ok {
+		return
+	}
+	if b.Family == 0 {
+		b.Family = familyOf(ip)
+	} else if familyOf(ip) != b.Family {
+		a.warnf(n.Pos, "(%s) mcast dest address %s MUST match VRRP instance family. Skipping...", b.Name, ip)
+		return
+	}
+	switch {
+	case ip.Is4() && !ip.IsMulticast():
+		a.warnf(n.Pos, "(%s) mcast_dst_ip %s is not a multicast address - ignoring", b.Name, ip)
+	case ip.Is6() && !ip.IsLinkLocalMulticast():
+		a.warnf(n.Pos, "(%s) mcast_dst_ip %s is not a link-local multicast address - ignoring", b.Name, ip)
+	default:
+		b.McastDst = ip
 	}
 }
 

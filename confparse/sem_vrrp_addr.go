@@ -106,7 +106,9 @@ func instSrcIP(unicast bool) ib {
 			a.warnf(n.Pos, "Configuration error: VRRP instance[%s] malformed src address[%s]. Skipping...", b.Name, s)
 			return
 		}
-		if b.Family != 0 && familyOf(ip) != b.Family {
+		if b.Family == 0 {
+			b.Family = familyOf(ip) // as keepalived: the address decides
+		} else if familyOf(ip) != b.Family {
 			a.warnf(n.Pos, "Configuration error: VRRP instance[%s] and src address[%s] MUST be of the same family !!! Skipping...", b.Name, s)
 			return
 		}

@@ -79,7 +79,12 @@ func (ld *vrrpLoad) complete(a *analyzer, b *instB) bool {
 	if b.Priority == 255 {
 		ld.dropWeighted(a, b, "address_owner")
 	}
-	if len(b.VIPs) == 0 {
+	switch {
+	case len(b.VIPs) > 0:
+	case b.Version == 3 || b.Strict:
+		// keepalived then refuses to run the instance at all.
+		a.warnf(b.pos, "(%s) No VIP specified; at least one is required", b.Name)
+	default:
 		a.warnf(b.pos, "(%s) No VIP specified; at least one is sensible", b.Name)
 	}
 	return true
@@ -260,7 +265,8 @@ func completeAdvert(a *analyzer, b *instB) {
 }
 
 func completeInterfaces(a *analyzer, b *instB) {
-	if b.Interface == "" && len(b.UnicastPeers) == 0 {
+	if b.Interface == "" {
+		// keepalived 2.2.7 says so with unicast peers too (measured).
 		a.warnf(b.pos, "(%s) Unknown interface!", b.Name)
 	}
 	ifPos := b.ifPos
