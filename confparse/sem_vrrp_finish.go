@@ -2,6 +2,7 @@ package confparse
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/govrrpd/govrrpd/vrrp"
@@ -286,26 +287,40 @@ func completeInterfaces(a *analyzer, b *instB) {
 }
 
 // checkDuplicateVRIDs rejects two instances that would answer the same
-// adverts: same VRID, family, interface and multicast group, or unicast
-// with a peer in common.
+// adverts, as keepalived does: multicast on the same interface, family,
+// VRID and group; or unicast with the same VRID, the same local address
+// and a peer in common. keepalived also takes an interface's own address
+// as the local one; that depends on the host, so only configured
+// unicast_src_ip addresses are compared here.
 func (ld *vrrpLoad) checkDuplicateVRIDs(a *analyzer) {
 	for i, x := range ld.insts {
 		for _, y := range ld.insts[i+1:] {
-			if x.VRID != y.VRID || x.Family != y.Family || x.Interface != y.Interface {
+			if x.VRID != y.VRID || x.Family != y.Family || (len(x.UnicastPeers) == 0) != (len(y.UnicastPeers) == 0) {
 				continue
 			}
-			if (len(x.UnicastPeers) == 0) != (len(y.UnicastPeers) == 0) {
+			if len(x.UnicastPeers) > 0 {
+				if (x.Interface == y.Interface || x.Interface == "" || y.Interface == "") && x.UnicastSrc.IsValid() &&
+					x.UnicastSrc == y.UnicastSrc && peersOverlap(x.UnicastPeers, y.UnicastPeers) {
+					a.warnf(y.pos, "(%s) duplicate VRID conflict with %s VRID %d", x.Name, y.Name, x.VRID)
+				}
 				continue
 			}
-			if len(x.UnicastPeers) == 0 && x.McastDst != y.McastDst {
-				continue
+			if x.Interface == y.Interface && mcastGroupOf(a, x) == mcastGroupOf(a, y) {
+				a.warnf(y.pos, "%s and %s both use VRID %d with IPv%d on interface %s", x.Name, y.Name, x.VRID, x.Family, x.Interface)
 			}
-			if len(x.UnicastPeers) > 0 && !peersOverlap(x.UnicastPeers, y.UnicastPeers) {
-				continue
-			}
-			a.warnf(y.pos, "%s and %s both use VRID %d with IPv%d on interface %s", x.Name, y.Name, x.VRID, x.Family, x.Interface)
 		}
 	}
+}
+
+// mcastGroupOf is the group an instance sends to: its own or the global one.
+func mcastGroupOf(a *analyzer, b *instB) netip.Addr {
+	switch {
+	case b.McastDst.IsValid():
+		return b.McastDst
+	case b.Family == vrrp.IPv6:
+		return a.cfg.VRRP.McastGroup6
+	}
+	return a.cfg.VRRP.McastGroup4
 }
 
 func peersOverlap(p, q []vrrp.Peer) bool {
