@@ -336,6 +336,9 @@ func instGARPInt(key string, hi int, f func(*vrrp.GARP) *int) ib {
 
 func instAuth(a *analyzer, n *Node, b *instB) {
 	for _, c := range n.Children {
+		if a.stopsBare(c, "authentication") {
+			continue
+		}
 		switch c.Key {
 		case "auth_type":
 			s, ok := a.arg(c, 0)
