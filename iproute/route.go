@@ -255,8 +255,8 @@ func (p *routeReader) setFamily(f int) {
 	case 0:
 		p.rt.Family = f
 	case f:
-	default:
-		p.add(Unsupported, "Cannot mix IPv4 and IPv6 addresses for route")
+	default: // keepalived drops the entry
+		p.add(Skip, "Cannot mix IPv4 and IPv6 addresses for route")
 	}
 }
 
