@@ -166,17 +166,31 @@ func instPeers(a *analyzer, n *Node, b *instB) {
 	}
 }
 
+// instRoutes reads virtual_routes. track_group is for static routes only:
+// keepalived reads it here as a destination and drops the route.
 func instRoutes(a *analyzer, n *Node, b *instB) {
 	for _, c := range n.Children {
-		if r, ok := routeEntry(a, c); ok {
+		r, ok := routeEntry(a, c)
+		if ok && r.TrackGroup != "" {
+			a.warnf(c.Pos, "VRRP parsed invalid IP track_group. skipping IP...")
+			a.warnf(c.Pos, "unknown route keyword track_group")
+			continue
+		}
+		if ok {
 			b.Routes = append(b.Routes, r)
 		}
 	}
 }
 
+// instRules reads virtual_rules; keepalived ignores a track_group here.
 func instRules(a *analyzer, n *Node, b *instB) {
 	for _, c := range n.Children {
-		if r, ok := ruleEntry(a, c, vrrpOf(a)); ok {
+		r, ok := ruleEntry(a, c, vrrpOf(a))
+		if ok && r.TrackGroup != "" {
+			a.warnf(c.Pos, "Unknown rule option track_group")
+			r.TrackGroup = ""
+		}
+		if ok {
 			b.Rules = append(b.Rules, r)
 		}
 	}
