@@ -14,8 +14,27 @@ import (
 // keepalived 2.2.7's ranges, defaults and messages (each verdict measured
 // with keepalived -t).
 
-func script0(f func(s vrrp.ScriptTracker) bool) func(*Config) bool {
-	return func(c *Config) bool { return len(c.Scripts) == 1 && f(c.Scripts[0]) }
+// only checks the one tracker definition a configuration holds.
+func only[T any](list func(*Config) []T, f func(T) bool) func(*Config) bool {
+	return func(c *Config) bool { l := list(c); return len(l) == 1 && f(l[0]) }
+}
+
+func script0(f func(vrrp.ScriptTracker) bool) func(*Config) bool {
+	return only(func(c *Config) []vrrp.ScriptTracker { return c.Scripts }, f)
+}
+
+func file0(f func(vrrp.FileTracker) bool) func(*Config) bool {
+	return only(func(c *Config) []vrrp.FileTracker { return c.Files }, f)
+}
+
+func proc0(f func(vrrp.ProcessTracker) bool) func(*Config) bool {
+	return only(func(c *Config) []vrrp.ProcessTracker { return c.Processes }, f)
+}
+
+// trackerDef is a tracker block of the given kind with its first line and
+// more body lines (from line 3).
+func trackerDef(head, first string, lines ...string) string {
+	return head + " {\n " + first + "\n " + strings.Join(lines, "\n ") + "\n}\n"
 }
 
 func TestVRRPScriptDefinition(t *testing.T) {
@@ -67,13 +86,7 @@ func TestVRRPScriptDefinition(t *testing.T) {
 	})
 }
 
-func file0(f func(vrrp.FileTracker) bool) func(*Config) bool {
-	return func(c *Config) bool { return len(c.Files) == 1 && f(c.Files[0]) }
-}
-
-func fileDef(lines ...string) string {
-	return "track_file f {\n file /run/f\n " + strings.Join(lines, "\n ") + "\n}\n"
-}
+func fileDef(lines ...string) string { return trackerDef("track_file f", "file /run/f", lines...) }
 
 func TestTrackFileDefinition(t *testing.T) {
 	runSemRows(t, []semRow{
@@ -101,12 +114,8 @@ func TestTrackFileDefinition(t *testing.T) {
 	})
 }
 
-func proc0(f func(vrrp.ProcessTracker) bool) func(*Config) bool {
-	return func(c *Config) bool { return len(c.Processes) == 1 && f(c.Processes[0]) }
-}
-
 func procDef(lines ...string) string {
-	return "vrrp_track_process p {\n process nginx\n " + strings.Join(lines, "\n ") + "\n}\n"
+	return trackerDef("vrrp_track_process p", "process nginx", lines...)
 }
 
 func TestTrackProcessDefinition(t *testing.T) {
