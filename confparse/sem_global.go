@@ -15,7 +15,9 @@ import (
 
 func init() {
 	topLevel["global_defs"] = func(a *analyzer, n *Node, c *Config) {
-		children(a, n, globalTable, c, "global_defs")
+		body := *n
+		body.Children = a.openValueBlocks(n.Children, globalValueBlocks)
+		children(a, &body, globalTable, c, "global_defs")
 	}
 	topLevel["instance"] = func(a *analyzer, n *Node, c *Config) {
 		if s, ok := a.arg(n, 0); ok {
@@ -60,6 +62,10 @@ func globalDefaults(c *Config) {
 		HigherPrioSendAdvert: true,
 	}
 }
+
+// globalValueBlocks are the global_defs keywords keepalived reads with
+// alloc_value_block (see sem_valueblock.go).
+var globalValueBlocks = map[string]bool{"notification_email": true}
 
 // gh builds a global_defs handler from a setter.
 type gh = handler[*Config]

@@ -27,6 +27,10 @@ func TestGlobalDefsStringsAndMail(t *testing.T) {
 			g(func(d GlobalDefs) bool {
 				return slices.Equal(d.NotificationEmail, []string{"a@example.com", "b@example.com", "c@example.com"})
 			}), nil},
+		{"notification_email on one line opens the block", gdefs("notification_email a@example.com", "smtp_server mail.example.com"),
+			g(func(d GlobalDefs) bool {
+				return slices.Equal(d.NotificationEmail, []string{"smtp_server", "mail.example.com"}) && d.SMTPServer == ""
+			}), []want{warnAt(2, "Block notification_email has extra parameters a@example.com ...: keepalived ignores 'a@example.com'")}},
 		{"smtp_server without port", gdefs("smtp_server 192.0.2.5"),
 			g(func(d GlobalDefs) bool { return d.SMTPServer == "192.0.2.5" && d.SMTPPort == 0 }), nil},
 		{"smtp_server with port", gdefs("smtp_server 192.0.2.5 2525"),
