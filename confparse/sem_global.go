@@ -84,12 +84,16 @@ var globalTable = table[*Config]{
 			}
 		}
 	},
-	"smtp_server":          smtpServer,
-	"smtp_connect_timeout": gInt(0, kaMaxSecs, func(c *Config) *int { return &c.Global.SMTPConnectTimeout }),
-	"smtp_alert":           gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlert }),
-	"smtp_alert_vrrp":      gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertVRRP }),
-	"smtp_alert_checker":   gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertChecker }),
-	"script_user":          scriptUser,
+	"smtp_server": smtpServer,
+	"smtp_connect_timeout": func(a *analyzer, n *Node, c *Config) {
+		if v, ok := a.argInt(n, 0, 0, kaMaxSecs); ok {
+			c.Global.SMTPConnectTimeout = atLeastOne(a, n, "smtp_conect_timeout", v) // keepalived's spelling
+		}
+	},
+	"smtp_alert":         gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlert }),
+	"smtp_alert_vrrp":    gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertVRRP }),
+	"smtp_alert_checker": gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertChecker }),
+	"script_user":        scriptUser,
 	"enable_script_security": func(a *analyzer, n *Node, c *Config) {
 		c.Global.EnableScriptSecurity = true
 		c.VRRP.EnableScriptSecurity = true
@@ -120,8 +124,12 @@ var globalTable = table[*Config]{
 	"vrrp_mcast_group4":            mcastGroup(4),
 	"vrrp_mcast_group6":            mcastGroup(6),
 	"vrrp_garp_master_delay":       gSecs(0, kaMaxSecs, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterDelay }),
-	"vrrp_garp_master_repeat":      gInt(0, kaUintMax, func(c *Config) *int { return &c.VRRP.GARP.MasterRepeat }),
-	"vrrp_garp_master_refresh":     gSecs(0, kaUintMax, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterRefresh }),
+	"vrrp_garp_master_repeat": func(a *analyzer, n *Node, c *Config) {
+		if v, ok := a.argInt(n, 0, 0, kaUintMax); ok {
+			c.VRRP.GARP.MasterRepeat = atLeastOne(a, n, n.Key, v)
+		}
+	},
+	"vrrp_garp_master_refresh": gSecs(0, kaUintMax, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterRefresh }),
 	"vrrp_garp_master_refresh_repeat": gInt(0, kaUintMax,
 		func(c *Config) *int { return &c.VRRP.GARP.MasterRefreshRepeat }),
 	"vrrp_garp_lower_prio_delay": func(a *analyzer, n *Node, c *Config) {
@@ -168,7 +176,8 @@ var globalTable = table[*Config]{
 	"lvs_flush":         func(a *analyzer, n *Node, c *Config) { c.IPVS.Flush = true },
 	"lvs_flush_on_stop": lvsFlushOnStop,
 	"lvs_flush_onstop": func(a *analyzer, n *Node, c *Config) {
-		a.warnf(n.Pos, "'lvs_flush_onstop' is deprecated - please use 'lvs_flush_on_stop'")
+		// keepalived accepts the old spelling without a word.
+		a.infof(n.Pos, "'lvs_flush_onstop' is deprecated - please use 'lvs_flush_on_stop'")
 		lvsFlushOnStop(a, n, c)
 	},
 	"rs_init_notifies": func(a *analyzer, n *Node, c *Config) { c.IPVS.RSInitNotifies = true },
@@ -208,6 +217,15 @@ func init() {
 		process_monitor_rcv_bufs_force`) {
 		globalTable[k] = ignored[*Config]
 	}
+}
+
+// atLeastOne is keepalived's correction of a 0 where it needs 1.
+func atLeastOne(a *analyzer, n *Node, name string, v int) int {
+	if v == 0 {
+		a.warnf(n.Pos, "%s must be greater than 0, setting to 1", name)
+		return 1
+	}
+	return v
 }
 
 func gString(f func(*Config) *string) gh {
@@ -276,7 +294,7 @@ func scriptUser(a *analyzer, n *Node, c *Config) {
 	if i := strings.IndexByte(u, ':'); i >= 0 {
 		u, g = u[:i], u[i+1:]
 	} else if len(n.Args) > 1 {
-		g = strings.TrimPrefix(n.Args[1].Text, ":")
+		g = n.Args[1].Text // keepalived looks up ":GROUP" as written, and fails
 	}
 	c.Global.ScriptUser, c.Global.ScriptGroup = u, g
 	c.VRRP.ScriptUser, c.VRRP.ScriptGroup = u, g

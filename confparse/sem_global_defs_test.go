@@ -41,7 +41,8 @@ func TestGlobalDefsStringsAndMail(t *testing.T) {
 		{"smtp_server port 70000", gdefs("smtp_server mail.example.com 70000"),
 			g(func(d GlobalDefs) bool { return d.SMTPServer == "mail.example.com" && d.SMTPPort == 0 }),
 			[]want{warnAt(2, "number '70000' outside range [1, 65535]")}},
-		{"smtp_connect_timeout 0", gdefs("smtp_connect_timeout 0"), g(func(d GlobalDefs) bool { return d.SMTPConnectTimeout == 0 }), nil},
+		{"smtp_connect_timeout 0 becomes 1", gdefs("smtp_connect_timeout 0"), g(func(d GlobalDefs) bool { return d.SMTPConnectTimeout == 1 }),
+			[]want{warnAt(2, "smtp_conect_timeout must be greater than 0, setting to 1")}},
 		{"smtp_connect_timeout 4294", gdefs("smtp_connect_timeout 4294"), g(func(d GlobalDefs) bool { return d.SMTPConnectTimeout == 4294 }), nil},
 		{"smtp_connect_timeout 4295", gdefs("smtp_connect_timeout 4295"), g(func(d GlobalDefs) bool { return d.SMTPConnectTimeout == 30 }),
 			[]want{warnAt(2, "smtp_connect_timeout: number '4295' outside range [0, 4294]")}},
@@ -74,9 +75,9 @@ func TestGlobalDefsStringsAndMail(t *testing.T) {
 		{"fifo script without a command", gdefs("vrrp_notify_fifo_script"),
 			func(c *Config) bool { return c.VRRP.NotifyFIFO.Script.IsZero() },
 			[]want{warnAt(2, "vrrp_notify_fifo_script: no command given")}},
-		{"script_user USER :GROUP", gdefs("script_user root :root"), g(func(d GlobalDefs) bool {
-			return d.ScriptUser == "root" && d.ScriptGroup == "root"
-		}), nil},
+		{"script_user USER :GROUP looks up ':GROUP'", gdefs("script_user root :root"), g(func(d GlobalDefs) bool {
+			return d.ScriptUser == "root" && d.ScriptGroup == ":root"
+		}), []want{warnAt(2, "Error setting global script uid/gid")}},
 		{"script_user without a user", gdefs("script_user"), g(func(d GlobalDefs) bool { return d.ScriptUser == "" }),
 			[]want{warnAt(2, "'script_user' needs a value")}},
 		{"enable_script_security", gdefs("enable_script_security"),
@@ -110,9 +111,9 @@ func TestGlobalDefsVRRPDefaults(t *testing.T) {
 			[]want{warnAt(2, "vrrp_garp_master_delay: number '4295' outside range [0, 4294]")}},
 		{"garp master delay fraction", gdefs("vrrp_garp_master_delay 1.5"), v(func(g vrrp.Globals) bool { return g.GARP.MasterDelay == 5*time.Second }),
 			[]want{warnAt(2, "vrrp_garp_master_delay: invalid number '1.5'")}},
-		{"garp master repeat 0: lower follows", gdefs("vrrp_garp_master_repeat 0") + inst(""), in0(func(i vrrp.Instance) bool {
-			return i.GARP.MasterRepeat == 0 && i.GARP.LowerPrioRepeat == 0
-		}), nil},
+		{"garp master repeat 0 becomes 1, lower follows", gdefs("vrrp_garp_master_repeat 0") + inst(""), in0(func(i vrrp.Instance) bool {
+			return i.GARP.MasterRepeat == 1 && i.GARP.LowerPrioRepeat == 1
+		}), []want{warnAt(2, "vrrp_garp_master_repeat must be greater than 0, setting to 1")}},
 		{"garp master repeat negative", gdefs("vrrp_garp_master_repeat -1"), v(func(g vrrp.Globals) bool { return g.GARP.MasterRepeat == 5 }),
 			[]want{warnAt(2, "vrrp_garp_master_repeat: number '-1' outside range [0, 4294967295]")}},
 		{"garp refresh", gdefs("vrrp_garp_master_refresh 60", "vrrp_garp_master_refresh_repeat 4294967295"), v(func(g vrrp.Globals) bool {
@@ -236,7 +237,7 @@ func TestGlobalLVSFlush(t *testing.T) {
 		{"flush on stop unknown", gdefs("lvs_flush_on_stop xx"), func(c *Config) bool { return c.IPVS.FlushOnStop },
 			[]want{warnAt(2, "lvs_flush_on_stop: unknown option 'xx'")}},
 		{"old spelling", gdefs("lvs_flush_onstop"), func(c *Config) bool { return c.IPVS.FlushOnStop },
-			[]want{warnAt(2, "'lvs_flush_onstop' is deprecated - please use 'lvs_flush_on_stop'")}},
+			[]want{infoAt(2, "'lvs_flush_onstop' is deprecated - please use 'lvs_flush_on_stop'")}},
 	})
 }
 
