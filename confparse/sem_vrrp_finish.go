@@ -65,6 +65,11 @@ func (ld *vrrpLoad) complete(a *analyzer, b *instB) bool {
 	} else if !b.AcceptSet {
 		b.Accept = true
 	}
+	if b.set["vmac_implicit"] {
+		// vmac_xmit_base without use_vmac: keepalived makes no VMAC.
+		a.warnf(b.pos, "(%s) vmac_xmit_base is only valid with a vmac", b.Name)
+		b.VMAC = nil
+	}
 	if b.VMAC != nil && len(b.UnicastPeers) > 0 && !b.VMAC.XmitBase && !b.Strict {
 		a.warnf(b.pos, "(%s) unicast with use_vmac requires vmac_xmit_base - setting", b.Name)
 		b.VMAC.XmitBase = true

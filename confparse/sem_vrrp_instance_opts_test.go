@@ -76,7 +76,7 @@ func TestInstanceVMAC(t *testing.T) {
 		{"bare", inst("use_vmac"), vm(&vrrp.VMAC{}), nil},
 		{"name and MAC", inst("use_vmac vrrp51 02:00:5e:00:01:33"), vm(&vrrp.VMAC{Name: "vrrp51", MAC: "02:00:5e:00:01:33"}), nil},
 		{"xmit_base before use_vmac", inst("vmac_xmit_base\nuse_vmac vr1"), vm(&vrrp.VMAC{Name: "vr1", XmitBase: true}), nil},
-		{"xmit_base alone", inst("vmac_xmit_base"), vm(&vrrp.VMAC{XmitBase: true}), nil},
+		{"xmit_base alone makes no VMAC", inst("vmac_xmit_base"), vm(nil), []want{warnAt(1, "(VI_1) vmac_xmit_base is only valid with a vmac")}},
 		{"group option", inst("use_vmac vr1 group"), vm(&vrrp.VMAC{Name: "vr1"}),
 			[]want{warnAt(instBody, "(VI_1) use_vmac option 'group' is not supported by govrrpd yet")}},
 		{"unicast needs xmit_base", inst("use_vmac\nunicast_peer {\n192.0.2.7\n}"), vm(&vrrp.VMAC{XmitBase: true}),
