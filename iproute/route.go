@@ -127,7 +127,7 @@ func (p *routeReader) option(opt string) {
 		}
 	case "scope":
 		rt.ScopeName, rt.Scope = p.named(opt, scopeNames, 255)
-	case "proto", "protocol":
+	case "protocol": // keepalived has no "proto" for routes
 		rt.ProtoName, rt.Proto = p.named(opt, protoNames, 255)
 	default:
 		p.more(opt)
@@ -162,7 +162,10 @@ func (p *routeReader) more(opt string) {
 		switch {
 		case p.metric(opt):
 		case p.haveDst:
-			p.add(Invalid, fmt.Sprintf("Unknown route option %s", opt))
+			// keepalived reads the word as a second destination and
+			// drops the route.
+			p.add(Skip, fmt.Sprintf("VRRP parsed invalid IP %s. skipping IP...", opt))
+			p.add(Skip, fmt.Sprintf("unknown route keyword %s", opt))
 		default:
 			p.setDst(opt)
 		}
