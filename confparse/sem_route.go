@@ -32,7 +32,7 @@ func routeEntry(a *analyzer, n *Node) (vrrp.Route, bool) {
 	if ps.Skip() {
 		return r, false
 	}
-	if r.Dev == "" && !r.NoTrack {
+	if rt.Dev == "" && !r.NoTrack { // a nexthop's dev is not the route's, for keepalived
 		dst := r.Dst.String()
 		if rt.Default {
 			dst = "default" // as keepalived names it

@@ -29,10 +29,12 @@ func TestVirtualRoutes(t *testing.T) {
 		{"src before the destination", vr("src 192.0.2.1 to 198.51.101.0/24 dev eth0"), routes(func(r []vrrp.Route) bool {
 			return len(r) == 1 && r[0].Src == netip.MustParseAddr("192.0.2.1") && r[0].Dst == pfx("198.51.101.0/24")
 		}), nil},
-		{"multipath takes the first nexthop", vr("198.51.102.0/24 nexthop via 192.0.2.253 dev eth0 weight 2 nexthop via 192.0.2.252 dev eth1"),
+		{"multipath cannot be tracked", vr("198.51.102.0/24 nexthop via 192.0.2.253 dev eth0 weight 2 nexthop via 192.0.2.252 dev eth1"),
 			routes(func(r []vrrp.Route) bool {
-				return len(r) == 1 && r[0].Via == netip.MustParseAddr("192.0.2.253") && r[0].Dev == "eth0" && !r[0].NoTrack
-			}), nil},
+				return len(r) == 1 && r[0].Via == netip.MustParseAddr("192.0.2.253") && r[0].Dev == "eth0" && r[0].NoTrack
+			}), []want{warnAt(l, "Warning - cannot track route 198.51.102.0/24 with no interface specified, not tracking")}},
+		{"unknown word drops the route", vr("198.51.107.0/24 dev eth0 bogus 3"), routes(func(r []vrrp.Route) bool { return len(r) == 0 }),
+			[]want{warnAt(l, "VRRP parsed invalid IP bogus. skipping IP..."), warnAt(l, "unknown route keyword bogus")}},
 		{"unreachable", vr("unreachable 198.51.103.0/24"), routes(func(r []vrrp.Route) bool {
 			return len(r) == 1 && r[0].Type == "unreachable" && r[0].NoTrack
 		}), []want{warnAt(l, "Warning - cannot track route 198.51.103.0/24 with no interface specified, not tracking")}},

@@ -125,7 +125,7 @@ func TestStaticRoutesAndRules(t *testing.T) {
 		return func(c *Config) bool { return f(c.StaticRules) }
 	}
 	runSemRows(t, []semRow{
-		{"route", block("static_routes", "198.51.100.0/24 via 192.0.2.1 dev eth0 table 5 metric 7 scope link proto static onlink"),
+		{"route", block("static_routes", "198.51.100.0/24 via 192.0.2.1 dev eth0 table 5 metric 7 scope link protocol static onlink"),
 			routes(func(r []vrrp.Route) bool {
 				return len(r) == 1 && r[0].Dst == pfx("198.51.100.0/24") && r[0].Via.String() == "192.0.2.1" && r[0].Dev == "eth0" &&
 					r[0].Table == 5 && r[0].Metric == 7 && r[0].Scope == "link" && r[0].Proto == "static" && r[0].OnLink && !r[0].NoTrack
