@@ -48,8 +48,11 @@ func TestVirtualRoutes(t *testing.T) {
 			[]want{warnAt(l, "Cannot mix IPv4 and IPv6 addresses for route")}},
 		{"table not found", vr("198.51.106.0/24 dev eth0 table x"), routes(func(r []vrrp.Route) bool { return len(r) == 1 && r[0].Table == 0 }),
 			[]want{warnAt(l, "Routing table x not found for route")}},
-		{"invalid destination", vr("198.51.108.0/33 dev eth0"), routes(func(r []vrrp.Route) bool { return len(r) == 0 }),
-			[]want{warnAt(l, "VRRP parsed invalid IP 198.51.108.0/33. skipping IP...")}},
+		{"prefix too long is a host route", vr("198.51.108.0/33 dev eth0"), routes(func(r []vrrp.Route) bool {
+			return len(r) == 1 && r[0].Dst == pfx("198.51.108.0/32")
+		}), []want{warnAt(l, "Invalid address prefix len 33 for address 198.51.108.0/33 - using 32")}},
+		{"invalid destination", vr("198.51.108.x/24 dev eth0"), routes(func(r []vrrp.Route) bool { return len(r) == 0 }),
+			[]want{warnAt(l, "VRRP parsed invalid IP 198.51.108.x/24. skipping IP...")}},
 		{"no_track", vr("198.51.109.0/24 via 192.0.2.1 no_track"), routes(func(r []vrrp.Route) bool { return len(r) == 1 && r[0].NoTrack }), nil},
 		{"track_group is for static routes", vr("198.51.110.0/24 dev eth0 track_group T", "198.51.111.0/24 dev eth0"),
 			routes(func(r []vrrp.Route) bool { return len(r) == 1 && r[0].Dst == pfx("198.51.111.0/24") }),

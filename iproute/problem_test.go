@@ -16,7 +16,6 @@ func TestProblems(t *testing.T) {
 	}{
 		{"route", "192.0.2.0/24 dev eth0", nil},
 		{"route", "dev eth0", []pr{{Skip, "Route has no destination - skipping"}}},
-		{"route", "192.0.2.0/33 dev eth0", []pr{{Skip, "VRRP parsed invalid IP 192.0.2.0/33. skipping IP..."}}},
 		{"route", "to", []pr{{Skip, "route option to needs a value"}}},
 		{"route", "192.0.2.0/24 via", []pr{{Invalid, "route option via needs a value"}}},
 		{"route", "192.0.2.0/24 via inet", []pr{{Skip, "route option via needs a value"}}},
@@ -26,6 +25,8 @@ func TestProblems(t *testing.T) {
 		{"route", "192.0.2.0/24 table nosuch", []pr{{Invalid, "Routing table nosuch not found for route"}}},
 		{"route", "192.0.2.0/24 metric x", []pr{{Invalid, "Invalid metric x"}}},
 		{"route", "192.0.2.0/24 bogus 3", []pr{{Skip, "VRRP parsed invalid IP bogus. skipping IP..."}, {Skip, "unknown route keyword bogus"}}},
+		{"route", "198.51.100.0/33 dev eth0", []pr{{Invalid, "Invalid address prefix len 33 for address 198.51.100.0/33 - using 32"}}},
+		{"route", "2001:db8::/129 dev eth0", []pr{{Invalid, "Invalid address prefix len 129 for address 2001:db8::/129 - using 128"}}},
 		{"route", "192.0.2.0/24 proto static", []pr{{Skip, "VRRP parsed invalid IP proto. skipping IP..."}, {Skip, "unknown route keyword proto"}}},
 		{"route", "192.0.2.0/24 via 2001:db8::1", []pr{{Skip, "Cannot mix IPv4 and IPv6 addresses for route"}}},
 		{"route", "192.0.2.0/24 scope galaxy", []pr{{Unsupported, "invalid route scope galaxy"}}},

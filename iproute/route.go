@@ -3,6 +3,8 @@ package iproute
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
+	"strings"
 )
 
 // Route is one route entry as `ip route add` reads it, plus keepalived's
@@ -279,9 +281,27 @@ func (p *routeReader) setDst(v string) {
 	}
 	d, ok := Prefix(v)
 	if !ok {
+		if d, ok = tooLong(v); ok {
+			p.add(Invalid, fmt.Sprintf("Invalid address prefix len %s for address %s - using %d", v[strings.IndexByte(v, '/')+1:], v, d.Bits()))
+		}
+	}
+	if !ok {
 		p.add(Skip, fmt.Sprintf("VRRP parsed invalid IP %s. skipping IP...", v))
 		return
 	}
 	p.rt.Dst = d
 	p.setFamily(familyOf(d.Addr()))
+}
+
+// tooLong reads ADDR/LEN with LEN beyond the family's bits as the host
+// prefix, as keepalived does for a route's destination (with a warning).
+func tooLong(v string) (netip.Prefix, bool) {
+	a, l, found := strings.Cut(v, "/")
+	ip, err := netip.ParseAddr(a)
+	n, nerr := strconv.Atoi(l)
+	if !found || err != nil || nerr != nil || n <= ip.Unmap().BitLen() {
+		return netip.Prefix{}, false
+	}
+	ip = ip.Unmap()
+	return netip.PrefixFrom(ip, ip.BitLen()), true
 }
