@@ -42,7 +42,9 @@ type Keyword struct {
 // does not give, keyed "block keyword".
 var keywordNotes = map[string]Keyword{
 	"top level net_namespace":                 {Status: KwImplemented, Note: "the daemon runs in /run/netns/NAME as with -s NAME (-s wins); -t runs inside it; when it does not exist -t checks nothing and exits 0 and the daemon exits, as keepalived"},
-	"top level vrrp_track_file":               {Status: KwImplemented, Note: "deprecated alias of track_file, with keepalived's warning"},
+	"top level vrrp_track_file":               {Status: KwImplemented, Note: "deprecated alias of track_file, with keepalived's note (Info: -t stays 0)"},
+	"global_defs vrrp_check_unicast_src":      {Status: KwImplemented, Note: "takes no value: a word after it is ignored (Info), as keepalived turns it on anyway"},
+	"vrrp_instance check_unicast_src":         {Status: KwImplemented, Note: "takes no value, as in keepalived; without unicast peers keepalived's deprecation warning"},
 	"global_defs lvs_sync_daemon":             {Status: KwImplemented, Note: "the IPVS sync daemon is started"},
 	"global_defs script_user":                 {Status: KwImplemented, Note: "a user or group that does not exist removes every script left to the default user"},
 	"global_defs enable_script_security":      {Status: KwImplemented, Note: "without script_user and a keepalived_script user, scripts are removed, never run as root"},

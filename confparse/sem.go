@@ -236,19 +236,27 @@ func fmtSeconds(d time.Duration) string {
 	return strings.TrimRight(s, "0")
 }
 
-// argBool reads an optional <BOOL> argument; a bare keyword means true.
+// argBool reads an optional <BOOL> argument; a bare keyword means true,
+// and so does an invalid word, after a warning.
 func (a *analyzer) argBool(n *Node, i int) bool {
+	v, ok := a.boolArg(n, i)
+	return v || !ok
+}
+
+// boolArg is argBool for the keywords whose keepalived handler leaves the
+// setting as it was when the word is not a boolean: ok is false then.
+func (a *analyzer) boolArg(n *Node, i int) (v, ok bool) {
 	if i >= len(n.Args) {
-		return true
+		return true, true
 	}
 	switch strings.ToLower(n.Args[i].Text) {
 	case "on", "true", "yes":
-		return true
+		return true, true
 	case "off", "false", "no":
-		return false
+		return false, true
 	}
 	a.warnf(n.Pos, "%s: invalid boolean '%s' (use on|off|true|false|yes|no)", n.Key, n.Args[i].Text)
-	return true
+	return false, false
 }
 
 // argAddr parses argument i as an IP address.

@@ -26,6 +26,7 @@ var bareStops = map[string][]string{
 		"notify_master", "notify_master_rx_lower_pri", "notify_stop", "preempt_delay", "priority", "state",
 		"unicast_src_ip", "unicast_ttl", "version", "virtual_router_id"},
 	"vrrp_sync_group":    {"notify", "notify_backup", "notify_fault", "notify_master", "notify_stop"},
+	"authentication":     {"auth_pass", "auth_type"},
 	"vrrp_script":        {"fall", "interval", "rise", "timeout", "user", "weight"},
 	"vrrp_track_process": {"delay", "fork_delay", "process", "quorum", "quorum_max", "terminate_delay"},
 	"virtual_server": {"connect_timeout", "delay_before_retry", "delay_loop", "hysteresis", "ip_family", "lb_algo",

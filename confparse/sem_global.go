@@ -15,7 +15,9 @@ import (
 
 func init() {
 	topLevel["global_defs"] = func(a *analyzer, n *Node, c *Config) {
-		children(a, n, globalTable, c, "global_defs")
+		body := *n
+		body.Children = a.openValueBlocks(n.Children, globalValueBlocks)
+		children(a, &body, globalTable, c, "global_defs")
 	}
 	topLevel["instance"] = func(a *analyzer, n *Node, c *Config) {
 		if s, ok := a.arg(n, 0); ok {
@@ -61,6 +63,10 @@ func globalDefaults(c *Config) {
 	}
 }
 
+// globalValueBlocks are the global_defs keywords keepalived reads with
+// alloc_value_block (see sem_valueblock.go).
+var globalValueBlocks = map[string]bool{"notification_email": true}
+
 // gh builds a global_defs handler from a setter.
 type gh = handler[*Config]
 
@@ -78,17 +84,21 @@ var globalTable = table[*Config]{
 			}
 		}
 	},
-	"smtp_server":          smtpServer,
-	"smtp_connect_timeout": gInt(0, kaMaxSecs, func(c *Config) *int { return &c.Global.SMTPConnectTimeout }),
-	"smtp_alert":           gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlert }),
-	"smtp_alert_vrrp":      gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertVRRP }),
-	"smtp_alert_checker":   gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertChecker }),
-	"script_user":          scriptUser,
+	"smtp_server": smtpServer,
+	"smtp_connect_timeout": func(a *analyzer, n *Node, c *Config) {
+		if v, ok := a.argInt(n, 0, 0, kaMaxSecs); ok {
+			c.Global.SMTPConnectTimeout = atLeastOne(a, n, "smtp_conect_timeout", v) // keepalived's spelling
+		}
+	},
+	"smtp_alert":         gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlert }),
+	"smtp_alert_vrrp":    gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertVRRP }),
+	"smtp_alert_checker": gBoolPtr(func(c *Config) **bool { return &c.Global.SMTPAlertChecker }),
+	"script_user":        scriptUser,
 	"enable_script_security": func(a *analyzer, n *Node, c *Config) {
 		c.Global.EnableScriptSecurity = true
 		c.VRRP.EnableScriptSecurity = true
 	},
-	"data_use_instance": func(a *analyzer, n *Node, c *Config) { c.Global.DataUseInstance = a.argBool(n, 0) },
+	"data_use_instance": gBool(func(c *Config) *bool { return &c.Global.DataUseInstance }),
 	"notify_fifo": func(a *analyzer, n *Node, c *Config) {
 		if s, ok := a.arg(n, 0); ok {
 			c.Global.NotifyFIFO = s
@@ -114,8 +124,12 @@ var globalTable = table[*Config]{
 	"vrrp_mcast_group4":            mcastGroup(4),
 	"vrrp_mcast_group6":            mcastGroup(6),
 	"vrrp_garp_master_delay":       gSecs(0, kaMaxSecs, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterDelay }),
-	"vrrp_garp_master_repeat":      gInt(0, kaUintMax, func(c *Config) *int { return &c.VRRP.GARP.MasterRepeat }),
-	"vrrp_garp_master_refresh":     gSecs(0, kaUintMax, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterRefresh }),
+	"vrrp_garp_master_repeat": func(a *analyzer, n *Node, c *Config) {
+		if v, ok := a.argInt(n, 0, 0, kaUintMax); ok {
+			c.VRRP.GARP.MasterRepeat = atLeastOne(a, n, n.Key, v)
+		}
+	},
+	"vrrp_garp_master_refresh": gSecs(0, kaUintMax, func(c *Config) *time.Duration { return &c.VRRP.GARP.MasterRefresh }),
 	"vrrp_garp_master_refresh_repeat": gInt(0, kaUintMax,
 		func(c *Config) *int { return &c.VRRP.GARP.MasterRefreshRepeat }),
 	"vrrp_garp_lower_prio_delay": func(a *analyzer, n *Node, c *Config) {
@@ -135,7 +149,7 @@ var globalTable = table[*Config]{
 	"vrrp_gna_interval": gTimer(time.Microsecond, 4294967295*time.Microsecond,
 		func(c *Config) *time.Duration { return &c.VRRP.GNAInterval }),
 	"vrrp_min_garp": func(a *analyzer, n *Node, c *Config) {
-		if a.argBool(n, 0) {
+		if v, ok := a.boolArg(n, 0); v && ok {
 			c.VRRP.GARP.MasterRepeat, c.VRRP.GARP.MasterDelay = 1, 0
 			c.VRRP.GARP.MasterRefreshRepeat, c.VRRP.GARP.MasterRefresh = 1, 0
 			c.VRRP.GARP.LowerPrioRepeat, c.VRRP.GARP.LowerPrioDelay = 1, 0
@@ -145,10 +159,13 @@ var globalTable = table[*Config]{
 	"vrrp_down_timer_adverts":      gInt(1, 100, func(c *Config) *int { return &c.VRRP.DownTimerAdverts }),
 	"vrrp_lower_prio_no_advert":    gBool(func(c *Config) *bool { return &c.VRRP.LowerPrioNoAdvert }),
 	"vrrp_higher_prio_send_advert": gBool(func(c *Config) *bool { return &c.VRRP.HigherPrioSendAdvert }),
-	"vrrp_check_unicast_src":       gBool(func(c *Config) *bool { return &c.VRRP.CheckUnicastSrc }),
-	"vrrp_skip_check_adv_addr":     gBool(func(c *Config) *bool { return &c.VRRP.SkipCheckAdvAddr }),
-	"vrrp_strict":                  gBool(func(c *Config) *bool { return &c.VRRP.Strict }),
-	"vrrp_startup_delay":           gTimer(time.Millisecond, kaUintMax*time.Microsecond, func(c *Config) *time.Duration { return &c.VRRP.StartupDelay }),
+	"vrrp_check_unicast_src": func(a *analyzer, n *Node, c *Config) {
+		noValue(a, n)
+		c.VRRP.CheckUnicastSrc = true
+	},
+	"vrrp_skip_check_adv_addr": gBool(func(c *Config) *bool { return &c.VRRP.SkipCheckAdvAddr }),
+	"vrrp_strict":              gBool(func(c *Config) *bool { return &c.VRRP.Strict }),
+	"vrrp_startup_delay":       gTimer(time.Millisecond, kaUintMax*time.Microsecond, func(c *Config) *time.Duration { return &c.VRRP.StartupDelay }),
 	"dynamic_interfaces": func(a *analyzer, n *Node, c *Config) {
 		c.VRRP.DynamicInterfaces = true
 		if len(n.Args) > 0 && n.Args[0].Text != "allow_if_changes" {
@@ -161,6 +178,7 @@ var globalTable = table[*Config]{
 	// keepalived 2.2.7 takes the old spelling without a word: a note,
 	// not a warning, so that -t passes as keepalived's does.
 	"lvs_flush_onstop": func(a *analyzer, n *Node, c *Config) {
+		// keepalived accepts the old spelling without a word.
 		a.infof(n.Pos, "'lvs_flush_onstop' is deprecated - please use 'lvs_flush_on_stop'")
 		lvsFlushOnStop(a, n, c)
 	},
@@ -213,6 +231,15 @@ func init() {
 	}
 }
 
+// atLeastOne is keepalived's correction of a 0 where it needs 1.
+func atLeastOne(a *analyzer, n *Node, name string, v int) int {
+	if v == 0 {
+		a.warnf(n.Pos, "%s must be greater than 0, setting to 1", name)
+		return 1
+	}
+	return v
+}
+
 func gString(f func(*Config) *string) gh {
 	return func(a *analyzer, n *Node, c *Config) {
 		if s, ok := a.arg(n, 0); ok {
@@ -237,14 +264,21 @@ func gTimer(lo, hi time.Duration, f func(*Config) *time.Duration) gh {
 	}
 }
 
+// gBool and gBoolPtr leave the setting as it was on an invalid word, as
+// keepalived's handlers do.
 func gBool(f func(*Config) *bool) gh {
-	return func(a *analyzer, n *Node, c *Config) { *f(c) = a.argBool(n, 0) }
+	return func(a *analyzer, n *Node, c *Config) {
+		if v, ok := a.boolArg(n, 0); ok {
+			*f(c) = v
+		}
+	}
 }
 
 func gBoolPtr(f func(*Config) **bool) gh {
 	return func(a *analyzer, n *Node, c *Config) {
-		v := a.argBool(n, 0)
-		*f(c) = &v
+		if v, ok := a.boolArg(n, 0); ok {
+			*f(c) = &v
+		}
 	}
 }
 
@@ -272,7 +306,7 @@ func scriptUser(a *analyzer, n *Node, c *Config) {
 	if i := strings.IndexByte(u, ':'); i >= 0 {
 		u, g = u[:i], u[i+1:]
 	} else if len(n.Args) > 1 {
-		g = strings.TrimPrefix(n.Args[1].Text, ":")
+		g = n.Args[1].Text // keepalived looks up ":GROUP" as written, and fails
 	}
 	c.Global.ScriptUser, c.Global.ScriptGroup = u, g
 	c.VRRP.ScriptUser, c.VRRP.ScriptGroup = u, g
@@ -301,11 +335,12 @@ func mcastGroup(family int) gh {
 	}
 }
 
-// lvsTimeouts reads `lvs_timeouts [tcp S] [tcpfin S] [udp S]` as keepalived
-// 2.2.7 does: 0 (the kernel's default) to 31 days, and an unknown word is
-// skipped alone, so a value after it is reported too.
+// lvsTimeouts reads `lvs_timeouts [tcp S] [tcpfin S] [udp S]` as
+// keepalived's handler does: at least one option, 0 leaves the kernel's
+// value as it is, and an unknown word is skipped alone, so the option
+// after it is still read.
 func lvsTimeouts(a *analyzer, n *Node, c *Config) {
-	if len(n.Args) == 0 {
+	if len(n.Args) < 2 {
 		a.warnf(n.Pos, "lvs_timeouts requires at least one option")
 		return
 	}
@@ -322,10 +357,14 @@ func lvsTimeouts(a *analyzer, n *Node, c *Config) {
 			a.warnf(n.Pos, "Unknown option %s specified for lvs_timeouts", n.Args[i].Text)
 			continue
 		}
-		i++
-		if v, ok := a.argInt(n, i, 0, 86400*31); ok {
+		if i+1 == len(n.Args) {
+			a.warnf(n.Pos, "No value specified for lvs_timeout %s - ignoring", n.Args[i].Text)
+			continue
+		}
+		if v, ok := a.argInt(n, i+1, 0, 86400*31); ok {
 			*d = time.Duration(v) * time.Second
 		}
+		i++ // the option's value
 	}
 }
 

@@ -30,7 +30,8 @@ func TestSemLVSTimeouts(t *testing.T) {
 		{"word", inGlobalLVS("lvs_timeouts tcpfin soon"), to, ipvs.Timeouts{}, []slDiag{slW(2, "lvs_timeouts: invalid number 'soon'")}},
 		{"unknown option", inGlobalLVS("lvs_timeouts foo 3 udp 4"), to, ipvs.Timeouts{UDP: 4 * s},
 			[]slDiag{slW(2, "Unknown option foo specified for lvs_timeouts"), slW(2, "Unknown option 3 specified for lvs_timeouts")}},
-		{"value missing", inGlobalLVS("lvs_timeouts tcp"), to, ipvs.Timeouts{}, []slDiag{slW(2, "'lvs_timeouts' needs a value")}},
+		{"option alone", inGlobalLVS("lvs_timeouts tcp"), to, ipvs.Timeouts{}, []slDiag{slW(2, "lvs_timeouts requires at least one option")}},
+		{"value missing", inGlobalLVS("lvs_timeouts tcp 5 udp"), to, ipvs.Timeouts{TCP: 5 * time.Second}, []slDiag{slW(2, "No value specified for lvs_timeout udp - ignoring")}},
 		{"bare", inGlobalLVS("lvs_timeouts"), to, ipvs.Timeouts{}, []slDiag{slW(2, "lvs_timeouts requires at least one option")}},
 	})
 }

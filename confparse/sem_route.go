@@ -25,12 +25,14 @@ func routeEntry(a *analyzer, n *Node) (vrrp.Route, bool) {
 		}
 	}
 	for _, dev := range routeDevs(rt) {
-		a.checkIf(n.Pos, dev, "WARNING - interface %s for route doesn't exist", dev)
+		if !a.checkIf(n.Pos, dev, "WARNING - interface %s for VROUTE nexthop doesn't exist", dev) {
+			return r, false // keepalived drops the route
+		}
 	}
 	if ps.Skip() {
 		return r, false
 	}
-	if r.Dev == "" && !r.NoTrack {
+	if rt.Dev == "" && !r.NoTrack { // a nexthop's dev is not the route's, for keepalived
 		dst := r.Dst.String()
 		if rt.Default {
 			dst = "default" // as keepalived names it
@@ -64,8 +66,8 @@ func ruleEntry(a *analyzer, n *Node, ld *vrrpLoad) (vrrp.Rule, bool) {
 	r := vrrp.Rule{Words: w, From: ru.From, To: ru.To, Table: max(ru.Table, 0), Preference: ru.Preference,
 		IIF: ru.IIF, OIF: ru.OIF, FWMark: ru.FWMark, NoTrack: ru.NoTrack, TrackGroup: ru.TrackGroup}
 	for _, dev := range []string{ru.IIF, ru.OIF} {
-		if dev != "" {
-			a.checkIf(n.Pos, dev, "WARNING - interface %s for rule doesn't exist", dev)
+		if dev != "" && !a.checkIf(n.Pos, dev, "WARNING - interface %s for rule doesn't exist", dev) {
+			return r, false // keepalived drops the rule
 		}
 	}
 	if ps.Skip() {

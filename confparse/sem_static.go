@@ -11,9 +11,9 @@ func init() {
 	topLevel["static_ipaddress"] = func(a *analyzer, n *Node, c *Config) {
 		ld := vrrpOf(a)
 		for _, ch := range n.Children {
-			if ad, ok := parseAddress(a, ch); ok {
+			if ad, ok := parseAddress(a, ch, true); ok {
 				ld.checkTrackGroupRef(a, ch.Pos, &ad.TrackGroup)
-				checkTrackable(a, ch.Pos, "address", ad.TrackGroup, ad.NoTrack, "-")
+				checkTrackable(a, ch.Pos, "address", &ad.TrackGroup, ad.NoTrack, "-")
 				c.StaticAddresses = append(c.StaticAddresses, ad)
 			}
 		}
@@ -23,7 +23,7 @@ func init() {
 		for _, ch := range n.Children {
 			if r, ok := routeEntry(a, ch); ok {
 				ld.checkTrackGroupRef(a, ch.Pos, &r.TrackGroup)
-				checkTrackable(a, ch.Pos, "route", r.TrackGroup, r.NoTrack, r.Dev)
+				checkTrackable(a, ch.Pos, "route", &r.TrackGroup, r.NoTrack, r.Dev)
 				c.StaticRoutes = append(c.StaticRoutes, r)
 			}
 		}
@@ -33,7 +33,7 @@ func init() {
 		for _, ch := range n.Children {
 			if r, ok := ruleEntry(a, ch, ld); ok {
 				ld.checkTrackGroupRef(a, ch.Pos, &r.TrackGroup)
-				checkTrackable(a, ch.Pos, "rule", r.TrackGroup, r.NoTrack, r.IIF)
+				checkTrackable(a, ch.Pos, "rule", &r.TrackGroup, r.NoTrack, r.IIF)
 				c.StaticRules = append(c.StaticRules, r)
 			}
 		}
@@ -87,19 +87,20 @@ func (ld *vrrpLoad) checkTrackGroupRef(a *analyzer, p Pos, name *string) {
 
 // checkTrackable says when a track_group cannot fault anything. keepalived
 // has the members track the entry's interface (an address's, a route's
-// dev, a rule's iif): an entry without one, or with no_track, is put in
-// place but never tracked, silently in keepalived; govrrpd tells the
-// operator, at Info so -t's exit status stays keepalived's. dev "-" means
-// the entry always has an interface.
-func checkTrackable(a *analyzer, p Pos, kind, group string, noTrack bool, dev string) {
+// dev, a rule's iif): a route or rule without one loses its track_group
+// with keepalived's warning; an entry with no_track is put in place but
+// never tracked, silently in keepalived, so govrrpd tells the operator at
+// Info, keeping -t's exit status keepalived's. dev "-" means the entry
+// always has an interface (an address without dev is on the default one).
+func checkTrackable(a *analyzer, p Pos, kind string, group *string, noTrack bool, dev string) {
 	switch {
-	case group == "":
+	case *group == "":
+	case dev == "" && kind == "rule":
+		a.warnf(p, "Static rule cannot have track_group if dev/iif not specified")
+		*group = ""
 	case dev == "":
-		iface := "dev"
-		if kind == "rule" {
-			iface = "iif"
-		}
-		a.infof(p, "static %s with track_group %s has no %s: its loss cannot fault the group's instances", kind, group, iface)
+		a.warnf(p, "Static route cannot have track group if no oif specified")
+		*group = ""
 	case noTrack:
 		a.infof(p, "Static %s has both track_group and no_track set - not tracking", kind)
 	}
@@ -115,7 +116,8 @@ func (ld *vrrpLoad) checkTrackGroups(a *analyzer) {
 		kept := g.Members[:0]
 		for _, m := range g.Members {
 			if ld.inst(m) == nil {
-				a.warnf(ld.trackGroupPos[g.Name], "track_group %s: virtual router %s doesn't exist - ignoring", g.Name, m)
+				// keepalived logs it at LOG_INFO: -t still exits 0.
+				a.infof(ld.trackGroupPos[g.Name], "vrrp instance %s specified in track group %s doesn't exist - ignoring", m, g.Name)
 				continue
 			}
 			kept = append(kept, m)

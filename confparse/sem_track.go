@@ -17,7 +17,8 @@ func init() {
 	topLevel["vrrp_track_process"] = trackProcess
 	topLevel["track_file"] = trackFile
 	topLevel["vrrp_track_file"] = func(a *analyzer, n *Node, c *Config) {
-		a.warnf(n.Pos, "'vrrp_track_file' is deprecated - please use 'track_file'")
+		// keepalived logs this at LOG_INFO: -t still exits 0.
+		a.infof(n.Pos, "\"vrrp_track_file\" is deprecated, please use \"track_file\"")
 		trackFile(a, n, c)
 	}
 }
@@ -79,98 +80,6 @@ func argOr(n *Node) string {
 	return n.Args[0].Text
 }
 
-// trackIfs reads track_interface entries: IF [weight W [reverse|noreverse]].
-func trackIfs(a *analyzer, n *Node, dst []vrrp.TrackInterface) []vrrp.TrackInterface {
-	for _, c := range n.Children {
-		w := entryWords(c)
-		t := vrrp.TrackInterface{Name: w[0]}
-		if !parseWeight(a, c, w, -253, 253, &t.Weight, &t.Reverse) {
-			continue
-		}
-		a.checkIf(c.Pos, w[0], "tracked interface %s doesn't exist", w[0])
-		dst = append(dst, t)
-	}
-	return dst
-}
-
-// parseWeight reads the optional "weight W [reverse|noreverse]" tail of a
-// tracker reference.
-func parseWeight(a *analyzer, c *Node, w []string, lo, hi int, weight *int, rev *bool) bool {
-	if len(w) == 1 {
-		return true
-	}
-	if w[1] != "weight" {
-		a.warnf(c.Pos, "unknown track option '%s' for %s - ignoring", w[1], w[0])
-		return true
-	}
-	v, ok := a.argInt(c, 1, lo, hi)
-	if !ok {
-		a.warnf(c.Pos, "weight for %s must be between [%d:%d] - ignoring", w[0], lo, hi)
-		return false
-	}
-	*weight = v
-	if len(w) > 3 {
-		switch w[3] {
-		case "reverse":
-			*rev = true
-		case "noreverse":
-			*rev = false
-		default:
-			a.warnf(c.Pos, "unknown track option '%s' for %s - ignoring", w[3], w[0])
-		}
-	}
-	return true
-}
-
-type refKind int
-
-const (
-	refScript refKind = iota
-	refFile
-	refProcess
-)
-
-// trackRefs reads a track_script / track_file / track_process block. The
-// tracker must already be defined, as in keepalived, which looks it up
-// while parsing.
-func trackRefs(a *analyzer, n *Node, owner string, dst []vrrp.TrackRef, kind refKind) []vrrp.TrackRef {
-	for _, c := range n.Children {
-		w := entryWords(c)
-		r := vrrp.TrackRef{Name: w[0]}
-		lo, hi := -254, 254
-		if kind == refScript {
-			lo, hi = -253, 253
-		}
-		if !parseWeight(a, c, w, lo, hi, &r.Weight, &r.Reverse) {
-			continue
-		}
-		r.WeightSet = len(w) > 2
-		found := false
-		switch kind {
-		case refScript:
-			for _, s := range a.cfg.Scripts {
-				if s.Name == r.Name {
-					found = true
-				}
-			}
-		case refFile:
-			for _, f := range a.cfg.Files {
-				found = found || f.Name == r.Name
-			}
-		case refProcess:
-			for _, p := range a.cfg.Processes {
-				found = found || p.Name == r.Name
-			}
-		}
-		if !found {
-			a.warnf(c.Pos, "(%s) track %s %s not found, ignoring...", owner, [...]string{"script", "file", "process"}[kind], r.Name)
-			continue
-		}
-		dst = append(dst, r)
-	}
-	return dst
-}
-
 func vrrpScript(a *analyzer, n *Node, c *Config) {
 	vrrpOf(a)
 	name, ok := a.arg(n, 0)
@@ -210,7 +119,7 @@ func vrrpScript(a *analyzer, n *Node, c *Config) {
 				a.warnf(ch.Pos, "vrrp_script %s weight %s must be in [-253, 253]", name, argOr(ch))
 				continue
 			}
-			s.Weight, s.Reverse = v, len(ch.Args) > 1 && ch.Args[1].Text == "reverse"
+			s.Weight, s.Reverse = v, weightReverse(a, ch, "vrrp_script", name)
 		case "rise", "fall":
 			v, ok := a.argInt(ch, 0, 1, 1<<31-1)
 			if !ok {

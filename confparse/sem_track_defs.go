@@ -41,7 +41,7 @@ func trackProcess(a *analyzer, n *Node, c *Config) {
 		case "weight":
 			v, ok := a.argInt(ch, 0, -254, 254)
 			if ok {
-				p.Weight, p.Reverse = v, len(ch.Args) > 1 && ch.Args[1].Text == "reverse"
+				p.Weight, p.Reverse = v, weightReverse(a, ch, "vrrp_track_process", name)
 			}
 		case "quorum":
 			if v, ok := a.argInt(ch, 0, 1, 65535); ok {
@@ -52,8 +52,10 @@ func trackProcess(a *analyzer, n *Node, c *Config) {
 				p.QuorumMax, p.QuorumMaxSet = v, true
 			}
 		case "fork_delay", "terminate_delay", "delay":
-			d, ok := a.argTimer(ch, 0, 0, 4294*time.Second)
+			d, ok := a.argTimer(ch, 0, time.Microsecond, 3600*time.Second)
 			if !ok {
+				a.warnf(ch.Pos, "%s (%s) for vrrp_track_process %s must be between [0.000001..3600] inclusive. Ignoring...",
+					ch.Key, argOr(ch), name)
 				continue
 			}
 			if ch.Key != "terminate_delay" {
@@ -92,7 +94,7 @@ func trackFile(a *analyzer, n *Node, c *Config) {
 			}
 		case "weight":
 			if v, ok := a.argInt(ch, 0, -254, 254); ok {
-				f.Weight, f.Reverse = v, len(ch.Args) > 1 && ch.Args[1].Text == "reverse"
+				f.Weight, f.Reverse = v, weightReverse(a, ch, "track_file", name)
 			}
 		case "init_file":
 			f.InitFile = true
@@ -112,4 +114,17 @@ func trackFile(a *analyzer, n *Node, c *Config) {
 		return
 	}
 	c.Files = append(c.Files, f)
+}
+
+// weightReverse reads the word after a tracker definition's weight: only
+// "reverse" means anything, as in keepalived.
+func weightReverse(a *analyzer, n *Node, block, name string) bool {
+	if len(n.Args) < 2 {
+		return false
+	}
+	if n.Args[1].Text != "reverse" {
+		a.warnf(n.Pos, "%s %s unknown weight option %s", block, name, n.Args[1].Text)
+		return false
+	}
+	return true
 }

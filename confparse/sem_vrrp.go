@@ -120,23 +120,18 @@ var instTable = table[*instB]{
 	"no_accept":          func(a *analyzer, n *Node, b *instB) { b.Accept, b.AcceptSet = false, true },
 	"mcast_src_ip":       instSrcIP(false),
 	"unicast_src_ip":     instSrcIP(true),
-	"mcast_dst_ip": func(a *analyzer, n *Node, b *instB) {
-		if ip, ok := a.argAddr(n, 0); ok {
-			if !ip.IsMulticast() {
-				a.warnf(n.Pos, "(%s) mcast_dst_ip %s is not a multicast address - ignoring", b.Name, ip)
-				return
-			}
-			b.McastDst = ip
-		}
-	},
-	"unicast_peer": instPeers,
+	"mcast_dst_ip":       instMcastDst,
+	"unicast_peer":       instPeers,
 	"unicast_ttl": func(a *analyzer, n *Node, b *instB) {
 		if v, ok := a.argInt(n, 0, 0, 255); ok {
 			b.UnicastTTL = v
 		}
 	},
-	"check_unicast_src":       instFlag("check_unicast_src", func(b *instB) *bool { return &b.CheckUnicastSrc }),
-	"unicast_fault_no_peer":   func(a *analyzer, n *Node, b *instB) { b.UnicastFaultNoPeer = true },
+	"check_unicast_src": func(a *analyzer, n *Node, b *instB) {
+		noValue(a, n)
+		b.CheckUnicastSrc, b.set["check_unicast_src"], b.set["unicast"] = true, true, true
+	},
+	"unicast_fault_no_peer":   func(a *analyzer, n *Node, b *instB) { b.UnicastFaultNoPeer, b.set["unicast"] = true, true },
 	"skip_check_adv_addr":     instFlag("skip_check_adv_addr", func(b *instB) *bool { return &b.SkipCheckAdvAddr }),
 	"strict_mode":             instFlag("strict_mode", func(b *instB) *bool { return &b.Strict }),
 	"lower_prio_no_advert":    instFlag("lower_prio_no_advert", func(b *instB) *bool { return &b.LowerPrioNoAdvert }),
@@ -168,7 +163,7 @@ var instTable = table[*instB]{
 	"virtual_ipaddress_excluded": instVIPs(true),
 	"virtual_routes":             instRoutes,
 	"virtual_rules":              instRules,
-	"track_interface":            func(a *analyzer, n *Node, b *instB) { b.TrackInterfaces = trackIfs(a, n, b.TrackInterfaces) },
+	"track_interface":            func(a *analyzer, n *Node, b *instB) { b.TrackInterfaces = trackIfs(a, n, b.Name, b.TrackInterfaces) },
 	"track_script": func(a *analyzer, n *Node, b *instB) {
 		b.TrackScripts = trackRefs(a, n, b.Name, b.TrackScripts, refScript)
 	},
@@ -206,6 +201,30 @@ func init() {
 		"garp_extra_if", "vmac_garp_intvl", "kernel_rx_buf_size", "promote_secondaries", "vrf",
 		"linkbeat_use_polling", "use_vmac_addr"} {
 		instTable[k] = notYet[*instB]
+	}
+}
+
+// instMcastDst reads mcast_dst_ip as keepalived does: the address sets
+// the instance's family when nothing has yet, even when it is refused for
+// not being (link-local) multicast.
+func instMcastDst(a *analyzer, n *Node, b *instB) {
+	ip, ok := a.argAddr(n, 0)
+	if !ok {
+		return
+	}
+	if b.Family == 0 {
+		b.Family = familyOf(ip)
+	} else if familyOf(ip) != b.Family {
+		a.warnf(n.Pos, "(%s) mcast dest address %s MUST match VRRP instance family. Skipping...", b.Name, ip)
+		return
+	}
+	switch {
+	case ip.Is4() && !ip.IsMulticast():
+		a.warnf(n.Pos, "(%s) mcast_dst_ip %s is not a multicast address - ignoring", b.Name, ip)
+	case ip.Is6() && !ip.IsLinkLocalMulticast():
+		a.warnf(n.Pos, "(%s) mcast_dst_ip %s is not a link-local multicast address - ignoring", b.Name, ip)
+	default:
+		b.McastDst = ip
 	}
 }
 
@@ -276,11 +295,21 @@ func instPreemptDelay(a *analyzer, n *Node, b *instB) {
 	b.PreemptDelay = 0
 }
 
-// instFlag is an optional-<BOOL> instance keyword that overrides a global.
+// noValue tells, at Info, that keepalived ignores the words after a
+// keyword that takes no value: `check_unicast_src off` turns it on.
+func noValue(a *analyzer, n *Node) {
+	if len(n.Args) > 0 {
+		a.infof(n.Pos, "'%s' takes no value: keepalived ignores '%s' and turns it on", n.Key, n.Args[0].Text)
+	}
+}
+
+// instFlag is an optional-<BOOL> instance keyword that overrides a global;
+// an invalid word leaves it to the global, as in keepalived.
 func instFlag(key string, f func(*instB) *bool) ib {
 	return func(a *analyzer, n *Node, b *instB) {
-		*f(b) = a.argBool(n, 0)
-		b.set[key] = true
+		if v, ok := a.boolArg(n, 0); ok {
+			*f(b), b.set[key] = v, true
+		}
 	}
 }
 
@@ -307,6 +336,9 @@ func instGARPInt(key string, hi int, f func(*vrrp.GARP) *int) ib {
 
 func instAuth(a *analyzer, n *Node, b *instB) {
 	for _, c := range n.Children {
+		if a.stopsBare(c, "authentication") {
+			continue
+		}
 		switch c.Key {
 		case "auth_type":
 			s, ok := a.arg(c, 0)

@@ -2,7 +2,6 @@ package confparse
 
 import (
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/govrrpd/govrrpd/vrrp"
@@ -15,10 +14,11 @@ import (
 func entryWords(n *Node) []string { return append([]string{n.Key}, n.ArgStrings()...) }
 
 // checkIf reports a named interface that does not exist, when -t asks for
-// interface checks; msg is keepalived's wording with %s for the name.
-func (a *analyzer) checkIf(p Pos, name, format string, args ...any) {
+// interface checks; msg is keepalived's wording with %s for the name. It
+// says whether the interface was found (or not looked for).
+func (a *analyzer) checkIf(p Pos, name, format string, args ...any) bool {
 	if !a.opts.CheckInterfaces || name == "" {
-		return
+		return true
 	}
 	exists := a.opts.InterfaceExists
 	if exists == nil {
@@ -34,7 +34,9 @@ func (a *analyzer) checkIf(p Pos, name, format string, args ...any) {
 			ld.missingIf = true
 			a.fatalf(p, "Non-existent interface specified in configuration")
 		}
+		return false
 	}
+	return true
 }
 
 // parsePrefix reads ADDR[/LEN]; a bare address is a host prefix.
@@ -50,101 +52,12 @@ func parsePrefix(s string) (netip.Prefix, bool) {
 	return netip.PrefixFrom(ip, ip.BitLen()), true
 }
 
-var validScopes = map[string]bool{"site": true, "link": true, "host": true, "nowhere": true, "global": true}
-
-// parseAddress reads one virtual_ipaddress / static_ipaddress entry.
-func parseAddress(a *analyzer, n *Node) (vrrp.Address, bool) {
-	w := entryWords(n)
-	var ad vrrp.Address
-	p, ok := parsePrefix(w[0])
-	if !ok {
-		a.warnf(n.Pos, "VRRP parsed invalid IP %s. skipping IP...", w[0])
-		return ad, false
-	}
-	ad.Prefix = p
-	for i := 1; i < len(w); i++ {
-		opt := w[i]
-		val := func() (string, bool) {
-			if i+1 >= len(w) {
-				a.warnf(n.Pos, "No value specified for %s for ip address %s", opt, w[0])
-				return "", false
-			}
-			i++
-			return w[i], true
-		}
-		switch opt {
-		case "dev":
-			if v, ok := val(); ok {
-				ad.Dev = v
-				a.checkIf(n.Pos, v, "WARNING - interface %s for ip address %s doesn't exist", v, w[0])
-			}
-		case "brd":
-			if v, ok := val(); ok {
-				if _, err := netip.ParseAddr(v); err != nil && v != "+" && v != "-" {
-					a.warnf(n.Pos, "Invalid broadcast address %s for %s - ignoring", v, w[0])
-				} else {
-					ad.Brd = v
-				}
-			}
-		case "scope":
-			if v, ok := val(); ok {
-				if validScopes[v] {
-					ad.Scope = v
-				} else {
-					a.warnf(n.Pos, "Invalid scope '%s' specified for %s - ignoring", v, w[0])
-				}
-			}
-		case "label":
-			if v, ok := val(); ok {
-				if p.Addr().Is6() {
-					a.warnf(n.Pos, "Cannot specify label for IPv6 addresses (%s) - ignoring label", w[0])
-				} else {
-					ad.Label = v
-				}
-			}
-		case "peer":
-			if v, ok := val(); ok {
-				if ip, err := netip.ParseAddr(v); err != nil || ip.Is4() != p.Addr().Is4() {
-					a.warnf(n.Pos, "Invalid peer address %s for %s - ignoring", v, w[0])
-				} else {
-					ad.Peer = ip
-				}
-			}
-		case "preferred_lft":
-			if v, ok := val(); ok {
-				if _, err := strconv.ParseUint(v, 10, 32); err != nil && v != "forever" {
-					a.warnf(n.Pos, "Invalid preferred_lft %s for %s - ignoring", v, w[0])
-				} else {
-					ad.Preferred = v
-				}
-			}
-		case "track_group":
-			if v, ok := val(); ok {
-				ad.TrackGroup = v
-			}
-		case "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin":
-			ad.Flags = append(ad.Flags, opt)
-		case "no_track":
-			ad.NoTrack = true
-		case "use_vmac":
-			ad.UseVMAC = true
-		default:
-			a.warnf(n.Pos, "Unknown configuration entry '%s' for ip address - ignoring", opt)
-		}
-	}
-	return ad, true
-}
-
 func instVIPs(excluded bool) ib {
 	return func(a *analyzer, n *Node, b *instB) {
 		for _, c := range n.Children {
-			ad, ok := parseAddress(a, c)
+			ad, ok := parseAddress(a, c, false)
 			if !ok {
 				continue
-			}
-			if ad.TrackGroup != "" {
-				a.warnf(c.Pos, "(%s) track_group %s is only valid for static addresses - ignoring", b.Name, ad.TrackGroup)
-				ad.TrackGroup = ""
 			}
 			if excluded {
 				b.ExcludedVIPs = append(b.ExcludedVIPs, ad)
@@ -186,13 +99,16 @@ func hostPart(a *analyzer, p Pos, key, s string) string {
 
 func instSrcIP(unicast bool) ib {
 	return func(a *analyzer, n *Node, b *instB) {
+		b.set["unicast"] = b.set["unicast"] || unicast
 		s, _ := a.arg(n, 0)
 		ip, err := netip.ParseAddr(hostPart(a, n.Pos, n.Key, s))
 		if err != nil {
 			a.warnf(n.Pos, "Configuration error: VRRP instance[%s] malformed src address[%s]. Skipping...", b.Name, s)
 			return
 		}
-		if b.Family != 0 && familyOf(ip) != b.Family {
+		if b.Family == 0 {
+			b.Family = familyOf(ip) // as keepalived: the address decides
+		} else if familyOf(ip) != b.Family {
 			a.warnf(n.Pos, "Configuration error: VRRP instance[%s] and src address[%s] MUST be of the same family !!! Skipping...", b.Name, s)
 			return
 		}
@@ -204,7 +120,12 @@ func instSrcIP(unicast bool) ib {
 	}
 }
 
+// instPeers reads unicast_peer entries as keepalived 2.2.7 does: ADDR
+// [min_ttl N] [max_ttl N]; the first peer sets the instance's family when
+// no address has yet, a peer of the other family is skipped, and an
+// unknown option or a missing value ends the entry's options.
 func instPeers(a *analyzer, n *Node, b *instB) {
+	b.set["unicast"] = true
 	for _, c := range n.Children {
 		w := entryWords(c)
 		ip, err := netip.ParseAddr(hostPart(a, c.Pos, "unicast_peer", w[0]))
@@ -212,12 +133,21 @@ func instPeers(a *analyzer, n *Node, b *instB) {
 			a.warnf(c.Pos, "Configuration error: VRRP instance[%s] malformed unicast peer address[%s]. Skipping...", b.Name, w[0])
 			continue
 		}
+		if b.Family == 0 {
+			b.Family = familyOf(ip)
+		} else if familyOf(ip) != b.Family {
+			a.warnf(c.Pos, "Configuration error: VRRP instance[%s] and unicast peer address[%s] MUST be of the same family !!! Skipping...", b.Name, w[0])
+			continue
+		}
 		p := vrrp.Peer{Addr: ip}
 		for i := 1; i < len(w); i += 2 {
+			if i+1 >= len(w) {
+				a.warnf(c.Pos, "(%s) %s is missing a value", b.Name, w[i])
+				break
+			}
 			if w[i] != "min_ttl" && w[i] != "max_ttl" {
-				a.warnf(c.Pos, "(%s) unknown unicast_peer option '%s'", b.Name, w[i])
-				i--
-				continue
+				a.warnf(c.Pos, "(%s) unknown unicast_peer option %s", b.Name, w[i])
+				break
 			}
 			v, ok := a.argInt(c, i, 0, 255)
 			if !ok {
@@ -229,21 +159,38 @@ func instPeers(a *analyzer, n *Node, b *instB) {
 				p.MaxTTL = v
 			}
 		}
+		if p.MaxTTL != 0 && p.MinTTL > p.MaxTTL {
+			a.warnf(c.Pos, "(%s) min_ttl %d > max_ttl %d - all packets will be discarded", b.Name, p.MinTTL, p.MaxTTL)
+		}
 		b.UnicastPeers = append(b.UnicastPeers, p)
 	}
 }
 
+// instRoutes reads virtual_routes. track_group is for static routes only:
+// keepalived reads it here as a destination and drops the route.
 func instRoutes(a *analyzer, n *Node, b *instB) {
 	for _, c := range n.Children {
-		if r, ok := routeEntry(a, c); ok {
+		r, ok := routeEntry(a, c)
+		if ok && r.TrackGroup != "" {
+			a.warnf(c.Pos, "VRRP parsed invalid IP track_group. skipping IP...")
+			a.warnf(c.Pos, "unknown route keyword track_group")
+			continue
+		}
+		if ok {
 			b.Routes = append(b.Routes, r)
 		}
 	}
 }
 
+// instRules reads virtual_rules; keepalived ignores a track_group here.
 func instRules(a *analyzer, n *Node, b *instB) {
 	for _, c := range n.Children {
-		if r, ok := ruleEntry(a, c, vrrpOf(a)); ok {
+		r, ok := ruleEntry(a, c, vrrpOf(a))
+		if ok && r.TrackGroup != "" {
+			a.warnf(c.Pos, "Unknown rule option track_group")
+			r.TrackGroup = ""
+		}
+		if ok {
 			b.Rules = append(b.Rules, r)
 		}
 	}

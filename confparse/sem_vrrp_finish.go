@@ -2,6 +2,7 @@ package confparse
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/govrrpd/govrrpd/vrrp"
@@ -64,6 +65,11 @@ func (ld *vrrpLoad) complete(a *analyzer, b *instB) bool {
 	} else if !b.AcceptSet {
 		b.Accept = true
 	}
+	if b.set["vmac_implicit"] {
+		// vmac_xmit_base without use_vmac: keepalived makes no VMAC.
+		a.warnf(b.pos, "(%s) vmac_xmit_base is only valid with a vmac", b.Name)
+		b.VMAC = nil
+	}
 	if b.VMAC != nil && len(b.UnicastPeers) > 0 && !b.VMAC.XmitBase && !b.Strict {
 		a.warnf(b.pos, "(%s) unicast with use_vmac requires vmac_xmit_base - setting", b.Name)
 		b.VMAC.XmitBase = true
@@ -71,10 +77,20 @@ func (ld *vrrpLoad) complete(a *analyzer, b *instB) bool {
 	completePreempt(a, b)
 	completeAdvert(a, b)
 	completeInterfaces(a, b)
+	if b.set["unicast"] && len(b.UnicastPeers) == 0 && !b.UnicastFaultNoPeer {
+		// keepalived still runs such an instance on multicast.
+		a.warnf(b.pos, "(%s) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. "+
+			"This usage is deprecated - please update your configuration.", b.Name)
+	}
 	if b.Priority == 255 {
 		ld.dropWeighted(a, b, "address_owner")
 	}
-	if len(b.VIPs) == 0 {
+	switch {
+	case len(b.VIPs) > 0:
+	case b.Version == 3 || b.Strict:
+		// keepalived then refuses to run the instance at all.
+		a.warnf(b.pos, "(%s) No VIP specified; at least one is required", b.Name)
+	default:
 		a.warnf(b.pos, "(%s) No VIP specified; at least one is sensible", b.Name)
 	}
 	return true
@@ -255,7 +271,8 @@ func completeAdvert(a *analyzer, b *instB) {
 }
 
 func completeInterfaces(a *analyzer, b *instB) {
-	if b.Interface == "" && len(b.UnicastPeers) == 0 {
+	if b.Interface == "" {
+		// keepalived 2.2.7 says so with unicast peers too (measured).
 		a.warnf(b.pos, "(%s) Unknown interface!", b.Name)
 	}
 	ifPos := b.ifPos
@@ -275,26 +292,40 @@ func completeInterfaces(a *analyzer, b *instB) {
 }
 
 // checkDuplicateVRIDs rejects two instances that would answer the same
-// adverts: same VRID, family, interface and multicast group, or unicast
-// with a peer in common.
+// adverts, as keepalived does: multicast on the same interface, family,
+// VRID and group; or unicast with the same VRID, the same local address
+// and a peer in common. keepalived also takes an interface's own address
+// as the local one; that depends on the host, so only configured
+// unicast_src_ip addresses are compared here.
 func (ld *vrrpLoad) checkDuplicateVRIDs(a *analyzer) {
 	for i, x := range ld.insts {
 		for _, y := range ld.insts[i+1:] {
-			if x.VRID != y.VRID || x.Family != y.Family || x.Interface != y.Interface {
+			if x.VRID != y.VRID || x.Family != y.Family || (len(x.UnicastPeers) == 0) != (len(y.UnicastPeers) == 0) {
 				continue
 			}
-			if (len(x.UnicastPeers) == 0) != (len(y.UnicastPeers) == 0) {
+			if len(x.UnicastPeers) > 0 {
+				if (x.Interface == y.Interface || x.Interface == "" || y.Interface == "") && x.UnicastSrc.IsValid() &&
+					x.UnicastSrc == y.UnicastSrc && peersOverlap(x.UnicastPeers, y.UnicastPeers) {
+					a.warnf(y.pos, "(%s) duplicate VRID conflict with %s VRID %d", x.Name, y.Name, x.VRID)
+				}
 				continue
 			}
-			if len(x.UnicastPeers) == 0 && x.McastDst != y.McastDst {
-				continue
+			if x.Interface == y.Interface && mcastGroupOf(a, x) == mcastGroupOf(a, y) {
+				a.warnf(y.pos, "%s and %s both use VRID %d with IPv%d on interface %s", x.Name, y.Name, x.VRID, x.Family, x.Interface)
 			}
-			if len(x.UnicastPeers) > 0 && !peersOverlap(x.UnicastPeers, y.UnicastPeers) {
-				continue
-			}
-			a.warnf(y.pos, "%s and %s both use VRID %d with IPv%d on interface %s", x.Name, y.Name, x.VRID, x.Family, x.Interface)
 		}
 	}
+}
+
+// mcastGroupOf is the group an instance sends to: its own or the global one.
+func mcastGroupOf(a *analyzer, b *instB) netip.Addr {
+	switch {
+	case b.McastDst.IsValid():
+		return b.McastDst
+	case b.Family == vrrp.IPv6:
+		return a.cfg.VRRP.McastGroup6
+	}
+	return a.cfg.VRRP.McastGroup4
 }
 
 func peersOverlap(p, q []vrrp.Peer) bool {

@@ -40,7 +40,7 @@ var groupTable = table[*groupB]{
 			g.Members = append(g.Members, entryWords(m)...)
 		}
 	},
-	"track_interface": func(a *analyzer, n *Node, g *groupB) { g.TrackInterfaces = trackIfs(a, n, g.TrackInterfaces) },
+	"track_interface": func(a *analyzer, n *Node, g *groupB) { g.TrackInterfaces = trackIfs(a, n, g.Name, g.TrackInterfaces) },
 	"track_script": func(a *analyzer, n *Node, g *groupB) {
 		g.TrackScripts = trackRefs(a, n, g.Name, g.TrackScripts, refScript)
 	},
@@ -54,9 +54,15 @@ var groupTable = table[*groupB]{
 	"notify_fault":  groupNotify(func(x *vrrp.Notify) *script.Spec { return &x.Fault }),
 	"notify_stop":   groupNotify(func(x *vrrp.Notify) *script.Spec { return &x.Stop }),
 	"notify":        groupNotify(func(x *vrrp.Notify) *script.Spec { return &x.Generic }),
-	"smtp_alert":    func(a *analyzer, n *Node, g *groupB) { g.SMTPAlert = a.argBool(n, 0) },
+	"smtp_alert": func(a *analyzer, n *Node, g *groupB) {
+		if v, ok := a.boolArg(n, 0); ok {
+			g.SMTPAlert = v
+		}
+	},
 	"notify_priority_changes": func(a *analyzer, n *Node, g *groupB) {
-		g.NotifyPriorityChanges = a.argBool(n, 0)
+		if v, ok := a.boolArg(n, 0); ok {
+			g.NotifyPriorityChanges = v
+		}
 	},
 	"sync_group_tracking_weight": func(a *analyzer, n *Node, g *groupB) { g.TrackingWeight = true },
 	"global_tracking": func(a *analyzer, n *Node, g *groupB) {

@@ -16,7 +16,6 @@ func TestProblems(t *testing.T) {
 	}{
 		{"route", "192.0.2.0/24 dev eth0", nil},
 		{"route", "dev eth0", []pr{{Skip, "Route has no destination - skipping"}}},
-		{"route", "192.0.2.0/33 dev eth0", []pr{{Skip, "VRRP parsed invalid IP 192.0.2.0/33. skipping IP..."}}},
 		{"route", "to", []pr{{Skip, "route option to needs a value"}}},
 		{"route", "192.0.2.0/24 via", []pr{{Invalid, "route option via needs a value"}}},
 		{"route", "192.0.2.0/24 via inet", []pr{{Skip, "route option via needs a value"}}},
@@ -25,8 +24,11 @@ func TestProblems(t *testing.T) {
 		{"route", "192.0.2.0/24 or 192.0.2.1", []pr{{Deprecated, `"or" for routes is deprecated. Please use "nexthop"`}}},
 		{"route", "192.0.2.0/24 table nosuch", []pr{{Invalid, "Routing table nosuch not found for route"}}},
 		{"route", "192.0.2.0/24 metric x", []pr{{Invalid, "Invalid metric x"}}},
-		{"route", "192.0.2.0/24 bogus", []pr{{Invalid, "Unknown route option bogus"}}},
-		{"route", "192.0.2.0/24 via 2001:db8::1", []pr{{Unsupported, "Cannot mix IPv4 and IPv6 addresses for route"}}},
+		{"route", "192.0.2.0/24 bogus 3", []pr{{Skip, "VRRP parsed invalid IP bogus. skipping IP..."}, {Skip, "unknown route keyword bogus"}}},
+		{"route", "198.51.100.0/33 dev eth0", []pr{{Invalid, "Invalid address prefix len 33 for address 198.51.100.0/33 - using 32"}}},
+		{"route", "2001:db8::/129 dev eth0", []pr{{Invalid, "Invalid address prefix len 129 for address 2001:db8::/129 - using 128"}}},
+		{"route", "192.0.2.0/24 proto static", []pr{{Skip, "VRRP parsed invalid IP proto. skipping IP..."}, {Skip, "unknown route keyword proto"}}},
+		{"route", "192.0.2.0/24 via 2001:db8::1", []pr{{Skip, "Cannot mix IPv4 and IPv6 addresses for route"}}},
 		{"route", "192.0.2.0/24 scope galaxy", []pr{{Unsupported, "invalid route scope galaxy"}}},
 		{"route", "192.0.2.0/24 expires 5", []pr{{Unsupported, "route option expires is not supported by govrrpd here"}}},
 		{"route", "192.0.2.0/24 mtu lock", []pr{{Invalid, "route option mtu needs a value"}}},
@@ -40,7 +42,8 @@ func TestProblems(t *testing.T) {
 		{"rule", "table 5 frobnicate", []pr{{Invalid, "Unknown rule option frobnicate"}}},
 		{"rule", "table 5 l3mdev", []pr{{Unsupported, "rule option l3mdev is not supported by govrrpd"}}},
 		{"rule", "table 5 dport 70000", []pr{{Unsupported, "invalid rule dport 70000"}}},
-		{"rule", "from 192.0.2.1 to 2001:db8::1", []pr{{Unsupported, "Cannot mix IPv4 and IPv6 addresses for rule"}}},
+		{"rule", "from 192.0.2.1 to 2001:db8::1 table 5", []pr{{Skip, "rule specification has mixed IPv4 and IPv6"}}},
+		{"rule", "from 192.0.2.1 preference 4", []pr{{Skip, "No action specified for rule - ignoring"}}},
 	}
 	for _, c := range cases {
 		var got Problems

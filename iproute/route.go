@@ -3,6 +3,8 @@ package iproute
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
+	"strings"
 )
 
 // Route is one route entry as `ip route add` reads it, plus keepalived's
@@ -127,7 +129,7 @@ func (p *routeReader) option(opt string) {
 		}
 	case "scope":
 		rt.ScopeName, rt.Scope = p.named(opt, scopeNames, 255)
-	case "proto", "protocol":
+	case "protocol": // keepalived has no "proto" for routes
 		rt.ProtoName, rt.Proto = p.named(opt, protoNames, 255)
 	default:
 		p.more(opt)
@@ -162,7 +164,10 @@ func (p *routeReader) more(opt string) {
 		switch {
 		case p.metric(opt):
 		case p.haveDst:
-			p.add(Invalid, fmt.Sprintf("Unknown route option %s", opt))
+			// keepalived reads the word as a second destination and
+			// drops the route.
+			p.add(Skip, fmt.Sprintf("VRRP parsed invalid IP %s. skipping IP...", opt))
+			p.add(Skip, fmt.Sprintf("unknown route keyword %s", opt))
 		default:
 			p.setDst(opt)
 		}
@@ -255,8 +260,8 @@ func (p *routeReader) setFamily(f int) {
 	case 0:
 		p.rt.Family = f
 	case f:
-	default:
-		p.add(Unsupported, "Cannot mix IPv4 and IPv6 addresses for route")
+	default: // keepalived drops the entry
+		p.add(Skip, "Cannot mix IPv4 and IPv6 addresses for route")
 	}
 }
 
@@ -276,9 +281,27 @@ func (p *routeReader) setDst(v string) {
 	}
 	d, ok := Prefix(v)
 	if !ok {
+		if d, ok = tooLong(v); ok {
+			p.add(Invalid, fmt.Sprintf("Invalid address prefix len %s for address %s - using %d", v[strings.IndexByte(v, '/')+1:], v, d.Bits()))
+		}
+	}
+	if !ok {
 		p.add(Skip, fmt.Sprintf("VRRP parsed invalid IP %s. skipping IP...", v))
 		return
 	}
 	p.rt.Dst = d
 	p.setFamily(familyOf(d.Addr()))
+}
+
+// tooLong reads ADDR/LEN with LEN beyond the family's bits as the host
+// prefix, as keepalived does for a route's destination (with a warning).
+func tooLong(v string) (netip.Prefix, bool) {
+	a, l, found := strings.Cut(v, "/")
+	ip, err := netip.ParseAddr(a)
+	n, nerr := strconv.Atoi(l)
+	if !found || err != nil || nerr != nil || n <= ip.Unmap().BitLen() {
+		return netip.Prefix{}, false
+	}
+	ip = ip.Unmap()
+	return netip.PrefixFrom(ip, ip.BitLen()), true
 }

@@ -50,11 +50,11 @@ func TestParseRoute(t *testing.T) {
 			s.Family, s.Dst, s.Default, s.Via, s.Dev = 6, pfx("::/0"), true, ip("2001:db8::1"), "eth0"
 		})},
 		{"default via 2001:db8::1", base(func(s *Route) { s.Family, s.Dst, s.Default, s.Via = 6, pfx("::/0"), true, ip("2001:db8::1") })},
-		{"198.51.100.0/24 scope link proto static dev eth0", base(func(s *Route) {
+		{"198.51.100.0/24 scope link protocol static dev eth0", base(func(s *Route) {
 			s.Dst, s.Scope, s.Proto, s.Dev = pfx("198.51.100.0/24"), ScopeLink, 4, "eth0"
 			s.ScopeName, s.ProtoName = "link", "static"
 		})},
-		{"198.51.100.0/24 proto 99 scope 200 tos 0x10 realms 1/2 dev eth0", base(func(s *Route) {
+		{"198.51.100.0/24 protocol 99 scope 200 tos 0x10 realms 1/2 dev eth0", base(func(s *Route) {
 			s.Dst, s.Proto, s.Scope, s.Tos, s.Realm, s.Dev = pfx("198.51.100.0/24"), 99, 200, 16, 1<<16|2, "eth0"
 			s.ScopeName, s.ProtoName = "200", "99"
 		})},

@@ -3,6 +3,7 @@ package iproute
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -62,8 +63,17 @@ func ParseRule(w []string) (Rule, Problems) {
 	if ru.Family == 0 {
 		ru.Family = 4
 	}
+	if !p.ps.Skip() && ru.Table < 0 && ru.Goto < 0 && ru.Action == 0 && !slices.ContainsFunc(w, isTableWord) {
+		// keepalived drops a rule that says nothing to do, rather than
+		// looking up the main table as ip rule would.
+		p.add(Skip, "No action specified for rule - ignoring")
+	}
 	return ru, p.ps
 }
+
+// isTableWord is true for the options that name a table: even one that is
+// not found gives the rule its action, as in keepalived.
+func isTableWord(w string) bool { return w == "table" || w == "lookup" }
 
 type ruleReader struct {
 	reader
@@ -160,7 +170,7 @@ func (p *ruleReader) check(opt, v string, ok bool) {
 
 func (p *ruleReader) setFamily(f int) {
 	if p.ru.Family != 0 && p.ru.Family != f {
-		p.add(Unsupported, "Cannot mix IPv4 and IPv6 addresses for rule")
+		p.add(Skip, "rule specification has mixed IPv4 and IPv6") // keepalived's words; it drops the entry
 		return
 	}
 	p.ru.Family = f

@@ -208,9 +208,9 @@ static_rules {
 	text := diags.String()
 	for _, msg := range []string{
 		"Static address has both track_group and no_track set - not tracking",
-		"static route with track_group H has no dev",
-		"static rule with track_group G has no iif",
-		"track_group G: virtual router VI_9 doesn't exist",
+		"Static route cannot have track group if no oif specified",
+		"Static rule cannot have track_group if dev/iif not specified",
+		"vrrp instance VI_9 specified in track group G doesn't exist",
 	} {
 		if !strings.Contains(text, msg) {
 			t.Errorf("diagnostics lack %q:\n%s", msg, text)

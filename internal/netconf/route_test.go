@@ -203,7 +203,7 @@ func TestRoutesInNamespace(t *testing.T) {
 		check func(netlink.Route) bool
 	}{
 		{"198.51.100.0/24 via 192.0.2.2 dev a0 metric 7", func(r netlink.Route) bool { return r.Priority == 7 && r.Gw.String() == "192.0.2.2" }},
-		{"198.51.100.10 dev a0 src 192.0.2.1 table 100 proto static", func(r netlink.Route) bool {
+		{"198.51.100.10 dev a0 src 192.0.2.1 table 100 protocol static", func(r netlink.Route) bool {
 			return r.Table == 100 && r.Src.String() == "192.0.2.1" && r.Protocol == unix.RTPROT_STATIC
 		}},
 		{"blackhole 198.51.100.64/26", func(r netlink.Route) bool { return r.Type == unix.RTN_BLACKHOLE }},
