@@ -250,7 +250,7 @@ func TestGlobalDefsRefusedIgnoredAndBare(t *testing.T) {
 		"reload_check_config", "random_seed 5", "notify_fifo_script /x", "vrrp_garp_extra_if 5"} {
 		rows = append(rows, semRow{"refused " + k, gdefs(k), nil, []want{warnAt(2, "is not supported by govrrpd yet; ignored")}})
 	}
-	for _, k := range []string{"vrrp_priority -5", "umask 022", "enable_snmp_vrrp", "enable_dbus", "process_names",
+	for _, k := range []string{"vrrp_priority -5", "umask 022", "enable_dbus", "process_names",
 		"vrrp_rx_bufs_policy MTU", "max_auto_priority 10"} {
 		rows = append(rows, semRow{"no effect " + k, gdefs(k), nil, []want{infoAt(2, "has no effect in govrrpd")}})
 	}
