@@ -15,6 +15,7 @@ import (
 
 	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/bfdsub"
 	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
@@ -37,6 +38,7 @@ type Options struct {
 	DontReleaseIPVS bool // -I: leave the IPVS table on stop
 	VRRPOnly        bool // -P
 	CheckOnly       bool // -C
+	NoBFD           bool // -B
 	PidFiles        []string
 	Log             *slog.Logger
 	// Ready, if set, is called once every instance has started.
@@ -106,7 +108,8 @@ type Daemon struct {
 	ctx      context.Context
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
-	fwBroken bool // nftables could not be opened: logged once
+	bfd      *bfdsub.Subsystem // bfd.go
+	fwBroken bool              // nftables could not be opened: logged once
 	// probesOff leaves the tracker probes unstarted: the executor tests
 	// feed tracker results themselves.
 	probesOff bool
@@ -217,6 +220,7 @@ func Run(ctx context.Context, opts Options) error {
 		d.lvs.Start(ctx, cfg)
 		d.lvsSub = d.lvs
 	}
+	d.startBFD()
 	if opts.Ready != nil {
 		opts.Ready()
 	}
@@ -227,6 +231,7 @@ func Run(ctx context.Context, opts Options) error {
 	d.loop(ctx, sigs)
 	d.sdNotify("STOPPING=1")
 	d.shutdown()
+	d.stopBFD()
 	d.lvs.Stop()
 	return nil
 }

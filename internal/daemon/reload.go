@@ -133,6 +133,8 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 	d.cfg.Instances = cfg.Instances
 	d.restartTrackGroups()
 	d.cfg.Scripts, d.cfg.Files, d.cfg.Processes = cfg.Scripts, cfg.Files, cfg.Processes
+	d.cfg.BFDs = cfg.BFDs
+	d.reloadBFD()
 	if d.probes != nil {
 		d.probes.Update(trackSettings(d.cfg, d))
 	} else {
