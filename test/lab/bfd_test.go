@@ -100,6 +100,11 @@ func (r *rig) startBFDPeer(h *lab.Host, kind string, neighbor, local netip.Addr)
 		r.t.Fatal(err)
 	}
 	run := filepath.Join(r.dir, h.Name+"-ka")
+	// A killed predecessor leaves its pid files: keepalived would refuse
+	// to start ("daemon is already running").
+	for _, s := range []string{".pid", "-vrrp.pid", "-check.pid", "-bfd.pid"} {
+		os.Remove(run + s)
+	}
 	p, err := h.Start(run+".log", "keepalived", "-n", "-l", "-D", "-G", "-f", path, "-p", run+".pid",
 		"-r", run+"-vrrp.pid", "-c", run+"-check.pid", "-b", run+"-bfd.pid")
 	if err != nil {
