@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"os/user"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -124,17 +122,7 @@ func (r *rig) startFRRBFD(h *lab.Host, neighbor, local netip.Addr) *lab.Proc {
 			r.t.Skipf("FRR's %s is not installed: %v", d, err)
 		}
 	}
-	dir, err := os.MkdirTemp("", "govrrpd-frrbfd-"+h.Name+"-")
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	if u, err := user.Lookup("frr"); err == nil {
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		os.Chown(dir, uid, gid)
-	}
+	dir := r.frrDir(h, "frrbfd")
 	ms := bfdInterval.Milliseconds()
 	bfdConf := fmt.Sprintf("bfd\n peer %s local-address %s interface %s\n  detect-multiplier %d\n"+
 		"  receive-interval %d\n  transmit-interval %d\n !\n!\n", neighbor, local, h.If, bfdMult, ms, ms)
@@ -143,26 +131,10 @@ func (r *rig) startFRRBFD(h *lab.Host, neighbor, local netip.Addr) *lab.Proc {
 			r.t.Fatal(err)
 		}
 	}
-	common := func(d string) []string {
-		return []string{"-N", h.NS, "-u", "frr", "-g", "frr", "-i", filepath.Join(dir, d+".pid"),
-			"--vty_socket", dir, "-z", filepath.Join(dir, "zserv.api"), "-f", filepath.Join(dir, d+".conf"),
-			"-P", "0", "--log", "stdout", "--log-level", "info"}
-	}
-	zebra, err := h.Start(filepath.Join(dir, "zebra.log"), filepath.Join(frrDir, "zebra"), common("zebra")...)
-	if err != nil {
-		r.t.Fatal(err)
-	}
+	zebra := r.startZebra(h, dir)
 	r.t.Cleanup(func() { zebra.Stop(2 * time.Second) })
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if _, err := os.Stat(filepath.Join(dir, "zserv.api")); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("zebra on %s did not open its zserv socket:\n%s", h.Name, zebra.LogText())
-		}
-	}
 	bfdd, err := h.Start(filepath.Join(dir, "bfdd.log"), filepath.Join(frrDir, "bfdd"),
-		append(common("bfdd"), "--bfdctl", filepath.Join(dir, "bfdd.sock"))...)
+		append(frrArgs(h, dir, "bfdd"), "--bfdctl", filepath.Join(dir, "bfdd.sock"))...)
 	if err != nil {
 		r.t.Fatal(err)
 	}
