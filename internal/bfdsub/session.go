@@ -215,7 +215,7 @@ func (s *Subsystem) publish() {
 	snap := make([]Status, 0, len(s.sessions))
 	for _, ss := range s.sorted() {
 		l, r := ss.s.Discriminators()
-		snap = append(snap, Status{Name: ss.inst.Name, Neighbor: ss.inst.Neighbor, State: ss.s.State(),
+		snap = append(snap, Status{Name: ss.inst.Name, Neighbor: ss.inst.Neighbor, Inst: ss.inst, State: ss.s.State(),
 			Remote: ss.s.RemoteState(), Diag: ss.s.Diag(), Local: l, RemoteD: r,
 			TxInterval: ss.s.TxInterval(), DetectTime: ss.s.DetectTime()})
 	}

@@ -35,6 +35,7 @@ type Options struct {
 type Status struct {
 	Name           string
 	Neighbor       netip.Addr
+	Inst           confparse.BFDInstance
 	State, Remote  bfd.State
 	Diag           bfd.Diag
 	Local, RemoteD uint32

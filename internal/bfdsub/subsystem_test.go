@@ -3,6 +3,7 @@ package bfdsub
 import (
 	"log/slog"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -147,5 +148,22 @@ func TestReloadKeepsSession(t *testing.T) {
 	waitFor(t, "b Down", func() bool { return len(cb.list()) == 2 && !cb.list()[1].Up })
 	if len(sa.Snapshot()) != 0 {
 		t.Fatal("removed session still listed")
+	}
+}
+
+// TestDump: the SIGUSR1 text names each session, its settings in
+// keepalived's wording and its state.
+func TestDump(t *testing.T) {
+	f := newFabric()
+	a, b := inst("to-b", "192.0.2.2"), inst("to-a", "192.0.2.1")
+	sa, sb, _, _ := pair(t, f, a, b)
+	waitFor(t, "Up", func() bool { return state(sa, "to-b") == bfd.Up && state(sb, "to-a") == bfd.Up })
+	got := string(sa.Dump())
+	for _, want := range []string{"------< BFD Topology >------", " BFD Instance = to-b", "   Neighbor IP = 192.0.2.2",
+		"   Required min RX interval = 20000 us", "   Detection multiplier = 3", "   TTL = 255",
+		"   send event to VRRP process = Yes", "   local state = Up", "   remote state = Up"} {
+		if !strings.Contains(got, want+"\n") {
+			t.Errorf("dump lacks %q:\n%s", want, got)
+		}
 	}
 }

@@ -375,6 +375,9 @@ func (d *Daemon) signal(s os.Signal) {
 	case syscall.SIGUSR1:
 		d.dump("keepalived.data", d.dataText())
 		d.dump("keepalived_check.data", d.lvs.Dump())
+		if d.bfd != nil {
+			d.dump("keepalived_bfd.data", d.bfd.Dump())
+		}
 	case syscall.SIGUSR2:
 		d.dump("keepalived.stats", d.statsText())
 	case sigStatsClear:

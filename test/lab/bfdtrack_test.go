@@ -113,6 +113,18 @@ virtual_server 192.0.2.200 8080 {
 	peer := r.startBFDPeer(client, "keepalived", r.lab.Routers[0].Addr4, client.Addr4)
 	up, i := waitBFD(t, r.procs["r1"], 0, "Up", "", 30*time.Second)
 	waitDump(dest, true, time.Second)
+	// SIGUSR1 also writes keepalived_bfd.data, as keepalived's BFD child.
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		dump()
+		b, _ := os.ReadFile(filepath.Join(tmp, "keepalived_bfd.data"))
+		if strings.Contains(string(b), " BFD Instance = rs\n") && strings.Contains(string(b), "   local state = Up\n") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("keepalived_bfd.data:\n%s", b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	killed := crashGroup(peer)
 	waitBFD(t, r.procs["r1"], i+1, "Down", "detection-time-expired", 10*time.Second)
 	gone := waitDump(dest, false, 5*time.Second)
