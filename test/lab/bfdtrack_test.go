@@ -36,7 +36,7 @@ func TestBFDTrackMovesVIP(t *testing.T) {
 			r.start(0, impl, bfdInstanceConf("gw", gw.Addr4)+cs[0])
 			r.start(1, impl, cs[1])
 			r.waitMaster(vip4, 1, 10*time.Second)
-			peer := r.startBFDPeer(gw, "keepalived", r.lab.Routers[0].Addr4, gw.Addr4)
+			peer := r.startBFDPeer(gw, "keepalived", r.lab.Routers[0].Addr4, gw.Addr4).proc
 			r.waitMaster(vip4, 0, 20*time.Second)
 			time.Sleep(time.Second) // 50 ms timers settled on both sides
 			killed := crashGroup(peer)
@@ -110,7 +110,7 @@ virtual_server 192.0.2.200 8080 {
 	}
 	dest := "-> 192.0.2.100:8081 weight 2"
 	waitDump(dest, true, 10*time.Second)
-	peer := r.startBFDPeer(client, "keepalived", r.lab.Routers[0].Addr4, client.Addr4)
+	peer := r.startBFDPeer(client, "keepalived", r.lab.Routers[0].Addr4, client.Addr4).proc
 	up, i := waitBFD(t, r.procs["r1"], 0, "Up", "", 30*time.Second)
 	waitDump(dest, true, time.Second)
 	// SIGUSR1 also writes keepalived_bfd.data, as keepalived's BFD child.
