@@ -133,3 +133,30 @@ virtual_server 192.0.2.200 8080 {
 	r.startBFDPeer(client, "keepalived", r.lab.Routers[0].Addr4, client.Addr4)
 	waitDump(dest, true, 30*time.Second)
 }
+
+// TestBFDReloadAddsTracking: a SIGHUP that adds a bfd_instance and a
+// track_bfd (weight 0) to a running master starts the session and tracks
+// it: the master holds the VIP once the session is Up and goes FAULT,
+// handing the VIP over, when the gateway dies.
+func TestBFDReloadAddsTracking(t *testing.T) {
+	r := newRigWith(t, lab.Config{Routers: 3, Client: true})
+	gw := r.lab.Routers[2]
+	cs := confs([]int{150, 100}, func(i int, c *instanceConf) { c.AdvertInt, c.Version = "0.1", 3 })
+	p := r.start(0, "govrrpd", cs[0])
+	r.start(1, "govrrpd", cs[1])
+	r.waitMaster(vip4, 0, 10*time.Second)
+	peer := r.startBFDPeer(gw, "keepalived", r.lab.Routers[0].Addr4, gw.Addr4).proc
+	tracked := confs([]int{150}, func(i int, c *instanceConf) {
+		c.AdvertInt, c.Version = "0.1", 3
+		c.Extra = []string{"track_bfd {", "    gw", "}"}
+	})[0]
+	if err := os.WriteFile(r.confs["r1"], []byte(bfdInstanceConf("gw", gw.Addr4)+tracked), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.Signal(syscall.SIGHUP)
+	_, i := waitBFD(t, p, 0, "Up", "", 30*time.Second)
+	r.waitMaster(vip4, 0, 10*time.Second)
+	crashGroup(peer)
+	waitBFD(t, p, i+1, "Down", "detection-time-expired", 10*time.Second)
+	r.waitMaster(vip4, 1, 10*time.Second)
+}
