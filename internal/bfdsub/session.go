@@ -204,7 +204,7 @@ func (s *Subsystem) changed(ss *sess, a bfd.Action) {
 		return
 	}
 	ss.up = up
-	if s.opts.OnChange != nil {
+	if s.opts.OnChange != nil && !s.quiet {
 		s.opts.OnChange(Change{Name: ss.inst.Name, Up: up, Diag: a.Diag, ToVRRP: ss.inst.ToVRRP,
 			ToChecker: ss.inst.ToChecker})
 	}

@@ -60,6 +60,7 @@ type Subsystem struct {
 	listeners [2]Listener // IPv4, IPv6
 	timer     *time.Timer
 	rng       *rand.Rand
+	quiet     bool // stopping: changes are no longer reported
 
 	mu   sync.Mutex
 	snap []Status
@@ -115,7 +116,10 @@ func (s *Subsystem) Stop() {
 	}
 	s.stop.Do(func() {
 		var ls [2]Listener
-		s.call(func() { s.apply(nil); ls = s.listeners })
+		// The sessions' AdminDown is for the neighbours: the daemon is
+		// stopping and must not act on it (with -I the IPVS table stays
+		// as it was).
+		s.call(func() { s.quiet = true; s.apply(nil); ls = s.listeners })
 		close(s.done)
 		for _, l := range ls {
 			if l != nil {

@@ -95,15 +95,19 @@ func TestSessionsComeUpAndDetectLoss(t *testing.T) {
 }
 
 // TestStopSendsAdminDown: the neighbour of a stopped subsystem goes Down
-// at once with "neighbor signaled session down", not after detection.
+// at once with "neighbor signaled session down", not after detection; the
+// stopped side reports nothing of its own AdminDown.
 func TestStopSendsAdminDown(t *testing.T) {
 	f := newFabric()
 	a, b := inst("to-b", "192.0.2.2"), inst("to-a", "192.0.2.1")
 	a.MinRx, a.Multiplier = time.Hour/2, 255 // b would need far longer than the deadline to detect
-	sa, sb, ca, _ := pair(t, f, a, b)
+	sa, sb, ca, cb := pair(t, f, a, b)
 	waitFor(t, "Up", func() bool { return state(sa, "to-b") == bfd.Up && state(sb, "to-a") == bfd.Up })
 	sb.Stop()
 	waitFor(t, "Down", func() bool { l := ca.list(); return len(l) == 2 })
+	if n := len(cb.list()); n != 1 {
+		t.Errorf("the stopped side reported %d changes, want only its Up: %+v", n, cb.list())
+	}
 	if c := ca.list()[1]; c.Up || c.Diag != bfd.DiagNeighborDown {
 		t.Fatalf("change %+v", c)
 	}
