@@ -5,6 +5,7 @@ import (
 
 	"github.com/govrrpd/govrrpd/bfd"
 	"github.com/govrrpd/govrrpd/internal/bfdsub"
+	"github.com/govrrpd/govrrpd/internal/status"
 	"github.com/govrrpd/govrrpd/internal/track"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -61,4 +62,19 @@ func (d *Daemon) stopBFD() {
 	if d.bfd != nil {
 		d.bfd.Stop()
 	}
+}
+
+// bfdStatus is the sessions as the API shows them.
+func (d *Daemon) bfdStatus() []status.BFDSession {
+	if d.bfd == nil {
+		return nil
+	}
+	var out []status.BFDSession
+	ms := func(v time.Duration) float64 { return float64(v) / float64(time.Millisecond) }
+	for _, st := range d.bfd.Snapshot() {
+		out = append(out, status.BFDSession{Name: st.Name, Neighbor: st.Neighbor, State: st.State.String(),
+			RemoteState: st.Remote.String(), Diag: st.Diag.String(), TxInterval: ms(st.TxInterval),
+			DetectTime: ms(st.DetectTime)})
+	}
+	return out
 }

@@ -39,6 +39,8 @@ type Daemon struct {
 	// any instance could be named (undecodable, or for a VRID nobody on
 	// the interface serves).
 	Interfaces []Interface `json:"interfaces"`
+	// BFD is every bfd_instance's session (bfd.go); absent without any.
+	BFD []BFDSession `json:"bfd_sessions,omitempty"`
 }
 
 // Interface is one interface and family the daemon receives adverts on.

@@ -125,6 +125,18 @@ virtual_server 192.0.2.200 8080 {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// The API shows the session with its negotiated timers (once both
+	// poll sequences are done).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		js, err := cli(t, "status", "--json", "--control-socket", r.sock(0))
+		if err == nil && strings.Contains(js, `"bfd_sessions"`) && strings.Contains(js, `"state": "Up"`) &&
+			strings.Contains(js, `"detect_time_ms": 150`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status --json (%v):\n%s", err, js)
+		}
+	}
 	killed := crashGroup(peer)
 	waitBFD(t, r.procs["r1"], i+1, "Down", "detection-time-expired", 10*time.Second)
 	gone := waitDump(dest, false, 5*time.Second)
