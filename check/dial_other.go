@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // sockopts applies bind_port's address reuse; fwmark and bind_if are
@@ -22,7 +20,7 @@ func (e endpoint) sockopts(fd int) error {
 		return fmt.Errorf("bind_if %s: %w", e.bindIf, errNotSupported)
 	}
 	if e.port != 0 {
-		_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+		return reuseAddr(fd)
 	}
 	return nil
 }

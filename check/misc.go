@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
-	"os/user"
-	"strconv"
 	"syscall"
-	"time"
 )
 
 // miscProber runs MISC_CHECK's misc_path. The command runs in its own
@@ -17,7 +14,7 @@ type miscProber struct {
 	argv    []string
 	raw     string
 	dynamic bool
-	cred    *syscall.Credential
+	cred    *credential
 }
 
 func newMisc(c Checker) (Prober, error) {
@@ -26,47 +23,13 @@ func newMisc(c Checker) (Prober, error) {
 	}
 	p := &miscProber{argv: c.Misc.Path.Argv, raw: c.Misc.Path.Raw, dynamic: c.Misc.Dynamic}
 	if c.Misc.Path.User != "" {
-		cred, err := credential(c.Misc.Path.User, c.Misc.Path.Group)
+		cred, err := lookupCredential(c.Misc.Path.User, c.Misc.Path.Group)
 		if err != nil {
 			return nil, err
 		}
 		p.cred = cred
 	}
 	return p, nil
-}
-
-func credential(userName, group string) (*syscall.Credential, error) {
-	u, err := user.Lookup(userName)
-	if err != nil {
-		return nil, fmt.Errorf("misc_path user: %w", err)
-	}
-	uid, _ := strconv.ParseUint(u.Uid, 10, 32)
-	gid, _ := strconv.ParseUint(u.Gid, 10, 32)
-	if group != "" {
-		g, err := user.LookupGroup(group)
-		if err != nil {
-			return nil, fmt.Errorf("misc_path group: %w", err)
-		}
-		gid, _ = strconv.ParseUint(g.Gid, 10, 32)
-	}
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, nil
-}
-
-// command builds the exec: the split argv when there is one, otherwise
-// /bin/sh -c with the raw text.
-func (p *miscProber) command(ctx context.Context, argv []string) *exec.Cmd {
-	var cmd *exec.Cmd
-	if len(argv) > 0 {
-		cmd = exec.CommandContext(ctx, argv[0], argv[1:]...)
-	} else {
-		cmd = exec.CommandContext(ctx, "/bin/sh", "-c", p.raw)
-	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: p.cred}
-	cmd.Cancel = func() error {
-		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
-	cmd.WaitDelay = time.Second
-	return cmd
 }
 
 // Probe runs the script; ctx's deadline is misc_timeout.

@@ -54,7 +54,23 @@ type GlobalDefs struct {
 	Instance        string
 	DataUseInstance bool
 	NetNamespace    string
+	// SNMP is what the AgentX sub-agent serves (internal/snmpagent).
+	SNMP SNMPDefs
 }
+
+// SNMPDefs are keepalived's enable_snmp_*, enable_traps and snmp_socket;
+// the -x flag turns on the four trees, as keepalived's does.
+type SNMPDefs struct {
+	Socket  string // snmp_socket; empty: the -A flag's, or /var/agentx/master
+	VRRP    bool   // enable_snmp_vrrp (enable_snmp_keepalived)
+	Checker bool   // enable_snmp_checker
+	RFCv2   bool   // enable_snmp_rfcv2 (enable_snmp_rfc)
+	RFCv3   bool   // enable_snmp_rfcv3 (enable_snmp_rfc)
+	Traps   bool   // enable_traps
+}
+
+// Enabled tells whether any tree is served.
+func (s SNMPDefs) Enabled() bool { return s.VRRP || s.Checker || s.RFCv2 || s.RFCv3 }
 
 // TrackGroup is a track_group block: instances that go FAULT when a static
 // address, route or rule naming the group is lost.

@@ -40,13 +40,7 @@ func FuzzPipeline(f *testing.F) {
 	f.Add("track_group G {\n    group {\n        VI_X\n    }\n}\n")
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, in string) {
-		if escapesSandbox(in) {
-			t.Skip("include could reach files outside the fuzz directory")
-		}
-		p := filepath.Join(dir, "fuzz.conf")
-		if err := os.WriteFile(p, []byte(in), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		p := fuzzFile(t, dir, in)
 		first := loadWithin(t, p)
 		if first == "" {
 			return
@@ -140,6 +134,20 @@ func loadWithin(t *testing.T, path string) string {
 		t.Fatalf("Load+Print did not finish within %v", pipelineDeadline)
 	}
 	return ""
+}
+
+// fuzzFile writes a fuzz input as dir/fuzz.conf, or skips an input whose
+// includes could leave the fuzz directory.
+func fuzzFile(t *testing.T, dir, in string) string {
+	t.Helper()
+	if escapesSandbox(in) {
+		t.Skip("include could reach files outside the fuzz directory")
+	}
+	p := filepath.Join(dir, "fuzz.conf")
+	if err := os.WriteFile(p, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // escapesSandbox reports whether an include in the input could name a file

@@ -23,7 +23,7 @@ const (
 	// KwWarned is accepted by keepalived 2.2.7 but not (fully) acted on
 	// by govrrpd: a warning at FILE:LINE, so -t exits 5.
 	KwWarned KeywordStatus = "warned"
-	// KwNoEffect tunes keepalived's child processes, SNMP or DBus, which
+	// KwNoEffect tunes keepalived's child processes or DBus, which
 	// mean nothing for one Go process: a note at FILE:LINE, -t stays 0.
 	KwNoEffect KeywordStatus = "no effect"
 	// KwRefused is refused with a FILE:LINE message naming why.
@@ -57,6 +57,14 @@ var keywordNotes = map[string]Keyword{
 	"vrrp_instance debug":                     {Status: KwImplemented, Note: "a no-op in keepalived too"},
 	"vrrp_instance unicast_peer":              {Status: KwImplemented, Note: "an address written with /prefix or -range is the address before it, as keepalived"},
 	"vrrp_instance track_interface":           {Status: KwImplemented, Note: "written with words and no '{', the following lines become its entries, as keepalived"},
+	"global_defs enable_snmp_vrrp":            {Status: KwImplemented, Note: "KEEPALIVED-MIB global and vrrp trees over AgentX (docs/snmp.md)"},
+	"global_defs enable_snmp_keepalived":      {Status: KwImplemented, Note: "deprecated alias of enable_snmp_vrrp, a note (keepalived is silent)"},
+	"global_defs enable_snmp_checker":         {Status: KwImplemented, Note: "KEEPALIVED-MIB check tree (virtual and real servers)"},
+	"global_defs enable_snmp_rfc":             {Status: KwImplemented, Note: "enable_snmp_rfcv2 and enable_snmp_rfcv3"},
+	"global_defs enable_snmp_rfcv2":           {Status: KwImplemented, Note: "VRRP-MIB (RFC 2787) for VRRPv2 IPv4 instances"},
+	"global_defs enable_snmp_rfcv3":           {Status: KwImplemented, Note: "VRRPv3-MIB (RFC 6527) for VRRPv3 instances with addresses"},
+	"global_defs enable_traps":                {Status: KwImplemented, Note: "keepalived's notifications on state and real-server changes"},
+	"global_defs snmp_socket":                 {Status: KwImplemented, Note: "the master agent's AgentX socket; -A wins, as in keepalived"},
 	"HTTP_GET nb_get_retry":                   {Status: KwImplemented, Note: "deprecated alias of retry, warned; HTTP_GET and SSL_GET only, unknown in other checkers as in keepalived"},
 	"SSL_GET nb_get_retry":                    {Status: KwImplemented, Note: "deprecated alias of retry, warned; HTTP_GET and SSL_GET only, unknown in other checkers as in keepalived"},
 }

@@ -13,7 +13,17 @@ import (
 // differ from keepalived's defaults. Reading the output back gives the same
 // Config.
 func Print(w io.Writer, cfg *Config) error {
-	p := &printer{w: bufio.NewWriter(w)}
+	return printAll(&printer{w: bufio.NewWriter(w)}, cfg)
+}
+
+// PrintMasked is Print for people and logs (--dump-conf): auth_pass is
+// written as the mask auth_hmac keys already get, and warned about if the
+// printout is read back as a configuration.
+func PrintMasked(w io.Writer, cfg *Config) error {
+	return printAll(&printer{w: bufio.NewWriter(w), maskSecrets: true}, cfg)
+}
+
+func printAll(p *printer, cfg *Config) error {
 	for _, section := range printSections {
 		section(p, cfg)
 	}
@@ -37,6 +47,8 @@ type printer struct {
 	byTarget map[check.Target][]int
 	indexed  *Config
 	indexedN int
+	// maskSecrets writes auth_pass as maskedKey (PrintMasked).
+	maskSecrets bool
 }
 
 // line writes one statement.

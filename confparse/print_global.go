@@ -125,6 +125,7 @@ func globalLines(c *Config) [][]string {
 	if g.DataUseInstance {
 		add("data_use_instance")
 	}
+	out = append(out, snmpGlobalLines(g.SNMP)...)
 	return append(out, vrrpGlobalLines(c)...)
 }
 
@@ -343,4 +344,21 @@ func addressWords(a vrrp.Address) []string {
 		w = append(w, "track_group", quote(a.TrackGroup))
 	}
 	return w
+}
+
+func snmpGlobalLines(s SNMPDefs) [][]string {
+	var out [][]string
+	if s.Socket != "" {
+		out = append(out, []string{"snmp_socket", quote(s.Socket)})
+	}
+	for _, o := range []struct {
+		k  string
+		on bool
+	}{{"enable_snmp_vrrp", s.VRRP}, {"enable_snmp_checker", s.Checker}, {"enable_snmp_rfcv2", s.RFCv2},
+		{"enable_snmp_rfcv3", s.RFCv3}, {"enable_traps", s.Traps}} {
+		if o.on {
+			out = append(out, []string{o.k})
+		}
+	}
+	return out
 }

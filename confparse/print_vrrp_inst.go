@@ -120,7 +120,10 @@ func printAuth(p *printer, a vrrp.Auth) {
 	case vrrp.AuthAH:
 		p.line("auth_type", "AH")
 	}
-	if a.Pass != "" {
+	switch {
+	case a.Pass != "" && p.maskSecrets:
+		p.line("auth_pass", maskedKey)
+	case a.Pass != "":
 		p.line("auth_pass", quote(a.Pass))
 	}
 	p.close()

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // keepalived decides, once the file is read, whether each script can run at
@@ -92,10 +91,10 @@ func checkProgram(argv0 string, who runAs, security bool) scriptFlags {
 		return flags
 	}
 	flags |= scExecutable
-	st, _ := fi.Sys().(*syscall.Stat_t)
-	if who.uid == 0 || who.gid == 0 || st != nil &&
-		(st.Uid == 0 && fi.Mode()&0o100 != 0 && fi.Mode()&fs.ModeSetuid != 0 ||
-			st.Gid == 0 && fi.Mode()&0o010 != 0 && fi.Mode()&fs.ModeSetgid != 0) {
+	uid, gid, known := fileOwner(fi)
+	if who.uid == 0 || who.gid == 0 || known &&
+		(uid == 0 && fi.Mode()&0o100 != 0 && fi.Mode()&fs.ModeSetuid != 0 ||
+			gid == 0 && fi.Mode()&0o010 != 0 && fi.Mode()&fs.ModeSetgid != 0) {
 		// keepalived runs (and so checks) the resolved path when argv0
 		// goes through a symlink: /bin/sh on a merged-/usr system is
 		// /usr/bin/dash, and the /bin link itself is not walked.
@@ -124,16 +123,16 @@ func searchPATH(name string, who runAs) (string, bool) {
 // the bit of the class they fall in.
 func isExecutable(fi fs.FileInfo, who runAs) bool {
 	m := fi.Mode().Perm()
-	st, ok := fi.Sys().(*syscall.Stat_t)
+	uid, gid, ok := fileOwner(fi)
 	if !ok {
 		return m&0o111 != 0
 	}
 	switch {
 	case who.uid == 0:
 		return m&0o111 != 0
-	case who.uid == st.Uid:
+	case who.uid == uid:
 		return m&0o100 != 0
-	case who.gid == st.Gid:
+	case who.gid == gid:
 		return m&0o010 != 0
 	}
 	return m&0o001 != 0
@@ -178,13 +177,13 @@ func pathSecurity(path string, security bool) scriptFlags {
 		if !last && !m.IsDir() || last && !m.IsRegular() && m&fs.ModeSymlink == 0 {
 			return scInhibit
 		}
-		st, ok := fi.Sys().(*syscall.Stat_t)
+		uid, gid, ok := fileOwner(fi)
 		if !ok {
 			continue
 		}
-		writable := (st.Gid != 0 && m.Perm()&0o020 != 0) || m.Perm()&0o002 != 0
+		writable := (gid != 0 && m.Perm()&0o020 != 0) || m.Perm()&0o002 != 0
 		guarded := m.IsDir() && m&fs.ModeSticky == 0 || m.IsRegular()
-		if st.Uid != 0 || guarded && writable {
+		if uid != 0 || guarded && writable {
 			if security {
 				return scInsecure | scInhibit
 			}

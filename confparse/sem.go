@@ -152,7 +152,7 @@ func notYet[T any](a *analyzer, n *Node, _ T) {
 }
 
 // ignored is the handler for a keyword that has no effect in govrrpd by
-// design (process tuning of keepalived's child processes, SNMP, DBus); it is
+// design (process tuning of keepalived's child processes, DBus); it is
 // reported at Info so that -t stays clean, and logged.
 func ignored[T any](a *analyzer, n *Node, _ T) {
 	a.infof(n.Pos, "'%s' has no effect in govrrpd", n.Key)

@@ -164,6 +164,18 @@ var globalTable = table[*Config]{
 	},
 	"rs_init_notifies": func(a *analyzer, n *Node, c *Config) { c.IPVS.RSInitNotifies = true },
 	"lvs_sync_daemon":  lvsSyncDaemon,
+	"snmp_socket":      gString(func(c *Config) *string { return &c.Global.SNMP.Socket }),
+	"enable_traps":     func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.Traps = true },
+	"enable_snmp_vrrp": func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.VRRP = true },
+	"enable_snmp_keepalived": func(a *analyzer, n *Node, c *Config) {
+		// keepalived accepts the old name silently: a note, so -t stays 0.
+		a.infof(n.Pos, "'enable_snmp_keepalived' is deprecated - please use 'enable_snmp_vrrp'")
+		c.Global.SNMP.VRRP = true
+	},
+	"enable_snmp_checker": func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.Checker = true },
+	"enable_snmp_rfc":     func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.RFCv2, c.Global.SNMP.RFCv3 = true, true },
+	"enable_snmp_rfcv2":   func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.RFCv2 = true },
+	"enable_snmp_rfcv3":   func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.RFCv3 = true },
 }
 
 func init() {
@@ -180,7 +192,7 @@ func init() {
 		random_seed`) {
 		globalTable[k] = notYet[*Config]
 	}
-	// Tuning of keepalived's child processes, SNMP and DBus: no meaning
+	// Tuning of keepalived's child processes and DBus: no meaning
 	// for one Go process, reported at Info.
 	for _, k := range strings.Fields(`process_names process_name vrrp_process_name
 		checker_process_name lvs_process_name bfd_process_name vrrp_priority
@@ -188,9 +200,7 @@ func init() {
 		vrrp_rt_priority checker_rt_priority bfd_rt_priority vrrp_cpu_affinity
 		checker_cpu_affinity bfd_cpu_affinity vrrp_rlimit_rttime checker_rlimit_rttime
 		bfd_rlimit_rttime vrrp_rlimit_rtime checker_rlimit_rtime bfd_rlimit_rtime
-		max_auto_priority min_auto_priority_delay umask snmp_socket enable_snmp_vrrp
-		enable_snmp_keepalived enable_snmp_checker enable_snmp_rfc enable_snmp_rfcv2
-		enable_snmp_rfcv3 enable_traps enable_dbus dbus_service_name
+		max_auto_priority min_auto_priority_delay umask enable_dbus dbus_service_name
 		vrrp_rx_bufs_policy vrrp_rx_bufs_multiplier vrrp_netlink_cmd_rcv_bufs
 		vrrp_netlink_cmd_rcv_bufs_force vrrp_netlink_monitor_rcv_bufs
 		vrrp_netlink_monitor_rcv_bufs_force lvs_netlink_cmd_rcv_bufs

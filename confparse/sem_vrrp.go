@@ -326,6 +326,10 @@ func instAuth(a *analyzer, n *Node, b *instB) {
 			if !ok {
 				continue
 			}
+			if s == maskedKey {
+				// A --dump-conf printout read back: the password is not in it.
+				a.warnf(c.Pos, "(%s) auth_pass is masked (a --dump-conf printout): adverts will not authenticate with the peers", b.Name)
+			}
 			if len(s) > 8 {
 				a.warnf(c.Pos, "Truncating auth_pass to 8 characters")
 				s = s[:8]

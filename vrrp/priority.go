@@ -100,14 +100,15 @@ func DefsFrom(scripts []ScriptTracker, files []FileTracker, procs []ProcessTrack
 	return d
 }
 
-// Tracking holds the latest result of every tracker of one instance.
+// Tracking holds the latest result of every tracker of one instance. A nil
+// *Tracking is an instance without trackers: most of thousands have none.
 type Tracking struct {
 	items   []tracked
 	ignored []string
 }
 
 // NewTracking resolves the instance's trackers, and those of its sync group
-// (group may be nil), against defs. Weighted trackers of a sync-group member
+// (group may be nil), against defs; nil when there are none. Weighted trackers of a sync-group member
 // are dropped unless the group has sync_group_tracking_weight, as keepalived
 // does; Ignored lists them so the daemon can warn.
 func NewTracking(inst *Instance, group *SyncGroup, defs TrackerDefs) (*Tracking, error) {
@@ -172,6 +173,9 @@ func NewTracking(inst *Instance, group *SyncGroup, defs TrackerDefs) (*Tracking,
 			add(it)
 		}
 	}
+	if len(t.items) == 0 && len(t.ignored) == 0 {
+		return nil, nil
+	}
 	return t, nil
 }
 
@@ -190,11 +194,19 @@ func ref(kind TrackKind, r TrackRef, w int, rev bool) tracked {
 }
 
 // Ignored names the weighted trackers dropped because of sync-group rules.
-func (t *Tracking) Ignored() []string { return t.ignored }
+func (t *Tracking) Ignored() []string {
+	if t == nil {
+		return nil
+	}
+	return t.ignored
+}
 
 // Set records a result. It reports whether such a tracker exists; a result
 // for several entries of the same name (instance and group) updates all.
 func (t *Tracking) Set(kind TrackKind, name string, up bool, value int) bool {
+	if t == nil {
+		return false
+	}
 	found := false
 	for i := range t.items {
 		it := &t.items[i]
@@ -209,6 +221,9 @@ func (t *Tracking) Set(kind TrackKind, name string, up bool, value int) bool {
 // Pending reports whether a weight-0 tracker has not reported yet, which
 // keeps keepalived's instance in INIT (a weighted one just adds nothing).
 func (t *Tracking) Pending() bool {
+	if t == nil {
+		return false
+	}
 	for _, it := range t.items {
 		if !it.known && it.weight == 0 {
 			return true
@@ -220,6 +235,9 @@ func (t *Tracking) Pending() bool {
 // Effective applies the weight table to base. The owner (255) is never
 // adjusted, but weight-0 failures still put it into FAULT.
 func (t *Tracking) Effective(base uint8) (prio uint8, fault bool) {
+	if t == nil {
+		return base, false
+	}
 	sum := 0
 	for _, it := range t.items {
 		if !it.known {
@@ -279,6 +297,9 @@ func (it tracked) adjust() (int, bool) {
 
 // String lists the trackers and their results, for dumps and test failures.
 func (t *Tracking) String() string {
+	if t == nil {
+		return ""
+	}
 	var b strings.Builder
 	for i, it := range t.items {
 		if i > 0 {

@@ -179,3 +179,19 @@ func TestTrackingUndefined(t *testing.T) {
 		}
 	}
 }
+
+// An instance without trackers gets no Tracking, and the nil one behaves
+// as no trackers: the base priority, never pending, no fault.
+func TestTrackingNone(t *testing.T) {
+	in := Instance{Name: "a"}
+	tr, err := NewTracking(&in, &SyncGroup{Name: "G"}, DefsFrom(nil, nil, nil))
+	if err != nil || tr != nil {
+		t.Fatalf("NewTracking without trackers = %v, %v; want nil, nil", tr, err)
+	}
+	if p, f := tr.Effective(100); p != 100 || f {
+		t.Errorf("Effective(100) = %d, %t; want 100, false", p, f)
+	}
+	if tr.Pending() || tr.Set(TrackKindScript, "x", true, 0) || tr.Ignored() != nil || tr.String() != "" {
+		t.Error("a nil Tracking must report nothing pending, no tracker, nothing ignored")
+	}
+}

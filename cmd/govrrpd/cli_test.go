@@ -183,6 +183,19 @@ func TestCLIConfigTestDump(t *testing.T) {
 	}
 }
 
+// -t -d prints auth_pass masked: the dump goes to terminals and logs.
+func TestCLIConfigTestDumpMasksAuthPass(t *testing.T) {
+	p := writeConf(t, "pass", "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"+
+		" authentication {\n  auth_type PASS\n  auth_pass s3cr3t\n }\n virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n")
+	rc, stdout, stderr := cliRun("-t", "-d", "-f", p)
+	if rc != 0 {
+		t.Fatalf("exit %d\n%s", rc, stderr)
+	}
+	if strings.Contains(stdout+stderr, "s3cr3t") || !strings.Contains(stderr, "auth_pass ********") {
+		t.Errorf("dump:\n%s%s", stdout, stderr)
+	}
+}
+
 // The numbers are x86_64 glibc's, which keepalived --signum prints and
 // scripts feed to kill(1).
 func TestCLISignum(t *testing.T) {

@@ -29,6 +29,7 @@ type options struct {
 	releaseAtOnce   bool   // --release-at-once (govrrpd only)
 	controlSocket   string // --control-socket (govrrpd only; "" disables)
 	httpListen      string // --http-listen (govrrpd only)
+	bgpConfig       string // --bgp-config (govrrpd only)
 	httpTokenFile   string // --http-token-file (govrrpd only)
 	httpAllowEdit   bool   // --http-allow-edit (govrrpd only)
 	httpTLSCert     string // --http-tls-cert (govrrpd only)
@@ -64,8 +65,6 @@ var noEffect = map[string]string{
 	"all":                "govrrpd runs one process",
 	"dont-respawn":       "govrrpd runs one process; nothing is respawned",
 	"address-monitoring": "address events are not logged yet",
-	"snmp":               "SNMP is not supported; use the Prometheus metrics",
-	"snmp-agent-socket":  "SNMP is not supported; use the Prometheus metrics",
 	"core-dump":          "use the Go runtime's GOTRACEBACK=crash",
 	"core-dump-pattern":  "use the Go runtime's GOTRACEBACK=crash",
 	"release-vips":       "VIPs are never kept across a reload-triggered transition",
@@ -96,6 +95,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, erro
 		"govrrpd only: the control socket (status, plan, ctl and the API; root only); '' disables it")
 	fs.StringVar(&o.httpListen, "http-listen", "",
 		"govrrpd only: serve /metrics and the read-only API on ADDR (\"9100\" or \":9100\" = loopback only)")
+	fs.StringVar(&o.bgpConfig, "bgp-config", "",
+		"govrrpd only: announce virtual servers over BGP as FILE says (keepalived.conf syntax; see govrrpd.conf(5))")
 	fs.StringVar(&o.httpTokenFile, "http-token-file", "",
 		"govrrpd only: bearer token allowing writes over --http-listen (mode 0600, owned by root)")
 	fs.BoolVar(&o.httpAllowEdit, "http-allow-edit", false,

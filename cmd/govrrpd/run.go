@@ -121,9 +121,15 @@ func configTest(o *options, stderr io.Writer) int {
 		fmt.Fprintf(out, "%s: %s\n", d.Pos, d.Msg)
 	}
 	if o.dumpConf && cfg != nil {
-		confparse.Print(out, cfg)
+		confparse.PrintMasked(out, cfg)
 	}
-	return diags.ExitCode()
+	// keepalived's exit code first: the BGP file's verdict only when
+	// keepalived.conf itself passes.
+	bgpCode := configTestBGP(o, cfg, out)
+	if code := diags.ExitCode(); code != 0 {
+		return code
+	}
+	return bgpCode
 }
 
 func runDaemon(o *options, stdout, stderr io.Writer) int {
@@ -144,7 +150,8 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 	}
 	defer ops.close()
 	opsCtx, stopOps := context.WithCancel(context.Background())
-	defer func() { stopOps(); ops.wait() }()
+	snmp := newSNMP(o, log)
+	defer func() { stopOps(); ops.wait(); snmp.wait() }()
 	if err := applyUmask(o.umask); err != nil {
 		log.Error("umask", "err", err)
 		return 1
@@ -152,16 +159,25 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 	if o.dumpConf {
 		cfg, _ := confparse.Load(o.configFile, parseOptions(o, false))
 		var b strings.Builder
-		confparse.Print(&b, cfg)
+		confparse.PrintMasked(&b, cfg)
 		log.Info("configuration dump\n" + b.String())
+	}
+	bgpr, err := startBGP(o, log)
+	if err != nil {
+		log.Error("bgp", "err", err)
+		return 1
 	}
 	err = daemon.Run(context.Background(), daemon.Options{
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
 		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly, NoBFD: o.noBFD,
 		PidFiles: pidFiles(o), Log: log, Version: version,
-		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, d, log) },
-		CheckObserve: ops.observeCheck,
+		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, bgpr.backend(d), log); bgpr.attach(d); snmp.start(opsCtx, d) },
+		CheckObserve: ops.observeCheck, Observer: snmp.agent,
+		Stopping: bgpr.shutdown,
 	})
+	if err != nil {
+		bgpr.shutdown()
+	}
 	if err != nil {
 		log.Error("govrrpd stopped", "err", err)
 		return 1

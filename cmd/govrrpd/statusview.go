@@ -50,6 +50,10 @@ func renderStatus(w io.Writer, d status.Daemon) {
 		fmt.Fprintln(w)
 		renderVirtualServers(w, d.VirtualServers)
 	}
+	if d.BGP != nil {
+		fmt.Fprintln(w)
+		renderBGP(w, d.BGP)
+	}
 }
 
 func renderVirtualServers(w io.Writer, vss []status.VirtualServer) {

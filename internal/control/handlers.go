@@ -51,6 +51,17 @@ func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
 	writeErr(w, fmt.Errorf("vrrp_instance %q: %w", name, ErrNotFound))
 }
 
+// bgp answers 404 on a daemon without --bgp-config.
+func (s *Server) bgp(w http.ResponseWriter, r *http.Request) {
+	if d, ok := s.snapshot(w, r); ok {
+		if d.BGP == nil {
+			writeErr(w, fmt.Errorf("bgp: govrrpd runs without --bgp-config: %w", ErrNotFound))
+			return
+		}
+		writeJSON(w, http.StatusOK, d.BGP)
+	}
+}
+
 // decode reads a JSON body strictly: an unknown field is a typo the
 // caller should hear about, not a silently ignored option.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {

@@ -76,6 +76,7 @@ func (s *Server) api() *http.ServeMux {
 	m.HandleFunc("GET /api/v1/virtual-servers", s.read(func(d status.Daemon) any { return orEmpty(d.VirtualServers) }))
 	m.HandleFunc("GET /api/v1/checkers", s.read(func(d status.Daemon) any { return checkers(d) }))
 	m.HandleFunc("GET /api/v1/reloads", s.read(func(d status.Daemon) any { return orEmpty(d.Reloads) }))
+	m.HandleFunc("GET /api/v1/bgp", s.bgp)
 	m.Handle("POST /api/v1/drain", w(http.HandlerFunc(s.drain(true))))
 	m.Handle("POST /api/v1/undrain", w(http.HandlerFunc(s.drain(false))))
 	m.Handle("POST /api/v1/maintenance", w(http.HandlerFunc(s.maintenance)))

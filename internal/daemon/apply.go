@@ -84,6 +84,8 @@ func (d *Daemon) announce(in *instance, a vrrp.Action) {
 
 // sendAdvert encodes through the daemon's one Advert into its one send
 // buffer: only the loop sends, so no instance needs either of its own.
+// While the loop fires advert timers (d.batching) the advert waits in
+// its socket's batch for flushSends.
 func (d *Daemon) sendAdvert(in *instance, prio uint8) {
 	if in.sock == nil {
 		return
@@ -100,14 +102,22 @@ func (d *Daemon) sendAdvert(in *instance, prio uint8) {
 			return
 		}
 		d.sendBuf = b
+		if d.batching {
+			d.queueAdvert(in, b, dst, prio)
+			continue
+		}
 		if err := in.sock.t.Send(b, in.src, dst); err != nil {
 			d.pktLog.Warn("send advert", "instance", in.cfg.Name, "to", dst, "err", err)
 			continue
 		}
-		in.stats.advertSent++
-		if prio == 0 {
-			in.stats.priZeroSent++
-		}
+		in.countSent(prio)
+	}
+}
+
+func (in *instance) countSent(prio uint8) {
+	in.stats.advertSent++
+	if prio == 0 {
+		in.stats.priZeroSent++
 	}
 }
 

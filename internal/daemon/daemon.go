@@ -52,6 +52,13 @@ type Options struct {
 	// CheckObserve, if set, hears every health-checker attempt's outcome
 	// and duration (the metrics' latency histogram).
 	CheckObserve func(kind check.Kind, up bool, took time.Duration)
+	// Stopping, if set, runs when SIGTERM/SIGINT ends the loop, before
+	// VRRP and IPVS are released: BGP withdraws its prefixes there, so
+	// routers move flows away while this director still serves them.
+	Stopping func()
+	// Observer, if set, hears the configuration, VRRP notifications and
+	// real-server changes (observe.go): the SNMP sub-agent.
+	Observer Observer
 }
 
 // Daemon is a running govrrpd.
@@ -80,9 +87,14 @@ type Daemon struct {
 
 	timers  timers
 	wake    waker
-	sendBuf []byte      // adverts are encoded here: only the loop sends
-	scratch vrrp.Advert // and built here
-	faulted []*instance // failed VIP adds, put in FAULT after the actions
+	sendBuf []byte        // adverts are encoded here: only the loop sends
+	scratch vrrp.Advert   // and built here
+	faulted []*instance   // failed VIP adds, put in FAULT after the actions
+	acts    []vrrp.Action // what a machine asks for, one buffer for all (feed)
+	// batching queues adverts instead of sending them; unflushed are the
+	// sockets holding some (sendbatch.go).
+	batching  bool
+	unflushed []*socket
 
 	runner *scriptexec.Runner
 	// baseline is the running configuration's diagnostics: a reload is
@@ -114,7 +126,10 @@ type Daemon struct {
 	// feed tracker results themselves.
 	probesOff bool
 	tgroups   *tgWatcher // static entries and track_group (trackgroup.go)
-	wd        *watchdog  // systemd watchdog pings (watchdog.go)
+	// tuneMem returns start-up or reload garbage and sets the soft
+	// memory limit (memlimit.go); nil in the executor tests.
+	tuneMem func()
+	wd      *watchdog // systemd watchdog pings (watchdog.go)
 }
 
 // newDaemon makes a daemon around its ports; nothing runs yet.
@@ -184,7 +199,7 @@ func Run(ctx context.Context, opts Options) error {
 	defer n.Close()
 	sys := newSystem()
 	defer sys.Close()
-	d := newDaemon(cfg, opts, sys, n)
+	d := newDaemon(cfg, opts, sys, withObserver(n, opts.Observer))
 	d.runner, d.baseline, d.configHash = runner, diags, configHash(cfg)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
@@ -206,8 +221,13 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer w.Close()
 	d.wake, d.timers.prewake = w, prewakeFor
-	d.lvs = lvs.New(lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS,
-		Check: check.Options{Observe: opts.CheckObserve}})
+	lo := lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS,
+		Check: check.Options{Observe: opts.CheckObserve}}
+	if opts.Observer != nil {
+		opts.Observer.Configured(cfg)
+		lo.Observe = opts.Observer.LVSAction
+	}
+	d.lvs = lvs.New(lo)
 	if !opts.CheckOnly {
 		d.syncd = lvs.StartSyncd(cfg.IPVS, vrids(cfg), log)
 		if err := d.start(ctx); err != nil {
@@ -221,6 +241,8 @@ func Run(ctx context.Context, opts Options) error {
 		d.lvsSub = d.lvs
 	}
 	d.startBFD()
+	d.tuneMem = func() { tuneMemory(log, os.Getenv) }
+	defer time.AfterFunc(firstElection(cfg), d.tuneMem).Stop()
 	if opts.Ready != nil {
 		opts.Ready()
 	}
@@ -230,6 +252,9 @@ func Run(ctx context.Context, opts Options) error {
 	d.sdNotify("READY=1")
 	d.loop(ctx, sigs)
 	d.sdNotify("STOPPING=1")
+	if opts.Stopping != nil {
+		opts.Stopping()
+	}
 	d.shutdown()
 	d.stopBFD()
 	d.lvs.Stop()
@@ -409,6 +434,10 @@ func (d *Daemon) handle(ev event) {
 		// Time the packet from its arrival, not from when the loop got to
 		// it: the master-down timer it re-arms must not drift late.
 		d.receive(e.at, e)
+	case evPackets:
+		for _, p := range e {
+			d.receive(p.at, p)
+		}
 	case evReloaded:
 		d.reloaded(e)
 	case evTrack:

@@ -20,9 +20,15 @@ type callLog struct {
 	lines []string
 	now   func() time.Time
 	start time.Time
+	// off keeps no lines and the fakes no records: the memory tests
+	// measure the daemon, not its call log.
+	off bool
 }
 
 func (l *callLog) add(format string, args ...any) {
+	if l.off {
+		return
+	}
 	t := l.now().Sub(l.start)
 	l.lines = append(l.lines, fmt.Sprintf("%9.4f ", t.Seconds())+fmt.Sprintf(format, args...))
 }
@@ -36,8 +42,13 @@ type fakeSys struct {
 	addrs   map[string][]netip.Prefix
 	failAdd map[netip.Prefix]bool
 	open    int // transports and announcers open
-	onLink  func(string, bool)
-	onAddr  func(string)
+	// flushes counts batch flushes (system calls) and flushed the
+	// adverts they carried.
+	flushes, flushed int
+	// flushFails, when set, makes a flush stop after that many adverts.
+	flushFails *int
+	onLink     func(string, bool)
+	onAddr     func(string)
 }
 
 func newFakeSys(l *callLog) *fakeSys {
@@ -45,7 +56,7 @@ func newFakeSys(l *callLog) *fakeSys {
 		addrs: map[string][]netip.Prefix{}, failAdd: map[netip.Prefix]bool{}}
 }
 
-func (s *fakeSys) OpenTransport(ifname string, family int, _ func(rxPacket)) (transport, error) {
+func (s *fakeSys) OpenTransport(ifname string, family int, _ func([]rxPacket)) (transport, error) {
 	if _, ok := s.links[ifname]; !ok {
 		return nil, fmt.Errorf("%s: %w", ifname, errNoLink)
 	}
@@ -80,6 +91,9 @@ func (s *fakeSys) AddAddr(dev string, a vrrp.Address) error {
 		return errors.New("operation not permitted")
 	}
 	s.log.add("addr-add %s %s", dev, a.Prefix)
+	if s.log.off {
+		return nil
+	}
 	if !slices.Contains(s.addrs[dev], a.Prefix) {
 		s.addrs[dev] = append(s.addrs[dev], a.Prefix)
 	}
@@ -142,10 +156,44 @@ func (s *fakeSys) holds(p netip.Prefix) bool {
 type fakeTransport struct {
 	s      *fakeSys
 	ifname string
+	queue  []queuedMsg
+	n      int // queued, when the log is off
+}
+
+type queuedMsg struct {
+	b        []byte
+	src, dst netip.Addr
+}
+
+func (t *fakeTransport) Queue(b []byte, src, dst netip.Addr) {
+	if t.s.log.off {
+		t.n++
+		return
+	}
+	t.queue = append(t.queue, queuedMsg{slices.Clone(b), src, dst})
+}
+
+// Flush logs each advert as Send does, when it leaves.
+func (t *fakeTransport) Flush() (int, error) {
+	n := t.n + len(t.queue)
+	var err error
+	if f := t.s.flushFails; f != nil && *f < n {
+		n, err = *f, errors.New("no buffer space available")
+	}
+	for _, m := range t.queue[:min(n, len(t.queue))] {
+		t.Send(m.b, m.src, m.dst)
+	}
+	t.queue, t.n = t.queue[:0], 0
+	t.s.flushes++
+	t.s.flushed += n
+	return n, err
 }
 
 // Send decodes what it is given, so the log shows the advert, not bytes.
 func (t *fakeTransport) Send(b []byte, src, dst netip.Addr) error {
+	if t.s.log.off {
+		return nil
+	}
 	var a vrrp.Advert
 	if _, err := a.Unmarshal(b, src, dst); err != nil {
 		t.s.log.add("send %s %s>%s UNDECODABLE: %v", t.ifname, src, dst, err)
@@ -173,6 +221,9 @@ type fakeAnnouncer struct {
 }
 
 func (a *fakeAnnouncer) Prepare(addrs []netip.Addr) error {
+	if a.s.log.off {
+		return nil
+	}
 	for _, x := range addrs {
 		a.frames[x] = true
 	}

@@ -42,6 +42,14 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // newHarness writes conf, sets up interfaces ("eth0=192.0.2.1" exists
 // with that address, "eth1=" exists without one) and starts the daemon.
 func newHarness(t testing.TB, conf string, ifaces ...string) *harness {
+	h := buildHarness(t, conf, ifaces...)
+	h.start()
+	return h
+}
+
+// buildHarness is newHarness up to the start, for a test that must set
+// the fakes up first.
+func buildHarness(t testing.TB, conf string, ifaces ...string) *harness {
 	h := &harness{t: t, clock: epoch, conf: filepath.Join(t.TempDir(), "keepalived.conf")}
 	h.log = &callLog{now: func() time.Time { return h.clock }, start: epoch}
 	h.sys = newFakeSys(h.log)
@@ -61,10 +69,14 @@ func newHarness(t testing.TB, conf string, ifaces ...string) *harness {
 	d.ctx = context.Background()
 	d.configHash = configHash(cfg)
 	h.d = d
-	if err := d.start(d.ctx); err != nil {
-		t.Fatalf("start: %v", err)
-	}
 	return h
+}
+
+func (h *harness) start() {
+	h.t.Helper()
+	if err := h.d.start(h.d.ctx); err != nil {
+		h.t.Fatalf("start: %v", err)
+	}
 }
 
 func (h *harness) load(conf string) (*confparse.Config, confparse.Diagnostics) {
@@ -207,6 +219,22 @@ func (h *harness) advert(w []string) {
 		h.t.Fatal(err)
 	}
 	h.deliver(w[0], src, dst, ttl, b)
+}
+
+// advertFor is the VRRPv2 advert a peer at src sends for in's VRID with
+// prio and in's VIPs, as the socket of in's interface delivers it now.
+func (h *harness) advertFor(in *instance, src, dst netip.Addr, prio uint8) evPacket {
+	h.t.Helper()
+	a := vrrp.Advert{Version: 2, VRID: in.cfg.VRID, Priority: prio, Interval: 1}
+	if err := a.SetAddrs(in.vips); err != nil {
+		h.t.Fatal(err)
+	}
+	b, err := a.AppendTo(nil, src, dst, vrrp.ChecksumDefault)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return evPacket{sock: h.d.socks[sockKey{in.cfg.Interface, in.family()}], at: h.clock, data: b,
+		rx: vrrp.RxFacts{Src: src, Dst: dst, TTL: 255, TotalLen: len(b), RxLen: len(b)}}
 }
 
 func (h *harness) raw(ifname, src, hexdata string) {

@@ -34,7 +34,7 @@ type instance struct {
 	adv  advTemplate
 	vips []netip.Addr // the VIPs, for adverts and GARP
 
-	tm      [numTimers]timer
+	tm      [numTimers]*timer // nil until first armed
 	stopped bool
 
 	// The machine's interface input is up only when all of these hold
@@ -87,8 +87,8 @@ func (t *advTemplate) fill(a *vrrp.Advert, vrid, prio uint8, addrs []netip.Addr)
 type stats struct {
 	advertRcvd, advertSent, becomeMaster, releaseMaster uint64
 	priZeroRcvd, priZeroSent, garpSent                  uint64
-	drops                                               map[string]uint64   // by drop label (rx.go), nil until the first
-	trans                                               map[transKey]uint64 // by from, to, cause (transitions.go)
+	drops                                               map[string]uint64 // by drop label (rx.go), nil until the first
+	trans                                               []transCount      // by from, to, cause (transitions.go)
 }
 
 func (in *instance) family() int {
@@ -107,9 +107,6 @@ func (in *instance) usable() bool { return in.linkUp && in.attached && !in.addrF
 // interface)"), and attach is tried again on every link or address change.
 func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	in := &instance{cfg: cfg, linkUp: true}
-	for i := range in.tm {
-		in.tm[i].idx = -1
-	}
 	if cfg.Interface == "" {
 		return nil, fmt.Errorf("vrrp %s: no interface (interface-less unicast instances are not supported yet)", cfg.Name)
 	}
@@ -303,7 +300,12 @@ func (d *Daemon) syncIface(in *instance, now time.Time) {
 func (d *Daemon) feed(in *instance, now time.Time, ev vrrp.Event) {
 	d.cause = causeOf(ev)
 	if in.group == nil {
-		d.apply(in, in.m.Handle(now, ev), now)
+		// The daemon's one action buffer, taken while in use: an action
+		// that feeds another instance gets a buffer of its own.
+		acts := in.m.HandleInto(d.acts, now, ev)
+		d.acts = nil
+		d.apply(in, acts, now)
+		d.acts = acts[:0]
 	} else {
 		g := in.group
 		for _, ma := range g.m.Handle(now, in.idx, ev) {

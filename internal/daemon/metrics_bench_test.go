@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
-	"github.com/govrrpd/govrrpd/vrrp"
 )
 
 // benchInstances is 50 backups on eth0, VRIDs 1..50.
@@ -39,16 +38,7 @@ func feedExecutor(b *testing.B, n, scrapeEvery int) (cpu, wall time.Duration, sc
 	src, dst := netip.MustParseAddr("192.0.2.2"), netip.MustParseAddr("224.0.0.18")
 	var evs []evPacket
 	for _, in := range h.d.insts {
-		a := vrrp.Advert{Version: 2, VRID: in.cfg.VRID, Priority: 200, Interval: 1}
-		if err := a.SetAddrs(in.vips); err != nil {
-			b.Fatal(err)
-		}
-		msg, err := a.AppendTo(nil, src, dst, vrrp.ChecksumDefault)
-		if err != nil {
-			b.Fatal(err)
-		}
-		evs = append(evs, evPacket{sock: h.d.socks[sockKey{"eth0", 4}], data: msg,
-			rx: vrrp.RxFacts{Src: src, Dst: dst, TTL: 255, TotalLen: len(msg), RxLen: len(msg)}})
+		evs = append(evs, h.advertFor(in, src, dst, 200))
 	}
 	ctx := context.Background()
 	tick, scraped := make(chan struct{}, 64), make(chan int)

@@ -19,9 +19,10 @@ import (
 // system is what the executor asks of the kernel.
 type system interface {
 	// OpenTransport opens the advert socket of an interface and family;
-	// deliver is called from the socket's reader goroutine for each
-	// packet, with a payload the callee may keep.
-	OpenTransport(ifname string, family int, deliver func(rxPacket)) (transport, error)
+	// deliver is called from the socket's reader goroutine with the
+	// packets of each read (one event for the loop per batch, not per
+	// packet), whose payloads the callee may keep.
+	OpenTransport(ifname string, family int, deliver func([]rxPacket)) (transport, error)
 	// OpenAnnouncer opens the GARP/NA sender of an interface (shared by
 	// every instance on it).
 	OpenAnnouncer(ifname string) (announcer, error)
@@ -63,6 +64,11 @@ type rxPacket struct {
 // transport sends adverts and joins multicast groups on one interface.
 type transport interface {
 	Send(payload []byte, src, dst netip.Addr) error
+	// Queue holds a copy of an advert for the next Flush, which sends
+	// every queued one in as few system calls as it can and returns how
+	// many went out, in order.
+	Queue(payload []byte, src, dst netip.Addr)
+	Flush() (int, error)
 	Join(group netip.Addr) error
 	Close() error
 }

@@ -28,13 +28,18 @@ func newSystem() system { return &linuxSystem{} }
 // call already amortises the read.
 const readBatch = 16
 
-type linuxTransport struct{ s *vrrpnet.Socket }
+type linuxTransport struct {
+	s *vrrpnet.Socket
+	b *vrrpnet.Batch
+}
 
 func (t linuxTransport) Send(b []byte, src, dst netip.Addr) error { return t.s.Send(b, src, dst) }
+func (t linuxTransport) Queue(b []byte, src, dst netip.Addr)      { t.b.Add(b, src, dst) }
+func (t linuxTransport) Flush() (int, error)                      { return t.b.Flush() }
 func (t linuxTransport) Join(g netip.Addr) error                  { return t.s.Join(g) }
 func (t linuxTransport) Close() error                             { return t.s.Close() }
 
-func (*linuxSystem) OpenTransport(ifname string, family int, deliver func(rxPacket)) (transport, error) {
+func (*linuxSystem) OpenTransport(ifname string, family int, deliver func([]rxPacket)) (transport, error) {
 	if _, err := net.InterfaceByName(ifname); err != nil {
 		return nil, fmt.Errorf("%s: %w", ifname, errNoLink)
 	}
@@ -43,7 +48,8 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func(rxPack
 		return nil, err
 	}
 	// Batched reads (recvmmsg), each packet with its own kernel receive
-	// time; the payload is copied out of the reader's buffers.
+	// time; the payloads are copied out of the reader's buffers into one
+	// allocation per read.
 	r := s.NewReader(readBatch)
 	go func() {
 		for {
@@ -51,13 +57,20 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func(rxPack
 			if err != nil {
 				return // closed
 			}
+			n := 0
 			for _, p := range pkts {
-				deliver(rxPacket{payload: append([]byte(nil), p.Payload...), src: p.Src, dst: p.Dst, ttl: p.TTL,
-					at: p.At, oversized: p.Truncated})
+				n += len(p.Payload)
 			}
+			buf, out := make([]byte, 0, n), make([]rxPacket, len(pkts))
+			for i, p := range pkts {
+				buf = append(buf, p.Payload...)
+				out[i] = rxPacket{payload: buf[len(buf)-len(p.Payload) : len(buf) : len(buf)], src: p.Src, dst: p.Dst,
+					ttl: p.TTL, at: p.At, oversized: p.Truncated}
+			}
+			deliver(out)
 		}
 	}()
-	return linuxTransport{s}, nil
+	return linuxTransport{s, s.NewBatch()}, nil
 }
 
 type linuxAnnouncer struct{ s *garp.Sender }

@@ -58,6 +58,10 @@ func (d *Daemon) reloaded(e evReloaded) {
 	d.reloading = false
 	if d.repeat || len(d.pending) > 0 {
 		d.requestReload(nil)
+		return
+	}
+	if d.tuneMem != nil {
+		d.tuneMem() // the old configuration is garbage now (memlimit.go)
 	}
 }
 
@@ -145,6 +149,9 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 		d.cfg.VirtualServers, d.cfg.ServerGroups, d.cfg.Checkers = cfg.VirtualServers, cfg.ServerGroups, cfg.Checkers
 	}
 	d.baseline, d.configHash = diags, hash
+	if d.opts.Observer != nil {
+		d.opts.Observer.Configured(cfg)
+	}
 	d.reloads.done++
 	d.log.Info("reload complete", "instances", len(d.insts))
 	return res
@@ -182,9 +189,7 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 		// The heap holds pointers to the old instance's timers: all
 		// stopped by removeInstance, and the copy starts with none.
 		*in = *ni
-		for i := range in.tm {
-			in.tm[i] = timer{idx: -1}
-		}
+		in.tm = [numTimers]*timer{}
 		if in.sock != nil {
 			in.sock.remove(ni)
 			in.sock.insts = append(in.sock.insts, in)

@@ -24,6 +24,8 @@ type socket struct {
 	// drops counts packets dropped before any instance could be named:
 	// undecodable, or for a VRID nobody here serves.
 	drops map[string]uint64
+	// queued are the adverts waiting in t's batch (sendbatch.go).
+	queued []queuedAdvert
 }
 
 func (d *Daemon) socket(ifname string, family int) (*socket, error) {
@@ -33,10 +35,14 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 		return s, nil
 	}
 	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}}
-	t, err := d.sys.OpenTransport(ifname, family, func(p rxPacket) {
-		n := len(p.payload)
-		d.events <- evPacket{sock: s, at: p.at, data: p.payload, oversized: p.oversized,
-			rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: n, RxLen: n}}
+	t, err := d.sys.OpenTransport(ifname, family, func(ps []rxPacket) {
+		evs := make(evPackets, len(ps))
+		for i, p := range ps {
+			n := len(p.payload)
+			evs[i] = evPacket{sock: s, at: p.at, data: p.payload, oversized: p.oversized,
+				rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: n, RxLen: n}}
+		}
+		d.events <- evs
 	})
 	if err != nil {
 		return nil, err

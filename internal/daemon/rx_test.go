@@ -109,3 +109,20 @@ func TestOversizedCounted(t *testing.T) {
 		t.Errorf("interface oversized drops %d, want 1", n)
 	}
 }
+
+// One read's packets reach the loop as one event, each handled as if it
+// had come alone.
+func TestPacketsEventHandlesEach(t *testing.T) {
+	h := newHarness(t, twoInstances, "eth0=192.0.2.1")
+	src, dst := mustAddr("192.0.2.2"), mustAddr("224.0.0.18")
+	var evs evPackets
+	for _, in := range h.d.insts {
+		evs = append(evs, h.advertFor(in, src, dst, 200))
+	}
+	h.d.handle(evs)
+	for _, in := range h.d.insts {
+		if in.stats.advertRcvd != 1 || in.m.MasterAddr() != src {
+			t.Errorf("%s: %d adverts received, master %v; want 1 from %s", in.cfg.Name, in.stats.advertRcvd, in.m.MasterAddr(), src)
+		}
+	}
+}

@@ -56,10 +56,16 @@ type timers struct {
 	prewake func(id vrrp.TimerID, after time.Duration) time.Duration
 }
 
-// arm (re)starts the instance's timer id for deadline at.
+// arm (re)starts the instance's timer id for deadline at. A timer is
+// allocated the first time its id is armed: most instances only ever use
+// two of the seven.
 func (ts *timers) arm(in *instance, id vrrp.TimerID, at time.Time, now time.Time) {
-	t := &in.tm[id]
-	t.in, t.id, t.at = in, id, at
+	t := in.tm[id]
+	if t == nil {
+		t = &timer{in: in, id: id, idx: -1}
+		in.tm[id] = t
+	}
+	t.at = at
 	t.early = 0
 	if ts.prewake != nil {
 		t.early = ts.prewake(id, at.Sub(now))
@@ -72,7 +78,10 @@ func (ts *timers) arm(in *instance, id vrrp.TimerID, at time.Time, now time.Time
 }
 
 func (ts *timers) stop(in *instance, id vrrp.TimerID) {
-	t := &in.tm[id]
+	t := in.tm[id]
+	if t == nil {
+		return
+	}
 	if t.idx >= 0 && t.idx < len(ts.h) && ts.h[t.idx] == t {
 		heap.Remove(&ts.h, t.idx)
 	}
@@ -154,6 +163,7 @@ func coalescable(id vrrp.TimerID) bool {
 // lets the loop handle the events queued at that moment, once per call:
 // a flood delays a takeover by one queue's handling at most.
 func (d *Daemon) fireDue() {
+	defer d.flushSends()
 	drained := false
 	for {
 		t := d.timers.peek()
@@ -168,6 +178,7 @@ func (d *Daemon) fireDue() {
 			if now.Before(t.at.Add(-t.early)) {
 				return
 			}
+			d.flushSends()
 			select {
 			case ev := <-d.events:
 				d.handle(ev)
@@ -178,6 +189,7 @@ func (d *Daemon) fireDue() {
 		if t.id == vrrp.TimerMasterDown && !drained {
 			drained = true
 			if n := len(d.events); n > 0 {
+				d.flushSends()
 				for range n {
 					d.handle(<-d.events)
 				}
@@ -188,6 +200,6 @@ func (d *Daemon) fireDue() {
 		if t.in.stopped {
 			continue
 		}
-		d.feed(t.in, now, vrrp.TimerFired(t.id))
+		d.feedTimer(t.in, t.id, now)
 	}
 }

@@ -32,13 +32,7 @@ func TestPrewakeFor(t *testing.T) {
 	}
 }
 
-func newTimerInstance() *instance {
-	in := &instance{}
-	for i := range in.tm {
-		in.tm[i].idx = -1
-	}
-	return in
-}
+func newTimerInstance() *instance { return &instance{} }
 
 // The heap orders deadlines across instances; re-arming moves a timer,
 // stopping removes it, and an instance holds at most one of each id.

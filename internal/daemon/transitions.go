@@ -8,8 +8,14 @@ import (
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
-// transKey is one row of an instance's transition counts.
-type transKey struct{ from, to, reason string }
+// transCount is one row of an instance's transition counts. An instance
+// sees a handful of distinct rows in its life, so a slice searched in
+// order costs a fraction of a map (~500 bytes an instance at thousands).
+type transCount struct {
+	from, to vrrp.State
+	reason   string // causeOf's words
+	n        uint64
+}
 
 // causeOf names the event that drives a state change, in a small fixed
 // set of words: the transitions metric is labelled by it, so it must not
@@ -52,17 +58,20 @@ func causeOf(ev vrrp.Event) string {
 
 // countTransition records in's move to s, caused by the event being fed.
 func (d *Daemon) countTransition(in *instance, s vrrp.State) {
-	if in.stats.trans == nil {
-		in.stats.trans = map[transKey]uint64{}
+	for i := range in.stats.trans {
+		if t := &in.stats.trans[i]; t.from == in.lastState && t.to == s && t.reason == d.cause {
+			t.n++
+			return
+		}
 	}
-	in.stats.trans[transKey{in.lastState.String(), s.String(), d.cause}]++
+	in.stats.trans = append(in.stats.trans, transCount{from: in.lastState, to: s, reason: d.cause, n: 1})
 }
 
 // transitions lists the counts in a stable order for the snapshot.
-func transitions(m map[transKey]uint64) []status.TransitionCount {
-	out := make([]status.TransitionCount, 0, len(m))
-	for k, n := range m {
-		out = append(out, status.TransitionCount{From: k.from, To: k.to, Reason: k.reason, Count: n})
+func transitions(ts []transCount) []status.TransitionCount {
+	out := make([]status.TransitionCount, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, status.TransitionCount{From: t.from.String(), To: t.to.String(), Reason: t.reason, Count: t.n})
 	}
 	slices.SortFunc(out, func(a, b status.TransitionCount) int {
 		return strings.Compare(a.From+"\x00"+a.To+"\x00"+a.Reason, b.From+"\x00"+b.To+"\x00"+b.Reason)

@@ -22,6 +22,8 @@ type Sender struct {
 	// longer than sending it: on a takeover it sat between the VIP
 	// appearing and the clients learning where it went.
 	frames map[frameKey][]byte
+	out    [][]byte  // the frames one Announce sends
+	mm     mmsgBatch // sendmmsg's buffers, kept between calls
 }
 
 type frameKey struct {
@@ -91,19 +93,21 @@ func (s *Sender) frame(mac net.HardwareAddr, a netip.Addr) ([]byte, error) {
 }
 
 // Announce sends count announcements of each address from mac (nil: the
-// interface's own MAC), back to back as keepalived does by default.
+// interface's own MAC), back to back as keepalived does by default, in one
+// system call where the OS allows (sendFrames).
 func (s *Sender) Announce(mac net.HardwareAddr, addrs []netip.Addr, count int) error {
+	s.out = s.out[:0]
 	for _, a := range addrs {
 		f, err := s.frame(mac, a)
 		if err != nil {
 			return err
 		}
-		dst := &packet.Addr{HardwareAddr: net.HardwareAddr(f[0:6])}
 		for i := 0; i < count; i++ {
-			if _, err := s.conn.WriteTo(f, dst); err != nil {
-				return fmt.Errorf("garp %s on %s: %w", a, s.ifi.Name, err)
-			}
+			s.out = append(s.out, f)
 		}
+	}
+	if err := s.sendFrames(s.out); err != nil {
+		return fmt.Errorf("garp %v on %s: %w", addrs, s.ifi.Name, err)
 	}
 	return nil
 }

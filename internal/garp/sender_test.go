@@ -42,6 +42,10 @@ func TestAnnounceSendsPreparedFrames(t *testing.T) {
 	defer s.Close()
 	defer rx.Close()
 
+	// A veth drops what it is given before it has carrier, a moment after
+	// both ends are up (longer on a loaded machine).
+	waitCarrier(t, ns, "g0")
+
 	prepared, other := netip.MustParseAddr("192.0.2.7"), netip.MustParseAddr("192.0.2.8")
 	if err := s.Prepare(nil, []netip.Addr{prepared}); err != nil {
 		t.Fatal(err)
@@ -79,5 +83,30 @@ func TestAnnounceSendsPreparedFrames(t *testing.T) {
 	s.Forget(nil, []netip.Addr{prepared})
 	if s.Prepared() != 1 {
 		t.Errorf("after Forget: %d frames, want 1 (the other address's)", s.Prepared())
+	}
+}
+
+// waitCarrier polls until ifname in namespace ns is running (IFF_RUNNING:
+// up with carrier).
+func waitCarrier(t *testing.T, ns, ifname string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var running bool
+		err := nstest.Run(ns, func() error {
+			ifi, err := net.InterfaceByName(ifname)
+			running = err == nil && ifi.Flags&net.FlagRunning != 0
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if running {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s has no carrier after 10 s", ifname)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -31,6 +31,9 @@ type Options struct {
 	// Check tunes the checker scheduler (tests pass a fake clock or
 	// prober); its Logger defaults to Log.
 	Check check.Options
+	// Observe, if set, hears every real-server and quorum change, with or
+	// without a script (the SNMP sub-agent's traps). It must not block.
+	Observe func(ipvs.Action)
 }
 
 // DefaultBackend picks the IPVS backend: the kernel through moby/ipvs, or,
@@ -212,6 +215,9 @@ func (s *Subsystem) health(r check.Result) {
 func (s *Subsystem) actions(rep ipvs.Report) {
 	for _, a := range rep.Actions {
 		s.log.Info("lvs event", "kind", a.Kind.String(), "service", a.Service, "real", a.Real)
+		if s.opts.Observe != nil {
+			s.opts.Observe(a)
+		}
 		if a.Script.IsZero() || s.opts.Scripts == nil {
 			continue
 		}

@@ -12,7 +12,7 @@ import (
 var classes = []struct{ status, meaning string }{
 	{"modelled", "read and enforced as keepalived does, with keepalived's defaults, ranges and corrections, and written back by `govrrpd -d`."},
 	{"not yet", "accepted by keepalived 2.2.7 but not implemented by govrrpd: a warning naming FILE:LINE at start and with `-t` (exit status 5); never silently ignored."},
-	{"no effect", "tuning of keepalived's child processes, SNMP or DBus, which mean nothing for one Go process: reported at info level, `-t` stays 0."},
+	{"no effect", "tuning of keepalived's child processes or DBus, which mean nothing for one Go process: reported at info level, `-t` stays 0."},
 	{"rejected", "a keyword of another keepalived version: its own error, and its block is skipped."},
 }
 
@@ -42,6 +42,7 @@ func Write(w io.Writer, t *Table, date, source string) error {
 			p.Item(tag(r.Cell), body)
 		}
 	}
+	writeBGP(p)
 	p.Section("see also")
 	p.Text("govrrpd(8), keepalived.conf(5), keepalived(8)")
 	return p.Err()

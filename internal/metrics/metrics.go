@@ -81,6 +81,7 @@ func New(src Source, version string) *Metrics {
 		newIPVSCollector(snap),
 		cc,
 		newReloadCollector(snap),
+		newBGPCollector(snap),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name:        "govrrpd_build_info",
 			Help:        "Build information; always 1.",

@@ -70,13 +70,18 @@ func TestMetricsGolden(t *testing.T) {
 
 // TestMetricsLint runs Prometheus's own naming lint over every collector.
 func TestMetricsLint(t *testing.T) {
-	m := metrics.New(controltest.New().Snapshot, "test")
+	lint(t, metrics.New(controltest.New().Snapshot, "test"), "govrrpd_")
+}
+
+// lint fails t for every lint problem of a series named prefix*.
+func lint(t *testing.T, m *metrics.Metrics, prefix string) {
+	t.Helper()
 	problems, err := testutil.GatherAndLint(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range problems {
-		if strings.HasPrefix(p.Metric, "govrrpd_") {
+		if strings.HasPrefix(p.Metric, prefix) {
 			t.Errorf("%s: %s", p.Metric, p.Text)
 		}
 	}

@@ -39,6 +39,8 @@ type Daemon struct {
 	// any instance could be named (undecodable, or for a VRID nobody on
 	// the interface serves).
 	Interfaces []Interface `json:"interfaces"`
+	// BGP is present with --bgp-config (bgp.go).
+	BGP *BGP `json:"bgp,omitempty"`
 	// BFD is every bfd_instance's session (bfd.go); absent without any.
 	BFD []BFDSession `json:"bfd_sessions,omitempty"`
 }

@@ -155,8 +155,7 @@ func TestBatchReadKernelStamps(t *testing.T) {
 	// The kernel turns receive timestamps on a moment after the first
 	// socket asks (a deferred static key); until then a packet is stamped
 	// when read. Let that happen before measuring.
-	inject(t, inj, 1, 1, 255, Group4)
-	time.Sleep(20 * time.Millisecond)
+	waitStamping(t, rx, func() { inject(t, inj, 1, 1, 255, Group4) })
 	drain(t, rx)
 	sent := time.Now()
 	for range 8 {

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/govrrpd/govrrpd/bgp"
+	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/bgpspeaker"
+	"github.com/govrrpd/govrrpd/internal/control"
+	"github.com/govrrpd/govrrpd/internal/daemon"
+	"github.com/govrrpd/govrrpd/internal/status"
+)
+
+// loadBGP reads --bgp-config and checks its conditions against the
+// keepalived configuration (nil skips that check). Every message goes to
+// report; the Config is nil when the file must not run.
+func loadBGP(o *options, kcfg *confparse.Config, report func(confparse.Diagnostic)) *bgp.Config {
+	b, diags := confparse.LoadBGP(o.bgpConfig, parseOptions(o, false))
+	if kcfg != nil {
+		diags = append(diags, confparse.CheckBGPRefs(b, kcfg)...)
+	}
+	for _, d := range diags.Sorted() {
+		report(d)
+	}
+	if !confparse.BGPUsable(diags) {
+		return nil
+	}
+	return b
+}
+
+// configTestBGP is -t for the --bgp-config file: its messages as FILE:LINE
+// and exit status 1 when it would be refused (keepalived's codes are for
+// keepalived.conf; this file is govrrpd's alone).
+func configTestBGP(o *options, kcfg *confparse.Config, out io.Writer) int {
+	if o.bgpConfig == "" {
+		return 0
+	}
+	if loadBGP(o, kcfg, func(d confparse.Diagnostic) { fmt.Fprintf(out, "%s: %s\n", d.Pos, d.Msg) }) == nil {
+		fmt.Fprintf(out, "%s: refused\n", o.bgpConfig)
+		return 1
+	}
+	return 0
+}
+
+// bgpRun is the BGP side of a running daemon.
+type bgpRun struct {
+	o       *options
+	log     *slog.Logger
+	speaker *bgpspeaker.Speaker
+	stop    func()
+	wg      sync.WaitGroup
+	// reloading orders SIGHUP's re-reads and `ctl reload`'s.
+	reloading sync.Mutex
+}
+
+// startBGP reads --bgp-config before the daemon starts: a file with
+// errors keeps govrrpd from starting, as keepalived.conf's fatal errors do.
+func startBGP(o *options, log *slog.Logger) (*bgpRun, error) {
+	if o.bgpConfig == "" {
+		return nil, nil
+	}
+	kcfg, _ := confparse.Load(o.configFile, parseOptions(o, false))
+	b := loadBGP(o, kcfg, func(d confparse.Diagnostic) { log.Error("bgp config", "at", d.Pos.String(), "msg", d.Msg) })
+	if b == nil {
+		return nil, fmt.Errorf("%s: refused (see the messages above)", o.bgpConfig)
+	}
+	r := &bgpRun{o: o, log: log}
+	r.speaker = bgpspeaker.New(bgpspeaker.Options{Log: log})
+	return r, r.start(b)
+}
+
+func (r *bgpRun) start(b *bgp.Config) error {
+	return r.speaker.Start(context.Background(), b)
+}
+
+// attach gives the speaker the running daemon's verdicts and follows
+// SIGHUP; it runs once the daemon is ready.
+func (r *bgpRun) attach(d *daemon.Daemon) {
+	if r == nil {
+		return
+	}
+	r.speaker.SetState(conditionSource(d.Quorums, d.Snapshot, r.speaker.NeedsInstances))
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	ctx, cancel := context.WithCancel(context.Background())
+	r.stop = func() { signal.Stop(hup); cancel(); r.wg.Wait() }
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				r.reload(ctx)
+			}
+		}
+	}()
+}
+
+// reload re-reads --bgp-config on SIGHUP, beside the daemon's own reload
+// of keepalived.conf. A refused file leaves the running BGP settings.
+func (r *bgpRun) reload(ctx context.Context) {
+	r.reloading.Lock()
+	defer r.reloading.Unlock()
+	kcfg, _ := confparse.Load(r.o.configFile, parseOptions(r.o, false))
+	b := loadBGP(r.o, kcfg, func(d confparse.Diagnostic) { r.log.Error("bgp config", "at", d.Pos.String(), "msg", d.Msg) })
+	if b == nil {
+		r.log.Error("bgp reload refused; the running BGP settings stay", "file", r.o.bgpConfig)
+		return
+	}
+	if err := r.speaker.Reload(ctx, b); err != nil {
+		r.log.Error("bgp reload", "err", err)
+	}
+}
+
+// shutdown is the daemon's Stopping hook: withdraw, wait for the peers,
+// then let VRRP and IPVS go.
+func (r *bgpRun) shutdown() {
+	if r == nil {
+		return
+	}
+	if r.stop != nil {
+		r.stop()
+	}
+	r.speaker.Stop(context.Background())
+}
+
+// conditionSource reads what the conditions need: quorum from the LVS
+// subsystem every time, instance states from the event loop's snapshot
+// only when some condition names an instance.
+func conditionSource(quorums func() map[string]bool, snapshot func(context.Context) (status.Daemon, error),
+	needsInstances func() bool) func(context.Context) (bgp.State, error) {
+	return func(ctx context.Context) (bgp.State, error) {
+		st := bgp.State{Quorum: quorums()}
+		if !needsInstances() {
+			return st, nil
+		}
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		s, err := snapshot(ctx)
+		if err != nil {
+			return bgp.State{}, err
+		}
+		st.Master = masters(s)
+		return st, nil
+	}
+}
+
+// masters maps each instance of a snapshot to whether it is MASTER.
+func masters(s status.Daemon) map[string]bool {
+	m := make(map[string]bool, len(s.Instances))
+	for _, in := range s.Instances {
+		m[in.Name] = in.State == "MASTER"
+	}
+	return m
+}
+
+// bgpBackend adds the BGP side to the daemon's snapshot, for the API, the
+// metrics, `govrrpd status` and the console alike.
+type bgpBackend struct {
+	control.Backend
+	r *bgpRun
+}
+
+func (b bgpBackend) Snapshot(ctx context.Context) (status.Daemon, error) {
+	d, err := b.Backend.Snapshot(ctx)
+	if err != nil {
+		return d, err
+	}
+	st, err := b.r.speaker.Status(ctx)
+	if err != nil {
+		b.r.log.Debug("bgp status", "err", err)
+	}
+	d.BGP = &st
+	return d, nil
+}
+
+// Reload is `govrrpd ctl reload` and the console's: keepalived.conf as
+// SIGHUP reloads it, then --bgp-config as SIGHUP re-reads it.
+func (b bgpBackend) Reload(ctx context.Context) (status.Reload, error) {
+	res, err := b.Backend.Reload(ctx)
+	if err == nil {
+		b.r.reload(ctx)
+	}
+	return res, err
+}
+
+// backend is what the operations side serves.
+func (r *bgpRun) backend(d *daemon.Daemon) control.Backend {
+	if r == nil {
+		return d
+	}
+	return bgpBackend{Backend: d, r: r}
+}
+
+// renderBGP is `govrrpd status`'s BGP part: sessions, then announcements
+// with the condition that withdraws them.
+func renderBGP(w io.Writer, b *status.BGP) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "BGP NEIGHBOR (AS %d, id %s)\tAS\tSTATE\tUP\tHOLD\tSENT\tRECEIVED\n", b.LocalAS, b.RouterID)
+	for _, n := range b.Neighbors {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\n", n.Addr, n.AS, n.State, time.Duration(n.Uptime),
+			time.Duration(n.HoldTime), n.PrefixesSent, n.PrefixesReceived)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ANNOUNCE\tSTATE\tCONDITIONS\tAT")
+	for _, a := range b.Announcements {
+		state := "withdrawn"
+		if a.Announced {
+			state = "announced"
+		}
+		var cs []string
+		for _, c := range a.Conditions {
+			mark := "no"
+			if c.Holds {
+				mark = "yes"
+			}
+			cs = append(cs, c.Condition+": "+mark)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Prefix, state, dash(strings.Join(cs, "; ")), a.At)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govrrpd/govrrpd/bgp"
+	"github.com/govrrpd/govrrpd/internal/status"
+)
+
+const bgpKeepalived = `virtual_server 192.0.2.200 80 {
+    protocol TCP
+    lvs_sched mh
+    lb_kind DR
+    real_server 192.0.2.21 80 {
+    }
+}
+`
+
+// TestCLIConfigTestBGP: -t checks --bgp-config too, with FILE:LINE, and
+// refuses a condition naming a virtual server keepalived.conf lacks.
+func TestCLIConfigTestBGP(t *testing.T) {
+	const head = "bgp {\n local_as 65001\n router_id 192.0.2.11\n}\nneighbor 198.51.100.1 {\n remote_as 65000\n}\n"
+	for _, tc := range []struct {
+		name, text string
+		rc         int
+		want       string
+	}{
+		{"good", head + "announce 192.0.2.200/32 {\n virtual_server 192.0.2.200 80\n}\n", 0, ""},
+		{"unknown virtual server", head + "announce 192.0.2.200/32 {\n virtual_server 192.0.2.200 81\n}\n", 1, "bgp.conf:9: announce 192.0.2.200/32: virtual_server TCP 192.0.2.200:81 has quorum: no such object"},
+		{"bad value", head + "announce 192.0.2.200/32 {\n med x\n}\n", 1, "bgp.conf:9: med: invalid number 'x'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k := writeConf(t, "keepalived", bgpKeepalived)
+			b := writeConf(t, "bgp", tc.text)
+			rc, _, stderr := cliRun("-t", "-f", k, "--bgp-config", b)
+			if rc != tc.rc || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, want %d with %q:\n%s", rc, tc.rc, tc.want, stderr)
+			}
+		})
+	}
+}
+
+func TestRenderBGP(t *testing.T) {
+	var b strings.Builder
+	renderBGP(&b, &status.BGP{LocalAS: 65001, RouterID: "198.51.100.11",
+		Neighbors: []status.BGPNeighbor{{Addr: "198.51.100.14", AS: 65000, State: "ESTABLISHED",
+			Uptime: status.Duration(90 * time.Second), HoldTime: status.Duration(9 * time.Second), PrefixesSent: 1}},
+		Announcements: []status.BGPAnnouncement{{Prefix: "192.0.2.200/32", At: "bgp.conf:9",
+			Conditions: []status.BGPCondition{{Condition: "virtual_server TCP 192.0.2.200:80 has quorum"}}}}})
+	for _, want := range []string{
+		"BGP NEIGHBOR (AS 65001, id 198.51.100.11)",
+		"198.51.100.14                              65000  ESTABLISHED  1m30s  9s    1     0",
+		"192.0.2.200/32  withdrawn  virtual_server TCP 192.0.2.200:80 has quorum: no  bgp.conf:9",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("no %q in\n%s", want, b.String())
+		}
+	}
+}
+
+func TestConditionSource(t *testing.T) {
+	quorums := func() map[string]bool { return map[string]bool{"TCP 192.0.2.200:80": true} }
+	snaps := 0
+	snapshot := func(context.Context) (status.Daemon, error) {
+		snaps++
+		return status.Daemon{Instances: []status.Instance{{Name: "VI_1", State: "MASTER"}, {Name: "VI_2", State: "BACKUP"}}}, nil
+	}
+	vs := bgp.Condition{Kind: bgp.VirtualServerQuorum, Protocol: "TCP", Addr: netip.MustParseAddrPort("192.0.2.200:80")}
+	for _, tc := range []struct {
+		name      string
+		needs     bool
+		cond      bgp.Condition
+		holds     bool
+		snapshots int
+	}{
+		{"quorum without the event loop", false, vs, true, 0},
+		{"master", true, bgp.Condition{Kind: bgp.InstanceMaster, Instance: "VI_1"}, true, 1},
+		{"backup", true, bgp.Condition{Kind: bgp.InstanceMaster, Instance: "VI_2"}, false, 1},
+	} {
+		snaps = 0
+		st, err := conditionSource(quorums, snapshot, func() bool { return tc.needs })(context.Background())
+		if err != nil || st.Holds(tc.cond) != tc.holds || snaps != tc.snapshots {
+			t.Errorf("%s: holds %v (err %v), %d snapshots; want %v, %d", tc.name, st.Holds(tc.cond), err, snaps, tc.holds, tc.snapshots)
+		}
+	}
+	failing := func(context.Context) (status.Daemon, error) { return status.Daemon{}, errors.New("stopping") }
+	if _, err := conditionSource(quorums, failing, func() bool { return true })(context.Background()); err == nil {
+		t.Error("a failed snapshot must be an error (the speaker keeps its announcements)")
+	}
+}

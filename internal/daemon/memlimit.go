@@ -1,0 +1,78 @@
+package daemon
+
+import (
+	"log/slog"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/govrrpd/govrrpd/confparse"
+)
+
+// The Go runtime keeps the memory it has used until its scavenger gives it
+// back, paced to the heap goal: twice the live heap at the default GOGC.
+// Parsing a configuration of thousands of instances, and the takeover that
+// follows, allocate several times the heap that runs afterwards, and the
+// running daemon allocates next to nothing (TestScaleMasterAllocs), so
+// that headroom is resident memory spent for nothing. Once started, and
+// after each reload, the daemon therefore returns what start-up left
+// (debug.FreeOSMemory) and sets a soft memory limit a little above what
+// it then holds: the collector runs more often near the limit, which at
+// this allocation rate costs a collection every few seconds at most. At
+// start it waits for the first election (firstElection): a mass takeover
+// allocates, and a collection every few megabytes of it made the last of
+// 4,080 takeovers later.
+//
+// GOGC and GOMEMLIMIT, when set, are the operator's choice and win: the
+// daemon then leaves the runtime alone.
+
+// memHeadroom is the soft limit's margin over what the runtime holds once
+// start-up garbage is returned: a quarter of it, and at least 4 MiB so a
+// small daemon is not collecting all the time.
+func memHeadroom(held uint64) uint64 { return max(held/4, 4<<20) }
+
+// firstElection is how long after start-up the first election is over:
+// the longest Master_Down_Interval (down_timer_adverts × advert_int + the
+// skew, under a second), then two seconds for the takeovers.
+func firstElection(cfg *confparse.Config) time.Duration {
+	var longest time.Duration
+	for i := range cfg.Instances {
+		in := &cfg.Instances[i]
+		longest = max(longest, time.Duration(in.DownTimerAdverts)*in.AdvertInt+time.Second)
+	}
+	return longest + 2*time.Second
+}
+
+// minTuned is the heap below which the daemon leaves the runtime alone:
+// the first collection makes the binary's global data resident (about a
+// megabyte), more than an idle daemon's heap headroom is worth.
+const minTuned = 16 << 20
+
+// memoryTuned reports whether the daemon may set the limit: neither GOGC
+// nor GOMEMLIMIT is set.
+func memoryTuned(getenv func(string) string) bool {
+	return getenv("GOGC") == "" && getenv("GOMEMLIMIT") == ""
+}
+
+// tuneMemory returns start-up garbage to the system and sets the soft
+// limit, off the loop: the full collection it forces takes tens of
+// milliseconds at thousands of instances, and adverts must not wait.
+func tuneMemory(log *slog.Logger, getenv func(string) string) {
+	if !memoryTuned(getenv) {
+		return
+	}
+	go func() {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		if ms.HeapSys-ms.HeapReleased < minTuned {
+			return // a small daemon: a forced collection would cost more
+		}
+		debug.SetMemoryLimit(-1 >> 1) // none while measuring
+		debug.FreeOSMemory()
+		runtime.ReadMemStats(&ms)
+		held := ms.Sys - ms.HeapReleased
+		limit := held + memHeadroom(held)
+		debug.SetMemoryLimit(int64(limit))
+		log.Debug("memory limit set", "held_bytes", held, "live_heap_bytes", ms.HeapAlloc, "limit_bytes", limit)
+	}()
+}

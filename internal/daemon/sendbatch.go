@@ -1,0 +1,67 @@
+package daemon
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/govrrpd/govrrpd/vrrp"
+)
+
+// Thousands of masters started together advertise within the same
+// millisecond, every second. The periodic adverts that one pass of the
+// timer loop sends are queued per socket and leave in one sendmmsg each
+// (flushSends), not one system call apiece: the send path was most of a
+// master's CPU at 4,080 instances. Only adverts of the advert timer are
+// queued: a takeover's first advert, a resignation and an answer to a
+// peer go out at once, and the queue is flushed before the loop does
+// anything else, so an advert waits at most for its neighbours' encoding.
+
+// queuedAdvert is an advert waiting in its socket's batch.
+type queuedAdvert struct {
+	in   *instance
+	dst  netip.Addr
+	prio uint8
+}
+
+func (d *Daemon) queueAdvert(in *instance, b []byte, dst netip.Addr, prio uint8) {
+	s := in.sock
+	if len(s.queued) == 0 {
+		d.unflushed = append(d.unflushed, s)
+	}
+	s.t.Queue(b, in.src, dst)
+	s.queued = append(s.queued, queuedAdvert{in, dst, prio})
+}
+
+// feedTimer fires timer id of in, queueing the adverts it sends when it
+// is the advert timer, and flushing the queue first otherwise.
+func (d *Daemon) feedTimer(in *instance, id vrrp.TimerID, now time.Time) {
+	if id != vrrp.TimerAdvert {
+		d.flushSends()
+		d.feed(in, now, vrrp.TimerFired(id))
+		return
+	}
+	d.batching = true
+	d.feed(in, now, vrrp.TimerFired(id))
+	d.batching = false
+}
+
+// flushSends sends every queued advert and counts them to their
+// instances; a failed send is logged once per socket, with what it cost.
+func (d *Daemon) flushSends() {
+	for _, s := range d.unflushed {
+		n, err := s.t.Flush()
+		for i, q := range s.queued {
+			if i < n {
+				q.in.countSent(q.prio)
+			}
+		}
+		if err != nil && n < len(s.queued) {
+			d.pktLog.Warn("send adverts", "interface", s.key.ifname, "unsent", len(s.queued)-n,
+				"first", s.queued[n].in.cfg.Name, "to", s.queued[n].dst, "err", err)
+		}
+		clear(s.queued)
+		s.queued = s.queued[:0]
+	}
+	clear(d.unflushed)
+	d.unflushed = d.unflushed[:0]
+}

@@ -1,0 +1,21 @@
+//go:build !linux
+
+package garp
+
+import (
+	"net"
+
+	"github.com/mdlayher/packet"
+)
+
+type mmsgBatch struct{}
+
+// sendFrames writes the frames one by one where sendmmsg does not exist.
+func (s *Sender) sendFrames(fs [][]byte) error {
+	for _, f := range fs {
+		if _, err := s.conn.WriteTo(f, &packet.Addr{HardwareAddr: net.HardwareAddr(f[0:6])}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

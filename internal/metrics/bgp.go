@@ -1,0 +1,64 @@
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// bgpStates are RFC 4271's session states; the state gauge has one series
+// per state so that alerts can match state="ESTABLISHED" == 0.
+var bgpStates = []string{"IDLE", "CONNECT", "ACTIVE", "OPENSENT", "OPENCONFIRM", "ESTABLISHED"}
+
+// bgpCollector exports the --bgp-config side; a daemon without it has no
+// govrrpd_bgp_* series.
+type bgpCollector struct {
+	snap                           *snapshots
+	state, uptime, sent, received  *prometheus.Desc
+	announced, condition, holdTime *prometheus.Desc
+}
+
+func newBGPCollector(s *snapshots) *bgpCollector {
+	return &bgpCollector{snap: s,
+		state:     desc("bgp_session_state", "1 for the state the BGP session is in, 0 for the others.", "neighbor", "state"),
+		uptime:    desc("bgp_session_uptime_seconds", "Seconds since the session was established; 0 while it is not.", "neighbor"),
+		holdTime:  desc("bgp_session_hold_time_seconds", "Negotiated hold time; 0 while the session is not established.", "neighbor"),
+		sent:      desc("bgp_prefixes_sent", "Prefixes announced to the neighbour (its Adj-RIB-Out).", "neighbor"),
+		received:  desc("bgp_prefixes_received", "Prefixes received from the neighbour.", "neighbor"),
+		announced: desc("bgp_announced", "1 while the prefix is announced, 0 while withdrawn.", "prefix"),
+		condition: desc("bgp_condition", "1 while the announcement's condition holds.", "prefix", "condition"),
+	}
+}
+
+func (c *bgpCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.state, c.uptime, c.holdTime, c.sent, c.received, c.announced, c.condition} {
+		ch <- d
+	}
+}
+
+func (c *bgpCollector) Collect(ch chan<- prometheus.Metric) {
+	d, err := c.snap.get()
+	if err != nil {
+		snapshotFailed(ch, c.state, err)
+		return
+	}
+	if d.BGP == nil {
+		return
+	}
+	G := prometheus.GaugeValue
+	for _, n := range d.BGP.Neighbors {
+		for _, s := range bgpStates {
+			emit(ch, c.state, G, b2f(n.State == s), n.Addr, s)
+		}
+		emit(ch, c.uptime, G, time.Duration(n.Uptime).Seconds(), n.Addr)
+		emit(ch, c.holdTime, G, time.Duration(n.HoldTime).Seconds(), n.Addr)
+		emit(ch, c.sent, G, float64(n.PrefixesSent), n.Addr)
+		emit(ch, c.received, G, float64(n.PrefixesReceived), n.Addr)
+	}
+	for _, a := range d.BGP.Announcements {
+		emit(ch, c.announced, G, b2f(a.Announced), a.Prefix)
+		for _, k := range a.Conditions {
+			emit(ch, c.condition, G, b2f(k.Holds), a.Prefix, k.Condition)
+		}
+	}
+}

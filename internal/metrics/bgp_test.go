@@ -1,0 +1,55 @@
+package metrics_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/status"
+)
+
+func bgpSnapshot(context.Context) (status.Daemon, error) {
+	return status.Daemon{BGP: &status.BGP{LocalAS: 65001, RouterID: "198.51.100.11",
+		Neighbors: []status.BGPNeighbor{
+			{Addr: "198.51.100.14", AS: 65000, State: "ESTABLISHED", Uptime: status.Duration(90 * time.Second),
+				HoldTime: status.Duration(9 * time.Second), PrefixesSent: 1},
+			{Addr: "198.51.100.15", AS: 65000, State: "ACTIVE"},
+		},
+		Announcements: []status.BGPAnnouncement{{Prefix: "192.0.2.200/32", Announced: false,
+			Conditions: []status.BGPCondition{{Condition: "virtual_server TCP 192.0.2.200:80 has quorum", Holds: false}}}},
+	}}, nil
+}
+
+func TestBGPMetrics(t *testing.T) {
+	m := metrics.New(bgpSnapshot, "test")
+	code, body := scrape(t, m)
+	if code != 200 {
+		t.Fatalf("scrape: %d %s", code, body)
+	}
+	for _, want := range []string{
+		`govrrpd_bgp_session_state{neighbor="198.51.100.14",state="ESTABLISHED"} 1`,
+		`govrrpd_bgp_session_state{neighbor="198.51.100.14",state="ACTIVE"} 0`,
+		`govrrpd_bgp_session_state{neighbor="198.51.100.15",state="ACTIVE"} 1`,
+		`govrrpd_bgp_session_uptime_seconds{neighbor="198.51.100.14"} 90`,
+		`govrrpd_bgp_session_hold_time_seconds{neighbor="198.51.100.14"} 9`,
+		`govrrpd_bgp_prefixes_sent{neighbor="198.51.100.14"} 1`,
+		`govrrpd_bgp_prefixes_received{neighbor="198.51.100.15"} 0`,
+		`govrrpd_bgp_announced{prefix="192.0.2.200/32"} 0`,
+		`govrrpd_bgp_condition{condition="virtual_server TCP 192.0.2.200:80 has quorum",prefix="192.0.2.200/32"} 0`,
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("no %s", want)
+		}
+	}
+	lint(t, m, "govrrpd_bgp_")
+}
+
+// Without --bgp-config there is no govrrpd_bgp_* series at all.
+func TestBGPMetricsAbsent(t *testing.T) {
+	_, body := scrape(t, metrics.New(func(context.Context) (status.Daemon, error) { return status.Daemon{}, nil }, "test"))
+	if strings.Contains(body, "govrrpd_bgp_") {
+		t.Errorf("bgp series without BGP:\n%s", own(body))
+	}
+}

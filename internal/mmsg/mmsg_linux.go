@@ -1,0 +1,115 @@
+package mmsg
+
+import (
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Batch holds datagrams for one Send. Everything Add is given is copied,
+// so the caller's buffers are free at once; the batch's own buffers are
+// kept from one Send to the next, so a steady rate allocates nothing.
+type Batch struct {
+	arena []byte
+	msgs  []msg
+	hdrs  []mmsghdr
+	iovs  []unix.Iovec
+}
+
+// msg is where one datagram's parts lie in the arena.
+type msg struct{ data, name, oob span }
+
+type span struct{ off, n int }
+
+// mmsghdr is the kernel's struct mmsghdr.
+type mmsghdr struct {
+	hdr unix.Msghdr
+	n   uint32
+	_   [4]byte
+}
+
+// Len is how many datagrams wait.
+func (b *Batch) Len() int { return len(b.msgs) }
+
+// Add queues a datagram: data to the raw socket address name, with the
+// control messages oob (nil: none).
+func (b *Batch) Add(data, name, oob []byte) {
+	b.msgs = append(b.msgs, msg{b.put(data), b.put(name), b.put(oob)})
+}
+
+func (b *Batch) put(p []byte) span {
+	s := span{len(b.arena), len(p)}
+	b.arena = append(b.arena, p...)
+	return s
+}
+
+// Send writes every queued datagram on the socket behind rc, in order,
+// and empties the batch. It returns how many left: on an error, the rest
+// did not.
+func (b *Batch) Send(rc syscall.RawConn) (int, error) {
+	defer b.Reset()
+	if len(b.msgs) == 0 {
+		return 0, nil
+	}
+	b.build()
+	sent := 0
+	var serr error
+	err := rc.Write(func(fd uintptr) bool {
+		for sent < len(b.hdrs) {
+			n, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&b.hdrs[sent])),
+				uintptr(len(b.hdrs)-sent), unix.MSG_DONTWAIT, 0, 0)
+			switch {
+			case e == unix.EAGAIN:
+				return false // wait on the poller until writable
+			case e != 0:
+				serr = e
+				return true
+			}
+			sent += int(n)
+		}
+		return true
+	})
+	if err == nil {
+		err = serr
+	}
+	return sent, err
+}
+
+// build points the headers into the arena, which no longer moves.
+func (b *Batch) build() {
+	b.hdrs, b.iovs = grow(b.hdrs, len(b.msgs)), grow(b.iovs, len(b.msgs))
+	for i, m := range b.msgs {
+		h := &b.hdrs[i].hdr
+		if m.data.n > 0 {
+			b.iovs[i].Base = &b.arena[m.data.off]
+			b.iovs[i].SetLen(m.data.n)
+			h.Iov = &b.iovs[i]
+			h.SetIovlen(1)
+		}
+		if m.name.n > 0 {
+			h.Name, h.Namelen = &b.arena[m.name.off], uint32(m.name.n)
+		}
+		if m.oob.n > 0 {
+			h.Control = &b.arena[m.oob.off]
+			h.SetControllen(m.oob.n)
+		}
+	}
+}
+
+// Reset drops what is queued.
+func (b *Batch) Reset() {
+	b.arena, b.msgs = b.arena[:0], b.msgs[:0]
+	clear(b.hdrs)
+	clear(b.iovs)
+}
+
+// grow returns s with length n, zeroed, reusing its array when it can.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}

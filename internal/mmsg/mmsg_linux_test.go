@@ -1,0 +1,74 @@
+package mmsg
+
+import (
+	"encoding/binary"
+	"net"
+	"testing"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+func sockaddr(a *net.UDPAddr) []byte {
+	sa := unix.RawSockaddrInet4{Family: unix.AF_INET}
+	binary.BigEndian.PutUint16((*[2]byte)(unsafe.Pointer(&sa.Port))[:], uint16(a.Port))
+	copy(sa.Addr[:], a.IP.To4())
+	return unsafe.Slice((*byte)(unsafe.Pointer(&sa)), unix.SizeofSockaddrInet4)
+}
+
+// One Send delivers every datagram, in order, to its own address; the
+// batch is then empty and is reused; a datagram the kernel refuses stops
+// the send there and says how many went.
+func TestBatchSend(t *testing.T) {
+	rx1, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx1.Close()
+	rx2, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx2.Close()
+	tx, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Close()
+	rc, err := tx.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a1, a2 := sockaddr(rx1.LocalAddr().(*net.UDPAddr)), sockaddr(rx2.LocalAddr().(*net.UDPAddr))
+	var b Batch
+	for round := range 2 {
+		b.Add([]byte{byte(round), 1}, a1, nil)
+		b.Add([]byte{byte(round), 2}, a2, nil)
+		b.Add([]byte{byte(round), 3, 3}, a1, nil)
+		if n, err := b.Send(rc); n != 3 || err != nil || b.Len() != 0 {
+			t.Fatalf("round %d: sent %d, %v, %d left; want 3, nil, 0", round, n, err, b.Len())
+		}
+		for _, c := range []struct {
+			rx   *net.UDPConn
+			want []byte
+		}{{rx1, []byte{byte(round), 1}}, {rx1, []byte{byte(round), 3, 3}}, {rx2, []byte{byte(round), 2}}} {
+			buf := make([]byte, 16)
+			_ = c.rx.SetReadDeadline(time.Now().Add(5 * time.Second))
+			n, err := c.rx.Read(buf)
+			if err != nil || string(buf[:n]) != string(c.want) {
+				t.Fatalf("round %d: read %x, %v; want %x", round, buf[:n], err, c.want)
+			}
+		}
+	}
+	bad := append([]byte(nil), a1...)
+	bad[0], bad[1] = 0xff, 0xff // no such address family
+	b.Add([]byte{9}, a1, nil)
+	b.Add([]byte{9}, bad, nil)
+	if n, err := b.Send(rc); n != 1 || err == nil {
+		t.Errorf("second datagram refused: sent %d, %v; want 1 and an error", n, err)
+	}
+	if n, err := b.Send(rc); n != 0 || err != nil {
+		t.Errorf("empty batch: sent %d, %v", n, err)
+	}
+}

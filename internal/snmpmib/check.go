@@ -1,0 +1,125 @@
+package snmpmib
+
+import (
+	"net/netip"
+
+	"github.com/govrrpd/govrrpd/internal/status"
+)
+
+// schedulers are virtualServerLoadBalancingAlgo's codes.
+var schedulers = map[string]int{"rr": 1, "wrr": 2, "lc": 3, "wlc": 4, "lblc": 5, "lblcr": 6, "dh": 7, "sh": 8,
+	"sed": 9, "nq": 10, "fo": 11, "ovf": 12, "mh": 13, "twos": 14}
+
+// protocols are virtualServerProtocol's codes; a fwmark service has none.
+var protocols = map[string]int{"TCP": 1, "UDP": 2, "SCTP": 3}
+
+// inet is an InetAddressType and InetAddress pair.
+func inet(s string) (int, []byte, bool) {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return 0, nil, false
+	}
+	if a.Is4() {
+		return 1, a.AsSlice(), true
+	}
+	return 2, a.AsSlice(), true
+}
+
+// VSUp counts a virtual server's live real servers.
+func VSUp(vs status.VirtualServer) int {
+	n := 0
+	for _, r := range vs.Reals {
+		if r.Healthy {
+			n++
+		}
+	}
+	return n
+}
+
+// VSType is virtualServerType: fwmark(1), ip(2), group(3).
+func VSType(vs status.VirtualServer) int {
+	switch {
+	case vs.Fwmark != 0:
+		return 1
+	case vs.Addr != "":
+		return 2
+	}
+	return 3
+}
+
+// VSProtocol is virtualServerProtocol: tcp(1) udp(2) sctp(3) none(4).
+func VSProtocol(vs status.VirtualServer) int {
+	if p, ok := protocols[vs.Protocol]; ok {
+		return p
+	}
+	return 4
+}
+
+// keepalivedCheck is KEEPALIVED-MIB's virtualServerTable and
+// realServerTable, indexed by position as keepalived numbers them.
+func (b *builder) keepalivedCheck(d status.Daemon) {
+	for v, vs := range d.VirtualServers {
+		vi := uint32(v + 1)
+		col := func(c uint32) []uint32 { return KeepalivedChk.Append(3, 1, c, vi) }
+		b.int(col(2), VSType(vs))
+		if vs.Fwmark != 0 {
+			b.gauge(col(4), uint64(vs.Fwmark))
+		}
+		if t, a, ok := inet(vs.Addr); ok {
+			b.int(col(5), t)
+			b.str(col(6), string(a))
+			b.gauge(col(7), uint64(vs.Port))
+		}
+		b.int(col(8), VSProtocol(vs))
+		if s, ok := schedulers[vs.Scheduler]; ok {
+			b.int(col(9), s)
+		} else {
+			b.int(col(9), 99)
+		}
+		up := VSUp(vs)
+		b.int(col(11), truth(up > 0))
+		b.gauge(col(20), uint64(len(vs.Reals)))
+		b.gauge(col(21), uint64(up))
+		b.int(col(23), truth(vs.Quorum))
+		st := vs.Stats
+		b.ipvsStats(col, st, vsStatCols)
+		b.gauge(col(32), st.CPS)
+		b.gauge(col(33), st.InPPS)
+		b.gauge(col(34), st.OutPPS)
+		b.gauge(col(35), st.InBPS)
+		b.gauge(col(36), st.OutBPS)
+		for r, rs := range vs.Reals {
+			rcol := func(c uint32) []uint32 { return KeepalivedChk.Append(4, 1, c, vi, uint32(r+1)) }
+			b.int(rcol(2), 1)
+			if t, a, ok := inet(rs.Addr); ok {
+				b.int(rcol(3), t)
+				b.str(rcol(4), string(a))
+			}
+			b.gauge(rcol(5), uint64(rs.Port))
+			b.int(rcol(6), truth(rs.Healthy))
+			b.int(rcol(7), rs.WeightCurrent)
+			b.ipvsStats(rcol, rs.Stats, rsStatCols)
+		}
+	}
+}
+
+// statCols are where a table keeps the IPVS counters: connections (a
+// gauge), packets and bytes in and out (32-bit counters), and connections
+// and packets again as 64-bit counters.
+type statCols struct{ conns, inPkts, outPkts, inBytes, outBytes, conns64, inPkts64, outPkts64 uint32 }
+
+var (
+	vsStatCols = statCols{27, 28, 29, 30, 31, 38, 39, 40}
+	rsStatCols = statCols{14, 18, 19, 20, 21, 27, 28, 29}
+)
+
+func (b *builder) ipvsStats(col func(uint32) []uint32, st status.IPVSStats, c statCols) {
+	b.gauge(col(c.conns), st.Conns)
+	b.counter(col(c.inPkts), st.InPkts)
+	b.counter(col(c.outPkts), st.OutPkts)
+	b.counter(col(c.inBytes), st.InBytes)
+	b.counter(col(c.outBytes), st.OutBytes)
+	b.counter64(col(c.conns64), st.Conns)
+	b.counter64(col(c.inPkts64), st.InPkts)
+	b.counter64(col(c.outPkts64), st.OutPkts)
+}
