@@ -33,6 +33,9 @@ func newMachine(c Checker) *machine {
 			m.delayLoop = filePoll
 		}
 	}
+	if c.Kind == BFD {
+		m.retry = 0 // a session's verdict applies at once
+	}
 	if m.delayLoop <= 0 {
 		m.delayLoop = 60 * time.Second
 	}

@@ -27,7 +27,7 @@ func New(c Checker) (Prober, error) {
 	case File:
 		return newFile(c)
 	case BFD:
-		return nil, fmt.Errorf("BFD_CHECK is not implemented")
+		return newBFD(c)
 	}
 	return nil, fmt.Errorf("unknown checker kind %q", c.Kind)
 }

@@ -151,7 +151,7 @@ func (s *Scheduler) Start(ctx context.Context) {
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	generic := 0
 	for _, r := range s.runs {
-		if !r.inLoop {
+		if !r.inLoop && r.c.Kind != BFD {
 			generic++
 		}
 	}
@@ -164,6 +164,9 @@ func (s *Scheduler) Start(ctx context.Context) {
 	defer s.mu.Unlock()
 	now := s.opts.Clock.Now()
 	for _, r := range s.runs {
+		if r.c.Kind == BFD {
+			continue // decided by its session (Scheduler.BFD)
+		}
 		if r.inLoop {
 			r.due = now.Add(s.opts.Jitter(r.c.Warmup))
 			s.loop.add(r)

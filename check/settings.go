@@ -66,6 +66,14 @@ type Checker struct {
 	DNS  *DNSSettings
 	UDP  *UDPSettings
 	File *FileSettings
+	BFD  *BFDSettings
+}
+
+// BFDSettings are BFD_CHECK's: the bfd_instance whose session decides the
+// checker. It is never probed; the daemon reports the session's state
+// (Scheduler.BFD).
+type BFDSettings struct {
+	Instance string
 }
 
 // HTTPSettings are the HTTP_GET / SSL_GET specific keywords.

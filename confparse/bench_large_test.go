@@ -110,7 +110,9 @@ func TestHotStructSizes(t *testing.T) {
 		name      string
 		size, max uintptr
 	}{
-		{"check.Checker", unsafe.Sizeof(check.Checker{}), 208},
+		// 224: BFD_CHECK's settings pointer took the checker from 208 to
+		// 216 bytes, the next size class (issue #20).
+		{"check.Checker", unsafe.Sizeof(check.Checker{}), 224},
 		{"ipvs.RealServer", unsafe.Sizeof(ipvs.RealServer{}), 176},
 		{"ipvs.VirtualServer", unsafe.Sizeof(ipvs.VirtualServer{}), 400},
 	}

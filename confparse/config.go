@@ -17,6 +17,7 @@ type Config struct {
 	Scripts    []vrrp.ScriptTracker
 	Processes  []vrrp.ProcessTracker
 	Files      []vrrp.FileTracker
+	BFDs       []BFDInstance
 
 	StaticAddresses []vrrp.Address
 	StaticRoutes    []vrrp.Route

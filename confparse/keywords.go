@@ -95,6 +95,7 @@ func Keywords() []Keyword {
 	addKeywordList(&out, "vrrp_track_process", "process", "param_match", "full_command", "weight", "quorum",
 		"quorum_max", "fork_delay", "terminate_delay", "delay")
 	addKeywordList(&out, "track_file", "file", "weight", "init_file")
+	addKeywords(&out, "bfd_instance", bfdTable)
 	addKeywords(&out, "virtual_server", vsTable)
 	addKeywords(&out, "real_server", rsTable)
 	for _, k := range slices.Sorted(maps.Keys(chkTables)) {

@@ -45,6 +45,13 @@ func printChecker(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *ch
 		printUDP(p, c.UDP)
 	case c.File != nil:
 		printFile(p, c.File)
+	case c.BFD != nil:
+		p.line("name", quote(c.BFD.Instance))
+		if c.Alpha {
+			p.line("alpha")
+		}
+		p.close()
+		return
 	}
 	if chkHasConn(c.Kind) {
 		printChkConn(p, c)

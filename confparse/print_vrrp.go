@@ -62,6 +62,7 @@ func scriptWords(s script.Spec) []string {
 }
 
 func printTrackers(p *printer, c *Config) {
+	printBFDs(p, c.BFDs)
 	for i := range c.Scripts {
 		printScriptTracker(p, &c.Scripts[i])
 	}
@@ -155,7 +156,7 @@ func printSyncGroups(p *printer, c *Config) {
 			p.line(quote(m))
 		}
 		p.close()
-		printTracking(p, g.TrackInterfaces, g.TrackScripts, g.TrackFiles, g.TrackProcesses)
+		printTracking(p, g.TrackInterfaces, g.TrackScripts, g.TrackFiles, g.TrackProcesses, g.TrackBFDs)
 		printNotify(p, &g.Notify)
 		flagLine(p, "smtp_alert", g.SMTPAlert, false)
 		flagLine(p, "notify_priority_changes", g.NotifyPriorityChanges, false)
@@ -166,7 +167,7 @@ func printSyncGroups(p *printer, c *Config) {
 	}
 }
 
-func printTracking(p *printer, ifs []vrrp.TrackInterface, scripts, files, procs []vrrp.TrackRef) {
+func printTracking(p *printer, ifs []vrrp.TrackInterface, scripts, files, procs, bfds []vrrp.TrackRef) {
 	if len(ifs) > 0 {
 		p.open("track_interface")
 		for _, t := range ifs {
@@ -184,7 +185,7 @@ func printTracking(p *printer, ifs []vrrp.TrackInterface, scripts, files, procs 
 	for _, blk := range []struct {
 		k    string
 		refs []vrrp.TrackRef
-	}{{"track_script", scripts}, {"track_file", files}, {"track_process", procs}} {
+	}{{"track_script", scripts}, {"track_file", files}, {"track_process", procs}, {"track_bfd", bfds}} {
 		if len(blk.refs) == 0 {
 			continue
 		}

@@ -62,7 +62,7 @@ func printInstance(p *printer, c *Config, in *vrrp.Instance) {
 		}
 	}
 	printInstanceTuning(p, c, in)
-	printTracking(p, in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackProcesses)
+	printTracking(p, in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackProcesses, in.TrackBFDs)
 	printNotify(p, &in.Notify)
 	smtp := false
 	if c.Global.SMTPAlertVRRP != nil {

@@ -65,9 +65,6 @@ func init() {
 		check.DNS, check.UDP, check.Ping, check.File} {
 		rsTable[string(k)] = chkBlock(k)
 	}
-	rsTable[string(check.BFD)] = func(a *analyzer, n *Node, _ *rsState) {
-		a.warnf(n.Pos, "BFD_CHECK is not supported by govrrpd; the checker is ignored and the real server is judged by its other checkers")
-	}
 }
 
 // chkBlock returns the real_server handler for one checker kind.
@@ -83,7 +80,7 @@ func chkBlock(k check.Kind) rsh {
 		chkInitKind(st.c)
 		children(a, n, chkTables[k], st, string(k))
 		st.expandHosts(a)
-		if !chkValid(a, n, st) {
+		if !chkValid(a, n, st) || (k == check.BFD && !bfdCheckValid(a, n, st, rs)) {
 			rs.checkers = rs.checkers[:len(rs.checkers)-1]
 		}
 	}
@@ -104,6 +101,8 @@ func chkInitKind(c *check.Checker) {
 		c.UDP = &check.UDPSettings{MaxReplyLength: 255}
 	case check.File:
 		c.File = &check.FileSettings{}
+	case check.BFD:
+		c.BFD = &check.BFDSettings{}
 	}
 }
 

@@ -75,7 +75,7 @@ func TestCheckerDiagnostics(t *testing.T) {
 		{"misc without path", "MISC_CHECK {\n}\n", "No script path has been specified for MISC_CHECKER - skipping", 0},
 		{"file without track_file", "FILE_CHECK {\n}\n", "FILE_CHECK has no track_file specified - ignoring", 0},
 		{"file undefined", "FILE_CHECK {\ntrack_file nope\n}\n", "FILE_CHECK track_file nope not found", 0},
-		{"bfd", "BFD_CHECK {\nname b\n}\n", "BFD_CHECK is not supported by govrrpd", 0},
+		{"bfd undefined", "BFD_CHECK {\nname b\n}\n", "BFD_CHECK - BFD b not configured", 0},
 		{"sni_name", "SSL_GET {\nurl {\npath /\n}\nsni_name x\n}\n", "Unknown keyword 'sni_name': it needs keepalived", 1},
 		{"tls_compliant", "SSL_GET {\nurl {\npath /\n}\ntls_compliant\n}\n", "Unknown keyword 'tls_compliant': it needs keepalived 2.2.8", 1},
 		{"nb_get_retry", "HTTP_GET {\nurl {\npath /\n}\nnb_get_retry 2\n}\n", "nb_get_retry is deprecated - please use 'retry'", 1},

@@ -53,7 +53,8 @@ func TestGlobalDefsAndGroups(t *testing.T) {
 		{"track_group defined later", "static_ipaddress {\n192.0.2.9 dev eth0 track_group T\n}\n", func(c *Config) bool {
 			return c.StaticAddresses[0].TrackGroup == ""
 		}, "track_group T not found", 5},
-		{"bfd_instance not yet", "bfd_instance b {\nneighbor_ip 192.0.2.1\n}\n", nil, "'bfd_instance' is not supported by govrrpd yet", 5},
+		{"bfd_instance without neighbor", "bfd_instance b {\nmin_rx 50\n}\n", func(c *Config) bool { return len(c.BFDs) == 0 },
+			"BFD instance b has no neighbor address set, disabling instance", 5},
 		{"track_process", "vrrp_track_process p {\nprocess nginx\nquorum 2\nquorum_max 1\n}\n", func(c *Config) bool {
 			return c.Processes[0].Quorum == 2 && c.Processes[0].QuorumMax == 2
 		}, "quorum_max 1 < quorum 2", 5},

@@ -39,7 +39,7 @@ func init() {
 		}
 	}
 	topLevel["track_group"] = trackGroup
-	for _, k := range []string{"garp_group", "linkbeat_interfaces", "interface_up_down_delays", "bfd_instance"} {
+	for _, k := range []string{"garp_group", "linkbeat_interfaces", "interface_up_down_delays"} {
 		topLevel[k] = notYet[*Config]
 	}
 }

@@ -197,7 +197,7 @@ var instTable = table[*instB]{
 }
 
 func init() {
-	for _, k := range []string{"use_ipvlan", "old_unicast_checksum", "track_bfd", "track_src_ip",
+	for _, k := range []string{"use_ipvlan", "old_unicast_checksum", "track_src_ip",
 		"garp_extra_if", "vmac_garp_intvl", "kernel_rx_buf_size", "promote_secondaries", "vrf",
 		"linkbeat_use_polling", "use_vmac_addr"} {
 		instTable[k] = notYet[*instB]

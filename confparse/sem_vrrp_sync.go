@@ -48,7 +48,6 @@ var groupTable = table[*groupB]{
 	"track_process": func(a *analyzer, n *Node, g *groupB) {
 		g.TrackProcesses = trackRefs(a, n, g.Name, g.TrackProcesses, refProcess)
 	},
-	"track_bfd":     notYet[*groupB],
 	"notify_master": groupNotify(func(x *vrrp.Notify) *script.Spec { return &x.Master }),
 	"notify_backup": groupNotify(func(x *vrrp.Notify) *script.Spec { return &x.Backup }),
 	"notify_fault":  groupNotify(func(x *vrrp.Notify) *script.Spec { return &x.Fault }),

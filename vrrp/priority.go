@@ -23,11 +23,14 @@ const (
 	// TrackKindGroup is a track_group: down while a static entry carrying
 	// the group's name is lost (its interface is down or gone).
 	TrackKindGroup // track_group
+	// TrackKindBFD is a track_bfd: a bfd_instance's session, down until
+	// it first comes Up, as keepalived's bfd_up starts false.
+	TrackKindBFD // bfd
 )
 
 // ParseTrackKind is the inverse of TrackKind.String.
 func ParseTrackKind(s string) (TrackKind, bool) {
-	for k := TrackKindInterface; k <= TrackKindGroup; k++ {
+	for k := TrackKindInterface; k <= TrackKindBFD; k++ {
 		if k.String() == s {
 			return k, true
 		}
@@ -66,12 +69,25 @@ type TrackerDefs struct {
 	Scripts   map[string]ScriptTracker
 	Files     map[string]FileTracker
 	Processes map[string]ProcessTracker
+	// BFDs are the bfd_instance weights track_bfd entries default to.
+	BFDs map[string]BFDTracker
+}
+
+// BFDTracker is what VRRP knows of a bfd_instance: its name and the
+// weight its `weight` keyword gives the track_bfd entries naming it.
+type BFDTracker struct {
+	Name    string
+	Weight  int
+	Reverse bool
 }
 
 // DefsFrom indexes tracker definitions by name.
-func DefsFrom(scripts []ScriptTracker, files []FileTracker, procs []ProcessTracker) TrackerDefs {
+func DefsFrom(scripts []ScriptTracker, files []FileTracker, procs []ProcessTracker, bfds ...BFDTracker) TrackerDefs {
 	d := TrackerDefs{Scripts: map[string]ScriptTracker{}, Files: map[string]FileTracker{},
-		Processes: map[string]ProcessTracker{}}
+		Processes: map[string]ProcessTracker{}, BFDs: map[string]BFDTracker{}}
+	for _, b := range bfds {
+		d.BFDs[b.Name] = b
+	}
 	for _, s := range scripts {
 		d.Scripts[s.Name] = s
 	}
@@ -105,9 +121,10 @@ func NewTracking(inst *Instance, group *SyncGroup, defs TrackerDefs) (*Tracking,
 		}
 		t.items = append(t.items, it)
 	}
-	lists := []trackLists{{inst.TrackInterfaces, inst.TrackScripts, inst.TrackFiles, inst.TrackProcesses}}
+	lists := []trackLists{{inst.TrackInterfaces, inst.TrackScripts, inst.TrackFiles, inst.TrackProcesses, inst.TrackBFDs}}
 	if group != nil {
-		lists = append(lists, trackLists{group.TrackInterfaces, group.TrackScripts, group.TrackFiles, group.TrackProcesses})
+		lists = append(lists, trackLists{group.TrackInterfaces, group.TrackScripts, group.TrackFiles,
+			group.TrackProcesses, group.TrackBFDs})
 	}
 	// keepalived has each member track the static entry's interface with
 	// weight 0; one tracker per group stands for all of them, and starts up
@@ -146,6 +163,15 @@ func NewTracking(inst *Instance, group *SyncGroup, defs TrackerDefs) (*Tracking,
 			}
 			add(ref(TrackKindProcess, r, def.Weight, def.Reverse))
 		}
+		for _, r := range l.bfds {
+			def, ok := defs.BFDs[r.Name]
+			if !ok {
+				return nil, fmt.Errorf("vrrp %s: track_bfd %q is not defined", inst.Name, r.Name)
+			}
+			it := ref(TrackKindBFD, r, def.Weight, def.Reverse)
+			it.known, it.up = true, false
+			add(it)
+		}
 	}
 	if len(t.items) == 0 && len(t.ignored) == 0 {
 		return nil, nil
@@ -157,6 +183,7 @@ func NewTracking(inst *Instance, group *SyncGroup, defs TrackerDefs) (*Tracking,
 type trackLists struct {
 	ifs                   []TrackInterface
 	scripts, files, procs []TrackRef
+	bfds                  []TrackRef
 }
 
 func ref(kind TrackKind, r TrackRef, w int, rev bool) tracked {

@@ -13,11 +13,12 @@ func _() {
 	_ = x[TrackKindFile-3]
 	_ = x[TrackKindProcess-4]
 	_ = x[TrackKindGroup-5]
+	_ = x[TrackKindBFD-6]
 }
 
-const _TrackKind_name = "interfacescriptfileprocesstrack_group"
+const _TrackKind_name = "interfacescriptfileprocesstrack_groupbfd"
 
-var _TrackKind_index = [...]uint8{0, 9, 15, 19, 26, 37}
+var _TrackKind_index = [...]uint8{0, 9, 15, 19, 26, 37, 40}
 
 func (i TrackKind) String() string {
 	idx := int(i) - 1

@@ -121,6 +121,7 @@ type Instance struct {
 	TrackScripts    []TrackRef
 	TrackFiles      []TrackRef
 	TrackProcesses  []TrackRef
+	TrackBFDs       []TrackRef
 	// TrackGroups names the track_group blocks listing this instance: it
 	// goes FAULT while a static entry carrying one of them is lost.
 	TrackGroups []string
@@ -241,6 +242,7 @@ type SyncGroup struct {
 	TrackScripts    []TrackRef
 	TrackFiles      []TrackRef
 	TrackProcesses  []TrackRef
+	TrackBFDs       []TrackRef
 	Notify          Notify
 	TrackingWeight  bool
 	SMTPAlert       bool

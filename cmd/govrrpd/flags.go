@@ -62,7 +62,6 @@ type options struct {
 // noEffect lists flags accepted for compatibility that change nothing in
 // govrrpd, with the reason logged at start.
 var noEffect = map[string]string{
-	"no_bfd":             "govrrpd has no BFD subsystem",
 	"all":                "govrrpd runs one process",
 	"dont-respawn":       "govrrpd runs one process; nothing is respawned",
 	"address-monitoring": "address events are not logged yet",

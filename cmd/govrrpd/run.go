@@ -169,7 +169,7 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 	}
 	err = daemon.Run(context.Background(), daemon.Options{
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
-		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly,
+		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly, NoBFD: o.noBFD,
 		PidFiles: pidFiles(o), Log: log, Version: version,
 		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, bgpr.backend(d), log); bgpr.attach(d); snmp.start(opsCtx, d) },
 		CheckObserve: ops.observeCheck, Observer: snmp.agent,

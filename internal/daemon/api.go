@@ -153,6 +153,7 @@ func (d *Daemon) snapshot() status.Daemon {
 		s.VirtualServers = d.lvsSub.Snapshot()
 		s.Reconcile = d.lvsSub.ReconcileStats()
 	}
+	s.BFD = d.bfdStatus()
 	return s
 }
 

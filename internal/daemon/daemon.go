@@ -15,6 +15,7 @@ import (
 
 	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/bfdsub"
 	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
@@ -37,6 +38,7 @@ type Options struct {
 	DontReleaseIPVS bool // -I: leave the IPVS table on stop
 	VRRPOnly        bool // -P
 	CheckOnly       bool // -C
+	NoBFD           bool // -B
 	PidFiles        []string
 	Log             *slog.Logger
 	// Ready, if set, is called once every instance has started.
@@ -118,7 +120,8 @@ type Daemon struct {
 	ctx      context.Context
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
-	fwBroken bool // nftables could not be opened: logged once
+	bfd      *bfdsub.Subsystem // bfd.go
+	fwBroken bool              // nftables could not be opened: logged once
 	// probesOff leaves the tracker probes unstarted: the executor tests
 	// feed tracker results themselves.
 	probesOff bool
@@ -237,6 +240,7 @@ func Run(ctx context.Context, opts Options) error {
 		d.lvs.Start(ctx, cfg)
 		d.lvsSub = d.lvs
 	}
+	d.startBFD()
 	d.tuneMem = func() { tuneMemory(log, os.Getenv) }
 	defer time.AfterFunc(firstElection(cfg), d.tuneMem).Stop()
 	if opts.Ready != nil {
@@ -252,6 +256,7 @@ func Run(ctx context.Context, opts Options) error {
 		opts.Stopping()
 	}
 	d.shutdown()
+	d.stopBFD()
 	d.lvs.Stop()
 	return nil
 }
@@ -395,6 +400,9 @@ func (d *Daemon) signal(s os.Signal) {
 	case syscall.SIGUSR1:
 		d.dump("keepalived.data", d.dataText())
 		d.dump("keepalived_check.data", d.lvs.Dump())
+		if d.bfd != nil {
+			d.dump("keepalived_bfd.data", d.bfd.Dump())
+		}
 	case syscall.SIGUSR2:
 		d.dump("keepalived.stats", d.statsText())
 	case sigStatsClear:

@@ -131,7 +131,7 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 			}
 		}
 	}
-	defs := vrrp.DefsFrom(d.cfg.Scripts, d.cfg.Files, d.cfg.Processes)
+	defs := vrrp.DefsFrom(d.cfg.Scripts, d.cfg.Files, d.cfg.Processes, d.cfg.BFDTrackers()...)
 	tr, err := vrrp.NewTracking(cfg, sg, defs)
 	if err != nil {
 		return nil, err

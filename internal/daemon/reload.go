@@ -104,6 +104,7 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 			d.log.Warn("reload: vrrp_sync_group changes take effect at restart; groups are unchanged")
 		}
 	}
+	d.cfg.BFDs = cfg.BFDs // instances built below resolve track_bfd against them
 	old := map[plan.Key]*instance{}
 	for _, in := range d.insts {
 		old[keyOf(in.cfg)] = in
@@ -137,6 +138,7 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 	d.cfg.Instances = cfg.Instances
 	d.restartTrackGroups()
 	d.cfg.Scripts, d.cfg.Files, d.cfg.Processes = cfg.Scripts, cfg.Files, cfg.Processes
+	d.reloadBFD()
 	if d.probes != nil {
 		d.probes.Update(trackSettings(d.cfg, d))
 	} else {

@@ -57,6 +57,7 @@ func (d *Daemon) trackResult(now time.Time, r track.Result) {
 
 // replayTrackers gives instances started by a reload the current results.
 func (d *Daemon) replayTrackers(in *instance, now time.Time) {
+	d.replayBFD(in, now)
 	if d.probes == nil {
 		return
 	}

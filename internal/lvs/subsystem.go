@@ -61,6 +61,9 @@ type Subsystem struct {
 	cfg   ipvs.Config
 	// checkers are the running checkers' settings (Plan compares them).
 	checkers []check.Checker
+	// bfdUp is every BFD session's latest state (bfd.go); owned by the
+	// subsystem's goroutine.
+	bfdUp map[string]bool
 
 	cancel context.CancelFunc // the running scheduler's context
 	work   chan func()
@@ -185,6 +188,7 @@ func (s *Subsystem) startCheckers(ctx context.Context, cfg *confparse.Config) {
 	s.sched, s.cancel = sc, cancel
 	s.mu.Unlock()
 	sc.Start(cctx)
+	s.replayBFD()
 }
 
 // HealthOf is the one conversion of a checker verdict into an IPVS health

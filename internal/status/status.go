@@ -41,6 +41,8 @@ type Daemon struct {
 	Interfaces []Interface `json:"interfaces"`
 	// BGP is present with --bgp-config (bgp.go).
 	BGP *BGP `json:"bgp,omitempty"`
+	// BFD is every bfd_instance's session (bfd.go); absent without any.
+	BFD []BFDSession `json:"bfd_sessions,omitempty"`
 }
 
 // Interface is one interface and family the daemon receives adverts on.

@@ -13,7 +13,7 @@ const module = "github.com/govrrpd/govrrpd"
 
 // domain packages are plain: parsers, codecs and state machines that a
 // daemon, a test or another program can use without the rest of govrrpd.
-var domain = []string{"vrrp", "ipvs", "check", "script", "srcpos", "iproute", "bgp", "agentx"}
+var domain = []string{"vrrp", "ipvs", "check", "script", "srcpos", "iproute", "bgp", "agentx", "bfd"}
 
 // rule is one forbidden arrow: a package matching from must not depend,
 // directly or through others, on a package matching to.

@@ -102,20 +102,7 @@ func (r *rig) setupFRRHost(i int, c frrCell) {
 func (r *rig) startFRR(i int, c frrCell, prio int) *frrRouter {
 	r.t.Helper()
 	h := r.lab.Routers[i]
-	// FRR drops to user frr (it refuses root outside group frrvty): its
-	// directory lives where that user can reach it.
-	dir, err := os.MkdirTemp("", "govrrpd-frr-"+h.Name+"-")
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	if u, err := user.Lookup("frr"); err == nil {
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		os.Chown(dir, uid, gid)
-	}
-	f := &frrRouter{h: h, dir: dir}
+	f := &frrRouter{h: h, dir: r.frrDir(h, "frr")}
 	vip, _ := c.vip()
 	ipKw := "ip"
 	if c.family == 6 {
@@ -128,23 +115,9 @@ func (r *rig) startFRR(i int, c frrCell, prio int) *frrRouter {
 			r.t.Fatal(err)
 		}
 	}
-	common := func(d string) []string {
-		return []string{"-N", h.NS, "-u", "frr", "-g", "frr", "-i", filepath.Join(f.dir, d+".pid"),
-			"--vty_socket", f.dir, "-z", filepath.Join(f.dir, "zserv.api"), "-f", filepath.Join(f.dir, d+".conf"),
-			"-P", "0", "--log", "stdout", "--log-level", "info"}
-	}
-	if f.zebra, err = h.Start(filepath.Join(f.dir, "zebra.log"), filepath.Join(frrDir, "zebra"), common("zebra")...); err != nil {
-		r.t.Fatal(err)
-	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if _, err := os.Stat(filepath.Join(f.dir, "zserv.api")); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("zebra on %s did not open its zserv socket:\n%s", h.Name, f.zebra.LogText())
-		}
-	}
-	if f.vrrpd, err = h.Start(filepath.Join(f.dir, "vrrpd.log"), filepath.Join(frrDir, "vrrpd"), common("vrrpd")...); err != nil {
+	f.zebra = r.startZebra(h, f.dir)
+	var err error
+	if f.vrrpd, err = h.Start(filepath.Join(f.dir, "vrrpd.log"), filepath.Join(frrDir, "vrrpd"), frrArgs(h, f.dir, "vrrpd")...); err != nil {
 		r.t.Fatal(err)
 	}
 	// FRR holds a backup's macvlan in protodown from its first state on;
@@ -164,6 +137,51 @@ func (r *rig) startFRR(i int, c frrCell, prio int) *frrRouter {
 		f.zebra.Stop(2 * time.Second)
 	})
 	return f
+}
+
+// frrDir makes the directory of one FRR run on h. FRR drops to user frr
+// (it refuses root outside group frrvty): the directory lives where that
+// user can reach it.
+func (r *rig) frrDir(h *lab.Host, what string) string {
+	r.t.Helper()
+	dir, err := os.MkdirTemp("", "govrrpd-"+what+"-"+h.Name+"-")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	if u, err := user.Lookup("frr"); err == nil {
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		os.Chown(dir, uid, gid)
+	}
+	return dir
+}
+
+// frrArgs are the arguments of FRR daemon d on h: its own pathspace, pid
+// file, vty and zserv sockets and configuration in dir.
+func frrArgs(h *lab.Host, dir, d string) []string {
+	return []string{"-N", h.NS, "-u", "frr", "-g", "frr", "-i", filepath.Join(dir, d+".pid"),
+		"--vty_socket", dir, "-z", filepath.Join(dir, "zserv.api"), "-f", filepath.Join(dir, d+".conf"),
+		"-P", "0", "--log", "stdout", "--log-level", "info"}
+}
+
+// startZebra runs zebra from dir (zebra.conf there) and waits for its
+// zserv socket.
+func (r *rig) startZebra(h *lab.Host, dir string) *lab.Proc {
+	r.t.Helper()
+	zebra, err := h.Start(filepath.Join(dir, "zebra.log"), filepath.Join(frrDir, "zebra"), frrArgs(h, dir, "zebra")...)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, "zserv.api")); err == nil {
+			return zebra
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("zebra on %s did not open its zserv socket:\n%s", h.Name, zebra.LogText())
+		}
+	}
 }
 
 // frrHolds reports whether FRR on h is master: its macvlan is out of
