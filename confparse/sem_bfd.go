@@ -240,7 +240,7 @@ func trackBFDs(a *analyzer, n *Node, owner string, dst []vrrp.TrackRef) []vrrp.T
 			a.warnf(c.Pos, "(%s) weight without value specified for track bfd %s - ignoring", owner, r.Name)
 			continue
 		}
-		if !parseWeight(a, c, w, -253, 253, &r.Weight, &r.Reverse) {
+		if !bfdWeight(a, c, w, &r.Weight, &r.Reverse) {
 			continue
 		}
 		r.WeightSet = true
@@ -351,4 +351,33 @@ func fmtMillis(d time.Duration) string {
 		s += strings.TrimRight("."+strconv.FormatInt(1000+f, 10)[1:], "0")
 	}
 	return s
+}
+
+// bfdWeight reads a track_bfd entry's optional "weight W [reverse|noreverse]"
+// tail, W in keepalived's [-253, 253]; false drops the entry.
+func bfdWeight(a *analyzer, c *Node, w []string, weight *int, rev *bool) bool {
+	if len(w) == 1 {
+		return true
+	}
+	if w[1] != "weight" {
+		a.warnf(c.Pos, "unknown track option '%s' for %s - ignoring", w[1], w[0])
+		return true
+	}
+	v, ok := a.argInt(c, 1, -253, 253)
+	if !ok {
+		a.warnf(c.Pos, "weight for %s must be between [-253:253] - ignoring", w[0])
+		return false
+	}
+	*weight = v
+	if len(w) > 3 {
+		switch w[3] {
+		case "reverse":
+			*rev = true
+		case "noreverse":
+			*rev = false
+		default:
+			a.warnf(c.Pos, "unknown track option '%s' for %s - ignoring", w[3], w[0])
+		}
+	}
+	return true
 }

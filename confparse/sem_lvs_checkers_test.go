@@ -270,8 +270,8 @@ func TestSemLVSPingAndBFD(t *testing.T) {
 			k := ck0(c)
 			return []any{k.Kind, k.ConnectIP.String(), k.Retry, k.DelayBeforeRetry}
 		}, []any{check.Ping, "192.0.2.44", 2, time.Second}, nil},
-		{"bfd", slCk("BFD_CHECK", "name b"), slCount, [3]int{1, 1, 0},
-			[]slDiag{slW(lineCk-1, "BFD_CHECK is not supported by govrrpd; the checker is ignored")}},
+		{"bfd without its bfd_instance", slCk("BFD_CHECK", "name b"), slCount, [3]int{1, 1, 0},
+			[]slDiag{slW(lineCk, "BFD_CHECK - BFD b not configured"), slW(lineCk-1, "No name has been specified for BFD_CHECKER - skipping")}},
 		{"unknown checker", slCk("LDAP_CHECK", ""), slCount, [3]int{1, 1, 0},
 			[]slDiag{slW(lineCk-1, "unknown keyword 'LDAP_CHECK' in real_server; its block is skipped")}},
 		{"several on one real server", slRS("TCP_CHECK {\n}\nPING_CHECK {\n}\nTCP_CHECK {\nconnect_port 81\n}"), func(c *Config) any {

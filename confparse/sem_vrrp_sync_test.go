@@ -46,8 +46,8 @@ func TestSyncGroupMembers(t *testing.T) {
 			[]want{warnAt(1, "vrrp_sync_group must have a name - skipping")}},
 		{"unknown keyword", syncG("VI_1 VI_2", "bogus 1") + twoInsts, nil,
 			[]want{warnAt(5, "unknown keyword 'bogus' in vrrp_sync_group G")}},
-		{"track_bfd not yet", syncG("VI_1 VI_2", "track_bfd {", "b", "}") + twoInsts, nil,
-			[]want{warnAt(5, "'track_bfd' is not supported by govrrpd yet")}},
+		{"track_bfd without its bfd_instance", syncG("VI_1 VI_2", "track_bfd {", "b", "}") + twoInsts, nil,
+			[]want{warnAt(6, "(G) track bfd b not found, ignoring...")}},
 	})
 }
 
