@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+)
+
+// genConf writes bench/genconf.py's file: vs virtual servers cycling over
+// 192.0.2.1-250 (the port makes each unique), each with rs real servers
+// 198.51.100.1-rs on the same port and a TCP_CHECK. delay_loop is the
+// only knob genconf.py does not have: the bench raises it so that 100,000
+// checkers, whose first checks both daemons spread over one delay_loop,
+// do not keep the emulated CPUs busy while a reload is timed.
+func genConf(w io.Writer, vs, rs, delayLoop int) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "global_defs {\n    router_id bench\n}\n")
+	for i := range vs {
+		port := 1024 + i/250
+		fmt.Fprintf(bw, "virtual_server 192.0.2.%d %d {\n", 1+i%250, port)
+		fmt.Fprintf(bw, "    delay_loop %d\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n", delayLoop)
+		for j := range rs {
+			fmt.Fprintf(bw, "    real_server 198.51.100.%d %d {\n", 1+j%250, port)
+			fmt.Fprintf(bw, "        weight 1\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n")
+		}
+		fmt.Fprintf(bw, "}\n")
+	}
+	return bw.Flush()
+}
+
+// changeWeight is the one-change edit: the first real server's weight
+// becomes w. genConf's first real server is 198.51.100.1:1024 of
+// 192.0.2.1:1024.
+func changeWeight(conf []byte, w int) ([]byte, error) {
+	old := []byte("        weight 1\n")
+	i := bytes.Index(conf, old)
+	if i < 0 {
+		return nil, fmt.Errorf("no %q line to change", bytes.TrimSpace(old))
+	}
+	out := append(append(append([]byte(nil), conf[:i]...), fmt.Sprintf("        weight %d\n", w)...), conf[i+len(old):]...)
+	return out, nil
+}
+
+var appliedRE = regexp.MustCompile(`msg="IPVS applied" operations=(\d+)`)
+
+// appliedOps reads govrrpd's "IPVS applied operations=N" lines from a log;
+// the last one is the newest reload's.
+func appliedOps(log []byte) (ops int, ok bool) {
+	m := appliedRE.FindAllSubmatch(log, -1)
+	if len(m) == 0 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(m[len(m)-1][1]))
+	return n, err == nil
+}
+
+// tableDiff counts the lines of /proc/net/ip_vs present in one reading and
+// not in the other: entries added, removed or changed (a changed weight
+// counts twice, its old and its new line). Connection counters are part
+// of the lines; nothing connects through the bench's services.
+func tableDiff(a, b []byte) int {
+	count := map[string]int{}
+	for _, l := range bytes.Split(a, []byte("\n")) {
+		count[string(l)]++
+	}
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		count[string(l)]--
+	}
+	n := 0
+	for _, c := range count {
+		n += max(c, -c)
+	}
+	return n
+}

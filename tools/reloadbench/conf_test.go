@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// genConf writes what bench/genconf.py writes, but for delay_loop.
+func TestGenConfMatchesGenconf(t *testing.T) {
+	var b bytes.Buffer
+	if err := genConf(&b, 300, 3, 6); err != nil {
+		t.Fatal(err)
+	}
+	if got := bytes.Count(b.Bytes(), []byte("\n")); got != 3+300*(6+3*6) {
+		t.Errorf("%d lines", got)
+	}
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed: not compared with bench/genconf.py")
+	}
+	want, err := exec.Command(py, "../../bench/genconf.py", "300", "3").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		t.Error("genConf and bench/genconf.py differ")
+	}
+}
+
+func TestChangeWeight(t *testing.T) {
+	var b bytes.Buffer
+	if err := genConf(&b, 2, 2, 6); err != nil {
+		t.Fatal(err)
+	}
+	got, err := changeWeight(b.Bytes(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tableDiff(b.Bytes(), got) != 2 || !strings.Contains(string(got), "198.51.100.1 1024 {\n        weight 2\n") {
+		t.Errorf("not one weight changed:\n%s", got)
+	}
+	if _, err := changeWeight([]byte("global_defs {\n}\n"), 2); err == nil {
+		t.Error("a file without a weight line was changed")
+	}
+}
+
+func TestAppliedOps(t *testing.T) {
+	cases := []struct {
+		log    string
+		ops    int
+		wantOK bool
+	}{
+		{"", 0, false},
+		{`time=x level=INFO msg="IPVS applied" operations=110000` + "\n", 110000, true},
+		{`msg="IPVS applied" operations=110000` + "\nmsg=\"reloading configuration (SIGHUP)\"\n" + `msg="IPVS applied" operations=1` + "\n", 1, true},
+		{`msg="IPVS applied" operations=x`, 0, false},
+	}
+	for _, c := range cases {
+		if n, ok := appliedOps([]byte(c.log)); n != c.ops || ok != c.wantOK {
+			t.Errorf("appliedOps(%q) = %d, %v; want %d, %v", c.log, n, ok, c.ops, c.wantOK)
+		}
+	}
+}
+
+func FuzzAppliedOps(f *testing.F) {
+	f.Add([]byte(`msg="IPVS applied" operations=7`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if n, ok := appliedOps(b); ok && n < 0 {
+			t.Errorf("%d operations", n)
+		}
+	})
+}
+
+func TestQuietAt(t *testing.T) {
+	ms := time.Millisecond
+	busy := []sample{{0, 0}, {100 * ms, 10}, {200 * ms, 20}, {300 * ms, 22}, {400 * ms, 23}, {500 * ms, 23}, {600 * ms, 24}, {800 * ms, 25}}
+	cases := []struct {
+		s      []sample
+		window time.Duration
+		want   time.Duration
+		ok     bool
+	}{
+		{busy, 300 * ms, 300 * ms, true},
+		{busy, 100 * ms, 200 * ms, true}, // 22-20 = 2 ticks
+		{busy, time.Second, 0, false},    // no reading a window after any
+		{busy[:3], 100 * ms, 0, false},
+	}
+	for _, c := range cases {
+		got, ok := quietAt(c.s, c.window, 2)
+		if got != c.want || ok != c.ok {
+			t.Errorf("window %v: %v, %v; want %v, %v", c.window, got, ok, c.want, c.ok)
+		}
+	}
+}
