@@ -93,3 +93,29 @@ func TestLVSInVM(t *testing.T) {
 		t.Error("LVS kernel tests failed in the VM")
 	}
 }
+
+// TestReloadInVM runs tools/reloadbench's govrrpd side at a small size: a
+// SIGHUP with the file unchanged makes no IPVS operation, and one with one
+// real server's weight changed makes exactly one, which reaches the
+// kernel. Times are the benchmark's business (bench/reload-vm.sh), not
+// this test's.
+func TestReloadInVM(t *testing.T) {
+	need(t)
+	dir := t.TempDir()
+	for pkg, out := range map[string]string{"./cmd/govrrpd": "govrrpd", "./tools/reloadbench": "reloadbench"} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, out), pkg)
+		cmd.Dir, cmd.Env = "../..", append(os.Environ(), "CGO_ENABLED=0")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("building %s: %v\n%s", pkg, err, b)
+		}
+	}
+	t.Setenv("GOVRRPD_VM_FILES", filepath.Join(dir, "govrrpd"))
+	out := runVM(t, dir, filepath.Join(dir, "reloadbench"), "-vs", "500", "-rs", "4", "-impl", "govrrpd")
+	m := regexp.MustCompile(`(?m)^govrrpd .* table 500/2000 +no change: .* ops (\S+) entries (\d+) +one weight: .* ops (\S+) entries (\d+)$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatal("no govrrpd result line")
+	}
+	if m[1] != "0" || m[2] != "0" || m[3] != "1" || m[4] != "2" {
+		t.Errorf("IPVS operations %s and %s (table lines changed %s and %s), want 0 and 1 (0 and 2)", m[1], m[3], m[2], m[4])
+	}
+}

@@ -118,9 +118,9 @@ func rows(out io.Writer, res []result, lines int) {
 		"≤ 0.25×", !math.IsNaN(ro) && ro <= targetRatio)
 	kops := "– (not run)"
 	if k != nil {
-		kops = fmt.Sprintf("\"– (table lines changed %d / %d)\"", k.none.changed, k.one.changed)
+		kops = fmt.Sprintf("– (table lines changed %d / %d)", k.none.changed, k.one.changed)
 	}
-	fmt.Fprintf(out, "ROW group=reload name=\"IPVS operations on reload, no change / one weight\" govrrpd=\"%s / %s\" keepalived=%s target=\"0 / 1\" verdict=%s\n",
+	fmt.Fprintf(out, "ROW group=reload name=\"IPVS operations on reload, no change / one weight\" govrrpd=\"%s / %s\" keepalived=%q target=\"0 / 1\" verdict=%s\n",
 		opsText(g.none.ops), opsText(g.one.ops), kops, verdict(g.none.ops == 0 && g.one.ops == 1))
 }
 
