@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // genConf writes bench/genconf.py's file: vs virtual servers cycling over
@@ -74,4 +75,19 @@ func tableDiff(a, b []byte) int {
 		n += max(c, -c)
 	}
 	return n
+}
+
+// reloadLines picks up to n log lines that say what a reload did (either
+// daemon's words), so a slow reload shows its phases with their times.
+func reloadLines(log []byte, n int) []string {
+	var out []string
+	for _, l := range strings.Split(string(log), "\n") {
+		low := strings.ToLower(l)
+		if strings.Contains(low, "reload") || strings.Contains(low, "ipvs") || strings.Contains(low, "sighup") {
+			if out = append(out, l); len(out) == n {
+				break
+			}
+		}
+	}
+	return out
 }

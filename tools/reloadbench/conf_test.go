@@ -95,3 +95,11 @@ func TestQuietAt(t *testing.T) {
 		}
 	}
 }
+
+func TestReloadLines(t *testing.T) {
+	log := "a\nmsg=\"reloading configuration (SIGHUP)\"\nActivating healthchecker\nReloading\nmsg=\"IPVS applied\" operations=0\n"
+	got := reloadLines([]byte(log), 2)
+	if len(got) != 2 || got[0] != `msg="reloading configuration (SIGHUP)"` || got[1] != "Reloading" {
+		t.Errorf("%q", got)
+	}
+}

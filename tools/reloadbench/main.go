@@ -73,6 +73,12 @@ func run(out io.Writer, log *slog.Logger, vs, rs, delayLoop int, names []string,
 		fmt.Fprintf(out, "%-10s start %8.3f s  table %d/%d  no change: %7.3f s (busy %7.3f s) ops %s entries %d  one weight: %7.3f s (busy %7.3f s) ops %s entries %d\n",
 			r.impl, r.start.Seconds(), r.services, r.dests, r.none.took.Seconds(), r.none.busy.Seconds(), opsText(r.none.ops), r.none.changed,
 			r.one.took.Seconds(), r.one.busy.Seconds(), opsText(r.one.ops), r.one.changed)
+		for _, rl := range []reload{r.none, r.one} {
+			fmt.Fprintf(out, "  %s SIGHUP at %s; its log:\n", r.impl, rl.at.UTC().Format("15:04:05.000"))
+			for _, l := range rl.lines {
+				fmt.Fprintf(out, "    %s\n", l)
+			}
+		}
 		res = append(res, r)
 	}
 	rows(out, res, lines)

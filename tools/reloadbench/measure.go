@@ -40,6 +40,8 @@ type reload struct {
 	busy    time.Duration // until the daemon's CPU went quiet
 	ops     int           // govrrpd's IPVS operations; -1 when the daemon does not say
 	changed int           // /proc/net/ip_vs lines that differ before and after
+	at      time.Time     // when the signal went
+	lines   []string      // the daemon's log lines about the reload, to see where the time went
 }
 
 // result is one implementation's measurement.
@@ -244,7 +246,9 @@ func (d *daemon) hup(p params, applied func() (bool, error)) (reload, error) {
 		if n, ok := appliedOps(b[logOff:]); ok {
 			r.ops = n
 		}
+		r.lines = reloadLines(b[logOff:], 12)
 	}
+	r.at = t0
 	return r, nil
 }
 
