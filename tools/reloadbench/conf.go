@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // genConf writes bench/genconf.py's file: vs virtual servers cycling over
@@ -45,17 +46,36 @@ func changeWeight(conf []byte, w int) ([]byte, error) {
 	return out, nil
 }
 
-var appliedRE = regexp.MustCompile(`msg="IPVS applied" operations=(\d+)`)
+// lastReal is the real server removeLastReal removes: the last of the
+// first virtual server when it has 10 (bench/genconf.py's default).
+const lastReal = "198.51.100.10"
+
+// removeLastReal removes lastReal's block from the first virtual server.
+func removeLastReal(conf []byte) ([]byte, error) {
+	blk := []byte("    real_server " + lastReal + " 1024 {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n")
+	i := bytes.Index(conf, blk)
+	if i < 0 {
+		return nil, fmt.Errorf("no real server %s:1024 to remove", lastReal)
+	}
+	return append(append([]byte(nil), conf[:i]...), conf[i+len(blk):]...), nil
+}
+
+var appliedRE = regexp.MustCompile(`(?m)^time=(\S+) .*msg="IPVS applied" operations=(\d+)`)
 
 // appliedOps reads govrrpd's "IPVS applied operations=N" lines from a log;
-// the last one is the newest reload's.
-func appliedOps(log []byte) (ops int, ok bool) {
+// the last one is the newest reload's. at is the line's time.
+func appliedOps(log []byte) (ops int, at time.Time, ok bool) {
 	m := appliedRE.FindAllSubmatch(log, -1)
 	if len(m) == 0 {
-		return 0, false
+		return 0, at, false
 	}
-	n, err := strconv.Atoi(string(m[len(m)-1][1]))
-	return n, err == nil
+	last := m[len(m)-1]
+	at, err := time.Parse(time.RFC3339Nano, string(last[1]))
+	if err != nil {
+		return 0, at, false
+	}
+	n, err := strconv.Atoi(string(last[2]))
+	return n, at, err == nil
 }
 
 // tableDiff counts the lines of /proc/net/ip_vs present in one reading and

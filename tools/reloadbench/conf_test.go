@@ -48,30 +48,53 @@ func TestChangeWeight(t *testing.T) {
 }
 
 func TestAppliedOps(t *testing.T) {
+	at := "2026-12-06T09:04:49.187Z"
 	cases := []struct {
 		log    string
 		ops    int
 		wantOK bool
 	}{
 		{"", 0, false},
-		{`time=x level=INFO msg="IPVS applied" operations=110000` + "\n", 110000, true},
-		{`msg="IPVS applied" operations=110000` + "\nmsg=\"reloading configuration (SIGHUP)\"\n" + `msg="IPVS applied" operations=1` + "\n", 1, true},
-		{`msg="IPVS applied" operations=x`, 0, false},
+		{"time=" + at + ` level=INFO msg="IPVS applied" operations=110000` + "\n", 110000, true},
+		{"time=x level=INFO msg=\"IPVS applied\" operations=3\n", 0, false}, // no time
+		{"time=" + at + ` level=INFO msg="IPVS applied" operations=110000` + "\ntime=" + at + " msg=\"reloading configuration (SIGHUP)\"\ntime=" + at + ` level=INFO msg="IPVS applied" operations=1` + "\n", 1, true},
+		{"time=" + at + ` msg="IPVS applied" operations=x`, 0, false},
 	}
 	for _, c := range cases {
-		if n, ok := appliedOps([]byte(c.log)); n != c.ops || ok != c.wantOK {
-			t.Errorf("appliedOps(%q) = %d, %v; want %d, %v", c.log, n, ok, c.ops, c.wantOK)
+		n, when, ok := appliedOps([]byte(c.log))
+		if n != c.ops || ok != c.wantOK || ok && when.Format(time.RFC3339Nano) != at {
+			t.Errorf("appliedOps(%q) = %d, %v, %v; want %d, %v", c.log, n, when, ok, c.ops, c.wantOK)
 		}
 	}
 }
 
 func FuzzAppliedOps(f *testing.F) {
-	f.Add([]byte(`msg="IPVS applied" operations=7`))
+	f.Add([]byte(`time=2026-12-06T09:04:49.187Z level=INFO msg="IPVS applied" operations=7`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if n, ok := appliedOps(b); ok && n < 0 {
+		if n, _, ok := appliedOps(b); ok && n < 0 {
 			t.Errorf("%d operations", n)
 		}
 	})
+}
+
+func TestRemoveLastReal(t *testing.T) {
+	var b bytes.Buffer
+	if err := genConf(&b, 2, 10, 6); err != nil {
+		t.Fatal(err)
+	}
+	got, err := removeLastReal(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(b.Bytes(), []byte("\n")) - bytes.Count(got, []byte("\n")); n != 6 {
+		t.Errorf("%d lines removed, want 6", n)
+	}
+	if bytes.Count(got, []byte("198.51.100.10 1024")) != 1 {
+		t.Error("not exactly the first virtual server's last real server removed")
+	}
+	if _, err := removeLastReal(got[:len(got)/2]); err == nil {
+		t.Error("removed a real server that is not there")
+	}
 }
 
 func TestQuietAt(t *testing.T) {

@@ -29,6 +29,7 @@ type params struct {
 	dests     int
 	workdir   string
 	startMax  time.Duration // how long the daemon may take to fill the table
+	applyMax  time.Duration // how long a change may take to reach the kernel
 	window    time.Duration // quiet detection: this long ...
 	quietTick int64         // ... with at most this many clock ticks
 	log       *slog.Logger
@@ -36,12 +37,24 @@ type params struct {
 
 // reload is what one SIGHUP cost.
 type reload struct {
-	took    time.Duration // until applied: quiet CPU, or the new weight in the kernel
+	took    time.Duration // until applied: quiet CPU, or the change in the kernel; -1: never applied
 	busy    time.Duration // until the daemon's CPU went quiet
 	ops     int           // govrrpd's IPVS operations; -1 when the daemon does not say
 	changed int           // /proc/net/ip_vs lines that differ before and after
 	at      time.Time     // when the signal went
 	lines   []string      // the daemon's log lines about the reload, to see where the time went
+}
+
+// cases are the reloads measured, in order; each edits the file the
+// previous one left.
+var cases = []struct {
+	name    string
+	edit    func([]byte) ([]byte, error)
+	applied func() (bool, error) // nil: "applied" is the CPU going quiet
+}{
+	{"no change", nil, nil},
+	{"one weight", func(b []byte) ([]byte, error) { return changeWeight(b, 2) }, weightIs(2)},
+	{"one removed", removeLastReal, lastRealGone},
 }
 
 // result is one implementation's measurement.
@@ -50,8 +63,7 @@ type result struct {
 	start    time.Duration // exec until the table was complete
 	services int
 	dests    int
-	none     reload // SIGHUP, file unchanged
-	one      reload // SIGHUP, one real server's weight changed
+	reloads  []reload // one per case, as far as the run got
 }
 
 // daemon is a started implementation.
@@ -84,18 +96,21 @@ func measure(im impl, p params) (res result, err error) {
 	if _, err := d.waitQuiet(p, 20*time.Minute); err != nil {
 		return res, fmt.Errorf("%s after start: %w", im.name, err)
 	}
-	if res.none, err = d.hup(p, nil); err != nil {
-		return res, fmt.Errorf("%s, no change: %w", im.name, err)
-	}
-	changed, err := changeWeight(p.conf, 2)
-	if err != nil {
-		return res, err
-	}
-	if err := os.WriteFile(conf, changed, 0o644); err != nil {
-		return res, err
-	}
-	if res.one, err = d.hup(p, weightIs(2)); err != nil {
-		return res, fmt.Errorf("%s, one weight: %w", im.name, err)
+	cur := p.conf
+	for _, c := range cases {
+		if c.edit != nil {
+			if cur, err = c.edit(cur); err != nil {
+				return res, err
+			}
+			if err := os.WriteFile(conf, cur, 0o644); err != nil {
+				return res, err
+			}
+		}
+		r, err := d.hup(p, c.applied, im.name == "govrrpd")
+		if err != nil {
+			return res, fmt.Errorf("%s, %s: %w", im.name, c.name, err)
+		}
+		res.reloads = append(res.reloads, r)
 	}
 	return res, nil
 }
@@ -197,8 +212,10 @@ func (d *daemon) waitQuiet(p params, limit time.Duration) (time.Duration, error)
 }
 
 // hup sends SIGHUP and measures until the daemon is quiet again and, when
-// applied is given, until it reports the change in the kernel.
-func (d *daemon) hup(p params, applied func() (bool, error)) (reload, error) {
+// applied is given, until the change is in the kernel (-1 when it is not
+// within p.applyMax: keepalived does not apply every change). withOps
+// waits for govrrpd's "IPVS applied" line too and counts it as applied.
+func (d *daemon) hup(p params, applied func() (bool, error), withOps bool) (reload, error) {
 	r := reload{ops: -1}
 	before, err := os.ReadFile("/proc/net/ip_vs")
 	if err != nil {
@@ -206,27 +223,27 @@ func (d *daemon) hup(p params, applied func() (bool, error)) (reload, error) {
 	}
 	logOff := size(d.log)
 	t0 := time.Now()
+	r.at = t0
 	if err := d.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		return r, err
 	}
-	if applied != nil {
-		for {
-			ok, err := applied()
-			if err != nil {
-				return r, err
-			}
-			if ok {
-				r.took = time.Since(t0)
-				break
-			}
-			if time.Since(t0) > 10*time.Minute {
-				return r, errors.New("the change never reached the kernel")
-			}
-			if err := d.alive(); err != nil {
-				return r, err
-			}
-			time.Sleep(5 * time.Millisecond)
+	for applied != nil {
+		ok, err := applied()
+		if err != nil {
+			return r, err
 		}
+		if ok {
+			r.took = time.Since(t0)
+			break
+		}
+		if time.Since(t0) > p.applyMax {
+			r.took = -1
+			break
+		}
+		if err := d.alive(); err != nil {
+			return r, err
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	from := time.Since(t0)
 	q, err := d.waitQuiet(p, 10*time.Minute)
@@ -237,42 +254,69 @@ func (d *daemon) hup(p params, applied func() (bool, error)) (reload, error) {
 	if applied == nil {
 		r.took = r.busy
 	}
+	for withOps && time.Since(t0) < p.applyMax {
+		b, _ := os.ReadFile(d.log)
+		if int64(len(b)) < logOff {
+			break
+		}
+		if n, at, ok := appliedOps(b[logOff:]); ok {
+			r.ops = n
+			if at.Sub(t0) > r.took && r.took >= 0 {
+				r.took = at.Sub(t0)
+			}
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	after, err := os.ReadFile("/proc/net/ip_vs")
 	if err != nil {
 		return r, err
 	}
 	r.changed = tableDiff(before, after)
 	if b, err := os.ReadFile(d.log); err == nil && int64(len(b)) >= logOff {
-		if n, ok := appliedOps(b[logOff:]); ok {
-			r.ops = n
-		}
 		r.lines = reloadLines(b[logOff:], 12)
 	}
-	r.at = t0
 	return r, nil
+}
+
+// firstService is the virtual server the edits change: genConf's first,
+// 192.0.2.1:1024.
+var firstService = &ipvs.Service{AddressFamily: syscall.AF_INET, Protocol: syscall.IPPROTO_TCP,
+	Address: net.ParseIP("192.0.2.1").To4(), Port: 1024, Netmask: 0xffffffff}
+
+// dest finds a real server of the first service in the kernel.
+func dest(addr string) (*ipvs.Destination, error) {
+	h, err := ipvs.New("")
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+	ds, err := h.GetDestinations(firstService)
+	if err != nil {
+		return nil, fmt.Errorf("read 192.0.2.1:1024: %w", err)
+	}
+	for _, d := range ds {
+		if d.Address.Equal(net.ParseIP(addr)) && d.Port == 1024 {
+			return d, nil
+		}
+	}
+	return nil, nil
 }
 
 // weightIs reports whether the changed real server has weight w in the
 // kernel.
 func weightIs(w int) func() (bool, error) {
-	h, err := ipvs.New("")
-	svc := &ipvs.Service{AddressFamily: syscall.AF_INET, Protocol: syscall.IPPROTO_TCP,
-		Address: net.ParseIP("192.0.2.1").To4(), Port: 1024, Netmask: 0xffffffff}
 	return func() (bool, error) {
-		if err != nil {
-			return false, err
-		}
-		ds, err := h.GetDestinations(svc)
-		if err != nil {
-			return false, fmt.Errorf("read 192.0.2.1:1024: %w", err)
-		}
-		for _, d := range ds {
-			if d.Address.Equal(net.ParseIP("198.51.100.1")) && d.Port == 1024 {
-				return d.Weight == w, nil
-			}
-		}
-		return false, nil
+		d, err := dest("198.51.100.1")
+		return d != nil && d.Weight == w, err
 	}
+}
+
+// lastRealGone reports whether removeLastReal's real server left the
+// kernel.
+func lastRealGone() (bool, error) {
+	d, err := dest(lastReal)
+	return d == nil && err == nil, err
 }
 
 func flush() error {
