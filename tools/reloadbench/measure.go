@@ -254,7 +254,9 @@ func (d *daemon) hup(p params, applied func() (bool, error), withOps bool) (relo
 	if applied == nil {
 		r.took = r.busy
 	}
-	for withOps && time.Since(t0) < p.applyMax {
+	// The line may come after the CPU went quiet (the IPVS work waits on
+	// the kernel) or long before: wait up to applyMax from here.
+	for deadline := time.Now().Add(p.applyMax); withOps && time.Now().Before(deadline); {
 		b, _ := os.ReadFile(d.log)
 		if int64(len(b)) < logOff {
 			break
