@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/ratelog"
@@ -12,20 +13,43 @@ import (
 // (a lower-priority advert heard, a failed send): a flood would otherwise
 // write one line per packet. Each kind — message, instance and source —
 // is logged on its first occurrence, then summarised with a count every
-// 10 s while it keeps coming. Drops are not logged at all; they are
-// counted (rx.go).
+// 10 s while it keeps coming. Drops are counted (rx.go) and, with -D, also
+// logged through drops, a limiter of their own.
 type packetLog struct {
 	*slog.Logger
 	h *ratelog.Handler
+	// drops keys on reason, source and instance, and tracks few keys: a
+	// flood from spoofed sources costs at most dropKeys lines (and the
+	// summary of the rest) per window, never a line a packet.
+	drops *slog.Logger
+	dh    *ratelog.Handler
 }
 
+// dropKeys bounds the distinct drop kinds logged on their own per window.
+const dropKeys = 64
+
 func newPacketLog(log *slog.Logger, d *Daemon) packetLog {
-	h := ratelog.New(log.Handler(), ratelog.Options{
-		KeyAttrs: []string{"instance", "from", "to"},
-		Now:      func() time.Time { return d.now() },
-	})
-	return packetLog{slog.New(h), h}
+	now := func() time.Time { return d.now() }
+	h := ratelog.New(log.Handler(), ratelog.Options{KeyAttrs: []string{"instance", "from", "to"}, Now: now})
+	dh := ratelog.New(log.Handler(), ratelog.Options{KeyAttrs: []string{"reason", "from", "instance"}, MaxKeys: dropKeys, Now: now})
+	return packetLog{Logger: slog.New(h), h: h, drops: slog.New(dh), dh: dh}
+}
+
+// drop logs a dropped packet at debug level (-D): the first of each
+// reason, source and instance, then a count every window.
+func (p packetLog) drop(in *instance, reason string, from netip.Addr) {
+	if !p.drops.Enabled(context.Background(), slog.LevelDebug) {
+		return
+	}
+	name := ""
+	if in != nil {
+		name = in.cfg.Name
+	}
+	p.drops.Debug("packet dropped", "reason", reason, "from", from, "instance", name)
 }
 
 // run writes the summaries of kinds that stopped coming until ctx ends.
-func (p packetLog) run(ctx context.Context) { p.h.Run(ctx) }
+func (p packetLog) run(ctx context.Context) {
+	go p.dh.Run(ctx)
+	p.h.Run(ctx)
+}

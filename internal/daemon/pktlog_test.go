@@ -2,9 +2,12 @@ package daemon
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/govrrpd/govrrpd/internal/ratelog"
 )
 
 // A flood of lower-priority adverts writes the line once, then one
@@ -33,5 +36,50 @@ func TestPacketLogRateLimited(t *testing.T) {
 	}
 	if n := strings.Count(buf.String(), msg); n != 2 {
 		t.Errorf("%d lines, want the first and one summary:\n%s", n, buf.String())
+	}
+}
+
+// With -D a flood of bad packets logs each reason and source once, then a
+// count per window — from spoofed sources, at most dropKeys lines and the
+// summary of the rest; without -D it logs nothing.
+func TestDropLogRateLimited(t *testing.T) {
+	cases := []struct {
+		name    string
+		level   slog.Level
+		sources int
+		want    int // "packet dropped" lines before the window ends
+	}{
+		{"info", slog.LevelInfo, 1, 0},
+		{"debug one source", slog.LevelDebug, 1, 2}, // checksum (VI_1) and vrid (no instance)
+		// dropKeys kinds, and the first record of all the others.
+		{"debug spoofed sources", slog.LevelDebug, 500, dropKeys + 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, oneInstance, "eth0=192.0.2.1")
+			var buf bytes.Buffer
+			h.d.pktLog = newPacketLog(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: c.level})), h.d)
+			for i := range 1000 {
+				n := i % c.sources
+				src := fmt.Sprintf("%s.%d", []string{"198.51.100", "203.0.113"}[n/250], 1+n%250)
+				h.run("raw eth0 " + src + " 2101c80100010000c00002640000000000000000") // checksum 0
+				h.run("advert eth0 from " + src + " vrid 9 prio 200")
+			}
+			const msg = "packet dropped"
+			if n := strings.Count(buf.String(), msg); n != c.want {
+				t.Fatalf("%d lines for 2,000 drops, want %d:\n%s", n, c.want, buf.String())
+			}
+			h.run("advance 11s")
+			h.d.pktLog.dh.Flush(t.Context())
+			if c.sources > dropKeys && !strings.Contains(buf.String(), ratelog.OthersMsg) {
+				t.Errorf("no summary of the kinds beyond %d:\n%s", dropKeys, buf.String())
+			}
+			if c.level == slog.LevelDebug && !strings.Contains(buf.String(), "suppressed=") {
+				t.Errorf("no summary after the window:\n%s", buf.String())
+			}
+			if c.level == slog.LevelInfo && buf.Len() != 0 {
+				t.Errorf("without -D drops were logged:\n%s", buf.String())
+			}
+		})
 	}
 }

@@ -138,6 +138,17 @@ func dropLabel(err error) string {
 	return vrrp.DecodeReason(err).String()
 }
 
+// dropped counts a drop on the instance, or on the socket when no
+// instance is named, and logs it through the drop limiter (-D only).
+func (d *Daemon) dropped(e evPacket, in *instance, label string) {
+	if in != nil {
+		countDrop(&in.stats.drops, label)
+	} else {
+		countDrop(&e.sock.drops, label)
+	}
+	d.pktLog.drop(in, label, e.rx.Src)
+}
+
 func countDrop(m *map[string]uint64, label string) {
 	if *m == nil {
 		*m = map[string]uint64{}
@@ -148,30 +159,22 @@ func countDrop(m *map[string]uint64, label string) {
 // receive decodes, finds the instance by VRID, applies the receive checks
 // and feeds an accepted advert to the machine. Every drop is counted by
 // reason, on the instance when the VRID names one, else on the socket;
-// none is logged per packet (a flood would fill the disk).
+// none is logged per packet (a flood would fill the disk): with -D, the
+// first of a kind is, then a count per window (pktlog.go).
 func (d *Daemon) receive(now time.Time, e evPacket) {
 	if e.oversized {
-		if in := e.sock.byVRID(vrridOf(e.data)); in != nil {
-			countDrop(&in.stats.drops, dropOversized)
-			return
-		}
-		countDrop(&e.sock.drops, dropOversized)
+		d.dropped(e, e.sock.byVRID(vrridOf(e.data)), dropOversized)
 		return
 	}
 	var adv vrrp.Advert
 	_, trailer, err := adv.UnmarshalAuth(e.data, e.rx.Src, e.rx.Dst)
 	if err != nil {
-		label := dropLabel(err)
-		if in := e.sock.byVRID(vrridOf(e.data)); in != nil {
-			countDrop(&in.stats.drops, label)
-			return
-		}
-		countDrop(&e.sock.drops, label)
+		d.dropped(e, e.sock.byVRID(vrridOf(e.data)), dropLabel(err))
 		return
 	}
 	in := e.sock.byVRID(adv.VRID)
 	if in == nil {
-		countDrop(&e.sock.drops, vrrp.RxVRID.String())
+		d.dropped(e, nil, vrrp.RxVRID.String())
 		return
 	}
 	// Multicast loopback is off, but a bridged or hairpinned segment can
@@ -189,7 +192,7 @@ func (d *Daemon) receive(now time.Time, e evPacket) {
 		r = in.checkAuthHMAC(now, e.rx.Src, msg, trailer)
 	}
 	if r != vrrp.RxOK {
-		countDrop(&in.stats.drops, r.String())
+		d.dropped(e, in, r.String())
 		return
 	}
 	in.stats.advertRcvd++

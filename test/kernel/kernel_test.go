@@ -93,3 +93,35 @@ func TestLVSInVM(t *testing.T) {
 		t.Error("LVS kernel tests failed in the VM")
 	}
 }
+
+// TestReloadInVM runs tools/reloadbench's govrrpd side at a small size: a
+// SIGHUP with the file unchanged makes no IPVS operation; one with a real
+// server's weight changed, and one with a real server removed, make
+// exactly one each, which reaches the kernel. Times are the benchmark's
+// business (bench/reload-vm.sh), not this test's.
+func TestReloadInVM(t *testing.T) {
+	need(t)
+	dir := t.TempDir()
+	for pkg, out := range map[string]string{"./cmd/govrrpd": "govrrpd", "./tools/reloadbench": "reloadbench"} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, out), pkg)
+		cmd.Dir, cmd.Env = "../..", append(os.Environ(), "CGO_ENABLED=0")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("building %s: %v\n%s", pkg, err, b)
+		}
+	}
+	t.Setenv("GOVRRPD_VM_FILES", filepath.Join(dir, "govrrpd"))
+	out := runVM(t, dir, filepath.Join(dir, "reloadbench"), "-vs", "200", "-rs", "10", "-impl", "govrrpd")
+	if !strings.Contains(out, "table 200/2000") {
+		t.Fatal("the table never held every real server")
+	}
+	want := map[string]string{"no change": "ops 0  entries 0", "one weight": "ops 1  entries 2", "one removed": "ops 1  entries 1"}
+	for c, w := range want {
+		m := regexp.MustCompile(`(?m)^govrrpd +` + c + ` +(\d+\.\d+ s|not applied) +busy .*  (ops \S+  entries \d+)$`).FindStringSubmatch(out)
+		switch {
+		case m == nil:
+			t.Errorf("%s: no result line", c)
+		case m[1] == "not applied" || m[2] != w:
+			t.Errorf("%s: %s, %s; want applied, %s", c, m[1], m[2], w)
+		}
+	}
+}

@@ -33,7 +33,11 @@ var floodKinds = []floodKind{
 	{"lower priority", func(r *rig) [][]byte { return [][]byte{r.advert(50).packet()} }},
 }
 
-var floodSetups = []setup{{Version: 2, Advert: time.Second}, {Version: 3, Advert: 100 * time.Millisecond}}
+// floodSetups: the two advert intervals, and 0.1 s again with -D,
+// where every per-packet line would be written (277 MB in 30 s before the
+// limiter).
+var floodSetups = []setup{{Version: 2, Advert: time.Second}, {Version: 3, Advert: 100 * time.Millisecond},
+	{Version: 3, Advert: 100 * time.Millisecond, Debug: true}}
 
 // window is what the master did over one stretch of time.
 type window struct {

@@ -74,12 +74,16 @@ type setup struct {
 	Advert  time.Duration
 	Auth    bool   // v2 PASS authentication
 	Notify  string // notify script, "" for none
+	Debug   bool   // -D: detailed logging, where a flood's per-packet lines would show
 }
 
 func (s setup) String() string {
 	a := ""
 	if s.Auth {
 		a = " PASS"
+	}
+	if s.Debug {
+		a += " -D"
 	}
 	return fmt.Sprintf("v%d %v%s", s.Version, s.Advert, a)
 }
@@ -214,6 +218,9 @@ func (r *rig) start(i int) {
 	argv := append(append([]string(nil), r.wrap...), r.impl.bin,
 		"-n", "-l", "-P", "-f", r.confs[i], "-p", base+".pid", "-r", base+"-vrrp.pid",
 		"-c", base+"-check.pid", "-b", base+"-bfd.pid")
+	if r.set.Debug {
+		argv = append(argv, "-D")
+	}
 	p, err := r.r[i].StartEnv(base+".log", []string{"TMPDIR=" + r.tmp[i]}, argv[0], argv[1:]...)
 	if err != nil {
 		r.t.Fatal(err)

@@ -56,6 +56,8 @@ var sources = []source{
 		parse:  parseRows, rowsOnly: true},
 	{name: "reliability", about: "the reliability suite's figures (make reliability: RESULT lines)",
 		script: []string{"make", "reliability"}, parse: parseReliability, rowsOnly: true},
+	{name: "reload", about: "SIGHUP on 10,000 virtual servers × 10 real servers in the VM, no change and one weight (bench/reload-vm.sh)",
+		script: []string{"bench/reload-vm.sh"}, parse: parseRows, rowsOnly: true},
 }
 
 type options struct {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
 type options struct {
@@ -169,7 +171,7 @@ func leftoverDests(path string) int {
 	if err != nil {
 		return 0
 	}
-	_, d := ipvsCounts(b)
+	_, d := lab.IPVSCounts(b)
 	return d
 }
 

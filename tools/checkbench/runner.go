@@ -113,7 +113,7 @@ func measure(im impl, p params, log *slog.Logger) (result, error) {
 	to := time.Since(t0)
 	ths := threadDeltas(th0, p.diag.sampleThreads(p.procDir, s1.PIDs))
 	if b, err := os.ReadFile(p.ipvsFile); err == nil {
-		res.services, res.dests = ipvsCounts(b)
+		res.services, res.dests = lab.IPVSCounts(b)
 	}
 	res.startCPU, res.cpu, res.hwmKiB, res.procs = s0.CPU(), s1.CPU()-s0.CPU(), s1.HWMKiB, s1.Procs
 	if p.diag.strace != "" {

@@ -1,4 +1,4 @@
-package main
+package lab
 
 import (
 	"testing"
@@ -17,10 +17,10 @@ TCP  C0000202:0050 rr
 `
 
 func TestIPVSCounts(t *testing.T) {
-	if s, d := ipvsCounts([]byte(ipvsSample)); s != 2 || d != 3 {
+	if s, d := IPVSCounts([]byte(ipvsSample)); s != 2 || d != 3 {
 		t.Errorf("got %d services, %d dests; want 2, 3", s, d)
 	}
-	if s, d := ipvsCounts([]byte("IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n")); s != 0 || d != 0 {
+	if s, d := IPVSCounts([]byte("IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n")); s != 0 || d != 0 {
 		t.Errorf("empty table: got %d services, %d dests", s, d)
 	}
 }
@@ -29,7 +29,7 @@ func FuzzIPVSCounts(f *testing.F) {
 	f.Add([]byte(ipvsSample))
 	f.Add([]byte("->\nTCP \n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s, d := ipvsCounts(b)
+		s, d := IPVSCounts(b)
 		if s < 0 || d < 0 || s+d > len(b) {
 			t.Errorf("%d services, %d dests from %d bytes", s, d, len(b))
 		}

@@ -1,4 +1,4 @@
-package main
+package lab
 
 import (
 	"bufio"
@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// ipvsCounts counts services and destinations in /proc/net/ip_vs, to show
-// that each daemon really programmed the kernel with every real server.
-func ipvsCounts(b []byte) (services, dests int) {
+// IPVSCounts counts services and destinations in /proc/net/ip_vs, to show
+// that a daemon really programmed the kernel with every real server.
+func IPVSCounts(b []byte) (services, dests int) {
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// Targets, issue #16: a reload that changes nothing is over within 0.3 s,
+// and any reload takes at most a quarter of keepalived's time.
+const (
+	targetNone  = 300 * time.Millisecond
+	targetRatio = 0.25
+)
+
+func main() {
+	vs := flag.Int("vs", 10000, "virtual servers")
+	rs := flag.Int("rs", 10, "real servers per virtual server")
+	delayLoop := flag.Int("delay-loop", 86400, "delay_loop of every virtual server, seconds")
+	impls := flag.String("impl", "govrrpd,keepalived", "implementations, in the order they run")
+	gov := flag.String("govrrpd", "/bin/govrrpd", "govrrpd binary")
+	ka := flag.String("keepalived", "/sbin/keepalived", "keepalived binary")
+	workdir := flag.String("workdir", "/tmp", "where configurations and logs go")
+	startMax := flag.Duration("start-max", 20*time.Minute, "how long a daemon may take to fill the table")
+	applyMax := flag.Duration("apply-max", 2*time.Minute, "how long a change may take to reach the kernel")
+	window := flag.Duration("window", 500*time.Millisecond, "quiet: this long with at most -quiet-ticks clock ticks of CPU")
+	quietTicks := flag.Int64("quiet-ticks", 5, "clock ticks (10 ms) allowed in a quiet window")
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(os.Stdout, log, *vs, *rs, *delayLoop, strings.Split(*impls, ","), map[string][]string{
+		"govrrpd":    {*gov, "-n", "-l", "-G", "-C"},
+		"keepalived": {*ka, "-n", "-l", "-G", "-C"},
+	}, params{workdir: *workdir, startMax: *startMax, applyMax: *applyMax, window: *window, quietTick: *quietTicks, log: log}); err != nil {
+		fmt.Fprintf(os.Stderr, "reloadbench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(out io.Writer, log *slog.Logger, vs, rs, delayLoop int, names []string, argv map[string][]string, p params) error {
+	var conf bytes.Buffer
+	if err := genConf(&conf, vs, rs, delayLoop); err != nil {
+		return err
+	}
+	p.conf, p.services, p.dests = conf.Bytes(), vs, vs*rs
+	stop, err := realServers(1024, 1024+(vs-1)/250)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	lines := bytes.Count(p.conf, []byte("\n"))
+	fmt.Fprintf(out, "reloadbench: SIGHUP on %d lines (%d bytes): %d virtual_servers x %d real_servers, TCP_CHECK, delay_loop %d\n",
+		lines, len(p.conf), vs, rs, delayLoop)
+	var res []result
+	for _, name := range names {
+		a, ok := argv[name]
+		if !ok {
+			return fmt.Errorf("no implementation %q", name)
+		}
+		r, err := measure(impl{name, a}, p)
+		if err != nil {
+			// Print what was measured: keepalived's figures up to the
+			// failure still compare.
+			fmt.Fprintf(out, "%s: %v\n", name, err)
+		}
+		fmt.Fprintf(out, "%-10s start %8.3f s  table %d/%d\n", r.impl, r.start.Seconds(), r.services, r.dests)
+		for i, rl := range r.reloads {
+			fmt.Fprintf(out, "%-10s %-12s %12s  busy %8.3f s  ops %s  entries %d\n",
+				r.impl, cases[i].name, tookText(rl.took), rl.busy.Seconds(), opsText(rl.ops), rl.changed)
+			fmt.Fprintf(out, "  SIGHUP at %s; its log:\n", rl.at.UTC().Format("15:04:05.000"))
+			for _, l := range rl.lines {
+				fmt.Fprintf(out, "    %s\n", l)
+			}
+		}
+		res = append(res, r)
+	}
+	rows(out, res, lines, p.applyMax)
+	return nil
+}
+
+func tookText(d time.Duration) string {
+	if d < 0 {
+		return "not applied"
+	}
+	return fmt.Sprintf("%.3f s", d.Seconds())
+}
+
+func opsText(n int) string {
+	if n < 0 {
+		return "–"
+	}
+	return fmt.Sprint(n)
+}
+
+// rows prints benchreport's ROW lines: govrrpd's figure, keepalived's, the
+// ratio and the verdict.
+func rows(out io.Writer, res []result, lines int, applyMax time.Duration) {
+	var g, k *result
+	for i := range res {
+		switch res[i].impl {
+		case "govrrpd":
+			g = &res[i]
+		case "keepalived":
+			k = &res[i]
+		}
+	}
+	if g == nil || len(g.reloads) < len(cases) {
+		return
+	}
+	// took is case i's time, "" when not measured or not applied.
+	took := func(r *result, i int) (time.Duration, string) {
+		switch {
+		case r == nil || len(r.reloads) <= i:
+			return 0, "– (not measured)"
+		case r.reloads[i].took < 0:
+			return 0, fmt.Sprintf("not applied within %v", applyMax)
+		}
+		return r.reloads[i].took, ""
+	}
+	for i, c := range cases {
+		gt, gmiss := took(g, i)
+		kt, kmiss := took(k, i)
+		ratio, ktext := math.NaN(), kmiss
+		if kmiss == "" {
+			ktext = tookText(kt)
+			if gmiss == "" {
+				ratio = gt.Seconds() / kt.Seconds()
+			}
+		}
+		gtext := gmiss
+		if gmiss == "" {
+			gtext = tookText(gt)
+		}
+		target, pass := "≤ 0.25×", gmiss == "" && (math.IsNaN(ratio) && k != nil && len(k.reloads) > i || ratio <= targetRatio)
+		if c.applied == nil {
+			target, pass = "≤ 0.3 s and ≤ 0.25×", gmiss == "" && gt <= targetNone && !(ratio > targetRatio)
+		}
+		row(out, fmt.Sprintf("SIGHUP on %d lines, %s: until applied", lines, c.name), gtext, ktext, ratio, target, pass)
+	}
+	var gops, kent []string
+	pass := true
+	for i, rl := range g.reloads {
+		gops = append(gops, opsText(rl.ops))
+		pass = pass && rl.ops == min(i, 1)
+	}
+	kops := "– (not measured)"
+	if k != nil {
+		for _, rl := range k.reloads {
+			kent = append(kent, fmt.Sprint(rl.changed))
+		}
+		kops = "– (table lines changed " + strings.Join(kent, " / ") + ")"
+	}
+	fmt.Fprintf(out, "ROW group=reload name=%q govrrpd=%q keepalived=%q target=\"0 / 1 / 1\" verdict=%s\n",
+		"IPVS operations on reload: no change / one weight / one removed", strings.Join(gops, " / "), kops, verdict(pass))
+}
+
+func row(out io.Writer, name, gov, ka string, ratio float64, target string, pass bool) {
+	r := ""
+	if !math.IsNaN(ratio) {
+		r = fmt.Sprintf(" ratio=%.3f", ratio)
+	}
+	fmt.Fprintf(out, "ROW group=reload name=%q govrrpd=%q keepalived=%q%s target=%q verdict=%s\n", name, gov, ka, r, target, verdict(pass))
+}
+
+func verdict(pass bool) string {
+	if pass {
+		return "pass"
+	}
+	return "miss"
+}
+
+// realServers makes every real server's TCP_CHECK succeed: the real
+// servers' network is local to the VM and a listener on each port accepts
+// and closes. A failing check would remove its real server, an IPVS
+// operation nobody asked for in the middle of a timed reload.
+func realServers(from, to int) (func(), error) {
+	lo, err := netlink.LinkByName("lo")
+	if err != nil {
+		return nil, err
+	}
+	dst := netip.MustParsePrefix("198.51.100.0/24")
+	route := &netlink.Route{LinkIndex: lo.Attrs().Index, Dst: &net.IPNet{IP: dst.Addr().AsSlice(), Mask: net.CIDRMask(24, 32)},
+		Type: unix.RTN_LOCAL, Table: unix.RT_TABLE_LOCAL, Scope: netlink.SCOPE_HOST}
+	if err := netlink.RouteReplace(route); err != nil {
+		return nil, fmt.Errorf("local route for %s: %w", dst, err)
+	}
+	var lns []net.Listener
+	stop := func() {
+		for _, l := range lns {
+			l.Close()
+		}
+	}
+	for port := from; port <= to; port++ {
+		l, err := net.Listen("tcp4", fmt.Sprintf(":%d", port))
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		lns = append(lns, l)
+		go func() {
+			for {
+				c, err := l.Accept()
+				if err != nil {
+					return
+				}
+				c.Close()
+			}
+		}()
+	}
+	return stop, nil
+}

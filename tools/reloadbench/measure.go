@@ -1,0 +1,347 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/moby/ipvs"
+
+	"github.com/govrrpd/govrrpd/tools/lab"
+)
+
+// impl is one daemon under test; the config and pid files are appended.
+type impl struct {
+	name string
+	argv []string
+}
+
+// params are the run's knobs, the same for every implementation.
+type params struct {
+	conf      []byte // the configuration as generated
+	services  int
+	dests     int
+	workdir   string
+	startMax  time.Duration // how long the daemon may take to fill the table
+	applyMax  time.Duration // how long a change may take to reach the kernel
+	window    time.Duration // quiet detection: this long ...
+	quietTick int64         // ... with at most this many clock ticks
+	log       *slog.Logger
+}
+
+// reload is what one SIGHUP cost.
+type reload struct {
+	took    time.Duration // until applied: quiet CPU, or the change in the kernel; -1: never applied
+	busy    time.Duration // until the daemon's CPU went quiet
+	ops     int           // govrrpd's IPVS operations; -1 when the daemon does not say
+	changed int           // /proc/net/ip_vs lines that differ before and after
+	at      time.Time     // when the signal went
+	lines   []string      // the daemon's log lines about the reload, to see where the time went
+}
+
+// cases are the reloads measured, in order; each edits the file the
+// previous one left.
+var cases = []struct {
+	name    string
+	edit    func([]byte) ([]byte, error)
+	applied func() (bool, error) // nil: "applied" is the CPU going quiet
+}{
+	{"no change", nil, nil},
+	{"one weight", func(b []byte) ([]byte, error) { return changeWeight(b, 2) }, weightIs(2)},
+	{"one removed", removeLastReal, lastRealGone},
+}
+
+// result is one implementation's measurement.
+type result struct {
+	impl     string
+	start    time.Duration // exec until the table was complete
+	services int
+	dests    int
+	reloads  []reload // one per case, as far as the run got
+}
+
+// daemon is a started implementation.
+type daemon struct {
+	cmd    *exec.Cmd
+	log    string
+	exited chan struct{}
+}
+
+func measure(im impl, p params) (res result, err error) {
+	res.impl = im.name
+	if err := flush(); err != nil {
+		return res, err
+	}
+	conf := filepath.Join(p.workdir, im.name+".conf")
+	if err := os.WriteFile(conf, p.conf, 0o644); err != nil {
+		return res, err
+	}
+	d, err := start(im, conf, p.workdir)
+	if err != nil {
+		return res, err
+	}
+	defer d.kill(p.log)
+	t0 := time.Now()
+	if res.services, res.dests, err = d.waitTable(p.services, p.dests, p.startMax); err != nil {
+		return res, fmt.Errorf("%s: %w (log %s)", im.name, err, d.log)
+	}
+	res.start = time.Since(t0)
+	p.log.Info("table complete", "impl", im.name, "after", res.start.Round(time.Millisecond))
+	if _, err := d.waitQuiet(p, 20*time.Minute); err != nil {
+		return res, fmt.Errorf("%s after start: %w", im.name, err)
+	}
+	cur := p.conf
+	for _, c := range cases {
+		if c.edit != nil {
+			if cur, err = c.edit(cur); err != nil {
+				return res, err
+			}
+			if err := os.WriteFile(conf, cur, 0o644); err != nil {
+				return res, err
+			}
+		}
+		r, err := d.hup(p, c.applied, im.name == "govrrpd")
+		if err != nil {
+			return res, fmt.Errorf("%s, %s: %w", im.name, c.name, err)
+		}
+		res.reloads = append(res.reloads, r)
+	}
+	return res, nil
+}
+
+func start(im impl, conf, dir string) (*daemon, error) {
+	base := filepath.Join(dir, im.name)
+	argv := append(append([]string(nil), im.argv...), "-f", conf, "-p", base+".pid", "-c", base+"-check.pid",
+		"-r", base+"-vrrp.pid")
+	lf, err := os.Create(base + ".log")
+	if err != nil {
+		return nil, err
+	}
+	defer lf.Close()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = lf, lf
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("%s: %w", im.name, err)
+	}
+	d := &daemon{cmd: cmd, log: base + ".log", exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(d.exited) }()
+	return d, nil
+}
+
+// kill ends the daemon's whole tree by PID (SIGKILL: releasing 110,000
+// kernel entries one by one would only lengthen the run) and empties the
+// table for the next one.
+func (d *daemon) kill(log *slog.Logger) {
+	if s, err := lab.SampleTree("/proc", d.cmd.Process.Pid); err == nil {
+		for _, pid := range s.PIDs {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+	<-d.exited
+	if err := flush(); err != nil {
+		log.Warn("flush", "err", err)
+	}
+}
+
+var errExited = errors.New("the daemon exited")
+
+func (d *daemon) alive() error {
+	select {
+	case <-d.exited:
+		return fmt.Errorf("%w (log %s:\n%s)", errExited, d.log, tail(d.log))
+	default:
+		return nil
+	}
+}
+
+// waitTable polls /proc/net/ip_vs until it holds every service and real
+// server of the configuration.
+func (d *daemon) waitTable(services, dests int, limit time.Duration) (s, n int, err error) {
+	deadline := time.Now().Add(limit)
+	for {
+		if err := d.alive(); err != nil {
+			return s, n, err
+		}
+		b, err := os.ReadFile("/proc/net/ip_vs")
+		if err != nil {
+			return s, n, err
+		}
+		if s, n = lab.IPVSCounts(b); s == services && n == dests {
+			return s, n, nil
+		}
+		if time.Now().After(deadline) {
+			return s, n, fmt.Errorf("after %v the table has %d services and %d real servers, want %d and %d", limit, s, n, services, dests)
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// cpu reads the tree's clock ticks.
+func (d *daemon) cpu() (int64, error) {
+	s, err := lab.SampleTree("/proc", d.cmd.Process.Pid)
+	return s.Ticks, err
+}
+
+// waitQuiet samples the tree's CPU every 20 ms until one window passes
+// with at most p.quietTick ticks, and returns when that window began,
+// from its own start.
+func (d *daemon) waitQuiet(p params, limit time.Duration) (time.Duration, error) {
+	t0 := time.Now()
+	var s []sample
+	for time.Since(t0) < limit {
+		if err := d.alive(); err != nil {
+			return 0, err
+		}
+		ticks, err := d.cpu()
+		if err != nil {
+			return 0, err
+		}
+		s = append(s, sample{time.Since(t0), ticks})
+		if q, ok := quietAt(s, p.window, p.quietTick); ok {
+			return q, nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return 0, fmt.Errorf("CPU never quiet for %v within %v", p.window, limit)
+}
+
+// hup sends SIGHUP and measures until the daemon is quiet again and, when
+// applied is given, until the change is in the kernel (-1 when it is not
+// within p.applyMax: keepalived does not apply every change). withOps
+// waits for govrrpd's "IPVS applied" line too and counts it as applied.
+func (d *daemon) hup(p params, applied func() (bool, error), withOps bool) (reload, error) {
+	r := reload{ops: -1}
+	before, err := os.ReadFile("/proc/net/ip_vs")
+	if err != nil {
+		return r, err
+	}
+	logOff := size(d.log)
+	t0 := time.Now()
+	r.at = t0
+	if err := d.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		return r, err
+	}
+	for applied != nil {
+		ok, err := applied()
+		if err != nil {
+			return r, err
+		}
+		if ok {
+			r.took = time.Since(t0)
+			break
+		}
+		if time.Since(t0) > p.applyMax {
+			r.took = -1
+			break
+		}
+		if err := d.alive(); err != nil {
+			return r, err
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	from := time.Since(t0)
+	q, err := d.waitQuiet(p, 10*time.Minute)
+	if err != nil {
+		return r, err
+	}
+	r.busy = from + q
+	if applied == nil {
+		r.took = r.busy
+	}
+	// The line may come after the CPU went quiet (the IPVS work waits on
+	// the kernel) or long before: wait up to applyMax from here.
+	for deadline := time.Now().Add(p.applyMax); withOps && time.Now().Before(deadline); {
+		b, _ := os.ReadFile(d.log)
+		if int64(len(b)) < logOff {
+			break
+		}
+		if n, at, ok := appliedOps(b[logOff:]); ok {
+			r.ops = n
+			if at.Sub(t0) > r.took && r.took >= 0 {
+				r.took = at.Sub(t0)
+			}
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	after, err := os.ReadFile("/proc/net/ip_vs")
+	if err != nil {
+		return r, err
+	}
+	r.changed = tableDiff(before, after)
+	if b, err := os.ReadFile(d.log); err == nil && int64(len(b)) >= logOff {
+		r.lines = reloadLines(b[logOff:], 12)
+	}
+	return r, nil
+}
+
+// firstService is the virtual server the edits change: genConf's first,
+// 192.0.2.1:1024.
+var firstService = &ipvs.Service{AddressFamily: syscall.AF_INET, Protocol: syscall.IPPROTO_TCP,
+	Address: net.ParseIP("192.0.2.1").To4(), Port: 1024, Netmask: 0xffffffff}
+
+// dest finds a real server of the first service in the kernel.
+func dest(addr string) (*ipvs.Destination, error) {
+	h, err := ipvs.New("")
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+	ds, err := h.GetDestinations(firstService)
+	if err != nil {
+		return nil, fmt.Errorf("read 192.0.2.1:1024: %w", err)
+	}
+	for _, d := range ds {
+		if d.Address.Equal(net.ParseIP(addr)) && d.Port == 1024 {
+			return d, nil
+		}
+	}
+	return nil, nil
+}
+
+// weightIs reports whether the changed real server has weight w in the
+// kernel.
+func weightIs(w int) func() (bool, error) {
+	return func() (bool, error) {
+		d, err := dest("198.51.100.1")
+		return d != nil && d.Weight == w, err
+	}
+}
+
+// lastRealGone reports whether removeLastReal's real server left the
+// kernel.
+func lastRealGone() (bool, error) {
+	d, err := dest(lastReal)
+	return d == nil && err == nil, err
+}
+
+func flush() error {
+	h, err := ipvs.New("")
+	if err != nil {
+		return fmt.Errorf("ipvs: %w", err)
+	}
+	defer h.Close()
+	return h.Flush()
+}
+
+func size(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+func tail(path string) string {
+	b, _ := os.ReadFile(path)
+	if len(b) > 2000 {
+		b = b[len(b)-2000:]
+	}
+	return string(b)
+}
