@@ -2,6 +2,7 @@ package confparse
 
 import (
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -198,5 +199,79 @@ func TestSetIncludeCheck(t *testing.T) {
 				t.Errorf("%q: diag %d = %v, want %q", r.words, i, d, w)
 			}
 		}
+	}
+}
+
+// TestAllocWords is alloc_strvec as the preprocessor splits a line for its
+// own look: quotes group words, a quote ends a bare word, and an
+// unterminated quote drops the rest of the line.
+func TestAllocWords(t *testing.T) {
+	rows := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{" \t\v", nil},
+		{"include_check match", []string{"include_check", "match"}},
+		{"a\t\"b c\"  d", []string{"a", "b c", "d"}},
+		{`a"b c"d`, []string{"a", "b c", "d"}},
+		{`x ""`, []string{"x", ""}},
+		{`x "open`, []string{"x"}},
+	}
+	for _, r := range rows {
+		if got := alloc(r.in); strings.Join(got, "|") != strings.Join(r.want, "|") || len(got) != len(r.want) {
+			t.Errorf("alloc(%q) = %q, want %q", r.in, got, r.want)
+		}
+	}
+}
+
+// TestRandomSeedLine: a random_seed line seeds ${_RANDOM} from the next
+// line on, so two files with the same seed expand alike; a seed that is no
+// number is not applied.
+func TestRandomSeedLine(t *testing.T) {
+	expand := func(seed string) string {
+		got, ds := preLines(t, map[string]string{"main.conf": seed + "\n${_RANDOM 0 999999}\n${_RANDOM 0 999999}\n"}, Options{})
+		if len(ds) != 0 || len(got) < 2 {
+			t.Fatalf("%q: lines %q, diags %v", seed, got, ds)
+		}
+		return strings.Join(got[len(got)-2:], ",")
+	}
+	a, b := expand("random_seed 0x2a"), expand("random_seed 42")
+	if a != b {
+		t.Errorf("same seed, different values: %s vs %s", a, b)
+	}
+	if c := expand("random_seed 43"); c == a {
+		t.Errorf("seeds 42 and 43 both give %s", a)
+	}
+	if d := expand("random_seed 42x"); d != expand("random_seed_unused 1") {
+		t.Errorf("a malformed seed was applied: %s", d)
+	}
+}
+
+// errAfter is a reader that fails after its text.
+type errAfter struct{ text string }
+
+func (e *errAfter) Read(b []byte) (int, error) {
+	if e.text == "" {
+		return 0, os.ErrDeadlineExceeded
+	}
+	n := copy(b, e.text)
+	e.text = e.text[n:]
+	return n, nil
+}
+
+// TestReadFileError: a read error mid-file is an error at the last line
+// read, and the lines before it still count.
+func TestReadFileError(t *testing.T) {
+	var lines []string
+	p := newPreproc(Options{}, func(l SourceLine) { lines = append(lines, strings.Clone(l.Text)) }, 1)
+	p.dirs = []string{t.TempDir()}
+	p.readFile("k.conf", &errAfter{"a\nb\n"})
+	if strings.Join(lines, "|") != "a|b" {
+		t.Errorf("lines %q", lines)
+	}
+	if len(p.diags) != 1 || p.diags[0].Severity != Fatal || p.diags[0].Pos != (Pos{"k.conf", 2}) ||
+		!strings.Contains(p.diags[0].Msg, "reading configuration: i/o timeout") {
+		t.Errorf("diags %v", p.diags)
 	}
 }
