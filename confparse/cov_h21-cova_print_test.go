@@ -191,3 +191,49 @@ func TestNewDefaultConfigPrintsNothing(t *testing.T) {
 		t.Errorf("empty file\n%+v\ndefaults\n%+v", c.Global, NewDefaultConfig().Global)
 	}
 }
+
+// TestQuoteWord: a printed word is quoted when the tokenizer would split
+// it or read a comment or brace in it.
+func TestQuoteWord(t *testing.T) {
+	for in, want := range map[string]string{"": `""`, "plain": "plain", "/a/b.sh": "/a/b.sh",
+		"two words": `"two words"`, "tab\there": "\"tab\there\"", "x#y": `"x#y"`, "x!y": `"x!y"`,
+		"{": `"{"`, "}": `"}"`} {
+		if got := quote(in); got != want {
+			t.Errorf("quote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPrintTransportRoundTrip: each transport setting of an instance is
+// printed only when set, and reads back as it was.
+func TestPrintTransportRoundTrip(t *testing.T) {
+	rows := []struct{ body, line string }{
+		{"mcast_src_ip 192.0.2.5", "mcast_src_ip 192.0.2.5"},
+		{"mcast_dst_ip 224.0.0.19", "mcast_dst_ip 224.0.0.19"},
+		{"unicast_src_ip 192.0.2.6\nunicast_peer {\n192.0.2.7\n}", "unicast_src_ip 192.0.2.6"},
+		{"unicast_ttl 4\nunicast_peer {\n192.0.2.7\n}", "unicast_ttl 4"},
+		{"unicast_fault_no_peer\nunicast_peer {\n192.0.2.7\n}", "unicast_fault_no_peer"},
+	}
+	for _, r := range rows {
+		c, ds := loadSem(t, inst(r.body))
+		matchDiags(t, ds, nil)
+		var b bytes.Buffer
+		if err := Print(&b, c); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if !strings.Contains(out, "\n    "+r.line+"\n") {
+			t.Errorf("%q: printed\n%s", r.body, out)
+		}
+		for _, other := range rows {
+			if other.line != r.line && strings.Contains(out, other.line) {
+				t.Errorf("%q: unset %q printed", r.body, other.line)
+			}
+		}
+		back, ds := loadSem(t, out)
+		matchDiags(t, ds, nil)
+		if !reflect.DeepEqual(vrrpHalf(back).Instances, vrrpHalf(c).Instances) {
+			t.Errorf("%q: read back\n%+v\nwant\n%+v", r.body, back.Instances, c.Instances)
+		}
+	}
+}
