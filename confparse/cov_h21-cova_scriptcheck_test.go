@@ -167,3 +167,39 @@ func TestReachable(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckerDefaultUser: a checker script that names no user runs as
+// script_user, else keepalived_script, else root — and root is refused
+// under enable_script_security. (keepalived_script is taken as absent:
+// whether a host has it is not the test's to assume.)
+func TestCheckerDefaultUser(t *testing.T) {
+	nobody, err := lookupRunAs("nobody", "")
+	if err != nil {
+		t.Skipf("no user nobody on this host: %v", err)
+	}
+	rows := []struct {
+		name   string
+		user   string
+		secure bool
+		who    runAs
+		ok     bool
+	}{
+		{"script_user", "nobody", true, nobody, true},
+		{"script_user unknown", "no_such_user_h21", false, runAs{}, false},
+		{"root allowed", "", false, runAs{}, true},
+		{"root refused", "", true, runAs{}, false},
+	}
+	for _, r := range rows {
+		t.Run(r.name, func(t *testing.T) {
+			old := userExists
+			userExists = func(string) bool { return false } // no keepalived_script user
+			defer func() { userExists = old }()
+			c := &Config{}
+			c.Global.ScriptUser, c.Global.EnableScriptSecurity = r.user, r.secure
+			who, ok := checkerDefaultUser(c)
+			if who != r.who || ok != r.ok {
+				t.Errorf("got %+v, %v; want %+v, %v", who, ok, r.who, r.ok)
+			}
+		})
+	}
+}
