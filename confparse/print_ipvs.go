@@ -89,7 +89,11 @@ func printSSL(p *printer, c *Config) {
 	p.open("SSL")
 	for _, kv := range [][2]string{{"password", c.SSL.Password}, {"ca", c.SSL.CA},
 		{"certificate", c.SSL.Certificate}, {"key", c.SSL.Key}} {
-		if kv[1] != "" {
+		switch {
+		case kv[1] == "":
+		case kv[0] == "password" && p.maskSecrets:
+			p.line(kv[0], maskedKey)
+		default:
 			p.line(kv[0], quote(kv[1]))
 		}
 	}

@@ -41,3 +41,24 @@ func TestAuthPassMaskedReadBack(t *testing.T) {
 		t.Errorf("diagnostics: %s", diags)
 	}
 }
+
+// The checkers' SSL key password is masked the same way.
+func TestPrintMaskedHidesSSLPassword(t *testing.T) {
+	cfg, diags := loadString(t, "SSL {\n password k3yp4ss\n}\n")
+	if len(diags) != 0 {
+		t.Fatal(diags)
+	}
+	var full, masked bytes.Buffer
+	if err := Print(&full, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := PrintMasked(&masked, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(full.String(), "password k3yp4ss\n") {
+		t.Errorf("Print lost the password:\n%s", full.String())
+	}
+	if strings.Contains(masked.String(), "k3yp4ss") || !strings.Contains(masked.String(), "password ********\n") {
+		t.Errorf("PrintMasked:\n%s", masked.String())
+	}
+}

@@ -3,6 +3,7 @@ package confparse
 import (
 	"math"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -236,22 +237,14 @@ func trackBFDs(a *analyzer, n *Node, owner string, dst []vrrp.TrackRef) []vrrp.T
 			a.warnf(c.Pos, "(%s) track bfd %s not found, ignoring...", owner, r.Name)
 			continue
 		}
-		if len(w) > 1 && w[1] == "weight" && len(w) == 2 {
-			a.warnf(c.Pos, "(%s) weight without value specified for track bfd %s - ignoring", owner, r.Name)
-			continue
-		}
-		if !bfdWeight(a, c, w, &r.Weight, &r.Reverse) {
-			continue
-		}
-		r.WeightSet = true
-		dup := false
-		for _, o := range dst {
-			dup = dup || o.Name == r.Name
-		}
-		if dup {
+		if slices.ContainsFunc(dst, func(o vrrp.TrackRef) bool { return o.Name == r.Name }) {
 			a.warnf(c.Pos, "(%s) duplicate track_bfd %s - ignoring", owner, r.Name)
 			continue
 		}
+		if !bfdWeight(a, c, owner, w, &r.Weight, &r.Reverse) {
+			continue
+		}
+		r.WeightSet = true
 		dst = append(dst, r)
 	}
 	return dst
@@ -353,31 +346,37 @@ func fmtMillis(d time.Duration) string {
 	return s
 }
 
-// bfdWeight reads a track_bfd entry's optional "weight W [reverse|noreverse]"
-// tail, W in keepalived's [-253, 253]; false drops the entry.
-func bfdWeight(a *analyzer, c *Node, w []string, weight *int, rev *bool) bool {
-	if len(w) == 1 {
+// bfdWeight reads a track_bfd entry's optional "weight W
+// [reverse|noreverse]" tail as keepalived's alloc_track_bfd: an unknown
+// word drops the entry, a weight outside [-253, 253] keeps the
+// bfd_instance's own; false drops the entry.
+func bfdWeight(a *analyzer, c *Node, owner string, w []string, weight *int, rev *bool) bool {
+	switch {
+	case len(w) < 2:
 		return true
-	}
-	if w[1] != "weight" {
-		a.warnf(c.Pos, "unknown track option '%s' for %s - ignoring", w[1], w[0])
-		return true
-	}
-	v, ok := a.argInt(c, 1, -253, 253)
-	if !ok {
-		a.warnf(c.Pos, "weight for %s must be between [-253:253] - ignoring", w[0])
+	case w[1] != "weight":
+		a.warnf(c.Pos, "(%s) unknown track bfd %s option %s - ignoring", owner, w[0], w[1])
+		return false
+	case len(w) == 2:
+		a.warnf(c.Pos, "(%s) weight without value specified for track bfd %s - ignoring", owner, w[0])
 		return false
 	}
-	*weight = v
-	if len(w) > 3 {
-		switch w[3] {
-		case "reverse":
-			*rev = true
-		case "noreverse":
-			*rev = false
-		default:
-			a.warnf(c.Pos, "unknown track option '%s' for %s - ignoring", w[3], w[0])
-		}
+	if v, ok := a.argInt(c, 1, -253, 253); ok {
+		*weight = v
+	} else {
+		a.warnf(c.Pos, "(%s) weight for track bfd %s must be in [-253..253] inclusive. Ignoring...", owner, w[0])
+	}
+	if len(w) < 4 {
+		return true
+	}
+	switch w[3] {
+	case "reverse":
+		*rev = true
+	case "noreverse":
+		*rev = false
+	default:
+		a.warnf(c.Pos, "(%s) unknown track bfd %s weight option %s - ignoring", owner, w[0], w[3])
+		return false
 	}
 	return true
 }

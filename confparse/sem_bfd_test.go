@@ -121,8 +121,14 @@ func TestTrackBFD(t *testing.T) {
 			"(VI_1) track bfd lb not found"},
 		{"duplicate", def + inst("track_bfd {\ngw\ngw weight 3\n}"), func(c *Config) bool { return len(c.Instances[0].TrackBFDs) == 1 },
 			"(VI_1) duplicate track_bfd gw - ignoring"},
-		{"weight range", def + inst("track_bfd {\ngw weight 300\n}"), func(c *Config) bool { return len(c.Instances[0].TrackBFDs) == 0 },
-			"must be between [-253:253]"},
+		{"weight range keeps the entry with the bfd_instance's weight", def + inst("track_bfd {\ngw weight 300\n}"), func(c *Config) bool {
+			r := c.Instances[0].TrackBFDs
+			return len(r) == 1 && r[0].Weight == c.BFDs[0].Weight
+		}, "(VI_1) weight for track bfd gw must be in [-253..253] inclusive. Ignoring..."},
+		{"unknown option drops the entry", def + inst("track_bfd {\ngw heavy 5\n}"), func(c *Config) bool { return len(c.Instances[0].TrackBFDs) == 0 },
+			"(VI_1) unknown track bfd gw option heavy - ignoring"},
+		{"unknown weight option drops the entry", def + inst("track_bfd {\ngw weight 4 sideways\n}"), func(c *Config) bool { return len(c.Instances[0].TrackBFDs) == 0 },
+			"(VI_1) unknown track bfd gw weight option sideways - ignoring"},
 		{"sync group", def + inst("") + strings.Replace(strings.Replace(inst(""), "VI_1", "VI_2", 1), "51", "52", 1) +
 			"vrrp_sync_group G {\ngroup {\nVI_1\nVI_2\n}\ntrack_bfd {\ngw weight 0\n}\n}\n", func(c *Config) bool {
 			r := c.SyncGroups[0].TrackBFDs
