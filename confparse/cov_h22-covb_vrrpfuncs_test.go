@@ -116,3 +116,18 @@ func TestDefaultScriptUserNeeded(t *testing.T) {
 }
 
 func netipMust(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// TestUseVMACWords: use_vmac's words are an interface name and a MAC in
+// any order; keepalived 2.2.7 -t warns about a second name and keeps the
+// first.
+func TestUseVMACWords(t *testing.T) {
+	vm := func(name, mac string) func(*Config) bool {
+		return in0(func(i vrrp.Instance) bool { return i.VMAC != nil && i.VMAC.Name == name && i.VMAC.MAC == mac })
+	}
+	runSemRows(t, []semRow{
+		{"name and MAC", inst("use_vmac vrrp.51 02:00:5e:00:01:33"), vm("vrrp.51", "02:00:5e:00:01:33"), nil},
+		{"MAC first", inst("use_vmac 02:00:5e:00:01:33 vrrp.51"), vm("vrrp.51", "02:00:5e:00:01:33"), nil},
+		{"second name", inst("use_vmac vrrpa vrrpb"), vm("vrrpa", ""),
+			[]want{warnAt(instBody, "VMAC interface name already specified")}},
+	})
+}
