@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -129,5 +130,15 @@ func TestUseVMACWords(t *testing.T) {
 		{"MAC first", inst("use_vmac 02:00:5e:00:01:33 vrrp.51"), vm("vrrp.51", "02:00:5e:00:01:33"), nil},
 		{"second name", inst("use_vmac vrrpa vrrpb"), vm("vrrpa", ""),
 			[]want{warnAt(instBody, "VMAC interface name already specified")}},
+	})
+}
+
+// TestStrictResetsPreemptDelay: vrrp_strict clears preempt_delay, with
+// keepalived 2.2.7 -t's message at the instance.
+func TestStrictResetsPreemptDelay(t *testing.T) {
+	runSemRows(t, []semRow{
+		{"strict", gdefs("vrrp_strict") + inst("preempt_delay 5"), in0(func(i vrrp.Instance) bool { return i.PreemptDelay == 0 }),
+			[]want{warnAt(4, "(VI_1) preempt_delay is incompatible with strict mode - resetting")}},
+		{"not strict", inst("preempt_delay 5"), in0(func(i vrrp.Instance) bool { return i.PreemptDelay == 5*time.Second }), nil},
 	})
 }
