@@ -142,3 +142,19 @@ func TestStrictResetsPreemptDelay(t *testing.T) {
 		{"not strict", inst("preempt_delay 5"), in0(func(i vrrp.Instance) bool { return i.PreemptDelay == 5*time.Second }), nil},
 	})
 }
+
+// TestFamilyFromSourceAddress: an instance with no virtual address takes
+// its family from unicast_src_ip or mcast_src_ip; keepalived 2.2.7 -t
+// says a VIP is required for IPv6 and sensible for IPv4.
+func TestFamilyFromSourceAddress(t *testing.T) {
+	head := "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+	fam := func(f vrrp.Family) func(*Config) bool {
+		return in0(func(i vrrp.Instance) bool { return i.Family == f })
+	}
+	noVIP := warnAt(1, "(VI_1) No VIP specified; at least one is required")
+	runSemRows(t, []semRow{
+		{"unicast_src_ip", head + " unicast_src_ip 2001:db8::5\n unicast_peer {\n  2001:db8::6\n }\n}\n", fam(vrrp.IPv6), []want{noVIP}},
+		{"mcast_src_ip", head + " mcast_src_ip 2001:db8::5\n}\n", fam(vrrp.IPv6), []want{noVIP}},
+		{"IPv4 source", head + " mcast_src_ip 192.0.2.5\n}\n", fam(vrrp.IPv4), []want{warnAt(1, "(VI_1) No VIP specified; at least one is sensible")}},
+	})
+}
