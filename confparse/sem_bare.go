@@ -15,7 +15,8 @@ var bareCheckerCommon = []string{"connect_timeout", "delay_before_retry", "delay
 	"bind_if", "bind_port", "bindto", "connect_ip", "connect_port", "fwmark"}
 
 var bareStops = map[string][]string{
-	"root": {"child_wait_time", "track_file"},
+	"root": {"child_wait_time", "track_file", "virtual_server", "virtual_server_group", "vrrp_script",
+		"vrrp_track_file", "vrrp_track_process"},
 	"global_defs": {"smtp_connect_timeout", "smtp_server", "vmac_prefix", "vrrp_down_timer_adverts",
 		"vrrp_garp_interval", "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_garp_master_delay",
 		"vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat", "vrrp_garp_master_repeat", "vrrp_gna_interval",
@@ -60,7 +61,8 @@ var bareStopSet = func() map[string]map[string]bool {
 // bareBlockStops are the blocks whose name or address keepalived reads
 // unchecked: `virtual_server {` stops it as a bare keyword does.
 var bareBlockStops = map[string]map[string]bool{
-	"root":           {"virtual_server": true, "virtual_server_group": true},
+	"root": {"virtual_server": true, "virtual_server_group": true, "track_file": true, "vrrp_script": true,
+		"vrrp_track_file": true, "vrrp_track_process": true},
 	"virtual_server": {"real_server": true},
 }
 

@@ -389,6 +389,8 @@ func instVMAC(a *analyzer, n *Node, b *instB) {
 		default:
 			if v.Name == "" {
 				v.Name = w
+			} else {
+				a.warnf(n.Pos, "VMAC interface name already specified")
 			}
 		}
 	}

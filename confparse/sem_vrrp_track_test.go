@@ -79,7 +79,7 @@ func TestVRRPScriptDefinition(t *testing.T) {
 		{"unknown keyword", scriptDef("s", "bogus 1"), script0(func(s vrrp.ScriptTracker) bool { return true }),
 			[]want{warnAt(3, "unknown keyword 'bogus' in vrrp_script s")}},
 		{"no name", "vrrp_script {\n script /x\n}\n", func(c *Config) bool { return len(c.Scripts) == 0 },
-			[]want{warnAt(1, "'vrrp_script' needs a value")}},
+			[]want{stopAt(1, "missing a parameter after keyword `vrrp_script`")}},
 		{"bare interval stops keepalived", scriptDef("s", "interval"), nil,
 			[]want{stopAt(3, "`interval` is missing a parameter")}},
 		{"bare user stops keepalived", scriptDef("s", "user"), nil, []want{stopAt(3, "`user` is missing a parameter")}},
