@@ -98,6 +98,8 @@ func TestBGPGlobalKeywords(t *testing.T) {
 			[]want{warnAt(2, "invalid AS number '4294967296' (1-4294967295 or HIGH.LOW)"), warnAt(1, "local_as is required")}},
 		{"asdot low half too large", strings.Replace(bgpGlob(""), "65001", "1.65536", 1), nil,
 			[]want{warnAt(2, "invalid AS number '1.65536'"), warnAt(1, "local_as is required")}},
+		{"local_as without a value", strings.Replace(bgpGlob(""), " 65001", "", 1), nil,
+			[]want{warnAt(2, "'local_as' needs a value"), warnAt(1, "local_as is required")}},
 		{"router_id not an address", strings.Replace(bgpGlob(""), "192.0.2.1", "r1", 1), nil,
 			[]want{warnAt(3, "router_id: invalid IP address 'r1'"), warnAt(1, "router_id is required")}},
 		{"listen_port", bgpGlob("listen_port 65535"), func(c *bgp.Config) bool { return c.ListenPort == 65535 }, nil},
