@@ -287,12 +287,16 @@ func smtpServer(a *analyzer, n *Node, c *Config) {
 	if !ok {
 		return
 	}
-	c.Global.SMTPServer = s
-	c.Global.SMTPPort = 0
+	c.Global.SMTPServer, c.Global.SMTPPort = s, 0
 	if len(n.Args) > 1 {
-		if p, ok := a.argInt(n, 1, 1, 65535); ok {
-			c.Global.SMTPPort = p
+		p, ok := a.argInt(n, 1, 1, 65535)
+		if !ok {
+			// keepalived is left with no SMTP server at all.
+			a.warnf(n.Pos, "Invalid smtp server %s %s", s, n.Args[1].Text)
+			c.Global.SMTPServer = ""
+			return
 		}
+		c.Global.SMTPPort = p
 	}
 }
 
