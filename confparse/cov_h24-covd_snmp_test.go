@@ -13,7 +13,7 @@ func TestSNMPGlobalRows(t *testing.T) {
 	runSemRows(t, []semRow{
 		{"first socket stays", gdefs("snmp_socket "+tcp, "snmp_socket "+udp), snmp(SNMPDefs{Socket: tcp}),
 			[]want{warnAt(3, "SNMP socket already set to "+tcp+" - ignoring")}},
-		{"too many words", gdefs("snmp_socket "+udp+" extra"), snmp(SNMPDefs{}),
+		{"too many words", gdefs("snmp_socket " + udp + " extra"), snmp(SNMPDefs{}),
 			[]want{warnAt(2, "Too many parameters specified for snmp_socket - ignoring")}},
 		{"missing name leaves room for a later one", gdefs("snmp_socket", "snmp_socket "+tcp), snmp(SNMPDefs{Socket: tcp}),
 			[]want{warnAt(2, "'snmp_socket' needs a value")}},
