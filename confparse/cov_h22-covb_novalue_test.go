@@ -38,7 +38,7 @@ func TestNoValueGlobal(t *testing.T) {
 		{"smtp_server port kept", gdefs("smtp_server 192.0.2.25 2525"), func(c *Config) bool {
 			return c.Global.SMTPServer == "192.0.2.25" && c.Global.SMTPPort == 2525
 		}, nil},
-		{"smtp_server port zero", gdefs("smtp_server 192.0.2.25 0"), nil, []want{warnAt(2, "smtp_server: number '0' outside range [1, 65535]")}},
+		{"smtp_server port zero", gdefs("smtp_server 192.0.2.25 0"), nil, []want{warnAt(2, "smtp_server: number '0' outside range [1, 65535]"), warnAt(2, "Invalid smtp server 192.0.2.25 0")}},
 		{"smtp_server later replaces port", gdefs("smtp_server 192.0.2.25 2525", "smtp_server 192.0.2.26"), func(c *Config) bool {
 			return c.Global.SMTPServer == "192.0.2.26" && c.Global.SMTPPort == 0
 		}, nil},

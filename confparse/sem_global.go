@@ -184,7 +184,7 @@ var globalTable = table[*Config]{
 	},
 	"rs_init_notifies": func(a *analyzer, n *Node, c *Config) { c.IPVS.RSInitNotifies = true },
 	"lvs_sync_daemon":  lvsSyncDaemon,
-	"snmp_socket":      gString(func(c *Config) *string { return &c.Global.SNMP.Socket }),
+	"snmp_socket":      snmpSocket,
 	"enable_traps":     func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.Traps = true },
 	"enable_snmp_vrrp": func(a *analyzer, n *Node, c *Config) { c.Global.SNMP.VRRP = true },
 	"enable_snmp_keepalived": func(a *analyzer, n *Node, c *Config) {
@@ -287,12 +287,31 @@ func smtpServer(a *analyzer, n *Node, c *Config) {
 	if !ok {
 		return
 	}
-	c.Global.SMTPServer = s
-	c.Global.SMTPPort = 0
+	c.Global.SMTPServer, c.Global.SMTPPort = s, 0
 	if len(n.Args) > 1 {
-		if p, ok := a.argInt(n, 1, 1, 65535); ok {
-			c.Global.SMTPPort = p
+		p, ok := a.argInt(n, 1, 1, 65535)
+		if !ok {
+			// keepalived is left with no SMTP server at all.
+			a.warnf(n.Pos, "Invalid smtp server %s %s", s, n.Args[1].Text)
+			c.Global.SMTPServer = ""
+			return
 		}
+		c.Global.SMTPPort = p
+	}
+}
+
+// snmpSocket reads `snmp_socket SOCKET`: as keepalived, the first one set
+// stays, and a line with more words is ignored.
+func snmpSocket(a *analyzer, n *Node, c *Config) {
+	s, ok := a.arg(n, 0)
+	switch {
+	case !ok:
+	case len(n.Args) > 1:
+		a.warnf(n.Pos, "Too many parameters specified for snmp_socket - ignoring")
+	case c.Global.SNMP.Socket != "":
+		a.warnf(n.Pos, "SNMP socket already set to %s - ignoring", c.Global.SNMP.Socket)
+	default:
+		c.Global.SNMP.Socket = s
 	}
 }
 

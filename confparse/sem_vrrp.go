@@ -1,6 +1,7 @@
 package confparse
 
 import (
+	"strings"
 	"time"
 
 	"github.com/govrrpd/govrrpd/script"
@@ -386,15 +387,21 @@ func instVMAC(a *analyzer, n *Node, b *instB) {
 			v.MAC = w
 		case w == "netlink_notify_msg" || w == "group":
 			a.warnf(n.Pos, "(%s) use_vmac option '%s' is not supported by govrrpd yet", b.Name, w)
+		case v.Name != "":
+			a.warnf(n.Pos, "VMAC interface name already specified")
+		case !devNameValid(w):
+			a.warnf(n.Pos, "VMAC interface name '%s' too long or invalid characters - ignoring", w)
 		default:
-			if v.Name == "" {
-				v.Name = w
-			} else {
-				a.warnf(n.Pos, "VMAC interface name already specified")
-			}
+			v.Name = w
 		}
 	}
 	b.VMAC = v
+}
+
+// devNameValid is keepalived's dev_name_valid: what the kernel takes as
+// a link name.
+func devNameValid(s string) bool {
+	return s != "" && len(s) < 16 && s != "." && s != ".." && !strings.ContainsAny(s, "/: \t\n\v\f\r")
 }
 
 func isMAC(s string) bool {
