@@ -98,12 +98,12 @@ var bgpTop = map[string]bgpHandler{
 }
 
 var bgpGlobalKeys = map[string]bgpHandler{
-	"local_as":       func(a *analyzer, n *Node, t *bgpTarget) { t.c.LocalAS, _ = argAS(a, n, 0) },
-	"router_id":      func(a *analyzer, n *Node, t *bgpTarget) { t.c.RouterID = argIPv4(a, n) },
-	"listen_port":    func(a *analyzer, n *Node, t *bgpTarget) { t.c.ListenPort = argPort(a, n) },
-	"listen_address": func(a *analyzer, n *Node, t *bgpTarget) { t.c.ListenAddress, _ = a.argAddr(n, 0) },
+	"local_as":       func(a *analyzer, n *Node, t *bgpTarget) { keep(&t.c.LocalAS)(argAS(a, n, 0)) },
+	"router_id":      func(a *analyzer, n *Node, t *bgpTarget) { keep(&t.c.RouterID)(argIPv4(a, n)) },
+	"listen_port":    func(a *analyzer, n *Node, t *bgpTarget) { keep(&t.c.ListenPort)(argPort(a, n)) },
+	"listen_address": func(a *analyzer, n *Node, t *bgpTarget) { keep(&t.c.ListenAddress)(a.argAddr(n, 0)) },
 	"shutdown_grace": func(a *analyzer, n *Node, t *bgpTarget) {
-		t.c.ShutdownGrace, _ = a.argTimer(n, 0, 0, time.Minute)
+		keep(&t.c.ShutdownGrace)(a.argTimer(n, 0, 0, time.Minute))
 	},
 }
 
@@ -123,9 +123,9 @@ func bgpGlobal(a *analyzer, n *Node, t *bgpTarget) {
 }
 
 var bgpNeighborKeys = map[string]bgpHandler{
-	"remote_as":     func(a *analyzer, n *Node, t *bgpTarget) { t.nb.AS, _ = argAS(a, n, 0) },
-	"port":          func(a *analyzer, n *Node, t *bgpTarget) { t.nb.Port = argPort(a, n) },
-	"local_address": func(a *analyzer, n *Node, t *bgpTarget) { t.nb.LocalAddress, _ = a.argAddr(n, 0) },
+	"remote_as":     func(a *analyzer, n *Node, t *bgpTarget) { keep(&t.nb.AS)(argAS(a, n, 0)) },
+	"port":          func(a *analyzer, n *Node, t *bgpTarget) { keep(&t.nb.Port)(argPort(a, n)) },
+	"local_address": func(a *analyzer, n *Node, t *bgpTarget) { keep(&t.nb.LocalAddress)(a.argAddr(n, 0)) },
 	"passive":       func(a *analyzer, n *Node, t *bgpTarget) { t.nb.Passive = a.argBool(n, 0) },
 	"password": func(a *analyzer, n *Node, t *bgpTarget) {
 		if len(n.Args) != 1 || n.Args[0].Text == "" || len(n.Args[0].Text) > 80 {
@@ -212,18 +212,28 @@ func parseAS(s string) (uint32, error) {
 	return uint32(v), err
 }
 
-func argIPv4(a *analyzer, n *Node) netip.Addr {
+func argIPv4(a *analyzer, n *Node) (netip.Addr, bool) {
 	ip, ok := a.argAddr(n, 0)
 	if ok && !ip.Is4() {
 		a.warnf(n.Pos, "%s: '%s' is not an IPv4 address (a BGP identifier is 32 bits)", n.Key, ip)
-		return netip.Addr{}
+		return netip.Addr{}, false
 	}
-	return ip
+	return ip, ok
 }
 
-func argPort(a *analyzer, n *Node) uint16 {
-	v, _ := a.argInt(n, 0, 1, 65535)
-	return uint16(v)
+func argPort(a *analyzer, n *Node) (uint16, bool) {
+	v, ok := a.argInt(n, 0, 1, 65535)
+	return uint16(v), ok
+}
+
+// keep stores a value only when it was read: a refused one leaves the
+// default or an earlier good value, as a keepalived.conf keyword does.
+func keep[T any](dst *T) func(T, bool) {
+	return func(v T, ok bool) {
+		if ok {
+			*dst = v
+		}
+	}
 }
 
 // BGPKeywords lists every keyword of the --bgp-config file by block ("" for

@@ -113,7 +113,7 @@ func TestBGPGlobalKeywords(t *testing.T) {
 		{"shutdown_grace a minute", bgpGlob("shutdown_grace 60"),
 			func(c *bgp.Config) bool { return c.ShutdownGrace == time.Minute }, nil},
 		{"shutdown_grace above a minute", bgpGlob("shutdown_grace 61"), func(c *bgp.Config) bool {
-			return c.ShutdownGrace == 0 // the failed read leaves no default behind
+			return c.ShutdownGrace == bgp.DefaultShutdownGrace // the failed read keeps the default
 		}, []want{warnAt(4, "shutdown_grace: number '61' outside range")}},
 		{"shutdown_grace not a time", bgpGlob("shutdown_grace soon"), nil,
 			[]want{warnAt(4, "shutdown_grace: invalid time 'soon'")}},

@@ -51,8 +51,6 @@ func TestBGPNeighborKeywords(t *testing.T) {
 		{"ebgp_multihop 255", bgpNb("ebgp_multihop 255"), nb1(func(n bgp.Neighbor) bool { return n.Multihop == 255 }), nil},
 		{"ebgp_multihop 0", bgpNb("ebgp_multihop 0"), nil, []want{warnAt(10, "ebgp_multihop: number '0' outside range [1, 255]")}},
 		{"remote_as asdot", bgpNb("remote_as 0.1"), nb1(func(n bgp.Neighbor) bool { return n.AS == 1 }), nil},
-		{"a bad remote_as drops the neighbour", bgpNb("remote_as sixty"), func(c *bgp.Config) bool { return len(c.Neighbors) == 1 },
-			[]want{warnAt(10, "remote_as: invalid AS number 'sixty'"), warnAt(8, "neighbor 198.51.100.2: remote_as is required")}},
 		{"unknown keyword names the neighbour", bgpNb("next_hop_self"), nil,
 			[]want{warnAt(10, "unknown keyword 'next_hop_self' in neighbor 198.51.100.2")}},
 	})

@@ -20,18 +20,18 @@ func TestBFDKeywordEdges(t *testing.T) {
 	const kw = 3 // the line of the keyword under test
 	runSemRows(t, []semRow{
 		{"ttl 0 keeps 255", blk("ttl 0"), bfd0(func(b BFDInstance) bool { return b.TTL == 255 }),
-			[]want{warnAt(kw, "ttl: number '0' outside range [1, 255]")}},
+			[]want{warnAt(kw, "ttl: number '0' outside range [1, 255]"), warnAt(kw, "BFD instance b ttl/hoplimit value 0 not valid (must be in range [1-255]), ignoring")}},
 		{"hoplimit 1", blk("hoplimit 1"), bfd0(func(b BFDInstance) bool { return b.TTL == 1 }), nil},
 		{"max_hops -2", blk("max_hops -2"), bfd0(func(b BFDInstance) bool { return b.MaxHops == 0 }),
-			[]want{warnAt(kw, "max_hops: number '-2' outside range [-1, 255]")}},
+			[]want{warnAt(kw, "max_hops: number '-2' outside range [-1, 255]"), warnAt(kw, "BFD instance b max_hops value -2 not valid (must be in range [-1-255]), ignoring")}},
 		{"max_hops 256", blk("max_hops 256"), bfd0(func(b BFDInstance) bool { return b.MaxHops == 0 }),
-			[]want{warnAt(kw, "max_hops: number '256' outside range [-1, 255]")}},
+			[]want{warnAt(kw, "max_hops: number '256' outside range [-1, 255]"), warnAt(kw, "BFD instance b max_hops value 256 not valid (must be in range [-1-255]), ignoring")}},
 		{"max_hops 255 with default ttl", blk("max_hops 255"), bfd0(func(b BFDInstance) bool { return b.MaxHops == 255 }), nil},
 		{"multiplier 256", blk("multiplier 256"), bfd0(func(b BFDInstance) bool { return b.Multiplier == 5 }),
-			[]want{warnAt(kw, "multiplier: number '256' outside range [1, 255]")}},
+			[]want{warnAt(kw, "multiplier: number '256' outside range [1, 255]"), warnAt(kw, "BFD instance b multiplier value 256 not valid (must be in range [1-255]), ignoring")}},
 		{"multiplier 255", blk("multiplier 255"), bfd0(func(b BFDInstance) bool { return b.Multiplier == 255 }), nil},
 		{"weight -254", blk("weight -254"), bfd0(func(b BFDInstance) bool { return b.Weight == 0 }),
-			[]want{warnAt(kw, "weight: number '-254' outside range [-253, 253]")}},
+			[]want{warnAt(kw, "weight: number '-254' outside range [-253, 253]"), warnAt(kw, "BFD instance b weight value -254 not valid (must be in range [-253-253]), ignoring")}},
 		{"weight 253 reverse", blk("weight 253 reverse"), bfd0(func(b BFDInstance) bool { return b.Weight == 253 && b.Reverse }), nil},
 		{"min_tx past 2^32 µs", blk("min_tx 4294967.296"), bfd0(func(b BFDInstance) bool { return b.MinTx == 10*time.Millisecond }),
 			[]want{warnAt(kw, "BFD instance b min_tx value 4294967.296 is not valid (must be in range [1-4294967]), ignoring")}},
@@ -48,12 +48,11 @@ func TestBFDKeywordEdges(t *testing.T) {
 }
 
 // TestBFDSourceMalformed: a source_ip that is no address is refused and
-// the instance kept without one (keepalived 2.2.7 says "has malformed
-// source address"; govrrpd names the keyword and the value).
+// the instance kept without one with keepalived 2.2.7's message.
 func TestBFDSourceMalformed(t *testing.T) {
 	runSemRows(t, []semRow{
 		{"short v4", bfdBlock("b", "neighbor_ip 192.0.2.2\nsource_ip 192.0.2\n"),
 			bfd0(func(b BFDInstance) bool { return !b.Settings.Source.IsValid() }),
-			[]want{warnAt(3, "source_ip: invalid IP address '192.0.2'")}},
+			[]want{warnAt(3, "BFD instance b has malformed source address 192.0.2, ignoring")}},
 	})
 }

@@ -16,7 +16,7 @@ func TestSNMPGlobalRows(t *testing.T) {
 		{"too many words", gdefs("snmp_socket " + udp + " extra"), snmp(SNMPDefs{}),
 			[]want{warnAt(2, "Too many parameters specified for snmp_socket - ignoring")}},
 		{"missing name leaves room for a later one", gdefs("snmp_socket", "snmp_socket "+tcp), snmp(SNMPDefs{Socket: tcp}),
-			[]want{warnAt(2, "'snmp_socket' needs a value")}},
+			[]want{warnAt(2, "SNMP error : snmp socket name missing")}},
 		{"traps alone serve no tree", gdefs("enable_traps"), func(c *Config) bool {
 			return c.Global.SNMP == SNMPDefs{Traps: true} && !c.Global.SNMP.Enabled()
 		}, nil},

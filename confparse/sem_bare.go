@@ -26,6 +26,7 @@ var bareStops = map[string][]string{
 		"lvs_sync_daemon_interface", "mcast_dst_ip", "mcast_src_ip", "notify", "notify_backup", "notify_fault",
 		"notify_master", "notify_master_rx_lower_pri", "notify_stop", "preempt_delay", "priority", "state",
 		"unicast_src_ip", "unicast_ttl", "version", "virtual_router_id"},
+	"bfd_instance":       {"hoplimit", "idle_tx", "max_hops", "min_rx", "min_tx", "multiplier", "source_ip", "ttl", "weight"},
 	"vrrp_sync_group":    {"notify", "notify_backup", "notify_fault", "notify_master", "notify_stop"},
 	"authentication":     {"auth_pass", "auth_type"},
 	"vrrp_script":        {"fall", "interval", "rise", "timeout", "user", "weight"},

@@ -45,15 +45,22 @@ var bfdTable = table[*bfdB]{
 	"neighbor_ip":  bfdNeighbor,
 	"neighbour_ip": bfdNeighbor,
 	"source_ip": func(a *analyzer, n *Node, b *bfdB) {
-		if ip, ok := a.argAddr(n, 0); ok {
-			b.Settings.Source = ip
+		s, ok := a.arg(n, 0)
+		if !ok {
+			return
 		}
+		ip, err := netip.ParseAddr(s)
+		if err != nil {
+			a.warnf(n.Pos, "BFD instance %s has malformed source address %s, ignoring", b.Name, s)
+			return
+		}
+		b.Settings.Source = ip
 	},
 	"min_rx":  bfdInterval(bfd.MinInterval, func(b *bfdB) *time.Duration { return &b.MinRx }),
 	"min_tx":  bfdInterval(bfd.MinInterval, func(b *bfdB) *time.Duration { return &b.MinTx }),
 	"idle_tx": bfdInterval(bfd.MinIdleTx, func(b *bfdB) *time.Duration { return &b.IdleTx }),
 	"multiplier": func(a *analyzer, n *Node, b *bfdB) {
-		if v, ok := a.argInt(n, 0, 1, 255); ok {
+		if v, ok := bfdInt(a, n, b, "multiplier", 1, 255); ok {
 			b.Multiplier = uint8(v)
 		}
 	},
@@ -61,12 +68,12 @@ var bfdTable = table[*bfdB]{
 	"ttl":      bfdTTL,
 	"hoplimit": bfdTTL,
 	"max_hops": func(a *analyzer, n *Node, b *bfdB) {
-		if v, ok := a.argInt(n, 0, -1, 255); ok {
+		if v, ok := bfdInt(a, n, b, "max_hops", -1, 255); ok {
 			b.MaxHops = v
 		}
 	},
 	"weight": func(a *analyzer, n *Node, b *bfdB) {
-		if v, ok := a.argInt(n, 0, -253, 253); ok {
+		if v, ok := bfdInt(a, n, b, "weight", -253, 253); ok {
 			b.Weight = v
 		}
 		if len(n.Args) > 1 {
@@ -149,9 +156,20 @@ func orZero(s string) string {
 }
 
 func bfdTTL(a *analyzer, n *Node, b *bfdB) {
-	if v, ok := a.argInt(n, 0, 1, 255); ok {
+	if v, ok := bfdInt(a, n, b, "ttl/hoplimit", 1, 255); ok {
 		b.TTL = uint8(v)
 	}
+}
+
+// bfdInt reads a number in [lo, hi]; a refused one gets keepalived's
+// second line naming the instance, after the range message.
+func bfdInt(a *analyzer, n *Node, b *bfdB, what string, lo, hi int) (int, bool) {
+	v, ok := a.argInt(n, 0, lo, hi)
+	if !ok && len(n.Args) > 0 {
+		a.warnf(n.Pos, "BFD instance %s %s value %s not valid (must be in range [%d-%d]), ignoring",
+			b.Name, what, n.Args[0].Text, lo, hi)
+	}
+	return v, ok
 }
 
 func bfdInstance(a *analyzer, n *Node, c *Config) {
@@ -185,7 +203,7 @@ func bfdFinish(a *analyzer, n *Node, c *Config, b *bfdB) bool {
 		a.warnf(n.Pos, "BFD instance %s has no neighbor address set, disabling instance", s.Name)
 		return false
 	case s.Source.IsValid() && s.Source.Is4() != s.Neighbor.Is4():
-		a.warnf(n.Pos, "BFD instance %s source address %s and neighbor address %s are not of the same family, disabling instance",
+		a.warnf(n.End, "BFD instance %s source address %s and neighbor address %s are not of the same family, disabling instance",
 			s.Name, s.Source, s.Neighbor)
 		return false
 	}
@@ -199,7 +217,7 @@ func bfdFinish(a *analyzer, n *Node, c *Config, b *bfdB) bool {
 		s.TTL = s.SendTTL()
 	}
 	if s.MaxHops > int(s.TTL) {
-		a.warnf(n.Pos, "BFD instance %s: max_hops exceeds ttl/hoplimit - setting to ttl/hoplimit", s.Name)
+		a.warnf(n.End, "BFD instance %s: max_hops exceeds ttl/hoplimit - setting to ttl/hoplimit", s.Name)
 		s.MaxHops = int(s.TTL)
 	}
 	if s.MaxHops < 0 {

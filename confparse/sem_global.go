@@ -303,9 +303,12 @@ func smtpServer(a *analyzer, n *Node, c *Config) {
 // snmpSocket reads `snmp_socket SOCKET`: as keepalived, the first one set
 // stays, and a line with more words is ignored.
 func snmpSocket(a *analyzer, n *Node, c *Config) {
-	s, ok := a.arg(n, 0)
+	if len(n.Args) == 0 {
+		a.warnf(n.Pos, "SNMP error : snmp socket name missing")
+		return
+	}
+	s := n.Args[0].Text
 	switch {
-	case !ok:
 	case len(n.Args) > 1:
 		a.warnf(n.Pos, "Too many parameters specified for snmp_socket - ignoring")
 	case c.Global.SNMP.Socket != "":
