@@ -1,12 +1,3 @@
-// Package console is govrrpd's web console: Piranha's monitoring and
-// configuration tool brought back on top of the control API. It is
-// mounted under /ui/ on the --http-listen listener and reaches the daemon
-// only through control.Backend, so every action it offers is one the API
-// and `govrrpd ctl` offer too, with the same checks.
-//
-// Reading is open to whoever reaches the listener; writes need a session
-// obtained with the --http-token-file token, a CSRF token per session, and
-// for configuration edits --http-allow-edit as well.
 package console
 
 import (
