@@ -106,6 +106,7 @@ type Daemon struct {
 	repeat     bool                 // a SIGHUP came while reading: read again
 	history    []status.Reload      // the last reloadHistory reloads
 	configHash string
+	inputs     *confparse.Inputs // what the running configuration was read from (reloadskip.go)
 	started    time.Time
 	maint      map[string]bool // instances in maintenance, by name
 
@@ -169,7 +170,7 @@ func Run(ctx context.Context, opts Options) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	cfg, diags := confparse.Load(opts.ConfigFile, opts.Parse)
+	cfg, diags, inputs := confparse.LoadInputs(opts.ConfigFile, opts.Parse)
 	// Notes are logged too: a script disabled because it is insecure or
 	// missing is a note at -t (keepalived's verdict), and the operator of
 	// a running daemon must still see why it will never run.
@@ -201,6 +202,7 @@ func Run(ctx context.Context, opts Options) error {
 	defer sys.Close()
 	d := newDaemon(cfg, opts, sys, withObserver(n, opts.Observer))
 	d.runner, d.baseline, d.configHash = runner, diags, configHash(cfg)
+	d.setInputs(inputs)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	d.ctx = ctx

@@ -36,17 +36,26 @@ func (d *Daemon) requestReload(reply chan status.Reload) {
 	waiters := d.pending
 	d.pending = nil
 	d.sdNotify("RELOADING=1")
-	path, opts := d.opts.ConfigFile, d.opts.Parse
+	path, opts, running := d.opts.ConfigFile, d.opts.Parse, d.inputs
 	go func() {
-		cfg, diags := confparse.Load(path, opts)
-		d.post(evReloaded{cfg: cfg, diags: diags, hash: configHash(cfg), reply: waiters})
+		if !d.readChanged(running) {
+			d.post(evReloaded{same: true, reply: waiters})
+			return
+		}
+		cfg, diags, in := confparse.LoadInputs(path, opts)
+		d.post(evReloaded{cfg: cfg, diags: diags, hash: configHash(cfg), inputs: in, reply: waiters})
 	}()
 }
 
 // reloaded applies a read configuration, answers whoever asked, records
 // the history, and starts the read that SIGHUPs during this one asked for.
 func (d *Daemon) reloaded(e evReloaded) {
-	r := d.reload(e.cfg, e.diags, e.hash)
+	var r status.Reload
+	if e.same {
+		r = d.noChange()
+	} else if r = d.reload(e.cfg, e.diags, e.hash); r.Result != "refused" {
+		d.setInputs(e.inputs)
+	}
 	d.countReload(r)
 	d.history = append(d.history, r)
 	if n := len(d.history) - reloadHistory; n > 0 {

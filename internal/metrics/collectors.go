@@ -117,14 +117,15 @@ func (c *vrrpCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 type reloadCollector struct {
-	snap                               *snapshots
-	total, failed, lastSuccess, config *prometheus.Desc
+	snap                                         *snapshots
+	total, failed, noChange, lastSuccess, config *prometheus.Desc
 }
 
 func newReloadCollector(s *snapshots) *reloadCollector {
 	return &reloadCollector{snap: s,
 		total:       desc("reload_total", "Reloads (SIGHUP or govrrpd ctl reload) since start."),
 		failed:      desc("reload_failed_total", "Reloads refused (the running configuration was kept)."),
+		noChange:    desc("reload_no_change_total", "Reloads that found nothing the configuration is read from changed, and so read nothing."),
 		lastSuccess: desc("reload_last_success_timestamp_seconds", "When a reload last applied; the start time before the first."),
 		config:      desc("reload_config_info", "The running configuration's hash; always 1.", "config_hash", "config_file"),
 	}
@@ -133,6 +134,7 @@ func newReloadCollector(s *snapshots) *reloadCollector {
 func (c *reloadCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.total
 	ch <- c.failed
+	ch <- c.noChange
 	ch <- c.lastSuccess
 	ch <- c.config
 }
@@ -145,6 +147,7 @@ func (c *reloadCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	emit(ch, c.total, prometheus.CounterValue, float64(d.ReloadStats.Total))
 	emit(ch, c.failed, prometheus.CounterValue, float64(d.ReloadStats.Refused))
+	emit(ch, c.noChange, prometheus.CounterValue, float64(d.ReloadStats.NoChange))
 	last := d.ReloadStats.LastSuccess
 	if last.IsZero() {
 		last = d.Started
