@@ -122,23 +122,24 @@ func (in *Inputs) Changed() string {
 	return ""
 }
 
-// SettleIn says how long until every file read can be settled (0: now or
-// never needed). A daemon calls Changed then, off its loop, so that the
-// first SIGHUP after a start or a reload finds settled entries and hashes
-// nothing.
-func (in *Inputs) SettleIn() time.Duration {
+// SettleIn says whether a file read is not yet settled and how long
+// until all can be (0: now). A daemon calls Changed then, off its loop, so
+// that the first SIGHUP after a start or a reload finds settled entries
+// and hashes nothing: a file written just before a long parse is past its
+// racy window when the parse ends, but still unsettled.
+func (in *Inputs) SettleIn() (wait time.Duration, unsettled bool) {
 	if in == nil {
-		return 0
+		return 0, false
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	var wait time.Duration
 	for _, f := range in.files {
 		if !f.settled {
+			unsettled = true
 			wait = max(wait, f.id.changed().Add(racyWindow).Sub(in.now()))
 		}
 	}
-	return max(wait, 0)
+	return max(wait, 0), unsettled
 }
 
 // fileChanged compares one file with its record; in.mu is held.

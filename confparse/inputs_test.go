@@ -165,13 +165,18 @@ func TestInputsSettled(t *testing.T) {
 		t.Fatalf("files read: %v, want the main file and both includes", in.Files())
 	}
 	// Just written: within racyWindow, the stat proves nothing.
-	if d := in.SettleIn(); d <= 0 {
-		t.Errorf("SettleIn() = %v for files written just now", d)
+	if d, unsettled := in.SettleIn(); d <= 0 || !unsettled {
+		t.Errorf("SettleIn() = %v, %v for files written just now", d, unsettled)
 	}
 	if got := in.Changed(); got != "" || in.hashed != 3 {
 		t.Fatalf("Changed() = %q after hashing %d files; want unchanged, 3 hashed", got, in.hashed)
 	}
 	in.now = func() time.Time { return time.Now().Add(time.Hour) }
+	// A file written just before a parse that outlasted the racy window:
+	// unsettled, and settling it need not wait.
+	if d, unsettled := in.SettleIn(); d != 0 || !unsettled {
+		t.Errorf("SettleIn() = %v, %v an hour on; want 0, true", d, unsettled)
+	}
 	in.Changed() // hashes again, now settling every entry
 	in.hashed = 0
 	for range 3 {
@@ -179,8 +184,8 @@ func TestInputsSettled(t *testing.T) {
 			t.Fatalf("Changed() = %q", got)
 		}
 	}
-	if in.hashed != 0 || in.SettleIn() != 0 {
-		t.Errorf("settled files: %d hashed, SettleIn %v; want none, 0", in.hashed, in.SettleIn())
+	if d, unsettled := in.SettleIn(); in.hashed != 0 || unsettled || d != 0 {
+		t.Errorf("settled files: %d hashed, SettleIn %v, %v; want none, 0, false", in.hashed, d, unsettled)
 	}
 }
 

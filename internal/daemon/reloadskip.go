@@ -54,7 +54,7 @@ func (d *Daemon) noChange() status.Reload {
 // trusts their stat instead of hashing them.
 func (d *Daemon) setInputs(in *confparse.Inputs) {
 	d.inputs = in
-	if w := in.SettleIn(); w > 0 {
+	if w, unsettled := in.SettleIn(); unsettled {
 		time.AfterFunc(w+settleMargin, func() { in.Changed() })
 	}
 }
