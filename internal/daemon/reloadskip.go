@@ -45,7 +45,9 @@ func (d *Daemon) readChanged(in *confparse.Inputs) bool {
 func (d *Daemon) noChange() status.Reload {
 	d.sdNotify("READY=1")
 	d.reloadStats.NoChange++
-	d.log.Info("reload: no change", "files", len(d.inputs.Files()), "operations", 0)
+	// The same message as a reload that read the file, so that whoever
+	// waits for a SIGHUP's "reload complete" line gets one.
+	d.log.Info("reload complete", "result", "no change", "files", len(d.inputs.Files()), "operations", 0)
 	return status.Reload{At: d.now(), ConfigHash: d.configHash, Result: "no change", Changes: []status.Change{}}
 }
 

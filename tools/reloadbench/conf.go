@@ -60,11 +60,11 @@ func removeLastReal(conf []byte) ([]byte, error) {
 	return append(append([]byte(nil), conf[:i]...), conf[i+len(blk):]...), nil
 }
 
-var appliedRE = regexp.MustCompile(`(?m)^time=(\S+) .*msg="(?:IPVS applied|reload: no change)" .*?operations=(\d+)`)
+var appliedRE = regexp.MustCompile(`(?m)^time=(\S+) .*msg="(?:IPVS applied|reload complete)" .*?operations=(\d+)`)
 
 // appliedOps reads govrrpd's "IPVS applied operations=N" lines from a log,
-// and the "reload: no change ... operations=0" of a SIGHUP that found
-// nothing to read; the last one is the newest reload's. at is the line's
+// and the `reload complete result="no change" ... operations=0` of a SIGHUP
+// that found nothing to read; the last one is the newest reload's. at is the line's
 // time.
 func appliedOps(log []byte) (ops int, at time.Time, ok bool) {
 	m := appliedRE.FindAllSubmatch(log, -1)

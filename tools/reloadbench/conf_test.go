@@ -59,7 +59,8 @@ func TestAppliedOps(t *testing.T) {
 		{"time=x level=INFO msg=\"IPVS applied\" operations=3\n", 0, false}, // no time
 		{"time=" + at + ` level=INFO msg="IPVS applied" operations=110000` + "\ntime=" + at + " msg=\"reloading configuration (SIGHUP)\"\ntime=" + at + ` level=INFO msg="IPVS applied" operations=1` + "\n", 1, true},
 		{"time=" + at + ` msg="IPVS applied" operations=x`, 0, false},
-		{"time=" + at + ` level=INFO msg="IPVS applied" operations=7` + "\ntime=" + at + ` level=INFO msg="reload: no change" files=1 operations=0` + "\n", 0, true},
+		{"time=" + at + ` level=INFO msg="reload complete" instances=2` + "\n", 0, false},
+		{"time=" + at + ` level=INFO msg="IPVS applied" operations=7` + "\ntime=" + at + ` level=INFO msg="reload complete" result="no change" files=1 operations=0` + "\n", 0, true},
 	}
 	for _, c := range cases {
 		n, when, ok := appliedOps([]byte(c.log))
