@@ -46,12 +46,13 @@ type evTrack struct{ r track.Result }
 // with same set, the news that nothing it was read from changed; reply,
 // when set, receives the result (the API's Reload).
 type evReloaded struct {
-	cfg    *confparse.Config
-	diags  confparse.Diagnostics
-	hash   string
-	inputs *confparse.Inputs
-	same   bool
-	reply  []chan status.Reload
+	cfg     *confparse.Config
+	diags   confparse.Diagnostics
+	hash    string
+	inputs  *confparse.Inputs
+	same    bool
+	checked time.Duration // how long asking the inputs took, when same
+	reply   []chan status.Reload
 }
 
 // evSnapshot asks for the status snapshot.

@@ -38,8 +38,9 @@ func (d *Daemon) requestReload(reply chan status.Reload) {
 	d.sdNotify("RELOADING=1")
 	path, opts, running := d.opts.ConfigFile, d.opts.Parse, d.inputs
 	go func() {
+		t0 := time.Now()
 		if !d.readChanged(running) {
-			d.post(evReloaded{same: true, reply: waiters})
+			d.post(evReloaded{same: true, checked: time.Since(t0), reply: waiters})
 			return
 		}
 		cfg, diags, in := confparse.LoadInputs(path, opts)
@@ -52,7 +53,7 @@ func (d *Daemon) requestReload(reply chan status.Reload) {
 func (d *Daemon) reloaded(e evReloaded) {
 	var r status.Reload
 	if e.same {
-		r = d.noChange()
+		r = d.noChange(e.checked)
 	} else if r = d.reload(e.cfg, e.diags, e.hash); r.Result != "refused" {
 		d.setInputs(e.inputs)
 	}
@@ -69,8 +70,11 @@ func (d *Daemon) reloaded(e evReloaded) {
 		d.requestReload(nil)
 		return
 	}
-	if d.tuneMem != nil {
-		d.tuneMem() // the old configuration is garbage now (memlimit.go)
+	if d.tuneMem != nil && !e.same {
+		// The old configuration is garbage now (memlimit.go); after "no
+		// change" there is none, and a forced collection of a large
+		// configuration's heap took seconds in the VM.
+		d.tuneMem()
 	}
 }
 

@@ -42,12 +42,12 @@ func (d *Daemon) readChanged(in *confparse.Inputs) bool {
 
 // noChange is a reload that found every input as the running
 // configuration was read from it.
-func (d *Daemon) noChange() status.Reload {
+func (d *Daemon) noChange(checked time.Duration) status.Reload {
 	d.sdNotify("READY=1")
 	d.reloadStats.NoChange++
 	// The same message as a reload that read the file, so that whoever
 	// waits for a SIGHUP's "reload complete" line gets one.
-	d.log.Info("reload complete", "result", "no change", "files", len(d.inputs.Files()), "operations", 0)
+	d.log.Info("reload complete", "result", "no change", "files", len(d.inputs.Files()), "checked_in", checked, "operations", 0)
 	return status.Reload{At: d.now(), ConfigHash: d.configHash, Result: "no change", Changes: []status.Change{}}
 }
 
