@@ -100,12 +100,16 @@ func tableDiff(a, b []byte) int {
 }
 
 // reloadLines picks up to n log lines that say what a reload did (either
-// daemon's words), so a slow reload shows its phases with their times.
+// daemon's words), so a slow reload shows its phases with their times;
+// with GODEBUG=gctrace=1 passed in (GOVRRPD_VM_ENV=GODEBUG), govrrpd's
+// collections too ("gc N @SECONDS ..."), which can keep a large daemon
+// busy after a reload that did nothing.
 func reloadLines(log []byte, n int) []string {
 	var out []string
 	for _, l := range strings.Split(string(log), "\n") {
 		low := strings.ToLower(l)
-		if strings.Contains(low, "reload") || strings.Contains(low, "ipvs") || strings.Contains(low, "sighup") {
+		if strings.Contains(low, "reload") || strings.Contains(low, "ipvs") || strings.Contains(low, "sighup") ||
+			strings.HasPrefix(l, "gc ") && strings.Contains(l, " @") {
 			if out = append(out, l); len(out) == n {
 				break
 			}

@@ -122,9 +122,12 @@ func TestQuietAt(t *testing.T) {
 }
 
 func TestReloadLines(t *testing.T) {
-	log := "a\nmsg=\"reloading configuration (SIGHUP)\"\nActivating healthchecker\nReloading\nmsg=\"IPVS applied\" operations=0\n"
+	log := "a\nmsg=\"reloading configuration (SIGHUP)\"\nActivating healthchecker\nReloading\nmsg=\"IPVS applied\" operations=0\ngc 12 @484.1s 3%: 0.1+900+0.1 ms clock\n"
 	got := reloadLines([]byte(log), 2)
 	if len(got) != 2 || got[0] != `msg="reloading configuration (SIGHUP)"` || got[1] != "Reloading" {
 		t.Errorf("%q", got)
+	}
+	if got := reloadLines([]byte(log), 9); len(got) != 4 || got[3] != "gc 12 @484.1s 3%: 0.1+900+0.1 ms clock" {
+		t.Errorf("with the collection: %q", got)
 	}
 }
