@@ -224,7 +224,11 @@ func Run(ctx context.Context, opts Options) error {
 	defer w.Close()
 	d.wake, d.timers.prewake = w, prewakeFor
 	lo := lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS,
-		Check: check.Options{Observe: opts.CheckObserve}}
+		Check: check.Options{Observe: opts.CheckObserve},
+		// The checkers and the reconciler's state grow for minutes after
+		// the first election at 100,000 real servers: a limit set before
+		// would hold the heap at its goal, a collection per allocation.
+		Loaded: func() { tuneMemory(log, os.Getenv) }}
 	if opts.Observer != nil {
 		opts.Observer.Configured(cfg)
 		lo.Observe = opts.Observer.LVSAction

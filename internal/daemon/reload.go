@@ -3,6 +3,7 @@ package daemon
 import (
 	"fmt"
 	"net/netip"
+	"os"
 	"reflect"
 	"strings"
 	"time"
@@ -43,6 +44,9 @@ func (d *Daemon) requestReload(reply chan status.Reload) {
 			d.post(evReloaded{same: true, checked: time.Since(t0), reply: waiters})
 			return
 		}
+		// Two configurations live while the new one is read and swapped
+		// in: no limit until tuneMemory sets one again after it.
+		liftMemoryLimit(os.Getenv)
 		cfg, diags, in := confparse.LoadInputs(path, opts)
 		d.post(evReloaded{cfg: cfg, diags: diags, hash: configHash(cfg), inputs: in, reply: waiters})
 	}()

@@ -34,6 +34,10 @@ type Options struct {
 	// Observe, if set, hears every real-server and quorum change, with or
 	// without a script (the SNMP sub-agent's traps). It must not block.
 	Observe func(ipvs.Action)
+	// Loaded, if set, runs on the subsystem's goroutine once a start or a
+	// reload has applied the table and started the checkers: the heap
+	// has its new steady size then (the daemon re-tunes its memory limit).
+	Loaded func()
 }
 
 // DefaultBackend picks the IPVS backend: the kernel through moby/ipvs, or,
@@ -107,7 +111,14 @@ func (s *Subsystem) Start(ctx context.Context, cfg *confparse.Config) {
 	s.do(func() {
 		s.load(cfg)
 		s.startCheckers(ctx, cfg)
+		s.loaded()
 	})
+}
+
+func (s *Subsystem) loaded() {
+	if s.opts.Loaded != nil {
+		s.opts.Loaded()
+	}
 }
 
 func (s *Subsystem) run() {
@@ -236,6 +247,7 @@ func (s *Subsystem) Reload(ctx context.Context, cfg *confparse.Config) {
 		s.load(cfg)
 		s.stopCheckers()
 		s.startCheckers(ctx, cfg)
+		s.loaded()
 	})
 }
 
