@@ -194,7 +194,7 @@ func (d *Daemon) removeAddresses(in *instance) {
 }
 
 func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
-	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio)
+	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio, "reason", d.cause)
 	if s == vrrp.StateMaster {
 		in.stats.becomeMaster++
 		in.retry = 0

@@ -160,8 +160,11 @@ func coalescable(id vrrp.TimerID) bool {
 // of them may be the master's advert that re-arms it. Under a backlog
 // (thousands of instances, a loaded machine) firing first would make a
 // backup take over from a live master. So a due master-down timer first
-// lets the loop handle the events queued at that moment, once per call:
-// a flood delays a takeover by one queue's handling at most.
+// lets the loop handle the events queued at that moment, and the packets
+// still in the instance's socket (a process that gets the CPU back late
+// finds the deadline and the advert both passed, the advert not yet read),
+// once per call: a flood delays a takeover by one queue's handling at
+// most.
 func (d *Daemon) fireDue() {
 	defer d.flushSends()
 	drained := false
@@ -188,11 +191,7 @@ func (d *Daemon) fireDue() {
 		}
 		if t.id == vrrp.TimerMasterDown && !drained {
 			drained = true
-			if n := len(d.events); n > 0 {
-				d.flushSends()
-				for range n {
-					d.handle(<-d.events)
-				}
+			if d.catchUp(t.in) {
 				continue
 			}
 		}
@@ -202,4 +201,26 @@ func (d *Daemon) fireDue() {
 		}
 		d.feedTimer(t.in, t.id, now)
 	}
+}
+
+// catchUp handles the events queued for the loop, then the packets the
+// kernel holds for in's socket, before in's master-down timer may fire;
+// it reports whether there were any.
+func (d *Daemon) catchUp(in *instance) bool {
+	n := len(d.events)
+	var polled []rxPacket
+	if in.sock != nil {
+		polled = in.sock.t.Poll()
+	}
+	if n == 0 && len(polled) == 0 {
+		return false
+	}
+	d.flushSends()
+	for range n {
+		d.handle(<-d.events)
+	}
+	if len(polled) > 0 {
+		d.handle(in.sock.events(polled))
+	}
+	return true
 }

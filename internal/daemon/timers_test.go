@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,6 +168,41 @@ func TestMasterDownSeesQueuedAdverts(t *testing.T) {
 		t.Errorf("%d events left queued", len(h.d.events))
 	}
 	// With nothing queued, the expiry fires on its deadline.
+	h.clock = in.tm[vrrp.TimerMasterDown].at
+	h.d.fireDue()
+	if in.m.State() != vrrp.StateMaster {
+		t.Fatalf("state %v at the re-armed deadline, want MASTER", in.m.State())
+	}
+}
+
+// A due master-down timer also reads what the kernel holds for the
+// instance's socket: a process that gets the CPU back after both the
+// deadline and the master's advert finds the advert not yet taken by the
+// reader, and it must still keep the backup a backup.
+func TestMasterDownSeesAdvertsInKernel(t *testing.T) {
+	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
+	in := h.d.insts[0]
+	var a vrrp.Advert
+	if err := in.adv.fill(&a, 1, 200, in.vips); err != nil {
+		t.Fatal(err)
+	}
+	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dl := in.tm[vrrp.TimerMasterDown].at
+	ft := h.d.socks[sockKey{"eth0", 4}].t.(*fakeTransport)
+	ft.kernel = []rxPacket{{payload: b, src: mustAddr("192.0.2.2"), dst: vrrp.Group(vrrp.IPv4), ttl: 255,
+		at: dl.Add(-time.Millisecond)}}
+	h.clock = dl.Add(10 * time.Millisecond)
+	h.d.fireDue()
+	if in.m.State() != vrrp.StateBackup {
+		t.Fatalf("state %v: took over from a master whose advert was in the socket", in.m.State())
+	}
+	if logs := strings.Join(h.sys.log.lines, "\n"); !strings.Contains(logs, "poll eth0 1") {
+		t.Errorf("the socket was not polled:\n%s", logs)
+	}
+	// Nothing left in the socket: the re-armed expiry fires on its deadline.
 	h.clock = in.tm[vrrp.TimerMasterDown].at
 	h.d.fireDue()
 	if in.m.State() != vrrp.StateMaster {
