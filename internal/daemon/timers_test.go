@@ -142,14 +142,7 @@ func TestTimersNeverQueueBehindPackets(t *testing.T) {
 func TestMasterDownSeesQueuedAdverts(t *testing.T) {
 	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
 	in := h.d.insts[0]
-	var a vrrp.Advert
-	if err := in.adv.fill(&a, 1, 200, in.vips); err != nil {
-		t.Fatal(err)
-	}
-	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := peerAdvert(t, in)
 	dl := in.tm[vrrp.TimerMasterDown].at
 	// The advert arrived just before the deadline but is still queued,
 	// behind junk, when the loop finds the timer due.
@@ -182,14 +175,7 @@ func TestMasterDownSeesQueuedAdverts(t *testing.T) {
 func TestMasterDownSeesAdvertsInKernel(t *testing.T) {
 	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
 	in := h.d.insts[0]
-	var a vrrp.Advert
-	if err := in.adv.fill(&a, 1, 200, in.vips); err != nil {
-		t.Fatal(err)
-	}
-	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := peerAdvert(t, in)
 	dl := in.tm[vrrp.TimerMasterDown].at
 	ft := h.d.socks[sockKey{"eth0", 4}].t.(*fakeTransport)
 	ft.kernel = []rxPacket{{payload: b, src: mustAddr("192.0.2.2"), dst: vrrp.Group(vrrp.IPv4), ttl: 255,
@@ -231,4 +217,19 @@ func TestCoalescedAdvertTimers(t *testing.T) {
 	if coalescable(vrrp.TimerMasterDown) || coalescable(vrrp.TimerHandover) {
 		t.Error("master-down or handover may fire early")
 	}
+}
+
+// peerAdvert is the advert a master at 192.0.2.2 with priority 200 sends
+// for in's router.
+func peerAdvert(t *testing.T, in *instance) []byte {
+	t.Helper()
+	var a vrrp.Advert
+	if err := in.adv.fill(&a, 1, 200, in.vips); err != nil {
+		t.Fatal(err)
+	}
+	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -75,6 +75,11 @@ func (r *Reader) Read() ([]Packet, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.decode(n), nil
+}
+
+// decode turns the batch's first n messages into packets.
+func (r *Reader) decode(n int) []Packet {
 	now := time.Now()
 	out := r.out[:0]
 	for i := range n {
@@ -82,7 +87,7 @@ func (r *Reader) Read() ([]Packet, error) {
 			out = append(out, p)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Poll returns, without waiting, the packets already queued on the socket
@@ -97,14 +102,7 @@ func (r *Reader) Poll() ([]Packet, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
-	out := r.out[:0]
-	for i := range n {
-		if p, ok := r.packet(&r.ms[i], r.bufs[i], now); ok {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return r.decode(n), nil
 }
 
 // pollInto fills the batch with non-blocking recvmsg calls until the
