@@ -213,7 +213,12 @@ func (d *Daemon) catchUp(in *instance) bool {
 		polled = in.sock.t.Poll()
 	}
 	if n == 0 && len(polled) == 0 {
-		return false
+		// The reader may hold an advert it has taken from the socket but
+		// not queued yet (back from recvmmsg, waiting for a P): let it run.
+		runtime.Gosched()
+		if n = len(d.events); n == 0 {
+			return false
+		}
 	}
 	d.flushSends()
 	for range n {
