@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -273,3 +274,33 @@ func TestObjectForm(t *testing.T) {
 }
 
 var textRE = regexp.MustCompile(`(?s)<textarea name="text"[^>]*>(.*?)</textarea>`)
+
+// writeAtomic keeps the file's mode and owner on both the new file and
+// FILE.govrrpd-prev (the owner part needs root to give the file away).
+func TestWriteAtomicKeepsModeAndOwner(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "keepalived.conf")
+	if err := os.WriteFile(f, []byte("old\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	uid, gid := os.Getuid(), os.Getgid()
+	if uid == 0 {
+		uid, gid = 65534, 65534
+		if err := os.Chown(f, uid, gid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := writeAtomic(f, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{f: "new\n", f + ".govrrpd-prev": "old\n"} {
+		b, _ := os.ReadFile(name)
+		fi, err := os.Stat(name)
+		if err != nil || string(b) != want {
+			t.Fatalf("%s: %q, %v", name, b, err)
+		}
+		st := fi.Sys().(*syscall.Stat_t)
+		if fi.Mode().Perm() != 0o640 || int(st.Uid) != uid || int(st.Gid) != gid {
+			t.Errorf("%s: mode %v owner %d:%d, want 0640 %d:%d", name, fi.Mode().Perm(), st.Uid, st.Gid, uid, gid)
+		}
+	}
+}
