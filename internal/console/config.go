@@ -2,6 +2,7 @@ package console
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"encoding/hex"
 	"net/http"
 	"os"
@@ -17,8 +18,8 @@ import (
 // object is one configuration block and where it is written.
 type object struct {
 	Kind, Name, At string
-	// Key is the setting its form changes; empty: edit it as text.
-	Key string
+	// Keys are the settings its form changes; none: edit it as text.
+	Keys []string
 }
 
 // running reads the configuration the daemon was started with, for its
@@ -55,6 +56,9 @@ func objects(main string, cfg *confparse.Config) ([]object, []string) {
 		for _, rs := range vs.Reals {
 			add("real_server", rs.Addr.String(), rs.Source.String())
 		}
+	}
+	for _, ck := range cfg.Checkers {
+		add("checker", fmt.Sprintf("%s %s", ck.Kind, ck.Target.Real), ck.Source.String())
 	}
 	return objs, files
 }

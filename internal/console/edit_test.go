@@ -247,28 +247,60 @@ func TestSetInBlock(t *testing.T) {
 	}
 }
 
-// TestObjectForm: the real server form's change is planned like a text
-// edit and applies from the edit page.
+// TestObjectForm: each kind's form (Piranha's tabs) changes its block's
+// text, which is planned like a text edit and applies from the edit page;
+// a value that is not one word, a keyword the kind does not offer and a
+// file outside the configuration are refused.
 func TestObjectForm(t *testing.T) {
 	e := newEnv(t, true)
 	cl, csrf := e.login()
 	vs := filepath.Join(filepath.Dir(e.conf), "vs.conf")
-	code, body, _ := e.do(cl, "POST", "/ui/config/object", url.Values{"csrf": {csrf}, "kind": {"real_server"}, "at": {vs + ":7"}, "value": {"5"}})
-	if code != 200 || !strings.Contains(body, "real_server") || !strings.Contains(body, "weight 5") || !strings.Contains(body, `id="apply"`) {
-		t.Fatalf("object form: %d\n%s", code, body)
+	tests := []struct {
+		kind, at, key, value string
+		file, want, plan     string
+	}{
+		{"real_server", vs + ":7", "weight", "5", vs, "        weight 5\n", "weight"},
+		{"virtual_server", vs + ":1", "lb_algo", "rr", vs, "    lb_algo rr\n", "rr"},
+		{"checker", vs + ":9", "connect_timeout", "7", vs, "            connect_timeout 7\n", "TCP_CHECK"},
+		{"vrrp_instance", e.conf + ":5", "virtual_ipaddress", "192.0.2.101/24", e.conf, "        192.0.2.100/24\n        192.0.2.101/24\n    }", "add vip 192.0.2.101/24"},
+		{"vrrp_instance", e.conf + ":5", "priority", "140", e.conf, "    priority 140\n", "140"},
 	}
-	form := url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hashRE.FindStringSubmatch(body)[1]},
-		"text": {html.UnescapeString(textRE.FindStringSubmatch(body)[1])}, "planned": {plannedRE.FindStringSubmatch(body)[1]}}
-	if code, body, _ := e.do(cl, "POST", "/ui/config/apply", form); code != 200 {
-		t.Fatalf("apply: %d\n%s", code, body)
+	for _, tc := range tests {
+		form := url.Values{"csrf": {csrf}, "kind": {tc.kind}, "at": {tc.at}, "key": {tc.key}, "value": {tc.value}}
+		code, body, _ := e.do(cl, "POST", "/ui/config/object", form)
+		if code != 200 || !strings.Contains(body, tc.plan) || !strings.Contains(body, `id="apply"`) {
+			t.Fatalf("%s %s form: %d\n%s", tc.kind, tc.key, code, body)
+		}
+		apply := url.Values{"csrf": {csrf}, "file": {tc.file}, "hash": {hashRE.FindStringSubmatch(body)[1]},
+			"text": {html.UnescapeString(textRE.FindStringSubmatch(body)[1])}, "planned": {plannedRE.FindStringSubmatch(body)[1]}}
+		if code, body, _ := e.do(cl, "POST", "/ui/config/apply", apply); code != 200 {
+			t.Fatalf("%s %s apply: %d\n%s", tc.kind, tc.key, code, body)
+		}
+		if b, _ := os.ReadFile(tc.file); !strings.Contains(string(b), tc.want) || !strings.Contains(string(b), "auth_pass s3cr3tpw") && tc.file == e.conf {
+			t.Fatalf("%s %s: file:\n%s", tc.kind, tc.key, b)
+		}
 	}
-	if b, _ := os.ReadFile(vs); !strings.Contains(string(b), "weight 5") {
-		t.Fatalf("file:\n%s", b)
-	}
-	for _, bad := range []url.Values{{"kind": {"real_server"}, "at": {vs + ":7"}, "value": {"5\n}"}}, {"kind": {"checker"}, "at": {vs + ":7"}, "value": {"1"}}, {"kind": {"real_server"}, "at": {"/etc/passwd:1"}, "value": {"1"}}} {
+	for _, bad := range []url.Values{
+		{"kind": {"real_server"}, "at": {vs + ":7"}, "key": {"weight"}, "value": {"5\n}"}},
+		{"kind": {"real_server"}, "at": {vs + ":7"}, "key": {"notify_up"}, "value": {"/bin/sh"}},
+		{"kind": {"nope"}, "at": {vs + ":7"}, "key": {"weight"}, "value": {"1"}},
+		{"kind": {"real_server"}, "at": {"/etc/passwd:1"}, "key": {"weight"}, "value": {"1"}},
+	} {
 		bad.Set("csrf", csrf)
 		if code, _, _ := e.do(cl, "POST", "/ui/config/object", bad); code == 200 {
 			t.Errorf("accepted %v", bad)
+		}
+	}
+}
+
+// The config page offers each kind's form with its keywords.
+func TestConfigPageForms(t *testing.T) {
+	e := newEnv(t, true)
+	cl, _ := e.login()
+	_, body, _ := e.do(cl, "GET", "/ui/config", nil)
+	for _, want := range []string{`value="virtual_ipaddress">add VIP<`, `value="lb_algo"`, `value="connect_timeout"`, `value="weight"`, "TCP_CHECK 192.0.2.21:80"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("config page lacks %s", want)
 		}
 	}
 }
@@ -301,6 +333,28 @@ func TestWriteAtomicKeepsModeAndOwner(t *testing.T) {
 		st := fi.Sys().(*syscall.Stat_t)
 		if fi.Mode().Perm() != 0o640 || int(st.Uid) != uid || int(st.Gid) != gid {
 			t.Errorf("%s: mode %v owner %d:%d, want 0640 %d:%d", name, fi.Mode().Perm(), st.Uid, st.Gid, uid, gid)
+		}
+	}
+}
+
+func TestAddToSubBlock(t *testing.T) {
+	tests := []struct{ conf, want, err string }{
+		{"vrrp_instance A {\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    track_script {\n        x\n    }\n}\n",
+			"        192.0.2.1/24\n        192.0.2.9/24\n    }\n    track_script", ""},
+		{"vrrp_instance A\n{\n    priority 100\n}\n", "{\n    virtual_ipaddress {\n        192.0.2.9/24\n    }\n    priority 100", ""},
+		{"vrrp_instance A {\n    virtual_ipaddress { 192.0.2.1/24 }\n}\n", "", "on one line"},
+		{"vrrp_instance A {\n    priority 100\n", "", "never closes"},
+	}
+	for _, tc := range tests {
+		got, err := addToSubBlock(tc.conf, 1, vipKey, "192.0.2.9/24")
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: err %v, want %q", tc.conf, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !strings.Contains(got, tc.want) {
+			t.Errorf("%q: %v\n%s", tc.conf, err, got)
 		}
 	}
 }
