@@ -61,6 +61,33 @@ func TestPagingAt4000Instances(t *testing.T) {
 	}
 }
 
+// Peers and sync groups of 4,000 instances are a page each too, narrowed
+// by the same filter.
+func TestPeersAndGroupsAt4000Instances(t *testing.T) {
+	e := newEnv(t, false)
+	e.b.D.Peers, e.b.D.SyncGroups = nil, nil
+	for i := range 4000 {
+		name := fmt.Sprintf("VI_%04d", i)
+		e.b.D.Peers = append(e.b.D.Peers, status.Peer{Instance: name, Addr: "192.0.2.2", Priority: 200})
+		if i%2 == 0 {
+			e.b.D.SyncGroups = append(e.b.D.SyncGroups, status.SyncGroup{Name: fmt.Sprintf("G_%04d", i), State: "BACKUP", Members: []string{name}})
+		}
+	}
+	rows := func(body, table string) int {
+		_, rest, _ := strings.Cut(body, `<table id="`+table+`">`)
+		tbl, _, _ := strings.Cut(rest, "</table>")
+		return strings.Count(tbl, "<tr>") - 1
+	}
+	_, body, _ := e.do(e.client(), "GET", "/ui/", nil)
+	if p, g := rows(body, "peers"), rows(body, "groups"); p != pageSize || g != pageSize || !strings.Contains(body, "100 shown of 4000 matching") {
+		t.Fatalf("unfiltered: %d peers, %d groups shown", p, g)
+	}
+	_, body, _ = e.do(e.client(), "GET", "/ui/?q=VI_3998", nil)
+	if p, g := rows(body, "peers"), rows(body, "groups"); p != 1 || g != 1 {
+		t.Fatalf("filtered: %d peers, %d groups shown", p, g)
+	}
+}
+
 func manyInstances(n int) []status.Instance {
 	out := make([]status.Instance, n)
 	for i := range out {
