@@ -16,7 +16,13 @@ func TestSecurityHeaders(t *testing.T) {
 	cl := e.client()
 	for _, p := range []string{"/ui/", "/ui/lvs", "/ui/reloads", "/ui/login", "/ui/static/app.js", "/ui/nope", "/ui/config"} {
 		_, _, h := e.do(cl, "GET", p, nil)
-		if !strings.Contains(h.Get("Content-Security-Policy"), "script-src 'self'") || h.Get("X-Frame-Options") != "DENY" {
+		c := h.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"} {
+			if !strings.Contains(c, want) {
+				t.Errorf("%s: CSP %q lacks %s", p, c, want)
+			}
+		}
+		if strings.Contains(c, "unsafe") || strings.Contains(c, "*") || h.Get("X-Frame-Options") != "DENY" {
 			t.Errorf("%s: headers %v", p, h)
 		}
 	}
@@ -199,7 +205,8 @@ func TestEditOnlyConfigFiles(t *testing.T) {
 func TestNoSecretsShown(t *testing.T) {
 	e := newEnv(t, true)
 	cl, _ := e.login()
-	for _, p := range []string{"/ui/config", "/ui/config/edit?file=" + url.QueryEscape(e.conf), "/ui/"} {
+	for _, p := range []string{"/ui/config", "/ui/config/edit?file=" + url.QueryEscape(e.conf), "/ui/", "/ui/lvs", "/ui/reloads",
+		"/ui/import", "/ui/login"} {
 		_, body, _ := e.do(cl, "GET", p, nil)
 		if strings.Contains(body, "s3cr3tpw") || strings.Contains(body, testToken) {
 			t.Errorf("%s shows a secret", p)

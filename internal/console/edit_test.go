@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/govrrpd/govrrpd/confparse"
 )
 
 func TestEditWithErrorChangesNothing(t *testing.T) {
@@ -356,5 +358,43 @@ func TestAddToSubBlock(t *testing.T) {
 		if err != nil || !strings.Contains(got, tc.want) {
 			t.Errorf("%q: %v\n%s", tc.conf, err, got)
 		}
+	}
+}
+
+// With -t's options (as the daemon passes them), an interface that does
+// not exist is refused at its file:line before anything is written.
+func TestEditMissingInterfaceRefused(t *testing.T) {
+	e := newEnv(t, true)
+	e.c.o.ConfigOptions = confparse.Options{CheckInterfaces: true, InterfaceExists: func(n string) bool { return n == "lo" }}
+	cl, csrf := e.login()
+	text, hash := e.editForm(cl, e.conf)
+	before, _ := os.ReadFile(e.conf)
+	bad := strings.Replace(text, "interface lo", "interface eth9", 1)
+	code, body, _ := e.do(cl, "POST", "/ui/config/check", url.Values{"csrf": {csrf}, "file": {e.conf}, "hash": {hash}, "text": {bad}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, e.conf+":7: Non-existent interface") {
+		t.Fatalf("check: %d\n%s", code, body)
+	}
+	if after, _ := os.ReadFile(e.conf); string(after) != string(before) {
+		t.Fatal("the refused edit changed the file")
+	}
+}
+
+// Every state-changing route wants the session's CSRF token, whatever
+// the form holds.
+func TestEveryWriteNeedsCSRF(t *testing.T) {
+	e := newEnv(t, true)
+	cl, _ := e.login()
+	for _, path := range []string{"/ui/logout", "/ui/drain", "/ui/maintenance", "/ui/reload", "/ui/config/check",
+		"/ui/config/apply", "/ui/config/object", "/ui/import"} {
+		form := url.Values{"csrf": {"0000"}, "file": {e.conf}, "text": {"x"}, "instance": {"VI_1"}, "lvscf": {sampleLVS}}
+		if code, _, _ := e.do(cl, "POST", path, form); code != http.StatusForbidden {
+			t.Errorf("POST %s with a wrong CSRF token: %d, want 403", path, code)
+		}
+	}
+	if len(e.b.Calls) != 0 {
+		t.Fatalf("refused writes reached the backend: %v", e.b.Calls)
+	}
+	if code, _, _ := e.do(cl, "GET", "/ui/config", nil); code != 200 {
+		t.Fatalf("the session did not survive the refused logout: %d", code)
 	}
 }
