@@ -13,7 +13,8 @@ import (
 // stream keeps current.
 type row map[string]string
 
-// state is the compact view the stream diffs: row id → cells.
+// state is every row the stream has sent, as last sent (row id →
+// cells): a new listener gets it whole, then the diffs.
 type state map[string]row
 
 // hub samples the daemon once per tick while anyone listens, and sends
