@@ -18,13 +18,13 @@ import (
 
 func TestEditWithErrorChangesNothing(t *testing.T) {
 	e := newEnv(t, true)
-	cl, csrf := e.login()
+	cl, _ := e.login()
 	vs := filepath.Join(filepath.Dir(e.conf), "vs.conf")
-	text, hash := e.editForm(cl, vs)
+	text, form := e.editForm(cl, vs)
 	before, _ := os.ReadFile(vs)
 	bad := strings.Replace(text, "lb_algo wrr", "lb_algo wrr\n    delay_loop notanumber", 1)
 	for _, path := range []string{"/ui/config/check", "/ui/config/apply"} {
-		code, body, _ := e.do(cl, "POST", path, url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hash}, "text": {bad}, "planned": {hashOf([]byte(bad))}})
+		code, body, _ := e.do(cl, "POST", path, with(form, "text", bad, "planned", hashOf([]byte(bad))))
 		if code != http.StatusUnprocessableEntity || !strings.Contains(body, vs+":4:") {
 			t.Fatalf("%s: %d, want 422 naming %s:4:\n%s", path, code, vs, body)
 		}
@@ -55,11 +55,11 @@ func TestEditAbsoluteInclude(t *testing.T) {
 	dir := filepath.Dir(e.conf)
 	b, _ := os.ReadFile(e.conf)
 	os.WriteFile(e.conf, []byte(strings.Replace(string(b), "include vs.conf", "include "+dir+"/vs.conf", 1)), 0o640)
-	cl, csrf := e.login()
+	cl, _ := e.login()
 	vs := filepath.Join(dir, "vs.conf")
-	text, hash := e.editForm(cl, vs)
+	text, form := e.editForm(cl, vs)
 	bad := strings.Replace(text, "lb_algo wrr", "lb_algo wrr\n    delay_loop notanumber", 1)
-	code, body, _ := e.do(cl, "POST", "/ui/config/check", url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hash}, "text": {bad}})
+	code, body, _ := e.do(cl, "POST", "/ui/config/check", with(form, "text", bad))
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, vs+":4:") {
 		t.Fatalf("check: %d, want 422 naming %s:4:", code, vs)
 	}
@@ -67,14 +67,14 @@ func TestEditAbsoluteInclude(t *testing.T) {
 
 func TestEditPlanApply(t *testing.T) {
 	e := newEnv(t, true)
-	cl, csrf := e.login()
-	text, hash := e.editForm(cl, e.conf)
+	cl, _ := e.login()
+	text, form := e.editForm(cl, e.conf)
 	if !strings.Contains(text, "__SECRET_1__") {
 		t.Fatalf("auth_pass not redacted:\n%s", text)
 	}
 	before, _ := os.ReadFile(e.conf)
 	good := strings.Replace(text, "192.0.2.100/24\n", "192.0.2.100/24\n        192.0.2.101/24\n", 1)
-	form := url.Values{"csrf": {csrf}, "file": {e.conf}, "hash": {hash}, "text": {good}}
+	form.Set("text", good)
 	code, body, _ := e.do(cl, "POST", "/ui/config/check", form)
 	if code != 200 || !strings.Contains(body, `id="plan"`) || !strings.Contains(body, "add vip 192.0.2.101/24") || !strings.Contains(body, `id="apply"`) {
 		t.Fatalf("check: %d\n%s", code, body)
@@ -117,18 +117,18 @@ func TestEditPlanApply(t *testing.T) {
 
 func TestEditConflict(t *testing.T) {
 	e := newEnv(t, true)
-	alice, acsrf := e.login()
-	bob, bcsrf := e.login()
-	text, hash := e.editForm(alice, e.conf)
-	_, bhash := e.editForm(bob, e.conf)
+	alice, _ := e.login()
+	bob, _ := e.login()
+	text, aform := e.editForm(alice, e.conf)
+	_, bform := e.editForm(bob, e.conf)
 	first := strings.Replace(text, "priority 150", "priority 160", 1)
-	if code, body, _ := e.do(alice, "POST", "/ui/config/apply", url.Values{"csrf": {acsrf}, "file": {e.conf}, "hash": {hash}, "text": {first}, "planned": {hashOf([]byte(first))}}); code != 200 {
+	if code, body, _ := e.do(alice, "POST", "/ui/config/apply", with(aform, "text", first, "planned", hashOf([]byte(first)))); code != 200 {
 		t.Fatalf("first save: %d\n%s", code, body)
 	}
 	saved, _ := os.ReadFile(e.conf)
 	second := strings.Replace(text, "priority 150", "priority 170", 1)
 	for _, path := range []string{"/ui/config/check", "/ui/config/apply"} {
-		code, body, _ := e.do(bob, "POST", path, url.Values{"csrf": {bcsrf}, "file": {e.conf}, "hash": {bhash}, "text": {second}})
+		code, body, _ := e.do(bob, "POST", path, with(bform, "text", second))
 		if code != http.StatusConflict || !strings.Contains(body, `id="conflict"`) {
 			t.Fatalf("%s of a stale form: %d", path, code)
 		}
@@ -268,12 +268,12 @@ func TestObjectForm(t *testing.T) {
 		{"vrrp_instance", e.conf + ":5", "priority", "140", e.conf, "    priority 140\n", "140"},
 	}
 	for _, tc := range tests {
-		form := url.Values{"csrf": {csrf}, "kind": {tc.kind}, "at": {tc.at}, "key": {tc.key}, "value": {tc.value}}
+		form := url.Values{"csrf": {csrf}, "kind": {tc.kind}, "at": {tc.at}, "key": {tc.key}, "value": {tc.value}, "running": {e.runningHash()}}
 		code, body, _ := e.do(cl, "POST", "/ui/config/object", form)
 		if code != 200 || !strings.Contains(body, tc.plan) || !strings.Contains(body, `id="apply"`) {
 			t.Fatalf("%s %s form: %d\n%s", tc.kind, tc.key, code, body)
 		}
-		apply := url.Values{"csrf": {csrf}, "file": {tc.file}, "hash": {hashRE.FindStringSubmatch(body)[1]},
+		apply := url.Values{"csrf": {csrf}, "file": {tc.file}, "hash": {hashRE.FindStringSubmatch(body)[1]}, "running": {runningRE.FindStringSubmatch(body)[1]},
 			"text": {html.UnescapeString(textRE.FindStringSubmatch(body)[1])}, "planned": {plannedRE.FindStringSubmatch(body)[1]}}
 		if code, body, _ := e.do(cl, "POST", "/ui/config/apply", apply); code != 200 {
 			t.Fatalf("%s %s apply: %d\n%s", tc.kind, tc.key, code, body)
@@ -366,11 +366,11 @@ func TestAddToSubBlock(t *testing.T) {
 func TestEditMissingInterfaceRefused(t *testing.T) {
 	e := newEnv(t, true)
 	e.c.o.ConfigOptions = confparse.Options{CheckInterfaces: true, InterfaceExists: func(n string) bool { return n == "lo" }}
-	cl, csrf := e.login()
-	text, hash := e.editForm(cl, e.conf)
+	cl, _ := e.login()
+	text, form := e.editForm(cl, e.conf)
 	before, _ := os.ReadFile(e.conf)
 	bad := strings.Replace(text, "interface lo", "interface eth9", 1)
-	code, body, _ := e.do(cl, "POST", "/ui/config/check", url.Values{"csrf": {csrf}, "file": {e.conf}, "hash": {hash}, "text": {bad}})
+	code, body, _ := e.do(cl, "POST", "/ui/config/check", with(form, "text", bad))
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, e.conf+":7: Non-existent interface") {
 		t.Fatalf("check: %d\n%s", code, body)
 	}
@@ -396,5 +396,36 @@ func TestEveryWriteNeedsCSRF(t *testing.T) {
 	}
 	if code, _, _ := e.do(cl, "GET", "/ui/config", nil); code != 200 {
 		t.Fatalf("the session did not survive the refused logout: %d", code)
+	}
+}
+
+// A save to another file of the configuration moves the daemon's config
+// hash: an editor loaded before it gets a conflict too, though its own
+// file did not change.
+func TestEditConflictOtherFile(t *testing.T) {
+	e := newEnv(t, true)
+	alice, _ := e.login()
+	bob, _ := e.login()
+	vs := filepath.Join(filepath.Dir(e.conf), "vs.conf")
+	atext, aform := e.editForm(alice, vs)
+	btext, bform := e.editForm(bob, e.conf)
+	first := strings.Replace(atext, "weight 3", "weight 4", 1)
+	if code, body, _ := e.do(alice, "POST", "/ui/config/apply", with(aform, "text", first, "planned", hashOf([]byte(first)))); code != 200 {
+		t.Fatalf("alice's save: %d\n%s", code, body)
+	}
+	before, _ := os.ReadFile(e.conf)
+	second := strings.Replace(btext, "priority 150", "priority 170", 1)
+	code, body, _ := e.do(bob, "POST", "/ui/config/check", with(bform, "text", second))
+	if code != http.StatusConflict || !strings.Contains(body, "running configuration changed") {
+		t.Fatalf("bob's stale check: %d\n%s", code, body)
+	}
+	if now, _ := os.ReadFile(e.conf); string(now) != string(before) {
+		t.Fatal("bob's stale form wrote")
+	}
+	// reloaded, bob's editor starts from the new configuration
+	btext, bform = e.editForm(bob, e.conf)
+	second = strings.Replace(btext, "priority 150", "priority 170", 1)
+	if code, body, _ := e.do(bob, "POST", "/ui/config/check", with(bform, "text", second)); code != 200 {
+		t.Fatalf("bob's fresh check: %d\n%s", code, body)
 	}
 }
