@@ -115,26 +115,44 @@ func TestEditPlanApply(t *testing.T) {
 	}
 }
 
+// A second editor's stale form is a conflict, not a silent overwrite:
+// when the first saved the same file (its hash moved) and when the first
+// saved another file of the configuration (the daemon's config hash
+// moved). Reloaded, the editor starts from the new configuration.
 func TestEditConflict(t *testing.T) {
-	e := newEnv(t, true)
-	alice, _ := e.login()
-	bob, _ := e.login()
-	text, aform := e.editForm(alice, e.conf)
-	_, bform := e.editForm(bob, e.conf)
-	first := strings.Replace(text, "priority 150", "priority 160", 1)
-	if code, body, _ := e.do(alice, "POST", "/ui/config/apply", with(aform, "text", first, "planned", hashOf([]byte(first)))); code != 200 {
-		t.Fatalf("first save: %d\n%s", code, body)
+	tests := []struct{ name, alice, want string }{
+		{"same file", "keepalived.conf", "the file changed on disk"},
+		{"other file", "vs.conf", "the running configuration changed"},
 	}
-	saved, _ := os.ReadFile(e.conf)
-	second := strings.Replace(text, "priority 150", "priority 170", 1)
-	for _, path := range []string{"/ui/config/check", "/ui/config/apply"} {
-		code, body, _ := e.do(bob, "POST", path, with(bform, "text", second))
-		if code != http.StatusConflict || !strings.Contains(body, `id="conflict"`) {
-			t.Fatalf("%s of a stale form: %d", path, code)
-		}
-	}
-	if now, _ := os.ReadFile(e.conf); string(now) != string(saved) {
-		t.Fatal("the stale form overwrote the first save")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, true)
+			alice, _ := e.login()
+			bob, _ := e.login()
+			atext, aform := e.editForm(alice, filepath.Join(filepath.Dir(e.conf), tc.alice))
+			btext, bform := e.editForm(bob, e.conf)
+			first := strings.Replace(strings.Replace(atext, "priority 150", "priority 160", 1), "weight 3", "weight 4", 1)
+			if code, body, _ := e.do(alice, "POST", "/ui/config/apply", with(aform, "text", first, "planned", hashOf([]byte(first)))); code != 200 {
+				t.Fatalf("first save: %d\n%s", code, body)
+			}
+			saved, _ := os.ReadFile(e.conf)
+			second := strings.Replace(btext, "priority 150", "priority 170", 1)
+			for _, path := range []string{"/ui/config/check", "/ui/config/apply"} {
+				code, body, _ := e.do(bob, "POST", path, with(bform, "text", second, "planned", hashOf([]byte(second))))
+				if code != http.StatusConflict || !strings.Contains(body, `id="conflict"`) || !strings.Contains(body, tc.want) {
+					t.Fatalf("%s of a stale form: %d\n%s", path, code, body)
+				}
+			}
+			if now, _ := os.ReadFile(e.conf); string(now) != string(saved) {
+				t.Fatal("the stale form overwrote the first save")
+			}
+			btext, bform = e.editForm(bob, e.conf)
+			second = strings.Replace(btext, "priority 160", "priority 170", 1)
+			second = strings.Replace(second, "priority 150", "priority 170", 1)
+			if code, body, _ := e.do(bob, "POST", "/ui/config/check", with(bform, "text", second)); code != 200 {
+				t.Fatalf("check from a reloaded editor: %d\n%s", code, body)
+			}
+		})
 	}
 }
 
@@ -396,36 +414,5 @@ func TestEveryWriteNeedsCSRF(t *testing.T) {
 	}
 	if code, _, _ := e.do(cl, "GET", "/ui/config", nil); code != 200 {
 		t.Fatalf("the session did not survive the refused logout: %d", code)
-	}
-}
-
-// A save to another file of the configuration moves the daemon's config
-// hash: an editor loaded before it gets a conflict too, though its own
-// file did not change.
-func TestEditConflictOtherFile(t *testing.T) {
-	e := newEnv(t, true)
-	alice, _ := e.login()
-	bob, _ := e.login()
-	vs := filepath.Join(filepath.Dir(e.conf), "vs.conf")
-	atext, aform := e.editForm(alice, vs)
-	btext, bform := e.editForm(bob, e.conf)
-	first := strings.Replace(atext, "weight 3", "weight 4", 1)
-	if code, body, _ := e.do(alice, "POST", "/ui/config/apply", with(aform, "text", first, "planned", hashOf([]byte(first)))); code != 200 {
-		t.Fatalf("alice's save: %d\n%s", code, body)
-	}
-	before, _ := os.ReadFile(e.conf)
-	second := strings.Replace(btext, "priority 150", "priority 170", 1)
-	code, body, _ := e.do(bob, "POST", "/ui/config/check", with(bform, "text", second))
-	if code != http.StatusConflict || !strings.Contains(body, "running configuration changed") {
-		t.Fatalf("bob's stale check: %d\n%s", code, body)
-	}
-	if now, _ := os.ReadFile(e.conf); string(now) != string(before) {
-		t.Fatal("bob's stale form wrote")
-	}
-	// reloaded, bob's editor starts from the new configuration
-	btext, bform = e.editForm(bob, e.conf)
-	second = strings.Replace(btext, "priority 150", "priority 170", 1)
-	if code, body, _ := e.do(bob, "POST", "/ui/config/check", with(bform, "text", second)); code != 200 {
-		t.Fatalf("bob's fresh check: %d\n%s", code, body)
 	}
 }
