@@ -170,6 +170,7 @@ func masters(s status.Daemon) map[string]bool {
 // metrics, `govrrpd status` and the console alike.
 type bgpBackend struct {
 	control.Backend
+	d *daemon.Daemon
 	r *bgpRun
 }
 
@@ -184,6 +185,12 @@ func (b bgpBackend) Snapshot(ctx context.Context) (status.Daemon, error) {
 	}
 	d.BGP = &st
 	return d, nil
+}
+
+// Live is the web console's cheap once-a-second read, which BGP adds
+// nothing to; without it the console would fall back to Snapshot.
+func (b bgpBackend) Live(ctx context.Context, buf []status.LiveInstance) (status.Live, error) {
+	return b.d.Live(ctx, buf)
 }
 
 // Reload is `govrrpd ctl reload` and the console's: keepalived.conf as
@@ -201,7 +208,7 @@ func (r *bgpRun) backend(d *daemon.Daemon) control.Backend {
 	if r == nil {
 		return d
 	}
-	return bgpBackend{Backend: d, r: r}
+	return bgpBackend{Backend: d, d: d, r: r}
 }
 
 // renderBGP is `govrrpd status`'s BGP part: sessions, then announcements

@@ -85,7 +85,10 @@ func openOps(o *options) (*opsListeners, error) {
 		l.close()
 		return nil, err
 	}
-	l.console = console.Options{ConfigFile: o.configFile, ConfigOptions: parseOptions(o, false), AllowEdit: o.httpAllowEdit}
+	// The editor checks a file as -t does (interfaces included), not
+	// only as a reload reads it: a typo'd interface is refused before
+	// it is written.
+	l.console = console.Options{ConfigFile: o.configFile, ConfigOptions: parseOptions(o, true), AllowEdit: o.httpAllowEdit}
 	if l.sock != nil || len(l.tcp) > 0 {
 		l.metrics = metrics.New(l.snapshot, version)
 	}

@@ -450,6 +450,8 @@ func (d *Daemon) handle(ev event) {
 		d.retryAddresses(e.in, now)
 	case evSnapshot:
 		e.reply <- d.snapshot()
+	case evLive:
+		e.reply <- d.live(e.buf)
 	case evMaintenance:
 		e.reply <- d.setMaintenance(now, e.name, e.on)
 	case evDrain:

@@ -89,6 +89,8 @@ func (d *Daemon) handleStopping(ev event) {
 		d.handle(e)
 	case evSnapshot:
 		e.reply <- d.snapshot()
+	case evLive:
+		e.reply <- d.live(e.buf)
 	case evPlanBase:
 		e.reply <- d.planBase()
 	case evMaintenance:
