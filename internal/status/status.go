@@ -111,9 +111,10 @@ type InstanceStats struct {
 	PriZeroReceived uint64 `json:"pri_zero_received"`
 	GARPSent        uint64 `json:"garp_sent"`
 	NASent          uint64 `json:"na_sent"`
-	// Drops counts received packets dropped for this instance, by reason
-	// (ttl, checksum, auth, vrid, version, interval, addresses, length,
-	// type, truncated, ...).
+	// Drops counts received packets dropped for this instance, by the
+	// daemon's fine reason (ttl, checksum, auth-failure, advert-interval,
+	// address-list, truncated, ...); DropClass groups them as /metrics
+	// does.
 	Drops       map[string]uint64 `json:"drops"`
 	Transitions []TransitionCount `json:"transitions"`
 }

@@ -55,6 +55,18 @@ func (r *rig) scrape(i int) map[string]float64 {
 	return out
 }
 
+// scrapeUntil scrapes router i until ok holds of the samples or the
+// (generous: the machine is shared) deadline passes, and returns the last
+// scrape either way; the caller's assertions then say what was wrong.
+func (r *rig) scrapeUntil(i int, ok func(map[string]float64) bool) map[string]float64 {
+	r.t.Helper()
+	m := r.scrape(i)
+	for end := time.Now().Add(10 * time.Second); !ok(m) && time.Now().Before(end); m = r.scrape(i) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return m
+}
+
 // cli runs the real binary's operations subcommands.
 func cli(t *testing.T, args ...string) (string, error) {
 	t.Helper()
@@ -88,19 +100,19 @@ func TestOpsFailoverMetrics(t *testing.T) {
 		t.Fatalf("ctl maintenance: %v %s", err, out)
 	}
 	r.waitMaster(vip4, 1, 5*time.Second)
-	time.Sleep(100 * time.Millisecond)
-	m1, m2 := r.scrape(0), r.scrape(1)
+	m1 = r.scrapeUntil(0, func(m map[string]float64) bool { return transitions(m, "MASTER", "BACKUP", "handover") > 0 })
+	m2 := r.scrapeUntil(1, func(m map[string]float64) bool {
+		return m[`govrrpd_vrrp_state{instance="VI_1",state="MASTER"}`] == 1
+	})
 	if got := transitions(m1, "MASTER", "BACKUP", "handover"); got != 1 {
 		t.Errorf("r1 MASTER→BACKUP (handover) = %v, want 1", got)
 	}
-	var r2up float64
-	for k, v := range m2 {
-		if strings.HasPrefix(k, `govrrpd_vrrp_transitions_total{from="BACKUP"`) && strings.Contains(k, `to="MASTER"`) {
-			r2up += v
-		}
-	}
-	if r2up != 1 || m2[`govrrpd_vrrp_state{instance="VI_1",state="MASTER"}`] != 1 {
-		t.Errorf("r2 BACKUP→MASTER = %v, state MASTER = %v", r2up, m2[`govrrpd_vrrp_state{instance="VI_1",state="MASTER"}`])
+	// The backup takes over when the priority-0 advert has cut its master
+	// down timer to the skew time: that timer is the reason.
+	if up, boot := transitions(m2, "BACKUP", "MASTER", "master down timer"), transitions(m2, "INIT", "BACKUP", "startup"); up != 1 || boot != 1 ||
+		m2[`govrrpd_vrrp_state{instance="VI_1",state="MASTER"}`] != 1 {
+		t.Errorf("r2: BACKUP→MASTER (master down timer) = %v, INIT→BACKUP (startup) = %v, state MASTER = %v",
+			up, boot, m2[`govrrpd_vrrp_state{instance="VI_1",state="MASTER"}`])
 	}
 	if m1[`govrrpd_vrrp_maintenance{instance="VI_1"}`] != 1 {
 		t.Error("r1 maintenance gauge not 1")
@@ -172,7 +184,7 @@ func TestOpsBadAdvertDrop(t *testing.T) {
 	cs := confs([]int{100}, nil)
 	r.start(0, "govrrpd", cs[0])
 	r.waitMaster(vip4, 0, 5*time.Second)
-	drop := `govrrpd_vrrp_adverts_dropped_total{instance="VI_1",reason="ttl"}`
+	drop := `govrrpd_vrrp_adverts_dropped_total{detail="ttl",instance="VI_1",reason="ttl"}`
 	before := r.scrape(0)
 	a := vrrp.Advert{Version: 2, VRID: 51, Priority: 254, Interval: 1}
 	a.SetAddrs([]netip.Addr{vip4})
@@ -204,8 +216,7 @@ func TestOpsBadAdvertDrop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
-	after := r.scrape(0)
+	after := r.scrapeUntil(0, func(m map[string]float64) bool { return m[drop]-before[drop] >= 3 })
 	if after[drop]-before[drop] != 3 {
 		t.Errorf("ttl drops %v → %v, want +3", before[drop], after[drop])
 	}
