@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 
@@ -100,6 +101,27 @@ func TestDropReasonsReachMetrics(t *testing.T) {
 			if strings.Contains(l, "dropped_total{") {
 				t.Log(l)
 			}
+		}
+	}
+}
+
+// TestDropReasonsDocumented: every reason the daemon counts a drop under
+// is in docs/api.md's table of drop reasons, so an operator reading a
+// detail label finds what it means.
+func TestDropReasonsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, _ := strings.Cut(string(doc), "| class | reasons |")
+	table, _, _ = strings.Cut(table, "\n\n")
+	labels := []string{dropTruncated, dropOversized}
+	for r := vrrp.RxOK + 1; !strings.HasPrefix(r.String(), "RxReason(") && r.String() != "unknown"; r++ {
+		labels = append(labels, r.String())
+	}
+	for _, l := range labels {
+		if !strings.Contains(table, "`"+l+"`") {
+			t.Errorf("drop reason %q (class %q) is not in docs/api.md's drop reasons", l, status.DropClass(l))
 		}
 	}
 }
