@@ -90,9 +90,10 @@ func (d *Daemon) setMaintenance(now time.Time, name string, on bool) error {
 	}
 	if on {
 		d.maint[name] = true
-		in.lastReason = "maintenance"
+		in.why = reasonHint{vrrp.StateBackup, "maintenance"}
 	} else {
 		delete(d.maint, name)
+		in.why = reasonHint{}
 	}
 	d.log.Info("maintenance", "instance", name, "on", on)
 	d.feed(in, now, vrrp.Maintenance(on))

@@ -79,9 +79,11 @@ type Instance struct {
 	MasterAdvertInt   Duration  `json:"master_advert_int"`
 	VIPs              []string  `json:"vips"`
 	LastTransition    time.Time `json:"last_transition"`
-	// LastReason says why the last transition happened, in words an
-	// operator can act on ("master down timer expired", "higher priority
-	// advert from 192.0.2.2", "interface eth0 down").
+	// LastReason says why the last transition happened: the reason the
+	// transitions are counted by ("startup", "master down timer",
+	// "priority 0 advert", "advert", "handover", ...), or the daemon's
+	// own words where they say more ("interface eth0 down", "cannot add
+	// VIP", "maintenance").
 	LastReason string `json:"last_reason,omitempty"`
 	// Maintenance is set by `govrrpd ctl maintenance NAME on`: the
 	// instance stays BACKUP until it is lifted.
