@@ -80,9 +80,10 @@ func transitions(m map[string]float64, from, to, reason string) float64 {
 	return m[`govrrpd_vrrp_transitions_total{from="`+from+`",instance="VI_1",reason="`+reason+`",to="`+to+`"}`]
 }
 
-// TestOpsFailoverMetrics: `ctl maintenance` on the master hands over; the
-// transitions counters move on both routers with the right labels, and
-// `status` shows the maintenance. No metric carries the auth_pass.
+// TestOpsFailoverMetrics: `ctl maintenance` on the master hands over,
+// make before break; the transitions counters move on both routers with
+// the right labels, and `status` shows the maintenance. No metric carries
+// the auth_pass.
 func TestOpsFailoverMetrics(t *testing.T) {
 	r := newRig(t, 2)
 	cs := confs([]int{150, 100}, func(i int, c *instanceConf) {
@@ -96,10 +97,24 @@ func TestOpsFailoverMetrics(t *testing.T) {
 	if m1[`govrrpd_vrrp_state{instance="VI_1",state="MASTER"}`] != 1 || transitions(m1, "BACKUP", "MASTER", "master down timer") != 1 {
 		t.Fatalf("r1 before: state/transitions wrong")
 	}
+	// Make before break: from the command until r2 alone holds the VIP,
+	// some router holds it at every sample (keepalived's order would leave
+	// none for the backup's skew time, ~600 ms here).
 	if out, err := cli(t, "ctl", "--control-socket", r.sock(0), "maintenance", "VI_1", "on"); err != nil {
 		t.Fatalf("ctl maintenance: %v %s", err, out)
 	}
-	r.waitMaster(vip4, 1, 5*time.Second)
+	for end := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		h := r.holders(vip4)
+		if len(h) == 0 {
+			t.Fatal("maintenance handover: no router held the VIP (break before make)")
+		}
+		if len(h) == 1 && h[0] == 1 {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("maintenance handover: after 5 s the VIP is held by %v, want r2", h)
+		}
+	}
 	m1 = r.scrapeUntil(0, func(m map[string]float64) bool { return transitions(m, "MASTER", "BACKUP", "handover") > 0 })
 	m2 := r.scrapeUntil(1, func(m map[string]float64) bool {
 		return m[`govrrpd_vrrp_state{instance="VI_1",state="MASTER"}`] == 1
