@@ -242,8 +242,9 @@ func TestOpsBadAdvertDrop(t *testing.T) {
 }
 
 // TestOpsDrain: `ctl drain` sets the real server's weight to 0 at once
-// (in-memory IPVS backend: the lab host has no ip_vs), `ctl undrain`
-// restores it, and a reload keeps a drain.
+// (in-memory IPVS backend: the lab host has no ip_vs; the kernel's side is
+// internal/lvs TestKernelFileCheckWeight in the VM), `ctl undrain`
+// restores it, and a reload that changes the virtual server keeps a drain.
 func TestOpsDrain(t *testing.T) {
 	r := newRig(t, 1)
 	conf := confs([]int{150}, nil)[0] + `
@@ -272,17 +273,40 @@ virtual_server 192.0.2.200 80 {
 	if w, d := weight(); w != 3 || d != 0 {
 		t.Fatalf("before: weight %v drained %v", w, d)
 	}
+	// The API's drain returns once the table has the weight; its round
+	// trip is the figure for the 100 ms target (logged, not asserted:
+	// the machine is shared). The CLI then does the same.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	api := control.NewSocketClient(r.sock(0))
 	start := time.Now()
+	if err := api.Drain(ctx, "TCP 192.0.2.200:80", "192.0.2.50:80", true); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	if w, d := weight(); w != 0 || d != 1 {
+		t.Errorf("after the API's drain: weight %v drained %v", w, d)
+	}
+	t.Logf("drain over the socket to weight 0: %v (target 100 ms)", took)
+	if err := api.Drain(ctx, "TCP 192.0.2.200:80", "192.0.2.50:80", false); err != nil {
+		t.Fatal(err)
+	}
 	ctl("drain", "TCP 192.0.2.200:80", "192.0.2.50:80")
 	if w, d := weight(); w != 0 || d != 1 {
-		t.Errorf("after drain: weight %v drained %v", w, d)
+		t.Errorf("after ctl drain: weight %v drained %v", w, d)
 	}
-	if took := time.Since(start); took > 100*time.Millisecond {
-		t.Logf("drain to weight 0 took %v (target 100 ms; the shared machine's load)", took)
+	// A reload that changes the virtual server (one more real server)
+	// keeps the drain.
+	more := strings.Replace(conf, "    real_server 192.0.2.50 80 {", "    real_server 192.0.2.51 80 {\n        weight 1\n    }\n    real_server 192.0.2.50 80 {", 1)
+	if err := os.WriteFile(r.confs["r1"], []byte(more), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	ctl("reload")
 	if w, d := weight(); w != 0 || d != 1 {
 		t.Errorf("after reload: weight %v drained %v, want the drain kept", w, d)
+	}
+	if m := r.scrape(0); m[`govrrpd_ipvs_destination_weight{real_server="192.0.2.51:80",virtual_server="TCP 192.0.2.200:80"}`] != 1 {
+		t.Error("the reload did not add 192.0.2.51:80")
 	}
 	ctl("undrain", "TCP", "192.0.2.200:80", "192.0.2.50:80")
 	if w, d := weight(); w != 3 || d != 0 {
