@@ -48,7 +48,9 @@ func TestStatusWatch(t *testing.T) {
 	defer func() { cancel(); <-served }()
 	var out, errs lockedBuffer
 	rc := make(chan int, 1)
-	go func() { rc <- statusMain([]string{"--watch", "--interval", "10ms", "--control-socket", path}, &out, &errs) }()
+	go func() {
+		rc <- statusMain([]string{"--watch", "--interval", "10ms", "--control-socket", path}, &out, &errs)
+	}()
 	const clear = "\x1b[H\x1b[2J"
 	for end := time.Now().Add(30 * time.Second); strings.Count(out.String(), clear) < 3; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(end) {

@@ -177,6 +177,10 @@ func (d *Daemon) instanceStatus(in *instance) status.Instance {
 	if in.group != nil {
 		st.SyncGroup = in.group.cfg.Name
 	}
+	for _, tr := range in.m.Trackers() {
+		st.Trackers = append(st.Trackers, status.Tracker{Kind: tr.Kind.String(), Name: tr.Name, Weight: tr.Weight,
+			Contribution: tr.Contribution, Fault: tr.Fault})
+	}
 	if in.m.State() == vrrp.StateMaster {
 		st.MasterPriority = int(in.m.Priority()) // we are the master
 	}
