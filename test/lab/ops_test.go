@@ -3,6 +3,7 @@ package lab_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net"
 	"net/netip"
 	"os"
@@ -177,6 +178,31 @@ func TestOpsReloadMetrics(t *testing.T) {
 		t.Errorf("after reload: total %v, hash %s (was %s), priority %v", after["govrrpd_reload_total"], hashOf(after), h0,
 			after[`govrrpd_vrrp_priority{instance="VI_1"}`])
 	}
+	// plan, online: the running file is no change (exit 0); a VIP more is
+	// one (exit 2), and planning it changes nothing.
+	planRC := func(file string) (int, string) {
+		out, err := exec.Command(govrrpdBin, "plan", "--control-socket", r.sock(0), "-f", file).CombinedOutput()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode(), string(out)
+		}
+		if err != nil {
+			t.Fatalf("plan: %v", err)
+		}
+		return 0, string(out)
+	}
+	if rc, out := planRC(r.confs["r1"]); rc != 0 || !strings.Contains(out, "no changes") {
+		t.Errorf("plan of the running file: exit %d\n%s", rc, out)
+	}
+	next := filepath.Join(r.dir, "next.conf")
+	os.WriteFile(next, []byte(strings.Replace(strings.Replace(cs[0], "priority 150", "priority 160", 1),
+		"192.0.2.200/24", "192.0.2.200/24\n        192.0.2.202/24", 1)), 0o644)
+	if rc, out := planRC(next); rc != 2 || !strings.Contains(out, "+ vip 192.0.2.202/24 (VI_1)") {
+		t.Errorf("plan of a file with one VIP more: exit %d\n%s", rc, out)
+	}
+	if m := r.scrape(0); m["govrrpd_reload_total"] != 1 || hashOf(m) != hashOf(after) {
+		t.Error("plan changed the daemon's reload counters or config hash")
+	}
 	os.WriteFile(r.confs["r1"], []byte(strings.Replace(cs[0], "virtual_router_id 51", "virtual_router_id 999", 1)), 0o644)
 	if out, err := cli(t, "ctl", "--control-socket", r.sock(0), "reload"); err == nil || !strings.Contains(out, "refused") {
 		t.Errorf("ctl reload of a bad file: %v %s", err, out)
@@ -294,6 +320,10 @@ virtual_server 192.0.2.200 80 {
 	ctl("drain", "TCP 192.0.2.200:80", "192.0.2.50:80")
 	if w, d := weight(); w != 0 || d != 1 {
 		t.Errorf("after ctl drain: weight %v drained %v", w, d)
+	}
+	if out, err := cli(t, "status", "--control-socket", r.sock(0)); err != nil ||
+		!regexp.MustCompile(`192\.0\.2\.50:80 +0/3 +up, drained`).MatchString(out) {
+		t.Errorf("status does not show the drain: %v\n%s", err, out)
 	}
 	// A reload that changes the virtual server (one more real server)
 	// keeps the drain.
