@@ -2,17 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/govrrpd/govrrpd/internal/control"
-	"github.com/govrrpd/govrrpd/internal/control/controltest"
 )
 
 // lockedBuffer is a bytes.Buffer two goroutines can share.
@@ -36,16 +29,8 @@ func (l *lockedBuffer) String() string {
 // TestStatusWatch: --watch redraws (clearing the screen each time) until
 // the daemon goes away, then exits 1 naming the socket.
 func TestStatusWatch(t *testing.T) {
-	s := control.New(controltest.New(), control.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	path := filepath.Join(t.TempDir(), "control.sock")
-	ln, err := control.ListenSocket(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan struct{})
-	go func() { s.ServeSocket(ctx, ln); close(served) }()
-	defer func() { cancel(); <-served }()
+	_, path, stop := serveFake(t)
+	defer stop()
 	var out, errs lockedBuffer
 	rc := make(chan int, 1)
 	go func() {
@@ -60,8 +45,7 @@ func TestStatusWatch(t *testing.T) {
 	if frames := strings.Split(out.String(), clear); !strings.Contains(frames[1], "VI_1") || !strings.Contains(frames[2], "TCP 192.0.2.100:80") {
 		t.Errorf("a redraw lacks the tables:\n%q", frames[1])
 	}
-	cancel()
-	<-served
+	stop()
 	select {
 	case code := <-rc:
 		if code != 1 || !strings.Contains(errs.String(), path) {
