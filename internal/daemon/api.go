@@ -90,9 +90,10 @@ func (d *Daemon) setMaintenance(now time.Time, name string, on bool) error {
 	}
 	if on {
 		d.maint[name] = true
-		in.lastReason = "maintenance"
+		in.why = reasonHint{vrrp.StateBackup, "maintenance"}
 	} else {
 		delete(d.maint, name)
+		in.why = reasonHint{}
 	}
 	d.log.Info("maintenance", "instance", name, "on", on)
 	d.feed(in, now, vrrp.Maintenance(on))
@@ -175,6 +176,10 @@ func (d *Daemon) instanceStatus(in *instance) status.Instance {
 		Trackers: []status.Tracker{}}
 	if in.group != nil {
 		st.SyncGroup = in.group.cfg.Name
+	}
+	for _, tr := range in.m.Trackers() {
+		st.Trackers = append(st.Trackers, status.Tracker{Kind: tr.Kind.String(), Name: tr.Name, Weight: tr.Weight,
+			Contribution: tr.Contribution, Fault: tr.Fault})
 	}
 	if in.m.State() == vrrp.StateMaster {
 		st.MasterPriority = int(in.m.Priority()) // we are the master

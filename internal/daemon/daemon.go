@@ -476,7 +476,7 @@ func (d *Daemon) linkChanged(now time.Time, ifname string, up bool) {
 			d.reattach(in)
 		}
 		if !up {
-			in.lastReason = "interface " + ifname + " down"
+			in.why = reasonHint{vrrp.StateFault, "interface " + ifname + " down"}
 		}
 		d.syncIface(in, now)
 	}

@@ -56,6 +56,24 @@ func causeOf(ev vrrp.Event) string {
 	return "other"
 }
 
+// reasonHint says more than causeOf can about a transition the daemon is
+// about to cause (an interface that went down, a VIP it could not add,
+// maintenance): the next transition to the state to takes its words.
+type reasonHint struct {
+	to   vrrp.State
+	text string
+}
+
+// noteReason sets in's last reason for its transition to s, and forgets
+// any hint.
+func (d *Daemon) noteReason(in *instance, s vrrp.State) {
+	in.lastReason = d.cause
+	if in.why.text != "" && in.why.to == s {
+		in.lastReason = in.why.text
+	}
+	in.why = reasonHint{}
+}
+
 // countTransition records in's move to s, caused by the event being fed.
 func (d *Daemon) countTransition(in *instance, s vrrp.State) {
 	for i := range in.stats.trans {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/govrrpd/govrrpd/internal/status"
 )
 
 // desc is a shorthand for a govrrpd metric description.
@@ -47,22 +49,23 @@ type vrrpCollector struct {
 
 func newVRRPCollector(s *snapshots) *vrrpCollector {
 	return &vrrpCollector{snap: s,
-		state:       desc("vrrp_state", "1 for the state the instance is in, 0 for the others.", "instance", "state"),
-		prio:        desc("vrrp_priority", "Configured priority.", "instance"),
-		eprio:       desc("vrrp_effective_priority", "Priority after trackers, as advertised.", "instance"),
-		maint:       desc("vrrp_maintenance", "1 while the instance is held in maintenance (govrrpd ctl maintenance).", "instance"),
-		trans:       desc("vrrp_transitions_total", "State transitions.", "instance", "from", "to", "reason"),
-		sent:        desc("vrrp_adverts_sent_total", "Adverts sent.", "instance"),
-		recv:        desc("vrrp_adverts_received_total", "Adverts received and accepted for the instance.", "instance"),
-		drops:       desc("vrrp_adverts_dropped_total", "Received packets dropped, by reason (ttl, checksum, auth, vrid, version, interval, addresses, length, ...).", "instance", "reason"),
+		state: desc("vrrp_state", "1 for the state the instance is in, 0 for the others.", "instance", "state"),
+		prio:  desc("vrrp_priority", "Configured priority.", "instance"),
+		eprio: desc("vrrp_effective_priority", "Priority after trackers, as advertised.", "instance"),
+		maint: desc("vrrp_maintenance", "1 while the instance is held in maintenance (govrrpd ctl maintenance).", "instance"),
+		trans: desc("vrrp_transitions_total", "State transitions.", "instance", "from", "to", "reason"),
+		sent:  desc("vrrp_adverts_sent_total", "Adverts sent.", "instance"),
+		recv:  desc("vrrp_adverts_received_total", "Adverts received and accepted for the instance.", "instance"),
+		drops: desc("vrrp_adverts_dropped_total", "Received packets dropped, by reason (ttl, checksum, auth, vrid, version, interval, addresses, length, ...) and the daemon's finer detail (auth-failure, truncated, ...).",
+			"instance", "reason", "detail"),
 		masterChg:   desc("vrrp_master_changes_total", "Times the instance became or stopped being master.", "instance", "change"),
 		garp:        desc("vrrp_garp_sent_total", "Gratuitous ARPs sent.", "instance"),
 		na:          desc("vrrp_na_sent_total", "Unsolicited neighbour advertisements sent.", "instance"),
 		priZeroSent: desc("vrrp_priority_zero_sent_total", "Priority-0 adverts sent (master resigning).", "instance"),
 		priZeroRecv: desc("vrrp_priority_zero_received_total", "Priority-0 adverts received.", "instance"),
 		sgState:     desc("vrrp_sync_group_state", "1 for the state the sync group is in, 0 for the others.", "group", "state"),
-		ifDrops: desc("vrrp_interface_adverts_dropped_total", "Packets dropped before any instance could be named (undecodable, or a VRID no instance on the interface serves), by reason.",
-			"interface", "family", "reason"),
+		ifDrops: desc("vrrp_interface_adverts_dropped_total", "Packets dropped before any instance could be named (undecodable, or a VRID no instance on the interface serves), by reason and detail.",
+			"interface", "family", "reason", "detail"),
 	}
 }
 
@@ -95,7 +98,7 @@ func (c *vrrpCollector) Collect(ch chan<- prometheus.Metric) {
 		emit(ch, c.sent, C, float64(st.AdvertsSent), n)
 		emit(ch, c.recv, C, float64(st.AdvertsReceived), n)
 		for _, r := range sortedKeys(st.Drops) {
-			emit(ch, c.drops, C, float64(st.Drops[r]), n, r)
+			emit(ch, c.drops, C, float64(st.Drops[r]), n, status.DropClass(r), r)
 		}
 		emit(ch, c.masterChg, C, float64(st.BecameMaster), n, "became_master")
 		emit(ch, c.masterChg, C, float64(st.ReleasedMaster), n, "released_master")
@@ -111,7 +114,7 @@ func (c *vrrpCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for _, i := range d.Interfaces {
 		for _, r := range sortedKeys(i.Drops) {
-			emit(ch, c.ifDrops, C, float64(i.Drops[r]), i.Name, i.Family, r)
+			emit(ch, c.ifDrops, C, float64(i.Drops[r]), i.Name, i.Family, status.DropClass(r), r)
 		}
 	}
 }
