@@ -49,7 +49,7 @@ var sources = []source{
 	{name: "scale", about: "4,080 and 255 VRRP instances per router (bench/scale.sh)",
 		script: []string{"bench/scale.sh", "-out", "{out}"}, parse: parseScale},
 	{name: "metrics", about: "adverts through the executor with metrics scraped against none (issue #13: ≤ 2 % CPU)", cheap: true,
-		script: []string{"go", "test", "-count=1", "-run", "^$", "-bench", "ExecutorAdvertsMetrics", "-benchtime", "10x", "./internal/daemon"},
+		script: []string{"go", "test", "-count=1", "-run", "^$", "-bench", "ExecutorAdvertsMetrics", "-benchtime", "4x", "./internal/daemon"},
 		parse:  parseRows, rowsOnly: true},
 	{name: "console", about: "the web console's event stream: 50 clients on a 4,000-instance fake and on a real 4,080-instance govrrpd (issue #14: ≤ 5 % of a core; bench/console.sh)",
 		script: []string{"bench/console.sh"}, parse: parseRows, rowsOnly: true},
