@@ -1,0 +1,233 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// kase is one run: the scheduler every director uses and whether the
+// directors accept mid-flow packets (net.ipv4.vs.sloppy_tcp).
+type kase struct {
+	name   string
+	sched  string
+	sloppy bool
+}
+
+var allCases = map[string]kase{
+	"mh":          {"mh", "mh", true},
+	"rr":          {"rr", "rr", true},
+	"wlc":         {"wlc", "wlc", true},
+	"mh-nosloppy": {"mh, sloppy_tcp=0", "mh", false},
+}
+
+// outcome is what one case measured.
+type outcome struct {
+	kase
+	conns                int
+	before               []int // flows per director
+	perReal              map[string]int
+	kept, same           int // answered after the death; by the same real server
+	lostDead, lostSurv   int // broken: the dead director's flows, the survivors'
+	movedSurv            int // survivors' flows the router's rehash moved to the other survivor
+	keptMovedSurv        int // ... of which still answered
+	failures             map[string]int
+	lostBy               []int
+	dirKnown, afterKnown int
+}
+
+func main() {
+	conns := flag.Int("conns", 300, "client connections")
+	cases := flag.String("cases", "mh,rr,mh-nosloppy", "cases to run, in order: mh, rr, wlc, mh-nosloppy")
+	gov := flag.String("govrrpd", "/bin/govrrpd", "govrrpd binary, run in each director's namespace")
+	workdir := flag.String("workdir", "/tmp", "where the directors' configurations and logs go")
+	timeout := flag.Duration("timeout", 20*time.Second, "how long one request may wait for its answer")
+	flag.Parse()
+	var out []outcome
+	for _, name := range strings.Split(*cases, ",") {
+		k, ok := allCases[name]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "flowbench: no case %q\n", name)
+			os.Exit(2)
+		}
+		o, err := runCase(k, *conns, *gov, filepath.Join(*workdir, strings.NewReplacer(" ", "", ",", "-", "=", "").Replace(k.name)), *timeout)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "flowbench: %s: %v\n", k.name, err)
+			os.Exit(1)
+		}
+		out = append(out, o)
+	}
+	report(os.Stdout, out)
+}
+
+// runCase wires a fresh topology, starts the directors, opens the flows,
+// kills director 1 and asks every flow once more.
+func runCase(k kase, n int, gov, dir string, timeout time.Duration) (o outcome, err error) {
+	const directors, reals = 3, 3
+	o = outcome{kase: k, conns: n, before: make([]int, directors), perReal: map[string]int{}, failures: map[string]int{}, lostBy: make([]int, directors)}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return o, err
+	}
+	t, err := newTopo(directors, reals)
+	if err != nil {
+		return o, err
+	}
+	var ds []*daemon
+	defer func() {
+		for _, g := range ds {
+			g.kill()
+		}
+		t.close()
+	}()
+	stop, err := serveNames(t)
+	if err != nil {
+		return o, err
+	}
+	defer stop()
+	sloppy := map[bool]string{true: "1", false: "0"}[k.sloppy]
+	for i, d := range t.directors {
+		if err := d.sysctl(map[string]string{"net/ipv4/vs/sloppy_tcp": sloppy}); err != nil {
+			return o, err
+		}
+		g, err := startDirector(gov, dir, d, directorConf(i, reals, k.sched))
+		if err != nil {
+			return o, err
+		}
+		ds = append(ds, g)
+	}
+	for _, g := range ds {
+		if err := g.waitTable(reals, time.Minute); err != nil {
+			return o, err
+		}
+	}
+	if err := t.routeVIP(0, 1, 2); err != nil {
+		return o, err
+	}
+	flows, err := openFlows(t, n, timeout)
+	if err != nil {
+		return o, err
+	}
+	defer closeFlows(flows)
+	if err := locate(t, flows, false); err != nil {
+		return o, err
+	}
+	// Director 1 dies: its link goes, then its process; the router's
+	// route loses its next hop, as zebra replaces it on the withdrawal.
+	if err := t.directors[0].setLink(false); err != nil {
+		return o, err
+	}
+	ds[0].kill()
+	ds = ds[1:]
+	if err := t.routeVIP(1, 2); err != nil {
+		return o, err
+	}
+	ask(flows, timeout, func(f *flow, name string, err error) { f.rsAfter, f.errAfter = name, err })
+	if err := locate(t, flows, true); err != nil {
+		return o, err
+	}
+	o.tally(flows)
+	return o, nil
+}
+
+func (o *outcome) tally(flows []*flow) {
+	for _, f := range flows {
+		o.perReal[f.rs]++
+		if f.dir >= 0 {
+			o.before[f.dir]++
+			o.dirKnown++
+		}
+		if f.dirAfter >= 0 {
+			o.afterKnown++
+		}
+		moved := f.dir > 0 && f.dirAfter > 0 && f.dirAfter != f.dir
+		if moved {
+			o.movedSurv++
+		}
+		if f.errAfter != nil {
+			o.failures[failure(f.errAfter)]++
+			if f.dir >= 0 {
+				o.lostBy[f.dir]++
+			}
+			if f.dir == 0 {
+				o.lostDead++
+			} else {
+				o.lostSurv++
+			}
+			continue
+		}
+		o.kept++
+		if f.rsAfter == f.rs {
+			o.same++
+		}
+		if moved {
+			o.keptMovedSurv++
+		}
+	}
+}
+
+func report(w io.Writer, out []outcome) {
+	fmt.Fprintln(w, "flowbench: 3 directors (IPVS DR, govrrpd -C), 3 real servers; director d1 dies (link down, kill -9),")
+	fmt.Fprintln(w, "the router's multipath route to the VIP is replaced without it; every connection asks once more")
+	fmt.Fprintf(w, "%-18s %-16s %-16s %10s %10s %16s %14s  %s\n", "case", "d1/d2/d3 before", "rs1/rs2/rs3", "kept", "same rs",
+		"lost dead/surv", "surv. moved", "failures")
+	for _, o := range out {
+		fmt.Fprintf(w, "%-18s %-16s %-16s %10s %10d %16s %14s  %s\n", o.name, joinInts(o.before),
+			joinInts([]int{o.perReal["rs1"], o.perReal["rs2"], o.perReal["rs3"]}),
+			fmt.Sprintf("%d/%d", o.kept, o.conns), o.same, fmt.Sprintf("%d/%d", o.lostDead, o.lostSurv),
+			fmt.Sprintf("%d (%d kept)", o.movedSurv, o.keptMovedSurv), failureText(o.failures))
+		fmt.Fprintf(w, "  lost by director before: %s\n", joinInts(o.lostBy))
+	}
+	for _, o := range out {
+		fmt.Fprintf(w, "FLOWS case=%q conns=%d kept=%d same=%d before=%s rs=%s lost_dead=%d lost_surv=%d moved_surv=%d\n",
+			o.name, o.conns, o.kept, o.same, joinInts(o.before), joinInts([]int{o.perReal["rs1"], o.perReal["rs2"], o.perReal["rs3"]}),
+			o.lostDead, o.lostSurv, o.movedSurv)
+	}
+	for _, o := range out {
+		row(w, o)
+	}
+}
+
+// row prints benchreport's ROW line. mh with sloppy_tcp is the design and
+// has the target (every connection kept, on its real server); the other
+// cases are the contrast that shows what the design buys.
+func row(w io.Writer, o outcome) {
+	name := fmt.Sprintf("connections kept when 1 of 3 directors dies (IPVS DR, %s)", o.name)
+	if o.sched == "mh" && o.sloppy {
+		name = "connections kept when 1 of 3 directors dies (IPVS DR, mh, sloppy_tcp=1)"
+	}
+	gov := fmt.Sprintf("%d/%d, %d on the same real server", o.kept, o.conns, o.same)
+	ka := "– (VRRP: one active director; its death loses all its connections)"
+	if o.sched == "mh" && o.sloppy {
+		pass := o.kept == o.conns && o.same == o.conns
+		fmt.Fprintf(w, "ROW group=bgp-flows name=%q govrrpd=%q keepalived=%q target=%q verdict=%s\n",
+			name, gov, ka, "all, on the same real server", map[bool]string{true: "pass", false: "miss"}[pass])
+		return
+	}
+	fmt.Fprintf(w, "ROW group=bgp-flows name=%q govrrpd=%q keepalived=%q target=%q\n",
+		name, gov, ka, "– (contrast)")
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, "/")
+}
+
+func failureText(m map[string]int) string {
+	var s []string
+	for _, k := range []string{"reset", "timeout", "closed", "other"} {
+		if m[k] > 0 {
+			s = append(s, fmt.Sprintf("%s %d", k, m[k]))
+		}
+	}
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
