@@ -178,7 +178,7 @@ func report(w io.Writer, out []outcome) {
 		fmt.Fprintf(w, "%-18s %-16s %-16s %10s %10d %16s %14s  %s\n", o.name, joinInts(o.before),
 			joinInts([]int{o.perReal["rs1"], o.perReal["rs2"], o.perReal["rs3"]}),
 			fmt.Sprintf("%d/%d", o.kept, o.conns), o.same, fmt.Sprintf("%d/%d", o.lostDead, o.lostSurv),
-			fmt.Sprintf("%d (%d kept)", o.movedSurv, o.keptMovedSurv), failureText(o.failures))
+			movedText(o), failureText(o.failures))
 		fmt.Fprintf(w, "  lost by director before: %s\n", joinInts(o.lostBy))
 	}
 	for _, o := range out {
@@ -209,6 +209,15 @@ func row(w io.Writer, o outcome) {
 	}
 	fmt.Fprintf(w, "ROW group=bgp-flows name=%q govrrpd=%q keepalived=%q target=%q\n",
 		name, gov, ka, "– (contrast)")
+}
+
+// movedText is the survivors' flows the rehash moved: known only from the
+// entries sloppy_tcp lets the new director create.
+func movedText(o outcome) string {
+	if !o.sloppy {
+		return "–"
+	}
+	return fmt.Sprintf("%d (%d kept)", o.movedSurv, o.keptMovedSurv)
 }
 
 func joinInts(v []int) string {
