@@ -3,12 +3,14 @@
 # directors run govrrpd with the same DR virtual server behind an L4-hash
 # ECMP router; one dies and the route is replaced without it. Prints how
 # many of the client's connections are still answered, and by the same
-# real server: with mh + sloppy_tcp (the design, docs/scale-out.md) and
-# with rr, wlc and mh without sloppy_tcp (the contrast). benchreport reads
-# the ROW lines.
+# real server: with mh + sloppy_tcp (the design, docs/scale-out.md), with
+# rr, wlc and mh without sloppy_tcp (the contrast), and after a real
+# server flapped on one director, with and without inhibit_on_failure.
+# benchreport reads the ROW lines.
 #
-#   FLOWBENCH_CONNS   client connections (default 300)
-#   FLOWBENCH_CASES   cases (default mh,rr,wlc,mh-nosloppy)
+#   FLOWBENCH_CONNS   client connections (default 2000: the flap's few
+#                     lost connections in a thousand show)
+#   FLOWBENCH_CASES   cases (default all six)
 #   GOVRRPD_BIN       a static govrrpd to measure (default: built from the tree)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,4 +24,5 @@ else
 fi
 CGO_ENABLED=0 go build -o "$tmp/flowbench" ./tools/flowbench
 GOVRRPD_VM_FILES="$tmp/govrrpd" GOVRRPD_VM_TIMEOUT=${GOVRRPD_VM_TIMEOUT:-900} \
-	test/kernel/vmrun.sh "$tmp/flowbench" -conns "${FLOWBENCH_CONNS:-300}" -cases "${FLOWBENCH_CASES:-mh,rr,wlc,mh-nosloppy}"
+	test/kernel/vmrun.sh "$tmp/flowbench" -conns "${FLOWBENCH_CONNS:-2000}" \
+	-cases "${FLOWBENCH_CASES:-mh,rr,wlc,mh-nosloppy,mh-flap,mh-flap-inhibit}"

@@ -17,14 +17,18 @@ import (
 // servers are listed rotated by i, so that each director's file has them
 // in another order: govrrpd adds a new service's real servers in address
 // order, which is what keeps the directors' Maglev tables identical.
-func directorConf(i, reals int, sched string) string {
+func directorConf(i, reals int, k kase) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "global_defs {\n    router_id d%d\n}\n", i+1)
-	fmt.Fprintf(&b, "virtual_server %s %d {\n    delay_loop 2\n    lb_algo %s\n", vip, vipPort, sched)
-	if sched == "mh" {
+	fmt.Fprintf(&b, "virtual_server %s %d {\n    delay_loop 2\n    lb_algo %s\n", vip, vipPort, k.sched)
+	if k.sched == "mh" {
 		// Hash the client's port too, not only its address: one client's
 		// connections spread over the real servers.
 		b.WriteString("    mh-port\n")
+	}
+	if k.inhibit {
+		// A failed real server keeps its place in the kernel's list.
+		b.WriteString("    mh-fallback\n    inhibit_on_failure\n")
 	}
 	b.WriteString("    lb_kind DR\n    protocol TCP\n")
 	for k := range reals {

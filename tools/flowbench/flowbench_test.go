@@ -20,7 +20,7 @@ func TestDirectorConfsGiveOneKernelOrder(t *testing.T) {
 	var fileOrders [][]netip.AddrPort
 	for i := range 3 {
 		path := filepath.Join(t.TempDir(), "keepalived.conf")
-		if err := os.WriteFile(path, []byte(directorConf(i, 3, "mh")), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(directorConf(i, 3, allCases["mh"])), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		cfg, diags := confparse.Load(path, confparse.Options{})
@@ -126,4 +126,47 @@ func TestTally(t *testing.T) {
 		!slices.Equal(o.before, []int{2, 2, 1}) || !slices.Equal(o.lostBy, []int{1, 1, 0}) || o.failures["timeout"] != 2 {
 		t.Errorf("%+v", o)
 	}
+}
+
+func TestParseDests(t *testing.T) {
+	const table = `IP Virtual Server version 1.2.1 (size=4096)
+Prot LocalAddress:Port Scheduler Flags
+  -> RemoteAddress:Port Forward Weight ActiveConn InActConn
+TCP  C00002C8:0050 mh (mh-port)
+  -> C6336415:0050      Route   1      0          0
+  -> C6336417:0050      Route   0      3          1
+TCP  [2001:0db8:0000:0000:0000:0000:0000:00c8]:0050 mh
+  -> [2001:0db8:0000:0000:0000:0000:0000:0015]:0050      Route   1      0          0
+`
+	ds, err := parseDests([]byte(table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := order(ds); got != "198.51.100.21(1) 198.51.100.23(0)" {
+		t.Errorf("%q", got)
+	}
+	for _, bad := range []string{
+		"  -> C633641Z:0050      Route   1      0          0",
+		"  -> C6336415-0050      Route   1      0          0",
+		"  -> C6336415:0050      Route   x      0          0",
+	} {
+		if _, err := parseDests([]byte(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+func FuzzParseDests(f *testing.F) {
+	f.Add([]byte("TCP  C00002C8:0050 mh\n  -> C6336415:0050      Route   1      0          0\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ds, err := parseDests(b)
+		if err != nil && ds != nil {
+			t.Error("entries and an error")
+		}
+		for _, d := range ds {
+			if !d.addr.Addr().Is4() {
+				t.Errorf("%v is not IPv4", d.addr)
+			}
+		}
+	})
 }

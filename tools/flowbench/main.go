@@ -16,13 +16,19 @@ type kase struct {
 	name   string
 	sched  string
 	sloppy bool
+	// flap: real server 1 fails director 2's check and comes back before
+	// the flows open; inhibit: the virtual server has inhibit_on_failure
+	// and mh-fallback.
+	flap, inhibit bool
 }
 
 var allCases = map[string]kase{
-	"mh":          {"mh", "mh", true},
-	"rr":          {"rr", "rr", true},
-	"wlc":         {"wlc", "wlc", true},
-	"mh-nosloppy": {"mh, sloppy_tcp=0", "mh", false},
+	"mh":              {name: "mh", sched: "mh", sloppy: true},
+	"rr":              {name: "rr", sched: "rr", sloppy: true},
+	"wlc":             {name: "wlc", sched: "wlc", sloppy: true},
+	"mh-nosloppy":     {name: "mh, sloppy_tcp=0", sched: "mh"},
+	"mh-flap":         {name: "mh, rs1 flapped", sched: "mh", sloppy: true, flap: true},
+	"mh-flap-inhibit": {name: "mh+inhibit, rs1 flapped", sched: "mh", sloppy: true, flap: true, inhibit: true},
 }
 
 // outcome is what one case measured.
@@ -37,12 +43,14 @@ type outcome struct {
 	keptMovedSurv        int // ... of which still answered
 	failures             map[string]int
 	lostBy               []int
+	orders               []string // each director's real servers in the kernel's order, before the flows
+	ordersEqual          bool     // ... the same on every director (the same Maglev table)
 	dirKnown, afterKnown int
 }
 
 func main() {
 	conns := flag.Int("conns", 300, "client connections")
-	cases := flag.String("cases", "mh,rr,mh-nosloppy", "cases to run, in order: mh, rr, wlc, mh-nosloppy")
+	cases := flag.String("cases", "mh,rr,mh-nosloppy", "cases to run, in order: mh, rr, wlc, mh-nosloppy, mh-flap, mh-flap-inhibit")
 	gov := flag.String("govrrpd", "/bin/govrrpd", "govrrpd binary, run in each director's namespace")
 	workdir := flag.String("workdir", "/tmp", "where the directors' configurations and logs go")
 	timeout := flag.Duration("timeout", 20*time.Second, "how long one request may wait for its answer")
@@ -93,7 +101,7 @@ func runCase(k kase, n int, gov, dir string, timeout time.Duration) (o outcome, 
 		if err := d.sysctl(map[string]string{"net/ipv4/vs/sloppy_tcp": sloppy}); err != nil {
 			return o, err
 		}
-		g, err := startDirector(gov, dir, d, directorConf(i, reals, k.sched))
+		g, err := startDirector(gov, dir, d, directorConf(i, reals, k))
 		if err != nil {
 			return o, err
 		}
@@ -103,6 +111,20 @@ func runCase(k kase, n int, gov, dir string, timeout time.Duration) (o outcome, 
 		if err := g.waitTable(reals, time.Minute); err != nil {
 			return o, err
 		}
+	}
+	if k.flap {
+		if err := flap(ds[1], realAddr(0), k.inhibit); err != nil {
+			return o, err
+		}
+	}
+	o.ordersEqual = true
+	for _, g := range ds {
+		d, err := g.dests()
+		if err != nil {
+			return o, err
+		}
+		o.orders = append(o.orders, g.node.name+": "+order(d))
+		o.ordersEqual = o.ordersEqual && order(d) == strings.TrimPrefix(o.orders[0], ds[0].node.name+": ")
 	}
 	if err := t.routeVIP(0, 1, 2); err != nil {
 		return o, err
@@ -172,19 +194,19 @@ func (o *outcome) tally(flows []*flow) {
 func report(w io.Writer, out []outcome) {
 	fmt.Fprintln(w, "flowbench: 3 directors (IPVS DR, govrrpd -C), 3 real servers; director d1 dies (link down, kill -9),")
 	fmt.Fprintln(w, "the router's multipath route to the VIP is replaced without it; every connection asks once more")
-	fmt.Fprintf(w, "%-18s %-16s %-16s %10s %10s %16s %14s  %s\n", "case", "d1/d2/d3 before", "rs1/rs2/rs3", "kept", "same rs",
+	fmt.Fprintf(w, "%-24s %-16s %-16s %10s %10s %16s %14s  %s\n", "case", "d1/d2/d3 before", "rs1/rs2/rs3", "kept", "same rs",
 		"lost dead/surv", "surv. moved", "failures")
 	for _, o := range out {
-		fmt.Fprintf(w, "%-18s %-16s %-16s %10s %10d %16s %14s  %s\n", o.name, joinInts(o.before),
+		fmt.Fprintf(w, "%-24s %-16s %-16s %10s %10d %16s %14s  %s\n", o.name, joinInts(o.before),
 			joinInts([]int{o.perReal["rs1"], o.perReal["rs2"], o.perReal["rs3"]}),
 			fmt.Sprintf("%d/%d", o.kept, o.conns), o.same, fmt.Sprintf("%d/%d", o.lostDead, o.lostSurv),
 			movedText(o), failureText(o.failures))
-		fmt.Fprintf(w, "  lost by director before: %s\n", joinInts(o.lostBy))
+		fmt.Fprintf(w, "  lost by director before: %s; kernel order: %s\n", joinInts(o.lostBy), strings.Join(o.orders, "; "))
 	}
 	for _, o := range out {
-		fmt.Fprintf(w, "FLOWS case=%q conns=%d kept=%d same=%d before=%s rs=%s lost_dead=%d lost_surv=%d moved_surv=%d\n",
+		fmt.Fprintf(w, "FLOWS case=%q conns=%d kept=%d same=%d before=%s rs=%s lost_dead=%d lost_surv=%d moved_surv=%d orders_equal=%t\n",
 			o.name, o.conns, o.kept, o.same, joinInts(o.before), joinInts([]int{o.perReal["rs1"], o.perReal["rs2"], o.perReal["rs3"]}),
-			o.lostDead, o.lostSurv, o.movedSurv)
+			o.lostDead, o.lostSurv, o.movedSurv, o.ordersEqual)
 	}
 	for _, o := range out {
 		row(w, o)
@@ -196,12 +218,13 @@ func report(w io.Writer, out []outcome) {
 // cases are the contrast that shows what the design buys.
 func row(w io.Writer, o outcome) {
 	name := fmt.Sprintf("connections kept when 1 of 3 directors dies (IPVS DR, %s)", o.name)
-	if o.sched == "mh" && o.sloppy {
-		name = "connections kept when 1 of 3 directors dies (IPVS DR, mh, sloppy_tcp=1)"
+	design := o.sched == "mh" && o.sloppy && (!o.flap || o.inhibit)
+	if design {
+		name = fmt.Sprintf("connections kept when 1 of 3 directors dies (IPVS DR, %s, sloppy_tcp=1)", o.name)
 	}
 	gov := fmt.Sprintf("%d/%d, %d on the same real server", o.kept, o.conns, o.same)
 	ka := "– (VRRP: one active director; its death loses all its connections)"
-	if o.sched == "mh" && o.sloppy {
+	if design {
 		pass := o.kept == o.conns && o.same == o.conns
 		fmt.Fprintf(w, "ROW group=bgp-flows name=%q govrrpd=%q keepalived=%q target=%q verdict=%s\n",
 			name, gov, ka, "all, on the same real server", map[bool]string{true: "pass", false: "miss"}[pass])
