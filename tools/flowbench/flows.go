@@ -19,10 +19,13 @@ import (
 // directors' TCP_CHECK connects.
 func serveNames(t *topo) (stop func(), err error) {
 	var lns []net.Listener
+	conns := &connSet{m: map[net.Conn]bool{}}
 	stop = func() {
 		for _, l := range lns {
 			l.Close()
 		}
+		// A flow the client lost leaves its real server's end open.
+		conns.closeAll()
 	}
 	for _, r := range t.reals {
 		var ln net.Listener
@@ -31,19 +34,44 @@ func serveNames(t *topo) (stop func(), err error) {
 			return nil, fmt.Errorf("%s: listen: %w", r.name, err)
 		}
 		lns = append(lns, ln)
-		go acceptLines(ln, r.name)
+		go acceptLines(ln, r.name, conns)
 	}
 	return stop, nil
 }
 
-func acceptLines(ln net.Listener, name string) {
+// connSet is the real servers' open connections.
+type connSet struct {
+	mu sync.Mutex
+	m  map[net.Conn]bool
+}
+
+func (s *connSet) add(c net.Conn, in bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if in {
+		s.m[c] = true
+	} else {
+		delete(s.m, c)
+	}
+}
+
+func (s *connSet) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.m {
+		c.Close()
+	}
+}
+
+func acceptLines(ln net.Listener, name string, conns *connSet) {
 	for {
 		c, err := ln.Accept()
 		if err != nil {
 			return
 		}
+		conns.add(c, true)
 		go func() {
-			defer c.Close()
+			defer func() { c.Close(); conns.add(c, false) }()
 			s := bufio.NewScanner(c)
 			for s.Scan() {
 				if _, err := fmt.Fprintln(c, name); err != nil {

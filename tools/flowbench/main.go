@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // kase is one run: the scheduler every director uses and whether the
@@ -55,6 +57,12 @@ func main() {
 	workdir := flag.String("workdir", "/tmp", "where the directors' configurations and logs go")
 	timeout := flag.Duration("timeout", 20*time.Second, "how long one request may wait for its answer")
 	flag.Parse()
+	// Each connection is two descriptors here (client and real server):
+	// more than the 4,096 a process gets by default.
+	lim := &unix.Rlimit{Cur: uint64(4*(*conns) + 1024), Max: uint64(4*(*conns) + 1024)}
+	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, lim); err != nil {
+		fmt.Fprintf(os.Stderr, "flowbench: RLIMIT_NOFILE %d: %v\n", lim.Cur, err)
+	}
 	var out []outcome
 	for _, name := range strings.Split(*cases, ",") {
 		k, ok := allCases[name]
