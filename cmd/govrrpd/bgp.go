@@ -70,6 +70,7 @@ type bgpRun struct {
 	speaker *bgpspeaker.Speaker
 	stop    func()
 	wg      sync.WaitGroup
+	loaded  *bgp.Config // the file read at start
 	// reloading orders SIGHUP's re-reads and `ctl reload`'s.
 	reloading sync.Mutex
 }
@@ -85,7 +86,7 @@ func startBGP(o *options, log *slog.Logger) (*bgpRun, error) {
 	if b == nil {
 		return nil, fmt.Errorf("%s: refused (see the messages above)", o.bgpConfig)
 	}
-	r := &bgpRun{o: o, log: log}
+	r := &bgpRun{o: o, log: log, loaded: b}
 	r.speaker = bgpspeaker.New(bgpspeaker.Options{Log: log})
 	return r, r.start(b)
 }
@@ -101,6 +102,10 @@ func (r *bgpRun) attach(d *daemon.Daemon) {
 		return
 	}
 	r.speaker.SetState(conditionSource(d.Quorums, d.Snapshot, r.speaker.NeedsInstances))
+	// IPVS is set up by now, so its sysctls can be read.
+	if msg := sloppyAdvice(r.loaded, os.ReadFile); msg != "" {
+		r.log.Warn(msg)
+	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	ctx, cancel := context.WithCancel(context.Background())
