@@ -71,7 +71,7 @@ func TestMaglevFlowsInVM(t *testing.T) {
 	}
 	t.Setenv("GOVRRPD_VM_FILES", filepath.Join(dir, "govrrpd"))
 	t.Setenv("GOVRRPD_VM_TIMEOUT", "900")
-	res := parseFlows(runVM(t, dir, filepath.Join(dir, "flowbench"), "-conns", "300", "-cases", "mh,rr,mh-nosloppy,mh-flap,mh-flap-inhibit"))
+	res := parseFlows(runVM(t, dir, filepath.Join(dir, "flowbench"), "-conns", "300", "-timeout", "60s", "-cases", "mh,rr,mh-nosloppy,mh-flap,mh-flap-inhibit"))
 
 	mh, ok := res["mh"]
 	switch {

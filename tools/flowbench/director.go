@@ -32,7 +32,9 @@ func directorConf(i, reals int, k kase) string {
 	}
 	b.WriteString("    lb_kind DR\n    protocol TCP\n")
 	for k := range reals {
-		fmt.Fprintf(&b, "    real_server %s %d {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n",
+		// A generous timeout and a retry: a check that fails only because
+		// the loaded VM was slow would change the table under the flows.
+		fmt.Fprintf(&b, "    real_server %s %d {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 10\n            retry 2\n            delay_before_retry 1\n        }\n    }\n",
 			realAddr((k+i)%reals), vipPort)
 	}
 	b.WriteString("}\n")
