@@ -15,9 +15,10 @@ type flowsResult struct {
 	conns, kept, same, lostDead, lostSurv, movedSurv int
 	before, perReal                                  []int
 	ordersEqual                                      bool // every director's kernel list of real servers alike
+	keptBack, askedBack                              int  // after a fresh director joined
 }
 
-var flowsLine = regexp.MustCompile(`(?m)^FLOWS case="([^"]+)" conns=(\d+) kept=(\d+) same=(\d+) before=([\d/]+) rs=([\d/]+) lost_dead=(\d+) lost_surv=(\d+) moved_surv=(\d+) orders_equal=(true|false)$`)
+var flowsLine = regexp.MustCompile(`(?m)^FLOWS case="([^"]+)" conns=(\d+) kept=(\d+) same=(\d+) before=([\d/]+) rs=([\d/]+) lost_dead=(\d+) lost_surv=(\d+) moved_surv=(\d+) orders_equal=(true|false) back=(\d+)/(\d+)$`)
 
 func parseFlows(out string) map[string]flowsResult {
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
@@ -31,7 +32,8 @@ func parseFlows(out string) map[string]flowsResult {
 	res := map[string]flowsResult{}
 	for _, m := range flowsLine.FindAllStringSubmatch(out, -1) {
 		res[m[1]] = flowsResult{conns: atoi(m[2]), kept: atoi(m[3]), same: atoi(m[4]), before: ints(m[5]), perReal: ints(m[6]),
-			lostDead: atoi(m[7]), lostSurv: atoi(m[8]), movedSurv: atoi(m[9]), ordersEqual: m[10] == "true"}
+			lostDead: atoi(m[7]), lostSurv: atoi(m[8]), movedSurv: atoi(m[9]), ordersEqual: m[10] == "true",
+			keptBack: atoi(m[11]), askedBack: atoi(m[12])}
 	}
 	return res
 }
@@ -51,7 +53,9 @@ func parseFlows(out string) map[string]flowsResult {
 // survivors' that the router's hash-threshold rehash moved. The contrast
 // shows the test can fail: rr schedules a moved flow afresh (another real
 // server, which resets it), and mh without sloppy_tcp does not take a
-// mid-flow packet at all.
+// mid-flow packet at all. Then a fresh director joins the two left (a
+// new or rebooted one, without connection state) and the connections
+// still open ask again: with mh all are kept, with rr not.
 //
 // And the real servers' order: a real server that fails one director's
 // check and comes back is re-added at the head of that director's kernel
@@ -84,13 +88,15 @@ func TestMaglevFlowsInVM(t *testing.T) {
 	case mh.kept != mh.conns || mh.same != mh.conns:
 		t.Errorf("mh with sloppy_tcp: %d of %d connections kept, %d on the same real server; want all (lost: %d of the dead director's, %d of the survivors')",
 			mh.kept, mh.conns, mh.same, mh.lostDead, mh.lostSurv)
+	case mh.askedBack != mh.conns || mh.keptBack != mh.conns:
+		t.Errorf("mh with sloppy_tcp: after a fresh director joined, %d of %d connections kept on their real server; want all", mh.keptBack, mh.askedBack)
 	}
 	for i, n := range mh.perReal {
 		if n == 0 {
 			t.Errorf("mh: real server %d got no connection: mh-port did not reach the kernel (%v)", i+1, mh.perReal)
 		}
 	}
-	if rr, ok := res["rr"]; !ok || rr.kept >= rr.conns {
+	if rr, ok := res["rr"]; !ok || rr.kept >= rr.conns || rr.keptBack >= rr.askedBack {
 		t.Errorf("rr (contrast): %+v; want connections lost: a moved flow meets another real server", rr)
 	}
 	if ns, ok := res["mh, sloppy_tcp=0"]; !ok || ns.lostDead != ns.before[0] || ns.kept >= ns.conns {

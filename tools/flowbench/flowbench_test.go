@@ -126,6 +126,13 @@ func TestTally(t *testing.T) {
 		!slices.Equal(o.before, []int{2, 2, 1}) || !slices.Equal(o.lostBy, []int{1, 1, 0}) || o.failures["timeout"] != 2 {
 		t.Errorf("%+v", o)
 	}
+	flows[0].askedBack, flows[0].rsBack = true, "rs1"                   // kept again
+	flows[2].askedBack, flows[2].rsBack = true, "rs1"                   // another real server
+	flows[4].askedBack, flows[4].errBack = true, os.ErrDeadlineExceeded // lost
+	o.tallyBack(flows)
+	if o.askedBack != 3 || o.keptBack != 1 {
+		t.Errorf("back: %d of %d kept, want 1 of 3", o.keptBack, o.askedBack)
+	}
 }
 
 func TestParseDests(t *testing.T) {

@@ -92,6 +92,10 @@ type flow struct {
 	dirAfter  int
 	errAfter  error
 	firstFail error
+	// after d4 joined, for flows still open
+	rsBack    string
+	errBack   error
+	askedBack bool
 }
 
 // openFlows opens n connections from the client to the VIP and asks each
