@@ -16,7 +16,11 @@
 // killed; the route is then replaced without it, which is what zebra
 // installs on the BGP withdrawal (the withdrawal itself is shown by
 // test/lab's TestBGPScaleOut against FRR and BIRD; the host kernel there
-// has no IPVS). It prints a table and benchreport's ROW lines.
+// has no IPVS). Then a fresh fourth director joins the two left (a new
+// or rebooted director, without connection state) and the connections
+// still open ask once more. Cases add a real server that fails one
+// director's check and comes back, with and without inhibit_on_failure.
+// It prints a table and benchreport's ROW lines.
 //
 // test/kernel's TestMaglevFlowsInVM runs it; bench/flows-vm.sh is its
 // benchmark row. Tooling, not product: nothing outside tools/ and test/
