@@ -84,7 +84,6 @@ func main() {
 // runCase wires a fresh topology, starts the directors, opens the flows,
 // kills director 1 and asks every flow once more.
 func runCase(k kase, n int, gov, dir string, timeout time.Duration) (o outcome, err error) {
-	const directors, reals = 3, 3
 	o = outcome{kase: k, conns: n, before: make([]int, directors), perReal: map[string]int{}, failures: map[string]int{}, lostBy: make([]int, directors)}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return o, err
@@ -106,38 +105,11 @@ func runCase(k kase, n int, gov, dir string, timeout time.Duration) (o outcome, 
 		return o, err
 	}
 	defer stop()
-	sloppy := map[bool]string{true: "1", false: "0"}[k.sloppy]
-	for i, d := range t.directors {
-		if err := d.sysctl(map[string]string{"net/ipv4/vs/sloppy_tcp": sloppy}); err != nil {
-			return o, err
-		}
-		if i == directors {
-			break
-		}
-		g, err := startDirector(gov, dir, d, directorConf(i, reals, k))
-		if err != nil {
-			return o, err
-		}
-		ds = append(ds, g)
+	if ds, err = startDirectors(t, k, gov, dir); err != nil {
+		return o, err
 	}
-	for _, g := range ds {
-		if err := g.waitTable(reals, time.Minute); err != nil {
-			return o, err
-		}
-	}
-	if k.flap {
-		if err := flap(ds[1], realAddr(0), k.inhibit); err != nil {
-			return o, err
-		}
-	}
-	o.ordersEqual = true
-	for _, g := range ds {
-		d, err := g.dests()
-		if err != nil {
-			return o, err
-		}
-		o.orders = append(o.orders, g.node.name+": "+order(d))
-		o.ordersEqual = o.ordersEqual && order(d) == strings.TrimPrefix(o.orders[0], ds[0].node.name+": ")
+	if err := o.readOrders(ds); err != nil {
+		return o, err
 	}
 	if err := t.routeVIP(0, 1, 2); err != nil {
 		return o, err
@@ -147,25 +119,12 @@ func runCase(k kase, n int, gov, dir string, timeout time.Duration) (o outcome, 
 		return o, err
 	}
 	defer closeFlows(flows)
-	if err := locate(t, flows, false); err != nil {
+	if err := die(t, ds[0], flows, timeout); err != nil {
 		return o, err
 	}
-	// Director 1 dies: its link goes, then its process; the router's
-	// route loses its next hop, as zebra replaces it on the withdrawal.
-	if err := t.directors[0].setLink(false); err != nil {
-		return o, err
-	}
-	ds[0].kill()
 	ds = ds[1:]
-	if err := t.routeVIP(1, 2); err != nil {
-		return o, err
-	}
-	ask(flows, timeout, func(f *flow, name string, err error) { f.rsAfter, f.errAfter = name, err })
-	if err := locate(t, flows, true); err != nil {
-		return o, err
-	}
 	o.tally(flows)
-	g, err := join(t, gov, dir, k, reals, flows, timeout)
+	g, err := join(t, gov, dir, k, flows, timeout)
 	if g != nil {
 		ds = append(ds, g)
 	}
@@ -176,6 +135,76 @@ func runCase(k kase, n int, gov, dir string, timeout time.Duration) (o outcome, 
 	return o, nil
 }
 
+// The directors carrying the flows at first, and the real servers.
+const directors, reals = 3, 3
+
+// startDirectors sets the case's sloppy_tcp on every director namespace
+// (the one that joins later too), starts govrrpd on the first three and
+// waits for their tables; in the flap cases real server 1 then fails
+// director 2's check and comes back.
+func startDirectors(t *topo, k kase, gov, dir string) (ds []*daemon, err error) {
+	sloppy := map[bool]string{true: "1", false: "0"}[k.sloppy]
+	for i, d := range t.directors {
+		if err := d.sysctl(map[string]string{"net/ipv4/vs/sloppy_tcp": sloppy}); err != nil {
+			return ds, err
+		}
+		if i == directors {
+			break
+		}
+		g, err := startDirector(gov, dir, d, directorConf(i, reals, k))
+		if err != nil {
+			return ds, err
+		}
+		ds = append(ds, g)
+	}
+	for _, g := range ds {
+		if err := g.waitTable(reals, time.Minute); err != nil {
+			return ds, err
+		}
+	}
+	if k.flap {
+		return ds, flap(ds[1], realAddr(0), k.inhibit)
+	}
+	return ds, nil
+}
+
+// readOrders records each director's kernel list of real servers and
+// whether they are all alike.
+func (o *outcome) readOrders(ds []*daemon) error {
+	o.ordersEqual = true
+	var first string
+	for i, g := range ds {
+		d, err := g.dests()
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			first = order(d)
+		}
+		o.orders = append(o.orders, g.node.name+": "+order(d))
+		o.ordersEqual = o.ordersEqual && order(d) == first
+	}
+	return nil
+}
+
+// die: director 1's link goes, then its process; the router's route loses
+// its next hop, as zebra replaces it on the withdrawal; every flow asks
+// once more.
+func die(t *topo, g *daemon, flows []*flow, timeout time.Duration) error {
+	if err := locate(t, flows, false); err != nil {
+		return err
+	}
+	if err := t.directors[0].setLink(false); err != nil {
+		return err
+	}
+	g.kill()
+	if err := t.routeVIP(1, 2); err != nil {
+		return err
+	}
+	ask(flows, timeout, func(f *flow, name string, err error) { f.rsAfter, f.errAfter = name, err })
+	return locate(t, flows, true)
+}
+
 // join starts a fresh director (d4: a new one, or one rebooted, without
 // connection state) and adds its next hop to the router's route, which
 // moves flows again (some to it, some between the others); then every
@@ -183,7 +212,7 @@ func runCase(k kase, n int, gov, dir string, timeout time.Duration) (o outcome, 
 // namespace intact would show nothing: each flow returns to the director
 // it started on, whose IPVS still holds its entry, whatever the
 // scheduler.)
-func join(t *topo, gov, dir string, k kase, reals int, flows []*flow, timeout time.Duration) (*daemon, error) {
+func join(t *topo, gov, dir string, k kase, flows []*flow, timeout time.Duration) (*daemon, error) {
 	i := len(t.directors) - 1
 	g, err := startDirector(gov, dir, t.directors[i], directorConf(i, reals, k))
 	if err != nil {

@@ -242,32 +242,12 @@ func newTopo(n, m int) (t *topo, err error) {
 	if err := t.router.sysctl(map[string]string{"net/ipv4/ip_forward": "1", "net/ipv4/fib_multipath_hash_policy": "1"}); err != nil {
 		return t, err
 	}
-	h, err := t.sw.handle()
-	if err != nil {
-		return t, err
-	}
-	defer h.Close()
-	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: "br0"}}
-	if err := h.LinkAdd(br); err != nil {
-		return t, fmt.Errorf("sw: bridge: %w", err)
-	}
-	if err := h.LinkSetUp(br); err != nil {
-		return t, err
-	}
-	seg := []struct {
-		node *node
-		addr string
-	}{{t.router, routerSeg}}
 	for i := range n {
 		d, err := t.add(fmt.Sprintf("d%d", i+1))
 		if err != nil {
 			return t, err
 		}
 		t.directors = append(t.directors, d)
-		seg = append(seg, struct {
-			node *node
-			addr string
-		}{d, directorAddr(i)})
 	}
 	for i := range m {
 		r, err := t.add(fmt.Sprintf("rs%d", i+1))
@@ -275,37 +255,68 @@ func newTopo(n, m int) (t *topo, err error) {
 			return t, err
 		}
 		t.reals = append(t.reals, r)
-		seg = append(seg, struct {
-			node *node
-			addr string
-		}{r, realAddr(i)})
 	}
-	for _, s := range seg {
-		if err := t.join(h, br, s.node, s.addr); err != nil {
-			return t, err
+	if err := t.wireSegment(); err != nil {
+		return t, err
+	}
+	return t, t.setupHosts()
+}
+
+// wireSegment puts the router, the directors and the real servers on one
+// bridge in the switch namespace.
+func (t *topo) wireSegment() error {
+	h, err := t.sw.handle()
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: "br0"}}
+	if err := h.LinkAdd(br); err != nil {
+		return fmt.Errorf("sw: bridge: %w", err)
+	}
+	if err := h.LinkSetUp(br); err != nil {
+		return err
+	}
+	if err := t.join(h, br, t.router, routerSeg); err != nil {
+		return err
+	}
+	for i, d := range t.directors {
+		if err := t.join(h, br, d, directorAddr(i)); err != nil {
+			return err
 		}
 	}
+	for i, r := range t.reals {
+		if err := t.join(h, br, r, realAddr(i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setupHosts gives the directors and the real servers the VIP and their
+// routes back through the router.
+func (t *topo) setupHosts() error {
 	for _, d := range t.directors {
 		if err := d.addVIP(); err != nil {
-			return t, err
+			return err
 		}
 		if err := d.defaultRoute(routerSeg); err != nil {
-			return t, err
+			return err
 		}
 	}
 	// Real servers of LVS-DR: the VIP on lo, never answered for in ARP.
 	for _, r := range t.reals {
 		if err := r.sysctl(map[string]string{"net/ipv4/conf/all/arp_ignore": "1", "net/ipv4/conf/all/arp_announce": "2"}); err != nil {
-			return t, err
+			return err
 		}
 		if err := r.addVIP(); err != nil {
-			return t, err
+			return err
 		}
 		if err := r.defaultRoute(routerSeg); err != nil {
-			return t, err
+			return err
 		}
 	}
-	return t, nil
+	return nil
 }
 
 // join links n to the bridge: its eth0 gets addr/24, the switch's end is
