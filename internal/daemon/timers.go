@@ -156,9 +156,8 @@ func prewakeFor(id vrrp.TimerID, after time.Duration) time.Duration {
 // early.
 const coalesceSlack = 500 * time.Microsecond
 
-// coalescable: adverts and GARP refreshes may go a little early; a
-// master-down or handover expiry never may.
-// A BFD detection expiry never may either.
+// coalescable: adverts, GARP refreshes and BFD transmissions may go a
+// little early; a master-down, handover or BFD detection expiry never may.
 func coalescable(id vrrp.TimerID) bool {
 	return id != vrrp.TimerMasterDown && id != vrrp.TimerHandover && id != timerBFDDetect
 }
