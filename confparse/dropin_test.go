@@ -296,3 +296,31 @@ func TestDropinCLIInNamespace(t *testing.T) {
 		})
 	}
 }
+
+// TestDropinLVSCFInNamespace is item 15 through the command line: -t on a
+// Piranha lvs.cf in lvs mode converts it, and active_cmd / inactive_cmd
+// (one quoted with a run of blanks, one bare) reach the notify_* lines as
+// double-quoted strings (lvs.cf mapping §3.4), which the same -t then
+// accepts.
+func TestDropinLVSCFInNamespace(t *testing.T) {
+	ns := lab.IfaceNS(t, corpusIfaces...)
+	bin := lab.Binary(t)
+	p := filepath.Join(t.TempDir(), "lvs.cf")
+	cf := "service = lvs\nprimary = 192.0.2.1\nbackup = 192.0.2.2\nbackup_active = 1\n" +
+		"active_cmd = \"/bin/echo  on now\"\ninactive_cmd = /bin/true\n" +
+		"virtual web {\n  active = 1\n  address = 192.0.2.10 eth0:1\n  port = 80\n" +
+		"  server a {\n    address = 192.0.2.20\n    active = 1\n  }\n}\n"
+	if err := os.WriteFile(p, []byte(cf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc, out := lab.RunIn(t, ns, bin, "-t", "--dump-conf", "-f", p, "-i", "corpus-none")
+	if rc != 0 {
+		t.Errorf("govrrpd -t on lvs.cf: exit %d, want 0\n%s", rc, out)
+	}
+	for _, want := range []string{`notify_master "/bin/echo on now"`, `notify_backup "/bin/true"`,
+		`notify_fault "/bin/true"`, `notify_stop "/bin/true"`, "Piranha lvs.cf converted"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+}
