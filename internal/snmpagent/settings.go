@@ -68,7 +68,19 @@ func SettingsFrom(cfg *confparse.Config, f Flags) Settings {
 		}
 		s.Host.InitialState[in.Name] = st
 	}
-	s.Host.IfIndex = ifIndex
+	s.Host.Instances, s.Host.Groups = map[string]snmpmib.InstanceConf{}, map[string]snmpmib.SyncGroupConf{}
+	for _, in := range cfg.Instances {
+		s.Host.Instances[in.Name] = instanceConf(in, cfg.IPVS.SyncDaemon)
+	}
+	for _, g := range cfg.SyncGroups {
+		s.Host.Groups[g.Name] = snmpmib.SyncGroupConf{TrackingWeight: g.TrackingWeight, SMTPAlert: g.SMTPAlert,
+			NotifyExec: notifies(g.Notify)}
+	}
+	gl := cfg.Global
+	s.Host.Global = snmpmib.GlobalConf{Traps: g.Traps, SMTPAlert: gl.SMTPAlert, SMTPAlertVRRP: gl.SMTPAlertVRRP,
+		SMTPAlertChkr: gl.SMTPAlertChecker, NetNamespace: gl.NetNamespace, DynamicInterfaces: cfg.VRRP.DynamicInterfaces,
+		LVSFlush: cfg.IPVS.Flush, LVSFlushOnStop: cfg.IPVS.FlushOnStop}
+	s.Host.IfIndex, s.Host.IfMAC, s.Host.IfAddr = ifIndex, ifMAC, ifAddr
 	return s
 }
 

@@ -50,7 +50,41 @@ func snapshot() status.Daemon {
 
 func host() Host {
 	return Host{RouterID: "lb1", IfIndex: func(n string) int { return map[string]int{"eth0": 2, "eth1": 3}[n] },
-		InitialState: map[string]string{"VI_4": "MASTER", "VI_6": "BACKUP", "VI_2": "BACKUP"}}
+		InitialState: map[string]string{"VI_4": "MASTER", "VI_6": "BACKUP", "VI_2": "BACKUP"},
+		// VI_4 multicast with a VIP and an excluded one, VI_2 unicast with
+		// PASS auth and a labelled link-scope VIP; VI_6 and VI_2b have no
+		// settings and serve only their status columns.
+		Instances: map[string]InstanceConf{
+			"VI_4": {Preempt: true, GARPDelay: 5 * time.Second, Accept: true, NotifyExec: true, LVSSyncIf: "eth0",
+				Mcast: netip.MustParseAddr("224.0.0.18"), MACIf: "vrrp.51",
+				VIPs:         []VIPConf{{Prefix: netip.MustParsePrefix("192.0.2.100/24"), Brd: "+"}},
+				ExcludedVIPs: []VIPConf{{Prefix: netip.MustParsePrefix("2001:db8::5/64"), Dev: "eth1"}}},
+			"VI_2": {PreemptDelay: 30 * time.Second, AuthType: 1, SMTPAlert: true, NotifyDeleted: true,
+				Src: netip.MustParseAddr("198.51.100.1"),
+				VIPs: []VIPConf{{Prefix: netip.MustParsePrefix("198.51.100.9/32"), Label: "eth1:vip", Scope: "link",
+					Peer: netip.MustParseAddr("198.51.100.99")}, {Prefix: netip.MustParsePrefix("198.51.100.10/32"), Brd: "198.51.100.255"}}},
+		},
+		Groups: map[string]SyncGroupConf{"G1": {TrackingWeight: true}},
+		Global: GlobalConf{Traps: true, SMTPAlertVRRP: new(bool), NetNamespace: "blue", LVSFlushOnStop: true},
+		IfMAC: func(n string) []byte {
+			return map[string][]byte{"eth0": {2, 0, 0, 0, 0, 1}, "vrrp.51": {0, 0, 0x5e, 0, 1, 51}}[n]
+		},
+		IfAddr: func(n string, v6 bool) netip.Addr {
+			if v6 {
+				return netip.MustParseAddr("fe80::2")
+			}
+			return netip.MustParseAddr(map[string]string{"eth0": "192.0.2.2", "eth1": "198.51.100.2"}[n])
+		},
+	}
+}
+
+// The settings' drop counters reach both RFC MIBs' statistics.
+func snapshotWithDrops() status.Daemon {
+	d := snapshot()
+	d.Instances[2].Stats = status.InstanceStats{BecameMaster: 2, AdvertsReceived: 9, PriZeroReceived: 1,
+		Drops: map[string]uint64{"ttl": 3, "auth-failure": 1, "truncated": 2}}
+	d.Instances[1].Stats = status.InstanceStats{BecameMaster: 1, Drops: map[string]uint64{"ttl": 1, "checksum": 4}}
+	return d
 }
 
 // format renders varbinds as snmpwalk -On does, near enough to read.
@@ -91,7 +125,7 @@ func golden(t *testing.T, name, got string) {
 // A walk from the root with GetNext visits every object once, in order,
 // and reads the golden.
 func TestWalkGolden(t *testing.T) {
-	v := Build(snapshot(), host(), KeepalivedVRRP|KeepalivedChecker|RFCv2|RFCv3)
+	v := Build(snapshotWithDrops(), host(), KeepalivedVRRP|KeepalivedChecker|RFCv2|RFCv3)
 	var got []agentx.VarBind
 	r := agentx.SearchRange{Start: agentx.OID{1}}
 	for {
