@@ -94,3 +94,29 @@ func ifAddr(name string, v6 bool) netip.Addr {
 	}
 	return netip.Addr{}
 }
+
+// vsConf is what the checker tree shows of a virtual server's
+// configuration.
+func vsConf(v ipvs.VirtualServer) snmpmib.VSConf {
+	c := snmpmib.VSConf{Kind: kind(v.Forwarding.Method), IPv6: v.Family == 6, Virtualhost: v.Virtualhost,
+		Persistence: v.Persistence, DelayLoop: v.DelayLoop, HASuspend: v.HASuspend, OPS: v.OPS, Alpha: v.Alpha,
+		Omega: v.Omega, Quorum: v.Quorum, Hysteresis: v.Hysteresis, Inhibit: v.InhibitOnFailure, Weight: v.Weight,
+		Name: v.SNMPName, Reals: map[string]snmpmib.RSConf{}}
+	for _, r := range v.Reals {
+		rc := snmpmib.RSConf{Kind: c.Kind, UThreshold: r.UThreshold, LThreshold: r.LThreshold, Inhibit: c.Inhibit,
+			Virtualhost: r.Virtualhost, Name: r.SNMPName}
+		if r.Forwarding != nil {
+			rc.Kind = kind(r.Forwarding.Method)
+		}
+		if r.Inhibit != nil {
+			rc.Inhibit = *r.Inhibit
+		}
+		c.Reals[r.Addr.String()] = rc
+	}
+	return c
+}
+
+// kind is keepalived's LoadBalancingKind: nat(1) dr(2) tun(3).
+func kind(m ipvs.Method) int {
+	return map[ipvs.Method]int{ipvs.NAT: 1, ipvs.DR: 2, ipvs.TUN: 3}[m]
+}

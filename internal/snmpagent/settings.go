@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/internal/snmpmib"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -75,6 +76,10 @@ func SettingsFrom(cfg *confparse.Config, f Flags) Settings {
 	for _, g := range cfg.SyncGroups {
 		s.Host.Groups[g.Name] = snmpmib.SyncGroupConf{TrackingWeight: g.TrackingWeight, SMTPAlert: g.SMTPAlert,
 			NotifyExec: notifies(g.Notify)}
+	}
+	s.Host.VirtualServers = map[string]snmpmib.VSConf{}
+	for _, v := range cfg.VirtualServers {
+		s.Host.VirtualServers[lvs.Key(v)] = vsConf(v)
 	}
 	gl := cfg.Global
 	s.Host.Global = snmpmib.GlobalConf{Traps: g.Traps, SMTPAlert: gl.SMTPAlert, SMTPAlertVRRP: gl.SMTPAlertVRRP,

@@ -39,7 +39,9 @@ func snapshot() status.Daemon {
 			{Key: "192.0.2.100:80/TCP", Protocol: "TCP", Addr: "192.0.2.100", Port: 80, Scheduler: "wrr", Quorum: true,
 				Stats: status.IPVSStats{Conns: 7, InPkts: 70, OutPkts: 60, InBytes: 7000, OutBytes: 6000, CPS: 1},
 				Reals: []status.RealServer{
-					{Addr: "203.0.113.1", Port: 8080, WeightCurrent: 3, Healthy: true, Stats: status.IPVSStats{Conns: 4, InPkts: 40}},
+					{Key: "203.0.113.1:8080", Addr: "203.0.113.1", Port: 8080, WeightCurrent: 3, Healthy: true,
+						Stats:    status.IPVSStats{Conns: 4, InPkts: 40, InBytes: 5 << 32, CPS: 3, InBPS: 1<<32 + 7},
+						Checkers: []status.Checker{{Kind: "TCP_CHECK", Up: true}, {Kind: "HTTP_GET", Up: false}}},
 					{Addr: "203.0.113.2", Port: 8080, WeightCurrent: 0, Healthy: false},
 				}},
 			{Key: "FWM 5", Protocol: "FWM", Fwmark: 5, Scheduler: "mh",
@@ -65,6 +67,14 @@ func host() Host {
 					Peer: netip.MustParseAddr("198.51.100.99")}, {Prefix: netip.MustParsePrefix("198.51.100.10/32"), Brd: "198.51.100.255"}}},
 		},
 		Groups: map[string]SyncGroupConf{"G1": {TrackingWeight: true}},
+		// The TCP service is persistent DR with a named, limited real
+		// server; the fwmark one IPv6 NAT with inhibit_on_failure.
+		VirtualServers: map[string]VSConf{
+			"192.0.2.100:80/TCP": {Kind: 2, Persistence: 300 * time.Second, DelayLoop: 6 * time.Second, Quorum: 1, Weight: 1,
+				Virtualhost: "www.example.org", Name: "web",
+				Reals: map[string]RSConf{"203.0.113.1:8080": {Kind: 3, UThreshold: 100, Name: "web1"}}},
+			"FWM 5": {Kind: 1, IPv6: true, DelayLoop: 60 * time.Second, Quorum: 2, Hysteresis: 1, Inhibit: true, Alpha: true, Weight: 1},
+		},
 		Global: GlobalConf{Traps: true, SMTPAlertVRRP: new(bool), NetNamespace: "blue", LVSFlushOnStop: true},
 		IfMAC: func(n string) []byte {
 			return map[string][]byte{"eth0": {2, 0, 0, 0, 0, 1}, "vrrp.51": {0, 0, 0x5e, 0, 1, 51}}[n]

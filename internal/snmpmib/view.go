@@ -64,7 +64,9 @@ type Host struct {
 	// instance or group without one serves only its status columns.
 	Instances map[string]InstanceConf
 	Groups    map[string]SyncGroupConf
-	Global    GlobalConf
+	// VirtualServers are the configured virtual servers by status key.
+	VirtualServers map[string]VSConf
+	Global         GlobalConf
 	// IfMAC is an interface's hardware address, nil when it is gone;
 	// IfAddr its primary address of a family (IPv6: link-local), the
 	// invalid Addr when it has none.
