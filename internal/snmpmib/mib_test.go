@@ -170,6 +170,8 @@ func TestTrapsGolden(t *testing.T) {
 	}
 	all = append(all, RealServerTrap(d.VirtualServers[0], d.VirtualServers[0].Reals[1], h)...)
 	all = append(all, RealServerTrap(d.VirtualServers[1], d.VirtualServers[1].Reals[0], h)...)
+	all = append(all, QuorumTrap(d.VirtualServers[0], false, h)...)
+	all = append(all, QuorumTrap(d.VirtualServers[1], true, h)...)
 	golden(t, "traps.golden", format(all))
 }
 
