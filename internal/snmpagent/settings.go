@@ -70,12 +70,16 @@ func SettingsFrom(cfg *confparse.Config, f Flags) Settings {
 		s.Host.InitialState[in.Name] = st
 	}
 	s.Host.Instances, s.Host.Groups = map[string]snmpmib.InstanceConf{}, map[string]snmpmib.SyncGroupConf{}
+	defs := weightDefsOf(cfg)
 	for _, in := range cfg.Instances {
-		s.Host.Instances[in.Name] = instanceConf(in, cfg.IPVS.SyncDaemon)
+		c := instanceConf(in, cfg.IPVS.SyncDaemon)
+		c.Tracks = defs.tracks(in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackBFDs, in.TrackProcesses)
+		s.Host.Instances[in.Name] = c
 	}
 	for _, g := range cfg.SyncGroups {
 		s.Host.Groups[g.Name] = snmpmib.SyncGroupConf{TrackingWeight: g.TrackingWeight, SMTPAlert: g.SMTPAlert,
-			NotifyExec: notifies(g.Notify)}
+			NotifyExec: notifies(g.Notify),
+			Tracks:     defs.tracks(g.TrackInterfaces, g.TrackScripts, g.TrackFiles, g.TrackBFDs, g.TrackProcesses)}
 	}
 	s.Host.VirtualServers = map[string]snmpmib.VSConf{}
 	for _, v := range cfg.VirtualServers {

@@ -32,6 +32,7 @@ type InstanceConf struct {
 	MACIf string
 	// VIPs then the excluded VIPs, as vrrpAddressTable numbers them.
 	VIPs, ExcludedVIPs []VIPConf
+	Tracks             Tracks
 }
 
 // VIPConf is one virtual_ipaddress entry.
@@ -47,6 +48,7 @@ type VIPConf struct {
 // SyncGroupConf is a sync group's settings.
 type SyncGroupConf struct {
 	TrackingWeight, SMTPAlert, NotifyExec bool
+	Tracks                                Tracks
 }
 
 // GlobalConf is the global_defs settings KEEPALIVED-MIB's global group

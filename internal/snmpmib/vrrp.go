@@ -69,6 +69,7 @@ func (b *builder) keepalivedVRRP(d status.Daemon) {
 		if c, ok := b.h.Instances[in.Name]; ok {
 			b.instanceConf(col, in, c)
 			b.addresses(i, in, c)
+			b.tracks(uint32(i+1), c.Tracks, false)
 		}
 	}
 }
@@ -122,6 +123,7 @@ func (b *builder) keepalivedGroups(d status.Daemon) {
 			b.int(KeepalivedVR.Append(1, 1, 4, gi), truth(c.SMTPAlert))
 			b.int(KeepalivedVR.Append(1, 1, 5, gi), truth(c.NotifyExec))
 			b.int(KeepalivedVR.Append(1, 1, 10, gi), truth(c.TrackingWeight))
+			b.tracks(gi, c.Tracks, true)
 		}
 		// Members are numbered by their place in the group, as keepalived
 		// walks its list, whatever the MIB's index name suggests.

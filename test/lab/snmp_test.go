@@ -280,7 +280,7 @@ func TestSNMPWalkMatchesAPI(t *testing.T) {
 }
 
 // TestSNMPSameWalkAsKeepalived: one router, the same file (three instances,
-// two in a sync group), walked under
+// two in a sync group, two tracking an interface and a script), walked under
 // govrrpd -x and then under keepalived 2.2.7 -x: every object both serve
 // has the same value (but the few the skip list names, with the reason),
 // govrrpd serves nothing keepalived does not, and it logs the counts.
@@ -289,7 +289,16 @@ func TestSNMPSameWalkAsKeepalived(t *testing.T) {
 		t.Skip("keepalived not installed")
 	}
 	r := newRig(t, 1)
-	conf := snmpConfs()[0] + "vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_3\n    }\n}\n"
+	// VI_2 tracks eth0 and a script with weights of their own, VI_3 the
+	// script with the script's weight: the tracked-object tables.
+	// (The script is defined before it is tracked, and the tracked
+	// interface is not the instance's own: both would be ignored.)
+	conf := strings.Replace(snmpConfs()[0], "    virtual_router_id 52\n",
+		"    virtual_router_id 52\n    track_interface {\n        lo weight 10\n    }\n    track_script {\n        chk weight -5\n    }\n", 1)
+	conf = strings.Replace(conf, "    virtual_router_id 53\n", "    virtual_router_id 53\n    track_script {\n        chk\n    }\n", 1)
+	conf = "global_defs {\n    enable_script_security\n    script_user root\n}\n" +
+		"vrrp_script chk {\n    script \"/bin/true\"\n    interval 1\n    weight 3\n}\n" + conf +
+		"vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_3\n    }\n}\n"
 	s := r.startSNMP(0)
 	traps := map[string][]string{}
 	walkAll := func(impl string) map[string]string {
