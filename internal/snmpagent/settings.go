@@ -71,6 +71,10 @@ func SettingsFrom(cfg *confparse.Config, f Flags) Settings {
 	}
 	s.Host.Instances, s.Host.Groups = map[string]snmpmib.InstanceConf{}, map[string]snmpmib.SyncGroupConf{}
 	defs := weightDefsOf(cfg)
+	for _, sc := range cfg.Scripts {
+		s.Host.Scripts = append(s.Host.Scripts, snmpmib.ScriptConf{Name: sc.Name, Interval: sc.Interval, Weight: sc.Weight,
+			Reverse: sc.Reverse, Rise: sc.Rise, Fall: sc.Fall})
+	}
 	for _, in := range cfg.Instances {
 		c := instanceConf(in, cfg.IPVS.SyncDaemon)
 		c.Tracks = defs.tracks(in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackBFDs, in.TrackProcesses)

@@ -60,13 +60,17 @@ func host() Host {
 			"VI_4": {Preempt: true, GARPDelay: 5 * time.Second, Accept: true, NotifyExec: true, LVSSyncIf: "eth0",
 				Mcast: netip.MustParseAddr("224.0.0.18"), MACIf: "vrrp.51",
 				VIPs:         []VIPConf{{Prefix: netip.MustParsePrefix("192.0.2.100/24"), Brd: "+"}},
-				ExcludedVIPs: []VIPConf{{Prefix: netip.MustParsePrefix("2001:db8::5/64"), Dev: "eth1"}}},
+				ExcludedVIPs: []VIPConf{{Prefix: netip.MustParsePrefix("2001:db8::5/64"), Dev: "eth1"}},
+				Tracks: Tracks{Interfaces: []TrackConf{{Name: "eth1", Weight: 10}},
+					Scripts: []TrackConf{{Name: "chk", Weight: -5, Reverse: true}, {Name: "chk2"}}}},
 			"VI_2": {PreemptDelay: 30 * time.Second, AuthType: 1, SMTPAlert: true, NotifyDeleted: true,
 				Src: netip.MustParseAddr("198.51.100.1"),
 				VIPs: []VIPConf{{Prefix: netip.MustParsePrefix("198.51.100.9/32"), Label: "eth1:vip", Scope: "link",
 					Peer: netip.MustParseAddr("198.51.100.99")}, {Prefix: netip.MustParsePrefix("198.51.100.10/32"), Brd: "198.51.100.255"}}},
 		},
-		Groups: map[string]SyncGroupConf{"G1": {TrackingWeight: true}},
+		Groups: map[string]SyncGroupConf{"G1": {TrackingWeight: true,
+			Tracks: Tracks{Processes: []TrackConf{{Name: "nginx", Weight: 2}}, BFDs: []TrackConf{{Name: "gw"}}}}},
+		Scripts: []ScriptConf{{Name: "chk", Interval: 2 * time.Second, Weight: 3, Rise: 2, Fall: 3}},
 		// The TCP service is persistent DR with a named, limited real
 		// server; the fwmark one IPv6 NAT with inhibit_on_failure.
 		VirtualServers: map[string]VSConf{

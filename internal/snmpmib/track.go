@@ -1,5 +1,7 @@
 package snmpmib
 
+import "time"
+
 // TrackConf is one tracked object of an instance or sync group, with the
 // weight keepalived resolves for it (the track_* entry's, else the
 // tracker's own definition's).
@@ -40,5 +42,29 @@ func (b *builder) tracks(row uint32, t Tracks, group bool) {
 			b.int(col(tt.name+1), c.Weight)
 			b.int(col(tt.name+2), truth(c.Reverse))
 		}
+	}
+}
+
+// ScriptConf is one vrrp_script: vrrpScriptTable's row. The command and
+// the result are not served: keepalived prints the command after
+// resolving its path, and the snapshot has no script state of its own.
+type ScriptConf struct {
+	Name       string
+	Interval   time.Duration
+	Weight     int
+	Reverse    bool
+	Rise, Fall int
+}
+
+// scripts is vrrpScriptTable, by the scripts' order in the file.
+func (b *builder) scripts(list []ScriptConf) {
+	for i, s := range list {
+		col := func(c uint32) []uint32 { return KeepalivedVR.Append(9, 1, c, uint32(i+1)) }
+		b.str(col(2), s.Name)
+		b.int(col(4), int(s.Interval/time.Second))
+		b.int(col(5), s.Weight)
+		b.gauge(col(7), uint64(s.Rise))
+		b.gauge(col(8), uint64(s.Fall))
+		b.int(col(9), truth(s.Reverse))
 	}
 }

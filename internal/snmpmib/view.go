@@ -64,6 +64,8 @@ type Host struct {
 	// instance or group without one serves only its status columns.
 	Instances map[string]InstanceConf
 	Groups    map[string]SyncGroupConf
+	// Scripts are the vrrp_script definitions, in the file's order.
+	Scripts []ScriptConf
 	// VirtualServers are the configured virtual servers by status key.
 	VirtualServers map[string]VSConf
 	Global         GlobalConf

@@ -48,6 +48,7 @@ func truth(b bool) int {
 
 func (b *builder) keepalivedVRRP(d status.Daemon) {
 	b.keepalivedGroups(d)
+	b.scripts(b.h.Scripts)
 	for i, in := range d.Instances {
 		col := func(c uint32) []uint32 { return KeepalivedVR.Append(3, 1, c, uint32(i+1)) }
 		b.str(col(2), in.Name)
