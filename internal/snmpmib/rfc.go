@@ -140,9 +140,12 @@ func (b *builder) v3Stats(in status.Instance, idx []uint32, sum *dropSums) {
 	if r, ok := masterReason(in); ok {
 		b.int(col(2), r)
 	}
-	for c, n := range map[uint32]uint64{3: in.Stats.AdvertsReceived, 4: st.interval, 5: st.ttl, 7: in.Stats.PriZeroReceived,
-		8: in.Stats.PriZeroSent, 9: st.invalidType, 10: st.addrList, 11: st.length} {
-		b.counter64(col(c), n)
+	for _, c := range [...]struct {
+		col uint32
+		n   uint64
+	}{{3, in.Stats.AdvertsReceived}, {4, st.interval}, {5, st.ttl}, {7, in.Stats.PriZeroReceived},
+		{8, in.Stats.PriZeroSent}, {9, st.invalidType}, {10, st.addrList}, {11, st.length}} {
+		b.counter64(col(c.col), c.n)
 	}
 	if r, ok := st.protoErr(); ok {
 		b.int(col(6), r)
