@@ -74,7 +74,11 @@ func scopeCode(s string) int {
 	case "site":
 		return 5
 	}
-	switch n, _ := strconv.Atoi(s); n {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0 // nowhere, or a name of rt_scopes'
+	}
+	switch n {
 	case 0:
 		return 14
 	case 254:
