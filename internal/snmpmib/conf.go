@@ -76,7 +76,7 @@ func scopeCode(s string) int {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0 // nowhere, or a name of rt_scopes'
+		return 0 // nowhere, or a name from /etc/iproute2/rt_scopes
 	}
 	switch n {
 	case 0:
