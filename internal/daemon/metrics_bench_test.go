@@ -45,7 +45,7 @@ func feedExecutor(b *testing.B, n int, scrape time.Duration) (cpu, wall time.Dur
 	stop, scraped := make(chan struct{}), make(chan int, 1)
 	start, t0 := cpuTime(), time.Now()
 	if scrape > 0 {
-		m := metrics.New(h.d.Snapshot, "bench")
+		m := benchMetrics(b, h)
 		go scrapeEvery(b, m, scrape, stop, scraped)
 	}
 	for i := range n {
@@ -70,6 +70,16 @@ func feedExecutor(b *testing.B, n int, scrape time.Duration) (cpu, wall time.Dur
 		b.Fatalf("%d adverts handled of %d", rcvd, n)
 	}
 	return cpu, wall, scrapes
+}
+
+// benchMetrics is the registry a running daemon serves, with the
+// executor's collectors registered as Run registers them.
+func benchMetrics(b *testing.B, h *harness) *metrics.Metrics {
+	m := metrics.New("bench")
+	if err := h.d.registerMetrics(m); err != nil {
+		b.Fatal(err)
+	}
+	return m
 }
 
 // scrapeEvery gathers m every interval until stop, as Prometheus does,
@@ -164,7 +174,7 @@ func BenchmarkScrape(b *testing.B) {
 			}
 			h := newHarness(b, conf.String(), "eth0=192.0.2.1")
 			runLoop(b, h)
-			m := metrics.New(h.d.Snapshot, "bench")
+			m := benchMetrics(b, h)
 			b.ReportAllocs()
 			start := cpuTime()
 			for b.Loop() {

@@ -1,25 +1,45 @@
-package metrics
+package bgpspeaker
 
 import (
+	"context"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/status"
 )
 
 // bgpStates are RFC 4271's session states; the state gauge has one series
 // per state so that alerts can match state="ESTABLISHED" == 0.
 var bgpStates = []string{"IDLE", "CONNECT", "ACTIVE", "OPENSENT", "OPENCONFIRM", "ESTABLISHED"}
 
-// bgpCollector exports the --bgp-config side; a daemon without it has no
-// govrrpd_bgp_* series.
+// RegisterMetrics puts the govrrpd_bgp_* collector on m, over src; Start
+// registers it over the speaker's Status. A daemon without --bgp-config
+// starts no speaker and has no govrrpd_bgp_* series.
+func RegisterMetrics(m *metrics.Metrics, src func(context.Context) (status.BGP, error)) error {
+	return m.Register("bgp", newBGPCollector(src))
+}
+
+// metricsStatus is Status for a scrape, which shows what could be read.
+func (s *Speaker) metricsStatus(ctx context.Context) (status.BGP, error) {
+	st, err := s.Status(ctx)
+	if err != nil {
+		s.log.Debug("bgp status for metrics", "err", err)
+	}
+	return st, err
+}
+
+// bgpCollector exports the --bgp-config side.
 type bgpCollector struct {
-	snap                           *snapshots
+	src                            func(context.Context) (status.BGP, error)
 	state, uptime, sent, received  *prometheus.Desc
 	announced, condition, holdTime *prometheus.Desc
 }
 
-func newBGPCollector(s *snapshots) *bgpCollector {
-	return &bgpCollector{snap: s,
+func newBGPCollector(src func(context.Context) (status.BGP, error)) *bgpCollector {
+	desc := metrics.Desc
+	return &bgpCollector{src: src,
 		state:     desc("bgp_session_state", "1 for the state the BGP session is in, 0 for the others.", "neighbor", "state"),
 		uptime:    desc("bgp_session_uptime_seconds", "Seconds since the session was established; 0 while it is not.", "neighbor"),
 		holdTime:  desc("bgp_session_hold_time_seconds", "Negotiated hold time; 0 while the session is not established.", "neighbor"),
@@ -36,17 +56,15 @@ func (c *bgpCollector) Describe(ch chan<- *prometheus.Desc) {
 	}
 }
 
+// Collect reports what Status could read: a stopped speaker has no
+// series, and sessions GoBGP could not list are left out while the
+// announcements still show (the API's BGP part does the same).
 func (c *bgpCollector) Collect(ch chan<- prometheus.Metric) {
-	d, err := c.snap.get()
-	if err != nil {
-		snapshotFailed(ch, c.state, err)
-		return
-	}
-	if d.BGP == nil {
-		return
-	}
-	G := prometheus.GaugeValue
-	for _, n := range d.BGP.Neighbors {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	st, _ := c.src(ctx)
+	G, emit, b2f := prometheus.GaugeValue, metrics.Emit, metrics.Bool
+	for _, n := range st.Neighbors {
 		for _, s := range bgpStates {
 			emit(ch, c.state, G, b2f(n.State == s), n.Addr, s)
 		}
@@ -55,7 +73,7 @@ func (c *bgpCollector) Collect(ch chan<- prometheus.Metric) {
 		emit(ch, c.sent, G, float64(n.PrefixesSent), n.Addr)
 		emit(ch, c.received, G, float64(n.PrefixesReceived), n.Addr)
 	}
-	for _, a := range d.BGP.Announcements {
+	for _, a := range st.Announcements {
 		emit(ch, c.announced, G, b2f(a.Announced), a.Prefix)
 		for _, k := range a.Conditions {
 			emit(ch, c.condition, G, b2f(k.Holds), a.Prefix, k.Condition)

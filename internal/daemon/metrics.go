@@ -1,38 +1,58 @@
-package metrics
+package daemon
 
 import (
-	"fmt"
-	"sort"
+	"context"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
 
-// desc is a shorthand for a govrrpd metric description.
-func desc(name, help string, labels ...string) *prometheus.Desc {
-	return prometheus.NewDesc("govrrpd_"+name, help, labels, nil)
+// The executor's metrics: govrrpd_vrrp_* and govrrpd_reload_*, read from
+// one state of the loop per scrape.
+
+var (
+	desc, emit = metrics.Desc, metrics.Emit
+	b2f        = metrics.Bool
+	sortedKeys = metrics.SortedKeys
+)
+
+// RegisterMetrics puts the VRRP and reload collectors on m, over src; Run
+// registers them over the running daemon. Registering again replaces them.
+func RegisterMetrics(m *metrics.Metrics, src func(context.Context) (status.Daemon, error)) error {
+	v, r := newVRRPCollector(), newReloadCollector()
+	return m.Register("vrrp", &daemonCollector{src: src, vrrp: v, reload: r})
 }
 
-// emit sends one sample; a label/value mismatch is a programming error
-// the tests catch, so it is reported as an invalid metric, not a panic.
-func emit(ch chan<- prometheus.Metric, d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
-	ch <- prometheus.MustNewConstMetric(d, t, v, labels...)
+// registerMetrics is Run's registration: the collectors over the
+// running loop.
+func (d *Daemon) registerMetrics(m *metrics.Metrics) error { return RegisterMetrics(m, d.Snapshot) }
+
+// daemonCollector reads the loop's state once for both collectors: a
+// scrape costs the event loop one round trip, not two.
+type daemonCollector struct {
+	src    func(context.Context) (status.Daemon, error)
+	vrrp   *vrrpCollector
+	reload *reloadCollector
 }
 
-// snapshotFailed reports a failed snapshot as the scrape's error.
-func snapshotFailed(ch chan<- prometheus.Metric, d *prometheus.Desc, err error) {
-	ch <- prometheus.NewInvalidMetric(d, fmt.Errorf("govrrpd snapshot: %w", err))
+func (c *daemonCollector) Describe(ch chan<- *prometheus.Desc) {
+	c.vrrp.describe(ch)
+	c.reload.describe(ch)
 }
 
-func sortedKeys(m map[string]uint64) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
+func (c *daemonCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	d, err := c.src(ctx)
+	if err != nil {
+		metrics.Failed(ch, c.vrrp.state, err)
+		return
 	}
-	sort.Strings(ks)
-	return ks
+	c.vrrp.collect(ch, d)
+	c.reload.collect(ch, d)
 }
 
 // vrrpStates are keepalived's state names; the state gauge has one
@@ -40,15 +60,14 @@ func sortedKeys(m map[string]uint64) []string {
 var vrrpStates = []string{"INIT", "BACKUP", "MASTER", "FAULT", "STOP"}
 
 type vrrpCollector struct {
-	snap                                  *snapshots
 	state, prio, eprio, maint, trans      *prometheus.Desc
 	sent, recv, drops, masterChg, garp    *prometheus.Desc
 	na, priZeroSent, priZeroRecv, sgState *prometheus.Desc
 	ifDrops                               *prometheus.Desc
 }
 
-func newVRRPCollector(s *snapshots) *vrrpCollector {
-	return &vrrpCollector{snap: s,
+func newVRRPCollector() *vrrpCollector {
+	return &vrrpCollector{
 		state: desc("vrrp_state", "1 for the state the instance is in, 0 for the others.", "instance", "state"),
 		prio:  desc("vrrp_priority", "Configured priority.", "instance"),
 		eprio: desc("vrrp_effective_priority", "Priority after trackers, as advertised.", "instance"),
@@ -69,19 +88,14 @@ func newVRRPCollector(s *snapshots) *vrrpCollector {
 	}
 }
 
-func (c *vrrpCollector) Describe(ch chan<- *prometheus.Desc) {
+func (c *vrrpCollector) describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.state, c.prio, c.eprio, c.maint, c.trans, c.sent, c.recv, c.drops,
 		c.masterChg, c.garp, c.na, c.priZeroSent, c.priZeroRecv, c.sgState, c.ifDrops} {
 		ch <- d
 	}
 }
 
-func (c *vrrpCollector) Collect(ch chan<- prometheus.Metric) {
-	d, err := c.snap.get()
-	if err != nil {
-		snapshotFailed(ch, c.state, err)
-		return
-	}
+func (c *vrrpCollector) collect(ch chan<- prometheus.Metric, d status.Daemon) {
 	G, C := prometheus.GaugeValue, prometheus.CounterValue
 	for _, in := range d.Instances {
 		n := in.Name
@@ -120,12 +134,11 @@ func (c *vrrpCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 type reloadCollector struct {
-	snap                               *snapshots
 	total, failed, lastSuccess, config *prometheus.Desc
 }
 
-func newReloadCollector(s *snapshots) *reloadCollector {
-	return &reloadCollector{snap: s,
+func newReloadCollector() *reloadCollector {
+	return &reloadCollector{
 		total:       desc("reload_total", "Reloads (SIGHUP or govrrpd ctl reload) since start."),
 		failed:      desc("reload_failed_total", "Reloads refused (the running configuration was kept)."),
 		lastSuccess: desc("reload_last_success_timestamp_seconds", "When a reload last applied; the start time before the first."),
@@ -133,39 +146,20 @@ func newReloadCollector(s *snapshots) *reloadCollector {
 	}
 }
 
-func (c *reloadCollector) Describe(ch chan<- *prometheus.Desc) {
+func (c *reloadCollector) describe(ch chan<- *prometheus.Desc) {
 	ch <- c.total
 	ch <- c.failed
 	ch <- c.lastSuccess
 	ch <- c.config
 }
 
-func (c *reloadCollector) Collect(ch chan<- prometheus.Metric) {
-	d, err := c.snap.get()
-	if err != nil {
-		snapshotFailed(ch, c.total, err)
-		return
-	}
+func (c *reloadCollector) collect(ch chan<- prometheus.Metric, d status.Daemon) {
 	emit(ch, c.total, prometheus.CounterValue, float64(d.ReloadStats.Total))
 	emit(ch, c.failed, prometheus.CounterValue, float64(d.ReloadStats.Refused))
 	last := d.ReloadStats.LastSuccess
 	if last.IsZero() {
 		last = d.Started
 	}
-	emit(ch, c.lastSuccess, prometheus.GaugeValue, unixSeconds(last))
+	emit(ch, c.lastSuccess, prometheus.GaugeValue, metrics.UnixSeconds(last))
 	emit(ch, c.config, prometheus.GaugeValue, 1, d.ConfigHash, d.ConfigFile)
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func unixSeconds(t time.Time) float64 {
-	if t.IsZero() {
-		return 0
-	}
-	return float64(t.UnixNano()) / 1e9
 }

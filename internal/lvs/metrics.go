@@ -1,23 +1,72 @@
-package metrics
+package lvs
 
 import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
 
+// The subsystem's metrics: govrrpd_ipvs_* and govrrpd_check_*, read from
+// the reconciler and the checkers (Snapshot, ReconcileStats) off the VRRP
+// event loop, plus the checker latency histogram the scheduler feeds.
+
+var (
+	desc, emit = metrics.Desc, metrics.Emit
+	b2f        = metrics.Bool
+	sortedKeys = metrics.SortedKeys
+)
+
+// Collectors are the IPVS and checker collectors over one source. New
+// makes them when Options.Metrics is set and Start registers them; tests
+// build them over a fixed state.
+type Collectors struct {
+	src   func() ([]status.VirtualServer, status.ReconcileStats)
+	ipvs  *ipvsCollector
+	check *checkCollector
+}
+
+// NewCollectors reads src once a scrape for both collectors.
+func NewCollectors(src func() ([]status.VirtualServer, status.ReconcileStats)) *Collectors {
+	return &Collectors{src: src, ipvs: newIPVSCollector(), check: newCheckCollector()}
+}
+
+// Register puts the collectors and the latency histogram on m, replacing
+// an earlier registration: Start runs again when a reload brings the
+// first virtual_server.
+func (c *Collectors) Register(m *metrics.Metrics) error {
+	return m.Register("lvs", c, c.check.latency)
+}
+
+// ObserveCheck records one checker attempt in the latency histogram; the
+// scheduler calls it from its goroutines.
+func (c *Collectors) ObserveCheck(kind check.Kind, up bool, took time.Duration) {
+	c.check.observe(string(kind), up, took)
+}
+
+func (c *Collectors) Describe(ch chan<- *prometheus.Desc) {
+	c.ipvs.describe(ch)
+	c.check.describe(ch)
+}
+
+func (c *Collectors) Collect(ch chan<- prometheus.Metric) {
+	vss, rec := c.src()
+	c.ipvs.collect(ch, vss, rec)
+	c.check.collect(ch, vss)
+}
+
 type ipvsCollector struct {
-	snap                                    *snapshots
 	services, dests, weight, weightCfg      *prometheus.Desc
 	healthy, drained, conns, pkts, bytes    *prometheus.Desc
 	svcConns, svcPkts, svcBytes, ops, opErr *prometheus.Desc
 }
 
-func newIPVSCollector(s *snapshots) *ipvsCollector {
+func newIPVSCollector() *ipvsCollector {
 	vr := []string{"virtual_server", "real_server"}
-	return &ipvsCollector{snap: s,
+	return &ipvsCollector{
 		services:  desc("ipvs_services", "Virtual servers configured."),
 		dests:     desc("ipvs_destinations", "Real servers configured."),
 		weight:    desc("ipvs_destination_weight", "Weight in the kernel table now (0 when drained or down with inhibit_on_failure).", vr...),
@@ -35,22 +84,17 @@ func newIPVSCollector(s *snapshots) *ipvsCollector {
 	}
 }
 
-func (c *ipvsCollector) Describe(ch chan<- *prometheus.Desc) {
+func (c *ipvsCollector) describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.services, c.dests, c.weight, c.weightCfg, c.healthy, c.drained, c.conns,
 		c.pkts, c.bytes, c.svcConns, c.svcPkts, c.svcBytes, c.ops, c.opErr} {
 		ch <- d
 	}
 }
 
-func (c *ipvsCollector) Collect(ch chan<- prometheus.Metric) {
-	d, err := c.snap.get()
-	if err != nil {
-		snapshotFailed(ch, c.services, err)
-		return
-	}
+func (c *ipvsCollector) collect(ch chan<- prometheus.Metric, vss []status.VirtualServer, rec status.ReconcileStats) {
 	G, C := prometheus.GaugeValue, prometheus.CounterValue
 	n := 0
-	for _, vs := range d.VirtualServers {
+	for _, vs := range vss {
 		v := vs.Key
 		n += len(vs.Reals)
 		emit(ch, c.svcConns, C, float64(vs.Stats.Conns), v)
@@ -64,12 +108,12 @@ func (c *ipvsCollector) Collect(ch chan<- prometheus.Metric) {
 			traffic(ch, c.pkts, c.bytes, rs.Stats, v, rs.Key)
 		}
 	}
-	emit(ch, c.services, G, float64(len(d.VirtualServers)))
+	emit(ch, c.services, G, float64(len(vss)))
 	emit(ch, c.dests, G, float64(n))
-	for _, k := range sortedKeys(d.Reconcile.Ops) {
-		emit(ch, c.ops, C, float64(d.Reconcile.Ops[k]), k)
+	for _, k := range sortedKeys(rec.Ops) {
+		emit(ch, c.ops, C, float64(rec.Ops[k]), k)
 	}
-	emit(ch, c.opErr, C, float64(d.Reconcile.Errors))
+	emit(ch, c.opErr, C, float64(rec.Errors))
 }
 
 // traffic emits the in/out packet and byte counters.
@@ -81,16 +125,15 @@ func traffic(ch chan<- prometheus.Metric, pkts, bytes *prometheus.Desc, s status
 	emit(ch, bytes, C, float64(s.OutBytes), append(labels, "out")...)
 }
 
-// checkCollector reports checker results from the snapshot and the
-// latency histogram its observe feeds.
+// checkCollector reports checker results from the snapshot; its latency
+// histogram, fed by observe, registers beside it.
 type checkCollector struct {
-	snap                          *snapshots
 	up, results, failures, lastMS *prometheus.Desc
 	latency                       *prometheus.HistogramVec
 }
 
-func newCheckCollector(s *snapshots) *checkCollector {
-	return &checkCollector{snap: s,
+func newCheckCollector() *checkCollector {
+	return &checkCollector{
 		up:       desc("check_up", "1 while the checker's last verdict is up.", "virtual_server", "real_server", "kind", "at"),
 		results:  desc("check_results_total", "Checker attempts by kind and result (up or down).", "kind", "result"),
 		failures: desc("check_failures_total", "Failed checker attempts by kind and reason.", "kind", "reason"),
@@ -111,24 +154,17 @@ func (c *checkCollector) observe(kind string, up bool, d time.Duration) {
 	c.latency.WithLabelValues(kind, r).Observe(d.Seconds())
 }
 
-func (c *checkCollector) Describe(ch chan<- *prometheus.Desc) {
+func (c *checkCollector) describe(ch chan<- *prometheus.Desc) {
 	ch <- c.up
 	ch <- c.results
 	ch <- c.failures
 	ch <- c.lastMS
-	c.latency.Describe(ch)
 }
 
-func (c *checkCollector) Collect(ch chan<- prometheus.Metric) {
-	c.latency.Collect(ch)
-	d, err := c.snap.get()
-	if err != nil {
-		snapshotFailed(ch, c.up, err)
-		return
-	}
+func (c *checkCollector) collect(ch chan<- prometheus.Metric, vss []status.VirtualServer) {
 	type kr struct{ kind, result string }
 	results, failures := map[kr]uint64{}, map[kr]uint64{}
-	for _, vs := range d.VirtualServers {
+	for _, vs := range vss {
 		for _, rs := range vs.Reals {
 			for _, ck := range rs.Checkers {
 				emit(ch, c.up, prometheus.GaugeValue, b2f(ck.Up), vs.Key, rs.Key, ck.Kind, ck.At)
