@@ -143,11 +143,7 @@ func (d *Daemon) snapshot() status.Daemon {
 		}
 	}
 	for _, k := range d.sockKeys() {
-		fam := vrrp.IPv4
-		if k.family == 6 {
-			fam = vrrp.IPv6
-		}
-		s.Interfaces = append(s.Interfaces, status.Interface{Name: k.ifname, Family: familyName(fam),
+		s.Interfaces = append(s.Interfaces, status.Interface{Name: k.ifname, Family: k.familyName(),
 			Drops: copyDrops(d.socks[k].drops)})
 	}
 	if d.lvsSub != nil {

@@ -454,6 +454,8 @@ func (d *Daemon) handle(ev event) {
 		e.reply <- d.snapshot()
 	case evLive:
 		e.reply <- d.live(e.buf)
+	case evMetricsRead:
+		e.reply <- d.metricsRead(e.buf)
 	case evMaintenance:
 		e.reply <- d.setMaintenance(now, e.name, e.on)
 	case evDrain:

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,14 +27,29 @@ func RegisterMetrics(m *metrics.Metrics, src func(context.Context) (status.Daemo
 	return m.Register("vrrp", &daemonCollector{src: src, vrrp: v, reload: r})
 }
 
-// registerMetrics is Run's registration: the collectors over the
-// running loop.
-func (d *Daemon) registerMetrics(m *metrics.Metrics) error { return RegisterMetrics(m, d.Snapshot) }
+// registerMetrics is Run's registration: the collectors over the running
+// loop's MetricsRead, into one buffer that scrapes reuse (the collector
+// serializes them), so a steady daemon's scrape allocates nothing on the
+// loop.
+func (d *Daemon) registerMetrics(m *metrics.Metrics) error {
+	var buf status.Daemon
+	return RegisterMetrics(m, func(ctx context.Context) (status.Daemon, error) {
+		s, err := d.MetricsRead(ctx, buf)
+		if err != nil {
+			buf = status.Daemon{} // the loop may still write into it
+			return s, err
+		}
+		buf = s
+		return s, nil
+	})
+}
 
 // daemonCollector reads the loop's state once for both collectors: a
-// scrape costs the event loop one round trip, not two.
+// scrape costs the event loop one round trip, not two. Scrapes take
+// turns, so that a source may reuse what it returned last.
 type daemonCollector struct {
 	src    func(context.Context) (status.Daemon, error)
+	mu     sync.Mutex
 	vrrp   *vrrpCollector
 	reload *reloadCollector
 }
@@ -44,6 +60,8 @@ func (c *daemonCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *daemonCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	d, err := c.src(ctx)
