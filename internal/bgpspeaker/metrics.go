@@ -38,15 +38,14 @@ type bgpCollector struct {
 }
 
 func newBGPCollector(src func(context.Context) (status.BGP, error)) *bgpCollector {
-	desc := metrics.Desc
 	return &bgpCollector{src: src,
-		state:     desc("bgp_session_state", "1 for the state the BGP session is in, 0 for the others.", "neighbor", "state"),
-		uptime:    desc("bgp_session_uptime_seconds", "Seconds since the session was established; 0 while it is not.", "neighbor"),
-		holdTime:  desc("bgp_session_hold_time_seconds", "Negotiated hold time; 0 while the session is not established.", "neighbor"),
-		sent:      desc("bgp_prefixes_sent", "Prefixes announced to the neighbour (its Adj-RIB-Out).", "neighbor"),
-		received:  desc("bgp_prefixes_received", "Prefixes received from the neighbour.", "neighbor"),
-		announced: desc("bgp_announced", "1 while the prefix is announced, 0 while withdrawn.", "prefix"),
-		condition: desc("bgp_condition", "1 while the announcement's condition holds.", "prefix", "condition"),
+		state:     metrics.Desc("bgp_session_state", "1 for the state the BGP session is in, 0 for the others.", "neighbor", "state"),
+		uptime:    metrics.Desc("bgp_session_uptime_seconds", "Seconds since the session was established; 0 while it is not.", "neighbor"),
+		holdTime:  metrics.Desc("bgp_session_hold_time_seconds", "Negotiated hold time; 0 while the session is not established.", "neighbor"),
+		sent:      metrics.Desc("bgp_prefixes_sent", "Prefixes announced to the neighbour (its Adj-RIB-Out).", "neighbor"),
+		received:  metrics.Desc("bgp_prefixes_received", "Prefixes received from the neighbour.", "neighbor"),
+		announced: metrics.Desc("bgp_announced", "1 while the prefix is announced, 0 while withdrawn.", "prefix"),
+		condition: metrics.Desc("bgp_condition", "1 while the announcement's condition holds.", "prefix", "condition"),
 	}
 }
 
@@ -63,20 +62,20 @@ func (c *bgpCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	st, _ := c.src(ctx)
-	G, emit, b2f := prometheus.GaugeValue, metrics.Emit, metrics.Bool
+	G := prometheus.GaugeValue
 	for _, n := range st.Neighbors {
 		for _, s := range bgpStates {
-			emit(ch, c.state, G, b2f(n.State == s), n.Addr, s)
+			metrics.Emit(ch, c.state, G, metrics.Bool(n.State == s), n.Addr, s)
 		}
-		emit(ch, c.uptime, G, time.Duration(n.Uptime).Seconds(), n.Addr)
-		emit(ch, c.holdTime, G, time.Duration(n.HoldTime).Seconds(), n.Addr)
-		emit(ch, c.sent, G, float64(n.PrefixesSent), n.Addr)
-		emit(ch, c.received, G, float64(n.PrefixesReceived), n.Addr)
+		metrics.Emit(ch, c.uptime, G, time.Duration(n.Uptime).Seconds(), n.Addr)
+		metrics.Emit(ch, c.holdTime, G, time.Duration(n.HoldTime).Seconds(), n.Addr)
+		metrics.Emit(ch, c.sent, G, float64(n.PrefixesSent), n.Addr)
+		metrics.Emit(ch, c.received, G, float64(n.PrefixesReceived), n.Addr)
 	}
 	for _, a := range st.Announcements {
-		emit(ch, c.announced, G, b2f(a.Announced), a.Prefix)
+		metrics.Emit(ch, c.announced, G, metrics.Bool(a.Announced), a.Prefix)
 		for _, k := range a.Conditions {
-			emit(ch, c.condition, G, b2f(k.Holds), a.Prefix, k.Condition)
+			metrics.Emit(ch, c.condition, G, metrics.Bool(k.Holds), a.Prefix, k.Condition)
 		}
 	}
 }

@@ -14,12 +14,6 @@ import (
 // The executor's metrics: govrrpd_vrrp_* and govrrpd_reload_*, read from
 // one state of the loop per scrape.
 
-var (
-	desc, emit = metrics.Desc, metrics.Emit
-	b2f        = metrics.Bool
-	sortedKeys = metrics.SortedKeys
-)
-
 // RegisterMetrics puts the VRRP and reload collectors on m, over src; Run
 // registers them over the running daemon. Registering again replaces them.
 func RegisterMetrics(m *metrics.Metrics, src func(context.Context) (status.Daemon, error)) error {
@@ -86,22 +80,22 @@ type vrrpCollector struct {
 
 func newVRRPCollector() *vrrpCollector {
 	return &vrrpCollector{
-		state: desc("vrrp_state", "1 for the state the instance is in, 0 for the others.", "instance", "state"),
-		prio:  desc("vrrp_priority", "Configured priority.", "instance"),
-		eprio: desc("vrrp_effective_priority", "Priority after trackers, as advertised.", "instance"),
-		maint: desc("vrrp_maintenance", "1 while the instance is held in maintenance (govrrpd ctl maintenance).", "instance"),
-		trans: desc("vrrp_transitions_total", "State transitions.", "instance", "from", "to", "reason"),
-		sent:  desc("vrrp_adverts_sent_total", "Adverts sent.", "instance"),
-		recv:  desc("vrrp_adverts_received_total", "Adverts received and accepted for the instance.", "instance"),
-		drops: desc("vrrp_adverts_dropped_total", "Received packets dropped, by reason (ttl, checksum, auth, vrid, version, interval, addresses, length, ...) and the daemon's finer detail (auth-failure, truncated, ...).",
+		state: metrics.Desc("vrrp_state", "1 for the state the instance is in, 0 for the others.", "instance", "state"),
+		prio:  metrics.Desc("vrrp_priority", "Configured priority.", "instance"),
+		eprio: metrics.Desc("vrrp_effective_priority", "Priority after trackers, as advertised.", "instance"),
+		maint: metrics.Desc("vrrp_maintenance", "1 while the instance is held in maintenance (govrrpd ctl maintenance).", "instance"),
+		trans: metrics.Desc("vrrp_transitions_total", "State transitions.", "instance", "from", "to", "reason"),
+		sent:  metrics.Desc("vrrp_adverts_sent_total", "Adverts sent.", "instance"),
+		recv:  metrics.Desc("vrrp_adverts_received_total", "Adverts received and accepted for the instance.", "instance"),
+		drops: metrics.Desc("vrrp_adverts_dropped_total", "Received packets dropped, by reason (ttl, checksum, auth, vrid, version, interval, addresses, length, ...) and the daemon's finer detail (auth-failure, truncated, ...).",
 			"instance", "reason", "detail"),
-		masterChg:   desc("vrrp_master_changes_total", "Times the instance became or stopped being master.", "instance", "change"),
-		garp:        desc("vrrp_garp_sent_total", "Gratuitous ARPs sent.", "instance"),
-		na:          desc("vrrp_na_sent_total", "Unsolicited neighbour advertisements sent.", "instance"),
-		priZeroSent: desc("vrrp_priority_zero_sent_total", "Priority-0 adverts sent (master resigning).", "instance"),
-		priZeroRecv: desc("vrrp_priority_zero_received_total", "Priority-0 adverts received.", "instance"),
-		sgState:     desc("vrrp_sync_group_state", "1 for the state the sync group is in, 0 for the others.", "group", "state"),
-		ifDrops: desc("vrrp_interface_adverts_dropped_total", "Packets dropped before any instance could be named (undecodable, or a VRID no instance on the interface serves), by reason and detail.",
+		masterChg:   metrics.Desc("vrrp_master_changes_total", "Times the instance became or stopped being master.", "instance", "change"),
+		garp:        metrics.Desc("vrrp_garp_sent_total", "Gratuitous ARPs sent.", "instance"),
+		na:          metrics.Desc("vrrp_na_sent_total", "Unsolicited neighbour advertisements sent.", "instance"),
+		priZeroSent: metrics.Desc("vrrp_priority_zero_sent_total", "Priority-0 adverts sent (master resigning).", "instance"),
+		priZeroRecv: metrics.Desc("vrrp_priority_zero_received_total", "Priority-0 adverts received.", "instance"),
+		sgState:     metrics.Desc("vrrp_sync_group_state", "1 for the state the sync group is in, 0 for the others.", "group", "state"),
+		ifDrops: metrics.Desc("vrrp_interface_adverts_dropped_total", "Packets dropped before any instance could be named (undecodable, or a VRID no instance on the interface serves), by reason and detail.",
 			"interface", "family", "reason", "detail"),
 	}
 }
@@ -118,35 +112,35 @@ func (c *vrrpCollector) collect(ch chan<- prometheus.Metric, d status.Daemon) {
 	for _, in := range d.Instances {
 		n := in.Name
 		for _, s := range vrrpStates {
-			emit(ch, c.state, G, b2f(in.State == s), n, s)
+			metrics.Emit(ch, c.state, G, metrics.Bool(in.State == s), n, s)
 		}
-		emit(ch, c.prio, G, float64(in.Priority), n)
-		emit(ch, c.eprio, G, float64(in.EffectivePriority), n)
-		emit(ch, c.maint, G, b2f(in.Maintenance), n)
+		metrics.Emit(ch, c.prio, G, float64(in.Priority), n)
+		metrics.Emit(ch, c.eprio, G, float64(in.EffectivePriority), n)
+		metrics.Emit(ch, c.maint, G, metrics.Bool(in.Maintenance), n)
 		st := in.Stats
 		for _, t := range st.Transitions {
-			emit(ch, c.trans, C, float64(t.Count), n, t.From, t.To, t.Reason)
+			metrics.Emit(ch, c.trans, C, float64(t.Count), n, t.From, t.To, t.Reason)
 		}
-		emit(ch, c.sent, C, float64(st.AdvertsSent), n)
-		emit(ch, c.recv, C, float64(st.AdvertsReceived), n)
-		for _, r := range sortedKeys(st.Drops) {
-			emit(ch, c.drops, C, float64(st.Drops[r]), n, status.DropClass(r), r)
+		metrics.Emit(ch, c.sent, C, float64(st.AdvertsSent), n)
+		metrics.Emit(ch, c.recv, C, float64(st.AdvertsReceived), n)
+		for _, r := range metrics.SortedKeys(st.Drops) {
+			metrics.Emit(ch, c.drops, C, float64(st.Drops[r]), n, status.DropClass(r), r)
 		}
-		emit(ch, c.masterChg, C, float64(st.BecameMaster), n, "became_master")
-		emit(ch, c.masterChg, C, float64(st.ReleasedMaster), n, "released_master")
-		emit(ch, c.garp, C, float64(st.GARPSent), n)
-		emit(ch, c.na, C, float64(st.NASent), n)
-		emit(ch, c.priZeroSent, C, float64(st.PriZeroSent), n)
-		emit(ch, c.priZeroRecv, C, float64(st.PriZeroReceived), n)
+		metrics.Emit(ch, c.masterChg, C, float64(st.BecameMaster), n, "became_master")
+		metrics.Emit(ch, c.masterChg, C, float64(st.ReleasedMaster), n, "released_master")
+		metrics.Emit(ch, c.garp, C, float64(st.GARPSent), n)
+		metrics.Emit(ch, c.na, C, float64(st.NASent), n)
+		metrics.Emit(ch, c.priZeroSent, C, float64(st.PriZeroSent), n)
+		metrics.Emit(ch, c.priZeroRecv, C, float64(st.PriZeroReceived), n)
 	}
 	for _, g := range d.SyncGroups {
 		for _, s := range vrrpStates {
-			emit(ch, c.sgState, G, b2f(g.State == s), g.Name, s)
+			metrics.Emit(ch, c.sgState, G, metrics.Bool(g.State == s), g.Name, s)
 		}
 	}
 	for _, i := range d.Interfaces {
-		for _, r := range sortedKeys(i.Drops) {
-			emit(ch, c.ifDrops, C, float64(i.Drops[r]), i.Name, i.Family, status.DropClass(r), r)
+		for _, r := range metrics.SortedKeys(i.Drops) {
+			metrics.Emit(ch, c.ifDrops, C, float64(i.Drops[r]), i.Name, i.Family, status.DropClass(r), r)
 		}
 	}
 }
@@ -157,10 +151,10 @@ type reloadCollector struct {
 
 func newReloadCollector() *reloadCollector {
 	return &reloadCollector{
-		total:       desc("reload_total", "Reloads (SIGHUP or govrrpd ctl reload) since start."),
-		failed:      desc("reload_failed_total", "Reloads refused (the running configuration was kept)."),
-		lastSuccess: desc("reload_last_success_timestamp_seconds", "When a reload last applied; the start time before the first."),
-		config:      desc("reload_config_info", "The running configuration's hash; always 1.", "config_hash", "config_file"),
+		total:       metrics.Desc("reload_total", "Reloads (SIGHUP or govrrpd ctl reload) since start."),
+		failed:      metrics.Desc("reload_failed_total", "Reloads refused (the running configuration was kept)."),
+		lastSuccess: metrics.Desc("reload_last_success_timestamp_seconds", "When a reload last applied; the start time before the first."),
+		config:      metrics.Desc("reload_config_info", "The running configuration's hash; always 1.", "config_hash", "config_file"),
 	}
 }
 
@@ -172,12 +166,12 @@ func (c *reloadCollector) describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *reloadCollector) collect(ch chan<- prometheus.Metric, d status.Daemon) {
-	emit(ch, c.total, prometheus.CounterValue, float64(d.ReloadStats.Total))
-	emit(ch, c.failed, prometheus.CounterValue, float64(d.ReloadStats.Refused))
+	metrics.Emit(ch, c.total, prometheus.CounterValue, float64(d.ReloadStats.Total))
+	metrics.Emit(ch, c.failed, prometheus.CounterValue, float64(d.ReloadStats.Refused))
 	last := d.ReloadStats.LastSuccess
 	if last.IsZero() {
 		last = d.Started
 	}
-	emit(ch, c.lastSuccess, prometheus.GaugeValue, metrics.UnixSeconds(last))
-	emit(ch, c.config, prometheus.GaugeValue, 1, d.ConfigHash, d.ConfigFile)
+	metrics.Emit(ch, c.lastSuccess, prometheus.GaugeValue, metrics.UnixSeconds(last))
+	metrics.Emit(ch, c.config, prometheus.GaugeValue, 1, d.ConfigHash, d.ConfigFile)
 }

@@ -14,12 +14,6 @@ import (
 // the reconciler and the checkers (Snapshot, ReconcileStats) off the VRRP
 // event loop, plus the checker latency histogram the scheduler feeds.
 
-var (
-	desc, emit = metrics.Desc, metrics.Emit
-	b2f        = metrics.Bool
-	sortedKeys = metrics.SortedKeys
-)
-
 // Collectors are the IPVS and checker collectors over one source. New
 // makes them when Options.Metrics is set and Start registers them; tests
 // build them over a fixed state.
@@ -67,20 +61,20 @@ type ipvsCollector struct {
 func newIPVSCollector() *ipvsCollector {
 	vr := []string{"virtual_server", "real_server"}
 	return &ipvsCollector{
-		services:  desc("ipvs_services", "Virtual servers configured."),
-		dests:     desc("ipvs_destinations", "Real servers configured."),
-		weight:    desc("ipvs_destination_weight", "Weight in the kernel table now (0 when drained or down with inhibit_on_failure).", vr...),
-		weightCfg: desc("ipvs_destination_weight_configured", "Configured weight.", vr...),
-		healthy:   desc("ipvs_destination_healthy", "1 while every checker of the real server is up.", vr...),
-		drained:   desc("ipvs_destination_drained", "1 while drained by govrrpd ctl drain.", vr...),
-		conns:     desc("ipvs_destination_connections_total", "Connections scheduled to the real server (kernel counter).", vr...),
-		pkts:      desc("ipvs_destination_packets_total", "Packets through the real server (kernel counter).", "virtual_server", "real_server", "direction"),
-		bytes:     desc("ipvs_destination_bytes_total", "Bytes through the real server (kernel counter).", "virtual_server", "real_server", "direction"),
-		svcConns:  desc("ipvs_service_connections_total", "Connections to the virtual server (kernel counter).", "virtual_server"),
-		svcPkts:   desc("ipvs_service_packets_total", "Packets through the virtual server (kernel counter).", "virtual_server", "direction"),
-		svcBytes:  desc("ipvs_service_bytes_total", "Bytes through the virtual server (kernel counter).", "virtual_server", "direction"),
-		ops:       desc("ipvs_reconcile_operations_total", "Table operations the reconciler issued, by kind.", "kind"),
-		opErr:     desc("ipvs_reconcile_errors_total", "Table operations the kernel refused."),
+		services:  metrics.Desc("ipvs_services", "Virtual servers configured."),
+		dests:     metrics.Desc("ipvs_destinations", "Real servers configured."),
+		weight:    metrics.Desc("ipvs_destination_weight", "Weight in the kernel table now (0 when drained or down with inhibit_on_failure).", vr...),
+		weightCfg: metrics.Desc("ipvs_destination_weight_configured", "Configured weight.", vr...),
+		healthy:   metrics.Desc("ipvs_destination_healthy", "1 while every checker of the real server is up.", vr...),
+		drained:   metrics.Desc("ipvs_destination_drained", "1 while drained by govrrpd ctl drain.", vr...),
+		conns:     metrics.Desc("ipvs_destination_connections_total", "Connections scheduled to the real server (kernel counter).", vr...),
+		pkts:      metrics.Desc("ipvs_destination_packets_total", "Packets through the real server (kernel counter).", "virtual_server", "real_server", "direction"),
+		bytes:     metrics.Desc("ipvs_destination_bytes_total", "Bytes through the real server (kernel counter).", "virtual_server", "real_server", "direction"),
+		svcConns:  metrics.Desc("ipvs_service_connections_total", "Connections to the virtual server (kernel counter).", "virtual_server"),
+		svcPkts:   metrics.Desc("ipvs_service_packets_total", "Packets through the virtual server (kernel counter).", "virtual_server", "direction"),
+		svcBytes:  metrics.Desc("ipvs_service_bytes_total", "Bytes through the virtual server (kernel counter).", "virtual_server", "direction"),
+		ops:       metrics.Desc("ipvs_reconcile_operations_total", "Table operations the reconciler issued, by kind.", "kind"),
+		opErr:     metrics.Desc("ipvs_reconcile_errors_total", "Table operations the kernel refused."),
 	}
 }
 
@@ -97,32 +91,32 @@ func (c *ipvsCollector) collect(ch chan<- prometheus.Metric, vss []status.Virtua
 	for _, vs := range vss {
 		v := vs.Key
 		n += len(vs.Reals)
-		emit(ch, c.svcConns, C, float64(vs.Stats.Conns), v)
+		metrics.Emit(ch, c.svcConns, C, float64(vs.Stats.Conns), v)
 		traffic(ch, c.svcPkts, c.svcBytes, vs.Stats, v)
 		for _, rs := range vs.Reals {
-			emit(ch, c.weight, G, float64(rs.WeightCurrent), v, rs.Key)
-			emit(ch, c.weightCfg, G, float64(rs.WeightConfigured), v, rs.Key)
-			emit(ch, c.healthy, G, b2f(rs.Healthy), v, rs.Key)
-			emit(ch, c.drained, G, b2f(rs.Drained), v, rs.Key)
-			emit(ch, c.conns, C, float64(rs.Stats.Conns), v, rs.Key)
+			metrics.Emit(ch, c.weight, G, float64(rs.WeightCurrent), v, rs.Key)
+			metrics.Emit(ch, c.weightCfg, G, float64(rs.WeightConfigured), v, rs.Key)
+			metrics.Emit(ch, c.healthy, G, metrics.Bool(rs.Healthy), v, rs.Key)
+			metrics.Emit(ch, c.drained, G, metrics.Bool(rs.Drained), v, rs.Key)
+			metrics.Emit(ch, c.conns, C, float64(rs.Stats.Conns), v, rs.Key)
 			traffic(ch, c.pkts, c.bytes, rs.Stats, v, rs.Key)
 		}
 	}
-	emit(ch, c.services, G, float64(len(vss)))
-	emit(ch, c.dests, G, float64(n))
-	for _, k := range sortedKeys(rec.Ops) {
-		emit(ch, c.ops, C, float64(rec.Ops[k]), k)
+	metrics.Emit(ch, c.services, G, float64(len(vss)))
+	metrics.Emit(ch, c.dests, G, float64(n))
+	for _, k := range metrics.SortedKeys(rec.Ops) {
+		metrics.Emit(ch, c.ops, C, float64(rec.Ops[k]), k)
 	}
-	emit(ch, c.opErr, C, float64(rec.Errors))
+	metrics.Emit(ch, c.opErr, C, float64(rec.Errors))
 }
 
 // traffic emits the in/out packet and byte counters.
 func traffic(ch chan<- prometheus.Metric, pkts, bytes *prometheus.Desc, s status.IPVSStats, labels ...string) {
 	C := prometheus.CounterValue
-	emit(ch, pkts, C, float64(s.InPkts), append(labels, "in")...)
-	emit(ch, pkts, C, float64(s.OutPkts), append(labels, "out")...)
-	emit(ch, bytes, C, float64(s.InBytes), append(labels, "in")...)
-	emit(ch, bytes, C, float64(s.OutBytes), append(labels, "out")...)
+	metrics.Emit(ch, pkts, C, float64(s.InPkts), append(labels, "in")...)
+	metrics.Emit(ch, pkts, C, float64(s.OutPkts), append(labels, "out")...)
+	metrics.Emit(ch, bytes, C, float64(s.InBytes), append(labels, "in")...)
+	metrics.Emit(ch, bytes, C, float64(s.OutBytes), append(labels, "out")...)
 }
 
 // checkCollector reports checker results from the snapshot; its latency
@@ -134,10 +128,10 @@ type checkCollector struct {
 
 func newCheckCollector() *checkCollector {
 	return &checkCollector{
-		up:       desc("check_up", "1 while the checker's last verdict is up.", "virtual_server", "real_server", "kind", "at"),
-		results:  desc("check_results_total", "Checker attempts by kind and result (up or down).", "kind", "result"),
-		failures: desc("check_failures_total", "Failed checker attempts by kind and reason.", "kind", "reason"),
-		lastMS:   desc("check_last_latency_seconds", "The checker's last attempt's duration.", "virtual_server", "real_server", "kind", "at"),
+		up:       metrics.Desc("check_up", "1 while the checker's last verdict is up.", "virtual_server", "real_server", "kind", "at"),
+		results:  metrics.Desc("check_results_total", "Checker attempts by kind and result (up or down).", "kind", "result"),
+		failures: metrics.Desc("check_failures_total", "Failed checker attempts by kind and reason.", "kind", "reason"),
+		lastMS:   metrics.Desc("check_last_latency_seconds", "The checker's last attempt's duration.", "virtual_server", "real_server", "kind", "at"),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "govrrpd_check_latency_seconds",
 			Help:    "Duration of checker attempts, by kind and result.",
@@ -167,8 +161,8 @@ func (c *checkCollector) collect(ch chan<- prometheus.Metric, vss []status.Virtu
 	for _, vs := range vss {
 		for _, rs := range vs.Reals {
 			for _, ck := range rs.Checkers {
-				emit(ch, c.up, prometheus.GaugeValue, b2f(ck.Up), vs.Key, rs.Key, ck.Kind, ck.At)
-				emit(ch, c.lastMS, prometheus.GaugeValue, time.Duration(ck.LastLatency).Seconds(), vs.Key, rs.Key, ck.Kind, ck.At)
+				metrics.Emit(ch, c.up, prometheus.GaugeValue, metrics.Bool(ck.Up), vs.Key, rs.Key, ck.Kind, ck.At)
+				metrics.Emit(ch, c.lastMS, prometheus.GaugeValue, time.Duration(ck.LastLatency).Seconds(), vs.Key, rs.Key, ck.Kind, ck.At)
 				for r, n := range ck.Results {
 					if r == "up" {
 						results[kr{ck.Kind, "up"}] += n
@@ -181,9 +175,9 @@ func (c *checkCollector) collect(ch chan<- prometheus.Metric, vss []status.Virtu
 		}
 	}
 	for k, n := range results {
-		emit(ch, c.results, prometheus.CounterValue, float64(n), k.kind, k.result)
+		metrics.Emit(ch, c.results, prometheus.CounterValue, float64(n), k.kind, k.result)
 	}
 	for k, n := range failures {
-		emit(ch, c.failures, prometheus.CounterValue, float64(n), k.kind, k.result)
+		metrics.Emit(ch, c.failures, prometheus.CounterValue, float64(n), k.kind, k.result)
 	}
 }
