@@ -186,14 +186,21 @@ func (d *Daemon) instanceStatus(in *instance) status.Instance {
 	for _, v := range c.VIPs {
 		st.VIPs = append(st.VIPs, v.Prefix.String())
 	}
+	st.Stats = in.statsStatus(copyDrops(in.stats.drops), transitions(in.stats.trans))
+	return st
+}
+
+// statsStatus is the instance's counters as the status shows them, with
+// the drops and transitions given.
+func (in *instance) statsStatus(drops map[string]uint64, trans []status.TransitionCount) status.InstanceStats {
 	s := &in.stats
-	st.Stats = status.InstanceStats{AdvertsSent: s.advertSent, AdvertsReceived: s.advertRcvd,
+	st := status.InstanceStats{AdvertsSent: s.advertSent, AdvertsReceived: s.advertRcvd,
 		BecameMaster: s.becomeMaster, ReleasedMaster: s.releaseMaster, PriZeroSent: s.priZeroSent,
-		PriZeroReceived: s.priZeroRcvd, Drops: copyDrops(s.drops), Transitions: transitions(s.trans)}
-	if c.Family == vrrp.IPv6 {
-		st.Stats.NASent = s.garpSent
+		PriZeroReceived: s.priZeroRcvd, Drops: drops, Transitions: trans}
+	if in.cfg.Family == vrrp.IPv6 {
+		st.NASent = s.garpSent
 	} else {
-		st.Stats.GARPSent = s.garpSent
+		st.GARPSent = s.garpSent
 	}
 	return st
 }

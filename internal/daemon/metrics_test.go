@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -89,4 +90,34 @@ func mustScrape(t *testing.T, m *metrics.Metrics) string {
 		t.Fatalf("scrape: %d %s", code, body)
 	}
 	return body
+}
+
+// TestMetricsConcurrentScrapes: scrapes at once over the running loop take
+// turns with the reused buffer, so each sees whole instances (run with
+// -race to see them not share it).
+func TestMetricsConcurrentScrapes(t *testing.T) {
+	h := newHarness(t, instanceText("VI_1", "eth0", 1, 100, "192.0.2.100/24")+
+		instanceText("VI_2", "eth0", 2, 100, "192.0.2.200/24"), "eth0=192.0.2.1")
+	runLoop(t, h)
+	m := metrics.New("test")
+	if err := h.d.registerMetrics(m); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan string, 4)
+	for range cap(errs) {
+		go func() {
+			for range 20 {
+				if code, body := metricstest.Scrape(t, m); code != 200 || strings.Count(body, "govrrpd_vrrp_priority{") != 2 {
+					errs <- fmt.Sprintf("scrape: %d\n%s", code, metricstest.Own(body))
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range cap(errs) {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
 }

@@ -53,23 +53,10 @@ func (d *Daemon) metricsRead(buf status.Daemon) status.Daemon {
 // metricsInstance fills st, whose Drops and Transitions it reuses, with
 // what the VRRP collector emits of in.
 func metricsInstance(in *instance, st status.Instance) status.Instance {
-	s := &in.stats
-	out := status.Instance{Name: in.cfg.Name, State: in.m.State().String(), Priority: int(in.cfg.Priority),
+	trans := appendTransitions(st.Stats.Transitions[:0], in.stats.trans)
+	return status.Instance{Name: in.cfg.Name, State: in.m.State().String(), Priority: int(in.cfg.Priority),
 		EffectivePriority: int(in.m.Priority()), Maintenance: in.m.InMaintenance(),
-		Stats: status.InstanceStats{AdvertsSent: s.advertSent, AdvertsReceived: s.advertRcvd,
-			BecameMaster: s.becomeMaster, ReleasedMaster: s.releaseMaster, PriZeroSent: s.priZeroSent,
-			PriZeroReceived: s.priZeroRcvd, Drops: refill(st.Stats.Drops, s.drops),
-			Transitions: st.Stats.Transitions[:0]}}
-	for _, t := range s.trans {
-		out.Stats.Transitions = append(out.Stats.Transitions,
-			status.TransitionCount{From: t.from.String(), To: t.to.String(), Reason: t.reason, Count: t.n})
-	}
-	if in.cfg.Family == vrrp.IPv6 {
-		out.Stats.NASent = s.garpSent
-	} else {
-		out.Stats.GARPSent = s.garpSent
-	}
-	return out
+		Stats: in.statsStatus(refill(st.Stats.Drops, in.stats.drops), trans)}
 }
 
 // familyName is the socket's family as the status names it.
