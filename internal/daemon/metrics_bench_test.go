@@ -30,9 +30,9 @@ func cpuTime() time.Duration {
 }
 
 // feedExecutor posts n adverts from a higher-priority master to the
-// running loop, as the socket readers do, with a metrics registry over
-// Snapshot scraped every scrape of wall time while they run (0: no
-// registry). It returns the process CPU time and wall time the adverts
+// running loop, as the socket readers do, with the executor's metrics
+// registered as Run registers them and scraped every scrape of wall time
+// while they run (0: no registry). It returns the process CPU time and wall time the adverts
 // took, and how many scrapes ran.
 func feedExecutor(b *testing.B, n int, scrape time.Duration) (cpu, wall time.Duration, scrapes int) {
 	h := newHarness(b, benchInstances(), "eth0=192.0.2.1")
@@ -106,8 +106,8 @@ func scrapeEvery(b *testing.B, m *metrics.Metrics, interval time.Duration, stop 
 // BenchmarkExecutorAdvertsMetrics is the issue's "adverts/s handled with
 // metrics on against the same build with metrics off": the executor's
 // event loop saturated with adverts (decode, receive checks, state
-// machine, counters; 50 instances), with the metrics registry scraped
-// over Snapshot every scrapeInterval — 60 times Prometheus' usual 15 s,
+// machine, counters; 50 instances), with the executor's metrics scraped
+// every scrapeInterval — 60 times Prometheus' usual 15 s,
 // so scrapes weigh sixty times what they would — against the same build
 // with no registry. The advert path is the same in both (plain counters
 // the dumps keep anyway); what metrics cost is the scrapes, whose price
