@@ -39,6 +39,17 @@ func loadBGP(o *options, kcfg *confparse.Config, report func(confparse.Diagnosti
 	return b
 }
 
+// logBGPDiag logs one message about --bgp-config: an error refuses the
+// file; Info is advice on a file that runs (e.g. what breaks connections
+// across directors), a warning in the log.
+func logBGPDiag(log *slog.Logger, d confparse.Diagnostic) {
+	level := slog.LevelError
+	if d.Severity == confparse.Info {
+		level = slog.LevelWarn
+	}
+	log.Log(context.Background(), level, "bgp config", "at", d.Pos.String(), "msg", d.Msg)
+}
+
 // configTestBGP is -t for the --bgp-config file: its messages as FILE:LINE
 // and exit status 1 when it would be refused (keepalived's codes are for
 // keepalived.conf; this file is govrrpd's alone).
@@ -60,6 +71,7 @@ type bgpRun struct {
 	speaker *bgpspeaker.Speaker
 	stop    func()
 	wg      sync.WaitGroup
+	loaded  *bgp.Config // the file read at start
 	// reloading orders SIGHUP's re-reads and `ctl reload`'s.
 	reloading sync.Mutex
 }
@@ -71,11 +83,11 @@ func startBGP(o *options, log *slog.Logger, m *metrics.Metrics) (*bgpRun, error)
 		return nil, nil
 	}
 	kcfg, _ := confparse.Load(o.configFile, parseOptions(o, false))
-	b := loadBGP(o, kcfg, func(d confparse.Diagnostic) { log.Error("bgp config", "at", d.Pos.String(), "msg", d.Msg) })
+	b := loadBGP(o, kcfg, func(d confparse.Diagnostic) { logBGPDiag(log, d) })
 	if b == nil {
 		return nil, fmt.Errorf("%s: refused (see the messages above)", o.bgpConfig)
 	}
-	r := &bgpRun{o: o, log: log}
+	r := &bgpRun{o: o, log: log, loaded: b}
 	r.speaker = bgpspeaker.New(bgpspeaker.Options{Log: log, Metrics: m})
 	return r, r.start(b)
 }
@@ -91,6 +103,10 @@ func (r *bgpRun) attach(d *daemon.Daemon) {
 		return
 	}
 	r.speaker.SetState(conditionSource(d.Quorums, d.Snapshot, r.speaker.NeedsInstances))
+	// IPVS is set up by now, so its sysctls can be read.
+	if msg := sloppyAdvice(r.loaded, os.ReadFile); msg != "" {
+		r.log.Warn(msg)
+	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -115,7 +131,7 @@ func (r *bgpRun) reload(ctx context.Context) {
 	r.reloading.Lock()
 	defer r.reloading.Unlock()
 	kcfg, _ := confparse.Load(r.o.configFile, parseOptions(r.o, false))
-	b := loadBGP(r.o, kcfg, func(d confparse.Diagnostic) { r.log.Error("bgp config", "at", d.Pos.String(), "msg", d.Msg) })
+	b := loadBGP(r.o, kcfg, func(d confparse.Diagnostic) { logBGPDiag(r.log, d) })
 	if b == nil {
 		r.log.Error("bgp reload refused; the running BGP settings stay", "file", r.o.bgpConfig)
 		return

@@ -121,6 +121,7 @@ type Daemon struct {
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
 	bfd      *bfdsub.Subsystem // bfd.go
+	bfdNet   bfdsub.Net        // BFD's sockets; nil: the kernel's (tests set a fake)
 	fwBroken bool              // nftables could not be opened: logged once
 	// probesOff leaves the tracker probes unstarted: the executor tests
 	// feed tracker results themselves.
@@ -444,6 +445,10 @@ func (d *Daemon) handle(ev event) {
 		d.reloaded(e)
 	case evTrack:
 		d.trackResult(now, e.r)
+	case evBFD:
+		if d.bfd != nil {
+			d.bfd.Receive(e.d)
+		}
 	case evLink:
 		d.linkChanged(now, e.ifname, e.up)
 	case evAddr:

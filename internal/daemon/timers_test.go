@@ -214,8 +214,8 @@ func TestCoalescedAdvertTimers(t *testing.T) {
 	if got := b.tm[vrrp.TimerAdvert].at; !got.Equal(base.Add(300*time.Microsecond + time.Second)) {
 		t.Errorf("next advert of the early one at %v, want its own deadline + 1 s", got.Sub(base))
 	}
-	if coalescable(vrrp.TimerMasterDown) || coalescable(vrrp.TimerHandover) {
-		t.Error("master-down or handover may fire early")
+	if coalescable(vrrp.TimerMasterDown) || coalescable(vrrp.TimerHandover) || coalescable(timerBFDDetect) {
+		t.Error("master-down, handover or BFD detection may fire early")
 	}
 }
 

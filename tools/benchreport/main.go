@@ -57,6 +57,8 @@ var sources = []source{
 		script: []string{"make", "reliability"}, parse: parseReliability, rowsOnly: true},
 	{name: "reload", about: "SIGHUP on 10,000 virtual servers × 10 real servers in the VM, no change and one weight (bench/reload-vm.sh)",
 		script: []string{"bench/reload-vm.sh"}, parse: parseRows, rowsOnly: true},
+	{name: "bgp-flows", about: "connections kept when 1 of 3 active-active directors dies, IPVS mh + DR + sloppy_tcp against rr/wlc in the VM (bench/flows-vm.sh)",
+		script: []string{"bench/flows-vm.sh"}, parse: parseRows, rowsOnly: true},
 }
 
 type options struct {
