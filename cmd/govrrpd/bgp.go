@@ -18,6 +18,7 @@ import (
 	"github.com/govrrpd/govrrpd/internal/bgpspeaker"
 	"github.com/govrrpd/govrrpd/internal/control"
 	"github.com/govrrpd/govrrpd/internal/daemon"
+	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
 
@@ -77,7 +78,7 @@ type bgpRun struct {
 
 // startBGP reads --bgp-config before the daemon starts: a file with
 // errors keeps govrrpd from starting, as keepalived.conf's fatal errors do.
-func startBGP(o *options, log *slog.Logger) (*bgpRun, error) {
+func startBGP(o *options, log *slog.Logger, m *metrics.Metrics) (*bgpRun, error) {
 	if o.bgpConfig == "" {
 		return nil, nil
 	}
@@ -87,7 +88,7 @@ func startBGP(o *options, log *slog.Logger) (*bgpRun, error) {
 		return nil, fmt.Errorf("%s: refused (see the messages above)", o.bgpConfig)
 	}
 	r := &bgpRun{o: o, log: log, loaded: b}
-	r.speaker = bgpspeaker.New(bgpspeaker.Options{Log: log})
+	r.speaker = bgpspeaker.New(bgpspeaker.Options{Log: log, Metrics: m})
 	return r, r.start(b)
 }
 
@@ -182,8 +183,9 @@ func masters(s status.Daemon) map[string]bool {
 	return m
 }
 
-// bgpBackend adds the BGP side to the daemon's snapshot, for the API, the
-// metrics, `govrrpd status` and the console alike.
+// bgpBackend adds the BGP side to the daemon's snapshot, for the API,
+// `govrrpd status` and the console alike (the speaker registers its own
+// metrics).
 type bgpBackend struct {
 	control.Backend
 	d *daemon.Daemon

@@ -13,10 +13,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/bfdsub"
 	"github.com/govrrpd/govrrpd/internal/lvs"
+	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/pidfile"
@@ -49,9 +49,9 @@ type Options struct {
 	// ready, for the operations side to start its listeners over
 	// Snapshot, Maintenance, Drain and Reload (api.go).
 	Control func(*Daemon)
-	// CheckObserve, if set, hears every health-checker attempt's outcome
-	// and duration (the metrics' latency histogram).
-	CheckObserve func(kind check.Kind, up bool, took time.Duration)
+	// Metrics, if set, is the registry /metrics serves: the executor
+	// registers its collectors on it, and the LVS subsystem its own.
+	Metrics *metrics.Metrics
 	// Stopping, if set, runs when SIGTERM/SIGINT ends the loop, before
 	// VRRP and IPVS are released: BGP withdraws its prefixes there, so
 	// routers move flows away while this director still serves them.
@@ -222,8 +222,10 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer w.Close()
 	d.wake, d.timers.prewake = w, prewakeFor
-	lo := lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS,
-		Check: check.Options{Observe: opts.CheckObserve}}
+	if err := d.registerMetrics(opts.Metrics); err != nil {
+		log.Error("VRRP and reload metrics are not served", "err", err)
+	}
+	lo := lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS, Metrics: opts.Metrics}
 	if opts.Observer != nil {
 		opts.Observer.Configured(cfg)
 		lo.Observe = opts.Observer.LVSAction
@@ -457,6 +459,8 @@ func (d *Daemon) handle(ev event) {
 		e.reply <- d.snapshot()
 	case evLive:
 		e.reply <- d.live(e.buf)
+	case evMetricsRead:
+		e.reply <- d.metricsRead(e.buf)
 	case evMaintenance:
 		e.reply <- d.setMaintenance(now, e.name, e.on)
 	case evDrain:

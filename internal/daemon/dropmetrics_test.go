@@ -2,13 +2,13 @@ package daemon
 
 import (
 	"context"
-	"net/http/httptest"
 	"net/netip"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/metrics/metricstest"
 	"github.com/govrrpd/govrrpd/internal/status"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -72,10 +72,11 @@ func TestDropReasonsReachMetrics(t *testing.T) {
 				in.Name, in.State, in.MasterAddr, in.Stats.AdvertsReceived)
 		}
 	}
-	m := metrics.New(func(context.Context) (status.Daemon, error) { return h.d.snapshot(), nil }, "test")
-	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	body := rec.Body.String()
+	m := metrics.New("test")
+	if err := RegisterMetrics(m, func(context.Context) (status.Daemon, error) { return h.d.snapshot(), nil }); err != nil {
+		t.Fatal(err)
+	}
+	_, body := metricstest.Scrape(t, m)
 	want := map[string]string{
 		"ttl":       `govrrpd_vrrp_adverts_dropped_total{detail="ttl",instance="VI_1",reason="ttl"} 2`,
 		"checksum":  `govrrpd_vrrp_adverts_dropped_total{detail="checksum",instance="VI_1",reason="checksum"} 1`,

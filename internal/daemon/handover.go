@@ -91,6 +91,8 @@ func (d *Daemon) handleStopping(ev event) {
 		e.reply <- d.snapshot()
 	case evLive:
 		e.reply <- d.live(e.buf)
+	case evMetricsRead:
+		e.reply <- d.metricsRead(e.buf)
 	case evPlanBase:
 		e.reply <- d.planBase()
 	case evMaintenance:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/status"
 )
 
 // benchInstances is 50 backups on eth0, VRIDs 1..50.
@@ -29,9 +30,9 @@ func cpuTime() time.Duration {
 }
 
 // feedExecutor posts n adverts from a higher-priority master to the
-// running loop, as the socket readers do, with a metrics registry over
-// Snapshot scraped every scrape of wall time while they run (0: no
-// registry). It returns the process CPU time and wall time the adverts
+// running loop, as the socket readers do, with the executor's metrics
+// registered as Run registers them and scraped every scrape of wall time
+// while they run (0: no registry). It returns the process CPU time and wall time the adverts
 // took, and how many scrapes ran.
 func feedExecutor(b *testing.B, n int, scrape time.Duration) (cpu, wall time.Duration, scrapes int) {
 	h := newHarness(b, benchInstances(), "eth0=192.0.2.1")
@@ -45,7 +46,7 @@ func feedExecutor(b *testing.B, n int, scrape time.Duration) (cpu, wall time.Dur
 	stop, scraped := make(chan struct{}), make(chan int, 1)
 	start, t0 := cpuTime(), time.Now()
 	if scrape > 0 {
-		m := metrics.New(h.d.Snapshot, "bench")
+		m := benchMetrics(b, h)
 		go scrapeEvery(b, m, scrape, stop, scraped)
 	}
 	for i := range n {
@@ -72,6 +73,16 @@ func feedExecutor(b *testing.B, n int, scrape time.Duration) (cpu, wall time.Dur
 	return cpu, wall, scrapes
 }
 
+// benchMetrics is the registry a running daemon serves, with the
+// executor's collectors registered as Run registers them.
+func benchMetrics(b *testing.B, h *harness) *metrics.Metrics {
+	m := metrics.New("bench")
+	if err := h.d.registerMetrics(m); err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
 // scrapeEvery gathers m every interval until stop, as Prometheus does,
 // and sends how many times it did.
 func scrapeEvery(b *testing.B, m *metrics.Metrics, interval time.Duration, stop <-chan struct{}, done chan<- int) {
@@ -95,8 +106,8 @@ func scrapeEvery(b *testing.B, m *metrics.Metrics, interval time.Duration, stop 
 // BenchmarkExecutorAdvertsMetrics is the issue's "adverts/s handled with
 // metrics on against the same build with metrics off": the executor's
 // event loop saturated with adverts (decode, receive checks, state
-// machine, counters; 50 instances), with the metrics registry scraped
-// over Snapshot every scrapeInterval — 60 times Prometheus' usual 15 s,
+// machine, counters; 50 instances), with the executor's metrics scraped
+// every scrapeInterval — 60 times Prometheus' usual 15 s,
 // so scrapes weigh sixty times what they would — against the same build
 // with no registry. The advert path is the same in both (plain counters
 // the dumps keep anyway); what metrics cost is the scrapes, whose price
@@ -164,7 +175,7 @@ func BenchmarkScrape(b *testing.B) {
 			}
 			h := newHarness(b, conf.String(), "eth0=192.0.2.1")
 			runLoop(b, h)
-			m := metrics.New(h.d.Snapshot, "bench")
+			m := benchMetrics(b, h)
 			b.ReportAllocs()
 			start := cpuTime()
 			for b.Loop() {
@@ -175,4 +186,26 @@ func BenchmarkScrape(b *testing.B) {
 			b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/scrape")
 		})
 	}
+}
+
+// BenchmarkScrapeLoopRead is what a scrape costs the event loop itself at
+// tools/scalebench's 4,080 instances (16 links × 255 VRIDs): the full
+// status snapshot the VRRP collector read before, against the lean
+// metricsRead it reads now (into a reused buffer, as registerMetrics
+// does). Every advert and timer waits behind it.
+func BenchmarkScrapeLoopRead(b *testing.B) {
+	h := newHarness(b, scaleConf(16, 255, 100), scaleIfaces(16)...)
+	b.Run("snapshot", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			h.d.snapshot()
+		}
+	})
+	b.Run("metrics-read", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf status.Daemon
+		for b.Loop() {
+			buf = h.d.metricsRead(buf)
+		}
+	})
 }
