@@ -49,7 +49,7 @@ soak: build
 # docs/benchmarks.md: every side-by-side benchmark against keepalived, one
 # row each with both figures, ratio, target and pass/miss, and the plots
 # (tools/benchreport). ROWS=conftest,idle-rss runs a subset (names:
-# failover conftest ipvs check idle-rss scale metrics console reliability reload).
+# failover conftest ipvs check idle-rss scale metrics console reliability reload bgp-flows).
 ROWS      ?=
 bench: build
 	$(GO) run ./tools/benchreport -govrrpd $(CURDIR)/$(BIN) -rows "$(ROWS)" -o docs/benchmarks.md

@@ -168,7 +168,8 @@ func bgpFinish(a *analyzer, c *bgp.Config, seen bgpSeen) {
 // CheckBGPRefs checks the conditions of a --bgp-config against the
 // keepalived.conf it runs with: a condition naming a virtual server or an
 // instance that does not exist would never hold, and its prefix would
-// never be announced.
+// never be announced. It also tells, as Info, what in an announced
+// virtual server breaks connections across directors (scaleOutAdvice).
 func CheckBGPRefs(b *bgp.Config, cfg *Config) Diagnostics {
 	var out Diagnostics
 	for _, an := range b.Announces {
@@ -180,7 +181,7 @@ func CheckBGPRefs(b *bgp.Config, cfg *Config) Diagnostics {
 			}
 		}
 	}
-	return out
+	return append(out, scaleOutAdvice(b, cfg)...)
 }
 
 // vsMatches says whether v is the virtual server c names.

@@ -53,6 +53,9 @@ func TestCheckBGPRefsGroup(t *testing.T) {
 }
 virtual_server group G {
     protocol UDP
+    lb_algo mh
+    lb_kind DR
+    inhibit_on_failure
     real_server 192.0.2.21 80 {
     }
 }

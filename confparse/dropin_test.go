@@ -48,6 +48,11 @@ func dInst(body string) string {
 		"  virtual_ipaddress {\n    192.0.2.10/24\n  }\n" + body + "}\n"
 }
 
+// dInstOn is dInst on interface ifname.
+func dInstOn(ifname, body string) string {
+	return strings.Replace(dInst(body), "interface eth0", "interface "+ifname, 1)
+}
+
 // dScript is a vrrp_script block of three lines.
 func dScript(name, cmd string) string {
 	return "vrrp_script " + name + " {\n  script \"" + cmd + "\"\n}\n"
@@ -145,6 +150,28 @@ var dropinCases = []dropinCase{
 	{Name: "7-net-namespace-missing-checks-nothing", Keepalived: 0,
 		Src:  "net_namespace govrrpd-no-such-ns-h5\n" + dInst("  preempt_delay\n"),
 		Msgs: []corpusMsg{cm(1, "does not exist", "checks nothing more"), cm(10, "not checked by keepalived -t", "preempt_delay")}},
+	// 8. `default` is a route destination: both routes are kept.
+	{Name: "8-default-route", Keepalived: 0, Dump: true,
+		Src: "static_routes {\n  default via 192.0.2.1 dev eth0 table 1\n}\n" +
+			dInst("  virtual_routes {\n    default via 192.0.2.254 dev eth0 table 1\n  }\n")},
+	// 13. an interface that does not exist is an error unless
+	// dynamic_interfaces is set (anywhere: keepalived reads global_defs
+	// first); then keepalived, and the daemon in FAULT, waits for it.
+	{Name: "13-interface-missing", Keepalived: 5,
+		Src:  dInstOn("eth9", ""),
+		Msgs: []corpusMsg{cm(3, "interface eth9 for vrrp_instance VI_1 doesn't exist")}},
+	{Name: "13-interface-missing-dynamic", Keepalived: 0,
+		Src:  "global_defs {\n  dynamic_interfaces\n}\n" + dInstOn("eth9", "  track_interface {\n    eth8\n  }\n"),
+		Msgs: []corpusMsg{cm(6, "interface eth9", "will use if created"), cm(13, "interface eth8", "will use if created")}},
+	{Name: "13-dynamic-after-instance", Keepalived: 0,
+		Src:  dInstOn("eth9", "") + "global_defs {\n  dynamic_interfaces\n}\n",
+		Msgs: []corpusMsg{cm(3, "interface eth9", "will use if created")}},
+	// 16. a script string is decoded once (keepalived 2.3.2 on); -t says
+	// what 2.2.7, decoding twice, would pass instead.
+	{Name: "16-script-decoded-once", Keepalived: 0,
+		Src: "global_defs {\n  enable_script_security\n  script_user root\n}\n" +
+			dScript("s", `/bin/echo '^HTTP/1\\.[01]'`) + dInst(dTrackS),
+		Msgs: []corpusMsg{cm(6, "would pass", `"^HTTP/1.[01]" instead of "^HTTP/1\\.[01]"`)}},
 	// 9. a unicast peer or source written with a prefix length or range
 	// is the address before it.
 	{Name: "9-unicast-prefix", Keepalived: 0, Dump: true,
@@ -267,5 +294,33 @@ func TestDropinCLIInNamespace(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDropinLVSCFInNamespace is item 15 through the command line: -t on a
+// Piranha lvs.cf in lvs mode converts it, and active_cmd / inactive_cmd
+// (one quoted with a run of blanks, one bare) reach the notify_* lines as
+// double-quoted strings (lvs.cf mapping §3.4), which the same -t then
+// accepts.
+func TestDropinLVSCFInNamespace(t *testing.T) {
+	ns := lab.IfaceNS(t, corpusIfaces...)
+	bin := lab.Binary(t)
+	p := filepath.Join(t.TempDir(), "lvs.cf")
+	cf := "service = lvs\nprimary = 192.0.2.1\nbackup = 192.0.2.2\nbackup_active = 1\n" +
+		"active_cmd = \"/bin/echo  on now\"\ninactive_cmd = /bin/true\n" +
+		"virtual web {\n  active = 1\n  address = 192.0.2.10 eth0:1\n  port = 80\n" +
+		"  server a {\n    address = 192.0.2.20\n    active = 1\n  }\n}\n"
+	if err := os.WriteFile(p, []byte(cf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc, out := lab.RunIn(t, ns, bin, "-t", "--dump-conf", "-f", p, "-i", "corpus-none")
+	if rc != 0 {
+		t.Errorf("govrrpd -t on lvs.cf: exit %d, want 0\n%s", rc, out)
+	}
+	for _, want := range []string{`notify_master "/bin/echo on now"`, `notify_backup "/bin/true"`,
+		`notify_fault "/bin/true"`, `notify_stop "/bin/true"`, "Piranha lvs.cf converted"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
 	}
 }

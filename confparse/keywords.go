@@ -46,6 +46,7 @@ var keywordNotes = map[string]Keyword{
 	"global_defs vrrp_check_unicast_src":      {Status: KwImplemented, Note: "takes no value: a word after it is ignored (Info), as keepalived turns it on anyway"},
 	"vrrp_instance check_unicast_src":         {Status: KwImplemented, Note: "takes no value, as in keepalived; without unicast peers keepalived's deprecation warning"},
 	"global_defs lvs_sync_daemon":             {Status: KwImplemented, Note: "the IPVS sync daemon is started"},
+	"global_defs dynamic_interfaces":          {Status: KwImplemented, Note: "a missing interface is waited for in FAULT; -t accepts it with a note, as keepalived 2.2.7 (exit 0). keepalived reads global_defs first; govrrpd applies it to the instances' own interfaces and to the lines after it"},
 	"global_defs script_user":                 {Status: KwImplemented, Note: "a user or group that does not exist removes every script left to the default user"},
 	"global_defs enable_script_security":      {Status: KwImplemented, Note: "without script_user and a keepalived_script user, scripts are removed, never run as root"},
 	"global_defs lvs_flush_on_stop":           {Status: KwImplemented, Note: "`VS` warns: the whole table is flushed"},

@@ -15,7 +15,13 @@ func entryWords(n *Node) []string { return append([]string{n.Key}, n.ArgStrings(
 
 // checkIf reports a named interface that does not exist, when -t asks for
 // interface checks; msg is keepalived's wording with %s for the name. It
-// says whether the interface was found (or not looked for).
+// says whether the interface was found (or not looked for, or may appear
+// later). Under dynamic_interfaces a missing interface is no error
+// (keepalived 2.2.7 -t exits 0, measured): keepalived keeps a placeholder
+// and uses the interface once it exists, as the daemon does by waiting in
+// FAULT. keepalived has global_defs before it reads the rest, so the
+// keyword counts wherever it is; here it counts for the lines read after
+// it and for the instances' own interfaces, which are checked at the end.
 func (a *analyzer) checkIf(p Pos, name, format string, args ...any) bool {
 	if !a.opts.CheckInterfaces || name == "" {
 		return true
@@ -25,6 +31,10 @@ func (a *analyzer) checkIf(p Pos, name, format string, args ...any) bool {
 		exists = hostInterfaceExists
 	}
 	if !exists(name) {
+		if a.cfg.VRRP.DynamicInterfaces {
+			a.infof(p, "Configuration specifies interface %s which doesn't currently exist - will use if created", name)
+			return true
+		}
 		// keepalived reports each missing interface as a configuration
 		// error (exit 5) and then, once, that it cannot run (4); the exit
 		// status is the maximum, so 5 (measured with 2.2.7).

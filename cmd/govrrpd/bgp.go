@@ -18,6 +18,7 @@ import (
 	"github.com/govrrpd/govrrpd/internal/bgpspeaker"
 	"github.com/govrrpd/govrrpd/internal/control"
 	"github.com/govrrpd/govrrpd/internal/daemon"
+	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
 
@@ -36,6 +37,17 @@ func loadBGP(o *options, kcfg *confparse.Config, report func(confparse.Diagnosti
 		return nil
 	}
 	return b
+}
+
+// logBGPDiag logs one message about --bgp-config: an error refuses the
+// file; Info is advice on a file that runs (e.g. what breaks connections
+// across directors), a warning in the log.
+func logBGPDiag(log *slog.Logger, d confparse.Diagnostic) {
+	level := slog.LevelError
+	if d.Severity == confparse.Info {
+		level = slog.LevelWarn
+	}
+	log.Log(context.Background(), level, "bgp config", "at", d.Pos.String(), "msg", d.Msg)
 }
 
 // configTestBGP is -t for the --bgp-config file: its messages as FILE:LINE
@@ -59,23 +71,24 @@ type bgpRun struct {
 	speaker *bgpspeaker.Speaker
 	stop    func()
 	wg      sync.WaitGroup
+	loaded  *bgp.Config // the file read at start
 	// reloading orders SIGHUP's re-reads and `ctl reload`'s.
 	reloading sync.Mutex
 }
 
 // startBGP reads --bgp-config before the daemon starts: a file with
 // errors keeps govrrpd from starting, as keepalived.conf's fatal errors do.
-func startBGP(o *options, log *slog.Logger) (*bgpRun, error) {
+func startBGP(o *options, log *slog.Logger, m *metrics.Metrics) (*bgpRun, error) {
 	if o.bgpConfig == "" {
 		return nil, nil
 	}
 	kcfg, _ := confparse.Load(o.configFile, parseOptions(o, false))
-	b := loadBGP(o, kcfg, func(d confparse.Diagnostic) { log.Error("bgp config", "at", d.Pos.String(), "msg", d.Msg) })
+	b := loadBGP(o, kcfg, func(d confparse.Diagnostic) { logBGPDiag(log, d) })
 	if b == nil {
 		return nil, fmt.Errorf("%s: refused (see the messages above)", o.bgpConfig)
 	}
-	r := &bgpRun{o: o, log: log}
-	r.speaker = bgpspeaker.New(bgpspeaker.Options{Log: log})
+	r := &bgpRun{o: o, log: log, loaded: b}
+	r.speaker = bgpspeaker.New(bgpspeaker.Options{Log: log, Metrics: m})
 	return r, r.start(b)
 }
 
@@ -90,6 +103,10 @@ func (r *bgpRun) attach(d *daemon.Daemon) {
 		return
 	}
 	r.speaker.SetState(conditionSource(d.Quorums, d.Snapshot, r.speaker.NeedsInstances))
+	// IPVS is set up by now, so its sysctls can be read.
+	if msg := sloppyAdvice(r.loaded, os.ReadFile); msg != "" {
+		r.log.Warn(msg)
+	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -114,7 +131,7 @@ func (r *bgpRun) reload(ctx context.Context) {
 	r.reloading.Lock()
 	defer r.reloading.Unlock()
 	kcfg, _ := confparse.Load(r.o.configFile, parseOptions(r.o, false))
-	b := loadBGP(r.o, kcfg, func(d confparse.Diagnostic) { r.log.Error("bgp config", "at", d.Pos.String(), "msg", d.Msg) })
+	b := loadBGP(r.o, kcfg, func(d confparse.Diagnostic) { logBGPDiag(r.log, d) })
 	if b == nil {
 		r.log.Error("bgp reload refused; the running BGP settings stay", "file", r.o.bgpConfig)
 		return
@@ -166,10 +183,12 @@ func masters(s status.Daemon) map[string]bool {
 	return m
 }
 
-// bgpBackend adds the BGP side to the daemon's snapshot, for the API, the
-// metrics, `govrrpd status` and the console alike.
+// bgpBackend adds the BGP side to the daemon's snapshot, for the API,
+// `govrrpd status` and the console alike (the speaker registers its own
+// metrics).
 type bgpBackend struct {
 	control.Backend
+	d *daemon.Daemon
 	r *bgpRun
 }
 
@@ -184,6 +203,12 @@ func (b bgpBackend) Snapshot(ctx context.Context) (status.Daemon, error) {
 	}
 	d.BGP = &st
 	return d, nil
+}
+
+// Live is the web console's cheap once-a-second read, which BGP adds
+// nothing to; without it the console would fall back to Snapshot.
+func (b bgpBackend) Live(ctx context.Context, buf []status.LiveInstance) (status.Live, error) {
+	return b.d.Live(ctx, buf)
 }
 
 // Reload is `govrrpd ctl reload` and the console's: keepalived.conf as
@@ -201,7 +226,7 @@ func (r *bgpRun) backend(d *daemon.Daemon) control.Backend {
 	if r == nil {
 		return d
 	}
-	return bgpBackend{Backend: d, r: r}
+	return bgpBackend{Backend: d, d: d, r: r}
 }
 
 // renderBGP is `govrrpd status`'s BGP part: sessions, then announcements

@@ -51,6 +51,23 @@ func TestConsoleOverTLS(t *testing.T) {
 	}
 }
 
+// The console's editor reads a file with -t's options: a missing
+// interface is an error there, as keepalived -t makes it one.
+func TestConsoleChecksAsConfigTest(t *testing.T) {
+	o, _, err := parseFlags([]string{"--control-socket", "", "--http-listen", "127.0.0.1:0", "--http-allow-edit"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := openOps(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.close()
+	if co := l.console.ConfigOptions; !co.CheckInterfaces || co.InterfaceExists == nil || !l.console.AllowEdit {
+		t.Fatalf("console options %+v", l.console)
+	}
+}
+
 func TestTLSFlagsGoTogether(t *testing.T) {
 	o, _, err := parseFlags([]string{"--control-socket", "", "--http-listen", "127.0.0.1:0", "--http-tls-cert", "x.pem"}, io.Discard)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/govrrpd/govrrpd/internal/control"
@@ -17,12 +18,22 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata goldens")
 
-// fakeDaemon serves the fake backend on a control socket.
+// fakeDaemon serves the fake backend on a control socket until the test
+// ends.
 func fakeDaemon(t *testing.T) (*controltest.Fake, string) {
 	t.Helper()
-	f := controltest.New()
+	f, path, stop := serveFake(t)
+	t.Cleanup(stop)
+	return f, path
+}
+
+// serveFake serves the fake backend on a control socket until stop, which
+// returns once the socket is closed.
+func serveFake(t *testing.T) (f *controltest.Fake, path string, stop func()) {
+	t.Helper()
+	f = controltest.New()
 	s := control.New(f, control.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	path := filepath.Join(t.TempDir(), "control.sock")
+	path = filepath.Join(t.TempDir(), "control.sock")
 	ln, err := control.ListenSocket(path)
 	if err != nil {
 		t.Fatal(err)
@@ -30,8 +41,8 @@ func fakeDaemon(t *testing.T) (*controltest.Fake, string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { s.ServeSocket(ctx, ln); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return f, path
+	var once sync.Once
+	return f, path, func() { once.Do(func() { cancel(); <-done }) }
 }
 
 func goldenFile(t *testing.T, name, got string) {

@@ -8,12 +8,9 @@ import (
 	"net"
 	"path/filepath"
 	"sync"
-	"time"
 
-	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/internal/console"
 	"github.com/govrrpd/govrrpd/internal/control"
-	"github.com/govrrpd/govrrpd/internal/status"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
 )
@@ -30,10 +27,9 @@ type opsListeners struct {
 	// without; only a socket asked for by name is worth refusing to start.
 	sockErr error
 	wg      sync.WaitGroup
-	// metrics exists from before the daemon starts, so the checkers can
-	// feed its latency histogram; its snapshots come from b once served.
+	// metrics exists from before the subsystems start: each registers
+	// its collectors on it as it starts. nil without a listener.
 	metrics *metrics.Metrics
-	b       control.Backend
 	// console configures the web console mounted on the TCP listener.
 	console console.Options
 	tls     bool
@@ -85,9 +81,12 @@ func openOps(o *options) (*opsListeners, error) {
 		l.close()
 		return nil, err
 	}
-	l.console = console.Options{ConfigFile: o.configFile, ConfigOptions: parseOptions(o, false), AllowEdit: o.httpAllowEdit}
+	// The editor checks a file as -t does (interfaces included), not
+	// only as a reload reads it: a typo'd interface is refused before
+	// it is written.
+	l.console = console.Options{ConfigFile: o.configFile, ConfigOptions: parseOptions(o, true), AllowEdit: o.httpAllowEdit}
 	if l.sock != nil || len(l.tcp) > 0 {
-		l.metrics = metrics.New(l.snapshot, version)
+		l.metrics = metrics.New(version)
 	}
 	return l, nil
 }
@@ -112,20 +111,6 @@ func (l *opsListeners) setupTLS(o *options) error {
 	return nil
 }
 
-// snapshot is the metrics' source: the served backend. Scrapes start only
-// after serve set it.
-func (l *opsListeners) snapshot(ctx context.Context) (status.Daemon, error) {
-	return l.b.Snapshot(ctx)
-}
-
-// observeCheck feeds the checker latency histogram, when metrics are
-// served at all.
-func (l *opsListeners) observeCheck(kind check.Kind, up bool, took time.Duration) {
-	if l.metrics != nil {
-		l.metrics.ObserveCheck(string(kind), up, took)
-	}
-}
-
 // serve answers on every listener over b until ctx ends.
 func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.Logger) {
 	if l.sockErr != nil {
@@ -134,7 +119,6 @@ func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.L
 	if l.sock == nil && len(l.tcp) == 0 {
 		return
 	}
-	l.b = b
 	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: l.metrics.Handler()})
 	l.console.Log, l.console.Auth = log, s.Auth()
 	if ui, err := console.New(b, l.console); err != nil {

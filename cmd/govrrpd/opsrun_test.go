@@ -12,6 +12,7 @@ import (
 
 	"github.com/govrrpd/govrrpd/internal/control"
 	"github.com/govrrpd/govrrpd/internal/control/controltest"
+	"github.com/govrrpd/govrrpd/internal/daemon"
 )
 
 const opsToken = "ops-token-0123456789abcdef"
@@ -37,6 +38,11 @@ func TestOpsListeners(t *testing.T) {
 	var logs strings.Builder
 	ctx, cancel := context.WithCancel(context.Background())
 	f := controltest.New()
+	// The daemon registers its collectors on the listeners' registry as
+	// it starts; here over the fake.
+	if err := daemon.RegisterMetrics(l.metrics, f.Snapshot); err != nil {
+		t.Fatal(err)
+	}
 	l.serve(ctx, f, slog.New(slog.NewTextHandler(&logs, nil)))
 	defer func() { cancel(); l.wait() }()
 	url := "http://" + l.tcp[0].Addr().String()

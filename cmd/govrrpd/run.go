@@ -162,7 +162,7 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		confparse.PrintMasked(&b, cfg)
 		log.Info("configuration dump\n" + b.String())
 	}
-	bgpr, err := startBGP(o, log)
+	bgpr, err := startBGP(o, log, ops.metrics)
 	if err != nil {
 		log.Error("bgp", "err", err)
 		return 1
@@ -171,8 +171,8 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		ConfigFile: o.configFile, Parse: parseOptions(o, false), DontReleaseVRRP: o.dontReleaseVRRP,
 		ReleaseAtOnce: o.releaseAtOnce, DontReleaseIPVS: o.dontReleaseIPVS, VRRPOnly: o.vrrpOnly, CheckOnly: o.checkOnly, NoBFD: o.noBFD,
 		PidFiles: pidFiles(o), Log: log, Version: version,
-		Control:      func(d *daemon.Daemon) { ops.serve(opsCtx, bgpr.backend(d), log); bgpr.attach(d); snmp.start(opsCtx, d) },
-		CheckObserve: ops.observeCheck, Observer: snmp.agent,
+		Control: func(d *daemon.Daemon) { ops.serve(opsCtx, bgpr.backend(d), log); bgpr.attach(d); snmp.start(opsCtx, d) },
+		Metrics: ops.metrics, Observer: snmp.agent,
 		Stopping: bgpr.shutdown,
 	})
 	if err != nil {

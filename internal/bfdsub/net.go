@@ -1,6 +1,11 @@
 package bfdsub
 
-import "net/netip"
+import (
+	"net/netip"
+	"time"
+
+	"github.com/govrrpd/govrrpd/bfd"
+)
 
 // Datagram is one received control packet and what the kernel told about
 // it: who sent it, to which local address, with which TTL (hop limit).
@@ -33,4 +38,24 @@ type Listener interface {
 type Sender interface {
 	Send(b []byte) error
 	Close() error
+}
+
+// Timers is the port to the owner's timer service. The sessions' timers
+// live on the daemon's one heap, beside the VRRP instances', so that BFD
+// and VRRP deadlines are served by one wake-up in one order, and no
+// second timer goroutine competes with the event loop for the CPU.
+type Timers interface {
+	// NewTimer makes a session's timer id; once armed and due, the
+	// service calls fire on the owner's loop with the time it fires at.
+	// It is called once per session and timer, never per arming.
+	NewTimer(id bfd.TimerID, fire func(now time.Time)) Timer
+}
+
+// Timer is one session timer on the owner's service; Arm and Stop are
+// called on the owner's loop.
+type Timer interface {
+	// Arm (re)starts the timer for deadline at.
+	Arm(at time.Time)
+	// Stop disarms it; a stopped timer does not fire.
+	Stop()
 }

@@ -46,6 +46,10 @@ func (s *Subsystem) add(in confparse.BFDInstance, now time.Time) {
 		discr = s.rng.Uint32()
 	}
 	ss := &sess{inst: in, s: bfd.NewSession(in.Settings, discr, s.rng.Uint64())}
+	for id := range ss.timers {
+		id := bfd.TimerID(id)
+		ss.timers[id] = s.opts.Timers.NewTimer(id, func(now time.Time) { s.fire(ss, id, now) })
+	}
 	s.sessions[in.Name], s.byDiscr[discr] = ss, ss
 	s.log.Info("BFD session started", "name", in.Name, "neighbor", in.Neighbor, "min_tx", in.MinTx,
 		"min_rx", in.MinRx, "multiplier", in.Multiplier, "passive", in.Passive)
@@ -55,6 +59,9 @@ func (s *Subsystem) add(in confparse.BFDInstance, now time.Time) {
 
 func (s *Subsystem) remove(ss *sess, now time.Time) {
 	s.act(ss, now, ss.s.Stop(now))
+	for _, t := range ss.timers {
+		t.Stop()
+	}
 	if ss.tx != nil {
 		ss.tx.Close()
 	}
@@ -103,7 +110,7 @@ func (s *Subsystem) listen() {
 	}
 }
 
-// read runs per listener and hands datagrams to the loop.
+// read runs per listener and hands datagrams to the owner's loop.
 func (s *Subsystem) read(l Listener) {
 	defer s.wg.Done()
 	for {
@@ -123,17 +130,22 @@ func (s *Subsystem) read(l Listener) {
 			}
 			continue
 		}
+		s.opts.Deliver(d)
 		select {
-		case s.rx <- d:
 		case <-s.done:
 			return
+		default:
 		}
 	}
 }
 
-// receive demultiplexes a datagram (RFC 5880 §6.3: by Your Discriminator,
-// else by the source address) and feeds the session.
-func (s *Subsystem) receive(d Datagram) {
+// Receive demultiplexes a datagram the owner's loop was handed by
+// Deliver (RFC 5880 §6.3: by Your Discriminator, else by the source
+// address) and feeds the session.
+func (s *Subsystem) Receive(d Datagram) {
+	if s.stopped || s.sessions == nil {
+		return
+	}
 	p, err := bfd.Decode(d.Payload)
 	if err != nil {
 		s.log.Debug("BFD packet discarded", "from", d.From, "err", err)
@@ -161,7 +173,7 @@ func (s *Subsystem) receive(d Datagram) {
 		return
 	}
 	s.act(ss, now, acts)
-	s.publish()
+	s.refresh(ss)
 }
 
 // act carries out a session's actions.
@@ -171,9 +183,9 @@ func (s *Subsystem) act(ss *sess, now time.Time, acts []bfd.Action) {
 		case bfd.ActSend:
 			s.send(ss, a.Packet)
 		case bfd.ActArm:
-			ss.timers[a.Timer] = a.At
+			ss.timers[a.Timer].Arm(a.At)
 		case bfd.ActStop:
-			ss.timers[a.Timer] = time.Time{}
+			ss.timers[a.Timer].Stop()
 		case bfd.ActState:
 			s.changed(ss, a)
 		}
@@ -210,14 +222,27 @@ func (s *Subsystem) changed(ss *sess, a bfd.Action) {
 	}
 }
 
+// live is the session's state as the snapshot shows it.
+func (ss *sess) live() Live {
+	l, r := ss.s.Discriminators()
+	return Live{State: ss.s.State(), Remote: ss.s.RemoteState(), Diag: ss.s.Diag(), Local: l, RemoteD: r,
+		TxInterval: ss.s.TxInterval(), DetectTime: ss.s.DetectTime()}
+}
+
+// refresh republishes the snapshot if ss shows something new: a periodic
+// transmission or a packet that changes nothing costs no copy.
+func (s *Subsystem) refresh(ss *sess) {
+	if ss.live() != ss.shown {
+		s.publish()
+	}
+}
+
 // publish refreshes the snapshot other goroutines read.
 func (s *Subsystem) publish() {
 	snap := make([]Status, 0, len(s.sessions))
 	for _, ss := range s.sorted() {
-		l, r := ss.s.Discriminators()
-		snap = append(snap, Status{Name: ss.inst.Name, Neighbor: ss.inst.Neighbor, Inst: ss.inst, State: ss.s.State(),
-			Remote: ss.s.RemoteState(), Diag: ss.s.Diag(), Local: l, RemoteD: r,
-			TxInterval: ss.s.TxInterval(), DetectTime: ss.s.DetectTime()})
+		ss.shown = ss.live()
+		snap = append(snap, Status{Name: ss.inst.Name, Neighbor: ss.inst.Neighbor, Inst: ss.inst, Live: ss.shown})
 	}
 	s.mu.Lock()
 	s.snap = snap

@@ -47,7 +47,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func state(s *Subsystem, name string) bfd.State {
+func state(s node, name string) bfd.State {
 	for _, st := range s.Snapshot() {
 		if st.Name == name {
 			return st.State
@@ -56,13 +56,28 @@ func state(s *Subsystem, name string) bfd.State {
 	return 255
 }
 
-func pair(t *testing.T, f *fabric, a, b confparse.BFDInstance) (*Subsystem, *Subsystem, *changes, *changes) {
+// node is a subsystem on its own loop; Reload and Stop run on the loop,
+// as the daemon calls them.
+type node struct {
+	*Subsystem
+	l *testLoop
+}
+
+func (n node) Reload(insts []confparse.BFDInstance) { n.l.call(func() { n.Subsystem.Reload(insts) }) }
+func (n node) Stop()                                { n.l.stop(n.Subsystem) }
+
+func start(t *testing.T, net Net, in confparse.BFDInstance, onChange func(Change)) node {
+	t.Helper()
+	l, s := newLoop(t, Options{Log: quiet, Net: net, OnChange: onChange})
+	l.call(func() { s.Start([]confparse.BFDInstance{in}) })
+	return node{s, l}
+}
+
+func pair(t *testing.T, f *fabric, a, b confparse.BFDInstance) (node, node, *changes, *changes) {
 	t.Helper()
 	ca, cb := &changes{}, &changes{}
-	sa := New(Options{Log: quiet, Net: f.host(b.Neighbor.String()), OnChange: ca.add})
-	sb := New(Options{Log: quiet, Net: f.host(a.Neighbor.String()), OnChange: cb.add})
-	sa.Start([]confparse.BFDInstance{a})
-	sb.Start([]confparse.BFDInstance{b})
+	sa := start(t, f.host(b.Neighbor.String()), a, ca.add)
+	sb := start(t, f.host(a.Neighbor.String()), b, cb.add)
 	t.Cleanup(func() { sa.Stop(); sb.Stop() })
 	return sa, sb, ca, cb
 }

@@ -191,3 +191,37 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserAt4000Instances: a page of a 4,000-instance daemon holds one
+// page of rows, and while one instance flaps every tick the script
+// touches only that instance's cell, never the other rows.
+func TestBrowserAt4000Instances(t *testing.T) {
+	e := newEnv(t, false)
+	e.b.D.Instances = manyInstances(4000)
+	var n int
+	e.b.setEdit(func(d *status.Daemon) {
+		n++
+		d.Instances[1].State = map[bool]string{true: "MASTER", false: "BACKUP"}[n%2 == 0]
+	})
+	ctx, _ := browser(t)
+	// Every cell the script changes is recorded by its row and field.
+	const observe = `window.touched = {}; new MutationObserver(function (ms) { ms.forEach(function (m) {
+		var el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+		var c = el.closest("[data-id]"); if (c) window.touched[c.getAttribute("data-id") + "/" + c.getAttribute("data-f")] = true; }); })
+		.observe(document.getElementById("instances"), {subtree: true, childList: true, characterData: true, attributes: true}); true`
+	var rows int
+	var touched []string
+	run(t, ctx, "4,000 instances", chromedp.Navigate(e.srv.URL+"/ui/"), chromedp.WaitVisible(`#instances`),
+		chromedp.Evaluate(`document.querySelectorAll('#instances td[data-f="state"]').length`, &rows),
+		chromedp.Poll(`document.getElementById("live").className === "up"`, nil),
+		chromedp.Evaluate(observe, nil),
+		chromedp.Poll(`Object.keys(window.touched).length > 0`, nil, chromedp.WithPollingTimeout(5*time.Second)),
+		chromedp.Sleep(time.Second), // twenty more ticks
+		chromedp.Evaluate(`Object.keys(window.touched)`, &touched))
+	if rows != pageSize {
+		t.Fatalf("%d instance rows on the page, want %d", rows, pageSize)
+	}
+	if !slices.Equal(touched, []string{"i-VI_0001/state"}) {
+		t.Fatalf("cells the script changed: %v, want only VI_0001's state", touched)
+	}
+}

@@ -1,8 +1,10 @@
 package console
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,8 +19,8 @@ import (
 // object is one configuration block and where it is written.
 type object struct {
 	Kind, Name, At string
-	// Key is the setting its form changes; empty: edit it as text.
-	Key string
+	// Keys are the settings its form changes; none: edit it as text.
+	Keys []string
 }
 
 // running reads the configuration the daemon was started with, for its
@@ -56,13 +58,31 @@ func objects(main string, cfg *confparse.Config) ([]object, []string) {
 			add("real_server", rs.Addr.String(), rs.Source.String())
 		}
 	}
+	for _, ck := range cfg.Checkers {
+		add("checker", fmt.Sprintf("%s %s", ck.Kind, ck.Target.Real), ck.Source.String())
+	}
 	return objs, files
 }
 
 func (c *Console) configView(w http.ResponseWriter, r *http.Request) {
+	running, err := c.runningHash(r.Context())
+	if err != nil {
+		c.fail(w, r, http.StatusServiceUnavailable, err.Error())
+		return
+	}
 	cfg, diags := c.running()
 	objs, files := objects(c.o.ConfigFile, cfg)
-	c.render(w, r, "config", map[string]any{"Objects": objs, "Files": files, "Diags": messages(diags)})
+	c.render(w, r, "config", map[string]any{"Objects": objs, "Files": files, "Diags": messages(diags), "Running": running})
+}
+
+// runningHash is the daemon's configuration hash (all files, includes
+// expanded).
+func (c *Console) runningHash(ctx context.Context) (string, error) {
+	d, err := c.snapshot(ctx)
+	if err != nil {
+		return "", fmt.Errorf("snapshot: %w", err)
+	}
+	return d.ConfigHash, nil
 }
 
 func messages(ds confparse.Diagnostics) []string {
@@ -89,6 +109,10 @@ func hashOf(b []byte) string {
 // editState is what the edit page shows.
 type editState struct {
 	File, Text, Hash string
+	// Running is the daemon's configuration hash when the form was
+	// loaded: a save to any file of the configuration (another
+	// editor's, or a reload of a file changed by hand) changes it.
+	Running string
 	// Planned is the hash of the text whose plan was shown: apply takes
 	// only that text, so nothing is written that was not planned.
 	Planned          string
@@ -113,7 +137,12 @@ func (c *Console) editForm(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, http.StatusInternalServerError, err.Error())
 		return
 	}
-	c.render(w, r, "edit", editState{File: file, Text: redact(string(b)), Hash: hashOf(b)})
+	running, err := c.runningHash(r.Context())
+	if err != nil {
+		c.fail(w, r, http.StatusServiceUnavailable, err.Error())
+		return
+	}
+	c.render(w, r, "edit", editState{File: file, Text: redact(string(b)), Hash: hashOf(b), Running: running})
 }
 
 // includeLine is an include directive; its absolute paths into the

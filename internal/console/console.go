@@ -50,6 +50,8 @@ type Console struct {
 	pages map[string]*template.Template
 	sess  *sessions
 	hub   *hub
+	// follow is the hub's memory of the last sample (follow.go).
+	follow follower
 }
 
 // New returns the console over b.

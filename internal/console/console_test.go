@@ -16,7 +16,13 @@ func TestSecurityHeaders(t *testing.T) {
 	cl := e.client()
 	for _, p := range []string{"/ui/", "/ui/lvs", "/ui/reloads", "/ui/login", "/ui/static/app.js", "/ui/nope", "/ui/config"} {
 		_, _, h := e.do(cl, "GET", p, nil)
-		if !strings.Contains(h.Get("Content-Security-Policy"), "script-src 'self'") || h.Get("X-Frame-Options") != "DENY" {
+		c := h.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"} {
+			if !strings.Contains(c, want) {
+				t.Errorf("%s: CSP %q lacks %s", p, c, want)
+			}
+		}
+		if strings.Contains(c, "unsafe") || strings.Contains(c, "*") || h.Get("X-Frame-Options") != "DENY" {
 			t.Errorf("%s: headers %v", p, h)
 		}
 	}
@@ -58,6 +64,33 @@ func TestPagingAt4000Instances(t *testing.T) {
 	_, body, _ = e.do(e.client(), "GET", "/ui/?q=VI_3999", nil)
 	if n := strings.Count(body, `data-f="state"`); n != 1 {
 		t.Fatalf("filter: %d rows", n)
+	}
+}
+
+// Peers and sync groups of 4,000 instances are a page each too, narrowed
+// by the same filter.
+func TestPeersAndGroupsAt4000Instances(t *testing.T) {
+	e := newEnv(t, false)
+	e.b.D.Peers, e.b.D.SyncGroups = nil, nil
+	for i := range 4000 {
+		name := fmt.Sprintf("VI_%04d", i)
+		e.b.D.Peers = append(e.b.D.Peers, status.Peer{Instance: name, Addr: "192.0.2.2", Priority: 200})
+		if i%2 == 0 {
+			e.b.D.SyncGroups = append(e.b.D.SyncGroups, status.SyncGroup{Name: fmt.Sprintf("G_%04d", i), State: "BACKUP", Members: []string{name}})
+		}
+	}
+	rows := func(body, table string) int {
+		_, rest, _ := strings.Cut(body, `<table id="`+table+`">`)
+		tbl, _, _ := strings.Cut(rest, "</table>")
+		return strings.Count(tbl, "<tr>") - 1
+	}
+	_, body, _ := e.do(e.client(), "GET", "/ui/", nil)
+	if p, g := rows(body, "peers"), rows(body, "groups"); p != pageSize || g != pageSize || !strings.Contains(body, "100 shown of 4000 matching") {
+		t.Fatalf("unfiltered: %d peers, %d groups shown", p, g)
+	}
+	_, body, _ = e.do(e.client(), "GET", "/ui/?q=VI_3998", nil)
+	if p, g := rows(body, "peers"), rows(body, "groups"); p != 1 || g != 1 {
+		t.Fatalf("filtered: %d peers, %d groups shown", p, g)
 	}
 }
 
@@ -172,7 +205,8 @@ func TestEditOnlyConfigFiles(t *testing.T) {
 func TestNoSecretsShown(t *testing.T) {
 	e := newEnv(t, true)
 	cl, _ := e.login()
-	for _, p := range []string{"/ui/config", "/ui/config/edit?file=" + url.QueryEscape(e.conf), "/ui/"} {
+	for _, p := range []string{"/ui/config", "/ui/config/edit?file=" + url.QueryEscape(e.conf), "/ui/", "/ui/lvs", "/ui/reloads",
+		"/ui/import", "/ui/login"} {
 		_, body, _ := e.do(cl, "GET", p, nil)
 		if strings.Contains(body, "s3cr3tpw") || strings.Contains(body, testToken) {
 			t.Errorf("%s shows a secret", p)

@@ -2,7 +2,10 @@
 // configuration tool brought back on top of the control API. It is
 // mounted under /ui/ on the --http-listen listener and reaches the daemon
 // only through control.Backend, so every action it offers is one the API
-// and `govrrpd ctl` offer too, with the same checks.
+// and `govrrpd ctl` offer too, with the same checks. The one addition is
+// a read: the event stream follows the daemon through its Live method
+// when the backend has one (follow.go), because a full snapshot a second
+// of thousands of instances costs the daemon more than the stream may.
 //
 // Reading is open to whoever reaches the listener; writes need a session
 // obtained with the --http-token-file token, a CSRF token per session, and

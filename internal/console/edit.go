@@ -20,6 +20,10 @@ import (
 // submission.
 var errConflict = errors.New("the file changed on disk since this form was loaded (another editor saved): reload the editor and redo the change")
 
+// errRunningChanged is a save of any file of the configuration (the
+// daemon's config hash moved) since this form was loaded.
+var errRunningChanged = errors.New("the running configuration changed since this form was loaded (another editor applied, or a reload read a changed file): reload the editor and redo the change")
+
 // proposal is an edit read from a form and checked against the disk.
 type proposal struct {
 	file, text string
@@ -39,14 +43,24 @@ func (c *Console) readProposal(w http.ResponseWriter, r *http.Request) (*proposa
 		return nil, false
 	}
 	edited := strings.ReplaceAll(r.PostFormValue("text"), "\r\n", "\n")
-	p := &proposal{file: file, st: editState{File: file, Text: edited, Hash: r.PostFormValue("hash")}}
+	p := &proposal{file: file, st: editState{File: file, Text: edited, Hash: r.PostFormValue("hash"), Running: r.PostFormValue("running")}}
 	orig, err := os.ReadFile(file)
 	if err != nil {
 		c.fail(w, r, http.StatusInternalServerError, err.Error())
 		return nil, false
 	}
-	if hashOf(orig) != p.st.Hash {
+	running, err := c.runningHash(r.Context())
+	if err != nil {
+		c.fail(w, r, http.StatusServiceUnavailable, err.Error())
+		return nil, false
+	}
+	switch {
+	case hashOf(orig) != p.st.Hash:
 		p.st.Conflict = errConflict.Error()
+	case running != p.st.Running:
+		p.st.Conflict = errRunningChanged.Error()
+	}
+	if p.st.Conflict != "" {
 		w.WriteHeader(http.StatusConflict)
 		c.render(w, r, "edit", p.st)
 		return nil, false
@@ -152,6 +166,9 @@ func (c *Console) editApply(w http.ResponseWriter, r *http.Request) {
 	}
 	b, _ := os.ReadFile(p.file)
 	p.st.Text, p.st.Hash, p.st.Plan, p.st.Result = redact(string(b)), hashOf(b), nil, res
+	if h, err := c.runningHash(r.Context()); err == nil {
+		p.st.Running = h // the next edit from this page starts from what was applied
+	}
 	c.render(w, r, "edit", p.st)
 }
 

@@ -9,19 +9,22 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/govrrpd/govrrpd/confparse"
 )
 
 func TestEditWithErrorChangesNothing(t *testing.T) {
 	e := newEnv(t, true)
-	cl, csrf := e.login()
+	cl, _ := e.login()
 	vs := filepath.Join(filepath.Dir(e.conf), "vs.conf")
-	text, hash := e.editForm(cl, vs)
+	text, form := e.editForm(cl, vs)
 	before, _ := os.ReadFile(vs)
 	bad := strings.Replace(text, "lb_algo wrr", "lb_algo wrr\n    delay_loop notanumber", 1)
 	for _, path := range []string{"/ui/config/check", "/ui/config/apply"} {
-		code, body, _ := e.do(cl, "POST", path, url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hash}, "text": {bad}, "planned": {hashOf([]byte(bad))}})
+		code, body, _ := e.do(cl, "POST", path, with(form, "text", bad, "planned", hashOf([]byte(bad))))
 		if code != http.StatusUnprocessableEntity || !strings.Contains(body, vs+":4:") {
 			t.Fatalf("%s: %d, want 422 naming %s:4:\n%s", path, code, vs, body)
 		}
@@ -52,11 +55,11 @@ func TestEditAbsoluteInclude(t *testing.T) {
 	dir := filepath.Dir(e.conf)
 	b, _ := os.ReadFile(e.conf)
 	os.WriteFile(e.conf, []byte(strings.Replace(string(b), "include vs.conf", "include "+dir+"/vs.conf", 1)), 0o640)
-	cl, csrf := e.login()
+	cl, _ := e.login()
 	vs := filepath.Join(dir, "vs.conf")
-	text, hash := e.editForm(cl, vs)
+	text, form := e.editForm(cl, vs)
 	bad := strings.Replace(text, "lb_algo wrr", "lb_algo wrr\n    delay_loop notanumber", 1)
-	code, body, _ := e.do(cl, "POST", "/ui/config/check", url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hash}, "text": {bad}})
+	code, body, _ := e.do(cl, "POST", "/ui/config/check", with(form, "text", bad))
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, vs+":4:") {
 		t.Fatalf("check: %d, want 422 naming %s:4:", code, vs)
 	}
@@ -64,14 +67,14 @@ func TestEditAbsoluteInclude(t *testing.T) {
 
 func TestEditPlanApply(t *testing.T) {
 	e := newEnv(t, true)
-	cl, csrf := e.login()
-	text, hash := e.editForm(cl, e.conf)
+	cl, _ := e.login()
+	text, form := e.editForm(cl, e.conf)
 	if !strings.Contains(text, "__SECRET_1__") {
 		t.Fatalf("auth_pass not redacted:\n%s", text)
 	}
 	before, _ := os.ReadFile(e.conf)
 	good := strings.Replace(text, "192.0.2.100/24\n", "192.0.2.100/24\n        192.0.2.101/24\n", 1)
-	form := url.Values{"csrf": {csrf}, "file": {e.conf}, "hash": {hash}, "text": {good}}
+	form.Set("text", good)
 	code, body, _ := e.do(cl, "POST", "/ui/config/check", form)
 	if code != 200 || !strings.Contains(body, `id="plan"`) || !strings.Contains(body, "add vip 192.0.2.101/24") || !strings.Contains(body, `id="apply"`) {
 		t.Fatalf("check: %d\n%s", code, body)
@@ -112,26 +115,44 @@ func TestEditPlanApply(t *testing.T) {
 	}
 }
 
+// A second editor's stale form is a conflict, not a silent overwrite:
+// when the first saved the same file (its hash moved) and when the first
+// saved another file of the configuration (the daemon's config hash
+// moved). Reloaded, the editor starts from the new configuration.
 func TestEditConflict(t *testing.T) {
-	e := newEnv(t, true)
-	alice, acsrf := e.login()
-	bob, bcsrf := e.login()
-	text, hash := e.editForm(alice, e.conf)
-	_, bhash := e.editForm(bob, e.conf)
-	first := strings.Replace(text, "priority 150", "priority 160", 1)
-	if code, body, _ := e.do(alice, "POST", "/ui/config/apply", url.Values{"csrf": {acsrf}, "file": {e.conf}, "hash": {hash}, "text": {first}, "planned": {hashOf([]byte(first))}}); code != 200 {
-		t.Fatalf("first save: %d\n%s", code, body)
+	tests := []struct{ name, alice, want string }{
+		{"same file", "keepalived.conf", "the file changed on disk"},
+		{"other file", "vs.conf", "the running configuration changed"},
 	}
-	saved, _ := os.ReadFile(e.conf)
-	second := strings.Replace(text, "priority 150", "priority 170", 1)
-	for _, path := range []string{"/ui/config/check", "/ui/config/apply"} {
-		code, body, _ := e.do(bob, "POST", path, url.Values{"csrf": {bcsrf}, "file": {e.conf}, "hash": {bhash}, "text": {second}})
-		if code != http.StatusConflict || !strings.Contains(body, `id="conflict"`) {
-			t.Fatalf("%s of a stale form: %d", path, code)
-		}
-	}
-	if now, _ := os.ReadFile(e.conf); string(now) != string(saved) {
-		t.Fatal("the stale form overwrote the first save")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, true)
+			alice, _ := e.login()
+			bob, _ := e.login()
+			atext, aform := e.editForm(alice, filepath.Join(filepath.Dir(e.conf), tc.alice))
+			btext, bform := e.editForm(bob, e.conf)
+			first := strings.Replace(strings.Replace(atext, "priority 150", "priority 160", 1), "weight 3", "weight 4", 1)
+			if code, body, _ := e.do(alice, "POST", "/ui/config/apply", with(aform, "text", first, "planned", hashOf([]byte(first)))); code != 200 {
+				t.Fatalf("first save: %d\n%s", code, body)
+			}
+			saved, _ := os.ReadFile(e.conf)
+			second := strings.Replace(btext, "priority 150", "priority 170", 1)
+			for _, path := range []string{"/ui/config/check", "/ui/config/apply"} {
+				code, body, _ := e.do(bob, "POST", path, with(bform, "text", second, "planned", hashOf([]byte(second))))
+				if code != http.StatusConflict || !strings.Contains(body, `id="conflict"`) || !strings.Contains(body, tc.want) {
+					t.Fatalf("%s of a stale form: %d\n%s", path, code, body)
+				}
+			}
+			if now, _ := os.ReadFile(e.conf); string(now) != string(saved) {
+				t.Fatal("the stale form overwrote the first save")
+			}
+			btext, bform = e.editForm(bob, e.conf)
+			second = strings.Replace(btext, "priority 160", "priority 170", 1)
+			second = strings.Replace(second, "priority 150", "priority 170", 1)
+			if code, body, _ := e.do(bob, "POST", "/ui/config/check", with(bform, "text", second)); code != 200 {
+				t.Fatalf("check from a reloaded editor: %d\n%s", code, body)
+			}
+		})
 	}
 }
 
@@ -246,25 +267,45 @@ func TestSetInBlock(t *testing.T) {
 	}
 }
 
-// TestObjectForm: the real server form's change is planned like a text
-// edit and applies from the edit page.
+// TestObjectForm: each kind's form (Piranha's tabs) changes its block's
+// text, which is planned like a text edit and applies from the edit page;
+// a value that is not one word, a keyword the kind does not offer and a
+// file outside the configuration are refused.
 func TestObjectForm(t *testing.T) {
 	e := newEnv(t, true)
 	cl, csrf := e.login()
 	vs := filepath.Join(filepath.Dir(e.conf), "vs.conf")
-	code, body, _ := e.do(cl, "POST", "/ui/config/object", url.Values{"csrf": {csrf}, "kind": {"real_server"}, "at": {vs + ":7"}, "value": {"5"}})
-	if code != 200 || !strings.Contains(body, "real_server") || !strings.Contains(body, "weight 5") || !strings.Contains(body, `id="apply"`) {
-		t.Fatalf("object form: %d\n%s", code, body)
+	tests := []struct {
+		kind, at, key, value string
+		file, want, plan     string
+	}{
+		{"real_server", vs + ":7", "weight", "5", vs, "        weight 5\n", "weight"},
+		{"virtual_server", vs + ":1", "lb_algo", "rr", vs, "    lb_algo rr\n", "rr"},
+		{"checker", vs + ":9", "connect_timeout", "7", vs, "            connect_timeout 7\n", "TCP_CHECK"},
+		{"vrrp_instance", e.conf + ":5", "virtual_ipaddress", "192.0.2.101/24", e.conf, "        192.0.2.100/24\n        192.0.2.101/24\n    }", "add vip 192.0.2.101/24"},
+		{"vrrp_instance", e.conf + ":5", "priority", "140", e.conf, "    priority 140\n", "140"},
 	}
-	form := url.Values{"csrf": {csrf}, "file": {vs}, "hash": {hashRE.FindStringSubmatch(body)[1]},
-		"text": {html.UnescapeString(textRE.FindStringSubmatch(body)[1])}, "planned": {plannedRE.FindStringSubmatch(body)[1]}}
-	if code, body, _ := e.do(cl, "POST", "/ui/config/apply", form); code != 200 {
-		t.Fatalf("apply: %d\n%s", code, body)
+	for _, tc := range tests {
+		form := url.Values{"csrf": {csrf}, "kind": {tc.kind}, "at": {tc.at}, "key": {tc.key}, "value": {tc.value}, "running": {e.runningHash()}}
+		code, body, _ := e.do(cl, "POST", "/ui/config/object", form)
+		if code != 200 || !strings.Contains(body, tc.plan) || !strings.Contains(body, `id="apply"`) {
+			t.Fatalf("%s %s form: %d\n%s", tc.kind, tc.key, code, body)
+		}
+		apply := url.Values{"csrf": {csrf}, "file": {tc.file}, "hash": {hashRE.FindStringSubmatch(body)[1]}, "running": {runningRE.FindStringSubmatch(body)[1]},
+			"text": {html.UnescapeString(textRE.FindStringSubmatch(body)[1])}, "planned": {plannedRE.FindStringSubmatch(body)[1]}}
+		if code, body, _ := e.do(cl, "POST", "/ui/config/apply", apply); code != 200 {
+			t.Fatalf("%s %s apply: %d\n%s", tc.kind, tc.key, code, body)
+		}
+		if b, _ := os.ReadFile(tc.file); !strings.Contains(string(b), tc.want) || !strings.Contains(string(b), "auth_pass s3cr3tpw") && tc.file == e.conf {
+			t.Fatalf("%s %s: file:\n%s", tc.kind, tc.key, b)
+		}
 	}
-	if b, _ := os.ReadFile(vs); !strings.Contains(string(b), "weight 5") {
-		t.Fatalf("file:\n%s", b)
-	}
-	for _, bad := range []url.Values{{"kind": {"real_server"}, "at": {vs + ":7"}, "value": {"5\n}"}}, {"kind": {"checker"}, "at": {vs + ":7"}, "value": {"1"}}, {"kind": {"real_server"}, "at": {"/etc/passwd:1"}, "value": {"1"}}} {
+	for _, bad := range []url.Values{
+		{"kind": {"real_server"}, "at": {vs + ":7"}, "key": {"weight"}, "value": {"5\n}"}},
+		{"kind": {"real_server"}, "at": {vs + ":7"}, "key": {"notify_up"}, "value": {"/bin/sh"}},
+		{"kind": {"nope"}, "at": {vs + ":7"}, "key": {"weight"}, "value": {"1"}},
+		{"kind": {"real_server"}, "at": {"/etc/passwd:1"}, "key": {"weight"}, "value": {"1"}},
+	} {
 		bad.Set("csrf", csrf)
 		if code, _, _ := e.do(cl, "POST", "/ui/config/object", bad); code == 200 {
 			t.Errorf("accepted %v", bad)
@@ -272,4 +313,106 @@ func TestObjectForm(t *testing.T) {
 	}
 }
 
+// The config page offers each kind's form with its keywords.
+func TestConfigPageForms(t *testing.T) {
+	e := newEnv(t, true)
+	cl, _ := e.login()
+	_, body, _ := e.do(cl, "GET", "/ui/config", nil)
+	for _, want := range []string{`value="virtual_ipaddress">add VIP<`, `value="lb_algo"`, `value="connect_timeout"`, `value="weight"`, "TCP_CHECK 192.0.2.21:80"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("config page lacks %s", want)
+		}
+	}
+}
+
 var textRE = regexp.MustCompile(`(?s)<textarea name="text"[^>]*>(.*?)</textarea>`)
+
+// writeAtomic keeps the file's mode and owner on both the new file and
+// FILE.govrrpd-prev (the owner part needs root to give the file away).
+func TestWriteAtomicKeepsModeAndOwner(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "keepalived.conf")
+	if err := os.WriteFile(f, []byte("old\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	uid, gid := os.Getuid(), os.Getgid()
+	if uid == 0 {
+		uid, gid = 65534, 65534
+		if err := os.Chown(f, uid, gid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := writeAtomic(f, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{f: "new\n", f + ".govrrpd-prev": "old\n"} {
+		b, _ := os.ReadFile(name)
+		fi, err := os.Stat(name)
+		if err != nil || string(b) != want {
+			t.Fatalf("%s: %q, %v", name, b, err)
+		}
+		st := fi.Sys().(*syscall.Stat_t)
+		if fi.Mode().Perm() != 0o640 || int(st.Uid) != uid || int(st.Gid) != gid {
+			t.Errorf("%s: mode %v owner %d:%d, want 0640 %d:%d", name, fi.Mode().Perm(), st.Uid, st.Gid, uid, gid)
+		}
+	}
+}
+
+func TestAddToSubBlock(t *testing.T) {
+	tests := []struct{ conf, want, err string }{
+		{"vrrp_instance A {\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n    track_script {\n        x\n    }\n}\n",
+			"        192.0.2.1/24\n        192.0.2.9/24\n    }\n    track_script", ""},
+		{"vrrp_instance A\n{\n    priority 100\n}\n", "{\n    virtual_ipaddress {\n        192.0.2.9/24\n    }\n    priority 100", ""},
+		{"vrrp_instance A {\n    virtual_ipaddress { 192.0.2.1/24 }\n}\n", "", "on one line"},
+		{"vrrp_instance A {\n    priority 100\n", "", "never closes"},
+	}
+	for _, tc := range tests {
+		got, err := addToSubBlock(tc.conf, 1, vipKey, "192.0.2.9/24")
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: err %v, want %q", tc.conf, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !strings.Contains(got, tc.want) {
+			t.Errorf("%q: %v\n%s", tc.conf, err, got)
+		}
+	}
+}
+
+// With -t's options (as the daemon passes them), an interface that does
+// not exist is refused at its file:line before anything is written.
+func TestEditMissingInterfaceRefused(t *testing.T) {
+	e := newEnv(t, true)
+	e.c.o.ConfigOptions = confparse.Options{CheckInterfaces: true, InterfaceExists: func(n string) bool { return n == "lo" }}
+	cl, _ := e.login()
+	text, form := e.editForm(cl, e.conf)
+	before, _ := os.ReadFile(e.conf)
+	bad := strings.Replace(text, "interface lo", "interface eth9", 1)
+	code, body, _ := e.do(cl, "POST", "/ui/config/check", with(form, "text", bad))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, e.conf+":7: Non-existent interface") {
+		t.Fatalf("check: %d\n%s", code, body)
+	}
+	if after, _ := os.ReadFile(e.conf); string(after) != string(before) {
+		t.Fatal("the refused edit changed the file")
+	}
+}
+
+// Every state-changing route wants the session's CSRF token, whatever
+// the form holds.
+func TestEveryWriteNeedsCSRF(t *testing.T) {
+	e := newEnv(t, true)
+	cl, _ := e.login()
+	for _, path := range []string{"/ui/logout", "/ui/drain", "/ui/maintenance", "/ui/reload", "/ui/config/check",
+		"/ui/config/apply", "/ui/config/object", "/ui/import"} {
+		form := url.Values{"csrf": {"0000"}, "file": {e.conf}, "text": {"x"}, "instance": {"VI_1"}, "lvscf": {sampleLVS}}
+		if code, _, _ := e.do(cl, "POST", path, form); code != http.StatusForbidden {
+			t.Errorf("POST %s with a wrong CSRF token: %d, want 403", path, code)
+		}
+	}
+	if len(e.b.Calls) != 0 {
+		t.Fatalf("refused writes reached the backend: %v", e.b.Calls)
+	}
+	if code, _, _ := e.do(cl, "GET", "/ui/config", nil); code != 200 {
+		t.Fatalf("the session did not survive the refused logout: %d", code)
+	}
+}

@@ -4,26 +4,26 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/govrrpd/govrrpd/internal/status"
 )
 
 // row is what the page shows of an instance or real server and the
 // stream keeps current.
 type row map[string]string
 
-// state is the compact view the stream diffs: row id → cells.
+// state is every row the stream has sent, as last sent (row id →
+// cells): a new listener gets it whole, then the diffs.
 type state map[string]row
 
-// hub samples the snapshot once per tick while anyone listens, and sends
-// each listener the same pre-encoded diff, so 50 browsers cost one
-// snapshot and one encoding per second, and nothing when idle.
+// hub samples the daemon once per tick while anyone listens, and sends
+// each listener the same pre-encoded diff, so 50 browsers cost one read
+// and one encoding per second, and nothing when idle.
 type hub struct {
-	sample func(context.Context) (state, []Transition, error)
+	// sample returns the rows that changed since its last call (a
+	// removed row maps to nil) and the transitions it saw.
+	sample func(context.Context) (map[string]row, []Transition, error)
 	tick   time.Duration
 
 	mu      sync.Mutex
@@ -35,12 +35,13 @@ type hub struct {
 
 const histMax = 200
 
-func newHub(sample func(context.Context) (state, []Transition, error), tick time.Duration) *hub {
-	return &hub{sample: sample, tick: tick, subs: map[chan []byte]bool{}}
+func newHub(sample func(context.Context) (map[string]row, []Transition, error), tick time.Duration) *hub {
+	return &hub{sample: sample, tick: tick, subs: map[chan []byte]bool{}, cur: state{}}
 }
 
-// subscribe returns a channel of diffs and the full current state.
-func (h *hub) subscribe() (chan []byte, state) {
+// subscribe returns a channel of diffs and the full current state,
+// encoded (nil before the first sample).
+func (h *hub) subscribe() (chan []byte, []byte) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	ch := make(chan []byte, 4)
@@ -49,7 +50,11 @@ func (h *hub) subscribe() (chan []byte, state) {
 		h.running = true
 		go h.run()
 	}
-	return ch, h.cur
+	if len(h.cur) == 0 {
+		return ch, nil
+	}
+	b, _ := json.Marshal(h.cur)
+	return ch, b
 }
 
 func (h *hub) unsubscribe(ch chan []byte) {
@@ -84,14 +89,19 @@ func (h *hub) run() {
 func (h *hub) step() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	next, trans, err := h.sample(ctx)
+	d, trans, err := h.sample(ctx)
 	if err != nil {
 		return
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	d := diff(h.cur, next)
-	h.cur = next
+	for id, r := range d {
+		if r == nil {
+			delete(h.cur, id)
+		} else {
+			h.cur[id] = r
+		}
+	}
 	h.hist = append(h.hist, trans...)
 	if len(h.hist) > histMax {
 		h.hist = h.hist[len(h.hist)-histMax:]
@@ -108,60 +118,6 @@ func (h *hub) step() {
 	}
 }
 
-// diff is the rows of next that differ from cur (a removed row maps to
-// nil); the first sample is all rows, for the listeners that came first.
-func diff(cur, next state) map[string]row {
-	out := map[string]row{}
-	for id, r := range next {
-		if !maps.Equal(cur[id], r) {
-			out[id] = r
-		}
-	}
-	for id := range cur {
-		if _, ok := next[id]; !ok {
-			out[id] = nil
-		}
-	}
-	return out
-}
-
-// sample turns a snapshot into the stream's state and the transitions
-// since the last sample.
-func (c *Console) sample(ctx context.Context) (state, []Transition, error) {
-	d, err := c.b.Snapshot(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	prev := c.hub.cur
-	s := state{"daemon": row{"hash": d.ConfigHash, "reloads": fmt.Sprint(d.ReloadStats.Total)}}
-	var trans []Transition
-	for _, in := range d.Instances {
-		id := "i-" + in.Name
-		s[id] = row{"state": in.State, "eprio": fmt.Sprint(in.EffectivePriority), "master": in.MasterAddr,
-			"maint": fmt.Sprint(in.Maintenance)}
-		if p, ok := prev[id]; ok && p["state"] != in.State {
-			trans = append(trans, Transition{At: in.LastTransition, Instance: in.Name, From: p["state"], To: in.State, Reason: in.LastReason})
-		}
-	}
-	for _, vs := range d.VirtualServers {
-		for _, rs := range vs.Reals {
-			s["r-"+vs.Key+"|"+rs.Key] = realRow(rs)
-		}
-	}
-	return s, trans, nil
-}
-
-func realRow(rs status.RealServer) row {
-	h := "down"
-	if rs.Healthy {
-		h = "up"
-	}
-	if rs.Drained {
-		h += ", drained"
-	}
-	return row{"health": h, "weight": fmt.Sprint(rs.WeightCurrent), "conns": fmt.Sprint(rs.Stats.Conns)}
-}
-
 // events is the server-sent event stream: the full current state when
 // the hub has one (the page may predate it), then one "diff" per tick
 // that changed something, and a comment every 15 s so proxies keep it open.
@@ -171,14 +127,13 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, http.StatusInternalServerError, "streaming unsupported")
 		return
 	}
-	ch, cur := c.hub.subscribe()
+	ch, full := c.hub.subscribe()
 	defer c.hub.unsubscribe(ch)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	fmt.Fprint(w, "retry: 2000\n\n")
-	if cur != nil { // the page may be older than the hub's last sample
-		b, _ := json.Marshal(cur)
-		fmt.Fprintf(w, "event: diff\ndata: %s\n\n", b)
+	if full != nil { // the page may be older than the hub's last sample
+		fmt.Fprintf(w, "event: diff\ndata: %s\n\n", full)
 	}
 	fl.Flush()
 	keep := time.NewTicker(15 * time.Second)

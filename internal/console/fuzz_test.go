@@ -23,3 +23,25 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
+
+// FuzzObjectEdit: a form's line number and whatever the file holds never
+// panic the block editors, and a change they make adds the value and
+// keeps every line count but the one it replaced.
+func FuzzObjectEdit(f *testing.F) {
+	f.Add("vrrp_instance A {\n    virtual_ipaddress {\n        192.0.2.1/24\n    }\n}\n", 1)
+	f.Add("real_server a 80\n{\n    weight 3 # x\n    TCP_CHECK { }\n}\n", 1)
+	f.Add("vs {\n  { } } {\n", 2)
+	f.Fuzz(func(t *testing.T, text string, line int) {
+		n := strings.Count(text, "\n")
+		if out, err := setInBlock(text, line, "weight", "7"); err == nil {
+			if !strings.Contains(out, "weight 7") || strings.Count(out, "\n") < n {
+				t.Fatalf("setInBlock(%q, %d) = %q", text, line, out)
+			}
+		}
+		if out, err := addToSubBlock(text, line, vipKey, "192.0.2.9/24"); err == nil {
+			if !strings.Contains(out, "192.0.2.9/24") || strings.Count(out, "\n") <= n {
+				t.Fatalf("addToSubBlock(%q, %d) = %q", text, line, out)
+			}
+		}
+	})
+}

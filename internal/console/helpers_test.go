@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -33,6 +34,18 @@ type backend struct {
 	running string
 	mu      sync.Mutex
 	edit    func(*status.Daemon)
+	// hash is the config hash after the test's reloads: each one moves
+	// it, as an applied edit moves the daemon's.
+	hash    string
+	reloads int
+}
+
+func (b *backend) Reload(ctx context.Context) (status.Reload, error) {
+	b.mu.Lock()
+	b.reloads++
+	b.hash = fmt.Sprintf("%064x", b.reloads)
+	b.mu.Unlock()
+	return b.Fake.Reload(ctx)
 }
 
 // Snapshot is the fake's, with the test's later change applied: the
@@ -41,6 +54,9 @@ func (b *backend) Snapshot(ctx context.Context) (status.Daemon, error) {
 	d, err := b.Fake.Snapshot(ctx)
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.hash != "" {
+		d.ConfigHash = b.hash
+	}
 	if b.edit != nil {
 		d.Instances = slices.Clone(d.Instances)
 		b.edit(&d)
@@ -163,19 +179,46 @@ func csrfOf(t testing.TB, body string) string {
 	return m[1]
 }
 
-var hashRE = regexp.MustCompile(`name="hash" value="([0-9a-f]+)"`)
+var (
+	hashRE    = regexp.MustCompile(`name="hash" value="([0-9a-f]+)"`)
+	runningRE = regexp.MustCompile(`name="running" value="([0-9a-f]+)"`)
+)
 
-// editForm loads the editor for file and returns its text and hash.
-func (e *env) editForm(cl *http.Client, file string) (string, string) {
+// editForm loads the editor for file and returns its text and the
+// form's fields: csrf, file, hash and running.
+func (e *env) editForm(cl *http.Client, file string) (string, url.Values) {
 	e.t.Helper()
 	code, body, _ := e.do(cl, "GET", "/ui/config/edit?file="+url.QueryEscape(file), nil)
 	if code != 200 {
 		e.t.Fatalf("edit form: %d %s", code, body)
 	}
-	m := hashRE.FindStringSubmatch(body)
-	if m == nil {
-		e.t.Fatal("no hash in the edit form")
+	h, r := hashRE.FindStringSubmatch(body), runningRE.FindStringSubmatch(body)
+	if h == nil || r == nil {
+		e.t.Fatal("no hash or running hash in the edit form")
 	}
 	b, _ := os.ReadFile(file)
-	return redact(string(b)), m[1]
+	return redact(string(b)), url.Values{"csrf": {csrfOf(e.t, body)}, "file": {file}, "hash": {h[1]}, "running": {r[1]}}
+}
+
+// runningHash is the daemon's config hash now, as a page loaded now
+// carries it.
+func (e *env) runningHash() string {
+	e.t.Helper()
+	d, err := e.b.Snapshot(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return d.ConfigHash
+}
+
+// with is form plus more fields.
+func with(form url.Values, kv ...string) url.Values {
+	out := url.Values{}
+	for k, v := range form {
+		out[k] = slices.Clone(v)
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out.Set(kv[i], kv[i+1])
+	}
+	return out
 }

@@ -96,8 +96,33 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request) {
 	rows, pg := paginate(r, Prefix, d.Instances, matchInstance)
 	peers := slices.Clone(d.Peers)
 	slices.SortFunc(peers, func(a, b status.Peer) int { return cmp.Compare(a.Instance, b.Instance) })
-	c.render(w, r, "overview", map[string]any{"D": d, "Rows": rows, "Pager": pg,
-		"Peers": peers[:min(len(peers), pageSize)], "Timeline": c.timeline(d)})
+	c.render(w, r, "overview", map[string]any{"D": d, "Rows": rows, "Pager": pg, "Timeline": c.timeline(d),
+		"Peers": firstMatching(peers, pg.Query, func(p status.Peer, q string) bool {
+			return strings.Contains(strings.ToLower(p.Instance+" "+p.Addr), q)
+		}),
+		"Groups": firstMatching(d.SyncGroups, pg.Query, func(g status.SyncGroup, q string) bool {
+			return strings.Contains(strings.ToLower(g.Name+" "+strings.Join(g.Members, " ")), q)
+		})})
+}
+
+// shown is the start of a list that the instance filter also narrows:
+// at most a page of it, and how many there were.
+type shown[T any] struct {
+	Items           []T
+	Matching, Total int
+}
+
+func firstMatching[T any](items []T, q string, match func(T, string) bool) shown[T] {
+	s := shown[T]{Total: len(items)}
+	for _, it := range items {
+		if q == "" || match(it, strings.ToLower(q)) {
+			s.Matching++
+			if len(s.Items) < pageSize {
+				s.Items = append(s.Items, it)
+			}
+		}
+	}
+	return s
 }
 
 func (c *Console) lvsPage(w http.ResponseWriter, r *http.Request) {

@@ -182,7 +182,10 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.WriteHeader(code)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	enc.Encode(v)
+	// Answers are read by programs, not pasted into HTML: "priority 100
+	// -> 110" stays as it is, not "-\u003e".
+	enc.SetEscapeHTML(false)
+	enc.Encode(status.EmptyNotNull(v))
 }
 
 // writeErr maps a backend error to its status code.

@@ -90,9 +90,10 @@ func (d *Daemon) setMaintenance(now time.Time, name string, on bool) error {
 	}
 	if on {
 		d.maint[name] = true
-		in.lastReason = "maintenance"
+		in.why = reasonHint{vrrp.StateBackup, "maintenance"}
 	} else {
 		delete(d.maint, name)
+		in.why = reasonHint{}
 	}
 	d.log.Info("maintenance", "instance", name, "on", on)
 	d.feed(in, now, vrrp.Maintenance(on))
@@ -142,11 +143,7 @@ func (d *Daemon) snapshot() status.Daemon {
 		}
 	}
 	for _, k := range d.sockKeys() {
-		fam := vrrp.IPv4
-		if k.family == 6 {
-			fam = vrrp.IPv6
-		}
-		s.Interfaces = append(s.Interfaces, status.Interface{Name: k.ifname, Family: familyName(fam),
+		s.Interfaces = append(s.Interfaces, status.Interface{Name: k.ifname, Family: k.familyName(),
 			Drops: copyDrops(d.socks[k].drops)})
 	}
 	if d.lvsSub != nil {
@@ -176,6 +173,10 @@ func (d *Daemon) instanceStatus(in *instance) status.Instance {
 	if in.group != nil {
 		st.SyncGroup = in.group.cfg.Name
 	}
+	for _, tr := range in.m.Trackers() {
+		st.Trackers = append(st.Trackers, status.Tracker{Kind: tr.Kind.String(), Name: tr.Name, Weight: tr.Weight,
+			Contribution: tr.Contribution, Fault: tr.Fault})
+	}
 	if in.m.State() == vrrp.StateMaster {
 		st.MasterPriority = int(in.m.Priority()) // we are the master
 	}
@@ -185,14 +186,21 @@ func (d *Daemon) instanceStatus(in *instance) status.Instance {
 	for _, v := range c.VIPs {
 		st.VIPs = append(st.VIPs, v.Prefix.String())
 	}
+	st.Stats = in.statsStatus(copyDrops(in.stats.drops), transitions(in.stats.trans))
+	return st
+}
+
+// statsStatus is the instance's counters as the status shows them, with
+// the drops and transitions given.
+func (in *instance) statsStatus(drops map[string]uint64, trans []status.TransitionCount) status.InstanceStats {
 	s := &in.stats
-	st.Stats = status.InstanceStats{AdvertsSent: s.advertSent, AdvertsReceived: s.advertRcvd,
+	st := status.InstanceStats{AdvertsSent: s.advertSent, AdvertsReceived: s.advertRcvd,
 		BecameMaster: s.becomeMaster, ReleasedMaster: s.releaseMaster, PriZeroSent: s.priZeroSent,
-		PriZeroReceived: s.priZeroRcvd, Drops: copyDrops(s.drops), Transitions: transitions(s.trans)}
-	if c.Family == vrrp.IPv6 {
-		st.Stats.NASent = s.garpSent
+		PriZeroReceived: s.priZeroRcvd, Drops: drops, Transitions: trans}
+	if in.cfg.Family == vrrp.IPv6 {
+		st.NASent = s.garpSent
 	} else {
-		st.Stats.GARPSent = s.garpSent
+		st.GARPSent = s.garpSent
 	}
 	return st
 }

@@ -157,7 +157,7 @@ func (d *Daemon) addAddresses(in *instance) ([]vrrp.Address, bool) {
 func (d *Daemon) addrFailed(in *instance) {
 	in.addrFault = true
 	in.retry = min(max(2*in.retry, time.Second), 30*time.Second)
-	in.lastReason = "cannot add VIP"
+	in.why = reasonHint{vrrp.StateFault, "cannot add VIP"}
 	d.log.Error(fmt.Sprintf("entering FAULT state (cannot add VIP), retrying in %s", in.retry), "instance", in.cfg.Name)
 	d.faulted = append(d.faulted, in)
 	d.after(in.retry, evRetry{in: in})
@@ -194,7 +194,7 @@ func (d *Daemon) removeAddresses(in *instance) {
 }
 
 func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
-	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio)
+	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio, "reason", d.cause)
 	if s == vrrp.StateMaster {
 		in.stats.becomeMaster++
 		in.retry = 0
@@ -202,6 +202,7 @@ func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
 		in.stats.releaseMaster++
 	}
 	d.countTransition(in, s)
+	d.noteReason(in, s)
 	in.lastState, in.lastTransition = s, d.now()
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: s.String(), Priority: int(prio),
 		Specific: notifySpec(&in.cfg.Notify, s), Generic: in.cfg.Notify.Generic})

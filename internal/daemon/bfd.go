@@ -10,11 +10,45 @@ import (
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
-// The BFD subsystem (internal/bfdsub) runs beside the event loop. A
-// session coming Up or leaving Up reaches VRRP as a tracker result, in
-// order with every other event, and the LVS side directly (it queues on
-// its own goroutine), as keepalived's BFD child writes to the VRRP and
-// checker children's pipes.
+// The BFD subsystem (internal/bfdsub) runs on the event loop: its
+// sessions' timers sit on the loop's timer heap beside the instances'
+// (one wake-up serves both), its packets arrive as events like VRRP
+// packets, and a session coming Up or leaving Up reaches VRRP as a
+// tracker result and the LVS side as a BFD_CHECK verdict, as keepalived's
+// BFD child writes to the VRRP and checker children's pipes.
+
+// The BFD sessions' timer ids, after vrrp's own (numTimers): they say
+// how fireDue may treat a BFD timer (a detection expiry is never fired
+// early and waits for the queued packets).
+const (
+	timerBFDTx = vrrp.TimerID(numTimers + iota)
+	timerBFDDetect
+)
+
+// evBFD is one received BFD control packet.
+type evBFD struct{ d bfdsub.Datagram }
+
+func (evBFD) loopEvent() {}
+
+// bfdTimer is a BFD session's timer on the loop's heap (bfdsub.Timer).
+type bfdTimer struct {
+	ts *timers
+	t  timer
+}
+
+func (b *bfdTimer) Arm(at time.Time) { b.ts.set(&b.t, at) }
+func (b *bfdTimer) Stop()            { b.ts.remove(&b.t) }
+
+// bfdTimers is the loop's timer service as bfdsub sees it.
+type bfdTimers struct{ ts *timers }
+
+func (s bfdTimers) NewTimer(id bfd.TimerID, fire func(time.Time)) bfdsub.Timer {
+	b := &bfdTimer{ts: s.ts, t: timer{fire: fire, id: timerBFDTx, idx: -1}}
+	if id == bfd.TimerDetect {
+		b.t.id = timerBFDDetect
+	}
+	return b
+}
 
 // startBFD runs the sessions unless -B; with no bfd_instance it opens
 // nothing until a reload brings one.
@@ -25,13 +59,20 @@ func (d *Daemon) startBFD() {
 		}
 		return
 	}
-	d.bfd = bfdsub.New(bfdsub.Options{Log: d.log, OnChange: d.bfdChange})
+	b, err := bfdsub.New(bfdsub.Options{Log: d.log, Net: d.bfdNet, Timers: bfdTimers{&d.timers}, Now: d.now,
+		Deliver: func(dg bfdsub.Datagram) { d.post(evBFD{dg}) }, OnChange: d.bfdChange})
+	if err != nil {
+		d.log.Error("BFD not started", "err", err)
+		return
+	}
+	d.bfd = b
 	d.bfd.Start(d.cfg.BFDs)
 }
 
+// bfdChange runs on the loop, from a BFD packet, timer or reload.
 func (d *Daemon) bfdChange(c bfdsub.Change) {
 	if c.ToVRRP {
-		d.post(evTrack{track.Result{Kind: vrrp.TrackKindBFD, Name: c.Name, Up: c.Up}})
+		d.trackResult(d.now(), track.Result{Kind: vrrp.TrackKindBFD, Name: c.Name, Up: c.Up})
 	}
 	if c.ToChecker && d.lvs != nil {
 		d.lvs.BFD(c.Name, c.Up)

@@ -13,10 +13,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/bfdsub"
 	"github.com/govrrpd/govrrpd/internal/lvs"
+	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/pidfile"
@@ -49,9 +49,9 @@ type Options struct {
 	// ready, for the operations side to start its listeners over
 	// Snapshot, Maintenance, Drain and Reload (api.go).
 	Control func(*Daemon)
-	// CheckObserve, if set, hears every health-checker attempt's outcome
-	// and duration (the metrics' latency histogram).
-	CheckObserve func(kind check.Kind, up bool, took time.Duration)
+	// Metrics, if set, is the registry /metrics serves: the executor
+	// registers its collectors on it, and the LVS subsystem its own.
+	Metrics *metrics.Metrics
 	// Stopping, if set, runs when SIGTERM/SIGINT ends the loop, before
 	// VRRP and IPVS are released: BGP withdraws its prefixes there, so
 	// routers move flows away while this director still serves them.
@@ -122,6 +122,7 @@ type Daemon struct {
 	stopping bool // shutdown has begun (-V keeps addresses from here on)
 	probes   *track.Probes
 	bfd      *bfdsub.Subsystem // bfd.go
+	bfdNet   bfdsub.Net        // BFD's sockets; nil: the kernel's (tests set a fake)
 	fwBroken bool              // nftables could not be opened: logged once
 	// probesOff leaves the tracker probes unstarted: the executor tests
 	// feed tracker results themselves.
@@ -223,8 +224,10 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer w.Close()
 	d.wake, d.timers.prewake = w, prewakeFor
-	lo := lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS,
-		Check: check.Options{Observe: opts.CheckObserve},
+	if err := d.registerMetrics(opts.Metrics); err != nil {
+		log.Error("VRRP and reload metrics are not served", "err", err)
+	}
+	lo := lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS, Metrics: opts.Metrics,
 		// The checkers and the reconciler's state grow for minutes after
 		// the first election at 100,000 real servers: a limit set before
 		// would hold the heap at its goal, a collection per allocation.
@@ -448,6 +451,10 @@ func (d *Daemon) handle(ev event) {
 		d.reloaded(e)
 	case evTrack:
 		d.trackResult(now, e.r)
+	case evBFD:
+		if d.bfd != nil {
+			d.bfd.Receive(e.d)
+		}
 	case evLink:
 		d.linkChanged(now, e.ifname, e.up)
 	case evAddr:
@@ -456,6 +463,10 @@ func (d *Daemon) handle(ev event) {
 		d.retryAddresses(e.in, now)
 	case evSnapshot:
 		e.reply <- d.snapshot()
+	case evLive:
+		e.reply <- d.live(e.buf)
+	case evMetricsRead:
+		e.reply <- d.metricsRead(e.buf)
 	case evMaintenance:
 		e.reply <- d.setMaintenance(now, e.name, e.on)
 	case evDrain:
@@ -480,7 +491,7 @@ func (d *Daemon) linkChanged(now time.Time, ifname string, up bool) {
 			d.reattach(in)
 		}
 		if !up {
-			in.lastReason = "interface " + ifname + " down"
+			in.why = reasonHint{vrrp.StateFault, "interface " + ifname + " down"}
 		}
 		d.syncIface(in, now)
 	}

@@ -156,6 +156,9 @@ func (s *fakeSys) holds(p netip.Prefix) bool {
 type fakeTransport struct {
 	s      *fakeSys
 	ifname string
+	// kernel holds packets the kernel has queued and no reader has taken
+	// (Poll returns them).
+	kernel []rxPacket
 	queue  []queuedMsg
 	n      int // queued, when the log is off
 }
@@ -201,6 +204,15 @@ func (t *fakeTransport) Send(b []byte, src, dst netip.Addr) error {
 	}
 	t.s.log.add("send %s %s>%s v%d vrid=%d prio=%d int=%s", t.ifname, src, dst, a.Version, a.VRID, a.Priority, a.IntervalDuration())
 	return nil
+}
+
+func (t *fakeTransport) Poll() []rxPacket {
+	ps := t.kernel
+	t.kernel = nil
+	if len(ps) > 0 {
+		t.s.log.add("poll %s %d", t.ifname, len(ps))
+	}
+	return ps
 }
 
 func (t *fakeTransport) Join(g netip.Addr) error {

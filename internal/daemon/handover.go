@@ -85,10 +85,14 @@ func (d *Daemon) awaitHandovers() {
 // handleStopping handles an event while the daemon stops.
 func (d *Daemon) handleStopping(ev event) {
 	switch e := ev.(type) {
-	case evPacket, evPackets:
+	case evPacket, evPackets, evBFD: // BFD's timers still run: its packets must too
 		d.handle(e)
 	case evSnapshot:
 		e.reply <- d.snapshot()
+	case evLive:
+		e.reply <- d.live(e.buf)
+	case evMetricsRead:
+		e.reply <- d.metricsRead(e.buf)
 	case evPlanBase:
 		e.reply <- d.planBase()
 	case evMaintenance:

@@ -53,8 +53,12 @@ type instance struct {
 	lastAdvert     time.Time
 	lastTransition time.Time
 	lastState      vrrp.State
-	lastReason     string
-	stats          stats
+	// lastReason is why the state last changed (the API's last_reason):
+	// the cause the transitions are counted by, or why's words when they
+	// name the transition that followed.
+	lastReason string
+	why        reasonHint
+	stats      stats
 
 	vmac  string // use_vmac interface, "" without
 	group *group // nil unless in a vrrp_sync_group

@@ -70,6 +70,9 @@ type transport interface {
 	Queue(payload []byte, src, dst netip.Addr)
 	Flush() (int, error)
 	Join(group netip.Addr) error
+	// Poll returns, without waiting, the packets the kernel has queued
+	// that the reader has not taken yet.
+	Poll() []rxPacket
 	Close() error
 }
 

@@ -29,8 +29,9 @@ func newSystem() system { return &linuxSystem{} }
 const readBatch = 16
 
 type linuxTransport struct {
-	s *vrrpnet.Socket
-	b *vrrpnet.Batch
+	s    *vrrpnet.Socket
+	b    *vrrpnet.Batch
+	poll *vrrpnet.Reader // the loop's own, for Poll
 }
 
 func (t linuxTransport) Send(b []byte, src, dst netip.Addr) error { return t.s.Send(b, src, dst) }
@@ -38,6 +39,19 @@ func (t linuxTransport) Queue(b []byte, src, dst netip.Addr)      { t.b.Add(b, s
 func (t linuxTransport) Flush() (int, error)                      { return t.b.Flush() }
 func (t linuxTransport) Join(g netip.Addr) error                  { return t.s.Join(g) }
 func (t linuxTransport) Close() error                             { return t.s.Close() }
+
+// Poll's error is the socket closing, which the reader goroutine reports.
+func (t linuxTransport) Poll() []rxPacket {
+	pkts, err := t.poll.Poll()
+	if err != nil || len(pkts) == 0 {
+		return nil
+	}
+	return copyOut(pkts)
+}
+
+// pollBatch is how many packets one Poll may take: it only catches what
+// queued while the loop was not running.
+const pollBatch = 4
 
 func (*linuxSystem) OpenTransport(ifname string, family int, deliver func([]rxPacket)) (transport, error) {
 	if _, err := net.InterfaceByName(ifname); err != nil {
@@ -47,9 +61,6 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func([]rxPa
 	if err != nil {
 		return nil, err
 	}
-	// Batched reads (recvmmsg), each packet with its own kernel receive
-	// time; the payloads are copied out of the reader's buffers into one
-	// allocation per read.
 	r := s.NewReader(readBatch)
 	go func() {
 		for {
@@ -57,20 +68,26 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func([]rxPa
 			if err != nil {
 				return // closed
 			}
-			n := 0
-			for _, p := range pkts {
-				n += len(p.Payload)
-			}
-			buf, out := make([]byte, 0, n), make([]rxPacket, len(pkts))
-			for i, p := range pkts {
-				buf = append(buf, p.Payload...)
-				out[i] = rxPacket{payload: buf[len(buf)-len(p.Payload) : len(buf) : len(buf)], src: p.Src, dst: p.Dst,
-					ttl: p.TTL, at: p.At, oversized: p.Truncated}
-			}
-			deliver(out)
+			deliver(copyOut(pkts))
 		}
 	}()
-	return linuxTransport{s, s.NewBatch()}, nil
+	return linuxTransport{s, s.NewBatch(), s.NewReader(pollBatch)}, nil
+}
+
+// copyOut copies a batch read (recvmmsg), each packet with its own kernel
+// receive time, out of the reader's buffers into one allocation.
+func copyOut(pkts []vrrpnet.Packet) []rxPacket {
+	n := 0
+	for _, p := range pkts {
+		n += len(p.Payload)
+	}
+	buf, out := make([]byte, 0, n), make([]rxPacket, len(pkts))
+	for i, p := range pkts {
+		buf = append(buf, p.Payload...)
+		out[i] = rxPacket{payload: buf[len(buf)-len(p.Payload) : len(buf) : len(buf)], src: p.Src, dst: p.Dst,
+			ttl: p.TTL, at: p.At, oversized: p.Truncated}
+	}
+	return out
 }
 
 type linuxAnnouncer struct{ s *garp.Sender }

@@ -121,7 +121,9 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 			d.log.Warn("reload: vrrp_sync_group changes take effect at restart; groups are unchanged")
 		}
 	}
-	d.cfg.BFDs = cfg.BFDs // instances built below resolve track_bfd against them
+	// Instances built below resolve their trackers against these: an
+	// instance may name a script, file, process or BFD added by this file.
+	d.cfg.Scripts, d.cfg.Files, d.cfg.Processes, d.cfg.BFDs = cfg.Scripts, cfg.Files, cfg.Processes, cfg.BFDs
 	old := map[plan.Key]*instance{}
 	for _, in := range d.insts {
 		old[keyOf(in.cfg)] = in
@@ -154,7 +156,6 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 	d.insts = next
 	d.cfg.Instances = cfg.Instances
 	d.restartTrackGroups()
-	d.cfg.Scripts, d.cfg.Files, d.cfg.Processes = cfg.Scripts, cfg.Files, cfg.Processes
 	d.reloadBFD()
 	if d.probes != nil {
 		d.probes.Update(trackSettings(d.cfg, d))

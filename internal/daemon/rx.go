@@ -35,21 +35,24 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 		return s, nil
 	}
 	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}}
-	t, err := d.sys.OpenTransport(ifname, family, func(ps []rxPacket) {
-		evs := make(evPackets, len(ps))
-		for i, p := range ps {
-			n := len(p.payload)
-			evs[i] = evPacket{sock: s, at: p.at, data: p.payload, oversized: p.oversized,
-				rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: n, RxLen: n}}
-		}
-		d.events <- evs
-	})
+	t, err := d.sys.OpenTransport(ifname, family, func(ps []rxPacket) { d.events <- s.events(ps) })
 	if err != nil {
 		return nil, err
 	}
 	s.t = t
 	d.socks[k] = s
 	return s, nil
+}
+
+// events makes one loop event of the packets of one read.
+func (s *socket) events(ps []rxPacket) evPackets {
+	evs := make(evPackets, len(ps))
+	for i, p := range ps {
+		n := len(p.payload)
+		evs[i] = evPacket{sock: s, at: p.at, data: p.payload, oversized: p.oversized,
+			rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: n, RxLen: n}}
+	}
+	return evs
 }
 
 // join joins a multicast group once per socket, whichever instances ask.

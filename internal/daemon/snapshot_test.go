@@ -132,3 +132,26 @@ func TestCheckCapabilitiesNeedsNothingForCheckOnlyWithoutServers(t *testing.T) {
 		t.Errorf("without CAP_NET_ADMIN: %v, want a message naming it", err)
 	}
 }
+
+// A reload that adds a vrrp_script and the track_script naming it restarts
+// the instance with the new tracker, not without the instance: the
+// definitions a restarted instance resolves are the new file's.
+func TestReloadAddsScriptAndItsTracker(t *testing.T) {
+	const secure = "global_defs {\n    enable_script_security\n    script_user root\n}\n"
+	h := newHarness(t, secure+instanceText("VI_1", "eth0", 1, 150, "192.0.2.100/24"), "eth0=192.0.2.1")
+	h.advance(4 * time.Second)
+	h.reload(secure + tracked)
+	r := h.d.history[len(h.d.history)-1]
+	if r.Result != "applied" || len(h.d.insts) != 1 {
+		t.Fatalf("reload %q (%s), %d instances, changes %+v", r.Result, r.Error, len(h.d.insts), r.Changes)
+	}
+	for _, c := range r.Changes {
+		if c.Op == "remove" {
+			t.Errorf("the reload removed %s %s: %s", c.Kind, c.Object, c.Detail)
+		}
+	}
+	h.run("track script chk_web down")
+	if got := h.d.snapshot().Instances[0].EffectivePriority; got != 90 {
+		t.Errorf("effective priority %d after chk_web failed, want 150-60", got)
+	}
+}

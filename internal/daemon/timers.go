@@ -17,9 +17,13 @@ import (
 // numTimers is how many timers one instance can have armed.
 const numTimers = int(vrrp.TimerHandover) + 1
 
-// timer is one armed deadline of one instance.
+// timer is one armed deadline of one instance, or of a BFD session: a
+// timer with fire set belongs to no instance (in is nil) and fire runs it
+// (bfd.go). Such ids follow vrrp's (timerBFDTx, timerBFDDetect), so that
+// an id alone says how a timer may be fired early or delayed.
 type timer struct {
 	in    *instance
+	fire  func(now time.Time)
 	id    vrrp.TimerID
 	at    time.Time     // the machine's deadline (Action.At)
 	early time.Duration // wake this much before at and stay awake (prewake)
@@ -65,11 +69,16 @@ func (ts *timers) arm(in *instance, id vrrp.TimerID, at time.Time, now time.Time
 		t = &timer{in: in, id: id, idx: -1}
 		in.tm[id] = t
 	}
-	t.at = at
 	t.early = 0
 	if ts.prewake != nil {
 		t.early = ts.prewake(id, at.Sub(now))
 	}
+	ts.set(t, at)
+}
+
+// set moves t to deadline at, in the heap or into it.
+func (ts *timers) set(t *timer, at time.Time) {
+	t.at = at
 	if t.idx >= 0 && t.idx < len(ts.h) && ts.h[t.idx] == t {
 		heap.Fix(&ts.h, t.idx)
 		return
@@ -78,10 +87,13 @@ func (ts *timers) arm(in *instance, id vrrp.TimerID, at time.Time, now time.Time
 }
 
 func (ts *timers) stop(in *instance, id vrrp.TimerID) {
-	t := in.tm[id]
-	if t == nil {
-		return
+	if t := in.tm[id]; t != nil {
+		ts.remove(t)
 	}
+}
+
+// remove takes t out of the heap, if it is there.
+func (ts *timers) remove(t *timer) {
 	if t.idx >= 0 && t.idx < len(ts.h) && ts.h[t.idx] == t {
 		heap.Remove(&ts.h, t.idx)
 	}
@@ -144,10 +156,10 @@ func prewakeFor(id vrrp.TimerID, after time.Duration) time.Duration {
 // early.
 const coalesceSlack = 500 * time.Microsecond
 
-// coalescable: adverts and GARP refreshes may go a little early; a
-// master-down or handover expiry never may.
+// coalescable: adverts, GARP refreshes and BFD transmissions may go a
+// little early; a master-down, handover or BFD detection expiry never may.
 func coalescable(id vrrp.TimerID) bool {
-	return id != vrrp.TimerMasterDown && id != vrrp.TimerHandover
+	return id != vrrp.TimerMasterDown && id != vrrp.TimerHandover && id != timerBFDDetect
 }
 
 // fireDue fires every timer whose deadline has come, earliest first. A
@@ -160,8 +172,12 @@ func coalescable(id vrrp.TimerID) bool {
 // of them may be the master's advert that re-arms it. Under a backlog
 // (thousands of instances, a loaded machine) firing first would make a
 // backup take over from a live master. So a due master-down timer first
-// lets the loop handle the events queued at that moment, once per call:
-// a flood delays a takeover by one queue's handling at most.
+// lets the loop handle the events queued at that moment, and the packets
+// still in the instance's socket (a process that gets the CPU back late
+// finds the deadline and the advert both passed, the advert not yet read),
+// once per call: a flood delays a takeover by one queue's handling at
+// most. A BFD detection timer waits the same way for the BFD packets
+// queued before it: a loaded loop must not declare a live neighbour down.
 func (d *Daemon) fireDue() {
 	defer d.flushSends()
 	drained := false
@@ -186,20 +202,49 @@ func (d *Daemon) fireDue() {
 			}
 			continue
 		}
-		if t.id == vrrp.TimerMasterDown && !drained {
+		if (t.id == vrrp.TimerMasterDown || t.id == timerBFDDetect) && !drained {
 			drained = true
-			if n := len(d.events); n > 0 {
-				d.flushSends()
-				for range n {
-					d.handle(<-d.events)
-				}
+			if d.catchUp(t.in) {
 				continue
 			}
 		}
 		heap.Pop(&d.timers.h)
+		if t.fire != nil {
+			d.flushSends() // what it causes leaves after the adverts queued before
+			t.fire(now)
+			continue
+		}
 		if t.in.stopped {
 			continue
 		}
 		d.feedTimer(t.in, t.id, now)
 	}
+}
+
+// catchUp handles the events queued for the loop, then the packets the
+// kernel holds for in's socket, before in's master-down timer may fire
+// (in is nil for a BFD detection timer: its packets come as events); it
+// reports whether there were any.
+func (d *Daemon) catchUp(in *instance) bool {
+	n := len(d.events)
+	var polled []rxPacket
+	if in != nil && in.sock != nil {
+		polled = in.sock.t.Poll()
+	}
+	if n == 0 && len(polled) == 0 {
+		// The reader may hold an advert it has taken from the socket but
+		// not queued yet (back from recvmmsg, waiting for a P): let it run.
+		runtime.Gosched()
+		if n = len(d.events); n == 0 {
+			return false
+		}
+	}
+	d.flushSends()
+	for range n {
+		d.handle(<-d.events)
+	}
+	if len(polled) > 0 {
+		d.handle(in.sock.events(polled))
+	}
+	return true
 }

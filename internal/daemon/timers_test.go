@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,14 +142,7 @@ func TestTimersNeverQueueBehindPackets(t *testing.T) {
 func TestMasterDownSeesQueuedAdverts(t *testing.T) {
 	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
 	in := h.d.insts[0]
-	var a vrrp.Advert
-	if err := in.adv.fill(&a, 1, 200, in.vips); err != nil {
-		t.Fatal(err)
-	}
-	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := peerAdvert(t, in)
 	dl := in.tm[vrrp.TimerMasterDown].at
 	// The advert arrived just before the deadline but is still queued,
 	// behind junk, when the loop finds the timer due.
@@ -174,6 +168,34 @@ func TestMasterDownSeesQueuedAdverts(t *testing.T) {
 	}
 }
 
+// A due master-down timer also reads what the kernel holds for the
+// instance's socket: a process that gets the CPU back after both the
+// deadline and the master's advert finds the advert not yet taken by the
+// reader, and it must still keep the backup a backup.
+func TestMasterDownSeesAdvertsInKernel(t *testing.T) {
+	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
+	in := h.d.insts[0]
+	b := peerAdvert(t, in)
+	dl := in.tm[vrrp.TimerMasterDown].at
+	ft := h.d.socks[sockKey{"eth0", 4}].t.(*fakeTransport)
+	ft.kernel = []rxPacket{{payload: b, src: mustAddr("192.0.2.2"), dst: vrrp.Group(vrrp.IPv4), ttl: 255,
+		at: dl.Add(-time.Millisecond)}}
+	h.clock = dl.Add(10 * time.Millisecond)
+	h.d.fireDue()
+	if in.m.State() != vrrp.StateBackup {
+		t.Fatalf("state %v: took over from a master whose advert was in the socket", in.m.State())
+	}
+	if logs := strings.Join(h.sys.log.lines, "\n"); !strings.Contains(logs, "poll eth0 1") {
+		t.Errorf("the socket was not polled:\n%s", logs)
+	}
+	// Nothing left in the socket: the re-armed expiry fires on its deadline.
+	h.clock = in.tm[vrrp.TimerMasterDown].at
+	h.d.fireDue()
+	if in.m.State() != vrrp.StateMaster {
+		t.Fatalf("state %v at the re-armed deadline, want MASTER", in.m.State())
+	}
+}
+
 // Adverts due within the slack go out with the timer that woke the loop,
 // stamped with their own deadlines; a master-down timer never fires early.
 func TestCoalescedAdvertTimers(t *testing.T) {
@@ -192,7 +214,22 @@ func TestCoalescedAdvertTimers(t *testing.T) {
 	if got := b.tm[vrrp.TimerAdvert].at; !got.Equal(base.Add(300*time.Microsecond + time.Second)) {
 		t.Errorf("next advert of the early one at %v, want its own deadline + 1 s", got.Sub(base))
 	}
-	if coalescable(vrrp.TimerMasterDown) || coalescable(vrrp.TimerHandover) {
-		t.Error("master-down or handover may fire early")
+	if coalescable(vrrp.TimerMasterDown) || coalescable(vrrp.TimerHandover) || coalescable(timerBFDDetect) {
+		t.Error("master-down, handover or BFD detection may fire early")
 	}
+}
+
+// peerAdvert is the advert a master at 192.0.2.2 with priority 200 sends
+// for in's router.
+func peerAdvert(t *testing.T, in *instance) []byte {
+	t.Helper()
+	var a vrrp.Advert
+	if err := in.adv.fill(&a, 1, 200, in.vips); err != nil {
+		t.Fatal(err)
+	}
+	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -56,6 +56,24 @@ func causeOf(ev vrrp.Event) string {
 	return "other"
 }
 
+// reasonHint says more than causeOf can about a transition the daemon is
+// about to cause (an interface that went down, a VIP it could not add,
+// maintenance): the next transition to the state to takes its words.
+type reasonHint struct {
+	to   vrrp.State
+	text string
+}
+
+// noteReason sets in's last reason for its transition to s, and forgets
+// any hint.
+func (d *Daemon) noteReason(in *instance, s vrrp.State) {
+	in.lastReason = d.cause
+	if in.why.text != "" && in.why.to == s {
+		in.lastReason = in.why.text
+	}
+	in.why = reasonHint{}
+}
+
 // countTransition records in's move to s, caused by the event being fed.
 func (d *Daemon) countTransition(in *instance, s vrrp.State) {
 	for i := range in.stats.trans {
@@ -69,12 +87,18 @@ func (d *Daemon) countTransition(in *instance, s vrrp.State) {
 
 // transitions lists the counts in a stable order for the snapshot.
 func transitions(ts []transCount) []status.TransitionCount {
-	out := make([]status.TransitionCount, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, status.TransitionCount{From: t.from.String(), To: t.to.String(), Reason: t.reason, Count: t.n})
-	}
+	out := appendTransitions(make([]status.TransitionCount, 0, len(ts)), ts)
 	slices.SortFunc(out, func(a, b status.TransitionCount) int {
 		return strings.Compare(a.From+"\x00"+a.To+"\x00"+a.Reason, b.From+"\x00"+b.To+"\x00"+b.Reason)
 	})
 	return out
+}
+
+// appendTransitions appends the counts to dst in the order they were
+// first counted.
+func appendTransitions(dst []status.TransitionCount, ts []transCount) []status.TransitionCount {
+	for _, t := range ts {
+		dst = append(dst, status.TransitionCount{From: t.from.String(), To: t.to.String(), Reason: t.reason, Count: t.n})
+	}
+	return dst
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/govrrpd/govrrpd/ipvs"
 	"github.com/vishvananda/netlink"
@@ -97,15 +98,22 @@ func TestKernelFileCheckWeight(t *testing.T) {
 	eventually(t, "10 - 20 × 2 clamped", weightIs(0))
 	write("1")
 	eventually(t, "10 + 1 × 2", weightIs(12))
+	// Drain returns once the kernel has the weight (read back at once,
+	// not polled); how long that takes is logged for issue #13's 100 ms
+	// target, not asserted.
+	start := time.Now()
 	if err := s.Drain("TCP 192.0.2.10:80", "198.51.100.1:80", true); err != nil {
 		t.Fatal(err)
 	}
+	took := time.Since(start)
 	if msg := weightIs(0)(); msg != "" {
 		t.Errorf("drained: %s", msg)
 	}
+	start = time.Now()
 	if err := s.Drain("TCP 192.0.2.10:80", "198.51.100.1:80", false); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("drain to kernel weight 0: %v; undrain to weight 12: %v (target 100 ms)", took, time.Since(start))
 	if msg := weightIs(12)(); msg != "" {
 		t.Errorf("undrained: %s", msg)
 	}

@@ -6,9 +6,12 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/status"
 	"github.com/govrrpd/govrrpd/ipvs"
 	"github.com/govrrpd/govrrpd/script"
 )
@@ -34,6 +37,9 @@ type Options struct {
 	// Observe, if set, hears every real-server and quorum change, with or
 	// without a script (the SNMP sub-agent's traps). It must not block.
 	Observe func(ipvs.Action)
+	// Metrics, if set, gets the subsystem's collectors at Start and every
+	// checker attempt's latency.
+	Metrics *metrics.Metrics
 	// Loaded, if set, runs on the subsystem's goroutine once a start or a
 	// reload has applied the table and started the checkers: the heap
 	// has its new steady size then (the daemon re-tunes its memory limit).
@@ -56,8 +62,9 @@ func DefaultBackend() (ipvs.Backend, error) {
 // their order; the reconciler is safe for concurrent use, which lets
 // Snapshot and Dump read it from any goroutine.
 type Subsystem struct {
-	opts Options
-	log  *slog.Logger
+	opts    Options
+	log     *slog.Logger
+	metrics *Collectors // nil without Options.Metrics
 
 	mu    sync.Mutex // guards the fields below against Snapshot and Drain
 	rec   *ipvs.Reconciler
@@ -88,13 +95,33 @@ func New(opts Options) *Subsystem {
 	if opts.NewBackend == nil {
 		opts.NewBackend = DefaultBackend
 	}
-	return &Subsystem{opts: opts, log: opts.Log}
+	s := &Subsystem{opts: opts, log: opts.Log}
+	if opts.Metrics != nil {
+		s.metrics = NewCollectors(func() ([]status.VirtualServer, status.ReconcileStats) {
+			return s.Snapshot(), s.ReconcileStats()
+		})
+		s.opts.Check.Observe = chainObserve(opts.Check.Observe, s.metrics.ObserveCheck)
+	}
+	return s
+}
+
+// chainObserve calls both checker observers.
+func chainObserve(a, b func(check.Kind, bool, time.Duration)) func(check.Kind, bool, time.Duration) {
+	if a == nil {
+		return b
+	}
+	return func(k check.Kind, up bool, took time.Duration) { a(k, up, took); b(k, up, took) }
 }
 
 // Start applies the virtual servers and starts the checkers. A host
 // without IPVS gets one loud error and keeps running VRRP; a configuration
 // without virtual servers opens nothing until a reload brings some.
 func (s *Subsystem) Start(ctx context.Context, cfg *confparse.Config) {
+	if s.metrics != nil {
+		if err := s.metrics.Register(s.opts.Metrics); err != nil {
+			s.log.Error("IPVS and checker metrics are not served", "err", err)
+		}
+	}
 	if len(cfg.VirtualServers) == 0 {
 		return
 	}

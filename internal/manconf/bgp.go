@@ -43,6 +43,8 @@ func writeBGP(p *roff.Page) {
 		"FILE has keepalived.conf's syntax and preprocessor (include, @ID lines, $PARAM, ~SEQ) but is govrrpd's alone: " +
 		"an unknown keyword or a bad value is an error naming FILE:LINE, and the file is refused (at start govrrpd exits; on SIGHUP the running BGP settings stay). " +
 		"A condition naming a virtual server or instance that keepalived.conf does not have is refused as well. " +
+		"An announced virtual server (no vrrp_instance condition: several directors at once) is told, without refusal, what breaks connections the router moves between directors: " +
+		"lb_kind NAT, a scheduler other than mh or sh, mh without inhibit_on_failure, mh with alpha; and once running, net.ipv4.vs.sloppy_tcp left at 0 (set it on every director). " +
 		"SIGHUP re-reads it with keepalived.conf; only the neighbours and announcements that changed are touched.")
 	for _, k := range BGPKeys {
 		tag := roff.Bold(k.Keyword)

@@ -1,77 +1,33 @@
 package metrics
 
 import (
-	"context"
+	"fmt"
 	"net/http"
 	"runtime"
 	"sync"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
-
-	"github.com/govrrpd/govrrpd/internal/status"
 )
 
-// Source takes a snapshot of the daemon.
-type Source func(ctx context.Context) (status.Daemon, error)
-
-// snapshots shares one snapshot between the collectors of one scrape:
-// the registry collects them concurrently, and four snapshots per scrape
-// would cost the event loop four round trips for one answer. Each scrape
-// (Metrics.Gather) starts with a fresh one, so no scrape sees an older
-// state than the previous scrape did.
-type snapshots struct {
-	src   Source
-	mu    sync.Mutex
-	taken bool
-	d     status.Daemon
-	err   error
-}
-
-func (s *snapshots) get() (status.Daemon, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.taken {
-		return s.d, s.err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	s.d, s.err = s.src(ctx)
-	s.taken = true
-	return s.d, s.err
-}
-
-func (s *snapshots) forget() {
-	s.mu.Lock()
-	s.taken, s.d, s.err = false, status.Daemon{}, nil
-	s.mu.Unlock()
-}
-
-// Metrics is the daemon's registry.
+// Metrics is the daemon's registry. A nil *Metrics is valid: it is what
+// subsystems get when no listener serves /metrics, and registering on it
+// does nothing.
 type Metrics struct {
-	reg   *prometheus.Registry
-	check *checkCollector
-	snap  *snapshots
-	// gather serializes scrapes: each owns the shared snapshot from its
-	// start to its end.
-	gather sync.Mutex
+	reg *prometheus.Registry
+	mu  sync.Mutex
+	// subs are each subsystem's collectors, by the name it registered
+	// them under, so that a second registration replaces the first.
+	subs map[string][]prometheus.Collector
 }
 
-// New builds the registry over src: the four subsystem collectors,
-// build info, and the Go runtime and process collectors.
-func New(src Source, version string) *Metrics {
-	snap := &snapshots{src: src}
+// New builds the registry with build info and the Go runtime and process
+// collectors; the subsystems add theirs with Register.
+func New(version string) *Metrics {
 	reg := prometheus.NewRegistry()
-	cc := newCheckCollector(snap)
 	reg.MustRegister(
-		newVRRPCollector(snap),
-		newIPVSCollector(snap),
-		cc,
-		newReloadCollector(snap),
-		newBGPCollector(snap),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name:        "govrrpd_build_info",
 			Help:        "Build information; always 1.",
@@ -80,27 +36,42 @@ func New(src Source, version string) *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
-	return &Metrics{reg: reg, check: cc, snap: snap}
+	return &Metrics{reg: reg, subs: map[string][]prometheus.Collector{}}
 }
 
-// Gather is one scrape over a fresh snapshot (prometheus.Gatherer).
-func (m *Metrics) Gather() ([]*dto.MetricFamily, error) {
-	m.gather.Lock()
-	defer m.gather.Unlock()
-	m.snap.forget()
-	defer m.snap.forget() // hold no snapshot between scrapes
-	return m.reg.Gather()
+// Register puts subsystem name's collectors on the registry in place of
+// whatever name registered before. A subsystem that starts again — the
+// LVS side when a reload brings the first virtual_server, a test's second
+// daemon — replaces its collectors instead of colliding with them (the
+// registry would refuse the same metric names twice). Collectors that
+// clash with another subsystem's are refused, and name keeps none.
+func (m *Metrics) Register(name string, cs ...prometheus.Collector) error {
+	if m == nil {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range m.subs[name] {
+		m.reg.Unregister(c)
+	}
+	delete(m.subs, name)
+	for i, c := range cs {
+		if err := m.reg.Register(c); err != nil {
+			for _, done := range cs[:i] {
+				m.reg.Unregister(done)
+			}
+			return fmt.Errorf("metrics %s: %w", name, err)
+		}
+	}
+	m.subs[name] = cs
+	return nil
 }
 
-// Handler serves /metrics. A snapshot that cannot be taken is reported
-// as a scrape error (HTTP 500), not as zeros.
+// Gather is one scrape (prometheus.Gatherer).
+func (m *Metrics) Gather() ([]*dto.MetricFamily, error) { return m.reg.Gather() }
+
+// Handler serves /metrics. A subsystem whose state cannot be read reports
+// a scrape error (HTTP 500), not zeros.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m, promhttp.HandlerOpts{ErrorHandling: promhttp.HTTPErrorOnError})
-}
-
-// ObserveCheck records one checker attempt's latency; the check scheduler
-// calls it (through the daemon) once per attempt. It is safe from any
-// goroutine.
-func (m *Metrics) ObserveCheck(kind string, up bool, latency time.Duration) {
-	m.check.observe(kind, up, latency)
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.HTTPErrorOnError})
 }

@@ -1,113 +1,116 @@
 package metrics_test
 
 import (
-	"bufio"
-	"context"
 	"errors"
-	"flag"
-	"net/http/httptest"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/govrrpd/govrrpd/internal/control/controltest"
 	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/metrics/metricstest"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata goldens")
-
-func scrape(t *testing.T, m *metrics.Metrics) (int, string) {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	return rec.Code, rec.Body.String()
+// gauge is a subsystem's collector in miniature: one constant series.
+func gauge(name string, v float64) prometheus.Collector {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: "govrrpd_" + name, Help: "A test gauge."})
+	g.Set(v)
+	return g
 }
 
-// own keeps govrrpd's series, dropping the Go runtime's and the process's,
-// whose values change from run to run.
-func own(body string) string {
+// samples are the govrrpd series of a scrape, without HELP and TYPE.
+func samples(t *testing.T, m *metrics.Metrics) string {
+	t.Helper()
+	_, body := metricstest.Scrape(t, m)
 	var b strings.Builder
-	sc := bufio.NewScanner(strings.NewReader(body))
-	for sc.Scan() {
-		l := sc.Text()
-		if strings.Contains(l, "govrrpd_") && !strings.Contains(l, "goversion=") {
-			b.WriteString(l + "\n")
+	for l := range strings.Lines(metricstest.Own(body)) {
+		if !strings.HasPrefix(l, "#") {
+			b.WriteString(l)
 		}
 	}
 	return b.String()
 }
 
-// TestMetricsGolden pins every govrrpd_* series of the sample snapshot.
-func TestMetricsGolden(t *testing.T) {
-	f := controltest.New()
-	m := metrics.New(f.Snapshot, "0.1.0-test")
-	m.ObserveCheck("HTTP_GET", true, 3*time.Millisecond)
-	m.ObserveCheck("HTTP_GET", false, 2*time.Second)
-	code, body := scrape(t, m)
+// TestRegistryOwnSeries: a registry no subsystem registered on serves
+// build info and the Go runtime's and the process's series, nothing else
+// of govrrpd's.
+func TestRegistryOwnSeries(t *testing.T) {
+	code, body := metricstest.Scrape(t, metrics.New("0.1.0-test"))
 	if code != 200 {
 		t.Fatalf("scrape: %d %s", code, body)
 	}
-	got := own(body)
-	if *update {
-		os.WriteFile("testdata/sample.prom", []byte(got), 0o644)
-	}
-	want, err := os.ReadFile("testdata/sample.prom")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("metrics differ from testdata/sample.prom (run with -update):\n%s", got)
-	}
-	if !strings.Contains(body, `govrrpd_build_info{goversion="go`) {
-		t.Error("no build info")
-	}
-}
-
-// TestMetricsLint runs Prometheus's own naming lint over every collector.
-func TestMetricsLint(t *testing.T) {
-	lint(t, metrics.New(controltest.New().Snapshot, "test"), "govrrpd_")
-}
-
-// lint fails t for every lint problem of a series named prefix*.
-func lint(t *testing.T, m *metrics.Metrics, prefix string) {
-	t.Helper()
-	problems, err := testutil.GatherAndLint(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		if strings.HasPrefix(p.Metric, prefix) {
-			t.Errorf("%s: %s", p.Metric, p.Text)
+	for _, want := range []string{`govrrpd_build_info{goversion="go`, `version="0.1.0-test"} 1`, "\ngo_goroutines ", "\nprocess_"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %q in\n%s", want, body)
 		}
 	}
-}
-
-// TestMetricsFollowSnapshot: a new snapshot shows at the next scrape.
-func TestMetricsFollowSnapshot(t *testing.T) {
-	f := controltest.New()
-	m := metrics.New(f.Snapshot, "test")
-	_, before := scrape(t, m)
-	f.Drain(context.Background(), "TCP 192.0.2.100:80", "192.0.2.21:80", true)
-	_, after := scrape(t, m)
-	line := `govrrpd_ipvs_destination_drained{real_server="192.0.2.21:80",virtual_server="TCP 192.0.2.100:80"} `
-	if !strings.Contains(before, line+"0") || !strings.Contains(after, line+"1") {
-		t.Errorf("drain not visible in the next scrape")
+	if own := samples(t, metrics.New("0.1.0-test")); own != "" {
+		t.Errorf("series nobody registered:\n%s", own)
 	}
 }
 
-// TestMetricsSnapshotError: a daemon that cannot answer fails the scrape
-// instead of reporting zeros.
-func TestMetricsSnapshotError(t *testing.T) {
-	m := metrics.New(func(context.Context) (status.Daemon, error) { return status.Daemon{}, errors.New("event loop busy") }, "test")
-	code, body := scrape(t, m)
-	if code != 500 || !strings.Contains(body, "event loop busy") {
-		t.Errorf("scrape with a failing snapshot: %d %s", code, body)
+// TestRegisterReplaces: a subsystem registering again under its name (it
+// started again) replaces its collectors instead of clashing with them.
+func TestRegisterReplaces(t *testing.T) {
+	m := metrics.New("test")
+	for _, v := range []float64{1, 2} {
+		if err := m.Register("vrrp", gauge("a", v), gauge("b", v)); err != nil {
+			t.Fatalf("registration %v: %v", v, err)
+		}
 	}
+	if err := m.Register("lvs", gauge("c", 3)); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := samples(t, m), "govrrpd_a 2\ngovrrpd_b 2\ngovrrpd_c 3\n"; got != want {
+		t.Errorf("series:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestRegisterClash: a subsystem claiming another's metric is refused
+// whole (none of its collectors stays) and the other keeps its series.
+func TestRegisterClash(t *testing.T) {
+	m := metrics.New("test")
+	if err := m.Register("vrrp", gauge("a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	err := m.Register("lvs", gauge("b", 2), gauge("a", 3))
+	var are prometheus.AlreadyRegisteredError
+	if !errors.As(err, &are) || !strings.Contains(err.Error(), "metrics lvs") {
+		t.Errorf("clash: %v", err)
+	}
+	if got := samples(t, m); got != "govrrpd_a 1\n" {
+		t.Errorf("series after a refused registration:\n%s", got)
+	}
+}
+
+// TestRegisterNil: with no listener there is no registry, and the
+// subsystems' registrations do nothing.
+func TestRegisterNil(t *testing.T) {
+	var m *metrics.Metrics
+	if err := m.Register("vrrp", gauge("a", 1)); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestEmitMismatch: a sample with the wrong labels fails the scrape
+// instead of panicking the daemon.
+func TestEmitMismatch(t *testing.T) {
+	m := metrics.New("test")
+	if err := m.Register("bad", badCollector{metrics.Desc("bad", "A test gauge.", "instance")}); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := metricstest.Scrape(t, m); code != 500 || !strings.Contains(body, "govrrpd_bad") {
+		t.Errorf("scrape with a bad sample: %d %s", code, body)
+	}
+}
+
+type badCollector struct{ d *prometheus.Desc }
+
+func (c badCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.d }
+func (c badCollector) Collect(ch chan<- prometheus.Metric) {
+	metrics.Emit(ch, c.d, prometheus.GaugeValue, 1) // no instance label
 }
 
 // TestStatusCarriesNoSecret guards the one door to /metrics and the API:

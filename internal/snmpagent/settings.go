@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/internal/snmpmib"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -68,7 +69,31 @@ func SettingsFrom(cfg *confparse.Config, f Flags) Settings {
 		}
 		s.Host.InitialState[in.Name] = st
 	}
-	s.Host.IfIndex = ifIndex
+	s.Host.Instances, s.Host.Groups = map[string]snmpmib.InstanceConf{}, map[string]snmpmib.SyncGroupConf{}
+	defs := weightDefsOf(cfg)
+	for _, sc := range cfg.Scripts {
+		s.Host.Scripts = append(s.Host.Scripts, snmpmib.ScriptConf{Name: sc.Name, Interval: sc.Interval, Weight: sc.Weight,
+			Reverse: sc.Reverse, Rise: sc.Rise, Fall: sc.Fall})
+	}
+	for _, in := range cfg.Instances {
+		c := instanceConf(in, cfg.IPVS.SyncDaemon)
+		c.Tracks = defs.tracks(in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackBFDs, in.TrackProcesses)
+		s.Host.Instances[in.Name] = c
+	}
+	for _, g := range cfg.SyncGroups {
+		s.Host.Groups[g.Name] = snmpmib.SyncGroupConf{TrackingWeight: g.TrackingWeight, SMTPAlert: g.SMTPAlert,
+			NotifyExec: notifies(g.Notify),
+			Tracks:     defs.tracks(g.TrackInterfaces, g.TrackScripts, g.TrackFiles, g.TrackBFDs, g.TrackProcesses)}
+	}
+	s.Host.VirtualServers = map[string]snmpmib.VSConf{}
+	for _, v := range cfg.VirtualServers {
+		s.Host.VirtualServers[lvs.Key(v)] = vsConf(v)
+	}
+	gl := cfg.Global
+	s.Host.Global = snmpmib.GlobalConf{Traps: g.Traps, SMTPAlert: gl.SMTPAlert, SMTPAlertVRRP: gl.SMTPAlertVRRP,
+		SMTPAlertChkr: gl.SMTPAlertChecker, NetNamespace: gl.NetNamespace, DynamicInterfaces: cfg.VRRP.DynamicInterfaces,
+		LVSFlush: cfg.IPVS.Flush, LVSFlushOnStop: cfg.IPVS.FlushOnStop}
+	s.Host.IfIndex, s.Host.IfMAC, s.Host.IfAddr = ifIndex, ifMAC, ifAddr
 	return s
 }
 

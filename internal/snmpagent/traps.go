@@ -105,6 +105,13 @@ func trapsFor(e event, d status.Daemon, s Settings, causes masterCauses) [][]age
 		if s.MIBs&snmpmib.KeepalivedChecker == 0 {
 			return nil
 		}
+		if k := e.lvs.Kind; k == ipvs.QuorumUp || k == ipvs.QuorumDown {
+			vs, ok := findService(d, e.lvs.Service)
+			if !ok {
+				return nil
+			}
+			return [][]agentx.VarBind{snmpmib.QuorumTrap(vs, k == ipvs.QuorumUp, s.Host)}
+		}
 		vs, r, ok := findReal(d, *e.lvs)
 		if !ok {
 			return nil
@@ -175,6 +182,16 @@ func findReal(d status.Daemon, act ipvs.Action) (status.VirtualServer, status.Re
 		}
 	}
 	return status.VirtualServer{}, status.RealServer{}, false
+}
+
+// findService finds the snapshot's virtual server with ipvs key key.
+func findService(d status.Daemon, key string) (status.VirtualServer, bool) {
+	for _, vs := range d.VirtualServers {
+		if sameService(vs, key) {
+			return vs, true
+		}
+	}
+	return status.VirtualServer{}, false
 }
 
 // sameService matches a snapshot's virtual server with an ipvs key

@@ -86,7 +86,11 @@ func TestTrapsFor(t *testing.T) {
 			Real: netip.MustParseAddrPort("203.0.113.1:80")}}, master, all, []agentx.OID{snmpmib.TrapRealServerChange}},
 		{"real server, checker tree off", event{lvs: &ipvs.Action{Kind: ipvs.NotifyDown, Service: "192.0.2.7:80/TCP",
 			Real: netip.MustParseAddrPort("203.0.113.1:80")}}, master, snmpmib.KeepalivedVRRP, nil},
-		{"quorum", event{lvs: &ipvs.Action{Kind: ipvs.QuorumDown, Service: "192.0.2.7:80/TCP"}}, master, all, nil},
+		{"quorum lost", event{lvs: &ipvs.Action{Kind: ipvs.QuorumDown, Service: "192.0.2.7:80/TCP"}}, master, all,
+			[]agentx.OID{snmpmib.TrapQuorumChange}},
+		{"quorum, checker tree off", event{lvs: &ipvs.Action{Kind: ipvs.QuorumUp, Service: "192.0.2.7:80/TCP"}}, master,
+			snmpmib.KeepalivedVRRP, nil},
+		{"quorum of an unknown service", event{lvs: &ipvs.Action{Kind: ipvs.QuorumUp, Service: "192.0.2.8:80/TCP"}}, master, all, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

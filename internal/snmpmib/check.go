@@ -65,10 +65,13 @@ func (b *builder) keepalivedCheck(d status.Daemon) {
 		if vs.Fwmark != 0 {
 			b.gauge(col(4), uint64(vs.Fwmark))
 		}
+		c, hasConf := b.h.VirtualServers[vs.Key]
 		if t, a, ok := inet(vs.Addr); ok {
 			b.int(col(5), t)
 			b.str(col(6), string(a))
 			b.gauge(col(7), uint64(vs.Port))
+		} else if hasConf {
+			b.int(col(5), 1+btoi(c.IPv6)) // keepalived gives a fwmark service its family too
 		}
 		b.int(col(8), VSProtocol(vs))
 		if s, ok := schedulers[vs.Scheduler]; ok {
@@ -83,11 +86,10 @@ func (b *builder) keepalivedCheck(d status.Daemon) {
 		b.int(col(23), truth(vs.Quorum))
 		st := vs.Stats
 		b.ipvsStats(col, st, vsStatCols)
-		b.gauge(col(32), st.CPS)
-		b.gauge(col(33), st.InPPS)
-		b.gauge(col(34), st.OutPPS)
-		b.gauge(col(35), st.InBPS)
-		b.gauge(col(36), st.OutBPS)
+		b.rates(col, st, vsRateCols)
+		if hasConf {
+			b.vsConf(col, c)
+		}
 		for r, rs := range vs.Reals {
 			rcol := func(c uint32) []uint32 { return KeepalivedChk.Append(4, 1, c, vi, uint32(r+1)) }
 			b.int(rcol(2), 1)
@@ -98,14 +100,20 @@ func (b *builder) keepalivedCheck(d status.Daemon) {
 			b.gauge(rcol(5), uint64(rs.Port))
 			b.int(rcol(6), truth(rs.Healthy))
 			b.int(rcol(7), rs.WeightCurrent)
+			b.gauge(rcol(13), failedChecks(rs))
 			b.ipvsStats(rcol, rs.Stats, rsStatCols)
+			b.rates(rcol, rs.Stats, rsRateCols)
+			if rc, ok := c.Reals[rs.Key]; ok && hasConf {
+				b.rsConf(rcol, rc)
+			}
 		}
 	}
 }
 
 // statCols are where a table keeps the IPVS counters: connections (a
-// gauge), packets and bytes in and out (32-bit counters), and connections
-// and packets again as 64-bit counters.
+// gauge), packets in and out (32-bit counters), bytes in and out (64-bit
+// counters, as keepalived's MIB types them), and connections and packets
+// again as 64-bit counters.
 type statCols struct{ conns, inPkts, outPkts, inBytes, outBytes, conns64, inPkts64, outPkts64 uint32 }
 
 var (
@@ -117,9 +125,16 @@ func (b *builder) ipvsStats(col func(uint32) []uint32, st status.IPVSStats, c st
 	b.gauge(col(c.conns), st.Conns)
 	b.counter(col(c.inPkts), st.InPkts)
 	b.counter(col(c.outPkts), st.OutPkts)
-	b.counter(col(c.inBytes), st.InBytes)
-	b.counter(col(c.outBytes), st.OutBytes)
+	b.counter64(col(c.inBytes), st.InBytes)
+	b.counter64(col(c.outBytes), st.OutBytes)
 	b.counter64(col(c.conns64), st.Conns)
 	b.counter64(col(c.inPkts64), st.InPkts)
 	b.counter64(col(c.outPkts64), st.OutPkts)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -8,8 +8,10 @@
 //
 // Pure: a View is a sorted table built from one snapshot, with no sockets
 // and no clocks; internal/snmpagent answers the master agent from it.
-// Where the snapshot does not carry what a column needs (scripts, SMTP,
-// preempt mode) the column is not served: an absent object, never a
-// made-up value. Its golden test (mib_test.go) walks a fixed snapshot into
+// Columns come from the snapshot, or from the configuration's settings
+// the agent passes in Host (preempt, auth, VIPs, virtual server settings);
+// where neither says what a column needs (scripts, the SMTP server, up
+// times) the column is not served: an absent object, never a made-up
+// value. Its golden test (mib_test.go) walks a fixed snapshot into
 // testdata/walk.golden (regenerated with -update).
 package snmpmib

@@ -39,7 +39,9 @@ func snapshot() status.Daemon {
 			{Key: "192.0.2.100:80/TCP", Protocol: "TCP", Addr: "192.0.2.100", Port: 80, Scheduler: "wrr", Quorum: true,
 				Stats: status.IPVSStats{Conns: 7, InPkts: 70, OutPkts: 60, InBytes: 7000, OutBytes: 6000, CPS: 1},
 				Reals: []status.RealServer{
-					{Addr: "203.0.113.1", Port: 8080, WeightCurrent: 3, Healthy: true, Stats: status.IPVSStats{Conns: 4, InPkts: 40}},
+					{Key: "203.0.113.1:8080", Addr: "203.0.113.1", Port: 8080, WeightCurrent: 3, Healthy: true,
+						Stats:    status.IPVSStats{Conns: 4, InPkts: 40, InBytes: 5 << 32, CPS: 3, InBPS: 1<<32 + 7},
+						Checkers: []status.Checker{{Kind: "TCP_CHECK", Up: true}, {Kind: "HTTP_GET", Up: false}}},
 					{Addr: "203.0.113.2", Port: 8080, WeightCurrent: 0, Healthy: false},
 				}},
 			{Key: "FWM 5", Protocol: "FWM", Fwmark: 5, Scheduler: "mh",
@@ -50,7 +52,54 @@ func snapshot() status.Daemon {
 
 func host() Host {
 	return Host{RouterID: "lb1", IfIndex: func(n string) int { return map[string]int{"eth0": 2, "eth1": 3}[n] },
-		InitialState: map[string]string{"VI_4": "MASTER", "VI_6": "BACKUP", "VI_2": "BACKUP"}}
+		InitialState: map[string]string{"VI_4": "MASTER", "VI_6": "BACKUP", "VI_2": "BACKUP"},
+		// VI_4 multicast with a VIP and an excluded one, VI_2 unicast with
+		// PASS auth and a labelled link-scope VIP; VI_6 and VI_2b have no
+		// settings and serve only their status columns.
+		Instances: map[string]InstanceConf{
+			"VI_4": {Preempt: true, GARPDelay: 5 * time.Second, Accept: true, NotifyExec: true, LVSSyncIf: "eth0",
+				Mcast: netip.MustParseAddr("224.0.0.18"), MACIf: "vrrp.51",
+				VIPs:         []VIPConf{{Prefix: netip.MustParsePrefix("192.0.2.100/24"), Brd: "+"}},
+				ExcludedVIPs: []VIPConf{{Prefix: netip.MustParsePrefix("2001:db8::5/64"), Dev: "eth1"}},
+				Tracks: Tracks{Interfaces: []TrackConf{{Name: "eth1", Weight: 10}},
+					Scripts: []TrackConf{{Name: "chk", Weight: -5, Reverse: true}, {Name: "chk2"}}}},
+			"VI_2": {PreemptDelay: 30 * time.Second, AuthType: 1, SMTPAlert: true, NotifyDeleted: true,
+				Src: netip.MustParseAddr("198.51.100.1"),
+				VIPs: []VIPConf{{Prefix: netip.MustParsePrefix("198.51.100.9/32"), Label: "eth1:vip", Scope: "link",
+					Peer: netip.MustParseAddr("198.51.100.99")}, {Prefix: netip.MustParsePrefix("198.51.100.10/32"), Brd: "198.51.100.255"}}},
+		},
+		Groups: map[string]SyncGroupConf{"G1": {TrackingWeight: true,
+			Tracks: Tracks{Processes: []TrackConf{{Name: "nginx", Weight: 2}}, BFDs: []TrackConf{{Name: "gw"}}}}},
+		Scripts: []ScriptConf{{Name: "chk", Interval: 2 * time.Second, Weight: 3, Rise: 2, Fall: 3}},
+		// The TCP service is persistent DR with a named, limited real
+		// server; the fwmark one IPv6 NAT with inhibit_on_failure.
+		VirtualServers: map[string]VSConf{
+			"192.0.2.100:80/TCP": {Kind: 2, Persistence: 300 * time.Second, DelayLoop: 6 * time.Second, Quorum: 1, Weight: 1,
+				Virtualhost: "www.example.org", Name: "web",
+				Reals: map[string]RSConf{"203.0.113.1:8080": {Kind: 3, UThreshold: 100, Name: "web1"}}},
+			"FWM 5": {Kind: 1, IPv6: true, DelayLoop: 60 * time.Second, Quorum: 2, Hysteresis: 1, Inhibit: true, Alpha: true, Weight: 1},
+		},
+		Global: GlobalConf{Traps: true, SMTPAlertVRRP: new(bool), NetNamespace: "blue", LVSFlushOnStop: true},
+		IfMAC: func(n string) []byte {
+			return map[string][]byte{"eth0": {2, 0, 0, 0, 0, 1}, "vrrp.51": {0, 0, 0x5e, 0, 1, 51}}[n]
+		},
+		IfAddr: func(n string, v6 bool) netip.Addr {
+			if v6 {
+				return netip.MustParseAddr("fe80::2")
+			}
+			a, _ := netip.ParseAddr(map[string]string{"eth0": "192.0.2.2", "eth1": "198.51.100.2"}[n])
+			return a // an interface without an address: invalid
+		},
+	}
+}
+
+// The settings' drop counters reach both RFC MIBs' statistics.
+func snapshotWithDrops() status.Daemon {
+	d := snapshot()
+	d.Instances[2].Stats = status.InstanceStats{BecameMaster: 2, AdvertsReceived: 9, PriZeroReceived: 1,
+		Drops: map[string]uint64{"ttl": 3, "auth-failure": 1, "truncated": 2}}
+	d.Instances[1].Stats = status.InstanceStats{BecameMaster: 1, Drops: map[string]uint64{"ttl": 1, "checksum": 4}}
+	return d
 }
 
 // format renders varbinds as snmpwalk -On does, near enough to read.
@@ -91,7 +140,7 @@ func golden(t *testing.T, name, got string) {
 // A walk from the root with GetNext visits every object once, in order,
 // and reads the golden.
 func TestWalkGolden(t *testing.T) {
-	v := Build(snapshot(), host(), KeepalivedVRRP|KeepalivedChecker|RFCv2|RFCv3)
+	v := Build(snapshotWithDrops(), host(), KeepalivedVRRP|KeepalivedChecker|RFCv2|RFCv3)
 	var got []agentx.VarBind
 	r := agentx.SearchRange{Start: agentx.OID{1}}
 	for {
@@ -126,6 +175,8 @@ func TestTrapsGolden(t *testing.T) {
 	}
 	all = append(all, RealServerTrap(d.VirtualServers[0], d.VirtualServers[0].Reals[1], h)...)
 	all = append(all, RealServerTrap(d.VirtualServers[1], d.VirtualServers[1].Reals[0], h)...)
+	all = append(all, QuorumTrap(d.VirtualServers[0], false, h)...)
+	all = append(all, QuorumTrap(d.VirtualServers[1], true, h)...)
 	golden(t, "traps.golden", format(all))
 }
 

@@ -2,6 +2,7 @@ package snmpmib
 
 import (
 	"net/netip"
+	"strings"
 
 	"github.com/govrrpd/govrrpd/agentx"
 	"github.com/govrrpd/govrrpd/internal/status"
@@ -15,6 +16,7 @@ var (
 	TrapSyncGroupStateChange = KeepalivedVR.Append(10, 0, 1)
 	TrapInstanceStateChange  = KeepalivedVR.Append(10, 0, 2)
 	TrapRealServerChange     = KeepalivedChk.Append(5, 0, 1)
+	TrapQuorumChange         = KeepalivedChk.Append(5, 0, 2)
 	TrapVRRPNewMaster        = VRRPMIB.Append(0, 1)
 	TrapVRRPv3NewMaster      = VRRPv3MIB.Append(0, 1)
 )
@@ -112,7 +114,30 @@ func RealServerTrap(vs status.VirtualServer, r status.RealServer, h Host) []agen
 	}
 	b.gauge(KeepalivedChk.Append(4, 1, 5), uint64(r.Port))
 	b.int(KeepalivedChk.Append(4, 1, 6), truth(r.Healthy))
+	b.vsTrapVars(vs)
+	b.vsRealCounts(vs)
+	return b.routerID(h.RouterID)
+}
+
+// QuorumTrap is virtualServerQuorumStateChange: vs's quorum is now met
+// (up) or lost, with its configured quorum weight.
+func QuorumTrap(vs status.VirtualServer, up bool, h Host) []agentx.VarBind {
+	b := trap(TrapQuorumChange)
+	b.vsTrapVars(vs)
+	b.int(KeepalivedChk.Append(3, 1, 23), truth(up))
+	if c, ok := h.VirtualServers[vs.Key]; ok {
+		b.gauge(KeepalivedChk.Append(3, 1, 22), uint64(c.Quorum))
+	}
+	b.vsRealCounts(vs)
+	return b.routerID(h.RouterID)
+}
+
+// vsTrapVars names the virtual server in a checker notification as
+// keepalived does: its type, then its group, fwmark or address and
+// port, and its protocol.
+func (b *builder) vsTrapVars(vs status.VirtualServer) {
 	b.int(KeepalivedChk.Append(3, 1, 2), VSType(vs))
+	group, isGroup := strings.CutPrefix(vs.Key, vs.Protocol+" group ")
 	switch t, a, ok := inet(vs.Addr); {
 	case vs.Fwmark != 0:
 		b.gauge(KeepalivedChk.Append(3, 1, 4), uint64(vs.Fwmark))
@@ -120,11 +145,15 @@ func RealServerTrap(vs status.VirtualServer, r status.RealServer, h Host) []agen
 		b.int(KeepalivedChk.Append(3, 1, 5), t)
 		b.str(KeepalivedChk.Append(3, 1, 6), string(a))
 		b.gauge(KeepalivedChk.Append(3, 1, 7), uint64(vs.Port))
+	case isGroup:
+		b.str(KeepalivedChk.Append(3, 1, 3), group)
 	}
 	// keepalived sends TruthValue(tcp) here, not virtualServerProtocol's
 	// code: tcp(1), anything else 2.
 	b.int(KeepalivedChk.Append(3, 1, 8), truth(vs.Protocol == "TCP"))
+}
+
+func (b *builder) vsRealCounts(vs status.VirtualServer) {
 	b.gauge(KeepalivedChk.Append(3, 1, 21), uint64(VSUp(vs)))
 	b.gauge(KeepalivedChk.Append(3, 1, 20), uint64(len(vs.Reals)))
-	return b.routerID(h.RouterID)
 }

@@ -1,6 +1,7 @@
 package snmpmib
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/govrrpd/govrrpd/agentx"
@@ -59,6 +60,20 @@ type Host struct {
 	// InitialState is each instance's configured `state` (MASTER or
 	// BACKUP), by name: vrrpInstanceInitialState.
 	InitialState map[string]string
+	// Instances and Groups are the configured settings, by name; an
+	// instance or group without one serves only its status columns.
+	Instances map[string]InstanceConf
+	Groups    map[string]SyncGroupConf
+	// Scripts are the vrrp_script definitions, in the file's order.
+	Scripts []ScriptConf
+	// VirtualServers are the configured virtual servers by status key.
+	VirtualServers map[string]VSConf
+	Global         GlobalConf
+	// IfMAC is an interface's hardware address, nil when it is gone;
+	// IfAddr its primary address of a family (IPv6: link-local), the
+	// invalid Addr when it has none.
+	IfMAC  func(name string) []byte
+	IfAddr func(name string, v6 bool) netip.Addr
 }
 
 // View is one snapshot's objects, sorted by name.
@@ -72,9 +87,16 @@ func Build(d status.Daemon, h Host, m MIBs) *View {
 	if h.IfIndex == nil {
 		b.h.IfIndex = func(string) int { return 0 }
 	}
+	if h.IfMAC == nil {
+		b.h.IfMAC = func(string) []byte { return nil }
+	}
+	if h.IfAddr == nil {
+		b.h.IfAddr = func(string, bool) netip.Addr { return netip.Addr{} }
+	}
 	if m&(KeepalivedVRRP|KeepalivedChecker) != 0 {
 		b.str(KeepalivedGlob.Append(1, 0), "govrrpd "+d.Version)
 		b.str(KeepalivedGlob.Append(2, 0), h.RouterID)
+		b.globals(h.Global)
 	}
 	if m&KeepalivedVRRP != 0 {
 		b.keepalivedVRRP(d)

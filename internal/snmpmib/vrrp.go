@@ -1,7 +1,6 @@
 package snmpmib
 
 import (
-	"net/netip"
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/status"
@@ -48,16 +47,8 @@ func truth(b bool) int {
 }
 
 func (b *builder) keepalivedVRRP(d status.Daemon) {
-	for g, sg := range d.SyncGroups {
-		gi := uint32(g + 1)
-		b.str(KeepalivedVR.Append(1, 1, 2, gi), sg.Name)
-		b.int(KeepalivedVR.Append(1, 1, 3, gi), KeepalivedState(sg.State))
-		// Members are numbered by their place in the group, as keepalived
-		// walks its list, whatever the MIB's index name suggests.
-		for j, m := range sg.Members {
-			b.str(KeepalivedVR.Append(2, 1, 2, gi, uint32(j+1)), m)
-		}
-	}
+	b.keepalivedGroups(d)
+	b.scripts(b.h.Scripts)
 	for i, in := range d.Instances {
 		col := func(c uint32) []uint32 { return KeepalivedVR.Append(3, 1, c, uint32(i+1)) }
 		b.str(col(2), in.Name)
@@ -76,6 +67,70 @@ func (b *builder) keepalivedVRRP(d status.Daemon) {
 			b.str(col(18), in.SyncGroup)
 		}
 		b.int(col(30), in.Version)
+		if c, ok := b.h.Instances[in.Name]; ok {
+			b.instanceConf(col, in, c)
+			b.addresses(i, in, c)
+			b.tracks(uint32(i+1), c.Tracks, false)
+		}
+	}
+}
+
+// instanceConf is vrrpInstanceTable's columns that come from the
+// configuration, with keepalived's units and codes.
+func (b *builder) instanceConf(col func(uint32) []uint32, in status.Instance, c InstanceConf) {
+	// vrrpInstanceWantedState: keepalived's wanted state is the one it
+	// settles in; govrrpd has no such state apart from the current one
+	// but in the transient states, where the column is left out.
+	if in.State == "MASTER" || in.State == "BACKUP" {
+		b.int(col(6), KeepalivedState(in.State))
+	}
+	b.int(col(13), truth(c.Preempt))
+	b.gauge(col(14), uint64(c.PreemptDelay/time.Second))
+	auth := 0
+	if in.Version == 2 {
+		auth = c.AuthType
+	}
+	b.int(col(15), auth)
+	b.int(col(16), truth(c.LVSSyncIf != ""))
+	if c.LVSSyncIf != "" {
+		b.str(col(17), c.LVSSyncIf)
+	}
+	b.gauge(col(19), uint64(c.GARPDelay/time.Second))
+	b.int(col(20), truth(c.SMTPAlert))
+	b.int(col(21), truth(c.NotifyExec))
+	accept := 0 // keepalived: VRRPv2 has no accept mode
+	if in.Version == 3 {
+		accept = truth(c.Accept)
+	}
+	b.int(col(27), accept)
+	// govrrpd never sets promote_secondaries and watches links by
+	// netlink, never by polling: both read false.
+	b.int(col(28), truth(false))
+	b.int(col(29), truth(false))
+	b.int(col(33), truth(c.NotifyDeleted))
+	if t, a, ok := inet(c.Mcast.String()); ok && c.Mcast.IsValid() {
+		b.int(col(34), t)
+		b.str(col(35), string(a))
+	}
+}
+
+// keepalivedGroups is vrrpSyncGroupTable and its member table.
+func (b *builder) keepalivedGroups(d status.Daemon) {
+	for g, sg := range d.SyncGroups {
+		gi := uint32(g + 1)
+		b.str(KeepalivedVR.Append(1, 1, 2, gi), sg.Name)
+		b.int(KeepalivedVR.Append(1, 1, 3, gi), KeepalivedState(sg.State))
+		if c, ok := b.h.Groups[sg.Name]; ok {
+			b.int(KeepalivedVR.Append(1, 1, 4, gi), truth(c.SMTPAlert))
+			b.int(KeepalivedVR.Append(1, 1, 5, gi), truth(c.NotifyExec))
+			b.int(KeepalivedVR.Append(1, 1, 10, gi), truth(c.TrackingWeight))
+			b.tracks(gi, c.Tracks, true)
+		}
+		// Members are numbered by their place in the group, as keepalived
+		// walks its list, whatever the MIB's index name suggests.
+		for j, m := range sg.Members {
+			b.str(KeepalivedVR.Append(2, 1, 2, gi, uint32(j+1)), m)
+		}
 	}
 }
 
@@ -87,54 +142,6 @@ func advertUnits(in status.Instance) uint64 {
 		return uint64(d / time.Second)
 	}
 	return uint64(d / (10 * time.Millisecond))
-}
-
-// rfc2787 is VRRP-MIB's vrrpOperTable for VRRPv2 IPv4 instances, indexed
-// by ifIndex and VRID.
-func (b *builder) rfc2787(d status.Daemon) {
-	b.int(VRRPMIB.Append(1, 1, 0), 2) // vrrpNodeVersion
-	for _, in := range d.Instances {
-		if in.Version != 2 || in.Family != "inet" {
-			continue
-		}
-		ifi := b.h.IfIndex(in.Interface)
-		col := func(c uint32) []uint32 { return VRRPMIB.Append(1, 3, 1, c, uint32(ifi), uint32(in.VRID)) }
-		b.int(col(3), rfcState(in.State))
-		b.int(col(4), 1) // vrrpOperAdminState: up
-		b.int(col(5), in.Priority)
-		b.int(col(6), len(in.VIPs))
-		if a, err := netip.ParseAddr(in.MasterAddr); err == nil && a.Is4() {
-			b.add(col(7), ipAddress, a.As4())
-		}
-		b.int(col(11), int(time.Duration(in.AdvertInt)/time.Second))
-		b.int(col(14), 1) // vrrpOperProtocol: ip
-		b.int(col(15), 1) // vrrpOperRowStatus: active
-	}
-}
-
-// rfc6527 is VRRPv3-MIB's vrrpv3OperationsTable, indexed by ifIndex,
-// VRID and address type, for instances with at least one address. Like
-// Debian's keepalived (built to answer VRRPv3-MIB for VRRPv2 instances
-// too), it lists VRRPv2 instances as well.
-func (b *builder) rfc6527(d status.Daemon) {
-	for _, in := range d.Instances {
-		if len(in.VIPs) == 0 {
-			continue
-		}
-		ifi, at := b.h.IfIndex(in.Interface), uint32(1)
-		if in.Family == "inet6" {
-			at = 2
-		}
-		col := func(c uint32) []uint32 { return VRRPv3MIB.Append(1, 1, 1, 1, c, uint32(ifi), uint32(in.VRID), at) }
-		if a, err := netip.ParseAddr(in.MasterAddr); err == nil {
-			b.str(col(3), string(a.AsSlice()))
-		}
-		b.int(col(6), rfcState(in.State))
-		b.gauge(col(7), uint64(in.Priority))
-		b.int(col(8), len(in.VIPs))
-		b.int(col(9), int(time.Duration(in.AdvertInt)/(10*time.Millisecond)))
-		b.int(col(13), 1) // vrrpv3OperationsRowStatus: active
-	}
 }
 
 // tracksInterface is vrrpInstanceTrackPrimaryIf: keepalived's "has

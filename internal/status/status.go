@@ -82,9 +82,11 @@ type Instance struct {
 	MasterAdvertInt   Duration  `json:"master_advert_int"`
 	VIPs              []string  `json:"vips"`
 	LastTransition    time.Time `json:"last_transition"`
-	// LastReason says why the last transition happened, in words an
-	// operator can act on ("master down timer expired", "higher priority
-	// advert from 192.0.2.2", "interface eth0 down").
+	// LastReason says why the last transition happened: the reason the
+	// transitions are counted by ("startup", "master down timer",
+	// "priority 0 advert", "advert", "handover", ...), or the daemon's
+	// own words where they say more ("interface eth0 down", "cannot add
+	// VIP", "maintenance").
 	LastReason string `json:"last_reason,omitempty"`
 	// Maintenance is set by `govrrpd ctl maintenance NAME on`: the
 	// instance stays BACKUP until it is lifted.
@@ -114,9 +116,10 @@ type InstanceStats struct {
 	PriZeroReceived uint64 `json:"pri_zero_received"`
 	GARPSent        uint64 `json:"garp_sent"`
 	NASent          uint64 `json:"na_sent"`
-	// Drops counts received packets dropped for this instance, by reason
-	// (ttl, checksum, auth, vrid, version, interval, addresses, length,
-	// type, truncated, ...).
+	// Drops counts received packets dropped for this instance, by the
+	// daemon's fine reason (ttl, checksum, auth-failure, advert-interval,
+	// address-list, truncated, ...); DropClass groups them as /metrics
+	// does.
 	Drops       map[string]uint64 `json:"drops"`
 	Transitions []TransitionCount `json:"transitions"`
 }

@@ -75,6 +75,11 @@ func (r *Reader) Read() ([]Packet, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.decode(n), nil
+}
+
+// decode turns the batch's first n messages into packets.
+func (r *Reader) decode(n int) []Packet {
 	now := time.Now()
 	out := r.out[:0]
 	for i := range n {
@@ -82,7 +87,58 @@ func (r *Reader) Read() ([]Packet, error) {
 			out = append(out, p)
 		}
 	}
-	return out, nil
+	return out
+}
+
+// Poll returns, without waiting, the packets already queued on the socket
+// (up to the batch). The loop calls it before it declares a master dead:
+// on a loaded machine the process may get the CPU back only after both
+// the master-down deadline and the master's advert have passed, and the
+// advert, queued since before the deadline, must still count. It reads
+// beside a Reader blocked in Read (the kernel hands each packet to one of
+// them), which is why it uses Control and not the read lock Read holds.
+func (r *Reader) Poll() ([]Packet, error) {
+	n, err := r.pollInto()
+	if err != nil {
+		return nil, err
+	}
+	return r.decode(n), nil
+}
+
+// pollInto fills the batch with non-blocking recvmsg calls until the
+// socket is empty or the batch full.
+func (r *Reader) pollInto() (int, error) {
+	n := 0
+	var rerr error
+	err := r.s.rc.Control(func(fd uintptr) {
+		for n < len(r.ms) {
+			m := &r.ms[n]
+			got, oobn, flags, from, e := unix.Recvmsg(int(fd), r.bufs[n], m.OOB[:cap(m.OOB)], unix.MSG_DONTWAIT)
+			if e != nil {
+				if e != unix.EAGAIN && e != unix.EINTR {
+					rerr = e
+				}
+				return
+			}
+			m.N, m.NN, m.Flags, m.Addr = got, oobn, flags, sockaddrIP(from)
+			n++
+		}
+	})
+	if err == nil {
+		err = rerr
+	}
+	return n, err
+}
+
+// sockaddrIP is the sender as ReadBatch reports it.
+func sockaddrIP(sa unix.Sockaddr) net.Addr {
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return &net.IPAddr{IP: net.IP(a.Addr[:])}
+	case *unix.SockaddrInet6:
+		return &net.IPAddr{IP: net.IP(a.Addr[:])}
+	}
+	return nil
 }
 
 // packet decodes one message; a runt IPv4 datagram (no room for its own

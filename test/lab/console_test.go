@@ -35,8 +35,9 @@ const (
 // page reaches the routers' listeners over the lab segment as an
 // operator's browser would. The test process drives it through a
 // loopback forwarder whose connections are dialled inside that
-// namespace. It returns the chromedp context and the hosts the page asked.
-func labBrowser(t *testing.T, client *lab.Host) (context.Context, func() []string) {
+// namespace. It returns the chromedp context and the log of the hosts
+// its tabs asked.
+func labBrowser(t *testing.T, client *lab.Host) (context.Context, *hostLog) {
 	t.Helper()
 	u, err := url.Parse(startLabChromium(t, client))
 	if err != nil {
@@ -47,21 +48,38 @@ func labBrowser(t *testing.T, client *lab.Host) (context.Context, func() []strin
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	var mu sync.Mutex
-	var hosts []string
+	hl := &hostLog{}
+	hl.watch(t, ctx)
+	return ctx, hl
+}
+
+// hostLog records every host a tab sends a request to.
+type hostLog struct {
+	mu    sync.Mutex
+	hosts []string
+}
+
+// watch records ctx's tab from now on.
+func (l *hostLog) watch(t *testing.T, ctx context.Context) {
+	t.Helper()
 	chromedp.ListenTarget(ctx, func(ev any) {
 		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
 			if pu, err := url.Parse(e.Request.URL); err == nil && pu.Scheme != "data" {
-				mu.Lock()
-				hosts = append(hosts, pu.Host)
-				mu.Unlock()
+				l.mu.Lock()
+				l.hosts = append(l.hosts, pu.Host)
+				l.mu.Unlock()
 			}
 		}
 	})
 	if err := chromedp.Run(ctx, network.Enable()); err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
-	return ctx, func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(hosts) }
+}
+
+func (l *hostLog) list() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.hosts)
 }
 
 // startLabChromium starts Chromium in client's namespace (killed with its
@@ -165,7 +183,9 @@ func TestConsoleLab(t *testing.T) {
 	if err := os.WriteFile(tok, []byte(consoleToken+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cs := confs([]int{150, 100}, nil)
+	// VRRPv3 at 100 ms: r2 takes over about 0.35 s after r1 dies, so the
+	// page has the rest of the issue's 2 s from the kill to show it.
+	cs := confs([]int{150, 100}, func(_ int, c *instanceConf) { c.AdvertInt = "0.1"; c.Version = 3 })
 	listen := func(i int) string { return net.JoinHostPort(r.lab.Routers[i].Addr4.String(), "8080") }
 	for i := range cs {
 		r.startFull(i, "govrrpd", cs[i]+consoleVS, []string{"GOVRRPD_IPVS_BACKEND=memory"},
@@ -190,18 +210,19 @@ func TestConsoleLab(t *testing.T) {
 	if s1 != "MASTER" || s2 != "BACKUP" {
 		t.Fatalf("r1 shown %q, r2 shown %q", s1, s2)
 	}
+	killed := time.Now()
 	r.procs["r1"].Crash()
 	r.lab.Routers[0].FlushAddr(netip.MustParsePrefix("192.0.2.200/24")) // the dead host's address goes with it
-	r.waitMaster(vip4, 1, 6*time.Second)
-	start := time.Now()
-	labRun(t, ctx, "r2 MASTER via SSE", chromedp.Poll(`window.sameDocument === true && `+state+` === "MASTER"`, nil, chromedp.WithPollingTimeout(2*time.Second)))
-	t.Logf("r2's page showed MASTER %v after r2 took the VIP", time.Since(start).Round(time.Millisecond))
+	labRun(t, ctx, "r2 MASTER via SSE within 2 s of the kill",
+		chromedp.Poll(`window.sameDocument === true && `+state+` === "MASTER"`, nil, chromedp.WithPollingTimeout(2*time.Second-time.Since(killed))))
+	t.Logf("r2's page showed MASTER %v after r1 was killed", time.Since(killed).Round(time.Millisecond))
+	r.waitMaster(vip4, 1, 2*time.Second)
 
 	consoleWrites(t, r, ctx, u2)
-	consoleEdits(t, r, ctx, u2)
+	consoleEdits(t, r, ctx, u2, hosts)
 
 	allowed := []string{listen(0), listen(1)}
-	for _, h := range hosts() {
+	for _, h := range hosts.list() {
 		if !slices.Contains(allowed, h) {
 			t.Errorf("the page asked host %q (only %v allowed)", h, allowed)
 		}
@@ -246,7 +267,7 @@ func consoleWrites(t *testing.T, r *rig, ctx context.Context, u2 string) {
 
 // consoleEdits: on r2 (master now), a bad edit names file:line and leaves
 // the file alone; a good one plans, applies, and the VIP appears on eth0.
-func consoleEdits(t *testing.T, r *rig, ctx context.Context, u2 string) {
+func consoleEdits(t *testing.T, r *rig, ctx context.Context, u2 string, hosts *hostLog) {
 	t.Helper()
 	conf := r.confs["r2"]
 	edit := chromedp.Navigate(u2 + "/ui/config/edit?file=" + url.QueryEscape(conf))
@@ -288,4 +309,31 @@ func consoleEdits(t *testing.T, r *rig, ctx context.Context, u2 string) {
 			t.Fatalf("after apply (%s), %s is not on r2's %s", result, newVIP, r2.If)
 		}
 	}
+	consoleConflict(t, ctx, hosts, edit, conf)
+}
+
+// consoleConflict: this tab opens the editor, a second tab saves first;
+// this tab's check is then a conflict and the second save stays on disk.
+func consoleConflict(t *testing.T, ctx context.Context, hosts *hostLog, edit chromedp.Action, conf string) {
+	t.Helper()
+	addVIP := func(vip string) chromedp.Action {
+		return chromedp.Evaluate(`document.getElementById("text").value = document.getElementById("text").value.replace("192.0.2.201/24\n", "192.0.2.201/24\n        `+vip+`/24\n")`, nil)
+	}
+	labRun(t, ctx, "first editor", edit, chromedp.WaitVisible(`#text`))
+	tab2, cancel := chromedp.NewContext(ctx)
+	defer cancel()
+	hosts.watch(t, tab2)
+	labRun(t, tab2, "second editor saves", edit, chromedp.WaitVisible(`#text`), addVIP("192.0.2.202"),
+		chromedp.Click(`#check`), chromedp.WaitVisible(`#plan`), chromedp.Click(`#apply`), chromedp.WaitVisible(`#result`))
+	saved, err := os.ReadFile(conf)
+	if err != nil || !strings.Contains(string(saved), "192.0.2.202/24") {
+		t.Fatalf("the second editor's save is not on disk (%v):\n%s", err, saved)
+	}
+	var msg string
+	labRun(t, ctx, "first editor's stale check", addVIP("192.0.2.203"), chromedp.Click(`#check`),
+		chromedp.WaitVisible(`#conflict`), chromedp.Text(`#conflict`, &msg))
+	if now, _ := os.ReadFile(conf); string(now) != string(saved) {
+		t.Fatalf("the stale editor overwrote the second editor's save:\n%s", now)
+	}
+	t.Logf("stale editor shown: %s", msg)
 }

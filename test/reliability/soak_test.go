@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -71,6 +72,11 @@ func soak(t *testing.T, impl daemonKind, d time.Duration) {
 	to := time.Now()
 	fails := w.Count(l.Routers[1].Name, vip, true, from, to) + w.Count(l.Routers[2].Name, vip, true, from, to)
 	iv := gaps(adv.between(from, to))
+	if fails > 0 {
+		for _, h := range l.Routers[1:] {
+			t.Logf("%s's takeovers (its log):\n%s", h.Name, masterLines(filepath.Join(dir, impl.name+"-"+h.Name+".log")))
+		}
+	}
 	result(t, impl.name, fmt.Sprintf("soak %v, 3 routers v3 10 ms, %.0f TCP connections/s: %d false failovers, %s",
 		d, float64(conns)/to.Sub(from).Seconds(), fails, iv), fails == 0)
 }
@@ -137,4 +143,24 @@ func dial(ctx context.Context, addr string, rate int, n *atomic.Int64) {
 			}
 		}
 	}
+}
+
+// masterLines is what a backup's log says of its takeovers (govrrpd's
+// "entering state … state=MASTER … reason=…", keepalived's "Entering
+// MASTER STATE"), so a failed soak shows why it took over.
+func masterLines(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, "state=MASTER") || strings.Contains(line, "Entering MASTER") {
+			out = append(out, line)
+		}
+	}
+	if len(out) > 20 {
+		out = append(out[:20], fmt.Sprintf("… %d more", len(out)-20))
+	}
+	return strings.Join(out, "\n")
 }

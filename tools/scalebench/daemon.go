@@ -22,8 +22,8 @@ type daemon struct {
 // startDaemon runs bin in namespace ns with keepalived's own flags: -n to
 // stay in the foreground, -l to log to the console (the log file), -P for
 // the VRRP subsystem only (as the issue measured), and pid files in dir so
-// that two daemons never share one.
-func startDaemon(impl, bin, router, ns, conf, dir string) (*daemon, error) {
+// that two daemons never share one; extra flags follow.
+func startDaemon(impl, bin, router, ns, conf, dir string, extra ...string) (*daemon, error) {
 	base := filepath.Join(dir, impl+"-"+router)
 	f, err := os.Create(base + ".log")
 	if err != nil {
@@ -31,6 +31,7 @@ func startDaemon(impl, bin, router, ns, conf, dir string) (*daemon, error) {
 	}
 	args := []string{"netns", "exec", ns, bin, "-n", "-l", "-P", "-f", conf,
 		"-p", base + ".pid", "-r", base + "-vrrp.pid", "-c", base + "-check.pid", "-b", base + "-bfd.pid"}
+	args = append(args, extra...)
 	c := exec.Command("ip", args...) // ip netns exec execs bin: the PID is the daemon's
 	c.Stdout, c.Stderr = f, f
 	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

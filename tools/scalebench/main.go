@@ -23,8 +23,9 @@ func main() {
 	window := flag.Duration("window", 30*time.Second, "CPU measurement window")
 	poll := flag.Duration("poll", 10*time.Millisecond, "VIP count poll interval while converging")
 	out := flag.String("out", "", "directory for configurations, daemon logs and results.tsv (default: a new temp dir)")
+	console := flag.Int("console", 0, "after govrrpd's window, open this many web-console event streams on r1 and measure the CPU they add (issue #14: 50)")
 	flag.Parse()
-	tm := timing{settle: *settle, window: *window, poll: *poll, stopGrace: 30 * time.Second}
+	tm := timing{settle: *settle, window: *window, poll: *poll, stopGrace: 30 * time.Second, console: *console}
 	if err := run(*bin, *ka, *layouts, *out, tm); err != nil {
 		fmt.Fprintln(os.Stderr, "scalebench:", err)
 		os.Exit(1)
@@ -89,6 +90,9 @@ func run(bin, ka, layoutSpec, out string, tm timing) error {
 			}
 		}
 		report(os.Stdout, gv, kr, l == layout{16, 255})
+		if gv != nil && gv.Console != nil {
+			reportConsole(os.Stdout, gv.Console)
+		}
 	}
 	f, err := os.Create(filepath.Join(out, "results.tsv"))
 	if err != nil {

@@ -24,11 +24,15 @@ type result struct {
 	Load      string   // load average at the end of the window
 	Notes     []string // what went wrong but still let the window be measured
 	Err       string   // what stopped the measurement
+	Console   *consoleResult
 }
 
 // timing is how long each phase lasts.
 type timing struct {
 	settle, window, poll, stopGrace time.Duration
+	// console is how many event streams to open on govrrpd's r1 after
+	// its window (0: none, and no listener).
+	console int
 }
 
 // measure starts impl on both routers, times convergence, and samples CPU
@@ -60,7 +64,11 @@ func measure(ctx context.Context, t *topo, impl, bin string, l layout, tm timing
 	}()
 	start := time.Now()
 	for r := range ds {
-		d, err := startDaemon(impl, bin, fmt.Sprintf("r%d", r+1), t.ns[r], confs[r], dir)
+		var extra []string
+		if impl == "govrrpd" && r == 0 && tm.console > 0 {
+			extra = []string{"--http-listen", consoleAddr}
+		}
+		d, err := startDaemon(impl, bin, fmt.Sprintf("r%d", r+1), t.ns[r], confs[r], dir, extra...)
 		if err != nil {
 			res.Err = err.Error()
 			return res
@@ -110,6 +118,10 @@ func measure(ctx context.Context, t *topo, impl, bin string, l layout, tm timing
 	}
 	if res.Final != [2]int{l.instances(), 0} {
 		res.Notes = append(res.Notes, fmt.Sprintf("at the end of the window %d/%d VIPs on r1, %d on r2", res.Final[0], l.instances(), res.Final[1]))
+	}
+	if impl == "govrrpd" && tm.console > 0 && res.Err == "" {
+		res.Console = measureConsole(ctx, t.ns[0], ds[0], tm.console, res.CPU[0], tm)
+		res.Console.Instances = l.instances()
 	}
 	return res
 }

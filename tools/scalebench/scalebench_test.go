@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,5 +102,44 @@ func TestRowsVerdicts(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "never") {
 		t.Errorf("unconverged run not shown as never:\n%s", b.String())
+	}
+}
+
+// The console's ROW line passes only when the clients add ≤ 5 % and
+// every instance was in the first state; a failed run is a miss.
+func TestReportConsole(t *testing.T) {
+	tests := []struct {
+		c    consoleResult
+		want string
+	}{
+		{consoleResult{Clients: 50, Off1: 3, On: 3.6, Off2: 3.2, Rows: 4080, Instances: 4080}, `govrrpd="0.50 %" keepalived="– (no web console)" target="≤ 5 %" verdict=pass`},
+		{consoleResult{Clients: 50, Off1: 3, On: 9.5, Off2: 3, Rows: 4080, Instances: 4080}, `govrrpd="6.50 %"`},
+		{consoleResult{Clients: 50, Off1: 3, On: 3, Off2: 3, Rows: 4000, Instances: 4080}, `verdict=miss`},
+		{consoleResult{Clients: 50, Err: "no first state"}, `govrrpd="-"`},
+	}
+	for i, tc := range tests {
+		var b bytes.Buffer
+		reportConsole(&b, &tc.c)
+		row := ""
+		for _, l := range strings.Split(b.String(), "\n") {
+			if strings.HasPrefix(l, "ROW ") {
+				row = l
+			}
+		}
+		if !strings.Contains(row, tc.want) || (i > 0) != strings.HasSuffix(row, "verdict=miss") {
+			t.Errorf("case %d: ROW %q, want %q", i, row, tc.want)
+		}
+	}
+}
+
+// readEvents counts every data line and reports the first one's
+// instance rows.
+func TestReadEvents(t *testing.T) {
+	stream := "retry: 2000\n\nevent: diff\ndata: {\"daemon\":{},\"i-A\":{},\"i-B\":{}}\n\n: keepalive\n\nevent: diff\ndata: {\"i-A\":{}}\n\n"
+	rows := make(chan int, 1)
+	var events atomic.Int64
+	readEvents(strings.NewReader(stream), rows, &events)
+	if n := <-rows; n != 2 || events.Load() != 2 {
+		t.Fatalf("%d rows in the first state, %d events", n, events.Load())
 	}
 }

@@ -41,7 +41,7 @@ func Sample() status.Daemon {
 			VIPs: []string{"192.0.2.100/24"}, LastTransition: t0.Add(3 * time.Second),
 			LastReason: "master down timer expired",
 			Stats: status.InstanceStats{AdvertsSent: 87, AdvertsReceived: 3, BecameMaster: 1, GARPSent: 5,
-				Drops:       map[string]uint64{"auth": 2, "ttl": 1},
+				Drops:       map[string]uint64{"auth-failure": 2, "ttl": 1},
 				Transitions: []status.TransitionCount{{From: "INIT", To: "BACKUP", Reason: "startup", Count: 1}, {From: "BACKUP", To: "MASTER", Reason: "master down timer expired", Count: 1}}},
 		}, {
 			Name: "VI_6", VRID: 52, Family: "inet6", Version: 3, Interface: "eth0", State: "BACKUP",

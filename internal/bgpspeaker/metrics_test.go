@@ -1,4 +1,4 @@
-package metrics_test
+package bgpspeaker
 
 import (
 	"context"
@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/metrics/metricstest"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
 
-func bgpSnapshot(context.Context) (status.Daemon, error) {
-	return status.Daemon{BGP: &status.BGP{LocalAS: 65001, RouterID: "198.51.100.11",
+func bgpStatus(context.Context) (status.BGP, error) {
+	return status.BGP{LocalAS: 65001, RouterID: "198.51.100.11",
 		Neighbors: []status.BGPNeighbor{
 			{Addr: "198.51.100.14", AS: 65000, State: "ESTABLISHED", Uptime: status.Duration(90 * time.Second),
 				HoldTime: status.Duration(9 * time.Second), PrefixesSent: 1},
@@ -19,12 +20,15 @@ func bgpSnapshot(context.Context) (status.Daemon, error) {
 		},
 		Announcements: []status.BGPAnnouncement{{Prefix: "192.0.2.200/32", Announced: false,
 			Conditions: []status.BGPCondition{{Condition: "virtual_server TCP 192.0.2.200:80 has quorum", Holds: false}}}},
-	}}, nil
+	}, nil
 }
 
 func TestBGPMetrics(t *testing.T) {
-	m := metrics.New(bgpSnapshot, "test")
-	code, body := scrape(t, m)
+	m := metrics.New("test")
+	if err := RegisterMetrics(m, bgpStatus); err != nil {
+		t.Fatal(err)
+	}
+	code, body := metricstest.Scrape(t, m)
 	if code != 200 {
 		t.Fatalf("scrape: %d %s", code, body)
 	}
@@ -43,13 +47,28 @@ func TestBGPMetrics(t *testing.T) {
 			t.Errorf("no %s", want)
 		}
 	}
-	lint(t, m, "govrrpd_bgp_")
+	metricstest.Lint(t, m, "govrrpd_bgp_")
 }
 
-// Without --bgp-config there is no govrrpd_bgp_* series at all.
-func TestBGPMetricsAbsent(t *testing.T) {
-	_, body := scrape(t, metrics.New(func(context.Context) (status.Daemon, error) { return status.Daemon{}, nil }, "test"))
-	if strings.Contains(body, "govrrpd_bgp_") {
-		t.Errorf("bgp series without BGP:\n%s", own(body))
+// Start registers the collector over the running speaker; without
+// --bgp-config no speaker starts, so nothing registers govrrpd_bgp_*. A
+// second speaker started on the same registry (a test's second daemon)
+// replaces the first one's collector instead of clashing with it.
+func TestStartRegistersMetrics(t *testing.T) {
+	m := metrics.New("test")
+	announced := `govrrpd_bgp_announced{prefix="` + vip.String() + `"} 0` + "\n"
+	if _, body := metricstest.Scrape(t, m); strings.Contains(body, "govrrpd_bgp_") {
+		t.Errorf("bgp series before Start:\n%s", metricstest.Own(body))
+	}
+	for range 2 {
+		s := New(Options{Log: testLog(t), State: (&conditions{}).state, Metrics: m})
+		if err := s.Start(context.Background(), config()); err != nil {
+			t.Fatal(err)
+		}
+		code, body := metricstest.Scrape(t, m)
+		if code != 200 || strings.Count(body, announced) != 1 {
+			t.Errorf("a started speaker's scrape: %d, want one %s in\n%s", code, announced, metricstest.Own(body))
+		}
+		s.Stop(context.Background())
 	}
 }

@@ -1,0 +1,4 @@
+// Package metricstest scrapes a registry the way Prometheus does, for the
+// tests of every subsystem that registers collectors: each checks its own
+// series through the same handler /metrics serves.
+package metricstest
