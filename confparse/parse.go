@@ -25,6 +25,8 @@ type Options struct {
 	// InNamespace says the process already runs in the configuration's
 	// net_namespace (entered for -t), so its existence is not in question.
 	InNamespace bool
+
+	inputs *Inputs // where LoadInputs records what the load read
 }
 
 // walk preprocesses and tokenizes path and calls fn with each top-level

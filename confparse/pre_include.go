@@ -1,6 +1,8 @@
 package confparse
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -111,6 +113,7 @@ func (p *preproc) include(pattern string, typ includeFlags, top bool) bool {
 		full = filepath.Join(globEscape(dir), pattern)
 	}
 	g := globBrace(full)
+	p.inputs.probe("include "+full, globAnswer(g), func() string { return globAnswer(globBrace(full)) })
 	if len(g.matches) == 0 {
 		if top {
 			return false // the caller says "cannot open configuration FILE"
@@ -148,16 +151,23 @@ func (p *preproc) include(pattern string, typ includeFlags, top bool) bool {
 // keepalived refuses: directories, non-regular and executable files.
 func (p *preproc) readMatch(m string, report func(includeFlags, string, ...any)) bool {
 	st, err := os.Stat(m)
-	switch {
-	case err == nil && st.IsDir():
-		report(incRead, "Configuration file '%s' is a directory - skipping", m)
-		return false
-	case err != nil || !st.Mode().IsRegular() || st.Mode()&0o111 != 0:
-		report(incRead, "Configuration file '%s' is not a regular non-executable file - skipping", m)
+	v := "not a regular non-executable file"
+	if err == nil {
+		v = matchVerdict(st)
+	}
+	if v != "" {
+		p.inputs.probe("include target "+m, v, func() string { return statVerdict(m) })
+		if v == "a directory" {
+			report(incRead, "Configuration file '%s' is a directory - skipping", m)
+		} else {
+			report(incRead, "Configuration file '%s' is not a regular non-executable file - skipping", m)
+		}
 		return false
 	}
+	at := p.inputs.clock()
 	f, err := os.Open(m)
 	if err != nil {
+		p.inputs.probe("include target "+m, "unreadable", func() string { return openVerdict(m) })
 		report(incRead, "Configuration file '%s' open problem (%v) - skipping", m, err)
 		return false
 	}
@@ -173,11 +183,52 @@ func (p *preproc) readMatch(m string, report func(includeFlags, string, ...any))
 	saved := p.includeCheck
 	p.dirs = append(p.dirs, dir)
 	p.files = append(p.files, m)
-	p.readFile(m, f)
+	if p.inputs == nil {
+		p.readFile(m, f)
+	} else if fst, err := f.Stat(); err != nil {
+		p.inputs.setVolatile(fmt.Sprintf("%s: %v", m, err))
+		p.readFile(m, f)
+	} else {
+		hr := &hashingReader{r: f, h: sha256.New()}
+		p.readFile(m, hr)
+		p.inputs.readFile(m, fst, at, hr.h.Sum(nil))
+	}
 	p.dirs = p.dirs[:len(p.dirs)-1]
 	p.files = p.files[:len(p.files)-1]
 	p.includeCheck = saved
 	return true
+}
+
+// matchVerdict is why readMatch skips a file it stat'ed ("" to read it).
+func matchVerdict(st os.FileInfo) string {
+	switch {
+	case st.IsDir():
+		return "a directory"
+	case !st.Mode().IsRegular() || st.Mode()&0o111 != 0:
+		return "not a regular non-executable file"
+	}
+	return ""
+}
+
+// statVerdict and openVerdict ask again what readMatch found.
+func statVerdict(m string) string {
+	st, err := os.Stat(m)
+	if err != nil {
+		return "not a regular non-executable file"
+	}
+	return matchVerdict(st)
+}
+
+func openVerdict(m string) string {
+	if v := statVerdict(m); v != "" {
+		return v
+	}
+	f, err := os.Open(m)
+	if err != nil {
+		return "unreadable"
+	}
+	f.Close()
+	return ""
 }
 
 // globResult is what glob(3) with GLOB_BRACE and keepalived's

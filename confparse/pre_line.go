@@ -290,6 +290,7 @@ func (p *preproc) watch(s string) {
 		if len(w) == 2 && w[0] == "random_seed" {
 			if v, ok := parseCLong(w[1]); ok {
 				p.rng.Seed(v)
+				p.seeded = true
 			}
 		}
 	}

@@ -51,6 +51,9 @@ func (p *preproc) random(params string) string {
 			p.add(p.pos, Info, "Too many parameters or extra text for ${_RANDOM %s}", params)
 		}
 	}
+	if !p.seeded {
+		p.inputs.setVolatile("${_RANDOM} without random_seed draws new values at every load")
+	}
 	v := uint64(p.rng.Int31())
 	if m := hi - lo + 1; m != 0 {
 		v = v%m + lo
@@ -203,7 +206,9 @@ func (p *preproc) lookupEnv(rest string) (*paramDef, int, string, bool) {
 	if j == 0 || j >= len(t) || t[j] != '}' {
 		return nil, 0, "", false
 	}
-	v := os.Getenv(t[:j])
+	name := t[:j]
+	v := os.Getenv(name)
+	p.inputs.probe("environment "+name, secretAnswer(v), func() string { return secretAnswer(os.Getenv(name)) })
 	p.add(p.pos, Info, "${_ENV %s} is a keepalived 2.4 parameter (2.2.7 leaves it as written); substituted %q", t[:j], v)
 	span := 2 + len("_ENV") + len(rest) - len(t) + j + 1
 	return &paramDef{value: v}, span, "", true

@@ -40,6 +40,8 @@ type preproc struct {
 	emit     func(SourceLine)
 	diags    Diagnostics
 	configID string
+	inputs   *Inputs // nil unless LoadInputs
+	seeded   bool    // random_seed fixed the sequence ${_RANDOM} draws from
 
 	defs  map[string]*paramDef
 	rng   *rand.Rand
@@ -71,8 +73,9 @@ func newPreproc(opts Options, emit func(SourceLine), seed int64) *preproc {
 	id := opts.ConfigID
 	if id == "" {
 		id = defaultConfigID()
+		opts.inputs.probe("host name (the default -i)", id, defaultConfigID)
 	}
-	p := &preproc{emit: emit, configID: id, rng: rand.New(rand.NewSource(seed))}
+	p := &preproc{emit: emit, configID: id, inputs: opts.inputs, rng: rand.New(rand.NewSource(seed))}
 	p.defs = stdDefinitions()
 	if opts.AllConfig {
 		p.includeCheck = incAll

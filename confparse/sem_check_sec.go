@@ -30,7 +30,7 @@ func checkerScripts(a *analyzer) {
 		if !ok {
 			return false
 		}
-		f := checkProgram(s.Argv[0], who, secure)
+		f := a.checkProgram(s.Argv[0], who, secure)
 		// The message names the first such script in the file.
 		if f&scIsScript != 0 && (first.Line == 0 || p.File == first.File && p.Line < first.Line) {
 			first = p

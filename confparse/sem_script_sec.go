@@ -37,7 +37,7 @@ func (ld *vrrpLoad) checkScripts(a *analyzer) {
 			removed[s.Name] = true
 			continue
 		}
-		f := checkProgram(s.Script.Argv[0], who, g.EnableScriptSecurity)
+		f := a.checkProgram(s.Script.Argv[0], who, g.EnableScriptSecurity)
 		flags |= f
 		switch {
 		case f&scInhibit != 0:
@@ -124,7 +124,7 @@ func (ld *vrrpLoad) checkNotifies(a *analyzer, def runAs, defOK bool) scriptFlag
 			*u.spec = script.Spec{}
 			continue
 		}
-		f := checkProgram(u.spec.Argv[0], who, a.cfg.Global.EnableScriptSecurity)
+		f := a.checkProgram(u.spec.Argv[0], who, a.cfg.Global.EnableScriptSecurity)
 		flags |= f
 		if f&(scInhibit|scNotFound) != 0 {
 			a.infof(u.pos, "notify script %s cannot run (not found or insecure) - disabling", u.spec.Raw)

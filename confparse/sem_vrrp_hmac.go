@@ -127,6 +127,7 @@ const keyFileMax = 4 + vrrp.HMACKeyMax*2 + 8
 // credential, say). Like keepalived it flags a file that group or others
 // may read, and drops a trailing line ending.
 func readKeyFile(a *analyzer, n *Node, inst, path string) (string, bool) {
+	a.opts.inputs.probe("auth_hmac key file "+path, keyFileState(path), func() string { return keyFileState(path) })
 	f, err := os.Open(path)
 	if err != nil {
 		a.warnf(n.Pos, "(%s) auth_hmac key file '%s' cannot be opened", inst, path)

@@ -106,6 +106,7 @@ type Daemon struct {
 	repeat     bool                 // a SIGHUP came while reading: read again
 	history    []status.Reload      // the last reloadHistory reloads
 	configHash string
+	inputs     *confparse.Inputs // what the running configuration was read from (reloadskip.go)
 	started    time.Time
 	maint      map[string]bool // instances in maintenance, by name
 
@@ -170,7 +171,7 @@ func Run(ctx context.Context, opts Options) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	cfg, diags := confparse.Load(opts.ConfigFile, opts.Parse)
+	cfg, diags, inputs := confparse.LoadInputs(opts.ConfigFile, opts.Parse)
 	// Notes are logged too: a script disabled because it is insecure or
 	// missing is a note at -t (keepalived's verdict), and the operator of
 	// a running daemon must still see why it will never run.
@@ -202,6 +203,7 @@ func Run(ctx context.Context, opts Options) error {
 	defer sys.Close()
 	d := newDaemon(cfg, opts, sys, withObserver(n, opts.Observer))
 	d.runner, d.baseline, d.configHash = runner, diags, configHash(cfg)
+	d.setInputs(inputs)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	d.ctx = ctx
@@ -225,7 +227,11 @@ func Run(ctx context.Context, opts Options) error {
 	if err := d.registerMetrics(opts.Metrics); err != nil {
 		log.Error("VRRP and reload metrics are not served", "err", err)
 	}
-	lo := lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS, Metrics: opts.Metrics}
+	lo := lvs.Options{Log: log, Scripts: d.notifier, DontRelease: opts.DontReleaseIPVS, Metrics: opts.Metrics,
+		// The checkers and the reconciler's state grow for minutes after
+		// the first election at 100,000 real servers: a limit set before
+		// would hold the heap at its goal, a collection per allocation.
+		Loaded: func() { tuneMemory(log, os.Getenv) }}
 	if opts.Observer != nil {
 		opts.Observer.Configured(cfg)
 		lo.Observe = opts.Observer.LVSAction

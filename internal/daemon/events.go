@@ -42,13 +42,17 @@ type evAddr struct{ ifname string }
 // evTrack is a tracker's new result.
 type evTrack struct{ r track.Result }
 
-// evReloaded carries a configuration read for a reload to the loop;
-// reply, when set, receives the result (the API's Reload).
+// evReloaded carries a configuration read for a reload to the loop, or
+// with same set, the news that nothing it was read from changed; reply,
+// when set, receives the result (the API's Reload).
 type evReloaded struct {
-	cfg   *confparse.Config
-	diags confparse.Diagnostics
-	hash  string
-	reply []chan status.Reload
+	cfg     *confparse.Config
+	diags   confparse.Diagnostics
+	hash    string
+	inputs  *confparse.Inputs
+	same    bool
+	checked time.Duration // how long asking the inputs took, when same
+	reply   []chan status.Reload
 }
 
 // evSnapshot asks for the status snapshot.

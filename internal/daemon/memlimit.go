@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"log/slog"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -54,6 +55,14 @@ func memoryTuned(getenv func(string) string) bool {
 	return getenv("GOGC") == "" && getenv("GOMEMLIMIT") == ""
 }
 
+// liftMemoryLimit removes the soft limit the daemon set (never the
+// operator's), for a reload that reads a file.
+func liftMemoryLimit(getenv func(string) string) {
+	if memoryTuned(getenv) {
+		debug.SetMemoryLimit(math.MaxInt64)
+	}
+}
+
 // tuneMemory returns start-up garbage to the system and sets the soft
 // limit, off the loop: the full collection it forces takes tens of
 // milliseconds at thousands of instances, and adverts must not wait.
@@ -67,7 +76,7 @@ func tuneMemory(log *slog.Logger, getenv func(string) string) {
 		if ms.HeapSys-ms.HeapReleased < minTuned {
 			return // a small daemon: a forced collection would cost more
 		}
-		debug.SetMemoryLimit(-1 >> 1) // none while measuring
+		debug.SetMemoryLimit(math.MaxInt64) // none while measuring (-1 >> 1 is -1: no change)
 		debug.FreeOSMemory()
 		runtime.ReadMemStats(&ms)
 		held := ms.Sys - ms.HeapReleased

@@ -146,13 +146,14 @@ func (c *vrrpCollector) collect(ch chan<- prometheus.Metric, d status.Daemon) {
 }
 
 type reloadCollector struct {
-	total, failed, lastSuccess, config *prometheus.Desc
+	total, failed, noChange, lastSuccess, config *prometheus.Desc
 }
 
 func newReloadCollector() *reloadCollector {
 	return &reloadCollector{
 		total:       metrics.Desc("reload_total", "Reloads (SIGHUP or govrrpd ctl reload) since start."),
 		failed:      metrics.Desc("reload_failed_total", "Reloads refused (the running configuration was kept)."),
+		noChange:    metrics.Desc("reload_no_change_total", "Reloads that found nothing the configuration is read from changed, and so read nothing."),
 		lastSuccess: metrics.Desc("reload_last_success_timestamp_seconds", "When a reload last applied; the start time before the first."),
 		config:      metrics.Desc("reload_config_info", "The running configuration's hash; always 1.", "config_hash", "config_file"),
 	}
@@ -161,6 +162,7 @@ func newReloadCollector() *reloadCollector {
 func (c *reloadCollector) describe(ch chan<- *prometheus.Desc) {
 	ch <- c.total
 	ch <- c.failed
+	ch <- c.noChange
 	ch <- c.lastSuccess
 	ch <- c.config
 }
@@ -168,6 +170,7 @@ func (c *reloadCollector) describe(ch chan<- *prometheus.Desc) {
 func (c *reloadCollector) collect(ch chan<- prometheus.Metric, d status.Daemon) {
 	metrics.Emit(ch, c.total, prometheus.CounterValue, float64(d.ReloadStats.Total))
 	metrics.Emit(ch, c.failed, prometheus.CounterValue, float64(d.ReloadStats.Refused))
+	metrics.Emit(ch, c.noChange, prometheus.CounterValue, float64(d.ReloadStats.NoChange))
 	last := d.ReloadStats.LastSuccess
 	if last.IsZero() {
 		last = d.Started

@@ -3,6 +3,7 @@ package daemon
 import (
 	"fmt"
 	"net/netip"
+	"os"
 	"reflect"
 	"strings"
 	"time"
@@ -36,17 +37,30 @@ func (d *Daemon) requestReload(reply chan status.Reload) {
 	waiters := d.pending
 	d.pending = nil
 	d.sdNotify("RELOADING=1")
-	path, opts := d.opts.ConfigFile, d.opts.Parse
+	path, opts, running := d.opts.ConfigFile, d.opts.Parse, d.inputs
 	go func() {
-		cfg, diags := confparse.Load(path, opts)
-		d.post(evReloaded{cfg: cfg, diags: diags, hash: configHash(cfg), reply: waiters})
+		t0 := time.Now()
+		if !d.readChanged(running) {
+			d.post(evReloaded{same: true, checked: time.Since(t0), reply: waiters})
+			return
+		}
+		// Two configurations live while the new one is read and swapped
+		// in: no limit until tuneMemory sets one again after it.
+		liftMemoryLimit(os.Getenv)
+		cfg, diags, in := confparse.LoadInputs(path, opts)
+		d.post(evReloaded{cfg: cfg, diags: diags, hash: configHash(cfg), inputs: in, reply: waiters})
 	}()
 }
 
 // reloaded applies a read configuration, answers whoever asked, records
 // the history, and starts the read that SIGHUPs during this one asked for.
 func (d *Daemon) reloaded(e evReloaded) {
-	r := d.reload(e.cfg, e.diags, e.hash)
+	var r status.Reload
+	if e.same {
+		r = d.noChange(e.checked)
+	} else if r = d.reload(e.cfg, e.diags, e.hash); r.Result != "refused" {
+		d.setInputs(e.inputs)
+	}
 	d.countReload(r)
 	d.history = append(d.history, r)
 	if n := len(d.history) - reloadHistory; n > 0 {
@@ -60,8 +74,11 @@ func (d *Daemon) reloaded(e evReloaded) {
 		d.requestReload(nil)
 		return
 	}
-	if d.tuneMem != nil {
-		d.tuneMem() // the old configuration is garbage now (memlimit.go)
+	if d.tuneMem != nil && !e.same {
+		// The old configuration is garbage now (memlimit.go); after "no
+		// change" there is none, and a forced collection of a large
+		// configuration's heap took seconds in the VM.
+		d.tuneMem()
 	}
 }
 

@@ -40,6 +40,10 @@ type Options struct {
 	// Metrics, if set, gets the subsystem's collectors at Start and every
 	// checker attempt's latency.
 	Metrics *metrics.Metrics
+	// Loaded, if set, runs on the subsystem's goroutine once a start or a
+	// reload has applied the table and started the checkers: the heap
+	// has its new steady size then (the daemon re-tunes its memory limit).
+	Loaded func()
 }
 
 // DefaultBackend picks the IPVS backend: the kernel through moby/ipvs, or,
@@ -134,7 +138,14 @@ func (s *Subsystem) Start(ctx context.Context, cfg *confparse.Config) {
 	s.do(func() {
 		s.load(cfg)
 		s.startCheckers(ctx, cfg)
+		s.loaded()
 	})
+}
+
+func (s *Subsystem) loaded() {
+	if s.opts.Loaded != nil {
+		s.opts.Loaded()
+	}
 }
 
 func (s *Subsystem) run() {
@@ -263,6 +274,7 @@ func (s *Subsystem) Reload(ctx context.Context, cfg *confparse.Config) {
 		s.load(cfg)
 		s.stopCheckers()
 		s.startCheckers(ctx, cfg)
+		s.loaded()
 	})
 }
 

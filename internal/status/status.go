@@ -47,6 +47,9 @@ type Interface struct {
 type ReloadStats struct {
 	Total   uint64 `json:"total"`
 	Refused uint64 `json:"refused"`
+	// NoChange counts reloads that found every file and host answer the
+	// running configuration was read from unchanged, and read nothing.
+	NoChange uint64 `json:"no_change"`
 	// LastSuccess is when a reload last applied (or found nothing to
 	// change); zero before the first.
 	LastSuccess time.Time `json:"last_success"`
@@ -205,7 +208,9 @@ type IPVSStats struct {
 type Reload struct {
 	At         time.Time `json:"at"`
 	ConfigHash string    `json:"config_hash"`
-	// Result is "applied", "unchanged" or "refused".
+	// Result is "applied", "unchanged" (read again, the same
+	// configuration), "no change" (nothing it is read from changed, so
+	// not read again) or "refused".
 	Result  string   `json:"result"`
 	Error   string   `json:"error,omitempty"` // file:line messages when refused
 	Changes []Change `json:"changes"`

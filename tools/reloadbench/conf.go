@@ -60,10 +60,12 @@ func removeLastReal(conf []byte) ([]byte, error) {
 	return append(append([]byte(nil), conf[:i]...), conf[i+len(blk):]...), nil
 }
 
-var appliedRE = regexp.MustCompile(`(?m)^time=(\S+) .*msg="IPVS applied" operations=(\d+)`)
+var appliedRE = regexp.MustCompile(`(?m)^time=(\S+) .*msg="(?:IPVS applied|reload complete)" .*?operations=(\d+)`)
 
-// appliedOps reads govrrpd's "IPVS applied operations=N" lines from a log;
-// the last one is the newest reload's. at is the line's time.
+// appliedOps reads govrrpd's "IPVS applied operations=N" lines from a log,
+// and the `reload complete result="no change" ... operations=0` of a SIGHUP
+// that found nothing to read; the last one is the newest reload's. at is the line's
+// time.
 func appliedOps(log []byte) (ops int, at time.Time, ok bool) {
 	m := appliedRE.FindAllSubmatch(log, -1)
 	if len(m) == 0 {
@@ -98,12 +100,16 @@ func tableDiff(a, b []byte) int {
 }
 
 // reloadLines picks up to n log lines that say what a reload did (either
-// daemon's words), so a slow reload shows its phases with their times.
+// daemon's words), so a slow reload shows its phases with their times;
+// with GODEBUG=gctrace=1 passed in (GOVRRPD_VM_ENV=GODEBUG), govrrpd's
+// collections too ("gc N @SECONDS ..."), which can keep a large daemon
+// busy after a reload that did nothing.
 func reloadLines(log []byte, n int) []string {
 	var out []string
 	for _, l := range strings.Split(string(log), "\n") {
 		low := strings.ToLower(l)
-		if strings.Contains(low, "reload") || strings.Contains(low, "ipvs") || strings.Contains(low, "sighup") {
+		if strings.Contains(low, "reload") || strings.Contains(low, "ipvs") || strings.Contains(low, "sighup") ||
+			strings.HasPrefix(l, "gc ") && strings.Contains(l, " @") {
 			if out = append(out, l); len(out) == n {
 				break
 			}

@@ -59,6 +59,8 @@ func TestAppliedOps(t *testing.T) {
 		{"time=x level=INFO msg=\"IPVS applied\" operations=3\n", 0, false}, // no time
 		{"time=" + at + ` level=INFO msg="IPVS applied" operations=110000` + "\ntime=" + at + " msg=\"reloading configuration (SIGHUP)\"\ntime=" + at + ` level=INFO msg="IPVS applied" operations=1` + "\n", 1, true},
 		{"time=" + at + ` msg="IPVS applied" operations=x`, 0, false},
+		{"time=" + at + ` level=INFO msg="reload complete" instances=2` + "\n", 0, false},
+		{"time=" + at + ` level=INFO msg="IPVS applied" operations=7` + "\ntime=" + at + ` level=INFO msg="reload complete" result="no change" files=1 operations=0` + "\n", 0, true},
 	}
 	for _, c := range cases {
 		n, when, ok := appliedOps([]byte(c.log))
@@ -120,9 +122,12 @@ func TestQuietAt(t *testing.T) {
 }
 
 func TestReloadLines(t *testing.T) {
-	log := "a\nmsg=\"reloading configuration (SIGHUP)\"\nActivating healthchecker\nReloading\nmsg=\"IPVS applied\" operations=0\n"
+	log := "a\nmsg=\"reloading configuration (SIGHUP)\"\nActivating healthchecker\nReloading\nmsg=\"IPVS applied\" operations=0\ngc 12 @484.1s 3%: 0.1+900+0.1 ms clock\n"
 	got := reloadLines([]byte(log), 2)
 	if len(got) != 2 || got[0] != `msg="reloading configuration (SIGHUP)"` || got[1] != "Reloading" {
 		t.Errorf("%q", got)
+	}
+	if got := reloadLines([]byte(log), 9); len(got) != 4 || got[3] != "gc 12 @484.1s 3%: 0.1+900+0.1 ms clock" {
+		t.Errorf("with the collection: %q", got)
 	}
 }

@@ -276,7 +276,7 @@ func (d *daemon) hup(p params, applied func() (bool, error), withOps bool) (relo
 	}
 	r.changed = tableDiff(before, after)
 	if b, err := os.ReadFile(d.log); err == nil && int64(len(b)) >= logOff {
-		r.lines = reloadLines(b[logOff:], 12)
+		r.lines = reloadLines(b[logOff:], 24)
 	}
 	return r, nil
 }
