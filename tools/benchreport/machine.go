@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -18,7 +20,13 @@ type env struct {
 	date, cpu, mem, kernel, commit, keepalived string
 	cores                                      int
 	loadStart, loadEnd                         string
-	skipped                                    []string // sources not selected by -rows
+	// loadMax is the highest one-minute load average sampled during the
+	// run: start and end alone hide a busy middle.
+	loadMax float64
+	// note is what the person who ran it says of the run's conditions
+	// (-note).
+	note    string
+	skipped []string // sources not selected by -rows
 }
 
 func machine(ctx context.Context) *env {
@@ -87,4 +95,65 @@ func memTotal() string {
 		return "unknown"
 	}
 	return fmt.Sprintf("%.1f GiB", kib/(1<<20))
+}
+
+// envFile keeps a run's env beside its outputs, so that -from redraws a
+// report with the date, commit and load of the run, not of the redraw.
+const envFile = "env.json"
+
+type envJSON struct {
+	Date, CPU, Mem, Kernel, Commit, Keepalived string
+	Cores                                      int
+	LoadStart, LoadEnd                         string
+	LoadMax                                    float64
+	Note                                       string
+}
+
+func (e *env) save(dir string) error {
+	b, err := json.MarshalIndent(envJSON{e.date, e.cpu, e.mem, e.kernel, e.commit, e.keepalived,
+		e.cores, e.loadStart, e.loadEnd, e.loadMax, e.note}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, envFile), append(b, '\n'), 0o644)
+}
+
+// loadEnv reads a kept run's env; false when the run kept none.
+func loadEnv(dir string) (*env, error) {
+	b, err := os.ReadFile(filepath.Join(dir, envFile))
+	if err != nil {
+		return nil, err
+	}
+	var j envJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, envFile), err)
+	}
+	return &env{date: j.Date, cpu: j.CPU, mem: j.Mem, kernel: j.Kernel, commit: j.Commit,
+		keepalived: j.Keepalived, cores: j.Cores, loadStart: j.LoadStart, loadEnd: j.LoadEnd,
+		loadMax: j.LoadMax, note: j.Note}, nil
+}
+
+// watchLoad samples the one-minute load average every 10 s into loadMax
+// until ctx ends; the returned function stops it and waits.
+func (e *env) watchLoad(ctx context.Context) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Second)
+		defer t.Stop()
+		for {
+			if f := strings.Fields(firstLine("/proc/loadavg")); len(f) > 0 {
+				if v, err := strconv.ParseFloat(f[0], 64); err == nil {
+					e.loadMax = max(e.loadMax, v)
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
