@@ -25,12 +25,17 @@ type env struct {
 	loadMax float64
 	// note is what the person who ran it says of the run's conditions
 	// (-note).
-	note    string
+	note string
+	// run is the date of the benchreport invocation that measured it; a
+	// source measured by a later, partial run names its own (reruns).
+	run     string
+	reruns  []string
 	skipped []string // sources not selected by -rows
 }
 
 func machine(ctx context.Context) *env {
-	e := &env{date: time.Now().UTC().Format("2006-01-02 15:04 UTC"), cores: runtime.NumCPU(),
+	now := time.Now().UTC().Format("2006-01-02 15:04 UTC")
+	e := &env{date: now, run: now, cores: runtime.NumCPU(),
 		cpu: procField("/proc/cpuinfo", "model name"), mem: memTotal(),
 		kernel: firstLine("/proc/sys/kernel/osrelease"), loadStart: loadavg()}
 	if out, err := exec.CommandContext(ctx, "git", "describe", "--always", "--dirty", "--abbrev=12").Output(); err == nil {
@@ -106,12 +111,12 @@ type envJSON struct {
 	Cores                                      int
 	LoadStart, LoadEnd                         string
 	LoadMax                                    float64
-	Note                                       string
+	Note, Run                                  string
 }
 
 func (e *env) save(dir string) error {
 	b, err := json.MarshalIndent(envJSON{e.date, e.cpu, e.mem, e.kernel, e.commit, e.keepalived,
-		e.cores, e.loadStart, e.loadEnd, e.loadMax, e.note}, "", "  ")
+		e.cores, e.loadStart, e.loadEnd, e.loadMax, e.note, e.run}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -130,7 +135,7 @@ func loadEnv(dir string) (*env, error) {
 	}
 	return &env{date: j.Date, cpu: j.CPU, mem: j.Mem, kernel: j.Kernel, commit: j.Commit,
 		keepalived: j.Keepalived, cores: j.Cores, loadStart: j.LoadStart, loadEnd: j.LoadEnd,
-		loadMax: j.LoadMax, note: j.Note}, nil
+		loadMax: j.LoadMax, note: j.Note, run: j.Run}, nil
 }
 
 // watchLoad samples the one-minute load average every 10 s into loadMax
@@ -156,4 +161,14 @@ func (e *env) watchLoad(ctx context.Context) func() {
 		}
 	}()
 	return func() { cancel(); <-done }
+}
+
+// rerun is the report's line for a source that a later run measured, or ""
+// when src was measured by the run the header names.
+func rerun(header *env, name string, src *env) string {
+	if src == nil || src.run == "" || src.run == header.run || src.run == header.date {
+		return ""
+	}
+	return fmt.Sprintf("%s: measured %s at commit %s (load average %s at its start, %s at its end)",
+		name, src.date, src.commit, src.loadStart, src.loadEnd)
 }

@@ -33,3 +33,25 @@ func TestEnvKeptWithOutputs(t *testing.T) {
 		t.Error("a broken env.json was accepted")
 	}
 }
+
+func TestRerunNamed(t *testing.T) {
+	header := &env{date: "2026-12-06 15:24 UTC", run: "2026-12-06 15:24 UTC", commit: "4c3911bb7e4d"}
+	old := &env{date: "2026-12-06 15:24 UTC", commit: "4c3911bb7e4d"} // kept before env.json had Run
+	for _, c := range []struct {
+		name string
+		src  *env
+		want string
+	}{
+		{"no env.json", nil, ""},
+		{"measured by the header's run", &env{date: "2026-12-06 15:40 UTC", run: header.run, commit: "4c3911bb7e4d"}, ""},
+		{"later run", &env{date: "2026-12-06 17:30 UTC", run: "2026-12-06 17:29 UTC", commit: "abc", loadStart: "1", loadEnd: "2"},
+			"idle-rss: measured 2026-12-06 17:30 UTC at commit abc (load average 1 at its start, 2 at its end)"},
+	} {
+		if got := rerun(header, "idle-rss", c.src); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+	if got := rerun(&env{date: old.date}, "x", &env{date: "later", run: old.date}); got != "" {
+		t.Errorf("a header kept without Run matched by its date: %q", got)
+	}
+}

@@ -155,8 +155,13 @@ func run(ctx context.Context, o *options, log io.Writer) error {
 		sd := filepath.Join(dir, s.name)
 		if o.from == "" {
 			fmt.Fprintf(log, "== %s: %s\n", s.name, s.about)
-			if err := runSource(ctx, s, sd, o); err != nil {
-				slog.Warn("benchmark failed; its rows say so", "source", s.name, "err", err)
+			if err := measureSource(ctx, s, sd, o, env.run); err != nil {
+				return err
+			}
+		}
+		if se, err := loadEnv(sd); err == nil {
+			if l := rerun(env, s.name, se); l != "" {
+				env.reruns = append(env.reruns, l)
 			}
 		}
 		res, err := s.parse(sd)
@@ -169,12 +174,30 @@ func run(ctx context.Context, o *options, log io.Writer) error {
 	if !kept {
 		env.finish(ctx)
 	}
-	if o.from == "" {
+	// A partial run leaves the full run's header in place: its sources
+	// carry their own env.json and are listed as reruns.
+	if o.from == "" && len(env.skipped) == 0 {
 		if err := env.save(dir); err != nil {
 			return err
 		}
 	}
 	return writeReport(o.out, env, results)
+}
+
+// measureSource runs one source and keeps, beside its outputs, when and at
+// which commit it ran, so that a report redrawn from outputs of several
+// runs says which rows came later.
+func measureSource(ctx context.Context, s source, sd string, o *options, run string) error {
+	se := machine(ctx)
+	se.run = run
+	if err := runSource(ctx, s, sd, o); err != nil {
+		slog.Warn("benchmark failed; its rows say so", "source", s.name, "err", err)
+	}
+	se.finish(ctx)
+	if err := os.MkdirAll(sd, 0o755); err != nil {
+		return err
+	}
+	return se.save(sd)
 }
 
 type sourceResult struct {

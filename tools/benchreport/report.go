@@ -74,6 +74,13 @@ func header(b *bytes.Buffer, e *env, rows []Row) {
 	if e.loadMax > 0 {
 		fmt.Fprintf(b, "Highest one-minute load average during the run: %.2f.\n\n", e.loadMax)
 	}
+	if len(e.reruns) > 0 {
+		fmt.Fprintf(b, "Measured later than the run above (its other rows are that run's):\n\n")
+		for _, l := range e.reruns {
+			fmt.Fprintf(b, "- %s\n", l)
+		}
+		fmt.Fprintln(b)
+	}
 	if e.note != "" {
 		fmt.Fprintf(b, "Conditions: %s\n\n", e.note)
 	}
