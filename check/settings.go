@@ -60,14 +60,47 @@ type Checker struct {
 	Alpha            bool
 	LogAllFailures   bool
 
-	HTTP *HTTPSettings // HTTP_GET and SSL_GET
-	Misc *MiscSettings
-	SMTP *SMTPSettings
-	DNS  *DNSSettings
-	UDP  *UDPSettings
-	File *FileSettings
-	BFD  *BFDSettings
+	// Settings holds the keywords of the checker's kind: *HTTPSettings for
+	// HTTP_GET and SSL_GET, *MiscSettings, *SMTPSettings, *DNSSettings,
+	// *UDPSettings, *FileSettings or *BFDSettings; nil for TCP_CHECK and
+	// PING_CHECK. One interface instead of a pointer per kind, of which a
+	// checker only ever sets one, is 40 of a checker's 216 bytes: 4 MB on
+	// a site of 100,000 checkers. The accessors below read it.
+	Settings KindSettings
 }
+
+// KindSettings is one kind's own keywords; only this package's settings
+// types implement it.
+type KindSettings interface{ kindSettings() }
+
+func (*HTTPSettings) kindSettings() {}
+func (*MiscSettings) kindSettings() {}
+func (*SMTPSettings) kindSettings() {}
+func (*DNSSettings) kindSettings()  {}
+func (*UDPSettings) kindSettings()  {}
+func (*FileSettings) kindSettings() {}
+func (*BFDSettings) kindSettings()  {}
+
+// HTTP returns HTTP_GET's or SSL_GET's settings, nil for any other kind.
+func (c *Checker) HTTP() *HTTPSettings { s, _ := c.Settings.(*HTTPSettings); return s }
+
+// Misc returns MISC_CHECK's settings, nil for any other kind.
+func (c *Checker) Misc() *MiscSettings { s, _ := c.Settings.(*MiscSettings); return s }
+
+// SMTP returns SMTP_CHECK's settings, nil for any other kind.
+func (c *Checker) SMTP() *SMTPSettings { s, _ := c.Settings.(*SMTPSettings); return s }
+
+// DNS returns DNS_CHECK's settings, nil for any other kind.
+func (c *Checker) DNS() *DNSSettings { s, _ := c.Settings.(*DNSSettings); return s }
+
+// UDP returns UDP_CHECK's settings, nil for any other kind.
+func (c *Checker) UDP() *UDPSettings { s, _ := c.Settings.(*UDPSettings); return s }
+
+// File returns FILE_CHECK's settings, nil for any other kind.
+func (c *Checker) File() *FileSettings { s, _ := c.Settings.(*FileSettings); return s }
+
+// BFD returns BFD_CHECK's settings, nil for any other kind.
+func (c *Checker) BFD() *BFDSettings { s, _ := c.Settings.(*BFDSettings); return s }
 
 // BFDSettings are BFD_CHECK's: the bfd_instance whose session decides the
 // checker. It is never probed; the daemon reports the session's state

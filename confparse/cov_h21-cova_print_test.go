@@ -28,8 +28,8 @@ func TestCheckerBlockDefaultsIsEmptyBlock(t *testing.T) {
 		{check.SMTP, "", nil},
 		{check.DNS, "", nil},
 		{check.UDP, "", nil},
-		{check.HTTP, "url {\npath /\n}", func(c *check.Checker) { c.HTTP.URLs = nil }},
-		{check.SSL, "url {\npath /\n}", func(c *check.Checker) { c.HTTP.URLs = nil }},
+		{check.HTTP, "url {\npath /\n}", func(c *check.Checker) { c.HTTP().URLs = nil }},
+		{check.SSL, "url {\npath /\n}", func(c *check.Checker) { c.HTTP().URLs = nil }},
 	}
 	for _, r := range rows {
 		t.Run(string(r.kind), func(t *testing.T) {

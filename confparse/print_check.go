@@ -28,25 +28,26 @@ func CheckerBlockDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.K
 func printChecker(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *check.Checker) {
 	p.open(string(c.Kind))
 	switch {
-	case c.HTTP != nil:
-		printHTTP(p, c.HTTP)
-	case c.Misc != nil:
-		printMisc(p, c.Misc)
-	case c.SMTP != nil:
-		lvsString(p, "helo_name", c.SMTP.HeloName)
-	case c.DNS != nil:
-		if c.DNS.Type != "" && c.DNS.Type != "SOA" {
-			p.line("type", c.DNS.Type)
+	case c.HTTP() != nil:
+		printHTTP(p, c.HTTP())
+	case c.Misc() != nil:
+		printMisc(p, c.Misc())
+	case c.SMTP() != nil:
+		lvsString(p, "helo_name", c.SMTP().HeloName)
+	case c.DNS() != nil:
+		d := c.DNS()
+		if d.Type != "" && d.Type != "SOA" {
+			p.line("type", d.Type)
 		}
-		if c.DNS.Name != "" && c.DNS.Name != "." {
-			p.line("name", quote(c.DNS.Name))
+		if d.Name != "" && d.Name != "." {
+			p.line("name", quote(d.Name))
 		}
-	case c.UDP != nil:
-		printUDP(p, c.UDP)
-	case c.File != nil:
-		printFile(p, c.File)
-	case c.BFD != nil:
-		p.line("name", quote(c.BFD.Instance))
+	case c.UDP() != nil:
+		printUDP(p, c.UDP())
+	case c.File() != nil:
+		printFile(p, c.File())
+	case c.BFD() != nil:
+		p.line("name", quote(c.BFD().Instance))
 		if c.Alpha {
 			p.line("alpha")
 		}

@@ -90,19 +90,19 @@ func chkBlock(k check.Kind) rsh {
 func chkInitKind(c *check.Checker) {
 	switch c.Kind {
 	case check.HTTP, check.SSL:
-		c.HTTP = &check.HTTPSettings{Protocol: "1.0"}
+		c.Settings = &check.HTTPSettings{Protocol: "1.0"}
 	case check.Misc:
-		c.Misc = &check.MiscSettings{}
+		c.Settings = &check.MiscSettings{}
 	case check.SMTP:
-		c.SMTP = &check.SMTPSettings{}
+		c.Settings = &check.SMTPSettings{}
 	case check.DNS:
-		c.DNS = &check.DNSSettings{Type: "SOA", Name: "."}
+		c.Settings = &check.DNSSettings{Type: "SOA", Name: "."}
 	case check.UDP:
-		c.UDP = &check.UDPSettings{MaxReplyLength: 255}
+		c.Settings = &check.UDPSettings{MaxReplyLength: 255}
 	case check.File:
-		c.File = &check.FileSettings{}
+		c.Settings = &check.FileSettings{}
 	case check.BFD:
-		c.BFD = &check.BFDSettings{}
+		c.Settings = &check.BFDSettings{}
 	}
 }
 
@@ -110,22 +110,22 @@ func chkInitKind(c *check.Checker) {
 func chkValid(a *analyzer, n *Node, st *chkState) bool {
 	switch c := st.c; c.Kind {
 	case check.Misc:
-		if c.Misc.Path.IsZero() {
+		if c.Misc().Path.IsZero() {
 			a.warnf(n.Pos, "No script path has been specified for MISC_CHECKER - skipping")
 			return false
 		}
 	case check.File:
-		if c.File.TrackFile == "" {
+		if c.File().TrackFile == "" {
 			a.warnf(n.Pos, "FILE_CHECK has no track_file specified - ignoring")
 			return false
 		}
 	case check.HTTP, check.SSL:
-		if len(c.HTTP.URLs) == 0 {
+		if len(c.HTTP().URLs) == 0 {
 			a.warnf(n.Pos, "%s has no url specified - ignoring", c.Kind)
 			return false
 		}
 	case check.UDP:
-		if u := c.UDP; u.MinReplyLength > u.MaxReplyLength {
+		if u := c.UDP(); u.MinReplyLength > u.MaxReplyLength {
 			a.warnf(n.Pos, "UDP_CHECK min_reply length %d > max_reply_length %d - will always fail", u.MinReplyLength, u.MaxReplyLength)
 		}
 	}
@@ -372,14 +372,14 @@ func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServ
 		for j := range r.checkers {
 			ck := &r.checkers[j]
 			if ck.c.Kind == check.File {
-				path, ok := chkFilePath(c, ck.c.File.TrackFile)
+				path, ok := chkFilePath(c, ck.c.File().TrackFile)
 				if !ok {
-					a.warnf(ck.pos(), "FILE_CHECK track_file %s not found - ignoring", ck.c.File.TrackFile)
+					a.warnf(ck.pos(), "FILE_CHECK track_file %s not found - ignoring", ck.c.File().TrackFile)
 					continue
 				}
 				// The checker reads the tracked file itself; it needs the
 				// path, not the tracker's name.
-				ck.c.File.Path = path
+				ck.c.File().Path = path
 			}
 			if ck.smtp == nil {
 				a.addChecker(chkFinal(a, vs, rs, key, ck))

@@ -40,12 +40,12 @@ func checkerScripts(a *analyzer) {
 	}
 	kept := c.Checkers[:0]
 	for _, ck := range c.Checkers {
-		if ck.Kind == check.Misc && !use(posOf(ck.Source), ck.Misc.Path) {
+		if ck.Kind == check.Misc && !use(posOf(ck.Source), ck.Misc().Path) {
 			what := "default user"
-			if ck.Misc.Path.User != "" {
-				what = "user " + ck.Misc.Path.User
+			if ck.Misc().Path.User != "" {
+				what = "user " + ck.Misc().Path.User
 			}
-			a.warnf(posOf(ck.Source), "Unable to set %s for misc script %s - removing", what, ck.Misc.Path.Raw)
+			a.warnf(posOf(ck.Source), "Unable to set %s for misc script %s - removing", what, ck.Misc().Path.Raw)
 			continue
 		}
 		kept = append(kept, ck)

@@ -115,7 +115,7 @@ func TestSemLVSCheckerNoPort(t *testing.T) {
 func TestSemLVSMiscCheck(t *testing.T) {
 	misc := func(body string) string { return slCk("MISC_CHECK", body) }
 	m := func(f func(*check.MiscSettings) any) func(*Config) any {
-		return func(c *Config) any { return f(ck0(c).Misc) }
+		return func(c *Config) any { return f(ck0(c).Misc()) }
 	}
 	path := m(func(x *check.MiscSettings) any { return x.Path })
 	spec := func(raw, user, group string, argv ...string) script.Spec {
@@ -168,9 +168,9 @@ func TestSemLVSSMTPCheck(t *testing.T) {
 	}
 	hostInfo := "SMTP_CHECK host {} is deprecated; each host becomes a checker of its own"
 	slRun(t, []slRow{
-		{"helo_name", smtp("helo_name mail.example"), func(c *Config) any { return ck0(c).SMTP.HeloName }, "mail.example", nil},
-		{"helo_name default", smtp(""), func(c *Config) any { return ck0(c).SMTP.HeloName }, "", nil},
-		{"helo_name bare", smtp("helo_name"), func(c *Config) any { return ck0(c).SMTP.HeloName }, "",
+		{"helo_name", smtp("helo_name mail.example"), func(c *Config) any { return ck0(c).SMTP().HeloName }, "mail.example", nil},
+		{"helo_name default", smtp(""), func(c *Config) any { return ck0(c).SMTP().HeloName }, "", nil},
+		{"helo_name bare", smtp("helo_name"), func(c *Config) any { return ck0(c).SMTP().HeloName }, "",
 			[]slDiag{slW(lineCk, "'helo_name' needs a value")}},
 		{"own connect_ip", smtp("connect_ip 192.0.2.25"), ips, []string{"192.0.2.25"}, nil},
 		{"hosts", smtp("host {\nconnect_ip 192.0.2.25\n}\nhost {\n}"), ips, []string{"192.0.2.25", "-"},
@@ -181,7 +181,7 @@ func TestSemLVSSMTPCheck(t *testing.T) {
 		{"host line is the checker's", smtp("host {\n}"), func(c *Config) any { return ck0(c).Source.Line() }, lineCk, []slDiag{slI(lineCk, hostInfo)}},
 		{"host has no misc keywords", smtp("host {\nmisc_path /bin/x\n}"), nil, nil,
 			[]slDiag{slI(lineCk, hostInfo), slW(lineCk+1, "unknown keyword 'misc_path' in host")}},
-		{"host has no helo_name", smtp("host {\nhelo_name x\n}"), func(c *Config) any { return ck0(c).SMTP.HeloName }, "",
+		{"host has no helo_name", smtp("host {\nhelo_name x\n}"), func(c *Config) any { return ck0(c).SMTP().HeloName }, "",
 			[]slDiag{slI(lineCk, hostInfo), slW(lineCk+1, "unknown keyword 'helo_name' in host")}},
 		{"host timers from the block", smtp("host {\n}\nretry 7"), func(c *Config) any { return ck0(c).Retry }, 7,
 			[]slDiag{slI(lineCk, hostInfo)}},
@@ -193,7 +193,7 @@ func TestSemLVSSMTPCheck(t *testing.T) {
 
 func TestSemLVSDNSCheck(t *testing.T) {
 	dns := func(body string) string { return slCk("DNS_CHECK", body) }
-	d := func(c *Config) any { return *ck0(c).DNS }
+	d := func(c *Config) any { return *ck0(c).DNS() }
 	var rows []slRow
 	for _, ty := range []string{"A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA"} {
 		rows = append(rows, slRow{"type " + ty, dns("type " + ty), d, check.DNSSettings{Type: ty, Name: "."}, nil})
@@ -214,7 +214,7 @@ func TestSemLVSDNSCheck(t *testing.T) {
 
 func TestSemLVSUDPCheck(t *testing.T) {
 	udp := func(body string) string { return slCk("UDP_CHECK", body) }
-	u := func(c *Config) any { return *ck0(c).UDP }
+	u := func(c *Config) any { return *ck0(c).UDP() }
 	slRun(t, []slRow{
 		{"defaults", udp(""), u, check.UDPSettings{MaxReplyLength: 255}, nil},
 		{"payload", udp("payload DEADbeef"), u, check.UDPSettings{Payload: []byte{0xde, 0xad, 0xbe, 0xef}, MaxReplyLength: 255}, nil},
@@ -241,7 +241,7 @@ func TestSemLVSUDPCheck(t *testing.T) {
 func TestSemLVSFileCheck(t *testing.T) {
 	tf := "track_file tf {\nfile /run/tf\n}\n"
 	fc := func(body string) string { return tf + slCk("FILE_CHECK", "track_file tf\n"+body) }
-	f := func(c *Config) any { return *ck0(c).File }
+	f := func(c *Config) any { return *ck0(c).File() }
 	at := lineCk + 4 // the line after track_file
 	slRun(t, []slRow{
 		{"tracked", fc(""), f, check.FileSettings{TrackFile: "tf", Path: "/run/tf"}, nil},

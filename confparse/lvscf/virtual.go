@@ -80,7 +80,7 @@ func (c *converter) virtual(v *Virtual) error {
 		}
 		ck := c.checker(v, pr, tg)
 		ck.Source, ck.Target = srcpos.Make("lvs.cf", s.Line), check.Target{Service: vs.Key(), Real: rs.Addr}
-		if ck.Misc != nil {
+		if ck.Misc() != nil {
 			c.scripts = true
 		}
 		layout.Slots = append(layout.Slots, Slot{Real: len(vs.Reals), Checker: len(c.out.Config.Checkers)})
