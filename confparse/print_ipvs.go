@@ -256,43 +256,44 @@ func lvsForwardingWords(f ipvs.Forwarding) []string {
 }
 
 func printRS(p *printer, c *Config, vs *ipvs.VirtualServer, rs *ipvs.RealServer) {
+	o := rs.Options()
 	p.open(append([]string{"real_server"}, lvsAddrWords(rs.Addr)...)...)
 	p.line("weight", strconv.Itoa(rs.Weight))
 	if rs.Forwarding != nil {
 		p.line(append([]string{"lvs_method"}, lvsForwardingWords(*rs.Forwarding)...)...)
 	}
 	lvsOptBool(p, "inhibit_on_failure", rs.Inhibit)
-	lvsOptBool(p, "alpha", rs.Alpha)
+	lvsOptBool(p, "alpha", o.Alpha)
 	if rs.UThreshold != 0 {
 		p.line("uthreshold", strconv.FormatUint(uint64(rs.UThreshold), 10))
 	}
 	if rs.LThreshold != 0 {
 		p.line("lthreshold", strconv.FormatUint(uint64(rs.LThreshold), 10))
 	}
-	if rs.NotifyUp != nil {
-		lvsScriptLine(p, "notify_up", *rs.NotifyUp)
+	if o.NotifyUp != nil {
+		lvsScriptLine(p, "notify_up", *o.NotifyUp)
 	}
-	if rs.NotifyDown != nil {
-		lvsScriptLine(p, "notify_down", *rs.NotifyDown)
+	if o.NotifyDown != nil {
+		lvsScriptLine(p, "notify_down", *o.NotifyDown)
 	}
-	if rs.ConnectTimeout != 0 {
-		p.line("connect_timeout", fmtSeconds(rs.ConnectTimeout))
+	if o.ConnectTimeout != 0 {
+		p.line("connect_timeout", fmtSeconds(o.ConnectTimeout))
 	}
-	if rs.Retry != nil {
-		p.line("retry", strconv.Itoa(*rs.Retry))
+	if o.Retry != nil {
+		p.line("retry", strconv.Itoa(*o.Retry))
 	}
-	if rs.DelayBeforeRetry != nil {
-		p.line("delay_before_retry", fmtSeconds(*rs.DelayBeforeRetry))
+	if o.DelayBeforeRetry != nil {
+		p.line("delay_before_retry", fmtSeconds(*o.DelayBeforeRetry))
 	}
-	if rs.DelayLoop != 0 {
-		p.line("delay_loop", fmtSeconds(rs.DelayLoop))
+	if o.DelayLoop != 0 {
+		p.line("delay_loop", fmtSeconds(o.DelayLoop))
 	}
-	if rs.Warmup != nil {
-		p.line("warmup", fmtSeconds(*rs.Warmup))
+	if o.Warmup != nil {
+		p.line("warmup", fmtSeconds(*o.Warmup))
 	}
-	lvsOptBool(p, "smtp_alert", rs.SMTPAlert)
-	lvsString(p, "virtualhost", rs.Virtualhost)
-	lvsString(p, "snmp_name", rs.SNMPName)
+	lvsOptBool(p, "smtp_alert", o.SMTPAlert)
+	lvsString(p, "virtualhost", o.Virtualhost)
+	lvsString(p, "snmp_name", o.SNMPName)
 	for _, i := range p.checkersOf(c, check.Target{Service: vs.Key(), Real: rs.Addr}) {
 		printChecker(p, vs, rs, c.Checkers[i])
 	}

@@ -269,11 +269,12 @@ func CheckerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind) 
 // checker of a virtual server shares the one key string.
 func checkerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, key string) check.Checker {
 	c := check.Checker{Kind: k, Target: check.Target{Service: key, Real: rs.Addr}}
+	o := rs.Options()
 	c.DelayLoop = chkDelayLoop(vs, rs)
-	c.ConnectTimeout = lvsOr(rs.ConnectTimeout, lvsOr(vs.ConnectTimeout, 5*time.Second))
+	c.ConnectTimeout = lvsOr(o.ConnectTimeout, lvsOr(vs.ConnectTimeout, 5*time.Second))
 	switch {
-	case rs.Retry != nil:
-		c.Retry = *rs.Retry
+	case o.Retry != nil:
+		c.Retry = *o.Retry
 	case vs.Retry >= 0:
 		c.Retry = vs.Retry
 	case k == check.DNS:
@@ -284,8 +285,8 @@ func checkerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, 
 		c.Retry = 1
 	}
 	switch {
-	case rs.DelayBeforeRetry != nil:
-		c.DelayBeforeRetry = *rs.DelayBeforeRetry
+	case o.DelayBeforeRetry != nil:
+		c.DelayBeforeRetry = *o.DelayBeforeRetry
 	case vs.DelayBeforeRetry != 0:
 		c.DelayBeforeRetry = vs.DelayBeforeRetry
 	case k == check.HTTP || k == check.SSL:
@@ -296,23 +297,23 @@ func checkerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, 
 		c.DelayBeforeRetry = time.Second
 	}
 	switch {
-	case rs.Warmup != nil:
-		c.Warmup = *rs.Warmup
+	case o.Warmup != nil:
+		c.Warmup = *o.Warmup
 	case vs.WarmupSet:
 		c.Warmup = vs.Warmup
 	default:
 		c.Warmup = c.DelayLoop
 	}
 	c.Alpha = vs.Alpha
-	if rs.Alpha != nil {
-		c.Alpha = *rs.Alpha
+	if o.Alpha != nil {
+		c.Alpha = *o.Alpha
 	}
 	return c
 }
 
 // chkDelayLoop is the delay_loop a checker inherits.
 func chkDelayLoop(vs *ipvs.VirtualServer, rs *ipvs.RealServer) time.Duration {
-	return lvsOr(rs.DelayLoop, lvsOr(vs.DelayLoop, 60*time.Second))
+	return lvsOr(rs.Options().DelayLoop, lvsOr(vs.DelayLoop, 60*time.Second))
 }
 
 func lvsOr(d, def time.Duration) time.Duration {
@@ -327,10 +328,11 @@ func lvsOr(d, def time.Duration) time.Duration {
 // delay loop follow the checker's, not the server's.
 func chkDefaultsFor(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, key string, delayLoop time.Duration) check.Checker {
 	d := checkerDefaults(vs, rs, k, key)
-	if k == check.DNS && rs.DelayBeforeRetry == nil && vs.DelayBeforeRetry == 0 {
+	o := rs.Options()
+	if k == check.DNS && o.DelayBeforeRetry == nil && vs.DelayBeforeRetry == 0 {
 		d.DelayBeforeRetry = delayLoop
 	}
-	if rs.Warmup == nil && !vs.WarmupSet {
+	if o.Warmup == nil && !vs.WarmupSet {
 		d.Warmup = delayLoop
 	}
 	return d

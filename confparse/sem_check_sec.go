@@ -56,9 +56,10 @@ func checkerScripts(a *analyzer) {
 		checkerNotify(a, posOf(vs.Source), &vs.QuorumUp, use)
 		checkerNotify(a, posOf(vs.Source), &vs.QuorumDown, use)
 		for j := range vs.Reals {
-			rs := &vs.Reals[j]
-			checkerNotify(a, posOf(rs.Source), &rs.NotifyUp, use)
-			checkerNotify(a, posOf(rs.Source), &rs.NotifyDown, use)
+			if o := vs.Reals[j].Opts; o != nil {
+				checkerNotify(a, posOf(vs.Reals[j].Source), &o.NotifyUp, use)
+				checkerNotify(a, posOf(vs.Reals[j].Source), &o.NotifyDown, use)
+			}
 		}
 	}
 	if !secure && flags&scIsScript != 0 {

@@ -185,17 +185,17 @@ func TestRealServerKeywords(t *testing.T) {
 	if rs.Weight != 5 || rs.Forwarding == nil || rs.Forwarding.TunType != "ipip" || rs.UThreshold != 100 || rs.LThreshold != 10 {
 		t.Errorf("rs %+v", rs)
 	}
-	if rs.NotifyUp.Raw != "/bin/up arg" || rs.NotifyUp.User != "nobody" || rs.NotifyDown.Raw != "/bin/down" {
-		t.Errorf("notify %+v %+v", rs.NotifyUp, rs.NotifyDown)
+	if rs.Options().NotifyUp.Raw != "/bin/up arg" || rs.Options().NotifyUp.User != "nobody" || rs.Options().NotifyDown.Raw != "/bin/down" {
+		t.Errorf("notify %+v %+v", rs.Options().NotifyUp, rs.Options().NotifyDown)
 	}
-	if rs.Inhibit == nil || *rs.Inhibit || rs.Alpha == nil || !*rs.Alpha || rs.SMTPAlert == nil || *rs.SMTPAlert {
-		t.Errorf("bools %v %v %v", rs.Inhibit, rs.Alpha, rs.SMTPAlert)
+	if rs.Inhibit == nil || *rs.Inhibit || rs.Options().Alpha == nil || !*rs.Options().Alpha || rs.Options().SMTPAlert == nil || *rs.Options().SMTPAlert {
+		t.Errorf("bools %v %v %v", rs.Inhibit, rs.Options().Alpha, rs.Options().SMTPAlert)
 	}
-	if *rs.Retry != 2 || *rs.DelayBeforeRetry != 4*time.Second || *rs.Warmup != time.Second ||
-		rs.ConnectTimeout != 2*time.Second || rs.DelayLoop != 9*time.Second {
+	if *rs.Options().Retry != 2 || *rs.Options().DelayBeforeRetry != 4*time.Second || *rs.Options().Warmup != time.Second ||
+		rs.Options().ConnectTimeout != 2*time.Second || rs.Options().DelayLoop != 9*time.Second {
 		t.Errorf("timers %+v", rs)
 	}
-	if rs.Virtualhost != "rs.example.com" || rs.SNMPName != "rs1" {
+	if rs.Options().Virtualhost != "rs.example.com" || rs.Options().SNMPName != "rs1" {
 		t.Errorf("names %+v", rs)
 	}
 }

@@ -21,7 +21,7 @@ func TestSemLVSCheckerScriptSecurity(t *testing.T) {
 	slRun(t, []slRow{
 		{"misc program found", slCk("MISC_CHECK", "misc_path /bin/true"), misc, 1, []slDiag{{Security, lineCk - 1, violation}}},
 		{"misc program missing", slCk("MISC_CHECK", "misc_path /nonexistent/check"), misc, 1, nil},
-		{"notify_up found", slRS("notify_up /bin/true"), func(c *Config) any { return rs0(c).NotifyUp.Raw }, "/bin/true",
+		{"notify_up found", slRS("notify_up /bin/true"), func(c *Config) any { return rs0(c).Options().NotifyUp.Raw }, "/bin/true",
 			[]slDiag{{Security, 5, violation}}},
 		{"quorum_down found", slVS("quorum_down \"/bin/true down\""), func(c *Config) any { return vs0(c).QuorumDown.Raw }, "/bin/true down",
 			[]slDiag{{Security, 1, violation}}},
@@ -29,7 +29,7 @@ func TestSemLVSCheckerScriptSecurity(t *testing.T) {
 			[]slDiag{{Security, 5, violation}}},
 		{"secure without a default user", secure + slCk("MISC_CHECK", "misc_path /bin/true"), misc, 0,
 			[]slDiag{slW(lineCk+2, "Unable to set default user for misc script /bin/true - removing")}},
-		{"secure notify without a default user", secure + slRS("notify_down /bin/true"), func(c *Config) any { return rs0(c).NotifyDown },
+		{"secure notify without a default user", secure + slRS("notify_down /bin/true"), func(c *Config) any { return rs0(c).Options().NotifyDown },
 			(*script.Spec)(nil), []slDiag{slW(8, "Unable to set default user for notify script /bin/true - ignoring")}},
 		{"secure with its own user", secure + slCk("MISC_CHECK", "misc_path /bin/true\nuser nobody"), misc, 1, nil},
 		{"secure with script_user", "global_defs {\nenable_script_security\nscript_user nobody\n}\n" + slCk("MISC_CHECK", "misc_path /bin/true"),

@@ -115,10 +115,10 @@ func newVSState(vs VirtualServer, old *vsState, initNotifies bool) (*vsState, []
 				continue
 			}
 		}
-		alive := !boolOr(r.Alpha, vs.Alpha)
+		alive := !boolOr(r.Options().Alpha, vs.Alpha)
 		st.rs[r.Addr] = &rsState{alive: alive, weight: r.Weight, idx: i}
 		if alive && initNotifies {
-			acts = append(acts, Action{Kind: NotifyUp, Service: vs.Key(), Real: r.Addr, Script: specOf(r.NotifyUp)})
+			acts = append(acts, Action{Kind: NotifyUp, Service: vs.Key(), Real: r.Addr, Script: specOf(r.Options().NotifyUp)})
 		}
 	}
 	st.sum = st.weightSum()
@@ -206,9 +206,9 @@ func (st *vsState) apply(h Health) ([]Action, error) {
 	if r.alive != h.Up {
 		r.alive = h.Up
 		rs := st.vs.Reals[r.idx]
-		a := Action{Kind: NotifyDown, Service: h.Service, Real: h.Real, Script: specOf(rs.NotifyDown)}
+		a := Action{Kind: NotifyDown, Service: h.Service, Real: h.Real, Script: specOf(rs.Options().NotifyDown)}
 		if h.Up {
-			a.Kind, a.Script = NotifyUp, specOf(rs.NotifyUp)
+			a.Kind, a.Script = NotifyUp, specOf(rs.Options().NotifyUp)
 		}
 		acts = append(acts, a)
 	}
@@ -275,7 +275,7 @@ func (st *vsState) omega() []Action {
 	var acts []Action
 	for _, r := range st.vs.Reals {
 		if st.rs[r.Addr].alive {
-			acts = append(acts, Action{Kind: NotifyDown, Service: st.vs.Key(), Real: r.Addr, Script: specOf(r.NotifyDown)})
+			acts = append(acts, Action{Kind: NotifyDown, Service: st.vs.Key(), Real: r.Addr, Script: specOf(r.Options().NotifyDown)})
 		}
 	}
 	if st.quorumUp {

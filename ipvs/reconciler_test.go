@@ -16,7 +16,7 @@ import (
 
 func rs(a string, w int) RealServer {
 	return RealServer{Addr: netip.MustParseAddrPort(a), Weight: w,
-		NotifyUp: &script.Spec{Raw: "/up " + a}, NotifyDown: &script.Spec{Raw: "/down " + a}}
+		Opts: &RealOptions{NotifyUp: &script.Spec{Raw: "/up " + a}, NotifyDown: &script.Spec{Raw: "/down " + a}}}
 }
 
 func vs(a string, reals ...RealServer) VirtualServer {

@@ -131,7 +131,11 @@ func (v VirtualServer) Key() string {
 	return fmt.Sprintf("%s/%s", v.Addr, v.Protocol)
 }
 
-// RealServer is one real_server (or sorry_server) entry.
+// RealServer is one real_server (or sorry_server) entry. What every real
+// server has, or what the kernel table and the health path read, is
+// inline; the keywords few real servers set are behind Opts, so that a
+// large LVS site (100,000 real servers on 660k lines) carries 80 bytes
+// for each instead of 176.
 type RealServer struct {
 	Source     srcpos.Pos
 	Addr       netip.AddrPort
@@ -139,12 +143,16 @@ type RealServer struct {
 	Forwarding *Forwarding // nil = the virtual server's
 	UThreshold uint32
 	LThreshold uint32
-	// NotifyUp and NotifyDown are nil when not configured: most real
-	// servers have neither, and two inline commands were 40% of a real
-	// server's size.
+	Inhibit    *bool // nil = the virtual server's
+	Opts       *RealOptions
+}
+
+// RealOptions are a real server's rarely given keywords; a nil Opts means
+// none is given. Read them with Options, set them with EditOptions.
+type RealOptions struct {
+	// NotifyUp and NotifyDown are nil when not configured.
 	NotifyUp    *script.Spec
 	NotifyDown  *script.Spec
-	Inhibit     *bool // nil = the virtual server's
 	Alpha       *bool
 	Virtualhost string
 	SMTPAlert   *bool
@@ -158,6 +166,23 @@ type RealServer struct {
 	Retry            *int
 	DelayBeforeRetry *time.Duration
 	Warmup           *time.Duration
+}
+
+// Options returns r's rarely given keywords, all zero when none is given.
+func (r RealServer) Options() RealOptions {
+	if r.Opts == nil {
+		return RealOptions{}
+	}
+	return *r.Opts
+}
+
+// EditOptions returns r's options to set, creating them on first use.
+// Copies of a RealServer share them: copy Opts before editing a copy.
+func (r *RealServer) EditOptions() *RealOptions {
+	if r.Opts == nil {
+		r.Opts = new(RealOptions)
+	}
+	return r.Opts
 }
 
 // Group is a virtual_server_group.

@@ -103,8 +103,9 @@ func vsConf(v ipvs.VirtualServer) snmpmib.VSConf {
 		Omega: v.Omega, Quorum: v.Quorum, Hysteresis: v.Hysteresis, Inhibit: v.InhibitOnFailure, Weight: v.Weight,
 		Name: v.SNMPName, Reals: map[string]snmpmib.RSConf{}}
 	for _, r := range v.Reals {
+		o := r.Options()
 		rc := snmpmib.RSConf{Kind: c.Kind, UThreshold: r.UThreshold, LThreshold: r.LThreshold, Inhibit: c.Inhibit,
-			Virtualhost: r.Virtualhost, Name: r.SNMPName}
+			Virtualhost: o.Virtualhost, Name: o.SNMPName}
 		if r.Forwarding != nil {
 			rc.Kind = kind(r.Forwarding.Method)
 		}
