@@ -26,7 +26,7 @@ func CheckerBlockDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.K
 }
 
 func printChecker(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *check.Checker) {
-	p.open(string(c.Kind))
+	p.open(c.Kind.String())
 	switch {
 	case c.HTTP() != nil:
 		printHTTP(p, c.HTTP())

@@ -294,7 +294,7 @@ var chkBFDTable = table[*chkState]{
 
 func init() {
 	chkTables[check.BFD] = chkBFDTable
-	rsTable[string(check.BFD)] = chkBlock(check.BFD)
+	rsTable[check.BFD.String()] = chkBlock(check.BFD)
 }
 
 // bfdCheckValid drops a BFD_CHECK without a name, or one naming a session

@@ -63,7 +63,7 @@ type chh = handler[*chkState]
 func init() {
 	for _, k := range []check.Kind{check.TCP, check.HTTP, check.SSL, check.Misc, check.SMTP,
 		check.DNS, check.UDP, check.Ping, check.File} {
-		rsTable[string(k)] = chkBlock(k)
+		rsTable[k.String()] = chkBlock(k)
 	}
 }
 
@@ -78,7 +78,7 @@ func chkBlock(k check.Kind) rsh {
 		rs.checkers = append(rs.checkers, chkState{c: c, rsFam: lvsFamily(rs.rs.Addr.Addr())})
 		st := &rs.checkers[len(rs.checkers)-1]
 		chkInitKind(st.c)
-		children(a, n, chkTables[k], st, string(k))
+		children(a, n, chkTables[k], st, k.String())
 		st.expandHosts(a)
 		if !chkValid(a, n, st) || (k == check.BFD && !bfdCheckValid(a, n, st, rs)) {
 			rs.checkers = rs.checkers[:len(rs.checkers)-1]

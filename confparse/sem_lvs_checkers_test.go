@@ -16,13 +16,13 @@ import (
 func ckIn(kind check.Kind, line string) (string, int) {
 	switch kind {
 	case check.HTTP, check.SSL:
-		return slCk(string(kind), line+"\nurl {\npath /\n}"), lineCk
+		return slCk(kind.String(), line+"\nurl {\npath /\n}"), lineCk
 	case check.Misc:
-		return slCk(string(kind), line+"\nmisc_path /nonexistent/check"), lineCk
+		return slCk(kind.String(), line+"\nmisc_path /nonexistent/check"), lineCk
 	case check.File:
-		return "track_file tf {\nfile /run/tf\n}\n" + slCk(string(kind), line+"\ntrack_file tf"), lineCk + 3
+		return "track_file tf {\nfile /run/tf\n}\n" + slCk(kind.String(), line+"\ntrack_file tf"), lineCk + 3
 	}
-	return slCk(string(kind), line), lineCk
+	return slCk(kind.String(), line), lineCk
 }
 
 // Which checker accepts which common keyword, as in keepalived 2.2.7:
@@ -44,9 +44,9 @@ func TestSemLVSCheckerKeywordMatrix(t *testing.T) {
 				key := strings.Fields(line)[0]
 				var want []slDiag
 				if g.refused {
-					want = []slDiag{slW(at, "unknown keyword '"+key+"' in "+string(k))}
+					want = []slDiag{slW(at, "unknown keyword '"+key+"' in "+k.String())}
 				}
-				rows = append(rows, slRow{string(k) + " " + key, src, func(c *Config) any { return len(c.Checkers) }, 1, want})
+				rows = append(rows, slRow{k.String() + " " + key, src, func(c *Config) any { return len(c.Checkers) }, 1, want})
 			}
 		}
 	}

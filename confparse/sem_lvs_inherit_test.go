@@ -195,7 +195,7 @@ func TestSemLVSCheckerDefaultsFunc(t *testing.T) {
 			if g := (ckTimers{got.Retry, got.DelayBeforeRetry, got.DelayLoop, got.Warmup, got.ConnectTimeout, got.Alpha}); g != tc.want {
 				t.Errorf("CheckerDefaults %+v, want %+v", g, tc.want)
 			}
-			c, ds := lvsLoad(t, inherit(string(tc.kind), tc.body, tc.rsb, ""))
+			c, ds := lvsLoad(t, inherit(tc.kind.String(), tc.body, tc.rsb, ""))
 			if len(c.Checkers) != 1 || ds.HasErrors() {
 				t.Fatalf("file form: %d checkers\n%s", len(c.Checkers), ds)
 			}
