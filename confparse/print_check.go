@@ -155,19 +155,20 @@ func printFile(p *printer, f *check.FileSettings) {
 }
 
 func printChkConn(p *printer, c *check.Checker) {
-	if c.ConnectIP != nil && c.ConnectIP.IsValid() {
-		p.line("connect_ip", c.ConnectIP.String())
+	a := c.Conn()
+	if a.ConnectIP != nil && a.ConnectIP.IsValid() {
+		p.line("connect_ip", a.ConnectIP.String())
 	}
 	if c.ConnectPort != 0 {
 		p.line("connect_port", strconv.Itoa(int(c.ConnectPort)))
 	}
-	if c.BindTo != nil && c.BindTo.IsValid() {
-		p.line("bindto", c.BindTo.String())
+	if a.BindTo != nil && a.BindTo.IsValid() {
+		p.line("bindto", a.BindTo.String())
 	}
 	if c.BindPort != 0 {
 		p.line("bind_port", strconv.Itoa(int(c.BindPort)))
 	}
-	lvsString(p, "bind_if", c.BindIf)
+	lvsString(p, "bind_if", a.BindIf)
 	if c.FWMark != 0 {
 		p.line("fwmark", strconv.FormatUint(uint64(c.FWMark), 10))
 	}

@@ -163,7 +163,7 @@ func chkMerge(ts ...table[*chkState]) table[*chkState] {
 var chkConnTable = table[*chkState]{
 	"connect_ip": func(a *analyzer, n *Node, st *chkState) {
 		if ip, ok := a.argAddr(n, 0); ok {
-			st.c.ConnectIP = &ip
+			st.c.EditConn().ConnectIP = &ip
 		}
 	},
 	"connect_port": chkPort("Invalid checker connect_port", func(c *check.Checker, p uint16) { c.ConnectPort = p }),
@@ -171,7 +171,7 @@ var chkConnTable = table[*chkState]{
 	"bindto":       chkBindTo,
 	"bind_if": func(a *analyzer, n *Node, st *chkState) {
 		if s, ok := a.arg(n, 0); ok {
-			st.c.BindIf = s
+			st.c.EditConn().BindIf = s
 		}
 	},
 	// keepalived reads the mark as a decimal number, 0 included.
@@ -200,14 +200,14 @@ func chkBindTo(a *analyzer, n *Node, st *chkState) {
 		return
 	}
 	fam := st.rsFam
-	if st.c.ConnectIP != nil {
-		fam = lvsFamily(*st.c.ConnectIP)
+	if cip := st.c.Conn().ConnectIP; cip != nil {
+		fam = lvsFamily(*cip)
 	}
 	if lvsFamily(ip) != fam {
 		a.warnf(n.Pos, "bindto address %s does not match address family of connect_ip - skipping", ip)
 		return
 	}
-	st.c.BindTo = &ip
+	st.c.EditConn().BindTo = &ip
 }
 
 // chkSchedTable holds the scheduling options.

@@ -138,8 +138,8 @@ log_all_failures
 				reflect.DeepEqual(u.StatusCodes, []check.StatusRange{{Lo: 200, Hi: 299}, {Lo: 404, Hi: 404}}) && u.Virtualhost == "a.example" &&
 				u.Regex == "^ok" && u.RegexNoMatch && len(u.RegexOptions) == 2 && u.RegexMinOffset == 2 && u.RegexMaxOffset == 90 &&
 				c.HTTP().Protocol == "1.1" && c.HTTP().Virtualhost == "h.example" && c.HTTP().FastRecovery &&
-				addrIs(c.ConnectIP, "192.0.2.50") && c.ConnectPort == 8080 && addrIs(c.BindTo, "192.0.2.2") &&
-				c.BindPort == 4000 && c.BindIf == "eth0" && c.FWMark == 9 && c.LogAllFailures && c.HTTP().URLs[1].StatusCodes == nil
+				addrIs(c.Conn().ConnectIP, "192.0.2.50") && c.ConnectPort == 8080 && addrIs(c.Conn().BindTo, "192.0.2.2") &&
+				c.BindPort == 4000 && c.Conn().BindIf == "eth0" && c.FWMark == 9 && c.LogAllFailures && c.HTTP().URLs[1].StatusCodes == nil
 		}},
 		{"ssl sni", "SSL_GET {\nurl {\npath /\n}\nenable_sni\n}\n", func(c *check.Checker) bool {
 			return c.Kind == check.SSL && c.HTTP().EnableSNI && c.HTTP().Protocol == "1.0"
@@ -159,7 +159,7 @@ log_all_failures
 		}},
 		{"udp defaults", "UDP_CHECK {\n}\n", func(c *check.Checker) bool { return c.UDP().MaxReplyLength == 255 && !c.UDP().RequireReply }},
 		{"ping", "PING_CHECK {\nconnect_ip 192.0.2.77\n}\n", func(c *check.Checker) bool {
-			return c.Kind == check.Ping && addrIs(c.ConnectIP, "192.0.2.77")
+			return c.Kind == check.Ping && addrIs(c.Conn().ConnectIP, "192.0.2.77")
 		}},
 	}
 	for _, tc := range cases {
@@ -193,7 +193,7 @@ func TestSMTPHostBlocks(t *testing.T) {
 	}
 	for i, ip := range []string{"192.0.2.20", "192.0.2.21"} {
 		c := cks[i]
-		if !addrIs(c.ConnectIP, ip) || c.SMTP().HeloName != "mx.example" || c.Retry != 4 {
+		if !addrIs(c.Conn().ConnectIP, ip) || c.SMTP().HeloName != "mx.example" || c.Retry != 4 {
 			t.Errorf("host %d: %+v %+v", i, c, c.SMTP())
 		}
 	}
