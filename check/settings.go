@@ -40,9 +40,9 @@ type Target struct {
 type Checker struct {
 	Kind Kind
 	// Alpha, LogAllFailures (scheduling options) and FWMark (a connection
-	// option) sit by Kind, and the ports by each other, so that the small
-	// fields fill three words with no padding beside them: a large LVS
-	// site holds one checker per real server.
+	// option) sit by Kind so that the four share one word: a large LVS
+	// site holds one checker per real server, and a word is 0.8 MB on
+	// 100,000 of them.
 	Alpha          bool
 	LogAllFailures bool
 	FWMark         uint32
