@@ -53,8 +53,10 @@ func checkerScripts(a *analyzer) {
 	c.Checkers = kept
 	for i := range c.VirtualServers {
 		vs := &c.VirtualServers[i]
-		checkerNotify(a, posOf(vs.Source), &vs.QuorumUp, use)
-		checkerNotify(a, posOf(vs.Source), &vs.QuorumDown, use)
+		if o := vs.Opts; o != nil {
+			checkerNotify(a, posOf(vs.Source), &o.QuorumUp, use)
+			checkerNotify(a, posOf(vs.Source), &o.QuorumDown, use)
+		}
 		for j := range vs.Reals {
 			if o := vs.Reals[j].Opts; o != nil {
 				checkerNotify(a, posOf(vs.Reals[j].Source), &o.NotifyUp, use)

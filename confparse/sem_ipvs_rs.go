@@ -174,10 +174,10 @@ func vsFinishQuorum(a *analyzer, n *Node, vs *ipvs.VirtualServer) {
 		a.warnf(n.Pos, "Warning - quorum %d for %s exceeds total weight of real servers %d, reducing quorum to %d", vs.Quorum, vsName(vs), sum, sum)
 		vs.Quorum = sum
 	}
-	if vs.Hysteresis >= vs.Quorum {
+	if vs.Options().Hysteresis >= vs.Quorum {
 		h := max(vs.Quorum-1, 0)
-		a.warnf(n.Pos, "Virtual server %s: hysteresis %d >= quorum %d; setting hysteresis to %d", vsName(vs), vs.Hysteresis, vs.Quorum, h)
-		vs.Hysteresis = h
+		a.warnf(n.Pos, "Virtual server %s: hysteresis %d >= quorum %d; setting hysteresis to %d", vsName(vs), vs.Options().Hysteresis, vs.Quorum, h)
+		vs.EditOptions().Hysteresis = h
 	}
 }
 

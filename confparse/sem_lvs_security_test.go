@@ -23,7 +23,7 @@ func TestSemLVSCheckerScriptSecurity(t *testing.T) {
 		{"misc program missing", slCk("MISC_CHECK", "misc_path /nonexistent/check"), misc, 1, nil},
 		{"notify_up found", slRS("notify_up /bin/true"), func(c *Config) any { return rs0(c).Options().NotifyUp.Raw }, "/bin/true",
 			[]slDiag{{Security, 5, violation}}},
-		{"quorum_down found", slVS("quorum_down \"/bin/true down\""), func(c *Config) any { return vs0(c).QuorumDown.Raw }, "/bin/true down",
+		{"quorum_down found", slVS("quorum_down \"/bin/true down\""), func(c *Config) any { return vs0(c).Options().QuorumDown.Raw }, "/bin/true down",
 			[]slDiag{{Security, 1, violation}}},
 		{"one message for several", slRS("notify_up /bin/true\nnotify_down /bin/true\nMISC_CHECK {\nmisc_path /bin/true\n}"), misc, 1,
 			[]slDiag{{Security, 5, violation}}},

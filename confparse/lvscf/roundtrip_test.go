@@ -63,7 +63,7 @@ func compareTyped(t *testing.T, in string, want, got *confparse.Config) {
 		g := got.VirtualServers[i]
 		if v.Key() != g.Key() || v.Scheduler != g.Scheduler || v.Forwarding.Method != g.Forwarding.Method ||
 			v.DelayLoop != g.DelayLoop || v.Persistence != g.Persistence || v.Alpha != g.Alpha ||
-			v.InhibitOnFailure != g.InhibitOnFailure || len(v.Reals) != len(g.Reals) || (v.Sorry == nil) != (g.Sorry == nil) {
+			v.InhibitOnFailure != g.InhibitOnFailure || len(v.Reals) != len(g.Reals) || (v.Options().Sorry == nil) != (g.Options().Sorry == nil) {
 			t.Errorf("%s: virtual server %s differs:\nwant %+v\ngot  %+v", in, v.Key(), v, g)
 			continue
 		}

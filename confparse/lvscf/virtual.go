@@ -54,7 +54,7 @@ func (c *converter) virtual(v *Virtual) error {
 	if v.Persistent > 0 {
 		vs.Persistence = time.Duration(v.Persistent) * time.Second
 		if v.PMask.IsValid() && !v.PMask.IsUnspecified() {
-			vs.PersistenceGranularity = v.PMask
+			vs.EditOptions().PersistenceGranularity = v.PMask
 		}
 	}
 	dr := vs.Forwarding.Method != ipvs.NAT
@@ -63,7 +63,7 @@ func (c *converter) virtual(v *Virtual) error {
 		if dr && v.FWMark != 0 {
 			port = 0
 		}
-		vs.Sorry = &ipvs.RealServer{Addr: netip.AddrPortFrom(v.SorryServer, port), Weight: 1}
+		vs.EditOptions().Sorry = &ipvs.RealServer{Addr: netip.AddrPortFrom(v.SorryServer, port), Weight: 1}
 	}
 	c.virtualNotes(v)
 	pr := c.probe(v, "virtual "+v.Name)
