@@ -10,8 +10,11 @@ STATICCHECK_VERSION ?= v0.8.2
 
 all: build
 
+# Static, without cgo, as tools/mkdeb builds the package: the binary that is
+# tested and measured is the one that ships (with cgo it maps libc and
+# ld.so besides, resident in every daemon; docs/scale.md, "Idle RSS").
 build:
-	$(GO) build -o $(BIN) ./cmd/govrrpd
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/govrrpd
 
 # The README's test command: unit tests, conformance corpus, and the
 # namespace-lab integration tests (which skip with a message when not root).
