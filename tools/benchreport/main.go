@@ -212,6 +212,8 @@ func ensureBinary(o *options, dir string) error {
 	if o.govrrpd == "" {
 		o.govrrpd = filepath.Join(dir, "govrrpd")
 		cmd := exec.Command("go", "build", "-o", o.govrrpd, "./cmd/govrrpd")
+		// Static, as the Makefile and the .deb build it.
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("build govrrpd: %w", err)
