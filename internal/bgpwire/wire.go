@@ -133,6 +133,10 @@ func (w *Writer) Send(m Msg) error {
 	return nil
 }
 
+// ErrPipe is Next's error when the pipe can no longer be read (a line
+// over MaxLine, a read error): nothing more will come.
+var ErrPipe = errors.New("bgp helper pipe broken")
+
 // Reader receives messages.
 type Reader struct{ s *bufio.Scanner }
 
@@ -148,7 +152,7 @@ func NewReader(r io.Reader) *Reader {
 func (r *Reader) Next() (Msg, error) {
 	if !r.s.Scan() {
 		if err := r.s.Err(); err != nil {
-			return Msg{}, fmt.Errorf("bgp helper pipe: %w", err)
+			return Msg{}, fmt.Errorf("%w: %w", ErrPipe, err)
 		}
 		return Msg{}, io.EOF
 	}

@@ -126,3 +126,12 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// A line over MaxLine breaks the pipe: the reader says so instead of
+// growing.
+func TestReaderBounded(t *testing.T) {
+	r := NewReader(strings.NewReader(strings.Repeat("x", MaxLine+1) + "\n"))
+	if _, err := r.Next(); !errors.Is(err, ErrPipe) {
+		t.Errorf("an oversized line: %v", err)
+	}
+}
