@@ -10,8 +10,10 @@ STATICCHECK_VERSION ?= v0.8.2
 
 all: build
 
+# govrrpd and its BGP helper (run only for --bgp-config; found beside it).
 build:
 	$(GO) build -o $(BIN) ./cmd/govrrpd
+	$(GO) build -o bin/govrrpd-bgp ./cmd/govrrpd-bgp
 
 # The README's test command: unit tests, conformance corpus, and the
 # namespace-lab integration tests (which skip with a message when not root).
@@ -90,6 +92,7 @@ deb-check:
 
 install: build man
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/govrrpd
+	install -D -m 0755 bin/govrrpd-bgp $(DESTDIR)$(PREFIX)/libexec/govrrpd/govrrpd-bgp
 	install -D -m 0644 bin/man/govrrpd.8 $(DESTDIR)$(PREFIX)/share/man/man8/govrrpd.8
 	install -D -m 0644 bin/man/govrrpd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/govrrpd.conf.5
 

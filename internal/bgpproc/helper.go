@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -16,16 +17,20 @@ const (
 
 // FindHelper returns the helper to run: flag (--bgp-helper) if given,
 // else govrrpd-bgp beside the running executable (a build tree, a
-// tarball), else DefaultHelper. The error names every path tried.
+// tarball), else in libexec/govrrpd of its prefix (make install), else
+// DefaultHelper. The error names every path tried.
 func FindHelper(flag string) (string, error) {
 	var cands []string
 	if flag != "" {
 		cands = []string{flag}
 	} else {
 		if exe, err := os.Executable(); err == nil {
-			cands = append(cands, filepath.Join(filepath.Dir(exe), HelperName))
+			dir := filepath.Dir(exe)
+			cands = append(cands, filepath.Join(dir, HelperName), filepath.Join(dir, "..", "libexec", "govrrpd", HelperName))
 		}
-		cands = append(cands, DefaultHelper)
+		if !slices.Contains(cands, DefaultHelper) {
+			cands = append(cands, DefaultHelper)
+		}
 	}
 	for _, c := range cands {
 		if fi, err := os.Stat(c); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
