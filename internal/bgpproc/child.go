@@ -67,8 +67,9 @@ func spawn(o Options, log *slog.Logger) (*child, error) {
 	}
 	c := &child{cmd: cmd, w: bgpwire.NewWriter(toW), pipe: toW, pending: map[uint64]chan bgpwire.Msg{},
 		exited: make(chan struct{})}
-	hello := make(chan error, 1)
-	go c.read(fromR, log, hello)
+	hello, read := make(chan error, 1), make(chan struct{})
+	go func() { c.read(fromR, log, hello); close(read) }()
+	go c.reap(fromR, read)
 	select {
 	case err = <-hello:
 	case <-time.After(helloWait):
@@ -92,9 +93,8 @@ func levelOf(log *slog.Logger) slog.Level {
 	return slog.LevelError
 }
 
-// read takes the helper's messages until it closes its end, then reaps it.
-func (c *child) read(r io.ReadCloser, log *slog.Logger, hello chan<- error) {
-	defer r.Close()
+// read takes the helper's messages until its end of the pipe closes.
+func (c *child) read(r io.Reader, log *slog.Logger, hello chan<- error) {
 	in := bgpwire.NewReader(r)
 	first := true
 	for {
@@ -126,8 +126,24 @@ func (c *child) read(r io.ReadCloser, log *slog.Logger, hello chan<- error) {
 	if first {
 		hello <- errors.New("exited before its hello")
 	}
+}
+
+// readGrace is how long the reader may go on after the helper exited: what
+// it wrote last (its Done, its last records) is still in the pipe.
+const readGrace = time.Second
+
+// reap waits for the helper to exit, and for the reader to drain the pipe
+// unless something the helper left behind holds its end open.
+func (c *child) reap(r *os.File, read <-chan struct{}) {
+	err := c.cmd.Wait()
+	select {
+	case <-read:
+	case <-time.After(readGrace):
+	}
+	r.Close()
+	<-read
 	c.pipe.Close()
-	c.err = c.cmd.Wait()
+	c.err = err
 	c.mu.Lock()
 	c.pending = nil // request no longer waits; those waiting see exited
 	c.mu.Unlock()
@@ -196,8 +212,11 @@ func (c *child) stop(ctx context.Context) error {
 	return err
 }
 
-// kill ends the helper at once and waits for it to be reaped.
+// kill ends the helper at once and waits for it to be reaped. Closing
+// our end first also ends whatever else holds the helper's pipes (a
+// process it started), which would otherwise keep the reader waiting.
 func (c *child) kill() {
+	c.pipe.Close()
 	c.cmd.Process.Kill()
 	<-c.exited
 }

@@ -233,6 +233,8 @@ func TestStartRefuses(t *testing.T) {
 		{filepath.Join(dir, "absent"), "no such file"},
 		{script("old", `echo '{"v":99,"kind":"hello"}' >&4; cat <&3 >/dev/null`), "protocol version 99"},
 		{script("other", `exit 0`), "exited before its hello"},
+		// A process it leaves behind keeps the pipe open: not waited for.
+		{script("leaves", `sleep 5 & exit 0`), "exited before its hello"},
 		{script("chatty", `echo hello >&4; cat <&3 >/dev/null`), "not a govrrpd BGP helper"},
 	} {
 		p := New(Options{Log: bgptest.Log(t), Helper: c.helper})
