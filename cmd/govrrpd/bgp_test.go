@@ -64,6 +64,22 @@ func TestRenderBGP(t *testing.T) {
 	}
 }
 
+// While the helper is being restarted, status says so first.
+func TestRenderBGPDown(t *testing.T) {
+	var b strings.Builder
+	renderBGP(&b, &status.BGP{LocalAS: 65001, RouterID: "198.51.100.11", Down: "helper exited (signal: killed), restarting",
+		Announcements: []status.BGPAnnouncement{{Prefix: "192.0.2.200/32", At: "bgp.conf:9"}}})
+	if !strings.HasPrefix(b.String(), "BGP DOWN: helper exited (signal: killed), restarting\n") ||
+		!strings.Contains(b.String(), "192.0.2.200/32  withdrawn") {
+		t.Errorf("status of a helper being restarted:\n%s", b.String())
+	}
+	b.Reset()
+	renderBGP(&b, &status.BGP{LocalAS: 65001})
+	if strings.Contains(b.String(), "DOWN") {
+		t.Errorf("a running helper shown down:\n%s", b.String())
+	}
+}
+
 func TestConditionSource(t *testing.T) {
 	quorums := func() map[string]bool { return map[string]bool{"TCP 192.0.2.200:80": true} }
 	snaps := 0
