@@ -16,8 +16,10 @@ build: export CGO_ENABLED = 0
 
 all: build
 
+# govrrpd and its BGP helper (run only for --bgp-config; found beside it).
 build:
 	$(GO) build -o $(BIN) ./cmd/govrrpd
+	$(GO) build -o bin/govrrpd-bgp ./cmd/govrrpd-bgp
 
 # The README's test command: unit tests, conformance corpus, and the
 # namespace-lab integration tests (which skip with a message when not root).
@@ -96,6 +98,7 @@ deb-check:
 
 install: build man
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/govrrpd
+	install -D -m 0755 bin/govrrpd-bgp $(DESTDIR)$(PREFIX)/libexec/govrrpd/govrrpd-bgp
 	install -D -m 0644 bin/man/govrrpd.8 $(DESTDIR)$(PREFIX)/share/man/man8/govrrpd.8
 	install -D -m 0644 bin/man/govrrpd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/govrrpd.conf.5
 

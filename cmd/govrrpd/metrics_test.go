@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
-	"github.com/govrrpd/govrrpd/internal/bgpspeaker"
+	"github.com/govrrpd/govrrpd/internal/bgpproc"
 	"github.com/govrrpd/govrrpd/internal/control/controltest"
 	"github.com/govrrpd/govrrpd/internal/daemon"
 	"github.com/govrrpd/govrrpd/internal/lvs"
@@ -34,7 +34,7 @@ func sampleMetrics(t *testing.T, f *controltest.Fake) (*metrics.Metrics, *lvs.Co
 		}
 		return *d.BGP, err
 	}
-	err := errors.Join(daemon.RegisterMetrics(m, f.Snapshot), lc.Register(m), bgpspeaker.RegisterMetrics(m, bgpStatus))
+	err := errors.Join(daemon.RegisterMetrics(m, f.Snapshot), lc.Register(m), bgpproc.RegisterMetrics(m, bgpStatus))
 	if err != nil {
 		t.Fatal(err)
 	}
