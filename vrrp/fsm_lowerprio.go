@@ -25,13 +25,12 @@ import (
 // The episode's end is announced too: once no lower-priority advert has
 // come for two advert intervals (checked as each periodic advert goes
 // out), the peer has yielded, and the master sends one more GARP burst.
-// Until the peer yielded, its frames could still reach the clients after
-// the answer: its kernel, holding the VIP for a moment, resolves a
-// client it must reply to with an ARP request from the VIP, which every
-// Linux client takes as the VIP's new address (issue #16 item 9: the
-// client stayed on the backup's MAC for 7.9 s, until its neighbour entry
-// timed out). One burst per episode, after the flood or the peer is gone,
-// keeps item 3's bound.
+// The answer's burst went out while the peer still held the VIP: its
+// frames (its kernel's ARP traffic for the VIP) could still reach the
+// clients after it, and on a lossy link the answer's frames may not have
+// arrived at all (issue #16 item 9: the client stayed on the backup's MAC
+// for 7.9 s, until its neighbour entry timed out). One burst per
+// episode, after the flood or the peer is gone, keeps item 3's bound.
 
 // lowerPrioSources bounds the per-source notify table. Legitimate
 // lower-priority masters on one VRID are a handful; a flood of spoofed
