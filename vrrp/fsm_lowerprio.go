@@ -33,12 +33,6 @@ type lowerPrioLimit struct {
 	notified map[netip.Addr]time.Time
 }
 
-// reset forgets every answer; a new mastership answers at once again.
-func (l *lowerPrioLimit) reset() {
-	l.heard = time.Time{}
-	clear(l.notified)
-}
-
 // answer reports whether the wire answer is due at now: the advert heard
 // starts an episode (none heard for three intervals).
 func (l *lowerPrioLimit) answer(now time.Time, iv time.Duration) bool {
@@ -73,6 +67,9 @@ func (l *lowerPrioLimit) notify(now time.Time, src netip.Addr, iv time.Duration)
 // the wire once per episode, in notifies once per interval per source.
 func (m *Machine) answerLowerPrio(now time.Time, ev Event) {
 	iv := m.cfg.advertInt
+	if m.lower == nil {
+		m.lower = new(lowerPrioLimit)
+	}
 	if m.lower.answer(now, iv) {
 		g := m.cfg.garp
 		m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})

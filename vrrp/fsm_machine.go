@@ -26,21 +26,22 @@ type MachineOptions struct {
 // machineCfg is the immutable part of an instance, with the owner rules of
 // runtime.md §9 applied once.
 type machineCfg struct {
-	name                 string
+	name         string
+	advertInt    time.Duration
+	preemptDelay time.Duration
+	version      int
+	downAdverts  int
+	garp         GARP
+	addr         netip.Addr
+	// The flags last, packed together: thousands of machines (issue #12).
 	want                 InitialState
-	advertInt            time.Duration
-	version              int
 	nopreempt            bool
-	preemptDelay         time.Duration
 	accept               bool
 	dontTrackPrimary     bool
-	downAdverts          int
 	lowerPrioNoAdvert    bool
 	higherPrioSendAdvert bool
 	ownerIgnore          bool
 	notifyPrio           bool
-	garp                 GARP
-	addr                 netip.Addr
 }
 
 // Machine is one vrrp_instance's protocol state machine. It is not safe for
@@ -64,17 +65,14 @@ type Machine struct {
 	masterAddr     netip.Addr
 	preemptUntil   time.Time // zero: no preempt_delay hold started
 
-	// A master stopped by ShutdownHandover keeps its addresses from
-	// leftAt (its priority-0 advert) until a successor is heard.
-	leaving bool
-	leftAt  time.Time
-	// The successor, once heard, and when (fsm_handover.go).
-	succ     netip.Addr
-	succPrio uint8
-	heardAt  time.Time
+	// A master stopped by ShutdownHandover keeps its addresses until a
+	// successor is heard (fsm_handover.go); nil while not leaving.
+	ho *leavingState
 
-	// Answers to lower-priority adverts (fsm_lowerprio.go).
-	lower lowerPrioLimit
+	// Answers to lower-priority adverts (fsm_lowerprio.go); nil until
+	// the first of a mastership. Both are made when needed: thousands of
+	// machines use neither (issue #12: 112 bytes each).
+	lower *lowerPrioLimit
 
 	armed    [numTimers]bool
 	deadline [numTimers]time.Time
@@ -143,7 +141,7 @@ func (m *Machine) MasterAddr() netip.Addr { return m.masterAddr }
 // Leaving reports a master that has resigned (priority-0 advert sent) but
 // still holds its addresses, waiting for a successor or its hold to run out;
 // the daemon keeps feeding it packets and timers until this is false.
-func (m *Machine) Leaving() bool { return m.leaving }
+func (m *Machine) Leaving() bool { return m.ho != nil }
 
 // WantsMaster reports a sync-group member whose master-down timer expired
 // and which waits for the rest of its group.
@@ -261,7 +259,7 @@ func (m *Machine) startup(now time.Time) {
 	}
 	m.started, m.state = true, StateInit
 	m.wantMaster, m.masterAddr = false, netip.Addr{}
-	m.leaving, m.succ = false, netip.Addr{}
+	m.ho = nil
 	m.stop(TimerHandover)
 	m.masterAdverInt = m.cfg.advertInt
 	m.preemptUntil = time.Time{}
@@ -329,7 +327,7 @@ func (m *Machine) becomeMaster(now time.Time) {
 	m.state, m.wantMaster = StateMaster, false
 	m.masterAddr, m.masterAdverInt = m.cfg.addr, m.cfg.advertInt
 	m.preemptUntil = time.Time{}
-	m.lower.reset()
+	m.lower = nil // a new mastership answers at once again
 	// Addresses and GARP go out before the first advert (keepalived and
 	// RFC 5798 §6.4.2 list the advert first). When this is a preemption,
 	// the old master drops the VIPs the moment it hears our advert; by
@@ -378,7 +376,7 @@ func (m *Machine) shutdown(now time.Time, handover bool) {
 	if !m.started {
 		return
 	}
-	if m.leaving {
+	if m.ho != nil {
 		// A maintenance handover is under way: it keeps running, and its
 		// release reports STOP now.
 		m.maint, m.started, m.wantMaster, m.state = false, false, false, StateStop
@@ -392,7 +390,7 @@ func (m *Machine) shutdown(now time.Time, handover bool) {
 		if handover {
 			// handover.go: the addresses stay until a successor speaks.
 			m.started, m.wantMaster, m.state = false, false, StateStop
-			m.leaving, m.leftAt, m.succ = true, now, netip.Addr{}
+			m.ho = &leavingState{leftAt: now}
 			m.arm(now, TimerHandover, m.handoverHold())
 			return
 		}

@@ -12,7 +12,7 @@ func (m *Machine) timer(now time.Time, t TimerID) {
 	g := m.cfg.garp
 	switch {
 	case t == TimerHandover:
-		if m.leaving {
+		if m.ho != nil {
 			m.release(now)
 		}
 	case t == TimerMasterDown && m.state == StateBackup:
@@ -48,7 +48,7 @@ func (m *Machine) advert(now time.Time, ev Event) {
 	if ev.Version != 0 && ev.Version != m.cfg.version {
 		return
 	}
-	if m.leaving {
+	if m.ho != nil {
 		m.successorAdvert(now, ev)
 		return
 	}
