@@ -141,6 +141,26 @@ func TestScaleMasterAllocs(t *testing.T) {
 	}
 }
 
+// A batch's buffers stay allocated between flushes: 255 masters on one
+// interface leave in batches of at most maxBatch, and every advert counts.
+func TestScaleAdvertBatchBound(t *testing.T) {
+	h := buildHarness(t, scaleConf(1, 255, 150), scaleIfaces(1)...)
+	h.log.off = true
+	h.start()
+	h.advance(10 * time.Second)
+	flushes := h.sys.flushes
+	h.sys.maxFlush = 0
+	adverts, _ := masterSecond(h)
+	if adverts != 255 || h.sys.flushed < 255 {
+		t.Fatalf("%d adverts sent in a second by 255 masters (%d through batches)", adverts, h.sys.flushed)
+	}
+	want := (255 + maxBatch - 1) / maxBatch
+	if n := h.sys.flushes - flushes; n != want || h.sys.maxFlush != maxBatch {
+		t.Errorf("255 adverts due together on one interface: %d flushes of at most %d, want %d of at most %d",
+			n, h.sys.maxFlush, want, maxBatch)
+	}
+}
+
 // BenchmarkScaleMasterSecond is the executor's CPU for one second of
 // 4,080 masters, without the system calls (fake ports): ns per advert.
 func BenchmarkScaleMasterSecond(b *testing.B) {
@@ -173,6 +193,9 @@ func TestScaleAdvertBatches(t *testing.T) {
 	}
 	if n := h.sys.flushes - flushes; n > 4 {
 		t.Errorf("200 adverts due together on 4 interfaces took %d flushes, want one per interface", n)
+	}
+	if h.sys.maxFlush > maxBatch {
+		t.Errorf("a flush carried %d adverts, more than maxBatch (%d)", h.sys.maxFlush, maxBatch)
 	}
 	cut := 10
 	h.sys.flushFails = &cut
