@@ -238,10 +238,7 @@ func peerAdvert(t *testing.T, in *instance) []byte {
 // and the GARP-delay timer that fired are let go (issue #12), and a
 // backup's master-down timer is made again when it is needed.
 func TestTimersReleased(t *testing.T) {
-	h := buildHarness(t, scaleConf(1, 4, 150), scaleIfaces(1)...)
-	h.log.off = true
-	h.start()
-	h.advance(10 * time.Second)
+	h := mastersAlone(t, 1, 4)
 	for _, in := range h.d.insts {
 		if in.m.State() != vrrp.StateMaster {
 			t.Fatalf("%s is %s after 10 s alone, want MASTER", in.cfg.Name, in.m.State())
