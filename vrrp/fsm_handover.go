@@ -64,8 +64,8 @@ const skewRounding = 10 * time.Millisecond
 // adverts every Skew_Time is under a centisecond, so any advert after the
 // resignation counts; the grace still keeps the addresses a little longer.
 func (m *Machine) successorEarliest(p uint8) time.Duration {
-	earliest := skewTime(m.cfg.version, p, m.cfg.advertInt)
-	earliest -= skewTime(m.cfg.version, 255, m.cfg.advertInt) + skewRounding
+	earliest := skewTime(int(m.cfg.version), p, m.cfg.advertInt)
+	earliest -= skewTime(int(m.cfg.version), 255, m.cfg.advertInt) + skewRounding
 	return max(earliest, 0)
 }
 

@@ -29,8 +29,8 @@ type machineCfg struct {
 	name         string
 	advertInt    time.Duration
 	preemptDelay time.Duration
-	version      int
-	downAdverts  int
+	version      int32 // 2 or 3 (checkInstance)
+	downAdverts  int32 // down_timer_adverts, 1..100
 	garp         GARP
 	addr         netip.Addr
 	// The flags last, packed together: thousands of machines (issue #12).
@@ -48,11 +48,13 @@ type machineCfg struct {
 // concurrent use; the daemon serialises events per instance.
 type Machine struct {
 	cfg   machineCfg
-	state State
-	base  uint8
-	eff   uint8
 	track *Tracking
 
+	// The byte-sized fields together, in two words: thousands of
+	// machines (issue #12).
+	state      State
+	base       uint8
+	eff        uint8
 	started    bool // Startup seen (and no Shutdown since)
 	ifDown     bool
 	trackFault bool
@@ -60,6 +62,7 @@ type Machine struct {
 	synced     bool // member of a sync group: MASTER only on the group's word
 	maint      bool // operator maintenance: never MASTER (fsm_maintenance.go)
 	wantMaster bool
+	armed      [numTimers]bool
 
 	masterAdverInt time.Duration
 	masterAddr     netip.Addr
@@ -74,8 +77,7 @@ type Machine struct {
 	// machines use neither (issue #12: 112 bytes each).
 	lower *lowerPrioLimit
 
-	armed    [numTimers]bool
-	deadline [numTimers]time.Time
+	deadline [numTimers]time.Time // of the timers armed
 
 	out []Action
 }
@@ -88,9 +90,9 @@ func NewMachine(inst *Instance, opt MachineOptions) (*Machine, error) {
 		return nil, fmt.Errorf("vrrp %s: %w", inst.Name, err)
 	}
 	c := machineCfg{
-		name: inst.Name, want: inst.State, advertInt: inst.AdvertInt, version: inst.Version,
+		name: inst.Name, want: inst.State, advertInt: inst.AdvertInt, version: int32(inst.Version),
 		nopreempt: inst.Nopreempt, preemptDelay: inst.PreemptDelay, accept: inst.Accept,
-		dontTrackPrimary: inst.DontTrackPrimary, downAdverts: inst.DownTimerAdverts,
+		dontTrackPrimary: inst.DontTrackPrimary, downAdverts: int32(inst.DownTimerAdverts),
 		lowerPrioNoAdvert: inst.LowerPrioNoAdvert, higherPrioSendAdvert: inst.HigherPrioSendAdvert,
 		ownerIgnore: inst.OwnerIgnoreAdverts, notifyPrio: inst.NotifyPriorityChanges,
 		garp: inst.GARP, addr: opt.Addr,
@@ -119,6 +121,8 @@ func checkInstance(inst *Instance) error {
 		return errors.New("advert_int is not set")
 	case inst.DownTimerAdverts < 1:
 		return errors.New("down_timer_adverts is not set")
+	case inst.DownTimerAdverts > 100:
+		return fmt.Errorf("down_timer_adverts %d is over 100", inst.DownTimerAdverts)
 	}
 	return nil
 }
@@ -237,7 +241,7 @@ func (m *Machine) faulty() bool { return m.OwnFault() || m.groupFault }
 // skew is Skew_Time from the effective priority: v2 uses whole seconds
 // (RFC 3768), v3 scales by Master_Adver_Interval (RFC 5798).
 func (m *Machine) skew() time.Duration {
-	return skewTime(m.cfg.version, m.eff, m.masterAdverInt)
+	return skewTime(int(m.cfg.version), m.eff, m.masterAdverInt)
 }
 
 func skewTime(version int, prio uint8, iv time.Duration) time.Duration {

@@ -32,3 +32,30 @@ func TestNotifyMadeOnFirstSet(t *testing.T) {
 		}
 	}
 }
+
+// NewMachine refuses settings confparse would never produce, naming the
+// instance and the setting.
+func TestNewMachineRefuses(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(*Instance)
+		want string
+	}{
+		{"priority 0", func(in *Instance) { in.Priority = 0 }, "vrrp VI_1: priority 0 is reserved for resigning masters"},
+		{"version 4", func(in *Instance) { in.Version = 4 }, "vrrp VI_1: version 4 is not 2 or 3"},
+		{"no advert_int", func(in *Instance) { in.AdvertInt = 0 }, "vrrp VI_1: advert_int is not set"},
+		{"no down_timer_adverts", func(in *Instance) { in.DownTimerAdverts = 0 }, "vrrp VI_1: down_timer_adverts is not set"},
+		{"101 down_timer_adverts", func(in *Instance) { in.DownTimerAdverts = 101 }, "vrrp VI_1: down_timer_adverts 101 is over 100"},
+	} {
+		in := testInstance("VI_1", 100)
+		c.edit(&in)
+		if _, err := NewMachine(&in, MachineOptions{}); err == nil || err.Error() != c.want {
+			t.Errorf("%s: err %v, want %q", c.name, err, c.want)
+		}
+	}
+	in := testInstance("VI_1", 100)
+	in.DownTimerAdverts = 100
+	if _, err := NewMachine(&in, MachineOptions{}); err != nil {
+		t.Errorf("100 down_timer_adverts: %v", err)
+	}
+}
