@@ -6,12 +6,20 @@ FUZZTIME  ?= 30s
 PREFIX    ?= /usr/local
 STATICCHECK_VERSION ?= v0.8.2
 
+# The binaries are built static, without cgo, as tools/mkdeb builds the
+# package: what is tested and measured is what ships (with cgo the daemon
+# maps libc and ld.so besides, resident in every daemon; docs/scale.md,
+# "Idle RSS").
+build: export CGO_ENABLED = 0
+
 .PHONY: all build test test-unit bench fuzz demo lint install clean man deb deb-check bench-go reliability reliability-short soak
 
 all: build
 
+# govrrpd and its BGP helper (run only for --bgp-config; found beside it).
 build:
 	$(GO) build -o $(BIN) ./cmd/govrrpd
+	$(GO) build -o bin/govrrpd-bgp ./cmd/govrrpd-bgp
 
 # The README's test command: unit tests, conformance corpus, and the
 # namespace-lab integration tests (which skip with a message when not root).
@@ -90,6 +98,7 @@ deb-check:
 
 install: build man
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/govrrpd
+	install -D -m 0755 bin/govrrpd-bgp $(DESTDIR)$(PREFIX)/libexec/govrrpd/govrrpd-bgp
 	install -D -m 0644 bin/man/govrrpd.8 $(DESTDIR)$(PREFIX)/share/man/man8/govrrpd.8
 	install -D -m 0644 bin/man/govrrpd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/govrrpd.conf.5
 

@@ -1,6 +1,6 @@
 // Package bfd is Bidirectional Forwarding Detection (RFC 5880, single hop
 // per RFC 5881, asynchronous mode) with no sockets and no clocks: the
-// control-packet codec (over gopacket's BFD layer), keepalived's
+// control-packet codec, keepalived's
 // bfd_instance settings and the per-session state machine. A daemon reads
 // the clock, receives datagrams, feeds typed events to a Session and
 // carries out the actions it returns (send a packet, arm or stop a timer,

@@ -3,11 +3,9 @@ package bfd
 //go:generate go run golang.org/x/tools/cmd/stringer@v0.53.0 -linecomment -type=State,Diag,TimerID,ActionKind -output=bfd_string.go
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
-
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
 )
 
 // State is a session state as carried in the Sta field (RFC 5880 §4.1).
@@ -66,32 +64,64 @@ var (
 	ErrAuth    = errors.New("authentication section present: authentication is not supported")
 )
 
+// The bits of the second byte (RFC 5880 §4.1: Sta, then P F C A D M).
+const (
+	bitPoll       = 0x20
+	bitFinal      = 0x10
+	bitCPI        = 0x08
+	bitAuth       = 0x04
+	bitDemand     = 0x02
+	bitMultipoint = 0x01
+)
+
 // Decode reads a control packet and applies the checks of RFC 5880
 // §6.8.6 that need no session: version 1, length within the datagram,
 // nonzero detect multiplier and My Discriminator, no multipoint bit, Your
 // Discriminator zero only in Down/AdminDown, not both Poll and Final.
+// Bytes after the Length field's end are not part of the packet.
 func Decode(b []byte) (Packet, error) {
-	var l layers.BFD
 	if len(b) < HeaderLen {
 		return Packet{}, fmt.Errorf("%d bytes: %w", len(b), ErrShort)
 	}
-	if err := l.DecodeFromBytes(b, gopacket.NilDecodeFeedback); err != nil {
-		return Packet{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	length := int(b[3])
+	switch {
+	case length < HeaderLen:
+		return Packet{}, fmt.Errorf("%w: length %d too small", ErrInvalid, length)
+	case length > len(b):
+		return Packet{}, fmt.Errorf("%w: length %d beyond the %d-byte datagram", ErrInvalid, length, len(b))
 	}
-	if l.AuthPresent {
+	if b[1]&bitAuth != 0 {
+		if why := authTruncated(b[HeaderLen:length]); why != "" {
+			return Packet{}, fmt.Errorf("%w: %s", ErrInvalid, why)
+		}
 		return Packet{}, ErrAuth
 	}
 	p := Packet{
-		Diag: Diag(l.Diagnostic), State: State(l.State), Poll: l.Poll, Final: l.Final,
-		CPI: l.ControlPlaneIndependent, Demand: l.Demand, DetectMult: uint8(l.DetectMultiplier),
-		MyDisc: uint32(l.MyDiscriminator), YourDisc: uint32(l.YourDiscriminator),
-		MinTx: uint32(l.DesiredMinTxInterval), MinRx: uint32(l.RequiredMinRxInterval),
-		MinEchoRx: uint32(l.RequiredMinEchoRxInterval),
+		Diag: Diag(b[0] & 0x1f), State: State(b[1] >> 6), Poll: b[1]&bitPoll != 0, Final: b[1]&bitFinal != 0,
+		CPI: b[1]&bitCPI != 0, Demand: b[1]&bitDemand != 0, DetectMult: b[2],
+		MyDisc: binary.BigEndian.Uint32(b[4:]), YourDisc: binary.BigEndian.Uint32(b[8:]),
+		MinTx: binary.BigEndian.Uint32(b[12:]), MinRx: binary.BigEndian.Uint32(b[16:]),
+		MinEchoRx: binary.BigEndian.Uint32(b[20:]),
 	}
-	if why := p.check(uint8(l.Version), l.Multipoint, b[3]); why != "" {
+	if why := p.check(b[0]>>5, b[1]&bitMultipoint != 0, b[3]); why != "" {
 		return Packet{}, fmt.Errorf("%w: %s", ErrInvalid, why)
 	}
 	return p, nil
+}
+
+// authTruncated says why an authentication section is malformed, or ""
+// when it is whole enough to be refused as authentication: a keyed MD5 or
+// SHA1 section (types 2–5, RFC 5880 §4.3–4.4) must carry its reserved
+// byte and sequence number after type, length and key ID. Such a packet
+// is counted as invalid, not as unsupported authentication.
+func authTruncated(sec []byte) string {
+	if len(sec) < 3 {
+		return ""
+	}
+	if t := sec[0]; t >= 2 && t <= 5 && len(sec)-3 < 5 {
+		return "authentication section too short"
+	}
+	return ""
 }
 
 func (p Packet) check(version uint8, multipoint bool, length uint8) string {
@@ -118,19 +148,24 @@ func (p Packet) check(version uint8, multipoint bool, length uint8) string {
 
 // Marshal returns the packet's 24 bytes.
 func (p Packet) Marshal() []byte {
-	l := layers.BFD{
-		Version: 1, Diagnostic: layers.BFDDiagnostic(p.Diag), State: layers.BFDState(p.State),
-		Poll: p.Poll, Final: p.Final, ControlPlaneIndependent: p.CPI, Demand: p.Demand,
-		DetectMultiplier: layers.BFDDetectMultiplier(p.DetectMult),
-		MyDiscriminator:  layers.BFDDiscriminator(p.MyDisc), YourDiscriminator: layers.BFDDiscriminator(p.YourDisc),
-		DesiredMinTxInterval:      layers.BFDTimeInterval(p.MinTx),
-		RequiredMinRxInterval:     layers.BFDTimeInterval(p.MinRx),
-		RequiredMinEchoRxInterval: layers.BFDTimeInterval(p.MinEchoRx),
+	b := make([]byte, HeaderLen)
+	b[0] = 1<<5 | byte(p.Diag)
+	b[1] = byte(p.State) << 6
+	for _, f := range []struct {
+		set bool
+		bit byte
+	}{{p.Poll, bitPoll}, {p.Final, bitFinal}, {p.CPI, bitCPI}, {p.Demand, bitDemand}} {
+		if f.set {
+			b[1] |= f.bit
+		}
 	}
-	buf := gopacket.NewSerializeBufferExpectedSize(HeaderLen, 0)
-	// A layer without authentication always serializes.
-	_ = l.SerializeTo(buf, gopacket.SerializeOptions{})
-	return buf.Bytes()
+	b[2], b[3] = p.DetectMult, HeaderLen
+	binary.BigEndian.PutUint32(b[4:], p.MyDisc)
+	binary.BigEndian.PutUint32(b[8:], p.YourDisc)
+	binary.BigEndian.PutUint32(b[12:], p.MinTx)
+	binary.BigEndian.PutUint32(b[16:], p.MinRx)
+	binary.BigEndian.PutUint32(b[20:], p.MinEchoRx)
+	return b
 }
 
 // String is the packet as the scenario goldens and debug logs show it.

@@ -15,10 +15,10 @@ import (
 type bfdProber struct{ instance string }
 
 func newBFD(c Checker) (Prober, error) {
-	if c.BFD == nil || c.BFD.Instance == "" {
+	if c.BFD() == nil || c.BFD().Instance == "" {
 		return nil, fmt.Errorf("BFD_CHECK without a bfd_instance name")
 	}
-	return bfdProber{instance: c.BFD.Instance}, nil
+	return bfdProber{instance: c.BFD().Instance}, nil
 }
 
 // Probe reports that a BFD session cannot be probed; a BFD_CHECK run by
@@ -44,7 +44,7 @@ func (s *Scheduler) BFD(instance string, up bool) int {
 	now := s.opts.Clock.Now()
 	n := 0
 	for _, r := range s.runs {
-		if r.c.Kind != BFD || r.c.BFD.Instance != instance {
+		if r.c.Kind != BFD || r.c.BFD().Instance != instance {
 			continue
 		}
 		out := Outcome{Up: up, Reason: "BFD session " + instance + " " + state}

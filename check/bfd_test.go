@@ -16,7 +16,7 @@ import (
 func TestSchedulerBFD(t *testing.T) {
 	bfdCk := func(alpha bool) check.Checker {
 		return check.Checker{Kind: check.BFD, Source: srcpos.Make("b", 1), Target: rsA, Retry: 3,
-			DelayLoop: time.Hour, Alpha: alpha, BFD: &check.BFDSettings{Instance: "srv"}}
+			DelayLoop: time.Hour, Alpha: alpha, Settings: &check.BFDSettings{Instance: "srv"}}
 	}
 	tcp := check.Checker{Kind: check.TCP, Source: srcpos.Make("t", 2), Target: rsA, DelayLoop: time.Hour, Warmup: time.Hour}
 	cases := []struct {

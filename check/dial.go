@@ -21,13 +21,14 @@ type endpoint struct {
 }
 
 func newEndpoint(c Checker, needPort bool) (endpoint, error) {
-	e := endpoint{port: c.BindPort, bindIf: c.BindIf, mark: c.FWMark}
-	if c.BindTo != nil {
-		e.bindTo = *c.BindTo
+	a := c.Conn()
+	e := endpoint{port: c.BindPort, bindIf: a.BindIf, mark: c.FWMark}
+	if a.BindTo != nil {
+		e.bindTo = *a.BindTo
 	}
 	ip := c.Target.Real.Addr()
-	if c.ConnectIP != nil && c.ConnectIP.IsValid() {
-		ip = *c.ConnectIP
+	if a.ConnectIP != nil && a.ConnectIP.IsValid() {
+		ip = *a.ConnectIP
 	}
 	port := c.Target.Real.Port()
 	if c.ConnectPort != 0 {

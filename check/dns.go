@@ -30,16 +30,16 @@ func newDNS(c Checker) (Prober, error) {
 		return nil, err
 	}
 	p := &dnsProber{ep: ep, qtype: dns.TypeSOA, name: "."}
-	if c.DNS != nil {
-		if c.DNS.Type != "" {
-			t, ok := dnsTypes[strings.ToUpper(c.DNS.Type)]
+	if d := c.DNS(); d != nil {
+		if d.Type != "" {
+			t, ok := dnsTypes[strings.ToUpper(d.Type)]
 			if !ok {
-				return nil, fmt.Errorf("DNS_CHECK type %q: want A, NS, CNAME, SOA, MX, TXT or AAAA", c.DNS.Type)
+				return nil, fmt.Errorf("DNS_CHECK type %q: want A, NS, CNAME, SOA, MX, TXT or AAAA", d.Type)
 			}
 			p.qtype = t
 		}
-		if c.DNS.Name != "" {
-			p.name = dns.Fqdn(c.DNS.Name)
+		if d.Name != "" {
+			p.name = dns.Fqdn(d.Name)
 		}
 	}
 	return p, nil

@@ -46,7 +46,7 @@ func TestDNSCheck(t *testing.T) {
 	var seen atomic.Value
 	addr := dnsServer(t, &rcode, &silent, &seen)
 	c := check.Checker{Kind: check.DNS, Source: srcpos.Make("t", 1), Target: target(t, addr), ConnectTimeout: 300 * time.Millisecond,
-		DNS: &check.DNSSettings{Type: "a", Name: "www.example.test"}}
+		Settings: &check.DNSSettings{Type: "a", Name: "www.example.test"}}
 	wantUp(t, probeOnce(t, c), true)
 	if q := seen.Load().(dns.Question); q.Name != "www.example.test." || q.Qtype != dns.TypeA {
 		t.Fatalf("server saw %v", q)
@@ -59,12 +59,12 @@ func TestDNSCheck(t *testing.T) {
 
 	// Defaults: SOA for the root.
 	silent.Store(false)
-	c.DNS = nil
+	c.Settings = nil
 	wantUp(t, probeOnce(t, c), true)
 	if q := seen.Load().(dns.Question); q.Name != "." || q.Qtype != dns.TypeSOA {
 		t.Fatalf("default query %v, want . SOA", q)
 	}
-	c.DNS = &check.DNSSettings{Type: "PTR"}
+	c.Settings = &check.DNSSettings{Type: "PTR"}
 	if _, err := check.New(c); err == nil {
 		t.Fatal("unsupported type accepted")
 	}

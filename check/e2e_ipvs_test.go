@@ -65,8 +65,8 @@ func TestEndToEndCheckToIPVS(t *testing.T) {
 	// vsQ needs both servers (quorum 2) and has a sorry server; vsI keeps a
 	// dead server at weight 0 (inhibit_on_failure).
 	vsQ := ipvs.VirtualServer{Addr: netip.MustParseAddrPort("192.0.2.10:80"), Protocol: ipvs.TCP, Scheduler: "wrr",
-		Quorum: 2, QuorumDown: &script.Spec{Raw: "/bin/qdown"}, QuorumUp: &script.Spec{Raw: "/bin/qup"},
-		Sorry: &ipvs.RealServer{Addr: sorryAddr, Weight: 1},
+		Quorum: 2, Opts: &ipvs.VirtualOptions{QuorumDown: &script.Spec{Raw: "/bin/qdown"}, QuorumUp: &script.Spec{Raw: "/bin/qup"},
+			Sorry: &ipvs.RealServer{Addr: sorryAddr, Weight: 1}},
 		Reals: []ipvs.RealServer{{Addr: a.addr, Weight: 1}, {Addr: b.addr, Weight: 1}}}
 	vsI := ipvs.VirtualServer{Addr: netip.MustParseAddrPort("192.0.2.11:80"), Protocol: ipvs.TCP, Scheduler: "wrr",
 		Quorum: 1, Reals: []ipvs.RealServer{{Addr: a.addr, Weight: 3, Inhibit: &inhibit}}}

@@ -20,10 +20,11 @@ type fileProber struct {
 }
 
 func newFile(c Checker) (Prober, error) {
-	if c.File == nil || c.File.Path == "" {
+	f := c.File()
+	if f == nil || f.Path == "" {
 		return nil, fmt.Errorf("FILE_CHECK needs a track_file with a file path")
 	}
-	return &fileProber{path: c.File.Path, weight: c.File.Weight, reverse: c.File.Reverse}, nil
+	return &fileProber{path: f.Path, weight: f.Weight, reverse: f.Reverse}, nil
 }
 
 // Probe reads the file; an unreadable file is a failure, so a deleted

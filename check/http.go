@@ -130,7 +130,7 @@ func newHTTP(c Checker) (Prober, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := c.HTTP
+	s := c.HTTP()
 	if s == nil || len(s.URLs) == 0 {
 		return nil, fmt.Errorf("%s needs at least one url block", c.Kind)
 	}

@@ -45,7 +45,7 @@ func md5hex(s string) string {
 
 func httpChecker(t *testing.T, addr net.Addr, urls ...check.URL) check.Checker {
 	return check.Checker{Kind: check.HTTP, Source: srcpos.Make("t", 1), Target: target(t, addr), ConnectTimeout: time.Second,
-		HTTP: &check.HTTPSettings{URLs: urls}}
+		Settings: &check.HTTPSettings{URLs: urls}}
 }
 
 func TestHTTPStatusDigestRegex(t *testing.T) {
@@ -105,7 +105,7 @@ func TestHTTPRequestIsKeepalivedsRequest(t *testing.T) {
 		fs := &flipServer{status: 200}
 		srv := httptest.NewServer(fs)
 		c := httpChecker(t, srv.Listener.Addr(), check.URL{Path: "/health?x=1", Virtualhost: "www.example.test"})
-		c.HTTP.Protocol = tc.proto
+		c.HTTP().Protocol = tc.proto
 		wantUp(t, probeOnce(t, c), true)
 		srv.Close()
 		r := fs.reqs[0]
@@ -180,11 +180,11 @@ func TestHTTPClosedPortAndSlowServer(t *testing.T) {
 func TestHTTPBadSettingsRejected(t *testing.T) {
 	tg := closedPort(t, "tcp")
 	for name, c := range map[string]check.Checker{
-		"no url":       {Kind: check.HTTP, Target: tg, HTTP: &check.HTTPSettings{}},
-		"bad digest":   {Kind: check.HTTP, Target: tg, HTTP: &check.HTTPSettings{URLs: []check.URL{{Path: "/", Digest: "xyz"}}}},
-		"bad protocol": {Kind: check.HTTP, Target: tg, HTTP: &check.HTTPSettings{Protocol: "2", URLs: []check.URL{{Path: "/"}}}},
-		"bad regex":    {Kind: check.HTTP, Target: tg, HTTP: &check.HTTPSettings{URLs: []check.URL{{Path: "/", Regex: "("}}}},
-		"pcre option":  {Kind: check.HTTP, Target: tg, HTTP: &check.HTTPSettings{URLs: []check.URL{{Path: "/", Regex: "a", RegexOptions: []string{"extended"}}}}},
+		"no url":       {Kind: check.HTTP, Target: tg, Settings: &check.HTTPSettings{}},
+		"bad digest":   {Kind: check.HTTP, Target: tg, Settings: &check.HTTPSettings{URLs: []check.URL{{Path: "/", Digest: "xyz"}}}},
+		"bad protocol": {Kind: check.HTTP, Target: tg, Settings: &check.HTTPSettings{Protocol: "2", URLs: []check.URL{{Path: "/"}}}},
+		"bad regex":    {Kind: check.HTTP, Target: tg, Settings: &check.HTTPSettings{URLs: []check.URL{{Path: "/", Regex: "("}}}},
+		"pcre option":  {Kind: check.HTTP, Target: tg, Settings: &check.HTTPSettings{URLs: []check.URL{{Path: "/", Regex: "a", RegexOptions: []string{"extended"}}}}},
 		"bfd":          {Kind: check.BFD, Target: tg},
 	} {
 		if _, err := check.New(c); err == nil {

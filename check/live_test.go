@@ -75,13 +75,13 @@ func TestSchedulerRealServersNoLeaks(t *testing.T) {
 	add(check.TCP, closedPort(t, "tcp"), nil)
 	for i := 0; i < 5; i++ {
 		add(check.HTTP, target(t, srv.Listener.Addr()), func(c *check.Checker) {
-			c.HTTP = &check.HTTPSettings{URLs: []check.URL{{Path: "/"}}}
+			c.Settings = &check.HTTPSettings{URLs: []check.URL{{Path: "/"}}}
 		})
 	}
-	add(check.UDP, target(t, udpAddr), func(c *check.Checker) { c.UDP = &check.UDPSettings{Reply: "70"} })
+	add(check.UDP, target(t, udpAddr), func(c *check.Checker) { c.Settings = &check.UDPSettings{Reply: "70"} })
 	add(check.UDP, closedPort(t, "udp"), nil)
 	add(check.DNS, target(t, dnsAddr), nil)
-	add(check.Misc, rsA, func(c *check.Checker) { c.Misc = &check.MiscSettings{Path: argv("/bin/true")} })
+	add(check.Misc, rsA, func(c *check.Checker) { c.Settings = &check.MiscSettings{Path: argv("/bin/true")} })
 
 	events := make(chan check.Result, 64)
 	done := make(chan struct{})

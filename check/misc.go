@@ -18,12 +18,13 @@ type miscProber struct {
 }
 
 func newMisc(c Checker) (Prober, error) {
-	if c.Misc == nil || c.Misc.Path.IsZero() {
+	m := c.Misc()
+	if m == nil || m.Path.IsZero() {
 		return nil, fmt.Errorf("MISC_CHECK needs misc_path")
 	}
-	p := &miscProber{argv: c.Misc.Path.Argv, raw: c.Misc.Path.Raw, dynamic: c.Misc.Dynamic}
-	if c.Misc.Path.User != "" {
-		cred, err := lookupCredential(c.Misc.Path.User, c.Misc.Path.Group)
+	p := &miscProber{argv: m.Path.Argv, raw: m.Path.Raw, dynamic: m.Dynamic}
+	if m.Path.User != "" {
+		cred, err := lookupCredential(m.Path.User, m.Path.Group)
 		if err != nil {
 			return nil, err
 		}

@@ -16,7 +16,7 @@ import (
 
 func miscChecker(t *testing.T, spec script.Spec, dynamic bool, timeout time.Duration) check.Checker {
 	return check.Checker{Kind: check.Misc, Source: srcpos.Make("t", 1), Target: rsA, DelayLoop: time.Minute,
-		Misc: &check.MiscSettings{Path: spec, Dynamic: dynamic, Timeout: timeout}}
+		Settings: &check.MiscSettings{Path: spec, Dynamic: dynamic, Timeout: timeout}}
 }
 
 func argv(args ...string) script.Spec {
@@ -96,7 +96,7 @@ func TestMiscUser(t *testing.T) {
 	}
 	c := miscChecker(t, script.Spec{Raw: `test "$(id -u)" = 65534`, User: "nobody"}, false, 0)
 	wantUp(t, probeOnce(t, c), true)
-	c.Misc.Path.User = "no-such-user-govrrpd"
+	c.Misc().Path.User = "no-such-user-govrrpd"
 	if _, err := check.New(c); err == nil {
 		t.Fatal("unknown user accepted")
 	}

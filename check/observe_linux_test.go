@@ -23,9 +23,9 @@ func TestSchedulerObserve(t *testing.T) {
 		if took < 0 || took > 5*time.Second {
 			t.Errorf("%s attempt took %v", k, took)
 		}
-		key := string(k) + " down"
+		key := k.String() + " down"
 		if up {
-			key = string(k) + " up"
+			key = k.String() + " up"
 		}
 		seen[key]++
 	}

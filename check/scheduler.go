@@ -280,8 +280,8 @@ func (s *Scheduler) noteLateness(r *run, now time.Time) {
 // misc_timeout (default delay_loop) for scripts, and a backstop for the rest.
 func probeTimeout(c Checker) time.Duration {
 	switch {
-	case c.Kind == Misc && c.Misc != nil && c.Misc.Timeout > 0:
-		return c.Misc.Timeout
+	case c.Kind == Misc && c.Misc() != nil && c.Misc().Timeout > 0:
+		return c.Misc().Timeout
 	case c.Kind == Misc && c.DelayLoop > 0:
 		return c.DelayLoop
 	case c.ConnectTimeout > 0:

@@ -24,8 +24,8 @@ func newSMTP(c Checker) (Prober, error) {
 		return nil, err
 	}
 	helo := ""
-	if c.SMTP != nil {
-		helo = c.SMTP.HeloName
+	if c.SMTP() != nil {
+		helo = c.SMTP().HeloName
 	}
 	if helo == "" {
 		if helo, err = os.Hostname(); err != nil || helo == "" {

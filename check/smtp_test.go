@@ -47,7 +47,7 @@ func TestSMTPCheck(t *testing.T) {
 		}
 	}()
 	c := check.Checker{Kind: check.SMTP, Source: srcpos.Make("t", 1), Target: target(t, l.Addr()), ConnectTimeout: time.Second,
-		SMTP: &check.SMTPSettings{HeloName: "lb.example.test"}}
+		Settings: &check.SMTPSettings{HeloName: "lb.example.test"}}
 	wantUp(t, probeOnce(t, c), true)
 	mu.Lock()
 	if len(helos) != 1 || helos[0] != "lb.example.test" {

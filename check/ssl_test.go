@@ -69,7 +69,7 @@ func TestSSLGetSNIAndCA(t *testing.T) {
 	}
 	mk := func(enableSNI bool, tlsSet *check.TLSSettings) check.Checker {
 		return check.Checker{Kind: check.SSL, Source: srcpos.Make("t", 1), Target: target(t, srv.Listener.Addr()),
-			ConnectTimeout: time.Second, HTTP: &check.HTTPSettings{EnableSNI: enableSNI, TLS: tlsSet,
+			ConnectTimeout: time.Second, Settings: &check.HTTPSettings{EnableSNI: enableSNI, TLS: tlsSet,
 				Virtualhost: "www.example.test", URLs: []check.URL{{Path: "/", Digest: md5hex("secure")}}}}
 	}
 	cases := []struct {

@@ -133,7 +133,7 @@ func TestTCPCheckBindsAndResets(t *testing.T) {
 	defer l.Close()
 	const port = 39217
 	from := netip.MustParseAddr("127.0.0.2")
-	c := check.Checker{Kind: check.TCP, Target: target(t, l.Addr()), ConnectTimeout: time.Second, BindTo: &from, BindPort: port}
+	c := check.Checker{Kind: check.TCP, Target: target(t, l.Addr()), ConnectTimeout: time.Second, Addrs: &check.ConnAddrs{BindTo: &from}, BindPort: port}
 	for i := 0; i < 2; i++ { // the same fixed source port twice: no TIME_WAIT in the way
 		wantUp(t, probeOnce(t, c), true)
 		conn, err := l.Accept()
@@ -175,11 +175,11 @@ func TestTCPProbeClosesGracefully(t *testing.T) {
 
 func TestTCPCheckBindErrors(t *testing.T) {
 	v6 := netip.MustParseAddr("::1")
-	c := check.Checker{Kind: check.TCP, Target: closedPort(t, "tcp"), ConnectTimeout: time.Second, BindTo: &v6}
+	c := check.Checker{Kind: check.TCP, Target: closedPort(t, "tcp"), ConnectTimeout: time.Second, Addrs: &check.ConnAddrs{BindTo: &v6}}
 	if o := probeOnce(t, c); o.Up || !strings.Contains(o.Reason, "address families differ") {
 		t.Fatalf("IPv6 bindto for an IPv4 server: %+v", o)
 	}
-	c.BindTo, c.BindIf = nil, "govrrpd-nonexistent0"
+	c.Addrs = &check.ConnAddrs{BindIf: "govrrpd-nonexistent0"}
 	if o := probeOnce(t, c); o.Up || !strings.Contains(o.Reason, "bind_if govrrpd-nonexistent0") {
 		t.Fatalf("bind_if to a missing interface: %+v", o)
 	}
@@ -192,6 +192,6 @@ func TestTCPCheckMarkAndDevice(t *testing.T) {
 		t.Skip("SO_MARK and SO_BINDTODEVICE need root")
 	}
 	l := liveListener(t, "127.0.0.1:0")
-	c := check.Checker{Kind: check.TCP, Target: target(t, l.Addr()), ConnectTimeout: time.Second, FWMark: 7, BindIf: "lo"}
+	c := check.Checker{Kind: check.TCP, Target: target(t, l.Addr()), ConnectTimeout: time.Second, FWMark: 7, Addrs: &check.ConnAddrs{BindIf: "lo"}}
 	wantUp(t, probeOnce(t, c), true)
 }

@@ -124,7 +124,7 @@ func TestTCPLoopCloses(t *testing.T) {
 			}
 			defer l.Close()
 			c := check.Checker{Kind: check.TCP, Source: srcpos.Make("close", 0), Target: target(t, l.Addr()),
-				DelayLoop: time.Hour, ConnectTimeout: time.Second, BindTo: &from, BindPort: tc.bindPort}
+				DelayLoop: time.Hour, ConnectTimeout: time.Second, Addrs: &check.ConnAddrs{BindTo: &from}, BindPort: tc.bindPort}
 			s, err := check.NewScheduler([]check.Checker{c}, nil, check.Options{Logger: quiet})
 			if err != nil {
 				t.Fatal(err)

@@ -25,7 +25,7 @@ func newUDP(c Checker) (Prober, error) {
 		return nil, err
 	}
 	p := &udpProber{ep: ep, max: 255}
-	if s := c.UDP; s != nil {
+	if s := c.UDP(); s != nil {
 		p.payload, p.require, p.min = s.Payload, s.RequireReply, s.MinReplyLength
 		if s.MaxReplyLength > 0 {
 			p.max = s.MaxReplyLength

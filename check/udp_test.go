@@ -41,7 +41,7 @@ func TestUDPCheck(t *testing.T) {
 	silent, _ := udpResponder(t, nil)
 	closed := closedPort(t, "udp")
 	mk := func(tg check.Target, s *check.UDPSettings) check.Checker {
-		return check.Checker{Kind: check.UDP, Source: srcpos.Make("t", 1), Target: tg, ConnectTimeout: 300 * time.Millisecond, UDP: s}
+		return check.Checker{Kind: check.UDP, Source: srcpos.Make("t", 1), Target: tg, ConnectTimeout: 300 * time.Millisecond, Settings: s}
 	}
 	cases := []struct {
 		name string

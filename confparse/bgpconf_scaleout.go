@@ -47,7 +47,7 @@ func vsAdvice(v ipvs.VirtualServer) []string {
 	alpha := v.Alpha
 	for _, r := range v.Reals {
 		nat = nat || r.Forwarding != nil && r.Forwarding.Method == ipvs.NAT
-		alpha = alpha || r.Alpha != nil && *r.Alpha
+		alpha = alpha || r.Opts != nil && r.Opts.Alpha != nil && *r.Opts.Alpha
 	}
 	if nat {
 		msgs = append(msgs, "lb_kind NAT: the reply must come back through the director that translated the request, which the router's ECMP does not ensure when several directors announce; use DR or TUN")

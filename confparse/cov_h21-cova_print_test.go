@@ -28,12 +28,12 @@ func TestCheckerBlockDefaultsIsEmptyBlock(t *testing.T) {
 		{check.SMTP, "", nil},
 		{check.DNS, "", nil},
 		{check.UDP, "", nil},
-		{check.HTTP, "url {\npath /\n}", func(c *check.Checker) { c.HTTP.URLs = nil }},
-		{check.SSL, "url {\npath /\n}", func(c *check.Checker) { c.HTTP.URLs = nil }},
+		{check.HTTP, "url {\npath /\n}", func(c *check.Checker) { c.HTTP().URLs = nil }},
+		{check.SSL, "url {\npath /\n}", func(c *check.Checker) { c.HTTP().URLs = nil }},
 	}
 	for _, r := range rows {
-		t.Run(string(r.kind), func(t *testing.T) {
-			c, ds := lvsLoad(t, slCk(string(r.kind), r.body))
+		t.Run(r.kind.String(), func(t *testing.T) {
+			c, ds := lvsLoad(t, slCk(r.kind.String(), r.body))
 			slExpect(t, ds, nil)
 			if len(c.Checkers) != 1 {
 				t.Fatalf("checkers %+v", c.Checkers)

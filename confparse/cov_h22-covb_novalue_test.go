@@ -53,7 +53,7 @@ func TestNoValueLVS(t *testing.T) {
 			[]slDiag{slDiag{Stop, 5, "line starting `protocol` is missing a parameter after keyword `protocol` at word position 2"}}},
 		{"lb_kind", slVS("lb_kind"), func(c *Config) any { return vs0(c).Forwarding.Method }, ipvs.NAT,
 			[]slDiag{slDiag{Stop, 5, "line starting `lb_kind` is missing a parameter after keyword `lb_kind` at word position 2"}}},
-		{"persistence_granularity", slVS("persistence_granularity"), func(c *Config) any { return vs0(c).PersistenceGranularity }, netip.Addr{},
+		{"persistence_granularity", slVS("persistence_granularity"), func(c *Config) any { return vs0(c).Options().PersistenceGranularity }, netip.Addr{},
 			[]slDiag{slDiag{Stop, 5, "line starting `persistence_granularity` is missing a parameter after keyword `persistence_granularity` at word position 2"}}},
 		{"ip_family", "virtual_server fwmark 7 {\nlb_algo rr\nlb_kind DR\nip_family\nreal_server 192.0.2.10 {\n}\n}\n",
 			func(c *Config) any { return vs0(c).Family }, uint8(4),

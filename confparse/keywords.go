@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+
+	"github.com/govrrpd/govrrpd/check"
 )
 
 // The keyword registry is the one list of what govrrpd does with each
@@ -99,8 +101,8 @@ func Keywords() []Keyword {
 	addKeywords(&out, "bfd_instance", bfdTable)
 	addKeywords(&out, "virtual_server", vsTable)
 	addKeywords(&out, "real_server", rsTable)
-	for _, k := range slices.Sorted(maps.Keys(chkTables)) {
-		addKeywords(&out, string(k), chkTables[k])
+	for _, k := range slices.SortedFunc(maps.Keys(chkTables), func(a, b check.Kind) int { return strings.Compare(a.String(), b.String()) }) {
+		addKeywords(&out, k.String(), chkTables[k])
 	}
 	addKeywords(&out, "url", chkURLTable)
 	addKeywords(&out, "SSL", sslTable)

@@ -26,27 +26,28 @@ func CheckerBlockDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.K
 }
 
 func printChecker(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *check.Checker) {
-	p.open(string(c.Kind))
+	p.open(c.Kind.String())
 	switch {
-	case c.HTTP != nil:
-		printHTTP(p, c.HTTP)
-	case c.Misc != nil:
-		printMisc(p, c.Misc)
-	case c.SMTP != nil:
-		lvsString(p, "helo_name", c.SMTP.HeloName)
-	case c.DNS != nil:
-		if c.DNS.Type != "" && c.DNS.Type != "SOA" {
-			p.line("type", c.DNS.Type)
+	case c.HTTP() != nil:
+		printHTTP(p, c.HTTP())
+	case c.Misc() != nil:
+		printMisc(p, c.Misc())
+	case c.SMTP() != nil:
+		lvsString(p, "helo_name", c.SMTP().HeloName)
+	case c.DNS() != nil:
+		d := c.DNS()
+		if d.Type != "" && d.Type != "SOA" {
+			p.line("type", d.Type)
 		}
-		if c.DNS.Name != "" && c.DNS.Name != "." {
-			p.line("name", quote(c.DNS.Name))
+		if d.Name != "" && d.Name != "." {
+			p.line("name", quote(d.Name))
 		}
-	case c.UDP != nil:
-		printUDP(p, c.UDP)
-	case c.File != nil:
-		printFile(p, c.File)
-	case c.BFD != nil:
-		p.line("name", quote(c.BFD.Instance))
+	case c.UDP() != nil:
+		printUDP(p, c.UDP())
+	case c.File() != nil:
+		printFile(p, c.File())
+	case c.BFD() != nil:
+		p.line("name", quote(c.BFD().Instance))
 		if c.Alpha {
 			p.line("alpha")
 		}
@@ -154,19 +155,20 @@ func printFile(p *printer, f *check.FileSettings) {
 }
 
 func printChkConn(p *printer, c *check.Checker) {
-	if c.ConnectIP != nil && c.ConnectIP.IsValid() {
-		p.line("connect_ip", c.ConnectIP.String())
+	a := c.Conn()
+	if a.ConnectIP != nil && a.ConnectIP.IsValid() {
+		p.line("connect_ip", a.ConnectIP.String())
 	}
 	if c.ConnectPort != 0 {
 		p.line("connect_port", strconv.Itoa(int(c.ConnectPort)))
 	}
-	if c.BindTo != nil && c.BindTo.IsValid() {
-		p.line("bindto", c.BindTo.String())
+	if a.BindTo != nil && a.BindTo.IsValid() {
+		p.line("bindto", a.BindTo.String())
 	}
 	if c.BindPort != 0 {
 		p.line("bind_port", strconv.Itoa(int(c.BindPort)))
 	}
-	lvsString(p, "bind_if", c.BindIf)
+	lvsString(p, "bind_if", a.BindIf)
 	if c.FWMark != 0 {
 		p.line("fwmark", strconv.FormatUint(uint64(c.FWMark), 10))
 	}

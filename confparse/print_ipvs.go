@@ -127,6 +127,7 @@ func lvsAddrWords(ap netip.AddrPort) []string {
 func printVS(p *printer, c *Config, vs *ipvs.VirtualServer) { printVSNotes(p, c, vs, nil) }
 
 func printVSNotes(p *printer, c *Config, vs *ipvs.VirtualServer, notes []RealNote) {
+	o := vs.Options()
 	p.open(vsHeaderWords(vs)...)
 	if vs.DelayLoop != 0 && (vs.DelayLoop != 60*time.Second || p.explicitTimers) {
 		p.line("delay_loop", fmtSeconds(vs.DelayLoop))
@@ -136,7 +137,7 @@ func printVSNotes(p *printer, c *Config, vs *ipvs.VirtualServer, notes []RealNot
 		sched = "wlc"
 	}
 	p.line("lb_algo", sched)
-	for _, f := range vs.SchedFlags {
+	for _, f := range o.SchedFlags {
 		p.line(f)
 	}
 	p.line(append([]string{"lb_kind"}, lvsForwardingWords(vs.Forwarding)...)...)
@@ -156,18 +157,18 @@ func printVSNotes(p *printer, c *Config, vs *ipvs.VirtualServer, notes []RealNot
 		p.line("weight", strconv.Itoa(vs.Weight))
 	}
 	printVSQuorum(p, vs)
-	lvsFlag(p, "ha_suspend", vs.HASuspend)
-	lvsString(p, "virtualhost", vs.Virtualhost)
-	if vs.SMTPAlertSet {
-		p.line("smtp_alert", lvsBoolWord(vs.SMTPAlert))
+	lvsFlag(p, "ha_suspend", o.HASuspend)
+	lvsString(p, "virtualhost", o.Virtualhost)
+	if o.SMTPAlertSet {
+		p.line("smtp_alert", lvsBoolWord(o.SMTPAlert))
 	}
-	lvsString(p, "snmp_name", vs.SNMPName)
-	if vs.Sorry != nil {
-		p.line(append([]string{"sorry_server"}, lvsAddrWords(vs.Sorry.Addr)...)...)
+	lvsString(p, "snmp_name", o.SNMPName)
+	if o.Sorry != nil {
+		p.line(append([]string{"sorry_server"}, lvsAddrWords(o.Sorry.Addr)...)...)
 	}
-	lvsFlag(p, "sorry_server_inhibit", vs.SorryInhibit)
-	if vs.Sorry != nil && vs.Sorry.Forwarding != nil {
-		p.line(append([]string{"sorry_server_lvs_method"}, lvsForwardingWords(*vs.Sorry.Forwarding)...)...)
+	lvsFlag(p, "sorry_server_inhibit", o.SorryInhibit)
+	if o.Sorry != nil && o.Sorry.Forwarding != nil {
+		p.line(append([]string{"sorry_server_lvs_method"}, lvsForwardingWords(*o.Sorry.Forwarding)...)...)
 	}
 	for i := range vs.Reals {
 		printRealNotes(p, notes, i)
@@ -195,17 +196,18 @@ func vsInferredFamily(vs *ipvs.VirtualServer) uint8 {
 }
 
 func printVSPersistence(p *printer, vs *ipvs.VirtualServer) {
+	o := vs.Options()
 	if vs.Persistence > 0 {
 		p.line("persistence_timeout", strconv.FormatInt(int64(vs.Persistence/time.Second), 10))
 	}
-	if g := vs.PersistenceGranularity; g.IsValid() {
+	if g := o.PersistenceGranularity; g.IsValid() {
 		if g.Is4() {
 			p.line("persistence_granularity", g.String())
 		} else {
 			p.line("persistence_granularity", strconv.Itoa(lvsMaskLen(g)))
 		}
 	}
-	lvsString(p, "persistence_engine", vs.PersistenceEngine)
+	lvsString(p, "persistence_engine", o.PersistenceEngine)
 }
 
 func printVSCheckerDefaults(p *printer, vs *ipvs.VirtualServer) {
@@ -224,17 +226,18 @@ func printVSCheckerDefaults(p *printer, vs *ipvs.VirtualServer) {
 }
 
 func printVSQuorum(p *printer, vs *ipvs.VirtualServer) {
+	o := vs.Options()
 	if vs.Quorum > 1 {
 		p.line("quorum", strconv.Itoa(vs.Quorum))
 	}
-	if vs.Hysteresis != 0 {
-		p.line("hysteresis", strconv.Itoa(vs.Hysteresis))
+	if o.Hysteresis != 0 {
+		p.line("hysteresis", strconv.Itoa(o.Hysteresis))
 	}
-	if vs.QuorumUp != nil {
-		lvsScriptLine(p, "quorum_up", *vs.QuorumUp)
+	if o.QuorumUp != nil {
+		lvsScriptLine(p, "quorum_up", *o.QuorumUp)
 	}
-	if vs.QuorumDown != nil {
-		lvsScriptLine(p, "quorum_down", *vs.QuorumDown)
+	if o.QuorumDown != nil {
+		lvsScriptLine(p, "quorum_down", *o.QuorumDown)
 	}
 }
 
@@ -256,43 +259,44 @@ func lvsForwardingWords(f ipvs.Forwarding) []string {
 }
 
 func printRS(p *printer, c *Config, vs *ipvs.VirtualServer, rs *ipvs.RealServer) {
+	o := rs.Options()
 	p.open(append([]string{"real_server"}, lvsAddrWords(rs.Addr)...)...)
 	p.line("weight", strconv.Itoa(rs.Weight))
 	if rs.Forwarding != nil {
 		p.line(append([]string{"lvs_method"}, lvsForwardingWords(*rs.Forwarding)...)...)
 	}
 	lvsOptBool(p, "inhibit_on_failure", rs.Inhibit)
-	lvsOptBool(p, "alpha", rs.Alpha)
+	lvsOptBool(p, "alpha", o.Alpha)
 	if rs.UThreshold != 0 {
 		p.line("uthreshold", strconv.FormatUint(uint64(rs.UThreshold), 10))
 	}
 	if rs.LThreshold != 0 {
 		p.line("lthreshold", strconv.FormatUint(uint64(rs.LThreshold), 10))
 	}
-	if rs.NotifyUp != nil {
-		lvsScriptLine(p, "notify_up", *rs.NotifyUp)
+	if o.NotifyUp != nil {
+		lvsScriptLine(p, "notify_up", *o.NotifyUp)
 	}
-	if rs.NotifyDown != nil {
-		lvsScriptLine(p, "notify_down", *rs.NotifyDown)
+	if o.NotifyDown != nil {
+		lvsScriptLine(p, "notify_down", *o.NotifyDown)
 	}
-	if rs.ConnectTimeout != 0 {
-		p.line("connect_timeout", fmtSeconds(rs.ConnectTimeout))
+	if o.ConnectTimeout != 0 {
+		p.line("connect_timeout", fmtSeconds(o.ConnectTimeout))
 	}
-	if rs.Retry != nil {
-		p.line("retry", strconv.Itoa(*rs.Retry))
+	if o.Retry != nil {
+		p.line("retry", strconv.Itoa(*o.Retry))
 	}
-	if rs.DelayBeforeRetry != nil {
-		p.line("delay_before_retry", fmtSeconds(*rs.DelayBeforeRetry))
+	if o.DelayBeforeRetry != nil {
+		p.line("delay_before_retry", fmtSeconds(*o.DelayBeforeRetry))
 	}
-	if rs.DelayLoop != 0 {
-		p.line("delay_loop", fmtSeconds(rs.DelayLoop))
+	if o.DelayLoop != 0 {
+		p.line("delay_loop", fmtSeconds(o.DelayLoop))
 	}
-	if rs.Warmup != nil {
-		p.line("warmup", fmtSeconds(*rs.Warmup))
+	if o.Warmup != nil {
+		p.line("warmup", fmtSeconds(*o.Warmup))
 	}
-	lvsOptBool(p, "smtp_alert", rs.SMTPAlert)
-	lvsString(p, "virtualhost", rs.Virtualhost)
-	lvsString(p, "snmp_name", rs.SNMPName)
+	lvsOptBool(p, "smtp_alert", o.SMTPAlert)
+	lvsString(p, "virtualhost", o.Virtualhost)
+	lvsString(p, "snmp_name", o.SNMPName)
 	for _, i := range p.checkersOf(c, check.Target{Service: vs.Key(), Real: rs.Addr}) {
 		printChecker(p, vs, rs, c.Checkers[i])
 	}

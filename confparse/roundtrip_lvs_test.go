@@ -49,10 +49,10 @@ func lvsPartOf(c *Config) lvsPart {
 		for i := range v.Reals {
 			v.Reals[i].Source = srcpos.Pos{}
 		}
-		if v.Sorry != nil {
-			s := *v.Sorry
+		if v.Options().Sorry != nil {
+			s := *v.Options().Sorry
 			s.Source = srcpos.Pos{}
-			v.Sorry = &s
+			v.EditOptions().Sorry = &s
 		}
 		p.VS = append(p.VS, v)
 	}

@@ -87,7 +87,7 @@ virtual_server 192.0.2.10 80 {
 	if w := fmt.Sprintf("%q %q", []string{"/bin/check", `^HTTP/1\.[01]`}, []string{"/bin/notify", "a'b"}); got != w {
 		t.Errorf("argv %s, want %s", got, w)
 	}
-	if misc := cfg.Checkers[0].Misc.Path.Argv; !slices.Equal(misc, []string{"/bin/misc", `"x`, `y"`}) {
+	if misc := cfg.Checkers[0].Misc().Path.Argv; !slices.Equal(misc, []string{"/bin/misc", `"x`, `y"`}) {
 		t.Errorf("misc_path argv %q", misc)
 	}
 }

@@ -95,6 +95,9 @@ func load(path string, opts Options, recycle bool) (*Config, Diagnostics) {
 		f()
 	}
 	checkerScripts(a)
+	for i := range a.cfg.VirtualServers {
+		a.cfg.VirtualServers[i].DropEmptyOptions()
+	}
 	a.missingNamespace()
 	return a.cfg, a.diags
 }

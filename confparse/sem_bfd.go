@@ -283,10 +283,10 @@ var chkBFDTable = table[*chkState]{
 		switch {
 		case !found:
 			a.warnf(n.Pos, "BFD_CHECK - BFD %s not configured", name)
-		case st.c.BFD.Instance != "":
-			a.warnf(n.Pos, "BFD_CHECK - BFD %s already specified as %s", name, st.c.BFD.Instance)
+		case st.c.BFD().Instance != "":
+			a.warnf(n.Pos, "BFD_CHECK - BFD %s already specified as %s", name, st.c.BFD().Instance)
 		default:
-			st.c.BFD.Instance = name
+			st.c.BFD().Instance = name
 		}
 	},
 	"alpha": chkSchedTable["alpha"],
@@ -294,19 +294,19 @@ var chkBFDTable = table[*chkState]{
 
 func init() {
 	chkTables[check.BFD] = chkBFDTable
-	rsTable[string(check.BFD)] = chkBlock(check.BFD)
+	rsTable[check.BFD.String()] = chkBlock(check.BFD)
 }
 
 // bfdCheckValid drops a BFD_CHECK without a name, or one naming a session
 // the real server already monitors.
 func bfdCheckValid(a *analyzer, n *Node, st *chkState, rs *rsState) bool {
-	name := st.c.BFD.Instance
+	name := st.c.BFD().Instance
 	if name == "" {
 		a.warnf(n.Pos, "No name has been specified for BFD_CHECKER - skipping")
 		return false
 	}
 	for _, o := range rs.checkers[:len(rs.checkers)-1] {
-		if o.c.Kind == check.BFD && o.c.BFD.Instance == name {
+		if o.c.Kind == check.BFD && o.c.BFD().Instance == name {
 			a.warnf(n.Pos, "BFD_CHECK - RS already monitoring %s", name)
 			return false
 		}

@@ -177,7 +177,7 @@ func TestBFDCheck(t *testing.T) {
 					got = append(got, ck)
 				}
 			}
-			if len(got) != tc.n || (tc.n > 0 && (got[0].BFD.Instance != "srv" || got[0].Alpha != tc.alpha)) {
+			if len(got) != tc.n || (tc.n > 0 && (got[0].BFD().Instance != "srv" || got[0].Alpha != tc.alpha)) {
 				t.Errorf("checkers: %+v", got)
 			}
 			if tc.diag != "" && !lvsHasDiag(d, tc.diag) {
@@ -216,7 +216,7 @@ func TestBFDPrintRoundTrip(t *testing.T) {
 	if fmt.Sprint(c1.BFDs) != fmt.Sprint(c2.BFDs) || fmt.Sprint(c1.Instances[0].TrackBFDs) != fmt.Sprint(c2.Instances[0].TrackBFDs) {
 		t.Errorf("round trip differs:\n%+v\n%+v\n%s", c1.BFDs, c2.BFDs, out.String())
 	}
-	if *c1.Checkers[0].BFD != *c2.Checkers[0].BFD || !c2.Checkers[0].Alpha {
+	if *c1.Checkers[0].BFD() != *c2.Checkers[0].BFD() || !c2.Checkers[0].Alpha {
 		t.Errorf("BFD_CHECK differs:\n%s", out.String())
 	}
 	for _, w := range []string{"min_tx 12.5", "max_hops 2", "weight -20 reverse", "track_bfd"} {

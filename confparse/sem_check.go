@@ -63,7 +63,7 @@ type chh = handler[*chkState]
 func init() {
 	for _, k := range []check.Kind{check.TCP, check.HTTP, check.SSL, check.Misc, check.SMTP,
 		check.DNS, check.UDP, check.Ping, check.File} {
-		rsTable[string(k)] = chkBlock(k)
+		rsTable[k.String()] = chkBlock(k)
 	}
 }
 
@@ -78,7 +78,7 @@ func chkBlock(k check.Kind) rsh {
 		rs.checkers = append(rs.checkers, chkState{c: c, rsFam: lvsFamily(rs.rs.Addr.Addr())})
 		st := &rs.checkers[len(rs.checkers)-1]
 		chkInitKind(st.c)
-		children(a, n, chkTables[k], st, string(k))
+		children(a, n, chkTables[k], st, k.String())
 		st.expandHosts(a)
 		if !chkValid(a, n, st) || (k == check.BFD && !bfdCheckValid(a, n, st, rs)) {
 			rs.checkers = rs.checkers[:len(rs.checkers)-1]
@@ -90,19 +90,19 @@ func chkBlock(k check.Kind) rsh {
 func chkInitKind(c *check.Checker) {
 	switch c.Kind {
 	case check.HTTP, check.SSL:
-		c.HTTP = &check.HTTPSettings{Protocol: "1.0"}
+		c.Settings = &check.HTTPSettings{Protocol: "1.0"}
 	case check.Misc:
-		c.Misc = &check.MiscSettings{}
+		c.Settings = &check.MiscSettings{}
 	case check.SMTP:
-		c.SMTP = &check.SMTPSettings{}
+		c.Settings = &check.SMTPSettings{}
 	case check.DNS:
-		c.DNS = &check.DNSSettings{Type: "SOA", Name: "."}
+		c.Settings = &check.DNSSettings{Type: "SOA", Name: "."}
 	case check.UDP:
-		c.UDP = &check.UDPSettings{MaxReplyLength: 255}
+		c.Settings = &check.UDPSettings{MaxReplyLength: 255}
 	case check.File:
-		c.File = &check.FileSettings{}
+		c.Settings = &check.FileSettings{}
 	case check.BFD:
-		c.BFD = &check.BFDSettings{}
+		c.Settings = &check.BFDSettings{}
 	}
 }
 
@@ -110,22 +110,22 @@ func chkInitKind(c *check.Checker) {
 func chkValid(a *analyzer, n *Node, st *chkState) bool {
 	switch c := st.c; c.Kind {
 	case check.Misc:
-		if c.Misc.Path.IsZero() {
+		if c.Misc().Path.IsZero() {
 			a.warnf(n.Pos, "No script path has been specified for MISC_CHECKER - skipping")
 			return false
 		}
 	case check.File:
-		if c.File.TrackFile == "" {
+		if c.File().TrackFile == "" {
 			a.warnf(n.Pos, "FILE_CHECK has no track_file specified - ignoring")
 			return false
 		}
 	case check.HTTP, check.SSL:
-		if len(c.HTTP.URLs) == 0 {
+		if len(c.HTTP().URLs) == 0 {
 			a.warnf(n.Pos, "%s has no url specified - ignoring", c.Kind)
 			return false
 		}
 	case check.UDP:
-		if u := c.UDP; u.MinReplyLength > u.MaxReplyLength {
+		if u := c.UDP(); u.MinReplyLength > u.MaxReplyLength {
 			a.warnf(n.Pos, "UDP_CHECK min_reply length %d > max_reply_length %d - will always fail", u.MinReplyLength, u.MaxReplyLength)
 		}
 	}
@@ -163,7 +163,7 @@ func chkMerge(ts ...table[*chkState]) table[*chkState] {
 var chkConnTable = table[*chkState]{
 	"connect_ip": func(a *analyzer, n *Node, st *chkState) {
 		if ip, ok := a.argAddr(n, 0); ok {
-			st.c.ConnectIP = &ip
+			st.c.EditConn().ConnectIP = &ip
 		}
 	},
 	"connect_port": chkPort("Invalid checker connect_port", func(c *check.Checker, p uint16) { c.ConnectPort = p }),
@@ -171,7 +171,7 @@ var chkConnTable = table[*chkState]{
 	"bindto":       chkBindTo,
 	"bind_if": func(a *analyzer, n *Node, st *chkState) {
 		if s, ok := a.arg(n, 0); ok {
-			st.c.BindIf = s
+			st.c.EditConn().BindIf = s
 		}
 	},
 	// keepalived reads the mark as a decimal number, 0 included.
@@ -200,14 +200,14 @@ func chkBindTo(a *analyzer, n *Node, st *chkState) {
 		return
 	}
 	fam := st.rsFam
-	if st.c.ConnectIP != nil {
-		fam = lvsFamily(*st.c.ConnectIP)
+	if cip := st.c.Conn().ConnectIP; cip != nil {
+		fam = lvsFamily(*cip)
 	}
 	if lvsFamily(ip) != fam {
 		a.warnf(n.Pos, "bindto address %s does not match address family of connect_ip - skipping", ip)
 		return
 	}
-	st.c.BindTo = &ip
+	st.c.EditConn().BindTo = &ip
 }
 
 // chkSchedTable holds the scheduling options.
@@ -269,11 +269,12 @@ func CheckerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind) 
 // checker of a virtual server shares the one key string.
 func checkerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, key string) check.Checker {
 	c := check.Checker{Kind: k, Target: check.Target{Service: key, Real: rs.Addr}}
+	o := rs.Options()
 	c.DelayLoop = chkDelayLoop(vs, rs)
-	c.ConnectTimeout = lvsOr(rs.ConnectTimeout, lvsOr(vs.ConnectTimeout, 5*time.Second))
+	c.ConnectTimeout = lvsOr(o.ConnectTimeout, lvsOr(vs.ConnectTimeout, 5*time.Second))
 	switch {
-	case rs.Retry != nil:
-		c.Retry = *rs.Retry
+	case o.Retry != nil:
+		c.Retry = *o.Retry
 	case vs.Retry >= 0:
 		c.Retry = vs.Retry
 	case k == check.DNS:
@@ -284,8 +285,8 @@ func checkerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, 
 		c.Retry = 1
 	}
 	switch {
-	case rs.DelayBeforeRetry != nil:
-		c.DelayBeforeRetry = *rs.DelayBeforeRetry
+	case o.DelayBeforeRetry != nil:
+		c.DelayBeforeRetry = *o.DelayBeforeRetry
 	case vs.DelayBeforeRetry != 0:
 		c.DelayBeforeRetry = vs.DelayBeforeRetry
 	case k == check.HTTP || k == check.SSL:
@@ -296,23 +297,23 @@ func checkerDefaults(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, 
 		c.DelayBeforeRetry = time.Second
 	}
 	switch {
-	case rs.Warmup != nil:
-		c.Warmup = *rs.Warmup
+	case o.Warmup != nil:
+		c.Warmup = *o.Warmup
 	case vs.WarmupSet:
 		c.Warmup = vs.Warmup
 	default:
 		c.Warmup = c.DelayLoop
 	}
 	c.Alpha = vs.Alpha
-	if rs.Alpha != nil {
-		c.Alpha = *rs.Alpha
+	if o.Alpha != nil {
+		c.Alpha = *o.Alpha
 	}
 	return c
 }
 
 // chkDelayLoop is the delay_loop a checker inherits.
 func chkDelayLoop(vs *ipvs.VirtualServer, rs *ipvs.RealServer) time.Duration {
-	return lvsOr(rs.DelayLoop, lvsOr(vs.DelayLoop, 60*time.Second))
+	return lvsOr(rs.Options().DelayLoop, lvsOr(vs.DelayLoop, 60*time.Second))
 }
 
 func lvsOr(d, def time.Duration) time.Duration {
@@ -327,10 +328,11 @@ func lvsOr(d, def time.Duration) time.Duration {
 // delay loop follow the checker's, not the server's.
 func chkDefaultsFor(vs *ipvs.VirtualServer, rs *ipvs.RealServer, k check.Kind, key string, delayLoop time.Duration) check.Checker {
 	d := checkerDefaults(vs, rs, k, key)
-	if k == check.DNS && rs.DelayBeforeRetry == nil && vs.DelayBeforeRetry == 0 {
+	o := rs.Options()
+	if k == check.DNS && o.DelayBeforeRetry == nil && vs.DelayBeforeRetry == 0 {
 		d.DelayBeforeRetry = delayLoop
 	}
-	if rs.Warmup == nil && !vs.WarmupSet {
+	if o.Warmup == nil && !vs.WarmupSet {
 		d.Warmup = delayLoop
 	}
 	return d
@@ -372,14 +374,14 @@ func vsResolveCheckers(a *analyzer, c *Config, st *vsState, vs *ipvs.VirtualServ
 		for j := range r.checkers {
 			ck := &r.checkers[j]
 			if ck.c.Kind == check.File {
-				path, ok := chkFilePath(c, ck.c.File.TrackFile)
+				path, ok := chkFilePath(c, ck.c.File().TrackFile)
 				if !ok {
-					a.warnf(ck.pos(), "FILE_CHECK track_file %s not found - ignoring", ck.c.File.TrackFile)
+					a.warnf(ck.pos(), "FILE_CHECK track_file %s not found - ignoring", ck.c.File().TrackFile)
 					continue
 				}
 				// The checker reads the tracked file itself; it needs the
 				// path, not the tracker's name.
-				ck.c.File.Path = path
+				ck.c.File().Path = path
 			}
 			if ck.smtp == nil {
 				a.addChecker(chkFinal(a, vs, rs, key, ck))

@@ -26,17 +26,17 @@ var chkHTTPTable = table[*chkState]{
 		}
 		switch s {
 		case "1.0", "1.0C", "1.1":
-			st.c.HTTP.Protocol = s
+			st.c.HTTP().Protocol = s
 		default:
 			a.warnf(n.Pos, "Invalid http_protocol '%s' (use 1.0|1.0C|1.1) - ignoring", s)
 		}
 	},
 	"virtualhost": func(a *analyzer, n *Node, st *chkState) {
 		if s, ok := a.arg(n, 0); ok {
-			st.c.HTTP.Virtualhost = s
+			st.c.HTTP().Virtualhost = s
 		}
 	},
-	"fast_recovery": func(a *analyzer, n *Node, st *chkState) { st.c.HTTP.FastRecovery = a.argBool(n, 0) },
+	"fast_recovery": func(a *analyzer, n *Node, st *chkState) { st.c.HTTP().FastRecovery = a.argBool(n, 0) },
 	// keepalived takes it in HTTP_GET too, where it means nothing;
 	// SSL_GET's table replaces this entry.
 	"enable_sni": func(a *analyzer, n *Node, _ *chkState) {
@@ -45,7 +45,7 @@ var chkHTTPTable = table[*chkState]{
 }
 
 var chkSSLTable = table[*chkState]{
-	"enable_sni":    func(a *analyzer, n *Node, st *chkState) { st.c.HTTP.EnableSNI = a.argBool(n, 0) },
+	"enable_sni":    func(a *analyzer, n *Node, st *chkState) { st.c.HTTP().EnableSNI = a.argBool(n, 0) },
 	"sni_name":      chkNewer("sni_name", "after 2.4.3"),
 	"tls_compliant": chkNewer("tls_compliant", "2.2.8"),
 }
@@ -66,7 +66,7 @@ func chkURL(a *analyzer, n *Node, st *chkState) {
 		a.warnf(n.Pos, "url has no path - skipping")
 		return
 	}
-	st.c.HTTP.URLs = append(st.c.HTTP.URLs, u)
+	st.c.HTTP().URLs = append(st.c.HTTP().URLs, u)
 }
 
 var chkURLTable = table[*check.URL]{

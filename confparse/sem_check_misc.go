@@ -12,16 +12,16 @@ var chkMiscTable = table[*chkState]{
 	// keepalived reads whole seconds, 0 (the delay loop) included.
 	"misc_timeout": func(a *analyzer, n *Node, st *chkState) {
 		if d, ok := a.argSeconds(n, 0, 0, kaMaxSecs); ok {
-			st.c.Misc.Timeout = d
+			st.c.Misc().Timeout = d
 		}
 	},
-	"misc_dynamic": func(a *analyzer, n *Node, st *chkState) { st.c.Misc.Dynamic = a.argFlag(n) },
+	"misc_dynamic": func(a *analyzer, n *Node, st *chkState) { st.c.Misc().Dynamic = a.argFlag(n) },
 	"user": func(a *analyzer, n *Node, st *chkState) {
 		u, ok := a.arg(n, 0)
 		if !ok {
 			return
 		}
-		p := &st.c.Misc.Path
+		p := &st.c.Misc().Path
 		p.User, p.Group = u, ""
 		if i := strings.IndexByte(u, ':'); i >= 0 {
 			p.User, p.Group = u[:i], u[i+1:]
@@ -45,9 +45,9 @@ func chkMiscPath(a *analyzer, n *Node, st *chkState) {
 	if !ok {
 		return
 	}
-	old := st.c.Misc.Path
+	old := st.c.Misc().Path
 	spec.User, spec.Group = old.User, old.Group
-	st.c.Misc.Path = spec
+	st.c.Misc().Path = spec
 }
 
 // chkSMTPHostTable is what a deprecated SMTP_CHECK host {} block accepts:
@@ -57,7 +57,7 @@ var chkSMTPHostTable table[*chkState]
 var chkSMTPTable = table[*chkState]{
 	"helo_name": func(a *analyzer, n *Node, st *chkState) {
 		if s, ok := a.arg(n, 0); ok {
-			st.c.SMTP.HeloName = s
+			st.c.SMTP().HeloName = s
 		}
 	},
 	"host": func(a *analyzer, n *Node, st *chkState) {
@@ -80,8 +80,8 @@ func (st *chkState) expandHosts(a *analyzer) {
 		c := *st.c
 		h := &chkState{c: &c, set: st.set}
 		h.c.Source = hn.Pos.src()
-		smtp := *st.c.SMTP
-		h.c.SMTP = &smtp
+		smtp := *st.c.SMTP()
+		h.c.Settings = &smtp
 		children(a, hn, chkSMTPHostTable, h, "host")
 		st.smtp.hosts = append(st.smtp.hosts, h)
 	}
@@ -99,11 +99,11 @@ var chkDNSTable = table[*chkState]{
 			a.warnf(n.Pos, "DNS_CHECK: unknown type '%s' (use A|NS|CNAME|SOA|MX|TXT|AAAA) - ignoring", s)
 			return
 		}
-		st.c.DNS.Type = strings.ToUpper(s)
+		st.c.DNS().Type = strings.ToUpper(s)
 	},
 	"name": func(a *analyzer, n *Node, st *chkState) {
 		if s, ok := a.arg(n, 0); ok {
-			st.c.DNS.Name = s
+			st.c.DNS().Name = s
 		}
 	},
 }
@@ -119,10 +119,10 @@ var chkUDPTable = table[*chkState]{
 			a.warnf(n.Pos, "UDP_CHECK payload '%s' is not an even number of hex digits - ignoring", s)
 			return
 		}
-		st.c.UDP.Payload = b
+		st.c.UDP().Payload = b
 	},
 	"require_reply": func(a *analyzer, n *Node, st *chkState) {
-		st.c.UDP.RequireReply = true
+		st.c.UDP().RequireReply = true
 		if len(n.Args) == 0 {
 			return
 		}
@@ -131,16 +131,16 @@ var chkUDPTable = table[*chkState]{
 			a.warnf(n.Pos, "UDP_CHECK require_reply '%s' is not hex with X wildcards - ignoring the pattern", s)
 			return
 		}
-		st.c.UDP.Reply = s
+		st.c.UDP().Reply = s
 	},
 	"min_reply_length": func(a *analyzer, n *Node, st *chkState) {
 		if v, ok := a.argInt(n, 0, 0, 65535); ok {
-			st.c.UDP.MinReplyLength = v
+			st.c.UDP().MinReplyLength = v
 		}
 	},
 	"max_reply_length": func(a *analyzer, n *Node, st *chkState) {
 		if v, ok := a.argInt(n, 0, 0, 65535); ok {
-			st.c.UDP.MaxReplyLength = v
+			st.c.UDP().MaxReplyLength = v
 		}
 	},
 }
@@ -157,7 +157,7 @@ func udpWildcard(r rune) rune {
 var chkFileTable = table[*chkState]{
 	"track_file": func(a *analyzer, n *Node, st *chkState) {
 		if s, ok := a.arg(n, 0); ok {
-			st.c.File.TrackFile = s
+			st.c.File().TrackFile = s
 		}
 	},
 	"weight": func(a *analyzer, n *Node, st *chkState) {
@@ -166,13 +166,13 @@ var chkFileTable = table[*chkState]{
 		if !ok {
 			return
 		}
-		st.c.File.Weight = v
+		st.c.File().Weight = v
 		if len(n.Args) > 1 {
 			switch n.Args[1].Text {
 			case "reverse":
-				st.c.File.Reverse = true
+				st.c.File().Reverse = true
 			case "noreverse":
-				st.c.File.Reverse = false
+				st.c.File().Reverse = false
 			default:
 				a.warnf(n.Pos, "FILE_CHECK weight: unknown option '%s' (only 'reverse' or 'noreverse')", n.Args[1].Text)
 			}

@@ -40,12 +40,12 @@ func checkerScripts(a *analyzer) {
 	}
 	kept := c.Checkers[:0]
 	for _, ck := range c.Checkers {
-		if ck.Kind == check.Misc && !use(posOf(ck.Source), ck.Misc.Path) {
+		if ck.Kind == check.Misc && !use(posOf(ck.Source), ck.Misc().Path) {
 			what := "default user"
-			if ck.Misc.Path.User != "" {
-				what = "user " + ck.Misc.Path.User
+			if ck.Misc().Path.User != "" {
+				what = "user " + ck.Misc().Path.User
 			}
-			a.warnf(posOf(ck.Source), "Unable to set %s for misc script %s - removing", what, ck.Misc.Path.Raw)
+			a.warnf(posOf(ck.Source), "Unable to set %s for misc script %s - removing", what, ck.Misc().Path.Raw)
 			continue
 		}
 		kept = append(kept, ck)
@@ -53,12 +53,15 @@ func checkerScripts(a *analyzer) {
 	c.Checkers = kept
 	for i := range c.VirtualServers {
 		vs := &c.VirtualServers[i]
-		checkerNotify(a, posOf(vs.Source), &vs.QuorumUp, use)
-		checkerNotify(a, posOf(vs.Source), &vs.QuorumDown, use)
+		if o := vs.Opts; o != nil {
+			checkerNotify(a, posOf(vs.Source), &o.QuorumUp, use)
+			checkerNotify(a, posOf(vs.Source), &o.QuorumDown, use)
+		}
 		for j := range vs.Reals {
-			rs := &vs.Reals[j]
-			checkerNotify(a, posOf(rs.Source), &rs.NotifyUp, use)
-			checkerNotify(a, posOf(rs.Source), &rs.NotifyDown, use)
+			if o := vs.Reals[j].Opts; o != nil {
+				checkerNotify(a, posOf(vs.Reals[j].Source), &o.NotifyUp, use)
+				checkerNotify(a, posOf(vs.Reals[j].Source), &o.NotifyDown, use)
+			}
 		}
 	}
 	if !secure && flags&scIsScript != 0 {

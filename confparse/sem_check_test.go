@@ -133,33 +133,33 @@ fwmark 9
 log_all_failures
 }
 `, func(c *check.Checker) bool {
-			u := c.HTTP.URLs[0]
-			return len(c.HTTP.URLs) == 2 && u.Path == "/a" && u.Digest == "640205b7b0fc66c1ea91c463fac6334d" &&
+			u := c.HTTP().URLs[0]
+			return len(c.HTTP().URLs) == 2 && u.Path == "/a" && u.Digest == "640205b7b0fc66c1ea91c463fac6334d" &&
 				reflect.DeepEqual(u.StatusCodes, []check.StatusRange{{Lo: 200, Hi: 299}, {Lo: 404, Hi: 404}}) && u.Virtualhost == "a.example" &&
 				u.Regex == "^ok" && u.RegexNoMatch && len(u.RegexOptions) == 2 && u.RegexMinOffset == 2 && u.RegexMaxOffset == 90 &&
-				c.HTTP.Protocol == "1.1" && c.HTTP.Virtualhost == "h.example" && c.HTTP.FastRecovery &&
-				addrIs(c.ConnectIP, "192.0.2.50") && c.ConnectPort == 8080 && addrIs(c.BindTo, "192.0.2.2") &&
-				c.BindPort == 4000 && c.BindIf == "eth0" && c.FWMark == 9 && c.LogAllFailures && c.HTTP.URLs[1].StatusCodes == nil
+				c.HTTP().Protocol == "1.1" && c.HTTP().Virtualhost == "h.example" && c.HTTP().FastRecovery &&
+				addrIs(c.Conn().ConnectIP, "192.0.2.50") && c.ConnectPort == 8080 && addrIs(c.Conn().BindTo, "192.0.2.2") &&
+				c.BindPort == 4000 && c.Conn().BindIf == "eth0" && c.FWMark == 9 && c.LogAllFailures && c.HTTP().URLs[1].StatusCodes == nil
 		}},
 		{"ssl sni", "SSL_GET {\nurl {\npath /\n}\nenable_sni\n}\n", func(c *check.Checker) bool {
-			return c.Kind == check.SSL && c.HTTP.EnableSNI && c.HTTP.Protocol == "1.0"
+			return c.Kind == check.SSL && c.HTTP().EnableSNI && c.HTTP().Protocol == "1.0"
 		}},
 		{"misc", "MISC_CHECK {\nuser nobody nogroup\nmisc_path \"/bin/check a b\"\nmisc_timeout 4\nmisc_dynamic\n}\n", func(c *check.Checker) bool {
-			return c.Misc.Path.Raw == "/bin/check a b" && c.Misc.Path.User == "nobody" && c.Misc.Path.Group == "nogroup" &&
-				c.Misc.Timeout == 4*time.Second && c.Misc.Dynamic
+			return c.Misc().Path.Raw == "/bin/check a b" && c.Misc().Path.User == "nobody" && c.Misc().Path.Group == "nogroup" &&
+				c.Misc().Timeout == 4*time.Second && c.Misc().Dynamic
 		}},
-		{"smtp", "SMTP_CHECK {\nhelo_name mx.example\n}\n", func(c *check.Checker) bool { return c.SMTP.HeloName == "mx.example" }},
+		{"smtp", "SMTP_CHECK {\nhelo_name mx.example\n}\n", func(c *check.Checker) bool { return c.SMTP().HeloName == "mx.example" }},
 		{"dns", "DNS_CHECK {\ntype aaaa\nname example.com\n}\n", func(c *check.Checker) bool {
-			return c.DNS.Type == "AAAA" && c.DNS.Name == "example.com"
+			return c.DNS().Type == "AAAA" && c.DNS().Name == "example.com"
 		}},
-		{"dns defaults", "DNS_CHECK {\n}\n", func(c *check.Checker) bool { return c.DNS.Type == "SOA" && c.DNS.Name == "." }},
+		{"dns defaults", "DNS_CHECK {\n}\n", func(c *check.Checker) bool { return c.DNS().Type == "SOA" && c.DNS().Name == "." }},
 		{"udp", "UDP_CHECK {\npayload 0a0B\nrequire_reply 0aXX\nmin_reply_length 2\nmax_reply_length 40\n}\n", func(c *check.Checker) bool {
-			return bytes.Equal(c.UDP.Payload, []byte{0x0a, 0x0b}) && c.UDP.RequireReply && c.UDP.Reply == "0aXX" &&
-				c.UDP.MinReplyLength == 2 && c.UDP.MaxReplyLength == 40
+			return bytes.Equal(c.UDP().Payload, []byte{0x0a, 0x0b}) && c.UDP().RequireReply && c.UDP().Reply == "0aXX" &&
+				c.UDP().MinReplyLength == 2 && c.UDP().MaxReplyLength == 40
 		}},
-		{"udp defaults", "UDP_CHECK {\n}\n", func(c *check.Checker) bool { return c.UDP.MaxReplyLength == 255 && !c.UDP.RequireReply }},
+		{"udp defaults", "UDP_CHECK {\n}\n", func(c *check.Checker) bool { return c.UDP().MaxReplyLength == 255 && !c.UDP().RequireReply }},
 		{"ping", "PING_CHECK {\nconnect_ip 192.0.2.77\n}\n", func(c *check.Checker) bool {
-			return c.Kind == check.Ping && addrIs(c.ConnectIP, "192.0.2.77")
+			return c.Kind == check.Ping && addrIs(c.Conn().ConnectIP, "192.0.2.77")
 		}},
 	}
 	for _, tc := range cases {
@@ -169,7 +169,7 @@ log_all_failures
 				t.Fatalf("%d checkers\n%s", len(cks), ds)
 			}
 			if !tc.want(cks[0]) {
-				t.Errorf("unexpected checker %+v\nHTTP %+v\n%s", *cks[0], cks[0].HTTP, ds)
+				t.Errorf("unexpected checker %+v\nHTTP %+v\n%s", *cks[0], cks[0].HTTP(), ds)
 			}
 		})
 	}
@@ -193,8 +193,8 @@ func TestSMTPHostBlocks(t *testing.T) {
 	}
 	for i, ip := range []string{"192.0.2.20", "192.0.2.21"} {
 		c := cks[i]
-		if !addrIs(c.ConnectIP, ip) || c.SMTP.HeloName != "mx.example" || c.Retry != 4 {
-			t.Errorf("host %d: %+v %+v", i, c, c.SMTP)
+		if !addrIs(c.Conn().ConnectIP, ip) || c.SMTP().HeloName != "mx.example" || c.Retry != 4 {
+			t.Errorf("host %d: %+v %+v", i, c, c.SMTP())
 		}
 	}
 	if cks[1].ConnectPort != 587 || cks[0].ConnectPort != 0 {
@@ -210,7 +210,7 @@ func TestSSLBlock(t *testing.T) {
 	if !reflect.DeepEqual(c.SSL, want) {
 		t.Fatalf("SSL %+v\n%s", c.SSL, ds)
 	}
-	if len(c.Checkers) != 1 || c.Checkers[0].HTTP.TLS != c.SSL {
+	if len(c.Checkers) != 1 || c.Checkers[0].HTTP().TLS != c.SSL {
 		t.Errorf("SSL_GET does not carry the SSL block")
 	}
 }

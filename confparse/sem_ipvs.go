@@ -135,7 +135,7 @@ var vsTable = table[*vsState]{
 	"persistence_granularity": vsGranularity,
 	"persistence_engine": func(a *analyzer, n *Node, st *vsState) {
 		if s, ok := a.arg(n, 0); ok {
-			st.vs.PersistenceEngine = s
+			st.vs.EditOptions().PersistenceEngine = s
 		}
 	},
 	"ops":                vsFlag(func(v *ipvs.VirtualServer) { v.OPS = true }),
@@ -149,27 +149,28 @@ var vsTable = table[*vsState]{
 	"retry":                vsInt(1, kaUintMax, func(v *ipvs.VirtualServer, i int) { v.Retry = i }),
 	"weight":               vsInt(1, lvsMaxInt, func(v *ipvs.VirtualServer, i int) { v.Weight = i }),
 	"quorum":               vsInt(1, kaUintMax, func(v *ipvs.VirtualServer, i int) { v.Quorum = i }),
-	"hysteresis":           vsInt(0, kaUintMax, func(v *ipvs.VirtualServer, i int) { v.Hysteresis = i }),
+	"hysteresis":           vsInt(0, kaUintMax, func(v *ipvs.VirtualServer, i int) { v.EditOptions().Hysteresis = i }),
 	"inhibit_on_failure":   vsFlag(func(v *ipvs.VirtualServer) { v.InhibitOnFailure = true }),
 	"alpha":                vsFlag(func(v *ipvs.VirtualServer) { v.Alpha = true }),
 	"omega":                vsFlag(func(v *ipvs.VirtualServer) { v.Omega = true }),
-	"ha_suspend":           vsFlag(func(v *ipvs.VirtualServer) { v.HASuspend = true }),
+	"ha_suspend":           vsFlag(func(v *ipvs.VirtualServer) { v.EditOptions().HASuspend = true }),
 	"sorry_server_inhibit": vsSorryInhibit,
 	"smtp_alert": func(a *analyzer, n *Node, st *vsState) {
-		st.vs.SMTPAlert, st.vs.SMTPAlertSet = a.argBool(n, 0), true
+		o := st.vs.EditOptions()
+		o.SMTPAlert, o.SMTPAlertSet = a.argBool(n, 0), true
 	},
 	"virtualhost": func(a *analyzer, n *Node, st *vsState) {
 		if s, ok := a.arg(n, 0); ok {
-			st.vs.Virtualhost = s
+			st.vs.EditOptions().Virtualhost = s
 		}
 	},
 	"snmp_name": func(a *analyzer, n *Node, st *vsState) {
 		if s, ok := lvsSNMPName(a, n, "virtual"); ok {
-			st.vs.SNMPName = s
+			st.vs.EditOptions().SNMPName = s
 		}
 	},
-	"quorum_up":               vsScript(func(v *ipvs.VirtualServer) **scriptSpec { return &v.QuorumUp }),
-	"quorum_down":             vsScript(func(v *ipvs.VirtualServer) **scriptSpec { return &v.QuorumDown }),
+	"quorum_up":               vsScript(func(v *ipvs.VirtualServer) **scriptSpec { return &v.EditOptions().QuorumUp }),
+	"quorum_down":             vsScript(func(v *ipvs.VirtualServer) **scriptSpec { return &v.EditOptions().QuorumDown }),
 	"quorum_max":              notYet[*vsState],
 	"ip_family":               vsIPFamily,
 	"sorry_server":            vsSorry,
@@ -209,12 +210,12 @@ func vsSchedFlag(a *analyzer, n *Node, st *vsState) {
 		a.infof(n.Pos, "%s has no effect with scheduler %s (as in keepalived) - ignoring", n.Key, sched)
 		return
 	}
-	for _, f := range st.vs.SchedFlags {
+	for _, f := range st.vs.Options().SchedFlags {
 		if f == n.Key {
 			return
 		}
 	}
-	st.vs.SchedFlags = append(st.vs.SchedFlags, n.Key)
+	st.vs.EditOptions().SchedFlags = append(st.vs.Options().SchedFlags, n.Key)
 }
 
 func vsMethod(a *analyzer, n *Node, st *vsState) {
@@ -226,12 +227,12 @@ func vsMethod(a *analyzer, n *Node, st *vsState) {
 // vsSorryMethod: as in keepalived, the method belongs to a sorry server
 // already read.
 func vsSorryMethod(a *analyzer, n *Node, st *vsState) {
-	if st.vs.Sorry == nil {
+	if st.vs.Options().Sorry == nil {
 		a.warnf(n.Pos, "sorry_server forwarding used without sorry_server")
 		return
 	}
 	if f, ok := lvsForwarding(a, n); ok {
-		st.vs.Sorry.Forwarding = &f
+		st.vs.Options().Sorry.Forwarding = &f
 	}
 }
 
@@ -358,7 +359,7 @@ func vsGranularity(a *analyzer, n *Node, st *vsState) {
 			a.warnf(n.Pos, "persistence_granularity: '%s' is not a netmask - ignoring", s)
 			return
 		}
-		st.vs.PersistenceGranularity = ip
+		st.vs.EditOptions().PersistenceGranularity = ip
 		return
 	}
 	bits, err := strconv.Atoi(s)
@@ -370,7 +371,7 @@ func vsGranularity(a *analyzer, n *Node, st *vsState) {
 	for i := 0; i < bits; i++ {
 		b[i/8] |= 0x80 >> (i % 8)
 	}
-	st.vs.PersistenceGranularity = netip.AddrFrom16(b)
+	st.vs.EditOptions().PersistenceGranularity = netip.AddrFrom16(b)
 }
 
 // lvsMaskLen returns the prefix length of a contiguous mask, or -1.
@@ -425,17 +426,17 @@ func vsSorry(a *analyzer, n *Node, st *vsState) {
 		a.warnf(n.Pos, "Address family of virtual server and sorry server %s don't match - skipping sorry server.", ap.Addr())
 		return
 	}
-	st.vs.Sorry = &ipvs.RealServer{Source: n.Pos.src(), Addr: ap, Weight: 1}
+	st.vs.EditOptions().Sorry = &ipvs.RealServer{Source: n.Pos.src(), Addr: ap, Weight: 1}
 }
 
 // vsSorryInhibit: keepalived sets the flag on the sorry server, so it
 // must come after sorry_server.
 func vsSorryInhibit(a *analyzer, n *Node, st *vsState) {
-	if st.vs.Sorry == nil {
+	if st.vs.Options().Sorry == nil {
 		a.warnf(n.Pos, "Ignoring sorry_server inhibit used before or without sorry_server")
 		return
 	}
-	st.vs.SorryInhibit = a.argFlag(n)
+	st.vs.EditOptions().SorryInhibit = a.argFlag(n)
 }
 
 // lvsAddrPort reads `IP [PORT]`.

@@ -209,8 +209,8 @@ func sslField(f func(*check.TLSSettings) *string) handler[*check.TLSSettings] {
 // sslAttach gives every SSL_GET checker the global SSL settings.
 func sslAttach(c *Config) {
 	for i := range c.Checkers {
-		if ck := c.Checkers[i]; ck.Kind == check.SSL && ck.HTTP != nil {
-			ck.HTTP.TLS = c.SSL
+		if ck := c.Checkers[i]; ck.Kind == check.SSL && ck.HTTP() != nil {
+			ck.HTTP().TLS = c.SSL
 		}
 	}
 }

@@ -67,30 +67,30 @@ var rsTable = table[*rsState]{
 			st.rs.Forwarding = &f
 		}
 	},
-	"notify_up":          rsScript(func(r *ipvs.RealServer) **scriptSpec { return &r.NotifyUp }),
-	"notify_down":        rsScript(func(r *ipvs.RealServer) **scriptSpec { return &r.NotifyDown }),
+	"notify_up":          rsScript(func(r *ipvs.RealServer) **scriptSpec { return &r.EditOptions().NotifyUp }),
+	"notify_down":        rsScript(func(r *ipvs.RealServer) **scriptSpec { return &r.EditOptions().NotifyDown }),
 	"uthreshold":         rsThreshold(func(r *ipvs.RealServer, v uint32) { r.UThreshold = v }),
 	"lthreshold":         rsThreshold(func(r *ipvs.RealServer, v uint32) { r.LThreshold = v }),
 	"inhibit_on_failure": rsBool(func(r *ipvs.RealServer, b *bool) { r.Inhibit = b }),
-	"alpha":              rsBool(func(r *ipvs.RealServer, b *bool) { r.Alpha = b }),
-	"smtp_alert":         rsBool(func(r *ipvs.RealServer, b *bool) { r.SMTPAlert = b }),
+	"alpha":              rsBool(func(r *ipvs.RealServer, b *bool) { r.EditOptions().Alpha = b }),
+	"smtp_alert":         rsBool(func(r *ipvs.RealServer, b *bool) { r.EditOptions().SMTPAlert = b }),
 	"retry": func(a *analyzer, n *Node, st *rsState) {
 		if v, ok := a.argInt(n, 0, 1, kaUintMax); ok {
-			st.rs.Retry = &v
+			st.rs.EditOptions().Retry = &v
 		}
 	},
-	"delay_before_retry": rsTimer(0, lvsMaxLongTimer, func(r *ipvs.RealServer, d time.Duration) { r.DelayBeforeRetry = &d }),
-	"warmup":             rsTimer(0, lvsMaxLongTimer, func(r *ipvs.RealServer, d time.Duration) { r.Warmup = &d }),
-	"connect_timeout":    rsTimer(lvsMinTimer, lvsMaxTimer, func(r *ipvs.RealServer, d time.Duration) { r.ConnectTimeout = d }),
-	"delay_loop":         rsTimer(lvsMinTimer, lvsMaxLongTimer, func(r *ipvs.RealServer, d time.Duration) { r.DelayLoop = d }),
+	"delay_before_retry": rsTimer(0, lvsMaxLongTimer, func(r *ipvs.RealServer, d time.Duration) { r.EditOptions().DelayBeforeRetry = &d }),
+	"warmup":             rsTimer(0, lvsMaxLongTimer, func(r *ipvs.RealServer, d time.Duration) { r.EditOptions().Warmup = &d }),
+	"connect_timeout":    rsTimer(lvsMinTimer, lvsMaxTimer, func(r *ipvs.RealServer, d time.Duration) { r.EditOptions().ConnectTimeout = d }),
+	"delay_loop":         rsTimer(lvsMinTimer, lvsMaxLongTimer, func(r *ipvs.RealServer, d time.Duration) { r.EditOptions().DelayLoop = d }),
 	"virtualhost": func(a *analyzer, n *Node, st *rsState) {
 		if s, ok := a.arg(n, 0); ok {
-			st.rs.Virtualhost = s
+			st.rs.EditOptions().Virtualhost = s
 		}
 	},
 	"snmp_name": func(a *analyzer, n *Node, st *rsState) {
 		if s, ok := lvsSNMPName(a, n, "real"); ok {
-			st.rs.SNMPName = s
+			st.rs.EditOptions().SNMPName = s
 		}
 	},
 }
@@ -174,10 +174,10 @@ func vsFinishQuorum(a *analyzer, n *Node, vs *ipvs.VirtualServer) {
 		a.warnf(n.Pos, "Warning - quorum %d for %s exceeds total weight of real servers %d, reducing quorum to %d", vs.Quorum, vsName(vs), sum, sum)
 		vs.Quorum = sum
 	}
-	if vs.Hysteresis >= vs.Quorum {
+	if vs.Options().Hysteresis >= vs.Quorum {
 		h := max(vs.Quorum-1, 0)
-		a.warnf(n.Pos, "Virtual server %s: hysteresis %d >= quorum %d; setting hysteresis to %d", vsName(vs), vs.Hysteresis, vs.Quorum, h)
-		vs.Hysteresis = h
+		a.warnf(n.Pos, "Virtual server %s: hysteresis %d >= quorum %d; setting hysteresis to %d", vsName(vs), vs.Options().Hysteresis, vs.Quorum, h)
+		vs.EditOptions().Hysteresis = h
 	}
 }
 

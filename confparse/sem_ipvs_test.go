@@ -111,31 +111,31 @@ func TestVirtualServerKeywords(t *testing.T) {
 		{"bare persistence", "192.0.2.1 80", "persistence_timeout\n", func(v *ipvs.VirtualServer) bool { return v.Persistence == 360*time.Second }},
 		{"persistence", "192.0.2.1 80", "persistence_timeout 50\n", func(v *ipvs.VirtualServer) bool { return v.Persistence == 50*time.Second }},
 		{"granularity v4", "192.0.2.1 80", "persistence_granularity 255.255.255.0\n", func(v *ipvs.VirtualServer) bool {
-			return v.PersistenceGranularity == netip.MustParseAddr("255.255.255.0")
+			return v.Options().PersistenceGranularity == netip.MustParseAddr("255.255.255.0")
 		}},
-		{"granularity v6", "2001:db8::1 80", "persistence_granularity 64\n", func(v *ipvs.VirtualServer) bool { return lvsMaskLen(v.PersistenceGranularity) == 64 }},
+		{"granularity v6", "2001:db8::1 80", "persistence_granularity 64\n", func(v *ipvs.VirtualServer) bool { return lvsMaskLen(v.Options().PersistenceGranularity) == 64 }},
 		{"tunnel", "192.0.2.1 80", "lb_kind TUN type gue port 6080 remcsum\n", func(v *ipvs.VirtualServer) bool {
 			return v.Forwarding == ipvs.Forwarding{Method: ipvs.TUN, TunType: "gue", TunPort: 6080, TunCsum: "remcsum"}
 		}},
 		{"sched flags", "192.0.2.1 80", "lb_algo sh\nsh-port\nsh-fallback\nsh-port\n", func(v *ipvs.VirtualServer) bool {
-			return strings.Join(v.SchedFlags, ",") == "sh-port,sh-fallback"
+			return strings.Join(v.Options().SchedFlags, ",") == "sh-port,sh-fallback"
 		}},
 		{"timers", "192.0.2.1 80", "delay_loop 2.5\nconnect_timeout 3\nretry 4\ndelay_before_retry 0.5\nwarmup 0\n", func(v *ipvs.VirtualServer) bool {
 			return v.DelayLoop == 2500*time.Millisecond && v.ConnectTimeout == 3*time.Second && v.Retry == 4 &&
 				v.DelayBeforeRetry == 500*time.Millisecond && v.WarmupSet && v.Warmup == 0
 		}},
 		{"flags", "192.0.2.1 80", "alpha\nomega\ninhibit_on_failure\nha_suspend\nsmtp_alert off\n", func(v *ipvs.VirtualServer) bool {
-			return v.Alpha && v.Omega && v.InhibitOnFailure && v.HASuspend && v.SMTPAlertSet && !v.SMTPAlert
+			return v.Alpha && v.Omega && v.InhibitOnFailure && v.Options().HASuspend && v.Options().SMTPAlertSet && !v.Options().SMTPAlert
 		}},
 		{"quorum", "192.0.2.1 80", "weight 7\nquorum 7\nhysteresis 2\nquorum_up /bin/up\nquorum_down \"/bin/down now\"\n", func(v *ipvs.VirtualServer) bool {
-			return v.Quorum == 7 && v.Hysteresis == 2 && v.QuorumUp != nil && v.QuorumUp.Raw == "/bin/up" && v.QuorumDown != nil && v.QuorumDown.Raw == "/bin/down now"
+			return v.Quorum == 7 && v.Options().Hysteresis == 2 && v.Options().QuorumUp != nil && v.Options().QuorumUp.Raw == "/bin/up" && v.Options().QuorumDown != nil && v.Options().QuorumDown.Raw == "/bin/down now"
 		}},
 		{"sorry", "192.0.2.1 80", "sorry_server 192.0.2.99 80\nsorry_server_lvs_method DR\nsorry_server_inhibit\n", func(v *ipvs.VirtualServer) bool {
-			return v.Sorry != nil && v.Sorry.Addr == netip.MustParseAddrPort("192.0.2.99:80") && v.SorryInhibit &&
-				v.Sorry.Forwarding != nil && v.Sorry.Forwarding.Method == ipvs.DR
+			return v.Options().Sorry != nil && v.Options().Sorry.Addr == netip.MustParseAddrPort("192.0.2.99:80") && v.Options().SorryInhibit &&
+				v.Options().Sorry.Forwarding != nil && v.Options().Sorry.Forwarding.Method == ipvs.DR
 		}},
 		{"names", "192.0.2.1 80", "virtualhost www.example.com\nsnmp_name web\n", func(v *ipvs.VirtualServer) bool {
-			return v.Virtualhost == "www.example.com" && v.SNMPName == "web"
+			return v.Options().Virtualhost == "www.example.com" && v.Options().SNMPName == "web"
 		}},
 		{"fwmark family", "fwmark 5", "ip_family inet6\n", func(v *ipvs.VirtualServer) bool { return v.Family == 6 && v.Key() == "fwmark 5/6" }},
 		{"ipv6", "2001:db8::1 443", "", func(v *ipvs.VirtualServer) bool { return v.Family == 6 && v.Addr.Port() == 443 }},
@@ -185,17 +185,17 @@ func TestRealServerKeywords(t *testing.T) {
 	if rs.Weight != 5 || rs.Forwarding == nil || rs.Forwarding.TunType != "ipip" || rs.UThreshold != 100 || rs.LThreshold != 10 {
 		t.Errorf("rs %+v", rs)
 	}
-	if rs.NotifyUp.Raw != "/bin/up arg" || rs.NotifyUp.User != "nobody" || rs.NotifyDown.Raw != "/bin/down" {
-		t.Errorf("notify %+v %+v", rs.NotifyUp, rs.NotifyDown)
+	if rs.Options().NotifyUp.Raw != "/bin/up arg" || rs.Options().NotifyUp.User != "nobody" || rs.Options().NotifyDown.Raw != "/bin/down" {
+		t.Errorf("notify %+v %+v", rs.Options().NotifyUp, rs.Options().NotifyDown)
 	}
-	if rs.Inhibit == nil || *rs.Inhibit || rs.Alpha == nil || !*rs.Alpha || rs.SMTPAlert == nil || *rs.SMTPAlert {
-		t.Errorf("bools %v %v %v", rs.Inhibit, rs.Alpha, rs.SMTPAlert)
+	if rs.Inhibit == nil || *rs.Inhibit || rs.Options().Alpha == nil || !*rs.Options().Alpha || rs.Options().SMTPAlert == nil || *rs.Options().SMTPAlert {
+		t.Errorf("bools %v %v %v", rs.Inhibit, rs.Options().Alpha, rs.Options().SMTPAlert)
 	}
-	if *rs.Retry != 2 || *rs.DelayBeforeRetry != 4*time.Second || *rs.Warmup != time.Second ||
-		rs.ConnectTimeout != 2*time.Second || rs.DelayLoop != 9*time.Second {
+	if *rs.Options().Retry != 2 || *rs.Options().DelayBeforeRetry != 4*time.Second || *rs.Options().Warmup != time.Second ||
+		rs.Options().ConnectTimeout != 2*time.Second || rs.Options().DelayLoop != 9*time.Second {
 		t.Errorf("timers %+v", rs)
 	}
-	if rs.Virtualhost != "rs.example.com" || rs.SNMPName != "rs1" {
+	if rs.Options().Virtualhost != "rs.example.com" || rs.Options().SNMPName != "rs1" {
 		t.Errorf("names %+v", rs)
 	}
 }

@@ -16,13 +16,13 @@ import (
 func ckIn(kind check.Kind, line string) (string, int) {
 	switch kind {
 	case check.HTTP, check.SSL:
-		return slCk(string(kind), line+"\nurl {\npath /\n}"), lineCk
+		return slCk(kind.String(), line+"\nurl {\npath /\n}"), lineCk
 	case check.Misc:
-		return slCk(string(kind), line+"\nmisc_path /nonexistent/check"), lineCk
+		return slCk(kind.String(), line+"\nmisc_path /nonexistent/check"), lineCk
 	case check.File:
-		return "track_file tf {\nfile /run/tf\n}\n" + slCk(string(kind), line+"\ntrack_file tf"), lineCk + 3
+		return "track_file tf {\nfile /run/tf\n}\n" + slCk(kind.String(), line+"\ntrack_file tf"), lineCk + 3
 	}
-	return slCk(string(kind), line), lineCk
+	return slCk(kind.String(), line), lineCk
 }
 
 // Which checker accepts which common keyword, as in keepalived 2.2.7:
@@ -44,9 +44,9 @@ func TestSemLVSCheckerKeywordMatrix(t *testing.T) {
 				key := strings.Fields(line)[0]
 				var want []slDiag
 				if g.refused {
-					want = []slDiag{slW(at, "unknown keyword '"+key+"' in "+string(k))}
+					want = []slDiag{slW(at, "unknown keyword '"+key+"' in "+k.String())}
 				}
-				rows = append(rows, slRow{string(k) + " " + key, src, func(c *Config) any { return len(c.Checkers) }, 1, want})
+				rows = append(rows, slRow{k.String() + " " + key, src, func(c *Config) any { return len(c.Checkers) }, 1, want})
 			}
 		}
 	}
@@ -59,25 +59,25 @@ func TestSemLVSCheckerConnection(t *testing.T) {
 	ip := func(s string) *netip.Addr { a := netip.MustParseAddr(s); return &a }
 	slRun(t, []slRow{
 		{"absent", tcp(""), k(func(c *check.Checker) any {
-			return []any{c.ConnectIP, c.BindTo, c.BindIf, c.ConnectPort, c.BindPort, c.FWMark, c.LogAllFailures}
+			return []any{c.Conn().ConnectIP, c.Conn().BindTo, c.Conn().BindIf, c.ConnectPort, c.BindPort, c.FWMark, c.LogAllFailures}
 		}), []any{(*netip.Addr)(nil), (*netip.Addr)(nil), "", uint16(0), uint16(0), uint32(0), false}, nil},
-		{"connect_ip", tcp("connect_ip 198.51.100.7"), k(func(c *check.Checker) any { return c.ConnectIP }), ip("198.51.100.7"), nil},
-		{"connect_ip v6", tcp("connect_ip 2001:db8::7"), k(func(c *check.Checker) any { return c.ConnectIP }), ip("2001:db8::7"), nil},
-		{"connect_ip bad", tcp("connect_ip 198.51.100"), k(func(c *check.Checker) any { return c.ConnectIP }), (*netip.Addr)(nil),
+		{"connect_ip", tcp("connect_ip 198.51.100.7"), k(func(c *check.Checker) any { return c.Conn().ConnectIP }), ip("198.51.100.7"), nil},
+		{"connect_ip v6", tcp("connect_ip 2001:db8::7"), k(func(c *check.Checker) any { return c.Conn().ConnectIP }), ip("2001:db8::7"), nil},
+		{"connect_ip bad", tcp("connect_ip 198.51.100"), k(func(c *check.Checker) any { return c.Conn().ConnectIP }), (*netip.Addr)(nil),
 			[]slDiag{slW(lineCk, "connect_ip: invalid IP address '198.51.100'")}},
-		{"connect_ip bare", tcp("connect_ip"), k(func(c *check.Checker) any { return c.ConnectIP }), (*netip.Addr)(nil),
+		{"connect_ip bare", tcp("connect_ip"), k(func(c *check.Checker) any { return c.Conn().ConnectIP }), (*netip.Addr)(nil),
 			[]slDiag{{Stop, lineCk, "keyword `connect_ip`"}}},
-		{"bindto", tcp("bindto 192.0.2.3"), k(func(c *check.Checker) any { return c.BindTo }), ip("192.0.2.3"), nil},
-		{"bindto other family", tcp("bindto 2001:db8::3"), k(func(c *check.Checker) any { return c.BindTo }), (*netip.Addr)(nil),
+		{"bindto", tcp("bindto 192.0.2.3"), k(func(c *check.Checker) any { return c.Conn().BindTo }), ip("192.0.2.3"), nil},
+		{"bindto other family", tcp("bindto 2001:db8::3"), k(func(c *check.Checker) any { return c.Conn().BindTo }), (*netip.Addr)(nil),
 			[]slDiag{slW(lineCk, "bindto address 2001:db8::3 does not match address family of connect_ip - skipping")}},
-		{"bindto after connect_ip", tcp("connect_ip 2001:db8::7\nbindto 2001:db8::3"), k(func(c *check.Checker) any { return c.BindTo }), ip("2001:db8::3"), nil},
-		{"bindto before connect_ip", tcp("bindto 2001:db8::3\nconnect_ip 2001:db8::7"), k(func(c *check.Checker) any { return c.BindTo }), (*netip.Addr)(nil),
+		{"bindto after connect_ip", tcp("connect_ip 2001:db8::7\nbindto 2001:db8::3"), k(func(c *check.Checker) any { return c.Conn().BindTo }), ip("2001:db8::3"), nil},
+		{"bindto before connect_ip", tcp("bindto 2001:db8::3\nconnect_ip 2001:db8::7"), k(func(c *check.Checker) any { return c.Conn().BindTo }), (*netip.Addr)(nil),
 			[]slDiag{slW(lineCk, "bindto address 2001:db8::3 does not match")}},
-		{"bindto v4 after v6 connect_ip", tcp("connect_ip 2001:db8::7\nbindto 192.0.2.3"), k(func(c *check.Checker) any { return c.BindTo }), (*netip.Addr)(nil),
+		{"bindto v4 after v6 connect_ip", tcp("connect_ip 2001:db8::7\nbindto 192.0.2.3"), k(func(c *check.Checker) any { return c.Conn().BindTo }), (*netip.Addr)(nil),
 			[]slDiag{slW(lineCk+1, "bindto address 192.0.2.3 does not match")}},
-		{"bindto bad", tcp("bindto me"), k(func(c *check.Checker) any { return c.BindTo }), (*netip.Addr)(nil),
+		{"bindto bad", tcp("bindto me"), k(func(c *check.Checker) any { return c.Conn().BindTo }), (*netip.Addr)(nil),
 			[]slDiag{slW(lineCk, "bindto: invalid IP address 'me'")}},
-		{"bind_if", tcp("bind_if bond0"), k(func(c *check.Checker) any { return c.BindIf }), "bond0", nil},
+		{"bind_if", tcp("bind_if bond0"), k(func(c *check.Checker) any { return c.Conn().BindIf }), "bond0", nil},
 		{"bind_port", tcp("bind_port 65535"), k(func(c *check.Checker) any { return c.BindPort }), uint16(65535), nil},
 		{"bind_port 0", tcp("bind_port 0"), k(func(c *check.Checker) any { return c.BindPort }), uint16(0),
 			[]slDiag{slW(lineCk, "bind_port: number '0' outside range [1, 65535]"), slW(lineCk, "Invalid checker bind_port '0'")}},
@@ -115,7 +115,7 @@ func TestSemLVSCheckerNoPort(t *testing.T) {
 func TestSemLVSMiscCheck(t *testing.T) {
 	misc := func(body string) string { return slCk("MISC_CHECK", body) }
 	m := func(f func(*check.MiscSettings) any) func(*Config) any {
-		return func(c *Config) any { return f(ck0(c).Misc) }
+		return func(c *Config) any { return f(ck0(c).Misc()) }
 	}
 	path := m(func(x *check.MiscSettings) any { return x.Path })
 	spec := func(raw, user, group string, argv ...string) script.Spec {
@@ -159,8 +159,8 @@ func TestSemLVSSMTPCheck(t *testing.T) {
 		var out []string
 		for _, k := range c.Checkers {
 			ip := "-"
-			if k.ConnectIP != nil {
-				ip = k.ConnectIP.String()
+			if k.Conn().ConnectIP != nil {
+				ip = k.Conn().ConnectIP.String()
 			}
 			out = append(out, ip)
 		}
@@ -168,20 +168,20 @@ func TestSemLVSSMTPCheck(t *testing.T) {
 	}
 	hostInfo := "SMTP_CHECK host {} is deprecated; each host becomes a checker of its own"
 	slRun(t, []slRow{
-		{"helo_name", smtp("helo_name mail.example"), func(c *Config) any { return ck0(c).SMTP.HeloName }, "mail.example", nil},
-		{"helo_name default", smtp(""), func(c *Config) any { return ck0(c).SMTP.HeloName }, "", nil},
-		{"helo_name bare", smtp("helo_name"), func(c *Config) any { return ck0(c).SMTP.HeloName }, "",
+		{"helo_name", smtp("helo_name mail.example"), func(c *Config) any { return ck0(c).SMTP().HeloName }, "mail.example", nil},
+		{"helo_name default", smtp(""), func(c *Config) any { return ck0(c).SMTP().HeloName }, "", nil},
+		{"helo_name bare", smtp("helo_name"), func(c *Config) any { return ck0(c).SMTP().HeloName }, "",
 			[]slDiag{slW(lineCk, "'helo_name' needs a value")}},
 		{"own connect_ip", smtp("connect_ip 192.0.2.25"), ips, []string{"192.0.2.25"}, nil},
 		{"hosts", smtp("host {\nconnect_ip 192.0.2.25\n}\nhost {\n}"), ips, []string{"192.0.2.25", "-"},
 			[]slDiag{slI(lineCk, hostInfo), slI(lineCk+3, hostInfo)}},
 		{"host overrides the block", smtp("connect_ip 192.0.2.9\nconnect_port 25\nhost {\nconnect_port 2525\n}"), func(c *Config) any {
-			return []any{ck0(c).ConnectIP.String(), ck0(c).ConnectPort}
+			return []any{ck0(c).Conn().ConnectIP.String(), ck0(c).ConnectPort}
 		}, []any{"192.0.2.9", uint16(2525)}, []slDiag{slI(lineCk+2, hostInfo)}},
 		{"host line is the checker's", smtp("host {\n}"), func(c *Config) any { return ck0(c).Source.Line() }, lineCk, []slDiag{slI(lineCk, hostInfo)}},
 		{"host has no misc keywords", smtp("host {\nmisc_path /bin/x\n}"), nil, nil,
 			[]slDiag{slI(lineCk, hostInfo), slW(lineCk+1, "unknown keyword 'misc_path' in host")}},
-		{"host has no helo_name", smtp("host {\nhelo_name x\n}"), func(c *Config) any { return ck0(c).SMTP.HeloName }, "",
+		{"host has no helo_name", smtp("host {\nhelo_name x\n}"), func(c *Config) any { return ck0(c).SMTP().HeloName }, "",
 			[]slDiag{slI(lineCk, hostInfo), slW(lineCk+1, "unknown keyword 'helo_name' in host")}},
 		{"host timers from the block", smtp("host {\n}\nretry 7"), func(c *Config) any { return ck0(c).Retry }, 7,
 			[]slDiag{slI(lineCk, hostInfo)}},
@@ -193,7 +193,7 @@ func TestSemLVSSMTPCheck(t *testing.T) {
 
 func TestSemLVSDNSCheck(t *testing.T) {
 	dns := func(body string) string { return slCk("DNS_CHECK", body) }
-	d := func(c *Config) any { return *ck0(c).DNS }
+	d := func(c *Config) any { return *ck0(c).DNS() }
 	var rows []slRow
 	for _, ty := range []string{"A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA"} {
 		rows = append(rows, slRow{"type " + ty, dns("type " + ty), d, check.DNSSettings{Type: ty, Name: "."}, nil})
@@ -214,7 +214,7 @@ func TestSemLVSDNSCheck(t *testing.T) {
 
 func TestSemLVSUDPCheck(t *testing.T) {
 	udp := func(body string) string { return slCk("UDP_CHECK", body) }
-	u := func(c *Config) any { return *ck0(c).UDP }
+	u := func(c *Config) any { return *ck0(c).UDP() }
 	slRun(t, []slRow{
 		{"defaults", udp(""), u, check.UDPSettings{MaxReplyLength: 255}, nil},
 		{"payload", udp("payload DEADbeef"), u, check.UDPSettings{Payload: []byte{0xde, 0xad, 0xbe, 0xef}, MaxReplyLength: 255}, nil},
@@ -241,7 +241,7 @@ func TestSemLVSUDPCheck(t *testing.T) {
 func TestSemLVSFileCheck(t *testing.T) {
 	tf := "track_file tf {\nfile /run/tf\n}\n"
 	fc := func(body string) string { return tf + slCk("FILE_CHECK", "track_file tf\n"+body) }
-	f := func(c *Config) any { return *ck0(c).File }
+	f := func(c *Config) any { return *ck0(c).File() }
 	at := lineCk + 4 // the line after track_file
 	slRun(t, []slRow{
 		{"tracked", fc(""), f, check.FileSettings{TrackFile: "tf", Path: "/run/tf"}, nil},
@@ -268,7 +268,7 @@ func TestSemLVSPingAndBFD(t *testing.T) {
 	slRun(t, []slRow{
 		{"ping", slCk("PING_CHECK", "connect_ip 192.0.2.44\nretry 2"), func(c *Config) any {
 			k := ck0(c)
-			return []any{k.Kind, k.ConnectIP.String(), k.Retry, k.DelayBeforeRetry}
+			return []any{k.Kind, k.Conn().ConnectIP.String(), k.Retry, k.DelayBeforeRetry}
 		}, []any{check.Ping, "192.0.2.44", 2, time.Second}, nil},
 		{"bfd without its bfd_instance", slCk("BFD_CHECK", "name b"), slCount, [3]int{1, 1, 0},
 			[]slDiag{slW(lineCk, "BFD_CHECK - BFD b not configured"), slW(lineCk-1, "No name has been specified for BFD_CHECKER - skipping")}},

@@ -89,7 +89,7 @@ func TestSemLVSServicesApart(t *testing.T) {
 	slRun(t, []slRow{
 		{"second service clean", src, func(c *Config) any {
 			a, b := &c.VirtualServers[0], &c.VirtualServers[1]
-			return []any{a.Scheduler, a.SorryInhibit, a.Sorry != nil, b.Scheduler, b.SorryInhibit, b.Sorry == nil, b.Reals[0].Weight,
+			return []any{a.Scheduler, a.Options().SorryInhibit, a.Options().Sorry != nil, b.Scheduler, b.Options().SorryInhibit, b.Options().Sorry == nil, b.Reals[0].Weight,
 				b.Reals[0].Addr.String(), b.Reals[0].Source.Line()}
 		}, []any{"rr", true, true, "rr", false, true, 3, "192.0.2.20:80", 15},
 			[]slDiag{slW(lineVS, "Invalid lvs_scheduler 'fair' - ignoring")}},

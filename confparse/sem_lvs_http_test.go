@@ -6,7 +6,7 @@ import (
 	"github.com/govrrpd/govrrpd/check"
 )
 
-func url0(c *Config) *check.URL { return &ck0(c).HTTP.URLs[0] }
+func url0(c *Config) *check.URL { return &ck0(c).HTTP().URLs[0] }
 
 func TestSemLVSURLStatus(t *testing.T) {
 	codes := func(c *Config) any { return url0(c).StatusCodes }
@@ -77,7 +77,7 @@ func TestSemLVSURLKeywords(t *testing.T) {
 func TestSemLVSURLBlocks(t *testing.T) {
 	paths := func(c *Config) any {
 		var out []string
-		for _, u := range ck0(c).HTTP.URLs {
+		for _, u := range ck0(c).HTTP().URLs {
 			out = append(out, u.Path)
 		}
 		return out
@@ -96,7 +96,7 @@ func TestSemLVSURLBlocks(t *testing.T) {
 // The HTTP_GET and SSL_GET block keywords around the url blocks.
 func TestSemLVSHTTPKeywords(t *testing.T) {
 	h := func(f func(*check.HTTPSettings) any) func(*Config) any {
-		return func(c *Config) any { return f(ck0(c).HTTP) }
+		return func(c *Config) any { return f(ck0(c).HTTP()) }
 	}
 	get := func(kind, body string) string { return slCk(kind, body+"\nurl {\npath /\n}") }
 	proto := h(func(x *check.HTTPSettings) any { return x.Protocol })
@@ -132,16 +132,16 @@ func TestSemLVSSSLBlock(t *testing.T) {
 	sslGet := slCk("SSL_GET", "url {\npath /\n}")
 	tls := func(c *Config) any { return c.SSL }
 	slRun(t, []slRow{
-		{"absent", sslGet, func(c *Config) any { return ck0(c).HTTP.TLS }, (*check.TLSSettings)(nil), nil},
+		{"absent", sslGet, func(c *Config) any { return ck0(c).HTTP().TLS }, (*check.TLSSettings)(nil), nil},
 		{"all", ssl("password p\nca /ca\ncertificate /crt\nkey /key"), tls,
 			&check.TLSSettings{Password: "p", CA: "/ca", Certificate: "/crt", Key: "/key"}, nil},
 		{"two blocks merge", ssl("ca /ca") + ssl("key /key"), tls, &check.TLSSettings{CA: "/ca", Key: "/key"}, nil},
 		{"empty", ssl(""), tls, &check.TLSSettings{}, nil},
 		{"bare", ssl("password"), tls, &check.TLSSettings{}, []slDiag{slW(2, "'password' needs a value")}},
 		{"unknown", ssl("cipher x"), tls, &check.TLSSettings{}, []slDiag{slW(2, "unknown keyword 'cipher' in SSL")}},
-		{"before", ssl("ca /a") + sslGet, func(c *Config) any { return ck0(c).HTTP.TLS.CA }, "/a", nil},
-		{"after", sslGet + ssl("ca /b"), func(c *Config) any { return ck0(c).HTTP.TLS.CA }, "/b", nil},
-		{"not on HTTP_GET", ssl("ca /a") + slCk("HTTP_GET", "url {\npath /\n}"), func(c *Config) any { return ck0(c).HTTP.TLS },
+		{"before", ssl("ca /a") + sslGet, func(c *Config) any { return ck0(c).HTTP().TLS.CA }, "/a", nil},
+		{"after", sslGet + ssl("ca /b"), func(c *Config) any { return ck0(c).HTTP().TLS.CA }, "/b", nil},
+		{"not on HTTP_GET", ssl("ca /a") + slCk("HTTP_GET", "url {\npath /\n}"), func(c *Config) any { return ck0(c).HTTP().TLS },
 			(*check.TLSSettings)(nil), nil},
 	})
 }

@@ -183,8 +183,8 @@ func TestSemLVSCheckerDefaultsFunc(t *testing.T) {
 			v.Retry, v.DelayLoop, v.ConnectTimeout, v.DelayBeforeRetry, v.Warmup, v.WarmupSet, v.Alpha = 2, 9*s, 3*s, 4*s, 0, true, true
 		}, ipvs.RealServer{}, check.HTTP, ckTimers{2, 4 * s, 9 * s, 0, 3 * s, true},
 			"retry 2\ndelay_loop 9\nconnect_timeout 3\ndelay_before_retry 4\nwarmup 0\nalpha\n", ""},
-		{"real server values", func(v *ipvs.VirtualServer) { v.Retry = 2 }, ipvs.RealServer{Retry: i(1), DelayBeforeRetry: d(s), Warmup: d(2 * s),
-			Alpha: b(true), DelayLoop: 7 * s, ConnectTimeout: s}, check.Misc, ckTimers{1, s, 7 * s, 2 * s, s, true},
+		{"real server values", func(v *ipvs.VirtualServer) { v.Retry = 2 }, ipvs.RealServer{Opts: &ipvs.RealOptions{Retry: i(1), DelayBeforeRetry: d(s), Warmup: d(2 * s),
+			Alpha: b(true), DelayLoop: 7 * s, ConnectTimeout: s}}, check.Misc, ckTimers{1, s, 7 * s, 2 * s, s, true},
 			"retry 2\n", "retry 1\ndelay_before_retry 1\nwarmup 2\nalpha\ndelay_loop 7\nconnect_timeout 1\n"},
 	}
 	for _, tc := range cases {
@@ -195,7 +195,7 @@ func TestSemLVSCheckerDefaultsFunc(t *testing.T) {
 			if g := (ckTimers{got.Retry, got.DelayBeforeRetry, got.DelayLoop, got.Warmup, got.ConnectTimeout, got.Alpha}); g != tc.want {
 				t.Errorf("CheckerDefaults %+v, want %+v", g, tc.want)
 			}
-			c, ds := lvsLoad(t, inherit(string(tc.kind), tc.body, tc.rsb, ""))
+			c, ds := lvsLoad(t, inherit(tc.kind.String(), tc.body, tc.rsb, ""))
 			if len(c.Checkers) != 1 || ds.HasErrors() {
 				t.Fatalf("file form: %d checkers\n%s", len(c.Checkers), ds)
 			}

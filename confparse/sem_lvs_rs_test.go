@@ -117,13 +117,13 @@ func TestSemLVSRealOptions(t *testing.T) {
 			[]slDiag{slW(lineRS, "lvs_method: tunnel type missing")}},
 		{"lb_kind is not a real server keyword", slRS("lb_kind DR"), fwd, (*ipvs.Forwarding)(nil),
 			[]slDiag{slW(lineRS, "unknown keyword 'lb_kind' in real_server")}},
-		{"virtualhost", slRS("virtualhost rs.example"), r(func(x *ipvs.RealServer) any { return x.Virtualhost }), "rs.example", nil},
-		{"virtualhost bare", slRS("virtualhost"), r(func(x *ipvs.RealServer) any { return x.Virtualhost }), "",
+		{"virtualhost", slRS("virtualhost rs.example"), r(func(x *ipvs.RealServer) any { return x.Options().Virtualhost }), "rs.example", nil},
+		{"virtualhost bare", slRS("virtualhost"), r(func(x *ipvs.RealServer) any { return x.Options().Virtualhost }), "",
 			[]slDiag{slW(lineRS, "'virtualhost' needs a value")}},
-		{"snmp_name", slRS("snmp_name r1"), r(func(x *ipvs.RealServer) any { return x.SNMPName }), "r1", nil},
-		{"snmp_name two words", slRS("snmp_name r 1"), r(func(x *ipvs.RealServer) any { return x.SNMPName }), "",
+		{"snmp_name", slRS("snmp_name r1"), r(func(x *ipvs.RealServer) any { return x.Options().SNMPName }), "r1", nil},
+		{"snmp_name two words", slRS("snmp_name r 1"), r(func(x *ipvs.RealServer) any { return x.Options().SNMPName }), "",
 			[]slDiag{slW(lineRS, "real server snmp_name missing or extra parameters")}},
-		{"snmp_name bare", slRS("snmp_name"), r(func(x *ipvs.RealServer) any { return x.SNMPName }), "",
+		{"snmp_name bare", slRS("snmp_name"), r(func(x *ipvs.RealServer) any { return x.Options().SNMPName }), "",
 			[]slDiag{slW(lineRS, "real server snmp_name missing or extra parameters")}},
 		{"source line", slRS(""), r(func(x *ipvs.RealServer) any { return x.Source.Line() }), 5, nil},
 	})
@@ -132,19 +132,19 @@ func TestSemLVSRealOptions(t *testing.T) {
 // notify_up and notify_down: a command, quoted or not, with an optional
 // user and group.
 func TestSemLVSRealNotify(t *testing.T) {
-	up := func(c *Config) any { return rs0(c).NotifyUp }
-	down := func(c *Config) any { return rs0(c).NotifyDown }
+	up := func(c *Config) any { return rs0(c).Options().NotifyUp }
+	down := func(c *Config) any { return rs0(c).Options().NotifyDown }
 	spec := func(raw, user, group string, argv ...string) *script.Spec {
 		return &script.Spec{Raw: raw, Argv: argv, User: user, Group: group}
 	}
 	slRun(t, []slRow{
-		{"absent", slRS(""), func(c *Config) any { return []*script.Spec{rs0(c).NotifyUp, rs0(c).NotifyDown} },
+		{"absent", slRS(""), func(c *Config) any { return []*script.Spec{rs0(c).Options().NotifyUp, rs0(c).Options().NotifyDown} },
 			[]*script.Spec{nil, nil}, nil},
 		{"plain", slRS("notify_up /bin/up"), up, spec("/bin/up", "", "", "/bin/up"), nil},
 		{"quoted with arguments", slRS(`notify_down "/bin/down -v now"`), down, spec("/bin/down -v now", "", "", "/bin/down", "-v", "now"), nil},
 		{"user", slRS("notify_up /bin/up nobody"), up, spec("/bin/up", "nobody", "", "/bin/up"), nil},
 		{"user and group", slRS(`notify_down "/bin/down x" nobody nogroup`), down, spec("/bin/down x", "nobody", "nogroup", "/bin/down", "x"), nil},
-		{"first stays", slRS("notify_up /bin/a\nnotify_up /bin/b"), func(c *Config) any { return rs0(c).NotifyUp.Raw }, "/bin/a",
+		{"first stays", slRS("notify_up /bin/a\nnotify_up /bin/b"), func(c *Config) any { return rs0(c).Options().NotifyUp.Raw }, "/bin/a",
 			[]slDiag{slW(lineRS+1, "notify_up script already specified - ignoring /bin/b")}},
 		{"down first stays", slRS("notify_down /bin/a nobody\nnotify_down \"/bin/b x\""), down, spec("/bin/a", "nobody", "", "/bin/a"),
 			[]slDiag{slW(lineRS+1, "notify_down script already specified - ignoring /bin/b x")}},
@@ -157,7 +157,7 @@ func TestSemLVSRealNotify(t *testing.T) {
 func TestSemLVSRealCheckerDefaults(t *testing.T) {
 	r := func(f func(*ipvs.RealServer) any) func(*Config) any { return func(c *Config) any { return f(rs0(c)) } }
 	ptrs := r(func(x *ipvs.RealServer) any {
-		return []any{x.Retry, x.DelayBeforeRetry, x.Warmup, x.Inhibit, x.Alpha, x.SMTPAlert, x.DelayLoop, x.ConnectTimeout}
+		return []any{x.Options().Retry, x.Options().DelayBeforeRetry, x.Options().Warmup, x.Inhibit, x.Options().Alpha, x.Options().SMTPAlert, x.Options().DelayLoop, x.Options().ConnectTimeout}
 	})
 	i, d, b := func(v int) *int { return &v }, func(v time.Duration) *time.Duration { return &v }, func(v bool) *bool { return &v }
 	none := []any{(*int)(nil), (*time.Duration)(nil), (*time.Duration)(nil), (*bool)(nil), (*bool)(nil), (*bool)(nil),
@@ -166,21 +166,21 @@ func TestSemLVSRealCheckerDefaults(t *testing.T) {
 		{"absent", slRS(""), ptrs, none, nil},
 		{"all set", slRS("retry 1\ndelay_before_retry 0\nwarmup 0\ninhibit_on_failure\nalpha off\nsmtp_alert yes\ndelay_loop 1.5\nconnect_timeout 0.5"),
 			ptrs, []any{i(1), d(0), d(0), b(true), b(false), b(true), 1500 * time.Millisecond, 500 * time.Millisecond}, nil},
-		{"retry largest", slRS("retry 4294967295"), r(func(x *ipvs.RealServer) any { return *x.Retry }), 4294967295, nil},
-		{"retry 0", slRS("retry 0"), r(func(x *ipvs.RealServer) any { return x.Retry }), (*int)(nil),
+		{"retry largest", slRS("retry 4294967295"), r(func(x *ipvs.RealServer) any { return *x.Options().Retry }), 4294967295, nil},
+		{"retry 0", slRS("retry 0"), r(func(x *ipvs.RealServer) any { return x.Options().Retry }), (*int)(nil),
 			[]slDiag{slW(lineRS, "retry: number '0' outside range [1, 4294967295]")}},
-		{"warmup of hours", slRS("warmup 7200"), r(func(x *ipvs.RealServer) any { return *x.Warmup }), 2 * time.Hour, nil},
-		{"warmup too long", slRS("warmup 1000000001"), r(func(x *ipvs.RealServer) any { return x.Warmup }), (*time.Duration)(nil),
+		{"warmup of hours", slRS("warmup 7200"), r(func(x *ipvs.RealServer) any { return *x.Options().Warmup }), 2 * time.Hour, nil},
+		{"warmup too long", slRS("warmup 1000000001"), r(func(x *ipvs.RealServer) any { return x.Options().Warmup }), (*time.Duration)(nil),
 			[]slDiag{slW(lineRS, "warmup: invalid time '1000000001'")}},
-		{"connect_timeout too long", slRS("connect_timeout 4295"), r(func(x *ipvs.RealServer) any { return x.ConnectTimeout }), time.Duration(0),
+		{"connect_timeout too long", slRS("connect_timeout 4295"), r(func(x *ipvs.RealServer) any { return x.Options().ConnectTimeout }), time.Duration(0),
 			[]slDiag{slW(lineRS, "connect_timeout: number '4295' outside range [0.000001, 4294.967295]")}},
-		{"delay_before_retry word", slRS("delay_before_retry later"), r(func(x *ipvs.RealServer) any { return x.DelayBeforeRetry }),
+		{"delay_before_retry word", slRS("delay_before_retry later"), r(func(x *ipvs.RealServer) any { return x.Options().DelayBeforeRetry }),
 			(*time.Duration)(nil), []slDiag{slW(lineRS, "delay_before_retry: invalid time 'later'")}},
-		{"delay_loop 0", slRS("delay_loop 0"), r(func(x *ipvs.RealServer) any { return x.DelayLoop }), time.Duration(0),
+		{"delay_loop 0", slRS("delay_loop 0"), r(func(x *ipvs.RealServer) any { return x.Options().DelayLoop }), time.Duration(0),
 			[]slDiag{slW(lineRS, "delay_loop: number '0' outside range [0.000001, 1000000000]")}},
 		{"inhibit bad boolean", slRS("inhibit_on_failure sometimes"), r(func(x *ipvs.RealServer) any { return *x.Inhibit }), true,
 			[]slDiag{slW(lineRS, "inhibit_on_failure: invalid boolean 'sometimes'")}},
-		{"bare retry", slRS("retry"), r(func(x *ipvs.RealServer) any { return x.Retry }), (*int)(nil),
+		{"bare retry", slRS("retry"), r(func(x *ipvs.RealServer) any { return x.Options().Retry }), (*int)(nil),
 			[]slDiag{{Stop, lineRS, "keyword `retry`"}}},
 	})
 }

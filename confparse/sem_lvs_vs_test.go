@@ -87,7 +87,7 @@ func TestSemLVSBlockDefaults(t *testing.T) {
 			all, []any{ipvs.TCP, "rr", ipvs.DR}, nil},
 		{"block defaults", slVS(""), func(c *Config) any {
 			v := vs0(c)
-			return []any{v.DelayLoop, v.ConnectTimeout, v.Retry, v.Weight, v.Quorum, v.Hysteresis, v.Persistence, v.Family}
+			return []any{v.DelayLoop, v.ConnectTimeout, v.Retry, v.Weight, v.Quorum, v.Options().Hysteresis, v.Persistence, v.Family}
 		}, []any{60 * time.Second, 5 * time.Second, -1, 1, 1, 0, time.Duration(0), uint8(4)}, nil},
 		{"unknown keyword", slVS("bogus 1"), nil, nil, []slDiag{slW(lineVS, "unknown keyword 'bogus' in virtual_server")}},
 		{"unknown block", slVS("bogus {\nweight 2\n}"), func(c *Config) any { return vs0(c).Weight }, 1,
@@ -113,7 +113,7 @@ func TestSemLVSScheduler(t *testing.T) {
 }
 
 func TestSemLVSSchedFlags(t *testing.T) {
-	flags := func(c *Config) any { return vs0(c).SchedFlags }
+	flags := func(c *Config) any { return vs0(c).Options().SchedFlags }
 	slRun(t, []slRow{
 		{"none", slVS(""), flags, []string(nil), nil},
 		{"each once, in file order", slVS("lb_algo sh\nsh-fallback\nsh-port\nsh-fallback"), flags, []string{"sh-fallback", "sh-port"}, nil},
@@ -205,7 +205,7 @@ func TestSemLVSProtocolFamily(t *testing.T) {
 // persistence_granularity: a netmask for IPv4, a prefix length (kept as
 // the mask) for IPv6; persistence_engine is a name.
 func TestSemLVSPersistence(t *testing.T) {
-	gran := func(c *Config) any { return vs0(c).PersistenceGranularity }
+	gran := func(c *Config) any { return vs0(c).Options().PersistenceGranularity }
 	v6 := func(body string) string {
 		return "virtual_server 2001:db8::1 80 {\nlb_algo rr\nlb_kind NAT\nprotocol TCP\n" + body + "\nreal_server 2001:db8::10 80 {\n}\n}\n"
 	}
@@ -231,8 +231,8 @@ func TestSemLVSPersistence(t *testing.T) {
 		{"fwmark by form", "virtual_server fwmark 1 {\nlb_algo rr\nlb_kind DR\npersistence_granularity 255.255.255.0\nreal_server 192.0.2.10 {\n}\n}\n",
 			gran, mask("255.255.255.0"), nil},
 		{"bare", slVS("persistence_granularity"), gran, netip.Addr{}, []slDiag{{Stop, lineVS, "keyword `persistence_granularity`"}}},
-		{"engine", slVS("persistence_engine sip"), func(c *Config) any { return vs0(c).PersistenceEngine }, "sip", nil},
-		{"engine bare", slVS("persistence_engine"), func(c *Config) any { return vs0(c).PersistenceEngine }, "",
+		{"engine", slVS("persistence_engine sip"), func(c *Config) any { return vs0(c).Options().PersistenceEngine }, "sip", nil},
+		{"engine bare", slVS("persistence_engine"), func(c *Config) any { return vs0(c).Options().PersistenceEngine }, "",
 			[]slDiag{{Stop, lineVS, "keyword `persistence_engine`"}}},
 		{"timeout word", slVS("persistence_timeout long"), func(c *Config) any { return vs0(c).Persistence }, time.Duration(0),
 			[]slDiag{slW(lineVS, "persistence_timeout: invalid number 'long'")}},
@@ -246,7 +246,7 @@ func TestSemLVSFlags(t *testing.T) {
 		"alpha":              func(v *ipvs.VirtualServer) bool { return v.Alpha },
 		"omega":              func(v *ipvs.VirtualServer) bool { return v.Omega },
 		"inhibit_on_failure": func(v *ipvs.VirtualServer) bool { return v.InhibitOnFailure },
-		"ha_suspend":         func(v *ipvs.VirtualServer) bool { return v.HASuspend },
+		"ha_suspend":         func(v *ipvs.VirtualServer) bool { return v.Options().HASuspend },
 	}
 	var rows []slRow
 	for key, f := range field {
@@ -259,7 +259,7 @@ func TestSemLVSFlags(t *testing.T) {
 			slRow{key + " word", slVS(key + " maybe"), get, true, []slDiag{slI(lineVS, "'"+key+" maybe': keepalived ignores the value")}},
 		)
 	}
-	smtp := func(c *Config) any { return []bool{vs0(c).SMTPAlert, vs0(c).SMTPAlertSet} }
+	smtp := func(c *Config) any { return []bool{vs0(c).Options().SMTPAlert, vs0(c).Options().SMTPAlertSet} }
 	rows = append(rows,
 		slRow{"smtp_alert absent", slVS(""), smtp, []bool{false, false}, nil},
 		slRow{"smtp_alert bare", slVS("smtp_alert"), smtp, []bool{true, true}, nil},
@@ -271,12 +271,12 @@ func TestSemLVSFlags(t *testing.T) {
 
 // Names, sorry server, quorum scripts.
 func TestSemLVSServiceOptions(t *testing.T) {
-	sorry := func(c *Config) any { return vs0(c).Sorry }
+	sorry := func(c *Config) any { return vs0(c).Options().Sorry }
 	rsAt := func(line int, addr string, w int) *ipvs.RealServer {
 		return &ipvs.RealServer{Source: Pos{Line: line}.src(), Addr: netip.MustParseAddrPort(addr), Weight: w}
 	}
 	withFile := func(c *Config) any {
-		s := vs0(c).Sorry
+		s := vs0(c).Options().Sorry
 		if s == nil {
 			return nil
 		}
@@ -285,34 +285,34 @@ func TestSemLVSServiceOptions(t *testing.T) {
 		return &cp
 	}
 	slRun(t, []slRow{
-		{"virtualhost", slVS("virtualhost www.example.com"), func(c *Config) any { return vs0(c).Virtualhost }, "www.example.com", nil},
-		{"virtualhost bare", slVS("virtualhost"), func(c *Config) any { return vs0(c).Virtualhost }, "",
+		{"virtualhost", slVS("virtualhost www.example.com"), func(c *Config) any { return vs0(c).Options().Virtualhost }, "www.example.com", nil},
+		{"virtualhost bare", slVS("virtualhost"), func(c *Config) any { return vs0(c).Options().Virtualhost }, "",
 			[]slDiag{slW(lineVS, "'virtualhost' needs a value")}},
-		{"snmp_name", slVS("snmp_name web"), func(c *Config) any { return vs0(c).SNMPName }, "web", nil},
-		{"snmp_name two words", slVS("snmp_name web 2"), func(c *Config) any { return vs0(c).SNMPName }, "",
+		{"snmp_name", slVS("snmp_name web"), func(c *Config) any { return vs0(c).Options().SNMPName }, "web", nil},
+		{"snmp_name two words", slVS("snmp_name web 2"), func(c *Config) any { return vs0(c).Options().SNMPName }, "",
 			[]slDiag{slW(lineVS, "virtual server snmp_name missing or extra parameters")}},
 		{"no sorry server", slVS(""), sorry, (*ipvs.RealServer)(nil), nil},
 		{"sorry server", slVS("sorry_server 192.0.2.99 8080"), withFile, rsAt(lineVS, "192.0.2.99:8080", 1), nil},
 		{"sorry server without port", slVS("sorry_server 192.0.2.99"), withFile, rsAt(lineVS, "192.0.2.99:0", 1), nil},
 		{"sorry method after", slVS("sorry_server 192.0.2.99 80\nsorry_server_lvs_method TUN"), func(c *Config) any {
-			return *vs0(c).Sorry.Forwarding
+			return *vs0(c).Options().Sorry.Forwarding
 		}, ipvs.Forwarding{Method: ipvs.TUN}, nil},
 		{"sorry method before", slVS("sorry_server_lvs_method TUN\nsorry_server 192.0.2.99 80"), func(c *Config) any {
-			return vs0(c).Sorry.Forwarding
+			return vs0(c).Options().Sorry.Forwarding
 		}, (*ipvs.Forwarding)(nil), []slDiag{slW(lineVS, "sorry_server forwarding used without sorry_server")}},
 		{"sorry method alone", slVS("sorry_server_lvs_method DR"), sorry, (*ipvs.RealServer)(nil),
 			[]slDiag{slW(lineVS, "sorry_server forwarding used without sorry_server")}},
-		{"sorry inhibit", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit"), func(c *Config) any { return vs0(c).SorryInhibit }, true, nil},
-		{"sorry inhibit off", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit off"), func(c *Config) any { return vs0(c).SorryInhibit }, true,
+		{"sorry inhibit", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit"), func(c *Config) any { return vs0(c).Options().SorryInhibit }, true, nil},
+		{"sorry inhibit off", slVS("sorry_server 192.0.2.99 80\nsorry_server_inhibit off"), func(c *Config) any { return vs0(c).Options().SorryInhibit }, true,
 			[]slDiag{slI(lineVS+1, "'sorry_server_inhibit off': keepalived ignores the value")}},
-		{"sorry inhibit before", slVS("sorry_server_inhibit\nsorry_server 192.0.2.99 80"), func(c *Config) any { return vs0(c).SorryInhibit }, false,
+		{"sorry inhibit before", slVS("sorry_server_inhibit\nsorry_server 192.0.2.99 80"), func(c *Config) any { return vs0(c).Options().SorryInhibit }, false,
 			[]slDiag{slW(lineVS, "Ignoring sorry_server inhibit used before or without sorry_server")}},
 		{"sorry other family", slVS("sorry_server 2001:db8::99 80"), sorry, (*ipvs.RealServer)(nil),
 			[]slDiag{slW(lineVS, "Address family of virtual server and sorry server 2001:db8::99 don't match - skipping sorry server.")}},
 		{"sorry in fwmark service", "virtual_server fwmark 1 {\nlb_algo rr\nlb_kind DR\nsorry_server 2001:db8::99\nreal_server 2001:db8::10 {\n}\n}\n",
-			func(c *Config) any { return vs0(c).Sorry.Addr.String() }, "[2001:db8::99]:0", nil},
+			func(c *Config) any { return vs0(c).Options().Sorry.Addr.String() }, "[2001:db8::99]:0", nil},
 		{"sorry method bad", slVS("sorry_server 192.0.2.99 80\nsorry_server_lvs_method XX"), func(c *Config) any {
-			return vs0(c).Sorry.Forwarding
+			return vs0(c).Options().Sorry.Forwarding
 		}, (*ipvs.Forwarding)(nil), []slDiag{slW(lineVS+1, "unknown [XX] routing method")}},
 		{"sorry bad address", slVS("sorry_server 192.0.2.999 80"), sorry, (*ipvs.RealServer)(nil),
 			[]slDiag{slW(lineVS, "sorry_server: invalid address '192.0.2.999' - ignoring")}},
@@ -320,16 +320,16 @@ func TestSemLVSServiceOptions(t *testing.T) {
 			[]slDiag{slW(lineVS, "sorry_server: invalid port 'eighty' - ignoring")}},
 		{"sorry bare", slVS("sorry_server"), sorry, (*ipvs.RealServer)(nil), []slDiag{{Stop, lineVS, "keyword `sorry_server`"}}},
 		{"quorum_up with user", slVS("quorum_up \"/bin/up now\" nobody nogroup"), func(c *Config) any {
-			s := vs0(c).QuorumUp
+			s := vs0(c).Options().QuorumUp
 			return []string{s.Raw, s.User, s.Group}
 		}, []string{"/bin/up now", "nobody", "nogroup"}, nil},
-		{"quorum_up twice", slVS("quorum_up /bin/a\nquorum_up /bin/b"), func(c *Config) any { return vs0(c).QuorumUp.Raw }, "/bin/a",
+		{"quorum_up twice", slVS("quorum_up /bin/a\nquorum_up /bin/b"), func(c *Config) any { return vs0(c).Options().QuorumUp.Raw }, "/bin/a",
 			[]slDiag{slW(lineVS+1, "quorum_up script already specified - ignoring /bin/b")}},
-		{"quorum_down", slVS("quorum_down /bin/down"), func(c *Config) any { return vs0(c).QuorumDown.Argv }, []string{"/bin/down"}, nil},
+		{"quorum_down", slVS("quorum_down /bin/down"), func(c *Config) any { return vs0(c).Options().QuorumDown.Argv }, []string{"/bin/down"}, nil},
 		{"quorum scripts absent", slVS(""), func(c *Config) any {
-			return []*script.Spec{vs0(c).QuorumUp, vs0(c).QuorumDown}
+			return []*script.Spec{vs0(c).Options().QuorumUp, vs0(c).Options().QuorumDown}
 		}, []*script.Spec{nil, nil}, nil},
-		{"quorum_up bare", slVS("quorum_up"), func(c *Config) any { return vs0(c).QuorumUp }, (*script.Spec)(nil),
+		{"quorum_up bare", slVS("quorum_up"), func(c *Config) any { return vs0(c).Options().QuorumUp }, (*script.Spec)(nil),
 			[]slDiag{{Stop, lineVS, "keyword `quorum_up`"}}},
 		{"quorum_max", slVS("quorum_max 4"), func(c *Config) any { return vs0(c).Quorum }, 1,
 			[]slDiag{slW(lineVS, "'quorum_max' is not supported by govrrpd yet; ignored")}},
@@ -363,12 +363,12 @@ func TestSemLVSNumbers(t *testing.T) {
 			v(func(x *ipvs.VirtualServer) any { return x.Quorum }), 4294967295, nil},
 		{"quorum too large", slVS("quorum 4294967296"), v(func(x *ipvs.VirtualServer) any { return x.Quorum }), 1,
 			[]slDiag{slW(lineVS, "quorum: number '4294967296' outside range [1, 4294967295]")}},
-		{"hysteresis below quorum", slVS("weight 5\nquorum 5\nhysteresis 4"), v(func(x *ipvs.VirtualServer) any { return x.Hysteresis }), 4, nil},
-		{"hysteresis at quorum", slVS("weight 5\nquorum 4\nhysteresis 4"), v(func(x *ipvs.VirtualServer) any { return x.Hysteresis }), 3,
+		{"hysteresis below quorum", slVS("weight 5\nquorum 5\nhysteresis 4"), v(func(x *ipvs.VirtualServer) any { return x.Options().Hysteresis }), 4, nil},
+		{"hysteresis at quorum", slVS("weight 5\nquorum 4\nhysteresis 4"), v(func(x *ipvs.VirtualServer) any { return x.Options().Hysteresis }), 3,
 			[]slDiag{slW(1, "Virtual server [192.0.2.1]:tcp:80: hysteresis 4 >= quorum 4; setting hysteresis to 3")}},
-		{"hysteresis negative", slVS("hysteresis -1"), v(func(x *ipvs.VirtualServer) any { return x.Hysteresis }), 0,
+		{"hysteresis negative", slVS("hysteresis -1"), v(func(x *ipvs.VirtualServer) any { return x.Options().Hysteresis }), 0,
 			[]slDiag{slW(lineVS, "hysteresis: number '-1' outside range [0, 4294967295]")}},
-		{"real servers of weight 0", slRS("weight 0"), func(c *Config) any { return []int{vs0(c).Quorum, vs0(c).Hysteresis} }, []int{0, 0},
+		{"real servers of weight 0", slRS("weight 0"), func(c *Config) any { return []int{vs0(c).Quorum, vs0(c).Options().Hysteresis} }, []int{0, 0},
 			[]slDiag{slW(1, "quorum 1 for [192.0.2.1]:tcp:80 exceeds total weight of real servers 0, reducing quorum to 0"),
 				slW(1, "hysteresis 0 >= quorum 0; setting hysteresis to 0")}},
 		{"retry 0", slVS("retry 0"), v(func(x *ipvs.VirtualServer) any { return x.Retry }), -1,

@@ -19,8 +19,8 @@ func TestCheckerIntRanges(t *testing.T) {
 	udpWide := func(line string) string { return udp("max_reply_length 65535\n   " + line) }
 	checkIntRanges(t, []intRange{
 		intCase(t, "retry", 0, lvsMaxInt, tcp, func(c *Config) int { return c.Checkers[0].Retry }),
-		intCase(t, "min_reply_length", 0, 65535, udpWide, func(c *Config) int { return c.Checkers[0].UDP.MinReplyLength }),
-		intCase(t, "max_reply_length", 0, 65535, udp, func(c *Config) int { return c.Checkers[0].UDP.MaxReplyLength }),
+		intCase(t, "min_reply_length", 0, 65535, udpWide, func(c *Config) int { return c.Checkers[0].UDP().MinReplyLength }),
+		intCase(t, "max_reply_length", 0, 65535, udp, func(c *Config) int { return c.Checkers[0].UDP().MaxReplyLength }),
 	})
 }
 

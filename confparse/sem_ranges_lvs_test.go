@@ -65,9 +65,9 @@ func TestVirtualServerTimerRanges(t *testing.T) {
 		longTimerCase(t, "delay_before_retry", 0, inVS, func(c *Config) time.Duration { return c.VirtualServers[0].DelayBeforeRetry }),
 		longTimerCase(t, "warmup", 0, inVS, func(c *Config) time.Duration { return c.VirtualServers[0].Warmup }),
 		{"delay_loop", lvsMinTimer, lvsMaxLongTimer, 0,
-			func(c *Config) time.Duration { return c.VirtualServers[0].Reals[0].DelayLoop }, inRS},
+			func(c *Config) time.Duration { return c.VirtualServers[0].Reals[0].Options().DelayLoop }, inRS},
 		{"connect_timeout", lvsMinTimer, lvsMaxTimer, 0,
-			func(c *Config) time.Duration { return c.VirtualServers[0].Reals[0].ConnectTimeout }, inRS},
+			func(c *Config) time.Duration { return c.VirtualServers[0].Reals[0].Options().ConnectTimeout }, inRS},
 	})
 }
 

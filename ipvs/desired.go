@@ -86,14 +86,15 @@ var schedFlags = map[string]uint32{
 // ServiceFor fills in the kernel service for one key of a virtual server,
 // with keepalived's defaults (wlc, full netmask).
 func ServiceFor(vs VirtualServer, k ServiceKey) (Service, error) {
-	s := Service{Key: k, Scheduler: vs.Scheduler, PE: vs.PersistenceEngine}
+	o := vs.Options()
+	s := Service{Key: k, Scheduler: vs.Scheduler, PE: o.PersistenceEngine}
 	if s.Scheduler == "" {
 		s.Scheduler = "wlc"
 	}
 	if k.FWMark != 0 {
 		s.Key.Protocol = 0
 	}
-	for _, f := range vs.SchedFlags {
+	for _, f := range o.SchedFlags {
 		bit, ok := schedFlags[f]
 		if !ok {
 			return Service{}, fmt.Errorf("virtual server %s: unknown scheduler flag %q", vs.Key(), f)
@@ -120,14 +121,15 @@ func ServiceFor(vs VirtualServer, k ServiceKey) (Service, error) {
 // native order, so the bytes are reinterpreted here), an IPv6 one as a
 // prefix length.
 func netmask(vs VirtualServer, fam uint8) (uint32, error) {
-	g := vs.PersistenceGranularity
+	o := vs.Options()
+	g := o.PersistenceGranularity
 	if fam == 6 {
 		switch {
-		case vs.PersistencePrefix != 0:
-			if vs.PersistencePrefix < 1 || vs.PersistencePrefix > 128 {
-				return 0, fmt.Errorf("persistence_granularity /%d out of range", vs.PersistencePrefix)
+		case o.PersistencePrefix != 0:
+			if o.PersistencePrefix < 1 || o.PersistencePrefix > 128 {
+				return 0, fmt.Errorf("persistence_granularity /%d out of range", o.PersistencePrefix)
 			}
-			return uint32(vs.PersistencePrefix), nil
+			return uint32(o.PersistencePrefix), nil
 		case g.Is6():
 			if maskBits(g) < 1 {
 				return 0, fmt.Errorf("persistence_granularity %s is not a mask", g)

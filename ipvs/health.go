@@ -115,10 +115,10 @@ func newVSState(vs VirtualServer, old *vsState, initNotifies bool) (*vsState, []
 				continue
 			}
 		}
-		alive := !boolOr(r.Alpha, vs.Alpha)
+		alive := !boolOr(r.Options().Alpha, vs.Alpha)
 		st.rs[r.Addr] = &rsState{alive: alive, weight: r.Weight, idx: i}
 		if alive && initNotifies {
-			acts = append(acts, Action{Kind: NotifyUp, Service: vs.Key(), Real: r.Addr, Script: specOf(r.NotifyUp)})
+			acts = append(acts, Action{Kind: NotifyUp, Service: vs.Key(), Real: r.Addr, Script: specOf(r.Options().NotifyUp)})
 		}
 	}
 	st.sum = st.weightSum()
@@ -161,9 +161,9 @@ func (st *vsState) lost(sum, hyst int) bool {
 }
 
 func (st *vsState) quorumAction(k ActionKind) Action {
-	a := Action{Kind: k, Service: st.vs.Key(), Script: specOf(st.vs.QuorumDown)}
+	a := Action{Kind: k, Service: st.vs.Key(), Script: specOf(st.vs.Options().QuorumDown)}
 	if k == QuorumUp {
-		a.Script = specOf(st.vs.QuorumUp)
+		a.Script = specOf(st.vs.Options().QuorumUp)
 	}
 	return a
 }
@@ -173,10 +173,10 @@ func (st *vsState) quorumAction(k ActionKind) Action {
 func (st *vsState) evalQuorum() []Action {
 	sum := st.sum
 	switch {
-	case st.quorumUp && st.lost(sum, st.vs.Hysteresis):
+	case st.quorumUp && st.lost(sum, st.vs.Options().Hysteresis):
 		st.quorumUp = false
 		return []Action{st.quorumAction(QuorumDown)}
-	case !st.quorumUp && sum > 0 && sum >= st.vs.Quorum+st.vs.Hysteresis:
+	case !st.quorumUp && sum > 0 && sum >= st.vs.Quorum+st.vs.Options().Hysteresis:
 		st.quorumUp = true
 		return []Action{st.quorumAction(QuorumUp)}
 	}
@@ -206,9 +206,9 @@ func (st *vsState) apply(h Health) ([]Action, error) {
 	if r.alive != h.Up {
 		r.alive = h.Up
 		rs := st.vs.Reals[r.idx]
-		a := Action{Kind: NotifyDown, Service: h.Service, Real: h.Real, Script: specOf(rs.NotifyDown)}
+		a := Action{Kind: NotifyDown, Service: h.Service, Real: h.Real, Script: specOf(rs.Options().NotifyDown)}
 		if h.Up {
-			a.Kind, a.Script = NotifyUp, specOf(rs.NotifyUp)
+			a.Kind, a.Script = NotifyUp, specOf(rs.Options().NotifyUp)
 		}
 		acts = append(acts, a)
 	}
@@ -233,12 +233,12 @@ func (st *vsState) dests(fam uint8) (map[netip.AddrPort]Dest, error) {
 			out[d.Addr] = d
 		}
 	}
-	if vs.Sorry != nil && (sorry || vs.SorryInhibit) {
-		w := vs.Sorry.Weight
+	if vs.Options().Sorry != nil && (sorry || vs.Options().SorryInhibit) {
+		w := vs.Options().Sorry.Weight
 		if !sorry {
 			w = 0
 		}
-		d, err := DestFor(vs, *vs.Sorry, fam, w)
+		d, err := DestFor(vs, *vs.Options().Sorry, fam, w)
 		if err != nil {
 			return nil, fmt.Errorf("sorry server: %w", err)
 		}
@@ -248,7 +248,7 @@ func (st *vsState) dests(fam uint8) (map[netip.AddrPort]Dest, error) {
 }
 
 // sorryActive says the sorry server stands in for the real servers.
-func (st *vsState) sorryActive() bool { return st.vs.Sorry != nil && !st.quorumUp }
+func (st *vsState) sorryActive() bool { return st.vs.Options().Sorry != nil && !st.quorumUp }
 
 // destOf is one real server's share of dests: its destination and whether
 // the table should hold it. When it should not, only Dest.Addr is set, so
@@ -275,7 +275,7 @@ func (st *vsState) omega() []Action {
 	var acts []Action
 	for _, r := range st.vs.Reals {
 		if st.rs[r.Addr].alive {
-			acts = append(acts, Action{Kind: NotifyDown, Service: st.vs.Key(), Real: r.Addr, Script: specOf(r.NotifyDown)})
+			acts = append(acts, Action{Kind: NotifyDown, Service: st.vs.Key(), Real: r.Addr, Script: specOf(r.Options().NotifyDown)})
 		}
 	}
 	if st.quorumUp {

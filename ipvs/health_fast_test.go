@@ -78,7 +78,7 @@ func TestHealthSorryFlipNoRead(t *testing.T) {
 	v := bigVS(100)
 	v.Quorum = 100
 	sorry := rs("198.51.100.251:80", 4)
-	v.Sorry = &sorry
+	v.EditOptions().Sorry = &sorry
 	b := &tallyBackend{Memory: NewMemory()}
 	r := NewReconciler(b, nil)
 	mustLoad(t, r, Config{Servers: []VirtualServer{v}})
@@ -180,7 +180,7 @@ func TestHealthMatchesFullDiff(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 40 {
 		v := bigVS(2 + rng.IntN(12))
-		v.Quorum, v.Hysteresis = rng.IntN(20), rng.IntN(3)
+		v.Quorum, v.EditOptions().Hysteresis = rng.IntN(20), rng.IntN(3)
 		v.InhibitOnFailure = rng.IntN(2) == 0
 		for i := range v.Reals {
 			v.Reals[i].Weight = rng.IntN(4)
@@ -191,7 +191,7 @@ func TestHealthMatchesFullDiff(t *testing.T) {
 		}
 		if rng.IntN(3) > 0 {
 			sorry := rs("198.51.100.251:80", 1+rng.IntN(3))
-			v.Sorry, v.SorryInhibit = &sorry, rng.IntN(2) == 0
+			v.EditOptions().Sorry, v.EditOptions().SorryInhibit = &sorry, rng.IntN(2) == 0
 		}
 		v.Alpha = rng.IntN(2) == 0
 		m := NewMemory()

@@ -187,7 +187,7 @@ func kernelConfig() Config {
 		v := vs(fmt.Sprintf("192.0.2.%d:80", 10+i), rs("198.51.100.1:80", 1), rs("198.51.100.2:80", 2))
 		servers = append(servers, v)
 	}
-	fw := VirtualServer{FWMark: 9, Family: 6, Protocol: TCP, Scheduler: "mh", SchedFlags: []string{"mh-port"}, Quorum: 1,
+	fw := VirtualServer{FWMark: 9, Family: 6, Protocol: TCP, Scheduler: "mh", Opts: &VirtualOptions{SchedFlags: []string{"mh-port"}}, Quorum: 1,
 		Forwarding: Forwarding{Method: DR}, Reals: []RealServer{rs("[2001:db8:1::1]:0", 4)}}
 	return Config{Globals: Globals{Timeouts: Timeouts{TCP: 901 * time.Second, UDP: 301 * time.Second}}, Servers: append(servers, fw)}
 }

@@ -16,7 +16,7 @@ import (
 
 func rs(a string, w int) RealServer {
 	return RealServer{Addr: netip.MustParseAddrPort(a), Weight: w,
-		NotifyUp: &script.Spec{Raw: "/up " + a}, NotifyDown: &script.Spec{Raw: "/down " + a}}
+		Opts: &RealOptions{NotifyUp: &script.Spec{Raw: "/up " + a}, NotifyDown: &script.Spec{Raw: "/down " + a}}}
 }
 
 func vs(a string, reals ...RealServer) VirtualServer {
@@ -153,10 +153,10 @@ func TestReconcilerHealth(t *testing.T) {
 // regained at 6) and a sorry server with sorry_server_inhibit.
 func TestReconcilerQuorumSorry(t *testing.T) {
 	v := vs("192.0.2.1:80", rs("198.51.100.1:80", 3), rs("198.51.100.2:80", 3))
-	v.Quorum, v.Hysteresis = 5, 1
+	v.Quorum, v.EditOptions().Hysteresis = 5, 1
 	sorry := rs("198.51.100.99:80", 1)
-	v.Sorry, v.SorryInhibit = &sorry, true
-	v.QuorumUp, v.QuorumDown = &script.Spec{Raw: "/qup"}, &script.Spec{Raw: "/qdown"}
+	v.EditOptions().Sorry, v.EditOptions().SorryInhibit = &sorry, true
+	v.EditOptions().QuorumUp, v.EditOptions().QuorumDown = &script.Spec{Raw: "/qup"}, &script.Spec{Raw: "/qdown"}
 	k := key("192.0.2.1:80")
 	m := NewMemory()
 	r := NewReconciler(m, nil)
@@ -246,7 +246,7 @@ func TestReconcilerGroupsAndErrors(t *testing.T) {
 		{First: netip.MustParseAddr("192.0.2.10"), Last: netip.MustParseAddr("192.0.2.12"), Port: 80},
 		{FWMark: 7, Family: 4},
 	}}}
-	g := VirtualServer{Group: "G", Protocol: TCP, Scheduler: "sh", SchedFlags: []string{"sh-port"}, Persistence: 300 * time.Second,
+	g := VirtualServer{Group: "G", Protocol: TCP, Scheduler: "sh", Opts: &VirtualOptions{SchedFlags: []string{"sh-port"}}, Persistence: 300 * time.Second,
 		Reals: []RealServer{rs("198.51.100.1:80", 1)}}
 	bad := vs("192.0.2.50:80", rs("198.51.100.1:80", 1))
 	bad.Forwarding = Forwarding{Method: TUN, TunType: "gue", TunPort: 6080}
@@ -278,18 +278,18 @@ func TestReconcilerGroupsAndErrors(t *testing.T) {
 
 func TestServiceFor(t *testing.T) {
 	v4 := vs("192.0.2.1:80")
-	v4.PersistenceGranularity = netip.MustParseAddr("255.255.255.0")
+	v4.EditOptions().PersistenceGranularity = netip.MustParseAddr("255.255.255.0")
 	v4.Persistence, v4.OPS = time.Minute, true
 	s, err := ServiceFor(v4, key("192.0.2.1:80"))
 	if err != nil || s.Netmask != nativeMask(255, 255, 255, 0) || s.Flags != FlagPersistent|FlagOnePacket || s.Timeout != 60 {
 		t.Fatalf("%+v %v", s, err)
 	}
 	v6 := vs("[2001:db8::1]:80")
-	v6.PersistencePrefix = 64
+	v6.EditOptions().PersistencePrefix = 64
 	if s, err := ServiceFor(v6, key("[2001:db8::1]:80")); err != nil || s.Netmask != 64 {
 		t.Fatalf("%+v %v", s, err)
 	}
-	v4.PersistenceGranularity = netip.MustParseAddr("255.0.255.0")
+	v4.EditOptions().PersistenceGranularity = netip.MustParseAddr("255.0.255.0")
 	if _, err := ServiceFor(v4, key("192.0.2.1:80")); err == nil {
 		t.Fatal("non-contiguous mask accepted")
 	}

@@ -66,7 +66,7 @@ func (r *Reconciler) change(service string, real netip.AddrPort, f func(*vsState
 		return Report{}, fmt.Errorf("ipvs: %w", err)
 	}
 	rep := Report{Actions: acts}
-	whole := st.vs.Sorry != nil && (wasUp != st.quorumUp || st.vs.Sorry.Addr == real)
+	whole := st.vs.Options().Sorry != nil && (wasUp != st.quorumUp || st.vs.Options().Sorry.Addr == real)
 	var ops []Op
 	var stale []ServiceKey
 	for _, k := range r.keys[service] {

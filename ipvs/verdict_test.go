@@ -120,7 +120,7 @@ func TestDrain(t *testing.T) {
 func TestDrainQuorum(t *testing.T) {
 	v := vs("192.0.2.1:80", rs("198.51.100.1:80", 1))
 	sorry := rs("198.51.100.99:80", 1)
-	v.Sorry = &sorry
+	v.EditOptions().Sorry = &sorry
 	m := NewMemory()
 	r := NewReconciler(m, nil)
 	mustLoad(t, r, Config{Servers: []VirtualServer{v}})

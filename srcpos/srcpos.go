@@ -2,6 +2,7 @@ package srcpos
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -104,3 +105,28 @@ func (p Pos) String() string {
 
 // MarshalText makes a Pos read as its string in JSON and slog output.
 func (p Pos) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText reads what MarshalText wrote, so that a Pos survives a
+// trip through JSON (govrrpd hands the --bgp-config settings to its BGP
+// helper process that way, and the helper names the same file:line).
+func (p *Pos) UnmarshalText(b []byte) error {
+	s := string(b)
+	if s == "" {
+		*p = Pos{}
+		return nil
+	}
+	if n, ok := strings.CutPrefix(s, "line "); ok {
+		if l, err := strconv.Atoi(n); err == nil && l >= 0 {
+			*p = Make("", l)
+			return nil
+		}
+	}
+	if i := strings.LastIndexByte(s, ':'); i > 0 {
+		if l, err := strconv.Atoi(s[i+1:]); err == nil && l > 0 {
+			*p = Make(s[:i], l)
+			return nil
+		}
+	}
+	*p = Make(s, 0)
+	return nil
+}

@@ -59,6 +59,17 @@ func TestJSON(t *testing.T) {
 	}
 }
 
+// Every Pos reads back as itself, files with a colon in the name too.
+func TestTextRoundTrip(t *testing.T) {
+	for _, p := range []Pos{{}, Make("", 7), Make("j.conf", 0), Make("j.conf", 3), Make("/etc/a:b.conf", 12)} {
+		b, _ := p.MarshalText()
+		var q Pos
+		if err := q.UnmarshalText(b); err != nil || q != p {
+			t.Errorf("%q read back as %q (%v)", p, q, err)
+		}
+	}
+}
+
 // Concurrent loads (a reload while -t runs in tests) share the table.
 func TestConcurrent(t *testing.T) {
 	var wg sync.WaitGroup

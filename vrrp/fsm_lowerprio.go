@@ -15,12 +15,23 @@ import (
 // peer at once (multicast, or every unicast peer), so one answer heals any
 // number of lower-priority masters as fast as one each would. It is given
 // once per episode: when lower-priority adverts start after a quiet spell
-// of three advert intervals (a Master_Down_Interval, near enough). While
+// of three advert intervals (a Master_Down_Interval, near enough), or
+// after the end of the last episode was announced. While
 // they keep coming, the periodic adverts answer them — a peer that has not
 // yielded to our answer will not yield to a second one, and answering on
 // top of the periodic adverts doubled them (one answer per interval, as
 // first built, sent 2 adverts and 6 GARPs an interval under a flood). The
 // notify names its source, so it is limited per source, per interval.
+//
+// The episode's end is announced too: once no lower-priority advert has
+// come for two advert intervals (checked as each periodic advert goes
+// out), the peer has yielded, and the master sends one more GARP burst.
+// The answer's burst went out while the peer still held the VIP: its
+// frames (its kernel's ARP traffic for the VIP) could still reach the
+// clients after it, and on a lossy link the answer's frames may not have
+// arrived at all (issue #16 item 9: the client stayed on the backup's MAC
+// for 7.9 s, until its neighbour entry timed out). One burst per
+// episode, after the flood or the peer is gone, keeps item 3's bound.
 
 // lowerPrioSources bounds the per-source notify table. Legitimate
 // lower-priority masters on one VRID are a handful; a flood of spoofed
@@ -48,6 +59,18 @@ func (l *lowerPrioLimit) answer(now time.Time, iv time.Duration) bool {
 	due := l.heard.IsZero() || now.Sub(l.heard) >= 3*iv
 	l.heard = now
 	return due
+}
+
+// ended reports whether an episode ended before now (none heard for two
+// intervals), and closes it: the next lower-priority advert starts a new
+// one.
+func (l *lowerPrioLimit) ended(now time.Time, iv time.Duration) bool {
+	if l == nil || l.heard.IsZero() || now.Sub(l.heard) < 2*iv {
+		// nil: no lower-priority advert this mastership
+		return false
+	}
+	l.heard = time.Time{}
+	return true
 }
 
 // notify reports whether a notify about src is due at now, and takes it.
@@ -91,5 +114,13 @@ func (m *Machine) answerLowerPrio(now time.Time, ev Event) {
 	}
 	if m.lower.notify(now, ev.Src, iv) {
 		m.emit(Action{Kind: ActNotifyLowerPrio, Src: ev.Src, Priority: ev.Priority})
+	}
+}
+
+// lowerPrioEnded re-announces the addresses once when a lower-priority
+// episode has ended; the periodic advert timer asks.
+func (m *Machine) lowerPrioEnded(now time.Time) {
+	if m.lower.ended(now, m.cfg.advertInt) && m.cfg.garp.LowerPrioRepeat > 0 {
+		m.emit(Action{Kind: ActSendGARP, Count: m.cfg.garp.LowerPrioRepeat})
 	}
 }

@@ -73,3 +73,47 @@ func TestLowerPrioTableSmall(t *testing.T) {
 		t.Errorf("one source heard: table of %d entries, room for %d; want 1, at most 2", n, c)
 	}
 }
+
+// The end of a lower-priority episode is announced once: the periodic
+// advert after two quiet intervals carries one GARP burst, later ones do
+// not, and the next lower-priority advert is a new episode, answered.
+func TestLowerPrioEpisodeEndAnnounced(t *testing.T) {
+	m, answered := tableMachine(t, StateMaster) // answered 192.0.2.2 at answered
+	peer := netip.MustParseAddr("192.0.2.2")
+	at := func(d time.Duration) time.Time { return answered.Add(d) }
+	bursts := func(as []Action) (n int) {
+		for _, a := range as {
+			if a.Kind == ActSendGARP {
+				if a.Count != m.cfg.garp.LowerPrioRepeat {
+					t.Errorf("burst of %d, want garp_lower_prio_repeat %d", a.Count, m.cfg.garp.LowerPrioRepeat)
+				}
+				n++
+			}
+		}
+		return n
+	}
+	for _, step := range []struct {
+		at     time.Duration
+		ev     Event
+		bursts int
+	}{
+		// the peer has not yielded yet: it goes on advertising
+		{500 * time.Millisecond, AdvertReceived(peer, 50, time.Second, 2), 0},
+		{time.Second, TimerFired(TimerAdvert), 0},
+		{1500 * time.Millisecond, AdvertReceived(peer, 50, time.Second, 2), 0},
+		{2 * time.Second, TimerFired(TimerAdvert), 0},
+		// quiet since 1.5 s: not two intervals at 3 s, two at 4 s
+		{3 * time.Second, TimerFired(TimerAdvert), 0},
+		{4 * time.Second, TimerFired(TimerAdvert), 1},
+		{5 * time.Second, TimerFired(TimerAdvert), 0},
+		{6 * time.Second, TimerFired(TimerAdvert), 0},
+	} {
+		if got := bursts(m.Handle(at(step.at), step.ev)); got != step.bursts {
+			t.Errorf("%v at +%v: %d GARP bursts, want %d", step.ev, step.at, got, step.bursts)
+		}
+	}
+	again := m.Handle(at(6500*time.Millisecond), AdvertReceived(peer, 50, time.Second, 2))
+	if !hasKind(again, ActSendAdvert) || bursts(again) != 1 {
+		t.Errorf("a lower-priority advert after the end got %v, want an answer", again)
+	}
+}

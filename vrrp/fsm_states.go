@@ -31,6 +31,7 @@ func (m *Machine) timer(now time.Time, t TimerID) {
 	case t == TimerAdvert:
 		m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
 		m.arm(now, TimerAdvert, m.cfg.advertInt)
+		m.lowerPrioEnded(now)
 	case t == TimerGARPDelay:
 		m.emit(Action{Kind: ActSendGARP, Count: g.MasterRepeat})
 	case t == TimerGARPRefresh:

@@ -15,7 +15,7 @@ import (
 
 	"github.com/govrrpd/govrrpd/bgp"
 	"github.com/govrrpd/govrrpd/confparse"
-	"github.com/govrrpd/govrrpd/internal/bgpspeaker"
+	"github.com/govrrpd/govrrpd/internal/bgpproc"
 	"github.com/govrrpd/govrrpd/internal/control"
 	"github.com/govrrpd/govrrpd/internal/daemon"
 	"github.com/govrrpd/govrrpd/internal/metrics"
@@ -68,7 +68,7 @@ func configTestBGP(o *options, kcfg *confparse.Config, out io.Writer) int {
 type bgpRun struct {
 	o       *options
 	log     *slog.Logger
-	speaker *bgpspeaker.Speaker
+	speaker *bgpproc.Proc // the helper process (govrrpd-bgp)
 	stop    func()
 	wg      sync.WaitGroup
 	loaded  *bgp.Config // the file read at start
@@ -77,10 +77,15 @@ type bgpRun struct {
 }
 
 // startBGP reads --bgp-config before the daemon starts: a file with
-// errors keeps govrrpd from starting, as keepalived.conf's fatal errors do.
+// errors keeps govrrpd from starting, as keepalived.conf's fatal errors do,
+// and so does a missing BGP helper.
 func startBGP(o *options, log *slog.Logger, m *metrics.Metrics) (*bgpRun, error) {
 	if o.bgpConfig == "" {
 		return nil, nil
+	}
+	helper, err := bgpproc.FindHelper(o.bgpHelper)
+	if err != nil {
+		return nil, err
 	}
 	kcfg, _ := confparse.Load(o.configFile, parseOptions(o, false))
 	b := loadBGP(o, kcfg, func(d confparse.Diagnostic) { logBGPDiag(log, d) })
@@ -88,7 +93,7 @@ func startBGP(o *options, log *slog.Logger, m *metrics.Metrics) (*bgpRun, error)
 		return nil, fmt.Errorf("%s: refused (see the messages above)", o.bgpConfig)
 	}
 	r := &bgpRun{o: o, log: log, loaded: b}
-	r.speaker = bgpspeaker.New(bgpspeaker.Options{Log: log, Metrics: m})
+	r.speaker = bgpproc.New(bgpproc.Options{Log: log, Metrics: m, Helper: helper})
 	return r, r.start(b)
 }
 
@@ -184,7 +189,7 @@ func masters(s status.Daemon) map[string]bool {
 }
 
 // bgpBackend adds the BGP side to the daemon's snapshot, for the API,
-// `govrrpd status` and the console alike (the speaker registers its own
+// `govrrpd status` and the console alike (the helper's Proc registers the
 // metrics).
 type bgpBackend struct {
 	control.Backend
@@ -232,6 +237,9 @@ func (r *bgpRun) backend(d *daemon.Daemon) control.Backend {
 // renderBGP is `govrrpd status`'s BGP part: sessions, then announcements
 // with the condition that withdraws them.
 func renderBGP(w io.Writer, b *status.BGP) {
+	if b.Down != "" {
+		fmt.Fprintf(w, "BGP DOWN: %s\n\n", b.Down)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "BGP NEIGHBOR (AS %d, id %s)\tAS\tSTATE\tUP\tHOLD\tSENT\tRECEIVED\n", b.LocalAS, b.RouterID)
 	for _, n := range b.Neighbors {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,22 @@ func TestRenderBGP(t *testing.T) {
 	}
 }
 
+// While the helper is being restarted, status says so first.
+func TestRenderBGPDown(t *testing.T) {
+	var b strings.Builder
+	renderBGP(&b, &status.BGP{LocalAS: 65001, RouterID: "198.51.100.11", Down: "helper exited (signal: killed), restarting",
+		Announcements: []status.BGPAnnouncement{{Prefix: "192.0.2.200/32", At: "bgp.conf:9"}}})
+	if !strings.HasPrefix(b.String(), "BGP DOWN: helper exited (signal: killed), restarting\n") ||
+		!strings.Contains(b.String(), "192.0.2.200/32  withdrawn") {
+		t.Errorf("status of a helper being restarted:\n%s", b.String())
+	}
+	b.Reset()
+	renderBGP(&b, &status.BGP{LocalAS: 65001})
+	if strings.Contains(b.String(), "DOWN") {
+		t.Errorf("a running helper shown down:\n%s", b.String())
+	}
+}
+
 func TestConditionSource(t *testing.T) {
 	quorums := func() map[string]bool { return map[string]bool{"TCP 192.0.2.200:80": true} }
 	snaps := 0
@@ -91,5 +108,25 @@ func TestConditionSource(t *testing.T) {
 	failing := func(context.Context) (status.Daemon, error) { return status.Daemon{}, errors.New("stopping") }
 	if _, err := conditionSource(quorums, failing, func() bool { return true })(context.Background()); err == nil {
 		t.Error("a failed snapshot must be an error (the speaker keeps its announcements)")
+	}
+}
+
+// --bgp-config without its helper: govrrpd does not start, and says which
+// path it tried and how to name another.
+func TestCLIBGPHelperMissing(t *testing.T) {
+	k := writeConf(t, "keepalived", bgpKeepalived)
+	b := writeConf(t, "bgp", "bgp {\n local_as 65001\n router_id 192.0.2.11\n}\nneighbor 198.51.100.1 {\n remote_as 65000\n}\n"+
+		"announce 192.0.2.200/32 {\n virtual_server 192.0.2.200 80\n}\n")
+	dir := t.TempDir()
+	helper := filepath.Join(dir, "govrrpd-bgp")
+	rc, _, stderr := cliRun("-n", "-l", "-f", k, "--bgp-config", b, "--bgp-helper", helper, "--control-socket", "",
+		"-p", filepath.Join(dir, "p.pid"), "-r", filepath.Join(dir, "v.pid"), "-c", filepath.Join(dir, "c.pid"),
+		"-b", filepath.Join(dir, "b.pid"))
+	if rc != 1 || !strings.Contains(stderr, helper) || !strings.Contains(stderr, "--bgp-helper") {
+		t.Errorf("rc %d, want 1 and an error naming %s:\n%s", rc, helper, stderr)
+	}
+	// -t only reads the file: it needs no helper.
+	if rc, _, stderr := cliRun("-t", "-f", k, "--bgp-config", b, "--bgp-helper", helper); rc != 0 {
+		t.Errorf("-t without a helper: rc %d\n%s", rc, stderr)
 	}
 }

@@ -30,6 +30,7 @@ type options struct {
 	controlSocket   string // --control-socket (govrrpd only; "" disables)
 	httpListen      string // --http-listen (govrrpd only)
 	bgpConfig       string // --bgp-config (govrrpd only)
+	bgpHelper       string // --bgp-helper (govrrpd only)
 	httpTokenFile   string // --http-token-file (govrrpd only)
 	httpAllowEdit   bool   // --http-allow-edit (govrrpd only)
 	httpTLSCert     string // --http-tls-cert (govrrpd only)
@@ -97,6 +98,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, erro
 		"govrrpd only: serve /metrics and the read-only API on ADDR (\"9100\" or \":9100\" = loopback only)")
 	fs.StringVar(&o.bgpConfig, "bgp-config", "",
 		"govrrpd only: announce virtual servers over BGP as FILE says (keepalived.conf syntax; see govrrpd.conf(5))")
+	fs.StringVar(&o.bgpHelper, "bgp-helper", "",
+		"govrrpd only: the BGP helper program that --bgp-config runs (default: govrrpd-bgp beside govrrpd, else\n"+
+			"/usr/libexec/govrrpd/govrrpd-bgp); GoBGP lives there so that a daemon without BGP does not carry it")
 	fs.StringVar(&o.httpTokenFile, "http-token-file", "",
 		"govrrpd only: bearer token allowing writes over --http-listen (mode 0600, owned by root)")
 	fs.BoolVar(&o.httpAllowEdit, "http-allow-edit", false,

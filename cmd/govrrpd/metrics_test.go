@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govrrpd/govrrpd/internal/bgpspeaker"
+	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/internal/bgpproc"
 	"github.com/govrrpd/govrrpd/internal/control/controltest"
 	"github.com/govrrpd/govrrpd/internal/daemon"
 	"github.com/govrrpd/govrrpd/internal/lvs"
@@ -33,7 +34,7 @@ func sampleMetrics(t *testing.T, f *controltest.Fake) (*metrics.Metrics, *lvs.Co
 		}
 		return *d.BGP, err
 	}
-	err := errors.Join(daemon.RegisterMetrics(m, f.Snapshot), lc.Register(m), bgpspeaker.RegisterMetrics(m, bgpStatus))
+	err := errors.Join(daemon.RegisterMetrics(m, f.Snapshot), lc.Register(m), bgpproc.RegisterMetrics(m, bgpStatus))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,8 +45,8 @@ func sampleMetrics(t *testing.T, f *controltest.Fake) (*metrics.Metrics, *lvs.Co
 // names, labels and help text operators' dashboards and alerts match.
 func TestMetricsGolden(t *testing.T) {
 	m, lc := sampleMetrics(t, controltest.New())
-	lc.ObserveCheck("HTTP_GET", true, 3*time.Millisecond)
-	lc.ObserveCheck("HTTP_GET", false, 2*time.Second)
+	lc.ObserveCheck(check.HTTP, true, 3*time.Millisecond)
+	lc.ObserveCheck(check.HTTP, false, 2*time.Second)
 	code, body := metricstest.Scrape(t, m)
 	if code != 200 {
 		t.Fatalf("scrape: %d %s", code, body)

@@ -121,11 +121,7 @@ func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.L
 	}
 	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: l.metrics.Handler()})
 	l.console.Log, l.console.Auth = log, s.Auth()
-	if ui, err := console.New(b, l.console); err != nil {
-		log.Error("web console disabled", "err", err)
-	} else {
-		s.Mount(console.Prefix, ui)
-	}
+	s.Mount(console.Prefix, console.New(b, l.console))
 	if l.sock != nil {
 		log.Info("control socket listening", "path", l.sock.Addr().String())
 		l.wg.Add(1)

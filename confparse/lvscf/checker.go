@@ -84,27 +84,27 @@ func (c *converter) checker(v *Virtual, pr probe, tg checkTarget) check.Checker 
 	switch {
 	case pr.program != "":
 		ck.Kind = check.Misc
-		ck.Misc = &check.MiscSettings{Timeout: t, Path: c.programCheck(v, pr, tg.rip, rport, tg.what)}
+		ck.Settings = &check.MiscSettings{Timeout: t, Path: c.programCheck(v, pr, tg.rip, rport, tg.what)}
 	case pr.send == "" && pr.expect == "" && v.Protocol == "tcp":
 		ck.Kind = check.TCP
 	case pr.send == "" && pr.expect == "":
 		ck.Kind = check.UDP
-		ck.UDP = &check.UDPSettings{}
+		ck.Settings = &check.UDPSettings{}
 		c.warn("udp_without_send_expect", v.Line, "%s: UDP without send/expect waited for any reply; UDP_CHECK only sees ICMP errors", tg.what)
 	default:
 		if h := httpGet(v, pr); h != nil {
-			ck.Kind, ck.HTTP = check.HTTP, h
+			ck.Kind, ck.Settings = check.HTTP, h
 			c.info("http_get_approximation", v.Line, "%s: send/expect mapped to HTTP_GET", tg.what)
 			break
 		}
 		ck.Kind = check.Misc
-		ck.Misc = &check.MiscSettings{Timeout: t, Path: spec(bare("/bin/bash"), bare("-c"), prog(probeProg),
+		ck.Settings = &check.MiscSettings{Timeout: t, Path: spec(bare("/bin/bash"), bare("-c"), prog(probeProg),
 			bare("lvscheck"), bare(v.Protocol), bare(tg.rip), bare(rport),
 			quoted(pr.send), quoted(pr.expect), bare(strconv.Itoa(b2i(v.UseRegex))))}
 	}
-	if ck.Misc != nil {
+	if ck.Misc() != nil {
 		ck.ConnectPort = 0
-		c.lineLength(tg.what, 12+len(`misc_path ""`)+len(ck.Misc.Path.Raw))
+		c.lineLength(tg.what, 12+len(`misc_path ""`)+len(ck.Misc().Path.Raw))
 	}
 	return ck
 }

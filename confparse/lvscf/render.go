@@ -100,8 +100,9 @@ func withDefaults(c *confparse.Config) *confparse.Config {
 }
 
 // overlay returns def with every exported field that is set (not Go's zero
-// value) in v taken from v; a settings block behind a pointer that both
-// have is overlaid field by field in a copy.
+// value) in v taken from v; a settings block behind a pointer (or an
+// interface holding one, as check.Checker's Settings) that both have is
+// overlaid field by field in a copy.
 func overlay[T any](def, v T) T {
 	overlayValue(reflect.ValueOf(&def).Elem(), reflect.ValueOf(v))
 	return def
@@ -110,12 +111,16 @@ func overlay[T any](def, v T) T {
 func overlayValue(d, s reflect.Value) {
 	for i := 0; i < s.NumField(); i++ {
 		sf, df := s.Field(i), d.Field(i)
+		sp, dp := sf, df
+		if sf.Kind() == reflect.Interface && !sf.IsNil() && !df.IsNil() && sf.Elem().Type() == df.Elem().Type() {
+			sp, dp = sf.Elem(), df.Elem()
+		}
 		switch {
 		case !d.Type().Field(i).IsExported() || sf.IsZero():
-		case sf.Kind() == reflect.Pointer && sf.Elem().Kind() == reflect.Struct && !df.IsNil():
-			n := reflect.New(sf.Elem().Type())
-			n.Elem().Set(df.Elem())
-			overlayValue(n.Elem(), sf.Elem())
+		case sp.Kind() == reflect.Pointer && sp.Elem().Kind() == reflect.Struct && !dp.IsNil():
+			n := reflect.New(sp.Elem().Type())
+			n.Elem().Set(dp.Elem())
+			overlayValue(n.Elem(), sp.Elem())
 			df.Set(n)
 		default:
 			df.Set(sf)

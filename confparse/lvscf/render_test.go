@@ -228,6 +228,9 @@ func keptFields(t *testing.T, ex string, orig, done reflect.Value) {
 			continue
 		}
 		g := done.Field(i)
+		if f.Kind() == reflect.Interface && !g.IsNil() && f.Elem().Type() == g.Elem().Type() {
+			f, g = f.Elem(), g.Elem() // check.Checker's Settings
+		}
 		if f.Kind() == reflect.Pointer && f.Elem().Kind() == reflect.Struct {
 			keptFields(t, ex, f.Elem(), g.Elem())
 			continue
@@ -263,8 +266,8 @@ func TestConvertedArgvReadBack(t *testing.T) {
 		}
 		res, _ := Import(readTestdata(t, dirName+src+".cf"), Options{}, ConvertOptions{Node: node})
 		for i, ck := range res.Config.Checkers {
-			if ck.Misc != nil {
-				compareArgv(t, name, ck.Misc.Path.Argv, back.Checkers[i].Misc.Path.Argv, seen)
+			if ck.Misc() != nil {
+				compareArgv(t, name, ck.Misc().Path.Argv, back.Checkers[i].Misc().Path.Argv, seen)
 			}
 		}
 		for i, s := range res.Config.Scripts {

@@ -63,7 +63,7 @@ func compareTyped(t *testing.T, in string, want, got *confparse.Config) {
 		g := got.VirtualServers[i]
 		if v.Key() != g.Key() || v.Scheduler != g.Scheduler || v.Forwarding.Method != g.Forwarding.Method ||
 			v.DelayLoop != g.DelayLoop || v.Persistence != g.Persistence || v.Alpha != g.Alpha ||
-			v.InhibitOnFailure != g.InhibitOnFailure || len(v.Reals) != len(g.Reals) || (v.Sorry == nil) != (g.Sorry == nil) {
+			v.InhibitOnFailure != g.InhibitOnFailure || len(v.Reals) != len(g.Reals) || (v.Options().Sorry == nil) != (g.Options().Sorry == nil) {
 			t.Errorf("%s: virtual server %s differs:\nwant %+v\ngot  %+v", in, v.Key(), v, g)
 			continue
 		}
@@ -80,13 +80,13 @@ func compareTyped(t *testing.T, in string, want, got *confparse.Config) {
 			t.Errorf("%s: checker %d: want %s %+v port %d, read back %s %+v port %d", in, i, c.Kind, c.Target, c.ConnectPort, g.Kind, g.Target, g.ConnectPort)
 			continue
 		}
-		if c.Misc != nil && (c.Misc.Path.Raw != g.Misc.Path.Raw || c.Misc.Timeout != g.Misc.Timeout) {
-			t.Errorf("%s: checker %d misc_path\n%q %v\nread back\n%q %v", in, i, c.Misc.Path.Raw, c.Misc.Timeout, g.Misc.Path.Raw, g.Misc.Timeout)
+		if c.Misc() != nil && (c.Misc().Path.Raw != g.Misc().Path.Raw || c.Misc().Timeout != g.Misc().Timeout) {
+			t.Errorf("%s: checker %d misc_path\n%q %v\nread back\n%q %v", in, i, c.Misc().Path.Raw, c.Misc().Timeout, g.Misc().Path.Raw, g.Misc().Timeout)
 		}
-		if c.HTTP != nil && (c.HTTP.Protocol != g.HTTP.Protocol || !slices.EqualFunc(c.HTTP.URLs, g.HTTP.URLs, func(a, b urlT) bool {
+		if c.HTTP() != nil && (c.HTTP().Protocol != g.HTTP().Protocol || !slices.EqualFunc(c.HTTP().URLs, g.HTTP().URLs, func(a, b urlT) bool {
 			return a.Path == b.Path && a.Virtualhost == b.Virtualhost && slices.Equal(a.StatusCodes, b.StatusCodes)
 		})) {
-			t.Errorf("%s: checker %d HTTP %+v, read back %+v", in, i, c.HTTP, g.HTTP)
+			t.Errorf("%s: checker %d HTTP %+v, read back %+v", in, i, c.HTTP(), g.HTTP())
 		}
 	}
 }

@@ -71,8 +71,8 @@ func TestScriptArgvMatchesRaw(t *testing.T) {
 			specs = append(specs, s.Script)
 		}
 		for _, c := range res.Config.Checkers {
-			if c.Misc != nil {
-				specs = append(specs, c.Misc.Path)
+			if c.Misc() != nil {
+				specs = append(specs, c.Misc().Path)
 			}
 		}
 		n := res.Config.Instances[0].Notifies()

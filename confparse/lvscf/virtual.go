@@ -54,7 +54,7 @@ func (c *converter) virtual(v *Virtual) error {
 	if v.Persistent > 0 {
 		vs.Persistence = time.Duration(v.Persistent) * time.Second
 		if v.PMask.IsValid() && !v.PMask.IsUnspecified() {
-			vs.PersistenceGranularity = v.PMask
+			vs.EditOptions().PersistenceGranularity = v.PMask
 		}
 	}
 	dr := vs.Forwarding.Method != ipvs.NAT
@@ -63,7 +63,7 @@ func (c *converter) virtual(v *Virtual) error {
 		if dr && v.FWMark != 0 {
 			port = 0
 		}
-		vs.Sorry = &ipvs.RealServer{Addr: netip.AddrPortFrom(v.SorryServer, port), Weight: 1}
+		vs.EditOptions().Sorry = &ipvs.RealServer{Addr: netip.AddrPortFrom(v.SorryServer, port), Weight: 1}
 	}
 	c.virtualNotes(v)
 	pr := c.probe(v, "virtual "+v.Name)
@@ -80,7 +80,7 @@ func (c *converter) virtual(v *Virtual) error {
 		}
 		ck := c.checker(v, pr, tg)
 		ck.Source, ck.Target = srcpos.Make("lvs.cf", s.Line), check.Target{Service: vs.Key(), Real: rs.Addr}
-		if ck.Misc != nil {
+		if ck.Misc() != nil {
 			c.scripts = true
 		}
 		layout.Slots = append(layout.Slots, Slot{Real: len(vs.Reals), Checker: len(c.out.Config.Checkers)})

@@ -14,7 +14,6 @@ import (
 	"github.com/osrg/gobgp/v3/pkg/server"
 
 	"github.com/govrrpd/govrrpd/bgp"
-	"github.com/govrrpd/govrrpd/internal/metrics"
 )
 
 // Options configure a Speaker.
@@ -27,8 +26,6 @@ type Options struct {
 	// Interval is how often State is read (default 250 ms): a quorum lost
 	// is withdrawn within a checker's verdict plus this.
 	Interval time.Duration
-	// Metrics, if set, gets the govrrpd_bgp_* collector at Start.
-	Metrics *metrics.Metrics
 }
 
 // DefaultInterval is how often the conditions are read.
@@ -104,9 +101,6 @@ func (s *Speaker) Start(ctx context.Context, cfg *bgp.Config) error {
 	go s.loop(lctx)
 	s.log.Info("BGP started", "as", cfg.LocalAS, "router_id", cfg.RouterID, "neighbors", len(cfg.Neighbors),
 		"announcements", len(cfg.Announces))
-	if err := RegisterMetrics(s.opts.Metrics, s.metricsStatus); err != nil {
-		s.log.Error("BGP metrics are not served", "err", err)
-	}
 	return nil
 }
 

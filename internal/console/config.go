@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/govrrpd/govrrpd/confparse"
 )
@@ -148,11 +149,11 @@ func (c *Console) editForm(w http.ResponseWriter, r *http.Request) {
 // includeLine is an include directive; its absolute paths into the
 // configuration directory must read the copy, or an edited included file
 // would be checked as it was before the edit.
-var includeLine = regexp.MustCompile(`(?m)^[ \t]*include[ \t].*$`)
+var includeLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^[ \t]*include[ \t].*$`) })
 
 // intoCopy points the include lines of b under dir at tmp.
 func intoCopy(b []byte, dir, tmp string) []byte {
-	return includeLine.ReplaceAllFunc(b, func(l []byte) []byte {
+	return includeLine().ReplaceAllFunc(b, func(l []byte) []byte {
 		return []byte(strings.ReplaceAll(string(l), dir+"/", tmp+"/"))
 	})
 }

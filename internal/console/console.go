@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"embed"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -43,19 +42,19 @@ type Options struct {
 
 // Console is the /ui/ handler.
 type Console struct {
-	b     control.Backend
-	o     Options
-	log   *slog.Logger
-	mux   *http.ServeMux
-	pages map[string]*template.Template
-	sess  *sessions
-	hub   *hub
+	b    control.Backend
+	o    Options
+	log  *slog.Logger
+	mux  *http.ServeMux
+	sess *sessions
+	hub  *hub
 	// follow is the hub's memory of the last sample (follow.go).
 	follow follower
 }
 
-// New returns the console over b.
-func New(b control.Backend, o Options) (*Console, error) {
+// New returns the console over b. It is cheap: the pages' templates are
+// parsed when the first one is served.
+func New(b control.Backend, o Options) *Console {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
@@ -72,12 +71,9 @@ func New(b control.Backend, o Options) (*Console, error) {
 		o.Now = time.Now
 	}
 	c := &Console{b: b, o: o, log: o.Log, sess: newSessions(o.Now, o.SessionTTL)}
-	if err := c.parseTemplates(); err != nil {
-		return nil, err
-	}
 	c.hub = newHub(c.sample, o.Tick)
 	c.routes()
-	return c, nil
+	return c
 }
 
 func (c *Console) routes() {

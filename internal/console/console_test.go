@@ -213,3 +213,21 @@ func TestNoSecretsShown(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryPageRenders parses the embedded templates as the first page
+// served does (the daemon no longer parses them at start) and checks that
+// each page has the layout it is rendered through.
+func TestEveryPageRenders(t *testing.T) {
+	ps, err := pages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tpl := range ps {
+		if tpl.Lookup("layout") == nil {
+			t.Errorf("page %s has no layout template", name)
+		}
+	}
+	if len(ps) != 8 {
+		t.Errorf("%d pages, want 8", len(ps))
+	}
+}

@@ -44,10 +44,7 @@ func liveInstances(n int) []status.LiveInstance {
 // row and its transition, a removed instance a nil row.
 func TestSampleAt4000Instances(t *testing.T) {
 	b := &liveFake{Fake: controltest.New(), l: status.Live{ConfigHash: "abc", Instances: liveInstances(4000)}}
-	c, err := New(b, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := New(b, Options{})
 	ctx := t.Context()
 	first, _, err := c.sample(ctx)
 	if err != nil || len(first) != 4001 || first["i-VI_3999"]["master"] != "192.0.2.2" {
@@ -77,10 +74,7 @@ func TestSampleAt4000Instances(t *testing.T) {
 // A backend without Live is followed through its snapshots.
 func TestSampleFromSnapshot(t *testing.T) {
 	b := &backend{Fake: controltest.New()}
-	c, err := New(b, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := New(b, Options{})
 	first, _, err := c.sample(t.Context())
 	if err != nil || first["i-VI_1"] == nil || first["r-TCP 192.0.2.100:80|192.0.2.21:80"]["weight"] == "" {
 		t.Fatalf("first sample %v, %v", first, err)

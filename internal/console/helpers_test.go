@@ -107,11 +107,8 @@ func newEnv(t testing.TB, allowEdit bool) *env {
 	e.b = &backend{Fake: controltest.New(), running: filepath.Join(run, "keepalived.conf")}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s := control.New(e.b, control.Options{Log: log, Token: []byte(testToken)})
-	c, err := New(e.b, Options{Log: log, Auth: s.Auth(), ConfigFile: e.conf, AllowEdit: allowEdit,
+	c := New(e.b, Options{Log: log, Auth: s.Auth(), ConfigFile: e.conf, AllowEdit: allowEdit,
 		Tick: 50 * time.Millisecond, Now: e.clock})
-	if err != nil {
-		t.Fatal(err)
-	}
 	e.c = c
 	s.Mount(Prefix, c)
 	e.srv = httptest.NewServer(s.TCPHandler())

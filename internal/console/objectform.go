@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // objectKeys are the settings the per-object forms change, Piranha's
@@ -26,7 +27,7 @@ const vipKey = "virtual_ipaddress"
 // formValue is what a form may write: one word of a keepalived.conf
 // value (a number, an address, a scheduler's name), never a block, a
 // comment or a second keyword. What it means is checked as -t checks it.
-var formValue = regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,64}$`)
+var formValue = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,64}$`) })
 
 // setInBlock sets keyword to value in the block that starts on line
 // (1-based) of text, replacing its own line (not a nested block's) or
@@ -147,7 +148,7 @@ func (c *Console) objectSet(w http.ResponseWriter, r *http.Request) {
 	case !slices.Contains(objectKeys[kind], keyword):
 		c.fail(w, r, http.StatusBadRequest, fmt.Sprintf("a %s form sets one of %v, not %q", kind, objectKeys[kind], keyword))
 		return
-	case !formValue.MatchString(value):
+	case !formValue().MatchString(value):
 		c.fail(w, r, http.StatusBadRequest, fmt.Sprintf("%s: the value is one word (letters, digits, . _ : / -), not %q", keyword, value))
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/status"
@@ -20,7 +21,8 @@ type page struct {
 	Data      any
 }
 
-var funcs = template.FuncMap{
+// templateFuncs are the helpers the pages call.
+var templateFuncs = template.FuncMap{
 	"ms": func(d status.Duration) string {
 		return fmt.Sprintf("%.1f ms", float64(time.Duration(d).Microseconds())/1000)
 	},
@@ -41,17 +43,23 @@ var funcs = template.FuncMap{
 	},
 }
 
-func (c *Console) parseTemplates() error {
-	c.pages = map[string]*template.Template{}
+// pages are the parsed templates, by page name. They are parsed on the
+// first page served, not when the daemon starts: every daemon with a
+// control socket builds a Console, and most never serve a page (parsing
+// them made html/template's and text/template's code resident at idle).
+// The templates are embedded, so a parse error is the build's, and
+// TestEveryPageRenders catches it.
+var pages = sync.OnceValues(func() (map[string]*template.Template, error) {
+	ps := map[string]*template.Template{}
 	for _, name := range []string{"overview", "lvs", "reloads", "login", "message", "config", "edit", "import"} {
-		t, err := template.New(name).Funcs(funcs).ParseFS(webFS, "web/layout.html", "web/"+name+".html")
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(webFS, "web/layout.html", "web/"+name+".html")
 		if err != nil {
-			return fmt.Errorf("console template %s: %w", name, err)
+			return nil, fmt.Errorf("console template %s: %w", name, err)
 		}
-		c.pages[name] = t
+		ps[name] = t
 	}
-	return nil
-}
+	return ps, nil
+})
 
 // render writes a page; pages are never cached, since they may carry a
 // session's CSRF token or configuration text.
@@ -60,9 +68,15 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, name string, da
 	if x := c.current(r); x != nil {
 		p.LoggedIn, p.CSRF = true, x.csrf
 	}
+	ps, err := pages()
+	if err != nil {
+		c.log.Error("console: render", "page", name, "err", err)
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := c.pages[name].ExecuteTemplate(w, "layout", p); err != nil {
+	if err := ps[name].ExecuteTemplate(w, "layout", p); err != nil {
 		c.log.Error("console: render", "page", name, "err", err)
 	}
 }

@@ -5,20 +5,25 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // secretLine matches a keyword whose value is a VRRP authentication key:
-// the page shows a placeholder and the save puts the original back.
-var secretLine = regexp.MustCompile(`(?m)^(\s*(?:auth_pass|auth_hmac\w*|auth_key)\s+)(\S+)`)
+// the page shows a placeholder and the save puts the original back. It is
+// compiled on first use, as the console's other expressions and
+// templates are: a daemon whose console is never opened never builds them.
+var secretLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^(\s*(?:auth_pass|auth_hmac\w*|auth_key)\s+)(\S+)`)
+})
 
 const placeholder = "__SECRET_"
 
 // redact replaces every key with __SECRET_N__.
 func redact(text string) string {
-	n := 0
-	return secretLine.ReplaceAllStringFunc(text, func(m string) string {
+	n, re := 0, secretLine()
+	return re.ReplaceAllStringFunc(text, func(m string) string {
 		n++
-		sub := secretLine.FindStringSubmatch(m)
+		sub := re.FindStringSubmatch(m)
 		return sub[1] + placeholder + strconv.Itoa(n) + "__"
 	})
 }
@@ -27,12 +32,13 @@ func redact(text string) string {
 // placeholders; a key the user typed over stays as typed.
 func unredact(edited, orig string) (string, error) {
 	var keys []string
-	for _, m := range secretLine.FindAllStringSubmatch(orig, -1) {
+	re := secretLine()
+	for _, m := range re.FindAllStringSubmatch(orig, -1) {
 		keys = append(keys, m[2])
 	}
 	var bad error
-	out := secretLine.ReplaceAllStringFunc(edited, func(m string) string {
-		sub := secretLine.FindStringSubmatch(m)
+	out := re.ReplaceAllStringFunc(edited, func(m string) string {
+		sub := re.FindStringSubmatch(m)
 		v, ok := strings.CutPrefix(sub[2], placeholder)
 		if !ok {
 			return m

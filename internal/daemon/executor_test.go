@@ -108,6 +108,19 @@ var scenarios = []struct {
 		"advance 10ms",
 		"state",
 	}},
+	// A peer that took over for a moment (issue #16 item 9): the answer,
+	// then, once it has been quiet for two intervals, one more GARP burst
+	// — after anything it sent while it held the VIP.
+	{"lower-prio-episode-end", oneInstance, []string{"eth0=192.0.2.1"}, []string{
+		"advance 4s",
+		"advert eth0 from 192.0.2.2 vrid 1 prio 50",
+		"advance 500ms",
+		"advert eth0 from 192.0.2.2 vrid 1 prio 50",
+		"advance 4s",
+		"advert eth0 from 192.0.2.2 vrid 1 prio 50",
+		"advance 10ms",
+		"state",
+	}},
 	{"sigterm-handover", oneInstance, []string{"eth0=192.0.2.1"}, []string{
 		"advance 4s",
 		"sigterm",

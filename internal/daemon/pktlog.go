@@ -20,9 +20,17 @@ type packetLog struct {
 	h *ratelog.Handler
 	// drops keys on reason, source and instance, and tracks few keys: a
 	// flood from spoofed sources costs at most dropKeys lines (and the
-	// summary of the rest) per window, never a line a packet.
-	drops *slog.Logger
-	dh    *ratelog.Handler
+	// summary of the rest) per window, never a line a packet. A repeat
+	// costs one lookup and no allocation: the record is built only for
+	// a line that is written.
+	drops *ratelog.Counter[dropKind]
+	out   slog.Handler // where drop lines go (the daemon's handler)
+}
+
+// dropKind is what a drop line is keyed on.
+type dropKind struct {
+	reason, instance string
+	from             netip.Addr
 }
 
 // dropKeys bounds the distinct drop kinds logged on their own per window.
@@ -31,25 +39,32 @@ const dropKeys = 64
 func newPacketLog(log *slog.Logger, d *Daemon) packetLog {
 	now := func() time.Time { return d.now() }
 	h := ratelog.New(log.Handler(), ratelog.Options{KeyAttrs: []string{"instance", "from", "to"}, Now: now})
-	dh := ratelog.New(log.Handler(), ratelog.Options{KeyAttrs: []string{"reason", "from", "instance"}, MaxKeys: dropKeys, Now: now})
-	return packetLog{Logger: slog.New(h), h: h, drops: slog.New(dh), dh: dh}
+	drops := ratelog.NewCounter[dropKind](ratelog.Options{MaxKeys: dropKeys, Now: now})
+	return packetLog{Logger: slog.New(h), h: h, drops: drops, out: log.Handler()}
 }
 
 // drop logs a dropped packet at debug level (-D): the first of each
 // reason, source and instance, then a count every window.
 func (p packetLog) drop(in *instance, reason string, from netip.Addr) {
-	if !p.drops.Enabled(context.Background(), slog.LevelDebug) {
+	ctx := context.Background()
+	if !p.out.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	name := ""
+	k := dropKind{reason: reason, from: from}
 	if in != nil {
-		name = in.cfg.Name
+		k.instance = in.cfg.Name
 	}
-	p.drops.Debug("packet dropped", "reason", reason, "from", from, "instance", name)
+	if p.drops.Held(k) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("reason", reason), slog.Any("from", from), slog.String("instance", k.instance)}
+	r := slog.NewRecord(time.Now(), slog.LevelDebug, "packet dropped", 0)
+	r.AddAttrs(attrs...)
+	_ = p.drops.Log(ctx, p.out, k, r, attrs)
 }
 
 // run writes the summaries of kinds that stopped coming until ctx ends.
 func (p packetLog) run(ctx context.Context) {
-	go p.dh.Run(ctx)
+	go p.drops.Run(ctx)
 	p.h.Run(ctx)
 }

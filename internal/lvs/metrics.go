@@ -38,7 +38,7 @@ func (c *Collectors) Register(m *metrics.Metrics) error {
 // ObserveCheck records one checker attempt in the latency histogram; the
 // scheduler calls it from its goroutines.
 func (c *Collectors) ObserveCheck(kind check.Kind, up bool, took time.Duration) {
-	c.check.observe(string(kind), up, took)
+	c.check.observe(kind.String(), up, took)
 }
 
 func (c *Collectors) Describe(ch chan<- *prometheus.Desc) {

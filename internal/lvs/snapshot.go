@@ -83,7 +83,7 @@ func (s *Subsystem) Snapshot() []status.VirtualServer {
 	checkers := map[check.Target][]status.Checker{}
 	if sched != nil {
 		for _, c := range sched.Status() {
-			checkers[c.Target] = append(checkers[c.Target], status.Checker{Kind: string(c.Kind), At: c.Source,
+			checkers[c.Target] = append(checkers[c.Target], status.Checker{Kind: c.Kind.String(), At: c.Source,
 				Up: c.Up, LastResult: c.LastReason, LastLatency: status.Duration(c.LastLatency), LastCheck: c.LastCheck, Results: c.Results})
 		}
 	}

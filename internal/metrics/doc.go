@@ -7,7 +7,7 @@
 // registry, the /metrics handler, build info and the Go runtime and
 // process collectors. Each subsystem registers its own collectors when it
 // starts (the VRRP executor in internal/daemon, IPVS and checkers in
-// internal/lvs, BGP in internal/bgpspeaker), so a subsystem that does not
+// internal/lvs, BGP in internal/bgpproc), so a subsystem that does not
 // run has no series, and this package imports none of them. Collectors
 // read their subsystem's state at scrape time, so the advert path keeps
 // plain counter increments: no label lookup, no lock, no allocation per

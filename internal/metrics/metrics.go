@@ -17,26 +17,38 @@ import (
 // does nothing.
 type Metrics struct {
 	reg *prometheus.Registry
-	mu  sync.Mutex
+	// process builds the collectors that are the process's (build info,
+	// Go runtime, process) on the first scrape: every daemon with a
+	// control socket has a registry, few are ever scraped, and building
+	// them at start cost resident memory at idle (docs/scale.md, "Idle
+	// RSS"). Their names are go_*, process_* and govrrpd_build_info,
+	// which no subsystem may take, so deferring them defers no clash.
+	process func() http.Handler
+	mu      sync.Mutex
 	// subs are each subsystem's collectors, by the name it registered
 	// them under, so that a second registration replaces the first.
 	subs map[string][]prometheus.Collector
 }
 
-// New builds the registry with build info and the Go runtime and process
-// collectors; the subsystems add theirs with Register.
+// New returns the registry; the subsystems add their collectors with
+// Register, and the first scrape adds build info and the Go runtime and
+// process collectors.
 func New(version string) *Metrics {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name:        "govrrpd_build_info",
-			Help:        "Build information; always 1.",
-			ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
-		}, func() float64 { return 1 }),
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
-	return &Metrics{reg: reg, subs: map[string][]prometheus.Collector{}}
+	m := &Metrics{reg: reg, subs: map[string][]prometheus.Collector{}}
+	m.process = sync.OnceValue(func() http.Handler {
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name:        "govrrpd_build_info",
+				Help:        "Build information; always 1.",
+				ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
+			}, func() float64 { return 1 }),
+			collectors.NewGoCollector(),
+			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		)
+		return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.HTTPErrorOnError})
+	})
+	return m
 }
 
 // Register puts subsystem name's collectors on the registry in place of
@@ -68,10 +80,13 @@ func (m *Metrics) Register(name string, cs ...prometheus.Collector) error {
 }
 
 // Gather is one scrape (prometheus.Gatherer).
-func (m *Metrics) Gather() ([]*dto.MetricFamily, error) { return m.reg.Gather() }
+func (m *Metrics) Gather() ([]*dto.MetricFamily, error) {
+	m.process()
+	return m.reg.Gather()
+}
 
 // Handler serves /metrics. A subsystem whose state cannot be read reports
 // a scrape error (HTTP 500), not zeros.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.HTTPErrorOnError})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { m.process().ServeHTTP(w, r) })
 }

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -39,41 +38,12 @@ type Handler struct {
 	next  slog.Handler
 	attrs []slog.Attr // added with WithAttrs, outside any group
 	group bool        // WithGroup was called: later attributes are not top-level
-	st    *state
-}
-
-// state is shared by a Handler and every handler derived from it.
-type state struct {
-	opts Options
-	mu   sync.Mutex
-	keys map[string]*entry
-}
-
-// entry is one key's window.
-type entry struct {
-	start      time.Time
-	suppressed int
-	level      slog.Level
-	msg        string
-	keyAttrs   []slog.Attr
-	next       slog.Handler // the handler its first record went to
+	st    *Counter[string]
 }
 
 // New wraps next.
 func New(next slog.Handler, opts Options) *Handler {
-	if opts.Interval <= 0 {
-		opts.Interval = 10 * time.Second
-	}
-	if opts.KeyAttrs == nil {
-		opts.KeyAttrs = []string{"reason", "source"}
-	}
-	if opts.MaxKeys <= 0 {
-		opts.MaxKeys = 1024
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	return &Handler{next: next, st: &state{opts: opts, keys: map[string]*entry{}}}
+	return &Handler{next: next, st: NewCounter[string](opts)}
 }
 
 // Enabled reports whether the wrapped handler takes the level.
@@ -100,8 +70,9 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 // keyOf builds the record's key and collects its key attributes.
 func (h *Handler) keyOf(r slog.Record) (string, []slog.Attr) {
 	var found []slog.Attr
+	keyAttrs := h.st.opts.KeyAttrs
 	look := func(a slog.Attr) {
-		if slices.Contains(h.st.opts.KeyAttrs, a.Key) {
+		if slices.Contains(keyAttrs, a.Key) {
 			found = append(found, a)
 		}
 	}
@@ -125,93 +96,19 @@ func (h *Handler) keyOf(r slog.Record) (string, []slog.Attr) {
 // Handle passes a key's first record on and counts the rest.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	key, ka := h.keyOf(r)
-	now := h.st.opts.Now()
-	st := h.st
-	st.mu.Lock()
-	e, ok := st.keys[key]
-	if !ok && len(st.keys) >= st.opts.MaxKeys {
-		key, ka = OthersMsg, nil
-		e, ok = st.keys[key]
-	}
-	switch {
-	case ok && now.Sub(e.start) < st.opts.Interval:
-		e.suppressed++
-		st.mu.Unlock()
+	if h.st.Held(key) {
 		return nil
-	case ok && e.suppressed > 0:
-		// The window ended while records kept coming: summarise it and
-		// count this record in the next one.
-		sum, to := e.summary(now, st.opts.Interval), e.next
-		e.start, e.suppressed = now, 1
-		st.mu.Unlock()
-		return to.Handle(ctx, sum)
 	}
-	msg := r.Message
-	if key == OthersMsg {
-		msg = OthersMsg
-	}
-	st.keys[key] = &entry{start: now, level: r.Level, msg: msg, keyAttrs: ka, next: h.next}
-	st.mu.Unlock()
-	return h.next.Handle(ctx, r)
-}
-
-// summary is the line that reports a window's held-back records.
-func (e *entry) summary(now time.Time, interval time.Duration) slog.Record {
-	r := slog.NewRecord(now, e.level, e.msg, 0)
-	r.AddAttrs(e.keyAttrs...)
-	r.AddAttrs(slog.Int("suppressed", e.suppressed), slog.Duration("interval", interval))
-	return r
+	return h.st.Log(ctx, h.next, key, r, ka)
 }
 
 // Flush writes the summary of every key whose interval has ended with
 // records held back, and forgets keys that stayed idle for an interval.
-func (h *Handler) Flush(ctx context.Context) {
-	st := h.st
-	now := st.opts.Now()
-	type out struct {
-		key string
-		to  slog.Handler
-		r   slog.Record
-	}
-	var outs []out
-	st.mu.Lock()
-	for k, e := range st.keys {
-		if now.Sub(e.start) < st.opts.Interval {
-			continue
-		}
-		if e.suppressed == 0 {
-			delete(st.keys, k)
-			continue
-		}
-		outs = append(outs, out{k, e.next, e.summary(now, st.opts.Interval)})
-		e.start, e.suppressed = now, 0
-	}
-	st.mu.Unlock()
-	slices.SortFunc(outs, func(a, b out) int { return strings.Compare(a.key, b.key) }) // stable output
-	for _, o := range outs {
-		_ = o.to.Handle(ctx, o.r)
-	}
-}
+func (h *Handler) Flush(ctx context.Context) { h.st.Flush(ctx) }
 
 // Run flushes once per interval until ctx ends, so that a flood's last
 // summary is written even if no record follows it.
-func (h *Handler) Run(ctx context.Context) {
-	t := time.NewTicker(h.st.opts.Interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			h.Flush(context.Background())
-			return
-		case <-t.C:
-			h.Flush(ctx)
-		}
-	}
-}
+func (h *Handler) Run(ctx context.Context) { h.st.Run(ctx) }
 
 // Keys is how many keys are tracked now (bounded by MaxKeys + 1).
-func (h *Handler) Keys() int {
-	h.st.mu.Lock()
-	defer h.st.mu.Unlock()
-	return len(h.st.keys)
-}
+func (h *Handler) Keys() int { return h.st.Keys() }

@@ -209,3 +209,38 @@ func (c countHandler) Enabled(context.Context, slog.Level) bool  { return true }
 func (c countHandler) Handle(context.Context, slog.Record) error { *c.n++; return nil }
 func (c countHandler) WithAttrs([]slog.Attr) slog.Handler        { return c }
 func (c countHandler) WithGroup(string) slog.Handler             { return c }
+
+// TestCounterTypedKeys: a caller keyed on plain values gets Handler's
+// lines — the first, then the window's count — and a held-back record
+// costs no allocation.
+func TestCounterTypedKeys(t *testing.T) {
+	type kind struct {
+		reason string
+		n      int
+	}
+	clk := &fakeClock{t: time.Unix(0, 0)}
+	var n int
+	c := NewCounter[kind](Options{Now: clk.now})
+	out := countHandler{&n}
+	logged := func(k kind) bool {
+		if c.Held(k) {
+			return false
+		}
+		_ = c.Log(context.Background(), out, k, slog.NewRecord(clk.t, slog.LevelInfo, "drop", 0), nil)
+		return true
+	}
+	if !logged(kind{"ttl", 1}) || logged(kind{"ttl", 1}) || !logged(kind{"ttl", 2}) {
+		t.Fatal("want the first record of each kind logged and the repeat held back")
+	}
+	if a := testing.AllocsPerRun(100, func() { c.Held(kind{"ttl", 1}) }); a != 0 {
+		t.Errorf("%v allocations per held-back record, want 0", a)
+	}
+	clk.t = clk.t.Add(10 * time.Second)
+	if !logged(kind{"ttl", 1}) || n != 3 {
+		t.Errorf("after the window: %d lines, want the two firsts and one summary", n)
+	}
+	c.Flush(context.Background())
+	if n != 3 || c.Keys() != 1 {
+		t.Errorf("flush: %d lines, %d keys; want 3 (nothing more held) and 1 (the idle kind forgotten)", n, c.Keys())
+	}
+}

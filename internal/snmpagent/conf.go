@@ -98,13 +98,14 @@ func ifAddr(name string, v6 bool) netip.Addr {
 // vsConf is what the checker tree shows of a virtual server's
 // configuration.
 func vsConf(v ipvs.VirtualServer) snmpmib.VSConf {
-	c := snmpmib.VSConf{Kind: kind(v.Forwarding.Method), IPv6: v.Family == 6, Virtualhost: v.Virtualhost,
-		Persistence: v.Persistence, DelayLoop: v.DelayLoop, HASuspend: v.HASuspend, OPS: v.OPS, Alpha: v.Alpha,
-		Omega: v.Omega, Quorum: v.Quorum, Hysteresis: v.Hysteresis, Inhibit: v.InhibitOnFailure, Weight: v.Weight,
-		Name: v.SNMPName, Reals: map[string]snmpmib.RSConf{}}
+	c := snmpmib.VSConf{Kind: kind(v.Forwarding.Method), IPv6: v.Family == 6, Virtualhost: v.Options().Virtualhost,
+		Persistence: v.Persistence, DelayLoop: v.DelayLoop, HASuspend: v.Options().HASuspend, OPS: v.OPS, Alpha: v.Alpha,
+		Omega: v.Omega, Quorum: v.Quorum, Hysteresis: v.Options().Hysteresis, Inhibit: v.InhibitOnFailure, Weight: v.Weight,
+		Name: v.Options().SNMPName, Reals: map[string]snmpmib.RSConf{}}
 	for _, r := range v.Reals {
+		o := r.Options()
 		rc := snmpmib.RSConf{Kind: c.Kind, UThreshold: r.UThreshold, LThreshold: r.LThreshold, Inhibit: c.Inhibit,
-			Virtualhost: r.Virtualhost, Name: r.SNMPName}
+			Virtualhost: o.Virtualhost, Name: o.SNMPName}
 		if r.Forwarding != nil {
 			rc.Kind = kind(r.Forwarding.Method)
 		}

@@ -9,6 +9,9 @@ type BGP struct {
 	RouterID      string            `json:"router_id"`
 	Neighbors     []BGPNeighbor     `json:"neighbors"`
 	Announcements []BGPAnnouncement `json:"announcements"`
+	// Down says why the BGP helper process is not running the settings
+	// (it died and is being restarted): no session, nothing announced.
+	Down string `json:"down,omitempty"`
 }
 
 // BGPNeighbor is one session. No password, ever.

@@ -43,6 +43,10 @@ var rules = []rule{
 	{is("check"), under("vrrp"), "health checks know nothing of VRRP"},
 	{not(either(under("tools"), under("test"))), under("tools"),
 		"the product does not link test and benchmark tooling"},
+	{is("cmd/govrrpd"), either(under("github.com/osrg/gobgp"), under("google.golang.org/grpc")),
+		"govrrpd links no GoBGP, which would cost every daemon megabytes; BGP runs in cmd/govrrpd-bgp (internal/bgpproc)"},
+	{is("cmd/govrrpd-bgp"), under("github.com/prometheus/client_golang"),
+		"the BGP helper serves no metrics: govrrpd does, over the helper's status"},
 }
 
 // violations lists the forbidden arrows in deps, which maps a package
@@ -103,7 +107,7 @@ func rel(p string) string {
 
 func TestDependencyArrows(t *testing.T) {
 	deps := moduleDeps(t)
-	for _, p := range []string{"vrrp", "check", "confparse", "internal/daemon"} {
+	for _, p := range []string{"vrrp", "check", "confparse", "internal/daemon", "cmd/govrrpd", "cmd/govrrpd-bgp"} {
 		if _, ok := deps[p]; !ok {
 			t.Fatalf("go list did not report %s; the package walk is broken", p)
 		}
@@ -129,6 +133,10 @@ func TestDependencyRulesCatch(t *testing.T) {
 		{"confparse", "tools/nstest", true},
 		{"internal/daemon", "tools/lab", true},
 		{"cmd/govrrpd", "tools/demo", true},
+		{"cmd/govrrpd", "github.com/osrg/gobgp/v3/pkg/server", true},
+		{"cmd/govrrpd", "google.golang.org/grpc", true},
+		{"cmd/govrrpd-bgp", "github.com/prometheus/client_golang/prometheus", true},
+		{"cmd/govrrpd-bgp", "github.com/osrg/gobgp/v3/api", false},
 		{"check", "ipvs", false},
 		{"check", "srcpos", false},
 		{"confparse", "vrrp", false},

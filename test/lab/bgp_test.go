@@ -74,7 +74,7 @@ func testBGPScaleOut(t *testing.T, kind string) {
 		if err := os.WriteFile(path, []byte(bconf), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		r.startFull(i, "govrrpd", kconf, []string{"GOVRRPD_IPVS_BACKEND=memory"}, "--bgp-config", path)
+		r.startFull(i, "govrrpd", kconf, []string{"GOVRRPD_IPVS_BACKEND=memory"}, "--bgp-config", path, "--bgp-helper", bgpHelper(t))
 	}
 	all := so.Peers()
 	hopsAre := func(want []string) func([]string) bool { return func(h []string) bool { return slices.Equal(h, want) } }

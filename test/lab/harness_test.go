@@ -11,36 +11,64 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/govrrpd/govrrpd/tools/lab"
 )
 
-var govrrpdBin string
+var (
+	govrrpdBin, binDir string
+
+	helperOnce sync.Once
+	helperBin  string
+	helperErr  error
+)
 
 func TestMain(m *testing.M) {
 	if err := lab.Supported(); err != nil {
 		fmt.Fprintf(os.Stderr, "lab tests skipped: %v\n", err)
 		os.Exit(m.Run()) // every test skips itself
 	}
+	dir, err := os.MkdirTemp("", "govrrpd-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	govrrpdBin = os.Getenv("GOVRRPD_BIN")
 	if govrrpdBin == "" {
-		dir, err := os.MkdirTemp("", "govrrpd-bin")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
 		govrrpdBin = filepath.Join(dir, "govrrpd")
-		out, err := exec.Command("go", "build", "-o", govrrpdBin, "../../cmd/govrrpd").CombinedOutput()
-		if err != nil {
+		if out, err := exec.Command("go", "build", "-o", govrrpdBin, "../../cmd/govrrpd").CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "build govrrpd: %v\n%s", err, out)
 			os.Exit(1)
 		}
-		defer os.RemoveAll(dir)
 	}
+	binDir = dir
 	code := m.Run()
+	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// bgpHelper is the BGP helper that --bgp-config runs: the one beside
+// GOVRRPD_BIN (make build puts it there), else one built from the tree
+// the first time a test needs it.
+func bgpHelper(t *testing.T) string {
+	t.Helper()
+	helperOnce.Do(func() {
+		helperBin = filepath.Join(filepath.Dir(govrrpdBin), "govrrpd-bgp")
+		if _, err := os.Stat(helperBin); err == nil {
+			return
+		}
+		helperBin = filepath.Join(binDir, "govrrpd-bgp")
+		if out, err := exec.Command("go", "build", "-o", helperBin, "../../cmd/govrrpd-bgp").CombinedOutput(); err != nil {
+			helperErr = fmt.Errorf("build govrrpd-bgp: %v\n%s", err, out)
+		}
+	})
+	if helperErr != nil {
+		t.Fatal(helperErr)
+	}
+	return helperBin
 }
 
 // rig is a lab plus the daemons running on it.

@@ -2,7 +2,9 @@ package reliability
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -72,11 +74,11 @@ func (r *rig) crash() {
 }
 
 // TestFaults: kill -9, SIGSTOP 5 s, link flapping, 30 % loss and repeated
-// partitions of the master. Each ends with r1 the only master again, and
-// the client following it.
+// partitions of the master. Each is a subtest on the same lab (so
+// -run 'TestFaults/govrrpd/loss' repeats one case) that starts and ends
+// with r1 the only master, and checks the client follows it.
 func TestFaults(t *testing.T) {
 	set := faultSetup
-	mdi := set.masterDown()
 	for _, impl := range implementations(t) {
 		t.Run(impl.name, func(t *testing.T) {
 			r := newRig(t, impl, set)
@@ -85,43 +87,69 @@ func TestFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ping.Stop()
-
-			r.crash()
-			took, ok := until(mdi+time.Second, r.onlyMaster(1))
-			result(t, impl.name, fmt.Sprintf("kill -9 of the master: backup alone holds the VIP after %v (Master_Down_Interval %v)",
-				took.Round(time.Millisecond), mdi), ok && took <= mdi+100*time.Millisecond)
-			r.start(0)
-			if err := r.waitOnly(0, 2*mdi+5*time.Second); err != nil {
-				t.Fatal(err)
+			cases := []struct {
+				name string
+				run  func(*testing.T)
+			}{
+				{"kill", r.kill},
+				{"sigstop", r.sigstop},
+				{"flap", r.flap},
+				{"loss", func(t *testing.T) { r.loss(t, pick(15*time.Second, 60*time.Second)) }},
+				{"partitions", func(t *testing.T) { r.partitions(t, pick(3, 20)) }},
 			}
-
-			kids := r.children(0)
-			r.signal(0, syscall.SIGSTOP)
-			signalAll(t, kids, syscall.SIGSTOP)
-			time.Sleep(5 * time.Second)
-			tookOver := r.failovers(time.Now().Add(-5*time.Second), time.Now()) > 0
-			signalAll(t, kids, syscall.SIGCONT)
-			r.signal(0, syscall.SIGCONT)
-			took, ok = until(2*mdi+time.Second, r.onlyMaster(0))
-			result(t, impl.name, fmt.Sprintf("SIGSTOP 5 s: backup took over %v; after SIGCONT r1 alone master in %v",
-				tookOver, took.Round(time.Millisecond)), tookOver && ok && took <= mdi)
-
-			flapFor := pick(5*time.Second, 20*time.Second)
-			from := time.Now()
-			for time.Since(from) < flapFor {
-				_ = r.r[0].SetLink(false)
-				time.Sleep(100 * time.Millisecond)
-				_ = r.r[0].SetLink(true)
-				time.Sleep(100 * time.Millisecond)
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					if err := r.waitOnly(0, 2*set.masterDown()+5*time.Second); err != nil {
+						t.Fatal(err)
+					}
+					c.run(t)
+				})
 			}
-			took, ok = until(2*mdi+time.Second, r.onlyMaster(0))
-			result(t, impl.name, fmt.Sprintf("link flap every 200 ms for %v: %d VIP adds on the backup; r1 alone master %v after the last flap",
-				flapFor, r.failovers(from, time.Now()), took.Round(time.Millisecond)), ok && took <= mdi+200*time.Millisecond)
-
-			r.loss(t, pick(15*time.Second, 60*time.Second))
-			r.partitions(t, pick(3, 20))
 		})
 	}
+}
+
+// kill: kill -9 of the master; the backup must take over within one
+// Master_Down_Interval (and a scheduling margin), then r1 comes back.
+func (r *rig) kill(t *testing.T) {
+	mdi := r.set.masterDown()
+	r.crash()
+	took, ok := until(mdi+time.Second, r.onlyMaster(1))
+	result(t, r.impl.name, fmt.Sprintf("kill -9 of the master: backup alone holds the VIP after %v (Master_Down_Interval %v)",
+		took.Round(time.Millisecond), mdi), ok && took <= mdi+100*time.Millisecond)
+	r.start(0)
+}
+
+// sigstop freezes r1's daemon for 5 s: the backup takes over, and r1 is
+// the only master again within one Master_Down_Interval of SIGCONT.
+func (r *rig) sigstop(t *testing.T) {
+	mdi := r.set.masterDown()
+	kids := r.children(0)
+	r.signal(0, syscall.SIGSTOP)
+	signalAll(t, kids, syscall.SIGSTOP)
+	time.Sleep(5 * time.Second)
+	tookOver := r.failovers(time.Now().Add(-5*time.Second), time.Now()) > 0
+	signalAll(t, kids, syscall.SIGCONT)
+	r.signal(0, syscall.SIGCONT)
+	took, ok := until(2*mdi+time.Second, r.onlyMaster(0))
+	result(t, r.impl.name, fmt.Sprintf("SIGSTOP 5 s: backup took over %v; after SIGCONT r1 alone master in %v",
+		tookOver, took.Round(time.Millisecond)), tookOver && ok && took <= mdi)
+}
+
+// flap takes r1's bridge port down and up every 200 ms.
+func (r *rig) flap(t *testing.T) {
+	mdi := r.set.masterDown()
+	flapFor := pick(5*time.Second, 20*time.Second)
+	from := time.Now()
+	for time.Since(from) < flapFor {
+		_ = r.r[0].SetLink(false)
+		time.Sleep(100 * time.Millisecond)
+		_ = r.r[0].SetLink(true)
+		time.Sleep(100 * time.Millisecond)
+	}
+	took, ok := until(2*mdi+time.Second, r.onlyMaster(0))
+	result(t, r.impl.name, fmt.Sprintf("link flap every 200 ms for %v: %d VIP adds on the backup; r1 alone master %v after the last flap",
+		flapFor, r.failovers(from, time.Now()), took.Round(time.Millisecond)), ok && took <= mdi+200*time.Millisecond)
 }
 
 // addLoss drops pct % of the frames leaving dev in namespace ns: tc netem
@@ -149,8 +177,14 @@ func addLoss(ns, dev string, pct int) (string, func() error, error) {
 }
 
 // loss drops 30 % of r1's outgoing frames for d, then checks that r1 ends
-// as the only master and the client follows it.
+// as the only master and the client follows it. What the client heard is
+// kept (trail-loss.txt in the rig's directory) and printed on a miss.
 func (r *rig) loss(t *testing.T, d time.Duration) {
+	tr, err := r.newTrail()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.close()
 	how, undo, err := addLoss(r.r[0].NS, r.r[0].If, 30)
 	if err != nil {
 		result(t, r.impl.name, "30 % loss: not measured: "+err.Error(), false)
@@ -161,11 +195,21 @@ func (r *rig) loss(t *testing.T, d time.Duration) {
 	if err := undo(); err != nil {
 		t.Fatal(err)
 	}
-	fails := r.failovers(from, time.Now())
+	end := time.Now()
+	tr.note("loss removed")
+	fails := r.failovers(from, end)
 	took, ok := until(2*r.set.masterDown()+time.Second, r.onlyMaster(0))
+	tr.note("r1 alone master")
 	follow, fok := r.clientFollows(0, time.Second)
+	tr.note("client check done")
+	pass := ok && fok && follow <= 100*time.Millisecond
 	result(t, r.impl.name, fmt.Sprintf("30 %% loss on r1 for %v (%s): %d false failovers; then r1 alone master in %v, client on r1's MAC %v later",
-		d, how, fails, took.Round(time.Millisecond), follow.Round(time.Millisecond)), ok && fok && follow <= 100*time.Millisecond)
+		d, how, fails, took.Round(time.Millisecond), follow.Round(time.Millisecond)), pass)
+	text := tr.since(end.Add(-pick(5*time.Second, 10*time.Second)))
+	_ = os.WriteFile(filepath.Join(r.dir, "trail-loss.txt"), []byte(tr.since(from)), 0o644)
+	if !pass {
+		t.Logf("%s: what the client heard before and after the loss ended (at +%v):\n%s", r.impl.name, pick(5*time.Second, 10*time.Second), text)
+	}
 }
 
 // partitions cuts r1 off the segment for 10 s, n times. After each heal

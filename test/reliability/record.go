@@ -24,6 +24,8 @@ type recorder struct {
 	mu   sync.Mutex
 	at   []time.Time
 	done chan struct{}
+	// frame, when set, is also given every frame read (recordFrames).
+	frame func(at time.Time, b []byte)
 }
 
 // filterSrc accepts IPv4 packets from src (a raw IPv4 socket's filter sees
@@ -53,18 +55,22 @@ func filterGARP(vip netip.Addr) []bpf.Instruction {
 
 // recordAdverts records the VRRP adverts h receives from src.
 func recordAdverts(h *lab.Host, src netip.Addr) (*recorder, error) {
-	return record(h, filterSrc(src), func() (int, error) {
-		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_RAW, 112)
-		if err != nil {
-			return -1, err
-		}
-		ifi, err := net.InterfaceByName(h.If)
-		if err != nil {
-			return fd, err
-		}
-		mreq := &unix.IPMreqn{Multiaddr: [4]byte{224, 0, 0, 18}, Ifindex: int32(ifi.Index)}
-		return fd, unix.SetsockoptIPMreqn(fd, unix.IPPROTO_IP, unix.IP_ADD_MEMBERSHIP, mreq)
-	})
+	return record(h, filterSrc(src), func() (int, error) { return joinedVRRP(h) })
+}
+
+// joinedVRRP opens a raw protocol-112 socket in h's namespace (the caller
+// is in it) that has joined VRRP's IPv4 group on h's interface.
+func joinedVRRP(h *lab.Host) (int, error) {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_RAW, 112)
+	if err != nil {
+		return -1, err
+	}
+	ifi, err := net.InterfaceByName(h.If)
+	if err != nil {
+		return fd, err
+	}
+	mreq := &unix.IPMreqn{Multiaddr: [4]byte{224, 0, 0, 18}, Ifindex: int32(ifi.Index)}
+	return fd, unix.SetsockoptIPMreqn(fd, unix.IPPROTO_IP, unix.IP_ADD_MEMBERSHIP, mreq)
 }
 
 // recordGARPs records the gratuitous ARPs for vip that h receives.
@@ -75,6 +81,12 @@ func recordGARPs(h *lab.Host, vip netip.Addr) (*recorder, error) {
 }
 
 func record(h *lab.Host, prog []bpf.Instruction, open func() (int, error)) (*recorder, error) {
+	return recordFrames(h, prog, open, nil)
+}
+
+// recordFrames is record that also hands every frame to frame, on the
+// recorder's goroutine.
+func recordFrames(h *lab.Host, prog []bpf.Instruction, open func() (int, error), frame func(time.Time, []byte)) (*recorder, error) {
 	raw, err := bpf.Assemble(prog)
 	if err != nil {
 		return nil, err
@@ -101,7 +113,7 @@ func record(h *lab.Host, prog []bpf.Instruction, open func() (int, error)) (*rec
 	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 1<<20)
 	tv := unix.NsecToTimeval((50 * time.Millisecond).Nanoseconds())
 	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
-	r := &recorder{fd: fd, done: make(chan struct{})}
+	r := &recorder{fd: fd, done: make(chan struct{}), frame: frame}
 	go r.read()
 	return r, nil
 }
@@ -110,10 +122,13 @@ func (r *recorder) read() {
 	defer close(r.done)
 	buf := make([]byte, 2048)
 	for {
-		_, _, err := unix.Recvfrom(r.fd, buf, 0)
+		n, _, err := unix.Recvfrom(r.fd, buf, 0)
 		now := time.Now()
 		switch err {
 		case nil:
+			if r.frame != nil {
+				r.frame(now, buf[:n])
+			}
 			r.mu.Lock()
 			r.at = append(r.at, now)
 			r.mu.Unlock()

@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -18,11 +20,22 @@ type env struct {
 	date, cpu, mem, kernel, commit, keepalived string
 	cores                                      int
 	loadStart, loadEnd                         string
-	skipped                                    []string // sources not selected by -rows
+	// loadMax is the highest one-minute load average sampled during the
+	// run: start and end alone hide a busy middle.
+	loadMax float64
+	// note is what the person who ran it says of the run's conditions
+	// (-note).
+	note string
+	// run is the date of the benchreport invocation that measured it; a
+	// source measured by a later, partial run names its own (reruns).
+	run     string
+	reruns  []string
+	skipped []string // sources not selected by -rows
 }
 
 func machine(ctx context.Context) *env {
-	e := &env{date: time.Now().UTC().Format("2006-01-02 15:04 UTC"), cores: runtime.NumCPU(),
+	now := time.Now().UTC().Format("2006-01-02 15:04 UTC")
+	e := &env{date: now, run: now, cores: runtime.NumCPU(),
 		cpu: procField("/proc/cpuinfo", "model name"), mem: memTotal(),
 		kernel: firstLine("/proc/sys/kernel/osrelease"), loadStart: loadavg()}
 	if out, err := exec.CommandContext(ctx, "git", "describe", "--always", "--dirty", "--abbrev=12").Output(); err == nil {
@@ -87,4 +100,75 @@ func memTotal() string {
 		return "unknown"
 	}
 	return fmt.Sprintf("%.1f GiB", kib/(1<<20))
+}
+
+// envFile keeps a run's env beside its outputs, so that -from redraws a
+// report with the date, commit and load of the run, not of the redraw.
+const envFile = "env.json"
+
+type envJSON struct {
+	Date, CPU, Mem, Kernel, Commit, Keepalived string
+	Cores                                      int
+	LoadStart, LoadEnd                         string
+	LoadMax                                    float64
+	Note, Run                                  string
+}
+
+func (e *env) save(dir string) error {
+	b, err := json.MarshalIndent(envJSON{e.date, e.cpu, e.mem, e.kernel, e.commit, e.keepalived,
+		e.cores, e.loadStart, e.loadEnd, e.loadMax, e.note, e.run}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, envFile), append(b, '\n'), 0o644)
+}
+
+// loadEnv reads a kept run's env; false when the run kept none.
+func loadEnv(dir string) (*env, error) {
+	b, err := os.ReadFile(filepath.Join(dir, envFile))
+	if err != nil {
+		return nil, err
+	}
+	var j envJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, envFile), err)
+	}
+	return &env{date: j.Date, cpu: j.CPU, mem: j.Mem, kernel: j.Kernel, commit: j.Commit,
+		keepalived: j.Keepalived, cores: j.Cores, loadStart: j.LoadStart, loadEnd: j.LoadEnd,
+		loadMax: j.LoadMax, note: j.Note, run: j.Run}, nil
+}
+
+// watchLoad samples the one-minute load average every 10 s into loadMax
+// until ctx ends; the returned function stops it and waits.
+func (e *env) watchLoad(ctx context.Context) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Second)
+		defer t.Stop()
+		for {
+			if f := strings.Fields(firstLine("/proc/loadavg")); len(f) > 0 {
+				if v, err := strconv.ParseFloat(f[0], 64); err == nil {
+					e.loadMax = max(e.loadMax, v)
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// rerun is the report's line for a source that a later run measured, or ""
+// when src was measured by the run the header names.
+func rerun(header *env, name string, src *env) string {
+	if src == nil || src.run == "" || src.run == header.run || src.run == header.date {
+		return ""
+	}
+	return fmt.Sprintf("%s: measured %s at commit %s (load average %s at its start, %s at its end)",
+		name, src.date, src.commit, src.loadStart, src.loadEnd)
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -67,6 +69,7 @@ type options struct {
 	out     string // the markdown report
 	from    string // read outputs from here instead of running
 	keep    string // where run outputs go
+	note    string // the run's conditions, for the report
 }
 
 func main() {
@@ -75,6 +78,7 @@ func main() {
 	flag.StringVar(&o.govrrpd, "govrrpd", os.Getenv("GOVRRPD_BIN"), "govrrpd binary to measure (default: $GOVRRPD_BIN, else built)")
 	flag.StringVar(&o.out, "o", "docs/benchmarks.md", "report `file`; plots go to a directory of the same name without .md")
 	flag.StringVar(&o.from, "from", "", "read earlier outputs from `DIR`/SOURCE/ instead of running the benchmarks")
+	flag.StringVar(&o.note, "note", "", "what to say in the report of the run's conditions (e.g. other work on the machine)")
 	flag.StringVar(&o.keep, "keep", "", "keep the run's raw outputs in `DIR` (default: a temporary directory)")
 	flag.Parse()
 	if *rows != "" {
@@ -126,7 +130,21 @@ func run(ctx context.Context, o *options, log io.Writer) error {
 			return err
 		}
 	}
-	env := machine(ctx)
+	env, kept := machine(ctx), false
+	env.note = o.note
+	stopLoad := func() {}
+	if o.from == "" {
+		stopLoad = env.watchLoad(ctx)
+	}
+	if o.from != "" {
+		// A redraw names the run's machine and date; outputs kept
+		// before env.json existed get the redraw's, as before.
+		if e, err := loadEnv(dir); err == nil {
+			env, kept = e, true
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
 	for _, s := range sources {
 		if !slices.ContainsFunc(srcs, func(x source) bool { return x.name == s.name }) {
 			env.skipped = append(env.skipped, s.name)
@@ -137,8 +155,13 @@ func run(ctx context.Context, o *options, log io.Writer) error {
 		sd := filepath.Join(dir, s.name)
 		if o.from == "" {
 			fmt.Fprintf(log, "== %s: %s\n", s.name, s.about)
-			if err := runSource(ctx, s, sd, o); err != nil {
-				slog.Warn("benchmark failed; its rows say so", "source", s.name, "err", err)
+			if err := measureSource(ctx, s, sd, o, env.run); err != nil {
+				return err
+			}
+		}
+		if se, err := loadEnv(sd); err == nil {
+			if l := rerun(env, s.name, se); l != "" {
+				env.reruns = append(env.reruns, l)
 			}
 		}
 		res, err := s.parse(sd)
@@ -147,8 +170,34 @@ func run(ctx context.Context, o *options, log io.Writer) error {
 		}
 		results = append(results, sourceResult{src: s, res: res, err: err})
 	}
-	env.finish(ctx)
+	stopLoad()
+	if !kept {
+		env.finish(ctx)
+	}
+	// A partial run leaves the full run's header in place: its sources
+	// carry their own env.json and are listed as reruns.
+	if o.from == "" && len(env.skipped) == 0 {
+		if err := env.save(dir); err != nil {
+			return err
+		}
+	}
 	return writeReport(o.out, env, results)
+}
+
+// measureSource runs one source and keeps, beside its outputs, when and at
+// which commit it ran, so that a report redrawn from outputs of several
+// runs says which rows came later.
+func measureSource(ctx context.Context, s source, sd string, o *options, run string) error {
+	se := machine(ctx)
+	se.run = run
+	if err := runSource(ctx, s, sd, o); err != nil {
+		slog.Warn("benchmark failed; its rows say so", "source", s.name, "err", err)
+	}
+	se.finish(ctx)
+	if err := os.MkdirAll(sd, 0o755); err != nil {
+		return err
+	}
+	return se.save(sd)
 }
 
 type sourceResult struct {
@@ -163,6 +212,8 @@ func ensureBinary(o *options, dir string) error {
 	if o.govrrpd == "" {
 		o.govrrpd = filepath.Join(dir, "govrrpd")
 		cmd := exec.Command("go", "build", "-o", o.govrrpd, "./cmd/govrrpd")
+		// Static, as the Makefile and the .deb build it.
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("build govrrpd: %w", err)

@@ -13,8 +13,8 @@ import (
 //
 //	RESULT	TestName/case	impl	pass|MISS	figure text
 //
-// one row per case, govrrpd's figure beside keepalived's where the case ran
-// both. The verdict is govrrpd's (the suite fails on a govrrpd miss only);
+// one row per case (a test prints several), govrrpd's figure beside
+// keepalived's where the case ran both. The verdict is govrrpd's (the suite fails on a govrrpd miss only);
 // the figure says by how much. ROW lines are read too.
 func parseReliability(dir string) (*result, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "stdout.txt"))
@@ -28,7 +28,8 @@ func parseReliability(dir string) (*result, error) {
 		if len(f) != 5 || f[0] != "RESULT" {
 			continue
 		}
-		name, impl, verdict, figure := f[1], f[2], f[3], f[4]
+		test, impl, verdict, figure := f[1], f[2], f[3], f[4]
+		name := caseName(test, impl, figure)
 		i, ok := index[name]
 		if !ok {
 			i = len(res.rows)
@@ -60,4 +61,26 @@ func parseReliability(dir string) (*result, error) {
 		return nil, fmt.Errorf("reliability: no RESULT or ROW lines in %s", filepath.Join(dir, "stdout.txt"))
 	}
 	return res, nil
+}
+
+// caseName names one case of the suite, the same for both daemons: the test
+// path without its daemon element, then the figure's label up to its
+// first " (" or ":" (the label's parenthesis carries per-run details such
+// as a flood's rate, which differ between the daemons).
+func caseName(test, impl, figure string) string {
+	var parts []string
+	for _, p := range strings.Split(test, "/") {
+		if p != impl {
+			parts = append(parts, p)
+		}
+	}
+	label := figure
+	if i := strings.IndexAny(label, ":("); i >= 0 {
+		label = label[:i]
+	}
+	label = strings.TrimSpace(label)
+	if label == "" {
+		return strings.Join(parts, "/")
+	}
+	return strings.Join(parts, "/") + ": " + label
 }

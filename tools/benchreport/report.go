@@ -71,6 +71,19 @@ func header(b *bytes.Buffer, e *env, rows []Row) {
 	fmt.Fprintf(b, "- date: %s\n- commit: %s\n- machine: %s, %d CPUs, %s RAM\n- kernel: %s\n- keepalived: %s\n"+
 		"- load average: %s at the start, %s at the end (the figures are only as quiet as the machine)\n\n",
 		e.date, e.commit, e.cpu, e.cores, e.mem, e.kernel, e.keepalived, e.loadStart, e.loadEnd)
+	if e.loadMax > 0 {
+		fmt.Fprintf(b, "Highest one-minute load average during the run: %.2f.\n\n", e.loadMax)
+	}
+	if len(e.reruns) > 0 {
+		fmt.Fprintf(b, "Measured later than the run above (its other rows are that run's):\n\n")
+		for _, l := range e.reruns {
+			fmt.Fprintf(b, "- %s\n", l)
+		}
+		fmt.Fprintln(b)
+	}
+	if e.note != "" {
+		fmt.Fprintf(b, "Conditions: %s\n\n", e.note)
+	}
 	fmt.Fprintf(b, "**%d of %d rows with a target pass.** A miss says by how much.\n\n", pass, targets)
 	if len(e.skipped) > 0 {
 		fmt.Fprintf(b, "**Not run for this report** (a subset was asked for): %s. `make bench` runs them all.\n\n",

@@ -14,5 +14,7 @@
 // It prints one row per setting with the ratio of connections lost to
 // keepalived's, and pass/miss: pass when a death costs fewer connections
 // than keepalived's and the next hop goes within the hold time + 1 s.
-// docs/scale-out.md carries its figures.
+// docs/scale-out.md carries its figures. The govrrpd it runs
+// (-govrrpd, $GOVRRPD_BIN) finds its BGP helper beside it, as make build
+// leaves bin/govrrpd-bgp.
 package main

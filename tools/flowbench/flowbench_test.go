@@ -33,8 +33,8 @@ func TestDirectorConfsGiveOneKernelOrder(t *testing.T) {
 			t.Fatalf("director %d: %d virtual servers", i+1, len(cfg.VirtualServers))
 		}
 		vs := cfg.VirtualServers[0]
-		if vs.Scheduler != "mh" || !slices.Equal(vs.SchedFlags, []string{"mh-port"}) || vs.Forwarding.Method != ipvs.DR || len(vs.Reals) != 3 {
-			t.Fatalf("director %d: scheduler %s %v, method %v, %d real servers", i+1, vs.Scheduler, vs.SchedFlags, vs.Forwarding.Method, len(vs.Reals))
+		if vs.Scheduler != "mh" || !slices.Equal(vs.Options().SchedFlags, []string{"mh-port"}) || vs.Forwarding.Method != ipvs.DR || len(vs.Reals) != 3 {
+			t.Fatalf("director %d: scheduler %s %v, method %v, %d real servers", i+1, vs.Scheduler, vs.Options().SchedFlags, vs.Forwarding.Method, len(vs.Reals))
 		}
 		var file []netip.AddrPort
 		for _, r := range vs.Reals {

@@ -44,7 +44,11 @@ func build(out, goarch string) (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(stage, "govrrpd")
-	if err := goBuild(bin, goarch, v.deb); err != nil {
+	if err := goBuild(bin, "./cmd/govrrpd", goarch, v.deb); err != nil {
+		return "", err
+	}
+	// The BGP helper, which --bgp-config runs (internal/bgpproc).
+	if err := goBuild(filepath.Join(stage, "govrrpd-bgp"), "./cmd/govrrpd-bgp", goarch, v.deb); err != nil {
 		return "", err
 	}
 	for _, m := range manPages {
@@ -60,14 +64,14 @@ func build(out, goarch string) (string, error) {
 	return path, nil
 }
 
-// goBuild builds the static binary the package ships (no cgo: it runs on
+// goBuild builds a static binary the package ships (no cgo: it runs on
 // any Debian release without a libc dependency).
-func goBuild(bin, goarch, version string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", bin, "./cmd/govrrpd")
+func goBuild(bin, pkg, goarch, version string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", bin, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
+		return fmt.Errorf("go build %s: %w", pkg, err)
 	}
 	return nil
 }

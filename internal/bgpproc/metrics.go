@@ -1,4 +1,4 @@
-package bgpspeaker
+package bgpproc
 
 import (
 	"context"
@@ -15,19 +15,10 @@ import (
 var bgpStates = []string{"IDLE", "CONNECT", "ACTIVE", "OPENSENT", "OPENCONFIRM", "ESTABLISHED"}
 
 // RegisterMetrics puts the govrrpd_bgp_* collector on m, over src; Start
-// registers it over the speaker's Status. A daemon without --bgp-config
+// registers it over the helper's Status. A daemon without --bgp-config
 // starts no speaker and has no govrrpd_bgp_* series.
 func RegisterMetrics(m *metrics.Metrics, src func(context.Context) (status.BGP, error)) error {
 	return m.Register("bgp", newBGPCollector(src))
-}
-
-// metricsStatus is Status for a scrape, which shows what could be read.
-func (s *Speaker) metricsStatus(ctx context.Context) (status.BGP, error) {
-	st, err := s.Status(ctx)
-	if err != nil {
-		s.log.Debug("bgp status for metrics", "err", err)
-	}
-	return st, err
 }
 
 // bgpCollector exports the --bgp-config side.
@@ -35,6 +26,7 @@ type bgpCollector struct {
 	src                            func(context.Context) (status.BGP, error)
 	state, uptime, sent, received  *prometheus.Desc
 	announced, condition, holdTime *prometheus.Desc
+	helperUp                       *prometheus.Desc
 }
 
 func newBGPCollector(src func(context.Context) (status.BGP, error)) *bgpCollector {
@@ -46,23 +38,26 @@ func newBGPCollector(src func(context.Context) (status.BGP, error)) *bgpCollecto
 		received:  metrics.Desc("bgp_prefixes_received", "Prefixes received from the neighbour.", "neighbor"),
 		announced: metrics.Desc("bgp_announced", "1 while the prefix is announced, 0 while withdrawn.", "prefix"),
 		condition: metrics.Desc("bgp_condition", "1 while the announcement's condition holds.", "prefix", "condition"),
+		helperUp: metrics.Desc("bgp_helper_up", "1 while the BGP helper process (govrrpd-bgp) runs the settings; "+
+			"0 while it is restarted, its announcements gone."),
 	}
 }
 
 func (c *bgpCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.state, c.uptime, c.holdTime, c.sent, c.received, c.announced, c.condition} {
+	for _, d := range []*prometheus.Desc{c.state, c.uptime, c.holdTime, c.sent, c.received, c.announced, c.condition, c.helperUp} {
 		ch <- d
 	}
 }
 
-// Collect reports what Status could read: a stopped speaker has no
-// series, and sessions GoBGP could not list are left out while the
+// Collect reports what Status could read: a helper that is down shows
+// bgp_helper_up 0 and its announcements withdrawn, and sessions GoBGP could not list are left out while the
 // announcements still show (the API's BGP part does the same).
 func (c *bgpCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	st, _ := c.src(ctx)
 	G := prometheus.GaugeValue
+	metrics.Emit(ch, c.helperUp, G, metrics.Bool(st.Down == ""))
 	for _, n := range st.Neighbors {
 		for _, s := range bgpStates {
 			metrics.Emit(ch, c.state, G, metrics.Bool(n.State == s), n.Addr, s)

@@ -1,11 +1,13 @@
-package bgpspeaker
+package bgpproc
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/govrrpd/govrrpd/internal/bgpspeaker/bgptest"
 	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/metrics/metricstest"
 	"github.com/govrrpd/govrrpd/internal/status"
@@ -42,6 +44,7 @@ func TestBGPMetrics(t *testing.T) {
 		`govrrpd_bgp_prefixes_received{neighbor="198.51.100.15"} 0`,
 		`govrrpd_bgp_announced{prefix="192.0.2.200/32"} 0`,
 		`govrrpd_bgp_condition{condition="virtual_server TCP 192.0.2.200:80 has quorum",prefix="192.0.2.200/32"} 0`,
+		`govrrpd_bgp_helper_up 1`,
 	} {
 		if !strings.Contains(body, want+"\n") {
 			t.Errorf("no %s", want)
@@ -50,25 +53,19 @@ func TestBGPMetrics(t *testing.T) {
 	metricstest.Lint(t, m, "govrrpd_bgp_")
 }
 
-// Start registers the collector over the running speaker; without
-// --bgp-config no speaker starts, so nothing registers govrrpd_bgp_*. A
-// second speaker started on the same registry (a test's second daemon)
-// replaces the first one's collector instead of clashing with it.
-func TestStartRegistersMetrics(t *testing.T) {
+// A helper being restarted shows as down, its announcements withdrawn.
+func TestBGPMetricsHelperDown(t *testing.T) {
 	m := metrics.New("test")
-	announced := `govrrpd_bgp_announced{prefix="` + vip.String() + `"} 0` + "\n"
-	if _, body := metricstest.Scrape(t, m); strings.Contains(body, "govrrpd_bgp_") {
-		t.Errorf("bgp series before Start:\n%s", metricstest.Own(body))
+	down := func(context.Context) (status.BGP, error) {
+		return downStatus(bgptest.Config(), "helper exited (signal: killed), restarting"), errors.New("down")
 	}
-	for range 2 {
-		s := New(Options{Log: testLog(t), State: (&conditions{}).state, Metrics: m})
-		if err := s.Start(context.Background(), config()); err != nil {
-			t.Fatal(err)
+	if err := RegisterMetrics(m, down); err != nil {
+		t.Fatal(err)
+	}
+	_, body := metricstest.Scrape(t, m)
+	for _, want := range []string{"govrrpd_bgp_helper_up 0", `govrrpd_bgp_announced{prefix="192.0.2.200/32"} 0`} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("no %s in\n%s", want, metricstest.Own(body))
 		}
-		code, body := metricstest.Scrape(t, m)
-		if code != 200 || strings.Count(body, announced) != 1 {
-			t.Errorf("a started speaker's scrape: %d, want one %s in\n%s", code, announced, metricstest.Own(body))
-		}
-		s.Stop(context.Background())
 	}
 }

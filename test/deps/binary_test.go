@@ -1,0 +1,34 @@
+package deps
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// heavy are packages the daemon's binary must not link: each was there for
+// a few bytes of work, and each cost resident pages in every govrrpd at
+// idle (its code, its init-time tables) — see docs/scale.md, "Idle RSS".
+var heavy = map[string]string{
+	"github.com/gopacket/gopacket": "the BFD and GARP frames are a few fixed fields, built by hand",
+}
+
+func TestBinaryLeavesOutHeavyPackages(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", module+"/cmd/govrrpd").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	seen := 0
+	for p := range strings.Lines(string(out)) {
+		p = strings.TrimSpace(p)
+		seen++
+		for h, why := range heavy {
+			if p == h || strings.HasPrefix(p, h+"/") {
+				t.Errorf("cmd/govrrpd links %s: %s", p, why)
+			}
+		}
+	}
+	if seen < 50 {
+		t.Fatalf("go list -deps reported %d packages; the walk is broken", seen)
+	}
+}
