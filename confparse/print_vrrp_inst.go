@@ -63,7 +63,8 @@ func printInstance(p *printer, c *Config, in *vrrp.Instance) {
 	}
 	printInstanceTuning(p, c, in)
 	printTracking(p, in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackProcesses, in.TrackBFDs)
-	printNotify(p, &in.Notify)
+	nf := in.Notifies()
+	printNotify(p, &nf)
 	smtp := false
 	if c.Global.SMTPAlertVRRP != nil {
 		smtp = *c.Global.SMTPAlertVRRP

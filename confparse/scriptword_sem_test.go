@@ -83,7 +83,7 @@ virtual_server 192.0.2.10 80 {
 	for line, msg := range want {
 		t.Errorf("missing at %s:%d: %s", p, line, msg)
 	}
-	got := fmt.Sprintf("%q %q", cfg.Scripts[0].Script.Argv, cfg.Instances[0].Notify.Master.Argv)
+	got := fmt.Sprintf("%q %q", cfg.Scripts[0].Script.Argv, cfg.Instances[0].Notifies().Master.Argv)
 	if w := fmt.Sprintf("%q %q", []string{"/bin/check", `^HTTP/1\.[01]`}, []string{"/bin/notify", "a'b"}); got != w {
 		t.Errorf("argv %s, want %s", got, w)
 	}

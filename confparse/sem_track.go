@@ -61,7 +61,7 @@ func (ld *vrrpLoad) noteScript(p Pos, s *script.Spec) {
 
 func instNotify(f func(*vrrp.Notify) *script.Spec) ib {
 	return func(a *analyzer, n *Node, b *instB) {
-		dst := f(&b.Notify)
+		dst := f(b.NotifyRef())
 		if !dst.IsZero() {
 			a.warnf(n.Pos, "(%s) %s script already specified - ignoring %s", b.Name, n.Key, argOr(n))
 			return

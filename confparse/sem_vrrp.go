@@ -179,11 +179,12 @@ var instTable = table[*instB]{
 	"notify":                     instNotify(func(x *vrrp.Notify) *script.Spec { return &x.Generic }),
 	"notify_master_rx_lower_pri": instNotify(func(x *vrrp.Notify) *script.Spec { return &x.MasterRxLowerPri }),
 	"notify_deleted": func(a *analyzer, n *Node, b *instB) {
-		b.Notify.DeletedSet = true
+		nf := b.NotifyRef()
+		nf.DeletedSet = true
 		if len(n.Args) > 0 {
 			if s, ok := a.script(n); ok {
-				b.Notify.Deleted = s
-				vrrpOf(a).noteScript(n.Pos, &b.Notify.Deleted)
+				nf.Deleted = s
+				vrrpOf(a).noteScript(n.Pos, &nf.Deleted)
 			}
 		}
 	},

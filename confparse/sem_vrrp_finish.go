@@ -33,6 +33,9 @@ func (ld *vrrpLoad) finish(a *analyzer) {
 	ld.checkTrackGroups(a)
 	a.cfg.Instances = make([]vrrp.Instance, len(ld.insts))
 	for i, b := range ld.insts {
+		if b.Notify != nil && b.Notify.IsZero() {
+			b.Notify = nil // every command was refused
+		}
 		a.cfg.Instances[i] = b.Instance
 	}
 }

@@ -106,7 +106,7 @@ func TestInstanceAuthentication(t *testing.T) {
 
 func TestInstanceNotify(t *testing.T) {
 	argv := func(f func(vrrp.Notify) []string, want ...string) func(*Config) bool {
-		return in0(func(i vrrp.Instance) bool { return slices.Equal(f(i.Notify), want) })
+		return in0(func(i vrrp.Instance) bool { return slices.Equal(f(i.Notifies()), want) })
 	}
 	var rows []semRow
 	for k, f := range map[string]func(vrrp.Notify) []string{
@@ -127,13 +127,13 @@ func TestInstanceNotify(t *testing.T) {
 	}
 	rows = append(rows,
 		semRow{"notify_deleted alone", inst("notify_deleted"), in0(func(i vrrp.Instance) bool {
-			return i.Notify.DeletedSet && i.Notify.Deleted.IsZero()
+			return i.Notifies().DeletedSet && i.Notifies().Deleted.IsZero()
 		}), nil},
 		semRow{"notify_deleted with a script", inst("notify_deleted /bin/d"), in0(func(i vrrp.Instance) bool {
-			return i.Notify.DeletedSet && slices.Equal(i.Notify.Deleted.Argv, []string{"/bin/d"})
+			return i.Notifies().DeletedSet && slices.Equal(i.Notifies().Deleted.Argv, []string{"/bin/d"})
 		}), nil},
 		semRow{"user after the command", inst("notify_master /bin/m nobody nogroup"), in0(func(i vrrp.Instance) bool {
-			m := i.Notify.Master
+			m := i.Notifies().Master
 			return slices.Equal(m.Argv, []string{"/bin/m"}) && m.User == "nobody" && m.Group == "nogroup"
 		}), nil},
 	)

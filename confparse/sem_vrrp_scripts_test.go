@@ -56,7 +56,7 @@ func TestScriptResolution(t *testing.T) {
 		}
 	}
 	notify := func(set bool) func(*Config) bool {
-		return func(c *Config) bool { return c.Instances[1].Notify.Master.IsZero() != set }
+		return func(c *Config) bool { return c.Instances[1].Notifies().Master.IsZero() != set }
 	}
 	rows := []semRow{
 		{"runs", cfg(ok, "notify_master "+ok), func(c *Config) bool { return tracked(true)(c) && notify(true)(c) }, nil},

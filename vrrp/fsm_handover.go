@@ -14,6 +14,15 @@ import (
 // before or with their first advert), so clients move from one live
 // router to the other. The hold bounds the wait when nobody takes over.
 
+// leavingState is a leaving master's state: when it resigned (its priority-0
+// advert) and the successor, once heard, and when.
+type leavingState struct {
+	leftAt   time.Time
+	succ     netip.Addr
+	succPrio uint8
+	heardAt  time.Time
+}
+
 // successorGrace is how long a leaving master keeps its addresses after
 // the successor's advert. keepalived advertises before it installs the
 // addresses and sends its GARPs (0.5-0.6 ms later in the lab), so letting
@@ -55,8 +64,8 @@ const skewRounding = 10 * time.Millisecond
 // adverts every Skew_Time is under a centisecond, so any advert after the
 // resignation counts; the grace still keeps the addresses a little longer.
 func (m *Machine) successorEarliest(p uint8) time.Duration {
-	earliest := skewTime(m.cfg.version, p, m.cfg.advertInt)
-	earliest -= skewTime(m.cfg.version, 255, m.cfg.advertInt) + skewRounding
+	earliest := skewTime(int(m.cfg.version), p, m.cfg.advertInt)
+	earliest -= skewTime(int(m.cfg.version), 255, m.cfg.advertInt) + skewRounding
 	return max(earliest, 0)
 }
 
@@ -69,15 +78,16 @@ func (m *Machine) successorAdvert(now time.Time, ev Event) {
 	if ev.Priority == 0 {
 		return
 	}
-	if now.Sub(m.leftAt) < m.successorEarliest(ev.Priority) {
+	h := m.ho
+	if now.Sub(h.leftAt) < m.successorEarliest(ev.Priority) {
 		return
 	}
-	if m.succ.IsValid() {
+	if h.succ.IsValid() {
 		return // already heard; the grace is running
 	}
-	m.succ, m.succPrio, m.heardAt = ev.Src, ev.Priority, now
+	h.succ, h.succPrio, h.heardAt = ev.Src, ev.Priority, now
 	// The grace never stretches the shutdown past the hold.
-	wait := min(successorGrace, m.leftAt.Add(m.handoverHold()).Sub(now))
+	wait := min(successorGrace, h.leftAt.Add(m.handoverHold()).Sub(now))
 	if wait <= 0 {
 		m.release(now)
 		return
@@ -90,11 +100,12 @@ func (m *Machine) successorAdvert(now time.Time, ev Event) {
 // addresses go and STOP is notified, in the order an immediate shutdown
 // uses.
 func (m *Machine) release(now time.Time) {
-	a := Action{Kind: ActHandoverDone, After: now.Sub(m.leftAt)}
-	if m.succ.IsValid() {
-		a.Src, a.Priority, a.After = m.succ, m.succPrio, m.heardAt.Sub(m.leftAt)
+	h := m.ho
+	a := Action{Kind: ActHandoverDone, After: now.Sub(h.leftAt)}
+	if h.succ.IsValid() {
+		a.Src, a.Priority, a.After = h.succ, h.succPrio, h.heardAt.Sub(h.leftAt)
 	}
-	m.leaving, m.succ = false, netip.Addr{}
+	m.ho = nil
 	m.stop(TimerHandover)
 	m.emit(a)
 	m.emit(Action{Kind: ActRemoveAddresses})

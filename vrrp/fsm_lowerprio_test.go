@@ -61,6 +61,19 @@ func hasKind(as []Action, k ActionKind) bool {
 	return false
 }
 
+// The per-source table costs what it holds: a master that answered one
+// lower-priority peer keeps one entry for it, not room for sixteen
+// (thousands of masters answer their yielding peer at start-up).
+func TestLowerPrioTableSmall(t *testing.T) {
+	m, now := tableMachine(t, StateMaster) // answered 192.0.2.2 at now
+	for i := range 5 {
+		m.Handle(now.Add(time.Duration(i)*time.Second), AdvertReceived(netip.MustParseAddr("192.0.2.2"), 50, time.Second, 2))
+	}
+	if n, c := len(m.lower.notified), cap(m.lower.notified); n != 1 || c > 2 {
+		t.Errorf("one source heard: table of %d entries, room for %d; want 1, at most 2", n, c)
+	}
+}
+
 // The end of a lower-priority episode is announced once: the periodic
 // advert after two quiet intervals carries one GARP burst, later ones do
 // not, and the next lower-priority advert is a new episode, answered.

@@ -26,32 +26,35 @@ type MachineOptions struct {
 // machineCfg is the immutable part of an instance, with the owner rules of
 // runtime.md §9 applied once.
 type machineCfg struct {
-	name                 string
+	name         string
+	advertInt    time.Duration
+	preemptDelay time.Duration
+	version      int32 // 2 or 3 (checkInstance)
+	downAdverts  int32 // down_timer_adverts, 1..100
+	garp         GARP
+	addr         netip.Addr
+	// The flags last, packed together: thousands of machines (issue #12).
 	want                 InitialState
-	advertInt            time.Duration
-	version              int
 	nopreempt            bool
-	preemptDelay         time.Duration
 	accept               bool
 	dontTrackPrimary     bool
-	downAdverts          int
 	lowerPrioNoAdvert    bool
 	higherPrioSendAdvert bool
 	ownerIgnore          bool
 	notifyPrio           bool
-	garp                 GARP
-	addr                 netip.Addr
 }
 
 // Machine is one vrrp_instance's protocol state machine. It is not safe for
 // concurrent use; the daemon serialises events per instance.
 type Machine struct {
 	cfg   machineCfg
-	state State
-	base  uint8
-	eff   uint8
 	track *Tracking
 
+	// The byte-sized fields together, in two words: thousands of
+	// machines (issue #12).
+	state      State
+	base       uint8
+	eff        uint8
 	started    bool // Startup seen (and no Shutdown since)
 	ifDown     bool
 	trackFault bool
@@ -59,25 +62,22 @@ type Machine struct {
 	synced     bool // member of a sync group: MASTER only on the group's word
 	maint      bool // operator maintenance: never MASTER (fsm_maintenance.go)
 	wantMaster bool
+	armed      [numTimers]bool
 
 	masterAdverInt time.Duration
 	masterAddr     netip.Addr
 	preemptUntil   time.Time // zero: no preempt_delay hold started
 
-	// A master stopped by ShutdownHandover keeps its addresses from
-	// leftAt (its priority-0 advert) until a successor is heard.
-	leaving bool
-	leftAt  time.Time
-	// The successor, once heard, and when (fsm_handover.go).
-	succ     netip.Addr
-	succPrio uint8
-	heardAt  time.Time
+	// A master stopped by ShutdownHandover keeps its addresses until a
+	// successor is heard (fsm_handover.go); nil while not leaving.
+	ho *leavingState
 
-	// Answers to lower-priority adverts (fsm_lowerprio.go).
-	lower lowerPrioLimit
+	// Answers to lower-priority adverts (fsm_lowerprio.go); nil until
+	// the first of a mastership. Both are made when needed: thousands of
+	// machines use neither (issue #12: 112 bytes each).
+	lower *lowerPrioLimit
 
-	armed    [numTimers]bool
-	deadline [numTimers]time.Time
+	deadline [numTimers]time.Time // of the timers armed
 
 	out []Action
 }
@@ -90,9 +90,9 @@ func NewMachine(inst *Instance, opt MachineOptions) (*Machine, error) {
 		return nil, fmt.Errorf("vrrp %s: %w", inst.Name, err)
 	}
 	c := machineCfg{
-		name: inst.Name, want: inst.State, advertInt: inst.AdvertInt, version: inst.Version,
+		name: inst.Name, want: inst.State, advertInt: inst.AdvertInt, version: int32(inst.Version),
 		nopreempt: inst.Nopreempt, preemptDelay: inst.PreemptDelay, accept: inst.Accept,
-		dontTrackPrimary: inst.DontTrackPrimary, downAdverts: inst.DownTimerAdverts,
+		dontTrackPrimary: inst.DontTrackPrimary, downAdverts: int32(inst.DownTimerAdverts),
 		lowerPrioNoAdvert: inst.LowerPrioNoAdvert, higherPrioSendAdvert: inst.HigherPrioSendAdvert,
 		ownerIgnore: inst.OwnerIgnoreAdverts, notifyPrio: inst.NotifyPriorityChanges,
 		garp: inst.GARP, addr: opt.Addr,
@@ -121,6 +121,8 @@ func checkInstance(inst *Instance) error {
 		return errors.New("advert_int is not set")
 	case inst.DownTimerAdverts < 1:
 		return errors.New("down_timer_adverts is not set")
+	case inst.DownTimerAdverts > 100:
+		return fmt.Errorf("down_timer_adverts %d is over 100", inst.DownTimerAdverts)
 	}
 	return nil
 }
@@ -143,7 +145,7 @@ func (m *Machine) MasterAddr() netip.Addr { return m.masterAddr }
 // Leaving reports a master that has resigned (priority-0 advert sent) but
 // still holds its addresses, waiting for a successor or its hold to run out;
 // the daemon keeps feeding it packets and timers until this is false.
-func (m *Machine) Leaving() bool { return m.leaving }
+func (m *Machine) Leaving() bool { return m.ho != nil }
 
 // WantsMaster reports a sync-group member whose master-down timer expired
 // and which waits for the rest of its group.
@@ -239,7 +241,7 @@ func (m *Machine) faulty() bool { return m.OwnFault() || m.groupFault }
 // skew is Skew_Time from the effective priority: v2 uses whole seconds
 // (RFC 3768), v3 scales by Master_Adver_Interval (RFC 5798).
 func (m *Machine) skew() time.Duration {
-	return skewTime(m.cfg.version, m.eff, m.masterAdverInt)
+	return skewTime(int(m.cfg.version), m.eff, m.masterAdverInt)
 }
 
 func skewTime(version int, prio uint8, iv time.Duration) time.Duration {
@@ -261,7 +263,7 @@ func (m *Machine) startup(now time.Time) {
 	}
 	m.started, m.state = true, StateInit
 	m.wantMaster, m.masterAddr = false, netip.Addr{}
-	m.leaving, m.succ = false, netip.Addr{}
+	m.ho = nil
 	m.stop(TimerHandover)
 	m.masterAdverInt = m.cfg.advertInt
 	m.preemptUntil = time.Time{}
@@ -329,7 +331,7 @@ func (m *Machine) becomeMaster(now time.Time) {
 	m.state, m.wantMaster = StateMaster, false
 	m.masterAddr, m.masterAdverInt = m.cfg.addr, m.cfg.advertInt
 	m.preemptUntil = time.Time{}
-	m.lower.reset()
+	m.lower = nil // a new mastership answers at once again
 	// Addresses and GARP go out before the first advert (keepalived and
 	// RFC 5798 §6.4.2 list the advert first). When this is a preemption,
 	// the old master drops the VIPs the moment it hears our advert; by
@@ -378,7 +380,7 @@ func (m *Machine) shutdown(now time.Time, handover bool) {
 	if !m.started {
 		return
 	}
-	if m.leaving {
+	if m.ho != nil {
 		// A maintenance handover is under way: it keeps running, and its
 		// release reports STOP now.
 		m.maint, m.started, m.wantMaster, m.state = false, false, false, StateStop
@@ -392,7 +394,7 @@ func (m *Machine) shutdown(now time.Time, handover bool) {
 		if handover {
 			// handover.go: the addresses stay until a successor speaks.
 			m.started, m.wantMaster, m.state = false, false, StateStop
-			m.leaving, m.leftAt, m.succ = true, now, netip.Addr{}
+			m.ho = &leavingState{leftAt: now}
 			m.arm(now, TimerHandover, m.handoverHold())
 			return
 		}

@@ -1,7 +1,6 @@
 package vrrp
 
 import (
-	"net/netip"
 	"time"
 )
 
@@ -22,7 +21,7 @@ func (m *Machine) maintenance(now time.Time, on bool) {
 		return
 	}
 	if !on {
-		if m.state == StateBackup && !m.leaving {
+		if m.state == StateBackup && m.ho == nil {
 			m.arm(now, TimerMasterDown, m.masterDown())
 		}
 		return
@@ -34,6 +33,6 @@ func (m *Machine) maintenance(now time.Time, on bool) {
 	m.stopMasterTimers()
 	m.emit(Action{Kind: ActSendAdvert, Priority: 0})
 	m.state = StateBackup
-	m.leaving, m.leftAt, m.succ = true, now, netip.Addr{}
+	m.ho = &leavingState{leftAt: now}
 	m.arm(now, TimerHandover, m.handoverHold())
 }

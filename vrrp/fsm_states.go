@@ -12,7 +12,7 @@ func (m *Machine) timer(now time.Time, t TimerID) {
 	g := m.cfg.garp
 	switch {
 	case t == TimerHandover:
-		if m.leaving {
+		if m.ho != nil {
 			m.release(now)
 		}
 	case t == TimerMasterDown && m.state == StateBackup:
@@ -46,10 +46,10 @@ func (m *Machine) timer(now time.Time, t TimerID) {
 // INIT and STOP ignore adverts (runtime.md §10), but for a leaving master
 // waiting for its successor (fsm_handover.go).
 func (m *Machine) advert(now time.Time, ev Event) {
-	if ev.Version != 0 && ev.Version != m.cfg.version {
+	if ev.Version != 0 && ev.Version != int(m.cfg.version) {
 		return
 	}
-	if m.leaving {
+	if m.ho != nil {
 		m.successorAdvert(now, ev)
 		return
 	}

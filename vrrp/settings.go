@@ -126,7 +126,10 @@ type Instance struct {
 	// goes FAULT while a static entry carrying one of them is lost.
 	TrackGroups []string
 
-	Notify Notify
+	// Notify is nil while no notify command is set: seven commands are
+	// half a kilobyte, thousands of instances rarely carry one (issue #12).
+	// Read it through Notifies, write it through NotifyRef.
+	Notify *Notify
 	GARP   GARP
 	VMAC   *VMAC
 
@@ -224,6 +227,34 @@ type Notify struct {
 	Deleted                              script.Spec
 	DeletedSet                           bool
 	MasterRxLowerPri                     script.Spec
+}
+
+// IsZero reports whether no notify command and no notify_deleted is set.
+func (n *Notify) IsZero() bool {
+	for _, s := range [...]*script.Spec{&n.Master, &n.Backup, &n.Fault, &n.Stop, &n.Generic, &n.Deleted, &n.MasterRxLowerPri} {
+		if !s.IsZero() {
+			return false
+		}
+	}
+	return !n.DeletedSet
+}
+
+// Notifies returns a copy of the instance's notify commands: the zero
+// Notify when none is set.
+func (in *Instance) Notifies() Notify {
+	if in.Notify == nil {
+		return Notify{}
+	}
+	return *in.Notify
+}
+
+// NotifyRef returns the instance's notify commands to set one in, made on
+// first use. Copies of the Instance share them.
+func (in *Instance) NotifyRef() *Notify {
+	if in.Notify == nil {
+		in.Notify = new(Notify)
+	}
+	return in.Notify
 }
 
 // VMAC describes use_vmac.

@@ -41,11 +41,12 @@ func (c *converter) failovers(blocks []*Virtual, inst *vrrp.Instance) error {
 	}
 	c.scripts = true
 	if len(starts) > 0 {
-		inst.Notify.Master = commandsSpec(starts)
+		inst.NotifyRef().Master = commandsSpec(starts)
 	}
 	if len(stops) > 0 {
 		s := commandsSpec(stops)
-		inst.Notify.Backup, inst.Notify.Fault, inst.Notify.Stop = s, s, s
+		n := inst.NotifyRef()
+		n.Backup, n.Fault, n.Stop = s, s, s
 	}
 	return nil
 }

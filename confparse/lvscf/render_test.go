@@ -273,7 +273,7 @@ func TestConvertedArgvReadBack(t *testing.T) {
 		for i, s := range res.Config.Scripts {
 			compareArgv(t, name, s.Script.Argv, back.Scripts[i].Script.Argv, seen)
 		}
-		n, g := res.Config.Instances[0].Notify, back.Instances[0].Notify
+		n, g := res.Config.Instances[0].Notifies(), back.Instances[0].Notifies()
 		compareArgv(t, name, n.Master.Argv, g.Master.Argv, seen)
 		compareArgv(t, name, n.Stop.Argv, g.Stop.Argv, seen)
 	}

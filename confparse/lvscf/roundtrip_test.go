@@ -50,8 +50,8 @@ func compareTyped(t *testing.T, in string, want, got *confparse.Config) {
 	if !slices.EqualFunc(wi.VIPs, gi.VIPs, func(a, b vipT) bool { return a.Prefix == b.Prefix && a.Dev == b.Dev && a.Label == b.Label }) {
 		t.Errorf("%s: VIPs %v, read back %v", in, wi.VIPs, gi.VIPs)
 	}
-	if wi.Notify.Master.Raw != gi.Notify.Master.Raw || wi.Notify.Stop.Raw != gi.Notify.Stop.Raw {
-		t.Errorf("%s: notify %q/%q, read back %q/%q", in, wi.Notify.Master.Raw, wi.Notify.Stop.Raw, gi.Notify.Master.Raw, gi.Notify.Stop.Raw)
+	if wi.Notifies().Master.Raw != gi.Notifies().Master.Raw || wi.Notifies().Stop.Raw != gi.Notifies().Stop.Raw {
+		t.Errorf("%s: notify %q/%q, read back %q/%q", in, wi.Notifies().Master.Raw, wi.Notifies().Stop.Raw, gi.Notifies().Master.Raw, gi.Notifies().Stop.Raw)
 	}
 	for i, s := range want.Scripts {
 		g := got.Scripts[i]

@@ -75,7 +75,7 @@ func TestScriptArgvMatchesRaw(t *testing.T) {
 				specs = append(specs, c.Misc().Path)
 			}
 		}
-		n := res.Config.Instances[0].Notify
+		n := res.Config.Instances[0].Notifies()
 		specs = append(specs, n.Master, n.Backup)
 	}
 	count := 0

@@ -147,12 +147,13 @@ func baseDev(dev string) string {
 // splitting on spaces.
 func (c *converter) lvsNotify(inst *vrrp.Instance) {
 	if cmd := strings.TrimSpace(c.cfg.ActiveCmd); cmd != "" {
-		inst.Notify.Master = commandSpec(cmd)
+		inst.NotifyRef().Master = commandSpec(cmd)
 		c.scripts = true
 	}
 	if cmd := strings.TrimSpace(c.cfg.InactiveCmd); cmd != "" {
 		s := commandSpec(cmd)
-		inst.Notify.Backup, inst.Notify.Fault, inst.Notify.Stop = s, s, s
+		n := inst.NotifyRef()
+		n.Backup, n.Fault, n.Stop = s, s, s
 		c.scripts = true
 	}
 }

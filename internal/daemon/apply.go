@@ -75,7 +75,7 @@ func (d *Daemon) announce(in *instance, a vrrp.Action) {
 	case vrrp.ActNotifyLowerPrio:
 		d.pktLog.Info("master received lower priority advert", "instance", in.cfg.Name, "from", a.Src)
 		d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: "MASTER_RX_LOWER_PRI",
-			Priority: int(a.Priority), Specific: in.cfg.Notify.MasterRxLowerPri})
+			Priority: int(a.Priority), Specific: in.cfg.Notifies().MasterRxLowerPri})
 	case vrrp.ActNotifyPriority:
 		d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name,
 			State: a.State.String() + "_PRIORITY", Priority: int(a.Priority)})
@@ -204,8 +204,9 @@ func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
 	d.countTransition(in, s)
 	d.noteReason(in, s)
 	in.lastState, in.lastTransition = s, d.now()
+	nf := in.cfg.Notifies()
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: s.String(), Priority: int(prio),
-		Specific: notifySpec(&in.cfg.Notify, s), Generic: in.cfg.Notify.Generic})
+		Specific: notifySpec(&nf, s), Generic: nf.Generic})
 	if !d.stopping {
 		d.syncd.Follow(in.cfg.Name, s == vrrp.StateMaster)
 	}

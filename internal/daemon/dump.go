@@ -253,7 +253,7 @@ func (d *Daemon) jsonDump() ([]byte, error) {
 }
 
 func jsonOf(in *instance) jsonInstance {
-	c := in.cfg
+	c, nf := in.cfg, in.cfg.Notifies()
 	j := jsonData{
 		Iname: c.Name, DontTrackPrimary: b2i(c.DontTrackPrimary), SkipCheckAdvAddr: b2i(c.SkipCheckAdvAddr),
 		StrictMode: b2i(c.Strict), IfpIfname: c.Interface, MasterPriority: int(in.masterPrio),
@@ -266,9 +266,9 @@ func jsonOf(in *instance) jsonInstance {
 		Vipset: in.m.State() == vrrp.StateMaster, AdverInt: c.AdvertInt.Seconds(),
 		MasterAdverInt: in.masterAdvertInt().Seconds(), Accept: b2i(c.Accept), Nopreempt: c.Nopreempt,
 		PreemptDelay: c.PreemptDelay.Seconds(), State: jsonState(in.m.State()), Wantstate: jsonState(in.m.State()),
-		Version: c.Version, SMTPAlert: c.SMTPAlert, NotifyDeleted: c.Notify.DeletedSet,
-		ScriptMaster: c.Notify.Master.Raw, ScriptBackup: c.Notify.Backup.Raw, ScriptFault: c.Notify.Fault.Raw,
-		ScriptStop: c.Notify.Stop.Raw, Script: c.Notify.Generic.Raw, AuthType: int(c.Auth.Type),
+		Version: c.Version, SMTPAlert: c.SMTPAlert, NotifyDeleted: nf.DeletedSet,
+		ScriptMaster: nf.Master.Raw, ScriptBackup: nf.Backup.Raw, ScriptFault: nf.Fault.Raw,
+		ScriptStop: nf.Stop.Raw, Script: nf.Generic.Raw, AuthType: int(c.Auth.Type),
 	}
 	if c.VMAC != nil {
 		j.VmacIfname = c.VMAC.Name

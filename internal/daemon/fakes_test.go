@@ -45,6 +45,7 @@ type fakeSys struct {
 	// flushes counts batch flushes (system calls) and flushed the
 	// adverts they carried.
 	flushes, flushed int
+	maxFlush         int // the most adverts one flush carried
 	// flushFails, when set, makes a flush stop after that many adverts.
 	flushFails *int
 	onLink     func(string, bool)
@@ -189,6 +190,7 @@ func (t *fakeTransport) Flush() (int, error) {
 	t.queue, t.n = t.queue[:0], 0
 	t.s.flushes++
 	t.s.flushed += n
+	t.s.maxFlush = max(t.s.maxFlush, n)
 	return n, err
 }
 

@@ -22,7 +22,6 @@ type instance struct {
 	garp *garpShare   // nil until attached
 	src  netip.Addr   // source address of our adverts
 	dsts []netip.Addr // multicast group or unicast peers
-	form vrrp.ChecksumForm
 	// auth_hmac (authhmac.go): the signer is nil unless adverts carry a
 	// trailer, the verifier nil without auth_hmac.
 	hmacSign   *vrrp.HMACSigner
@@ -31,12 +30,12 @@ type instance struct {
 	// adv is the advert template, without its addresses: a vrrp.Advert
 	// has room for 255 of them (6 KB), too much to keep per instance at
 	// thousands of instances. sendAdvert fills the daemon's one Advert.
-	adv  advTemplate
-	vips []netip.Addr // the VIPs, for adverts and GARP
-
-	tm      [numTimers]*timer // nil until first armed
-	stopped bool
-
+	// The byte-sized fields follow it, and each other, so that they pack
+	// into two words (issue #12: thousands of instances).
+	adv        advTemplate
+	form       vrrp.ChecksumForm
+	masterPrio uint8
+	stopped    bool
 	// The machine's interface input is up only when all of these hold
 	// (usable): link up and carrier, a source address and an open socket
 	// (attached), and no failed VIP add waiting for its retry.
@@ -44,15 +43,17 @@ type instance struct {
 	attached    bool
 	waitCounted bool // counted in Daemon.waiting
 	addrFault   bool
-	retry       time.Duration // backoff of the next VIP retry
-	ifUp        bool          // what the machine was last told
+	ifUp        bool       // what the machine was last told
+	lastState   vrrp.State // the state of the last transition (apply.go)
+
+	vips  []netip.Addr      // the VIPs, for adverts and GARP
+	tm    [numTimers]*timer // nil until first armed
+	retry time.Duration     // backoff of the next VIP retry
 
 	lastMaster     netip.Addr
-	masterPrio     uint8
 	masterInt      time.Duration // the master's advertised interval
 	lastAdvert     time.Time
 	lastTransition time.Time
-	lastState      vrrp.State
 	// lastReason is why the state last changed (the API's last_reason):
 	// the cause the transitions are counted by, or why's words when they
 	// name the transition that followed.

@@ -303,12 +303,13 @@ func (d *Daemon) removeInstance(in *instance, now time.Time) {
 	d.timers.stopAll(in)
 	in.stopped = true
 	state := "FAULT"
-	spec := in.cfg.Notify.Fault
-	if in.cfg.Notify.DeletedSet {
-		state, spec = "DELETED", in.cfg.Notify.Deleted
+	nf := in.cfg.Notifies()
+	spec := nf.Fault
+	if nf.DeletedSet {
+		state, spec = "DELETED", nf.Deleted
 	}
 	d.notifier.Post(notify.Event{Kind: "INSTANCE", Name: in.cfg.Name, State: state, Priority: int(in.m.Priority()),
-		Specific: spec, Generic: in.cfg.Notify.Generic})
+		Specific: spec, Generic: nf.Generic})
 	d.detach(in)
 	d.unwait(in)
 	if in.vmac != "" {

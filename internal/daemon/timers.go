@@ -89,6 +89,17 @@ func (ts *timers) set(t *timer, at time.Time) {
 func (ts *timers) stop(in *instance, id vrrp.TimerID) {
 	if t := in.tm[id]; t != nil {
 		ts.remove(t)
+		ts.release(t)
+	}
+}
+
+// release lets an instance's timer go once it is not armed: a master
+// otherwise keeps the master-down and GARP-delay timers it no longer uses
+// (64 bytes each at thousands of instances). The next arm makes it again;
+// the advert timer, re-armed as it fires, is never let go.
+func (ts *timers) release(t *timer) {
+	if t.idx < 0 && t.in != nil && t.in.tm[t.id] == t {
+		t.in.tm[t.id] = nil
 	}
 }
 
@@ -218,6 +229,7 @@ func (d *Daemon) fireDue() {
 			continue
 		}
 		d.feedTimer(t.in, t.id, now)
+		d.timers.release(t)
 	}
 }
 

@@ -233,3 +233,20 @@ func peerAdvert(t *testing.T, in *instance) []byte {
 	}
 	return b
 }
+
+// A master keeps only its advert timer: the master-down timer it left
+// and the GARP-delay timer that fired are let go (issue #12), and a
+// backup's master-down timer is made again when it is needed.
+func TestTimersReleased(t *testing.T) {
+	h := mastersAlone(t, 1, 4)
+	for _, in := range h.d.insts {
+		if in.m.State() != vrrp.StateMaster {
+			t.Fatalf("%s is %s after 10 s alone, want MASTER", in.cfg.Name, in.m.State())
+		}
+		for id, tm := range in.tm {
+			if held, want := tm != nil, vrrp.TimerID(id) == vrrp.TimerAdvert; held != want {
+				t.Errorf("%s: %s timer held %v, want %v", in.cfg.Name, vrrp.TimerID(id), held, want)
+			}
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 
 	"github.com/mdlayher/packet"
+
+	"github.com/govrrpd/govrrpd/internal/vrrpnet"
 )
 
 // Sender writes announcement frames on one interface through an AF_PACKET
@@ -33,7 +35,7 @@ type frameKey struct {
 
 // NewSender opens the socket on ifname.
 func NewSender(ifname string) (*Sender, error) {
-	ifi, err := net.InterfaceByName(ifname)
+	ifi, err := vrrpnet.InterfaceByName(ifname)
 	if err != nil {
 		return nil, fmt.Errorf("garp on %s: %w", ifname, err)
 	}

@@ -43,7 +43,7 @@ func stripKept(c *vrrp.Instance) {
 	c.Source, c.Name = "", ""
 	c.VIPs, c.ExcludedVIPs = nil, nil
 	c.Priority = 0
-	c.Notify = vrrp.Notify{}
+	c.Notify = nil
 	c.AuthHMAC = nil // key rotation needs no restart
 }
 

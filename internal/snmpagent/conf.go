@@ -19,8 +19,8 @@ var (
 // instanceConf is what the MIBs show of an instance's configuration.
 func instanceConf(in vrrp.Instance, sd *ipvs.SyncDaemon) snmpmib.InstanceConf {
 	c := snmpmib.InstanceConf{Preempt: !in.Nopreempt, PreemptDelay: in.PreemptDelay, AuthType: int(in.Auth.Type),
-		GARPDelay: in.GARP.MasterDelay, SMTPAlert: in.SMTPAlert, NotifyExec: notifies(in.Notify),
-		NotifyDeleted: in.Notify.DeletedSet, Accept: in.Accept, Src: in.McastSrc}
+		GARPDelay: in.GARP.MasterDelay, SMTPAlert: in.SMTPAlert, NotifyExec: notifies(in.Notifies()),
+		NotifyDeleted: in.Notifies().DeletedSet, Accept: in.Accept, Src: in.McastSrc}
 	if sd != nil && sd.Instance == in.Name {
 		c.LVSSyncIf = sd.Interface
 	}

@@ -57,6 +57,12 @@ func SettingsFrom(cfg *confparse.Config, f Flags) Settings {
 	if f.CheckOnly {
 		s.MIBs &= snmpmib.KeepalivedChecker
 	}
+	if s.MIBs == 0 {
+		// No MIB served: the agent opens no session and sends no trap,
+		// and a description of every instance is 900 bytes each kept
+		// for nothing (3.6 MB at 4,080 instances).
+		return s
+	}
 	s.Host.RouterID = cfg.Global.RouterID
 	if s.Host.RouterID == "" {
 		s.Host.RouterID, _ = os.Hostname()

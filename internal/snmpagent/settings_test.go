@@ -9,6 +9,7 @@ import (
 
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/snmpmib"
+	"github.com/govrrpd/govrrpd/vrrp"
 )
 
 func TestSettingsFrom(t *testing.T) {
@@ -32,11 +33,18 @@ func TestSettingsFrom(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := &confparse.Config{}
+			cfg := &confparse.Config{Instances: []vrrp.Instance{{Name: "VI_1", Version: 2}}}
 			cfg.Global.SNMP = c.snmp
 			s := SettingsFrom(cfg, c.flags)
-			if s.Socket != c.socket || s.MIBs != c.mibs || s.Host.RouterID != host {
-				t.Errorf("got socket %q mibs %b router %q; want %q %b %q", s.Socket, s.MIBs, s.Host.RouterID, c.socket, c.mibs, host)
+			// With no tree served nothing describes the host: it would
+			// be kept for nothing, an entry per instance.
+			router, described := host, 1
+			if c.mibs == 0 {
+				router, described = "", 0
+			}
+			if s.Socket != c.socket || s.MIBs != c.mibs || s.Host.RouterID != router || len(s.Host.Instances) != described {
+				t.Errorf("got socket %q mibs %b router %q, %d instances described; want %q %b %q, %d",
+					s.Socket, s.MIBs, s.Host.RouterID, len(s.Host.Instances), c.socket, c.mibs, router, described)
 			}
 		})
 	}

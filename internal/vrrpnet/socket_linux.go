@@ -32,7 +32,7 @@ type Socket struct {
 // sends, and what RFC 5798 §5.1.1.3 requires receivers to check), with
 // kernel receive timestamps on and a DefaultReadBuffer receive buffer.
 func Open(ifname string, family int) (*Socket, error) {
-	ifi, err := net.InterfaceByName(ifname)
+	ifi, err := InterfaceByName(ifname)
 	if err != nil {
 		return nil, fmt.Errorf("vrrp socket on %s: %w", ifname, err)
 	}
