@@ -46,10 +46,13 @@ type fakeSys struct {
 	// adverts they carried.
 	flushes, flushed int
 	maxFlush         int // the most adverts one flush carried
-	// flushFails, when set, makes a flush stop after that many adverts.
-	flushFails *int
-	onLink     func(string, bool)
-	onAddr     func(string)
+	// flushRefuses, when set, makes every flush refuse the advert at that
+	// index (the kernel's ENOBUFS); the rest still go. refusedVRIDs
+	// names each refused advert as interface/VRID.
+	flushRefuses *int
+	refusedVRIDs []string
+	onLink       func(string, bool)
+	onAddr       func(string)
 }
 
 func newFakeSys(l *callLog) *fakeSys {
@@ -170,6 +173,9 @@ type queuedMsg struct {
 }
 
 func (t *fakeTransport) Queue(b []byte, src, dst netip.Addr) {
+	if f := t.s.flushRefuses; f != nil && t.n+len(t.queue) == *f {
+		t.s.refusedVRIDs = append(t.s.refusedVRIDs, fmt.Sprintf("%s/%d", t.ifname, b[1]))
+	}
 	if t.s.log.off {
 		t.n++
 		return
@@ -178,14 +184,18 @@ func (t *fakeTransport) Queue(b []byte, src, dst netip.Addr) {
 }
 
 // Flush logs each advert as Send does, when it leaves.
-func (t *fakeTransport) Flush() (int, error) {
-	n := t.n + len(t.queue)
+func (t *fakeTransport) Flush(refused func(int, error)) (int, error) {
+	total := t.n + len(t.queue)
+	n, bad := total, -1
 	var err error
-	if f := t.s.flushFails; f != nil && *f < n {
-		n, err = *f, errors.New("no buffer space available")
+	if f := t.s.flushRefuses; f != nil && *f < total {
+		n, bad, err = total-1, *f, errors.New("no buffer space available")
+		refused(bad, err)
 	}
-	for _, m := range t.queue[:min(n, len(t.queue))] {
-		t.Send(m.b, m.src, m.dst)
+	for i, m := range t.queue {
+		if i != bad {
+			t.Send(m.b, m.src, m.dst)
+		}
 	}
 	t.queue, t.n = t.queue[:0], 0
 	t.s.flushes++

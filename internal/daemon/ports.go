@@ -65,10 +65,11 @@ type rxPacket struct {
 type transport interface {
 	Send(payload []byte, src, dst netip.Addr) error
 	// Queue holds a copy of an advert for the next Flush, which sends
-	// every queued one in as few system calls as it can and returns how
-	// many went out, in order.
+	// every queued one in as few system calls as it can. An advert the
+	// kernel refuses is skipped (refused hears its index) and the rest
+	// still go; Flush returns how many went and the first error.
 	Queue(payload []byte, src, dst netip.Addr)
-	Flush() (int, error)
+	Flush(refused func(i int, err error)) (int, error)
 	Join(group netip.Addr) error
 	// Poll returns, without waiting, the packets the kernel has queued
 	// that the reader has not taken yet.

@@ -34,11 +34,11 @@ type linuxTransport struct {
 	poll *vrrpnet.Reader // the loop's own, for Poll
 }
 
-func (t linuxTransport) Send(b []byte, src, dst netip.Addr) error { return t.s.Send(b, src, dst) }
-func (t linuxTransport) Queue(b []byte, src, dst netip.Addr)      { t.b.Add(b, src, dst) }
-func (t linuxTransport) Flush() (int, error)                      { return t.b.Flush() }
-func (t linuxTransport) Join(g netip.Addr) error                  { return t.s.Join(g) }
-func (t linuxTransport) Close() error                             { return t.s.Close() }
+func (t linuxTransport) Send(b []byte, src, dst netip.Addr) error    { return t.s.Send(b, src, dst) }
+func (t linuxTransport) Queue(b []byte, src, dst netip.Addr)         { t.b.Add(b, src, dst) }
+func (t linuxTransport) Flush(refused func(int, error)) (int, error) { return t.b.Flush(refused) }
+func (t linuxTransport) Join(g netip.Addr) error                     { return t.s.Join(g) }
+func (t linuxTransport) Close() error                                { return t.s.Close() }
 
 // Poll's error is the socket closing, which the reader goroutine reports.
 func (t linuxTransport) Poll() []rxPacket {

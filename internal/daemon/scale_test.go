@@ -3,6 +3,7 @@ package daemon
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -188,8 +189,8 @@ func BenchmarkScaleMasterSecond(b *testing.B) {
 }
 
 // The masters' periodic adverts leave in one batch per interface and
-// timer pass, not one system call each; a batch cut short counts only
-// what left.
+// timer pass, not one system call each; an advert the kernel refuses
+// costs its own instance only, and only what left is counted.
 func TestScaleAdvertBatches(t *testing.T) {
 	h := mastersAlone(t, 4, 50)
 	flushes := h.sys.flushes
@@ -200,9 +201,24 @@ func TestScaleAdvertBatches(t *testing.T) {
 	if h.sys.maxFlush > maxBatch {
 		t.Errorf("a flush carried %d adverts, more than maxBatch (%d)", h.sys.maxFlush, maxBatch)
 	}
-	cut := 10
-	h.sys.flushFails = &cut
-	if adverts, _ := masterSecond(h); adverts != 4*10 {
-		t.Errorf("flushes cut at 10 adverts: %d counted as sent, want 40", adverts)
+	refuse := 10
+	h.sys.flushRefuses = &refuse
+	before := map[*instance]uint64{}
+	for _, in := range h.d.insts {
+		before[in] = in.stats.advertSent
+	}
+	if adverts, _ := masterSecond(h); adverts != 4*49 {
+		t.Errorf("each flush refused its 11th advert: %d counted as sent, want %d", adverts, 4*49)
+	}
+	var uncounted []string
+	for _, in := range h.d.insts {
+		if in.stats.advertSent == before[in] {
+			uncounted = append(uncounted, fmt.Sprintf("%s/%d", in.cfg.Interface, in.cfg.VRID))
+		}
+	}
+	slices.Sort(uncounted)
+	slices.Sort(h.sys.refusedVRIDs)
+	if len(uncounted) != 4 || !slices.Equal(uncounted, h.sys.refusedVRIDs) {
+		t.Errorf("instances whose advert was not counted %v, want those refused %v", uncounted, h.sys.refusedVRIDs)
 	}
 }

@@ -18,9 +18,10 @@ import (
 
 // queuedAdvert is an advert waiting in its socket's batch.
 type queuedAdvert struct {
-	in   *instance
-	dst  netip.Addr
-	prio uint8
+	in      *instance
+	dst     netip.Addr
+	prio    uint8
+	refused bool // by the kernel at the flush
 }
 
 // maxBatch bounds a socket's queue. A batch keeps its buffers from one
@@ -36,7 +37,7 @@ func (d *Daemon) queueAdvert(in *instance, b []byte, dst netip.Addr, prio uint8)
 		d.unflushed = append(d.unflushed, s)
 	}
 	s.t.Queue(b, in.src, dst)
-	s.queued = append(s.queued, queuedAdvert{in, dst, prio})
+	s.queued = append(s.queued, queuedAdvert{in: in, dst: dst, prio: prio})
 	if len(s.queued) >= maxBatch {
 		d.flushSocket(s)
 	}
@@ -71,15 +72,26 @@ func (d *Daemon) flushSocket(s *socket) {
 	if len(s.queued) == 0 {
 		return
 	}
-	n, err := s.t.Flush()
-	for i, q := range s.queued {
-		if i < n {
-			q.in.countSent(q.prio)
+	// A refused advert costs its own instance only: the batch goes on
+	// past it (one ENOBUFS must not silence every master behind it).
+	first := -1
+	_, err := s.t.Flush(func(i int, _ error) {
+		if first < 0 {
+			first = i
 		}
+		s.queued[i].refused = true
+	})
+	unsent := 0
+	for _, q := range s.queued {
+		if q.refused {
+			unsent++
+			continue
+		}
+		q.in.countSent(q.prio)
 	}
-	if err != nil && n < len(s.queued) {
-		d.pktLog.Warn("send adverts", "interface", s.key.ifname, "unsent", len(s.queued)-n,
-			"first", s.queued[n].in.cfg.Name, "to", s.queued[n].dst, "err", err)
+	if err != nil && first >= 0 {
+		d.pktLog.Warn("send adverts", "interface", s.key.ifname, "unsent", unsent,
+			"first", s.queued[first].in.cfg.Name, "to", s.queued[first].dst, "err", err)
 	}
 	clear(s.queued)
 	s.queued = s.queued[:0]

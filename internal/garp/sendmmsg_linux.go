@@ -15,10 +15,10 @@ import (
 // sendFrames writes each frame to the link-layer destination it starts
 // with. A frame the kernel refuses — ENOBUFS when a queue or an egress
 // filter drops it — is lost alone: the frames after it still go, each a
-// chance of its own. sendmmsg stops at the first refusal, and a burst
-// that ended there lost the whole announcement (issue #16 item 9: under
-// 30 % egress loss, a third of the bursts never left, and a client stayed
-// on the backup's MAC). The first error is returned.
+// chance of its own (mmsg skips it; a burst that ended there lost the
+// whole announcement: issue #16 item 9, where under 30 % egress loss a
+// third of the bursts never left and a client stayed on the backup's
+// MAC). The first error is returned.
 func (s *Sender) sendFrames(fs [][]byte) error {
 	rc, err := s.conn.SyscallConn()
 	if err != nil {
@@ -26,22 +26,12 @@ func (s *Sender) sendFrames(fs [][]byte) error {
 	}
 	sa := unix.RawSockaddrLinklayer{Family: unix.AF_PACKET, Ifindex: int32(s.ifi.Index), Halen: 6}
 	name := unsafe.Slice((*byte)(unsafe.Pointer(&sa)), unix.SizeofSockaddrLinklayer)
-	var first error
-	for len(fs) > 0 {
-		for _, f := range fs {
-			copy(sa.Addr[:], f[0:6])
-			s.mm.Add(f, name, nil)
-		}
-		n, err := s.mm.Send(rc)
-		if err == nil || n >= len(fs) {
-			break
-		}
-		if first == nil {
-			first = err
-		}
-		fs = fs[n+1:] // frame n was refused
+	for _, f := range fs {
+		copy(sa.Addr[:], f[0:6])
+		s.mm.Add(f, name, nil)
 	}
-	return first
+	_, err = s.mm.Send(rc, nil)
+	return err
 }
 
 type mmsgBatch = mmsg.Batch

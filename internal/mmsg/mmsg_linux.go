@@ -45,33 +45,47 @@ func (b *Batch) put(p []byte) span {
 }
 
 // Send writes every queued datagram on the socket behind rc, in order,
-// and empties the batch. It returns how many left: on an error, the rest
-// did not.
-func (b *Batch) Send(rc syscall.RawConn) (int, error) {
+// and empties the batch. A datagram the kernel refuses (ENOBUFS from an
+// egress filter or a full queue, an unreachable destination) is skipped
+// and the rest still go: sendmmsg stops at the first failure, and
+// retrying from there keeps one refused advert or GARP from silencing
+// every instance behind it on the interface. refused, if not nil, hears
+// each skipped datagram's index; Send returns how many went and the first
+// error.
+func (b *Batch) Send(rc syscall.RawConn, refused func(i int, err error)) (int, error) {
 	defer b.Reset()
 	if len(b.msgs) == 0 {
 		return 0, nil
 	}
 	b.build()
-	sent := 0
-	var serr error
+	next, sent := 0, 0
+	var first error
 	err := rc.Write(func(fd uintptr) bool {
-		for sent < len(b.hdrs) {
-			n, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&b.hdrs[sent])),
-				uintptr(len(b.hdrs)-sent), unix.MSG_DONTWAIT, 0, 0)
+		for next < len(b.hdrs) {
+			n, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&b.hdrs[next])),
+				uintptr(len(b.hdrs)-next), unix.MSG_DONTWAIT, 0, 0)
 			switch {
 			case e == unix.EAGAIN:
 				return false // wait on the poller until writable
 			case e != 0:
-				serr = e
-				return true
+				// sendmmsg reports an error only when the first
+				// datagram failed: skip it.
+				if first == nil {
+					first = e
+				}
+				if refused != nil {
+					refused(next, e)
+				}
+				next++
+				continue
 			}
+			next += int(n)
 			sent += int(n)
 		}
 		return true
 	})
 	if err == nil {
-		err = serr
+		err = first
 	}
 	return sent, err
 }

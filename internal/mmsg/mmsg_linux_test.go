@@ -18,8 +18,8 @@ func sockaddr(a *net.UDPAddr) []byte {
 }
 
 // One Send delivers every datagram, in order, to its own address; the
-// batch is then empty and is reused; a datagram the kernel refuses stops
-// the send there and says how many went.
+// batch is then empty and is reused; a datagram the kernel refuses is
+// skipped and named, and the rest go.
 func TestBatchSend(t *testing.T) {
 	rx1, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
@@ -46,7 +46,7 @@ func TestBatchSend(t *testing.T) {
 		b.Add([]byte{byte(round), 1}, a1, nil)
 		b.Add([]byte{byte(round), 2}, a2, nil)
 		b.Add([]byte{byte(round), 3, 3}, a1, nil)
-		if n, err := b.Send(rc); n != 3 || err != nil || b.Len() != 0 {
+		if n, err := b.Send(rc, nil); n != 3 || err != nil || b.Len() != 0 {
 			t.Fatalf("round %d: sent %d, %v, %d left; want 3, nil, 0", round, n, err, b.Len())
 		}
 		for _, c := range []struct {
@@ -61,14 +61,25 @@ func TestBatchSend(t *testing.T) {
 			}
 		}
 	}
+	// A refused datagram is skipped; those after it still go.
 	bad := append([]byte(nil), a1...)
 	bad[0], bad[1] = 0xff, 0xff // no such address family
-	b.Add([]byte{9}, a1, nil)
-	b.Add([]byte{9}, bad, nil)
-	if n, err := b.Send(rc); n != 1 || err == nil {
-		t.Errorf("second datagram refused: sent %d, %v; want 1 and an error", n, err)
+	b.Add([]byte{9, 1}, a1, nil)
+	b.Add([]byte{9, 2}, bad, nil)
+	b.Add([]byte{9, 3}, a1, nil)
+	var skipped []int
+	if n, err := b.Send(rc, func(i int, _ error) { skipped = append(skipped, i) }); n != 2 || err == nil || len(skipped) != 1 || skipped[0] != 1 {
+		t.Errorf("second datagram refused: sent %d, %v, skipped %v; want 2, an error, [1]", n, err, skipped)
 	}
-	if n, err := b.Send(rc); n != 0 || err != nil {
+	for _, want := range []byte{1, 3} {
+		buf := make([]byte, 16)
+		_ = rx1.SetReadDeadline(time.Now().Add(5 * time.Second))
+		n, err := rx1.Read(buf)
+		if err != nil || n != 2 || buf[1] != want {
+			t.Fatalf("after a refused datagram: read %x, %v; want 09%02x", buf[:n], err, want)
+		}
+	}
+	if n, err := b.Send(rc, nil); n != 0 || err != nil {
 		t.Errorf("empty batch: sent %d, %v", n, err)
 	}
 }

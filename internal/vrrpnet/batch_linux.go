@@ -96,6 +96,8 @@ func (b *Batch) name(dst netip.Addr) []byte {
 	return name
 }
 
-// Flush sends every queued message and empties the batch. It returns how
-// many went out, in order: on an error the rest were not sent.
-func (b *Batch) Flush() (int, error) { return b.b.Send(b.s.rc) }
+// Flush sends every queued message and empties the batch. A message the
+// kernel refuses is skipped, the rest still go; refused (if not nil)
+// hears the index of each skipped one. It returns how many went and the
+// first error.
+func (b *Batch) Flush(refused func(i int, err error)) (int, error) { return b.b.Send(b.s.rc, refused) }

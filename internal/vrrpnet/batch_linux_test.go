@@ -64,7 +64,7 @@ func flushRetry(t *testing.T, b *Batch, add func()) (int, error) {
 		if b.Len() != 5 {
 			t.Fatalf("%d queued, want 5", b.Len())
 		}
-		n, err := b.Flush()
+		n, err := b.Flush(nil)
 		if !errors.Is(err, syscall.ENETUNREACH) || n > 0 || try == 100 {
 			return n, err
 		}
