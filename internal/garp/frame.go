@@ -25,8 +25,8 @@ const (
 	icmpv6NA    = 136
 	naOverride  = 0x20
 	optTargetLL = 2
-	naLen       = 4 + 4 + 16 + 8 // ICMPv6 header, flags, target, option
-	maxFrame    = 14 + 40 + naLen  // the larger of the two frames
+	naLen       = 4 + 4 + 16 + 8  // ICMPv6 header, flags, target, option
+	maxFrame    = 14 + 40 + naLen // the larger of the two frames
 )
 
 // Frame returns the Ethernet frame announcing ip from mac: an ARP request
