@@ -117,6 +117,32 @@ func TestParseScale(t *testing.T) {
 	}
 }
 
+// A daemon's note after a table is one row without a target, and the
+// progress lines between tables are no rows (a run of 4c3911b printed
+// "keepalived note: not conve" | "rged" as a row).
+func TestParseScaleNote(t *testing.T) {
+	res, err := parseScale("testdata/scale-note")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.rows) != 11 {
+		t.Fatalf("%d rows, want 5 + a note + 5: %+v", len(res.rows), res.rows)
+	}
+	n := res.rows[5]
+	if n.Name != "16x255 (4080 instances): keepalived note" || n.Gov != "–" ||
+		n.Ref != "not converged 40s after start: 3376/4080 VIPs on r1, 1140 on r2" || n.Target != "" {
+		t.Errorf("note row %+v", n)
+	}
+	for _, r := range res.rows {
+		if strings.Contains(r.Name, "starting") || strings.Contains(r.Gov, "starting") {
+			t.Errorf("progress line read as a row: %+v", r)
+		}
+	}
+	if r := res.rows[6]; r.Name != "1x255 (255 instances): master CPU (% of a core)" || r.Gov != "0.30" {
+		t.Errorf("first 1x255 row %+v", r)
+	}
+}
+
 func TestParseReliability(t *testing.T) {
 	res, err := parseReliability("testdata/reliability")
 	if err != nil {
