@@ -245,3 +245,20 @@ func TestReportKeepsUnmeasuredSource(t *testing.T) {
 		t.Errorf("summary line wrong:\n%s", b)
 	}
 }
+
+// failbench judges "slower" on the paired Δ once there are 3 pairs; the
+// report then says by how much in those terms, not by the medians.
+func TestFailoverVerdictPaired(t *testing.T) {
+	gov, ka := []float64{31, 33.3, 36}, []float64{30, 33.3, 35}
+	cases := []struct{ v, paired, want string }{
+		{"MISS: slower than keepalived", "+0.4 (5)", "MISS (slower than keepalived): paired Δ +0.4 ms over 5 pairs"},
+		{"MISS: slower than keepalived", "+0.4 (2)", "MISS (slower than keepalived)"},
+		{"ok", "-0.7 (3)", "pass"},
+		{"MISS: slower than keepalived", "—", "MISS (slower than keepalived)"},
+	}
+	for _, c := range cases {
+		if got := failoverVerdict(c.v, c.paired, gov, ka, 36.1); got != c.want {
+			t.Errorf("failoverVerdict(%q, %q) = %q, want %q", c.v, c.paired, got, c.want)
+		}
+	}
+}
