@@ -45,6 +45,7 @@ func TestProcessFamiliesGolden(t *testing.T) {
 	if rec.Code != 200 {
 		t.Fatalf("scrape: %d %s", rec.Code, rec.Body)
 	}
+	roundTrip(t, rec.Body.String())
 	got := shape(rec.Body.String())
 	if *update {
 		if err := os.WriteFile("testdata/process.prom", []byte(got), 0o644); err != nil {
