@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
@@ -165,5 +166,37 @@ func TestLintCatches(t *testing.T) {
 		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
 			t.Errorf("%s: %q, want %q", c.d.Name(), got, c.want)
 		}
+	}
+}
+
+// TestConcurrentScrapes: scrapes take turns over the registry's reused
+// buffers while a subsystem registers again and a histogram is observed;
+// every page is whole (run with -race).
+func TestConcurrentScrapes(t *testing.T) {
+	m := metrics.New("test")
+	h := metrics.NewHistogramVec("h_seconds", "A histogram.", []float64{1}, "kind")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				code, body := metricstest.Scrape(t, m)
+				if code != 200 || !strings.Contains(body, "\ngovrrpd_build_info{") {
+					t.Errorf("scrape: %d\n%s", code, body)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range 20 {
+			h.Observe(float64(i), "x")
+			if err := m.Register("t", gauge("a", float64(i)), h); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	wg.Wait()
+	if got := samples(t, m); !strings.Contains(got, "govrrpd_a 19\n") || !strings.Contains(got, `govrrpd_h_seconds_count{kind="x"} 20`) {
+		t.Errorf("after the registrations:\n%s", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -162,4 +163,34 @@ func TestRegisterRefusesBadNames(t *testing.T) {
 			t.Errorf("%s: %v, want %q", c.d.Name(), err, c.want)
 		}
 	}
+}
+
+// FuzzTextRoundTrip: any label values and value the page takes, expfmt
+// parses and writes back byte for byte; a label value that is not UTF-8
+// fails the scrape instead.
+func FuzzTextRoundTrip(f *testing.F) {
+	f.Add("a", "b \\ \" \n", 1.5)
+	f.Add("", "\xff", math.Inf(-1))
+	f.Fuzz(func(t *testing.T, a, b string, v float64) {
+		d := metrics.Gauge("g", "A gauge.", "b", "a")
+		m := metrics.New("test")
+		if err := m.Register("t", series{[]*metrics.Desc{d}, func(s *metrics.Sink) {
+			s.Emit(d, v, b, a)
+			s.Emit(d, -v, a+"x", b)
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		var page strings.Builder
+		err := m.WriteText(&page)
+		if !utf8.ValidString(a) || !utf8.ValidString(b) {
+			if err == nil {
+				t.Fatalf("label values %q %q: no error", a, b)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		roundTrip(t, page.String())
+	})
 }
