@@ -47,7 +47,7 @@ type Metrics struct {
 // process's series; the subsystems add their collectors with Register.
 func New(version string) *Metrics {
 	m := &Metrics{subs: map[string][]Collector{}, descs: map[string]*Desc{}}
-	err := m.Register("process", buildInfo{version}, goCollector{}, processCollector{})
+	err := m.register(ownName, buildInfo{version}, goCollector{}, processCollector{})
 	if err != nil {
 		panic(err) // the package's own families: a test fails first
 	}
@@ -64,6 +64,17 @@ func (m *Metrics) Register(name string, cs ...Collector) error {
 	if m == nil {
 		return nil
 	}
+	if name == ownName {
+		return fmt.Errorf("metrics %s: the name is the process's own", name)
+	}
+	return m.register(name, cs...)
+}
+
+// ownName is what the process's own series are registered under; no
+// subsystem may replace them.
+const ownName = "process"
+
+func (m *Metrics) register(name string, cs ...Collector) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range m.subs[name] {

@@ -89,6 +89,18 @@ func TestRegisterClash(t *testing.T) {
 	}
 }
 
+// TestRegisterOwnName: no subsystem takes the process's series away by
+// registering under their name.
+func TestRegisterOwnName(t *testing.T) {
+	m := metrics.New("test")
+	if err := m.Register("process", gauge("a", 1)); err == nil {
+		t.Error("a subsystem registered as process")
+	}
+	if _, body := metricstest.Scrape(t, m); !strings.Contains(body, "\nprocess_start_time_seconds ") {
+		t.Errorf("process series gone:\n%s", body)
+	}
+}
+
 // TestRegisterNil: with no listener there is no registry, and the
 // subsystems' registrations do nothing.
 func TestRegisterNil(t *testing.T) {
