@@ -41,6 +41,7 @@ type Metrics struct {
 	fams   []family
 	by     map[*Desc]int // index in fams; nil after a registration
 	buf    *bufio.Writer
+	hint   [2]int // samples and label values of a large scrape before
 }
 
 // New returns the registry with build info and the Go runtime's and the
@@ -133,7 +134,7 @@ func (m *Metrics) writeText(open func() io.Writer) error {
 	}
 	err = m.buf.Flush()
 	m.buf.Reset(nil)
-	m.sink.reset()
+	m.release()
 	if err != nil {
 		return fmt.Errorf("metrics: writing the page: %w", err)
 	}
@@ -158,15 +159,42 @@ func (m *Metrics) gather() ([]*family, error) {
 	by, fams := m.by, m.fams
 	m.mu.Unlock()
 	m.sink.reset()
+	if cap(m.sink.samples) == 0 && m.hint[0] > 0 {
+		m.sink.samples = make([]sample, 0, m.hint[0]+m.hint[0]/8)
+		m.sink.labels = make([]string, 0, m.hint[1]+m.hint[1]/8)
+	}
 	for _, c := range cs {
 		c.Collect(&m.sink)
 	}
 	out := m.sink.arrange(fams, by)
 	if err := m.sink.err(); err != nil {
-		m.sink.reset()
+		m.release()
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
 	return out, nil
+}
+
+// keepSamples is the most samples whose buffers a registry keeps between
+// scrapes (about 400 VRRP instances' worth, some 400 kB): a daemon with
+// thousands of instances makes its few megabytes per scrape and lets
+// them go, rather than hold them resident between scrapes that come
+// every 15 s.
+const keepSamples = 8192
+
+// release empties the scrape's buffers, and lets them go when they are
+// large; the caller holds m.scrape.
+func (m *Metrics) release() {
+	if cap(m.sink.samples) <= keepSamples {
+		m.sink.reset()
+		return
+	}
+	// The next scrape makes its buffers at this one's size at once: the
+	// garbage of growing them by appends would be twice as much.
+	m.hint = [2]int{len(m.sink.samples), len(m.sink.labels)}
+	m.sink = Sink{}
+	for i := range m.fams {
+		m.fams[i].idx = nil
+	}
 }
 
 // buildInfo is govrrpd_build_info.
