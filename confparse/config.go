@@ -56,10 +56,21 @@ type GlobalDefs struct {
 	NetNamespace    string
 	// SNMP is what the AgentX sub-agent serves (internal/snmpagent).
 	SNMP SNMPDefs
+
+	// Process is keepalived's scheduling of its VRRP process
+	// (vrrp_priority, vrrp_cpu_affinity), which govrrpd applies to its
+	// one process: checkers run in it too.
+	Process ProcessDefs
 }
 
 // SNMPDefs are keepalived's enable_snmp_*, enable_traps and snmp_socket;
 // the -x flag turns on the four trees, as keepalived's does.
+// ProcessDefs are the scheduling settings a configuration gives the daemon.
+type ProcessDefs struct {
+	Nice int   // vrrp_priority, -20..19; 0 leaves the priority alone, as keepalived
+	CPUs []int // vrrp_cpu_affinity; empty leaves the affinity alone
+}
+
 type SNMPDefs struct {
 	Socket  string // snmp_socket; empty: the -A flag's, or /var/agentx/master
 	VRRP    bool   // enable_snmp_vrrp (enable_snmp_keepalived)

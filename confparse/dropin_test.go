@@ -125,6 +125,9 @@ var dropinCases = []dropinCase{
 	{Name: "10-garp-ranges", Keepalived: 0, Dump: true,
 		Src: "global_defs {\n  vrrp_garp_master_refresh 14400\n  vrrp_garp_master_repeat 1000\n  smtp_connect_timeout 4000\n}\n" +
 			dInst("  garp_master_refresh 14400\n  garp_master_repeat 300\n  garp_master_delay 2000\n  garp_lower_prio_repeat 1000\n")},
+	// 14. the VRRP process's scheduling: applied to govrrpd's one process.
+	{Name: "14-vrrp-priority-and-affinity", Keepalived: 0, Dump: true,
+		Src: "global_defs {\n  vrrp_priority -10\n  vrrp_cpu_affinity 0\n}\n" + dInst("")},
 	{Name: "10-advert-int-below-10ms", Keepalived: 5,
 		Src:  dInst("  advert_int 0.005\n"),
 		Msgs: []corpusMsg{cm(9, "Advert interval (0.005) not valid")}},

@@ -57,6 +57,8 @@ var keywordNotes = map[string]Keyword{
 	"vrrp_instance v3_checksum_as_v2":         {Status: KwImplemented, Note: "keepalived 2.2.8, with 2.4.3's meaning: VRRPv3/IPv4 sent with the RFC 9568 checksum"},
 	"global_defs v3_checksum_as_v2":           {Status: KwImplemented, Note: "keepalived 2.2.8, with 2.4.3's meaning"},
 	"vrrp_instance owner_ignore_adverts":      {Status: KwImplemented, Note: "keepalived 2.3.3, with 2.4.3's meaning"},
+	"global_defs vrrp_priority":               {Status: KwImplemented, Note: "the nice value of every thread of govrrpd's one process (its checkers too); scripts start at the daemon's own starting priority, as keepalived resets it in its children"},
+	"global_defs vrrp_cpu_affinity":           {Status: KwImplemented, Note: "every thread of govrrpd's one process; a CPU the machine lacks drops the set with an error, as keepalived -t refuses it"},
 	"global_defs vrrp_owner_ignore_adverts":   {Status: KwImplemented, Note: "keepalived 2.3.3, with 2.4.3's meaning"},
 	"vrrp_instance lvs_sync_daemon_interface": {Status: KwWarned, Note: "keepalived's deprecation warning; not modelled"},
 	"vrrp_instance debug":                     {Status: KwImplemented, Note: "a no-op in keepalived too"},

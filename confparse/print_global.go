@@ -126,6 +126,16 @@ func globalLines(c *Config) [][]string {
 		add("data_use_instance")
 	}
 	out = append(out, snmpGlobalLines(g.SNMP)...)
+	if g.Process.Nice != 0 {
+		add("vrrp_priority", strconv.Itoa(g.Process.Nice))
+	}
+	if len(g.Process.CPUs) > 0 {
+		w := []string{"vrrp_cpu_affinity"}
+		for _, cpu := range g.Process.CPUs {
+			w = append(w, strconv.Itoa(cpu))
+		}
+		add(w...)
+	}
 	return append(out, vrrpGlobalLines(c)...)
 }
 

@@ -2,6 +2,7 @@ package confparse
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -99,6 +100,12 @@ var globalTable = table[*Config]{
 		c.VRRP.EnableScriptSecurity = true
 	},
 	"data_use_instance": gBool(func(c *Config) *bool { return &c.Global.DataUseInstance }),
+	"vrrp_priority": func(a *analyzer, n *Node, c *Config) {
+		if v, ok := a.argInt(n, 0, -20, 19); ok {
+			c.Global.Process.Nice = v
+		}
+	},
+	"vrrp_cpu_affinity": vrrpCPUAffinity,
 	"notify_fifo": func(a *analyzer, n *Node, c *Config) {
 		if s, ok := a.arg(n, 0); ok {
 			c.Global.NotifyFIFO = s
@@ -209,17 +216,17 @@ func init() {
 		nftables_ipvs_priority nftables_ipvs_start_fwmark log_unknown_vrids
 		vmac_addr_prefix disable_local_igmp tmp_config_directory config_save_dir
 		reload_check_config reload_time_file reload_repeat reload_file include_check
-		random_seed`) {
+		random_seed vrrp_rt_priority vrrp_no_swap vrrp_rlimit_rttime vrrp_rlimit_rtime`) {
 		globalTable[k] = notYet[*Config]
 	}
 	// Tuning of keepalived's child processes and DBus: no meaning
 	// for one Go process, reported at Info.
 	for _, k := range strings.Fields(`process_names process_name vrrp_process_name
-		checker_process_name lvs_process_name bfd_process_name vrrp_priority
-		checker_priority bfd_priority vrrp_no_swap checker_no_swap bfd_no_swap
-		vrrp_rt_priority checker_rt_priority bfd_rt_priority vrrp_cpu_affinity
-		checker_cpu_affinity bfd_cpu_affinity vrrp_rlimit_rttime checker_rlimit_rttime
-		bfd_rlimit_rttime vrrp_rlimit_rtime checker_rlimit_rtime bfd_rlimit_rtime
+		checker_process_name lvs_process_name bfd_process_name
+		checker_priority bfd_priority checker_no_swap bfd_no_swap
+		checker_rt_priority bfd_rt_priority
+		checker_cpu_affinity bfd_cpu_affinity checker_rlimit_rttime
+		bfd_rlimit_rttime checker_rlimit_rtime bfd_rlimit_rtime
 		max_auto_priority min_auto_priority_delay umask enable_dbus dbus_service_name
 		vrrp_rx_bufs_policy vrrp_rx_bufs_multiplier vrrp_netlink_cmd_rcv_bufs
 		vrrp_netlink_cmd_rcv_bufs_force vrrp_netlink_monitor_rcv_bufs
@@ -230,6 +237,30 @@ func init() {
 		globalTable[k] = ignored[*Config]
 	}
 }
+
+// vrrpCPUAffinity reads the CPUs of vrrp_cpu_affinity. keepalived also
+// refuses a CPU the machine does not have; that depends on the machine
+// that runs the file, so the daemon checks it when it applies the set.
+// As in keepalived, one bad entry drops the whole set.
+func vrrpCPUAffinity(a *analyzer, n *Node, c *Config) {
+	if len(n.Args) == 0 {
+		a.warnf(n.Pos, "No vrrp cpu_id set specified")
+		return
+	}
+	var cpus []int
+	for _, w := range n.Args {
+		v, err := strconv.Atoi(w.Text)
+		if err != nil || v < 0 || v > maxCPU {
+			a.warnf(n.Pos, "Invalid cpu_id:%s specified for vrrp process", w.Text)
+			return
+		}
+		cpus = append(cpus, v)
+	}
+	c.Global.Process.CPUs = cpus
+}
+
+// maxCPU is the largest CPU number a cpu_set_t holds.
+const maxCPU = 1023
 
 // atLeastOne is keepalived's correction of a 0 where it needs 1.
 func atLeastOne(a *analyzer, n *Node, name string, v int) int {

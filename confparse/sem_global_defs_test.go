@@ -247,10 +247,11 @@ func TestGlobalLVSFlush(t *testing.T) {
 func TestGlobalDefsRefusedIgnoredAndBare(t *testing.T) {
 	var rows []semRow
 	for _, k := range []string{"no_email_faults", "startup_script /x", "vrrp_iptables", "nftables", "vmac_addr_prefix 02:00",
-		"reload_check_config", "random_seed 5", "notify_fifo_script /x", "vrrp_garp_extra_if 5"} {
+		"reload_check_config", "random_seed 5", "notify_fifo_script /x", "vrrp_garp_extra_if 5",
+		"vrrp_rt_priority 50", "vrrp_no_swap", "vrrp_rlimit_rttime 20000"} {
 		rows = append(rows, semRow{"refused " + k, gdefs(k), nil, []want{warnAt(2, "is not supported by govrrpd yet; ignored")}})
 	}
-	for _, k := range []string{"vrrp_priority -5", "umask 022", "enable_dbus", "process_names",
+	for _, k := range []string{"checker_priority -5", "umask 022", "enable_dbus", "process_names",
 		"vrrp_rx_bufs_policy MTU", "max_auto_priority 10"} {
 		rows = append(rows, semRow{"no effect " + k, gdefs(k), nil, []want{infoAt(2, "has no effect in govrrpd")}})
 	}
@@ -280,4 +281,22 @@ func TestGlobalDefsRefusedIgnoredAndBare(t *testing.T) {
 			t.Errorf("bare %s: exit %d, want keepalived's 2", k, d.ExitCode())
 		}
 	}
+}
+
+// vrrp_priority and vrrp_cpu_affinity are applied to the one process
+// (internal/procprio); keepalived's range for the first, and one bad CPU
+// drops the whole set, as keepalived does.
+func TestGlobalProcess(t *testing.T) {
+	proc := func(nice int, cpus ...int) func(*Config) bool {
+		return func(c *Config) bool {
+			return c.Global.Process.Nice == nice && slices.Equal(c.Global.Process.CPUs, cpus)
+		}
+	}
+	runSemRows(t, []semRow{
+		{"both", gdefs("vrrp_priority -10", "vrrp_cpu_affinity 0 1"), proc(-10, 0, 1), nil},
+		{"nice range", gdefs("vrrp_priority -21"), proc(0), []want{warnAt(2, "vrrp_priority: number '-21' outside range [-20, 19]")}},
+		{"bad cpu drops the set", gdefs("vrrp_cpu_affinity 0 x"), proc(0), []want{warnAt(2, "Invalid cpu_id:x specified for vrrp process")}},
+		{"negative cpu", gdefs("vrrp_cpu_affinity -1"), proc(0), []want{warnAt(2, "Invalid cpu_id:-1")}},
+		{"no cpus", gdefs("vrrp_cpu_affinity"), proc(0), []want{warnAt(2, "No vrrp cpu_id set specified")}},
+	})
 }

@@ -118,7 +118,7 @@ func TestInstanceDefaultsAndCorrections(t *testing.T) {
 			return g.MasterDelay == 2*time.Second && g.MasterRepeat == 3 && g.LowerPrioDelay == 2*time.Second && g.LowerPrioRepeat == 3
 		}, "", 0},
 		{"notYet keyword", inst("use_ipvlan"), nil, "'use_ipvlan' is not supported by govrrpd yet", 5},
-		{"ignored keyword", "global_defs {\nvrrp_priority -5\n}\n" + inst(""), nil, "'vrrp_priority' has no effect", 0},
+		{"ignored keyword", "global_defs {\nchecker_priority -5\n}\n" + inst(""), nil, "'checker_priority' has no effect", 0},
 		{"lvs_sync_daemon", "global_defs {\nlvs_sync_daemon eth0 VI_1 id 3\n}\n" + inst(""), func(c *Config) bool {
 			sd := c.IPVS.SyncDaemon
 			return sd != nil && sd.Instance == "VI_1" && sd.ID == 3 && sd.Port == 8848

@@ -20,6 +20,7 @@ import (
 	"github.com/govrrpd/govrrpd/internal/netconf"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/pidfile"
+	"github.com/govrrpd/govrrpd/internal/procprio"
 	"github.com/govrrpd/govrrpd/internal/scriptexec"
 	"github.com/govrrpd/govrrpd/internal/status"
 	"github.com/govrrpd/govrrpd/internal/track"
@@ -100,6 +101,7 @@ type Daemon struct {
 	unflushed []*socket
 
 	runner *scriptexec.Runner
+	prio   *procprio.Manager // vrrp_priority, vrrp_cpu_affinity; nil in the executor tests
 	// baseline is the running configuration's diagnostics: a reload is
 	// refused only for problems the running file did not have.
 	baseline   confparse.Diagnostics
@@ -206,6 +208,9 @@ func Run(ctx context.Context, opts Options) error {
 	defer sys.Close()
 	d := newDaemon(cfg, opts, sys, withObserver(n, opts.Observer))
 	d.runner, d.baseline, d.configHash = runner, diags, configHash(cfg)
+	d.prio = procprio.New()
+	runner.ChildNice = d.prio.StartingNice
+	d.applyScheduling(cfg)
 	d.setInputs(inputs)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()

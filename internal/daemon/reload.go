@@ -111,6 +111,7 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 		res.Result, res.Error = "refused", strings.Join(msgs, "\n")
 		return res
 	}
+	d.applyScheduling(cfg)
 	if hash != "" && hash == d.configHash {
 		res.Result = "unchanged"
 	} else {

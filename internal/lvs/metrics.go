@@ -3,8 +3,6 @@ package lvs
 import (
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/govrrpd/govrrpd/check"
 	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/status"
@@ -41,102 +39,94 @@ func (c *Collectors) ObserveCheck(kind check.Kind, up bool, took time.Duration) 
 	c.check.observe(kind.String(), up, took)
 }
 
-func (c *Collectors) Describe(ch chan<- *prometheus.Desc) {
-	c.ipvs.describe(ch)
-	c.check.describe(ch)
+func (c *Collectors) Describe() []*metrics.Desc {
+	return append(c.ipvs.describe(), c.check.describe()...)
 }
 
-func (c *Collectors) Collect(ch chan<- prometheus.Metric) {
+func (c *Collectors) Collect(s *metrics.Sink) {
 	vss, rec := c.src()
-	c.ipvs.collect(ch, vss, rec)
-	c.check.collect(ch, vss)
+	c.ipvs.collect(s, vss, rec)
+	c.check.collect(s, vss)
 }
 
 type ipvsCollector struct {
-	services, dests, weight, weightCfg      *prometheus.Desc
-	healthy, drained, conns, pkts, bytes    *prometheus.Desc
-	svcConns, svcPkts, svcBytes, ops, opErr *prometheus.Desc
+	services, dests, weight, weightCfg      *metrics.Desc
+	healthy, drained, conns, pkts, bytes    *metrics.Desc
+	svcConns, svcPkts, svcBytes, ops, opErr *metrics.Desc
 }
 
 func newIPVSCollector() *ipvsCollector {
 	vr := []string{"virtual_server", "real_server"}
 	return &ipvsCollector{
-		services:  metrics.Desc("ipvs_services", "Virtual servers configured."),
-		dests:     metrics.Desc("ipvs_destinations", "Real servers configured."),
-		weight:    metrics.Desc("ipvs_destination_weight", "Weight in the kernel table now (0 when drained or down with inhibit_on_failure).", vr...),
-		weightCfg: metrics.Desc("ipvs_destination_weight_configured", "Configured weight.", vr...),
-		healthy:   metrics.Desc("ipvs_destination_healthy", "1 while every checker of the real server is up.", vr...),
-		drained:   metrics.Desc("ipvs_destination_drained", "1 while drained by govrrpd ctl drain.", vr...),
-		conns:     metrics.Desc("ipvs_destination_connections_total", "Connections scheduled to the real server (kernel counter).", vr...),
-		pkts:      metrics.Desc("ipvs_destination_packets_total", "Packets through the real server (kernel counter).", "virtual_server", "real_server", "direction"),
-		bytes:     metrics.Desc("ipvs_destination_bytes_total", "Bytes through the real server (kernel counter).", "virtual_server", "real_server", "direction"),
-		svcConns:  metrics.Desc("ipvs_service_connections_total", "Connections to the virtual server (kernel counter).", "virtual_server"),
-		svcPkts:   metrics.Desc("ipvs_service_packets_total", "Packets through the virtual server (kernel counter).", "virtual_server", "direction"),
-		svcBytes:  metrics.Desc("ipvs_service_bytes_total", "Bytes through the virtual server (kernel counter).", "virtual_server", "direction"),
-		ops:       metrics.Desc("ipvs_reconcile_operations_total", "Table operations the reconciler issued, by kind.", "kind"),
-		opErr:     metrics.Desc("ipvs_reconcile_errors_total", "Table operations the kernel refused."),
+		services:  metrics.Gauge("ipvs_services", "Virtual servers configured."),
+		dests:     metrics.Gauge("ipvs_destinations", "Real servers configured."),
+		weight:    metrics.Gauge("ipvs_destination_weight", "Weight in the kernel table now (0 when drained or down with inhibit_on_failure).", vr...),
+		weightCfg: metrics.Gauge("ipvs_destination_weight_configured", "Configured weight.", vr...),
+		healthy:   metrics.Gauge("ipvs_destination_healthy", "1 while every checker of the real server is up.", vr...),
+		drained:   metrics.Gauge("ipvs_destination_drained", "1 while drained by govrrpd ctl drain.", vr...),
+		conns:     metrics.Counter("ipvs_destination_connections_total", "Connections scheduled to the real server (kernel counter).", vr...),
+		pkts:      metrics.Counter("ipvs_destination_packets_total", "Packets through the real server (kernel counter).", "virtual_server", "real_server", "direction"),
+		bytes:     metrics.Counter("ipvs_destination_bytes_total", "Bytes through the real server (kernel counter).", "virtual_server", "real_server", "direction"),
+		svcConns:  metrics.Counter("ipvs_service_connections_total", "Connections to the virtual server (kernel counter).", "virtual_server"),
+		svcPkts:   metrics.Counter("ipvs_service_packets_total", "Packets through the virtual server (kernel counter).", "virtual_server", "direction"),
+		svcBytes:  metrics.Counter("ipvs_service_bytes_total", "Bytes through the virtual server (kernel counter).", "virtual_server", "direction"),
+		ops:       metrics.Counter("ipvs_reconcile_operations_total", "Table operations the reconciler issued, by kind.", "kind"),
+		opErr:     metrics.Counter("ipvs_reconcile_errors_total", "Table operations the kernel refused."),
 	}
 }
 
-func (c *ipvsCollector) describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.services, c.dests, c.weight, c.weightCfg, c.healthy, c.drained, c.conns,
-		c.pkts, c.bytes, c.svcConns, c.svcPkts, c.svcBytes, c.ops, c.opErr} {
-		ch <- d
-	}
+func (c *ipvsCollector) describe() []*metrics.Desc {
+	return []*metrics.Desc{c.services, c.dests, c.weight, c.weightCfg, c.healthy, c.drained, c.conns,
+		c.pkts, c.bytes, c.svcConns, c.svcPkts, c.svcBytes, c.ops, c.opErr}
 }
 
-func (c *ipvsCollector) collect(ch chan<- prometheus.Metric, vss []status.VirtualServer, rec status.ReconcileStats) {
-	G, C := prometheus.GaugeValue, prometheus.CounterValue
+func (c *ipvsCollector) collect(s *metrics.Sink, vss []status.VirtualServer, rec status.ReconcileStats) {
 	n := 0
 	for _, vs := range vss {
 		v := vs.Key
 		n += len(vs.Reals)
-		metrics.Emit(ch, c.svcConns, C, float64(vs.Stats.Conns), v)
-		traffic(ch, c.svcPkts, c.svcBytes, vs.Stats, v)
+		s.Emit(c.svcConns, float64(vs.Stats.Conns), v)
+		traffic(s, c.svcPkts, c.svcBytes, vs.Stats, v)
 		for _, rs := range vs.Reals {
-			metrics.Emit(ch, c.weight, G, float64(rs.WeightCurrent), v, rs.Key)
-			metrics.Emit(ch, c.weightCfg, G, float64(rs.WeightConfigured), v, rs.Key)
-			metrics.Emit(ch, c.healthy, G, metrics.Bool(rs.Healthy), v, rs.Key)
-			metrics.Emit(ch, c.drained, G, metrics.Bool(rs.Drained), v, rs.Key)
-			metrics.Emit(ch, c.conns, C, float64(rs.Stats.Conns), v, rs.Key)
-			traffic(ch, c.pkts, c.bytes, rs.Stats, v, rs.Key)
+			s.Emit(c.weight, float64(rs.WeightCurrent), v, rs.Key)
+			s.Emit(c.weightCfg, float64(rs.WeightConfigured), v, rs.Key)
+			s.Emit(c.healthy, metrics.Bool(rs.Healthy), v, rs.Key)
+			s.Emit(c.drained, metrics.Bool(rs.Drained), v, rs.Key)
+			s.Emit(c.conns, float64(rs.Stats.Conns), v, rs.Key)
+			traffic(s, c.pkts, c.bytes, rs.Stats, v, rs.Key)
 		}
 	}
-	metrics.Emit(ch, c.services, G, float64(len(vss)))
-	metrics.Emit(ch, c.dests, G, float64(n))
+	s.Emit(c.services, float64(len(vss)))
+	s.Emit(c.dests, float64(n))
 	for _, k := range metrics.SortedKeys(rec.Ops) {
-		metrics.Emit(ch, c.ops, C, float64(rec.Ops[k]), k)
+		s.Emit(c.ops, float64(rec.Ops[k]), k)
 	}
-	metrics.Emit(ch, c.opErr, C, float64(rec.Errors))
+	s.Emit(c.opErr, float64(rec.Errors))
 }
 
 // traffic emits the in/out packet and byte counters.
-func traffic(ch chan<- prometheus.Metric, pkts, bytes *prometheus.Desc, s status.IPVSStats, labels ...string) {
-	C := prometheus.CounterValue
-	metrics.Emit(ch, pkts, C, float64(s.InPkts), append(labels, "in")...)
-	metrics.Emit(ch, pkts, C, float64(s.OutPkts), append(labels, "out")...)
-	metrics.Emit(ch, bytes, C, float64(s.InBytes), append(labels, "in")...)
-	metrics.Emit(ch, bytes, C, float64(s.OutBytes), append(labels, "out")...)
+func traffic(s *metrics.Sink, pkts, bytes *metrics.Desc, st status.IPVSStats, labels ...string) {
+	s.Emit(pkts, float64(st.InPkts), append(labels, "in")...)
+	s.Emit(pkts, float64(st.OutPkts), append(labels, "out")...)
+	s.Emit(bytes, float64(st.InBytes), append(labels, "in")...)
+	s.Emit(bytes, float64(st.OutBytes), append(labels, "out")...)
 }
 
 // checkCollector reports checker results from the snapshot; its latency
 // histogram, fed by observe, registers beside it.
 type checkCollector struct {
-	up, results, failures, lastMS *prometheus.Desc
-	latency                       *prometheus.HistogramVec
+	up, results, failures, lastMS *metrics.Desc
+	latency                       *metrics.HistogramVec
 }
 
 func newCheckCollector() *checkCollector {
 	return &checkCollector{
-		up:       metrics.Desc("check_up", "1 while the checker's last verdict is up.", "virtual_server", "real_server", "kind", "at"),
-		results:  metrics.Desc("check_results_total", "Checker attempts by kind and result (up or down).", "kind", "result"),
-		failures: metrics.Desc("check_failures_total", "Failed checker attempts by kind and reason.", "kind", "reason"),
-		lastMS:   metrics.Desc("check_last_latency_seconds", "The checker's last attempt's duration.", "virtual_server", "real_server", "kind", "at"),
-		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "govrrpd_check_latency_seconds",
-			Help:    "Duration of checker attempts, by kind and result.",
-			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
-		}, []string{"kind", "result"}),
+		up:       metrics.Gauge("check_up", "1 while the checker's last verdict is up.", "virtual_server", "real_server", "kind", "at"),
+		results:  metrics.Counter("check_results_total", "Checker attempts by kind and result (up or down).", "kind", "result"),
+		failures: metrics.Counter("check_failures_total", "Failed checker attempts by kind and reason.", "kind", "reason"),
+		lastMS:   metrics.Gauge("check_last_latency_seconds", "The checker's last attempt's duration.", "virtual_server", "real_server", "kind", "at"),
+		latency: metrics.NewHistogramVec("check_latency_seconds", "Duration of checker attempts, by kind and result.",
+			[]float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}, "kind", "result"),
 	}
 }
 
@@ -145,24 +135,21 @@ func (c *checkCollector) observe(kind string, up bool, d time.Duration) {
 	if up {
 		r = "up"
 	}
-	c.latency.WithLabelValues(kind, r).Observe(d.Seconds())
+	c.latency.Observe(d.Seconds(), kind, r)
 }
 
-func (c *checkCollector) describe(ch chan<- *prometheus.Desc) {
-	ch <- c.up
-	ch <- c.results
-	ch <- c.failures
-	ch <- c.lastMS
+func (c *checkCollector) describe() []*metrics.Desc {
+	return []*metrics.Desc{c.up, c.results, c.failures, c.lastMS}
 }
 
-func (c *checkCollector) collect(ch chan<- prometheus.Metric, vss []status.VirtualServer) {
+func (c *checkCollector) collect(s *metrics.Sink, vss []status.VirtualServer) {
 	type kr struct{ kind, result string }
 	results, failures := map[kr]uint64{}, map[kr]uint64{}
 	for _, vs := range vss {
 		for _, rs := range vs.Reals {
 			for _, ck := range rs.Checkers {
-				metrics.Emit(ch, c.up, prometheus.GaugeValue, metrics.Bool(ck.Up), vs.Key, rs.Key, ck.Kind, ck.At)
-				metrics.Emit(ch, c.lastMS, prometheus.GaugeValue, time.Duration(ck.LastLatency).Seconds(), vs.Key, rs.Key, ck.Kind, ck.At)
+				s.Emit(c.up, metrics.Bool(ck.Up), vs.Key, rs.Key, ck.Kind, ck.At)
+				s.Emit(c.lastMS, time.Duration(ck.LastLatency).Seconds(), vs.Key, rs.Key, ck.Kind, ck.At)
 				for r, n := range ck.Results {
 					if r == "up" {
 						results[kr{ck.Kind, "up"}] += n
@@ -175,9 +162,9 @@ func (c *checkCollector) collect(ch chan<- prometheus.Metric, vss []status.Virtu
 		}
 	}
 	for k, n := range results {
-		metrics.Emit(ch, c.results, prometheus.CounterValue, float64(n), k.kind, k.result)
+		s.Emit(c.results, float64(n), k.kind, k.result)
 	}
 	for k, n := range failures {
-		metrics.Emit(ch, c.failures, prometheus.CounterValue, float64(n), k.kind, k.result)
+		s.Emit(c.failures, float64(n), k.kind, k.result)
 	}
 }

@@ -1,37 +1,13 @@
 package metrics
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 )
 
-// The helpers below are for the subsystems' collectors, which build
-// constant metrics from a state read at scrape time.
-
-// Desc describes a govrrpd metric: name gets the govrrpd_ prefix.
-func Desc(name, help string, labels ...string) *prometheus.Desc {
-	return prometheus.NewDesc("govrrpd_"+name, help, labels, nil)
-}
-
-// Emit sends one sample. A label/value mismatch is a programming error
-// the tests catch; it fails the scrape instead of panicking the daemon.
-func Emit(ch chan<- prometheus.Metric, d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
-	m, err := prometheus.NewConstMetric(d, t, v, labels...)
-	if err != nil {
-		m = prometheus.NewInvalidMetric(d, err)
-	}
-	ch <- m
-}
-
-// Failed reports a state that could not be read as the scrape's error,
-// under d.
-func Failed(ch chan<- prometheus.Metric, d *prometheus.Desc, err error) {
-	ch <- prometheus.NewInvalidMetric(d, fmt.Errorf("govrrpd snapshot: %w", err))
-}
+// The helpers below are for the subsystems' collectors, which emit values
+// read from a state at scrape time.
 
 // Bool is a 0/1 gauge value.
 func Bool(b bool) float64 {

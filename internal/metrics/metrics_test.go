@@ -4,9 +4,8 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/metrics/metricstest"
@@ -14,11 +13,17 @@ import (
 )
 
 // gauge is a subsystem's collector in miniature: one constant series.
-func gauge(name string, v float64) prometheus.Collector {
-	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: "govrrpd_" + name, Help: "A test gauge."})
-	g.Set(v)
-	return g
+func gauge(name string, v float64) metrics.Collector {
+	return constCollector{metrics.Gauge(name, "A test gauge."), v}
 }
+
+type constCollector struct {
+	d *metrics.Desc
+	v float64
+}
+
+func (c constCollector) Describe() []*metrics.Desc { return []*metrics.Desc{c.d} }
+func (c constCollector) Collect(s *metrics.Sink)   { s.Emit(c.d, c.v) }
 
 // samples are the govrrpd series of a scrape, without HELP and TYPE.
 func samples(t *testing.T, m *metrics.Metrics) string {
@@ -76,12 +81,23 @@ func TestRegisterClash(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := m.Register("lvs", gauge("b", 2), gauge("a", 3))
-	var are prometheus.AlreadyRegisteredError
-	if !errors.As(err, &are) || !strings.Contains(err.Error(), "metrics lvs") {
+	if !errors.Is(err, metrics.ErrDuplicate) || !strings.Contains(err.Error(), "metrics lvs: govrrpd_a") {
 		t.Errorf("clash: %v", err)
 	}
 	if got := samples(t, m); got != "govrrpd_a 1\n" {
 		t.Errorf("series after a refused registration:\n%s", got)
+	}
+}
+
+// TestRegisterOwnName: no subsystem takes the process's series away by
+// registering under their name.
+func TestRegisterOwnName(t *testing.T) {
+	m := metrics.New("test")
+	if err := m.Register("process", gauge("a", 1)); err == nil {
+		t.Error("a subsystem registered as process")
+	}
+	if _, body := metricstest.Scrape(t, m); !strings.Contains(body, "\nprocess_start_time_seconds ") {
+		t.Errorf("process series gone:\n%s", body)
 	}
 }
 
@@ -98,7 +114,7 @@ func TestRegisterNil(t *testing.T) {
 // instead of panicking the daemon.
 func TestEmitMismatch(t *testing.T) {
 	m := metrics.New("test")
-	if err := m.Register("bad", badCollector{metrics.Desc("bad", "A test gauge.", "instance")}); err != nil {
+	if err := m.Register("bad", badCollector{metrics.Gauge("bad", "A test gauge.", "instance")}); err != nil {
 		t.Fatal(err)
 	}
 	if code, body := metricstest.Scrape(t, m); code != 500 || !strings.Contains(body, "govrrpd_bad") {
@@ -106,11 +122,11 @@ func TestEmitMismatch(t *testing.T) {
 	}
 }
 
-type badCollector struct{ d *prometheus.Desc }
+type badCollector struct{ d *metrics.Desc }
 
-func (c badCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.d }
-func (c badCollector) Collect(ch chan<- prometheus.Metric) {
-	metrics.Emit(ch, c.d, prometheus.GaugeValue, 1) // no instance label
+func (c badCollector) Describe() []*metrics.Desc { return []*metrics.Desc{c.d} }
+func (c badCollector) Collect(s *metrics.Sink) {
+	s.Emit(c.d, 1) // no instance label
 }
 
 // TestStatusCarriesNoSecret guards the one door to /metrics and the API:
@@ -140,4 +156,59 @@ func TestStatusCarriesNoSecret(t *testing.T) {
 	}
 	walk(reflect.TypeOf(status.Daemon{}), "Daemon")
 	walk(reflect.TypeOf(status.Plan{}), "Plan")
+}
+
+// TestLintCatches: each naming rule of metricstest.Lint finds its breach.
+func TestLintCatches(t *testing.T) {
+	for _, c := range []struct {
+		d    *metrics.Desc
+		want string
+	}{
+		{metrics.Counter("adverts_total", "Adverts."), ""},
+		{metrics.Gauge("state", "State.", "instance"), ""},
+		{metrics.Counter("adverts", "Adverts."), "a counter's name ends in _total"},
+		{metrics.Gauge("open_total", "Open."), "only a counter's name ends in _total"},
+		{metrics.Gauge("latency_milliseconds", "Latency."), "(milliseconds) that is not a base unit"},
+		{metrics.Gauge("checks_count", "Checks."), "ends in _count"},
+		{metrics.Gauge("advertCount", "Adverts."), "not snake case"},
+		{metrics.Gauge("state", " "), "no help text"},
+		{metrics.Gauge("state", "State.", "Instance"), "label Instance: not snake case"},
+	} {
+		got := strings.Join(metricstest.Problems(c.d), "; ")
+		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.d.Name(), got, c.want)
+		}
+	}
+}
+
+// TestConcurrentScrapes: scrapes take turns over the registry's reused
+// buffers while a subsystem registers again and a histogram is observed;
+// every page is whole (run with -race).
+func TestConcurrentScrapes(t *testing.T) {
+	m := metrics.New("test")
+	h := metrics.NewHistogramVec("h_seconds", "A histogram.", []float64{1}, "kind")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				code, body := metricstest.Scrape(t, m)
+				if code != 200 || !strings.Contains(body, "\ngovrrpd_build_info{") {
+					t.Errorf("scrape: %d\n%s", code, body)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range 20 {
+			h.Observe(float64(i), "x")
+			if err := m.Register("t", gauge("a", float64(i)), h); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	wg.Wait()
+	if got := samples(t, m); !strings.Contains(got, "govrrpd_a 19\n") || !strings.Contains(got, `govrrpd_h_seconds_count{kind="x"} 20`) {
+		t.Errorf("after the registrations:\n%s", got)
+	}
 }

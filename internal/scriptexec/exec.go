@@ -23,6 +23,10 @@ type Runner struct {
 	// Secure is enable_script_security: refuse scripts that a non-root
 	// user could change.
 	Secure bool
+	// ChildNice, when set and reporting true, is the nice value a script
+	// gets instead of the daemon's: what the daemon started with, before
+	// vrrp_priority raised it.
+	ChildNice func() (int, bool)
 }
 
 // Result is how a run ended.
@@ -108,7 +112,7 @@ func (r *Runner) Run(ctx context.Context, spec script.Spec, timeout time.Duratio
 	if err != nil {
 		return Result{ExitCode: -1, Err: err}
 	}
-	err = cmd.Run()
+	err = r.run(cmd)
 	if ctx.Err() == context.DeadlineExceeded {
 		return Result{ExitCode: -1, TimedOut: true, Err: fmt.Errorf("%s: timed out after %s", spec.Raw, timeout)}
 	}
@@ -120,6 +124,23 @@ func (r *Runner) Run(ctx context.Context, spec script.Spec, timeout time.Duratio
 		return Result{ExitCode: -1, Err: err}
 	}
 	return Result{ExitCode: 0}
+}
+
+// run starts cmd, gives it back the daemon's starting priority when the
+// configuration raised the daemon's (vrrp_priority), and waits.
+func (r *Runner) run(cmd *exec.Cmd) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	if r.ChildNice != nil {
+		if n, ok := r.ChildNice(); ok {
+			// Best effort: the script has run for a few microseconds at
+			// the daemon's priority by now; keepalived resets it before
+			// exec, which Go's fork path has no hook for.
+			_ = syscall.Setpriority(syscall.PRIO_PROCESS, cmd.Process.Pid, n)
+		}
+	}
+	return cmd.Wait()
 }
 
 func isExecutable(p string) bool {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -113,5 +115,34 @@ func TestRunAsDefaultUser(t *testing.T) {
 				t.Fatalf("runAs = %q, %v; want %q, refused %v", u, err, tc.user, tc.refused)
 			}
 		})
+	}
+}
+
+// A script runs at the priority ChildNice gives, not the daemon's.
+func TestChildNice(t *testing.T) {
+	start, err := syscall.Getpriority(syscall.PRIO_PROCESS, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	want := 20 - start + 3 // raw getpriority is 20 − nice; raising needs no privilege
+	if want > 19 {
+		t.Skip("already at nice 17 or more")
+	}
+	out := filepath.Join(t.TempDir(), "stat")
+	r := &Runner{ChildNice: func() (int, bool) { return want, true }}
+	// The script waits a moment so that the parent's setpriority lands
+	// before it reads its own stat.
+	res := r.Run(context.Background(), script.Spec{Raw: "sleep 0.2; cat /proc/self/stat > " + out,
+		Argv: []string{"sleep"}}, 10*time.Second)
+	if res.ExitCode != 0 {
+		t.Fatalf("run: %+v", res)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	if got, _ := strconv.Atoi(f[16]); got != want {
+		t.Errorf("script nice %d, want %d", got, want)
 	}
 }

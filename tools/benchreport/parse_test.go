@@ -117,6 +117,32 @@ func TestParseScale(t *testing.T) {
 	}
 }
 
+// A daemon's note after a table is one row without a target, and the
+// progress lines between tables are no rows (a run of 4c3911b printed
+// "keepalived note: not conve" | "rged" as a row).
+func TestParseScaleNote(t *testing.T) {
+	res, err := parseScale("testdata/scale-note")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.rows) != 11 {
+		t.Fatalf("%d rows, want 5 + a note + 5: %+v", len(res.rows), res.rows)
+	}
+	n := res.rows[5]
+	if n.Name != "16x255 (4080 instances): keepalived note" || n.Gov != "–" ||
+		n.Ref != "not converged 40s after start: 3376/4080 VIPs on r1, 1140 on r2" || n.Target != "" {
+		t.Errorf("note row %+v", n)
+	}
+	for _, r := range res.rows {
+		if strings.Contains(r.Name, "starting") || strings.Contains(r.Gov, "starting") {
+			t.Errorf("progress line read as a row: %+v", r)
+		}
+	}
+	if r := res.rows[6]; r.Name != "1x255 (255 instances): master CPU (% of a core)" || r.Gov != "0.30" {
+		t.Errorf("first 1x255 row %+v", r)
+	}
+}
+
 func TestParseReliability(t *testing.T) {
 	res, err := parseReliability("testdata/reliability")
 	if err != nil {
@@ -217,5 +243,22 @@ func TestReportKeepsUnmeasuredSource(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "**0 of 1 rows with a target pass.**") {
 		t.Errorf("summary line wrong:\n%s", b)
+	}
+}
+
+// failbench judges "slower" on the paired Δ once there are 3 pairs; the
+// report then says by how much in those terms, not by the medians.
+func TestFailoverVerdictPaired(t *testing.T) {
+	gov, ka := []float64{31, 33.3, 36}, []float64{30, 33.3, 35}
+	cases := []struct{ v, paired, want string }{
+		{"MISS: slower than keepalived", "+0.4 (5)", "MISS (slower than keepalived): paired Δ +0.4 ms over 5 pairs"},
+		{"MISS: slower than keepalived", "+0.4 (2)", "MISS (slower than keepalived)"},
+		{"ok", "-0.7 (3)", "pass"},
+		{"MISS: slower than keepalived", "—", "MISS (slower than keepalived)"},
+	}
+	for _, c := range cases {
+		if got := failoverVerdict(c.v, c.paired, gov, ka, 36.1); got != c.want {
+			t.Errorf("failoverVerdict(%q, %q) = %q, want %q", c.v, c.paired, got, c.want)
+		}
 	}
 }

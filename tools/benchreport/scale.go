@@ -16,7 +16,10 @@ var scaleLayout = regexp.MustCompile(`^(\d+x\d+) \((\d+) instances per router`)
 // parseScale reads bench/scale.sh's tables (tools/scalebench: one per
 // layout, a fixed 26-character name column, then govrrpd, keepalived,
 // ratio, target and pass/MISS) and its results.tsv for the plots of CPU
-// and RSS against the instance count.
+// and RSS against the instance count. A table runs from its column header
+// to its descriptors lines; a "<daemon> note:" line after it (a run that
+// did not converge, say) becomes a row without a target, and the progress
+// lines between tables are not rows.
 func parseScale(dir string) (*result, error) {
 	f, err := os.Open(filepath.Join(dir, "stdout.txt"))
 	if err != nil {
@@ -24,20 +27,29 @@ func parseScale(dir string) (*result, error) {
 	}
 	defer f.Close()
 	res := &result{}
-	layout := ""
+	layout, inTable := "", false
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		l := sc.Text()
-		if m := scaleLayout.FindStringSubmatch(l); m != nil {
-			layout = m[1] + " (" + m[2] + " instances)"
-			continue
+		switch {
+		case scaleLayout.MatchString(l):
+			m := scaleLayout.FindStringSubmatch(l)
+			layout, inTable = m[1]+" ("+m[2]+" instances)", false
+		case layout == "":
+		case strings.HasPrefix(l, " ") && strings.Contains(l, "govrrpd") && strings.Contains(l, "ratio"):
+			inTable = true
+		case strings.Contains(l, "descriptors"):
+			inTable = false
+		case scaleNote.MatchString(l):
+			m := scaleNote.FindStringSubmatch(l)
+			res.rows = append(res.rows, Row{Group: "scale", Name: layout + ": " + m[1] + " note",
+				Gov: "–", Ref: m[2], Ratio: math.NaN()})
+		case inTable:
+			if r, ok := scaleRow(l); ok {
+				r.Name = layout + ": " + r.Name
+				res.rows = append(res.rows, r)
+			}
 		}
-		r, ok := scaleRow(l)
-		if !ok || layout == "" {
-			continue
-		}
-		r.Name = layout + ": " + r.Name
-		res.rows = append(res.rows, r)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
@@ -50,6 +62,8 @@ func parseScale(dir string) (*result, error) {
 	}
 	return res, nil
 }
+
+var scaleNote = regexp.MustCompile(`^(govrrpd|keepalived) note: (.+)$`)
 
 // scaleRow reads one table row; the header and the descriptor/note lines
 // are not rows.

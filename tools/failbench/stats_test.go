@@ -51,23 +51,30 @@ func TestBounds(t *testing.T) {
 func TestVerdict(t *testing.T) {
 	v3fast := allModes[2]
 	s := func(med, max time.Duration) summary { return summary{N: 3, Min: med, Median: med, Max: max} }
+	none := summary{}
+	pairs := func(n int, med time.Duration) summary { return summary{N: n, Median: med} }
 	cases := []struct {
 		name     string
 		gov, ka  summary
+		paired   summary
 		failed   int
 		bound    time.Duration
 		m        mode
 		contains string
 	}{
-		{"ok", s(30*msec, 35*msec), s(31*msec, 33*msec), 0, 36 * msec, v3fast, "ok"},
-		{"slower", s(32*msec, 35*msec), s(31*msec, 33*msec), 0, 36 * msec, v3fast, "slower than keepalived"},
-		{"past bound", s(30*msec, 90*msec), s(31*msec, 33*msec), 0, 36 * msec, v3fast, "max > bound+50ms"},
-		{"100 ms at 10 ms", s(30*msec, 120*msec), s(31*msec, 33*msec), 0, 100 * msec, v3fast, "≥100ms"},
-		{"failures", s(30*msec, 35*msec), s(31*msec, 33*msec), 2, 36 * msec, v3fast, "2 failed"},
-		{"no data", summary{}, s(31*msec, 33*msec), 3, 36 * msec, v3fast, "no data"},
+		{"ok", s(30*msec, 35*msec), s(31*msec, 33*msec), none, 0, 36 * msec, v3fast, "ok"},
+		{"slower", s(32*msec, 35*msec), s(31*msec, 33*msec), none, 0, 36 * msec, v3fast, "slower than keepalived"},
+		{"past bound", s(30*msec, 90*msec), s(31*msec, 33*msec), none, 0, 36 * msec, v3fast, "max > bound+50ms"},
+		{"100 ms at 10 ms", s(30*msec, 120*msec), s(31*msec, 33*msec), none, 0, 100 * msec, v3fast, "≥100ms"},
+		{"failures", s(30*msec, 35*msec), s(31*msec, 33*msec), none, 2, 36 * msec, v3fast, "2 failed"},
+		{"no data", summary{}, s(31*msec, 33*msec), none, 3, 36 * msec, v3fast, "no data"},
+		// The unpaired medians say slower; the phase-matched pairs say not.
+		{"paired faster", s(32*msec, 35*msec), s(31*msec, 33*msec), pairs(5, -msec/5), 0, 36 * msec, v3fast, "ok"},
+		{"paired slower", s(30*msec, 35*msec), s(31*msec, 33*msec), pairs(5, msec/5), 0, 36 * msec, v3fast, "slower than keepalived"},
+		{"too few pairs", s(32*msec, 35*msec), s(31*msec, 33*msec), pairs(2, -msec), 0, 36 * msec, v3fast, "slower than keepalived"},
 	}
 	for _, c := range cases {
-		if got := verdict(c.gov, c.ka, c.failed, c.bound, c.m); !strings.Contains(got, c.contains) {
+		if got := verdict(c.gov, c.ka, c.paired, c.failed, c.bound, c.m); !strings.Contains(got, c.contains) {
 			t.Errorf("%s: verdict %q, want it to say %q", c.name, got, c.contains)
 		}
 	}
