@@ -95,6 +95,9 @@ type Daemon struct {
 	// sockets holding some (sendbatch.go).
 	batching  bool
 	unflushed []*socket
+	// refilter are the sockets whose kernel prefilter is out of date
+	// (filter.go).
+	refilter []*socket
 
 	runner *scriptexec.Runner
 	// baseline is the running configuration's diagnostics: a reload is
@@ -378,6 +381,7 @@ func (d *Daemon) buildGroups() error {
 // queue, the signals and the one timer wake-up.
 func (d *Daemon) loop(ctx context.Context, sigs <-chan os.Signal) {
 	for {
+		d.applyFilters()
 		d.fireDue()
 		d.wake.Set(d.timers.next())
 		select {

@@ -53,6 +53,10 @@ type fakeSys struct {
 	refusedVRIDs []string
 	onLink       func(string, bool)
 	onAddr       func(string)
+	// filters is each transport's kernel prefilter (VRIDs) by interface;
+	// filterErr, when set, is what installing one returns.
+	filters   map[string][]uint8
+	filterErr error
 }
 
 func newFakeSys(l *callLog) *fakeSys {
@@ -225,6 +229,17 @@ func (t *fakeTransport) Poll() []rxPacket {
 		t.s.log.add("poll %s %d", t.ifname, len(ps))
 	}
 	return ps
+}
+
+func (t *fakeTransport) SetFilter(vrids []uint8) error {
+	if t.s.filterErr != nil {
+		return t.s.filterErr
+	}
+	if t.s.filters == nil {
+		t.s.filters = map[string][]uint8{}
+	}
+	t.s.filters[t.ifname] = slices.Clone(vrids)
+	return nil
 }
 
 func (t *fakeTransport) Join(g netip.Addr) error {

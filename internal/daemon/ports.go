@@ -74,6 +74,9 @@ type transport interface {
 	// Poll returns, without waiting, the packets the kernel has queued
 	// that the reader has not taken yet.
 	Poll() []rxPacket
+	// SetFilter installs or replaces the kernel prefilter: protocol 112,
+	// TTL/hop limit 255 on multicast, and the VRIDs listed (empty: any).
+	SetFilter(vrids []uint8) error
 	Close() error
 }
 

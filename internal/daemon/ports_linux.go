@@ -39,6 +39,9 @@ func (t linuxTransport) Queue(b []byte, src, dst netip.Addr)         { t.b.Add(b
 func (t linuxTransport) Flush(refused func(int, error)) (int, error) { return t.b.Flush(refused) }
 func (t linuxTransport) Join(g netip.Addr) error                     { return t.s.Join(g) }
 func (t linuxTransport) Close() error                                { return t.s.Close() }
+func (t linuxTransport) SetFilter(vrids []uint8) error {
+	return t.s.SetFilter(vrrpnet.Filter{VRIDs: vrids, MulticastTTL255: true})
+}
 
 // Poll's error is the socket closing, which the reader goroutine reports.
 func (t linuxTransport) Poll() []rxPacket {

@@ -26,6 +26,12 @@ type socket struct {
 	drops map[string]uint64
 	// queued are the adverts waiting in t's batch (sendbatch.go).
 	queued []queuedAdvert
+	// filter is the VRID list of the kernel prefilter installed (nil:
+	// none yet); stale is set while the socket waits in pending, the
+	// daemon's list of sockets whose instances changed (filter.go).
+	filter  []uint8
+	stale   bool
+	pending *[]*socket
 }
 
 func (d *Daemon) socket(ifname string, family int) (*socket, error) {
@@ -34,7 +40,7 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 		s.refs++
 		return s, nil
 	}
-	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}}
+	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}, pending: &d.refilter}
 	t, err := d.sys.OpenTransport(ifname, family, func(ps []rxPacket) { d.events <- s.events(ps) })
 	if err != nil {
 		return nil, err
@@ -80,9 +86,15 @@ func (s *socket) remove(in *instance) {
 	for i, x := range s.insts {
 		if x == in {
 			s.insts = append(s.insts[:i], s.insts[i+1:]...)
+			s.refilter()
 			return
 		}
 	}
+}
+
+func (s *socket) add(in *instance) {
+	s.insts = append(s.insts, in)
+	s.refilter()
 }
 
 func (d *Daemon) closeSockets() {
