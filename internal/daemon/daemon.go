@@ -406,6 +406,7 @@ var (
 )
 
 func (d *Daemon) signal(s os.Signal) {
+	d.foldKernelDrops() // every dump shows the kernel's drops too
 	switch s {
 	case syscall.SIGHUP:
 		d.log.Info("reloading configuration (SIGHUP)")
@@ -466,10 +467,12 @@ func (d *Daemon) handle(ev event) {
 	case evRetry:
 		d.retryAddresses(e.in, now)
 	case evSnapshot:
+		d.foldKernelDrops()
 		e.reply <- d.snapshot()
 	case evLive:
 		e.reply <- d.live(e.buf)
 	case evMetricsRead:
+		d.foldKernelDrops()
 		e.reply <- d.metricsRead(e.buf)
 	case evMaintenance:
 		e.reply <- d.setMaintenance(now, e.name, e.on)

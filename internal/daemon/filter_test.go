@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/govrrpd/govrrpd/internal/vrrpnet"
+	"github.com/govrrpd/govrrpd/vrrp"
 )
 
 // The kernel prefilter lists the VRIDs of the socket's instances and
@@ -57,5 +60,44 @@ func TestPrefilterRefused(t *testing.T) {
 	h.d.applyFilters()
 	if !slices.Equal(s.filter, []uint8{1}) {
 		t.Errorf("after the next change: filter %v, want [1]", s.filter)
+	}
+	// The fake's filter cannot count (no kernelDrops for eth0): said once.
+	if n := strings.Count(logged.String(), "cannot count its drops"); n != 1 {
+		t.Errorf("%d warnings that the filter cannot count, want 1:\n%s", n, logged.String())
+	}
+}
+
+// The prefilter's drops reach the counts user space would have kept: a
+// TTL drop on its VRID's instance (ip_ttl_err), an unserved VRID on the
+// socket (vrid_err), each counted once however often they are read.
+func TestKernelDropsFolded(t *testing.T) {
+	h := newHarness(t, twoInstances, "eth0=192.0.2.1")
+	h.d.applyFilters()
+	k := &vrrpnet.KernelDrops{Unserved: 3}
+	k.TTL[1], k.TTL[9] = 5, 100 // VRID 9 is not served: never read
+	h.sys.kernelDrops = map[string]*vrrpnet.KernelDrops{"eth0": k}
+	s, vi1 := h.d.socks[sockKey{"eth0", 4}], h.d.insts[0]
+	check := func(step string, ttl, vrid uint64) {
+		t.Helper()
+		h.d.foldKernelDrops()
+		if got := vi1.stats.keepalivedCount(vrrp.RxTTL); got != ttl {
+			t.Errorf("%s: VI_1 ip_ttl_err %d, want %d", step, got, ttl)
+		}
+		if got := vi1.vridErrs(); got != vrid {
+			t.Errorf("%s: vrid_err %d, want %d", step, got, vrid)
+		}
+		if n := h.d.insts[1].stats.drops[vrrp.RxTTL.String()]; n != 0 {
+			t.Errorf("%s: VI_2 ip_ttl_err %d, want 0", step, n)
+		}
+	}
+	check("first read", 5, 3)
+	check("read again", 5, 3)
+	k.TTL[1], k.Unserved = 7, 4
+	check("more drops", 7, 4)
+	h.d.clearStats()
+	k.TTL[1]++
+	check("after a stats clear", 1, 0)
+	if s.drops[vrrp.RxTTL.String()] != 0 {
+		t.Errorf("socket counted TTL drops of a served VRID: %v", s.drops)
 	}
 }

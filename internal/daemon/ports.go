@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/internal/vrrpnet"
 	"github.com/govrrpd/govrrpd/script"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -76,7 +77,12 @@ type transport interface {
 	Poll() []rxPacket
 	// SetFilter installs or replaces the kernel prefilter: protocol 112,
 	// TTL/hop limit 255 on multicast, and the VRIDs listed (empty: any).
-	SetFilter(vrids []uint8) error
+	// uncounted, when not nil, says why the filter installed cannot
+	// count its drops.
+	SetFilter(vrids []uint8) (uncounted, err error)
+	// KernelDrops reads the prefilter's drop counts (for the VRIDs
+	// listed) into d; false when the filter cannot count.
+	KernelDrops(vrids []uint8, d *vrrpnet.KernelDrops) bool
 	Close() error
 }
 

@@ -39,8 +39,16 @@ func (t linuxTransport) Queue(b []byte, src, dst netip.Addr)         { t.b.Add(b
 func (t linuxTransport) Flush(refused func(int, error)) (int, error) { return t.b.Flush(refused) }
 func (t linuxTransport) Join(g netip.Addr) error                     { return t.s.Join(g) }
 func (t linuxTransport) Close() error                                { return t.s.Close() }
-func (t linuxTransport) SetFilter(vrids []uint8) error {
-	return t.s.SetFilter(vrrpnet.Filter{VRIDs: vrids, MulticastTTL255: true})
+func (t linuxTransport) SetFilter(vrids []uint8) (uncounted, err error) {
+	err = t.s.SetFilter(vrrpnet.Filter{VRIDs: vrids, MulticastTTL255: true})
+	return t.s.FilterErr, err
+}
+
+// KernelDrops: a failed map read (the map is the socket's own; it does
+// not fail while the socket is open) counts as no counts.
+func (t linuxTransport) KernelDrops(vrids []uint8, d *vrrpnet.KernelDrops) bool {
+	ok, err := t.s.KernelDrops(vrids, d)
+	return ok && err == nil
 }
 
 // Poll's error is the socket closing, which the reader goroutine reports.

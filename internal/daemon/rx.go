@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/govrrpd/govrrpd/internal/vrrpnet"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -32,6 +33,8 @@ type socket struct {
 	filter  []uint8
 	stale   bool
 	pending *[]*socket
+	// kseen is the prefilter's drop counts at the last fold.
+	kseen vrrpnet.KernelDrops
 }
 
 func (d *Daemon) socket(ifname string, family int) (*socket, error) {
@@ -164,12 +167,7 @@ func (d *Daemon) dropped(e evPacket, in *instance, label string) {
 	d.pktLog.drop(in, label, e.rx.Src)
 }
 
-func countDrop(m *map[string]uint64, label string) {
-	if *m == nil {
-		*m = map[string]uint64{}
-	}
-	(*m)[label]++
-}
+func countDrop(m *map[string]uint64, label string) { addDrops(m, label, 1) }
 
 // receive decodes, finds the instance by VRID, applies the receive checks
 // and feeds an accepted advert to the machine. Every drop is counted by
