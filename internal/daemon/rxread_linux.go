@@ -9,15 +9,16 @@ import (
 // Under a flood the reader woke once per packet: the kernel queued one,
 // the poller readied the reader, the reader handed it to the loop and
 // parked again, and each round trip cost a few microseconds of
-// scheduler, futex and epoll work on two threads — most of the daemon's
-// CPU at 50 kpps (#16), for packets the loop then dropped in a
-// microsecond. So the reader drains the socket on every wake-up, and
-// when the wake-ups come closer together than coalesceGap it waits out
-// the rest of the gap first, letting the kernel queue what arrives
-// meanwhile: the loop gets one event per gap, whatever the rate. A
-// quiet socket's first packet is delivered at once; a coalesced one is
-// late by at most the gap, and its arrival time is the kernel's stamp,
-// so no timer moves.
+// scheduler, futex and epoll work on two threads, for packets the loop
+// then dropped in a microsecond (#16). So the reader drains the socket
+// on every wake-up, and while packets keep coming closer together than
+// coalesceGap it sleeps out the rest of the gap before it reads again,
+// letting the kernel queue what arrives meanwhile: the loop gets one
+// event per gap, whatever the rate. A quiet socket's packet is delivered
+// at once. A packet that waits does so in the kernel's queue, where the
+// loop's Poll still finds it before a master-down timer fires
+// (timers.go's catchUp), and its arrival time is the kernel's stamp, so
+// no timer moves.
 
 // coalesceGap is the shortest time between two deliveries of a socket's
 // packets: 1,000 events a second at most, 100 packets each at 100 kpps,
@@ -50,33 +51,34 @@ func readLoop(src packetSource, batch int, deliver func([]rxPacket)) {
 	rxReader{src, batch, deliver, time.Now, time.Sleep}.run()
 }
 
-// run reads until the socket closes. A packet that comes within
-// coalesceGap of the last delivery is held until the gap has passed,
-// and the socket drained then: what arrived meanwhile goes with it.
+// run reads until the socket closes, delivering what each wake-up
+// drained as one event.
 func (r rxReader) run() {
 	var last time.Time
+	flooding := false
 	for {
+		if flooding {
+			if wait := coalesceGap - r.now().Sub(last); wait > 0 {
+				r.sleep(wait)
+			}
+		}
 		pkts, err := r.src.Read()
 		if err != nil {
 			return // closed
 		}
 		var b rxBatch
 		b.add(pkts)
-		more := len(pkts) >= r.batch // the read may have left some
-		if wait := coalesceGap - r.now().Sub(last); !last.IsZero() && wait > 0 {
-			r.sleep(wait)
-			more = true
-		}
-		for more && len(b.out) < maxDelivery {
-			if pkts, err = r.src.Poll(); err != nil || len(pkts) == 0 {
-				break // a closed socket: the next Read says so
+		for more := len(pkts) >= r.batch; more && len(b.out) < maxDelivery; more = len(pkts) >= r.batch {
+			if pkts, err = r.src.Poll(); err != nil {
+				break // closed: the next Read says so
 			}
 			b.add(pkts)
 		}
-		last = r.now()
-		if len(b.out) >= maxDelivery {
-			last = time.Time{} // a backlog: keep draining without a pause
-		}
+		now := r.now()
+		// Several packets at once, or a second wake-up within the gap:
+		// more are coming. A full delivery is a backlog: no pause.
+		flooding = len(b.out) < maxDelivery && (len(b.out) > 1 || (!last.IsZero() && now.Sub(last) < coalesceGap))
+		last = now
 		r.deliver(b.out)
 	}
 }
