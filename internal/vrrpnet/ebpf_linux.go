@@ -105,17 +105,12 @@ func (a *ebpfAsm) bytes() ([]byte, error) {
 // per drop: the VRID first (a packet for a VRID nobody here serves is
 // that, whatever its TTL, as user space counts it), then the TTL.
 func (f Filter) ebpf(family, mapFD int) ([]byte, error) {
-	var protoOff, ttlOff, dstOff int32
-	var dstMask, dstVal int32
-	switch family {
-	case 4:
-		protoOff, ttlOff, dstOff, dstMask, dstVal = 9, 8, 16, 0xf0, 0xe0
-	case 6:
-		net := int32(-0x100000) // SKF_NET_OFF
-		protoOff, ttlOff, dstOff, dstMask, dstVal = net+6, net+7, net+24, 0xff, 0xff
-	default:
-		return nil, fmt.Errorf("vrrp filter: family %d", family)
+	o, err := offsetsFor(family)
+	if err != nil {
+		return nil, err
 	}
+	protoOff, ttlOff, dstOff := int32(o.proto), int32(o.ttl), int32(o.dst)
+	dstMask, dstVal := int32(o.dstMask), int32(o.dstVal)
 	if len(f.VRIDs) > 255 {
 		return nil, fmt.Errorf("vrrp filter: %d VRIDs, at most 255", len(f.VRIDs))
 	}
