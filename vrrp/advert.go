@@ -21,8 +21,11 @@ const (
 )
 
 // Sentinel errors let the daemon count drops per cause (keepalived keeps a
-// counter for each) without matching strings; decode wraps them with the
-// offending value.
+// counter for each) without matching strings. Decoding returns them
+// without the offending value (see failed): under a flood of junk every
+// packet fails, and wrapping each error with fmt.Errorf cost several
+// allocations per packet (#16); the drop's reason is all the receive path
+// keeps.
 var (
 	ErrTruncated   = errors.New("shorter than the VRRP header")
 	ErrLength      = errors.New("address count does not match message length")
@@ -37,6 +40,32 @@ var (
 	ErrAddrCount   = errors.New("too many addresses")
 	ErrFormInvalid = errors.New("checksum form not valid for this version and family")
 )
+
+// decodeErr is a decode failure: a sentinel with the codec's context,
+// built once, so that returning one allocates nothing.
+type decodeErr struct{ err error }
+
+func (e *decodeErr) Error() string { return "vrrp advert: " + e.err.Error() }
+func (e *decodeErr) Unwrap() error { return e.err }
+
+var decodeErrs = func() []*decodeErr {
+	var out []*decodeErr
+	for _, e := range []error{ErrTruncated, ErrLength, ErrVersion, ErrType, ErrVRID, ErrAuthType,
+		ErrAuthAH, ErrChecksum, ErrInterval, ErrFamily} {
+		out = append(out, &decodeErr{e})
+	}
+	return out
+}()
+
+// failed is the decoder's error for sentinel.
+func failed(sentinel error) error {
+	for _, e := range decodeErrs {
+		if e.err == sentinel {
+			return e
+		}
+	}
+	return sentinel
+}
 
 // Advert is one VRRP advertisement, v2 or v3. It is meant to be reused:
 // decoding overwrites it in place and keeps the addresses in a fixed array,
@@ -132,34 +161,34 @@ func (a *Advert) unmarshal(sum []byte, end int, src, dst netip.Addr) (ChecksumFo
 	b := sum[:end]
 	src, dst = src.Unmap(), dst.Unmap()
 	if !src.IsValid() || !dst.IsValid() || src.Is4() != dst.Is4() {
-		return 0, fmt.Errorf("vrrp advert: src %v dst %v: %w", src, dst, ErrFamily)
+		return 0, failed(ErrFamily)
 	}
 	if len(b) < headerLen {
-		return 0, fmt.Errorf("vrrp advert: %d bytes: %w", len(b), ErrTruncated)
+		return 0, failed(ErrTruncated)
 	}
 	ver, typ := b[0]>>4, b[0]&0x0f
 	alen := 4
 	switch {
 	case ver == 2 && !src.Is4():
-		return 0, fmt.Errorf("vrrp advert: VRRPv2 over IPv6: %w", ErrVersion)
+		return 0, failed(ErrVersion)
 	case ver == 3 && src.Is6():
 		alen = 16
 	case ver != 2 && ver != 3:
-		return 0, fmt.Errorf("vrrp advert: version %d: %w", ver, ErrVersion)
+		return 0, failed(ErrVersion)
 	}
 	if typ != TypeAdvertisement {
-		return 0, fmt.Errorf("vrrp advert: type %d: %w", typ, ErrType)
+		return 0, failed(ErrType)
 	}
 	n := int(b[3])
 	if want := wireLen(ver, alen, n); len(b) != want {
-		return 0, fmt.Errorf("vrrp advert: count %d needs %d bytes, have %d: %w", n, want, len(b), ErrLength)
+		return 0, failed(ErrLength)
 	}
 	form, err := verifyChecksum(sum, ver, src, dst)
 	if err != nil {
 		return 0, err
 	}
 	if b[1] == 0 {
-		return 0, fmt.Errorf("vrrp advert: %w", ErrVRID)
+		return 0, failed(ErrVRID)
 	}
 	if err := a.decodeFields(b, ver); err != nil {
 		return 0, err
@@ -193,13 +222,13 @@ func (a *Advert) decodeFields(b []byte, ver uint8) error {
 		switch a.AuthType {
 		case AuthNone, AuthPass:
 		case AuthAH:
-			return fmt.Errorf("vrrp advert: VRID %d: %w", a.VRID, ErrAuthAH)
+			return failed(ErrAuthAH)
 		default:
-			return fmt.Errorf("vrrp advert: VRID %d auth type %d: %w", a.VRID, a.AuthType, ErrAuthType)
+			return failed(ErrAuthType)
 		}
 	}
 	if a.Interval == 0 {
-		return fmt.Errorf("vrrp advert: VRID %d interval 0: %w", a.VRID, ErrInterval)
+		return failed(ErrInterval)
 	}
 	return nil
 }
@@ -227,6 +256,5 @@ func verifyChecksum(b []byte, ver uint8, src, dst netip.Addr) (ChecksumForm, err
 			return ChecksumOldUnicast, nil
 		}
 	}
-	return 0, fmt.Errorf("vrrp advert: VRID %d checksum %#04x: %w",
-		b[1], binary.BigEndian.Uint16(b[csumOffset:]), ErrChecksum)
+	return 0, failed(ErrChecksum)
 }

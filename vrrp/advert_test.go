@@ -86,6 +86,11 @@ func TestUnmarshalErrors(t *testing.T) {
 			if r := DecodeReason(err); r != tc.reason {
 				t.Errorf("DecodeReason = %v, want %v", r, tc.reason)
 			}
+			// A junk flood fails every packet: failing must cost no
+			// allocation (#16).
+			if n := testing.AllocsPerRun(50, func() { _, _ = a.Unmarshal(tc.b, tc.src, tc.dst) }); n != 0 {
+				t.Errorf("%v allocs per failed decode", n)
+			}
 		})
 	}
 }

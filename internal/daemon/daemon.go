@@ -99,6 +99,9 @@ type Daemon struct {
 	// sockets holding some (sendbatch.go).
 	batching  bool
 	unflushed []*socket
+	// refilter are the sockets whose kernel prefilter is out of date
+	// (filter.go).
+	refilter []*socket
 
 	runner *scriptexec.Runner
 	prio   *procprio.Manager // vrrp_priority, vrrp_cpu_affinity; nil in the executor tests
@@ -388,6 +391,7 @@ func (d *Daemon) buildGroups() error {
 // queue, the signals and the one timer wake-up.
 func (d *Daemon) loop(ctx context.Context, sigs <-chan os.Signal) {
 	for {
+		d.applyFilters()
 		d.fireDue()
 		d.wake.Set(d.timers.next())
 		select {
@@ -412,6 +416,7 @@ var (
 )
 
 func (d *Daemon) signal(s os.Signal) {
+	d.foldKernelDrops() // every dump shows the kernel's drops too
 	switch s {
 	case syscall.SIGHUP:
 		d.log.Info("reloading configuration (SIGHUP)")
@@ -472,10 +477,12 @@ func (d *Daemon) handle(ev event) {
 	case evRetry:
 		d.retryAddresses(e.in, now)
 	case evSnapshot:
+		d.foldKernelDrops()
 		e.reply <- d.snapshot()
 	case evLive:
 		e.reply <- d.live(e.buf)
 	case evMetricsRead:
+		d.foldKernelDrops()
 		e.reply <- d.metricsRead(e.buf)
 	case evMaintenance:
 		e.reply <- d.setMaintenance(now, e.name, e.on)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/internal/vrrpnet"
 	"github.com/govrrpd/govrrpd/script"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -53,6 +54,13 @@ type fakeSys struct {
 	refusedVRIDs []string
 	onLink       func(string, bool)
 	onAddr       func(string)
+	// filters is each transport's kernel prefilter (VRIDs) by interface;
+	// filterErr, when set, is what installing one returns.
+	filters   map[string][]uint8
+	filterErr error
+	// kernelDrops are the prefilter's counts by interface (absent: the
+	// filter cannot count).
+	kernelDrops map[string]*vrrpnet.KernelDrops
 }
 
 func newFakeSys(l *callLog) *fakeSys {
@@ -225,6 +233,32 @@ func (t *fakeTransport) Poll() []rxPacket {
 		t.s.log.add("poll %s %d", t.ifname, len(ps))
 	}
 	return ps
+}
+
+func (t *fakeTransport) SetFilter(vrids []uint8) (uncounted, err error) {
+	if t.s.filterErr != nil {
+		return nil, t.s.filterErr
+	}
+	if t.s.filters == nil {
+		t.s.filters = map[string][]uint8{}
+	}
+	t.s.filters[t.ifname] = slices.Clone(vrids)
+	if _, ok := t.s.kernelDrops[t.ifname]; !ok {
+		return errors.New("no CAP_BPF"), nil
+	}
+	return nil, nil
+}
+
+func (t *fakeTransport) KernelDrops(vrids []uint8, d *vrrpnet.KernelDrops) bool {
+	k, ok := t.s.kernelDrops[t.ifname]
+	if !ok {
+		return false
+	}
+	d.Unserved = k.Unserved
+	for _, v := range vrids {
+		d.TTL[v] = k.TTL[v]
+	}
+	return true
 }
 
 func (t *fakeTransport) Join(g netip.Addr) error {

@@ -232,7 +232,7 @@ func (d *Daemon) attach(in *instance) error {
 	}
 	d.unwait(in)
 	in.sock, in.garp, in.src, in.attached = sock, gs, src, true
-	sock.insts = append(sock.insts, in)
+	sock.add(in)
 	in.m.SetAddr(src)
 	return nil
 }

@@ -113,6 +113,11 @@ func TestDropLogRepeatAllocations(t *testing.T) {
 	if n > 0 {
 		t.Errorf("%v allocations per repeated drop with -D, want 0", n)
 	}
+	// And the whole receive path of a junk packet: decoded, refused,
+	// counted, held back by the limiter (#16: the flood's cost).
+	if n := testing.AllocsPerRun(100, func() { h.d.receive(h.clock, ev) }); n > 0 {
+		t.Errorf("%v allocations per junk packet received with -D, want 0", n)
+	}
 	if got := h.d.pktLog.drops.Keys(); got != 1 {
 		t.Errorf("%d drop kinds tracked, want 1", got)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/notify"
+	"github.com/govrrpd/govrrpd/internal/vrrpnet"
 	"github.com/govrrpd/govrrpd/script"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
@@ -74,6 +75,14 @@ type transport interface {
 	// Poll returns, without waiting, the packets the kernel has queued
 	// that the reader has not taken yet.
 	Poll() []rxPacket
+	// SetFilter installs or replaces the kernel prefilter: protocol 112,
+	// TTL/hop limit 255 on multicast, and the VRIDs listed (empty: any).
+	// uncounted, when not nil, says why the filter installed cannot
+	// count its drops.
+	SetFilter(vrids []uint8) (uncounted, err error)
+	// KernelDrops reads the prefilter's drop counts (for the VRIDs
+	// listed) into d; false when the filter cannot count.
+	KernelDrops(vrids []uint8, d *vrrpnet.KernelDrops) bool
 	Close() error
 }
 

@@ -39,6 +39,17 @@ func (t linuxTransport) Queue(b []byte, src, dst netip.Addr)         { t.b.Add(b
 func (t linuxTransport) Flush(refused func(int, error)) (int, error) { return t.b.Flush(refused) }
 func (t linuxTransport) Join(g netip.Addr) error                     { return t.s.Join(g) }
 func (t linuxTransport) Close() error                                { return t.s.Close() }
+func (t linuxTransport) SetFilter(vrids []uint8) (uncounted, err error) {
+	err = t.s.SetFilter(vrrpnet.Filter{VRIDs: vrids, MulticastTTL255: true})
+	return t.s.FilterErr, err
+}
+
+// KernelDrops: a failed map read (the map is the socket's own; it does
+// not fail while the socket is open) counts as no counts.
+func (t linuxTransport) KernelDrops(vrids []uint8, d *vrrpnet.KernelDrops) bool {
+	ok, err := t.s.KernelDrops(vrids, d)
+	return ok && err == nil
+}
 
 // Poll's error is the socket closing, which the reader goroutine reports.
 func (t linuxTransport) Poll() []rxPacket {
@@ -46,7 +57,9 @@ func (t linuxTransport) Poll() []rxPacket {
 	if err != nil || len(pkts) == 0 {
 		return nil
 	}
-	return copyOut(pkts)
+	var b rxBatch
+	b.add(pkts)
+	return b.out
 }
 
 // pollBatch is how many packets one Poll may take: it only catches what
@@ -61,33 +74,8 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func([]rxPa
 	if err != nil {
 		return nil, err
 	}
-	r := s.NewReader(readBatch)
-	go func() {
-		for {
-			pkts, err := r.Read()
-			if err != nil {
-				return // closed
-			}
-			deliver(copyOut(pkts))
-		}
-	}()
+	go readLoop(s.NewReader(readBatch), readBatch, deliver)
 	return linuxTransport{s, s.NewBatch(), s.NewReader(pollBatch)}, nil
-}
-
-// copyOut copies a batch read (recvmmsg), each packet with its own kernel
-// receive time, out of the reader's buffers into one allocation.
-func copyOut(pkts []vrrpnet.Packet) []rxPacket {
-	n := 0
-	for _, p := range pkts {
-		n += len(p.Payload)
-	}
-	buf, out := make([]byte, 0, n), make([]rxPacket, len(pkts))
-	for i, p := range pkts {
-		buf = append(buf, p.Payload...)
-		out[i] = rxPacket{payload: buf[len(buf)-len(p.Payload) : len(buf) : len(buf)], src: p.Src, dst: p.Dst,
-			ttl: p.TTL, at: p.At, oversized: p.Truncated}
-	}
-	return out
 }
 
 type linuxAnnouncer struct{ s *garp.Sender }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/govrrpd/govrrpd/internal/vrrpnet"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -26,6 +27,14 @@ type socket struct {
 	drops map[string]uint64
 	// queued are the adverts waiting in t's batch (sendbatch.go).
 	queued []queuedAdvert
+	// filter is the VRID list of the kernel prefilter installed (nil:
+	// none yet); stale is set while the socket waits in pending, the
+	// daemon's list of sockets whose instances changed (filter.go).
+	filter  []uint8
+	stale   bool
+	pending *[]*socket
+	// kseen is the prefilter's drop counts at the last fold.
+	kseen vrrpnet.KernelDrops
 }
 
 func (d *Daemon) socket(ifname string, family int) (*socket, error) {
@@ -34,7 +43,7 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 		s.refs++
 		return s, nil
 	}
-	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}}
+	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}, pending: &d.refilter}
 	t, err := d.sys.OpenTransport(ifname, family, func(ps []rxPacket) { d.events <- s.events(ps) })
 	if err != nil {
 		return nil, err
@@ -80,9 +89,15 @@ func (s *socket) remove(in *instance) {
 	for i, x := range s.insts {
 		if x == in {
 			s.insts = append(s.insts[:i], s.insts[i+1:]...)
+			s.refilter()
 			return
 		}
 	}
+}
+
+func (s *socket) add(in *instance) {
+	s.insts = append(s.insts, in)
+	s.refilter()
 }
 
 func (d *Daemon) closeSockets() {
@@ -152,12 +167,7 @@ func (d *Daemon) dropped(e evPacket, in *instance, label string) {
 	d.pktLog.drop(in, label, e.rx.Src)
 }
 
-func countDrop(m *map[string]uint64, label string) {
-	if *m == nil {
-		*m = map[string]uint64{}
-	}
-	(*m)[label]++
-}
+func countDrop(m *map[string]uint64, label string) { addDrops(m, label, 1) }
 
 // receive decodes, finds the instance by VRID, applies the receive checks
 // and feeds an accepted advert to the machine. Every drop is counted by

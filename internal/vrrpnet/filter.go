@@ -25,6 +25,21 @@ type Filter struct {
 // wherever the socket's data starts.
 const skfNetOff uint32 = 0xfff00000
 
+// offsets are where a family's filter finds the IP header's fields, and
+// how it tells a multicast destination (its first byte under dstMask is
+// dstVal).
+type offsets struct{ proto, ttl, dst, dstMask, dstVal uint32 }
+
+func offsetsFor(family int) (offsets, error) {
+	switch family {
+	case 4:
+		return offsets{9, 8, 16, 0xf0, 0xe0}, nil
+	case 6:
+		return offsets{skfNetOff + 6, skfNetOff + 7, skfNetOff + 24, 0xff, 0xff}, nil
+	}
+	return offsets{}, fmt.Errorf("vrrp filter: family %d", family)
+}
+
 // accept is the snap length of an accepted packet: all of it.
 const accept = 0x40000
 
@@ -33,16 +48,11 @@ const accept = 0x40000
 // header, the IPv6 header being reachable only at SKF_NET_OFF.
 func (f Filter) Program(family int) ([]bpf.RawInstruction, error) {
 	var p []bpf.Instruction
-	var protoOff, ttlOff, dstOff uint32
-	var dstMask, dstVal uint32
-	switch family {
-	case 4:
-		protoOff, ttlOff, dstOff, dstMask, dstVal = 9, 8, 16, 0xf0, 0xe0
-	case 6:
-		protoOff, ttlOff, dstOff, dstMask, dstVal = skfNetOff+6, skfNetOff+7, skfNetOff+24, 0xff, 0xff
-	default:
-		return nil, fmt.Errorf("vrrp filter: family %d", family)
+	o, err := offsetsFor(family)
+	if err != nil {
+		return nil, err
 	}
+	protoOff, ttlOff, dstOff, dstMask, dstVal := o.proto, o.ttl, o.dst, o.dstMask, o.dstVal
 	// Each test that fails falls through to a "drop" right after it, so
 	// no jump is longer than the VRID list (a jump skips at most 255).
 	drop := bpf.RetConstant{Val: 0}

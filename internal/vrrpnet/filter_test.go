@@ -19,35 +19,47 @@ func ipv4Advert(proto, ttl byte, dst [4]byte, vrid byte, optWords int) []byte {
 	return b
 }
 
-// TestFilterProgram runs the IPv4 program in x/net's BPF interpreter (the
-// kernel's own run is TestFilterDropsInKernel, which needs root).
-func TestFilterProgram(t *testing.T) {
+// filterCase is a packet, a filter and its verdict; counted is the drop
+// counter the eBPF filter adds one to (-1: none).
+type filterCase struct {
+	name    string
+	f       Filter
+	pkt     []byte
+	accept  bool
+	counted int
+}
+
+func filterCases() []filterCase {
 	group, unicast := [4]byte{224, 0, 0, 18}, [4]byte{192, 0, 2, 1}
 	served := Filter{VRIDs: []uint8{1, 7}, MulticastTTL255: true}
 	many := Filter{MulticastTTL255: true}
 	for v := range 255 {
 		many.VRIDs = append(many.VRIDs, uint8(v+1))
 	}
-	cases := []struct {
-		name   string
-		f      Filter
-		pkt    []byte
-		accept bool
-	}{
-		{"good", served, ipv4Advert(112, 255, group, 7, 0), true},
-		{"other protocol", served, ipv4Advert(17, 255, group, 7, 0), false},
-		{"TTL 64 to the group", served, ipv4Advert(112, 64, group, 1, 0), false},
-		{"TTL 64 unicast", served, ipv4Advert(112, 64, unicast, 1, 0), true},
-		{"VRID not served", served, ipv4Advert(112, 255, group, 2, 0), false},
-		{"VRID behind IP options", served, ipv4Advert(112, 255, group, 1, 2), true},
-		{"other VRID behind IP options", served, ipv4Advert(112, 255, group, 2, 2), false},
-		{"no VRID list: any", Filter{MulticastTTL255: true}, ipv4Advert(112, 255, group, 200, 0), true},
-		{"no TTL rule", Filter{VRIDs: []uint8{1}}, ipv4Advert(112, 1, group, 1, 0), true},
-		{"255 VRIDs, last", many, ipv4Advert(112, 255, group, 255, 0), true},
-		{"255 VRIDs, first", many, ipv4Advert(112, 255, group, 1, 0), true},
-		{"255 VRIDs, zero", many, ipv4Advert(112, 255, group, 0, 0), false},
-		{"255 VRIDs, TTL 64", many, ipv4Advert(112, 64, group, 9, 0), false},
+	return []filterCase{
+		{"good", served, ipv4Advert(112, 255, group, 7, 0), true, -1},
+		{"other protocol", served, ipv4Advert(17, 255, group, 7, 0), false, -1},
+		{"TTL 64 to the group", served, ipv4Advert(112, 64, group, 1, 0), false, 1},
+		{"TTL 64 unicast", served, ipv4Advert(112, 64, unicast, 1, 0), true, -1},
+		{"VRID not served", served, ipv4Advert(112, 255, group, 2, 0), false, unservedKey},
+		{"VRID not served, TTL 64", served, ipv4Advert(112, 64, group, 2, 0), false, unservedKey},
+		{"VRID behind IP options", served, ipv4Advert(112, 255, group, 1, 2), true, -1},
+		{"other VRID behind IP options", served, ipv4Advert(112, 255, group, 2, 2), false, unservedKey},
+		{"no VRID list: any", Filter{MulticastTTL255: true}, ipv4Advert(112, 255, group, 200, 0), true, -1},
+		{"no VRID list, TTL 64", Filter{MulticastTTL255: true}, ipv4Advert(112, 64, group, 200, 0), false, 200},
+		{"no TTL rule", Filter{VRIDs: []uint8{1}}, ipv4Advert(112, 1, group, 1, 0), true, -1},
+		{"255 VRIDs, last", many, ipv4Advert(112, 255, group, 255, 0), true, -1},
+		{"255 VRIDs, first", many, ipv4Advert(112, 255, group, 1, 0), true, -1},
+		{"255 VRIDs, zero", many, ipv4Advert(112, 255, group, 0, 0), false, unservedKey},
+		{"255 VRIDs, TTL 64", many, ipv4Advert(112, 64, group, 9, 0), false, 9},
 	}
+}
+
+// TestFilterProgram runs the classic IPv4 program in x/net's BPF
+// interpreter (the kernel's own run is TestFilterDropsInKernel, which
+// needs root; the eBPF one's is TestEBPFProgram).
+func TestFilterProgram(t *testing.T) {
+	cases := filterCases()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			raw, err := tc.f.Program(4)

@@ -25,6 +25,10 @@ type Reader struct {
 	ms   []ipv4.Message // ipv4.Message and ipv6.Message are one type
 	bufs [][]byte
 	out  []Packet
+	// Poll's own recvmmsg vectors, made on its first call.
+	hdrs  []mmsghdr
+	iovs  []unix.Iovec
+	names []unix.RawSockaddrAny
 }
 
 // maxPacket bounds one received datagram: the largest VRRP message (a
@@ -105,37 +109,73 @@ func (r *Reader) Poll() ([]Packet, error) {
 	return r.decode(n), nil
 }
 
-// pollInto fills the batch with non-blocking recvmsg calls until the
-// socket is empty or the batch full.
+// pollInto fills the batch with one non-blocking recvmmsg: under a flood
+// the daemon's reader drains the socket with Poll after every wake-up,
+// and a recvmsg per packet cost a system call each.
 func (r *Reader) pollInto() (int, error) {
+	if r.hdrs == nil {
+		r.hdrs = make([]mmsghdr, len(r.ms))
+		r.iovs = make([]unix.Iovec, len(r.ms))
+		r.names = make([]unix.RawSockaddrAny, len(r.ms))
+	}
+	for i := range r.hdrs {
+		h := &r.hdrs[i].hdr
+		r.iovs[i].Base = &r.bufs[i][0]
+		r.iovs[i].SetLen(len(r.bufs[i]))
+		h.Iov = &r.iovs[i]
+		h.SetIovlen(1)
+		h.Name = (*byte)(unsafe.Pointer(&r.names[i]))
+		h.Namelen = unix.SizeofSockaddrAny
+		oob := r.ms[i].OOB[:cap(r.ms[i].OOB)]
+		h.Control = &oob[0]
+		h.SetControllen(len(oob))
+		h.Flags = 0
+	}
 	n := 0
 	var rerr error
 	err := r.s.rc.Control(func(fd uintptr) {
-		for n < len(r.ms) {
-			m := &r.ms[n]
-			got, oobn, flags, from, e := unix.Recvmsg(int(fd), r.bufs[n], m.OOB[:cap(m.OOB)], unix.MSG_DONTWAIT)
-			if e != nil {
-				if e != unix.EAGAIN && e != unix.EINTR {
-					rerr = e
-				}
-				return
+		for {
+			got, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])),
+				uintptr(len(r.hdrs)), unix.MSG_DONTWAIT, 0, 0)
+			switch e {
+			case 0:
+				n = int(got)
+			case unix.EINTR:
+				continue
+			case unix.EAGAIN:
+			default:
+				rerr = e
 			}
-			m.N, m.NN, m.Flags, m.Addr = got, oobn, flags, sockaddrIP(from)
-			n++
+			return
 		}
 	})
 	if err == nil {
 		err = rerr
 	}
+	for i := range n {
+		m, h := &r.ms[i], &r.hdrs[i]
+		m.N, m.NN, m.Flags = int(h.n), int(h.hdr.Controllen), int(h.hdr.Flags)
+		m.Addr = rawSockaddrIP(&r.names[i])
+	}
 	return n, err
 }
 
-// sockaddrIP is the sender as ReadBatch reports it.
-func sockaddrIP(sa unix.Sockaddr) net.Addr {
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		return &net.IPAddr{IP: net.IP(a.Addr[:])}
-	case *unix.SockaddrInet6:
+// mmsghdr is the kernel's struct mmsghdr.
+type mmsghdr struct {
+	hdr unix.Msghdr
+	n   uint32
+	_   [4]byte
+}
+
+// rawSockaddrIP is the sender of a recvmmsg'd packet as ReadBatch
+// reports it.
+func rawSockaddrIP(sa *unix.RawSockaddrAny) net.Addr {
+	switch sa.Addr.Family {
+	case unix.AF_INET:
+		a := (*unix.RawSockaddrInet4)(unsafe.Pointer(sa))
+		return &net.IPAddr{IP: net.IP(a.Addr[:]).To16()}
+	case unix.AF_INET6:
+		a := (*unix.RawSockaddrInet6)(unsafe.Pointer(sa))
 		return &net.IPAddr{IP: net.IP(a.Addr[:])}
 	}
 	return nil

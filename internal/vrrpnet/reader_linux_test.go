@@ -135,6 +135,15 @@ func TestFilterDropsInKernel(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("with the filter, of 20 injected: %v\nwant %v", got, want)
 			}
+			// Root loads the counting (eBPF) filter: each drop counted
+			// under the reason user space would give.
+			var k KernelDrops
+			if ok, err := rx.KernelDrops([]uint8{1, 2}, &k); !ok || err != nil || rx.FilterErr != nil {
+				t.Fatalf("kernel drops not counted: %v %v (filter: %v)", ok, err, rx.FilterErr)
+			}
+			if k.TTL[1] != 5 || k.TTL[2] != 0 || k.Unserved != 5 {
+				t.Errorf("kernel drops: TTL by VRID 1 %d, 2 %d, unserved %d; want 5, 0, 5", k.TTL[1], k.TTL[2], k.Unserved)
+			}
 			// A reload that serves VRID 9 too lets it through.
 			if err := rx.SetFilter(Filter{VRIDs: []uint8{1, 2, 9}, MulticastTTL255: true}); err != nil {
 				t.Fatal(err)

@@ -25,6 +25,13 @@ type Socket struct {
 	rc         syscall.RawConn
 	one        *Reader // Recv's batch of one
 	groups     map[netip.Addr]bool
+	// prog and dropMap are the counting eBPF prefilter's descriptors
+	// (ebpf_linux.go), -1 while none is installed.
+	prog, dropMap int
+	// FilterErr is why the last SetFilter installed the classic filter,
+	// whose drops are not counted, instead of the counting one (nil:
+	// counting, or no filter yet).
+	FilterErr error
 }
 
 // Open creates the socket for ifname and family, bound to the interface,
@@ -36,7 +43,7 @@ func Open(ifname string, family int) (*Socket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("vrrp socket on %s: %w", ifname, err)
 	}
-	s := &Socket{Iface: ifi, Family: family, groups: map[netip.Addr]bool{}}
+	s := &Socket{Iface: ifi, Family: family, groups: map[netip.Addr]bool{}, prog: -1, dropMap: -1}
 	network, laddr := "ip4:112", "0.0.0.0"
 	if family == 6 {
 		network, laddr = "ip6:112", "::"
@@ -117,8 +124,14 @@ func (s *Socket) SetReadBuffer(n int) (int, error) {
 	return s.ReadBuffer, err
 }
 
-// SetFilter installs (or replaces, on reload) the kernel prefilter.
+// SetFilter installs (or replaces, on reload) the kernel prefilter: the
+// counting eBPF one where the kernel lets this process load it, else the
+// classic one (FilterErr says why).
 func (s *Socket) SetFilter(f Filter) error {
+	if s.FilterErr = s.setEBPF(f); s.FilterErr == nil {
+		return nil
+	}
+	s.closeEBPF()
 	prog, err := f.Program(s.Family)
 	if err != nil {
 		return err
@@ -183,6 +196,9 @@ func (s *Socket) Recv() (Packet, error) {
 }
 
 // Close closes the socket; a blocked Recv or Read returns an error.
-func (s *Socket) Close() error { return s.raw.Close() }
+func (s *Socket) Close() error {
+	s.closeEBPF()
+	return s.raw.Close()
+}
 
 func ipAddr(a netip.Addr) *net.IPAddr { return &net.IPAddr{IP: a.AsSlice(), Zone: a.Zone()} }

@@ -39,3 +39,10 @@ type Packet struct {
 	// counting from then would move every takeover that much later.
 	At time.Time
 }
+
+// KernelDrops are what a socket's counting prefilter dropped since the
+// socket opened (Socket.KernelDrops).
+type KernelDrops struct {
+	TTL      [256]uint64 // multicast with TTL/hop limit not 255, by VRID (served ones)
+	Unserved uint64      // for a VRID the socket does not serve
+}

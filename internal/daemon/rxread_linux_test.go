@@ -1,0 +1,139 @@
+package daemon
+
+import (
+	"errors"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/govrrpd/govrrpd/internal/vrrpnet"
+)
+
+// fakeSocket is a socket on a fake clock: packets arrive at the times
+// given; Read waits (moves the clock) for the next one, Poll takes what
+// has arrived; once every packet is read, Read reports the socket closed.
+type fakeSocket struct {
+	clock    time.Time
+	arrivals []time.Time
+	next     int // the first packet not read
+	batch    int
+	bufs     [][]byte // one per batch slot, reused by the next read
+}
+
+func (f *fakeSocket) take() []vrrpnet.Packet {
+	var out []vrrpnet.Packet
+	for f.next < len(f.arrivals) && !f.arrivals[f.next].After(f.clock) && len(out) < f.batch {
+		buf := f.bufs[len(out)]
+		buf[0] = byte(f.next)
+		out = append(out, vrrpnet.Packet{Payload: buf, At: f.arrivals[f.next], Src: netip.MustParseAddr("192.0.2.9")})
+		f.next++
+	}
+	return out
+}
+
+func (f *fakeSocket) Read() ([]vrrpnet.Packet, error) {
+	if f.next == len(f.arrivals) {
+		return nil, errors.New("closed")
+	}
+	if at := f.arrivals[f.next]; at.After(f.clock) {
+		f.clock = at
+	}
+	return f.take(), nil
+}
+
+func (f *fakeSocket) Poll() ([]vrrpnet.Packet, error) { return f.take(), nil }
+
+type delivery struct {
+	at   time.Time
+	pkts []rxPacket
+}
+
+// runReader runs the reader over packets arriving at the given offsets
+// from the epoch and returns its deliveries.
+func runReader(t *testing.T, offsets []time.Duration) []delivery {
+	t.Helper()
+	f := &fakeSocket{clock: epoch, batch: 16}
+	for range f.batch {
+		f.bufs = append(f.bufs, make([]byte, 8))
+	}
+	for _, o := range offsets {
+		f.arrivals = append(f.arrivals, epoch.Add(o))
+	}
+	var got []delivery
+	delivered := 0
+	sleep := func(d time.Duration) {
+		// A packet waits in the kernel's queue, where the loop's Poll
+		// finds it, never in the reader's hands.
+		if f.next != delivered {
+			t.Fatalf("the reader sleeps holding %d packets", f.next-delivered)
+		}
+		f.clock = f.clock.Add(d)
+	}
+	r := rxReader{src: f, batch: f.batch, now: func() time.Time { return f.clock }, sleep: sleep,
+		deliver: func(ps []rxPacket) { got, delivered = append(got, delivery{f.clock, ps}), delivered+len(ps) }}
+	r.run()
+	// Every packet once, in order, with its own bytes and arrival time,
+	// never held longer than the gap.
+	i := 0
+	for _, d := range got {
+		for _, p := range d.pkts {
+			if int(p.payload[0]) != i%256 || !p.at.Equal(f.arrivals[i]) {
+				t.Fatalf("packet %d delivered as %d arriving %v", i, p.payload[0], p.at.Sub(epoch))
+			}
+			if held := d.at.Sub(p.at); held > coalesceGap {
+				t.Errorf("packet %d held %v, more than %v", i, held, coalesceGap)
+			}
+			i++
+		}
+	}
+	if i != len(offsets) {
+		t.Fatalf("%d packets delivered of %d", i, len(offsets))
+	}
+	return got
+}
+
+func spaced(n int, gap time.Duration) []time.Duration {
+	out := make([]time.Duration, n)
+	for i := range out {
+		out[i] = time.Duration(i) * gap
+	}
+	return out
+}
+
+// On a quiet socket each packet goes to the loop the moment it arrives.
+func TestReaderQuietDeliversAtOnce(t *testing.T) {
+	for _, d := range runReader(t, spaced(50, 100*time.Millisecond)) {
+		if len(d.pkts) != 1 || !d.at.Equal(d.pkts[0].at) {
+			t.Fatalf("delivery at %v of %d packets, want each alone on arrival", d.at.Sub(epoch), len(d.pkts))
+		}
+	}
+}
+
+// Under a 100 kpps flood the loop gets one event per coalesceGap, not
+// one per packet (#16: a wake-up per packet was the flood's cost).
+func TestReaderFloodCoalesces(t *testing.T) {
+	got := runReader(t, spaced(10000, 10*time.Microsecond)) // 100 ms
+	if n := len(got); n > 102 {
+		t.Errorf("%d deliveries for 100 ms of flood, want at most one per %v after the first two (102)", n, coalesceGap)
+	}
+	// The first two packets go at once: the second tells the flood.
+	for i := 2; i < len(got); i++ {
+		if gap := got[i].at.Sub(got[i-1].at); gap < coalesceGap {
+			t.Errorf("deliveries %d and %d %v apart", i-1, i, gap)
+		}
+	}
+}
+
+// A backlog longer than one delivery drains without pausing between its
+// deliveries.
+func TestReaderBacklogDrains(t *testing.T) {
+	got := runReader(t, make([]time.Duration, 1000)) // all queued at once
+	if len(got) != 4 {
+		t.Fatalf("%d deliveries of 1,000 queued packets, want 4 of at most %d", len(got), maxDelivery)
+	}
+	for _, d := range got {
+		if !d.at.Equal(epoch) {
+			t.Errorf("delivery at %v: the backlog waited", d.at.Sub(epoch))
+		}
+	}
+}
