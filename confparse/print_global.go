@@ -324,34 +324,35 @@ func quoteAll(ws []string) []string {
 
 // addressWords writes an address entry in a fixed option order.
 func addressWords(a vrrp.Address) []string {
+	o := a.Options()
 	w := []string{a.Prefix.String()}
-	if a.Brd != "" {
-		w = append(w, "brd", a.Brd)
+	if o.Brd != "" {
+		w = append(w, "brd", o.Brd)
 	}
-	if a.Dev != "" {
-		w = append(w, "dev", quote(a.Dev))
+	if o.Dev != "" {
+		w = append(w, "dev", quote(o.Dev))
 	}
 	if a.UseVMAC {
 		w = append(w, "use_vmac")
 	}
-	if a.Scope != "" {
-		w = append(w, "scope", a.Scope)
+	if o.Scope != "" {
+		w = append(w, "scope", o.Scope)
 	}
-	if a.Label != "" {
-		w = append(w, "label", quote(a.Label))
+	if o.Label != "" {
+		w = append(w, "label", quote(o.Label))
 	}
-	if a.Peer.IsValid() {
-		w = append(w, "peer", a.Peer.String())
+	if o.Peer.IsValid() {
+		w = append(w, "peer", o.Peer.String())
 	}
-	w = append(w, a.Flags...)
+	w = append(w, o.Flags...)
 	if a.NoTrack {
 		w = append(w, "no_track")
 	}
-	if a.Preferred != "" {
-		w = append(w, "preferred_lft", a.Preferred)
+	if o.Preferred != "" {
+		w = append(w, "preferred_lft", o.Preferred)
 	}
-	if a.TrackGroup != "" {
-		w = append(w, "track_group", quote(a.TrackGroup))
+	if o.TrackGroup != "" {
+		w = append(w, "track_group", quote(o.TrackGroup))
 	}
 	return w
 }

@@ -22,6 +22,7 @@ type addrEntry struct {
 	w      []string
 	i      int
 	ad     vrrp.Address
+	o      vrrp.AddressOptions // ad's Opts while read
 	static bool
 }
 
@@ -65,16 +66,16 @@ func (e *addrEntry) option(opt string) bool {
 	switch opt {
 	case "dev":
 		e.i++
-		if e.ad.Dev != "" {
+		if e.o.Dev != "" {
 			a.warnf(pos, "Cannot specify ipaddress device more than once for %s", name)
 			return false
 		}
-		e.ad.Dev = e.w[e.i]
-		return a.checkIf(pos, e.ad.Dev, "WARNING - interface %s for ip address %s doesn't exist", e.ad.Dev, name)
+		e.o.Dev = e.w[e.i]
+		return a.checkIf(pos, e.o.Dev, "WARNING - interface %s for ip address %s doesn't exist", e.o.Dev, name)
 	case "scope":
 		e.i++
 		if v := e.w[e.i]; validScopes[v] {
-			e.ad.Scope = v
+			e.o.Scope = v
 		} else {
 			a.warnf(pos, "Invalid scope '%s' specified for %s - ignoring", v, name)
 		}
@@ -86,18 +87,18 @@ func (e *addrEntry) option(opt string) bool {
 			a.warnf(pos, "Address label %s is longer than maximum length 15 - removing address", e.w[e.i])
 			return false
 		}
-		e.ad.Label = e.w[e.i]
+		e.o.Label = e.w[e.i]
 	case "peer":
 		e.peer()
 	case "preferred_lft":
 		e.i++
 		if v := e.w[e.i]; v == "forever" || validUint32(v) {
-			e.ad.Preferred = v
+			e.o.Preferred = v
 		} else {
 			a.warnf(pos, "preferred_lft %s is invalid", v)
 		}
 	case "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin":
-		e.ad.Flags = append(e.ad.Flags, opt)
+		e.o.Flags = append(e.o.Flags, opt)
 	case "no_track":
 		e.ad.NoTrack = true
 	case "track_group", "use_vmac":
@@ -107,7 +108,7 @@ func (e *addrEntry) option(opt string) bool {
 			e.ad.UseVMAC = true
 		} else {
 			e.i++
-			e.ad.TrackGroup = e.w[e.i]
+			e.o.TrackGroup = e.w[e.i]
 		}
 	default:
 		a.warnf(pos, "Unknown configuration entry '%s' for ip address - ignoring", opt)
@@ -131,7 +132,7 @@ func (e *addrEntry) broadcast() bool {
 		e.a.warnf(e.n.Pos, "VRRP is trying to assign invalid broadcast %s. skipping VIP...", v)
 		return false
 	}
-	e.ad.Brd = v
+	e.o.Brd = v
 	return true
 }
 
@@ -141,7 +142,7 @@ func (e *addrEntry) peer() {
 	v, pos := e.w[e.i], e.n.Pos
 	ip, ok := parsePrefix(v)
 	switch {
-	case e.ad.Peer.IsValid():
+	case e.o.Peer.IsValid():
 		e.a.warnf(pos, "Peer %s - another peer has already been specified", v)
 	case !ok:
 		e.a.warnf(pos, "Invalid peer address %s", v)
@@ -151,23 +152,23 @@ func (e *addrEntry) peer() {
 		if e.ad.Prefix.Bits() != e.ad.Prefix.Addr().BitLen() {
 			e.a.warnf(pos, "Cannot specify address prefix when specifying peer address - ignoring")
 		}
-		e.ad.Peer = ip.Addr()
+		e.o.Peer = ip.Addr()
 		e.ad.Prefix = netip.PrefixFrom(e.ad.Prefix.Addr(), ip.Bits())
 	}
 }
 
 // finish applies keepalived's checks of the whole entry.
 func (e *addrEntry) finish() {
-	a, pos, ad := e.a, e.n.Pos, &e.ad
+	a, pos, ad := e.a, e.n.Pos, &e.o
 	switch {
 	case ad.Brd != "" && ad.Peer.IsValid():
 		a.warnf(pos, "Cannot specify broadcast and peer addresses - ignoring broadcast address")
 		ad.Brd = ""
-	case (ad.Brd == "+" || ad.Brd == "-") && ad.Prefix.Bits() > 30:
-		a.warnf(pos, "Address prefix length %d too long for broadcast", ad.Prefix.Bits())
+	case (ad.Brd == "+" || ad.Brd == "-") && e.ad.Prefix.Bits() > 30:
+		a.warnf(pos, "Address prefix length %d too long for broadcast", e.ad.Prefix.Bits())
 		ad.Brd = ""
 	}
-	if ad.Prefix.Addr().Is6() {
+	if e.ad.Prefix.Addr().Is6() {
 		if ad.Scope != "" {
 			a.warnf(pos, "Cannot specify scope for IPv6 addresses (%s) - ignoring scope", e.w[0])
 			ad.Scope = ""
@@ -176,5 +177,9 @@ func (e *addrEntry) finish() {
 			a.warnf(pos, "Cannot specify label for IPv6 addresses (%s) - ignoring label", e.w[0])
 			ad.Label = ""
 		}
+	}
+	if !ad.IsZero() {
+		o := *ad
+		e.ad.Opts = &o
 	}
 }

@@ -51,7 +51,7 @@ func TestGlobalDefsAndGroups(t *testing.T) {
 				return c.StaticRules[0].Preference == 16384 && c.StaticRules[1].Preference == 16383
 			}, "setting to 16383", 5},
 		{"track_group defined later", "static_ipaddress {\n192.0.2.9 dev eth0 track_group T\n}\n", func(c *Config) bool {
-			return c.StaticAddresses[0].TrackGroup == ""
+			return c.StaticAddresses[0].Options().TrackGroup == ""
 		}, "track_group T not found", 5},
 		{"bfd_instance without neighbor", "bfd_instance b {\nmin_rx 50\n}\n", func(c *Config) bool { return len(c.BFDs) == 0 },
 			"BFD instance b has no neighbor address set, disabling instance", 5},

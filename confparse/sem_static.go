@@ -12,8 +12,12 @@ func init() {
 		ld := vrrpOf(a)
 		for _, ch := range n.Children {
 			if ad, ok := parseAddress(a, ch, true); ok {
-				ld.checkTrackGroupRef(a, ch.Pos, &ad.TrackGroup)
-				checkTrackable(a, ch.Pos, "address", &ad.TrackGroup, ad.NoTrack, "-")
+				tg := ad.Options().TrackGroup
+				ld.checkTrackGroupRef(a, ch.Pos, &tg)
+				checkTrackable(a, ch.Pos, "address", &tg, ad.NoTrack, "-")
+				if tg != ad.Options().TrackGroup {
+					ad.OptsRef().TrackGroup = tg // parseAddress made ad's own
+				}
 				c.StaticAddresses = append(c.StaticAddresses, ad)
 			}
 		}

@@ -21,9 +21,11 @@ func block(kind string, entries ...string) string {
 func addrs(want ...vrrp.Address) func(*Config) bool {
 	return func(c *Config) bool {
 		return slices.EqualFunc(c.StaticAddresses, want, func(x, y vrrp.Address) bool {
-			return x.Prefix == y.Prefix && x.Dev == y.Dev && x.Label == y.Label && x.Brd == y.Brd && x.Scope == y.Scope &&
-				x.Peer == y.Peer && x.NoTrack == y.NoTrack && x.Preferred == y.Preferred && slices.Equal(x.Flags, y.Flags) &&
-				x.UseVMAC == y.UseVMAC && x.TrackGroup == y.TrackGroup
+			// An entry that gives no other keyword has none allocated.
+			xo, yo := x.Options(), y.Options()
+			return x.Prefix == y.Prefix && (x.Opts == nil) == (y.Opts == nil) && xo.Dev == yo.Dev && xo.Label == yo.Label &&
+				xo.Brd == yo.Brd && xo.Scope == yo.Scope && xo.Peer == yo.Peer && x.NoTrack == y.NoTrack &&
+				xo.Preferred == yo.Preferred && slices.Equal(xo.Flags, yo.Flags) && x.UseVMAC == y.UseVMAC && xo.TrackGroup == yo.TrackGroup
 		})
 	}
 }
@@ -35,13 +37,12 @@ func TestStaticAddressEntries(t *testing.T) {
 	p24 := pfx("192.0.2.10/24")
 	runSemRows(t, []semRow{
 		{"every option", sa("192.0.2.10/24 dev eth0 brd 192.0.2.255 scope link label eth0:1 preferred_lft 30"),
-			addrs(vrrp.Address{Prefix: p24, Dev: "eth0", Brd: "192.0.2.255", Scope: "link", Label: "eth0:1", Preferred: "30"}), nil},
+			addrs(vrrp.Address{Prefix: p24, Opts: &vrrp.AddressOptions{Dev: "eth0", Brd: "192.0.2.255", Scope: "link", Label: "eth0:1", Preferred: "30"}}), nil},
 		{"bare address is a host prefix", sa("192.0.2.10"), addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32")}), nil},
 		{"flags", sa("2001:db8::10/64 dev eth0 home -nodad mngtmpaddr noprefixroute autojoin no_track preferred_lft forever"),
-			addrs(vrrp.Address{Prefix: pfx("2001:db8::10/64"), Dev: "eth0", NoTrack: true, Preferred: "forever",
-				Flags: []string{"home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin"}}), nil},
+			addrs(vrrp.Address{Prefix: pfx("2001:db8::10/64"), NoTrack: true, Opts: &vrrp.AddressOptions{Dev: "eth0", Preferred: "forever", Flags: []string{"home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin"}}}), nil},
 		{"brd + and -", sa("192.0.2.10/24 brd +", "192.0.2.11/24 broadcast -"),
-			addrs(vrrp.Address{Prefix: p24, Brd: "+"}, vrrp.Address{Prefix: pfx("192.0.2.11/24"), Brd: "-"}), nil},
+			addrs(vrrp.Address{Prefix: p24, Opts: &vrrp.AddressOptions{Brd: "+"}}, vrrp.Address{Prefix: pfx("192.0.2.11/24"), Opts: &vrrp.AddressOptions{Brd: "-"}}), nil},
 		{"brd + on a /32", sa("192.0.2.10/32 brd +"), addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32")}),
 			[]want{warnAt(2, "Address prefix length 32 too long for broadcast")}},
 		{"invalid brd skips the address", sa("192.0.2.10/24 brd x", "192.0.2.11"), addrs(vrrp.Address{Prefix: pfx("192.0.2.11/32")}),
@@ -53,22 +54,22 @@ func TestStaticAddressEntries(t *testing.T) {
 		{"IPv6 scope and label", sa("2001:db8::1/64 scope link label x"), addrs(vrrp.Address{Prefix: pfx("2001:db8::1/64")}),
 			[]want{warnAt(2, "Cannot specify scope for IPv6 addresses (2001:db8::1/64) - ignoring scope"),
 				warnAt(2, "Cannot specify label for IPv6 addresses (2001:db8::1/64) - ignoring label")}},
-		{"label of 15", sa("192.0.2.10/24 label abcdefghijklmno"), addrs(vrrp.Address{Prefix: p24, Label: "abcdefghijklmno"}), nil},
+		{"label of 15", sa("192.0.2.10/24 label abcdefghijklmno"), addrs(vrrp.Address{Prefix: p24, Opts: &vrrp.AddressOptions{Label: "abcdefghijklmno"}}), nil},
 		{"label of 16 skips", sa("192.0.2.10/24 label abcdefghijklmnop"), addrs(),
 			[]want{warnAt(2, "Address label abcdefghijklmnop is longer than maximum length 15 - removing address")}},
-		{"peer", sa("192.0.2.10 peer 192.0.2.11"), addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32"), Peer: netip.MustParseAddr("192.0.2.11")}), nil},
+		{"peer", sa("192.0.2.10 peer 192.0.2.11"), addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32"), Opts: &vrrp.AddressOptions{Peer: netip.MustParseAddr("192.0.2.11")}}), nil},
 		{"peer with a prefix", sa("192.0.2.10/24 peer 192.0.2.11"),
-			addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32"), Peer: netip.MustParseAddr("192.0.2.11")}),
+			addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32"), Opts: &vrrp.AddressOptions{Peer: netip.MustParseAddr("192.0.2.11")}}),
 			[]want{warnAt(2, "Cannot specify address prefix when specifying peer address - ignoring")}},
 		{"peer and brd", sa("192.0.2.10 brd 192.0.2.255 peer 192.0.2.11"),
-			addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32"), Peer: netip.MustParseAddr("192.0.2.11")}),
+			addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32"), Opts: &vrrp.AddressOptions{Peer: netip.MustParseAddr("192.0.2.11")}}),
 			[]want{warnAt(2, "Cannot specify broadcast and peer addresses - ignoring broadcast address")}},
 		{"peer of the other family", sa("192.0.2.10 peer 2001:db8::1"), addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32")}),
 			[]want{warnAt(2, "Peer address 2001:db8::1 does not match address family")}},
 		{"peer not an address", sa("192.0.2.10 peer x"), addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32")}),
 			[]want{warnAt(2, "Invalid peer address x")}},
 		{"second peer", sa("192.0.2.10 peer 192.0.2.11 peer 192.0.2.12"),
-			addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32"), Peer: netip.MustParseAddr("192.0.2.11")}),
+			addrs(vrrp.Address{Prefix: pfx("192.0.2.10/32"), Opts: &vrrp.AddressOptions{Peer: netip.MustParseAddr("192.0.2.11")}}),
 			[]want{warnAt(2, "Peer 192.0.2.12 - another peer has already been specified")}},
 		{"preferred_lft invalid", sa("192.0.2.10/24 preferred_lft x"), addrs(vrrp.Address{Prefix: p24}),
 			[]want{warnAt(2, "preferred_lft x is invalid")}},
@@ -97,14 +98,14 @@ func TestVirtualAddressEntries(t *testing.T) {
 	l := instBody + 1
 	runSemRows(t, []semRow{
 		{"use_vmac", vips("192.0.2.5/24 dev eth0 use_vmac"), in0(func(i vrrp.Instance) bool {
-			return len(i.VIPs) == 2 && i.VIPs[1].UseVMAC && i.VIPs[1].Dev == "eth0"
+			return len(i.VIPs) == 2 && i.VIPs[1].UseVMAC && i.VIPs[1].Options().Dev == "eth0"
 		}), nil},
 		{"track_group refused", vips("192.0.2.5/24 track_group T"), in0(func(i vrrp.Instance) bool {
-			return len(i.VIPs) == 2 && i.VIPs[1].TrackGroup == ""
+			return len(i.VIPs) == 2 && i.VIPs[1].Options().TrackGroup == ""
 		}), []want{warnAt(l, "Unknown configuration entry 'track_group' for ip address - ignoring"),
 			warnAt(l, "Unknown configuration entry 'T' for ip address - ignoring")}},
 		{"label and scope", vips("192.0.2.5/24 dev eth0 label eth0:5 scope host brd -"), in0(func(i vrrp.Instance) bool {
-			v := i.VIPs[1]
+			v := i.VIPs[1].Options()
 			return v.Label == "eth0:5" && v.Scope == "host" && v.Brd == "-"
 		}), nil},
 		{"excluded of the other family", inst("virtual_ipaddress_excluded {\n2001:db8::5/64\n192.0.2.6\n}"),
@@ -179,7 +180,7 @@ func TestTrackGroups(t *testing.T) {
 			block("static_rules", "from 192.0.2.1 table 5 preference 9 iif eth0 track_group T",
 				"from 192.0.2.2 table 5 preference 8 track_group T") + inst(""),
 			func(c *Config) bool {
-				return c.StaticAddresses[0].TrackGroup == "T" && c.StaticAddresses[1].TrackGroup == "T" &&
+				return c.StaticAddresses[0].Options().TrackGroup == "T" && c.StaticAddresses[1].Options().TrackGroup == "T" &&
 					c.StaticRoutes[0].TrackGroup == "T" && c.StaticRoutes[1].TrackGroup == "" &&
 					c.StaticRules[0].TrackGroup == "T" && c.StaticRules[1].TrackGroup == ""
 			}, []want{infoAt(8, "Static address has both track_group and no_track set - not tracking"),
@@ -187,7 +188,7 @@ func TestTrackGroups(t *testing.T) {
 				warnAt(12, "Static route cannot have track group if no oif specified"),
 				warnAt(16, "Static rule cannot have track_group if dev/iif not specified")}},
 		{"named before it is defined", block("static_ipaddress", "192.0.2.10/24 track_group T") + tg + inst(""),
-			func(c *Config) bool { return c.StaticAddresses[0].TrackGroup == "" }, []want{warnAt(2, "track_group T not found")}},
+			func(c *Config) bool { return c.StaticAddresses[0].Options().TrackGroup == "" }, []want{warnAt(2, "track_group T not found")}},
 		{"no name", "track_group {\n group {\n  VI_1\n }\n}\n", func(c *Config) bool { return len(c.TrackGroups) == 0 },
 			[]want{warnAt(1, "'track_group' needs a value")}},
 		{"unknown keyword", "track_group T {\n bogus\n}\n", nil, []want{warnAt(2, "unknown keyword 'bogus' in track_group T")}},

@@ -21,6 +21,10 @@ type MachineOptions struct {
 	Addr netip.Addr
 	// Tracking holds the instance's trackers; nil means none.
 	Tracking *Tracking
+	// Storage, if not nil, is a zeroed Machine to build in instead of a
+	// new one: a daemon running thousands of instances allocates their
+	// machines together, away from its start-up garbage (issue #12).
+	Storage *Machine
 }
 
 // machineCfg is the immutable part of an instance, with the owner rules of
@@ -106,7 +110,11 @@ func NewMachine(inst *Instance, opt MachineOptions) (*Machine, error) {
 	if inst.Priority == OwnerPriority {
 		c.nopreempt, c.preemptDelay, c.accept = false, 0, true
 	}
-	m := &Machine{cfg: c, base: inst.Priority, track: opt.Tracking, masterAdverInt: c.advertInt}
+	m := opt.Storage
+	if m == nil {
+		m = new(Machine)
+	}
+	*m = Machine{cfg: c, base: inst.Priority, track: opt.Tracking, masterAdverInt: c.advertInt}
 	m.recompute()
 	return m, nil
 }

@@ -265,3 +265,22 @@ func TestStateEventTable(t *testing.T) {
 		}
 	}
 }
+
+// A machine built in the caller's storage is that storage, and behaves as
+// one NewMachine made: it takes over after the master-down interval.
+func TestNewMachineInStorage(t *testing.T) {
+	in := testInstance("VI_1", 100)
+	var store [2]Machine
+	m, err := NewMachine(&in, MachineOptions{Storage: &store[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m != &store[1] {
+		t.Fatalf("machine built at %p, want the storage given (%p)", m, &store[1])
+	}
+	m.Handle(t0, Startup())
+	m.Handle(t0.Add(m.masterDown()), TimerFired(TimerMasterDown))
+	if m.State() != StateMaster || store[0].State() != StateInit {
+		t.Errorf("built in storage: %s after the master-down interval (neighbour %s), want MASTER (INIT)", m.State(), store[0].State())
+	}
+}

@@ -365,11 +365,12 @@ func NewStaticTrack(addrs []Address, routes []Route, rules []Rule, defDev string
 		}
 	}
 	for i, a := range addrs {
-		dev := a.Dev
+		o := a.Options()
+		dev := o.Dev
 		if dev == "" {
 			dev = defDev
 		}
-		add(StaticAddress, i, dev, a.TrackGroup, a.NoTrack)
+		add(StaticAddress, i, dev, o.TrackGroup, a.NoTrack)
 	}
 	for i, r := range routes {
 		add(StaticRoute, i, r.Dev, r.TrackGroup, r.NoTrack)

@@ -159,19 +159,54 @@ type Auth struct {
 	Pass string // already truncated to 8 bytes, as keepalived does
 }
 
-// Address is one virtual_ipaddress / static_ipaddress entry.
+// Address is one virtual_ipaddress / static_ipaddress entry. The keywords
+// an entry rarely gives sit behind Opts, so that an address is 48 bytes,
+// not 192: thousands of instances carry one each (issue #12).
 type Address struct {
-	Prefix     netip.Prefix
+	Prefix  netip.Prefix
+	NoTrack bool
+	UseVMAC bool
+	// Opts holds the entry's other keywords; nil when it gives none. Read
+	// it through Options, write it through OptsRef.
+	Opts *AddressOptions
+}
+
+// AddressOptions are the keywords of an address entry besides the prefix,
+// no_track and use_vmac.
+type AddressOptions struct {
 	Dev        string
 	Label      string
 	Brd        string // "", "+", "-" or an address
 	Scope      string
 	Peer       netip.Addr
-	NoTrack    bool
 	Preferred  string   // preferred_lft as written ("forever", seconds) or ""
 	Flags      []string // home, -nodad, mngtmpaddr, noprefixroute, autojoin
-	UseVMAC    bool
 	TrackGroup string
+}
+
+// IsZero reports whether none of the keywords is given.
+func (o *AddressOptions) IsZero() bool {
+	return o.Dev == "" && o.Label == "" && o.Brd == "" && o.Scope == "" && !o.Peer.IsValid() &&
+		o.Preferred == "" && len(o.Flags) == 0 && o.TrackGroup == ""
+}
+
+// Options returns a copy of the address's other keywords: the zero
+// AddressOptions when it gives none.
+func (a *Address) Options() AddressOptions {
+	if a.Opts == nil {
+		return AddressOptions{}
+	}
+	return *a.Opts
+}
+
+// OptsRef returns the address's other keywords to set one in, made on
+// first use. Copies of the Address share them: copy Opts before editing a
+// copy.
+func (a *Address) OptsRef() *AddressOptions {
+	if a.Opts == nil {
+		a.Opts = new(AddressOptions)
+	}
+	return a.Opts
 }
 
 // Route is one virtual_routes / static_routes entry, kept as ip-route words

@@ -74,9 +74,9 @@ type linkStep struct {
 func TestStaticTrack(t *testing.T) {
 	p := netip.MustParsePrefix
 	addrs := []vrrp.Address{
-		{Prefix: p("198.51.100.1/24"), Dev: "tg0", TrackGroup: "G"},
+		{Prefix: p("198.51.100.1/24"), Opts: &vrrp.AddressOptions{Dev: "tg0", TrackGroup: "G"}},
 		{Prefix: p("192.0.2.5/24")}, // on the default interface, no group
-		{Prefix: p("198.51.100.2/24"), Dev: "tg0", TrackGroup: "G", NoTrack: true},
+		{Prefix: p("198.51.100.2/24"), Opts: &vrrp.AddressOptions{Dev: "tg0", TrackGroup: "G"}, NoTrack: true},
 	}
 	routes := []vrrp.Route{
 		{Dst: p("203.0.113.0/24"), Dev: "tg1", TrackGroup: "H"},
@@ -148,7 +148,7 @@ func TestStaticTrack(t *testing.T) {
 // back nor tracked.
 func TestStaticTrackRestorable(t *testing.T) {
 	s := vrrp.NewStaticTrack(
-		[]vrrp.Address{{Dev: "a"}, {Dev: "a", NoTrack: true}},
+		[]vrrp.Address{{Opts: &vrrp.AddressOptions{Dev: "a"}}, {Opts: &vrrp.AddressOptions{Dev: "a"}, NoTrack: true}},
 		[]vrrp.Route{{NoTrack: true}, {Dev: "b"}},
 		[]vrrp.Rule{{}, {NoTrack: true, IIF: "c", TrackGroup: "G"}}, "eth0")
 	want := []vrrp.StaticRef{{Kind: vrrp.StaticAddress}, {Kind: vrrp.StaticRoute, Index: 1}, {Kind: vrrp.StaticRule}}

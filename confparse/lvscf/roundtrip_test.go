@@ -47,7 +47,9 @@ func compareTyped(t *testing.T, in string, want, got *confparse.Config) {
 		wi.UnicastSrc != gi.UnicastSrc || len(wi.UnicastPeers) != len(gi.UnicastPeers) {
 		t.Errorf("%s: instance header differs:\nwant %+v\ngot  %+v", in, wi, gi)
 	}
-	if !slices.EqualFunc(wi.VIPs, gi.VIPs, func(a, b vipT) bool { return a.Prefix == b.Prefix && a.Dev == b.Dev && a.Label == b.Label }) {
+	if !slices.EqualFunc(wi.VIPs, gi.VIPs, func(a, b vipT) bool {
+		return a.Prefix == b.Prefix && a.Options().Dev == b.Options().Dev && a.Options().Label == b.Options().Label
+	}) {
 		t.Errorf("%s: VIPs %v, read back %v", in, wi.VIPs, gi.VIPs)
 	}
 	if wi.Notifies().Master.Raw != gi.Notifies().Master.Raw || wi.Notifies().Stop.Raw != gi.Notifies().Stop.Raw {

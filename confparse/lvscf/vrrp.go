@@ -114,12 +114,12 @@ func (c *converter) vip(addr netip.Addr, dev string, mask netip.Addr, what strin
 	} else {
 		c.warn("vip_mask_defaulted", line, "%s: no netmask; using /32 (pulse's ifconfig gave %s the classful mask)", what, addr)
 	}
-	a := vrrp.Address{Prefix: netip.PrefixFrom(addr, bitsLen), Dev: baseDev(dev)}
+	a := vrrp.Address{Prefix: netip.PrefixFrom(addr, bitsLen), Opts: &vrrp.AddressOptions{Dev: baseDev(dev)}}
 	if !strings.Contains(dev, ":") {
 		c.warn("vip_without_alias", line, "%s: device %s has no alias; pulse replaced the interface's primary address, keepalived adds %s beside it", what, dev, addr)
 		return a, nil
 	}
-	a.Label = dev
+	a.Opts.Label = dev
 	if prev, ok := c.labels[dev]; ok && prev != addr {
 		c.warn("alias_label_conflict", line, "%s: alias %s already carries %s; pulse kept only the last address on an alias, keepalived keeps both", what, dev, prev)
 	} else {

@@ -124,8 +124,8 @@ func (in *instance) countSent(prio uint8) {
 // dev is the interface an address goes on: its own `dev`, else the VMAC,
 // else the instance's interface.
 func (in *instance) dev(a vrrp.Address) string {
-	if a.Dev != "" {
-		return a.Dev
+	if dev := a.Options().Dev; dev != "" {
+		return dev
 	}
 	if in.vmac != "" {
 		return in.vmac

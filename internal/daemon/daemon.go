@@ -86,12 +86,15 @@ type Daemon struct {
 	now      func() time.Time
 	after    func(time.Duration, event)
 
-	timers  timers
-	wake    waker
-	sendBuf []byte        // adverts are encoded here: only the loop sends
-	scratch vrrp.Advert   // and built here
-	faulted []*instance   // failed VIP adds, put in FAULT after the actions
-	acts    []vrrp.Action // what a machine asks for, one buffer for all (feed)
+	timers timers
+	wake   waker
+	// The instances and their machines come from slabs (slab.go).
+	instSlab slab[instance]
+	machSlab slab[vrrp.Machine]
+	sendBuf  []byte        // adverts are encoded here: only the loop sends
+	scratch  vrrp.Advert   // and built here
+	faulted  []*instance   // failed VIP adds, put in FAULT after the actions
+	acts     []vrrp.Action // what a machine asks for, one buffer for all (feed)
 	// batching queues adverts instead of sending them; unflushed are the
 	// sockets holding some (sendbatch.go).
 	batching  bool
@@ -314,6 +317,8 @@ func (d *Daemon) start(ctx context.Context) error {
 	for k, v := range links {
 		d.links[k] = v
 	}
+	d.instSlab.reserve(len(d.cfg.Instances))
+	d.machSlab.reserve(len(d.cfg.Instances))
 	for i := range d.cfg.Instances {
 		in, err := d.newInstance(&d.cfg.Instances[i])
 		if err != nil {

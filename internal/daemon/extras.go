@@ -45,7 +45,7 @@ func ruleText(r vrrp.Rule) string   { return fmt.Sprint(r.Words) }
 // which hold whatever the VRRP state.
 func (d *Daemon) applyStatic() {
 	for _, a := range d.cfg.StaticAddresses {
-		dev := a.Dev
+		dev := a.Options().Dev
 		if dev == "" {
 			dev = d.cfg.VRRP.DefaultInterface
 		}
@@ -77,7 +77,7 @@ func (d *Daemon) removeStatic() {
 		d.sys.DelRoute(r, d.cfg.VRRP.DefaultInterface)
 	}
 	for _, a := range d.cfg.StaticAddresses {
-		dev := a.Dev
+		dev := a.Options().Dev
 		if dev == "" {
 			dev = d.cfg.VRRP.DefaultInterface
 		}

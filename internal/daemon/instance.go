@@ -111,7 +111,8 @@ func (in *instance) usable() bool { return in.linkUp && in.attached && !in.addrF
 // can carry it (keepalived: "entering FAULT state (no IPv4 address for
 // interface)"), and attach is tried again on every link or address change.
 func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
-	in := &instance{cfg: cfg, linkUp: true}
+	in := d.instSlab.new()
+	in.cfg, in.linkUp = cfg, true
 	if cfg.Interface == "" {
 		return nil, fmt.Errorf("vrrp %s: no interface (interface-less unicast instances are not supported yet)", cfg.Name)
 	}
@@ -144,7 +145,7 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	for _, ig := range tr.Ignored() {
 		d.log.Warn("weighted tracker on a sync group member ignored (set sync_group_tracking_weight)", "instance", cfg.Name, "tracker", ig)
 	}
-	if in.m, err = vrrp.NewMachine(cfg, vrrp.MachineOptions{Addr: cfg.UnicastSrc, Tracking: tr}); err != nil {
+	if in.m, err = vrrp.NewMachine(cfg, vrrp.MachineOptions{Addr: cfg.UnicastSrc, Tracking: tr, Storage: d.machSlab.new()}); err != nil {
 		return nil, err
 	}
 	if err := d.attach(in); err != nil {
@@ -283,7 +284,6 @@ func (d *Daemon) detach(in *instance) {
 	if !in.attached {
 		return
 	}
-	in.garp.a.Forget(in.vips)
 	d.releaseGarp(in.garp)
 	in.sock.remove(in)
 	d.releaseSocket(in.sock)
@@ -368,14 +368,11 @@ func (in *instance) buildAdvert(scratch *vrrp.Advert) error {
 		in.adv.authType = vrrp.AuthPass
 		in.adv.authData = vrrp.PassAuthData(c.Auth.Pass)
 	}
-	if in.garp != nil { // a reload: the GARP frames follow the new set
-		in.garp.a.Forget(in.vips)
-	}
 	in.vips = in.vips[:0]
 	for _, a := range c.VIPs {
 		in.vips = append(in.vips, a.Prefix.Addr())
 	}
-	if in.garp != nil {
+	if in.garp != nil { // a reload: the new set must be announceable too
 		if err := in.garp.a.Prepare(in.vips); err != nil {
 			return fmt.Errorf("vrrp %s: %w", c.Name, err)
 		}

@@ -39,18 +39,20 @@ func scaleIfaces(links int) []string {
 }
 
 // liveHeap is the heap still reachable after two collections.
-func liveHeap() uint64 {
+func liveHeap() uint64 { return heapAfterGC().HeapAlloc }
+
+func heapAfterGC() *runtime.MemStats {
 	runtime.GC()
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
+	return &ms
 }
 
 // scaleHeap starts links × vrids instances on quiet fake ports and returns
 // the live heap per instance once started (all BACKUP) and once every
 // instance is MASTER (no peer speaks).
-func scaleHeap(t testing.TB, links, vrids int) (backup, master float64) {
+func scaleHeap(t testing.TB, links, vrids int) (backup, master, slack float64) {
 	conf, ifaces := scaleConf(links, vrids, 150), scaleIfaces(links)
 	n := float64(links * vrids)
 	base := liveHeap()
@@ -65,23 +67,29 @@ func scaleHeap(t testing.TB, links, vrids int) (backup, master float64) {
 			t.Fatalf("%s is %s after 4 s alone, want MASTER", in.cfg.Name, in.m.State())
 		}
 	}
+	// The heap in use beyond the live heap: spans left part-empty where
+	// start-up garbage sat among what stays (slab.go). It is the whole
+	// test process's, so it is reported, not held to a budget.
+	ms := heapAfterGC()
+	slack = float64(ms.HeapInuse-ms.HeapAlloc) / (1 << 20)
 	runtime.KeepAlive(h)
-	return backup, master
+	return backup, master, slack
 }
 
 // maxBytesPerInstance is the live-heap budget of one instance of the
 // benchmark's shape, a master's included: about 1.25 times what it costs
-// now (1,669 B started, 1,773 B as MASTER), so that a regression the size
+// now (1,529 B started, 1,633 B as MASTER), so that a regression the size
 // of the notify commands' (512 B) fails and the collector's noise (a few
 // bytes an instance between runs) does not.
-const maxBytesPerInstance = 2200
+const maxBytesPerInstance = 2000
 
 func TestScaleHeapPerInstance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds 4,080 instances")
 	}
-	backup, master := scaleHeap(t, 16, 255)
-	t.Logf("live heap per instance at 4,080: %.0f B started (BACKUP), %.0f B as MASTER", backup, master)
+	backup, master, slack := scaleHeap(t, 16, 255)
+	t.Logf("live heap per instance at 4,080: %.0f B started (BACKUP), %.0f B as MASTER; heap in use beyond the live heap %.2f MB",
+		backup, master, slack)
 	if master > maxBytesPerInstance || backup > maxBytesPerInstance {
 		t.Errorf("live heap per instance %.0f B (BACKUP) / %.0f B (MASTER), budget %d B", backup, master, maxBytesPerInstance)
 	}
@@ -92,7 +100,7 @@ func TestScaleHeapPerInstance(t *testing.T) {
 func BenchmarkScaleHeap(b *testing.B) {
 	var backup, master float64
 	for range b.N {
-		backup, master = scaleHeap(b, 16, 255)
+		backup, master, _ = scaleHeap(b, 16, 255)
 	}
 	b.ReportMetric(backup, "B/backup-instance")
 	b.ReportMetric(master, "B/master-instance")

@@ -263,8 +263,8 @@ func (w *tgWatcher) reAddRoutes(dev string) {
 }
 
 func (w *tgWatcher) addrDev(a vrrp.Address) string {
-	if a.Dev != "" {
-		return a.Dev
+	if dev := a.Options().Dev; dev != "" {
+		return dev
 	}
 	return w.defDev
 }

@@ -104,41 +104,42 @@ var flagBits = map[string]int{
 // toNetlink converts a VIP entry. dev is the interface the entry goes on
 // (its own `dev`, else the instance's interface).
 func toNetlink(a vrrp.Address) (*netlink.Addr, error) {
+	o := a.Options()
 	p := a.Prefix
-	na := &netlink.Addr{IPNet: &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}, Label: a.Label}
-	if s, ok := scopes[a.Scope]; ok {
+	na := &netlink.Addr{IPNet: &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}, Label: o.Label}
+	if s, ok := scopes[o.Scope]; ok {
 		na.Scope = s
-	} else if a.Scope != "" {
-		n, err := strconv.Atoi(a.Scope)
+	} else if o.Scope != "" {
+		n, err := strconv.Atoi(o.Scope)
 		if err != nil {
-			return nil, fmt.Errorf("address %s: unknown scope %q", p, a.Scope)
+			return nil, fmt.Errorf("address %s: unknown scope %q", p, o.Scope)
 		}
 		na.Scope = n
 	}
-	for _, f := range a.Flags {
+	for _, f := range o.Flags {
 		na.Flags |= flagBits[f]
 	}
 	if p.Addr().Is6() {
 		// keepalived adds IPv6 VIPs without DAD: a backup that takes over
 		// must not wait a second before it may use the address.
 		na.Flags |= unix.IFA_F_NODAD
-		if a.Preferred != "forever" && p.Bits() == 128 {
+		if o.Preferred != "forever" && p.Bits() == 128 {
 			na.PreferedLft, na.ValidLft = 0, 0xffffffff
 		}
 	}
-	if a.Peer.IsValid() {
-		na.Peer = &net.IPNet{IP: a.Peer.AsSlice(), Mask: net.CIDRMask(a.Peer.BitLen(), a.Peer.BitLen())}
+	if o.Peer.IsValid() {
+		na.Peer = &net.IPNet{IP: o.Peer.AsSlice(), Mask: net.CIDRMask(o.Peer.BitLen(), o.Peer.BitLen())}
 	}
-	switch a.Brd {
+	switch o.Brd {
 	case "":
 	case "+":
 		na.Broadcast = broadcast(p)
 	case "-":
 		na.Broadcast = p.Masked().Addr().AsSlice()
 	default:
-		b, err := netip.ParseAddr(a.Brd)
+		b, err := netip.ParseAddr(o.Brd)
 		if err != nil {
-			return nil, fmt.Errorf("address %s: bad brd %q", p, a.Brd)
+			return nil, fmt.Errorf("address %s: bad brd %q", p, o.Brd)
 		}
 		na.Broadcast = b.AsSlice()
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"reflect"
 	"slices"
 	"strings"
@@ -176,8 +177,35 @@ func keyed[T any](parent, kind string, old, new []T, id func(T) string, norm fun
 }
 
 func (c *changes) addrs(parent, kind string, old, new []vrrp.Address) {
-	keyed(parent, kind, old, new, func(a vrrp.Address) string { return a.Prefix.String() },
-		func(a vrrp.Address) vrrp.Address { return a }, c)
+	keyed(parent, kind, viewAddrs(old), viewAddrs(new), func(a addrView) string { return a.Prefix.String() },
+		func(a addrView) addrView { return a }, c)
+}
+
+// addrView is an address entry with its keywords inline (vrrp.Address
+// keeps the rare ones behind a pointer), so that a change names the
+// keyword that changed ("dev eth0 → eth1"), not the pointer.
+type addrView struct {
+	Prefix     netip.Prefix
+	Dev        string
+	Label      string
+	Brd        string
+	Scope      string
+	Peer       netip.Addr
+	NoTrack    bool
+	Preferred  string
+	Flags      []string
+	UseVMAC    bool
+	TrackGroup string
+}
+
+func viewAddrs(as []vrrp.Address) []addrView {
+	out := make([]addrView, len(as))
+	for i := range as {
+		a, o := &as[i], as[i].Options()
+		out[i] = addrView{Prefix: a.Prefix, Dev: o.Dev, Label: o.Label, Brd: o.Brd, Scope: o.Scope, Peer: o.Peer,
+			NoTrack: a.NoTrack, Preferred: o.Preferred, Flags: o.Flags, UseVMAC: a.UseVMAC, TrackGroup: o.TrackGroup}
+	}
+	return out
 }
 
 func (c *changes) routes(parent string, old, new []vrrp.Route) {

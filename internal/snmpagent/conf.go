@@ -42,7 +42,8 @@ func instanceConf(in vrrp.Instance, sd *ipvs.SyncDaemon) snmpmib.InstanceConf {
 	}
 	for k, list := range [][]vrrp.Address{in.VIPs, in.ExcludedVIPs} {
 		for _, a := range list {
-			v := snmpmib.VIPConf{Prefix: a.Prefix, Dev: a.Dev, Label: a.Label, Brd: a.Brd, Scope: a.Scope, Peer: a.Peer}
+			o := a.Options()
+			v := snmpmib.VIPConf{Prefix: a.Prefix, Dev: o.Dev, Label: o.Label, Brd: o.Brd, Scope: o.Scope, Peer: o.Peer}
 			if k == 0 {
 				c.VIPs = append(c.VIPs, v)
 			} else {

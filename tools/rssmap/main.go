@@ -27,12 +27,17 @@ const (
 
 func main() {
 	pid := flag.Int("pid", 0, "the process")
+	pkgs := flag.Int("packages", 0, "also list the `N` packages with the most resident .text")
 	flag.Parse()
 	if *pid <= 0 {
 		fmt.Fprintln(os.Stderr, "rssmap: -pid is required")
 		os.Exit(2)
 	}
-	if err := report(os.Stdout, strconv.Itoa(*pid)); err != nil {
+	err := report(os.Stdout, strconv.Itoa(*pid))
+	if err == nil && *pkgs > 0 {
+		err = reportPackages(os.Stdout, strconv.Itoa(*pid), *pkgs)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "rssmap: pid %d: %v\n", *pid, err)
 		os.Exit(1)
 	}

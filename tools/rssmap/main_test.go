@@ -60,3 +60,40 @@ func FuzzStatusField(f *testing.F) {
 		}
 	})
 }
+
+func TestPackageOf(t *testing.T) {
+	for _, c := range []struct{ sym, want string }{
+		{"net/netip.Addr.String", "net/netip"},
+		{"github.com/govrrpd/govrrpd/vrrp.(*Machine).Handle", "github.com/govrrpd/govrrpd/vrrp"},
+		{"runtime.mallocgc", "runtime"},
+		{"github.com/a/b.c/d.F", "github.com/a/b.c/d"},
+		{"type:.eq.[2]string", "type:"},
+		{"main.main", "main"},
+		{"nodot", "nodot"},
+	} {
+		if got := packageOf(c.sym); got != c.want {
+			t.Errorf("packageOf(%q) = %q, want %q", c.sym, got, c.want)
+		}
+	}
+}
+
+// TestOwnTextByPackage: the test's own run puts the runtime's and this
+// package's code in memory, and no package has more resident than it has.
+func TestOwnTextByPackage(t *testing.T) {
+	pk, err := textByPackage("/proc/self/exe", "/proc/self/pagemap")
+	if err != nil {
+		t.Skipf("no symbols or pagemap here: %v", err)
+	}
+	found := map[string]bool{}
+	for _, p := range pk {
+		if p.present > p.pages {
+			t.Errorf("%s: %d pages present of %d", p.name, p.present, p.pages)
+		}
+		if p.present > 0 {
+			found[p.name] = true
+		}
+	}
+	if !found["runtime"] || !found["testing"] {
+		t.Errorf("runtime or testing code not resident while this test runs: %v", found)
+	}
+}

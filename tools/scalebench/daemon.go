@@ -22,7 +22,9 @@ type daemon struct {
 // startDaemon runs bin in namespace ns with keepalived's own flags: -n to
 // stay in the foreground, -l to log to the console (the log file), -P for
 // the VRRP subsystem only (as the issue measured), and pid files in dir so
-// that two daemons never share one; extra flags follow.
+// that two daemons never share one; extra flags follow. govrrpd's control
+// socket goes there too: by default both routers' daemons would take
+// /run/govrrpd/control.sock on the host, the second from the first.
 func startDaemon(impl, bin, router, ns, conf, dir string, extra ...string) (*daemon, error) {
 	base := filepath.Join(dir, impl+"-"+router)
 	f, err := os.Create(base + ".log")
@@ -31,6 +33,9 @@ func startDaemon(impl, bin, router, ns, conf, dir string, extra ...string) (*dae
 	}
 	args := []string{"netns", "exec", ns, bin, "-n", "-l", "-P", "-f", conf,
 		"-p", base + ".pid", "-r", base + "-vrrp.pid", "-c", base + "-check.pid", "-b", base + "-bfd.pid"}
+	if impl == "govrrpd" {
+		args = append(args, "--control-socket", base+"-control.sock")
+	}
 	args = append(args, extra...)
 	c := exec.Command("ip", args...) // ip netns exec execs bin: the PID is the daemon's
 	c.Stdout, c.Stderr = f, f

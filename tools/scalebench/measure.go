@@ -18,6 +18,8 @@ type result struct {
 	Final     [2]int        // VIPs on r1, r2 at the end of the window
 	CPU       [2]float64    // % of one core over the window, r1 (master), r2 (backup)
 	RSSKiB    [2]int64
+	AnonKiB   [2]int64 // RssAnon: heap, stacks (rsssplit.go)
+	FileKiB   [2]int64 // RssFile: the mapped binary and libraries
 	Threads   [2]int
 	FDs       [2]int
 	Procs     [2]int
@@ -109,6 +111,9 @@ func measure(ctx context.Context, t *topo, impl, bin string, l layout, tm timing
 		}
 		res.CPU[r] = lab.CPUPercent(before[r], after[r], elapsed)
 		res.RSSKiB[r], res.Threads[r], res.FDs[r], res.Procs[r] = after[r].RSSKiB, after[r].Threads, after[r].FDs, after[r].Procs
+		if res.AnonKiB[r], res.FileKiB[r], err = rssSplit("/proc", after[r].PIDs); err != nil {
+			res.Notes = append(res.Notes, fmt.Sprintf("r%d: %v", r+1, err))
+		}
 	}
 	res.Load = loadAvg()
 	for r := range res.Final {

@@ -143,3 +143,34 @@ func TestReadEvents(t *testing.T) {
 		t.Fatalf("%d rows in the first state, %d events", n, events.Load())
 	}
 }
+
+func TestParseRSSSplit(t *testing.T) {
+	for _, tc := range []struct {
+		in         string
+		anon, file int64
+		ok         bool
+	}{
+		{"Name:\tgovrrpd\nVmRSS:\t   51000 kB\nRssAnon:\t   28000 kB\nRssFile:\t   23000 kB\nRssShmem:\t       0 kB\n", 28000, 23000, true},
+		{"RssFile:\t1 kB\nRssAnon:\t2 kB", 2, 1, true},
+		{"RssAnon:\t2 kB\n", 0, 0, false},
+		{"RssAnon:\tx kB\nRssFile:\t1 kB\n", 0, 0, false},
+		{"RssAnon:\t2 MB\nRssFile:\t1 kB\n", 0, 0, false},
+		{"", 0, 0, false},
+	} {
+		anon, file, err := parseRSSSplit([]byte(tc.in))
+		if (err == nil) != tc.ok || anon != tc.anon || file != tc.file {
+			t.Errorf("parseRSSSplit(%q) = %d, %d, %v; want %d, %d, ok %v", tc.in, anon, file, err, tc.anon, tc.file, tc.ok)
+		}
+	}
+}
+
+// The split is read from the live process's own status file.
+func TestRSSSplitSelf(t *testing.T) {
+	anon, file, err := rssSplit("/proc", []int{os.Getpid()})
+	if err != nil {
+		t.Skipf("no /proc status here: %v", err)
+	}
+	if anon <= 0 || file <= 0 {
+		t.Errorf("this test's RssAnon %d kB, RssFile %d kB: want both above zero", anon, file)
+	}
+}
