@@ -288,9 +288,14 @@ func (a *fakeAnnouncer) Prepare(addrs []netip.Addr) error {
 	return nil
 }
 
-// Announce logs whether each address was checked (Prepare) when its
-// instance attached or reloaded: a takeover must not be the first to find
-// an address that cannot be announced.
+func (a *fakeAnnouncer) Forget(addrs []netip.Addr) {
+	for _, x := range addrs {
+		delete(a.frames, x)
+	}
+}
+
+// Announce logs whether each frame was prepared ahead: a takeover must
+// not build frames.
 func (a *fakeAnnouncer) Announce(addrs []netip.Addr, n int) error {
 	for _, x := range addrs {
 		ready := "prepared"

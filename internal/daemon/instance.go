@@ -284,6 +284,7 @@ func (d *Daemon) detach(in *instance) {
 	if !in.attached {
 		return
 	}
+	in.garp.a.Forget(in.vips)
 	d.releaseGarp(in.garp)
 	in.sock.remove(in)
 	d.releaseSocket(in.sock)
@@ -368,11 +369,14 @@ func (in *instance) buildAdvert(scratch *vrrp.Advert) error {
 		in.adv.authType = vrrp.AuthPass
 		in.adv.authData = vrrp.PassAuthData(c.Auth.Pass)
 	}
+	if in.garp != nil { // a reload: the GARP frames follow the new set
+		in.garp.a.Forget(in.vips)
+	}
 	in.vips = in.vips[:0]
 	for _, a := range c.VIPs {
 		in.vips = append(in.vips, a.Prefix.Addr())
 	}
-	if in.garp != nil { // a reload: the new set must be announceable too
+	if in.garp != nil {
 		if err := in.garp.a.Prepare(in.vips); err != nil {
 			return fmt.Errorf("vrrp %s: %w", c.Name, err)
 		}

@@ -66,15 +66,11 @@ func liftMemoryLimit(getenv func(string) string) {
 // tuneMemory returns start-up garbage to the system and sets the soft
 // limit, off the loop: the full collection it forces takes tens of
 // milliseconds at thousands of instances, and adverts must not wait.
-//
-// Whatever the runtime is left to, the binary's pages start-up mapped are
-// unmapped last (trim.go), after the collection has run its code.
 func tuneMemory(log *slog.Logger, getenv func(string) string) {
+	if !memoryTuned(getenv) {
+		return
+	}
 	go func() {
-		defer trimBinary(log)
-		if !memoryTuned(getenv) {
-			return
-		}
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		if ms.HeapSys-ms.HeapReleased < minTuned {
@@ -88,14 +84,4 @@ func tuneMemory(log *slog.Logger, getenv func(string) string) {
 		debug.SetMemoryLimit(int64(limit))
 		log.Debug("memory limit set", "held_bytes", held, "live_heap_bytes", ms.HeapAlloc, "limit_bytes", limit)
 	}()
-}
-
-// trimBinary unmaps the binary's pages start-up left mapped (trim.go).
-func trimBinary(log *slog.Logger) {
-	n, err := trimText()
-	if err != nil {
-		log.Warn("binary pages left mapped", "err", err)
-		return
-	}
-	log.Debug("binary pages unmapped", "resident_bytes", n)
 }

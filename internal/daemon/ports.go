@@ -86,11 +86,11 @@ type transport interface {
 	Close() error
 }
 
-// announcer sends gratuitous ARPs and unsolicited NAs. Prepare checks,
-// when an instance attaches or its addresses change, that its addresses
-// can be announced, so that a takeover does not find out.
+// announcer sends gratuitous ARPs and unsolicited NAs from frames built
+// ahead of time.
 type announcer interface {
 	Prepare(addrs []netip.Addr) error
+	Forget(addrs []netip.Addr)
 	Announce(addrs []netip.Addr, count int) error
 	Close() error
 }

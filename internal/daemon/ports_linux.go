@@ -81,6 +81,7 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func([]rxPa
 type linuxAnnouncer struct{ s *garp.Sender }
 
 func (a linuxAnnouncer) Prepare(addrs []netip.Addr) error     { return a.s.Prepare(nil, addrs) }
+func (a linuxAnnouncer) Forget(addrs []netip.Addr)            { a.s.Forget(nil, addrs) }
 func (a linuxAnnouncer) Announce(x []netip.Addr, n int) error { return a.s.Announce(nil, x, n) }
 func (a linuxAnnouncer) Close() error                         { return a.s.Close() }
 

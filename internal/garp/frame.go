@@ -25,8 +25,7 @@ const (
 	icmpv6NA    = 136
 	naOverride  = 0x20
 	optTargetLL = 2
-	naLen       = 4 + 4 + 16 + 8  // ICMPv6 header, flags, target, option
-	maxFrame    = 14 + 40 + naLen // the larger of the two frames
+	naLen       = 4 + 4 + 16 + 8 // ICMPv6 header, flags, target, option
 )
 
 // Frame returns the Ethernet frame announcing ip from mac: an ARP request
@@ -40,21 +39,16 @@ func Frame(mac net.HardwareAddr, ip netip.Addr) ([]byte, error) {
 	if !ip.IsValid() {
 		return nil, fmt.Errorf("garp: no address to announce")
 	}
-	return appendFrame(nil, mac, ip), nil
-}
-
-// appendFrame appends Frame's frame to b; mac is 6 bytes and ip valid.
-func appendFrame(b []byte, mac net.HardwareAddr, ip netip.Addr) []byte {
 	if ip.Is4() {
-		return arpFrame(b, mac, ip)
+		return arpFrame(mac, ip), nil
 	}
-	return naFrame(b, mac, ip)
+	return naFrame(mac, ip), nil
 }
 
 // arpFrame is 42 bytes, unpadded: keepalived hands the kernel the bare
 // frame and lets the NIC pad it to 60, and so do we.
-func arpFrame(b []byte, mac net.HardwareAddr, ip netip.Addr) []byte {
-	b = ethernet(b, broadcastMAC, mac, etherARP)
+func arpFrame(mac net.HardwareAddr, ip netip.Addr) []byte {
+	b := ethernet(make([]byte, 0, 14+28), broadcastMAC, mac, etherARP)
 	b = binary.BigEndian.AppendUint16(b, 1)      // hardware: Ethernet
 	b = binary.BigEndian.AppendUint16(b, 0x0800) // protocol: IPv4
 	b = append(b, 6, 4)                          // address sizes
@@ -64,8 +58,8 @@ func arpFrame(b []byte, mac net.HardwareAddr, ip netip.Addr) []byte {
 	return append(append(b, broadcastMAC[:]...), a[:]...)
 }
 
-func naFrame(b []byte, mac net.HardwareAddr, ip netip.Addr) []byte {
-	b = ethernet(b, allNodesMAC, mac, etherIPv6)
+func naFrame(mac net.HardwareAddr, ip netip.Addr) []byte {
+	b := ethernet(make([]byte, 0, 14+40+naLen), allNodesMAC, mac, etherIPv6)
 	b = binary.BigEndian.AppendUint32(b, 6<<28) // version, class 0, flow 0
 	b = binary.BigEndian.AppendUint16(b, naLen)
 	b = append(b, protoICMPv6, 255) // next header, hop limit

@@ -75,10 +75,10 @@ func TestAnnounceGoesOnAfterARefusedFrame(t *testing.T) {
 	}
 }
 
-// TestAnnounceSendsFrames sends from one end of a veth pair in a
+// TestAnnounceSendsPreparedFrames sends from one end of a veth pair in a
 // namespace of its own and reads the other end: count frames per address,
 // each byte-identical to Frame's, for prepared and unprepared addresses.
-func TestAnnounceSendsFrames(t *testing.T) {
+func TestAnnounceSendsPreparedFrames(t *testing.T) {
 	_, s, rx := vethPair(t)
 
 	prepared, other := netip.MustParseAddr("192.0.2.7"), netip.MustParseAddr("192.0.2.8")
@@ -109,6 +109,15 @@ func TestAnnounceSendsFrames(t *testing.T) {
 	}
 	if got[prepared] != 3 || got[other] != 3 {
 		t.Errorf("frames per address: %v, want 3 each", got)
+	}
+	// Shared by several instances: one instance forgetting its address
+	// leaves the others' frames.
+	if s.Prepared() != 2 {
+		t.Fatalf("prepared %d frames, want 2", s.Prepared())
+	}
+	s.Forget(nil, []netip.Addr{prepared})
+	if s.Prepared() != 1 {
+		t.Errorf("after Forget: %d frames, want 1 (the other address's)", s.Prepared())
 	}
 }
 
