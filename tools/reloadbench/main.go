@@ -84,8 +84,11 @@ func run(out io.Writer, log *slog.Logger, vs, rs, delayLoop int, names []string,
 		}
 		fmt.Fprintf(out, "%-10s start %8.3f s  table %d/%d\n", r.impl, r.start.Seconds(), r.services, r.dests)
 		for i, rl := range r.reloads {
-			fmt.Fprintf(out, "%-10s %-12s %12s  busy %8s  ops %s  entries %d  %s\n",
-				r.impl, cases[i].name, tookText(rl.took), tookText(rl.busy), opsText(rl.ops), rl.changed, rl.note)
+			fmt.Fprintf(out, "%-10s %-12s %12s  busy %8s  ops %s  entries %d\n",
+				r.impl, cases[i].name, tookText(rl.took), busyText(rl.busy), opsText(rl.ops), rl.changed)
+			if rl.note != "" {
+				fmt.Fprintf(out, "  not applied within %v: %s\n", p.applyMax, rl.note)
+			}
 			fmt.Fprintf(out, "  SIGHUP at %s; its log:\n", rl.at.UTC().Format("15:04:05.000"))
 			for _, l := range rl.lines {
 				fmt.Fprintf(out, "    %s\n", l)
@@ -98,6 +101,13 @@ func run(out io.Writer, log *slog.Logger, vs, rs, delayLoop int, names []string,
 }
 
 func tookText(d time.Duration) string {
+	if d < 0 {
+		return "not applied"
+	}
+	return fmt.Sprintf("%.3f s", d.Seconds())
+}
+
+func busyText(d time.Duration) string {
 	if d < 0 {
 		return "–"
 	}
