@@ -156,8 +156,13 @@ func startFull(im impl, conf string, p params, res *result, first bool) (*daemon
 
 func start(im impl, conf, dir string) (*daemon, error) {
 	base := filepath.Join(dir, im.name)
-	argv := append(append([]string(nil), im.argv...), "-f", conf, "-p", base+".pid", "-c", base+"-check.pid",
-		"-r", base+"-vrrp.pid")
+	pids := []string{base + ".pid", base + "-check.pid", base + "-vrrp.pid"}
+	for _, p := range pids {
+		// A killed daemon's pid files: keepalived refuses to start while
+		// one names a live process, and the number may be in use again.
+		_ = os.Remove(p)
+	}
+	argv := append(append([]string(nil), im.argv...), "-f", conf, "-p", pids[0], "-c", pids[1], "-r", pids[2])
 	lf, err := os.Create(base + ".log")
 	if err != nil {
 		return nil, err
