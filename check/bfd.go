@@ -44,7 +44,7 @@ func (s *Scheduler) BFD(instance string, up bool) int {
 	now := s.opts.Clock.Now()
 	n := 0
 	for _, r := range s.runs {
-		if r.c.Kind != BFD || r.c.BFD().Instance != instance {
+		if r.c.Kind != BFD || r.retired.Load() || r.c.BFD().Instance != instance {
 			continue
 		}
 		out := Outcome{Up: up, Reason: "BFD session " + instance + " " + state}

@@ -87,6 +87,10 @@ type run struct {
 	ups    uint64
 	fails  [numFailures]uint64
 	inLoop bool // run by s.loop rather than by timers and workers
+	idx    int  // place in Scheduler.runs
+	// retired: its real server left the configuration (Adopt); it is
+	// never armed or attempted again.
+	retired atomic.Bool
 }
 
 // NewScheduler builds probers for every checker; a checker that cannot be
@@ -125,7 +129,7 @@ func NewScheduler(checkers []Checker, sink Sink, opts Options) (*Scheduler, erro
 			ts = &targetState{target: c.Target}
 			s.targets[c.Target] = ts
 		}
-		r := &run{c: c, name: fmt.Sprintf("%s at %s", c.Kind, c.Source), prober: p, m: newMachine(c), ts: ts}
+		r := &run{c: c, name: fmt.Sprintf("%s at %s", c.Kind, c.Source), prober: p, m: newMachine(c), ts: ts, idx: len(s.runs)}
 		r.fire = func() { s.queue <- r }
 		if _, tcp := p.(tcpProber); tcp {
 			if _, real := opts.Clock.(RealClock); real && haveTCPLoop {
@@ -182,7 +186,7 @@ func (s *Scheduler) Start(ctx context.Context) {
 
 // arm schedules r after d; the caller holds s.mu.
 func (s *Scheduler) arm(r *run, d time.Duration) {
-	if s.stopped {
+	if s.stopped || r.retired.Load() {
 		return
 	}
 	r.due = s.opts.Clock.Now().Add(d)
@@ -227,7 +231,7 @@ func (s *Scheduler) work() {
 
 func (s *Scheduler) attempt(r *run) {
 	defer s.wg.Done()
-	if s.ctx.Err() != nil {
+	if s.ctx.Err() != nil || r.retired.Load() {
 		return
 	}
 	start := s.opts.Clock.Now()

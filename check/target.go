@@ -34,7 +34,7 @@ func (ts *targetState) initial() Result {
 // known at all.
 func (s *Scheduler) Alive(t Target) (alive, known bool) {
 	ts := s.targets[t]
-	if ts == nil {
+	if ts == nil || ts.runs[0].retired.Load() {
 		return false, false
 	}
 	ts.mu.Lock()
@@ -124,6 +124,9 @@ type CheckerStatus struct {
 func (s *Scheduler) Status() []CheckerStatus {
 	out := make([]CheckerStatus, 0, len(s.runs))
 	for _, r := range s.runs {
+		if r.retired.Load() {
+			continue
+		}
 		r.ts.mu.Lock()
 		out = append(out, CheckerStatus{Kind: r.c.Kind, Source: r.c.Source.String(), Target: r.c.Target,
 			Up: r.m.up, LastReason: r.last.Reason, LastLatency: r.latency, LastCheck: r.lastAt, Results: r.results()})

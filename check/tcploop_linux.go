@@ -152,6 +152,9 @@ func (l *tcpLoop) startDue(now time.Time) {
 			return
 		}
 		lr := heap.Pop(&l.due).(*loopRun)
+		if lr.r.retired.Load() {
+			continue // its real server left the configuration (Adopt)
+		}
 		l.s.noteLateness(lr.r, now)
 		// A connect that ends at once ends at now: the microseconds it
 		// took do not matter to the next due time, and reading the clock
@@ -218,7 +221,9 @@ func (l *tcpLoop) finish(lr *loopRun, start, end time.Time, out Outcome) {
 		s.stats.Failures.Add(1)
 	}
 	r.due = nextDue(r.due, start, end, s.record(r, out, start, end))
-	heap.Push(&l.due, lr)
+	if !r.retired.Load() {
+		heap.Push(&l.due, lr)
+	}
 }
 
 // now reads the monotonic clock only. time.Now also reads the wall clock,

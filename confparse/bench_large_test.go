@@ -2,6 +2,7 @@ package confparse
 
 import (
 	"bufio"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -127,6 +128,26 @@ func TestHotStructSizes(t *testing.T) {
 	for _, c := range cases {
 		if c.size > c.max {
 			t.Errorf("%s is %d bytes, more than %d", c.name, c.size, c.max)
+		}
+	}
+}
+
+// BenchmarkPrintLarge is the canonical dump of the same 10,000 × 10 file
+// into SHA-256, as the daemon hashes every configuration a reload reads.
+func BenchmarkPrintLarge(b *testing.B) {
+	p := filepath.Join(b.TempDir(), "large.conf")
+	if _, err := writeLargeConf(p, 10000, 10); err != nil {
+		b.Fatal(err)
+	}
+	cfg, diags := Load(p, Options{})
+	if diags.ExitCode() != 0 {
+		b.Fatalf("exit %d", diags.ExitCode())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := Print(sha256.New(), cfg); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -235,3 +235,62 @@ func TestInputsCheckInterfacesIsVolatile(t *testing.T) {
 		t.Error("a nil record claims nothing changed")
 	}
 }
+
+// TestInputsScripts: a script the configuration names is part of what a
+// load read — not its bytes (keepalived runs whatever the file holds when
+// it runs it) but its verdict: made non-executable, removed or made
+// unsafe, a new load would disable it, so the reload must read.
+func TestInputsScripts(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(t *testing.T, script string)
+		want string // substring of Changed(); "" for unchanged
+	}{
+		{"untouched", func(*testing.T, string) {}, ""},
+		{"its text edited", func(t *testing.T, p string) {
+			if err := os.WriteFile(p, []byte("#!/bin/sh\nexit 1\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, ""},
+		{"made non-executable", func(t *testing.T, p string) {
+			if err := os.Chmod(p, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "script " + "SCRIPT"},
+		{"removed", func(t *testing.T, p string) {
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+		}, "script " + "SCRIPT"},
+		{"made writable by others", func(t *testing.T, p string) {
+			if err := os.Chmod(p, 0o757); err != nil {
+				t.Fatal(err)
+			}
+		}, "script " + "SCRIPT"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			script := filepath.Join(dir, "chk.sh")
+			if err := os.WriteFile(script, []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			conf := "global_defs {\n    enable_script_security\n    script_user root\n}\nvrrp_script chk {\n    script \"" + script + "\"\n}\n" +
+				strings.Replace(inputsInst, "    priority 100\n", "    priority 100\n    track_script {\n        chk\n    }\n", 1)
+			path := filepath.Join(dir, "keepalived.conf")
+			if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			in := loadLater(t, path)
+			if got := in.Changed(); got != "" {
+				t.Fatalf("right after the load: %q", got)
+			}
+			c.edit(t, script)
+			want := strings.ReplaceAll(c.want, "SCRIPT", script)
+			got := in.Changed()
+			if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+				t.Errorf("Changed() = %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -1,7 +1,6 @@
 package confparse
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -189,9 +188,9 @@ func (p *preproc) readMatch(m string, report func(includeFlags, string, ...any))
 		p.inputs.setVolatile(fmt.Sprintf("%s: %v", m, err))
 		p.readFile(m, f)
 	} else {
-		hr := &hashingReader{r: f, h: sha256.New()}
+		hr := &hashingReader{r: f, h: p.inputs.newHash()}
 		p.readFile(m, hr)
-		p.inputs.readFile(m, fst, at, hr.h.Sum(nil))
+		p.inputs.readFile(m, fst, at, hr.h.Sum64())
 	}
 	p.dirs = p.dirs[:len(p.dirs)-1]
 	p.files = p.files[:len(p.files)-1]

@@ -179,7 +179,7 @@ func printChkConn(p *printer, c *check.Checker) {
 // in keepalived.conf and mean "not set" here.
 func printChkSched(p *printer, vs *ipvs.VirtualServer, rs *ipvs.RealServer, c *check.Checker) {
 	baseLoop := chkDelayLoop(vs, rs)
-	d := chkDefaultsFor(vs, rs, c.Kind, vs.Key(), lvsOr(c.DelayLoop, baseLoop))
+	d := chkDefaultsFor(vs, rs, c.Kind, p.vsKey, lvsOr(c.DelayLoop, baseLoop))
 	if chkHasConn(c.Kind) && c.ConnectTimeout != 0 && (c.ConnectTimeout != d.ConnectTimeout || p.explicitTimers) {
 		p.line("connect_timeout", fmtSeconds(c.ConnectTimeout))
 	}

@@ -128,6 +128,7 @@ func printVS(p *printer, c *Config, vs *ipvs.VirtualServer) { printVSNotes(p, c,
 
 func printVSNotes(p *printer, c *Config, vs *ipvs.VirtualServer, notes []RealNote) {
 	o := vs.Options()
+	p.vsKey = vs.Key()
 	p.open(vsHeaderWords(vs)...)
 	if vs.DelayLoop != 0 && (vs.DelayLoop != 60*time.Second || p.explicitTimers) {
 		p.line("delay_loop", fmtSeconds(vs.DelayLoop))
@@ -297,7 +298,7 @@ func printRS(p *printer, c *Config, vs *ipvs.VirtualServer, rs *ipvs.RealServer)
 	lvsOptBool(p, "smtp_alert", o.SMTPAlert)
 	lvsString(p, "virtualhost", o.Virtualhost)
 	lvsString(p, "snmp_name", o.SNMPName)
-	for _, i := range p.checkersOf(c, check.Target{Service: vs.Key(), Real: rs.Addr}) {
+	for _, i := range p.checkersOf(c, check.Target{Service: p.vsKey, Real: rs.Addr}) {
 		printChecker(p, vs, rs, c.Checkers[i])
 	}
 	p.close()

@@ -102,7 +102,10 @@ func boolOr(p *bool, def bool) bool {
 // health of real servers that survive a reload.
 func newVSState(vs VirtualServer, old *vsState, initNotifies bool) (*vsState, []Action) {
 	vs.Reals = slices.Clone(vs.Reals) // the caller's config may be edited later
-	st := &vsState{vs: vs, rs: map[netip.AddrPort]*rsState{}}
+	// One map and one array of states per virtual server, sized once: a
+	// reload of 10,000 services expands every one of them again.
+	st := &vsState{vs: vs, rs: make(map[netip.AddrPort]*rsState, len(vs.Reals))}
+	states := make([]rsState, len(vs.Reals))
 	var acts []Action
 	for i, r := range vs.Reals {
 		if old != nil {
@@ -111,12 +114,14 @@ func newVSState(vs VirtualServer, old *vsState, initNotifies bool) (*vsState, []
 				if oldR, ok := old.real(r.Addr); ok && oldR.Weight != r.Weight {
 					w = r.Weight // a changed configured weight wins over a dynamic one
 				}
-				st.rs[r.Addr] = &rsState{alive: o.alive, weight: w, delta: o.delta, drained: o.drained, idx: i}
+				states[i] = rsState{alive: o.alive, weight: w, delta: o.delta, drained: o.drained, idx: i}
+				st.rs[r.Addr] = &states[i]
 				continue
 			}
 		}
 		alive := !boolOr(r.Options().Alpha, vs.Alpha)
-		st.rs[r.Addr] = &rsState{alive: alive, weight: r.Weight, idx: i}
+		states[i] = rsState{alive: alive, weight: r.Weight, idx: i}
+		st.rs[r.Addr] = &states[i]
 		if alive && initNotifies {
 			acts = append(acts, Action{Kind: NotifyUp, Service: vs.Key(), Real: r.Addr, Script: specOf(r.Options().NotifyUp)})
 		}

@@ -112,6 +112,7 @@ type Daemon struct {
 	reloading  bool                 // a file is being read (reload.go)
 	pending    []chan status.Reload // reload requests waiting for the next read
 	repeat     bool                 // a SIGHUP came while reading: read again
+	applied    status.Reload        // the reload applied, waiting for its hash (reload.go)
 	history    []status.Reload      // the last reloadHistory reloads
 	configHash string
 	inputs     *confparse.Inputs // what the running configuration was read from (reloadskip.go)
@@ -464,6 +465,8 @@ func (d *Daemon) handle(ev event) {
 		}
 	case evReloaded:
 		d.reloaded(e)
+	case evHashed:
+		d.hashed(e)
 	case evTrack:
 		d.trackResult(now, e.r)
 	case evBFD:

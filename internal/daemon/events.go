@@ -44,15 +44,22 @@ type evTrack struct{ r track.Result }
 
 // evReloaded carries a configuration read for a reload to the loop, or
 // with same set, the news that nothing it was read from changed; reply,
-// when set, receives the result (the API's Reload).
+// when set, receives the result (the API's Reload). A configuration read
+// is applied at once and its record completed by the evHashed after it.
 type evReloaded struct {
 	cfg     *confparse.Config
 	diags   confparse.Diagnostics
-	hash    string
 	inputs  *confparse.Inputs
 	same    bool
 	checked time.Duration // how long asking the inputs took, when same
 	reply   []chan status.Reload
+}
+
+// evHashed is the applied configuration's hash (reload.go), which
+// completes the reload's record and answers its waiters.
+type evHashed struct {
+	hash  string
+	reply []chan status.Reload
 }
 
 // evSnapshot asks for the status snapshot.
@@ -79,6 +86,7 @@ func (evLink) loopEvent()        {}
 func (evAddr) loopEvent()        {}
 func (evTrack) loopEvent()       {}
 func (evReloaded) loopEvent()    {}
+func (evHashed) loopEvent()      {}
 func (evSnapshot) loopEvent()    {}
 func (evMaintenance) loopEvent() {}
 func (evDrain) loopEvent()       {}

@@ -105,6 +105,10 @@ func (d *Daemon) handleStopping(ev event) {
 		for _, r := range e.reply {
 			r <- status.Reload{At: d.now(), Result: "refused", Error: errStopping.Error()}
 		}
+	case evHashed:
+		for _, r := range e.reply {
+			r <- status.Reload{At: d.now(), Result: "refused", Error: errStopping.Error()}
+		}
 	}
 }
 

@@ -48,25 +48,55 @@ func (d *Daemon) requestReload(reply chan status.Reload) {
 		// in: no limit until tuneMemory sets one again after it.
 		liftMemoryLimit(os.Getenv)
 		cfg, diags, in := confparse.LoadInputs(path, opts)
-		d.post(evReloaded{cfg: cfg, diags: diags, hash: configHash(cfg), inputs: in, reply: waiters})
+		d.post(evReloaded{cfg: cfg, diags: diags, inputs: in})
+		// The canonical dump's hash only labels the reload (applied or
+		// unchanged) and the status; printing 10,000 virtual servers
+		// took as long as reading them, so it runs beside the apply
+		// rather than before it. Nothing writes to a loaded
+		// configuration: the loop and the LVS subsystem copy what they
+		// change.
+		d.post(evHashed{hash: configHash(cfg), reply: waiters})
 	}()
 }
 
-// reloaded applies a read configuration, answers whoever asked, records
-// the history, and starts the read that SIGHUPs during this one asked for.
+// reloaded applies a read configuration; its record waits for the hash
+// (hashed). A reload that found nothing to read is done here.
 func (d *Daemon) reloaded(e evReloaded) {
-	var r status.Reload
 	if e.same {
-		r = d.noChange(e.checked)
-	} else if r = d.reload(e.cfg, e.diags, e.hash); r.Result != "refused" {
+		d.finishReload(d.noChange(e.checked), e.reply, true)
+		return
+	}
+	r := d.reload(e.cfg, e.diags)
+	if r.Result != "refused" {
 		d.setInputs(e.inputs)
 	}
+	d.applied = r
+}
+
+// hashed labels the applied reload with its configuration's hash: the
+// same hash as the running configuration's makes it "unchanged".
+func (d *Daemon) hashed(e evHashed) {
+	r := d.applied
+	d.applied = status.Reload{}
+	if r.Result != "refused" {
+		r.ConfigHash = e.hash
+		if e.hash != "" && e.hash == d.configHash {
+			r.Result = "unchanged"
+		}
+		d.configHash = e.hash
+	}
+	d.finishReload(r, e.reply, false)
+}
+
+// finishReload answers whoever asked, records the history, and starts the
+// read that SIGHUPs during this one asked for.
+func (d *Daemon) finishReload(r status.Reload, reply []chan status.Reload, same bool) {
 	d.countReload(r)
 	d.history = append(d.history, r)
 	if n := len(d.history) - reloadHistory; n > 0 {
 		d.history = append(d.history[:0], d.history[n:]...)
 	}
-	for _, c := range e.reply {
+	for _, c := range reply {
 		c <- r
 	}
 	d.reloading = false
@@ -74,7 +104,7 @@ func (d *Daemon) reloaded(e evReloaded) {
 		d.requestReload(nil)
 		return
 	}
-	if d.tuneMem != nil && !e.same {
+	if d.tuneMem != nil && !same {
 		// The old configuration is garbage now (memlimit.go); after "no
 		// change" there is none, and a forced collection of a large
 		// configuration's heap took seconds in the VM.
@@ -96,10 +126,10 @@ func keyOf(c *vrrp.Instance) plan.Key { return plan.KeyOf(c) }
 // Reading and checking the file happens off the event loop (startReload),
 // so a large configuration never delays an advert; only the swap runs
 // here.
-func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash string) status.Reload {
+func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics) status.Reload {
 	defer d.sdNotify("READY=1")
 	now := d.now()
-	res := status.Reload{At: now, ConfigHash: hash}
+	res := status.Reload{At: now, Result: "applied"}
 	if bad := d.newProblems(diags); len(bad) > 0 {
 		var msgs []string
 		for _, b := range bad {
@@ -112,11 +142,6 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 		return res
 	}
 	d.applyScheduling(cfg)
-	if hash != "" && hash == d.configHash {
-		res.Result = "unchanged"
-	} else {
-		res.Result = "applied"
-	}
 	if len(cfg.SyncGroups) > 0 || len(d.cfg.SyncGroups) > 0 {
 		if !reflect.DeepEqual(stripGroups(cfg.SyncGroups), stripGroups(d.cfg.SyncGroups)) {
 			d.log.Warn("reload: vrrp_sync_group changes take effect at restart; groups are unchanged")
@@ -167,7 +192,7 @@ func (d *Daemon) reload(cfg *confparse.Config, diags confparse.Diagnostics, hash
 		d.lvs.Reload(d.ctx, cfg)
 		d.cfg.VirtualServers, d.cfg.ServerGroups, d.cfg.Checkers = cfg.VirtualServers, cfg.ServerGroups, cfg.Checkers
 	}
-	d.baseline, d.configHash = diags, hash
+	d.baseline = diags
 	if d.opts.Observer != nil {
 		d.opts.Observer.Configured(cfg)
 	}

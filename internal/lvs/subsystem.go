@@ -264,7 +264,10 @@ func (s *Subsystem) actions(rep ipvs.Report) {
 }
 
 // Reload re-applies IPVS (only what changed; health and drains of real
-// servers that stay are kept) and restarts the checkers on the new list.
+// servers that stay are kept). The running checkers stay when the new
+// list is theirs less whole real servers (check.Scheduler.Adopt: a
+// weight edited, a real server dropped, lines moved); otherwise they
+// restart on the new list.
 func (s *Subsystem) Reload(ctx context.Context, cfg *confparse.Config) {
 	if !s.started() {
 		s.Start(ctx, cfg)
@@ -272,10 +275,33 @@ func (s *Subsystem) Reload(ctx context.Context, cfg *confparse.Config) {
 	}
 	s.do(func() {
 		s.load(cfg)
-		s.stopCheckers()
-		s.startCheckers(ctx, cfg)
+		if !s.adoptCheckers(cfg) {
+			s.stopCheckers()
+			s.startCheckers(ctx, cfg)
+		}
 		s.loaded()
 	})
+}
+
+// adoptCheckers hands the new list to the running scheduler, if it takes
+// it; it runs on the subsystem's goroutine.
+func (s *Subsystem) adoptCheckers(cfg *confparse.Config) bool {
+	s.mu.Lock()
+	sc := s.sched
+	s.mu.Unlock()
+	if sc == nil || len(cfg.Checkers) == 0 {
+		return false
+	}
+	cks := copyCheckers(cfg)
+	retired, ok := sc.Adopt(cks)
+	if !ok {
+		return false
+	}
+	s.mu.Lock()
+	s.checkers = cks
+	s.mu.Unlock()
+	s.log.Info("checkers kept across the reload", "running", len(cks), "stopped", retired)
+	return true
 }
 
 // stopCheckers runs on the subsystem's goroutine.

@@ -131,3 +131,40 @@ func TestReloadLines(t *testing.T) {
 		t.Errorf("with the collection: %q", got)
 	}
 }
+
+// TestRowsBound: keepalived's reload that outlasts the cap gives a lower
+// bound and the verdict follows from it; a measured figure gives the
+// plain ratio; a missing one fails the one-change rows.
+func TestRowsBound(t *testing.T) {
+	s := time.Second
+	gov := result{impl: "govrrpd", reloads: []reload{{took: s / 10, ops: 0}, {took: 9 * s, ops: 1}, {took: 9 * s, ops: 1}}}
+	cases := []struct {
+		name string
+		ka   *result
+		want []string // per case: the keepalived text and the verdict
+	}{
+		{"bound", &result{impl: "keepalived", reloads: []reload{{took: -1, note: "no line"}, {took: -1, note: "x"}, {took: 30 * s}}},
+			[]string{`keepalived="> 900 s (lower bound, the cap; no line)" ratio=0.000 target="≤ 0.3 s and ≤ 0.25×" verdict=pass`,
+				`keepalived="> 900 s (lower bound, the cap; x)" ratio=0.010 target="≤ 0.25×" verdict=pass`,
+				`keepalived="30.000 s" ratio=0.300 target="≤ 0.25×" verdict=miss`}},
+		{"not measured", nil, []string{`keepalived="– (not measured)" target="≤ 0.3 s and ≤ 0.25×" verdict=pass`,
+			`keepalived="– (not measured)" target="≤ 0.25×" verdict=miss`, `verdict=miss`}},
+	}
+	for _, c := range cases {
+		res := []result{gov}
+		if c.ka != nil {
+			res = append(res, *c.ka)
+		}
+		var b bytes.Buffer
+		rows(&b, res, 660003, 900*s)
+		lines := strings.Split(b.String(), "\n")
+		for i, w := range c.want {
+			if !strings.Contains(lines[i], w) {
+				t.Errorf("%s, case %d: %s\nwant %s", c.name, i, lines[i], w)
+			}
+		}
+		if !strings.Contains(lines[3], `govrrpd="0 / 1 / 1"`) || !strings.Contains(lines[3], "verdict=pass") {
+			t.Errorf("%s: %s", c.name, lines[3])
+		}
+	}
+}

@@ -4,11 +4,16 @@
 // "reload at scale". It writes bench/genconf.py's 10,000 virtual servers ×
 // 10 real servers with TCP_CHECK, starts each daemon as the checker alone
 // (-C) on it, waits until the kernel holds every service and real server,
-// then sends SIGHUP twice: once with the file unchanged and once with one
-// real server's weight changed. For each it prints how long the daemon
-// took (until its CPU went quiet; with the change, until the new weight
-// was in the kernel), how many IPVS operations govrrpd made (its "IPVS
-// applied" log line) and how many table entries changed.
+// then sends SIGHUP three times: with the file unchanged, with one real
+// server's weight changed, with one real server removed. keepalived is
+// started afresh for each (-fresh), so that a reload it has not finished
+// does not run into the next. For each it prints how long the daemon took
+// — govrrpd: until its CPU went quiet, the change was in the kernel and
+// its "IPVS applied" line written; keepalived: until its parent's
+// "Reload complete" line (every child has read the file, the checker has
+// applied IPVS) and the change in the kernel, or "> cap" when not within
+// -apply-max — how many IPVS operations govrrpd made and how many table
+// entries changed.
 //
 // Tooling, not product: nothing outside tools/ and test/ imports it.
 package main

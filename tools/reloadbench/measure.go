@@ -3,11 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"syscall"
 	"time"
 
@@ -20,6 +22,14 @@ import (
 type impl struct {
 	name string
 	argv []string
+	// fresh restarts the daemon for each case (keepalived: a reload it
+	// has not finished would otherwise run into the next case's).
+	fresh bool
+	// done is the log line that says the daemon's reload is over:
+	// keepalived's parent logs "Reload complete" once every child has
+	// read the file and, in the checker, applied IPVS (config_notify.c).
+	// nil: govrrpd, whose "IPVS applied" line carries its operations.
+	done *regexp.Regexp
 }
 
 // params are the run's knobs, the same for every implementation.
@@ -37,8 +47,9 @@ type params struct {
 
 // reload is what one SIGHUP cost.
 type reload struct {
-	took    time.Duration // until applied: quiet CPU, or the change in the kernel; -1: never applied
-	busy    time.Duration // until the daemon's CPU went quiet
+	took    time.Duration // until applied (see hup); -1: not within params.applyMax
+	busy    time.Duration // until the daemon's CPU went quiet; -1: not measured
+	note    string        // what a reload that hit the cap had done
 	ops     int           // govrrpd's IPVS operations; -1 when the daemon does not say
 	changed int           // /proc/net/ip_vs lines that differ before and after
 	at      time.Time     // when the signal went
@@ -75,29 +86,29 @@ type daemon struct {
 
 func measure(im impl, p params) (res result, err error) {
 	res.impl = im.name
-	if err := flush(); err != nil {
-		return res, err
-	}
 	conf := filepath.Join(p.workdir, im.name+".conf")
 	if err := os.WriteFile(conf, p.conf, 0o644); err != nil {
 		return res, err
 	}
-	d, err := start(im, conf, p.workdir)
-	if err != nil {
-		return res, err
-	}
-	defer d.kill(p.log)
-	t0 := time.Now()
-	if res.services, res.dests, err = d.waitTable(p.services, p.dests, p.startMax); err != nil {
-		return res, fmt.Errorf("%s: %w (log %s)", im.name, err, d.log)
-	}
-	res.start = time.Since(t0)
-	p.log.Info("table complete", "impl", im.name, "after", res.start.Round(time.Millisecond))
-	if _, err := d.waitQuiet(p, 20*time.Minute); err != nil {
-		return res, fmt.Errorf("%s after start: %w", im.name, err)
-	}
+	var d *daemon
+	defer func() {
+		if d != nil {
+			d.kill(p.log)
+		}
+	}()
 	cur := p.conf
-	for _, c := range cases {
+	for i, c := range cases {
+		if d == nil || im.fresh {
+			// A fresh daemon on the file as the earlier cases left it,
+			// so that a slow reload does not stretch into the next case.
+			if d != nil {
+				d.kill(p.log)
+			}
+			if d, err = startFull(im, conf, p, &res, i == 0); err != nil {
+				d = nil
+				return res, err
+			}
+		}
 		if c.edit != nil {
 			if cur, err = c.edit(cur); err != nil {
 				return res, err
@@ -106,7 +117,7 @@ func measure(im impl, p params) (res result, err error) {
 				return res, err
 			}
 		}
-		r, err := d.hup(p, c.applied, im.name == "govrrpd")
+		r, err := d.hup(p, c.applied, im)
 		if err != nil {
 			return res, fmt.Errorf("%s, %s: %w", im.name, c.name, err)
 		}
@@ -115,10 +126,43 @@ func measure(im impl, p params) (res result, err error) {
 	return res, nil
 }
 
+// startFull starts a daemon on an empty table and waits until the kernel
+// holds the whole configuration and the daemon's CPU is quiet; the first
+// start's time and table are the result's.
+func startFull(im impl, conf string, p params, res *result, first bool) (*daemon, error) {
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	d, err := start(im, conf, p.workdir)
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	s, n, err := d.waitTable(p.services, p.dests, p.startMax)
+	if first {
+		res.services, res.dests, res.start = s, n, time.Since(t0)
+	}
+	if err != nil {
+		d.kill(p.log)
+		return nil, fmt.Errorf("%s: %w (log %s)", im.name, err, d.log)
+	}
+	p.log.Info("table complete", "impl", im.name, "after", time.Since(t0).Round(time.Millisecond))
+	if _, err := d.waitQuiet(p, 20*time.Minute); err != nil {
+		d.kill(p.log)
+		return nil, fmt.Errorf("%s after start: %w", im.name, err)
+	}
+	return d, nil
+}
+
 func start(im impl, conf, dir string) (*daemon, error) {
 	base := filepath.Join(dir, im.name)
-	argv := append(append([]string(nil), im.argv...), "-f", conf, "-p", base+".pid", "-c", base+"-check.pid",
-		"-r", base+"-vrrp.pid")
+	pids := []string{base + ".pid", base + "-check.pid", base + "-vrrp.pid"}
+	for _, p := range pids {
+		// A killed daemon's pid files: keepalived refuses to start while
+		// one names a live process, and the number may be in use again.
+		_ = os.Remove(p)
+	}
+	argv := append(append([]string(nil), im.argv...), "-f", conf, "-p", pids[0], "-c", pids[1], "-r", pids[2])
 	lf, err := os.Create(base + ".log")
 	if err != nil {
 		return nil, err
@@ -211,11 +255,14 @@ func (d *daemon) waitQuiet(p params, limit time.Duration) (time.Duration, error)
 	return 0, fmt.Errorf("CPU never quiet for %v within %v", p.window, limit)
 }
 
-// hup sends SIGHUP and measures until the daemon is quiet again and, when
-// applied is given, until the change is in the kernel (-1 when it is not
-// within p.applyMax: keepalived does not apply every change). withOps
-// waits for govrrpd's "IPVS applied" line too and counts it as applied.
-func (d *daemon) hup(p params, applied func() (bool, error), withOps bool) (reload, error) {
+// hup sends SIGHUP and measures until the reload is applied. For govrrpd
+// (im.done nil) that is until its CPU is quiet again and, when applied is
+// given, the change is in the kernel, and its "IPVS applied" line (which
+// gives the operations) is written. For keepalived it is its "Reload
+// complete" line and, when applied is given, the change in the kernel;
+// -1 when that does not happen within p.applyMax (a lower bound, with
+// r.note saying what was seen).
+func (d *daemon) hup(p params, applied func() (bool, error), im impl) (reload, error) {
 	r := reload{ops: -1}
 	before, err := os.ReadFile("/proc/net/ip_vs")
 	if err != nil {
@@ -227,10 +274,37 @@ func (d *daemon) hup(p params, applied func() (bool, error), withOps bool) (relo
 	if err := d.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		return r, err
 	}
+	if im.done != nil {
+		if r.took, r.note, err = d.untilDone(p, applied, im.done, logOff, t0); err != nil {
+			return r, err
+		}
+		r.busy = -1
+		if r.took >= 0 {
+			if q, err := d.waitQuiet(p, p.applyMax); err == nil {
+				r.busy = r.took + q
+			}
+		}
+	} else if err := d.untilQuiet(p, applied, logOff, t0, &r); err != nil {
+		return r, err
+	}
+	after, err := os.ReadFile("/proc/net/ip_vs")
+	if err != nil {
+		return r, err
+	}
+	r.changed = tableDiff(before, after)
+	if b, err := os.ReadFile(d.log); err == nil && int64(len(b)) >= logOff {
+		r.lines = reloadLines(b[logOff:], 24)
+	}
+	return r, nil
+}
+
+// untilQuiet is govrrpd's measure: the change in the kernel, the CPU
+// quiet, and the "IPVS applied" line, whichever comes last.
+func (d *daemon) untilQuiet(p params, applied func() (bool, error), logOff int64, t0 time.Time, r *reload) error {
 	for applied != nil {
 		ok, err := applied()
 		if err != nil {
-			return r, err
+			return err
 		}
 		if ok {
 			r.took = time.Since(t0)
@@ -241,14 +315,14 @@ func (d *daemon) hup(p params, applied func() (bool, error), withOps bool) (relo
 			break
 		}
 		if err := d.alive(); err != nil {
-			return r, err
+			return err
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	from := time.Since(t0)
 	q, err := d.waitQuiet(p, 10*time.Minute)
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.busy = from + q
 	if applied == nil {
@@ -256,7 +330,7 @@ func (d *daemon) hup(p params, applied func() (bool, error), withOps bool) (relo
 	}
 	// The line may come after the CPU went quiet (the IPVS work waits on
 	// the kernel) or long before: wait up to applyMax from here.
-	for deadline := time.Now().Add(p.applyMax); withOps && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(p.applyMax); time.Now().Before(deadline); {
 		b, _ := os.ReadFile(d.log)
 		if int64(len(b)) < logOff {
 			break
@@ -270,15 +344,75 @@ func (d *daemon) hup(p params, applied func() (bool, error), withOps bool) (relo
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	after, err := os.ReadFile("/proc/net/ip_vs")
+	return nil
+}
+
+// untilDone waits for the done line in the log written after logOff and,
+// when applied is given, for the change in the kernel; took is when the
+// later of the two was seen, -1 when not both within p.applyMax.
+// keepalived's log stamps whole seconds, so the line counts when it is
+// read: the log is polled every 20 ms, the kernel every 200 ms (each
+// reading walks a netlink dump the daemon competes with).
+func (d *daemon) untilDone(p params, applied func() (bool, error), done *regexp.Regexp, logOff int64, t0 time.Time) (took time.Duration, note string, err error) {
+	var lineAt, kernAt time.Duration = -1, -1
+	if applied == nil {
+		kernAt = 0
+	}
+	var lastKern time.Time
+	for {
+		now := time.Since(t0)
+		if lineAt < 0 {
+			if b := logSince(d.log, logOff); done.Match(b) {
+				lineAt = now
+			}
+		}
+		if kernAt < 0 && time.Since(lastKern) >= 200*time.Millisecond {
+			lastKern = time.Now()
+			ok, err := applied()
+			if err != nil {
+				return -1, "", err
+			}
+			if ok {
+				kernAt = now
+			}
+		}
+		if lineAt >= 0 && kernAt >= 0 {
+			return max(lineAt, kernAt), "", nil
+		}
+		if now > p.applyMax {
+			return -1, doneNote(done, lineAt, kernAt, applied != nil), nil
+		}
+		if err := d.alive(); err != nil {
+			return -1, "", err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// doneNote says what a reload that hit the cap had done by then.
+func doneNote(done *regexp.Regexp, lineAt, kernAt time.Duration, change bool) string {
+	line := fmt.Sprintf("no %q line", done.String())
+	if lineAt >= 0 {
+		line = fmt.Sprintf("%q after %.3f s", done.String(), lineAt.Seconds())
+	}
+	if !change {
+		return line
+	}
+	if kernAt >= 0 {
+		return line + fmt.Sprintf(", the change in the kernel after %.3f s", kernAt.Seconds())
+	}
+	return line + ", the change never in the kernel"
+}
+
+// logSince reads a log from off on.
+func logSince(path string, off int64) []byte {
+	f, err := os.Open(path)
 	if err != nil {
-		return r, err
+		return nil
 	}
-	r.changed = tableDiff(before, after)
-	if b, err := os.ReadFile(d.log); err == nil && int64(len(b)) >= logOff {
-		r.lines = reloadLines(b[logOff:], 24)
-	}
-	return r, nil
+	defer f.Close()
+	b, _ := io.ReadAll(io.NewSectionReader(f, off, 1<<40))
+	return b
 }
 
 // firstService is the virtual server the edits change: genConf's first,
