@@ -131,6 +131,7 @@ func (p *preproc) readFile(name string, f io.Reader) {
 		}
 		if len(raw) > 0 {
 			line++
+			p.inputs.line(raw)
 			p.physicalLine(name, line, raw)
 		}
 		if err != nil {
