@@ -170,11 +170,12 @@ func loadBoth(t *testing.T, p string, prev *Inputs) (*Inputs, string) {
 	return in, how
 }
 
+// printed is c printed, or the printer's error.
 func printed(t *testing.T, c *Config) string {
 	t.Helper()
 	var b strings.Builder
 	if err := Print(&b, c); err != nil {
-		t.Fatal(err)
+		return "error: " + err.Error()
 	}
 	return b.String()
 }
@@ -248,5 +249,83 @@ func TestLoadIncrementalInclude(t *testing.T) {
 	_, how := loadBoth(t, p, prev)
 	if !strings.HasPrefix(how, "full") {
 		t.Fatalf("read %q, want full", how)
+	}
+}
+
+// FuzzLoadIncremental: whatever a file was and whatever it becomes, the
+// load that starts from the last one's record gives what a full load
+// gives.
+func FuzzLoadIncremental(f *testing.F) {
+	base := strings.Join(incConf(4, 2), "\n") + "\n"
+	f.Add(base, strings.Replace(base, "weight 1", "weight 2", 1))
+	f.Add(base, strings.Replace(base, "virtual_server 192.0.2.2 1025 {", "virtual_server 192.0.2.2 1025 {\n}\n{", 1))
+	f.Add(base, strings.Replace(base, "    lb_kind NAT\n", "", 2))
+	f.Add(base, strings.Replace(base, "}\nvirtual_server 192.0.2.3", "} virtual_server 192.0.2.3", 1))
+	f.Add(base, strings.Replace(base, "        weight 1\n", "        weight 1 }\n", 1))
+	f.Add("virtual_server 192.0.2.1 80 {\n protocol TCP\n real_server 198.51.100.1 80 {\n }\n}\n",
+		"virtual_server 192.0.2.1 80 {\n real_server 198.51.100.1 80 {\n }\n}\n")
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, before, after string) {
+		if len(before) > 4096 || len(after) > 4096 {
+			return
+		}
+		p := filepath.Join(dir, "keepalived.conf")
+		if err := os.WriteFile(p, []byte(before), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, _, prev := LoadInputs(p, Options{ElsewhereScripts: true})
+		if err := os.WriteFile(p, []byte(after), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fcfg, fdiags, _ := LoadInputs(p, Options{ElsewhereScripts: true})
+		icfg, idiags, _, how := LoadInputsAfter(p, Options{ElsewhereScripts: true}, prev)
+		if !reflect.DeepEqual(fdiags, idiags) {
+			t.Fatalf("%s: diagnostics differ\nfull:\n%s\nincremental:\n%s", how, fdiags, idiags)
+		}
+		if fp, ip := printed(t, fcfg), printed(t, icfg); fp != ip {
+			t.Fatalf("%s: printed configurations differ\nfull:\n%s\nincremental:\n%s", how, fp, ip)
+		}
+	})
+}
+
+// TestLoadIncrementalLineNoise: single lines deleted, copied elsewhere or
+// inserted from a pool of fragments (stray braces, block heads, keywords),
+// on a file reset every third edit so that edits also land in clean ones.
+func TestLoadIncrementalLineNoise(t *testing.T) {
+	pool := []string{"}", "{", "    }", "virtual_server 192.0.2.9 80 {", "    real_server 198.51.100.3 80 {",
+		"        weight 3", "# c", "", "    protocol UDP", "global_defs {", "real_server 198.51.100.4 80 {",
+		"    TCP_CHECK {", "} virtual_server 192.0.2.8 81 {", "    lb_kind DR"}
+	r := rand.New(rand.NewSource(11))
+	base := incConf(8, 2)
+	p := filepath.Join(t.TempDir(), "keepalived.conf")
+	writeLines(t, p, base)
+	_, _, in := LoadInputs(p, Options{})
+	l := base
+	counts := map[string]int{}
+	for round := range 150 {
+		if round%3 == 0 {
+			// Back to a clean file, read after the noise as any edit is.
+			l = base
+			writeLines(t, p, l)
+			in, _ = loadBoth(t, p, in)
+		}
+		i := r.Intn(len(l))
+		switch r.Intn(3) {
+		case 0:
+			l = editLines(l, i, 1)
+		case 1:
+			l = editLines(l, r.Intn(len(l)), 0, l[i])
+		default:
+			l = editLines(l, i, 0, pool[r.Intn(len(pool))])
+		}
+		writeLines(t, p, l)
+		var how string
+		in, how = loadBoth(t, p, in)
+		counts[strings.SplitN(how, ":", 2)[0]]++
+		t.Logf("round %d: %s", round, how)
+	}
+	t.Logf("ways taken: %v", counts)
+	if counts["incremental"] == 0 {
+		t.Fatal("no edit was read incrementally")
 	}
 }

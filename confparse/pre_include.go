@@ -168,6 +168,7 @@ func (p *preproc) readMatch(m string, report func(includeFlags, string, ...any))
 	if mf := p.inputs.memFile(m); mf != nil {
 		// A reload that re-reads only changed blocks has read the file
 		// already (incremental.go); what it hands over is what to parse.
+		p.gaps = mf.gaps
 		p.readFrom(m, bytes.NewReader(mf.data))
 		p.inputs.readFile(m, mf.st, mf.at, mf.sum)
 		return true
