@@ -227,7 +227,7 @@ func loadChanged(path string, opts Options, prev *Inputs) (cfg *Config, diags Di
 	if hasMarker(data) {
 		return nil, nil, nil, "", "the file uses $, @, ~ or include"
 	}
-	lines, starts := splitLines(data, prev.seed)
+	lines, starts := splitLines(data, prev.seed, len(old.lines))
 	sp, why := planSplice(old, lines)
 	if why != "" {
 		return nil, nil, nil, "", why
@@ -288,9 +288,10 @@ func readWhole(path string) ([]byte, os.FileInfo, error) {
 }
 
 // splitLines hashes data's physical lines as the preprocessor's reader
-// sees them (Inputs.line) and returns where each starts.
-func splitLines(data []byte, seed maphash.Seed) (hashes []uint64, starts []int) {
-	n := bytes.Count(data, []byte{'\n'}) + 1
+// sees them (Inputs.line) and returns where each starts; about is how
+// many lines the file had before.
+func splitLines(data []byte, seed maphash.Seed, about int) (hashes []uint64, starts []int) {
+	n := about + about/64 + 16
 	hashes, starts = make([]uint64, 0, n), make([]int, 0, n+1)
 	for off := 0; off < len(data); {
 		end := bytes.IndexByte(data[off:], '\n')
@@ -383,7 +384,7 @@ func (sp *splice) leaveOut(data []byte, starts []int, old *incRecord) ([]byte, [
 // merge builds the new load's Config, diagnostics and record from the
 // parse without the reused blocks (part, cfg, diags) and the old record's reused blocks.
 func (sp *splice) merge(old, part *incRecord, cfg *Config, diags Diagnostics) (*incRecord, string) {
-	m := merger{rec: &incRecord{}, old: old, part: part}
+	m := merger{rec: &incRecord{stmts: make([]incStmt, 0, len(old.stmts)+len(part.stmts))}, old: old, part: part}
 	m.cks = make([]*check.Checker, 0, len(old.cfg.Checkers)+len(cfg.Checkers))
 	m.vss = make([]ipvs.VirtualServer, 0, len(old.cfg.VirtualServers)+len(cfg.VirtualServers))
 	newB := sp.b + sp.delta
@@ -417,6 +418,7 @@ func (sp *splice) merge(old, part *incRecord, cfg *Config, diags Diagnostics) (*
 	if why := side(sp.hi, len(old.stmts), sp.delta); why != "" {
 		return nil, why
 	}
+	m.flush()
 	if m.j != len(part.stmts) {
 		return nil, fmt.Sprintf("line %d: the new parse has a block the last load had not", part.stmts[m.j].first)
 	}
@@ -428,51 +430,87 @@ func (sp *splice) merge(old, part *incRecord, cfg *Config, diags Diagnostics) (*
 	return r, ""
 }
 
-// merger assembles a spliced load statement by statement.
+// merger assembles a spliced load from runs of statements that lie next
+// to each other in the load they come from, each run copied at once.
 type merger struct {
 	rec       *incRecord
 	old, part *incRecord
 	j         int // the next statement of part
 	vss       []ipvs.VirtualServer
 	cks       []*check.Checker
+	cur       run
 }
 
-// add appends statement s of src, its lines moved by shift.
-func (m *merger) add(src *incRecord, s incStmt, shift int) {
-	n := s
-	n.first, n.last = s.first+shift, s.last+shift
-	n.vsLo, n.ckLo, n.dLo = len(m.vss), len(m.cks), len(m.rec.diags)
-	if shift == 0 {
-		m.vss = append(m.vss, src.cfg.VirtualServers[s.vsLo:s.vsHi]...)
-		m.cks = append(m.cks, src.cfg.Checkers[s.ckLo:s.ckHi]...)
-	} else {
-		for _, v := range src.cfg.VirtualServers[s.vsLo:s.vsHi] {
-			m.vss = append(m.vss, shiftVS(v, shift))
-		}
-		slab := make([]check.Checker, s.ckHi-s.ckLo)
-		for k, c := range src.cfg.Checkers[s.ckLo:s.ckHi] {
-			slab[k] = *c
-			slab[k].Source = shiftPos(c.Source, shift)
-			m.cks = append(m.cks, &slab[k])
-		}
-	}
-	m.rec.diags = append(m.rec.diags, src.diags[s.dLo:s.dHi]...)
-	n.vsHi, n.ckHi, n.dHi = len(m.vss), len(m.cks), len(m.rec.diags)
-	m.rec.stmts = append(m.rec.stmts, n)
+// run is statements [i, k) of src, their lines moved by shift.
+type run struct {
+	src         *incRecord
+	i, k, shift int
 }
 
-func (m *merger) addOld(i, shift int) { m.add(m.old, m.old.stmts[i], shift) }
+func (m *merger) addOld(i, shift int) { m.take(m.old, i, shift) }
 
 func (m *merger) addPart() {
-	m.add(m.part, m.part.stmts[m.j], 0)
+	m.take(m.part, m.j, 0)
 	m.j++
 }
 
-// shiftVS is a copy of v, lines moved by d; what the copy shares with v
-// holds no position and is never written.
-func shiftVS(v ipvs.VirtualServer, d int) ipvs.VirtualServer {
+// take appends statement i of src to the current run, or starts a new one.
+func (m *merger) take(src *incRecord, i, shift int) {
+	if m.cur.src == src && m.cur.k == i && m.cur.shift == shift {
+		m.cur.k++
+		return
+	}
+	m.flush()
+	m.cur = run{src: src, i: i, k: i + 1, shift: shift}
+}
+
+// flush appends the current run: a statement's virtual servers, checkers
+// and diagnostics follow the previous statement's in its load.
+func (m *merger) flush() {
+	r := m.cur
+	m.cur = run{}
+	if r.src == nil {
+		return
+	}
+	first, last := r.src.stmts[r.i], r.src.stmts[r.k-1]
+	vs0, ck0, d0 := len(m.vss), len(m.cks), len(m.rec.diags)
+	vss := r.src.cfg.VirtualServers[first.vsLo:last.vsHi]
+	cks := r.src.cfg.Checkers[first.ckLo:last.ckHi]
+	if r.shift == 0 {
+		m.vss = append(m.vss, vss...)
+		m.cks = append(m.cks, cks...)
+	} else {
+		n := 0
+		for _, v := range vss {
+			n += len(v.Reals)
+		}
+		reals := make([]ipvs.RealServer, n)
+		for _, v := range vss {
+			m.vss = append(m.vss, shiftVS(v, r.shift, reals[:len(v.Reals):len(v.Reals)]))
+			reals = reals[len(v.Reals):]
+		}
+		slab := make([]check.Checker, len(cks))
+		for k, c := range cks {
+			slab[k] = *c
+			slab[k].Source = shiftPos(c.Source, r.shift)
+			m.cks = append(m.cks, &slab[k])
+		}
+	}
+	m.rec.diags = append(m.rec.diags, r.src.diags[first.dLo:last.dHi]...)
+	for _, s := range r.src.stmts[r.i:r.k] {
+		s.first, s.last = s.first+r.shift, s.last+r.shift
+		s.vsLo, s.vsHi = s.vsLo-first.vsLo+vs0, s.vsHi-first.vsLo+vs0
+		s.ckLo, s.ckHi = s.ckLo-first.ckLo+ck0, s.ckHi-first.ckLo+ck0
+		s.dLo, s.dHi = s.dLo-first.dLo+d0, s.dHi-first.dLo+d0
+		m.rec.stmts = append(m.rec.stmts, s)
+	}
+}
+
+// shiftVS is a copy of v, lines moved by d, its real servers copied into
+// reals; what the copy shares with v holds no position and is never
+// written.
+func shiftVS(v ipvs.VirtualServer, d int, reals []ipvs.RealServer) ipvs.VirtualServer {
 	v.Source = shiftPos(v.Source, d)
-	reals := make([]ipvs.RealServer, len(v.Reals))
 	for i, r := range v.Reals {
 		r.Source = shiftPos(r.Source, d)
 		reals[i] = r
