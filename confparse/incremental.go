@@ -52,9 +52,10 @@ type incStmt struct {
 type incRecord struct {
 	path      string
 	opts      Options
-	recLines  bool     // the load is still reading: record line hashes
-	lines     []uint64 // maphash of every physical line, with its newline
-	marked    bool     // a line holds $, @, ~ or include
+	recLines  bool            // the load is still reading: record line hashes
+	lines     []uint64        // maphash of every physical line, with its newline
+	pending   chunked[uint64] // lines while the load reads
+	marked    bool            // a line holds $, @, ~ or include
 	stmts     []incStmt
 	cfg       *Config
 	diags     Diagnostics
@@ -89,7 +90,11 @@ func (in *Inputs) line(raw []byte) {
 	if in == nil || in.inc == nil || !in.inc.recLines {
 		return
 	}
-	in.inc.lines = append(in.inc.lines, maphash.Bytes(in.seed, raw))
+	c := &in.inc.pending
+	if c.size == 0 {
+		c.size = 1 << 16 // a growing slice re-copied 5 MB many times over
+	}
+	c.add(maphash.Bytes(in.seed, raw))
 }
 
 // marked records that the file read holds a preprocessor marker.
@@ -121,6 +126,7 @@ func hasMarker(b []byte) bool {
 // loaded completes the record once its load has finished.
 func (r *incRecord) loaded(cfg *Config, diags Diagnostics, walked, stmtDiags, checkers int) {
 	r.recLines = false
+	r.lines = r.pending.join(r.lines)
 	r.cfg, r.diags, r.stmtDiags = cfg, diags, stmtDiags
 	switch {
 	case walked != 0:
