@@ -197,7 +197,7 @@ func (in *Inputs) incFor(path string, opts Options) (*incRecord, string) {
 	switch {
 	case r.unusable != "":
 		return nil, r.unusable
-	case r.path != path || o.CheckInterfaces || o.InterfaceExists != nil ||
+	case r.path != path || o.CheckInterfaces || // InterfaceExists is asked only then
 		o.ConfigID != r.opts.ConfigID || o.AllConfig != r.opts.AllConfig ||
 		o.ElsewhereScripts != r.opts.ElsewhereScripts || o.InNamespace != r.opts.InNamespace:
 		return nil, "the options changed"

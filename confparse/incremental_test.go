@@ -152,12 +152,16 @@ var incEdits = []incEdit{
 	}},
 }
 
+// incOpts are the options a daemon reads with: an interface check
+// function is always there, and asked only under -t.
+var incOpts = Options{InterfaceExists: func(string) bool { return true }}
+
 // loadBoth loads p fully and incrementally after prev and fails the test
 // on any difference.
 func loadBoth(t *testing.T, p string, prev *Inputs) (*Inputs, string) {
 	t.Helper()
-	fcfg, fdiags, _ := LoadInputs(p, Options{})
-	icfg, idiags, in, how := LoadInputsAfter(p, Options{}, prev)
+	fcfg, fdiags, _ := LoadInputs(p, incOpts)
+	icfg, idiags, in, how := LoadInputsAfter(p, incOpts, prev)
 	if !reflect.DeepEqual(fdiags, idiags) {
 		t.Fatalf("%s: diagnostics differ\nfull:\n%s\nincremental:\n%s", how, fdiags, idiags)
 	}
@@ -195,7 +199,7 @@ func TestLoadIncrementalEqualsFull(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "keepalived.conf")
 			l := incConf(12, 3)
 			writeLines(t, p, l)
-			_, _, prev := LoadInputs(p, Options{})
+			_, _, prev := LoadInputs(p, incOpts)
 			writeLines(t, p, e.edit(l, rand.New(rand.NewSource(1))))
 			_, how := loadBoth(t, p, prev)
 			if !strings.HasPrefix(how, e.want) {
@@ -212,7 +216,7 @@ func TestLoadIncrementalChain(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "keepalived.conf")
 	l := incConf(12, 3)
 	writeLines(t, p, l)
-	_, _, in := LoadInputs(p, Options{})
+	_, _, in := LoadInputs(p, incOpts)
 	incremental := 0
 	for round := range 40 {
 		e := incEdits[r.Intn(len(incEdits))]
@@ -244,7 +248,7 @@ func TestLoadIncrementalInclude(t *testing.T) {
 	p, q := filepath.Join(dir, "keepalived.conf"), filepath.Join(dir, "vs.conf")
 	writeLines(t, q, incVS(1, 2))
 	writeLines(t, p, append(incConf(3, 2), "include "+q))
-	_, _, prev := LoadInputs(p, Options{})
+	_, _, prev := LoadInputs(p, incOpts)
 	writeLines(t, q, incVS(2, 2))
 	_, how := loadBoth(t, p, prev)
 	if !strings.HasPrefix(how, "full") {
@@ -299,7 +303,7 @@ func TestLoadIncrementalLineNoise(t *testing.T) {
 	base := incConf(8, 2)
 	p := filepath.Join(t.TempDir(), "keepalived.conf")
 	writeLines(t, p, base)
-	_, _, in := LoadInputs(p, Options{})
+	_, _, in := LoadInputs(p, incOpts)
 	l := base
 	counts := map[string]int{}
 	for round := range 150 {
