@@ -134,9 +134,19 @@ func (r *incRecord) loaded(cfg *Config, diags Diagnostics, walked, stmtDiags, ch
 	case r.marked:
 		r.unusable = "the file uses $, @, ~ or include"
 	}
+	if r.unusable != "" {
+		r.drop(r.unusable)
+		return
+	}
 	for i := range r.stmts {
 		r.stmts[i].reusable = r.reusable(i)
 	}
+}
+
+// drop makes the record unusable and lets go of what it would have used.
+func (r *incRecord) drop(why string) {
+	r.unusable = why
+	r.lines, r.stmts, r.cfg, r.diags = nil, nil, nil, nil
 }
 
 // reusable reports whether statement i's results depend on nothing but

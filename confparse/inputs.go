@@ -83,6 +83,9 @@ func LoadInputs(path string, opts Options) (*Config, Diagnostics, *Inputs) {
 	in.inc = &incRecord{path: path, opts: o, recLines: true}
 	opts.inputs = in
 	cfg, diags := load(path, opts, true)
+	if len(in.files) != 1 || in.files[0].path != path {
+		in.inc.drop("the last load read other files than this one")
+	}
 	return cfg, diags, in
 }
 
