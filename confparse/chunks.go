@@ -9,9 +9,11 @@ package confparse
 type chunked[T any] struct {
 	parts [][]T
 	size  int // values per chunk
+	n     int // values added since the last join
 }
 
 func (c *chunked[T]) add(v T) *T {
+	c.n++
 	n := len(c.parts)
 	if n == 0 || len(c.parts[n-1]) == cap(c.parts[n-1]) {
 		c.parts = append(c.parts, make([]T, 0, c.size))
@@ -37,6 +39,6 @@ func (c *chunked[T]) join(head []T) []T {
 		out = append(out, p...)
 		c.parts[i] = nil
 	}
-	c.parts = nil
+	c.parts, c.n = nil, 0
 	return out
 }

@@ -6,7 +6,9 @@
 // the tokenizer splits them into words and braces; a participle grammar
 // builds the block tree; the semantic pass turns the tree into a Config with
 // keepalived's defaults, range checks and diagnostics. The printer goes the
-// other way, from a Config to canonical keepalived.conf.
+// other way, from a Config to canonical keepalived.conf. A reload may read
+// only the virtual_server blocks that changed and splice the rest from the
+// last load (incremental.go, LoadInputsAfter), with the same result.
 //
 // It may import the domain packages it fills (vrrp, ipvs, check, script,
 // srcpos, iproute) and nothing under internal/. Goldens live in testdata:

@@ -52,6 +52,10 @@ type Inputs struct {
 	// now and hashed are the clock and a count of files hashed, for tests.
 	now    func() time.Time
 	hashed int
+	// inc is what the next load needs to re-read only changed blocks;
+	// mem the file an incremental load has read (incremental.go).
+	inc *incRecord
+	mem *memFile
 }
 
 // fileInput is one file a load read.
@@ -73,8 +77,22 @@ type probe struct {
 // LoadInputs is Load recording its inputs, for a daemon that will later
 // ask whether a reload would read anything new (Inputs.Changed).
 func LoadInputs(path string, opts Options) (*Config, Diagnostics, *Inputs) {
-	in := &Inputs{now: time.Now, seed: maphash.MakeSeed()}
+	in := newInputs(opts, maphash.MakeSeed())
+	o := opts
+	o.inputs = nil
+	in.inc = &incRecord{path: path, opts: o, recLines: true}
 	opts.inputs = in
+	cfg, diags := load(path, opts, true)
+	if len(in.files) != 1 || in.files[0].path != path {
+		in.inc.drop("the last load read other files than this one")
+	}
+	return cfg, diags, in
+}
+
+// newInputs is an empty record for a load with opts, its file hashes
+// seeded with seed.
+func newInputs(opts Options, seed maphash.Seed) *Inputs {
+	in := &Inputs{now: time.Now, seed: seed}
 	if opts.CheckInterfaces {
 		in.setVolatile("interfaces and namespaces are checked (-t)")
 	}
@@ -83,8 +101,7 @@ func LoadInputs(path string, opts Options) (*Config, Diagnostics, *Inputs) {
 	for _, f := range []string{"/etc/passwd", "/etc/group", "/etc/nsswitch.conf"} {
 		in.probe("user database "+f, fileState(f), func() string { return fileState(f) })
 	}
-	cfg, diags := load(path, opts, true)
-	return cfg, diags, in
+	return in
 }
 
 // Files lists the files the load read, in the order it read them.

@@ -35,6 +35,13 @@ type Options struct {
 // statement's nodes are valid only until fn returns: their memory carries
 // the next statement.
 func walk(path string, opts Options, recycle bool, fn func(*Node)) Diagnostics {
+	return walkSpans(path, opts, recycle, func(n *Node, _ int) { fn(n) })
+}
+
+// walkSpans is walk telling fn the line of each statement's last token
+// as well, so that a load can record where every statement ends
+// (incremental.go).
+func walkSpans(path string, opts Options, recycle bool, fn func(n *Node, last int)) Diagnostics {
 	var (
 		diags Diagnostics
 		z     = tokenizer{recycle: recycle}
@@ -50,7 +57,7 @@ func walk(path string, opts Options, recycle bool, fn func(*Node)) Diagnostics {
 			diags = append(diags, Diagnostic{Pos: toPos(z.toks[0].Pos), Severity: Warning,
 				Msg: fmt.Sprintf("cannot parse statement: %v", err)})
 		} else {
-			fn(n)
+			fn(n, z.toks[len(z.toks)-1].Pos.Line)
 			z.release()
 		}
 		z.reset()

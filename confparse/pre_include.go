@@ -1,7 +1,9 @@
 package confparse
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -163,6 +165,14 @@ func (p *preproc) readMatch(m string, report func(includeFlags, string, ...any))
 		}
 		return false
 	}
+	if mf := p.inputs.memFile(m); mf != nil {
+		// A reload that re-reads only changed blocks has read the file
+		// already (incremental.go); what it hands over is what to parse.
+		p.gaps = mf.gaps
+		p.readFrom(m, bytes.NewReader(mf.data))
+		p.inputs.readFile(m, mf.st, mf.at, mf.sum)
+		return true
+	}
 	at := p.inputs.clock()
 	f, err := os.Open(m)
 	if err != nil {
@@ -171,6 +181,22 @@ func (p *preproc) readMatch(m string, report func(includeFlags, string, ...any))
 		return false
 	}
 	defer f.Close()
+	if p.inputs == nil {
+		p.readFrom(m, f)
+	} else if fst, err := f.Stat(); err != nil {
+		p.inputs.setVolatile(fmt.Sprintf("%s: %v", m, err))
+		p.readFrom(m, f)
+	} else {
+		hr := &hashingReader{r: f, h: p.inputs.newHash()}
+		p.readFrom(m, hr)
+		p.inputs.readFile(m, fst, at, hr.h.Sum64())
+	}
+	return true
+}
+
+// readFrom reads one matched file from r with the include stack set up
+// for it.
+func (p *preproc) readFrom(m string, r io.Reader) {
 	dir := p.dirs[len(p.dirs)-1]
 	if strings.Contains(m, "/") {
 		d := filepath.Dir(m)
@@ -182,20 +208,10 @@ func (p *preproc) readMatch(m string, report func(includeFlags, string, ...any))
 	saved := p.includeCheck
 	p.dirs = append(p.dirs, dir)
 	p.files = append(p.files, m)
-	if p.inputs == nil {
-		p.readFile(m, f)
-	} else if fst, err := f.Stat(); err != nil {
-		p.inputs.setVolatile(fmt.Sprintf("%s: %v", m, err))
-		p.readFile(m, f)
-	} else {
-		hr := &hashingReader{r: f, h: p.inputs.newHash()}
-		p.readFile(m, hr)
-		p.inputs.readFile(m, fst, at, hr.h.Sum64())
-	}
+	p.readFile(m, r)
 	p.dirs = p.dirs[:len(p.dirs)-1]
 	p.files = p.files[:len(p.files)-1]
 	p.includeCheck = saved
-	return true
 }
 
 // matchVerdict is why readMatch skips a file it stat'ed ("" to read it).

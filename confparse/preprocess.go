@@ -55,6 +55,9 @@ type preproc struct {
 	nesting      int
 	limitHit     bool
 	lineBuf      []byte // the text of the current plain line; see lineString
+	// gaps are the line numbers the next file read skips: the blocks an
+	// incremental load left out (incremental.go).
+	gaps []lineGap
 }
 
 // preprocess reads path and hands every resulting logical line to emit, in
@@ -117,6 +120,8 @@ func (p *preproc) readFile(name string, f io.Reader) {
 	savedPos := p.pos
 	defer func() { p.pos = savedPos }()
 	line := 0
+	gaps := p.gaps
+	p.gaps = nil
 	for {
 		raw, err := r.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
@@ -131,6 +136,11 @@ func (p *preproc) readFile(name string, f io.Reader) {
 		}
 		if len(raw) > 0 {
 			line++
+			for len(gaps) > 0 && gaps[0].at == line {
+				line += gaps[0].n
+				gaps = gaps[1:]
+			}
+			p.inputs.line(raw)
 			p.physicalLine(name, line, raw)
 		}
 		if err != nil {
@@ -153,6 +163,9 @@ func (p *preproc) physicalLine(name string, line int, raw []byte) {
 		chunk := raw[:n]
 		raw = raw[n:]
 		cls := classify(chunk)
+		if cls&clsMarker != 0 || cls&clsI != 0 && bytes.Contains(chunk, []byte("include")) {
+			p.inputs.marked()
+		}
 		// C strings end at a NUL byte; the rest of the piece is lost.
 		if cls&clsNUL != 0 {
 			chunk = chunk[:bytes.IndexByte(chunk, 0)]

@@ -88,9 +88,23 @@ func Load(path string, opts Options) (*Config, Diagnostics) {
 
 func load(path string, opts Options, recycle bool) (*Config, Diagnostics) {
 	a := &analyzer{opts: opts, cfg: newConfig()}
-	diags := walk(path, opts, recycle, func(n *Node) { dispatch(a, n, topLevel, a.cfg, "") })
+	rec := opts.inputs.recorder()
+	diags := walkSpans(path, opts, recycle, func(n *Node, last int) {
+		if rec == nil {
+			dispatch(a, n, topLevel, a.cfg, "")
+			return
+		}
+		s := incStmt{first: n.Pos.Line, last: last, vsLo: a.vss.n, ckLo: a.checkers.n, dLo: len(a.diags)}
+		fins := len(a.finishers)
+		dispatch(a, n, topLevel, a.cfg, "")
+		s.vsHi, s.ckHi, s.dHi = a.vss.n, a.checkers.n, len(a.diags)
+		s.vs = n.Key == "virtual_server" && n.Pos.File == path && len(a.finishers) == fins
+		rec.stmts = append(rec.stmts, s)
+	})
+	walked, stmtDiags := len(diags), len(a.diags)
 	a.diags = append(diags, a.diags...)
 	a.join(a.cfg)
+	checkers := len(a.cfg.Checkers)
 	for _, f := range a.finishers {
 		f()
 	}
@@ -99,6 +113,9 @@ func load(path string, opts Options, recycle bool) (*Config, Diagnostics) {
 		a.cfg.VirtualServers[i].DropEmptyOptions()
 	}
 	a.missingNamespace()
+	if rec != nil {
+		rec.loaded(a.cfg, a.diags, walked, stmtDiags, checkers)
+	}
 	return a.cfg, a.diags
 }
 
