@@ -143,6 +143,22 @@ func (r *incRecord) loaded(cfg *Config, diags Diagnostics, walked, stmtDiags, ch
 	}
 }
 
+// dropIfNothingReusable lets go of a whole load's record when none of its
+// blocks could be reused: a VRRP-only file (thousands of instances, no
+// virtual server) would keep 8 bytes a line for a shortcut it can never
+// take.
+func (r *incRecord) dropIfNothingReusable() {
+	if r.unusable != "" {
+		return
+	}
+	for _, s := range r.stmts {
+		if s.reusable {
+			return
+		}
+	}
+	r.drop("no virtual server block to reuse")
+}
+
 // drop makes the record unusable and lets go of what it would have used.
 func (r *incRecord) drop(why string) {
 	r.unusable = why
@@ -266,6 +282,7 @@ func loadChanged(path string, opts Options, prev *Inputs) (cfg *Config, diags Di
 		return nil, nil, nil, "", why
 	}
 	rec.path, rec.opts, rec.lines = path, old.opts, lines
+	rec.dropIfNothingReusable()
 	in.inc = rec
 	return rec.cfg, rec.diags, in, fmt.Sprintf("incremental: %d of %d blocks read", len(part.stmts), len(rec.stmts)), ""
 }

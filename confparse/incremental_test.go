@@ -333,3 +333,21 @@ func TestLoadIncrementalLineNoise(t *testing.T) {
 		t.Fatal("no edit was read incrementally")
 	}
 }
+
+// TestLoadIncrementalVRRPOnlyKeepsNoRecord: a file with no virtual server
+// keeps no line hashes (4,080 VRRP instances would hold them for nothing),
+// and its next load is a full one that says why.
+func TestLoadIncrementalVRRPOnlyKeepsNoRecord(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "keepalived.conf")
+	l := []string{"vrrp_instance v1 {", "    interface eth0", "    virtual_router_id 1", "    priority 100",
+		"    virtual_ipaddress {", "        192.0.2.10/24", "    }", "}"}
+	writeLines(t, p, l)
+	_, _, prev := LoadInputs(p, incOpts)
+	if prev.inc.lines != nil || prev.inc.stmts != nil {
+		t.Fatalf("record kept %d line hashes and %d statements", len(prev.inc.lines), len(prev.inc.stmts))
+	}
+	writeLines(t, p, editLines(l, 3, 1, "    priority 101"))
+	if _, how := loadBoth(t, p, prev); how != "full: no virtual server block to reuse" {
+		t.Fatalf("read %q", how)
+	}
+}

@@ -86,6 +86,7 @@ func LoadInputs(path string, opts Options) (*Config, Diagnostics, *Inputs) {
 	if len(in.files) != 1 || in.files[0].path != path {
 		in.inc.drop("the last load read other files than this one")
 	}
+	in.inc.dropIfNothingReusable()
 	return cfg, diags, in
 }
 
