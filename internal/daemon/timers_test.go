@@ -196,29 +196,6 @@ func TestMasterDownSeesAdvertsInKernel(t *testing.T) {
 	}
 }
 
-// Adverts due within the slack go out with the timer that woke the loop,
-// stamped with their own deadlines; a master-down timer never fires early.
-func TestCoalescedAdvertTimers(t *testing.T) {
-	h := newHarness(t, twoInstances, "eth0=192.0.2.1")
-	h.advance(4 * time.Second) // both MASTER
-	a, b := h.d.insts[0], h.d.insts[1]
-	base := h.clock.Add(time.Second)
-	h.d.timers.arm(a, vrrp.TimerAdvert, base, h.clock)
-	h.d.timers.arm(b, vrrp.TimerAdvert, base.Add(300*time.Microsecond), h.clock)
-	sa, sb := a.stats.advertSent, b.stats.advertSent
-	h.clock = base
-	h.d.fireDue()
-	if a.stats.advertSent != sa+1 || b.stats.advertSent != sb+1 {
-		t.Fatalf("adverts sent: %d %d, want one each in one pass", a.stats.advertSent-sa, b.stats.advertSent-sb)
-	}
-	if got := b.tm[vrrp.TimerAdvert].at; !got.Equal(base.Add(300*time.Microsecond + time.Second)) {
-		t.Errorf("next advert of the early one at %v, want its own deadline + 1 s", got.Sub(base))
-	}
-	if coalescable(vrrp.TimerMasterDown) || coalescable(vrrp.TimerHandover) || coalescable(timerBFDDetect) {
-		t.Error("master-down, handover or BFD detection may fire early")
-	}
-}
-
 // peerAdvert is the advert a master at 192.0.2.2 with priority 200 sends
 // for in's router.
 func peerAdvert(t *testing.T, in *instance) []byte {

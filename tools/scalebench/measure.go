@@ -17,6 +17,8 @@ type result struct {
 	Converged time.Duration // from start until r1 holds every VIP and r2 none; 0: never
 	Final     [2]int        // VIPs on r1, r2 at the end of the window
 	CPU       [2]float64    // % of one core over the window, r1 (master), r2 (backup)
+	User, Sys [2]float64    // CPU's user and system parts (cpusplit.go)
+	Switches  [2]float64    // context switches a second of the tree's threads
 	RSSKiB    [2]int64
 	AnonKiB   [2]int64 // RssAnon: heap, stacks (rsssplit.go)
 	FileKiB   [2]int64 // RssFile: the mapped binary and libraries
@@ -91,10 +93,14 @@ func measure(ctx context.Context, t *topo, impl, bin string, l layout, tm timing
 		return res
 	}
 	var before, after [2]lab.TreeSample
+	var split0 [2]cpuSplit
 	for r, d := range ds {
 		if before[r], err = lab.SampleTree("/proc", d.pid()); err != nil {
 			res.Err = fmt.Sprintf("%s on r%d: %v (log %s)", impl, r+1, err, d.log)
 			return res
+		}
+		if split0[r], err = sampleSplit("/proc", before[r].PIDs); err != nil {
+			res.Notes = append(res.Notes, fmt.Sprintf("r%d: %v", r+1, err))
 		}
 	}
 	w0 := time.Now()
@@ -110,6 +116,11 @@ func measure(ctx context.Context, t *topo, impl, bin string, l layout, tm timing
 			return res
 		}
 		res.CPU[r] = lab.CPUPercent(before[r], after[r], elapsed)
+		if split, err := sampleSplit("/proc", after[r].PIDs); err != nil {
+			res.Notes = append(res.Notes, fmt.Sprintf("r%d: %v", r+1, err))
+		} else {
+			res.User[r], res.Sys[r], res.Switches[r] = splitRates(split0[r], split, elapsed)
+		}
 		res.RSSKiB[r], res.Threads[r], res.FDs[r], res.Procs[r] = after[r].RSSKiB, after[r].Threads, after[r].FDs, after[r].Procs
 		if res.AnonKiB[r], res.FileKiB[r], err = rssSplit("/proc", after[r].PIDs); err != nil {
 			res.Notes = append(res.Notes, fmt.Sprintf("r%d: %v", r+1, err))

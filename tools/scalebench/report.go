@@ -106,6 +106,8 @@ func report(w io.Writer, gv, ka *result, withTargets bool) {
 			res.Impl, res.FDs[0], res.FDs[1], res.Threads[0], res.Threads[1], res.Procs[0], res.Procs[1], res.Load)
 		fmt.Fprintf(w, "%-10s RSS anonymous %.1f / %.1f MB, file-backed %.1f / %.1f MB (master / backup)\n",
 			res.Impl, kib(res.AnonKiB[0]), kib(res.AnonKiB[1]), kib(res.FileKiB[0]), kib(res.FileKiB[1]))
+		fmt.Fprintf(w, "%-10s CPU user + system %.2f + %.2f / %.2f + %.2f %%, context switches %.0f / %.0f a second (master / backup)\n",
+			res.Impl, res.User[0], res.Sys[0], res.User[1], res.Sys[1], res.Switches[0], res.Switches[1])
 		for _, n := range res.Notes {
 			fmt.Fprintf(w, "%-10s note: %s\n", res.Impl, n)
 		}
@@ -119,10 +121,10 @@ func kib(n int64) float64 { return float64(n) / 1024 }
 
 // writeTSV keeps the raw figures for docs/scale.md and later comparisons.
 func writeTSV(w io.Writer, all []result) {
-	fmt.Fprintln(w, "impl\tlayout\tinstances\tconverged_s\tcpu_master\tcpu_backup\trss_master_kib\trss_backup_kib\tanon_master_kib\tanon_backup_kib\tfile_master_kib\tfile_backup_kib\tfds_master\tthreads_master\tload\terror")
+	fmt.Fprintln(w, "impl\tlayout\tinstances\tconverged_s\tcpu_master\tcpu_backup\trss_master_kib\trss_backup_kib\tanon_master_kib\tanon_backup_kib\tfile_master_kib\tfile_backup_kib\tfds_master\tthreads_master\tload\tuser_master\tsys_master\tuser_backup\tsys_backup\tswitches_master\tswitches_backup\terror")
 	for _, r := range all {
-		fmt.Fprintf(w, "%s\t%s\t%d\t%.3f\t%.2f\t%.2f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", r.Impl, r.Layout, r.Layout.instances(),
+		fmt.Fprintf(w, "%s\t%s\t%d\t%.3f\t%.2f\t%.2f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%s\n", r.Impl, r.Layout, r.Layout.instances(),
 			r.Converged.Seconds(), r.CPU[0], r.CPU[1], r.RSSKiB[0], r.RSSKiB[1], r.AnonKiB[0], r.AnonKiB[1], r.FileKiB[0], r.FileKiB[1], r.FDs[0], r.Threads[0], r.Load,
-			strings.Join(append(r.Notes, r.Err), "; "))
+			r.User[0], r.Sys[0], r.User[1], r.Sys[1], r.Switches[0], r.Switches[1], strings.Join(append(r.Notes, r.Err), "; "))
 	}
 }
