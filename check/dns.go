@@ -3,21 +3,21 @@ package check
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"strings"
-
-	"github.com/miekg/dns"
 )
 
 // dnsTypes are the query types DNS_CHECK accepts.
 var dnsTypes = map[string]uint16{
-	"A": dns.TypeA, "NS": dns.TypeNS, "CNAME": dns.TypeCNAME, "SOA": dns.TypeSOA,
-	"MX": dns.TypeMX, "TXT": dns.TypeTXT, "AAAA": dns.TypeAAAA,
+	"A": dnsTypeA, "NS": dnsTypeNS, "CNAME": dnsTypeCNAME, "SOA": dnsTypeSOA,
+	"MX": dnsTypeMX, "TXT": dnsTypeTXT, "AAAA": dnsTypeAAAA,
 }
 
 type dnsProber struct {
 	ep    endpoint
 	qtype uint16
+	tname string // the type as the configuration names it, upper case
 	name  string
 }
 
@@ -29,17 +29,18 @@ func newDNS(c Checker) (Prober, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &dnsProber{ep: ep, qtype: dns.TypeSOA, name: "."}
+	p := &dnsProber{ep: ep, qtype: dnsTypeSOA, tname: "SOA", name: "."}
 	if d := c.DNS(); d != nil {
 		if d.Type != "" {
-			t, ok := dnsTypes[strings.ToUpper(d.Type)]
+			p.tname = strings.ToUpper(d.Type)
+			t, ok := dnsTypes[p.tname]
 			if !ok {
 				return nil, fmt.Errorf("DNS_CHECK type %q: want A, NS, CNAME, SOA, MX, TXT or AAAA", d.Type)
 			}
 			p.qtype = t
 		}
 		if d.Name != "" {
-			p.name = dns.Fqdn(d.Name)
+			p.name = fqdn(d.Name)
 		}
 	}
 	return p, nil
@@ -59,26 +60,31 @@ func (p *dnsProber) Probe(ctx context.Context) Outcome {
 }
 
 // exchange sends the query on a connected conn and judges the first reply
-// that answers it: the reply is outside input.
+// that answers it: the reply is outside input. As in keepalived, only its
+// header is read, and a datagram too short for one is skipped.
 func (p *dnsProber) exchange(conn net.Conn) Outcome {
-	q := new(dns.Msg)
-	q.SetQuestion(p.name, p.qtype)
-	q.RecursionDesired = true
-	dc := &dns.Conn{Conn: conn}
-	if err := dc.WriteMsg(q); err != nil {
+	var buf [512]byte
+	id := uint16(rand.Uint32())
+	q, err := appendDNSQuery(buf[:0], id, p.name, p.qtype)
+	if err == nil {
+		_, err = conn.Write(q)
+	}
+	if err != nil {
 		return down("DNS query to %s: %v", p.ep.remote, err)
 	}
 	for {
-		r, err := dc.ReadMsg()
-		if err != nil && r == nil {
+		n, err := conn.Read(buf[:])
+		h, herr := parseDNSHeader(buf[:n])
+		switch {
+		case herr == nil && h.id == id && h.response: // judged below
+		case err != nil:
 			return down("DNS reply from %s: %v", p.ep.remote, err)
+		default:
+			continue // not an answer to this query
 		}
-		if r.Id != q.Id || !r.Response {
-			continue
+		if h.rcode != 0 {
+			return downAs(FailBadReply, "DNS %s %s on %s: rcode %s", p.tname, p.name, p.ep.remote, dnsRcodeName(h.rcode))
 		}
-		if r.Rcode != dns.RcodeSuccess {
-			return downAs(FailBadReply, "DNS %s %s on %s: rcode %s", dns.TypeToString[p.qtype], p.name, p.ep.remote, dns.RcodeToString[r.Rcode])
-		}
-		return up(fmt.Sprintf("DNS %s %s: %d answer(s)", dns.TypeToString[p.qtype], p.name, len(r.Answer)))
+		return up(fmt.Sprintf("DNS %s %s: %d answer(s)", p.tname, p.name, h.answers))
 	}
 }

@@ -52,11 +52,11 @@ func TestTrackBFDEntryTail(t *testing.T) {
 	const entry = 4 + instBody + 1
 	refs := func(want ...vrrp.TrackRef) func(*Config) bool {
 		return in0(func(i vrrp.Instance) bool {
-			if len(i.TrackBFDs) != len(want) {
+			if len(i.Options().TrackBFDs) != len(want) {
 				return false
 			}
 			for k := range want {
-				if i.TrackBFDs[k] != want[k] {
+				if i.Options().TrackBFDs[k] != want[k] {
 					return false
 				}
 			}

@@ -21,7 +21,7 @@ func TestNoValueVRRP(t *testing.T) {
 			[]want{stopAt(instBody, "line starting `priority` is missing a parameter after keyword `priority` at word position 2")}},
 		{"advert_int", inst("advert_int"), in0(func(i vrrp.Instance) bool { return i.AdvertInt == time.Second }),
 			[]want{stopAt(instBody, "line starting `advert_int` is missing a parameter after keyword `advert_int` at word position 2")}},
-		{"mcast_dst_ip", inst("mcast_dst_ip"), in0(func(i vrrp.Instance) bool { return !i.McastDst.IsValid() }),
+		{"mcast_dst_ip", inst("mcast_dst_ip"), in0(func(i vrrp.Instance) bool { return !i.Options().McastDst.IsValid() }),
 			[]want{stopAt(instBody, "line starting `mcast_dst_ip` is missing a parameter after keyword `mcast_dst_ip` at word position 2")}},
 		{"auth_type", inst("authentication {\nauth_type\n}"), in0(func(i vrrp.Instance) bool { return i.Auth.Type == vrrp.AuthNone }),
 			[]want{stopAt(instBody+1, "line starting `auth_type` is missing a parameter after keyword `auth_type` at word position 2")}},

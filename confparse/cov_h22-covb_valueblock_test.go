@@ -21,10 +21,10 @@ func TestValueBlockClosedByEnclosingBrace(t *testing.T) {
 		{"track_interface", inst("track_interface eth1"),
 			in0(func(i vrrp.Instance) bool { return len(i.TrackInterfaces) == 0 }), []want{closed("track_interface", "eth1")}},
 		{"unicast_peer", inst("unicast_peer 192.0.2.7"),
-			in0(func(i vrrp.Instance) bool { return len(i.UnicastPeers) == 0 }), []want{closed("unicast_peer", "192.0.2.7"),
+			in0(func(i vrrp.Instance) bool { return len(i.Options().UnicastPeers) == 0 }), []want{closed("unicast_peer", "192.0.2.7"),
 				warnAt(1, "(VI_1) A unicast keyword has been specified without any unicast peers. Defaulting to multicast.")}},
 		{"virtual_ipaddress_excluded", inst("virtual_ipaddress_excluded 192.0.2.9"),
-			in0(func(i vrrp.Instance) bool { return len(i.ExcludedVIPs) == 0 && len(i.VIPs) == 1 }),
+			in0(func(i vrrp.Instance) bool { return len(i.Options().ExcludedVIPs) == 0 && len(i.VIPs) == 1 }),
 			[]want{closed("virtual_ipaddress_excluded", "192.0.2.9")}},
 	})
 }

@@ -137,9 +137,9 @@ func TestUseVMACWords(t *testing.T) {
 // keepalived 2.2.7 -t's message at the instance.
 func TestStrictResetsPreemptDelay(t *testing.T) {
 	runSemRows(t, []semRow{
-		{"strict", gdefs("vrrp_strict") + inst("preempt_delay 5"), in0(func(i vrrp.Instance) bool { return i.PreemptDelay == 0 }),
+		{"strict", gdefs("vrrp_strict") + inst("preempt_delay 5"), in0(func(i vrrp.Instance) bool { return i.Options().PreemptDelay == 0 }),
 			[]want{warnAt(4, "(VI_1) preempt_delay is incompatible with strict mode - resetting")}},
-		{"not strict", inst("preempt_delay 5"), in0(func(i vrrp.Instance) bool { return i.PreemptDelay == 5*time.Second }), nil},
+		{"not strict", inst("preempt_delay 5"), in0(func(i vrrp.Instance) bool { return i.Options().PreemptDelay == 5*time.Second }), nil},
 	})
 }
 

@@ -25,8 +25,8 @@ func TestParallelLoadsKeepTheirOwnVRRPState(t *testing.T) {
 			switch {
 			case len(cfg.Instances) != 1 || cfg.Instances[0].Name != name:
 				errs <- fmt.Errorf("%s: instances %v", name, cfg.Instances)
-			case len(cfg.Instances[0].Rules) != 1 || cfg.Instances[0].Rules[0].Preference != 16384:
-				errs <- fmt.Errorf("%s: rules %+v, want one at preference 16384", name, cfg.Instances[0].Rules)
+			case len(cfg.Instances[0].Options().Rules) != 1 || cfg.Instances[0].Options().Rules[0].Preference != 16384:
+				errs <- fmt.Errorf("%s: rules %+v, want one at preference 16384", name, cfg.Instances[0].Options().Rules)
 			case strings.Contains(diags.String(), "already defined"):
 				errs <- fmt.Errorf("%s: saw another parse's instance: %s", name, diags)
 			}

@@ -21,7 +21,7 @@ func printInstance(p *printer, c *Config, in *vrrp.Instance) {
 	p.line("priority", strconv.Itoa(int(in.Priority)))
 	p.line("advert_int", fmtSeconds(in.AdvertInt))
 	v6 := in.Family == vrrp.IPv6
-	if v6 && len(in.VIPs) == 0 && !(in.UnicastSrc.Is6() || in.McastSrc.Is6()) {
+	if v6 && len(in.VIPs) == 0 && !(in.Options().UnicastSrc.Is6() || in.Options().McastSrc.Is6()) {
 		p.line("native_ipv6")
 	}
 	if !v6 && in.Version != g.Version {
@@ -30,7 +30,7 @@ func printInstance(p *printer, c *Config, in *vrrp.Instance) {
 	if in.Nopreempt {
 		p.line("nopreempt")
 	}
-	timerLine(p, "preempt_delay", in.PreemptDelay, 0)
+	timerLine(p, "preempt_delay", in.Options().PreemptDelay, 0)
 	if in.AcceptSet {
 		if in.Accept {
 			p.line("accept")
@@ -45,9 +45,9 @@ func printInstance(p *printer, c *Config, in *vrrp.Instance) {
 	printAuth(p, in.Auth)
 	printAuthHMAC(p, in.AuthHMAC)
 	printAddrBlock(p, "virtual_ipaddress", in.VIPs)
-	printAddrBlock(p, "virtual_ipaddress_excluded", in.ExcludedVIPs)
-	printWordsBlock(p, "virtual_routes", routeWords(in.Routes))
-	printWordsBlock(p, "virtual_rules", ruleWords(in.Rules))
+	printAddrBlock(p, "virtual_ipaddress_excluded", in.Options().ExcludedVIPs)
+	printWordsBlock(p, "virtual_routes", routeWords(in.Options().Routes))
+	printWordsBlock(p, "virtual_rules", ruleWords(in.Options().Rules))
 	if in.VMAC != nil {
 		w := []string{"use_vmac"}
 		if in.VMAC.Name != "" {
@@ -62,7 +62,7 @@ func printInstance(p *printer, c *Config, in *vrrp.Instance) {
 		}
 	}
 	printInstanceTuning(p, c, in)
-	printTracking(p, in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackProcesses, in.TrackBFDs)
+	printTracking(p, in.TrackInterfaces, in.TrackScripts, in.Options().TrackFiles, in.Options().TrackProcesses, in.Options().TrackBFDs)
 	nf := in.Notifies()
 	printNotify(p, &nf)
 	smtp := false
@@ -77,27 +77,27 @@ func printInstance(p *printer, c *Config, in *vrrp.Instance) {
 }
 
 func printTransport(p *printer, c *Config, in *vrrp.Instance) {
-	if in.McastSrc.IsValid() {
-		p.line("mcast_src_ip", in.McastSrc.String())
+	if in.Options().McastSrc.IsValid() {
+		p.line("mcast_src_ip", in.Options().McastSrc.String())
 	}
-	if in.McastDst.IsValid() {
-		p.line("mcast_dst_ip", in.McastDst.String())
+	if in.Options().McastDst.IsValid() {
+		p.line("mcast_dst_ip", in.Options().McastDst.String())
 	}
-	if in.UnicastSrc.IsValid() {
-		p.line("unicast_src_ip", in.UnicastSrc.String())
+	if in.Options().UnicastSrc.IsValid() {
+		p.line("unicast_src_ip", in.Options().UnicastSrc.String())
 	}
 	if in.UnicastTTL != 255 {
-		p.line("unicast_ttl", strconv.Itoa(in.UnicastTTL))
+		p.line("unicast_ttl", strconv.Itoa(int(in.UnicastTTL)))
 	}
 	flagLine(p, "check_unicast_src", in.CheckUnicastSrc, c.VRRP.CheckUnicastSrc)
 	if in.UnicastFaultNoPeer {
 		p.line("unicast_fault_no_peer")
 	}
-	if len(in.UnicastPeers) == 0 {
+	if len(in.Options().UnicastPeers) == 0 {
 		return
 	}
 	p.open("unicast_peer")
-	for _, peer := range in.UnicastPeers {
+	for _, peer := range in.Options().UnicastPeers {
 		w := []string{peer.Addr.String()}
 		if peer.MinTTL != 0 {
 			w = append(w, "min_ttl", strconv.Itoa(peer.MinTTL))

@@ -91,7 +91,9 @@ var bfdTable = table[*bfdB]{
 
 func init() {
 	topLevel["bfd_instance"] = bfdInstance
-	instTable["track_bfd"] = func(a *analyzer, n *Node, b *instB) { b.TrackBFDs = trackBFDs(a, n, b.Name, b.TrackBFDs) }
+	instTable["track_bfd"] = func(a *analyzer, n *Node, b *instB) {
+		b.OptsRef().TrackBFDs = trackBFDs(a, n, b.Name, b.OptsRef().TrackBFDs)
+	}
 	groupTable["track_bfd"] = func(a *analyzer, n *Node, g *groupB) { g.TrackBFDs = trackBFDs(a, n, g.Name, g.TrackBFDs) }
 }
 

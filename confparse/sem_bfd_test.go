@@ -108,26 +108,26 @@ func TestTrackBFD(t *testing.T) {
 		diag      string
 	}{
 		{"instance default weight", def + inst("track_bfd {\ngw\n}"), func(c *Config) bool {
-			r := c.Instances[0].TrackBFDs
+			r := c.Instances[0].Options().TrackBFDs
 			return len(r) == 1 && r[0].Name == "gw" && r[0].Weight == -30 && !r[0].Reverse
 		}, ""},
 		{"instance override", def + inst("track_bfd {\ngw weight 10 reverse\n}"), func(c *Config) bool {
-			r := c.Instances[0].TrackBFDs
+			r := c.Instances[0].Options().TrackBFDs
 			return len(r) == 1 && r[0].Weight == 10 && r[0].Reverse
 		}, ""},
-		{"defined after", inst("track_bfd {\ngw\n}") + def, func(c *Config) bool { return len(c.Instances[0].TrackBFDs) == 0 },
+		{"defined after", inst("track_bfd {\ngw\n}") + def, func(c *Config) bool { return len(c.Instances[0].Options().TrackBFDs) == 0 },
 			"(VI_1) track bfd gw not found, ignoring..."},
-		{"checker only", def + inst("track_bfd {\nlb\n}"), func(c *Config) bool { return len(c.Instances[0].TrackBFDs) == 0 },
+		{"checker only", def + inst("track_bfd {\nlb\n}"), func(c *Config) bool { return len(c.Instances[0].Options().TrackBFDs) == 0 },
 			"(VI_1) track bfd lb not found"},
-		{"duplicate", def + inst("track_bfd {\ngw\ngw weight 3\n}"), func(c *Config) bool { return len(c.Instances[0].TrackBFDs) == 1 },
+		{"duplicate", def + inst("track_bfd {\ngw\ngw weight 3\n}"), func(c *Config) bool { return len(c.Instances[0].Options().TrackBFDs) == 1 },
 			"(VI_1) duplicate track_bfd gw - ignoring"},
 		{"weight range keeps the entry with the bfd_instance's weight", def + inst("track_bfd {\ngw weight 300\n}"), func(c *Config) bool {
-			r := c.Instances[0].TrackBFDs
+			r := c.Instances[0].Options().TrackBFDs
 			return len(r) == 1 && r[0].Weight == c.BFDs[0].Weight
 		}, "(VI_1) weight for track bfd gw must be in [-253..253] inclusive. Ignoring..."},
-		{"unknown option drops the entry", def + inst("track_bfd {\ngw heavy 5\n}"), func(c *Config) bool { return len(c.Instances[0].TrackBFDs) == 0 },
+		{"unknown option drops the entry", def + inst("track_bfd {\ngw heavy 5\n}"), func(c *Config) bool { return len(c.Instances[0].Options().TrackBFDs) == 0 },
 			"(VI_1) unknown track bfd gw option heavy - ignoring"},
-		{"unknown weight option drops the entry", def + inst("track_bfd {\ngw weight 4 sideways\n}"), func(c *Config) bool { return len(c.Instances[0].TrackBFDs) == 0 },
+		{"unknown weight option drops the entry", def + inst("track_bfd {\ngw weight 4 sideways\n}"), func(c *Config) bool { return len(c.Instances[0].Options().TrackBFDs) == 0 },
 			"(VI_1) unknown track bfd gw weight option sideways - ignoring"},
 		{"sync group", def + inst("") + strings.Replace(strings.Replace(inst(""), "VI_1", "VI_2", 1), "51", "52", 1) +
 			"vrrp_sync_group G {\ngroup {\nVI_1\nVI_2\n}\ntrack_bfd {\ngw weight 0\n}\n}\n", func(c *Config) bool {
@@ -213,7 +213,7 @@ func TestBFDPrintRoundTrip(t *testing.T) {
 	for i := range c1.BFDs {
 		c1.BFDs[i].Where, c2.BFDs[i].Where = "", ""
 	}
-	if fmt.Sprint(c1.BFDs) != fmt.Sprint(c2.BFDs) || fmt.Sprint(c1.Instances[0].TrackBFDs) != fmt.Sprint(c2.Instances[0].TrackBFDs) {
+	if fmt.Sprint(c1.BFDs) != fmt.Sprint(c2.BFDs) || fmt.Sprint(c1.Instances[0].Options().TrackBFDs) != fmt.Sprint(c2.Instances[0].Options().TrackBFDs) {
 		t.Errorf("round trip differs:\n%+v\n%+v\n%s", c1.BFDs, c2.BFDs, out.String())
 	}
 	if *c1.Checkers[0].BFD() != *c2.Checkers[0].BFD() || !c2.Checkers[0].Alpha {

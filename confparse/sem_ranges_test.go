@@ -118,7 +118,7 @@ func TestGlobalTimerRanges(t *testing.T) {
 
 func TestInstanceIntRanges(t *testing.T) {
 	checkIntRanges(t, []intRange{
-		{"unicast_ttl", 0, 255, 255, func(c *Config) int { return c.Instances[0].UnicastTTL }, inInstance},
+		{"unicast_ttl", 0, 255, 255, func(c *Config) int { return int(c.Instances[0].UnicastTTL) }, inInstance},
 		{"down_timer_adverts", 1, 100, 3, func(c *Config) int { return c.Instances[0].DownTimerAdverts }, inInstance},
 	})
 }
@@ -126,7 +126,7 @@ func TestInstanceIntRanges(t *testing.T) {
 func TestInstanceTimerRanges(t *testing.T) {
 	checkDurRanges(t, []durRange{
 		{"preempt_delay", 0, 1000 * time.Second, 0,
-			func(c *Config) time.Duration { return c.Instances[0].PreemptDelay }, inInstance},
+			func(c *Config) time.Duration { return c.Instances[0].Options().PreemptDelay }, inInstance},
 	})
 }
 
@@ -147,10 +147,10 @@ func TestInstanceVRIDAndPriority(t *testing.T) {
 		{"priority x", func(c *Config) bool { return c.Instances[0].Priority == 100 }, "Priority not valid!"},
 		{"advert_int 0", func(c *Config) bool { return c.Instances[0].AdvertInt == time.Second }, "Advert interval (0) not valid! Must be > 0 - ignoring"},
 		{"advert_int 255", func(c *Config) bool { return c.Instances[0].AdvertInt == 255*time.Second }, ""},
-		{"preempt_delay 1001", func(c *Config) bool { return c.Instances[0].PreemptDelay == 0 }, "Preempt_delay not valid! must be between 0-1000"},
+		{"preempt_delay 1001", func(c *Config) bool { return c.Instances[0].Options().PreemptDelay == 0 }, "Preempt_delay not valid! must be between 0-1000"},
 		{"version 4", func(c *Config) bool { return c.Instances[0].Version == 2 }, "outside range [2, 3]"},
-		{"mcast_dst_ip 192.0.2.9", func(c *Config) bool { return !c.Instances[0].McastDst.IsValid() }, "is not a multicast address - ignoring"},
-		{"mcast_dst_ip 224.0.0.19", func(c *Config) bool { return c.Instances[0].McastDst.String() == "224.0.0.19" }, ""},
+		{"mcast_dst_ip 192.0.2.9", func(c *Config) bool { return !c.Instances[0].Options().McastDst.IsValid() }, "is not a multicast address - ignoring"},
+		{"mcast_dst_ip 224.0.0.19", func(c *Config) bool { return c.Instances[0].Options().McastDst.String() == "224.0.0.19" }, ""},
 	}
 	for _, c := range cases {
 		cfg, diags := loadText(t, inst(c.body))

@@ -18,7 +18,7 @@ func routeDiags(t *testing.T, entry string) (int, []string) {
 			msgs = append(msgs, d.Msg)
 		}
 	}
-	return len(cfg.Instances[0].Routes), msgs
+	return len(cfg.Instances[0].Options().Routes), msgs
 }
 
 // `via inet` at the end of the line once gave two warnings (the missing
@@ -50,7 +50,7 @@ func TestRouteDefaultDestination(t *testing.T) {
 	for _, r := range cfg.StaticRoutes {
 		dsts = append(dsts, r.Dst.String())
 	}
-	for _, r := range cfg.Instances[0].Routes {
+	for _, r := range cfg.Instances[0].Options().Routes {
 		dsts = append(dsts, r.Dst.String())
 	}
 	if want := []string{"0.0.0.0/0", "::/0", "0.0.0.0/0", "0.0.0.0/0"}; !slices.Equal(dsts, want) {

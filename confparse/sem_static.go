@@ -125,8 +125,8 @@ func (ld *vrrpLoad) checkTrackGroups(a *analyzer) {
 				continue
 			}
 			kept = append(kept, m)
-			if b := ld.inst(m); !slices.Contains(b.TrackGroups, g.Name) {
-				b.TrackGroups = append(b.TrackGroups, g.Name)
+			if b := ld.inst(m); !slices.Contains(b.Options().TrackGroups, g.Name) {
+				b.OptsRef().TrackGroups = append(b.OptsRef().TrackGroups, g.Name)
 			}
 		}
 		g.Members = kept

@@ -125,7 +125,7 @@ var instTable = table[*instB]{
 	"unicast_peer":       instPeers,
 	"unicast_ttl": func(a *analyzer, n *Node, b *instB) {
 		if v, ok := a.argInt(n, 0, 0, 255); ok {
-			b.UnicastTTL = v
+			b.UnicastTTL = uint8(v)
 		}
 	},
 	"check_unicast_src": func(a *analyzer, n *Node, b *instB) {
@@ -168,9 +168,11 @@ var instTable = table[*instB]{
 	"track_script": func(a *analyzer, n *Node, b *instB) {
 		b.TrackScripts = trackRefs(a, n, b.Name, b.TrackScripts, refScript)
 	},
-	"track_file": func(a *analyzer, n *Node, b *instB) { b.TrackFiles = trackRefs(a, n, b.Name, b.TrackFiles, refFile) },
+	"track_file": func(a *analyzer, n *Node, b *instB) {
+		b.OptsRef().TrackFiles = trackRefs(a, n, b.Name, b.OptsRef().TrackFiles, refFile)
+	},
 	"track_process": func(a *analyzer, n *Node, b *instB) {
-		b.TrackProcesses = trackRefs(a, n, b.Name, b.TrackProcesses, refProcess)
+		b.OptsRef().TrackProcesses = trackRefs(a, n, b.Name, b.OptsRef().TrackProcesses, refProcess)
 	},
 	"notify_master":              instNotify(func(x *vrrp.Notify) *script.Spec { return &x.Master }),
 	"notify_backup":              instNotify(func(x *vrrp.Notify) *script.Spec { return &x.Backup }),
@@ -226,7 +228,7 @@ func instMcastDst(a *analyzer, n *Node, b *instB) {
 	case ip.Is6() && !ip.IsLinkLocalMulticast():
 		a.warnf(n.Pos, "(%s) mcast_dst_ip %s is not a link-local multicast address - ignoring", b.Name, ip)
 	default:
-		b.McastDst = ip
+		b.OptsRef().McastDst = ip
 	}
 }
 
@@ -288,13 +290,15 @@ func instAdvert(a *analyzer, n *Node, b *instB) {
 
 func instPreemptDelay(a *analyzer, n *Node, b *instB) {
 	if d, ok := a.argTimer(n, 0, 0, 1000*time.Second); ok {
-		b.PreemptDelay = d
+		b.OptsRef().PreemptDelay = d
 		return
 	}
 	if len(n.Args) > 0 {
 		a.warnf(n.Pos, "(%s) Preempt_delay not valid! must be between 0-1000", b.Name)
 	}
-	b.PreemptDelay = 0
+	if b.Opts != nil {
+		b.Opts.PreemptDelay = 0
+	}
 }
 
 // noValue tells, at Info, that keepalived ignores the words after a

@@ -70,7 +70,7 @@ func instVIPs(excluded bool) ib {
 				continue
 			}
 			if excluded {
-				b.ExcludedVIPs = append(b.ExcludedVIPs, ad)
+				b.OptsRef().ExcludedVIPs = append(b.OptsRef().ExcludedVIPs, ad)
 				continue
 			}
 			fam := familyOf(ad.Prefix.Addr())
@@ -123,9 +123,9 @@ func instSrcIP(unicast bool) ib {
 			return
 		}
 		if unicast {
-			b.UnicastSrc = ip
+			b.OptsRef().UnicastSrc = ip
 		} else {
-			b.McastSrc = ip
+			b.OptsRef().McastSrc = ip
 		}
 	}
 }
@@ -172,7 +172,7 @@ func instPeers(a *analyzer, n *Node, b *instB) {
 		if p.MaxTTL != 0 && p.MinTTL > p.MaxTTL {
 			a.warnf(c.Pos, "(%s) min_ttl %d > max_ttl %d - all packets will be discarded", b.Name, p.MinTTL, p.MaxTTL)
 		}
-		b.UnicastPeers = append(b.UnicastPeers, p)
+		b.OptsRef().UnicastPeers = append(b.OptsRef().UnicastPeers, p)
 	}
 }
 
@@ -187,7 +187,7 @@ func instRoutes(a *analyzer, n *Node, b *instB) {
 			continue
 		}
 		if ok {
-			b.Routes = append(b.Routes, r)
+			b.OptsRef().Routes = append(b.OptsRef().Routes, r)
 		}
 	}
 }
@@ -201,7 +201,7 @@ func instRules(a *analyzer, n *Node, b *instB) {
 			r.TrackGroup = ""
 		}
 		if ok {
-			b.Rules = append(b.Rules, r)
+			b.OptsRef().Rules = append(b.OptsRef().Rules, r)
 		}
 	}
 }

@@ -36,6 +36,7 @@ func (ld *vrrpLoad) finish(a *analyzer) {
 		if b.Notify != nil && b.Notify.IsZero() {
 			b.Notify = nil // every command was refused
 		}
+		b.TrimOpts() // a keyword reset to its default leaves none set
 		a.cfg.Instances[i] = b.Instance
 	}
 }
@@ -55,7 +56,7 @@ func (ld *vrrpLoad) complete(a *analyzer, b *instB) bool {
 	}
 	if b.Family == 0 {
 		b.Family = vrrp.IPv4
-		if src := b.UnicastSrc; src.IsValid() && src.Is6() || b.McastSrc.IsValid() && b.McastSrc.Is6() {
+		if o := b.Options(); o.UnicastSrc.Is6() || o.McastSrc.Is6() {
 			b.Family = vrrp.IPv6
 		}
 	}
@@ -73,14 +74,14 @@ func (ld *vrrpLoad) complete(a *analyzer, b *instB) bool {
 		a.warnf(b.pos, "(%s) vmac_xmit_base is only valid with a vmac", b.Name)
 		b.VMAC = nil
 	}
-	if b.VMAC != nil && len(b.UnicastPeers) > 0 && !b.VMAC.XmitBase && !b.Strict {
+	if b.VMAC != nil && len(b.Options().UnicastPeers) > 0 && !b.VMAC.XmitBase && !b.Strict {
 		a.warnf(b.pos, "(%s) unicast with use_vmac requires vmac_xmit_base - setting", b.Name)
 		b.VMAC.XmitBase = true
 	}
 	completePreempt(a, b)
 	completeAdvert(a, b)
 	completeInterfaces(a, b)
-	if b.set["unicast"] && len(b.UnicastPeers) == 0 && !b.UnicastFaultNoPeer {
+	if b.set["unicast"] && len(b.Options().UnicastPeers) == 0 && !b.UnicastFaultNoPeer {
 		// keepalived still runs such an instance on multicast.
 		a.warnf(b.pos, "(%s) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. "+
 			"This usage is deprecated - please update your configuration.", b.Name)
@@ -191,9 +192,9 @@ func applyStrict(a *analyzer, b *instB) {
 		w("(%s) Strict mode does not support authentication. Ignoring.")
 		b.Auth = vrrp.Auth{}
 	}
-	if b.PreemptDelay != 0 {
+	if b.Options().PreemptDelay != 0 {
 		w("(%s) preempt_delay is incompatible with strict mode - resetting")
-		b.PreemptDelay = 0
+		b.Opts.PreemptDelay = 0
 	}
 	if b.DownTimerAdverts != 3 {
 		w("(%s) down_timer_adverts is incompatible with strict mode - resetting")
@@ -235,16 +236,16 @@ func completePreempt(a *analyzer, b *instB) {
 		a.warnf(b.pos, "(%s) Warning - nopreempt will not work with initial state MASTER - clearing", b.Name)
 		b.Nopreempt = false
 	}
-	if b.PreemptDelay == 0 {
+	if b.Options().PreemptDelay == 0 {
 		return
 	}
 	switch {
 	case b.State == vrrp.WantMaster:
 		a.warnf(b.pos, "(%s) Warning - preempt delay will not work with initial state MASTER - clearing", b.Name)
-		b.PreemptDelay = 0
+		b.Opts.PreemptDelay = 0
 	case b.Nopreempt:
 		a.warnf(b.pos, "(%s) preempt_delay is incompatible with nopreempt mode - resetting", b.Name)
-		b.PreemptDelay = 0
+		b.Opts.PreemptDelay = 0
 	}
 }
 
@@ -303,12 +304,12 @@ func completeInterfaces(a *analyzer, b *instB) {
 func (ld *vrrpLoad) checkDuplicateVRIDs(a *analyzer) {
 	for i, x := range ld.insts {
 		for _, y := range ld.insts[i+1:] {
-			if x.VRID != y.VRID || x.Family != y.Family || (len(x.UnicastPeers) == 0) != (len(y.UnicastPeers) == 0) {
+			if x.VRID != y.VRID || x.Family != y.Family || (len(x.Options().UnicastPeers) == 0) != (len(y.Options().UnicastPeers) == 0) {
 				continue
 			}
-			if len(x.UnicastPeers) > 0 {
-				if (x.Interface == y.Interface || x.Interface == "" || y.Interface == "") && x.UnicastSrc.IsValid() &&
-					x.UnicastSrc == y.UnicastSrc && peersOverlap(x.UnicastPeers, y.UnicastPeers) {
+			if len(x.Options().UnicastPeers) > 0 {
+				if (x.Interface == y.Interface || x.Interface == "" || y.Interface == "") && x.Options().UnicastSrc.IsValid() &&
+					x.Options().UnicastSrc == y.Options().UnicastSrc && peersOverlap(x.Options().UnicastPeers, y.Options().UnicastPeers) {
 					a.warnf(y.pos, "(%s) duplicate VRID conflict with %s VRID %d", x.Name, y.Name, x.VRID)
 				}
 				continue
@@ -323,8 +324,8 @@ func (ld *vrrpLoad) checkDuplicateVRIDs(a *analyzer) {
 // mcastGroupOf is the group an instance sends to: its own or the global one.
 func mcastGroupOf(a *analyzer, b *instB) netip.Addr {
 	switch {
-	case b.McastDst.IsValid():
-		return b.McastDst
+	case b.Options().McastDst.IsValid():
+		return b.Options().McastDst
 	case b.Family == vrrp.IPv6:
 		return a.cfg.VRRP.McastGroup6
 	}

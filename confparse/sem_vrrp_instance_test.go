@@ -88,25 +88,25 @@ func TestInstanceInterfaceAndAddresses(t *testing.T) {
 		{"no interface", bare(" virtual_ipaddress {\n 192.0.2.1\n }"), in0(func(i vrrp.Instance) bool { return i.Interface == "" }),
 			[]want{warnAt(1, "(VI_1) Unknown interface!")}},
 		{"no interface, unicast", bare(" unicast_peer {\n 192.0.2.9\n }\n virtual_ipaddress {\n 192.0.2.1\n }"),
-			in0(func(i vrrp.Instance) bool { return len(i.UnicastPeers) == 1 }), []want{warnAt(1, "(VI_1) Unknown interface!")}},
+			in0(func(i vrrp.Instance) bool { return len(i.Options().UnicastPeers) == 1 }), []want{warnAt(1, "(VI_1) Unknown interface!")}},
 		{"dont_track_primary", inst("dont_track_primary"), in0(func(i vrrp.Instance) bool { return i.DontTrackPrimary }), nil},
 		{"bare interface stops keepalived", inst("interface"), nil, []want{stopAt(instBody, "`interface` is missing a parameter")}},
-		{"mcast_src_ip", inst("mcast_src_ip 192.0.2.5"), in0(func(i vrrp.Instance) bool { return i.McastSrc == addr("192.0.2.5") }), nil},
-		{"mcast_src_ip malformed", inst("mcast_src_ip 192.0.2.300"), in0(func(i vrrp.Instance) bool { return !i.McastSrc.IsValid() }),
+		{"mcast_src_ip", inst("mcast_src_ip 192.0.2.5"), in0(func(i vrrp.Instance) bool { return i.Options().McastSrc == addr("192.0.2.5") }), nil},
+		{"mcast_src_ip malformed", inst("mcast_src_ip 192.0.2.300"), in0(func(i vrrp.Instance) bool { return !i.Options().McastSrc.IsValid() }),
 			[]want{warnAt(instBody, "Configuration error: VRRP instance[VI_1] malformed src address[192.0.2.300]. Skipping...")}},
-		{"mcast_src_ip of the other family", inst("mcast_src_ip 2001:db8::5"), in0(func(i vrrp.Instance) bool { return !i.McastSrc.IsValid() }),
+		{"mcast_src_ip of the other family", inst("mcast_src_ip 2001:db8::5"), in0(func(i vrrp.Instance) bool { return !i.Options().McastSrc.IsValid() }),
 			[]want{warnAt(instBody, "VRRP instance[VI_1] and src address[2001:db8::5] MUST be of the same family !!! Skipping...")}},
 		{"unicast_src_ip with a prefix", inst("unicast_src_ip 192.0.2.3/24\nunicast_peer {\n192.0.2.9\n}"),
-			in0(func(i vrrp.Instance) bool { return i.UnicastSrc == addr("192.0.2.3") }),
+			in0(func(i vrrp.Instance) bool { return i.Options().UnicastSrc == addr("192.0.2.3") }),
 			[]want{infoAt(instBody, "unicast_src_ip 192.0.2.3/24: keepalived ignores '/24' here; using the address 192.0.2.3")}},
 		{"unicast_src_ip first sets the family", bare(" interface eth0\n unicast_src_ip 2001:db8::5\n unicast_peer {\n 2001:db8::9\n }\n" +
 			" virtual_ipaddress {\n 192.0.2.1\n }"), in0(func(i vrrp.Instance) bool {
-			return i.Family == vrrp.IPv6 && i.Version == 3 && len(i.VIPs) == 0 && i.UnicastSrc == addr("2001:db8::5")
+			return i.Family == vrrp.IPv6 && i.Version == 3 && len(i.VIPs) == 0 && i.Options().UnicastSrc == addr("2001:db8::5")
 		}), []want{warnAt(9, "address family must match VRRP instance [192.0.2.1]"), warnAt(1, "No VIP specified; at least one is required")}},
-		{"mcast_dst_ip of the other family", inst("mcast_dst_ip ff02::19"), in0(func(i vrrp.Instance) bool { return !i.McastDst.IsValid() }),
+		{"mcast_dst_ip of the other family", inst("mcast_dst_ip ff02::19"), in0(func(i vrrp.Instance) bool { return !i.Options().McastDst.IsValid() }),
 			[]want{warnAt(instBody, "(VI_1) mcast dest address ff02::19 MUST match VRRP instance family. Skipping...")}},
-		{"mcast_dst_ip IPv6 link-local", inst6("mcast_dst_ip ff02::19"), in0(func(i vrrp.Instance) bool { return i.McastDst == addr("ff02::19") }), nil},
-		{"mcast_dst_ip IPv6 site scope", inst6("mcast_dst_ip ff05::19"), in0(func(i vrrp.Instance) bool { return !i.McastDst.IsValid() }),
+		{"mcast_dst_ip IPv6 link-local", inst6("mcast_dst_ip ff02::19"), in0(func(i vrrp.Instance) bool { return i.Options().McastDst == addr("ff02::19") }), nil},
+		{"mcast_dst_ip IPv6 site scope", inst6("mcast_dst_ip ff05::19"), in0(func(i vrrp.Instance) bool { return !i.Options().McastDst.IsValid() }),
 			[]want{warnAt(instBody, "(VI_1) mcast_dst_ip ff05::19 is not a link-local multicast address - ignoring")}},
 		{"mcast_dst_ip first sets the family", bare(" interface eth0\n mcast_dst_ip ff02::19\n virtual_ipaddress {\n 192.0.2.1\n }"),
 			in0(func(i vrrp.Instance) bool { return i.Family == vrrp.IPv6 && len(i.VIPs) == 0 }),
@@ -119,7 +119,7 @@ func TestInstanceInterfaceAndAddresses(t *testing.T) {
 
 func TestInstanceUnicastPeers(t *testing.T) {
 	peers := func(want ...vrrp.Peer) func(*Config) bool {
-		return in0(func(i vrrp.Instance) bool { return slices.Equal(i.UnicastPeers, want) })
+		return in0(func(i vrrp.Instance) bool { return slices.Equal(i.Options().UnicastPeers, want) })
 	}
 	p := func(s string, lo, hi int) vrrp.Peer {
 		return vrrp.Peer{Addr: netip.MustParseAddr(s), MinTTL: lo, MaxTTL: hi}
@@ -145,7 +145,7 @@ func TestInstanceUnicastPeers(t *testing.T) {
 			[]want{infoAt(l, "unicast_peer 192.0.2.7/24: keepalived ignores '/24' here; using the address 192.0.2.7")}},
 		{"first peer sets the family", bare(" interface eth0\n unicast_peer {\n 2001:db8::9\n }\n virtual_ipaddress {\n 2001:db8::1\n }"),
 			in0(func(i vrrp.Instance) bool {
-				return i.Family == vrrp.IPv6 && len(i.VIPs) == 1 && len(i.UnicastPeers) == 1
+				return i.Family == vrrp.IPv6 && len(i.VIPs) == 1 && len(i.Options().UnicastPeers) == 1
 			}), nil},
 		{"empty block", inst("unicast_peer {\n}"), peers(),
 			[]want{warnAt(1, "(VI_1) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. "+
@@ -153,7 +153,7 @@ func TestInstanceUnicastPeers(t *testing.T) {
 		{"unicast_src_ip without peers", inst("unicast_src_ip 192.0.2.3"), peers(), []want{warnAt(1, "without any unicast peers")}},
 		{"check_unicast_src without peers", inst("check_unicast_src"), peers(), []want{warnAt(1, "without any unicast peers")}},
 		{"unicast_fault_no_peer without peers", inst("unicast_fault_no_peer"), in0(func(i vrrp.Instance) bool {
-			return i.UnicastFaultNoPeer && len(i.UnicastPeers) == 0
+			return i.UnicastFaultNoPeer && len(i.Options().UnicastPeers) == 0
 		}), nil},
 		{"unicast_ttl", inst("unicast_ttl 1\nunicast_peer {\n192.0.2.7\n}"), in0(func(i vrrp.Instance) bool { return i.UnicastTTL == 1 }), nil},
 		{"one-line block opens anyway", inst("unicast_peer 192.0.2.7\n192.0.2.8"), peers(p("192.0.2.8", 0, 0)),

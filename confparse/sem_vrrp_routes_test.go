@@ -18,7 +18,7 @@ func TestVirtualRoutes(t *testing.T) {
 		return inst("virtual_routes {\n" + strings.Join(entries, "\n") + "\n}")
 	}
 	routes := func(f func([]vrrp.Route) bool) func(*Config) bool {
-		return in0(func(i vrrp.Instance) bool { return f(i.Routes) })
+		return in0(func(i vrrp.Instance) bool { return f(i.Options().Routes) })
 	}
 	l := instBody + 1
 	runSemRows(t, []semRow{
@@ -68,7 +68,7 @@ func TestVirtualRoutes(t *testing.T) {
 func TestVirtualRules(t *testing.T) {
 	rl := func(entries ...string) string { return inst("virtual_rules {\n" + strings.Join(entries, "\n") + "\n}") }
 	rules := func(f func([]vrrp.Rule) bool) func(*Config) bool {
-		return in0(func(i vrrp.Instance) bool { return f(i.Rules) })
+		return in0(func(i vrrp.Instance) bool { return f(i.Options().Rules) })
 	}
 	l := instBody + 1
 	runSemRows(t, []semRow{
@@ -116,20 +116,22 @@ func TestInstanceListBlocksOnOneLine(t *testing.T) {
 			return len(i.VIPs) == 2 && i.VIPs[1].Prefix == pfx("192.0.2.10/32")
 		}},
 		{"virtual_ipaddress_excluded", "192.0.2.9", "192.0.2.11", func(i vrrp.Instance) bool {
-			return len(i.ExcludedVIPs) == 1 && i.ExcludedVIPs[0].Prefix == pfx("192.0.2.11/32")
+			return len(i.Options().ExcludedVIPs) == 1 && i.Options().ExcludedVIPs[0].Prefix == pfx("192.0.2.11/32")
 		}},
 		{"virtual_routes", "198.51.100.0/24", "198.51.101.0/24 dev eth0", func(i vrrp.Instance) bool {
-			return len(i.Routes) == 1 && i.Routes[0].Dst == pfx("198.51.101.0/24")
+			return len(i.Options().Routes) == 1 && i.Options().Routes[0].Dst == pfx("198.51.101.0/24")
 		}},
-		{"virtual_rules", "x", "from 192.0.2.1 table 5 preference 1", func(i vrrp.Instance) bool { return len(i.Rules) == 1 }},
+		{"virtual_rules", "x", "from 192.0.2.1 table 5 preference 1", func(i vrrp.Instance) bool { return len(i.Options().Rules) == 1 }},
 		{"track_interface", "eth9", "eth1", func(i vrrp.Instance) bool {
 			return slices.Equal(i.TrackInterfaces, []vrrp.TrackInterface{{Name: "eth1"}})
 		}},
 		{"track_script", "x", "s", func(i vrrp.Instance) bool { return slices.Equal(i.TrackScripts, []vrrp.TrackRef{{Name: "s"}}) }},
-		{"track_file", "x", "f", func(i vrrp.Instance) bool { return slices.Equal(i.TrackFiles, []vrrp.TrackRef{{Name: "f"}}) }},
-		{"track_process", "x", "p", func(i vrrp.Instance) bool { return slices.Equal(i.TrackProcesses, []vrrp.TrackRef{{Name: "p"}}) }},
+		{"track_file", "x", "f", func(i vrrp.Instance) bool { return slices.Equal(i.Options().TrackFiles, []vrrp.TrackRef{{Name: "f"}}) }},
+		{"track_process", "x", "p", func(i vrrp.Instance) bool {
+			return slices.Equal(i.Options().TrackProcesses, []vrrp.TrackRef{{Name: "p"}})
+		}},
 		{"unicast_peer", "192.0.2.7", "192.0.2.8", func(i vrrp.Instance) bool {
-			return slices.Equal(i.UnicastPeers, []vrrp.Peer{{Addr: netip.MustParseAddr("192.0.2.8")}})
+			return slices.Equal(i.Options().UnicastPeers, []vrrp.Peer{{Addr: netip.MustParseAddr("192.0.2.8")}})
 		}},
 	}
 	var rows []semRow

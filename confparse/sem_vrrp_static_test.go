@@ -110,10 +110,10 @@ func TestVirtualAddressEntries(t *testing.T) {
 		}), nil},
 		{"excluded of the other family", inst("virtual_ipaddress_excluded {\n2001:db8::5/64\n192.0.2.6\n}"),
 			in0(func(i vrrp.Instance) bool {
-				return len(i.ExcludedVIPs) == 2 && i.ExcludedVIPs[0].Prefix == pfx("2001:db8::5/64") && i.Family == vrrp.IPv4
+				return len(i.Options().ExcludedVIPs) == 2 && i.Options().ExcludedVIPs[0].Prefix == pfx("2001:db8::5/64") && i.Family == vrrp.IPv4
 			}), nil},
 		{"excluded skips like VIPs", inst("virtual_ipaddress_excluded {\n192.0.2.6 brd x\n}"),
-			in0(func(i vrrp.Instance) bool { return len(i.ExcludedVIPs) == 0 }),
+			in0(func(i vrrp.Instance) bool { return len(i.Options().ExcludedVIPs) == 0 }),
 			[]want{warnAt(l, "VRRP is trying to assign invalid broadcast x")}},
 	})
 }
@@ -156,7 +156,7 @@ func TestStaticRoutesAndRules(t *testing.T) {
 			[]want{warnAt(2, "WARNING - interface missing4 for rule doesn't exist"), {Fatal, 2, "Non-existent interface"}}},
 		{"instance rules share the count", block("static_rules", "from 192.0.2.1 table 5") + inst("virtual_rules {\nfrom 192.0.2.2 table 5\n}"),
 			func(c *Config) bool {
-				return c.StaticRules[0].Preference == 16384 && c.Instances[0].Rules[0].Preference == 16383
+				return c.StaticRules[0].Preference == 16384 && c.Instances[0].Options().Rules[0].Preference == 16383
 			},
 			[]want{warnAt(2, "setting to 16384"), warnAt(3+instBody+1, "setting to 16383")}},
 	})
@@ -171,7 +171,7 @@ func TestTrackGroups(t *testing.T) {
 	}
 	runSemRows(t, []semRow{
 		{"members learn their groups", tg + inst(""), groupOf(func(g TrackGroup, i vrrp.Instance) bool {
-			return slices.Equal(g.Members, []string{"VI_1"}) && slices.Equal(i.TrackGroups, []string{"T"})
+			return slices.Equal(g.Members, []string{"VI_1"}) && slices.Equal(i.Options().TrackGroups, []string{"T"})
 		}), []want{infoAt(1, "vrrp instance VI_9 specified in track group T doesn't exist - ignoring")}},
 		{"defined twice", tg + tg + inst(""), groupOf(func(g TrackGroup, i vrrp.Instance) bool { return len(g.Members) == 1 }),
 			[]want{warnAt(6, "track_group T already defined")}},

@@ -158,8 +158,10 @@ func (ld *vrrpLoad) dropWeighted(a *analyzer, b *instB, why string) {
 		return 0
 	}
 	b.TrackScripts = dropRefs(a, b, b.TrackScripts, "script", why, scriptWeight)
-	b.TrackFiles = dropRefs(a, b, b.TrackFiles, "file", why, fileWeight)
-	b.TrackProcesses = dropRefs(a, b, b.TrackProcesses, "process", why, procWeight)
+	if o := b.Opts; o != nil {
+		o.TrackFiles = dropRefs(a, b, o.TrackFiles, "file", why, fileWeight)
+		o.TrackProcesses = dropRefs(a, b, o.TrackProcesses, "process", why, procWeight)
+	}
 	kept := b.TrackInterfaces[:0]
 	for _, t := range b.TrackInterfaces {
 		if t.Weight != 0 {

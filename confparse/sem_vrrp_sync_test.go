@@ -123,13 +123,13 @@ func TestSyncGroupDropsMembersWeights(t *testing.T) {
 	}
 	runSemRows(t, []semRow{
 		{"dropped", withGroup(), second(func(i vrrp.Instance) bool {
-			return len(i.TrackScripts) == 0 && len(i.TrackFiles) == 1 && len(i.TrackProcesses) == 0 &&
+			return len(i.TrackScripts) == 0 && len(i.Options().TrackFiles) == 1 && len(i.Options().TrackProcesses) == 0 &&
 				slices.Equal(i.TrackInterfaces, []vrrp.TrackInterface{{Name: "eth2"}})
 		}), []want{warnAt(vi2, "(VI_2) ignoring tracked script s with weights due to SYNC group"),
 			warnAt(vi2, "(VI_2) ignoring tracked process p with weights due to SYNC group"),
 			warnAt(vi2, "(VI_2) ignoring tracked interface eth1 with weights due to SYNC group")}},
 		{"kept with sync_group_tracking_weight", withGroup("sync_group_tracking_weight"), second(func(i vrrp.Instance) bool {
-			return len(i.TrackScripts) == 1 && len(i.TrackProcesses) == 1 && len(i.TrackInterfaces) == 2
+			return len(i.TrackScripts) == 1 && len(i.Options().TrackProcesses) == 1 && len(i.TrackInterfaces) == 2
 		}), nil},
 		{"not in a group: kept", strings.Replace(member, "%s", "", 1), func(c *Config) bool {
 			return len(c.Instances[1].TrackScripts) == 1 && len(c.Instances[1].TrackInterfaces) == 2

@@ -57,10 +57,10 @@ func TestInstanceDefaultsAndCorrections(t *testing.T) {
 			return !c.Instances[0].Nopreempt
 		}, "nopreempt is incompatible with priority 255", 5},
 		{"preempt_delay range", inst("preempt_delay 2000"), func(c *Config) bool {
-			return c.Instances[0].PreemptDelay == 0
+			return c.Instances[0].Options().PreemptDelay == 0
 		}, "Preempt_delay not valid", 5},
 		{"preempt_delay with nopreempt", inst("nopreempt\npreempt_delay 3"), func(c *Config) bool {
-			return c.Instances[0].PreemptDelay == 0
+			return c.Instances[0].Options().PreemptDelay == 0
 		}, "preempt_delay is incompatible with nopreempt", 5},
 		{"PASS truncated", inst("authentication {\nauth_type PASS\nauth_pass 123456789\n}"), func(c *Config) bool {
 			return c.Instances[0].Auth.Pass == "12345678"
@@ -96,14 +96,14 @@ func TestInstanceDefaultsAndCorrections(t *testing.T) {
 			return len(c.Instances[0].VIPs) == 1
 		}, "address family must match VRRP instance", 5},
 		{"route without dev", inst("virtual_routes {\n198.51.100.0/24 via 192.0.2.1\n}"), func(c *Config) bool {
-			return c.Instances[0].Routes[0].NoTrack && c.Instances[0].Routes[0].Via.String() == "192.0.2.1"
+			return c.Instances[0].Options().Routes[0].NoTrack && c.Instances[0].Options().Routes[0].Via.String() == "192.0.2.1"
 		}, "cannot track route 198.51.100.0/24 with no interface specified", 5},
 		{"gw deprecated", inst("virtual_routes {\n198.51.100.0/24 gw 192.0.2.1 dev eth0\n}"), nil, `"gw" for routes is deprecated`, 5},
 		{"rule preference", inst("virtual_rules {\nfrom 192.0.2.1 table 5\n}"), func(c *Config) bool {
-			return c.Instances[0].Rules[0].Preference == 16384 && c.Instances[0].Rules[0].Table == 5
+			return c.Instances[0].Options().Rules[0].Preference == 16384 && c.Instances[0].Options().Rules[0].Table == 5
 		}, "Rule has no preference specified - setting to 16384", 5},
 		{"peer ttl", inst("unicast_peer {\n192.0.2.7 min_ttl 3 max_ttl 9\n}"), func(c *Config) bool {
-			p := c.Instances[0].UnicastPeers[0]
+			p := c.Instances[0].Options().UnicastPeers[0]
 			return p.MinTTL == 3 && p.MaxTTL == 9
 		}, "", 0},
 		{"track script before definition", inst("track_script {\nlater\n}") + "vrrp_script later {\nscript /nonexistent/x\n}\n",

@@ -211,8 +211,8 @@ func TestTrackScriptReferences(t *testing.T) {
 }
 
 func TestTrackFileAndProcessReferences(t *testing.T) {
-	fl := func(i vrrp.Instance) []vrrp.TrackRef { return i.TrackFiles }
-	pr := func(i vrrp.Instance) []vrrp.TrackRef { return i.TrackProcesses }
+	fl := func(i vrrp.Instance) []vrrp.TrackRef { return i.Options().TrackFiles }
+	pr := func(i vrrp.Instance) []vrrp.TrackRef { return i.Options().TrackProcesses }
 	runSemRows(t, []semRow{
 		{"file", refsIn("track_file", "f"), refsAre(fl, vrrp.TrackRef{Name: "f"}), nil},
 		{"file weight 254 stays", refsIn("track_file", "f weight 254 noreverse"), refsAre(fl, vrrp.TrackRef{Name: "f", Weight: 254, WeightSet: true}), nil},
@@ -272,7 +272,7 @@ func TestAddressOwnerDropsWeightedTrackers(t *testing.T) {
 		"track_interface {\neth1 weight 1\neth2\n}")
 	runSemRows(t, []semRow{
 		{"owner", src, in0(func(i vrrp.Instance) bool {
-			return len(i.TrackScripts) == 1 && len(i.TrackFiles) == 0 && len(i.TrackProcesses) == 1 &&
+			return len(i.TrackScripts) == 1 && len(i.Options().TrackFiles) == 0 && len(i.Options().TrackProcesses) == 1 &&
 				slices.Equal(i.TrackInterfaces, []vrrp.TrackInterface{{Name: "eth2"}})
 		}), []want{warnAt(13, "(VI_1) ignoring tracked file f with weights due to address_owner"),
 			warnAt(13, "(VI_1) ignoring tracked interface eth1 with weights due to address_owner")}},

@@ -97,7 +97,7 @@ func fuzzInstance(flags uint16, vrid, prio, ival uint8, v6 bool) Instance {
 	in.VIPs = []Address{{Prefix: netip.PrefixFrom(vip, vip.BitLen())}}
 	if bit(1) {
 		peer, _ := fuzzAddrs(v6, true)
-		in.UnicastPeers = []Peer{{Addr: peer, MinTTL: int(flags>>8) & 0x0f, MaxTTL: int(flags >> 12)}}
+		in.OptsRef().UnicastPeers = []Peer{{Addr: peer, MinTTL: int(flags>>8) & 0x0f, MaxTTL: int(flags >> 12)}}
 	}
 	if bit(5) {
 		in.Auth = Auth{Type: AuthPass, Pass: "secret12"}
@@ -136,7 +136,7 @@ func FuzzCheckAdvert(f *testing.F) {
 			t.Fatalf("accepted VRID %d v%d for instance %d v%d", a.VRID, a.Version, in.VRID, in.Version)
 		case dst.IsMulticast() && ttl != 255:
 			t.Fatalf("accepted multicast with TTL %d", ttl)
-		case dst.IsMulticast() == (len(in.UnicastPeers) > 0):
+		case dst.IsMulticast() == (len(in.Options().UnicastPeers) > 0):
 			t.Fatal("accepted advert in the wrong mode")
 		case a.Version == 2 && (a.AuthType != in.Auth.Type || int(a.Interval) != int(ival)):
 			t.Fatalf("accepted v2 auth %d interval %d", a.AuthType, a.Interval)

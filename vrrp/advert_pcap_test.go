@@ -110,7 +110,7 @@ type pcapVector struct {
 
 func v2Inst(peers ...Peer) Instance {
 	return Instance{Name: "VI_1", VRID: 51, Priority: 100, Version: 2, Family: IPv4,
-		AdvertInt: time.Second, UnicastPeers: peers,
+		AdvertInt: time.Second, Opts: &InstanceOptions{UnicastPeers: peers},
 		VIPs: []Address{{Prefix: netip.PrefixFrom(vip4, 24)}}}
 }
 

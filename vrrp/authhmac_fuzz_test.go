@@ -42,7 +42,7 @@ func FuzzAuthTrailer(f *testing.F) {
 		}
 		in := Instance{AdvertInt: 1e9, AuthHMAC: hmacConf(HMACEnforce, 1)}
 		if unicast {
-			in.UnicastPeers = []Peer{{Addr: src}}
+			in.OptsRef().UnicastPeers = []Peer{{Addr: src}}
 		}
 		v := NewHMACVerifier(&in)
 		msg := b[:len(b)-len(tr)]

@@ -54,7 +54,7 @@ func TestKeepalived243AuthHMACCapture(t *testing.T) {
 		if v == nil {
 			in := Instance{AdvertInt: time.Second, AuthHMAC: conf}
 			if !c.facts.Dst.IsMulticast() {
-				in.UnicastPeers = []Peer{{Addr: c.facts.Src}}
+				in.OptsRef().UnicastPeers = []Peer{{Addr: c.facts.Src}}
 			}
 			v = NewHMACVerifier(&in)
 			verifiers[a.VRID] = v

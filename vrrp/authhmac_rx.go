@@ -93,10 +93,10 @@ func NewHMACVerifier(in *Instance) *HMACVerifier {
 	}
 	v := &HMACVerifier{keys: newHMACKeys(c), mode: c.Mode, monotonic: c.Monotonic,
 		window: int64(c.EffectiveWindow(in.AdvertInt) / time.Second)}
-	if len(in.UnicastPeers) > 0 {
+	if len(in.Peers()) > 0 {
 		v.unicast = true
-		v.peers = make(map[netip.Addr]*replayState, len(in.UnicastPeers))
-		for _, p := range in.UnicastPeers {
+		v.peers = make(map[netip.Addr]*replayState, len(in.Peers()))
+		for _, p := range in.Peers() {
 			v.peers[p.Addr.Unmap()] = &replayState{}
 		}
 	}

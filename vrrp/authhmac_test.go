@@ -57,7 +57,7 @@ func hmacPair(t *testing.T, c hmacCase, sendMode, rxMode HMACMode) (*Advert, *HM
 	}
 	in := Instance{AdvertInt: time.Second, AuthHMAC: hmacConf(rxMode, 2)}
 	if !c.dst.IsMulticast() {
-		in.UnicastPeers = []Peer{{Addr: c.src}}
+		in.OptsRef().UnicastPeers = []Peer{{Addr: c.src}}
 	}
 	return a, s, NewHMACVerifier(&in)
 }

@@ -93,19 +93,20 @@ func NewMachine(inst *Instance, opt MachineOptions) (*Machine, error) {
 	if err := checkInstance(inst); err != nil {
 		return nil, fmt.Errorf("vrrp %s: %w", inst.Name, err)
 	}
+	opts := inst.Options()
 	c := machineCfg{
 		name: inst.Name, want: inst.State, advertInt: inst.AdvertInt, version: int32(inst.Version),
-		nopreempt: inst.Nopreempt, preemptDelay: inst.PreemptDelay, accept: inst.Accept,
+		nopreempt: inst.Nopreempt, preemptDelay: opts.PreemptDelay, accept: inst.Accept,
 		dontTrackPrimary: inst.DontTrackPrimary, downAdverts: int32(inst.DownTimerAdverts),
 		lowerPrioNoAdvert: inst.LowerPrioNoAdvert, higherPrioSendAdvert: inst.HigherPrioSendAdvert,
 		ownerIgnore: inst.OwnerIgnoreAdverts, notifyPrio: inst.NotifyPriorityChanges,
 		garp: inst.GARP, addr: opt.Addr,
 	}
 	if !c.addr.IsValid() {
-		c.addr = inst.UnicastSrc
+		c.addr = opts.UnicastSrc
 	}
 	if !c.addr.IsValid() {
-		c.addr = inst.McastSrc
+		c.addr = opts.McastSrc
 	}
 	if inst.Priority == OwnerPriority {
 		c.nopreempt, c.preemptDelay, c.accept = false, 0, true

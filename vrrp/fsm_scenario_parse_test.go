@@ -160,7 +160,7 @@ func setInstanceKey(si *scenarioInst, k, v string) error {
 	case "state":
 		in.State = map[string]InitialState{"MASTER": WantMaster, "BACKUP": WantBackup}[v]
 	case "preempt_delay":
-		dur(&in.PreemptDelay)
+		dur(&in.OptsRef().PreemptDelay)
 	case "accept":
 		in.Accept, err = strconv.ParseBool(v)
 	case "down_adverts":
@@ -239,7 +239,7 @@ func (sc *scenario) parseTrack(f []string) error {
 	var tg trackTarget
 	if i := sc.instIndex(f[0]); i >= 0 {
 		in := &sc.insts[i].inst
-		tg = trackTarget{&in.TrackInterfaces, &in.TrackScripts, &in.TrackFiles, &in.TrackProcesses}
+		tg = trackTarget{&in.TrackInterfaces, &in.TrackScripts, &in.OptsRef().TrackFiles, &in.OptsRef().TrackProcesses}
 	} else if g := sc.groupIndex(f[0]); g >= 0 {
 		sg := &sc.groups[g].sg
 		tg = trackTarget{&sg.TrackInterfaces, &sg.TrackScripts, &sg.TrackFiles, &sg.TrackProcesses}
@@ -260,7 +260,7 @@ func (sc *scenario) parseTrack(f []string) error {
 		if i < 0 {
 			return fmt.Errorf("track_group %s: owner %q must be an instance", name, f[0])
 		}
-		sc.insts[i].inst.TrackGroups = append(sc.insts[i].inst.TrackGroups, name)
+		sc.insts[i].inst.OptsRef().TrackGroups = append(sc.insts[i].inst.Options().TrackGroups, name)
 	}
 	return nil
 }

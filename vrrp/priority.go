@@ -121,7 +121,8 @@ func NewTracking(inst *Instance, group *SyncGroup, defs TrackerDefs) (*Tracking,
 		}
 		t.items = append(t.items, it)
 	}
-	lists := []trackLists{{inst.TrackInterfaces, inst.TrackScripts, inst.TrackFiles, inst.TrackProcesses, inst.TrackBFDs}}
+	opts := inst.Options()
+	lists := []trackLists{{inst.TrackInterfaces, inst.TrackScripts, opts.TrackFiles, opts.TrackProcesses, opts.TrackBFDs}}
 	if group != nil {
 		lists = append(lists, trackLists{group.TrackInterfaces, group.TrackScripts, group.TrackFiles,
 			group.TrackProcesses, group.TrackBFDs})
@@ -129,7 +130,7 @@ func NewTracking(inst *Instance, group *SyncGroup, defs TrackerDefs) (*Tracking,
 	// keepalived has each member track the static entry's interface with
 	// weight 0; one tracker per group stands for all of them, and starts up
 	// as an interface does until the daemon says otherwise.
-	for _, g := range inst.TrackGroups {
+	for _, g := range opts.TrackGroups {
 		add(tracked{kind: TrackKindGroup, name: g, known: true, up: true})
 	}
 	for _, l := range lists {

@@ -72,8 +72,8 @@ func TestEffectivePriority(t *testing.T) {
 	in := testInstance("VI_1", 100)
 	in.TrackInterfaces = []TrackInterface{{Name: "eth1", Weight: 50}}
 	in.TrackScripts = []TrackRef{{Name: "s"}, {Name: "o", Weight: -90, WeightSet: true}}
-	in.TrackFiles = []TrackRef{{Name: "f"}}
-	in.TrackProcesses = []TrackRef{{Name: "p"}}
+	in.OptsRef().TrackFiles = []TrackRef{{Name: "f"}}
+	in.OptsRef().TrackProcesses = []TrackRef{{Name: "p"}}
 	defs := DefsFrom(
 		[]ScriptTracker{{Name: "s", Weight: 200}, {Name: "o", Weight: 5, Reverse: true}},
 		[]FileTracker{{Name: "f", Weight: 1, InitValue: 4}},
@@ -170,8 +170,8 @@ func TestTrackingSyncGroup(t *testing.T) {
 func TestTrackingUndefined(t *testing.T) {
 	for _, in := range []Instance{
 		{Name: "a", TrackScripts: []TrackRef{{Name: "x"}}},
-		{Name: "b", TrackFiles: []TrackRef{{Name: "x"}}},
-		{Name: "c", TrackProcesses: []TrackRef{{Name: "x"}}},
+		{Name: "b", Opts: &InstanceOptions{TrackFiles: []TrackRef{{Name: "x"}}}},
+		{Name: "c", Opts: &InstanceOptions{TrackProcesses: []TrackRef{{Name: "x"}}}},
 	} {
 		if _, err := NewTracking(&in, nil, DefsFrom(nil, nil, nil)); err == nil ||
 			!strings.Contains(err.Error(), "vrrp "+in.Name) {

@@ -165,7 +165,7 @@ func CheckAdvert(in *Instance, a *Advert, f *RxFacts, lastMaster netip.Addr) RxR
 			return r
 		}
 	}
-	unicast := len(in.UnicastPeers) > 0
+	unicast := len(in.Peers()) > 0
 	switch {
 	case unicast && dst.IsMulticast():
 		return RxExpectedUnicast
@@ -257,8 +257,9 @@ func checkUnicastSrc(in *Instance) bool {
 	if in.CheckUnicastSrc {
 		return true
 	}
-	for i := range in.UnicastPeers {
-		if in.UnicastPeers[i].MinTTL > 0 || in.UnicastPeers[i].MaxTTL > 0 {
+	peers := in.Peers()
+	for i := range peers {
+		if peers[i].MinTTL > 0 || peers[i].MaxTTL > 0 {
 			return true
 		}
 	}
@@ -266,9 +267,10 @@ func checkUnicastSrc(in *Instance) bool {
 }
 
 func findPeer(in *Instance, src netip.Addr) *Peer {
-	for i := range in.UnicastPeers {
-		if in.UnicastPeers[i].Addr.Unmap() == src {
-			return &in.UnicastPeers[i]
+	peers := in.Peers()
+	for i := range peers {
+		if peers[i].Addr.Unmap() == src {
+			return &peers[i]
 		}
 	}
 	return nil

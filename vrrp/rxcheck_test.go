@@ -23,7 +23,7 @@ func baseRx(tb testing.TB) rxCase {
 
 // unicastRx turns a case into r1 → r2 unicast with r1 as r2's peer.
 func unicastRx(c *rxCase) {
-	c.in.UnicastPeers = []Peer{{Addr: r1v4}}
+	c.in.OptsRef().UnicastPeers = []Peer{{Addr: r1v4}}
 	c.f.Dst = r2v4
 }
 
@@ -45,11 +45,11 @@ func TestCheckAdvert(t *testing.T) {
 		{"other vrid", func(c *rxCase) { c.in.VRID = 52 }, RxVRID},
 		{"multicast ttl 254", func(c *rxCase) { c.f.TTL = 254 }, RxTTL},
 		{"unicast ttl 64 unchecked", func(c *rxCase) { unicastRx(c); c.f.TTL = 64 }, RxOK},
-		{"unicast below min_ttl", func(c *rxCase) { unicastRx(c); c.in.UnicastPeers[0].MinTTL = 250; c.f.TTL = 200 }, RxTTL},
-		{"unicast above max_ttl", func(c *rxCase) { unicastRx(c); c.in.UnicastPeers[0].MaxTTL = 100 }, RxTTL},
+		{"unicast below min_ttl", func(c *rxCase) { unicastRx(c); c.in.Options().UnicastPeers[0].MinTTL = 250; c.f.TTL = 200 }, RxTTL},
+		{"unicast above max_ttl", func(c *rxCase) { unicastRx(c); c.in.Options().UnicastPeers[0].MaxTTL = 100 }, RxTTL},
 		{"unicast in ttl window", func(c *rxCase) {
 			unicastRx(c)
-			c.in.UnicastPeers[0].MinTTL, c.in.UnicastPeers[0].MaxTTL, c.f.TTL = 60, 64, 62
+			c.in.Options().UnicastPeers[0].MinTTL, c.in.Options().UnicastPeers[0].MaxTTL, c.f.TTL = 60, 64, 62
 		}, RxOK},
 		{"v2 advert v3 instance", func(c *rxCase) { c.in.Version = 3 }, RxVersion},
 		{"pass expected none sent", func(c *rxCase) { c.in.Auth = Auth{Type: AuthPass, Pass: "secret12"} }, RxAuthMismatch},
@@ -72,7 +72,7 @@ func TestCheckAdvert(t *testing.T) {
 			c.in.Version, c.in.Auth = 3, Auth{Type: AuthPass, Pass: "x"}
 			c.a.Version, c.a.Interval, c.f.TotalLen, c.f.RxLen = 3, 100, 32, 32
 		}, RxOK},
-		{"multicast to unicast instance", func(c *rxCase) { c.in.UnicastPeers = []Peer{{Addr: r1v4}} }, RxExpectedUnicast},
+		{"multicast to unicast instance", func(c *rxCase) { c.in.OptsRef().UnicastPeers = []Peer{{Addr: r1v4}} }, RxExpectedUnicast},
 		{"unicast to multicast instance", func(c *rxCase) { c.f.Dst = r2v4 }, RxExpectedMulticast},
 		{"owner ignoring adverts", func(c *rxCase) { c.in.Priority, c.in.OwnerIgnoreAdverts = 255, true }, RxOwnerIgnore},
 		{"non-owner with owner_ignore_adverts", func(c *rxCase) { c.in.OwnerIgnoreAdverts = true }, RxOK},
@@ -97,15 +97,15 @@ func TestCheckAdvert(t *testing.T) {
 		}, RxAddrList},
 		{"check_unicast_src unknown peer", func(c *rxCase) {
 			unicastRx(c)
-			c.in.UnicastPeers[0].Addr, c.in.CheckUnicastSrc = netip.MustParseAddr("192.0.2.13"), true
+			c.in.Options().UnicastPeers[0].Addr, c.in.CheckUnicastSrc = netip.MustParseAddr("192.0.2.13"), true
 		}, RxUnicastSrc},
 		{"unknown peer without check_unicast_src", func(c *rxCase) {
 			unicastRx(c)
-			c.in.UnicastPeers[0].Addr = netip.MustParseAddr("192.0.2.13")
+			c.in.Options().UnicastPeers[0].Addr = netip.MustParseAddr("192.0.2.13")
 		}, RxOK},
 		{"ttl limits imply check_unicast_src", func(c *rxCase) {
 			unicastRx(c)
-			c.in.UnicastPeers[0] = Peer{Addr: netip.MustParseAddr("192.0.2.13"), MinTTL: 1}
+			c.in.OptsRef().UnicastPeers[0] = Peer{Addr: netip.MustParseAddr("192.0.2.13"), MinTTL: 1}
 		}, RxUnicastSrc},
 		{"check_unicast_src known peer", func(c *rxCase) { unicastRx(c); c.in.CheckUnicastSrc = true }, RxOK},
 	}
@@ -184,7 +184,7 @@ func TestDescribe(t *testing.T) {
 		{func(c *rxCase) { c.in.VIPs = append(c.in.VIPs, Address{Prefix: netip.PrefixFrom(vip4, 32)}) },
 			"(VI_1) received an unexpected ip number count 1, expected 2! - advert from 192.0.2.11"},
 		{func(c *rxCase) { c.f.TTL = 1 }, "(VI_1) invalid TTL/HL. Received 1 and expect 255 - advert from 192.0.2.11"},
-		{func(c *rxCase) { unicastRx(c); c.in.UnicastPeers[0].MaxTTL, c.f.TTL = 64, 200 },
+		{func(c *rxCase) { unicastRx(c); c.in.Options().UnicastPeers[0].MaxTTL, c.f.TTL = 64, 200 },
 			"(VI_1) TTL 200 outside unicast peer range min_ttl 0 max_ttl 64 - advert from 192.0.2.11"},
 		{func(c *rxCase) { c.in.Auth = Auth{Type: AuthPass, Pass: "x"} },
 			"(VI_1) received a 0 auth, expecting 1! - advert from 192.0.2.11"},
@@ -193,7 +193,7 @@ func TestDescribe(t *testing.T) {
 			c.a.AuthType, c.a.AuthData = AuthPass, pass12
 		}, "(VI_1) received an invalid passwd! - advert from 192.0.2.11"},
 		{func(c *rxCase) { c.f.Dst = r2v4 }, "(VI_1) expected a multicast advert, received unicast to 192.0.2.12 - advert from 192.0.2.11"},
-		{func(c *rxCase) { unicastRx(c); c.in.UnicastPeers[0].Addr, c.in.CheckUnicastSrc = r2v4, true },
+		{func(c *rxCase) { unicastRx(c); c.in.Options().UnicastPeers[0].Addr, c.in.CheckUnicastSrc = r2v4, true },
 			"(VI_1) unicast source address 192.0.2.11 not a unicast peer - advert from 192.0.2.11"},
 	}
 	for _, tc := range tests {

@@ -82,49 +82,25 @@ type GARP struct {
 	LowerPrioRepeat     int
 }
 
-// Instance is one vrrp_instance.
+// Instance is one vrrp_instance. The keywords most instances never give
+// sit behind Opts, so that an instance is 272 bytes, not 576: operators
+// run thousands of them (issue #12), and the configuration keeps one each.
+// The byte-sized settings are kept together so that padding costs one word.
 type Instance struct {
-	Name   string
-	Source string // file:line of the block, for diagnostics
-
-	State     InitialState
+	Name      string
+	Source    string // file:line of the block, for diagnostics
 	Interface string
-	VRID      uint8
-	Priority  uint8 // configured base priority, 1..255
-	AdvertInt time.Duration
-	Version   int // 2 or 3
-	Family    Family
 
-	Nopreempt        bool
-	PreemptDelay     time.Duration
-	DontTrackPrimary bool
-	Accept           bool // accept mode (RFC 5798 Accept_Mode)
+	AdvertInt        time.Duration
+	Version          int // 2 or 3
+	DownTimerAdverts int
 
-	UnicastSrc         netip.Addr
-	McastSrc           netip.Addr
-	McastDst           netip.Addr
-	UnicastPeers       []Peer
-	UnicastTTL         int
-	CheckUnicastSrc    bool
-	UnicastFaultNoPeer bool
+	Auth     Auth
+	AuthHMAC *AuthHMAC // keepalived 2.4's auth_hmac (authhmac.go); nil: none
 
-	Auth           Auth
-	AuthHMAC       *AuthHMAC // keepalived 2.4's auth_hmac (authhmac.go); nil: none
-	V3ChecksumAsV2 bool
-
-	VIPs         []Address
-	ExcludedVIPs []Address
-	Routes       []Route
-	Rules        []Rule
-
+	VIPs            []Address
 	TrackInterfaces []TrackInterface
 	TrackScripts    []TrackRef
-	TrackFiles      []TrackRef
-	TrackProcesses  []TrackRef
-	TrackBFDs       []TrackRef
-	// TrackGroups names the track_group blocks listing this instance: it
-	// goes FAULT while a static entry carrying one of them is lost.
-	TrackGroups []string
 
 	// Notify is nil while no notify command is set: seven commands are
 	// half a kilobyte, thousands of instances rarely carry one (issue #12).
@@ -132,8 +108,24 @@ type Instance struct {
 	Notify *Notify
 	GARP   GARP
 	VMAC   *VMAC
+	// Opts holds the rarely given keywords; nil when none is given. Read it
+	// through Options, write it through OptsRef.
+	Opts *InstanceOptions
 
-	DownTimerAdverts      int
+	State    InitialState
+	VRID     uint8
+	Priority uint8 // configured base priority, 1..255
+	Family   Family
+	// UnicastTTL is unicast_ttl, 0..255.
+	UnicastTTL uint8
+
+	Nopreempt          bool
+	DontTrackPrimary   bool
+	Accept             bool // accept mode (RFC 5798 Accept_Mode)
+	CheckUnicastSrc    bool
+	UnicastFaultNoPeer bool
+	V3ChecksumAsV2     bool
+
 	LowerPrioNoAdvert     bool
 	HigherPrioSendAdvert  bool
 	OwnerIgnoreAdverts    bool
@@ -144,6 +136,73 @@ type Instance struct {
 	// AcceptSet records an explicit accept/no_accept; otherwise Accept
 	// follows strict mode and ownership.
 	AcceptSet bool
+}
+
+// InstanceOptions are the keywords of a vrrp_instance that most instances
+// never give: transport overrides, the unicast peers, excluded addresses,
+// routes and rules, and the less common trackers.
+type InstanceOptions struct {
+	PreemptDelay time.Duration
+
+	UnicastSrc   netip.Addr
+	McastSrc     netip.Addr
+	McastDst     netip.Addr
+	UnicastPeers []Peer
+
+	ExcludedVIPs []Address
+	Routes       []Route
+	Rules        []Rule
+
+	TrackFiles     []TrackRef
+	TrackProcesses []TrackRef
+	TrackBFDs      []TrackRef
+	// TrackGroups names the track_group blocks listing this instance: it
+	// goes FAULT while a static entry carrying one of them is lost.
+	TrackGroups []string
+}
+
+// IsZero reports whether none of the keywords is given.
+func (o *InstanceOptions) IsZero() bool {
+	return o.PreemptDelay == 0 && !o.UnicastSrc.IsValid() && !o.McastSrc.IsValid() && !o.McastDst.IsValid() &&
+		len(o.UnicastPeers) == 0 && len(o.ExcludedVIPs) == 0 && len(o.Routes) == 0 &&
+		len(o.Rules) == 0 && len(o.TrackFiles) == 0 && len(o.TrackProcesses) == 0 && len(o.TrackBFDs) == 0 &&
+		len(o.TrackGroups) == 0
+}
+
+// Options returns a copy of the instance's rarely given keywords: the zero
+// InstanceOptions when it gives none.
+func (in *Instance) Options() InstanceOptions {
+	if in.Opts == nil {
+		return InstanceOptions{}
+	}
+	return *in.Opts
+}
+
+// Peers is the instance's unicast_peer list, read on every received
+// advert: no copy of the options.
+func (in *Instance) Peers() []Peer {
+	if in.Opts == nil {
+		return nil
+	}
+	return in.Opts.UnicastPeers
+}
+
+// OptsRef returns the instance's rarely given keywords to set one in, made
+// on first use. Copies of the Instance share them: copy Opts before
+// editing a copy.
+func (in *Instance) OptsRef() *InstanceOptions {
+	if in.Opts == nil {
+		in.Opts = new(InstanceOptions)
+	}
+	return in.Opts
+}
+
+// TrimOpts drops Opts when none of its keywords is set, so that two
+// instances giving the same keywords compare equal whichever were tried.
+func (in *Instance) TrimOpts() {
+	if in.Opts != nil && in.Opts.IsZero() {
+		in.Opts = nil
+	}
 }
 
 // Peer is one unicast_peer entry.

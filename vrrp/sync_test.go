@@ -153,9 +153,9 @@ func TestNewMachineRejects(t *testing.T) {
 		}
 	}
 	in := testInstance("src", 100)
-	in.UnicastSrc = netip.MustParseAddr("198.51.100.7")
+	in.OptsRef().UnicastSrc = netip.MustParseAddr("198.51.100.7")
 	m, err := NewMachine(&in, MachineOptions{})
-	if err != nil || m.Addr() != in.UnicastSrc {
+	if err != nil || m.Addr() != in.Options().UnicastSrc {
 		t.Errorf("tie-break address %v, %v; want the unicast_src_ip", m.Addr(), err)
 	}
 }

@@ -29,7 +29,7 @@ func TestTrackingBFD(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			in := testInstance("VI_1", 100)
-			in.TrackBFDs = tc.refs
+			in.OptsRef().TrackBFDs = tc.refs
 			var sg *SyncGroup
 			if tc.group != nil {
 				sg = &SyncGroup{Name: "G", TrackBFDs: tc.group}

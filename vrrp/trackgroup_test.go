@@ -36,7 +36,7 @@ func TestTrackingGroup(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			in := &vrrp.Instance{Name: "VI_1", Priority: c.prio, TrackGroups: []string{"G", "H"},
+			in := &vrrp.Instance{Name: "VI_1", Priority: c.prio, Opts: &vrrp.InstanceOptions{TrackGroups: []string{"G", "H"}},
 				TrackInterfaces: []vrrp.TrackInterface{{Name: "eth1", Weight: -10}}}
 			tr, err := vrrp.NewTracking(in, c.group, vrrp.TrackerDefs{})
 			if err != nil {
@@ -201,8 +201,8 @@ static_rules {
 	cfg, diags := confparse.Load(p, confparse.Options{})
 	want := map[string][]string{"VI_1": {"G"}, "VI_2": {"G", "H"}, "VI_3": nil}
 	for _, in := range cfg.Instances {
-		if !reflect.DeepEqual(in.TrackGroups, want[in.Name]) {
-			t.Errorf("%s: TrackGroups = %q, want %q", in.Name, in.TrackGroups, want[in.Name])
+		if !reflect.DeepEqual(in.Options().TrackGroups, want[in.Name]) {
+			t.Errorf("%s: TrackGroups = %q, want %q", in.Name, in.Options().TrackGroups, want[in.Name])
 		}
 	}
 	text := diags.String()

@@ -33,8 +33,8 @@ func TestTrackersState(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			in := testInstance("VI_1", c.base)
 			in.TrackScripts = []TrackRef{{Name: "w"}, {Name: "z"}, {Name: "r"}}
-			in.TrackFiles = []TrackRef{{Name: "f"}}
-			in.TrackProcesses = []TrackRef{{Name: "p"}}
+			in.OptsRef().TrackFiles = []TrackRef{{Name: "f"}}
+			in.OptsRef().TrackProcesses = []TrackRef{{Name: "p"}}
 			defs := DefsFrom([]ScriptTracker{{Name: "w", Weight: -10}, {Name: "z"}, {Name: "r", Weight: 10, Reverse: true}},
 				[]FileTracker{{Name: "f", Weight: 3, InitValue: 2}}, []ProcessTracker{{Name: "p", Weight: -20}})
 			tr, err := NewTracking(&in, nil, defs)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
@@ -69,11 +70,19 @@ type checkTarget struct {
 	connectPort int // 0 = the real server's own port
 }
 
+// The HTTP probe's expressions, compiled on first use (keys.go says why).
 var (
-	httpSendRe   = regexp.MustCompile(`^GET (/[^ \r\n]*) HTTP/1\.([01])\r\n((?:(?:Host|Connection): [^\r\n]*\r\n)*)\r\n$`)
-	httpHeaderRe = regexp.MustCompile(`(?m)^Host: ([^\r\n]*)\r$`)
-	httpStatusRe = regexp.MustCompile(`^HTTP/1\.[01] ([1-5][0-9][0-9])( [^\r\n]*)?$`)
+	httpREOnce                             sync.Once
+	httpSendRe, httpHeaderRe, httpStatusRe *regexp.Regexp
 )
+
+func compileHTTPRE() {
+	httpREOnce.Do(func() {
+		httpSendRe = regexp.MustCompile(`^GET (/[^ \r\n]*) HTTP/1\.([01])\r\n((?:(?:Host|Connection): [^\r\n]*\r\n)*)\r\n$`)
+		httpHeaderRe = regexp.MustCompile(`(?m)^Host: ([^\r\n]*)\r$`)
+		httpStatusRe = regexp.MustCompile(`^HTTP/1\.[01] ([1-5][0-9][0-9])( [^\r\n]*)?$`)
+	})
+}
 
 // checker chooses the keepalived checker for one real server (mapping.md
 // §4.3, first match wins).
@@ -136,6 +145,7 @@ func httpGet(v *Virtual, pr probe) *check.HTTPSettings {
 	if v.Protocol != "tcp" || v.UseRegex {
 		return nil
 	}
+	compileHTTPRE()
 	m := httpSendRe.FindStringSubmatch(pr.send)
 	if m == nil || !safeConfWord(m[1]) {
 		return nil

@@ -59,7 +59,7 @@ func detectLine(line []byte) (decided, lvs bool) {
 	case len(toks) == 0:
 		return false, false
 	}
-	if _, known := globalKeys[toks[0].text]; known {
+	if _, known := keys().global[toks[0].text]; known {
 		return true, len(toks) >= 3 && toks[1].text == "="
 	}
 	if toks[0].text == "virtual" || toks[0].text == "failover" {

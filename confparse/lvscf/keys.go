@@ -5,6 +5,7 @@ import (
 	"github.com/govrrpd/govrrpd/confparse"
 	"net/netip"
 	"slices"
+	"sync"
 )
 
 // keyDef is one accepted key: pair keys take two values (address + device).
@@ -76,42 +77,59 @@ func maskKey(f func(*parser) *netip.Addr) keyDef {
 
 func g(p *parser) *Config { return p.cfg }
 
-var globalKeys = map[string]keyDef{
-	"serial_no":       intKey(func(p *parser) *int { return &g(p).SerialNo }),
-	"primary":         hostKey(func(p *parser) *Host { return &g(p).Primary }),
-	"primary_private": hostKey(func(p *parser) *Host { return &g(p).PrimaryPrivate }),
-	"primary_shared":  strKey(func(p *parser) *string { return &g(p).PrimaryShared }),
-	"service":         choiceKey(func(p *parser) *string { return &g(p).Service }, "lvs", "fos"),
-	"backup_active":   boolKey(func(p *parser) *bool { return &g(p).BackupActive }),
-	"backup":          hostKey(func(p *parser) *Host { return &g(p).Backup }),
-	"backup_private":  hostKey(func(p *parser) *Host { return &g(p).BackupPrivate }),
-	"backup_shared":   strKey(func(p *parser) *string { return &g(p).BackupShared }),
-	"heartbeat":       boolKey(func(p *parser) *bool { return &g(p).Heartbeat }),
-	"heartbeat_port":  portKey(func(p *parser) *int { return &g(p).HeartbeatPort }),
-	"keepalive":       intKey(func(p *parser) *int { return &g(p).Keepalive }),
-	"deadtime":        intKey(func(p *parser) *int { return &g(p).Deadtime }),
-	"reservation_conflict_action": choiceKey(func(p *parser) *string { return &g(p).ReservationCA },
-		"nothing", "preempt"),
-	"debug_level": strKey(func(p *parser) *string { return &g(p).DebugLevel }),
-	"rsh_command": strKey(func(p *parser) *string { return &g(p).RshCommand }),
-	"network":     choiceKey(func(p *parser) *string { return &g(p).Network }, "nat", "direct", "tunnel"),
-	"nat_router": {pair: true, set: func(p *parser, a []token) string {
-		p.cfg.NATRouterDev = a[1].text
-		return p.host(a[0], &p.cfg.NATRouter)
-	}},
-	"nat_nmask":      maskKey(func(p *parser) *netip.Addr { return &g(p).NATNmask }),
-	"active_cmd":     strKey(func(p *parser) *string { return &g(p).ActiveCmd }),
-	"inactive_cmd":   strKey(func(p *parser) *string { return &g(p).InactiveCmd }),
-	"monitor_links":  intKey(func(p *parser) *int { return &g(p).MonitorLinks }),
-	"syncdaemon":     boolKey(func(p *parser) *bool { return &g(p).SyncDaemon }),
-	"syncd_iface":    strKey(func(p *parser) *string { return &g(p).SyncdIface }),
-	"syncd_id":       {set: func(p *parser, a []token) string { return p.syncID(a[0]) }},
-	"tcp_timeout":    intKey(func(p *parser) *int { return &g(p).TCPTimeout }),
-	"tcpfin_timeout": intKey(func(p *parser) *int { return &g(p).TCPFinTimeout }),
-	"udp_timeout":    intKey(func(p *parser) *int { return &g(p).UDPTimeout }),
-	"hard_shutdown":  boolKey(func(p *parser) *bool { return &g(p).HardShutdown }),
-	"ipvsadm":        strKey(func(p *parser) *string { return &g(p).IPVSAdm }),
-	"sync":           boolKey(func(p *parser) *bool { return &g(p).Sync }),
+// The key tables are built on first use: a daemon that never imports an
+// lvs.cf runs none of this package's code, and so keeps none of its pages
+// resident (issue #12).
+type keyTable struct{ global, virtual, server map[string]keyDef }
+
+var (
+	keysOnce sync.Once
+	keyTab   keyTable
+)
+
+func keys() *keyTable {
+	keysOnce.Do(func() { keyTab = keyTable{makeGlobalKeys(), makeVirtualKeys(), makeServerKeys()} })
+	return &keyTab
+}
+
+func makeGlobalKeys() map[string]keyDef {
+	return map[string]keyDef{
+		"serial_no":       intKey(func(p *parser) *int { return &g(p).SerialNo }),
+		"primary":         hostKey(func(p *parser) *Host { return &g(p).Primary }),
+		"primary_private": hostKey(func(p *parser) *Host { return &g(p).PrimaryPrivate }),
+		"primary_shared":  strKey(func(p *parser) *string { return &g(p).PrimaryShared }),
+		"service":         choiceKey(func(p *parser) *string { return &g(p).Service }, "lvs", "fos"),
+		"backup_active":   boolKey(func(p *parser) *bool { return &g(p).BackupActive }),
+		"backup":          hostKey(func(p *parser) *Host { return &g(p).Backup }),
+		"backup_private":  hostKey(func(p *parser) *Host { return &g(p).BackupPrivate }),
+		"backup_shared":   strKey(func(p *parser) *string { return &g(p).BackupShared }),
+		"heartbeat":       boolKey(func(p *parser) *bool { return &g(p).Heartbeat }),
+		"heartbeat_port":  portKey(func(p *parser) *int { return &g(p).HeartbeatPort }),
+		"keepalive":       intKey(func(p *parser) *int { return &g(p).Keepalive }),
+		"deadtime":        intKey(func(p *parser) *int { return &g(p).Deadtime }),
+		"reservation_conflict_action": choiceKey(func(p *parser) *string { return &g(p).ReservationCA },
+			"nothing", "preempt"),
+		"debug_level": strKey(func(p *parser) *string { return &g(p).DebugLevel }),
+		"rsh_command": strKey(func(p *parser) *string { return &g(p).RshCommand }),
+		"network":     choiceKey(func(p *parser) *string { return &g(p).Network }, "nat", "direct", "tunnel"),
+		"nat_router": {pair: true, set: func(p *parser, a []token) string {
+			p.cfg.NATRouterDev = a[1].text
+			return p.host(a[0], &p.cfg.NATRouter)
+		}},
+		"nat_nmask":      maskKey(func(p *parser) *netip.Addr { return &g(p).NATNmask }),
+		"active_cmd":     strKey(func(p *parser) *string { return &g(p).ActiveCmd }),
+		"inactive_cmd":   strKey(func(p *parser) *string { return &g(p).InactiveCmd }),
+		"monitor_links":  intKey(func(p *parser) *int { return &g(p).MonitorLinks }),
+		"syncdaemon":     boolKey(func(p *parser) *bool { return &g(p).SyncDaemon }),
+		"syncd_iface":    strKey(func(p *parser) *string { return &g(p).SyncdIface }),
+		"syncd_id":       {set: func(p *parser, a []token) string { return p.syncID(a[0]) }},
+		"tcp_timeout":    intKey(func(p *parser) *int { return &g(p).TCPTimeout }),
+		"tcpfin_timeout": intKey(func(p *parser) *int { return &g(p).TCPFinTimeout }),
+		"udp_timeout":    intKey(func(p *parser) *int { return &g(p).UDPTimeout }),
+		"hard_shutdown":  boolKey(func(p *parser) *bool { return &g(p).HardShutdown }),
+		"ipvsadm":        strKey(func(p *parser) *string { return &g(p).IPVSAdm }),
+		"sync":           boolKey(func(p *parser) *bool { return &g(p).Sync }),
+	}
 }
 
 func (p *parser) syncID(t token) string {
@@ -133,48 +151,52 @@ var (
 func v(p *parser) *Virtual { return p.vs }
 func s(p *parser) *Server  { return p.rs }
 
-var virtualKeys = map[string]keyDef{
-	"active": boolKey(func(p *parser) *bool { return &v(p).Active }),
-	"address": {pair: true, set: func(p *parser, a []token) string {
-		p.vs.Device = a[1].text
-		return p.host(a[0], &p.vs.Address)
-	}},
-	"vip_nmask":      maskKey(func(p *parser) *netip.Addr { return &v(p).VIPNmask }),
-	"port":           portKey(func(p *parser) *int { return &v(p).Port }),
-	"protocol":       choiceKey(func(p *parser) *string { return &v(p).Protocol }, "tcp", "udp"),
-	"fwmark":         intKey(func(p *parser) *int { return &v(p).FWMark }),
-	"scheduler":      {set: func(p *parser, a []token) string { return p.scheduler(a[0]) }},
-	"persistent":     intKey(func(p *parser) *int { return &v(p).Persistent }),
-	"pmask":          {set: func(p *parser, a []token) string { p.pmask(a[0]); return "" }},
-	"sorry_server":   {set: func(p *parser, a []token) string { return p.sorry(a[0]) }},
-	"send":           quotedKey(func(p *parser) *string { return &v(p).Send }),
-	"expect":         quotedKey(func(p *parser) *string { return &v(p).Expect }),
-	"use_regex":      boolKey(func(p *parser) *bool { return &v(p).UseRegex }),
-	"send_program":   quotedKey(func(p *parser) *string { return &v(p).SendProgram }),
-	"timeout":        intKey(func(p *parser) *int { return &v(p).Timeout }),
-	"reentry":        intKey(func(p *parser) *int { return &v(p).Reentry }),
-	"quiesce_server": boolKey(func(p *parser) *bool { return &v(p).Quiesce }),
-	"load_monitor": choiceKey(func(p *parser) *string { return &v(p).LoadMonitor },
-		"none", "uptime", "rup", "ruptime"),
-	"client_monitor": strKey(func(p *parser) *string { return &v(p).ClientMonitor }),
-	"start_cmd":      quotedKey(func(p *parser) *string { return &v(p).StartCmd }),
-	"stop_cmd":       quotedKey(func(p *parser) *string { return &v(p).StopCmd }),
-	"master":         hostKey(func(p *parser) *Host { return &v(p).Master }),
-	"dirs":           strKey(func(p *parser) *string { return &v(p).Dirs }),
+func makeVirtualKeys() map[string]keyDef {
+	return map[string]keyDef{
+		"active": boolKey(func(p *parser) *bool { return &v(p).Active }),
+		"address": {pair: true, set: func(p *parser, a []token) string {
+			p.vs.Device = a[1].text
+			return p.host(a[0], &p.vs.Address)
+		}},
+		"vip_nmask":      maskKey(func(p *parser) *netip.Addr { return &v(p).VIPNmask }),
+		"port":           portKey(func(p *parser) *int { return &v(p).Port }),
+		"protocol":       choiceKey(func(p *parser) *string { return &v(p).Protocol }, "tcp", "udp"),
+		"fwmark":         intKey(func(p *parser) *int { return &v(p).FWMark }),
+		"scheduler":      {set: func(p *parser, a []token) string { return p.scheduler(a[0]) }},
+		"persistent":     intKey(func(p *parser) *int { return &v(p).Persistent }),
+		"pmask":          {set: func(p *parser, a []token) string { p.pmask(a[0]); return "" }},
+		"sorry_server":   {set: func(p *parser, a []token) string { return p.sorry(a[0]) }},
+		"send":           quotedKey(func(p *parser) *string { return &v(p).Send }),
+		"expect":         quotedKey(func(p *parser) *string { return &v(p).Expect }),
+		"use_regex":      boolKey(func(p *parser) *bool { return &v(p).UseRegex }),
+		"send_program":   quotedKey(func(p *parser) *string { return &v(p).SendProgram }),
+		"timeout":        intKey(func(p *parser) *int { return &v(p).Timeout }),
+		"reentry":        intKey(func(p *parser) *int { return &v(p).Reentry }),
+		"quiesce_server": boolKey(func(p *parser) *bool { return &v(p).Quiesce }),
+		"load_monitor": choiceKey(func(p *parser) *string { return &v(p).LoadMonitor },
+			"none", "uptime", "rup", "ruptime"),
+		"client_monitor": strKey(func(p *parser) *string { return &v(p).ClientMonitor }),
+		"start_cmd":      quotedKey(func(p *parser) *string { return &v(p).StartCmd }),
+		"stop_cmd":       quotedKey(func(p *parser) *string { return &v(p).StopCmd }),
+		"master":         hostKey(func(p *parser) *Host { return &v(p).Master }),
+		"dirs":           strKey(func(p *parser) *string { return &v(p).Dirs }),
+	}
 }
 
-var serverKeys = map[string]keyDef{
-	"address": hostKey(func(p *parser) *Host { return &s(p).Address }),
-	"active":  boolKey(func(p *parser) *bool { return &s(p).Active }),
-	"weight":  intKey(func(p *parser) *int { return &s(p).Weight }),
-	// A real-server port is read with strtol only: no service names.
-	"port": {set: func(p *parser, a []token) string {
-		if msg := p.int(a[0], &p.rs.Port); msg != "" {
-			return msg
-		}
-		p.rs.PortExplicit = true
-		return ""
-	}},
+func makeServerKeys() map[string]keyDef {
+	return map[string]keyDef{
+		"address": hostKey(func(p *parser) *Host { return &s(p).Address }),
+		"active":  boolKey(func(p *parser) *bool { return &s(p).Active }),
+		"weight":  intKey(func(p *parser) *int { return &s(p).Weight }),
+		// A real-server port is read with strtol only: no service names.
+		"port": {set: func(p *parser, a []token) string {
+			if msg := p.int(a[0], &p.rs.Port); msg != "" {
+				return msg
+			}
+			p.rs.PortExplicit = true
+			return ""
+		}},
+	}
 }
 
 func (p *parser) scheduler(t token) string {

@@ -206,11 +206,11 @@ func (p *parser) lookup(key string) (int, func(*parser, []token) string) {
 	var ok bool
 	switch p.depth() {
 	case 0:
-		k, ok = globalKeys[key]
+		k, ok = keys().global[key]
 	case 1:
-		k, ok = virtualKeys[key]
+		k, ok = keys().virtual[key]
 	default:
-		k, ok = serverKeys[key]
+		k, ok = keys().server[key]
 	}
 	if !ok {
 		return 0, nil

@@ -44,7 +44,7 @@ func compareTyped(t *testing.T, in string, want, got *confparse.Config) {
 	wi, gi := want.Instances[0], got.Instances[0]
 	if wi.Name != gi.Name || wi.State != gi.State || wi.Interface != gi.Interface || wi.VRID != gi.VRID ||
 		wi.Priority != gi.Priority || wi.AdvertInt != gi.AdvertInt || wi.Nopreempt != gi.Nopreempt ||
-		wi.UnicastSrc != gi.UnicastSrc || len(wi.UnicastPeers) != len(gi.UnicastPeers) {
+		wi.Options().UnicastSrc != gi.Options().UnicastSrc || len(wi.Options().UnicastPeers) != len(gi.Options().UnicastPeers) {
 		t.Errorf("%s: instance header differs:\nwant %+v\ngot  %+v", in, wi, gi)
 	}
 	if !slices.EqualFunc(wi.VIPs, gi.VIPs, func(a, b vipT) bool {

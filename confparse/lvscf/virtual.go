@@ -27,7 +27,18 @@ func (c *converter) virtuals() error {
 	return nil
 }
 
-var methods = map[string]ipvs.Method{"nat": ipvs.NAT, "direct": ipvs.DR, "tunnel": ipvs.TUN}
+// method is the forwarding method of an lvs.cf network value.
+func method(network string) ipvs.Method {
+	switch network {
+	case "nat":
+		return ipvs.NAT
+	case "direct":
+		return ipvs.DR
+	case "tunnel":
+		return ipvs.TUN
+	}
+	return 0
+}
 
 func (c *converter) virtual(v *Virtual) error {
 	if v.Timeout < 1 {
@@ -39,7 +50,7 @@ func (c *converter) virtual(v *Virtual) error {
 	t := time.Duration(v.Timeout) * time.Second
 	vs := ipvs.VirtualServer{
 		Source: srcpos.Make("lvs.cf", v.Line), Family: 4, Protocol: ipvs.TCP,
-		Scheduler: v.Scheduler, Forwarding: ipvs.Forwarding{Method: methods[c.cfg.Network]},
+		Scheduler: v.Scheduler, Forwarding: ipvs.Forwarding{Method: method(c.cfg.Network)},
 		DelayLoop: t, ConnectTimeout: 5 * time.Second, Retry: -1, Weight: 1,
 		Alpha: true, InhibitOnFailure: v.Quiesce,
 	}

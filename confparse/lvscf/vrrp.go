@@ -30,8 +30,8 @@ func (c *converter) instance(blocks []*Virtual, twoNode bool, own, peer netip.Ad
 		Version: 2, Family: vrrp.IPv4,
 	}
 	if twoNode {
-		inst.State, inst.Nopreempt, inst.UnicastSrc = vrrp.WantBackup, true, own
-		inst.UnicastPeers = []vrrp.Peer{{Addr: peer}}
+		inst.State, inst.Nopreempt, inst.OptsRef().UnicastSrc = vrrp.WantBackup, true, own
+		inst.OptsRef().UnicastPeers = []vrrp.Peer{{Addr: peer}}
 		if c.opts.Node == "primary" {
 			inst.Priority = 150
 		}

@@ -2,7 +2,6 @@ package lvscf
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -75,11 +74,10 @@ func scriptWord(s string) string {
 	return b.String()
 }
 
-var plainWord = regexp.MustCompile(`^[A-Za-z0-9_./:%@=+,-]+$`)
-
-// commandWord leaves words that need no quoting readable.
+// commandWord leaves words that need no quoting readable: letters, digits
+// and _./:%@=+,- only.
 func commandWord(w string) string {
-	if plainWord.MatchString(w) {
+	if w != "" && strings.Trim(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:%@=+,-") == "" {
 		return w
 	}
 	return scriptWord(w)

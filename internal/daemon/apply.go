@@ -137,7 +137,7 @@ func (in *instance) dev(a vrrp.Address) string {
 // caller to log, and false if any could not be added.
 func (d *Daemon) addAddresses(in *instance) ([]vrrp.Address, bool) {
 	var added []vrrp.Address
-	for _, list := range [][]vrrp.Address{in.cfg.VIPs, in.cfg.ExcludedVIPs} {
+	for _, list := range [][]vrrp.Address{in.cfg.VIPs, in.cfg.Options().ExcludedVIPs} {
 		for _, a := range list {
 			if err := d.sys.AddAddr(in.dev(a), a); err != nil {
 				d.log.Error("add VIP", "instance", in.cfg.Name, "addr", a.Prefix, "err", err)
@@ -178,7 +178,7 @@ func (d *Daemon) removeAddresses(in *instance) {
 		return
 	}
 	d.removeRoutesRules(in)
-	for _, list := range [][]vrrp.Address{in.cfg.ExcludedVIPs, in.cfg.VIPs} {
+	for _, list := range [][]vrrp.Address{in.cfg.Options().ExcludedVIPs, in.cfg.VIPs} {
 		for _, a := range list {
 			removed, err := d.sys.DelAddr(in.dev(a), a)
 			if err != nil {

@@ -265,7 +265,7 @@ func jsonOf(in *instance) jsonInstance {
 		Vrid: int(c.VRID), BasePriority: int(c.Priority), EffectivePriority: int(in.m.Priority()),
 		Vipset: in.m.State() == vrrp.StateMaster, AdverInt: c.AdvertInt.Seconds(),
 		MasterAdverInt: in.masterAdvertInt().Seconds(), Accept: b2i(c.Accept), Nopreempt: c.Nopreempt,
-		PreemptDelay: c.PreemptDelay.Seconds(), State: jsonState(in.m.State()), Wantstate: jsonState(in.m.State()),
+		PreemptDelay: c.Options().PreemptDelay.Seconds(), State: jsonState(in.m.State()), Wantstate: jsonState(in.m.State()),
 		Version: c.Version, SMTPAlert: c.SMTPAlert, NotifyDeleted: nf.DeletedSet,
 		ScriptMaster: nf.Master.Raw, ScriptBackup: nf.Backup.Raw, ScriptFault: nf.Fault.Raw,
 		ScriptStop: nf.Stop.Raw, Script: nf.Generic.Raw, AuthType: int(c.Auth.Type),
@@ -279,7 +279,7 @@ func jsonOf(in *instance) jsonInstance {
 	for _, v := range c.VIPs {
 		j.Vips = append(j.Vips, fmt.Sprintf("%s dev %s scope global%s", v.Prefix, in.dev(v), setWord(j.Vipset)))
 	}
-	for _, v := range c.ExcludedVIPs {
+	for _, v := range c.Options().ExcludedVIPs {
 		j.Evips = append(j.Evips, fmt.Sprintf("%s dev %s scope global%s", v.Prefix, in.dev(v), setWord(j.Vipset)))
 	}
 	for _, t := range c.TrackInterfaces {

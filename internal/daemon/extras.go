@@ -13,12 +13,15 @@ import (
 // static addresses/routes/rules, use_vmac, and the no_accept firewall.
 
 func (d *Daemon) addRoutesRules(in *instance) {
-	for _, r := range in.cfg.Routes {
+	if in.cfg.Opts == nil {
+		return
+	}
+	for _, r := range in.cfg.Opts.Routes {
 		if err := d.sys.AddRoute(r, in.cfg.Interface); err != nil {
 			d.log.Error("add virtual route", "instance", in.cfg.Name, "route", routeText(r), "err", err)
 		}
 	}
-	for _, r := range in.cfg.Rules {
+	for _, r := range in.cfg.Opts.Rules {
 		if err := d.sys.AddRule(r); err != nil {
 			d.log.Error("add virtual rule", "instance", in.cfg.Name, "rule", ruleText(r), "err", err)
 		}
@@ -26,13 +29,17 @@ func (d *Daemon) addRoutesRules(in *instance) {
 }
 
 func (d *Daemon) removeRoutesRules(in *instance) {
-	for i := len(in.cfg.Rules) - 1; i >= 0; i-- {
-		if err := d.sys.DelRule(in.cfg.Rules[i]); err != nil {
+	o := in.cfg.Opts
+	if o == nil {
+		return
+	}
+	for i := len(o.Rules) - 1; i >= 0; i-- {
+		if err := d.sys.DelRule(o.Rules[i]); err != nil {
 			d.log.Error("remove virtual rule", "instance", in.cfg.Name, "err", err)
 		}
 	}
-	for i := len(in.cfg.Routes) - 1; i >= 0; i-- {
-		if err := d.sys.DelRoute(in.cfg.Routes[i], in.cfg.Interface); err != nil {
+	for i := len(o.Routes) - 1; i >= 0; i-- {
+		if err := d.sys.DelRoute(o.Routes[i], in.cfg.Interface); err != nil {
 			d.log.Error("remove virtual route", "instance", in.cfg.Name, "err", err)
 		}
 	}
@@ -99,8 +106,8 @@ func (d *Daemon) setupVMAC(cfg *vrrp.Instance) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := netconf.CreateVMACWith(cfg.Interface, name, mac, netconf.VMACOptions{Family: cfg.Family, LinkLocal: cfg.UnicastSrc,
-		KeepIPv6: hasV6(cfg.ExcludedVIPs)}); err != nil {
+	if _, err := netconf.CreateVMACWith(cfg.Interface, name, mac, netconf.VMACOptions{Family: cfg.Family, LinkLocal: cfg.Options().UnicastSrc,
+		KeepIPv6: hasV6(cfg.Options().ExcludedVIPs)}); err != nil {
 		return "", fmt.Errorf("vrrp %s: use_vmac %s: %w", cfg.Name, name, err)
 	}
 	d.log.Info("VMAC created", "instance", cfg.Name, "interface", name, "mac", mac.String())
@@ -120,7 +127,7 @@ func hasV6(as []vrrp.Address) bool {
 // their interface as zone.
 func (in *instance) vipAddrs() []netip.Addr {
 	var out []netip.Addr
-	for _, list := range [][]vrrp.Address{in.cfg.VIPs, in.cfg.ExcludedVIPs} {
+	for _, list := range [][]vrrp.Address{in.cfg.VIPs, in.cfg.Options().ExcludedVIPs} {
 		for _, a := range list {
 			ip := a.Prefix.Addr()
 			if ip.Is6() && ip.IsLinkLocalUnicast() {

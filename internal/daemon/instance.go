@@ -145,7 +145,7 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	for _, ig := range tr.Ignored() {
 		d.log.Warn("weighted tracker on a sync group member ignored (set sync_group_tracking_weight)", "instance", cfg.Name, "tracker", ig)
 	}
-	if in.m, err = vrrp.NewMachine(cfg, vrrp.MachineOptions{Addr: cfg.UnicastSrc, Tracking: tr, Storage: d.machSlab.new()}); err != nil {
+	if in.m, err = vrrp.NewMachine(cfg, vrrp.MachineOptions{Addr: cfg.Options().UnicastSrc, Tracking: tr, Storage: d.machSlab.new()}); err != nil {
 		return nil, err
 	}
 	if err := d.attach(in); err != nil {
@@ -171,10 +171,10 @@ func (d *Daemon) attach(in *instance) error {
 	if in.attached {
 		return nil
 	}
-	cfg, fam := in.cfg, in.family()
-	src := cfg.UnicastSrc
+	cfg, fam, opts := in.cfg, in.family(), in.cfg.Options()
+	src := opts.UnicastSrc
 	if !src.IsValid() {
-		src = cfg.McastSrc
+		src = opts.McastSrc
 	}
 	if !src.IsValid() {
 		a, err := d.primaryAddr(cfg.Interface, fam)
@@ -200,12 +200,12 @@ func (d *Daemon) attach(in *instance) error {
 		return fmt.Errorf("vrrp %s: %w", cfg.Name, err)
 	}
 	in.dsts = in.dsts[:0]
-	if len(cfg.UnicastPeers) > 0 {
-		for _, p := range cfg.UnicastPeers {
+	if len(opts.UnicastPeers) > 0 {
+		for _, p := range opts.UnicastPeers {
 			in.dsts = append(in.dsts, p.Addr)
 		}
 	} else {
-		g := cfg.McastDst
+		g := opts.McastDst
 		if !g.IsValid() {
 			g = vrrp.Group(cfg.Family)
 		}

@@ -46,8 +46,12 @@ func firstElection(cfg *confparse.Config) time.Duration {
 
 // minTuned is the heap below which the daemon leaves the runtime alone:
 // the first collection makes the binary's global data resident (about a
-// megabyte), more than an idle daemon's heap headroom is worth.
-const minTuned = 16 << 20
+// megabyte), more than an idle daemon's heap headroom is worth. An idle
+// daemon holds 2–3 MiB of heap; 4,080 instances held 17–20 MiB once the
+// first election was over, and 14–16 MiB since vrrp.Instance shrank, so
+// at 16 MiB such a master was sometimes left untuned and ran at GOGC's
+// twice-the-live-heap (one run: RssAnon 23.0 MB, tuned masters 17.6–21.2).
+const minTuned = 8 << 20
 
 // memoryTuned reports whether the daemon may set the limit: neither GOGC
 // nor GOMEMLIMIT is set.

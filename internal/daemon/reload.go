@@ -254,7 +254,7 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 		}
 	}
 	var ch []status.Change
-	if !reflect.DeepEqual(oldc.VIPs, nc.VIPs) || !reflect.DeepEqual(oldc.ExcludedVIPs, nc.ExcludedVIPs) {
+	if !reflect.DeepEqual(oldc.VIPs, nc.VIPs) || !reflect.DeepEqual(oldc.Options().ExcludedVIPs, nc.Options().ExcludedVIPs) {
 		ch = append(ch, d.changeAddresses(in, &oldc)...)
 	}
 	if oldc.Priority != nc.Priority {
@@ -274,14 +274,14 @@ func (d *Daemon) changeAddresses(in *instance, oldc *vrrp.Instance) []status.Cha
 		d.log.Error("reload: advert", "instance", in.cfg.Name, "err", err)
 	}
 	oldSet := map[netip.Prefix]bool{}
-	for _, a := range append(append([]vrrp.Address(nil), oldc.VIPs...), oldc.ExcludedVIPs...) {
+	for _, a := range append(append([]vrrp.Address(nil), oldc.VIPs...), oldc.Options().ExcludedVIPs...) {
 		oldSet[a.Prefix] = true
 	}
 	master := in.m.State() == vrrp.StateMaster
 	var ch []status.Change
 	newSet := map[netip.Prefix]bool{}
 	var added []netip.Addr
-	for _, a := range append(append([]vrrp.Address(nil), in.cfg.VIPs...), in.cfg.ExcludedVIPs...) {
+	for _, a := range append(append([]vrrp.Address(nil), in.cfg.VIPs...), in.cfg.Options().ExcludedVIPs...) {
 		newSet[a.Prefix] = true
 		if oldSet[a.Prefix] {
 			continue
@@ -297,7 +297,7 @@ func (d *Daemon) changeAddresses(in *instance, oldc *vrrp.Instance) []status.Cha
 		d.log.Info("VIP added", "instance", in.cfg.Name, "addr", a.Prefix)
 		added = append(added, a.Prefix.Addr())
 	}
-	for _, a := range append(append([]vrrp.Address(nil), oldc.VIPs...), oldc.ExcludedVIPs...) {
+	for _, a := range append(append([]vrrp.Address(nil), oldc.VIPs...), oldc.Options().ExcludedVIPs...) {
 		if newSet[a.Prefix] {
 			continue
 		}

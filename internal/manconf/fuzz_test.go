@@ -2,6 +2,8 @@ package manconf
 
 import (
 	"io"
+	"regexp"
+	"slices"
 	"testing"
 )
 
@@ -25,6 +27,24 @@ func FuzzParse(f *testing.F) {
 		}
 		if err := Write(io.Discard, tab, "2026-12-06", "fuzz"); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// Keywords scans for backquoted words as the expression it replaced did:
+// the same words for any cell.
+func FuzzKeywordsAsRegexp(f *testing.F) {
+	for _, s := range []string{"`a`, `b`", "``a`", "`a``b`", "x`", "`", "", "`é` `*_x`"} {
+		f.Add(s)
+	}
+	re := regexp.MustCompile("`([^`]+)`")
+	f.Fuzz(func(t *testing.T, cell string) {
+		var want []string
+		for _, m := range re.FindAllStringSubmatch(cell, -1) {
+			want = append(want, m[1])
+		}
+		if got := Keywords(cell); !slices.Equal(got, want) {
+			t.Fatalf("%q: %q, want %q", cell, got, want)
 		}
 	})
 }

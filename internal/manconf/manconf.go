@@ -2,7 +2,6 @@ package manconf
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -27,15 +26,28 @@ type Row struct {
 	Note     string
 }
 
-var backquoted = regexp.MustCompile("`([^`]+)`")
-
-// Keywords returns the backquoted words of a cell.
+// Keywords returns the backquoted words of a cell: each non-empty run
+// between two backquotes, left to right. A scan, not a regular expression
+// compiled at start: every daemon links this package for its manual page.
 func Keywords(cell string) []string {
 	var out []string
-	for _, m := range backquoted.FindAllStringSubmatch(cell, -1) {
-		out = append(out, m[1])
+	for {
+		i := strings.IndexByte(cell, '`')
+		if i < 0 {
+			return out
+		}
+		rest := cell[i+1:]
+		j := strings.IndexByte(rest, '`')
+		switch {
+		case j < 0:
+			return out
+		case j == 0:
+			cell = rest // an empty pair: the second quote may open a word
+		default:
+			out = append(out, rest[:j])
+			cell = rest[j+1:]
+		}
 	}
-	return out
 }
 
 // Parse reads the markdown keyword table. Every table needs a "keyword"

@@ -9,16 +9,25 @@ import (
 // fieldDiff names the top-level fields that differ between two structs of
 // one type: "priority 100 → 150, advert_int 1s → 2s". A field whose value
 // has no short form is named alone ("auth changed"); a secret never
-// appears (auth is such a field).
+// appears (auth is such a field). The fields of an Opts pointer (the
+// rarely given keywords vrrp.Instance keeps aside) count as the struct's
+// own, nil as none given, so that a change names the keyword, not Opts.
 func fieldDiff(a, b any) string {
-	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
-	var out []string
+	return strings.Join(fieldDiffs(reflect.ValueOf(a), reflect.ValueOf(b), nil), ", ")
+}
+
+func fieldDiffs(va, vb reflect.Value, out []string) []string {
 	for i := range va.NumField() {
 		fa, fb := va.Field(i), vb.Field(i)
-		if !va.Type().Field(i).IsExported() || reflect.DeepEqual(fa.Interface(), fb.Interface()) {
+		f := va.Type().Field(i)
+		if !f.IsExported() || reflect.DeepEqual(fa.Interface(), fb.Interface()) {
 			continue
 		}
-		name := snake(va.Type().Field(i).Name)
+		if f.Name == "Opts" && f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct {
+			out = fieldDiffs(elemOrZero(fa), elemOrZero(fb), out)
+			continue
+		}
+		name := snake(f.Name)
 		sa, oka := short(fa)
 		sb, okb := short(fb)
 		if oka && okb && !secret[name] {
@@ -27,7 +36,15 @@ func fieldDiff(a, b any) string {
 			out = append(out, name+" changed")
 		}
 	}
-	return strings.Join(out, ", ")
+	return out
+}
+
+// elemOrZero is the struct a pointer points to, its zero value for nil.
+func elemOrZero(p reflect.Value) reflect.Value {
+	if p.IsNil() {
+		return reflect.Zero(p.Type().Elem())
+	}
+	return p.Elem()
 }
 
 // secret fields are never printed, only named.

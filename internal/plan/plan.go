@@ -42,10 +42,23 @@ func KeepsState(old, new *vrrp.Instance) bool {
 // stripKept clears what a reload changes in place.
 func stripKept(c *vrrp.Instance) {
 	c.Source, c.Name = "", ""
-	c.VIPs, c.ExcludedVIPs = nil, nil
+	c.VIPs = nil
 	c.Priority = 0
 	c.Notify = nil
 	c.AuthHMAC = nil // key rotation needs no restart
+	editOpts(c, func(o *vrrp.InstanceOptions) { o.ExcludedVIPs = nil })
+}
+
+// editOpts edits c's rarely given keywords in a copy of their own: c is a
+// copy of an instance whose Opts it shares, and that one stays as it is.
+func editOpts(c *vrrp.Instance, edit func(*vrrp.InstanceOptions)) {
+	if c.Opts == nil {
+		return
+	}
+	o := *c.Opts
+	edit(&o)
+	c.Opts = &o
+	c.TrimOpts()
 }
 
 // Hash is the configuration hash the API reports: the SHA-256 of the
@@ -112,7 +125,8 @@ func (c *changes) instances(old, new []vrrp.Instance) {
 		delete(byKey, KeyOf(n))
 		a, b := *o, *n
 		for _, x := range []*vrrp.Instance{&a, &b} {
-			x.VIPs, x.ExcludedVIPs, x.Routes, x.Rules, x.Source = nil, nil, nil, nil, ""
+			x.VIPs, x.Source = nil, ""
+			editOpts(x, func(o *vrrp.InstanceOptions) { o.ExcludedVIPs, o.Routes, o.Rules = nil, nil, nil })
 		}
 		d, keeps := fieldDiff(a, b), KeepsState(o, n)
 		if d == "" && !keeps {
@@ -124,9 +138,9 @@ func (c *changes) instances(old, new []vrrp.Instance) {
 		if d != "" {
 			c.add(status.Change{Kind: "instance", Op: "change", Object: n.Name, Detail: d, KeepsState: keeps})
 		}
-		c.addrs(n.Name, "vip", append(slices.Clone(o.VIPs), o.ExcludedVIPs...), append(slices.Clone(n.VIPs), n.ExcludedVIPs...))
-		c.routes(n.Name, o.Routes, n.Routes)
-		c.rules(n.Name, o.Rules, n.Rules)
+		c.addrs(n.Name, "vip", append(slices.Clone(o.VIPs), o.Options().ExcludedVIPs...), append(slices.Clone(n.VIPs), n.Options().ExcludedVIPs...))
+		c.routes(n.Name, o.Options().Routes, n.Options().Routes)
+		c.rules(n.Name, o.Options().Rules, n.Options().Rules)
 	}
 	for i := range old {
 		if o := &old[i]; byKey[KeyOf(o)] == o {
@@ -136,7 +150,7 @@ func (c *changes) instances(old, new []vrrp.Instance) {
 }
 
 func describeKey(c *vrrp.Instance) string {
-	return fmt.Sprintf("vrid %d %s %s, %d VIPs", c.VRID, FamilyName(c.Family), c.Interface, len(c.VIPs)+len(c.ExcludedVIPs))
+	return fmt.Sprintf("vrid %d %s %s, %d VIPs", c.VRID, FamilyName(c.Family), c.Interface, len(c.VIPs)+len(c.Options().ExcludedVIPs))
 }
 
 // FamilyName is the API's name of an address family: "inet" or "inet6".

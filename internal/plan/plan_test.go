@@ -3,6 +3,7 @@ package plan_test
 import (
 	"bytes"
 	"flag"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,6 +55,8 @@ var changes = []struct{ name, from, to string }{
 	{"instance", "priority 100\n    advert_int 1", "priority 150\n    advert_int 1"},
 	{"instance_restart", "advert_int 1\n", "advert_int 2\n"},
 	{"instance_auth", "auth_pass s3cr3tpw", "auth_pass n3wpassw"},
+	// A keyword kept behind vrrp.Instance.Opts is named as any other.
+	{"instance_preempt_delay", "advert_int 1\n", "advert_int 1\n    preempt_delay 5\n"},
 	{"vip", "192.0.2.100/24 dev eth0", "192.0.2.100/24 dev eth1"},
 	{"route", "198.51.100.0/24 via 192.0.2.254 dev eth0", "198.51.100.0/24 via 192.0.2.253 dev eth0"},
 	{"rule", "from 192.0.2.100 table 100 preference 100", "from 192.0.2.100 table 200 preference 100"},
@@ -177,7 +180,9 @@ func TestPlanInvalid(t *testing.T) {
 
 // TestKeepsState pins the reload's matching rule.
 func TestKeepsState(t *testing.T) {
-	a := vrrp.Instance{Name: "A", VRID: 1, Interface: "eth0", Priority: 100, AdvertInt: 1e9}
+	excluded := []vrrp.Address{{Prefix: netip.MustParsePrefix("192.0.2.9/32")}}
+	a := vrrp.Instance{Name: "A", VRID: 1, Interface: "eth0", Priority: 100, AdvertInt: 1e9,
+		Opts: &vrrp.InstanceOptions{ExcludedVIPs: excluded}}
 	for _, c := range []struct {
 		name string
 		mod  func(*vrrp.Instance)
@@ -188,11 +193,19 @@ func TestKeepsState(t *testing.T) {
 		{"vips", func(i *vrrp.Instance) { i.VIPs = []vrrp.Address{{}} }, true},
 		{"advert_int", func(i *vrrp.Instance) { i.AdvertInt = 2e9 }, false},
 		{"preempt", func(i *vrrp.Instance) { i.Nopreempt = true }, false},
+		{"excluded vips", func(i *vrrp.Instance) { i.OptsRef().ExcludedVIPs = nil }, true},
+		{"preempt_delay", func(i *vrrp.Instance) { i.OptsRef().PreemptDelay = 5e9 }, false},
+		{"unicast peer", func(i *vrrp.Instance) { i.OptsRef().UnicastPeers = []vrrp.Peer{{}} }, false},
 	} {
 		b := a
+		o := *a.Opts
+		b.Opts = &o
 		c.mod(&b)
 		if got := plan.KeepsState(&a, &b); got != c.keep {
 			t.Errorf("%s: keeps state %v, want %v", c.name, got, c.keep)
+		}
+		if len(a.Opts.ExcludedVIPs) != 1 || b.Opts == a.Opts {
+			t.Fatalf("%s: comparing changed the instance compared", c.name)
 		}
 		if plan.KeyOf(&a) != plan.KeyOf(&b) {
 			t.Errorf("%s changed the key", c.name)

@@ -18,17 +18,18 @@ var (
 
 // instanceConf is what the MIBs show of an instance's configuration.
 func instanceConf(in vrrp.Instance, sd *ipvs.SyncDaemon) snmpmib.InstanceConf {
-	c := snmpmib.InstanceConf{Preempt: !in.Nopreempt, PreemptDelay: in.PreemptDelay, AuthType: int(in.Auth.Type),
+	o := in.Options()
+	c := snmpmib.InstanceConf{Preempt: !in.Nopreempt, PreemptDelay: o.PreemptDelay, AuthType: int(in.Auth.Type),
 		GARPDelay: in.GARP.MasterDelay, SMTPAlert: in.SMTPAlert, NotifyExec: notifies(in.Notifies()),
-		NotifyDeleted: in.Notifies().DeletedSet, Accept: in.Accept, Src: in.McastSrc}
+		NotifyDeleted: in.Notifies().DeletedSet, Accept: in.Accept, Src: o.McastSrc}
 	if sd != nil && sd.Instance == in.Name {
 		c.LVSSyncIf = sd.Interface
 	}
 	switch {
-	case len(in.UnicastPeers) > 0:
-		c.Src = in.UnicastSrc
-	case in.McastDst.IsValid():
-		c.Mcast = in.McastDst
+	case len(o.UnicastPeers) > 0:
+		c.Src = o.UnicastSrc
+	case o.McastDst.IsValid():
+		c.Mcast = o.McastDst
 	case in.Family == vrrp.IPv6:
 		c.Mcast = mcast6
 	default:
@@ -40,7 +41,7 @@ func instanceConf(in vrrp.Instance, sd *ipvs.SyncDaemon) snmpmib.InstanceConf {
 			c.MACIf = "vrrp." + strconv.Itoa(int(in.VRID))
 		}
 	}
-	for k, list := range [][]vrrp.Address{in.VIPs, in.ExcludedVIPs} {
+	for k, list := range [][]vrrp.Address{in.VIPs, o.ExcludedVIPs} {
 		for _, a := range list {
 			o := a.Options()
 			v := snmpmib.VIPConf{Prefix: a.Prefix, Dev: o.Dev, Label: o.Label, Brd: o.Brd, Scope: o.Scope, Peer: o.Peer}

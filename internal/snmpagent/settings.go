@@ -83,7 +83,7 @@ func SettingsFrom(cfg *confparse.Config, f Flags) Settings {
 	}
 	for _, in := range cfg.Instances {
 		c := instanceConf(in, cfg.IPVS.SyncDaemon)
-		c.Tracks = defs.tracks(in.TrackInterfaces, in.TrackScripts, in.TrackFiles, in.TrackBFDs, in.TrackProcesses)
+		c.Tracks = defs.tracks(in.TrackInterfaces, in.TrackScripts, in.Options().TrackFiles, in.Options().TrackBFDs, in.Options().TrackProcesses)
 		s.Host.Instances[in.Name] = c
 	}
 	for _, g := range cfg.SyncGroups {

@@ -102,7 +102,7 @@ func loadDemoConf(path string) (*demoConf, error) {
 	if in.Interface != "eth0" {
 		return nil, fmt.Errorf("%s: instance %s is on %s; the lab's routers have eth0", dc.Source, in.Name, in.Interface)
 	}
-	if len(in.UnicastPeers) > 0 {
+	if len(in.Options().UnicastPeers) > 0 {
 		return nil, fmt.Errorf("%s: instance %s uses unicast peers; the demo needs multicast", dc.Source, in.Name)
 	}
 	segment := netip.MustParsePrefix("192.0.2.0/24")
