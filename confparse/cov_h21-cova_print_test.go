@@ -216,7 +216,7 @@ func TestPrintTransportRoundTrip(t *testing.T) {
 	}
 	for _, r := range rows {
 		c, ds := loadSem(t, inst(r.body))
-		matchDiags(t, ds, nil)
+		matchDiags(t, notYetless(ds), nil)
 		var b bytes.Buffer
 		if err := Print(&b, c); err != nil {
 			t.Fatal(err)
@@ -231,9 +231,22 @@ func TestPrintTransportRoundTrip(t *testing.T) {
 			}
 		}
 		back, ds := loadSem(t, out)
-		matchDiags(t, ds, nil)
+		matchDiags(t, notYetless(ds), nil)
 		if !reflect.DeepEqual(vrrpHalf(back).Instances, vrrpHalf(c).Instances) {
 			t.Errorf("%q: read back\n%+v\nwant\n%+v", r.body, back.Instances, c.Instances)
 		}
 	}
+}
+
+// notYetless is ds without the warnings for settings govrrpd reads but
+// does not apply yet (unicast_ttl other than 255): the round trip is about
+// the printer.
+func notYetless(ds Diagnostics) Diagnostics {
+	var out Diagnostics
+	for _, d := range ds {
+		if !strings.Contains(d.Msg, "is not supported by govrrpd yet") {
+			out = append(out, d)
+		}
+	}
+	return out
 }

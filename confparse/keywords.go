@@ -60,6 +60,7 @@ var keywordNotes = map[string]Keyword{
 	"global_defs vrrp_priority":               {Status: KwImplemented, Note: "the nice value of every thread of govrrpd's one process (its checkers too); scripts start at the daemon's own starting priority, as keepalived resets it in its children"},
 	"global_defs vrrp_cpu_affinity":           {Status: KwImplemented, Note: "every thread of govrrpd's one process; a CPU the machine lacks drops the set with an error, as keepalived -t refuses it"},
 	"global_defs vrrp_owner_ignore_adverts":   {Status: KwImplemented, Note: "keepalived 2.3.3, with 2.4.3's meaning"},
+	"vrrp_instance unicast_ttl":               {Status: KwWarned, Note: "255 (the default) is what govrrpd sends; any other value is read as keepalived does and warned: not supported by govrrpd yet"},
 	"vrrp_instance lvs_sync_daemon_interface": {Status: KwWarned, Note: "keepalived's deprecation warning; not modelled"},
 	"vrrp_instance debug":                     {Status: KwImplemented, Note: "a no-op in keepalived too"},
 	"vrrp_instance unicast_peer":              {Status: KwImplemented, Note: "an address written with /prefix or -range is the address before it, as keepalived"},

@@ -118,7 +118,6 @@ func TestGlobalTimerRanges(t *testing.T) {
 
 func TestInstanceIntRanges(t *testing.T) {
 	checkIntRanges(t, []intRange{
-		{"unicast_ttl", 0, 255, 255, func(c *Config) int { return int(c.Instances[0].UnicastTTL) }, inInstance},
 		{"down_timer_adverts", 1, 100, 3, func(c *Config) int { return c.Instances[0].DownTimerAdverts }, inInstance},
 	})
 }
@@ -165,6 +164,30 @@ func TestInstanceVRIDAndPriority(t *testing.T) {
 		}
 		if c.msg == "" && diags.HasErrors() || c.msg != "" && !strings.Contains(diags.String(), c.msg) {
 			t.Errorf("%q: messages, want %q:\n%s", c.body, c.msg, diags)
+		}
+	}
+}
+
+// TestUnicastTTLWarned: unicast_ttl reads 0..255 as keepalived does, but
+// govrrpd sends unicast adverts with TTL 255 whatever it says, so any
+// other value is warned about rather than kept silently.
+func TestUnicastTTLWarned(t *testing.T) {
+	for _, r := range []struct {
+		v    string
+		want uint8
+		msg  string
+	}{
+		{"255", 255, ""},
+		{"0", 0, "'unicast_ttl 0' is not supported by govrrpd yet"},
+		{"64", 64, "'unicast_ttl 64' is not supported by govrrpd yet"},
+		{"256", 255, "'256'"},
+	} {
+		cfg, diags := loadText(t, inInstance("unicast_ttl "+r.v))
+		if got := cfg.Instances[0].UnicastTTL; got != r.want {
+			t.Errorf("unicast_ttl %s: got %d, want %d", r.v, got, r.want)
+		}
+		if r.msg == "" && len(diags) != 0 || r.msg != "" && !strings.Contains(diags.String(), r.msg) {
+			t.Errorf("unicast_ttl %s: messages\n%s\nwant %q", r.v, diags, r.msg)
 		}
 	}
 }

@@ -126,6 +126,10 @@ var instTable = table[*instB]{
 	"unicast_ttl": func(a *analyzer, n *Node, b *instB) {
 		if v, ok := a.argInt(n, 0, 0, 255); ok {
 			b.UnicastTTL = uint8(v)
+			if v != 255 {
+				// Parsed but not applied would be silent: say it.
+				a.warnf(n.Pos, "'unicast_ttl %d' is not supported by govrrpd yet; unicast adverts are sent with TTL 255", v)
+			}
 		}
 	},
 	"check_unicast_src": func(a *analyzer, n *Node, b *instB) {

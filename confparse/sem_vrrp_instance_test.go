@@ -155,7 +155,8 @@ func TestInstanceUnicastPeers(t *testing.T) {
 		{"unicast_fault_no_peer without peers", inst("unicast_fault_no_peer"), in0(func(i vrrp.Instance) bool {
 			return i.UnicastFaultNoPeer && len(i.Options().UnicastPeers) == 0
 		}), nil},
-		{"unicast_ttl", inst("unicast_ttl 1\nunicast_peer {\n192.0.2.7\n}"), in0(func(i vrrp.Instance) bool { return i.UnicastTTL == 1 }), nil},
+		{"unicast_ttl", inst("unicast_ttl 1\nunicast_peer {\n192.0.2.7\n}"), in0(func(i vrrp.Instance) bool { return i.UnicastTTL == 1 }),
+			[]want{warnAt(instBody, "'unicast_ttl 1' is not supported by govrrpd yet")}},
 		{"one-line block opens anyway", inst("unicast_peer 192.0.2.7\n192.0.2.8"), peers(p("192.0.2.8", 0, 0)),
 			[]want{warnAt(instBody, "Block unicast_peer has extra parameters 192.0.2.7 ...: keepalived ignores '192.0.2.7'")}},
 	})
