@@ -152,11 +152,9 @@ func (r *Reconciler) readOnly(keys []ServiceKey) (Table, error) {
 		if !ok {
 			continue
 		}
-		ds, err := r.b.Dests(s)
-		if err != nil {
-			return nil, fmt.Errorf("ipvs read destinations of %s: %w", k, err)
+		if cur[k], err = readEntry(r.b, s); err != nil {
+			return nil, err
 		}
-		cur[k] = entryOf(s, ds)
 	}
 	return cur, nil
 }

@@ -210,13 +210,20 @@ func (r *Reconciler) readCurrent(desired Table, prev map[ServiceKey]string) (Tab
 			cur[k] = last
 			continue
 		}
-		ds, err := r.b.Dests(s)
-		if err != nil {
-			return nil, fmt.Errorf("ipvs read destinations of %s: %w", k, err)
+		if cur[k], err = readEntry(r.b, s); err != nil {
+			return nil, err
 		}
-		cur[k] = entryOf(s, ds)
 	}
 	return cur, nil
+}
+
+// readEntry reads a service's destinations back.
+func readEntry(b Backend, s Service) (*Entry, error) {
+	ds, err := b.Dests(s)
+	if err != nil {
+		return nil, fmt.Errorf("ipvs read destinations of %s: %w", s.Key, err)
+	}
+	return entryOf(s, ds), nil
 }
 
 // entryOf is a service with the destinations read back for it.
