@@ -28,22 +28,6 @@ type Changes struct {
 	Gone []string
 }
 
-// Empty says the reload changes nothing the reconciler applies.
-func (c Changes) Empty() bool { return !c.Whole && len(c.Next) == 0 && len(c.Gone) == 0 }
-
-// Names are the keys of every virtual server added, changed or removed
-// (next is the configuration Compare was given as the new one).
-func (c Changes) Names(next Config) map[string]bool {
-	out := make(map[string]bool, len(c.Next)+len(c.Gone))
-	for _, i := range c.Next {
-		out[next.Servers[i].Key()] = true
-	}
-	for _, n := range c.Gone {
-		out[n] = true
-	}
-	return out
-}
-
 // Compare finds the virtual servers that differ between old and next in
 // O(n): servers are paired by position while their identities (address,
 // fwmark or group, protocol, family) agree, the rest by key. Two virtual
