@@ -75,6 +75,10 @@ func removeReal(conf []byte, real string, port int, last bool) ([]byte, error) {
 	return append(append([]byte(nil), conf[:i]...), conf[i+len(blk):]...), nil
 }
 
+// countReals is how many real servers a file of genConf's shape (edited
+// or not) configures.
+func countReals(conf []byte) int { return bytes.Count(conf, []byte("\n    real_server ")) }
+
 var appliedRE = regexp.MustCompile(`(?m)^time=(\S+) .*msg="(?:IPVS applied|reload complete)" .*?operations=(\d+)`)
 
 // appliedOps reads govrrpd's "IPVS applied operations=N" lines from a log,

@@ -110,6 +110,9 @@ func TestRemoveReal(t *testing.T) {
 	if bytes.Count(tail, []byte("real_server")) != 9 || bytes.Count(last, []byte("198.51.100.10 1025")) != 49 {
 		t.Errorf("not exactly the last virtual server's last real server removed:\n%s", tail)
 	}
+	if n := countReals(last); n != 2998 {
+		t.Errorf("%d real servers counted after two removals, want 2998", n)
+	}
 	if _, err := removeReal(got[:len(got)/2], lastRealOf(10), lp, true); err == nil {
 		t.Error("removed a real server that is not there")
 	}

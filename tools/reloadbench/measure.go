@@ -121,7 +121,7 @@ func measure(im impl, p params) (res result, err error) {
 			if d != nil {
 				d.kill(p.log)
 			}
-			if d, err = startFull(im, conf, p, &res, i == 0); err != nil {
+			if d, err = startFull(im, conf, p, countReals(cur), &res, i == 0); err != nil {
 				d = nil
 				return res, err
 			}
@@ -144,9 +144,10 @@ func measure(im impl, p params) (res result, err error) {
 }
 
 // startFull starts a daemon on an empty table and waits until the kernel
-// holds the whole configuration and the daemon's CPU is quiet; the first
-// start's time and table are the result's.
-func startFull(im impl, conf string, p params, res *result, first bool) (*daemon, error) {
+// holds the whole configuration (dests real servers: a fresh start after
+// a removal has fewer) and the daemon's CPU is quiet; the first start's
+// time and table are the result's.
+func startFull(im impl, conf string, p params, dests int, res *result, first bool) (*daemon, error) {
 	if err := flush(); err != nil {
 		return nil, err
 	}
@@ -155,7 +156,7 @@ func startFull(im impl, conf string, p params, res *result, first bool) (*daemon
 		return nil, err
 	}
 	t0 := time.Now()
-	s, n, err := d.waitTable(p.services, p.dests, p.startMax)
+	s, n, err := d.waitTable(p.services, dests, p.startMax)
 	if first {
 		res.services, res.dests, res.start = s, n, time.Since(t0)
 	}
