@@ -64,7 +64,7 @@ func run(out io.Writer, log *slog.Logger, vs, rs, delayLoop int, names []string,
 	if vs < 2 {
 		return fmt.Errorf("-vs %d: the edits need a first and a last virtual server", vs)
 	}
-	p.conf, p.services, p.dests, p.cases = conf.Bytes(), vs, vs*rs, cases(vs, rs)
+	p.conf, p.services, p.cases = conf.Bytes(), vs, cases(vs, rs)
 	stop, err := realServers(1024, 1024+(vs-1)/250)
 	if err != nil {
 		return err

@@ -36,7 +36,6 @@ type impl struct {
 type params struct {
 	conf      []byte // the configuration as generated
 	services  int
-	dests     int
 	workdir   string
 	startMax  time.Duration // how long the daemon may take to fill the table
 	applyMax  time.Duration // how long a change may take to reach the kernel
