@@ -3,11 +3,14 @@
 # servers with TCP_CHECK (bench/genconf.py's 660k lines) in the IPVS VM of
 # test/kernel, govrrpd -C beside keepalived 2.2.7 -C (keepalived's checker
 # exits on a host without ip_vs): with the file unchanged, with one real
-# server's weight changed, and with one real server removed. keepalived is
-# started afresh for each case and its reload counts until its "Reload
-# complete" line and the change in the kernel; one not done within the
-# cap gives a lower bound. Prints the times, govrrpd's IPVS operations,
-# and benchreport's ROW lines (figure, ratio, target, verdict).
+# server's weight changed, with one real server removed from the first
+# virtual server and one from the last. keepalived is started afresh for
+# each case; its figures are the change in the kernel (what a one-change
+# case is judged against: its reload applies as it walks the virtual
+# servers, the first edit early, the last late) and its "Reload complete"
+# line with the change; one not done within the cap gives a lower bound.
+# Prints the times, govrrpd's IPVS operations, and benchreport's ROW lines
+# (figure, ratio, target, verdict).
 #
 #   RELOADBENCH_VS, RELOADBENCH_RS   sizes (default 10000, 10)
 #   RELOADBENCH_IMPL                 implementations (default govrrpd,keepalived)

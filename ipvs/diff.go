@@ -151,13 +151,9 @@ func Read(b Backend, want func(ServiceKey) bool) (Table, error) {
 		if want != nil && !want(s.Key) {
 			continue
 		}
-		ds, err := b.Dests(s)
+		e, err := readEntry(b, s)
 		if err != nil {
-			return nil, fmt.Errorf("ipvs read destinations of %s: %w", s.Key, err)
-		}
-		e := &Entry{Service: s, Dests: make(map[netip.AddrPort]Dest, len(ds))}
-		for _, d := range ds {
-			e.Dests[d.Addr] = d
+			return nil, err
 		}
 		t[s.Key] = e
 	}

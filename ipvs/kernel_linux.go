@@ -57,6 +57,21 @@ func (k *Kernel) Services() ([]Service, error) {
 	return out, nil
 }
 
+// Service implements ServiceReader: one GET_SERVICE, which the kernel
+// answers with ESRCH for a service it does not have.
+func (k *Kernel) Service(key ServiceKey) (Service, bool, error) {
+	k.mu.Lock()
+	m, err := k.h.GetService(toMobyService(Service{Key: key}))
+	k.mu.Unlock()
+	switch {
+	case absent(err):
+		return Service{}, false, nil
+	case err != nil:
+		return Service{}, false, err
+	}
+	return fromMobyService(m), true, nil
+}
+
 func (k *Kernel) Dests(s Service) ([]Dest, error) {
 	k.mu.Lock()
 	ds, err := k.h.GetDestinations(toMobyService(s))

@@ -257,3 +257,34 @@ func TestKernelUnknownSchedulerIsError(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestKernelLoadChanged: the kernel answers a read of one service (and
+// ESRCH, taken as "none", for a missing one), and a reload through
+// LoadChanged — one weight, one virtual server gone, one added — leaves
+// what a full read of the table then finds nothing to change in.
+func TestKernelLoadChanged(t *testing.T) {
+	k, _ := newNSKernel(t)
+	if _, ok, err := k.Service(key("192.0.2.99:80")); ok || err != nil {
+		t.Fatalf("a missing service: %v %v", ok, err)
+	}
+	r := NewReconciler(k, nil)
+	cfg := kernelConfig()
+	if _, err := r.Load(cfg); err != nil {
+		t.Fatal(err)
+	}
+	s, ok, err := k.Service(key("192.0.2.10:80"))
+	if err != nil || !ok || s.Scheduler != "wrr" {
+		t.Fatalf("read one service: %+v %v %v", s, ok, err)
+	}
+	next := kernelConfig()
+	next.Servers[2].Reals[1].Weight = 6
+	next.Servers = append(next.Servers[:4], vs("192.0.2.20:80", rs("198.51.100.3:80", 1)), next.Servers[5])
+	rep, err := r.LoadChanged(next, Compare(cfg, next))
+	if err != nil || len(rep.Ops) != 4 {
+		t.Fatalf("incremental reload (%d): %s %v", len(rep.Ops), opStrings(rep.Ops), err)
+	}
+	r.ReadAll = true
+	if ops, _, err := r.Plan(next); err != nil || len(ops) != 0 {
+		t.Fatalf("a full reconcile after it: %s %v", opStrings(ops), err)
+	}
+}

@@ -42,6 +42,10 @@ type Reconciler struct {
 	added  map[ServiceKey]map[netip.AddrPort]bool // destinations govrrpd added to adopted services
 	last   Table                                  // what the last successful apply left, per service
 	stats  OpStats
+	// clean: the last Load or LoadChanged expanded and applied everything
+	// without an error, so the next LoadChanged may trust the record of
+	// what it left and redo only what changed.
+	clean bool
 
 	// ReadAll makes every Load read the destinations of every configured
 	// service, instead of trusting the services whose settings did not
@@ -67,6 +71,12 @@ func NewReconciler(b Backend, log *slog.Logger) *Reconciler {
 func (r *Reconciler) Load(cfg Config) (Report, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.load(cfg)
+}
+
+// load is Load with r.mu held: the whole configuration expanded, the
+// kernel's service list read, and everything diffed.
+func (r *Reconciler) load(cfg Config) (Report, error) {
 	var rep Report
 	var errs []error
 	if !r.loaded && cfg.Globals.Flush {
@@ -86,6 +96,7 @@ func (r *Reconciler) Load(cfg Config) (Report, error) {
 	prev := r.owned
 	current, err := r.readCurrent(pl.desired, prev)
 	if err != nil {
+		r.clean = false
 		return rep, err
 	}
 	ops := Diff(pl.desired, current, func(k ServiceKey) bool { _, o := prev[k]; return o })
@@ -102,7 +113,9 @@ func (r *Reconciler) Load(cfg Config) (Report, error) {
 			r.owned[k] = name
 		}
 	}
-	return rep, errors.Join(errs...)
+	err = errors.Join(errs...)
+	r.clean = err == nil
+	return rep, err
 }
 
 // prepared is a configuration expanded against the reconciler's health
@@ -125,7 +138,7 @@ func (r *Reconciler) prepare(cfg Config) prepared {
 	pl := prepared{desired: Table{}, vss: map[string]*vsState{}, keys: map[string][]ServiceKey{}}
 	for _, vs := range cfg.Servers {
 		st, acts := newVSState(vs, r.vs[vs.Key()], cfg.Globals.RSInitNotifies || r.loaded)
-		ks, err := st.addTo(pl.desired, groups)
+		ks, err := st.addTo(pl.desired, groups, nil)
 		if err != nil {
 			pl.errs = append(pl.errs, fmt.Errorf("ipvs %s (%s): %w", vs.Key(), vs.Source, err))
 			continue
@@ -197,13 +210,20 @@ func (r *Reconciler) readCurrent(desired Table, prev map[ServiceKey]string) (Tab
 			cur[k] = last
 			continue
 		}
-		ds, err := r.b.Dests(s)
-		if err != nil {
-			return nil, fmt.Errorf("ipvs read destinations of %s: %w", k, err)
+		if cur[k], err = readEntry(r.b, s); err != nil {
+			return nil, err
 		}
-		cur[k] = entryOf(s, ds)
 	}
 	return cur, nil
+}
+
+// readEntry reads a service's destinations back.
+func readEntry(b Backend, s Service) (*Entry, error) {
+	ds, err := b.Dests(s)
+	if err != nil {
+		return nil, fmt.Errorf("ipvs read destinations of %s: %w", s.Key, err)
+	}
+	return entryOf(s, ds), nil
 }
 
 // entryOf is a service with the destinations read back for it.
@@ -236,15 +256,16 @@ func (r *Reconciler) distrust(err error) {
 }
 
 // addTo expands the virtual server into desired, refusing a service that
-// another virtual server already claims.
-func (st *vsState) addTo(desired Table, groups map[string]Group) ([]ServiceKey, error) {
+// another virtual server already claims: one in desired, or one taken
+// reports (nil: desired alone).
+func (st *vsState) addTo(desired Table, groups map[string]Group, taken func(ServiceKey) bool) ([]ServiceKey, error) {
 	ks, err := ServiceKeys(st.vs, groups)
 	if err != nil {
 		return nil, err
 	}
 	entries := make([]*Entry, 0, len(ks))
 	for _, k := range ks {
-		if _, dup := desired[k]; dup {
+		if _, dup := desired[k]; dup || taken != nil && taken(k) {
 			return nil, fmt.Errorf("service %s defined twice", k)
 		}
 		e, err := st.entry(k)

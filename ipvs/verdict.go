@@ -1,11 +1,9 @@
 package ipvs
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
-	"syscall"
 )
 
 // Health applies a checker verdict: the real server's destinations change
@@ -181,7 +179,7 @@ func (r *Reconciler) resync(st *vsState, keys []ServiceKey) ([]Op, error) {
 		desired[k] = want
 		svc := want.Service
 		ds, err := r.b.Dests(svc)
-		if errors.Is(err, syscall.ESRCH) || errors.Is(err, syscall.ENOENT) {
+		if absent(err) {
 			continue // deleted by hand: recreate it
 		}
 		if err != nil {

@@ -68,7 +68,9 @@ func (r *Reconciler) View(stats bool) []VSView {
 		if st == nil {
 			continue // refused at Load
 		}
-		v := VSView{VS: st.vs, QuorumUp: st.quorumUp, Reals: make([]RealView, 0, len(st.vs.Reals))}
+		// vs, not st.vs: a virtual server LoadChanged left alone keeps
+		// the state of an earlier load, whose positions may have moved.
+		v := VSView{VS: vs, QuorumUp: st.quorumUp, Reals: make([]RealView, 0, len(st.vs.Reals))}
 		for _, rs := range st.vs.Reals {
 			s := st.rs[rs.Addr]
 			cur := 0

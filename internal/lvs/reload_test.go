@@ -16,11 +16,13 @@ import (
 // TestReloadKeepsCheckers: a reload that changes a weight, or drops a
 // real server and moves every later line, keeps the running scheduler
 // (its checkers' timers and verdicts); a changed checker setting starts a
-// new one. The table follows the file either way.
+// new one. The table follows the file either way, with the one operation
+// the change needs, read from the changed virtual server alone.
 func TestReloadKeepsCheckers(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "k.conf")
 	loaded := make(chan struct{}, 1)
-	s := New(Options{Log: quiet, NewBackend: func() (ipvs.Backend, error) { return ipvs.NewMemory(), nil },
+	mem := &tally{Memory: ipvs.NewMemory()}
+	s := New(Options{Log: quiet, NewBackend: func() (ipvs.Backend, error) { return mem, nil },
 		Loaded: func() { loaded <- struct{}{} }})
 	s.opts.Check.Jitter = func(max time.Duration) time.Duration { return max } // no probe in the test's time
 	ctx, cancel := context.WithCancel(context.Background())
@@ -60,13 +62,20 @@ func TestReloadKeepsCheckers(t *testing.T) {
 		reals  int
 		weight int
 		last   int // the last checker's line
+		ops    int // IPVS operations
 	}{
-		{"a weight changed", farm(2, 3, 5), true, 6, 5, 47},
-		{"a real server dropped, later lines moved", dropLast(farm(2, 3, 5)), true, 5, 5, 41},
-		{"a connect_timeout changed", []byte(strings.Replace(string(dropLast(farm(2, 3, 5))), "connect_timeout 3", "connect_timeout 4", 1)), false, 5, 5, 41},
+		{"a weight changed", farm(2, 3, 5), true, 6, 5, 47, 1},
+		{"a real server dropped, later lines moved", dropLast(farm(2, 3, 5)), true, 5, 5, 41, 1},
+		{"a connect_timeout changed", []byte(strings.Replace(string(dropLast(farm(2, 3, 5))), "connect_timeout 3", "connect_timeout 4", 1)), false, 5, 5, 41, 0},
 	}
 	for _, st := range steps {
+		mem.Ops, mem.lists = 0, 0
 		apply(st.text)
+		// Only the changed virtual server is read back, never the
+		// whole table.
+		if mem.Ops != st.ops || mem.lists != 0 {
+			t.Errorf("%s: %d IPVS operations, %d listings of the table; want %d, 0", st.name, mem.Ops, mem.lists, st.ops)
+		}
 		if kept := s.sched == first; kept != st.kept {
 			t.Errorf("%s: scheduler kept %v, want %v", st.name, kept, st.kept)
 		}
@@ -93,3 +102,12 @@ func TestReloadKeepsCheckers(t *testing.T) {
 		}
 	}
 }
+
+// tally counts the listings of the whole table (Memory counts the
+// operations).
+type tally struct {
+	*ipvs.Memory
+	lists int
+}
+
+func (t *tally) Services() ([]ipvs.Service, error) { t.lists++; return t.Memory.Services() }

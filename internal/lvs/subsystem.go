@@ -179,15 +179,29 @@ func Config(cfg *confparse.Config) ipvs.Config {
 }
 
 func (s *Subsystem) load(cfg *confparse.Config) {
+	s.apply(Config(cfg), func(c ipvs.Config) (ipvs.Report, error) { return s.rec.Load(c) })
+}
+
+// reload applies only the virtual servers that differ from the running
+// ones (ipvs.Compare); the reconciler falls back to the whole table when
+// it cannot trust its record. It returns the changes, for the checkers.
+func (s *Subsystem) reload(cfg *confparse.Config) ipvs.Changes {
 	c := Config(cfg)
-	rep, err := s.rec.Load(c)
+	ch := ipvs.Compare(s.cfg, c) // s.cfg is written only on this goroutine
+	s.apply(c, func(c ipvs.Config) (ipvs.Report, error) { return s.rec.LoadChanged(c, ch) },
+		"virtual_servers_changed", len(ch.Next), "removed", len(ch.Gone), "globals_changed", ch.Whole)
+	return ch
+}
+
+func (s *Subsystem) apply(c ipvs.Config, load func(ipvs.Config) (ipvs.Report, error), attrs ...any) {
+	rep, err := load(c)
 	if err != nil {
 		s.log.Error("IPVS", "err", err)
 	}
 	s.mu.Lock()
 	s.cfg = c
 	s.mu.Unlock()
-	s.log.Info("IPVS applied", "operations", len(rep.Ops))
+	s.log.Info("IPVS applied", append([]any{"operations", len(rep.Ops)}, attrs...)...)
 	s.actions(rep)
 }
 
@@ -274,7 +288,7 @@ func (s *Subsystem) Reload(ctx context.Context, cfg *confparse.Config) {
 		return
 	}
 	s.do(func() {
-		s.load(cfg)
+		s.reload(cfg)
 		if !s.adoptCheckers(cfg) {
 			s.stopCheckers()
 			s.startCheckers(ctx, cfg)

@@ -46,19 +46,38 @@ func changeWeight(conf []byte, w int) ([]byte, error) {
 	return out, nil
 }
 
-// lastReal is the real server removeLastReal removes: the last of the
-// first virtual server when it has 10 (bench/genconf.py's default).
-const lastReal = "198.51.100.10"
+// firstVS and lastVS are genConf's first and last virtual servers:
+// keepalived's reload walks the virtual servers in order, so an edit in
+// the first reaches its kernel first and one in the last reaches it last.
+func firstVS() (addr string, port int) { return "192.0.2.1", 1024 }
 
-// removeLastReal removes lastReal's block from the first virtual server.
-func removeLastReal(conf []byte) ([]byte, error) {
-	blk := []byte("    real_server " + lastReal + " 1024 {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n")
+func lastVS(vs int) (addr string, port int) {
+	return fmt.Sprintf("192.0.2.%d", 1+(vs-1)%250), 1024 + (vs-1)/250
+}
+
+// lastRealOf is the last real server of each of genConf's virtual
+// servers with rs real servers.
+func lastRealOf(rs int) string { return fmt.Sprintf("198.51.100.%d", 1+(rs-1)%250) }
+
+// removeReal removes real's block on port from the first virtual server
+// that has it, or from the last when last is set (genConf's virtual
+// servers on one port are consecutive, so the last block on the last
+// virtual server's port is the last virtual server's).
+func removeReal(conf []byte, real string, port int, last bool) ([]byte, error) {
+	blk := []byte(fmt.Sprintf("    real_server %s %d {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n", real, port))
 	i := bytes.Index(conf, blk)
+	if last {
+		i = bytes.LastIndex(conf, blk)
+	}
 	if i < 0 {
-		return nil, fmt.Errorf("no real server %s:1024 to remove", lastReal)
+		return nil, fmt.Errorf("no real server %s:%d to remove", real, port)
 	}
 	return append(append([]byte(nil), conf[:i]...), conf[i+len(blk):]...), nil
 }
+
+// countReals is how many real servers a file of genConf's shape (edited
+// or not) configures.
+func countReals(conf []byte) int { return bytes.Count(conf, []byte("\n    real_server ")) }
 
 var appliedRE = regexp.MustCompile(`(?m)^time=(\S+) .*msg="(?:IPVS applied|reload complete)" .*?operations=(\d+)`)
 

@@ -79,22 +79,41 @@ func FuzzAppliedOps(f *testing.F) {
 	})
 }
 
-func TestRemoveLastReal(t *testing.T) {
+// TestRemoveReal: the first virtual server's last real server, then the
+// last virtual server's, each one block of six lines.
+func TestRemoveReal(t *testing.T) {
 	var b bytes.Buffer
-	if err := genConf(&b, 2, 10, 6); err != nil {
+	if err := genConf(&b, 300, 10, 6); err != nil {
 		t.Fatal(err)
 	}
-	got, err := removeLastReal(b.Bytes())
+	_, fp := firstVS()
+	la, lp := lastVS(300)
+	if la != "192.0.2.50" || lp != 1025 {
+		t.Fatalf("last virtual server %s %d, want 192.0.2.50 1025", la, lp)
+	}
+	got, err := removeReal(b.Bytes(), lastRealOf(10), fp, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := bytes.Count(b.Bytes(), []byte("\n")) - bytes.Count(got, []byte("\n")); n != 6 {
 		t.Errorf("%d lines removed, want 6", n)
 	}
-	if bytes.Count(got, []byte("198.51.100.10 1024")) != 1 {
-		t.Error("not exactly the first virtual server's last real server removed")
+	first := []byte("virtual_server 192.0.2.1 1024 {")
+	if i := bytes.Index(got, first); bytes.Count(got[i:i+1200], []byte("198.51.100.10 1024")) != 0 {
+		t.Error("the first virtual server still has its last real server")
 	}
-	if _, err := removeLastReal(got[:len(got)/2]); err == nil {
+	last, err := removeReal(got, lastRealOf(10), lp, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tail := last[bytes.Index(last, []byte("virtual_server 192.0.2.50 1025 {")):]
+	if bytes.Count(tail, []byte("real_server")) != 9 || bytes.Count(last, []byte("198.51.100.10 1025")) != 49 {
+		t.Errorf("not exactly the last virtual server's last real server removed:\n%s", tail)
+	}
+	if n := countReals(last); n != 2998 {
+		t.Errorf("%d real servers counted after two removals, want 2998", n)
+	}
+	if _, err := removeReal(got[:len(got)/2], lastRealOf(10), lp, true); err == nil {
 		t.Error("removed a real server that is not there")
 	}
 }
@@ -133,38 +152,43 @@ func TestReloadLines(t *testing.T) {
 }
 
 // TestRowsBound: keepalived's reload that outlasts the cap gives a lower
-// bound and the verdict follows from it; a measured figure gives the
-// plain ratio; a missing one fails the one-change rows.
+// bound and the verdict follows from it; a one-change case is judged
+// against keepalived's change in the kernel, with the ratio against its
+// "Reload complete" beside; a missing figure fails the one-change rows.
 func TestRowsBound(t *testing.T) {
 	s := time.Second
-	gov := result{impl: "govrrpd", reloads: []reload{{took: s / 10, ops: 0}, {took: 9 * s, ops: 1}, {took: 9 * s, ops: 1}}}
-	cases := []struct {
+	cs := cases(10000, 10)
+	gov := result{impl: "govrrpd", reloads: []reload{{took: s / 10, ops: 0}, {took: 9 * s, ops: 1}, {took: 9 * s, ops: 1}, {took: 2 * s, ops: 1}}}
+	kernelBound := `keepalived="> 900 s (lower bound, the cap) to the kernel; > 900 s (lower bound, the cap; x) to Reload complete (ratio 0.010)" ratio=0.010 target="≤ 0.25× keepalived's kernel" verdict=pass`
+	rc := []struct {
 		name string
 		ka   *result
 		want []string // per case: the keepalived text and the verdict
 	}{
-		{"bound", &result{impl: "keepalived", reloads: []reload{{took: -1, note: "no line"}, {took: -1, note: "x"}, {took: 30 * s}}},
+		{"bound", &result{impl: "keepalived", reloads: []reload{{took: -1, note: "no line"}, {took: -1, kernel: -1, note: "x"},
+			{took: 300 * s, kernel: 10 * s}, {took: -1, kernel: 100 * s, note: "y"}}},
 			[]string{`keepalived="> 900 s (lower bound, the cap; no line)" ratio=0.000 target="≤ 0.3 s and ≤ 0.25×" verdict=pass`,
-				`keepalived="> 900 s (lower bound, the cap; x)" ratio=0.010 target="≤ 0.25×" verdict=pass`,
-				`keepalived="30.000 s" ratio=0.300 target="≤ 0.25×" verdict=miss`}},
+				kernelBound,
+				`keepalived="10.000 s to the kernel; 300.000 s to Reload complete (ratio 0.030)" ratio=0.900 target="≤ 0.25× keepalived's kernel" verdict=miss`,
+				`keepalived="100.000 s to the kernel; > 900 s (lower bound, the cap; y) to Reload complete (ratio 0.002)" ratio=0.020 target="≤ 0.25× keepalived's kernel" verdict=pass`}},
 		{"not measured", nil, []string{`keepalived="– (not measured)" target="≤ 0.3 s and ≤ 0.25×" verdict=pass`,
-			`keepalived="– (not measured)" target="≤ 0.25×" verdict=miss`, `verdict=miss`}},
+			`keepalived="– (not measured)" target="≤ 0.25× keepalived's kernel" verdict=miss`, `verdict=miss`, `verdict=miss`}},
 	}
-	for _, c := range cases {
+	for _, c := range rc {
 		res := []result{gov}
 		if c.ka != nil {
 			res = append(res, *c.ka)
 		}
 		var b bytes.Buffer
-		rows(&b, res, 660003, 900*s)
+		rows(&b, res, 660003, 900*s, cs)
 		lines := strings.Split(b.String(), "\n")
 		for i, w := range c.want {
 			if !strings.Contains(lines[i], w) {
 				t.Errorf("%s, case %d: %s\nwant %s", c.name, i, lines[i], w)
 			}
 		}
-		if !strings.Contains(lines[3], `govrrpd="0 / 1 / 1"`) || !strings.Contains(lines[3], "verdict=pass") {
-			t.Errorf("%s: %s", c.name, lines[3])
+		if !strings.Contains(lines[4], `govrrpd="0 / 1 / 1 / 1"`) || !strings.Contains(lines[4], `target="0 / 1 / 1 / 1" verdict=pass`) {
+			t.Errorf("%s: %s", c.name, lines[4])
 		}
 	}
 }

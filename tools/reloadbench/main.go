@@ -61,7 +61,10 @@ func run(out io.Writer, log *slog.Logger, vs, rs, delayLoop int, names []string,
 	if err := genConf(&conf, vs, rs, delayLoop); err != nil {
 		return err
 	}
-	p.conf, p.services, p.dests = conf.Bytes(), vs, vs*rs
+	if vs < 2 {
+		return fmt.Errorf("-vs %d: the edits need a first and a last virtual server", vs)
+	}
+	p.conf, p.services, p.cases = conf.Bytes(), vs, cases(vs, rs)
 	stop, err := realServers(1024, 1024+(vs-1)/250)
 	if err != nil {
 		return err
@@ -84,10 +87,13 @@ func run(out io.Writer, log *slog.Logger, vs, rs, delayLoop int, names []string,
 		}
 		fmt.Fprintf(out, "%-10s start %8.3f s  table %d/%d\n", r.impl, r.start.Seconds(), r.services, r.dests)
 		for i, rl := range r.reloads {
-			fmt.Fprintf(out, "%-10s %-12s %12s  busy %8s  ops %s  entries %d\n",
-				r.impl, cases[i].name, tookText(rl.took), busyText(rl.busy), opsText(rl.ops), rl.changed)
+			fmt.Fprintf(out, "%-10s %-20s %12s  busy %8s  ops %s  entries %d\n",
+				r.impl, p.cases[i].name, tookText(rl.took), busyText(rl.busy), opsText(rl.ops), rl.changed)
 			if rl.note != "" {
 				fmt.Fprintf(out, "  not applied within %v: %s\n", p.applyMax, rl.note)
+			}
+			if r.impl != "govrrpd" && p.cases[i].applied != nil {
+				fmt.Fprintf(out, "  the change in the kernel: %s\n", tookText(rl.kernel))
 			}
 			fmt.Fprintf(out, "  SIGHUP at %s; its log:\n", rl.at.UTC().Format("15:04:05.000"))
 			for _, l := range rl.lines {
@@ -96,7 +102,7 @@ func run(out io.Writer, log *slog.Logger, vs, rs, delayLoop int, names []string,
 		}
 		res = append(res, r)
 	}
-	rows(out, res, lines, p.applyMax)
+	rows(out, res, lines, p.applyMax, p.cases)
 	return nil
 }
 
@@ -124,8 +130,11 @@ func opsText(n int) string {
 // rows prints benchreport's ROW lines: govrrpd's figure, keepalived's, the
 // ratio and the verdict. A keepalived reload that did not finish within
 // the cap gives a lower bound ("> 900 s"), and the ratio against it is an
-// upper bound: the verdict holds from the bound alone.
-func rows(out io.Writer, res []result, lines int, applyMax time.Duration) {
+// upper bound: the verdict holds from the bound alone. A one-change case
+// is judged against keepalived's change reaching the kernel (its reload
+// applies as it walks, minutes before "Reload complete"): the stricter
+// reading; the ratio against "Reload complete" is printed beside it.
+func rows(out io.Writer, res []result, lines int, applyMax time.Duration, cs []edit) {
 	var g, k *result
 	for i := range res {
 		switch res[i].impl {
@@ -135,31 +144,43 @@ func rows(out io.Writer, res []result, lines int, applyMax time.Duration) {
 			k = &res[i]
 		}
 	}
-	if g == nil || len(g.reloads) < len(cases) {
+	if g == nil || len(g.reloads) < len(cs) {
 		return
 	}
-	for i, c := range cases {
+	for i, c := range cs {
 		name := fmt.Sprintf("SIGHUP on %d lines, %s: until applied", lines, c.name)
 		gt, gok := figure(g, i, applyMax)
-		kt, ktext, kok := figureText(k, i, applyMax)
-		ratio := math.NaN()
-		if gok && kok {
-			ratio = gt.Seconds() / kt.Seconds()
-		}
 		gtext := tookText(gt)
 		if !gok {
 			gtext = fmt.Sprintf("not applied within %v", applyMax)
 		}
-		target, pass := "≤ 0.25×", gok && ratio <= targetRatio
+		kt, ktext, kok := figureText(k, i, applyMax)
 		if c.applied == nil {
-			target, pass = "≤ 0.3 s and ≤ 0.25×", gok && gt <= targetNone && !(ratio > targetRatio)
+			ratio := math.NaN()
+			if gok && kok {
+				ratio = gt.Seconds() / kt.Seconds()
+			}
+			row(out, name, gtext, ktext, ratio, "≤ 0.3 s and ≤ 0.25×", gok && gt <= targetNone && !(ratio > targetRatio))
+			continue
 		}
-		row(out, name, gtext, ktext, ratio, target, pass)
+		kk, kktext, kkok := kernelText(k, i, applyMax)
+		ratio := math.NaN()
+		if gok && kkok {
+			ratio = gt.Seconds() / kk.Seconds()
+		}
+		if kok {
+			kktext += fmt.Sprintf(" to the kernel; %s to Reload complete", ktext)
+			if gok {
+				kktext += fmt.Sprintf(" (ratio %.3f)", gt.Seconds()/kt.Seconds())
+			}
+		}
+		row(out, name, gtext, kktext, ratio, "≤ 0.25× keepalived's kernel", gok && ratio <= targetRatio)
 	}
-	var gops, kent []string
+	var gops, kent, want []string
 	pass := true
 	for i, rl := range g.reloads {
 		gops = append(gops, opsText(rl.ops))
+		want = append(want, fmt.Sprint(min(i, 1)))
 		pass = pass && rl.ops == min(i, 1)
 	}
 	kops := "– (not measured)"
@@ -169,8 +190,24 @@ func rows(out io.Writer, res []result, lines int, applyMax time.Duration) {
 		}
 		kops = "– (table lines changed " + strings.Join(kent, " / ") + ")"
 	}
-	fmt.Fprintf(out, "ROW group=reload name=%q govrrpd=%q keepalived=%q target=\"0 / 1 / 1\" verdict=%s\n",
-		"IPVS operations on reload: no change / one weight / one removed", strings.Join(gops, " / "), kops, verdict(pass))
+	var names []string
+	for _, c := range cs {
+		names = append(names, c.name)
+	}
+	fmt.Fprintf(out, "ROW group=reload name=%q govrrpd=%q keepalived=%q target=%q verdict=%s\n",
+		"IPVS operations on reload: "+strings.Join(names, " / "), strings.Join(gops, " / "), kops, strings.Join(want, " / "), verdict(pass))
+}
+
+// kernelText is keepalived's time until the change was in the kernel, or
+// the cap as a lower bound when it was not by then.
+func kernelText(k *result, i int, applyMax time.Duration) (time.Duration, string, bool) {
+	switch {
+	case k == nil || len(k.reloads) <= i:
+		return 0, "– (not measured)", false
+	case k.reloads[i].kernel < 0:
+		return applyMax, fmt.Sprintf("> %.0f s (lower bound, the cap)", applyMax.Seconds()), true
+	}
+	return k.reloads[i].kernel, tookText(k.reloads[i].kernel), true
 }
 
 // figure is case i's time: the measured one, or the cap when the reload

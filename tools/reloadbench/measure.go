@@ -36,18 +36,22 @@ type impl struct {
 type params struct {
 	conf      []byte // the configuration as generated
 	services  int
-	dests     int
 	workdir   string
 	startMax  time.Duration // how long the daemon may take to fill the table
 	applyMax  time.Duration // how long a change may take to reach the kernel
 	window    time.Duration // quiet detection: this long ...
 	quietTick int64         // ... with at most this many clock ticks
 	log       *slog.Logger
+	cases     []edit
 }
 
 // reload is what one SIGHUP cost.
 type reload struct {
-	took    time.Duration // until applied (see hup); -1: not within params.applyMax
+	took time.Duration // until applied (see hup); -1: not within params.applyMax
+	// kernel is keepalived's time until the change was in the kernel,
+	// which its reload reaches as it walks the virtual servers, long
+	// before "Reload complete"; -1: not within params.applyMax.
+	kernel  time.Duration
 	busy    time.Duration // until the daemon's CPU went quiet; -1: not measured
 	note    string        // what a reload that hit the cap had done
 	ops     int           // govrrpd's IPVS operations; -1 when the daemon does not say
@@ -56,16 +60,28 @@ type reload struct {
 	lines   []string      // the daemon's log lines about the reload, to see where the time went
 }
 
-// cases are the reloads measured, in order; each edits the file the
-// previous one left.
-var cases = []struct {
+// edit is one reload measured; each edits the file the previous one
+// left.
+type edit struct {
 	name    string
 	edit    func([]byte) ([]byte, error)
 	applied func() (bool, error) // nil: "applied" is the CPU going quiet
-}{
-	{"no change", nil, nil},
-	{"one weight", func(b []byte) ([]byte, error) { return changeWeight(b, 2) }, weightIs(2)},
-	{"one removed", removeLastReal, lastRealGone},
+}
+
+// cases are the reloads measured, in order: nothing changed, one weight
+// in the first virtual server, its last real server removed, and the last
+// virtual server's last real server removed (where keepalived's walk
+// arrives last). vs must be at least 2.
+func cases(vs, rs int) []edit {
+	fa, fp := firstVS()
+	la, lp := lastVS(vs)
+	real := lastRealOf(rs)
+	return []edit{
+		{"no change", nil, nil},
+		{"one weight", func(b []byte) ([]byte, error) { return changeWeight(b, 2) }, weightIs(fa, fp, "198.51.100.1", 2)},
+		{"one removed", func(b []byte) ([]byte, error) { return removeReal(b, real, fp, false) }, gone(fa, fp, real)},
+		{"one removed, last vs", func(b []byte) ([]byte, error) { return removeReal(b, real, lp, true) }, gone(la, lp, real)},
+	}
 }
 
 // result is one implementation's measurement.
@@ -97,14 +113,14 @@ func measure(im impl, p params) (res result, err error) {
 		}
 	}()
 	cur := p.conf
-	for i, c := range cases {
+	for i, c := range p.cases {
 		if d == nil || im.fresh {
 			// A fresh daemon on the file as the earlier cases left it,
 			// so that a slow reload does not stretch into the next case.
 			if d != nil {
 				d.kill(p.log)
 			}
-			if d, err = startFull(im, conf, p, &res, i == 0); err != nil {
+			if d, err = startFull(im, conf, p, countReals(cur), &res, i == 0); err != nil {
 				d = nil
 				return res, err
 			}
@@ -127,9 +143,10 @@ func measure(im impl, p params) (res result, err error) {
 }
 
 // startFull starts a daemon on an empty table and waits until the kernel
-// holds the whole configuration and the daemon's CPU is quiet; the first
-// start's time and table are the result's.
-func startFull(im impl, conf string, p params, res *result, first bool) (*daemon, error) {
+// holds the whole configuration (dests real servers: a fresh start after
+// a removal has fewer) and the daemon's CPU is quiet; the first start's
+// time and table are the result's.
+func startFull(im impl, conf string, p params, dests int, res *result, first bool) (*daemon, error) {
 	if err := flush(); err != nil {
 		return nil, err
 	}
@@ -138,7 +155,7 @@ func startFull(im impl, conf string, p params, res *result, first bool) (*daemon
 		return nil, err
 	}
 	t0 := time.Now()
-	s, n, err := d.waitTable(p.services, p.dests, p.startMax)
+	s, n, err := d.waitTable(p.services, dests, p.startMax)
 	if first {
 		res.services, res.dests, res.start = s, n, time.Since(t0)
 	}
@@ -275,7 +292,7 @@ func (d *daemon) hup(p params, applied func() (bool, error), im impl) (reload, e
 		return r, err
 	}
 	if im.done != nil {
-		if r.took, r.note, err = d.untilDone(p, applied, im.done, logOff, t0); err != nil {
+		if r.took, r.kernel, r.note, err = d.untilDone(p, applied, im.done, logOff, t0); err != nil {
 			return r, err
 		}
 		r.busy = -1
@@ -349,11 +366,12 @@ func (d *daemon) untilQuiet(p params, applied func() (bool, error), logOff int64
 
 // untilDone waits for the done line in the log written after logOff and,
 // when applied is given, for the change in the kernel; took is when the
-// later of the two was seen, -1 when not both within p.applyMax.
+// later of the two was seen, -1 when not both within p.applyMax, and
+// kernel when the change was (0 without applied, -1 when not seen).
 // keepalived's log stamps whole seconds, so the line counts when it is
 // read: the log is polled every 20 ms, the kernel every 200 ms (each
 // reading walks a netlink dump the daemon competes with).
-func (d *daemon) untilDone(p params, applied func() (bool, error), done *regexp.Regexp, logOff int64, t0 time.Time) (took time.Duration, note string, err error) {
+func (d *daemon) untilDone(p params, applied func() (bool, error), done *regexp.Regexp, logOff int64, t0 time.Time) (took, kernel time.Duration, note string, err error) {
 	var lineAt, kernAt time.Duration = -1, -1
 	if applied == nil {
 		kernAt = 0
@@ -370,20 +388,20 @@ func (d *daemon) untilDone(p params, applied func() (bool, error), done *regexp.
 			lastKern = time.Now()
 			ok, err := applied()
 			if err != nil {
-				return -1, "", err
+				return -1, -1, "", err
 			}
 			if ok {
 				kernAt = now
 			}
 		}
 		if lineAt >= 0 && kernAt >= 0 {
-			return max(lineAt, kernAt), "", nil
+			return max(lineAt, kernAt), kernAt, "", nil
 		}
 		if now > p.applyMax {
-			return -1, doneNote(done, lineAt, kernAt, applied != nil), nil
+			return -1, kernAt, doneNote(done, lineAt, kernAt, applied != nil), nil
 		}
 		if err := d.alive(); err != nil {
-			return -1, "", err
+			return -1, -1, "", err
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -415,44 +433,41 @@ func logSince(path string, off int64) []byte {
 	return b
 }
 
-// firstService is the virtual server the edits change: genConf's first,
-// 192.0.2.1:1024.
-var firstService = &ipvs.Service{AddressFamily: syscall.AF_INET, Protocol: syscall.IPPROTO_TCP,
-	Address: net.ParseIP("192.0.2.1").To4(), Port: 1024, Netmask: 0xffffffff}
-
-// dest finds a real server of the first service in the kernel.
-func dest(addr string) (*ipvs.Destination, error) {
+// dest finds a real server of a service in the kernel.
+func dest(svcAddr string, port int, addr string) (*ipvs.Destination, error) {
 	h, err := ipvs.New("")
 	if err != nil {
 		return nil, err
 	}
 	defer h.Close()
-	ds, err := h.GetDestinations(firstService)
+	svc := &ipvs.Service{AddressFamily: syscall.AF_INET, Protocol: syscall.IPPROTO_TCP,
+		Address: net.ParseIP(svcAddr).To4(), Port: uint16(port), Netmask: 0xffffffff}
+	ds, err := h.GetDestinations(svc)
 	if err != nil {
-		return nil, fmt.Errorf("read 192.0.2.1:1024: %w", err)
+		return nil, fmt.Errorf("read %s:%d: %w", svcAddr, port, err)
 	}
 	for _, d := range ds {
-		if d.Address.Equal(net.ParseIP(addr)) && d.Port == 1024 {
+		if d.Address.Equal(net.ParseIP(addr)) && int(d.Port) == port {
 			return d, nil
 		}
 	}
 	return nil, nil
 }
 
-// weightIs reports whether the changed real server has weight w in the
-// kernel.
-func weightIs(w int) func() (bool, error) {
+// weightIs reports whether a real server has weight w in the kernel.
+func weightIs(svcAddr string, port int, addr string, w int) func() (bool, error) {
 	return func() (bool, error) {
-		d, err := dest("198.51.100.1")
+		d, err := dest(svcAddr, port, addr)
 		return d != nil && d.Weight == w, err
 	}
 }
 
-// lastRealGone reports whether removeLastReal's real server left the
-// kernel.
-func lastRealGone() (bool, error) {
-	d, err := dest(lastReal)
-	return d == nil && err == nil, err
+// gone reports whether a real server left the kernel.
+func gone(svcAddr string, port int, addr string) func() (bool, error) {
+	return func() (bool, error) {
+		d, err := dest(svcAddr, port, addr)
+		return d == nil && err == nil, err
+	}
 }
 
 func flush() error {
