@@ -92,11 +92,15 @@ func splitKV(s string) (map[string]string, error) {
 			return nil, fmt.Errorf("expected key=value at %q", s)
 		}
 		if strings.HasPrefix(v, `"`) {
-			end := strings.Index(v[1:], `"`)
-			if end < 0 {
+			// Benches write values with %q: a quote inside is escaped.
+			q, err := strconv.QuotedPrefix(v)
+			if err != nil {
 				return nil, fmt.Errorf("unterminated quote after %s=", k)
 			}
-			m[k], s = v[1:end+1], v[end+2:]
+			if m[k], err = strconv.Unquote(q); err != nil {
+				return nil, fmt.Errorf("%s=%s: %w", k, q, err)
+			}
+			s = v[len(q):]
 			continue
 		}
 		val, after, _ := strings.Cut(v, " ")
