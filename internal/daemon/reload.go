@@ -312,7 +312,7 @@ func (d *Daemon) changeAddresses(in *instance, oldc *vrrp.Instance) []status.Cha
 		}
 	}
 	if len(added) > 0 && in.garp != nil {
-		if err := in.garp.a.Announce(added, in.cfg.GARP.MasterRepeat); err != nil {
+		if err := in.garp.a.AnnounceSome(in.garpBlk, added, in.cfg.GARP.MasterRepeat); err != nil {
 			d.log.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
 		}
 	}
