@@ -75,7 +75,7 @@ func vrrpInstance(a *analyzer, n *Node, c *Config) {
 		}
 	}
 	b := &instB{pos: n.Pos, set: map[string]bool{}}
-	b.Name, b.Source = name, n.Pos.String()
+	b.Name, b.Source = name, n.Pos.src()
 	b.Priority, b.AdvertInt, b.UnicastTTL = 100, time.Second, 255
 	body := *n
 	body.Children = a.openValueBlocks(n.Children, instValueBlocks)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/script"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // The settings types below are what confparse builds from keepalived.conf and
@@ -87,8 +88,10 @@ type GARP struct {
 // run thousands of them (issue #12), and the configuration keeps one each.
 // The byte-sized settings are kept together so that padding costs one word.
 type Instance struct {
-	Name      string
-	Source    string // file:line of the block, for diagnostics
+	Name string
+	// Source is the block's file and line, for diagnostics: eight bytes,
+	// printed on demand, not a string per instance (issue #12).
+	Source    srcpos.Pos
 	Interface string
 
 	AdvertInt        time.Duration
@@ -361,7 +364,7 @@ type VMAC struct {
 // SyncGroup is a vrrp_sync_group.
 type SyncGroup struct {
 	Name            string
-	Source          string
+	Source          srcpos.Pos
 	Members         []string
 	TrackInterfaces []TrackInterface
 	TrackScripts    []TrackRef

@@ -13,6 +13,7 @@ import (
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/plan"
 	"github.com/govrrpd/govrrpd/internal/status"
+	"github.com/govrrpd/govrrpd/srcpos"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -216,7 +217,7 @@ func (d *Daemon) newProblems(diags confparse.Diagnostics) confparse.Diagnostics 
 func stripGroups(gs []vrrp.SyncGroup) []vrrp.SyncGroup {
 	out := append([]vrrp.SyncGroup(nil), gs...)
 	for i := range out {
-		out[i].Source = ""
+		out[i].Source = srcpos.Pos{}
 	}
 	return out
 }
