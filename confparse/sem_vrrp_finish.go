@@ -109,7 +109,7 @@ func (ld *vrrpLoad) inherit(a *analyzer, b *instB) {
 		}
 	}
 	if !b.set["version"] {
-		b.Version = g.Version
+		b.Version = uint8(g.Version)
 	}
 	inh("strict_mode", &b.Strict, g.Strict)
 	inh("lower_prio_no_advert", &b.LowerPrioNoAdvert, g.LowerPrioNoAdvert)
@@ -128,7 +128,7 @@ func (ld *vrrpLoad) inherit(a *analyzer, b *instB) {
 		}
 	}
 	if !b.set["down_timer_adverts"] {
-		b.DownTimerAdverts = g.DownTimerAdverts
+		b.DownTimerAdverts = uint8(g.DownTimerAdverts)
 	}
 	b.GARP = instanceGARP(b.GARP, b.set, g.GARP, ld.gLowerDelaySet, ld.gLowerRepeatSet)
 }

@@ -84,7 +84,7 @@ type GARP struct {
 }
 
 // Instance is one vrrp_instance. The keywords most instances never give
-// sit behind Opts, so that an instance is 272 bytes, not 576: operators
+// sit behind Opts, so that an instance is 248 bytes, not 576: operators
 // run thousands of them (issue #12), and the configuration keeps one each.
 // The byte-sized settings are kept together so that padding costs one word.
 type Instance struct {
@@ -94,9 +94,7 @@ type Instance struct {
 	Source    srcpos.Pos
 	Interface string
 
-	AdvertInt        time.Duration
-	Version          int // 2 or 3
-	DownTimerAdverts int
+	AdvertInt time.Duration
 
 	Auth     Auth
 	AuthHMAC *AuthHMAC // keepalived 2.4's auth_hmac (authhmac.go); nil: none
@@ -121,6 +119,9 @@ type Instance struct {
 	Family   Family
 	// UnicastTTL is unicast_ttl, 0..255.
 	UnicastTTL uint8
+	Version    uint8 // 2 or 3
+	// DownTimerAdverts is down_timer_adverts, 1..100.
+	DownTimerAdverts uint8
 
 	Nopreempt          bool
 	DontTrackPrimary   bool
