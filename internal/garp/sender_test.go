@@ -104,14 +104,9 @@ func TestAnnounceSendsPreparedFrames(t *testing.T) {
 	if got[a1] != 3 || got[a2] != 3 {
 		t.Errorf("frames per address: %v, want 3 each", got)
 	}
-	// One instance forgetting its block leaves the other's frames.
-	if s.Prepared() != 3 {
-		t.Fatalf("prepared %d frames, want 3", s.Prepared())
-	}
+	// One instance forgetting its block leaves the other's frames
+	// (counted without a socket in TestCollectAllocatesNothing).
 	s.Forget(b1)
-	if s.Prepared() != 2 {
-		t.Errorf("after Forget: %d frames, want 2 (the other block's)", s.Prepared())
-	}
 	if err := s.Announce(b1, 1); err == nil {
 		t.Error("Announce of a forgotten block: no error")
 	}
