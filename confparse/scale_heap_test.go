@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // maxConfigBytesPerInstance bounds what the running configuration keeps
@@ -50,5 +51,33 @@ func TestScaleConfigHeapPerInstance(t *testing.T) {
 	t.Logf("the loaded configuration keeps %.0f B per instance at 4,080", per)
 	if per > maxConfigBytesPerInstance {
 		t.Errorf("%.0f B per instance, budget %d B", per, maxConfigBytesPerInstance)
+	}
+}
+
+// The instances' VIPs lie in one array, each instance's slice full, so
+// that appending to one instance's never writes into the next one's.
+func TestInstanceVIPsShareOneArray(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "keepalived.conf")
+	conf := "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n 192.0.2.2\n 192.0.2.3\n }\n}\n" +
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n 192.0.2.4\n }\n}\n"
+	if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, diags := Load(p, Options{})
+	if len(cfg.Instances) != 2 {
+		t.Fatalf("%d instances: %v", len(cfg.Instances), diags)
+	}
+	a, b := cfg.Instances[0].VIPs, cfg.Instances[1].VIPs
+	if len(a) != 3 || cap(a) != 3 || len(b) != 1 || cap(b) != 1 {
+		t.Fatalf("VIPs len/cap %d/%d and %d/%d, want 3/3 and 1/1", len(a), cap(a), len(b), cap(b))
+	}
+	if uintptr(unsafe.Pointer(&b[0])) != uintptr(unsafe.Pointer(&a[2]))+unsafe.Sizeof(a[0]) {
+		t.Error("B's VIPs do not follow A's in one array")
+	}
+	if grown := append(a, a[0]); &grown[0] == &a[0] {
+		t.Error("appending to A's VIPs did not copy them")
+	}
+	if b[0].Prefix.String() != "192.0.2.4/32" {
+		t.Errorf("appending to A's VIPs changed B's: %s", b[0].Prefix)
 	}
 }

@@ -31,12 +31,26 @@ func (ld *vrrpLoad) finish(a *analyzer) {
 	a.cfg.SyncGroups = ld.resolveGroups(a)
 	ld.checkDuplicateVRIDs(a)
 	ld.checkTrackGroups(a)
+	// The instances' VIPs go into one array, each instance's a full
+	// slice of it: one allocation instead of one per instance left among
+	// the parse's garbage (part-used spans the heap keeps), and no room
+	// to spare from append's growth (issue #12).
 	a.cfg.Instances = make([]vrrp.Instance, len(ld.insts))
+	n := 0
+	for _, b := range ld.insts {
+		n += len(b.VIPs)
+	}
+	vips := make([]vrrp.Address, 0, n)
 	for i, b := range ld.insts {
 		if b.Notify != nil && b.Notify.IsZero() {
 			b.Notify = nil // every command was refused
 		}
 		b.TrimOpts() // a keyword reset to its default leaves none set
+		if len(b.VIPs) > 0 {
+			k := len(vips)
+			vips = append(vips, b.VIPs...)
+			b.VIPs = vips[k:len(vips):len(vips)]
+		}
 		a.cfg.Instances[i] = b.Instance
 	}
 }
