@@ -168,7 +168,7 @@ func TestSuccessorEarliestRounding(t *testing.T) {
 func timedMachine(t *testing.T, version int, advert time.Duration) *Machine {
 	t.Helper()
 	in := testInstance("VI_1", 150)
-	in.Version, in.AdvertInt = version, advert
+	in.Version, in.AdvertInt = uint8(version), advert
 	m, err := NewMachine(&in, MachineOptions{Addr: netip.MustParseAddr("192.0.2.1")})
 	if err != nil {
 		t.Fatal(err)

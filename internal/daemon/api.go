@@ -164,7 +164,7 @@ func copyDrops(m map[string]uint64) map[string]uint64 {
 
 func (d *Daemon) instanceStatus(in *instance) status.Instance {
 	c := in.cfg
-	st := status.Instance{Name: c.Name, VRID: c.VRID, Family: familyName(c.Family), Version: c.Version,
+	st := status.Instance{Name: c.Name, VRID: c.VRID, Family: familyName(c.Family), Version: int(c.Version),
 		Interface: c.Interface, State: in.m.State().String(), Priority: int(c.Priority),
 		EffectivePriority: int(in.m.Priority()), AdvertInt: status.Duration(c.AdvertInt),
 		MasterPriority: int(in.masterPrio), MasterAdvertInt: status.Duration(in.masterAdvertInt()),

@@ -65,7 +65,7 @@ func (d *Daemon) announce(in *instance, a vrrp.Action) {
 		if in.garp == nil {
 			return
 		}
-		if err := in.garp.a.Announce(in.vips, a.Count); err != nil {
+		if err := in.garp.a.Announce(in.garpBlk, a.Count); err != nil {
 			d.pktLog.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
 			return
 		}

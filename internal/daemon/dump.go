@@ -266,7 +266,7 @@ func jsonOf(in *instance) jsonInstance {
 		Vipset: in.m.State() == vrrp.StateMaster, AdverInt: c.AdvertInt.Seconds(),
 		MasterAdverInt: in.masterAdvertInt().Seconds(), Accept: b2i(c.Accept), Nopreempt: c.Nopreempt,
 		PreemptDelay: c.Options().PreemptDelay.Seconds(), State: jsonState(in.m.State()), Wantstate: jsonState(in.m.State()),
-		Version: c.Version, SMTPAlert: c.SMTPAlert, NotifyDeleted: nf.DeletedSet,
+		Version: int(c.Version), SMTPAlert: c.SMTPAlert, NotifyDeleted: nf.DeletedSet,
 		ScriptMaster: nf.Master.Raw, ScriptBackup: nf.Backup.Raw, ScriptFault: nf.Fault.Raw,
 		ScriptStop: nf.Stop.Raw, Script: nf.Generic.Raw, AuthType: int(c.Auth.Type),
 	}

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/govrrpd/govrrpd/internal/garp"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/script"
 	"github.com/govrrpd/govrrpd/vrrp"
@@ -45,6 +46,7 @@ type instance struct {
 	addrFault   bool
 	ifUp        bool       // what the machine was last told
 	lastState   vrrp.State // the state of the last transition (apply.go)
+	garpBlk     garp.Block // its GARP/NA frames in the sender (garpShare)
 
 	vips  []netip.Addr      // the VIPs, for adverts and GARP
 	tm    [numTimers]*timer // nil until first armed
@@ -221,7 +223,7 @@ func (d *Daemon) attach(in *instance) error {
 	}
 	gs, err := d.garpFor(garpIf)
 	if err == nil {
-		err = gs.a.Prepare(in.vips)
+		in.garpBlk, err = gs.a.Prepare(0, in.vips)
 	}
 	if err != nil {
 		d.releaseSocket(sock)
@@ -284,11 +286,11 @@ func (d *Daemon) detach(in *instance) {
 	if !in.attached {
 		return
 	}
-	in.garp.a.Forget(in.vips)
+	in.garp.a.Forget(in.garpBlk)
 	d.releaseGarp(in.garp)
 	in.sock.remove(in)
 	d.releaseSocket(in.sock)
-	in.sock, in.garp, in.attached = nil, nil, false
+	in.sock, in.garp, in.garpBlk, in.attached = nil, nil, 0, false
 }
 
 // syncIface tells the machine when the instance's usable state changed.
@@ -369,15 +371,13 @@ func (in *instance) buildAdvert(scratch *vrrp.Advert) error {
 		in.adv.authType = vrrp.AuthPass
 		in.adv.authData = vrrp.PassAuthData(c.Auth.Pass)
 	}
-	if in.garp != nil { // a reload: the GARP frames follow the new set
-		in.garp.a.Forget(in.vips)
-	}
 	in.vips = in.vips[:0]
 	for _, a := range c.VIPs {
 		in.vips = append(in.vips, a.Prefix.Addr())
 	}
-	if in.garp != nil {
-		if err := in.garp.a.Prepare(in.vips); err != nil {
+	if in.garp != nil { // a reload: the GARP frames follow the new set
+		var err error
+		if in.garpBlk, err = in.garp.a.Prepare(in.garpBlk, in.vips); err != nil {
 			return fmt.Errorf("vrrp %s: %w", c.Name, err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/plan"
 	"github.com/govrrpd/govrrpd/internal/status"
+	"github.com/govrrpd/govrrpd/srcpos"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -216,7 +217,7 @@ func (d *Daemon) newProblems(diags confparse.Diagnostics) confparse.Diagnostics 
 func stripGroups(gs []vrrp.SyncGroup) []vrrp.SyncGroup {
 	out := append([]vrrp.SyncGroup(nil), gs...)
 	for i := range out {
-		out[i].Source = ""
+		out[i].Source = srcpos.Pos{}
 	}
 	return out
 }
@@ -312,7 +313,7 @@ func (d *Daemon) changeAddresses(in *instance, oldc *vrrp.Instance) []status.Cha
 		}
 	}
 	if len(added) > 0 && in.garp != nil {
-		if err := in.garp.a.Announce(added, in.cfg.GARP.MasterRepeat); err != nil {
+		if err := in.garp.a.AnnounceSome(in.garpBlk, added, in.cfg.GARP.MasterRepeat); err != nil {
 			d.log.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
 		}
 	}
