@@ -93,6 +93,7 @@ type Daemon struct {
 	machSlab slab[vrrp.Machine]
 	sendBuf  []byte        // adverts are encoded here: only the loop sends
 	scratch  vrrp.Advert   // and built here
+	vipBuf   []netip.Addr  // an instance's VIP addresses (vipAddrs)
 	faulted  []*instance   // failed VIP adds, put in FAULT after the actions
 	acts     []vrrp.Action // what a machine asks for, one buffer for all (feed)
 	// batching queues adverts instead of sending them; unflushed are the

@@ -18,10 +18,9 @@ type instance struct {
 	// one copy of a kilobyte per instance, not two.
 	cfg  *vrrp.Instance
 	m    *vrrp.Machine
-	sock *socket      // nil until attached
-	garp *garpShare   // nil until attached
-	src  netip.Addr   // source address of our adverts
-	dsts []netip.Addr // multicast group or unicast peers
+	sock *socket    // nil until attached
+	garp *garpShare // nil until attached
+	src  netip.Addr // source address of our adverts
 	// auth_hmac (authhmac.go): the signer is nil unless adverts carry a
 	// trailer, the verifier nil without auth_hmac.
 	hmacSign   *vrrp.HMACSigner
@@ -46,7 +45,6 @@ type instance struct {
 	ifUp        bool       // what the machine was last told
 	lastState   vrrp.State // the state of the last transition (apply.go)
 
-	vips  []netip.Addr      // the VIPs, for adverts and GARP
 	tm    [numTimers]*timer // nil until first armed
 	retry time.Duration     // backoff of the next VIP retry
 
@@ -126,7 +124,7 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	if err := in.setupAuthHMAC(nil); err != nil {
 		return nil, err
 	}
-	if err := in.buildAdvert(&d.scratch); err != nil {
+	if err := d.buildAdvert(in); err != nil {
 		return nil, err
 	}
 	var sg *vrrp.SyncGroup
@@ -199,21 +197,11 @@ func (d *Daemon) attach(in *instance) error {
 	if err != nil {
 		return fmt.Errorf("vrrp %s: %w", cfg.Name, err)
 	}
-	in.dsts = in.dsts[:0]
-	if len(opts.UnicastPeers) > 0 {
-		for _, p := range opts.UnicastPeers {
-			in.dsts = append(in.dsts, p.Addr)
-		}
-	} else {
-		g := opts.McastDst
-		if !g.IsValid() {
-			g = vrrp.Group(cfg.Family)
-		}
-		if err := sock.join(g); err != nil {
+	if len(opts.UnicastPeers) == 0 {
+		if err := sock.join(in.mcastGroup()); err != nil {
 			d.releaseSocket(sock)
 			return fmt.Errorf("vrrp %s: %w", cfg.Name, err)
 		}
-		in.dsts = append(in.dsts, g)
 	}
 	garpIf := cfg.Interface
 	if in.vmac != "" {
@@ -221,7 +209,7 @@ func (d *Daemon) attach(in *instance) error {
 	}
 	gs, err := d.garpFor(garpIf)
 	if err == nil {
-		err = gs.a.Prepare(in.vips)
+		err = gs.a.Prepare(d.vipAddrs(cfg))
 	}
 	if err != nil {
 		d.releaseSocket(sock)
@@ -284,7 +272,7 @@ func (d *Daemon) detach(in *instance) {
 	if !in.attached {
 		return
 	}
-	in.garp.a.Forget(in.vips)
+	in.garp.a.Forget(d.vipAddrs(in.cfg))
 	d.releaseGarp(in.garp)
 	in.sock.remove(in)
 	d.releaseSocket(in.sock)
@@ -353,8 +341,10 @@ func notifySpec(n *vrrp.Notify, s vrrp.State) script.Spec {
 }
 
 // buildAdvert prepares the advert template: everything but the priority is
-// fixed for the life of the instance. scratch checks the addresses fit.
-func (in *instance) buildAdvert(scratch *vrrp.Advert) error {
+// fixed for the life of the instance. The daemon's one Advert checks the
+// addresses fit.
+func (d *Daemon) buildAdvert(in *instance) error {
+	scratch := &d.scratch
 	c := in.cfg
 	in.adv = advTemplate{version: uint8(c.Version)}
 	if c.Family == vrrp.IPv6 {
@@ -369,20 +359,28 @@ func (in *instance) buildAdvert(scratch *vrrp.Advert) error {
 		in.adv.authType = vrrp.AuthPass
 		in.adv.authData = vrrp.PassAuthData(c.Auth.Pass)
 	}
-	if in.garp != nil { // a reload: the GARP frames follow the new set
-		in.garp.a.Forget(in.vips)
-	}
-	in.vips = in.vips[:0]
-	for _, a := range c.VIPs {
-		in.vips = append(in.vips, a.Prefix.Addr())
-	}
-	if in.garp != nil {
-		if err := in.garp.a.Prepare(in.vips); err != nil {
-			return fmt.Errorf("vrrp %s: %w", c.Name, err)
-		}
-	}
-	if err := in.adv.fill(scratch, c.VRID, 0, in.vips); err != nil {
+	if err := in.adv.fill(scratch, c.VRID, 0, d.vipAddrs(c)); err != nil {
 		return fmt.Errorf("vrrp %s: %w", c.Name, err)
 	}
 	return nil
+}
+
+// mcastGroup is where in's multicast adverts go: mcast_dst_ip, else the
+// family's VRRP group.
+func (in *instance) mcastGroup() netip.Addr {
+	if o := in.cfg.Opts; o != nil && o.McastDst.IsValid() {
+		return o.McastDst
+	}
+	return vrrp.Group(in.cfg.Family)
+}
+
+// vipAddrs lists c's VIPs (for adverts and GARP) in the daemon's one
+// buffer, valid until the next call: an instance keeps no copy of its
+// addresses (48 bytes each at thousands of instances, issue #12).
+func (d *Daemon) vipAddrs(c *vrrp.Instance) []netip.Addr {
+	d.vipBuf = d.vipBuf[:0]
+	for _, a := range c.VIPs {
+		d.vipBuf = append(d.vipBuf, a.Prefix.Addr())
+	}
+	return d.vipBuf
 }

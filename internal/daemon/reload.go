@@ -270,8 +270,14 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 // burst for them alone (keepalived: "GARPs are sent for newly added VIPs
 // only"); unchanged ones are never touched.
 func (d *Daemon) changeAddresses(in *instance, oldc *vrrp.Instance) []status.Change {
-	if err := in.buildAdvert(&d.scratch); err != nil {
+	if err := d.buildAdvert(in); err != nil {
 		d.log.Error("reload: advert", "instance", in.cfg.Name, "err", err)
+	}
+	if in.garp != nil { // the GARP frames follow the new set
+		in.garp.a.Forget(d.vipAddrs(oldc))
+		if err := in.garp.a.Prepare(d.vipAddrs(in.cfg)); err != nil {
+			d.log.Error("reload: gratuitous ARP", "instance", in.cfg.Name, "err", err)
+		}
 	}
 	oldSet := map[netip.Prefix]bool{}
 	for _, a := range append(append([]vrrp.Address(nil), oldc.VIPs...), oldc.Options().ExcludedVIPs...) {

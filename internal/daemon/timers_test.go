@@ -201,7 +201,7 @@ func TestMasterDownSeesAdvertsInKernel(t *testing.T) {
 func peerAdvert(t *testing.T, in *instance) []byte {
 	t.Helper()
 	var a vrrp.Advert
-	if err := in.adv.fill(&a, 1, 200, in.vips); err != nil {
+	if err := in.adv.fill(&a, 1, 200, vipsOf(in)); err != nil {
 		t.Fatal(err)
 	}
 	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)
