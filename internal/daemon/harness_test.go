@@ -327,3 +327,13 @@ func vipsOf(in *instance) []netip.Addr {
 	}
 	return out
 }
+
+// deadline is when in's timer id fires; the test fails if it is not armed.
+func (h *harness) deadline(in *instance, id vrrp.TimerID) time.Time {
+	h.t.Helper()
+	at, ok := h.d.timers.deadline(in, id)
+	if !ok {
+		h.t.Fatalf("%s: timer %s not armed", in.cfg.Name, id)
+	}
+	return at
+}

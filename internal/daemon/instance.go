@@ -45,8 +45,8 @@ type instance struct {
 	ifUp        bool       // what the machine was last told
 	lastState   vrrp.State // the state of the last transition (apply.go)
 
-	tm    [numTimers]*timer // nil until first armed
-	retry time.Duration     // backoff of the next VIP retry
+	tix   [numTimers]int32 // the timers' positions on the heap + 1, 0: not armed
+	retry time.Duration    // backoff of the next VIP retry
 
 	lastMaster     netip.Addr
 	masterInt      time.Duration // the master's advertised interval

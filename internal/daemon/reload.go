@@ -235,10 +235,10 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 			d.log.Error("reload: cannot restart instance", "instance", nc.Name, "err", err)
 			return []status.Change{{Kind: "instance", Op: "remove", Object: oldc.Name, Detail: err.Error()}}
 		}
-		// The heap holds pointers to the old instance's timers: all
+		// The heap holds the old instance's timers by pointer: all
 		// stopped by removeInstance, and the copy starts with none.
 		*in = *ni
-		in.tm = [numTimers]*timer{}
+		in.tix = [numTimers]int32{}
 		if in.sock != nil {
 			in.sock.remove(ni)
 			in.sock.insts = append(in.sock.insts, in)
