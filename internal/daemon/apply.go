@@ -171,7 +171,7 @@ func (d *Daemon) addAddresses(in *instance) ([]vrrp.Address, bool) {
 func (d *Daemon) addrFailed(in *instance) {
 	in.addrFault = true
 	in.retry = min(max(2*in.retry, time.Second), 30*time.Second)
-	in.why = reasonHint{vrrp.StateFault, "cannot add VIP"}
+	in.why = reasonHint{vrrp.StateFault, reasonNoVIP}
 	d.log.Error(fmt.Sprintf("entering FAULT state (cannot add VIP), retrying in %s", in.retry), "instance", in.cfg.Name)
 	d.faulted = append(d.faulted, in)
 	d.after(in.retry, evRetry{in: in})
@@ -208,7 +208,7 @@ func (d *Daemon) removeAddresses(in *instance) {
 }
 
 func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
-	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio, "reason", d.cause)
+	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio, "reason", d.cause.String())
 	if s == vrrp.StateMaster {
 		in.stats.becomeMaster++
 		in.retry = 0

@@ -122,7 +122,7 @@ type Daemon struct {
 
 	// The operations side's counters: cause names the event being fed
 	// (transitions.go), reloadStats counts reloads since start (ops.go).
-	cause       string
+	cause       reason
 	reloadStats status.ReloadStats
 
 	lvs      *lvs.Subsystem
@@ -512,7 +512,7 @@ func (d *Daemon) linkChanged(now time.Time, ifname string, up bool) {
 			d.reattach(in)
 		}
 		if !up {
-			in.why = reasonHint{vrrp.StateFault, "interface " + ifname + " down"}
+			in.why = reasonHint{vrrp.StateFault, reasonLinkDown} // ifname is in.cfg.Interface
 		}
 		d.syncIface(in, now)
 	}

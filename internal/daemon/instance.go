@@ -52,10 +52,10 @@ type instance struct {
 	masterInt      time.Duration // the master's advertised interval
 	lastAdvert     time.Time
 	lastTransition time.Time
-	// lastReason is why the state last changed (the API's last_reason):
-	// the cause the transitions are counted by, or why's words when they
-	// name the transition that followed.
-	lastReason string
+	// lastReason is why the state last changed (the API's last_reason,
+	// lastReasonText): the cause the transitions are counted by, or why's
+	// words when they name the transition that followed.
+	lastReason reason
 	why        reasonHint
 	stats      stats
 
