@@ -77,7 +77,7 @@ type Machine struct {
 	ho *leavingState
 
 	// Answers to lower-priority adverts (fsm_lowerprio.go); nil until
-	// the first of a mastership. Both are made when needed: thousands of
+	// the first of an episode, and again once it ended. Both are made when needed: thousands of
 	// machines use neither (issue #12: 112 bytes each).
 	lower *lowerPrioLimit
 
