@@ -373,7 +373,7 @@ func (d *Daemon) buildGroups() error {
 			if !ok {
 				continue // confparse already reported it
 			}
-			in.group, in.idx = g, len(g.members)
+			in.group, in.idx = g, int32(len(g.members))
 			g.members = append(g.members, in)
 			ms = append(ms, in.m)
 		}

@@ -29,8 +29,9 @@ type instance struct {
 	// adv is the advert template, without its addresses: a vrrp.Advert
 	// has room for 255 of them (6 KB), too much to keep per instance at
 	// thousands of instances. sendAdvert fills the daemon's one Advert.
-	// The byte-sized fields follow it, and each other, so that they pack
-	// into two words (issue #12: thousands of instances).
+	// The byte-sized fields follow it, then the 4-byte ones, so that
+	// they pack into seven words (issue #12: thousands of instances;
+	// TestInstanceSizes).
 	adv        advTemplate
 	form       vrrp.ChecksumForm
 	masterPrio uint8
@@ -44,24 +45,24 @@ type instance struct {
 	addrFault   bool
 	ifUp        bool       // what the machine was last told
 	lastState   vrrp.State // the state of the last transition (apply.go)
+	// lastReason is why the state last changed (the API's last_reason,
+	// lastReasonText): the cause the transitions are counted by, or why's
+	// words when they name the transition that followed.
+	lastReason reason
+	why        reasonHint
 
 	tix   [numTimers]int32 // the timers' positions on the heap + 1, 0: not armed
+	idx   int32            // member index in group
 	retry time.Duration    // backoff of the next VIP retry
 
 	lastMaster     netip.Addr
 	masterInt      time.Duration // the master's advertised interval
 	lastAdvert     time.Time
 	lastTransition time.Time
-	// lastReason is why the state last changed (the API's last_reason,
-	// lastReasonText): the cause the transitions are counted by, or why's
-	// words when they name the transition that followed.
-	lastReason reason
-	why        reasonHint
-	stats      stats
+	stats          stats
 
 	vmac  string // use_vmac interface, "" without
 	group *group // nil unless in a vrrp_sync_group
-	idx   int    // member index in group
 }
 
 // group is a running vrrp_sync_group.
@@ -302,7 +303,7 @@ func (d *Daemon) feed(in *instance, now time.Time, ev vrrp.Event) {
 		d.acts = acts[:0]
 	} else {
 		g := in.group
-		for _, ma := range g.m.Handle(now, in.idx, ev) {
+		for _, ma := range g.m.Handle(now, int(in.idx), ev) {
 			if ma.Member == vrrp.GroupMember {
 				d.notifyGroup(g, ma.Action)
 				continue
