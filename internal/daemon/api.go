@@ -128,7 +128,7 @@ func (d *Daemon) snapshot() status.Daemon {
 		ConfigHash: d.configHash, Reloads: slices.Clone(d.history), ReloadStats: d.reloadStats}
 	for _, in := range d.insts {
 		s.Instances = append(s.Instances, d.instanceStatus(in))
-		if in.lastMaster.IsValid() && in.lastMaster != in.src {
+		if in.lastMaster.IsValid() && in.lastMaster != in.source() {
 			s.Peers = append(s.Peers, status.Peer{Instance: in.cfg.Name, Addr: in.lastMaster.String(),
 				Priority: int(in.masterPrio), AdvertInt: status.Duration(in.masterInt), LastAdvert: in.lastAdvert})
 		}

@@ -110,7 +110,8 @@ func (d *Daemon) sendAdvert(in *instance, prio uint8) {
 // sendAdvertTo sends the advert in d.scratch to dst; false if it could
 // not be encoded (no other destination will do better).
 func (d *Daemon) sendAdvertTo(in *instance, dst netip.Addr, prio uint8) bool {
-	b, err := d.scratch.AppendSigned(d.sendBuf[:0], in.src, dst, in.form, in.hmacSign, time.Now())
+	src := in.source()
+	b, err := d.scratch.AppendSigned(d.sendBuf[:0], src, dst, in.form, in.hmacSign, time.Now())
 	if err != nil {
 		d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
 		return false
@@ -120,7 +121,7 @@ func (d *Daemon) sendAdvertTo(in *instance, dst netip.Addr, prio uint8) bool {
 		d.queueAdvert(in, b, dst, prio)
 		return true
 	}
-	if err := in.sock.t.Send(b, in.src, dst); err != nil {
+	if err := in.sock.t.Send(b, src, dst); err != nil {
 		d.pktLog.Warn("send advert", "instance", in.cfg.Name, "to", dst, "err", err)
 		return true
 	}

@@ -537,7 +537,7 @@ func (d *Daemon) reattach(in *instance) {
 	}
 	if in.attached {
 		d.log.Info("leaving FAULT: the interface can carry the instance", "instance", in.cfg.Name,
-			"interface", in.cfg.Interface, "source", in.src)
+			"interface", in.cfg.Interface, "source", in.source())
 	}
 }
 

@@ -20,7 +20,6 @@ type instance struct {
 	m    *vrrp.Machine
 	sock *socket    // nil until attached
 	garp *garpShare // nil until attached
-	src  netip.Addr // source address of our adverts
 	// auth_hmac (authhmac.go): the signer is nil unless adverts carry a
 	// trailer, the verifier nil without auth_hmac.
 	hmacSign   *vrrp.HMACSigner
@@ -100,6 +99,16 @@ func (in *instance) family() int {
 		return 6
 	}
 	return 4
+}
+
+// source is the address our adverts leave from, none until attached: the
+// machine keeps it as "our address" (SetAddr), and an instance keeps no
+// copy (issue #12).
+func (in *instance) source() netip.Addr {
+	if !in.attached {
+		return netip.Addr{}
+	}
+	return in.m.Addr()
 }
 
 func (in *instance) usable() bool { return in.linkUp && in.attached && !in.addrFault }
@@ -220,7 +229,7 @@ func (d *Daemon) attach(in *instance) error {
 		in.form = vrrp.ChecksumPlain
 	}
 	d.unwait(in)
-	in.sock, in.garp, in.src, in.attached = sock, gs, src, true
+	in.sock, in.garp, in.attached = sock, gs, true
 	sock.add(in)
 	in.m.SetAddr(src)
 	return nil
