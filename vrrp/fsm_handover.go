@@ -15,12 +15,14 @@ import (
 // router to the other. The hold bounds the wait when nobody takes over.
 
 // leavingState is a leaving master's state: when it resigned (its priority-0
-// advert) and the successor, once heard, and when.
+// advert), the successor, once heard, and when, and when the handover
+// timer is due.
 type leavingState struct {
 	leftAt   time.Time
 	succ     netip.Addr
 	succPrio uint8
 	heardAt  time.Time
+	until    time.Time
 }
 
 // successorGrace is how long a leaving master keeps its addresses after

@@ -70,7 +70,10 @@ type Machine struct {
 
 	masterAdverInt time.Duration
 	masterAddr     netip.Addr
-	preemptUntil   time.Time // zero: no preempt_delay hold started
+	// preemptUntil is when the preempt_delay hold ends (zero: none
+	// started); nil without preempt_delay, as most instances run
+	// (issue #12: 16 bytes less a machine).
+	preemptUntil *time.Time
 
 	// A master stopped by ShutdownHandover keeps its addresses until a
 	// successor is heard (fsm_handover.go); nil while not leaving.
@@ -81,7 +84,10 @@ type Machine struct {
 	// machines use neither (issue #12: 112 bytes each).
 	lower *lowerPrioLimit
 
-	deadline [numTimers]time.Time // of the timers armed
+	// deadline is when each armed timer is due, but the handover's,
+	// which is kept with the rest of the handover (ho.until): thousands of
+	// machines never leave that way (issue #12).
+	deadline [TimerHandover]time.Time
 
 	out []Action
 }
@@ -116,6 +122,9 @@ func NewMachine(inst *Instance, opt MachineOptions) (*Machine, error) {
 		m = new(Machine)
 	}
 	*m = Machine{cfg: c, base: inst.Priority, track: opt.Tracking, masterAdverInt: c.advertInt}
+	if c.preemptDelay > 0 {
+		m.preemptUntil = new(time.Time)
+	}
 	m.recompute()
 	return m, nil
 }
@@ -222,8 +231,26 @@ func (m *Machine) handle(now time.Time, ev Event) {
 func (m *Machine) emit(a Action) { m.out = append(m.out, a) }
 
 func (m *Machine) arm(now time.Time, t TimerID, d time.Duration) {
-	m.armed[t], m.deadline[t] = true, now.Add(d)
-	m.emit(Action{Kind: ActArmTimer, Timer: t, After: d, At: m.deadline[t]})
+	at := now.Add(d)
+	m.armed[t] = true
+	if t == TimerHandover {
+		m.ho.until = at // armed only while leaving
+	} else {
+		m.deadline[t] = at
+	}
+	m.emit(Action{Kind: ActArmTimer, Timer: t, After: d, At: at})
+}
+
+// deadlineOf is when the armed timer t is due; the handover's is zero
+// without a handover under way, whose expiry then does nothing.
+func (m *Machine) deadlineOf(t TimerID) time.Time {
+	if t == TimerHandover {
+		if m.ho == nil {
+			return time.Time{}
+		}
+		return m.ho.until
+	}
+	return m.deadline[t]
 }
 
 func (m *Machine) stop(t TimerID) {
@@ -275,9 +302,8 @@ func (m *Machine) startup(now time.Time) {
 	m.ho = nil
 	m.stop(TimerHandover)
 	m.masterAdverInt = m.cfg.advertInt
-	m.preemptUntil = time.Time{}
-	if m.cfg.preemptDelay > 0 {
-		m.preemptUntil = now.Add(m.cfg.preemptDelay)
+	if m.preemptUntil != nil {
+		*m.preemptUntil = now.Add(m.cfg.preemptDelay)
 	}
 	// A restart must never leave addresses from a previous run behind.
 	m.emit(Action{Kind: ActRemoveAddresses})
@@ -339,7 +365,7 @@ func (m *Machine) becomeMaster(now time.Time) {
 	m.stop(TimerMasterDown)
 	m.state, m.wantMaster = StateMaster, false
 	m.masterAddr, m.masterAdverInt = m.cfg.addr, m.cfg.advertInt
-	m.preemptUntil = time.Time{}
+	m.endPreemptHold()
 	m.lower = nil // a new mastership answers at once again
 	// Addresses and GARP go out before the first advert (keepalived and
 	// RFC 5798 §6.4.2 list the advert first). When this is a preemption,

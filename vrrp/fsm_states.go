@@ -5,7 +5,7 @@ import "time"
 // timer handles an expiry. Expiries of timers that were stopped or re-armed
 // since are dropped, so the daemon may race a StopTimer with a firing timer.
 func (m *Machine) timer(now time.Time, t TimerID) {
-	if t >= numTimers || !m.armed[t] || now.Before(m.deadline[t]) {
+	if t >= numTimers || !m.armed[t] || now.Before(m.deadlineOf(t)) {
 		return
 	}
 	m.armed[t] = false
@@ -77,7 +77,7 @@ func (m *Machine) backupAdvert(now time.Time, ev Event) {
 		return
 	}
 	if !lower {
-		m.preemptUntil = time.Time{}
+		m.endPreemptHold()
 	}
 	m.masterAddr = ev.Src
 	if m.cfg.version == 3 && ev.Interval > 0 {
@@ -91,14 +91,22 @@ func (m *Machine) backupAdvert(now time.Time, ev Event) {
 // hold starts at startup or at the first lower-priority advert after an
 // acceptable master.
 func (m *Machine) preemptHold(now time.Time) bool {
-	if m.cfg.preemptDelay <= 0 {
+	if m.preemptUntil == nil { // no preempt_delay
 		return false
 	}
 	if m.preemptUntil.IsZero() {
-		m.preemptUntil = now.Add(m.cfg.preemptDelay)
+		*m.preemptUntil = now.Add(m.cfg.preemptDelay)
 		return true
 	}
-	return now.Before(m.preemptUntil)
+	return now.Before(*m.preemptUntil)
+}
+
+// endPreemptHold forgets a preempt_delay hold: the next lower-priority
+// advert starts a new one.
+func (m *Machine) endPreemptHold() {
+	if m.preemptUntil != nil {
+		*m.preemptUntil = time.Time{}
+	}
 }
 
 // masterAdvert is RFC 5798 §6.4.3 with keepalived's additions: a master

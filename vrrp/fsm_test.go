@@ -245,7 +245,7 @@ func TestStateEventTable(t *testing.T) {
 			m, now := tableMachine(t, s)
 			if e.ev.Kind == EvTimer {
 				if m.armed[e.ev.Timer] {
-					now = m.deadline[e.ev.Timer]
+					now = m.deadlineOf(e.ev.Timer)
 				}
 			}
 			got := m.Handle(now, e.ev)
