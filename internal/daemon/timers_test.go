@@ -305,3 +305,28 @@ func TestTimerHeapPositions(t *testing.T) {
 	}
 	check(-1)
 }
+
+// The heap's array follows the timers armed down as well as up: after the
+// first election's peak it holds at most twice the timers still armed.
+func TestTimerHeapShrinks(t *testing.T) {
+	var ts timers
+	ins := make([]instance, 3000)
+	for i := range ins {
+		for j, id := range []vrrp.TimerID{vrrp.TimerMasterDown, vrrp.TimerGARPDelay, vrrp.TimerGARPRefresh} {
+			ts.arm(&ins[i], id, epoch.Add(time.Duration(i*3+j)*time.Millisecond), epoch)
+		}
+	}
+	peak := cap(ts.h)
+	for i := range ins {
+		ts.stop(&ins[i], vrrp.TimerMasterDown)
+		ts.stop(&ins[i], vrrp.TimerGARPDelay)
+	}
+	if n, c := len(ts.h), cap(ts.h); n != len(ins) || c > 2*n || c >= peak {
+		t.Fatalf("%d timers armed in an array of %d (%d at the peak), want at most twice as many", n, c, peak)
+	}
+	for i := range ins {
+		if at, ok := ts.deadline(&ins[i], vrrp.TimerGARPRefresh); !ok || !at.Equal(epoch.Add(time.Duration(i*3+2)*time.Millisecond)) {
+			t.Fatalf("instance %d: GARP refresh timer at %v (armed %v) after the shrink", i, at, ok)
+		}
+	}
+}
