@@ -41,8 +41,8 @@ const holdMargin = 100 * time.Millisecond
 // priority-0 advert: its Skew_Time is under one Master_Adver_Interval,
 // which is ours for VRRPv3 backups and 1 s for VRRPv2 ones.
 func (m *Machine) handoverHold() time.Duration {
-	iv := m.cfg.advertInt
-	if m.cfg.version == 2 {
+	iv := m.inst.AdvertInt
+	if m.inst.Version == 2 {
 		iv = time.Second
 	}
 	return iv + holdMargin
@@ -66,8 +66,8 @@ const skewRounding = 10 * time.Millisecond
 // adverts every Skew_Time is under a centisecond, so any advert after the
 // resignation counts; the grace still keeps the addresses a little longer.
 func (m *Machine) successorEarliest(p uint8) time.Duration {
-	earliest := skewTime(int(m.cfg.version), p, m.cfg.advertInt)
-	earliest -= skewTime(int(m.cfg.version), 255, m.cfg.advertInt) + skewRounding
+	earliest := skewTime(m.inst.Version, p, m.inst.AdvertInt)
+	earliest -= skewTime(m.inst.Version, 255, m.inst.AdvertInt) + skewRounding
 	return max(earliest, 0)
 }
 

@@ -85,8 +85,8 @@ func TestLowerPrioEpisodeEndAnnounced(t *testing.T) {
 	bursts := func(as []Action) (n int) {
 		for _, a := range as {
 			if a.Kind == ActSendGARP {
-				if a.Count != m.cfg.garp.LowerPrioRepeat {
-					t.Errorf("burst of %d, want garp_lower_prio_repeat %d", a.Count, m.cfg.garp.LowerPrioRepeat)
+				if a.Count != m.inst.GARP.LowerPrioRepeat {
+					t.Errorf("burst of %d, want garp_lower_prio_repeat %d", a.Count, m.inst.GARP.LowerPrioRepeat)
 				}
 				n++
 			}

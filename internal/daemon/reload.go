@@ -248,6 +248,9 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 		return []status.Change{{Kind: "instance", Op: "change", Object: nc.Name, Detail: "restarted: timing, transport or election settings changed"}}
 	}
 	in.cfg = nc
+	if err := in.m.SetInstance(nc); err != nil { // the machine reads its settings from nc now
+		d.log.Error("reload: instance settings", "instance", nc.Name, "err", err)
+	}
 	if !reflect.DeepEqual(oldc.AuthHMAC, nc.AuthHMAC) {
 		if err := in.setupAuthHMAC(in); err != nil {
 			d.log.Error("reload: auth_hmac", "instance", nc.Name, "err", err)

@@ -20,11 +20,12 @@ func TestInstanceSizes(t *testing.T) {
 		// positions in place of seven pointers, the last reason a byte
 		// (440 bytes before, session 7).
 		{"instance", unsafe.Sizeof(instance{}), 304},
-		// 344: the handover and lower-priority state behind pointers, the
-		// flags packed (session 4); the handover's deadline with the
-		// handover, the preempt_delay hold behind a pointer (384 before,
-		// session 7).
-		{"vrrp.Machine", unsafe.Sizeof(vrrp.Machine{}), 344},
+		// 264: the handover and lower-priority state behind pointers, the
+		// flags packed (session 4); the settings read through the
+		// configuration's vrrp.Instance, not copied, the handover's
+		// deadline with the handover, the preempt_delay hold behind a
+		// pointer (384 before, session 7).
+		{"vrrp.Machine", unsafe.Sizeof(vrrp.Machine{}), 264},
 		// 48: one per armed timer, in the heap's array.
 		{"timer", unsafe.Sizeof(timer{}), 48},
 		// 16: one per distinct transition an instance made.
