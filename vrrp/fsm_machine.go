@@ -69,8 +69,9 @@ type Machine struct {
 	ho *leavingState
 
 	// Answers to lower-priority adverts (fsm_lowerprio.go); nil until
-	// the first of an episode, and again once it ended. Both are made when needed: thousands of
-	// machines use neither (issue #12: 112 bytes each).
+	// the first of an episode, and again once it ended. Both are made
+	// when needed: thousands of machines use neither (issue #12: 112
+	// bytes each).
 	lower *lowerPrioLimit
 
 	// deadline is when each armed timer is due, but the handover's,
@@ -83,7 +84,7 @@ type Machine struct {
 
 // NewMachine builds a machine from settings whose defaults confparse has
 // already applied; missing timing settings are an error rather than a
-// silent default.
+// silent default. The machine reads inst for its life (SetInstance).
 func NewMachine(inst *Instance, opt MachineOptions) (*Machine, error) {
 	if err := checkInstance(inst); err != nil {
 		return nil, fmt.Errorf("vrrp %s: %w", inst.Name, err)
