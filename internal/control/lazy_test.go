@@ -1,12 +1,16 @@
 package control_test
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/govrrpd/govrrpd/internal/control"
 )
@@ -54,5 +58,49 @@ func TestSocketAnswersFirstRequest(t *testing.T) {
 	}
 	if d.Version == "" {
 		t.Errorf("first request: status without a version: %+v", d)
+	}
+}
+
+// TestServeStopsBeforeFirstConnection: a server that never had a caller
+// (its HTTP server not started yet) stops when its context ends, and
+// closes its listener.
+func TestServeStopsBeforeFirstConnection(t *testing.T) {
+	s, _, _ := newServer(t, nil)
+	path := filepath.Join(t.TempDir(), "control.sock")
+	ln, err := control.ListenSocket(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.ServeSocket(ctx, ln) }()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("ServeSocket: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("ServeSocket did not return after its context ended")
+	}
+	if c, err := net.Dial("unix", path); err == nil {
+		c.Close()
+		t.Error("the socket still accepts after the server stopped")
+	}
+}
+
+// TestServeKeepsAnswering: the connection that starts the server is
+// answered, and so are the ones after it, on the same and on new
+// connections.
+func TestServeKeepsAnswering(t *testing.T) {
+	s, _, _ := newServer(t, nil)
+	path := serveSocket(t, s)
+	for i := range 3 {
+		c := control.NewSocketClient(path) // a new connection each round
+		for j := range 2 {
+			if _, err := c.Status(t.Context()); err != nil {
+				t.Fatalf("client %d, request %d: %v", i, j, err)
+			}
+		}
 	}
 }

@@ -146,21 +146,6 @@ func (s *Server) ServeTCP(ctx context.Context, lns ...net.Listener) error {
 	return errors.Join(all...)
 }
 
-func serve(ctx context.Context, ln net.Listener, h http.Handler, cc func(context.Context, net.Conn) context.Context) error {
-	srv := &http.Server{Handler: h, ConnContext: cc, ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout: 30 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
-	stop := context.AfterFunc(ctx, func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	})
-	defer stop()
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("control %s: %w", ln.Addr(), err)
-	}
-	return nil
-}
-
 // peerContext records a socket peer's credentials for the action log.
 func peerContext(ctx context.Context, c net.Conn) context.Context {
 	who := Caller{Via: "socket", UID: -1, PID: -1, CanWrite: true}
