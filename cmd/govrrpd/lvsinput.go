@@ -55,13 +55,9 @@ func lvscfInput(path string, stderr io.Writer) (string, func(), error) {
 // (docs/scale.md, "Session 7: the binary's resident pages").
 // FuzzMayBeLVSCF holds it to Detect.
 func mayBeLVSCF(data []byte) bool {
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
+	// Lines end at '\r' or '\n' as Detect cuts them; empty ones have no
+	// words either way.
+	for line := range bytes.FieldsFuncSeq(data, func(r rune) bool { return r == '\r' || r == '\n' }) {
 		// lvs.cf's blanks are spaces and tabs; a line that is blank or
 		// a # comment has no words and Detect reads on.
 		w := bytes.TrimLeft(line, " \t")

@@ -1,12 +1,10 @@
 package control_test
 
 import (
-	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -66,14 +64,7 @@ func TestSocketAnswersFirstRequest(t *testing.T) {
 // closes its listener.
 func TestServeStopsBeforeFirstConnection(t *testing.T) {
 	s, _, _ := newServer(t, nil)
-	path := filepath.Join(t.TempDir(), "control.sock")
-	ln, err := control.ListenSocket(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.ServeSocket(ctx, ln) }()
+	path, cancel, done := startSocket(t, s)
 	cancel()
 	select {
 	case err := <-done:
