@@ -8,8 +8,6 @@ import (
 // HeaderLen is the size of a PDU header.
 const HeaderLen = 20
 
-var be = binary.BigEndian
-
 // Encode serializes p in network byte order (the flag is set whatever
 // p.Flags says), with the payload length filled in.
 func Encode(p *PDU) ([]byte, error) {
@@ -21,9 +19,9 @@ func Encode(p *PDU) ([]byte, error) {
 		flags &^= FlagNonDefaultContext
 	}
 	b[0], b[1], b[2] = 1, byte(p.Type), flags
-	be.PutUint32(b[4:], p.SessionID)
-	be.PutUint32(b[8:], p.TransactionID)
-	be.PutUint32(b[12:], p.PacketID)
+	binary.BigEndian.PutUint32(b[4:], p.SessionID)
+	binary.BigEndian.PutUint32(b[8:], p.TransactionID)
+	binary.BigEndian.PutUint32(b[12:], p.PacketID)
 	if flags&FlagNonDefaultContext != 0 {
 		b = putOctets(b, p.Context)
 	}
@@ -43,11 +41,11 @@ func Encode(p *PDU) ([]byte, error) {
 		b = append(b, t, p.Priority, p.RangeSubID, 0)
 		b = putOID(b, p.Subtree, false)
 		if p.RangeSubID != 0 {
-			b = be.AppendUint32(b, p.UpperBound)
+			b = binary.BigEndian.AppendUint32(b, p.UpperBound)
 		}
 	case TypeGetBulk:
-		b = be.AppendUint16(b, p.NonRepeaters)
-		b = be.AppendUint16(b, p.MaxRepetitions)
+		b = binary.BigEndian.AppendUint16(b, p.NonRepeaters)
+		b = binary.BigEndian.AppendUint16(b, p.MaxRepetitions)
 		fallthrough
 	case TypeGet, TypeGetNext:
 		for _, r := range p.Ranges {
@@ -55,9 +53,9 @@ func Encode(p *PDU) ([]byte, error) {
 			b = putOID(b, r.End, false)
 		}
 	case TypeResponse:
-		b = be.AppendUint32(b, p.SysUpTime)
-		b = be.AppendUint16(b, uint16(p.Error))
-		b = be.AppendUint16(b, p.Index)
+		b = binary.BigEndian.AppendUint32(b, p.SysUpTime)
+		b = binary.BigEndian.AppendUint16(b, uint16(p.Error))
+		b = binary.BigEndian.AppendUint16(b, p.Index)
 		b, err = putVarBinds(b, p.VarBinds)
 	case TypeNotify, TypeTestSet:
 		b, err = putVarBinds(b, p.VarBinds)
@@ -68,7 +66,7 @@ func Encode(p *PDU) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("agentx %v: %w", p.Type, err)
 	}
-	be.PutUint32(b[16:], uint32(len(b)-HeaderLen))
+	binary.BigEndian.PutUint32(b[16:], uint32(len(b)-HeaderLen))
 	return b, nil
 }
 
@@ -84,13 +82,13 @@ func putOID(b []byte, o OID, include bool) []byte {
 	}
 	b = append(b, byte(len(o)), prefix, inc, 0)
 	for _, n := range o {
-		b = be.AppendUint32(b, n)
+		b = binary.BigEndian.AppendUint32(b, n)
 	}
 	return b
 }
 
 func putOctets(b, s []byte) []byte {
-	b = be.AppendUint32(b, uint32(len(s)))
+	b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
 	b = append(b, s...)
 	for len(b)%4 != 0 {
 		b = append(b, 0)
@@ -100,7 +98,7 @@ func putOctets(b, s []byte) []byte {
 
 func putVarBinds(b []byte, vbs []VarBind) ([]byte, error) {
 	for _, v := range vbs {
-		b = be.AppendUint16(b, uint16(v.Type))
+		b = binary.BigEndian.AppendUint16(b, uint16(v.Type))
 		b = append(b, 0, 0)
 		b = putOID(b, v.Name, false)
 		var ok bool
@@ -108,7 +106,7 @@ func putVarBinds(b []byte, vbs []VarBind) ([]byte, error) {
 		case Integer:
 			var n int32
 			n, ok = v.Value.(int32)
-			b = be.AppendUint32(b, uint32(n))
+			b = binary.BigEndian.AppendUint32(b, uint32(n))
 		case OctetString, Opaque:
 			var s []byte
 			s, ok = v.Value.([]byte)
@@ -124,11 +122,11 @@ func putVarBinds(b []byte, vbs []VarBind) ([]byte, error) {
 		case Counter32, Gauge32, TimeTicks:
 			var n uint32
 			n, ok = v.Value.(uint32)
-			b = be.AppendUint32(b, n)
+			b = binary.BigEndian.AppendUint32(b, n)
 		case Counter64:
 			var n uint64
 			n, ok = v.Value.(uint64)
-			b = be.AppendUint64(b, n)
+			b = binary.BigEndian.AppendUint64(b, n)
 		case Null, NoSuchObject, NoSuchInstance, EndOfMibView:
 			ok = v.Value == nil
 		}

@@ -8,10 +8,26 @@ import (
 	"strings"
 )
 
-// dnsTypes are the query types DNS_CHECK accepts.
-var dnsTypes = map[string]uint16{
-	"A": dnsTypeA, "NS": dnsTypeNS, "CNAME": dnsTypeCNAME, "SOA": dnsTypeSOA,
-	"MX": dnsTypeMX, "TXT": dnsTypeTXT, "AAAA": dnsTypeAAAA,
+// dnsType is the query type DNS_CHECK's type names, if it accepts it. A
+// switch, not a map: the package then initialises nothing at start.
+func dnsType(name string) (uint16, bool) {
+	switch name {
+	case "A":
+		return dnsTypeA, true
+	case "NS":
+		return dnsTypeNS, true
+	case "CNAME":
+		return dnsTypeCNAME, true
+	case "SOA":
+		return dnsTypeSOA, true
+	case "MX":
+		return dnsTypeMX, true
+	case "TXT":
+		return dnsTypeTXT, true
+	case "AAAA":
+		return dnsTypeAAAA, true
+	}
+	return 0, false
 }
 
 type dnsProber struct {
@@ -33,7 +49,7 @@ func newDNS(c Checker) (Prober, error) {
 	if d := c.DNS(); d != nil {
 		if d.Type != "" {
 			p.tname = strings.ToUpper(d.Type)
-			t, ok := dnsTypes[p.tname]
+			t, ok := dnsType(p.tname)
 			if !ok {
 				return nil, fmt.Errorf("DNS_CHECK type %q: want A, NS, CNAME, SOA, MX, TXT or AAAA", d.Type)
 			}

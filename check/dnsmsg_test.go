@@ -136,3 +136,19 @@ func FuzzDNSQueryAsMiekg(f *testing.F) {
 		}
 	})
 }
+
+// TestDNSTypeAsMiekg: every type name DNS_CHECK accepts is the type
+// miekg/dns gives that name; others, and names not in upper case, are not
+// accepted.
+func TestDNSTypeAsMiekg(t *testing.T) {
+	for _, n := range []string{"A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA"} {
+		if got, ok := dnsType(n); !ok || got != dns.StringToType[n] {
+			t.Errorf("dnsType(%q) = %d, %v; want %d", n, got, ok, dns.StringToType[n])
+		}
+	}
+	for _, n := range []string{"PTR", "ANY", "SRV", "a", "", "AAAAA"} {
+		if got, ok := dnsType(n); ok {
+			t.Errorf("dnsType(%q) = %d, accepted", n, got)
+		}
+	}
+}

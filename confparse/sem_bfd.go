@@ -296,7 +296,6 @@ var chkBFDTable = table[*chkState]{
 
 func init() {
 	chkTables[check.BFD] = chkBFDTable
-	rsTable[check.BFD.String()] = chkBlock(check.BFD)
 }
 
 // bfdCheckValid drops a BFD_CHECK without a name, or one naming a session

@@ -60,10 +60,20 @@ func (st *chkState) hosts() []*chkState {
 
 type chh = handler[*chkState]
 
+// checkerBlocks are the checkers' real_server blocks by name, spelt as
+// check.Kind's String (TestCheckerBlockNames): written out, so that the
+// daemon's start runs none of package check's code for a configuration
+// without checkers (docs/scale.md, "Session 7: the binary's resident pages").
+var checkerBlocks = [...]struct {
+	name string
+	kind check.Kind
+}{{"TCP_CHECK", check.TCP}, {"HTTP_GET", check.HTTP}, {"SSL_GET", check.SSL}, {"MISC_CHECK", check.Misc},
+	{"SMTP_CHECK", check.SMTP}, {"DNS_CHECK", check.DNS}, {"UDP_CHECK", check.UDP}, {"PING_CHECK", check.Ping},
+	{"FILE_CHECK", check.File}, {"BFD_CHECK", check.BFD}}
+
 func init() {
-	for _, k := range []check.Kind{check.TCP, check.HTTP, check.SSL, check.Misc, check.SMTP,
-		check.DNS, check.UDP, check.Ping, check.File} {
-		rsTable[k.String()] = chkBlock(k)
+	for _, b := range checkerBlocks {
+		rsTable[b.name] = chkBlock(b.kind)
 	}
 }
 

@@ -248,3 +248,23 @@ func FuzzVirtualServer(f *testing.F) {
 
 // addrIs reports whether an optional address is set to s.
 func addrIs(a *netip.Addr, s string) bool { return a != nil && *a == netip.MustParseAddr(s) }
+
+// TestCheckerBlockNames: the checkers' block names written out in
+// checkerBlocks are check.Kind's own, one for every kind.
+func TestCheckerBlockNames(t *testing.T) {
+	seen := map[check.Kind]bool{}
+	for _, b := range checkerBlocks {
+		if b.name != b.kind.String() {
+			t.Errorf("block %q registered for %v", b.name, b.kind)
+		}
+		if _, ok := rsTable[b.name]; !ok {
+			t.Errorf("%s is not a real_server block", b.name)
+		}
+		seen[b.kind] = true
+	}
+	for k := check.TCP; k <= check.BFD; k++ {
+		if !seen[k] {
+			t.Errorf("no real_server block for %v", k)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"sync"
 
@@ -121,7 +122,9 @@ func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.L
 	}
 	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: l.metrics.Handler()})
 	l.console.Log, l.console.Auth = log, s.Auth()
-	s.Mount(console.Prefix, console.New(b, l.console))
+	// Built on the first /ui/ request: only the TCP listener serves the
+	// console, and most daemons never open it.
+	s.Mount(console.Prefix, control.Lazy(func() http.Handler { return console.New(b, l.console) }))
 	if l.sock != nil {
 		log.Info("control socket listening", "path", l.sock.Addr().String())
 		l.wg.Add(1)

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/govrrpd/govrrpd/confparse"
 )
@@ -36,7 +35,7 @@ func objects(main string, cfg *confparse.Config) ([]object, []string) {
 	var objs []object
 	files := []string{main}
 	add := func(kind, name, at string) {
-		objs = append(objs, object{kind, name, at, objectKeys[kind]})
+		objs = append(objs, object{kind, name, at, objectKeys(kind)})
 		if i := strings.LastIndexByte(at, ':'); i > 0 && !slices.Contains(files, at[:i]) {
 			files = append(files, at[:i])
 		}
@@ -149,11 +148,11 @@ func (c *Console) editForm(w http.ResponseWriter, r *http.Request) {
 // includeLine is an include directive; its absolute paths into the
 // configuration directory must read the copy, or an edited included file
 // would be checked as it was before the edit.
-var includeLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^[ \t]*include[ \t].*$`) })
+var includeLine = lazy[*regexp.Regexp]{build: func() *regexp.Regexp { return regexp.MustCompile(`(?m)^[ \t]*include[ \t].*$`) }}
 
 // intoCopy points the include lines of b under dir at tmp.
 func intoCopy(b []byte, dir, tmp string) []byte {
-	return includeLine().ReplaceAllFunc(b, func(l []byte) []byte {
+	return includeLine.get().ReplaceAllFunc(b, func(l []byte) []byte {
 		return []byte(strings.ReplaceAll(string(l), dir+"/", tmp+"/"))
 	})
 }

@@ -218,10 +218,11 @@ func TestNoSecretsShown(t *testing.T) {
 // served does (the daemon no longer parses them at start) and checks that
 // each page has the layout it is rendered through.
 func TestEveryPageRenders(t *testing.T) {
-	ps, err := pages()
-	if err != nil {
-		t.Fatal(err)
+	set := pages.get()
+	if set.err != nil {
+		t.Fatal(set.err)
 	}
+	ps := set.byName
 	for name, tpl := range ps {
 		if tpl.Lookup("layout") == nil {
 			t.Errorf("page %s has no layout template", name)

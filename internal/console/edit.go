@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -18,11 +17,11 @@ import (
 
 // errConflict is another editor's save between this form's load and its
 // submission.
-var errConflict = errors.New("the file changed on disk since this form was loaded (another editor saved): reload the editor and redo the change")
+const errConflict = consoleError("the file changed on disk since this form was loaded (another editor saved): reload the editor and redo the change")
 
 // errRunningChanged is a save of any file of the configuration (the
 // daemon's config hash moved) since this form was loaded.
-var errRunningChanged = errors.New("the running configuration changed since this form was loaded (another editor applied, or a reload read a changed file): reload the editor and redo the change")
+const errRunningChanged = consoleError("the running configuration changed since this form was loaded (another editor applied, or a reload read a changed file): reload the editor and redo the change")
 
 // proposal is an edit read from a form and checked against the disk.
 type proposal struct {

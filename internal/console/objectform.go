@@ -8,18 +8,24 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // objectKeys are the settings the per-object forms change, Piranha's
 // tabs (virtual server, real server, checker, instance and its VIPs): the
 // block's kind → the keywords its form offers. vipKey adds an address to
 // the instance's virtual_ipaddress block instead of setting a keyword.
-var objectKeys = map[string][]string{
-	"vrrp_instance":  {"priority", "advert_int", vipKey},
-	"virtual_server": {"delay_loop", "lb_algo", "persistence_timeout"},
-	"real_server":    {"weight"},
-	"checker":        {"connect_timeout", "retry", "delay_before_retry"},
+func objectKeys(kind string) []string {
+	switch kind {
+	case "vrrp_instance":
+		return []string{"priority", "advert_int", vipKey}
+	case "virtual_server":
+		return []string{"delay_loop", "lb_algo", "persistence_timeout"}
+	case "real_server":
+		return []string{"weight"}
+	case "checker":
+		return []string{"connect_timeout", "retry", "delay_before_retry"}
+	}
+	return nil
 }
 
 const vipKey = "virtual_ipaddress"
@@ -27,7 +33,7 @@ const vipKey = "virtual_ipaddress"
 // formValue is what a form may write: one word of a keepalived.conf
 // value (a number, an address, a scheduler's name), never a block, a
 // comment or a second keyword. What it means is checked as -t checks it.
-var formValue = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,64}$`) })
+var formValue = lazy[*regexp.Regexp]{build: func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,64}$`) }}
 
 // setInBlock sets keyword to value in the block that starts on line
 // (1-based) of text, replacing its own line (not a nested block's) or
@@ -145,10 +151,10 @@ func (c *Console) objectSet(w http.ResponseWriter, r *http.Request) {
 	case !ok || err != nil:
 		c.fail(w, r, http.StatusNotFound, "not an object of the running configuration: "+at)
 		return
-	case !slices.Contains(objectKeys[kind], keyword):
-		c.fail(w, r, http.StatusBadRequest, fmt.Sprintf("a %s form sets one of %v, not %q", kind, objectKeys[kind], keyword))
+	case !slices.Contains(objectKeys(kind), keyword):
+		c.fail(w, r, http.StatusBadRequest, fmt.Sprintf("a %s form sets one of %v, not %q", kind, objectKeys(kind), keyword))
 		return
-	case !formValue().MatchString(value):
+	case !formValue.get().MatchString(value):
 		c.fail(w, r, http.StatusBadRequest, fmt.Sprintf("%s: the value is one word (letters, digits, . _ : / -), not %q", keyword, value))
 		return
 	}

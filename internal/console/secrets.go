@@ -5,22 +5,21 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // secretLine matches a keyword whose value is a VRRP authentication key:
 // the page shows a placeholder and the save puts the original back. It is
 // compiled on first use, as the console's other expressions and
 // templates are: a daemon whose console is never opened never builds them.
-var secretLine = sync.OnceValue(func() *regexp.Regexp {
+var secretLine = lazy[*regexp.Regexp]{build: func() *regexp.Regexp {
 	return regexp.MustCompile(`(?m)^(\s*(?:auth_pass|auth_hmac\w*|auth_key)\s+)(\S+)`)
-})
+}}
 
 const placeholder = "__SECRET_"
 
 // redact replaces every key with __SECRET_N__.
 func redact(text string) string {
-	n, re := 0, secretLine()
+	n, re := 0, secretLine.get()
 	return re.ReplaceAllStringFunc(text, func(m string) string {
 		n++
 		sub := re.FindStringSubmatch(m)
@@ -32,7 +31,7 @@ func redact(text string) string {
 // placeholders; a key the user typed over stays as typed.
 func unredact(edited, orig string) (string, error) {
 	var keys []string
-	re := secretLine()
+	re := secretLine.get()
 	for _, m := range re.FindAllStringSubmatch(orig, -1) {
 		keys = append(keys, m[2])
 	}

@@ -17,8 +17,9 @@ import (
 	"github.com/govrrpd/govrrpd/internal/control"
 )
 
-// serveSocket starts a server on a fresh socket and returns its path.
-func serveSocket(t *testing.T, s *control.Server) string {
+// startSocket starts a server on a fresh socket: its path, how to stop
+// it, and ServeSocket's result once stopped.
+func startSocket(t *testing.T, s *control.Server) (string, context.CancelFunc, <-chan error) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "run", "control.sock")
 	ln, err := control.ListenSocket(path)
@@ -28,6 +29,14 @@ func serveSocket(t *testing.T, s *control.Server) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.ServeSocket(ctx, ln) }()
+	return path, cancel, done
+}
+
+// serveSocket starts a server on a fresh socket, stopped at the test's
+// end, and returns its path.
+func serveSocket(t *testing.T, s *control.Server) string {
+	t.Helper()
+	path, cancel, done := startSocket(t, s)
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

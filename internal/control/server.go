@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/status"
@@ -114,14 +115,26 @@ func (s *Server) TCPHandler() http.Handler {
 	return s.auth.Middleware(m)
 }
 
-// ServeSocket serves the socket listener until ctx ends.
-func (s *Server) ServeSocket(ctx context.Context, ln net.Listener) error {
-	return serve(ctx, ln, s.SocketHandler(), peerContext)
+// Lazy is a handler built on its first request. The routers are built
+// only when someone asks: a daemon whose control socket is never used does
+// not run net/http's pattern parser and route tree at start (each route
+// also resolves its caller's file and line), and those pages of the
+// binary stay out of its resident memory (docs/scale.md, "Session 7: the
+// binary's resident pages").
+func Lazy(build func() http.Handler) http.Handler {
+	h := sync.OnceValue(build)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h().ServeHTTP(w, r) })
 }
 
-// ServeTCP serves the TCP listeners until ctx ends.
+// ServeSocket serves the socket listener until ctx ends.
+func (s *Server) ServeSocket(ctx context.Context, ln net.Listener) error {
+	return serve(ctx, ln, Lazy(s.SocketHandler), peerContext)
+}
+
+// ServeTCP serves the TCP listeners until ctx ends. What was mounted
+// before it is served.
 func (s *Server) ServeTCP(ctx context.Context, lns ...net.Listener) error {
-	h := s.TCPHandler()
+	h := Lazy(s.TCPHandler)
 	errs := make(chan error, len(lns))
 	for _, ln := range lns {
 		go func() { errs <- serve(ctx, ln, h, nil) }()
@@ -131,21 +144,6 @@ func (s *Server) ServeTCP(ctx context.Context, lns ...net.Listener) error {
 		all = append(all, <-errs)
 	}
 	return errors.Join(all...)
-}
-
-func serve(ctx context.Context, ln net.Listener, h http.Handler, cc func(context.Context, net.Conn) context.Context) error {
-	srv := &http.Server{Handler: h, ConnContext: cc, ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout: 30 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
-	stop := context.AfterFunc(ctx, func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	})
-	defer stop()
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("control %s: %w", ln.Addr(), err)
-	}
-	return nil
 }
 
 // peerContext records a socket peer's credentials for the action log.

@@ -2,16 +2,24 @@ package snmpmib
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/govrrpd/govrrpd/internal/status"
 )
 
-// schedulers are virtualServerLoadBalancingAlgo's codes.
-var schedulers = map[string]int{"rr": 1, "wrr": 2, "lc": 3, "wlc": 4, "lblc": 5, "lblcr": 6, "dh": 7, "sh": 8,
-	"sed": 9, "nq": 10, "fo": 11, "ovf": 12, "mh": 13, "twos": 14}
+// schedulers are virtualServerLoadBalancingAlgo's codes, from 1.
+var schedulers = [...]string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"}
 
-// protocols are virtualServerProtocol's codes; a fwmark service has none.
-var protocols = map[string]int{"TCP": 1, "UDP": 2, "SCTP": 3}
+// protocols are virtualServerProtocol's codes, from 1; a fwmark service
+// has none.
+var protocols = [...]string{"TCP", "UDP", "SCTP"}
+
+// code is name's code in names (its place from 1), if it is there.
+// Arrays, not maps: the package initialises nothing at start.
+func code(names []string, name string) (int, bool) {
+	i := slices.Index(names, name)
+	return i + 1, i >= 0
+}
 
 // inet is an InetAddressType and InetAddress pair.
 func inet(s string) (int, []byte, bool) {
@@ -49,7 +57,7 @@ func VSType(vs status.VirtualServer) int {
 
 // VSProtocol is virtualServerProtocol: tcp(1) udp(2) sctp(3) none(4).
 func VSProtocol(vs status.VirtualServer) int {
-	if p, ok := protocols[vs.Protocol]; ok {
+	if p, ok := code(protocols[:], vs.Protocol); ok {
 		return p
 	}
 	return 4
@@ -74,7 +82,7 @@ func (b *builder) keepalivedCheck(d status.Daemon) {
 			b.int(col(5), 1+btoi(c.IPv6)) // keepalived gives a fwmark service its family too
 		}
 		b.int(col(8), VSProtocol(vs))
-		if s, ok := schedulers[vs.Scheduler]; ok {
+		if s, ok := code(schedulers[:], vs.Scheduler); ok {
 			b.int(col(9), s)
 		} else {
 			b.int(col(9), 99)

@@ -9,16 +9,17 @@ import (
 )
 
 // SNMPTrapOID is snmpTrapOID.0, the second varbind of every notification.
-var SNMPTrapOID = agentx.MustOID("1.3.6.1.6.3.1.1.4.1.0")
+var SNMPTrapOID = agentx.OID{1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0}
 
-// The notifications keepalived sends.
+// The notifications keepalived sends, written out as the roots are
+// (TestRootOIDs).
 var (
-	TrapSyncGroupStateChange = KeepalivedVR.Append(10, 0, 1)
-	TrapInstanceStateChange  = KeepalivedVR.Append(10, 0, 2)
-	TrapRealServerChange     = KeepalivedChk.Append(5, 0, 1)
-	TrapQuorumChange         = KeepalivedChk.Append(5, 0, 2)
-	TrapVRRPNewMaster        = VRRPMIB.Append(0, 1)
-	TrapVRRPv3NewMaster      = VRRPv3MIB.Append(0, 1)
+	TrapSyncGroupStateChange = agentx.OID{1, 3, 6, 1, 4, 1, 9586, 100, 5, 2, 10, 0, 1}
+	TrapInstanceStateChange  = agentx.OID{1, 3, 6, 1, 4, 1, 9586, 100, 5, 2, 10, 0, 2}
+	TrapRealServerChange     = agentx.OID{1, 3, 6, 1, 4, 1, 9586, 100, 5, 3, 5, 0, 1}
+	TrapQuorumChange         = agentx.OID{1, 3, 6, 1, 4, 1, 9586, 100, 5, 3, 5, 0, 2}
+	TrapVRRPNewMaster        = agentx.OID{1, 3, 6, 1, 2, 1, 68, 0, 1}
+	TrapVRRPv3NewMaster      = agentx.OID{1, 3, 6, 1, 2, 1, 207, 0, 1}
 )
 
 // trap starts a notification's varbinds with its snmpTrapOID.0; the

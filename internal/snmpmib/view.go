@@ -19,14 +19,16 @@ const (
 	RFCv3                              // enable_snmp_rfcv3: VRRPv3-MIB
 )
 
-// The roots of the trees.
+// The roots of the trees, written out (TestRootOIDs) so that the package
+// builds nothing at start: a daemon without SNMP runs none of its code
+// (docs/scale.md, "Session 7: the binary's resident pages").
 var (
-	Keepalived     = agentx.MustOID("1.3.6.1.4.1.9586.100.5")
-	KeepalivedGlob = Keepalived.Append(1)
-	KeepalivedVR   = Keepalived.Append(2)
-	KeepalivedChk  = Keepalived.Append(3)
-	VRRPMIB        = agentx.MustOID("1.3.6.1.2.1.68")
-	VRRPv3MIB      = agentx.MustOID("1.3.6.1.2.1.207")
+	Keepalived     = agentx.OID{1, 3, 6, 1, 4, 1, 9586, 100, 5}
+	KeepalivedGlob = agentx.OID{1, 3, 6, 1, 4, 1, 9586, 100, 5, 1}
+	KeepalivedVR   = agentx.OID{1, 3, 6, 1, 4, 1, 9586, 100, 5, 2}
+	KeepalivedChk  = agentx.OID{1, 3, 6, 1, 4, 1, 9586, 100, 5, 3}
+	VRRPMIB        = agentx.OID{1, 3, 6, 1, 2, 1, 68}
+	VRRPv3MIB      = agentx.OID{1, 3, 6, 1, 2, 1, 207}
 )
 
 // Subtrees lists the subtrees m registers with the master agent, as

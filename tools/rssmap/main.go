@@ -28,6 +28,7 @@ const (
 func main() {
 	pid := flag.Int("pid", 0, "the process")
 	pkgs := flag.Int("packages", 0, "also list the `N` packages with the most resident .text")
+	wins := flag.Bool("windows", false, "also list .text's 64 KiB fault-around windows: resident pages, packages, initialisers")
 	flag.Parse()
 	if *pid <= 0 {
 		fmt.Fprintln(os.Stderr, "rssmap: -pid is required")
@@ -36,6 +37,9 @@ func main() {
 	err := report(os.Stdout, strconv.Itoa(*pid))
 	if err == nil && *pkgs > 0 {
 		err = reportPackages(os.Stdout, strconv.Itoa(*pid), *pkgs)
+	}
+	if err == nil && *wins {
+		err = reportWindows(os.Stdout, strconv.Itoa(*pid))
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "rssmap: pid %d: %v\n", *pid, err)

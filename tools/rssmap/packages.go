@@ -24,20 +24,24 @@ type pkgText struct {
 	pages, present int
 }
 
-// textByPackage attributes every page of .text to the package with the
-// most function bytes in it, and counts the pages present.
-func textByPackage(exe, pagemap string) ([]pkgText, error) {
+// text is the .text section's bounds and the functions in it.
+type text struct {
+	lo, hi uint64
+	funcs  []gosym.Func
+}
+
+// loadText reads the function table of exe. The function table, not the
+// symbol table: a binary built with -s (the .deb's) has only the former.
+func loadText(exe string) (*text, error) {
 	f, err := elf.Open(exe)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	text := f.Section(".text")
-	if text == nil {
+	ts := f.Section(".text")
+	if ts == nil {
 		return nil, fmt.Errorf("%s: no .text", exe)
 	}
-	// The function table, not the symbol table: a binary built with -s
-	// (the .deb's) has only the former.
 	pcln := f.Section(".gopclntab")
 	if pcln == nil {
 		return nil, fmt.Errorf("%s: no .gopclntab: not a Go binary", exe)
@@ -46,16 +50,26 @@ func textByPackage(exe, pagemap string) ([]pkgText, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: .gopclntab: %w", exe, err)
 	}
-	tab, err := gosym.NewTable(nil, gosym.NewLineTable(data, text.Addr))
+	tab, err := gosym.NewTable(nil, gosym.NewLineTable(data, ts.Addr))
 	if err != nil {
 		return nil, fmt.Errorf("%s: .gopclntab: %w", exe, err)
+	}
+	return &text{lo: ts.Addr, hi: ts.Addr + ts.Size, funcs: tab.Funcs}, nil
+}
+
+// textByPackage attributes every page of .text to the package with the
+// most function bytes in it, and counts the pages present.
+func textByPackage(exe, pagemap string) ([]pkgText, error) {
+	tx, err := loadText(exe)
+	if err != nil {
+		return nil, err
 	}
 	pm, err := os.Open(pagemap)
 	if err != nil {
 		return nil, err
 	}
 	defer pm.Close()
-	owners := pageOwners(tab.Funcs, text.Addr, text.Addr+text.Size)
+	owners := pageOwners(tx.funcs, tx.lo, tx.hi)
 	by := map[string]*pkgText{}
 	for page, pkg := range owners {
 		e, err := entry(pm, page)
