@@ -459,10 +459,11 @@ func (d *Daemon) handle(ev event) {
 		// Time the packet from its arrival, not from when the loop got to
 		// it: the master-down timer it re-arms must not drift late.
 		d.receive(e.at, e)
-	case evPackets:
-		for _, p := range e {
+	case *evPackets:
+		for _, p := range e.pkts {
 			d.receive(p.at, p)
 		}
+		e.release()
 	case evReloaded:
 		d.reloaded(e)
 	case evHashed:

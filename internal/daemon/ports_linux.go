@@ -31,9 +31,10 @@ func newSystem() system { return &linuxSystem{} }
 const readBatch = 16
 
 type linuxTransport struct {
-	s    *vrrpnet.Socket
-	b    *vrrpnet.Batch
-	poll *vrrpnet.Reader // the loop's own, for Poll
+	s      *vrrpnet.Socket
+	b      *vrrpnet.Batch
+	poll   *vrrpnet.Reader // the loop's own, for Poll
+	polled *rxBatch        // what Poll returns, reused
 }
 
 func (t linuxTransport) Send(b []byte, src, dst netip.Addr) error    { return t.s.Send(b, src, dst) }
@@ -59,9 +60,9 @@ func (t linuxTransport) Poll() []rxPacket {
 	if err != nil || len(pkts) == 0 {
 		return nil
 	}
-	var b rxBatch
-	b.add(pkts)
-	return b.out
+	t.polled.reset()
+	t.polled.add(pkts)
+	return t.polled.out
 }
 
 // pollBatch is how many packets one Poll may take: it only catches what
@@ -77,7 +78,7 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func([]rxPa
 		return nil, err
 	}
 	go readLoop(s.NewReader(readBatch), readBatch, deliver)
-	return linuxTransport{s, s.NewBatch(), s.NewReader(pollBatch)}, nil
+	return linuxTransport{s, s.NewBatch(), s.NewReader(pollBatch), &rxBatch{}}, nil
 }
 
 type linuxAnnouncer struct{ s *garp.Sender }

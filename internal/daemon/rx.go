@@ -35,6 +35,8 @@ type socket struct {
 	pending *[]*socket
 	// kseen is the prefilter's drop counts at the last fold.
 	kseen vrrpnet.KernelDrops
+	// free holds handled reads for the reader's next ones (events).
+	free chan *evPackets
 }
 
 func (d *Daemon) socket(ifname string, family int) (*socket, error) {
@@ -43,7 +45,8 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 		s.refs++
 		return s, nil
 	}
-	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}, pending: &d.refilter}
+	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}, pending: &d.refilter,
+		free: make(chan *evPackets, pooledReads)}
 	t, err := d.sys.OpenTransport(ifname, family, func(ps []rxPacket) { d.events <- s.events(ps) })
 	if err != nil {
 		return nil, err
@@ -53,15 +56,57 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 	return s, nil
 }
 
-// events makes one loop event of the packets of one read.
-func (s *socket) events(ps []rxPacket) evPackets {
-	evs := make(evPackets, len(ps))
-	for i, p := range ps {
-		n := len(p.payload)
-		evs[i] = evPacket{sock: s, at: p.at, data: p.payload, oversized: p.oversized,
-			rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: n, RxLen: n}}
+// pooledReads is how many handled reads a socket keeps for its reader:
+// the loop handles a read as soon as it can, so one or two are in flight
+// at a time; more arrive only while the loop is busy, and are garbage.
+const pooledReads = 4
+
+// A read kept for reuse holds at most maxPooledPackets packets and
+// maxPooledBytes of payload: a backlog's delivery (maxDelivery packets,
+// up to 1.1 KiB each) is the collector's once handled, not pinned.
+const (
+	maxPooledPackets = 64
+	maxPooledBytes   = 8 << 10
+)
+
+// events makes one loop event of the packets of one read, copying their
+// payloads (the reader reuses its buffers) into a read the loop gave
+// back, or a new one.
+func (s *socket) events(ps []rxPacket) *evPackets {
+	var e *evPackets
+	select {
+	case e = <-s.free:
+	default:
+		e = &evPackets{free: s.free}
 	}
-	return evs
+	n := 0
+	for _, p := range ps {
+		n += len(p.payload)
+	}
+	if cap(e.buf) < n {
+		e.buf = make([]byte, 0, n)
+	}
+	e.buf, e.pkts = e.buf[:0], e.pkts[:0]
+	for _, p := range ps {
+		e.buf = append(e.buf, p.payload...)
+		data := e.buf[len(e.buf)-len(p.payload) : len(e.buf) : len(e.buf)]
+		l := len(data)
+		e.pkts = append(e.pkts, evPacket{sock: s, at: p.at, data: data, oversized: p.oversized,
+			rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: l, RxLen: l}})
+	}
+	return e
+}
+
+// release gives a handled read back to its socket for the next one,
+// unless the socket has enough or the read grew to a backlog's size.
+func (e *evPackets) release() {
+	if e.free == nil || cap(e.pkts) > maxPooledPackets || cap(e.buf) > maxPooledBytes {
+		return
+	}
+	select {
+	case e.free <- e:
+	default:
+	}
 }
 
 // join joins a multicast group once per socket, whichever instances ask.

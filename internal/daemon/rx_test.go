@@ -117,12 +117,42 @@ func TestPacketsEventHandlesEach(t *testing.T) {
 	src, dst := mustAddr("192.0.2.2"), mustAddr("224.0.0.18")
 	var evs evPackets
 	for _, in := range h.d.insts {
-		evs = append(evs, h.advertFor(in, src, dst, 200))
+		evs.pkts = append(evs.pkts, h.advertFor(in, src, dst, 200))
 	}
-	h.d.handle(evs)
+	h.d.handle(&evs)
 	for _, in := range h.d.insts {
 		if in.stats.advertRcvd != 1 || in.m.MasterAddr() != src {
 			t.Errorf("%s: %d adverts received, master %v; want 1 from %s", in.cfg.Name, in.stats.advertRcvd, in.m.MasterAddr(), src)
 		}
+	}
+}
+
+// A read's packets are copied into a read the loop gave back: the
+// reader's buffers may change at once, and a steady stream of reads
+// reuses the same memory, while a backlog's is left to the collector.
+func TestReadsReused(t *testing.T) {
+	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
+	s := h.d.socks[sockKey{"eth0", 4}]
+	reads := func(n int) []rxPacket {
+		ps := make([]rxPacket, n)
+		for i := range ps {
+			ps[i] = rxPacket{payload: []byte{0x21, byte(i), 0x64}, src: mustAddr("192.0.2.2"), ttl: 255, at: h.clock}
+		}
+		return ps
+	}
+	ps := reads(3)
+	first := s.events(ps)
+	ps[1].payload[1] = 0xff
+	if got := first.pkts[1].data[1]; got != 1 {
+		t.Fatalf("the event's payload changed with the reader's buffer: VRID byte %d, want 1", got)
+	}
+	first.release()
+	if again := s.events(reads(2)); again != first || len(again.pkts) != 2 || again.pkts[1].data[1] != 1 {
+		t.Errorf("the next read did not reuse the handled one (%p, %p) or lost its packets: %d", again, first, len(again.pkts))
+	}
+	backlog := s.events(reads(maxPooledPackets + 1))
+	backlog.release()
+	if n := len(s.free); n != 0 {
+		t.Errorf("a backlog's read of %d packets was kept for reuse (%d pooled)", maxPooledPackets+1, n)
 	}
 }

@@ -56,6 +56,7 @@ func readLoop(src packetSource, batch int, deliver func([]rxPacket)) {
 func (r rxReader) run() {
 	var last time.Time
 	flooding := false
+	var b rxBatch // deliver copies what it keeps: one batch serves every read
 	for {
 		if flooding {
 			if wait := coalesceGap - r.now().Sub(last); wait > 0 {
@@ -66,7 +67,7 @@ func (r rxReader) run() {
 		if err != nil {
 			return // closed
 		}
-		var b rxBatch
+		b.reset()
 		b.add(pkts)
 		for more := len(pkts) >= r.batch; more && len(b.out) < maxDelivery; more = len(pkts) >= r.batch {
 			if pkts, err = r.src.Poll(); err != nil {
@@ -83,11 +84,28 @@ func (r rxReader) run() {
 	}
 }
 
-// rxBatch copies packets out of a reader's buffers, which the next read
-// reuses, into memory the loop may keep.
+// rxBatch gathers the packets of several reads (a read and the polls
+// that drain the socket after it) out of the reader's buffers, which each
+// read reuses, into one delivery.
 type rxBatch struct {
 	buf []byte
 	out []rxPacket
+}
+
+// maxKeptPayload bounds the payload memory a reader keeps from one
+// delivery to the next: a flood of minimum-size adverts fills maxDelivery
+// packets with about 10 KiB and allocates nothing from then on; a
+// delivery of long datagrams (up to 2 KiB each) leaves its memory to the
+// collector.
+const maxKeptPayload = 16 << 10
+
+// reset empties the batch for the next delivery, keeping its memory
+// unless long datagrams grew it past maxKeptPayload.
+func (b *rxBatch) reset() {
+	if cap(b.buf) > maxKeptPayload {
+		b.buf = nil
+	}
+	b.buf, b.out = b.buf[:0], b.out[:0]
 }
 
 func (b *rxBatch) add(pkts []vrrpnet.Packet) {
