@@ -460,8 +460,8 @@ func (d *Daemon) handle(ev event) {
 		// it: the master-down timer it re-arms must not drift late.
 		d.receive(e.at, e)
 	case *evPackets:
-		for _, p := range e.pkts {
-			d.receive(p.at, p)
+		for i := range e.pkts {
+			d.receive(e.pkts[i].at, e.sock.packet(&e.pkts[i]))
 		}
 		e.release()
 	case evReloaded:

@@ -68,7 +68,7 @@ func newFakeSys(l *callLog) *fakeSys {
 		addrs: map[string][]netip.Prefix{}, failAdd: map[netip.Prefix]bool{}}
 }
 
-func (s *fakeSys) OpenTransport(ifname string, family int, deliver func([]rxPacket)) (transport, error) {
+func (s *fakeSys) OpenTransport(ifname string, family int, deliver func(*evPackets) *evPackets) (transport, error) {
 	if _, ok := s.links[ifname]; !ok {
 		return nil, fmt.Errorf("%s: %w", ifname, errNoLink)
 	}
@@ -175,7 +175,7 @@ type fakeTransport struct {
 	n      int // queued, when the log is off
 	// deliver is the daemon's callback, which the socket's reader
 	// goroutine calls with each read's packets.
-	deliver func([]rxPacket)
+	deliver func(*evPackets) *evPackets
 }
 
 type queuedMsg struct {

@@ -21,10 +21,10 @@ import (
 type system interface {
 	// OpenTransport opens the advert socket of an interface and family;
 	// deliver is called from the socket's reader goroutine with the
-	// packets of each read (one event for the loop per batch, not per
-	// packet), valid until it returns: the reader reuses their memory,
-	// and the callee copies what it keeps.
-	OpenTransport(ifname string, family int, deliver func([]rxPacket)) (transport, error)
+	// packets of each read gathered in one batch (one event for the loop
+	// per batch, not per packet), which the callee keeps, and returns an
+	// empty batch for the next (see evPackets).
+	OpenTransport(ifname string, family int, deliver func(*evPackets) *evPackets) (transport, error)
 	// OpenAnnouncer opens the GARP/NA sender of an interface (shared by
 	// every instance on it).
 	OpenAnnouncer(ifname string) (announcer, error)

@@ -34,7 +34,7 @@ type linuxTransport struct {
 	s      *vrrpnet.Socket
 	b      *vrrpnet.Batch
 	poll   *vrrpnet.Reader // the loop's own, for Poll
-	polled *rxBatch        // what Poll returns, reused
+	polled *evPackets      // what Poll returns, reused
 }
 
 func (t linuxTransport) Send(b []byte, src, dst netip.Addr) error    { return t.s.Send(b, src, dst) }
@@ -62,14 +62,14 @@ func (t linuxTransport) Poll() []rxPacket {
 	}
 	t.polled.reset()
 	t.polled.add(pkts)
-	return t.polled.out
+	return t.polled.pkts
 }
 
 // pollBatch is how many packets one Poll may take: it only catches what
 // queued while the loop was not running.
 const pollBatch = 4
 
-func (*linuxSystem) OpenTransport(ifname string, family int, deliver func([]rxPacket)) (transport, error) {
+func (*linuxSystem) OpenTransport(ifname string, family int, deliver func(*evPackets) *evPackets) (transport, error) {
 	if _, err := net.InterfaceByName(ifname); err != nil {
 		return nil, fmt.Errorf("%s: %w", ifname, errNoLink)
 	}
@@ -78,7 +78,7 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func([]rxPa
 		return nil, err
 	}
 	go readLoop(s.NewReader(readBatch), readBatch, deliver)
-	return linuxTransport{s, s.NewBatch(), s.NewReader(pollBatch), &rxBatch{}}, nil
+	return linuxTransport{s, s.NewBatch(), s.NewReader(pollBatch), &evPackets{}}, nil
 }
 
 type linuxAnnouncer struct{ s *garp.Sender }

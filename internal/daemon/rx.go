@@ -47,7 +47,11 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 	}
 	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}, pending: &d.refilter,
 		free: make(chan *evPackets, pooledReads)}
-	t, err := d.sys.OpenTransport(ifname, family, func(ps []rxPacket) { d.events <- s.events(ps) })
+	t, err := d.sys.OpenTransport(ifname, family, func(b *evPackets) *evPackets {
+		b.sock, b.free = s, s.free
+		d.events <- b
+		return s.fresh()
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -57,56 +61,66 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 }
 
 // pooledReads is how many handled reads a socket keeps for its reader:
-// the loop handles a read as soon as it can, so one or two are in flight
-// at a time; more arrive only while the loop is busy, and are garbage.
-const pooledReads = 4
+// the loop handles a read as soon as it can, so the reader's next batch
+// is usually the one before; more are in flight only while the loop is
+// busy, and those become garbage.
+const pooledReads = 2
 
-// A read kept for reuse holds at most maxPooledPackets packets and
-// maxPooledBytes of payload: a backlog's delivery (maxDelivery packets,
-// up to 1.1 KiB each) is the collector's once handled, not pinned.
-const (
-	maxPooledPackets = 64
-	maxPooledBytes   = 8 << 10
-)
-
-// events makes one loop event of the packets of one read, copying their
-// payloads (the reader reuses its buffers) into a read the loop gave
-// back, or a new one.
-func (s *socket) events(ps []rxPacket) *evPackets {
-	var e *evPackets
+// fresh is an empty batch for the reader: a handled one, or a new one.
+func (s *socket) fresh() *evPackets {
 	select {
-	case e = <-s.free:
+	case b := <-s.free:
+		return b
 	default:
-		e = &evPackets{free: s.free}
+		return &evPackets{}
 	}
-	n := 0
-	for _, p := range ps {
-		n += len(p.payload)
-	}
-	if cap(e.buf) < n {
-		e.buf = make([]byte, 0, n)
-	}
-	e.buf, e.pkts = e.buf[:0], e.pkts[:0]
-	for _, p := range ps {
-		e.buf = append(e.buf, p.payload...)
-		data := e.buf[len(e.buf)-len(p.payload) : len(e.buf) : len(e.buf)]
-		l := len(data)
-		e.pkts = append(e.pkts, evPacket{sock: s, at: p.at, data: data, oversized: p.oversized,
-			rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: l, RxLen: l}})
-	}
-	return e
 }
 
-// release gives a handled read back to its socket for the next one,
-// unless the socket has enough or the read grew to a backlog's size.
-func (e *evPackets) release() {
-	if e.free == nil || cap(e.pkts) > maxPooledPackets || cap(e.buf) > maxPooledBytes {
+// maxKeptPayload bounds the payload memory a batch keeps for reuse: a
+// burst of minimum-size adverts fills maxDelivery packets with 5 KiB; a
+// delivery of long datagrams (up to 1,152 bytes each) leaves its memory
+// to the collector.
+const maxKeptPayload = 16 << 10
+
+// reset empties the batch, keeping its memory unless long datagrams
+// grew it past maxKeptPayload.
+func (b *evPackets) reset() {
+	if cap(b.buf) > maxKeptPayload {
+		b.buf = nil
+	}
+	b.buf, b.pkts = b.buf[:0], b.pkts[:0]
+}
+
+// put appends a copy of p, its payload in the batch's own memory.
+func (b *evPackets) put(p rxPacket) {
+	n := len(p.payload)
+	if cap(b.buf)-len(b.buf) < n {
+		// A new array: the payloads already in keep the old one.
+		b.buf = make([]byte, 0, max(n, 2*cap(b.buf), 512))
+	}
+	b.buf = append(b.buf, p.payload...)
+	p.payload = b.buf[len(b.buf)-n : len(b.buf) : len(b.buf)]
+	b.pkts = append(b.pkts, p)
+}
+
+// release gives a handled batch back to its socket for the reader's next
+// read, unless the socket has enough.
+func (b *evPackets) release() {
+	if b.free == nil {
 		return
 	}
+	b.reset()
 	select {
-	case e.free <- e:
+	case b.free <- b:
 	default:
 	}
+}
+
+// packet is what the loop knows of a received packet.
+func (s *socket) packet(p *rxPacket) evPacket {
+	n := len(p.payload)
+	return evPacket{sock: s, at: p.at, data: p.payload, oversized: p.oversized,
+		rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: n, RxLen: n}}
 }
 
 // join joins a multicast group once per socket, whichever instances ask.
