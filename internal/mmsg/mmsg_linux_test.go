@@ -83,3 +83,35 @@ func TestBatchSend(t *testing.T) {
 		t.Errorf("empty batch: sent %d, %v", n, err)
 	}
 }
+
+// A batch sent over and over allocates nothing: a master of thousands of
+// instances flushes a thousand batches a second.
+func TestBatchSendAllocs(t *testing.T) {
+	rx, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx.Close()
+	tx, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Close()
+	rc, err := tx.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, data := sockaddr(rx.LocalAddr().(*net.UDPAddr)), []byte{1, 2, 3}
+	refused := func(int, error) {}
+	var b Batch
+	n := testing.AllocsPerRun(100, func() {
+		b.Add(data, to, nil)
+		b.Add(data, to, nil)
+		if sent, err := b.Send(rc, refused); sent != 2 || err != nil {
+			t.Fatalf("sent %d, %v", sent, err)
+		}
+	})
+	if n != 0 {
+		t.Errorf("%v allocations per Send", n)
+	}
+}
