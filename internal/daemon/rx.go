@@ -37,6 +37,9 @@ type socket struct {
 	kseen vrrpnet.KernelDrops
 	// free holds handled reads for the reader's next ones (events).
 	free chan *evPackets
+	// onRefused marks a refused advert of queued (sendbatch.go), made
+	// once: a closure per flush escaped, a thousand times a second.
+	onRefused func(i int, err error)
 }
 
 func (d *Daemon) socket(ifname string, family int) (*socket, error) {
@@ -47,6 +50,7 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 	}
 	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}, pending: &d.refilter,
 		free: make(chan *evPackets, pooledReads)}
+	s.onRefused = func(i int, _ error) { s.queued[i].refused = true }
 	t, err := d.sys.OpenTransport(ifname, family, func(b *evPackets) *evPackets {
 		b.sock, b.free = s, s.free
 		d.events <- b
