@@ -32,14 +32,18 @@ func pair(t testing.TB, tag string, family int) (rx, inj *Socket, rxAddr netip.A
 	rx = openFamily(t, a, "v0", family)
 	inj = openFamily(t, b, "v1", family)
 	t.Cleanup(func() { rx.Close(); inj.Close() })
-	group := Group4
-	if family == 6 {
-		group = Group6
-	}
-	if err := rx.Join(group); err != nil {
+	if err := rx.Join(groupOf(family)); err != nil {
 		t.Fatal(err)
 	}
 	return rx, inj, netip.MustParsePrefix(addrA).Addr()
+}
+
+// groupOf is the VRRP multicast group of the family.
+func groupOf(family int) netip.Addr {
+	if family == 6 {
+		return Group6
+	}
+	return Group4
 }
 
 // advert is a minimal VRRPv3 header for vrid (the filter reads only the
@@ -112,10 +116,7 @@ func TestFilterDropsInKernel(t *testing.T) {
 	for _, family := range []int{4, 6} {
 		t.Run(fmt.Sprintf("IPv%d", family), func(t *testing.T) {
 			rx, inj, unicast := pair(t, fmt.Sprintf("flt%d", family), family)
-			group := Group4
-			if family == 6 {
-				group = Group6
-			}
+			group := groupOf(family)
 			send := func() {
 				inject(t, inj, 5, 1, 64, group)   // TTL 64 to the group: dropped
 				inject(t, inj, 5, 9, 255, group)  // VRID not served: dropped
@@ -204,10 +205,7 @@ func TestReadAllocs(t *testing.T) {
 	for _, family := range []int{4, 6} {
 		t.Run(fmt.Sprintf("IPv%d", family), func(t *testing.T) {
 			rx, inj, _ := pair(t, fmt.Sprintf("ra%d", family), family)
-			group := Group4
-			if family == 6 {
-				group = Group6
-			}
+			group := groupOf(family)
 			const n = 64
 			r, p := rx.NewReader(4), rx.NewReader(4)
 			inject(t, inj, n, 1, 255, group)
