@@ -79,7 +79,7 @@ func TestInstanceDefaultsFollowGlobalDefs(t *testing.T) {
 			c, ds := loadSem(t, r.globals+inst(""))
 			matchDiags(t, ds, nil)
 			d := InstanceDefaults(c)
-			if d.Name != "" || d.VRID != 0 || d.Source != "" {
+			if d.Name != "" || d.VRID != 0 || !d.Source.IsZero() {
 				t.Errorf("caller's fields not left empty: %q %d %v", d.Name, d.VRID, d.Source)
 			}
 			if !r.same(d, c.Instances[0]) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/script"
+	"github.com/govrrpd/govrrpd/srcpos"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -39,7 +40,7 @@ func InstanceDefaults(cfg *Config) vrrp.Instance {
 		f()
 	}
 	in := c.Instances[0]
-	in.Name, in.Source, in.VRID = "", "", 0
+	in.Name, in.Source, in.VRID = "", srcpos.Pos{}, 0
 	return in
 }
 

@@ -24,8 +24,8 @@ func printInstance(p *printer, c *Config, in *vrrp.Instance) {
 	if v6 && len(in.VIPs) == 0 && !(in.Options().UnicastSrc.Is6() || in.Options().McastSrc.Is6()) {
 		p.line("native_ipv6")
 	}
-	if !v6 && in.Version != g.Version {
-		p.line("version", strconv.Itoa(in.Version))
+	if !v6 && int(in.Version) != g.Version {
+		p.line("version", strconv.Itoa(int(in.Version)))
 	}
 	if in.Nopreempt {
 		p.line("nopreempt")
@@ -187,7 +187,7 @@ func printInstanceTuning(p *printer, c *Config, in *vrrp.Instance) {
 	}
 	timerLine(p, "garp_lower_prio_delay", in.GARP.LowerPrioDelay, lowDelay)
 	numLine(p, "garp_lower_prio_repeat", in.GARP.LowerPrioRepeat, lowRepeat)
-	numLine(p, "down_timer_adverts", in.DownTimerAdverts, g.DownTimerAdverts)
+	numLine(p, "down_timer_adverts", int(in.DownTimerAdverts), g.DownTimerAdverts)
 	flagLine(p, "strict_mode", in.Strict, g.Strict)
 	if !in.Strict {
 		flagLine(p, "lower_prio_no_advert", in.LowerPrioNoAdvert, g.LowerPrioNoAdvert)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // vrrpHalf is the part of a Config that the VRRP half reads and prints,
@@ -18,11 +20,11 @@ func vrrpHalf(c *Config) Config {
 		StaticRoutes: c.StaticRoutes, StaticRules: c.StaticRules, TrackGroups: c.TrackGroups}
 	h.Instances = append(h.Instances[:0:0], h.Instances...)
 	for i := range h.Instances {
-		h.Instances[i].Source = ""
+		h.Instances[i].Source = srcpos.Pos{}
 	}
 	h.SyncGroups = append(h.SyncGroups[:0:0], h.SyncGroups...)
 	for i := range h.SyncGroups {
-		h.SyncGroups[i].Source = ""
+		h.SyncGroups[i].Source = srcpos.Pos{}
 	}
 	h.Scripts = append(h.Scripts[:0:0], h.Scripts...)
 	for i := range h.Scripts {

@@ -118,7 +118,7 @@ func TestGlobalTimerRanges(t *testing.T) {
 
 func TestInstanceIntRanges(t *testing.T) {
 	checkIntRanges(t, []intRange{
-		{"down_timer_adverts", 1, 100, 3, func(c *Config) int { return c.Instances[0].DownTimerAdverts }, inInstance},
+		{"down_timer_adverts", 1, 100, 3, func(c *Config) int { return int(c.Instances[0].DownTimerAdverts) }, inInstance},
 	})
 }
 

@@ -75,7 +75,7 @@ func vrrpInstance(a *analyzer, n *Node, c *Config) {
 		}
 	}
 	b := &instB{pos: n.Pos, set: map[string]bool{}}
-	b.Name, b.Source = name, n.Pos.String()
+	b.Name, b.Source = name, n.Pos.src()
 	b.Priority, b.AdvertInt, b.UnicastTTL = 100, time.Second, 255
 	body := *n
 	body.Children = a.openValueBlocks(n.Children, instValueBlocks)
@@ -102,7 +102,7 @@ var instTable = table[*instB]{
 				a.warnf(n.Pos, "(%s) vrrp_version 2 conflicts with configured or deduced version 3; ignoring.", b.Name)
 				return
 			}
-			b.Version = v
+			b.Version = uint8(v)
 			b.set["version"] = true
 		}
 	},
@@ -145,7 +145,7 @@ var instTable = table[*instB]{
 	"smtp_alert":              instFlag("smtp_alert", func(b *instB) *bool { return &b.SMTPAlert }),
 	"down_timer_adverts": func(a *analyzer, n *Node, b *instB) {
 		if v, ok := a.argInt(n, 0, 1, 100); ok {
-			b.DownTimerAdverts, b.set["down_timer_adverts"] = v, true
+			b.DownTimerAdverts, b.set["down_timer_adverts"] = uint8(v), true
 		}
 	},
 	"garp_master_delay":          instGARPSecs("garp_master_delay", kaMaxSecs, func(g *vrrp.GARP) *time.Duration { return &g.MasterDelay }),

@@ -31,12 +31,26 @@ func (ld *vrrpLoad) finish(a *analyzer) {
 	a.cfg.SyncGroups = ld.resolveGroups(a)
 	ld.checkDuplicateVRIDs(a)
 	ld.checkTrackGroups(a)
+	// The instances' VIPs go into one array, each instance's a full
+	// slice of it: one allocation instead of one per instance left among
+	// the parse's garbage (part-used spans the heap keeps), and no room
+	// to spare from append's growth (issue #12).
 	a.cfg.Instances = make([]vrrp.Instance, len(ld.insts))
+	n := 0
+	for _, b := range ld.insts {
+		n += len(b.VIPs)
+	}
+	vips := make([]vrrp.Address, 0, n)
 	for i, b := range ld.insts {
 		if b.Notify != nil && b.Notify.IsZero() {
 			b.Notify = nil // every command was refused
 		}
 		b.TrimOpts() // a keyword reset to its default leaves none set
+		if len(b.VIPs) > 0 {
+			k := len(vips)
+			vips = append(vips, b.VIPs...)
+			b.VIPs = vips[k:len(vips):len(vips)]
+		}
 		a.cfg.Instances[i] = b.Instance
 	}
 }
@@ -109,7 +123,7 @@ func (ld *vrrpLoad) inherit(a *analyzer, b *instB) {
 		}
 	}
 	if !b.set["version"] {
-		b.Version = g.Version
+		b.Version = uint8(g.Version)
 	}
 	inh("strict_mode", &b.Strict, g.Strict)
 	inh("lower_prio_no_advert", &b.LowerPrioNoAdvert, g.LowerPrioNoAdvert)
@@ -128,7 +142,7 @@ func (ld *vrrpLoad) inherit(a *analyzer, b *instB) {
 		}
 	}
 	if !b.set["down_timer_adverts"] {
-		b.DownTimerAdverts = g.DownTimerAdverts
+		b.DownTimerAdverts = uint8(g.DownTimerAdverts)
 	}
 	b.GARP = instanceGARP(b.GARP, b.set, g.GARP, ld.gLowerDelaySet, ld.gLowerRepeatSet)
 }

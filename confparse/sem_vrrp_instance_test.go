@@ -43,7 +43,7 @@ func TestInstanceStateAndPriority(t *testing.T) {
 }
 
 func TestInstanceVersionAndAdvert(t *testing.T) {
-	adv := func(v int, d time.Duration) func(*Config) bool {
+	adv := func(v uint8, d time.Duration) func(*Config) bool {
 		return in0(func(i vrrp.Instance) bool { return i.Version == v && i.AdvertInt == d })
 	}
 	runSemRows(t, []semRow{

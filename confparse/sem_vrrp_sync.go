@@ -22,7 +22,7 @@ func syncGroup(a *analyzer, n *Node, c *Config) {
 		}
 	}
 	g := &groupB{pos: n.Pos}
-	g.Name, g.Source = name, n.Pos.String()
+	g.Name, g.Source = name, n.Pos.src()
 	children(a, n, groupTable, g, "vrrp_sync_group "+name)
 	ld.groups = append(ld.groups, g)
 }

@@ -28,7 +28,7 @@ var twoInsts = instN(1, "") + instN(2, "")
 func TestSyncGroupMembers(t *testing.T) {
 	runSemRows(t, []semRow{
 		{"two members", syncG("VI_1 VI_2") + twoInsts, group0(func(g vrrp.SyncGroup) bool {
-			return g.Name == "G" && slices.Equal(g.Members, []string{"VI_1", "VI_2"}) && strings.HasSuffix(g.Source, "keepalived.conf:1") &&
+			return g.Name == "G" && slices.Equal(g.Members, []string{"VI_1", "VI_2"}) && strings.HasSuffix(g.Source.String(), "keepalived.conf:1") &&
 				!g.TrackingWeight && !g.SMTPAlert
 		}), nil},
 		{"unknown member", syncG("VI_1 VI_2 VI_9") + twoInsts, group0(func(g vrrp.SyncGroup) bool { return len(g.Members) == 2 }),

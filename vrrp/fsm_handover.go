@@ -15,12 +15,14 @@ import (
 // router to the other. The hold bounds the wait when nobody takes over.
 
 // leavingState is a leaving master's state: when it resigned (its priority-0
-// advert) and the successor, once heard, and when.
+// advert), the successor, once heard, and when, and when the handover
+// timer is due.
 type leavingState struct {
 	leftAt   time.Time
 	succ     netip.Addr
 	succPrio uint8
 	heardAt  time.Time
+	until    time.Time
 }
 
 // successorGrace is how long a leaving master keeps its addresses after
@@ -39,8 +41,8 @@ const holdMargin = 100 * time.Millisecond
 // priority-0 advert: its Skew_Time is under one Master_Adver_Interval,
 // which is ours for VRRPv3 backups and 1 s for VRRPv2 ones.
 func (m *Machine) handoverHold() time.Duration {
-	iv := m.cfg.advertInt
-	if m.cfg.version == 2 {
+	iv := m.inst.AdvertInt
+	if m.inst.Version == 2 {
 		iv = time.Second
 	}
 	return iv + holdMargin
@@ -64,8 +66,8 @@ const skewRounding = 10 * time.Millisecond
 // adverts every Skew_Time is under a centisecond, so any advert after the
 // resignation counts; the grace still keeps the addresses a little longer.
 func (m *Machine) successorEarliest(p uint8) time.Duration {
-	earliest := skewTime(int(m.cfg.version), p, m.cfg.advertInt)
-	earliest -= skewTime(int(m.cfg.version), 255, m.cfg.advertInt) + skewRounding
+	earliest := skewTime(int(m.inst.Version), p, m.inst.AdvertInt)
+	earliest -= skewTime(int(m.inst.Version), 255, m.inst.AdvertInt) + skewRounding
 	return max(earliest, 0)
 }
 

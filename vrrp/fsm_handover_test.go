@@ -38,7 +38,7 @@ func TestLeavingEventTable(t *testing.T) {
 		m, left := leavingMachine(t)
 		now := left.Add(100 * time.Millisecond)
 		if e.ev.Kind == EvTimer && m.armed[e.ev.Timer] {
-			now = m.deadline[e.ev.Timer]
+			now = m.deadlineOf(e.ev.Timer)
 		}
 		got := kinds(m.Handle(now, e.ev))
 		if got != want[e.name] {
@@ -111,7 +111,7 @@ func TestHandoverDoneAction(t *testing.T) {
 	if got := kinds(m.Handle(heard, AdvertReceived(src, 100, time.Second, 2))); got != "arm:handover" {
 		t.Fatalf("successor heard: %s", got)
 	}
-	if got := m.deadline[TimerHandover].Sub(heard); got != successorGrace {
+	if got := m.ho.until.Sub(heard); got != successorGrace {
 		t.Errorf("released %v after the successor's advert, want %v", got, successorGrace)
 	}
 	acts := m.Handle(heard.Add(successorGrace), TimerFired(TimerHandover))
@@ -168,7 +168,7 @@ func TestSuccessorEarliestRounding(t *testing.T) {
 func timedMachine(t *testing.T, version int, advert time.Duration) *Machine {
 	t.Helper()
 	in := testInstance("VI_1", 150)
-	in.Version, in.AdvertInt = version, advert
+	in.Version, in.AdvertInt = uint8(version), advert
 	m, err := NewMachine(&in, MachineOptions{Addr: netip.MustParseAddr("192.0.2.1")})
 	if err != nil {
 		t.Fatal(err)

@@ -97,12 +97,12 @@ func (l *lowerPrioLimit) notify(now time.Time, src netip.Addr, iv time.Duration)
 // answerLowerPrio is the master's reply to a lower-priority advert: on
 // the wire once per episode, in notifies once per interval per source.
 func (m *Machine) answerLowerPrio(now time.Time, ev Event) {
-	iv := m.cfg.advertInt
+	iv := m.inst.AdvertInt
 	if m.lower == nil {
 		m.lower = new(lowerPrioLimit)
 	}
 	if m.lower.answer(now, iv) {
-		g := m.cfg.garp
+		g := m.inst.GARP
 		m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
 		m.arm(now, TimerAdvert, iv)
 		if g.LowerPrioRepeat > 0 {
@@ -118,9 +118,18 @@ func (m *Machine) answerLowerPrio(now time.Time, ev Event) {
 }
 
 // lowerPrioEnded re-announces the addresses once when a lower-priority
-// episode has ended; the periodic advert timer asks.
+// episode has ended; the periodic advert timer asks. The table goes with
+// the episode: every source in it was notified before the last advert
+// heard, two intervals ago, so a fresh table answers the next episode
+// exactly as it would, and a master that heard its yielding peer at
+// start-up keeps nothing for it (issue #12: 64 bytes at each of 4,080
+// masters).
 func (m *Machine) lowerPrioEnded(now time.Time) {
-	if m.lower.ended(now, m.cfg.advertInt) && m.cfg.garp.LowerPrioRepeat > 0 {
-		m.emit(Action{Kind: ActSendGARP, Count: m.cfg.garp.LowerPrioRepeat})
+	if !m.lower.ended(now, m.inst.AdvertInt) {
+		return
+	}
+	m.lower = nil
+	if m.inst.GARP.LowerPrioRepeat > 0 {
+		m.emit(Action{Kind: ActSendGARP, Count: m.inst.GARP.LowerPrioRepeat})
 	}
 }

@@ -76,7 +76,8 @@ func TestLowerPrioTableSmall(t *testing.T) {
 
 // The end of a lower-priority episode is announced once: the periodic
 // advert after two quiet intervals carries one GARP burst, later ones do
-// not, and the next lower-priority advert is a new episode, answered.
+// not, the episode's table is let go, and the next lower-priority advert
+// is a new episode, answered and notified.
 func TestLowerPrioEpisodeEndAnnounced(t *testing.T) {
 	m, answered := tableMachine(t, StateMaster) // answered 192.0.2.2 at answered
 	peer := netip.MustParseAddr("192.0.2.2")
@@ -84,8 +85,8 @@ func TestLowerPrioEpisodeEndAnnounced(t *testing.T) {
 	bursts := func(as []Action) (n int) {
 		for _, a := range as {
 			if a.Kind == ActSendGARP {
-				if a.Count != m.cfg.garp.LowerPrioRepeat {
-					t.Errorf("burst of %d, want garp_lower_prio_repeat %d", a.Count, m.cfg.garp.LowerPrioRepeat)
+				if a.Count != m.inst.GARP.LowerPrioRepeat {
+					t.Errorf("burst of %d, want garp_lower_prio_repeat %d", a.Count, m.inst.GARP.LowerPrioRepeat)
 				}
 				n++
 			}
@@ -112,8 +113,11 @@ func TestLowerPrioEpisodeEndAnnounced(t *testing.T) {
 			t.Errorf("%v at +%v: %d GARP bursts, want %d", step.ev, step.at, got, step.bursts)
 		}
 	}
+	if m.lower != nil {
+		t.Errorf("the lower-priority table outlived its episode: %+v", *m.lower)
+	}
 	again := m.Handle(at(6500*time.Millisecond), AdvertReceived(peer, 50, time.Second, 2))
-	if !hasKind(again, ActSendAdvert) || bursts(again) != 1 {
-		t.Errorf("a lower-priority advert after the end got %v, want an answer", again)
+	if !hasKind(again, ActSendAdvert) || bursts(again) != 1 || !hasKind(again, ActNotifyLowerPrio) {
+		t.Errorf("a lower-priority advert after the end got %v, want an answer and a notify", again)
 	}
 }

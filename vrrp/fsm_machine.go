@@ -27,32 +27,17 @@ type MachineOptions struct {
 	Storage *Machine
 }
 
-// machineCfg is the immutable part of an instance, with the owner rules of
-// runtime.md §9 applied once.
-type machineCfg struct {
-	name         string
-	advertInt    time.Duration
-	preemptDelay time.Duration
-	version      int32 // 2 or 3 (checkInstance)
-	downAdverts  int32 // down_timer_adverts, 1..100
-	garp         GARP
-	addr         netip.Addr
-	// The flags last, packed together: thousands of machines (issue #12).
-	want                 InitialState
-	nopreempt            bool
-	accept               bool
-	dontTrackPrimary     bool
-	lowerPrioNoAdvert    bool
-	higherPrioSendAdvert bool
-	ownerIgnore          bool
-	notifyPrio           bool
-}
-
 // Machine is one vrrp_instance's protocol state machine. It is not safe for
 // concurrent use; the daemon serialises events per instance.
 type Machine struct {
-	cfg   machineCfg
+	// inst holds the settings, read through: a daemon running thousands
+	// of instances keeps them once, in its configuration, not a copy in
+	// every machine as well (issue #12: 120 bytes a machine). They must
+	// not change under the machine; a reload that keeps the instance's
+	// state hands over the new configuration's copy (SetInstance).
+	inst  *Instance
 	track *Tracking
+	addr  netip.Addr // "our address" for the tie-break (MachineOptions.Addr)
 
 	// The byte-sized fields together, in two words: thousands of
 	// machines (issue #12).
@@ -66,56 +51,60 @@ type Machine struct {
 	synced     bool // member of a sync group: MASTER only on the group's word
 	maint      bool // operator maintenance: never MASTER (fsm_maintenance.go)
 	wantMaster bool
-	armed      [numTimers]bool
+	// ownerCfg: configured as the address owner (priority 255) when
+	// built, so runtime.md §9's owner rules apply (nopreempt off, no
+	// preempt_delay, accept on), whatever priority a reload gives later.
+	ownerCfg bool
+	armed    [numTimers]bool
 
 	masterAdverInt time.Duration
 	masterAddr     netip.Addr
-	preemptUntil   time.Time // zero: no preempt_delay hold started
+	// preemptUntil is when the preempt_delay hold ends (zero: none
+	// started); nil without preempt_delay, as most instances run
+	// (issue #12: 16 bytes less a machine).
+	preemptUntil *time.Time
 
 	// A master stopped by ShutdownHandover keeps its addresses until a
 	// successor is heard (fsm_handover.go); nil while not leaving.
 	ho *leavingState
 
 	// Answers to lower-priority adverts (fsm_lowerprio.go); nil until
-	// the first of a mastership. Both are made when needed: thousands of
-	// machines use neither (issue #12: 112 bytes each).
+	// the first of an episode, and again once it ended. Both are made
+	// when needed: thousands of machines use neither (issue #12: 112
+	// bytes each).
 	lower *lowerPrioLimit
 
-	deadline [numTimers]time.Time // of the timers armed
+	// deadline is when each armed timer is due, but the handover's,
+	// which is kept with the rest of the handover (ho.until): thousands of
+	// machines never leave that way (issue #12).
+	deadline [TimerHandover]time.Time
 
 	out []Action
 }
 
 // NewMachine builds a machine from settings whose defaults confparse has
 // already applied; missing timing settings are an error rather than a
-// silent default.
+// silent default. The machine reads inst for its life (SetInstance).
 func NewMachine(inst *Instance, opt MachineOptions) (*Machine, error) {
 	if err := checkInstance(inst); err != nil {
 		return nil, fmt.Errorf("vrrp %s: %w", inst.Name, err)
 	}
-	opts := inst.Options()
-	c := machineCfg{
-		name: inst.Name, want: inst.State, advertInt: inst.AdvertInt, version: int32(inst.Version),
-		nopreempt: inst.Nopreempt, preemptDelay: opts.PreemptDelay, accept: inst.Accept,
-		dontTrackPrimary: inst.DontTrackPrimary, downAdverts: int32(inst.DownTimerAdverts),
-		lowerPrioNoAdvert: inst.LowerPrioNoAdvert, higherPrioSendAdvert: inst.HigherPrioSendAdvert,
-		ownerIgnore: inst.OwnerIgnoreAdverts, notifyPrio: inst.NotifyPriorityChanges,
-		garp: inst.GARP, addr: opt.Addr,
-	}
-	if !c.addr.IsValid() {
-		c.addr = opts.UnicastSrc
-	}
-	if !c.addr.IsValid() {
-		c.addr = opts.McastSrc
-	}
-	if inst.Priority == OwnerPriority {
-		c.nopreempt, c.preemptDelay, c.accept = false, 0, true
+	addr := opt.Addr
+	if o := inst.Opts; o != nil && !addr.IsValid() {
+		addr = o.UnicastSrc
+		if !addr.IsValid() {
+			addr = o.McastSrc
+		}
 	}
 	m := opt.Storage
 	if m == nil {
 		m = new(Machine)
 	}
-	*m = Machine{cfg: c, base: inst.Priority, track: opt.Tracking, masterAdverInt: c.advertInt}
+	*m = Machine{inst: inst, addr: addr, base: inst.Priority, track: opt.Tracking, masterAdverInt: inst.AdvertInt,
+		ownerCfg: inst.Priority == OwnerPriority}
+	if m.preemptDelay() > 0 {
+		m.preemptUntil = new(time.Time)
+	}
 	m.recompute()
 	return m, nil
 }
@@ -136,17 +125,42 @@ func checkInstance(inst *Instance) error {
 	return nil
 }
 
+// SetInstance hands the machine the settings of a reload that keeps the
+// instance's state: equal to the ones it runs on but for the name, the
+// priority (PriorityChanged), the VIPs, notify and auth_hmac, none of
+// which it reads from them. The old configuration can then go.
+func (m *Machine) SetInstance(inst *Instance) error {
+	if err := checkInstance(inst); err != nil {
+		return fmt.Errorf("vrrp %s: %w", inst.Name, err)
+	}
+	m.inst = inst
+	return nil
+}
+
+// nopreempt, preemptDelay and accept are the settings with the owner
+// rules applied.
+func (m *Machine) nopreempt() bool { return m.inst.Nopreempt && !m.ownerCfg }
+
+func (m *Machine) accept() bool { return m.inst.Accept || m.ownerCfg }
+
+func (m *Machine) preemptDelay() time.Duration {
+	if m.ownerCfg || m.inst.Opts == nil {
+		return 0
+	}
+	return m.inst.Opts.PreemptDelay
+}
+
 // State is the current protocol state.
 func (m *Machine) State() State { return m.state }
 
 // Name is the instance name.
-func (m *Machine) Name() string { return m.cfg.name }
+func (m *Machine) Name() string { return m.inst.Name }
 
 // Priority is the effective priority (base adjusted by trackers).
 func (m *Machine) Priority() uint8 { return m.eff }
 
 // Addr is the address used for the equal-priority tie-break.
-func (m *Machine) Addr() netip.Addr { return m.cfg.addr }
+func (m *Machine) Addr() netip.Addr { return m.addr }
 
 // MasterAddr is the master last heard from (ourselves while MASTER).
 func (m *Machine) MasterAddr() netip.Addr { return m.masterAddr }
@@ -167,7 +181,7 @@ func (m *Machine) InMaintenance() bool { return m.maint }
 // OwnFault reports a fault of the instance itself, not one imposed by its
 // sync group.
 func (m *Machine) OwnFault() bool {
-	return (m.ifDown && !m.cfg.dontTrackPrimary) || m.trackFault
+	return (m.ifDown && !m.inst.DontTrackPrimary) || m.trackFault
 }
 
 // Handle applies one event at time now and returns the actions to carry out
@@ -222,8 +236,26 @@ func (m *Machine) handle(now time.Time, ev Event) {
 func (m *Machine) emit(a Action) { m.out = append(m.out, a) }
 
 func (m *Machine) arm(now time.Time, t TimerID, d time.Duration) {
-	m.armed[t], m.deadline[t] = true, now.Add(d)
-	m.emit(Action{Kind: ActArmTimer, Timer: t, After: d, At: m.deadline[t]})
+	at := now.Add(d)
+	m.armed[t] = true
+	if t == TimerHandover {
+		m.ho.until = at // armed only while leaving
+	} else {
+		m.deadline[t] = at
+	}
+	m.emit(Action{Kind: ActArmTimer, Timer: t, After: d, At: at})
+}
+
+// deadlineOf is when the armed timer t is due; the handover's is zero
+// without a handover under way, whose expiry then does nothing.
+func (m *Machine) deadlineOf(t TimerID) time.Time {
+	if t == TimerHandover {
+		if m.ho == nil {
+			return time.Time{}
+		}
+		return m.ho.until
+	}
+	return m.deadline[t]
 }
 
 func (m *Machine) stop(t TimerID) {
@@ -250,7 +282,7 @@ func (m *Machine) faulty() bool { return m.OwnFault() || m.groupFault }
 // skew is Skew_Time from the effective priority: v2 uses whole seconds
 // (RFC 3768), v3 scales by Master_Adver_Interval (RFC 5798).
 func (m *Machine) skew() time.Duration {
-	return skewTime(int(m.cfg.version), m.eff, m.masterAdverInt)
+	return skewTime(int(m.inst.Version), m.eff, m.masterAdverInt)
 }
 
 func skewTime(version int, prio uint8, iv time.Duration) time.Duration {
@@ -263,7 +295,7 @@ func skewTime(version int, prio uint8, iv time.Duration) time.Duration {
 // masterDown is Master_Down_Interval with keepalived's down_timer_adverts
 // in place of RFC's fixed 3.
 func (m *Machine) masterDown() time.Duration {
-	return time.Duration(m.cfg.downAdverts)*m.masterAdverInt + m.skew()
+	return time.Duration(m.inst.DownTimerAdverts)*m.masterAdverInt + m.skew()
 }
 
 func (m *Machine) startup(now time.Time) {
@@ -274,10 +306,9 @@ func (m *Machine) startup(now time.Time) {
 	m.wantMaster, m.masterAddr = false, netip.Addr{}
 	m.ho = nil
 	m.stop(TimerHandover)
-	m.masterAdverInt = m.cfg.advertInt
-	m.preemptUntil = time.Time{}
-	if m.cfg.preemptDelay > 0 {
-		m.preemptUntil = now.Add(m.cfg.preemptDelay)
+	m.masterAdverInt = m.inst.AdvertInt
+	if m.preemptUntil != nil {
+		*m.preemptUntil = now.Add(m.preemptDelay())
 	}
 	// A restart must never leave addresses from a previous run behind.
 	m.emit(Action{Kind: ActRemoveAddresses})
@@ -296,7 +327,7 @@ func (m *Machine) enterFirst(now time.Time) {
 	}
 	m.state = StateBackup
 	m.wantMaster = false
-	if m.owner() && m.cfg.want == WantMaster {
+	if m.owner() && m.inst.State == WantMaster {
 		m.arm(now, TimerMasterDown, ownerStartDelay)
 	} else {
 		m.arm(now, TimerMasterDown, m.masterDown())
@@ -308,7 +339,7 @@ func (m *Machine) enterFirst(now time.Time) {
 func (m *Machine) reconcile(now time.Time) {
 	old := m.eff
 	m.recompute()
-	if m.eff != old && m.cfg.notifyPrio && (m.state == StateMaster || m.state == StateBackup) {
+	if m.eff != old && m.inst.NotifyPriorityChanges && (m.state == StateMaster || m.state == StateBackup) {
 		m.emit(Action{Kind: ActNotifyPriority, State: m.state, Priority: m.eff})
 	}
 	if !m.started {
@@ -338,21 +369,21 @@ func (m *Machine) stopMasterTimers() {
 func (m *Machine) becomeMaster(now time.Time) {
 	m.stop(TimerMasterDown)
 	m.state, m.wantMaster = StateMaster, false
-	m.masterAddr, m.masterAdverInt = m.cfg.addr, m.cfg.advertInt
-	m.preemptUntil = time.Time{}
+	m.masterAddr, m.masterAdverInt = m.addr, m.inst.AdvertInt
+	m.endPreemptHold()
 	m.lower = nil // a new mastership answers at once again
 	// Addresses and GARP go out before the first advert (keepalived and
 	// RFC 5798 §6.4.2 list the advert first). When this is a preemption,
 	// the old master drops the VIPs the moment it hears our advert; by
 	// then the clients have already moved to our MAC, so they see no gap.
 	// Peers cannot tell the difference: the three are sent back to back.
-	m.emit(Action{Kind: ActAddAddresses, Accept: m.cfg.accept})
-	g := m.cfg.garp
+	m.emit(Action{Kind: ActAddAddresses, Accept: m.accept()})
+	g := m.inst.GARP
 	if g.MasterRepeat > 0 {
 		m.emit(Action{Kind: ActSendGARP, Count: g.MasterRepeat})
 	}
 	m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
-	m.arm(now, TimerAdvert, m.cfg.advertInt)
+	m.arm(now, TimerAdvert, m.inst.AdvertInt)
 	if g.MasterDelay > 0 && g.MasterRepeat > 0 {
 		m.arm(now, TimerGARPDelay, g.MasterDelay)
 	}
@@ -418,4 +449,4 @@ func (m *Machine) shutdown(now time.Time, handover bool) {
 // SetAddr sets "our address" (tie-break and master address) once it is
 // known: an instance whose interface had no address at start runs in
 // FAULT without one until the address appears.
-func (m *Machine) SetAddr(a netip.Addr) { m.cfg.addr = a }
+func (m *Machine) SetAddr(a netip.Addr) { m.addr = a }

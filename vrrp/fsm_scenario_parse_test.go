@@ -146,6 +146,11 @@ func setInstanceKey(si *scenarioInst, k, v string) error {
 	var err error
 	dur := func(d *time.Duration) { *d, err = time.ParseDuration(v) }
 	num := func(n *int) { *n, err = strconv.Atoi(v) }
+	byteNum := func(n *uint8) {
+		var u uint64
+		u, err = strconv.ParseUint(v, 10, 8)
+		*n = uint8(u)
+	}
 	switch k {
 	case "prio":
 		var p uint64
@@ -154,7 +159,7 @@ func setInstanceKey(si *scenarioInst, k, v string) error {
 	case "addr":
 		si.addr, err = netip.ParseAddr(v)
 	case "version":
-		num(&in.Version)
+		byteNum(&in.Version)
 	case "advert":
 		dur(&in.AdvertInt)
 	case "state":
@@ -164,7 +169,7 @@ func setInstanceKey(si *scenarioInst, k, v string) error {
 	case "accept":
 		in.Accept, err = strconv.ParseBool(v)
 	case "down_adverts":
-		num(&in.DownTimerAdverts)
+		byteNum(&in.DownTimerAdverts)
 	case "garp_delay":
 		dur(&in.GARP.MasterDelay)
 	case "garp_repeat":

@@ -110,7 +110,7 @@ func upDown(s string) error {
 }
 
 func parseAdvert(args []string, in *Instance) (Event, error) {
-	ev := AdvertReceived(netip.Addr{}, 0, in.AdvertInt, in.Version)
+	ev := AdvertReceived(netip.Addr{}, 0, in.AdvertInt, int(in.Version))
 	prioSet := false
 	for _, a := range args {
 		k, v, _ := splitKV(a)

@@ -5,11 +5,11 @@ import "time"
 // timer handles an expiry. Expiries of timers that were stopped or re-armed
 // since are dropped, so the daemon may race a StopTimer with a firing timer.
 func (m *Machine) timer(now time.Time, t TimerID) {
-	if t >= numTimers || !m.armed[t] || now.Before(m.deadline[t]) {
+	if t >= numTimers || !m.armed[t] || now.Before(m.deadlineOf(t)) {
 		return
 	}
 	m.armed[t] = false
-	g := m.cfg.garp
+	g := m.inst.GARP
 	switch {
 	case t == TimerHandover:
 		if m.ho != nil {
@@ -30,7 +30,7 @@ func (m *Machine) timer(now time.Time, t TimerID) {
 		// a master-only timer outliving MASTER: nothing to do
 	case t == TimerAdvert:
 		m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
-		m.arm(now, TimerAdvert, m.cfg.advertInt)
+		m.arm(now, TimerAdvert, m.inst.AdvertInt)
 		m.lowerPrioEnded(now)
 	case t == TimerGARPDelay:
 		m.emit(Action{Kind: ActSendGARP, Count: g.MasterRepeat})
@@ -46,14 +46,14 @@ func (m *Machine) timer(now time.Time, t TimerID) {
 // INIT and STOP ignore adverts (runtime.md §10), but for a leaving master
 // waiting for its successor (fsm_handover.go).
 func (m *Machine) advert(now time.Time, ev Event) {
-	if ev.Version != 0 && ev.Version != int(m.cfg.version) {
+	if ev.Version != 0 && ev.Version != int(m.inst.Version) {
 		return
 	}
 	if m.ho != nil {
 		m.successorAdvert(now, ev)
 		return
 	}
-	if m.cfg.ownerIgnore && m.owner() {
+	if m.inst.OwnerIgnoreAdverts && m.owner() {
 		return
 	}
 	switch m.state {
@@ -72,15 +72,15 @@ func (m *Machine) backupAdvert(now time.Time, ev Event) {
 		return
 	}
 	lower := ev.Priority < m.eff
-	if lower && !m.cfg.nopreempt && !m.maint && !m.preemptHold(now) {
+	if lower && !m.nopreempt() && !m.maint && !m.preemptHold(now) {
 		// preemption: let the master-down timer run out
 		return
 	}
 	if !lower {
-		m.preemptUntil = time.Time{}
+		m.endPreemptHold()
 	}
 	m.masterAddr = ev.Src
-	if m.cfg.version == 3 && ev.Interval > 0 {
+	if m.inst.Version == 3 && ev.Interval > 0 {
 		m.masterAdverInt = ev.Interval
 	}
 	m.wantMaster = false
@@ -91,14 +91,22 @@ func (m *Machine) backupAdvert(now time.Time, ev Event) {
 // hold starts at startup or at the first lower-priority advert after an
 // acceptable master.
 func (m *Machine) preemptHold(now time.Time) bool {
-	if m.cfg.preemptDelay <= 0 {
+	if m.preemptUntil == nil { // no preempt_delay
 		return false
 	}
 	if m.preemptUntil.IsZero() {
-		m.preemptUntil = now.Add(m.cfg.preemptDelay)
+		*m.preemptUntil = now.Add(m.preemptDelay())
 		return true
 	}
-	return now.Before(m.preemptUntil)
+	return now.Before(*m.preemptUntil)
+}
+
+// endPreemptHold forgets a preempt_delay hold: the next lower-priority
+// advert starts a new one.
+func (m *Machine) endPreemptHold() {
+	if m.preemptUntil != nil {
+		*m.preemptUntil = time.Time{}
+	}
 }
 
 // masterAdvert is RFC 5798 §6.4.3 with keepalived's additions: a master
@@ -107,21 +115,21 @@ func (m *Machine) preemptHold(now time.Time) bool {
 func (m *Machine) masterAdvert(now time.Time, ev Event) {
 	if ev.Priority == 0 {
 		m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
-		m.arm(now, TimerAdvert, m.cfg.advertInt)
+		m.arm(now, TimerAdvert, m.inst.AdvertInt)
 		return
 	}
-	if ev.Priority > m.eff || (ev.Priority == m.eff && ev.Src.Compare(m.cfg.addr) > 0) {
-		if m.cfg.higherPrioSendAdvert {
+	if ev.Priority > m.eff || (ev.Priority == m.eff && ev.Src.Compare(m.addr) > 0) {
+		if m.inst.HigherPrioSendAdvert {
 			m.emit(Action{Kind: ActSendAdvert, Priority: m.eff})
 		}
 		m.masterAddr = ev.Src
-		if m.cfg.version == 3 && ev.Interval > 0 {
+		if m.inst.Version == 3 && ev.Interval > 0 {
 			m.masterAdverInt = ev.Interval
 		}
 		m.leaveMaster(now)
 		return
 	}
-	if m.cfg.lowerPrioNoAdvert {
+	if m.inst.LowerPrioNoAdvert {
 		return
 	}
 	m.answerLowerPrio(now, ev)

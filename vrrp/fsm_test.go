@@ -245,7 +245,7 @@ func TestStateEventTable(t *testing.T) {
 			m, now := tableMachine(t, s)
 			if e.ev.Kind == EvTimer {
 				if m.armed[e.ev.Timer] {
-					now = m.deadline[e.ev.Timer]
+					now = m.deadlineOf(e.ev.Timer)
 				}
 			}
 			got := m.Handle(now, e.ev)
@@ -282,5 +282,55 @@ func TestNewMachineInStorage(t *testing.T) {
 	m.Handle(t0.Add(m.masterDown()), TimerFired(TimerMasterDown))
 	if m.State() != StateMaster || store[0].State() != StateInit {
 		t.Errorf("built in storage: %s after the master-down interval (neighbour %s), want MASTER (INIT)", m.State(), store[0].State())
+	}
+}
+
+// A machine reads its settings through the instance it was built from
+// and, after SetInstance, through the new one: a reload that keeps the
+// state hands over the new configuration so the old one can go. The owner
+// rules stay those of the priority the machine was built with.
+func TestSetInstance(t *testing.T) {
+	in := testInstance("VI_1", 100)
+	m, err := NewMachine(&in, MachineOptions{Addr: netip.MustParseAddr("192.0.2.20")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Handle(t0, Startup())
+	next := in
+	next.GARP.MasterRepeat = 2
+	bad := next
+	bad.DownTimerAdverts = 0
+	if err := m.SetInstance(&bad); err == nil {
+		t.Fatal("SetInstance took down_timer_adverts 0")
+	}
+	if err := m.SetInstance(&next); err != nil {
+		t.Fatal(err)
+	}
+	in.GARP.MasterRepeat = 9 // the old configuration is no longer read
+	acts := m.Handle(t0.Add(m.masterDown()), TimerFired(TimerMasterDown))
+	var burst int
+	for _, a := range acts {
+		if a.Kind == ActSendGARP {
+			burst = a.Count
+		}
+	}
+	if m.State() != StateMaster || burst != 2 {
+		t.Errorf("after SetInstance: %s with a GARP burst of %d, want MASTER and the new setting's 2", m.State(), burst)
+	}
+
+	owner := testInstance("VI_2", OwnerPriority)
+	owner.Nopreempt, owner.Accept = true, false
+	om, err := NewMachine(&owner, MachineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lower := owner
+	lower.Priority = 100
+	if err := om.SetInstance(&lower); err != nil {
+		t.Fatal(err)
+	}
+	if om.nopreempt() || !om.accept() || om.preemptDelay() != 0 {
+		t.Errorf("built as the owner: nopreempt %v, accept %v, preempt_delay %v; want the owner rules (false, true, 0)",
+			om.nopreempt(), om.accept(), om.preemptDelay())
 	}
 }

@@ -189,7 +189,7 @@ func instanceVersion(in *Instance) int {
 	if in.Family == IPv6 {
 		return 3
 	}
-	return in.Version
+	return int(in.Version)
 }
 
 // checkTTL enforces RFC 5798 §5.1.1.3 (255 on multicast, proving the

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/script"
+	"github.com/govrrpd/govrrpd/srcpos"
 )
 
 // The settings types below are what confparse builds from keepalived.conf and
@@ -83,17 +84,17 @@ type GARP struct {
 }
 
 // Instance is one vrrp_instance. The keywords most instances never give
-// sit behind Opts, so that an instance is 272 bytes, not 576: operators
+// sit behind Opts, so that an instance is 248 bytes, not 576: operators
 // run thousands of them (issue #12), and the configuration keeps one each.
 // The byte-sized settings are kept together so that padding costs one word.
 type Instance struct {
-	Name      string
-	Source    string // file:line of the block, for diagnostics
+	Name string
+	// Source is the block's file and line, for diagnostics: eight bytes,
+	// printed on demand, not a string per instance (issue #12).
+	Source    srcpos.Pos
 	Interface string
 
-	AdvertInt        time.Duration
-	Version          int // 2 or 3
-	DownTimerAdverts int
+	AdvertInt time.Duration
 
 	Auth     Auth
 	AuthHMAC *AuthHMAC // keepalived 2.4's auth_hmac (authhmac.go); nil: none
@@ -118,6 +119,9 @@ type Instance struct {
 	Family   Family
 	// UnicastTTL is unicast_ttl, 0..255.
 	UnicastTTL uint8
+	Version    uint8 // 2 or 3
+	// DownTimerAdverts is down_timer_adverts, 1..100.
+	DownTimerAdverts uint8
 
 	Nopreempt          bool
 	DontTrackPrimary   bool
@@ -361,7 +365,7 @@ type VMAC struct {
 // SyncGroup is a vrrp_sync_group.
 type SyncGroup struct {
 	Name            string
-	Source          string
+	Source          srcpos.Pos
 	Members         []string
 	TrackInterfaces []TrackInterface
 	TrackScripts    []TrackRef

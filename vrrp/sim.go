@@ -208,7 +208,7 @@ func (s *Sim) apply(i, k int, a Action) {
 	case ActSendAdvert:
 		r.Sent++
 		if r.Linked {
-			s.broadcast(i, mb, AdvertReceived(mb.M.Addr(), a.Priority, mb.Inst.AdvertInt, mb.Inst.Version))
+			s.broadcast(i, mb, AdvertReceived(mb.M.Addr(), a.Priority, mb.Inst.AdvertInt, int(mb.Inst.Version)))
 		}
 	case ActArmTimer:
 		mb.gen[a.Timer]++

@@ -102,7 +102,7 @@ func checkElected(s *Sim) error {
 		if r.HasVIPs != (i == master) {
 			return fmt.Errorf("r%d (%s) has VIPs=%t", i, r.M.State(), r.HasVIPs)
 		}
-		if i != master && !r.M.cfg.nopreempt && r.M.Priority() > mp {
+		if i != master && !r.M.nopreempt() && r.M.Priority() > mp {
 			return fmt.Errorf("r%d priority %d > master r%d priority %d", i, r.M.Priority(), master, mp)
 		}
 	}
@@ -113,7 +113,7 @@ func describe(s *Sim) string {
 	out := ""
 	for i, r := range s.Routers {
 		out += fmt.Sprintf(" r%d[run=%t link=%t %s/%d np=%t]", i, r.Running, r.Linked, r.M.State(), r.M.Priority(),
-			r.M.cfg.nopreempt)
+			r.M.nopreempt())
 	}
 	return out
 }

@@ -103,9 +103,9 @@ func (g *SyncGroupMachine) feed(now time.Time, i int, ev Event) {
 // peer also holds the group's other addresses.
 func (g *SyncGroupMachine) garpPeers(i int) {
 	for j, o := range g.members {
-		if j != i && o.State() == StateMaster && o.cfg.garp.LowerPrioRepeat > 0 {
+		if j != i && o.State() == StateMaster && o.inst.GARP.LowerPrioRepeat > 0 {
 			g.out = append(g.out, MemberAction{Member: j,
-				Action: Action{Kind: ActSendGARP, Count: o.cfg.garp.LowerPrioRepeat}})
+				Action: Action{Kind: ActSendGARP, Count: o.inst.GARP.LowerPrioRepeat}})
 		}
 	}
 }

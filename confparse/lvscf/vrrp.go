@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/ipvs"
+	"github.com/govrrpd/govrrpd/srcpos"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -25,7 +26,7 @@ func (c *converter) instance(blocks []*Virtual, twoNode bool, own, peer netip.Ad
 		name = "VI_FOS"
 	}
 	inst := &vrrp.Instance{
-		Name: name, Source: "lvs.cf", State: vrrp.WantMaster, VRID: uint8(c.opts.VRID),
+		Name: name, Source: srcpos.Make("lvs.cf", 0), State: vrrp.WantMaster, VRID: uint8(c.opts.VRID),
 		Priority: 100, AdvertInt: time.Duration(cfg.Keepalive) * time.Second,
 		Version: 2, Family: vrrp.IPv4,
 	}

@@ -45,10 +45,10 @@ func objects(main string, cfg *confparse.Config) ([]object, []string) {
 		return nil, files
 	}
 	for _, in := range cfg.Instances {
-		add("vrrp_instance", in.Name, in.Source)
+		add("vrrp_instance", in.Name, in.Source.String())
 	}
 	for _, g := range cfg.SyncGroups {
-		add("vrrp_sync_group", g.Name, g.Source)
+		add("vrrp_sync_group", g.Name, g.Source.String())
 	}
 	for _, s := range cfg.Scripts {
 		add("vrrp_script", s.Name, s.Source)

@@ -111,7 +111,7 @@ func TestScaleAdvertsGather(t *testing.T) {
 		t.Errorf("spread adverts took only %d passes: the test does not spread them", spreadPasses)
 	}
 	for _, in := range h.d.insts {
-		at := in.tm[vrrp.TimerAdvert].at
+		at := h.deadline(in, vrrp.TimerAdvert)
 		if off := at.Sub(h.d.timers.epoch) % advertGrid; off != 0 {
 			t.Fatalf("%s: next advert %v off the grid", in.cfg.Name, off)
 		}

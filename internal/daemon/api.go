@@ -90,7 +90,7 @@ func (d *Daemon) setMaintenance(now time.Time, name string, on bool) error {
 	}
 	if on {
 		d.maint[name] = true
-		in.why = reasonHint{vrrp.StateBackup, "maintenance"}
+		in.why = reasonHint{vrrp.StateBackup, reasonMaintenance}
 	} else {
 		delete(d.maint, name)
 		in.why = reasonHint{}
@@ -128,7 +128,7 @@ func (d *Daemon) snapshot() status.Daemon {
 		ConfigHash: d.configHash, Reloads: slices.Clone(d.history), ReloadStats: d.reloadStats}
 	for _, in := range d.insts {
 		s.Instances = append(s.Instances, d.instanceStatus(in))
-		if in.lastMaster.IsValid() && in.lastMaster != in.src {
+		if in.lastMaster.IsValid() && in.lastMaster != in.source() {
 			s.Peers = append(s.Peers, status.Peer{Instance: in.cfg.Name, Addr: in.lastMaster.String(),
 				Priority: int(in.masterPrio), AdvertInt: status.Duration(in.masterInt), LastAdvert: in.lastAdvert})
 		}
@@ -164,11 +164,11 @@ func copyDrops(m map[string]uint64) map[string]uint64 {
 
 func (d *Daemon) instanceStatus(in *instance) status.Instance {
 	c := in.cfg
-	st := status.Instance{Name: c.Name, VRID: c.VRID, Family: familyName(c.Family), Version: c.Version,
+	st := status.Instance{Name: c.Name, VRID: c.VRID, Family: familyName(c.Family), Version: int(c.Version),
 		Interface: c.Interface, State: in.m.State().String(), Priority: int(c.Priority),
 		EffectivePriority: int(in.m.Priority()), AdvertInt: status.Duration(c.AdvertInt),
 		MasterPriority: int(in.masterPrio), MasterAdvertInt: status.Duration(in.masterAdvertInt()),
-		LastTransition: in.lastTransition, LastReason: in.lastReason, Maintenance: in.m.InMaintenance(),
+		LastTransition: in.lastTransition, LastReason: in.lastReasonText(), Maintenance: in.m.InMaintenance(),
 		Trackers: []status.Tracker{}}
 	if in.group != nil {
 		st.SyncGroup = in.group.cfg.Name

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/notify"
@@ -65,11 +66,11 @@ func (d *Daemon) announce(in *instance, a vrrp.Action) {
 		if in.garp == nil {
 			return
 		}
-		if err := in.garp.a.Announce(in.vips, a.Count); err != nil {
+		if err := in.garp.a.Announce(in.garpBlk, a.Count); err != nil {
 			d.pktLog.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
 			return
 		}
-		in.stats.garpSent += uint64(a.Count * len(in.vips))
+		in.stats.garpSent += uint64(a.Count * len(in.cfg.VIPs))
 	case vrrp.ActNotify:
 		d.notifyState(in, a.State, a.Priority)
 	case vrrp.ActNotifyLowerPrio:
@@ -91,27 +92,41 @@ func (d *Daemon) sendAdvert(in *instance, prio uint8) {
 		return
 	}
 	a := &d.scratch
-	if err := in.adv.fill(a, in.cfg.VRID, prio, in.vips); err != nil {
+	if err := in.adv.fill(a, in.cfg.VRID, prio, d.vipAddrs(in.cfg)); err != nil {
 		d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
 		return
 	}
-	for _, dst := range in.dsts {
-		b, err := a.AppendSigned(d.sendBuf[:0], in.src, dst, in.form, in.hmacSign, time.Now())
-		if err != nil {
-			d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
-			return
+	if peers := in.cfg.Peers(); len(peers) > 0 {
+		for _, p := range peers {
+			if !d.sendAdvertTo(in, p.Addr, prio) {
+				return
+			}
 		}
-		d.sendBuf = b
-		if d.batching {
-			d.queueAdvert(in, b, dst, prio)
-			continue
-		}
-		if err := in.sock.t.Send(b, in.src, dst); err != nil {
-			d.pktLog.Warn("send advert", "instance", in.cfg.Name, "to", dst, "err", err)
-			continue
-		}
-		in.countSent(prio)
+		return
 	}
+	d.sendAdvertTo(in, in.mcastGroup(), prio)
+}
+
+// sendAdvertTo sends the advert in d.scratch to dst; false if it could
+// not be encoded (no other destination will do better).
+func (d *Daemon) sendAdvertTo(in *instance, dst netip.Addr, prio uint8) bool {
+	src := in.source()
+	b, err := d.scratch.AppendSigned(d.sendBuf[:0], src, dst, in.form, in.hmacSign, time.Now())
+	if err != nil {
+		d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
+		return false
+	}
+	d.sendBuf = b
+	if d.batching {
+		d.queueAdvert(in, b, dst, prio)
+		return true
+	}
+	if err := in.sock.t.Send(b, src, dst); err != nil {
+		d.pktLog.Warn("send advert", "instance", in.cfg.Name, "to", dst, "err", err)
+		return true
+	}
+	in.countSent(prio)
+	return true
 }
 
 func (in *instance) countSent(prio uint8) {
@@ -157,7 +172,7 @@ func (d *Daemon) addAddresses(in *instance) ([]vrrp.Address, bool) {
 func (d *Daemon) addrFailed(in *instance) {
 	in.addrFault = true
 	in.retry = min(max(2*in.retry, time.Second), 30*time.Second)
-	in.why = reasonHint{vrrp.StateFault, "cannot add VIP"}
+	in.why = reasonHint{vrrp.StateFault, reasonNoVIP}
 	d.log.Error(fmt.Sprintf("entering FAULT state (cannot add VIP), retrying in %s", in.retry), "instance", in.cfg.Name)
 	d.faulted = append(d.faulted, in)
 	d.after(in.retry, evRetry{in: in})
@@ -194,7 +209,7 @@ func (d *Daemon) removeAddresses(in *instance) {
 }
 
 func (d *Daemon) notifyState(in *instance, s vrrp.State, prio uint8) {
-	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio, "reason", d.cause)
+	d.log.Info("entering state", "instance", in.cfg.Name, "state", s.String(), "priority", prio, "reason", d.cause.String())
 	if s == vrrp.StateMaster {
 		in.stats.becomeMaster++
 		in.retry = 0

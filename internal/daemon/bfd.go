@@ -32,20 +32,34 @@ func (evBFD) loopEvent() {}
 
 // bfdTimer is a BFD session's timer on the loop's heap (bfdsub.Timer).
 type bfdTimer struct {
-	ts *timers
-	t  timer
+	ts   *timers
+	fire func(now time.Time)
+	id   vrrp.TimerID // timerBFDTx or timerBFDDetect
+	ix   int32        // position on the heap + 1, 0 when not armed
 }
 
-func (b *bfdTimer) Arm(at time.Time) { b.ts.set(&b.t, at) }
-func (b *bfdTimer) Stop()            { b.ts.remove(&b.t) }
+func (b *bfdTimer) Arm(at time.Time) {
+	if b.ix > 0 {
+		b.ts.h[b.ix-1].at = at
+		b.ts.h.fix(int(b.ix - 1))
+		return
+	}
+	b.ts.push(timer{at: at, bfd: b, id: b.id})
+}
+
+func (b *bfdTimer) Stop() {
+	if b.ix > 0 {
+		b.ts.removeAt(b.ix)
+	}
+}
 
 // bfdTimers is the loop's timer service as bfdsub sees it.
 type bfdTimers struct{ ts *timers }
 
 func (s bfdTimers) NewTimer(id bfd.TimerID, fire func(time.Time)) bfdsub.Timer {
-	b := &bfdTimer{ts: s.ts, t: timer{fire: fire, id: timerBFDTx, idx: -1}}
+	b := &bfdTimer{ts: s.ts, fire: fire, id: timerBFDTx}
 	if id == bfd.TimerDetect {
-		b.t.id = timerBFDDetect
+		b.id = timerBFDDetect
 	}
 	return b
 }

@@ -99,7 +99,7 @@ func (l *bfdLab) packet(s bfd.State, your uint32) evBFD {
 }
 
 // up runs the three-way handshake and returns the armed detection timer.
-func (l *bfdLab) up(t *testing.T) *timer {
+func (l *bfdLab) up(t *testing.T) *bfdTimer {
 	t.Helper()
 	if st, vs := l.state(); st.State != bfd.Down || vs != vrrp.StateFault.String() {
 		t.Fatalf("at start: session %s, instance %s; want Down and FAULT (a tracked session starts down)", st.State, vs)
@@ -110,8 +110,8 @@ func (l *bfdLab) up(t *testing.T) *timer {
 		t.Fatalf("after the handshake: session %s, instance %s; want Up and BACKUP", st.State, vs)
 	}
 	for _, tm := range l.h.d.timers.h {
-		if tm.id == timerBFDDetect && tm.fire != nil && tm.in == nil {
-			return tm
+		if tm.id == timerBFDDetect && tm.bfd != nil && tm.in == nil {
+			return tm.bfd
 		}
 	}
 	t.Fatal("no BFD detection timer on the daemon's heap")
@@ -128,8 +128,8 @@ func TestBFDDetectionFiresFromDaemonHeap(t *testing.T) {
 	l := newBFDLab(t)
 	h, w := l.h, l.w
 	detect := l.up(t)
-	if want := h.clock.Add(150 * time.Millisecond); !detect.at.Equal(want) {
-		t.Fatalf("detection deadline %v, want %v (3 × 50 ms)", detect.at.Sub(h.clock), want.Sub(h.clock))
+	if at, want := h.d.timers.h[detect.ix-1].at, h.clock.Add(150*time.Millisecond); !at.Equal(want) {
+		t.Fatalf("detection deadline %v, want %v (3 × 50 ms)", at.Sub(h.clock), want.Sub(h.clock))
 	}
 	h.advance(149 * time.Millisecond)
 	if st, _ := l.state(); st.State != bfd.Up {
@@ -145,7 +145,7 @@ func TestBFDDetectionFiresFromDaemonHeap(t *testing.T) {
 	if last := w.sent[len(w.sent)-1]; len(w.sent) == sentBefore || last.State != bfd.Down || last.Diag != bfd.DiagDetectExpired {
 		t.Fatalf("the neighbour was not told at the detection time: %v", w.sent[sentBefore:])
 	}
-	if detect.idx >= 0 {
+	if detect.ix != 0 {
 		t.Fatal("the fired detection timer is still armed")
 	}
 }

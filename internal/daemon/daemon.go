@@ -93,6 +93,7 @@ type Daemon struct {
 	machSlab slab[vrrp.Machine]
 	sendBuf  []byte        // adverts are encoded here: only the loop sends
 	scratch  vrrp.Advert   // and built here
+	vipBuf   []netip.Addr  // an instance's VIP addresses (vipAddrs)
 	faulted  []*instance   // failed VIP adds, put in FAULT after the actions
 	acts     []vrrp.Action // what a machine asks for, one buffer for all (feed)
 	// batching queues adverts instead of sending them; unflushed are the
@@ -121,7 +122,7 @@ type Daemon struct {
 
 	// The operations side's counters: cause names the event being fed
 	// (transitions.go), reloadStats counts reloads since start (ops.go).
-	cause       string
+	cause       reason
 	reloadStats status.ReloadStats
 
 	lvs      *lvs.Subsystem
@@ -372,7 +373,7 @@ func (d *Daemon) buildGroups() error {
 			if !ok {
 				continue // confparse already reported it
 			}
-			in.group, in.idx = g, len(g.members)
+			in.group, in.idx = g, int32(len(g.members))
 			g.members = append(g.members, in)
 			ms = append(ms, in.m)
 		}
@@ -512,7 +513,7 @@ func (d *Daemon) linkChanged(now time.Time, ifname string, up bool) {
 			d.reattach(in)
 		}
 		if !up {
-			in.why = reasonHint{vrrp.StateFault, "interface " + ifname + " down"}
+			in.why = reasonHint{vrrp.StateFault, reasonLinkDown} // ifname is in.cfg.Interface
 		}
 		d.syncIface(in, now)
 	}
@@ -537,7 +538,7 @@ func (d *Daemon) reattach(in *instance) {
 	}
 	if in.attached {
 		d.log.Info("leaving FAULT: the interface can carry the instance", "instance", in.cfg.Name,
-			"interface", in.cfg.Interface, "source", in.src)
+			"interface", in.cfg.Interface, "source", in.source())
 	}
 }
 

@@ -138,7 +138,7 @@ func (d *Daemon) dataText() []byte {
 		fmt.Fprintf(&b, "   State = %s\n   Interface = %s\n   Virtual Router ID = %d\n", in.m.State(), c.Interface, c.VRID)
 		fmt.Fprintf(&b, "   Base priority = %d\n   Effective priority = %d\n   Master router = %s\n",
 			c.Priority, in.m.Priority(), in.m.MasterAddr())
-		fmt.Fprintf(&b, "   Advert interval = %s\n   Version = %d\n   Source address = %s\n", c.AdvertInt, c.Version, in.src)
+		fmt.Fprintf(&b, "   Advert interval = %s\n   Version = %d\n   Source address = %s\n", c.AdvertInt, c.Version, in.source())
 		for _, v := range c.VIPs {
 			fmt.Fprintf(&b, "   Virtual IP = %s dev %s\n", v.Prefix, in.dev(v))
 		}
@@ -266,7 +266,7 @@ func jsonOf(in *instance) jsonInstance {
 		Vipset: in.m.State() == vrrp.StateMaster, AdverInt: c.AdvertInt.Seconds(),
 		MasterAdverInt: in.masterAdvertInt().Seconds(), Accept: b2i(c.Accept), Nopreempt: c.Nopreempt,
 		PreemptDelay: c.Options().PreemptDelay.Seconds(), State: jsonState(in.m.State()), Wantstate: jsonState(in.m.State()),
-		Version: c.Version, SMTPAlert: c.SMTPAlert, NotifyDeleted: nf.DeletedSet,
+		Version: int(c.Version), SMTPAlert: c.SMTPAlert, NotifyDeleted: nf.DeletedSet,
 		ScriptMaster: nf.Master.Raw, ScriptBackup: nf.Backup.Raw, ScriptFault: nf.Fault.Raw,
 		ScriptStop: nf.Stop.Raw, Script: nf.Generic.Raw, AuthType: int(c.Auth.Type),
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/govrrpd/govrrpd/internal/garp"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/vrrpnet"
 	"github.com/govrrpd/govrrpd/script"
@@ -83,7 +84,7 @@ func (s *fakeSys) OpenAnnouncer(ifname string) (announcer, error) {
 	}
 	s.open++
 	s.log.add("open-announcer %s", ifname)
-	return &fakeAnnouncer{s: s, ifname: ifname, frames: map[netip.Addr]bool{}}, nil
+	return &fakeAnnouncer{s: s, ifname: ifname, blocks: map[garp.Block][]netip.Addr{}}, nil
 }
 
 func (s *fakeSys) PrimaryAddr(ifname string, family int) (netip.Addr, error) {
@@ -275,37 +276,45 @@ func (t *fakeTransport) Close() error {
 	return nil
 }
 
+// fakeAnnouncer keeps the addresses each block was prepared with, as the
+// sender keeps their frames.
 type fakeAnnouncer struct {
 	s      *fakeSys
 	ifname string
-	frames map[netip.Addr]bool
+	blocks map[garp.Block][]netip.Addr
+	last   garp.Block
 }
 
-func (a *fakeAnnouncer) Prepare(addrs []netip.Addr) error {
-	if a.s.log.off {
+func (a *fakeAnnouncer) Prepare(old garp.Block, addrs []netip.Addr) (garp.Block, error) {
+	delete(a.blocks, old)
+	a.last++
+	if !a.s.log.off {
+		a.blocks[a.last] = slices.Clone(addrs)
+	}
+	return a.last, nil
+}
+
+func (a *fakeAnnouncer) Forget(b garp.Block) { delete(a.blocks, b) }
+
+// Announce logs the addresses of the block sent, or that it was never
+// prepared: a takeover must not build frames.
+func (a *fakeAnnouncer) Announce(b garp.Block, n int) error {
+	return a.AnnounceSome(b, nil, n)
+}
+
+func (a *fakeAnnouncer) AnnounceSome(b garp.Block, only []netip.Addr, n int) error {
+	if a.s.log.off { // nothing kept, nothing to log
 		return nil
 	}
-	for _, x := range addrs {
-		a.frames[x] = true
+	addrs, ok := a.blocks[b]
+	if !ok {
+		a.s.log.add("garp %s block %d x%d (NOT PREPARED)", a.ifname, b, n)
+		return fmt.Errorf("garp on %s: block %d not prepared", a.ifname, b)
 	}
-	return nil
-}
-
-func (a *fakeAnnouncer) Forget(addrs []netip.Addr) {
 	for _, x := range addrs {
-		delete(a.frames, x)
-	}
-}
-
-// Announce logs whether each frame was prepared ahead: a takeover must
-// not build frames.
-func (a *fakeAnnouncer) Announce(addrs []netip.Addr, n int) error {
-	for _, x := range addrs {
-		ready := "prepared"
-		if !a.frames[x] {
-			ready = "NOT PREPARED"
+		if only == nil || slices.Contains(only, x) {
+			a.s.log.add("garp %s %s x%d (prepared)", a.ifname, x, n)
 		}
-		a.s.log.add("garp %s %s x%d (%s)", a.ifname, x, n, ready)
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func TestAwaitHandoversRealClock(t *testing.T) {
 	}
 	var b []byte
 	var a vrrp.Advert
-	if err := in.adv.fill(&a, 1, 150, in.vips); err != nil {
+	if err := in.adv.fill(&a, 1, 150, vipsOf(in)); err != nil {
 		t.Fatal(err)
 	}
 	if b, err = a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault); err != nil {

@@ -200,7 +200,7 @@ func (h *harness) advert(w []string) {
 	var vips []netip.Addr
 	for _, in := range h.d.insts {
 		if int(in.cfg.VRID) == vrid {
-			vips = in.vips
+			vips = vipsOf(in)
 		}
 	}
 	if v, ok := opt["vips"]; ok {
@@ -226,7 +226,7 @@ func (h *harness) advert(w []string) {
 func (h *harness) advertFor(in *instance, src, dst netip.Addr, prio uint8) evPacket {
 	h.t.Helper()
 	a := vrrp.Advert{Version: 2, VRID: in.cfg.VRID, Priority: prio, Interval: 1}
-	if err := a.SetAddrs(in.vips); err != nil {
+	if err := a.SetAddrs(vipsOf(in)); err != nil {
 		h.t.Fatal(err)
 	}
 	b, err := a.AppendTo(nil, src, dst, vrrp.ChecksumDefault)
@@ -318,3 +318,22 @@ func (h *harness) states() {
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 func mustPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+// vipsOf is in's VIP addresses, as its adverts carry them.
+func vipsOf(in *instance) []netip.Addr {
+	var out []netip.Addr
+	for _, a := range in.cfg.VIPs {
+		out = append(out, a.Prefix.Addr())
+	}
+	return out
+}
+
+// deadline is when in's timer id fires; the test fails if it is not armed.
+func (h *harness) deadline(in *instance, id vrrp.TimerID) time.Time {
+	h.t.Helper()
+	at, ok := h.d.timers.deadline(in, id)
+	if !ok {
+		h.t.Fatalf("%s: timer %s not armed", in.cfg.Name, id)
+	}
+	return at
+}

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/govrrpd/govrrpd/internal/garp"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/script"
 	"github.com/govrrpd/govrrpd/vrrp"
@@ -18,10 +19,8 @@ type instance struct {
 	// one copy of a kilobyte per instance, not two.
 	cfg  *vrrp.Instance
 	m    *vrrp.Machine
-	sock *socket      // nil until attached
-	garp *garpShare   // nil until attached
-	src  netip.Addr   // source address of our adverts
-	dsts []netip.Addr // multicast group or unicast peers
+	sock *socket    // nil until attached
+	garp *garpShare // nil until attached
 	// auth_hmac (authhmac.go): the signer is nil unless adverts carry a
 	// trailer, the verifier nil without auth_hmac.
 	hmacSign   *vrrp.HMACSigner
@@ -30,8 +29,9 @@ type instance struct {
 	// adv is the advert template, without its addresses: a vrrp.Advert
 	// has room for 255 of them (6 KB), too much to keep per instance at
 	// thousands of instances. sendAdvert fills the daemon's one Advert.
-	// The byte-sized fields follow it, and each other, so that they pack
-	// into two words (issue #12: thousands of instances).
+	// The byte-sized fields follow it, then the 4-byte ones, so that
+	// they pack into seven words (issue #12: thousands of instances;
+	// TestInstanceSizes).
 	adv        advTemplate
 	form       vrrp.ChecksumForm
 	masterPrio uint8
@@ -45,25 +45,25 @@ type instance struct {
 	addrFault   bool
 	ifUp        bool       // what the machine was last told
 	lastState   vrrp.State // the state of the last transition (apply.go)
+	// lastReason is why the state last changed (the API's last_reason,
+	// lastReasonText): the cause the transitions are counted by, or why's
+	// words when they name the transition that followed.
+	lastReason reason
+	why        reasonHint
+	garpBlk    garp.Block // its GARP/NA frames in the sender (garpShare)
 
-	vips  []netip.Addr      // the VIPs, for adverts and GARP
-	tm    [numTimers]*timer // nil until first armed
-	retry time.Duration     // backoff of the next VIP retry
+	tix   [numTimers]int32 // the timers' positions on the heap + 1, 0: not armed
+	idx   int32            // member index in group
+	retry time.Duration    // backoff of the next VIP retry
 
 	lastMaster     netip.Addr
 	masterInt      time.Duration // the master's advertised interval
 	lastAdvert     time.Time
 	lastTransition time.Time
-	// lastReason is why the state last changed (the API's last_reason):
-	// the cause the transitions are counted by, or why's words when they
-	// name the transition that followed.
-	lastReason string
-	why        reasonHint
-	stats      stats
+	stats          stats
 
 	vmac  string // use_vmac interface, "" without
 	group *group // nil unless in a vrrp_sync_group
-	idx   int    // member index in group
 }
 
 // group is a running vrrp_sync_group.
@@ -103,6 +103,16 @@ func (in *instance) family() int {
 	return 4
 }
 
+// source is the address our adverts leave from, none until attached: the
+// machine keeps it as "our address" (SetAddr), and an instance keeps no
+// copy (issue #12).
+func (in *instance) source() netip.Addr {
+	if !in.attached {
+		return netip.Addr{}
+	}
+	return in.m.Addr()
+}
+
 func (in *instance) usable() bool { return in.linkUp && in.attached && !in.addrFault }
 
 // newInstance builds an instance and attaches it to its interface. An
@@ -126,7 +136,7 @@ func (d *Daemon) newInstance(cfg *vrrp.Instance) (*instance, error) {
 	if err := in.setupAuthHMAC(nil); err != nil {
 		return nil, err
 	}
-	if err := in.buildAdvert(&d.scratch); err != nil {
+	if err := d.buildAdvert(in); err != nil {
 		return nil, err
 	}
 	var sg *vrrp.SyncGroup
@@ -199,21 +209,11 @@ func (d *Daemon) attach(in *instance) error {
 	if err != nil {
 		return fmt.Errorf("vrrp %s: %w", cfg.Name, err)
 	}
-	in.dsts = in.dsts[:0]
-	if len(opts.UnicastPeers) > 0 {
-		for _, p := range opts.UnicastPeers {
-			in.dsts = append(in.dsts, p.Addr)
-		}
-	} else {
-		g := opts.McastDst
-		if !g.IsValid() {
-			g = vrrp.Group(cfg.Family)
-		}
-		if err := sock.join(g); err != nil {
+	if len(opts.UnicastPeers) == 0 {
+		if err := sock.join(in.mcastGroup()); err != nil {
 			d.releaseSocket(sock)
 			return fmt.Errorf("vrrp %s: %w", cfg.Name, err)
 		}
-		in.dsts = append(in.dsts, g)
 	}
 	garpIf := cfg.Interface
 	if in.vmac != "" {
@@ -221,7 +221,7 @@ func (d *Daemon) attach(in *instance) error {
 	}
 	gs, err := d.garpFor(garpIf)
 	if err == nil {
-		err = gs.a.Prepare(in.vips)
+		in.garpBlk, err = gs.a.Prepare(0, d.vipAddrs(cfg))
 	}
 	if err != nil {
 		d.releaseSocket(sock)
@@ -231,7 +231,7 @@ func (d *Daemon) attach(in *instance) error {
 		in.form = vrrp.ChecksumPlain
 	}
 	d.unwait(in)
-	in.sock, in.garp, in.src, in.attached = sock, gs, src, true
+	in.sock, in.garp, in.attached = sock, gs, true
 	sock.add(in)
 	in.m.SetAddr(src)
 	return nil
@@ -284,11 +284,11 @@ func (d *Daemon) detach(in *instance) {
 	if !in.attached {
 		return
 	}
-	in.garp.a.Forget(in.vips)
+	in.garp.a.Forget(in.garpBlk)
 	d.releaseGarp(in.garp)
 	in.sock.remove(in)
 	d.releaseSocket(in.sock)
-	in.sock, in.garp, in.attached = nil, nil, false
+	in.sock, in.garp, in.garpBlk, in.attached = nil, nil, 0, false
 }
 
 // syncIface tells the machine when the instance's usable state changed.
@@ -314,7 +314,7 @@ func (d *Daemon) feed(in *instance, now time.Time, ev vrrp.Event) {
 		d.acts = acts[:0]
 	} else {
 		g := in.group
-		for _, ma := range g.m.Handle(now, in.idx, ev) {
+		for _, ma := range g.m.Handle(now, int(in.idx), ev) {
 			if ma.Member == vrrp.GroupMember {
 				d.notifyGroup(g, ma.Action)
 				continue
@@ -353,8 +353,10 @@ func notifySpec(n *vrrp.Notify, s vrrp.State) script.Spec {
 }
 
 // buildAdvert prepares the advert template: everything but the priority is
-// fixed for the life of the instance. scratch checks the addresses fit.
-func (in *instance) buildAdvert(scratch *vrrp.Advert) error {
+// fixed for the life of the instance. The daemon's one Advert checks the
+// addresses fit.
+func (d *Daemon) buildAdvert(in *instance) error {
+	scratch := &d.scratch
 	c := in.cfg
 	in.adv = advTemplate{version: uint8(c.Version)}
 	if c.Family == vrrp.IPv6 {
@@ -370,19 +372,33 @@ func (in *instance) buildAdvert(scratch *vrrp.Advert) error {
 		in.adv.authData = vrrp.PassAuthData(c.Auth.Pass)
 	}
 	if in.garp != nil { // a reload: the GARP frames follow the new set
-		in.garp.a.Forget(in.vips)
-	}
-	in.vips = in.vips[:0]
-	for _, a := range c.VIPs {
-		in.vips = append(in.vips, a.Prefix.Addr())
-	}
-	if in.garp != nil {
-		if err := in.garp.a.Prepare(in.vips); err != nil {
+		var err error
+		if in.garpBlk, err = in.garp.a.Prepare(in.garpBlk, d.vipAddrs(c)); err != nil {
 			return fmt.Errorf("vrrp %s: %w", c.Name, err)
 		}
 	}
-	if err := in.adv.fill(scratch, c.VRID, 0, in.vips); err != nil {
+	if err := in.adv.fill(scratch, c.VRID, 0, d.vipAddrs(c)); err != nil {
 		return fmt.Errorf("vrrp %s: %w", c.Name, err)
 	}
 	return nil
+}
+
+// mcastGroup is where in's multicast adverts go: mcast_dst_ip, else the
+// family's VRRP group.
+func (in *instance) mcastGroup() netip.Addr {
+	if o := in.cfg.Opts; o != nil && o.McastDst.IsValid() {
+		return o.McastDst
+	}
+	return vrrp.Group(in.cfg.Family)
+}
+
+// vipAddrs lists c's VIPs (for adverts and GARP) in the daemon's one
+// buffer, valid until the next call: an instance keeps no copy of its
+// addresses (48 bytes each at thousands of instances, issue #12).
+func (d *Daemon) vipAddrs(c *vrrp.Instance) []netip.Addr {
+	d.vipBuf = d.vipBuf[:0]
+	for _, a := range c.VIPs {
+		d.vipBuf = append(d.vipBuf, a.Prefix.Addr())
+	}
+	return d.vipBuf
 }

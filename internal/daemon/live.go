@@ -28,7 +28,7 @@ func (d *Daemon) live(buf []status.LiveInstance) status.Live {
 	for _, in := range d.insts {
 		li := status.LiveInstance{Name: in.cfg.Name, State: in.m.State().String(), EffectivePriority: int(in.m.Priority()),
 			MasterAddr: in.m.MasterAddr(), Maintenance: in.m.InMaintenance(), LastTransition: in.lastTransition,
-			LastReason: in.lastReason}
+			LastReason: in.lastReasonText()}
 		l.Instances = append(l.Instances, li)
 	}
 	if d.lvsSub != nil {

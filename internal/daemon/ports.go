@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/govrrpd/govrrpd/internal/garp"
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/vrrpnet"
 	"github.com/govrrpd/govrrpd/script"
@@ -88,11 +89,14 @@ type transport interface {
 }
 
 // announcer sends gratuitous ARPs and unsolicited NAs from frames built
-// ahead of time.
+// ahead of time, one garp.Block per instance.
 type announcer interface {
-	Prepare(addrs []netip.Addr) error
-	Forget(addrs []netip.Addr)
-	Announce(addrs []netip.Addr, count int) error
+	// Prepare builds the frames of addrs in place of old's (zero: none).
+	Prepare(old garp.Block, addrs []netip.Addr) (garp.Block, error)
+	Forget(b garp.Block)
+	Announce(b garp.Block, count int) error
+	// AnnounceSome sends only the frames of b announcing addrs.
+	AnnounceSome(b garp.Block, addrs []netip.Addr, count int) error
 	Close() error
 }
 

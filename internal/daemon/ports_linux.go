@@ -82,12 +82,13 @@ func (*linuxSystem) OpenTransport(ifname string, family int, deliver func(*evPac
 	return linuxTransport{s, s.NewBatch(), s.NewReader(pollBatch), &evPackets{}}, nil
 }
 
-type linuxAnnouncer struct{ s *garp.Sender }
+// linuxAnnouncer is the interface's garp.Sender, announcing from the
+// interface's own MAC.
+type linuxAnnouncer struct{ *garp.Sender }
 
-func (a linuxAnnouncer) Prepare(addrs []netip.Addr) error     { return a.s.Prepare(nil, addrs) }
-func (a linuxAnnouncer) Forget(addrs []netip.Addr)            { a.s.Forget(nil, addrs) }
-func (a linuxAnnouncer) Announce(x []netip.Addr, n int) error { return a.s.Announce(nil, x, n) }
-func (a linuxAnnouncer) Close() error                         { return a.s.Close() }
+func (a linuxAnnouncer) Prepare(old garp.Block, x []netip.Addr) (garp.Block, error) {
+	return a.Sender.Prepare(old, nil, x)
+}
 
 func (*linuxSystem) OpenAnnouncer(ifname string) (announcer, error) {
 	s, err := garp.NewSender(ifname)

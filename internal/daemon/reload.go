@@ -13,6 +13,7 @@ import (
 	"github.com/govrrpd/govrrpd/internal/notify"
 	"github.com/govrrpd/govrrpd/internal/plan"
 	"github.com/govrrpd/govrrpd/internal/status"
+	"github.com/govrrpd/govrrpd/srcpos"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -216,7 +217,7 @@ func (d *Daemon) newProblems(diags confparse.Diagnostics) confparse.Diagnostics 
 func stripGroups(gs []vrrp.SyncGroup) []vrrp.SyncGroup {
 	out := append([]vrrp.SyncGroup(nil), gs...)
 	for i := range out {
-		out[i].Source = ""
+		out[i].Source = srcpos.Pos{}
 	}
 	return out
 }
@@ -235,10 +236,10 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 			d.log.Error("reload: cannot restart instance", "instance", nc.Name, "err", err)
 			return []status.Change{{Kind: "instance", Op: "remove", Object: oldc.Name, Detail: err.Error()}}
 		}
-		// The heap holds pointers to the old instance's timers: all
+		// The heap holds the old instance's timers by pointer: all
 		// stopped by removeInstance, and the copy starts with none.
 		*in = *ni
-		in.tm = [numTimers]*timer{}
+		in.tix = [numTimers]int32{}
 		if in.sock != nil {
 			in.sock.remove(ni)
 			in.sock.insts = append(in.sock.insts, in)
@@ -248,6 +249,9 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 		return []status.Change{{Kind: "instance", Op: "change", Object: nc.Name, Detail: "restarted: timing, transport or election settings changed"}}
 	}
 	in.cfg = nc
+	if err := in.m.SetInstance(nc); err != nil { // the machine reads its settings from nc now
+		d.log.Error("reload: instance settings", "instance", nc.Name, "err", err)
+	}
 	if !reflect.DeepEqual(oldc.AuthHMAC, nc.AuthHMAC) {
 		if err := in.setupAuthHMAC(in); err != nil {
 			d.log.Error("reload: auth_hmac", "instance", nc.Name, "err", err)
@@ -270,7 +274,7 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 // burst for them alone (keepalived: "GARPs are sent for newly added VIPs
 // only"); unchanged ones are never touched.
 func (d *Daemon) changeAddresses(in *instance, oldc *vrrp.Instance) []status.Change {
-	if err := in.buildAdvert(&d.scratch); err != nil {
+	if err := d.buildAdvert(in); err != nil {
 		d.log.Error("reload: advert", "instance", in.cfg.Name, "err", err)
 	}
 	oldSet := map[netip.Prefix]bool{}
@@ -312,7 +316,7 @@ func (d *Daemon) changeAddresses(in *instance, oldc *vrrp.Instance) []status.Cha
 		}
 	}
 	if len(added) > 0 && in.garp != nil {
-		if err := in.garp.a.Announce(added, in.cfg.GARP.MasterRepeat); err != nil {
+		if err := in.garp.a.AnnounceSome(in.garpBlk, added, in.cfg.GARP.MasterRepeat); err != nil {
 			d.log.Warn("gratuitous ARP", "instance", in.cfg.Name, "err", err)
 		}
 	}

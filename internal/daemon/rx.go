@@ -255,7 +255,7 @@ func (d *Daemon) receive(now time.Time, e evPacket) {
 	}
 	// Multicast loopback is off, but a bridged or hairpinned segment can
 	// still bring our own adverts back.
-	if in.stopped || e.rx.Src == in.src {
+	if in.stopped || e.rx.Src == in.source() {
 		return
 	}
 	// An auth_hmac trailer is not part of the VRRP message the receive

@@ -80,7 +80,7 @@ func TestReceiveAllocations(t *testing.T) {
 	h.run("advert eth0 from 192.0.2.2 vrid 1 prio 200")
 	in := h.d.insts[0]
 	var a vrrp.Advert
-	if err := in.adv.fill(&a, in.cfg.VRID, 200, in.vips); err != nil {
+	if err := in.adv.fill(&a, in.cfg.VRID, 200, vipsOf(in)); err != nil {
 		t.Fatal(err)
 	}
 	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)

@@ -39,7 +39,7 @@ func peerAdverts(t testing.TB, h *harness, links int) *peerReads {
 		src, dst := netip.MustParseAddr(fmt.Sprintf("198.19.%d.2", i)), vrrp.Group(vrrp.IPv4)
 		for _, in := range s.insts {
 			a := vrrp.Advert{Version: 2, VRID: in.cfg.VRID, Priority: 150, Interval: 1}
-			if err := a.SetAddrs(in.vips); err != nil {
+			if err := a.SetAddrs(vipsOf(in)); err != nil {
 				t.Fatal(err)
 			}
 			b, err := a.AppendTo(nil, src, dst, vrrp.ChecksumDefault)

@@ -36,7 +36,7 @@ func (d *Daemon) queueAdvert(in *instance, b []byte, dst netip.Addr, prio uint8)
 	if len(s.queued) == 0 {
 		d.unflushed = append(d.unflushed, s)
 	}
-	s.t.Queue(b, in.src, dst)
+	s.t.Queue(b, in.source(), dst)
 	s.queued = append(s.queued, queuedAdvert{in: in, dst: dst, prio: prio})
 	if len(s.queued) >= maxBatch {
 		d.flushSocket(s)

@@ -1,5 +1,7 @@
 package daemon
 
+import "unsafe"
+
 // Thousands of instances are built while the configuration's parse
 // garbage is still on the heap. Allocated one by one, each instance and
 // machine lands in a small-object span next to that garbage, and once the
@@ -9,11 +11,13 @@ package daemon
 // chunks of their own, each a large object with a span to itself, so the
 // long-lived objects sit together and start-up garbage pins nothing.
 
-// slabChunk is how many objects one chunk holds: large enough that a
-// chunk is a large object (over 32 KiB for the instance and the
-// machine), small enough that a reload keeping a few instances out of a
-// chunk pins little.
-const slabChunk = 128
+// slabBytes is how large a chunk is: large enough that a chunk is a
+// large object (over 32 KiB), small enough that a reload keeping a few
+// instances out of a chunk pins little, and a multiple of the heap's
+// 8 KiB page, which a large object is rounded up to: with a fixed count of
+// objects instead, 128 instances of 392 bytes took 56 KiB, 448 bytes each,
+// and a smaller instance saved nothing.
+const slabBytes = 64 << 10
 
 // slab hands out zeroed T from chunks, for the objects reserved; others
 // are made one by one. An object is never given back to it: it is freed
@@ -35,10 +39,16 @@ func (s *slab[T]) new() *T {
 		if s.left == 0 {
 			return new(T)
 		}
-		n := min(s.left, slabChunk)
+		n := min(s.left, s.chunk())
 		s.free, s.left = make([]T, n), s.left-n
 	}
 	p := &s.free[0]
 	s.free = s.free[1:]
 	return p
+}
+
+// chunk is how many objects a full chunk holds.
+func (s *slab[T]) chunk() int {
+	var z T
+	return max(1, slabBytes/int(unsafe.Sizeof(z)))
 }

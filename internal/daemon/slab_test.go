@@ -6,9 +6,10 @@ import (
 	"unsafe"
 )
 
-// The reserved objects come in chunks of at most slabChunk, each one
+// The reserved objects come in chunks of at most slabBytes, each one
 // allocation; past the reservation every object is made on its own.
 func TestSlabChunks(t *testing.T) {
+	slabChunk := (&slab[[48]byte]{}).chunk()
 	for _, tc := range []struct {
 		n    int
 		want []int
@@ -44,6 +45,27 @@ func TestSlabChunks(t *testing.T) {
 		a, b := s.new(), s.new()
 		if a == b || *a != [48]byte{} || *b != [48]byte{} || len(s.free) != 0 {
 			t.Errorf("reserve(%d): objects past the reservation not distinct zeroed ones made alone", tc.n)
+		}
+	}
+}
+
+// A full chunk fills slabBytes but for less than one object, whatever the
+// object's size: the heap rounds a large object up to whole pages, and a
+// chunk rounded up wastes what it rounds.
+func TestSlabChunkFillsPages(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		n    int
+		size uintptr
+	}{
+		{"[48]byte", (&slab[[48]byte]{}).chunk(), 48},
+		{"[392]byte", (&slab[[392]byte]{}).chunk(), 392},
+		{"instance", (&slab[instance]{}).chunk(), unsafe.Sizeof(instance{})},
+		{"[100000]byte", (&slab[[100000]byte]{}).chunk(), 100000},
+	} {
+		bytes := uintptr(c.n) * c.size
+		if c.n < 1 || (c.n > 1 && bytes > slabBytes) || bytes+c.size <= slabBytes {
+			t.Errorf("%s: %d objects of %d B in a chunk (%d B), want slabBytes (%d B) less under one object", c.name, c.n, c.size, bytes, slabBytes)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"container/heap"
 	"runtime"
 	"time"
 
@@ -17,39 +16,90 @@ import (
 // numTimers is how many timers one instance can have armed.
 const numTimers = int(vrrp.TimerHandover) + 1
 
-// timer is one armed deadline of one instance, or of a BFD session: a
-// timer with fire set belongs to no instance (in is nil) and fire runs it
-// (bfd.go). Such ids follow vrrp's (timerBFDTx, timerBFDDetect), so that
-// an id alone says how a timer may be fired early or delayed.
+// timer is one armed deadline on the heap, of an instance (in) or of a
+// BFD session (bfd). The heap holds timers as values and each owner
+// remembers its timers' positions (instance.tix, bfdTimer.ix): no
+// allocation per timer, and 48 bytes per armed timer where a timer object
+// per id and a pointer to it cost 72, with the seven pointers of every
+// instance besides (issue #12: thousands of instances). BFD ids follow
+// vrrp's (timerBFDTx, timerBFDDetect), so that an id alone says how a
+// timer may be fired early or delayed.
 type timer struct {
+	at    time.Time // the machine's deadline (Action.At)
 	in    *instance
-	fire  func(now time.Time)
+	bfd   *bfdTimer
+	early int32 // wake this many ns before at and stay awake (prewake)
 	id    vrrp.TimerID
-	at    time.Time     // the machine's deadline (Action.At)
-	early time.Duration // wake this much before at and stay awake (prewake)
-	idx   int           // position in the heap, -1 when not armed
 }
 
-type timerHeap []*timer
+// timerHeap orders the armed timers by deadline. Its sift-up and
+// sift-down are container/heap's, step for step, so that timers due at the
+// same instant fire in the order they always did (the executor goldens),
+// without boxing a timer into an interface on every push.
+type timerHeap []timer
 
-func (h timerHeap) Len() int           { return len(h) }
-func (h timerHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
-func (h timerHeap) Swap(i, j int) {
+func (h timerHeap) less(i, j int) bool { return h[i].at.Before(h[j].at) }
+
+func (h timerHeap) swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].idx, h[j].idx = i, j
+	h.place(i)
+	h.place(j)
 }
-func (h *timerHeap) Push(x any) {
-	t := x.(*timer)
-	t.idx = len(*h)
-	*h = append(*h, t)
+
+// place tells the owner of the timer at i where it now is.
+func (h timerHeap) place(i int) {
+	if t := &h[i]; t.in != nil {
+		t.in.tix[t.id] = int32(i + 1)
+	} else {
+		t.bfd.ix = int32(i + 1)
+	}
 }
-func (h *timerHeap) Pop() any {
-	old := *h
-	t := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	t.idx = -1
-	return t
+
+// unplace tells the owner of t that it is no longer armed.
+func unplace(t *timer) {
+	if t.in != nil {
+		t.in.tix[t.id] = 0
+	} else {
+		t.bfd.ix = 0
+	}
+}
+
+func (h timerHeap) up(j int) {
+	for {
+		i := (j - 1) / 2 // parent
+		if i == j || !h.less(j, i) {
+			break
+		}
+		h.swap(i, j)
+		j = i
+	}
+}
+
+func (h timerHeap) down(i0, n int) bool {
+	i := i0
+	for {
+		j1 := 2*i + 1
+		if j1 >= n || j1 < 0 { // j1 < 0 after int overflow
+			break
+		}
+		j := j1 // left child
+		if j2 := j1 + 1; j2 < n && h.less(j2, j1) {
+			j = j2 // = 2*i + 2  // right child
+		}
+		if !h.less(j, i) {
+			break
+		}
+		h.swap(i, j)
+		i = j
+	}
+	return i > i0
+}
+
+// fix restores the order after the timer at i changed its deadline.
+func (h timerHeap) fix(i int) {
+	if !h.down(i, len(h)) {
+		h.up(i)
+	}
 }
 
 // timers is the daemon's timer service.
@@ -65,58 +115,92 @@ type timers struct {
 	passes uint64
 }
 
-// arm (re)starts the instance's timer id for deadline at. A timer is
-// allocated the first time its id is armed: most instances only ever use
-// two of the seven.
+// arm (re)starts the instance's timer id for deadline at.
 func (ts *timers) arm(in *instance, id vrrp.TimerID, at time.Time, now time.Time) {
-	t := in.tm[id]
-	if t == nil {
-		t = &timer{in: in, id: id, idx: -1}
-		in.tm[id] = t
-	}
-	t.early = 0
+	var early time.Duration
 	if id == vrrp.TimerAdvert {
 		at = ts.gather(at)
 	}
 	if ts.prewake != nil {
-		t.early = ts.prewake(id, at.Sub(now))
+		early = ts.prewake(id, at.Sub(now))
 	}
-	ts.set(t, at)
-}
-
-// set moves t to deadline at, in the heap or into it.
-func (ts *timers) set(t *timer, at time.Time) {
-	t.at = at
-	if t.idx >= 0 && t.idx < len(ts.h) && ts.h[t.idx] == t {
-		heap.Fix(&ts.h, t.idx)
+	if ix := in.tix[id]; ix > 0 {
+		t := &ts.h[ix-1]
+		t.at, t.early = at, int32(early)
+		ts.h.fix(int(ix - 1))
 		return
 	}
-	heap.Push(&ts.h, t)
+	ts.push(timer{at: at, in: in, id: id, early: int32(early)})
+}
+
+// push puts t on the heap.
+func (ts *timers) push(t timer) {
+	ts.h = append(ts.h, t)
+	n := len(ts.h) - 1
+	ts.h.place(n)
+	ts.h.up(n)
+}
+
+// pop takes the earliest timer off the heap.
+func (ts *timers) pop() timer {
+	n := len(ts.h) - 1
+	ts.h.swap(0, n)
+	ts.h.down(0, n)
+	return ts.removeLast()
+}
+
+// removeAt takes the timer at position ix-1 off the heap, as
+// container/heap's Remove.
+func (ts *timers) removeAt(ix int32) {
+	i, n := int(ix-1), len(ts.h)-1
+	if n != i {
+		ts.h.swap(i, n)
+		if !ts.h.down(i, n) {
+			ts.h.up(i)
+		}
+	}
+	ts.removeLast()
+}
+
+func (ts *timers) removeLast() timer {
+	n := len(ts.h) - 1
+	t := ts.h[n]
+	ts.h[n] = timer{} // the heap's spare capacity keeps no instance alive
+	ts.h = ts.h[:n]
+	unplace(&t)
+	ts.shrink()
+	return t
+}
+
+// minHeapCap is the heap array's capacity shrink leaves alone.
+const minHeapCap = 256
+
+// shrink gives the heap's array back once it is less than three quarters
+// full, to an eighth over what it holds: the first election arms up to
+// three timers an instance (master-down, then advert and GARP delay) for a
+// few seconds, one afterwards, and the array of the peak held 0.7 MB at
+// 4,080 instances (issue #12). Between a shrink and the next the timers
+// must fall by a sixth, and append grows the array by a quarter, so a
+// count that moves a little copies nothing. The copy keeps every
+// position, so the owners' records stay right.
+func (ts *timers) shrink() {
+	if c, n := cap(ts.h), len(ts.h); c > minHeapCap && n < c*3/4 {
+		ts.h = append(make(timerHeap, 0, max(n+n/8, minHeapCap)), ts.h...)
+	}
 }
 
 func (ts *timers) stop(in *instance, id vrrp.TimerID) {
-	if t := in.tm[id]; t != nil {
-		ts.remove(t)
-		ts.release(t)
+	if ix := in.tix[id]; ix > 0 {
+		ts.removeAt(ix)
 	}
 }
 
-// release lets an instance's timer go once it is not armed: a master
-// otherwise keeps the master-down and GARP-delay timers it no longer uses
-// (64 bytes each at thousands of instances). The next arm makes it again;
-// the advert timer, re-armed as it fires, is never let go.
-func (ts *timers) release(t *timer) {
-	if t.idx < 0 && t.in != nil && t.in.tm[t.id] == t {
-		t.in.tm[t.id] = nil
+// deadline is when in's timer id fires; false if it is not armed.
+func (ts *timers) deadline(in *instance, id vrrp.TimerID) (time.Time, bool) {
+	if ix := in.tix[id]; ix > 0 {
+		return ts.h[ix-1].at, true
 	}
-}
-
-// remove takes t out of the heap, if it is there.
-func (ts *timers) remove(t *timer) {
-	if t.idx >= 0 && t.idx < len(ts.h) && ts.h[t.idx] == t {
-		heap.Remove(&ts.h, t.idx)
-	}
-	t.idx = -1
+	return time.Time{}, false
 }
 
 func (ts *timers) stopAll(in *instance) {
@@ -125,11 +209,12 @@ func (ts *timers) stopAll(in *instance) {
 	}
 }
 
+// peek is the earliest timer, valid until the heap next changes.
 func (ts *timers) peek() *timer {
 	if len(ts.h) == 0 {
 		return nil
 	}
-	return ts.h[0]
+	return &ts.h[0]
 }
 
 // next is when the loop must wake: the earliest deadline, less its
@@ -139,7 +224,7 @@ func (ts *timers) next() time.Time {
 	if t == nil {
 		return time.Time{}
 	}
-	return t.at.Add(-t.early)
+	return t.at.Add(-time.Duration(t.early))
 }
 
 func (ts *timers) armed() int { return len(ts.h) }
@@ -264,7 +349,7 @@ func (d *Daemon) fireDue() {
 		}
 		now := fireAs(t, d.now())
 		if now.Before(t.at) {
-			if now.Before(t.at.Add(-t.early)) {
+			if now.Before(t.at.Add(-time.Duration(t.early))) {
 				return
 			}
 			d.flushSends()
@@ -281,17 +366,16 @@ func (d *Daemon) fireDue() {
 				continue
 			}
 		}
-		heap.Pop(&d.timers.h)
-		if t.fire != nil {
+		ft := d.timers.pop()
+		if ft.bfd != nil {
 			d.flushSends() // what it causes leaves after the adverts queued before
-			t.fire(now)
+			ft.bfd.fire(now)
 			continue
 		}
-		if t.in.stopped {
+		if ft.in.stopped {
 			continue
 		}
-		d.feedTimer(t.in, t.id, now)
-		d.timers.release(t)
+		d.feedTimer(ft.in, ft.id, now)
 	}
 }
 

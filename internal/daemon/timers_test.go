@@ -1,11 +1,13 @@
 package daemon
 
 import (
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/govrrpd/govrrpd/bfd"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -94,7 +96,7 @@ func TestFireDueSpinsToDeadline(t *testing.T) {
 	h.d.timers.prewake = prewakeFor
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	in := h.d.insts[0]
-	dl := in.tm[vrrp.TimerMasterDown].at
+	dl := h.deadline(in, vrrp.TimerMasterDown)
 	h.d.timers.arm(in, vrrp.TimerMasterDown, dl, epoch) // now with its prewake
 	// The clock reaches the window's start, then the deadline after the
 	// loop has looked at it a few times.
@@ -127,7 +129,7 @@ func TestTimersNeverQueueBehindPackets(t *testing.T) {
 	for range 1000 {
 		h.d.events <- evPacket{sock: s, at: h.clock, data: []byte{0x21}, rx: vrrp.RxFacts{}}
 	}
-	h.clock = in.tm[vrrp.TimerAdvert].at
+	h.clock = h.deadline(in, vrrp.TimerAdvert)
 	h.d.fireDue() // what the loop does before taking the first packet
 	if in.stats.advertSent != sent+1 {
 		t.Fatalf("advert not sent ahead of 1000 queued packets (%d sent, want %d)", in.stats.advertSent, sent+1)
@@ -143,7 +145,7 @@ func TestMasterDownSeesQueuedAdverts(t *testing.T) {
 	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
 	in := h.d.insts[0]
 	b := peerAdvert(t, in)
-	dl := in.tm[vrrp.TimerMasterDown].at
+	dl := h.deadline(in, vrrp.TimerMasterDown)
 	// The advert arrived just before the deadline but is still queued,
 	// behind junk, when the loop finds the timer due.
 	s := h.d.socks[sockKey{"eth0", 4}]
@@ -161,7 +163,7 @@ func TestMasterDownSeesQueuedAdverts(t *testing.T) {
 		t.Errorf("%d events left queued", len(h.d.events))
 	}
 	// With nothing queued, the expiry fires on its deadline.
-	h.clock = in.tm[vrrp.TimerMasterDown].at
+	h.clock = h.deadline(in, vrrp.TimerMasterDown)
 	h.d.fireDue()
 	if in.m.State() != vrrp.StateMaster {
 		t.Fatalf("state %v at the re-armed deadline, want MASTER", in.m.State())
@@ -176,7 +178,7 @@ func TestMasterDownSeesAdvertsInKernel(t *testing.T) {
 	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
 	in := h.d.insts[0]
 	b := peerAdvert(t, in)
-	dl := in.tm[vrrp.TimerMasterDown].at
+	dl := h.deadline(in, vrrp.TimerMasterDown)
 	ft := h.d.socks[sockKey{"eth0", 4}].t.(*fakeTransport)
 	ft.kernel = []rxPacket{{payload: b, src: mustAddr("192.0.2.2"), dst: vrrp.Group(vrrp.IPv4), ttl: 255,
 		at: dl.Add(-time.Millisecond)}}
@@ -189,7 +191,7 @@ func TestMasterDownSeesAdvertsInKernel(t *testing.T) {
 		t.Errorf("the socket was not polled:\n%s", logs)
 	}
 	// Nothing left in the socket: the re-armed expiry fires on its deadline.
-	h.clock = in.tm[vrrp.TimerMasterDown].at
+	h.clock = h.deadline(in, vrrp.TimerMasterDown)
 	h.d.fireDue()
 	if in.m.State() != vrrp.StateMaster {
 		t.Fatalf("state %v at the re-armed deadline, want MASTER", in.m.State())
@@ -201,7 +203,7 @@ func TestMasterDownSeesAdvertsInKernel(t *testing.T) {
 func peerAdvert(t *testing.T, in *instance) []byte {
 	t.Helper()
 	var a vrrp.Advert
-	if err := in.adv.fill(&a, 1, 200, in.vips); err != nil {
+	if err := in.adv.fill(&a, 1, 200, vipsOf(in)); err != nil {
 		t.Fatal(err)
 	}
 	b, err := a.AppendTo(nil, mustAddr("192.0.2.2"), vrrp.Group(vrrp.IPv4), vrrp.ChecksumDefault)
@@ -211,19 +213,121 @@ func peerAdvert(t *testing.T, in *instance) []byte {
 	return b
 }
 
-// A master keeps only its advert timer: the master-down timer it left
-// and the GARP-delay timer that fired are let go (issue #12), and a
-// backup's master-down timer is made again when it is needed.
+// A master has only its advert timer armed: the master-down timer it left
+// and the GARP-delay timer that fired are off the heap, which holds one
+// timer a master (issue #12: nothing is kept per timer that is not armed).
 func TestTimersReleased(t *testing.T) {
 	h := mastersAlone(t, 1, 4)
 	for _, in := range h.d.insts {
 		if in.m.State() != vrrp.StateMaster {
 			t.Fatalf("%s is %s after 10 s alone, want MASTER", in.cfg.Name, in.m.State())
 		}
-		for id, tm := range in.tm {
-			if held, want := tm != nil, vrrp.TimerID(id) == vrrp.TimerAdvert; held != want {
-				t.Errorf("%s: %s timer held %v, want %v", in.cfg.Name, vrrp.TimerID(id), held, want)
+		for id := range numTimers {
+			if _, armed := h.d.timers.deadline(in, vrrp.TimerID(id)); armed != (vrrp.TimerID(id) == vrrp.TimerAdvert) {
+				t.Errorf("%s: %s timer armed %v, want %v", in.cfg.Name, vrrp.TimerID(id), armed, !armed)
 			}
+		}
+	}
+	if n := h.d.timers.armed(); n != len(h.d.insts) {
+		t.Errorf("%d timers on the heap for %d masters, want one each", n, len(h.d.insts))
+	}
+}
+
+// The heap keeps its order and every owner's record of where its timers
+// are through any mix of arms, re-arms, stops and pops, and pops timers
+// in deadline order.
+func TestTimerHeapPositions(t *testing.T) {
+	var ts timers
+	ins := make([]instance, 5)
+	var bfds []*bfdTimer
+	for range 3 {
+		bfds = append(bfds, bfdTimers{&ts}.NewTimer(bfd.TimerTx, func(time.Time) {}).(*bfdTimer))
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	at := func() time.Time { return epoch.Add(time.Duration(rng.IntN(1000)) * time.Millisecond) }
+	check := func(step int) {
+		t.Helper()
+		for i := range ts.h {
+			if p := (i - 1) / 2; i > 0 && ts.h.less(i, p) {
+				t.Fatalf("step %d: timer %d is before its parent", step, i)
+			}
+			e := &ts.h[i]
+			if (e.in != nil && e.in.tix[e.id] != int32(i+1)) || (e.bfd != nil && e.bfd.ix != int32(i+1)) {
+				t.Fatalf("step %d: the owner of timer %d has lost it", step, i)
+			}
+		}
+		n := 0
+		for i := range ins {
+			for _, ix := range ins[i].tix {
+				if ix > 0 {
+					n++
+				}
+			}
+		}
+		for _, b := range bfds {
+			if b.ix > 0 {
+				n++
+			}
+		}
+		if n != len(ts.h) {
+			t.Fatalf("step %d: owners count %d timers armed, the heap holds %d", step, n, len(ts.h))
+		}
+	}
+	for step := range 3000 {
+		switch in, id := &ins[rng.IntN(len(ins))], vrrp.TimerID(rng.IntN(numTimers)); rng.IntN(5) {
+		case 0, 1:
+			ts.arm(in, id, at(), epoch)
+		case 2:
+			ts.stop(in, id)
+		case 3:
+			if b := bfds[rng.IntN(len(bfds))]; rng.IntN(2) == 0 {
+				b.Arm(at())
+			} else {
+				b.Stop()
+			}
+		case 4:
+			if len(ts.h) > 0 {
+				first := ts.h[0].at
+				if got := ts.pop(); !got.at.Equal(first) {
+					t.Fatalf("step %d: popped %v, the earliest was %v", step, got.at, first)
+				}
+			}
+		}
+		check(step)
+	}
+	var last time.Time
+	for len(ts.h) > 0 {
+		if got := ts.pop(); got.at.Before(last) {
+			t.Fatalf("popped %v after %v", got.at, last)
+		} else {
+			last = got.at
+		}
+	}
+	check(-1)
+}
+
+// The heap's array follows the timers armed down as well as up: after the
+// first election's peak it holds at most a third more than the timers
+// still armed.
+func TestTimerHeapShrinks(t *testing.T) {
+	var ts timers
+	ins := make([]instance, 3000)
+	for i := range ins {
+		for j, id := range []vrrp.TimerID{vrrp.TimerMasterDown, vrrp.TimerGARPDelay, vrrp.TimerGARPRefresh} {
+			ts.arm(&ins[i], id, epoch.Add(time.Duration(i*3+j)*time.Millisecond), epoch)
+		}
+	}
+	peak := cap(ts.h)
+	for i := range ins {
+		ts.stop(&ins[i], vrrp.TimerMasterDown)
+		ts.stop(&ins[i], vrrp.TimerGARPDelay)
+	}
+	if n, c := len(ts.h), cap(ts.h); n != len(ins) || 3*c > 4*n || c >= peak {
+		t.Fatalf("%d timers armed in an array of %d (%d at the peak), want at most a third more", n, c, peak)
+	}
+	for i := range ins {
+		if at, ok := ts.deadline(&ins[i], vrrp.TimerGARPRefresh); !ok || !at.Equal(epoch.Add(time.Duration(i*3+2)*time.Millisecond)) {
+			t.Fatalf("instance %d: GARP refresh timer at %v (armed %v) after the shrink", i, at, ok)
 		}
 	}
 }

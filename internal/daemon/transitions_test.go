@@ -28,6 +28,10 @@ func TestTransitionCounts(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("VI_1 transitions:\n%+v\nwant\n%+v", got, want)
 	}
+	// The rows are kept without room to spare (issue #12).
+	if rows := h.d.insts[0].stats.trans; cap(rows) != len(rows) {
+		t.Errorf("%d transition rows kept in room for %d", len(rows), cap(rows))
+	}
 }
 
 // TestPlanAgainstRunning: Plan compares a file with the running

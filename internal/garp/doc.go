@@ -4,6 +4,7 @@
 // and hosts that accept keepalived's announcements accept ours.
 //
 // It imports nothing of govrrpd. frame_test.go compares built frames with
-// the pcaps in testdata byte for byte; sender_test.go sends in a network
+// the pcaps in testdata byte for byte, slab_test.go the frames kept ahead of a
+// takeover (slab.go) with them; sender_test.go sends in a network
 // namespace (root) and skips without one.
 package garp

@@ -2,7 +2,6 @@ package garp
 
 import (
 	"encoding/binary"
-	"fmt"
 	"net"
 	"net/netip"
 )
@@ -33,22 +32,17 @@ const (
 // set, Solicited and Router clear, target link-layer option) from the VIP
 // to ff02::1 for IPv6.
 func Frame(mac net.HardwareAddr, ip netip.Addr) ([]byte, error) {
-	if len(mac) != 6 {
-		return nil, fmt.Errorf("garp: MAC %v is not 6 bytes", mac)
+	n, err := framesLen(mac, []netip.Addr{ip})
+	if err != nil {
+		return nil, err
 	}
-	if !ip.IsValid() {
-		return nil, fmt.Errorf("garp: no address to announce")
-	}
-	if ip.Is4() {
-		return arpFrame(mac, ip), nil
-	}
-	return naFrame(mac, ip), nil
+	return appendFrames(make([]byte, 0, n), mac, []netip.Addr{ip}), nil
 }
 
-// arpFrame is 42 bytes, unpadded: keepalived hands the kernel the bare
-// frame and lets the NIC pad it to 60, and so do we.
-func arpFrame(mac net.HardwareAddr, ip netip.Addr) []byte {
-	b := ethernet(make([]byte, 0, 14+28), broadcastMAC, mac, etherARP)
+// appendARP appends the 42-byte frame, unpadded: keepalived hands the
+// kernel the bare frame and lets the NIC pad it to 60, and so do we.
+func appendARP(b []byte, mac net.HardwareAddr, ip netip.Addr) []byte {
+	b = ethernet(b, broadcastMAC, mac, etherARP)
 	b = binary.BigEndian.AppendUint16(b, 1)      // hardware: Ethernet
 	b = binary.BigEndian.AppendUint16(b, 0x0800) // protocol: IPv4
 	b = append(b, 6, 4)                          // address sizes
@@ -58,8 +52,8 @@ func arpFrame(mac net.HardwareAddr, ip netip.Addr) []byte {
 	return append(append(b, broadcastMAC[:]...), a[:]...)
 }
 
-func naFrame(mac net.HardwareAddr, ip netip.Addr) []byte {
-	b := ethernet(make([]byte, 0, 14+40+naLen), allNodesMAC, mac, etherIPv6)
+func appendNA(b []byte, mac net.HardwareAddr, ip netip.Addr) []byte {
+	b = ethernet(b, allNodesMAC, mac, etherIPv6)
 	b = binary.BigEndian.AppendUint32(b, 6<<28) // version, class 0, flow 0
 	b = binary.BigEndian.AppendUint16(b, naLen)
 	b = append(b, protoICMPv6, 255) // next header, hop limit

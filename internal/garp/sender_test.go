@@ -58,7 +58,11 @@ func TestAnnounceGoesOnAfterARefusedFrame(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Skipf("no nftables netdev egress here: %v: %s", err, out)
 	}
-	if err := s.Announce(nil, []netip.Addr{netip.MustParseAddr("192.0.2.7")}, 5); err == nil {
+	b, err := s.Prepare(0, nil, []netip.Addr{netip.MustParseAddr("192.0.2.7")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Announce(b, 5); err == nil {
 		t.Error("Announce: no error for the refused frame")
 	}
 	got := 0
@@ -77,26 +81,56 @@ func TestAnnounceGoesOnAfterARefusedFrame(t *testing.T) {
 
 // TestAnnounceSendsPreparedFrames sends from one end of a veth pair in a
 // namespace of its own and reads the other end: count frames per address,
-// each byte-identical to Frame's, for prepared and unprepared addresses.
+// each byte-identical to Frame's, for two instances sharing the sender.
 func TestAnnounceSendsPreparedFrames(t *testing.T) {
 	_, s, rx := vethPair(t)
 
-	prepared, other := netip.MustParseAddr("192.0.2.7"), netip.MustParseAddr("192.0.2.8")
-	if err := s.Prepare(nil, []netip.Addr{prepared}); err != nil {
+	a1, a2 := netip.MustParseAddr("192.0.2.7"), netip.MustParseAddr("192.0.2.8")
+	b1, err := s.Prepare(0, nil, []netip.Addr{a1})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Announce(nil, []netip.Addr{prepared, other}, 3); err != nil {
+	b2, err := s.Prepare(0, nil, []netip.Addr{a2, a1})
+	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Announce(b1, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AnnounceSome(b2, []netip.Addr{a2}, 3); err != nil {
+		t.Fatal(err)
+	}
+	got := readFrames(t, s, rx, 6)
+	if got[a1] != 3 || got[a2] != 3 {
+		t.Errorf("frames per address: %v, want 3 each", got)
+	}
+	// One instance forgetting its block leaves the other's frames
+	// (counted without a socket in TestCollectAllocatesNothing).
+	s.Forget(b1)
+	if err := s.Announce(b1, 1); err == nil {
+		t.Error("Announce of a forgotten block: no error")
+	}
+	if err := s.Announce(b2, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFrames(t, s, rx, 2); got[a1] != 1 || got[a2] != 1 {
+		t.Errorf("after Forget, the other block sent %v, want one each", got)
+	}
+}
+
+// readFrames reads n ARP frames off rx, each Frame's for its address, and
+// counts them by address.
+func readFrames(t *testing.T, s *Sender, rx *packet.Conn, n int) map[netip.Addr]int {
+	t.Helper()
 	got := map[netip.Addr]int{}
 	buf := make([]byte, 1500)
-	for i := 0; i < 6; i++ {
+	for i := 0; i < n; i++ {
 		_ = rx.SetReadDeadline(time.Now().Add(2 * time.Second))
-		n, _, err := rx.ReadFrom(buf)
+		k, _, err := rx.ReadFrom(buf)
 		if err != nil {
 			t.Fatalf("frame %d: %v (got %v)", i+1, err, got)
 		}
-		f := buf[:n]
+		f := buf[:k]
 		a, _ := netip.AddrFromSlice(f[14+24 : 14+28])
 		want, err := Frame(s.ifi.HardwareAddr, a)
 		if err != nil {
@@ -107,18 +141,7 @@ func TestAnnounceSendsPreparedFrames(t *testing.T) {
 		}
 		got[a]++
 	}
-	if got[prepared] != 3 || got[other] != 3 {
-		t.Errorf("frames per address: %v, want 3 each", got)
-	}
-	// Shared by several instances: one instance forgetting its address
-	// leaves the others' frames.
-	if s.Prepared() != 2 {
-		t.Fatalf("prepared %d frames, want 2", s.Prepared())
-	}
-	s.Forget(nil, []netip.Addr{prepared})
-	if s.Prepared() != 1 {
-		t.Errorf("after Forget: %d frames, want 1 (the other address's)", s.Prepared())
-	}
+	return got
 }
 
 // waitCarrier polls until ifname in namespace ns is running (IFF_RUNNING:

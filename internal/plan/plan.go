@@ -13,6 +13,7 @@ import (
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/lvs"
 	"github.com/govrrpd/govrrpd/internal/status"
+	"github.com/govrrpd/govrrpd/srcpos"
 	"github.com/govrrpd/govrrpd/vrrp"
 )
 
@@ -41,7 +42,7 @@ func KeepsState(old, new *vrrp.Instance) bool {
 
 // stripKept clears what a reload changes in place.
 func stripKept(c *vrrp.Instance) {
-	c.Source, c.Name = "", ""
+	c.Source, c.Name = srcpos.Pos{}, ""
 	c.VIPs = nil
 	c.Priority = 0
 	c.Notify = nil
@@ -125,7 +126,7 @@ func (c *changes) instances(old, new []vrrp.Instance) {
 		delete(byKey, KeyOf(n))
 		a, b := *o, *n
 		for _, x := range []*vrrp.Instance{&a, &b} {
-			x.VIPs, x.Source = nil, ""
+			x.VIPs, x.Source = nil, srcpos.Pos{}
 			editOpts(x, func(o *vrrp.InstanceOptions) { o.ExcludedVIPs, o.Routes, o.Rules = nil, nil, nil })
 		}
 		d, keeps := fieldDiff(a, b), KeepsState(o, n)

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -185,4 +186,19 @@ func TestSessionServesAndTraps(t *testing.T) {
 	// The master goes away and comes back: the agent opens a new session.
 	m.conn.Close()
 	m.accept(4)
+}
+
+// Every daemon makes an agent, SNMP configured or not: what it holds
+// before any configuration enables SNMP stays small (issue #12: the trap
+// queue of events by value was 230 KiB of every daemon's heap).
+func TestNewAgentSmall(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	a := New(nil, Flags{}, nil)
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 32<<10 {
+		t.Errorf("New allocated %d bytes before any configuration, want under 32 KiB", n)
+	}
+	runtime.KeepAlive(a)
 }

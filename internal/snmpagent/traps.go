@@ -24,7 +24,7 @@ const holdTraps = 10 * time.Second
 func (a *Agent) sendTraps(ctx context.Context) {
 	causes := masterCauses{}
 	for {
-		var e event
+		var e *event
 		select {
 		case <-ctx.Done():
 			return
@@ -48,7 +48,7 @@ func (a *Agent) sendTraps(ctx context.Context) {
 			a.log.Warn("snmp: no snapshot for a trap", "err", err)
 			continue
 		}
-		for _, vbs := range trapsFor(e, d, s, causes) {
+		for _, vbs := range trapsFor(*e, d, s, causes) {
 			if err := sess.notify(vbs); err != nil {
 				a.log.Warn("snmp: trap not sent", "err", err)
 				break

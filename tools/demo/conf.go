@@ -115,7 +115,7 @@ func loadDemoConf(path string) (*demoConf, error) {
 	if !dc.VIP.IsValid() {
 		return nil, fmt.Errorf("%s: instance %s has no VIP in 192.0.2.0/24", dc.Source, in.Name)
 	}
-	dc.Instance, dc.Advert, dc.Version = in.Name, in.AdvertInt, in.Version
+	dc.Instance, dc.Advert, dc.Version = in.Name, in.AdvertInt, int(in.Version)
 	for _, a := range labAddrs {
 		if dc.VIP.Addr().String() == a {
 			old := regexp.MustCompile(`\b` + regexp.QuoteMeta(a) + `\b`)

@@ -110,7 +110,7 @@ func TestInstanceConfParsesClean(t *testing.T) {
 				t.Errorf("%s: %s", m.Name, d.Msg)
 			}
 		}
-		if len(cfg.Instances) != 1 || cfg.Instances[0].AdvertInt != m.Advert || cfg.Instances[0].Version != m.Version {
+		if len(cfg.Instances) != 1 || cfg.Instances[0].AdvertInt != m.Advert || int(cfg.Instances[0].Version) != m.Version {
 			t.Errorf("%s: parsed %+v", m.Name, cfg.Instances)
 		}
 	}
