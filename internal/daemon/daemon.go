@@ -460,10 +460,11 @@ func (d *Daemon) handle(ev event) {
 		// Time the packet from its arrival, not from when the loop got to
 		// it: the master-down timer it re-arms must not drift late.
 		d.receive(e.at, e)
-	case evPackets:
-		for _, p := range e {
-			d.receive(p.at, p)
+	case *evPackets:
+		for i := range e.pkts {
+			d.receive(e.pkts[i].at, e.sock.packet(&e.pkts[i]))
 		}
+		e.release()
 	case evReloaded:
 		d.reloaded(e)
 	case evHashed:

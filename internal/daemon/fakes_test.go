@@ -69,13 +69,13 @@ func newFakeSys(l *callLog) *fakeSys {
 		addrs: map[string][]netip.Prefix{}, failAdd: map[netip.Prefix]bool{}}
 }
 
-func (s *fakeSys) OpenTransport(ifname string, family int, _ func([]rxPacket)) (transport, error) {
+func (s *fakeSys) OpenTransport(ifname string, family int, deliver func(*evPackets) *evPackets) (transport, error) {
 	if _, ok := s.links[ifname]; !ok {
 		return nil, fmt.Errorf("%s: %w", ifname, errNoLink)
 	}
 	s.open++
 	s.log.add("open-transport %s ipv%d", ifname, family)
-	return &fakeTransport{s: s, ifname: ifname}, nil
+	return &fakeTransport{s: s, ifname: ifname, deliver: deliver}, nil
 }
 
 func (s *fakeSys) OpenAnnouncer(ifname string) (announcer, error) {
@@ -174,6 +174,9 @@ type fakeTransport struct {
 	kernel []rxPacket
 	queue  []queuedMsg
 	n      int // queued, when the log is off
+	// deliver is the daemon's callback, which the socket's reader
+	// goroutine calls with each read's packets.
+	deliver func(*evPackets) *evPackets
 }
 
 type queuedMsg struct {

@@ -85,7 +85,7 @@ func (d *Daemon) awaitHandovers() {
 // handleStopping handles an event while the daemon stops.
 func (d *Daemon) handleStopping(ev event) {
 	switch e := ev.(type) {
-	case evPacket, evPackets, evBFD: // BFD's timers still run: its packets must too
+	case evPacket, *evPackets, evBFD: // BFD's timers still run: its packets must too
 		d.handle(e)
 	case evSnapshot:
 		e.reply <- d.snapshot()

@@ -38,8 +38,8 @@ func TestAwaitHandoversRealClock(t *testing.T) {
 	go func() {
 		time.Sleep(600 * time.Millisecond) // past the successor's Skew_Time (0.41 s)
 		// As the reader posts it: the packets of one socket read.
-		h.d.events <- evPackets{{sock: in.sock, at: time.Now(), data: b, rx: vrrp.RxFacts{Src: mustAddr("192.0.2.2"),
-			Dst: vrrp.Group(vrrp.IPv4), TTL: 255, TotalLen: len(b), RxLen: len(b)}}}
+		h.d.events <- &evPackets{sock: in.sock, pkts: []rxPacket{{payload: b, at: time.Now(), src: mustAddr("192.0.2.2"),
+			dst: vrrp.Group(vrrp.IPv4), ttl: 255}}}
 	}()
 	h.d.awaitHandovers()
 	took := time.Since(start)

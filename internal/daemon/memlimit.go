@@ -34,14 +34,20 @@ func memHeadroom(held uint64) uint64 { return max(held/4, 4<<20) }
 
 // firstElection is how long after start-up the first election is over:
 // the longest Master_Down_Interval (down_timer_adverts × advert_int + the
-// skew, under a second), then two seconds for the takeovers.
+// skew, under a second), then two seconds for the takeovers, then the
+// longest garp_master_delay, after which each new master sends its second
+// burst of gratuitous ARPs (5 s by default): that burst allocates too,
+// and the heap it grew stayed resident above the limit's trim.
 func firstElection(cfg *confparse.Config) time.Duration {
-	var longest time.Duration
+	var longest, garp time.Duration
 	for i := range cfg.Instances {
 		in := &cfg.Instances[i]
 		longest = max(longest, time.Duration(in.DownTimerAdverts)*in.AdvertInt+time.Second)
+		if g := in.GARP; g.MasterRepeat > 0 {
+			garp = max(garp, g.MasterDelay)
+		}
 	}
-	return longest + 2*time.Second
+	return longest + 2*time.Second + garp
 }
 
 // minTuned is the heap below which the daemon leaves the runtime alone:

@@ -1,19 +1,29 @@
 package daemon
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
 
 // The limit waits for the first election: the longest master-down
-// interval, a second of skew and two seconds of takeovers.
+// interval, a second of skew, two seconds of takeovers, and the longest
+// garp_master_delay of an instance that sends a second burst.
 func TestFirstElection(t *testing.T) {
-	h := newHarness(t, twoInstances+strings.NewReplacer("VI_1", "VI_5", "virtual_router_id 1", "virtual_router_id 5",
-		"advert_int 1", "advert_int 4", "192.0.2.100", "192.0.2.105").Replace(instanceText("VI_1", "eth0", 1, 150, "192.0.2.100/24")),
-		"eth0=192.0.2.1")
-	if got, want := firstElection(h.d.cfg), 3*4*time.Second+3*time.Second; got != want {
-		t.Errorf("firstElection = %v, want %v", got, want)
+	slow := instanceText("VI_5", "eth0", 5, 150, "192.0.2.105/24", "advert_int 4")
+	for _, c := range []struct {
+		name, conf string
+		want       time.Duration
+	}{
+		{"defaults", twoInstances + slow, 3*4*time.Second + 3*time.Second + 5*time.Second},
+		{"no second burst", instanceText("VI_1", "eth0", 1, 150, "192.0.2.100/24", "garp_master_delay 0") +
+			instanceText("VI_2", "eth0", 2, 100, "192.0.2.200/24", "garp_master_repeat 0"), 3*time.Second + 3*time.Second},
+		{"a longer delay", twoInstances + instanceText("VI_3", "eth0", 3, 150, "192.0.2.103/24", "garp_master_delay 10"),
+			3*time.Second + 3*time.Second + 10*time.Second},
+	} {
+		h := newHarness(t, c.conf, "eth0=192.0.2.1")
+		if got := firstElection(h.d.cfg); got != c.want {
+			t.Errorf("%s: firstElection = %v, want %v", c.name, got, c.want)
+		}
 	}
 }
 

@@ -22,9 +22,10 @@ import (
 type system interface {
 	// OpenTransport opens the advert socket of an interface and family;
 	// deliver is called from the socket's reader goroutine with the
-	// packets of each read (one event for the loop per batch, not per
-	// packet), whose payloads the callee may keep.
-	OpenTransport(ifname string, family int, deliver func([]rxPacket)) (transport, error)
+	// packets of each read gathered in one batch (one event for the loop
+	// per batch, not per packet), which the callee keeps, and returns an
+	// empty batch for the next (see evPackets).
+	OpenTransport(ifname string, family int, deliver func(*evPackets) *evPackets) (transport, error)
 	// OpenAnnouncer opens the GARP/NA sender of an interface (shared by
 	// every instance on it).
 	OpenAnnouncer(ifname string) (announcer, error)
@@ -74,7 +75,7 @@ type transport interface {
 	Flush(refused func(i int, err error)) (int, error)
 	Join(group netip.Addr) error
 	// Poll returns, without waiting, the packets the kernel has queued
-	// that the reader has not taken yet.
+	// that the reader has not taken yet, valid until the next Poll.
 	Poll() []rxPacket
 	// SetFilter installs or replaces the kernel prefilter: protocol 112,
 	// TTL/hop limit 255 on multicast, and the VRIDs listed (empty: any).

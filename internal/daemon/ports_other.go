@@ -20,7 +20,7 @@ var errNotSupported = errors.New("not supported on " + runtime.GOOS)
 
 func newSystem() system { return otherSystem{} }
 
-func (otherSystem) OpenTransport(string, int, func([]rxPacket)) (transport, error) {
+func (otherSystem) OpenTransport(string, int, func(*evPackets) *evPackets) (transport, error) {
 	return nil, errNotSupported
 }
 func (otherSystem) OpenAnnouncer(string) (announcer, error)     { return nil, errNotSupported }

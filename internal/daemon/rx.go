@@ -35,6 +35,11 @@ type socket struct {
 	pending *[]*socket
 	// kseen is the prefilter's drop counts at the last fold.
 	kseen vrrpnet.KernelDrops
+	// free holds handled reads for the reader's next ones (events).
+	free chan *evPackets
+	// onRefused marks a refused advert of queued (sendbatch.go), made
+	// once: a closure per flush escaped, a thousand times a second.
+	onRefused func(i int, err error)
 }
 
 func (d *Daemon) socket(ifname string, family int) (*socket, error) {
@@ -43,8 +48,14 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 		s.refs++
 		return s, nil
 	}
-	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}, pending: &d.refilter}
-	t, err := d.sys.OpenTransport(ifname, family, func(ps []rxPacket) { d.events <- s.events(ps) })
+	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}, pending: &d.refilter,
+		free: make(chan *evPackets, pooledReads)}
+	s.onRefused = func(i int, _ error) { s.queued[i].refused = true }
+	t, err := d.sys.OpenTransport(ifname, family, func(b *evPackets) *evPackets {
+		b.sock, b.free = s, s.free
+		d.events <- b
+		return s.fresh()
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -53,15 +64,67 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 	return s, nil
 }
 
-// events makes one loop event of the packets of one read.
-func (s *socket) events(ps []rxPacket) evPackets {
-	evs := make(evPackets, len(ps))
-	for i, p := range ps {
-		n := len(p.payload)
-		evs[i] = evPacket{sock: s, at: p.at, data: p.payload, oversized: p.oversized,
-			rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: n, RxLen: n}}
+// pooledReads is how many handled reads a socket keeps for its reader:
+// the loop handles a read as soon as it can, so the reader's next batch
+// is usually the one before; more are in flight only while the loop is
+// busy, and those become garbage.
+const pooledReads = 2
+
+// fresh is an empty batch for the reader: a handled one, or a new one.
+func (s *socket) fresh() *evPackets {
+	select {
+	case b := <-s.free:
+		return b
+	default:
+		return &evPackets{}
 	}
-	return evs
+}
+
+// maxKeptPayload bounds the payload memory a batch keeps for reuse: a
+// burst of minimum-size adverts fills maxDelivery packets with 5 KiB; a
+// delivery of long datagrams (up to 1,152 bytes each) leaves its memory
+// to the collector.
+const maxKeptPayload = 16 << 10
+
+// reset empties the batch, keeping its memory unless long datagrams
+// grew it past maxKeptPayload.
+func (b *evPackets) reset() {
+	if cap(b.buf) > maxKeptPayload {
+		b.buf = nil
+	}
+	b.buf, b.pkts = b.buf[:0], b.pkts[:0]
+}
+
+// put appends a copy of p, its payload in the batch's own memory.
+func (b *evPackets) put(p rxPacket) {
+	n := len(p.payload)
+	if cap(b.buf)-len(b.buf) < n {
+		// A new array: the payloads already in keep the old one.
+		b.buf = make([]byte, 0, max(n, 2*cap(b.buf), 512))
+	}
+	b.buf = append(b.buf, p.payload...)
+	p.payload = b.buf[len(b.buf)-n : len(b.buf) : len(b.buf)]
+	b.pkts = append(b.pkts, p)
+}
+
+// release gives a handled batch back to its socket for the reader's next
+// read, unless the socket has enough.
+func (b *evPackets) release() {
+	if b.free == nil {
+		return
+	}
+	b.reset()
+	select {
+	case b.free <- b:
+	default:
+	}
+}
+
+// packet is what the loop knows of a received packet.
+func (s *socket) packet(p *rxPacket) evPacket {
+	n := len(p.payload)
+	return evPacket{sock: s, at: p.at, data: p.payload, oversized: p.oversized,
+		rx: vrrp.RxFacts{Src: p.src, Dst: p.dst, TTL: uint8(p.ttl), TotalLen: n, RxLen: n}}
 }
 
 // join joins a multicast group once per socket, whichever instances ask.

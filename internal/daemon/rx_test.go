@@ -115,14 +115,45 @@ func TestOversizedCounted(t *testing.T) {
 func TestPacketsEventHandlesEach(t *testing.T) {
 	h := newHarness(t, twoInstances, "eth0=192.0.2.1")
 	src, dst := mustAddr("192.0.2.2"), mustAddr("224.0.0.18")
-	var evs evPackets
+	evs := evPackets{sock: h.d.socks[sockKey{"eth0", 4}]}
 	for _, in := range h.d.insts {
-		evs = append(evs, h.advertFor(in, src, dst, 200))
+		e := h.advertFor(in, src, dst, 200)
+		evs.pkts = append(evs.pkts, rxPacket{payload: e.data, src: src, dst: dst, ttl: 255, at: e.at})
 	}
-	h.d.handle(evs)
+	h.d.handle(&evs)
 	for _, in := range h.d.insts {
 		if in.stats.advertRcvd != 1 || in.m.MasterAddr() != src {
 			t.Errorf("%s: %d adverts received, master %v; want 1 from %s", in.cfg.Name, in.stats.advertRcvd, in.m.MasterAddr(), src)
 		}
+	}
+}
+
+// The reader's batch goes to the loop and back: the socket hands the
+// reader one the loop has handled, keeps no more than pooledReads, and a
+// batch's payloads are its own copies.
+func TestReadsReused(t *testing.T) {
+	h := newHarness(t, oneInstance, "eth0=192.0.2.1")
+	s := h.d.socks[sockKey{"eth0", 4}]
+	payload := []byte{0x21, 1, 0x64}
+	var b evPackets
+	b.put(rxPacket{payload: payload, src: mustAddr("192.0.2.2"), ttl: 255, at: h.clock})
+	payload[1] = 0xff
+	if got := b.pkts[0].payload[1]; got != 1 {
+		t.Fatalf("the batch's payload changed with the reader's buffer: VRID byte %d, want 1", got)
+	}
+	var handled []*evPackets
+	for range pooledReads + 1 {
+		handled = append(handled, s.fresh())
+	}
+	for _, x := range handled {
+		x.put(rxPacket{payload: []byte{0x21, 1}})
+		x.free = s.free
+		x.release()
+	}
+	if n := len(s.free); n != pooledReads {
+		t.Fatalf("%d batches kept for the reader, want %d", n, pooledReads)
+	}
+	if next := s.fresh(); next != handled[0] || len(next.pkts) != 0 || len(next.buf) != 0 {
+		t.Errorf("the reader's next batch is not the first handled one, emptied (%d packets)", len(next.pkts))
 	}
 }

@@ -26,8 +26,11 @@ import (
 const coalesceGap = time.Millisecond
 
 // maxDelivery bounds the packets of one event, so that one delivery of
-// a long backlog does not hold the loop for long.
-const maxDelivery = 256
+// a long backlog does not hold the loop for long, and the memory of the
+// batches the reader and the loop pass between them (112 bytes a packet).
+// A master of thousands of instances sends an interface's adverts in
+// bursts of up to 255, so 128 takes such a burst in two events.
+const maxDelivery = 128
 
 // packetSource is a socket's reader: Read blocks for at least one
 // packet, Poll returns what is queued without waiting.
@@ -42,12 +45,12 @@ type packetSource interface {
 type rxReader struct {
 	src     packetSource
 	batch   int
-	deliver func([]rxPacket)
+	deliver func(*evPackets) *evPackets
 	now     func() time.Time
 	sleep   func(time.Duration)
 }
 
-func readLoop(src packetSource, batch int, deliver func([]rxPacket)) {
+func readLoop(src packetSource, batch int, deliver func(*evPackets) *evPackets) {
 	rxReader{src, batch, deliver, time.Now, time.Sleep}.run()
 }
 
@@ -56,6 +59,7 @@ func readLoop(src packetSource, batch int, deliver func([]rxPacket)) {
 func (r rxReader) run() {
 	var last time.Time
 	flooding := false
+	b := &evPackets{} // deliver keeps it and gives back the next
 	for {
 		if flooding {
 			if wait := coalesceGap - r.now().Sub(last); wait > 0 {
@@ -66,9 +70,9 @@ func (r rxReader) run() {
 		if err != nil {
 			return // closed
 		}
-		var b rxBatch
+		b.reset()
 		b.add(pkts)
-		for more := len(pkts) >= r.batch; more && len(b.out) < maxDelivery; more = len(pkts) >= r.batch {
+		for more := len(pkts) >= r.batch; more && len(b.pkts) < maxDelivery; more = len(pkts) >= r.batch {
 			if pkts, err = r.src.Poll(); err != nil {
 				break // closed: the next Read says so
 			}
@@ -77,31 +81,16 @@ func (r rxReader) run() {
 		now := r.now()
 		// Several packets at once, or a second wake-up within the gap:
 		// more are coming. A full delivery is a backlog: no pause.
-		flooding = len(b.out) < maxDelivery && (len(b.out) > 1 || (!last.IsZero() && now.Sub(last) < coalesceGap))
+		flooding = len(b.pkts) < maxDelivery && (len(b.pkts) > 1 || (!last.IsZero() && now.Sub(last) < coalesceGap))
 		last = now
-		r.deliver(b.out)
+		b = r.deliver(b)
 	}
 }
 
-// rxBatch copies packets out of a reader's buffers, which the next read
-// reuses, into memory the loop may keep.
-type rxBatch struct {
-	buf []byte
-	out []rxPacket
-}
-
-func (b *rxBatch) add(pkts []vrrpnet.Packet) {
-	n := 0
+// add copies packets out of a reader's buffers, which its next read
+// reuses.
+func (b *evPackets) add(pkts []vrrpnet.Packet) {
 	for _, p := range pkts {
-		n += len(p.Payload)
-	}
-	if cap(b.buf)-len(b.buf) < n {
-		// A new array: the payloads already out keep the old one.
-		b.buf = make([]byte, 0, max(n, 2*cap(b.buf)))
-	}
-	for _, p := range pkts {
-		b.buf = append(b.buf, p.Payload...)
-		b.out = append(b.out, rxPacket{payload: b.buf[len(b.buf)-len(p.Payload) : len(b.buf) : len(b.buf)],
-			src: p.Src, dst: p.Dst, ttl: p.TTL, at: p.At, oversized: p.Truncated})
+		b.put(rxPacket{payload: p.Payload, src: p.Src, dst: p.Dst, ttl: p.TTL, at: p.At, oversized: p.Truncated})
 	}
 }

@@ -3,6 +3,7 @@ package daemon
 import (
 	"errors"
 	"net/netip"
+	"runtime"
 	"testing"
 	"time"
 
@@ -18,16 +19,18 @@ type fakeSocket struct {
 	next     int // the first packet not read
 	batch    int
 	bufs     [][]byte // one per batch slot, reused by the next read
+	out      []vrrpnet.Packet
 }
 
 func (f *fakeSocket) take() []vrrpnet.Packet {
-	var out []vrrpnet.Packet
+	out := f.out[:0]
 	for f.next < len(f.arrivals) && !f.arrivals[f.next].After(f.clock) && len(out) < f.batch {
 		buf := f.bufs[len(out)]
 		buf[0] = byte(f.next)
 		out = append(out, vrrpnet.Packet{Payload: buf, At: f.arrivals[f.next], Src: netip.MustParseAddr("192.0.2.9")})
 		f.next++
 	}
+	f.out = out
 	return out
 }
 
@@ -48,10 +51,7 @@ type delivery struct {
 	pkts []rxPacket
 }
 
-// runReader runs the reader over packets arriving at the given offsets
-// from the epoch and returns its deliveries.
-func runReader(t *testing.T, offsets []time.Duration) []delivery {
-	t.Helper()
+func newFakeSocket(offsets []time.Duration) *fakeSocket {
 	f := &fakeSocket{clock: epoch, batch: 16}
 	for range f.batch {
 		f.bufs = append(f.bufs, make([]byte, 8))
@@ -59,6 +59,14 @@ func runReader(t *testing.T, offsets []time.Duration) []delivery {
 	for _, o := range offsets {
 		f.arrivals = append(f.arrivals, epoch.Add(o))
 	}
+	return f
+}
+
+// runReader runs the reader over packets arriving at the given offsets
+// from the epoch and returns its deliveries.
+func runReader(t *testing.T, offsets []time.Duration) []delivery {
+	t.Helper()
+	f := newFakeSocket(offsets)
 	var got []delivery
 	delivered := 0
 	sleep := func(d time.Duration) {
@@ -70,7 +78,10 @@ func runReader(t *testing.T, offsets []time.Duration) []delivery {
 		f.clock = f.clock.Add(d)
 	}
 	r := rxReader{src: f, batch: f.batch, now: func() time.Time { return f.clock }, sleep: sleep,
-		deliver: func(ps []rxPacket) { got, delivered = append(got, delivery{f.clock, ps}), delivered+len(ps) }}
+		deliver: func(b *evPackets) *evPackets {
+			got, delivered = append(got, delivery{f.clock, b.pkts}), delivered+len(b.pkts)
+			return &evPackets{} // the loop keeps b
+		}}
 	r.run()
 	// Every packet once, in order, with its own bytes and arrival time,
 	// never held longer than the gap.
@@ -128,12 +139,49 @@ func TestReaderFloodCoalesces(t *testing.T) {
 // deliveries.
 func TestReaderBacklogDrains(t *testing.T) {
 	got := runReader(t, make([]time.Duration, 1000)) // all queued at once
-	if len(got) != 4 {
-		t.Fatalf("%d deliveries of 1,000 queued packets, want 4 of at most %d", len(got), maxDelivery)
+	if want := (1000 + maxDelivery - 1) / maxDelivery; len(got) != want {
+		t.Fatalf("%d deliveries of 1,000 queued packets, want %d of at most %d", len(got), want, maxDelivery)
 	}
 	for _, d := range got {
 		if !d.at.Equal(epoch) {
 			t.Errorf("delivery at %v: the backlog waited", d.at.Sub(epoch))
 		}
+	}
+}
+
+// The reader's steady state allocates nothing: each delivery reuses a
+// batch the loop gave back, whether reads come one packet at a time or
+// in a flood's coalesced batches.
+func TestReaderAllocs(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		offsets []time.Duration
+	}{
+		{"quiet", spaced(2000, 10*time.Millisecond)},
+		{"flood", spaced(20000, 10*time.Microsecond)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeSocket(tc.offsets)
+			deliveries, packets := 0, 0
+			r := rxReader{src: f, batch: f.batch, now: func() time.Time { return f.clock },
+				sleep: func(d time.Duration) { f.clock = f.clock.Add(d) },
+				deliver: func(b *evPackets) *evPackets {
+					// The loop handles it and gives it back by the next read.
+					deliveries, packets = deliveries+1, packets+len(b.pkts)
+					return b
+				}}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			r.run()
+			runtime.ReadMemStats(&after)
+			if packets != len(tc.offsets) {
+				t.Fatalf("%d packets delivered of %d", packets, len(tc.offsets))
+			}
+			// The first deliveries' growth (to maxDelivery packets in a
+			// flood), and whatever another goroutine allocated meanwhile.
+			if n := after.Mallocs - before.Mallocs; n > 30 {
+				t.Errorf("%d allocations for %d deliveries of %d packets, want the first's only", n, deliveries, packets)
+			}
+		})
 	}
 }

@@ -74,16 +74,13 @@ func (d *Daemon) flushSocket(s *socket) {
 	}
 	// A refused advert costs its own instance only: the batch goes on
 	// past it (one ENOBUFS must not silence every master behind it).
-	first := -1
-	_, err := s.t.Flush(func(i int, _ error) {
-		if first < 0 {
-			first = i
-		}
-		s.queued[i].refused = true
-	})
-	unsent := 0
-	for _, q := range s.queued {
+	_, err := s.t.Flush(s.onRefused)
+	unsent, first := 0, -1
+	for i, q := range s.queued {
 		if q.refused {
+			if first < 0 {
+				first = i
+			}
 			unsent++
 			continue
 		}

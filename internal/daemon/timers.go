@@ -401,8 +401,8 @@ func (d *Daemon) catchUp(in *instance) bool {
 	for range n {
 		d.handle(<-d.events)
 	}
-	if len(polled) > 0 {
-		d.handle(in.sock.events(polled))
+	for i := range polled {
+		d.receive(polled[i].at, in.sock.packet(&polled[i]))
 	}
 	return true
 }

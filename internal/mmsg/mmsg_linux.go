@@ -15,6 +15,15 @@ type Batch struct {
 	msgs  []msg
 	hdrs  []mmsghdr
 	iovs  []unix.Iovec
+	// Send's function for the socket, made by the first Send (a closure
+	// made per Send escapes, with what it captures: a master of
+	// thousands of instances flushes a thousand batches a second), and
+	// its state. A Batch is not copied once used.
+	write   func(fd uintptr) bool
+	next    int
+	sent    int
+	first   error
+	refused func(i int, err error)
 }
 
 // msg is where one datagram's parts lie in the arena.
@@ -58,36 +67,43 @@ func (b *Batch) Send(rc syscall.RawConn, refused func(i int, err error)) (int, e
 		return 0, nil
 	}
 	b.build()
-	next, sent := 0, 0
-	var first error
-	err := rc.Write(func(fd uintptr) bool {
-		for next < len(b.hdrs) {
-			n, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&b.hdrs[next])),
-				uintptr(len(b.hdrs)-next), unix.MSG_DONTWAIT, 0, 0)
-			switch {
-			case e == unix.EAGAIN:
-				return false // wait on the poller until writable
-			case e != 0:
-				// sendmmsg reports an error only when the first
-				// datagram failed: skip it.
-				if first == nil {
-					first = e
-				}
-				if refused != nil {
-					refused(next, e)
-				}
-				next++
-				continue
-			}
-			next += int(n)
-			sent += int(n)
-		}
-		return true
-	})
-	if err == nil {
-		err = first
+	if b.write == nil {
+		b.write = b.writeAll
 	}
-	return sent, err
+	b.next, b.sent, b.first, b.refused = 0, 0, nil, refused
+	err := rc.Write(b.write)
+	b.refused = nil
+	if err == nil {
+		err = b.first
+	}
+	return b.sent, err
+}
+
+// writeAll sends from b.next on; false: wait on the poller until the
+// socket is writable.
+func (b *Batch) writeAll(fd uintptr) bool {
+	for b.next < len(b.hdrs) {
+		n, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&b.hdrs[b.next])),
+			uintptr(len(b.hdrs)-b.next), unix.MSG_DONTWAIT, 0, 0)
+		switch {
+		case e == unix.EAGAIN:
+			return false
+		case e != 0:
+			// sendmmsg reports an error only when the first datagram
+			// failed: skip it.
+			if b.first == nil {
+				b.first = e
+			}
+			if b.refused != nil {
+				b.refused(b.next, e)
+			}
+			b.next++
+			continue
+		}
+		b.next += int(n)
+		b.sent += int(n)
+	}
+	return true
 }
 
 // build points the headers into the arena, which no longer moves.

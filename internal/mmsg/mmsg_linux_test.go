@@ -3,6 +3,7 @@ package mmsg
 import (
 	"encoding/binary"
 	"net"
+	"syscall"
 	"testing"
 	"time"
 	"unsafe"
@@ -17,29 +18,30 @@ func sockaddr(a *net.UDPAddr) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&sa)), unix.SizeofSockaddrInet4)
 }
 
+// loopback is a UDP socket on 127.0.0.1, closed when the test ends.
+func loopback(t *testing.T) *net.UDPConn {
+	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// sender is a loopback socket's raw connection, for Send.
+func sender(t *testing.T) syscall.RawConn {
+	rc, err := loopback(t).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rc
+}
+
 // One Send delivers every datagram, in order, to its own address; the
 // batch is then empty and is reused; a datagram the kernel refuses is
 // skipped and named, and the rest go.
 func TestBatchSend(t *testing.T) {
-	rx1, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rx1.Close()
-	rx2, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rx2.Close()
-	tx, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Close()
-	rc, err := tx.SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rx1, rx2, rc := loopback(t), loopback(t), sender(t)
 	a1, a2 := sockaddr(rx1.LocalAddr().(*net.UDPAddr)), sockaddr(rx2.LocalAddr().(*net.UDPAddr))
 	var b Batch
 	for round := range 2 {
@@ -81,5 +83,24 @@ func TestBatchSend(t *testing.T) {
 	}
 	if n, err := b.Send(rc, nil); n != 0 || err != nil {
 		t.Errorf("empty batch: sent %d, %v", n, err)
+	}
+}
+
+// A batch sent over and over allocates nothing: a master of thousands of
+// instances flushes a thousand batches a second.
+func TestBatchSendAllocs(t *testing.T) {
+	rx, rc := loopback(t), sender(t)
+	to, data := sockaddr(rx.LocalAddr().(*net.UDPAddr)), []byte{1, 2, 3}
+	refused := func(int, error) {}
+	var b Batch
+	n := testing.AllocsPerRun(100, func() {
+		b.Add(data, to, nil)
+		b.Add(data, to, nil)
+		if sent, err := b.Send(rc, refused); sent != 2 || err != nil {
+			t.Fatalf("sent %d, %v", sent, err)
+		}
+	})
+	if n != 0 {
+		t.Errorf("%v allocations per Send", n)
 	}
 }

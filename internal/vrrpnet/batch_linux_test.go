@@ -73,30 +73,37 @@ func flushRetry(t *testing.T, b *Batch, add func()) (int, error) {
 }
 
 // An IPv4 datagram longer than any valid advert is read truncated, and
-// said to be, whatever the slot size.
+// said to be, whatever the slot size; one that fills the slot (more than
+// the largest valid advert, 1,124 bytes with a 60-byte IP header) is not.
 func TestReadTruncatesOversized(t *testing.T) {
 	rx, inj, _ := pair(t, "trunc", 4)
-	big := make([]byte, 3000)
-	copy(big, advert(1))
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := inj.Send(big, netip.Addr{}, Group4)
-		if err == nil {
-			break
+	r := rx.NewReader(4)
+	for _, tc := range []struct {
+		payload   int
+		truncated bool
+	}{{maxPacket4 - 20, false}, {3000, true}} {
+		big := make([]byte, tc.payload)
+		copy(big, advert(1))
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			err := inj.Send(big, netip.Addr{}, Group4)
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, syscall.ENETUNREACH) || time.Now().After(deadline) {
+				t.Fatal(err)
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
-		if !errors.Is(err, syscall.ENETUNREACH) || time.Now().After(deadline) {
+		ps, err := r.Read()
+		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	ps, err := rx.NewReader(4).Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ps) != 1 {
-		t.Fatalf("read %d packets, want 1", len(ps))
-	}
-	if !ps[0].Truncated || len(ps[0].Payload) >= len(big) {
-		t.Errorf("read %d of %d bytes, truncated %v; want fewer, truncated", len(ps[0].Payload), len(big), ps[0].Truncated)
+		if len(ps) != 1 {
+			t.Fatalf("read %d packets, want 1", len(ps))
+		}
+		if ps[0].Truncated != tc.truncated || (len(ps[0].Payload) == len(big)) == tc.truncated {
+			t.Errorf("%d bytes: read %d, truncated %v; want truncated %v", len(big), len(ps[0].Payload), ps[0].Truncated, tc.truncated)
+		}
 	}
 }

@@ -23,7 +23,7 @@ type Socket struct {
 	pc6        *ipv6.PacketConn
 	raw        net.PacketConn
 	rc         syscall.RawConn
-	one        *Reader // Recv's batch of one
+	one        *Reader // Recv's batch of one, made by the first Recv
 	groups     map[netip.Addr]bool
 	// prog and dropMap are the counting eBPF prefilter's descriptors
 	// (ebpf_linux.go), -1 while none is installed.
@@ -56,7 +56,6 @@ func Open(ifname string, family int) (*Socket, error) {
 		s.raw.Close()
 		return nil, fmt.Errorf("vrrp socket on %s (IPv%d): %w", ifname, family, err)
 	}
-	s.one = s.NewReader(1)
 	return s, nil
 }
 
@@ -186,8 +185,13 @@ func (s *Socket) Send(payload []byte, src, dst netip.Addr) error {
 }
 
 // Recv blocks for the next packet: a batch of one, so that Recv and a
-// Reader agree on every field. Payload is valid until the next Recv.
+// Reader agree on every field. Payload is valid until the next Recv. One
+// goroutine calls it; a socket read only through Readers (the daemon's)
+// holds no buffer for it.
 func (s *Socket) Recv() (Packet, error) {
+	if s.one == nil {
+		s.one = s.NewReader(1)
+	}
 	ps, err := s.one.Read()
 	if err != nil {
 		return Packet{}, err

@@ -30,8 +30,8 @@ type Packet struct {
 	TTL     int // TTL or hop limit
 	IfIndex int
 	// Truncated is set when the datagram was longer than the read buffer
-	// (6 KiB, more than the largest valid VRRP message): Payload is its
-	// beginning, and the packet is oversized.
+	// (more than the largest valid VRRP message: maxPacket4, maxPacket):
+	// Payload is its beginning, and the packet is oversized.
 	Truncated bool
 	// At is when the kernel received the packet. The master-down timer
 	// runs from the advert's arrival; waking this process and reading the
