@@ -57,13 +57,8 @@ func TestScaleConfigHeapPerInstance(t *testing.T) {
 // The instances' VIPs lie in one array, each instance's slice full, so
 // that appending to one instance's never writes into the next one's.
 func TestInstanceVIPsShareOneArray(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "keepalived.conf")
-	conf := "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n 192.0.2.2\n 192.0.2.3\n }\n}\n" +
-		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n 192.0.2.4\n }\n}\n"
-	if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg, diags := Load(p, Options{})
+	cfg, diags := loadString(t, "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n 192.0.2.2\n 192.0.2.3\n }\n}\n"+
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n 192.0.2.4\n }\n}\n")
 	if len(cfg.Instances) != 2 {
 		t.Fatalf("%d instances: %v", len(cfg.Instances), diags)
 	}
@@ -85,14 +80,9 @@ func TestInstanceVIPsShareOneArray(t *testing.T) {
 // The instances' names and interface names lie in one buffer, each
 // distinct string once, and read as the file wrote them.
 func TestInstanceStringsShareOneBuffer(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "keepalived.conf")
-	conf := "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n }\n}\n" +
-		"vrrp_instance Bee {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n 192.0.2.2\n }\n}\n" +
-		"vrrp_instance eth1 {\n interface eth1\n virtual_router_id 3\n virtual_ipaddress {\n 192.0.2.3\n }\n}\n"
-	if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg, diags := Load(p, Options{})
+	cfg, diags := loadString(t, "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n }\n}\n"+
+		"vrrp_instance Bee {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n 192.0.2.2\n }\n}\n"+
+		"vrrp_instance eth1 {\n interface eth1\n virtual_router_id 3\n virtual_ipaddress {\n 192.0.2.3\n }\n}\n")
 	if len(cfg.Instances) != 3 {
 		t.Fatalf("%d instances: %v", len(cfg.Instances), diags)
 	}
