@@ -57,13 +57,8 @@ func TestScaleConfigHeapPerInstance(t *testing.T) {
 // The instances' VIPs lie in one array, each instance's slice full, so
 // that appending to one instance's never writes into the next one's.
 func TestInstanceVIPsShareOneArray(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "keepalived.conf")
-	conf := "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n 192.0.2.2\n 192.0.2.3\n }\n}\n" +
-		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n 192.0.2.4\n }\n}\n"
-	if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg, diags := Load(p, Options{})
+	cfg, diags := loadString(t, "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n 192.0.2.2\n 192.0.2.3\n }\n}\n"+
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n 192.0.2.4\n }\n}\n")
 	if len(cfg.Instances) != 2 {
 		t.Fatalf("%d instances: %v", len(cfg.Instances), diags)
 	}
@@ -79,5 +74,35 @@ func TestInstanceVIPsShareOneArray(t *testing.T) {
 	}
 	if b[0].Prefix.String() != "192.0.2.4/32" {
 		t.Errorf("appending to A's VIPs changed B's: %s", b[0].Prefix)
+	}
+}
+
+// The instances' names and interface names lie in one buffer, each
+// distinct string once, and read as the file wrote them.
+func TestInstanceStringsShareOneBuffer(t *testing.T) {
+	cfg, diags := loadString(t, "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n }\n}\n"+
+		"vrrp_instance Bee {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n 192.0.2.2\n }\n}\n"+
+		"vrrp_instance eth1 {\n interface eth1\n virtual_router_id 3\n virtual_ipaddress {\n 192.0.2.3\n }\n}\n")
+	if len(cfg.Instances) != 3 {
+		t.Fatalf("%d instances: %v", len(cfg.Instances), diags)
+	}
+	want := [][2]string{{"A", "eth0"}, {"Bee", "eth0"}, {"eth1", "eth1"}}
+	lo, hi := ^uintptr(0), uintptr(0)
+	for i, in := range cfg.Instances {
+		if in.Name != want[i][0] || in.Interface != want[i][1] {
+			t.Errorf("instance %d: %q on %q, want %q on %q", i, in.Name, in.Interface, want[i][0], want[i][1])
+		}
+		for _, s := range []string{in.Name, in.Interface} {
+			p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+			lo, hi = min(lo, p), max(hi, p+uintptr(len(s)))
+		}
+	}
+	// A, eth0, Bee, eth1: twelve bytes, the second eth0 and the interface
+	// named like the third instance not copied again.
+	if hi-lo != 12 {
+		t.Errorf("names and interfaces span %d bytes, want 12 in one buffer", hi-lo)
+	}
+	if unsafe.StringData(cfg.Instances[0].Interface) != unsafe.StringData(cfg.Instances[1].Interface) {
+		t.Error("the two instances on eth0 hold two copies of its name")
 	}
 }

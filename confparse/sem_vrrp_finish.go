@@ -53,6 +53,7 @@ func (ld *vrrpLoad) finish(a *analyzer) {
 		}
 		a.cfg.Instances[i] = b.Instance
 	}
+	packInstanceStrings(a.cfg.Instances)
 }
 
 // complete applies defaults and corrections to one instance; false drops it.
