@@ -73,7 +73,7 @@ func (r rxReader) run() {
 		}
 		ready, err := r.src.Wait()
 		if err != nil {
-			return // closed
+			return // closed: epoll_wait fails on nothing else
 		}
 		n, full := 0, false
 		for _, s := range ready {

@@ -49,10 +49,11 @@ type Reader struct {
 // v3 header with 255 IPv6 addresses and an auth_hmac trailer, 4,116
 // bytes) in the allocator's size class above it. An IPv4 socket's is
 // smaller, its header included: 60 + 8 + 255 × 4 + 8 + 28 = 1,124 bytes,
-// in the 1,152-byte class. Every socket holds a batch of these (16 at
-// the daemon's readBatch, and the loop's Poll batch), so at sixteen
-// interfaces the size is a few hundred kilobytes of heap. A longer
-// datagram is read truncated and dropped as oversized.
+// in the 1,152-byte class. The daemon holds two batches of these a
+// family (16 slots for its reader of every socket, 4 for its loop's
+// Poll), where a reader a socket held a few hundred kilobytes at sixteen
+// interfaces. A longer datagram is read truncated and dropped as
+// oversized.
 const (
 	maxPacket  = 4864
 	maxPacket4 = 1152
