@@ -26,6 +26,7 @@ type Mux struct {
 	epfd   int
 	mu     sync.Mutex
 	socks  map[uint32]*Socket // by the epoll event's tag
+	closed bool               // its descriptor's number may be another file's now
 	next   uint32
 	events []unix.EpollEvent
 	ready  []*Socket
@@ -65,6 +66,9 @@ func NewMux() (*Mux, error) {
 func (m *Mux) Add(s *Socket) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.closed {
+		return fmt.Errorf("vrrp socket on %s: epoll: %w", s.Iface.Name, os.ErrClosed)
+	}
 	m.next++
 	for m.socks[m.next] != nil || m.next == 0 {
 		m.next++
@@ -88,6 +92,9 @@ func (m *Mux) Remove(s *Socket) {
 		if x == s {
 			delete(m.socks, tag)
 		}
+	}
+	if m.closed {
+		return
 	}
 	// A closed socket has left the epoll set already.
 	_ = s.setsockopt(func(fd int) error { return unix.EpollCtl(m.epfd, unix.EPOLL_CTL_DEL, fd, nil) })
@@ -134,5 +141,10 @@ func (m *Mux) poll() (int, error) {
 	}
 }
 
-// Close ends a blocked Wait with an error.
-func (m *Mux) Close() error { return m.f.Close() }
+// Close ends a blocked Wait with an error; Remove then only forgets.
+func (m *Mux) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = true
+	return m.f.Close()
+}

@@ -105,6 +105,11 @@ func TestMuxReadsEverySocket(t *testing.T) {
 			case <-time.After(30 * time.Second):
 				t.Fatal("Wait still blocked 30 s after Close")
 			}
+			// Its descriptor's number may be another's now: no epoll_ctl.
+			m.Remove(rxs[1])
+			if err := m.Add(rxs[1]); err == nil {
+				t.Error("Add on a closed Mux succeeded")
+			}
 		})
 	}
 }
