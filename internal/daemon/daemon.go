@@ -71,6 +71,7 @@ type Daemon struct {
 	events chan event
 	insts  []*instance
 	socks  map[sockKey]*socket
+	rxFree chan *evPackets // handled reads for the reader (rx.go)
 	garps  map[string]*garpShare
 	links  map[string]bool
 	// waiting counts the instances not attached (waiting for their

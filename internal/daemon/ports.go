@@ -21,8 +21,8 @@ import (
 // system is what the executor asks of the kernel.
 type system interface {
 	// OpenTransport opens the advert socket of an interface and family;
-	// deliver is called from the socket's reader goroutine with the
-	// packets of each read gathered in one batch (one event for the loop
+	// deliver is called from the reader goroutine (one for every socket)
+	// with the packets of each of the socket's reads gathered in one batch (one event for the loop
 	// per batch, not per packet), which the callee keeps, and returns an
 	// empty batch for the next (see evPackets).
 	OpenTransport(ifname string, family int, deliver func(*evPackets) *evPackets) (transport, error)

@@ -21,19 +21,25 @@ import (
 )
 
 // linuxSystem is the executor's ports on Linux.
-type linuxSystem struct{ fw *netconf.Firewall }
+type linuxSystem struct {
+	fw *netconf.Firewall
+	rx *rxMux // every advert socket's reader, made with the first
+	// The loop's Poll readers by family (the loop polls one socket at a
+	// time), made on first use.
+	polls [2]*vrrpnet.Reader
+}
 
 func newSystem() system { return &linuxSystem{} }
 
 // readBatch is how many packets one read may take: each slot holds a
-// buffer for the largest advert (1,152 bytes on IPv4, 4,864 on IPv6), so
-// 16 interfaces at 64 would cost 1.2 MB on IPv4; 16 per system call
-// already amortises the read.
+// buffer for the largest advert (1,152 bytes on IPv4, 4,864 on IPv6); 16
+// per system call already amortises the read.
 const readBatch = 16
 
 type linuxTransport struct {
 	s      *vrrpnet.Socket
 	b      *vrrpnet.Batch
+	rx     *rxMux
 	poll   *vrrpnet.Reader // the loop's own, for Poll
 	polled *evPackets      // what Poll returns, reused
 }
@@ -42,7 +48,12 @@ func (t linuxTransport) Send(b []byte, src, dst netip.Addr) error    { return t.
 func (t linuxTransport) Queue(b []byte, src, dst netip.Addr)         { t.b.Add(b, src, dst) }
 func (t linuxTransport) Flush(refused func(int, error)) (int, error) { return t.b.Flush(refused) }
 func (t linuxTransport) Join(g netip.Addr) error                     { return t.s.Join(g) }
-func (t linuxTransport) Close() error                                { return t.s.Close() }
+
+func (t linuxTransport) Close() error {
+	t.rx.remove(t.s)
+	return t.s.Close()
+}
+
 func (t linuxTransport) SetFilter(vrids []uint8) (uncounted, err error) {
 	err = t.s.SetFilter(vrrpnet.Filter{VRIDs: vrids, MulticastTTL255: true})
 	return t.s.FilterErr, err
@@ -55,9 +66,9 @@ func (t linuxTransport) KernelDrops(vrids []uint8, d *vrrpnet.KernelDrops) bool 
 	return ok && err == nil
 }
 
-// Poll's error is the socket closing, which the reader goroutine reports.
+// Poll's error is the socket closing, which the reader also meets.
 func (t linuxTransport) Poll() []rxPacket {
-	pkts, err := t.poll.Poll()
+	pkts, err := t.poll.PollFrom(t.s)
 	if err != nil || len(pkts) == 0 {
 		return nil
 	}
@@ -70,16 +81,83 @@ func (t linuxTransport) Poll() []rxPacket {
 // queued while the loop was not running.
 const pollBatch = 4
 
-func (*linuxSystem) OpenTransport(ifname string, family int, deliver func(*evPackets) *evPackets) (transport, error) {
+func (ls *linuxSystem) OpenTransport(ifname string, family int, deliver func(*evPackets) *evPackets) (transport, error) {
 	if _, err := net.InterfaceByName(ifname); err != nil {
 		return nil, fmt.Errorf("%s: %w", ifname, errNoLink)
+	}
+	if ls.rx == nil {
+		rx, err := newRxMux()
+		if err != nil {
+			return nil, err
+		}
+		ls.rx = rx
 	}
 	s, err := vrrpnet.Open(ifname, family)
 	if err != nil {
 		return nil, err
 	}
-	go readLoop(s.NewReader(readBatch), readBatch, deliver)
-	return linuxTransport{s, s.NewBatch(), s.NewReader(pollBatch), &evPackets{}}, nil
+	if err := ls.rx.add(s, deliver); err != nil {
+		s.Close()
+		return nil, err
+	}
+	fi := family / 6 // 0 for IPv4, 1 for IPv6
+	if ls.polls[fi] == nil {
+		ls.polls[fi] = vrrpnet.NewFamilyReader(family, pollBatch)
+	}
+	return linuxTransport{s, s.NewBatch(), ls.rx, ls.polls[fi], &evPackets{}}, nil
+}
+
+// rxMux is the one reader goroutine of every advert socket (rxReader)
+// and what it reads with.
+type rxMux struct {
+	mux     *vrrpnet.Mux
+	readers [2]*vrrpnet.Reader // by family, made by the reader on first use
+	mu      sync.Mutex
+	subs    map[*vrrpnet.Socket]func(*evPackets) *evPackets
+}
+
+func newRxMux() (*rxMux, error) {
+	mux, err := vrrpnet.NewMux()
+	if err != nil {
+		return nil, err
+	}
+	m := &rxMux{mux: mux, subs: map[*vrrpnet.Socket]func(*evPackets) *evPackets{}}
+	go rxReader{m, readBatch, m.deliverTo, time.Now, time.Sleep}.run()
+	return m, nil
+}
+
+func (m *rxMux) add(s *vrrpnet.Socket, deliver func(*evPackets) *evPackets) error {
+	m.mu.Lock()
+	m.subs[s] = deliver
+	m.mu.Unlock()
+	if err := m.mux.Add(s); err != nil {
+		m.remove(s)
+		return err
+	}
+	return nil
+}
+
+func (m *rxMux) remove(s *vrrpnet.Socket) {
+	m.mux.Remove(s)
+	m.mu.Lock()
+	delete(m.subs, s)
+	m.mu.Unlock()
+}
+
+func (m *rxMux) deliverTo(s *vrrpnet.Socket) func(*evPackets) *evPackets {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.subs[s]
+}
+
+func (m *rxMux) Wait() ([]*vrrpnet.Socket, error) { return m.mux.Wait() }
+
+func (m *rxMux) PollFrom(s *vrrpnet.Socket) ([]vrrpnet.Packet, error) {
+	fi := s.Family / 6
+	if m.readers[fi] == nil {
+		m.readers[fi] = vrrpnet.NewFamilyReader(s.Family, readBatch)
+	}
+	return m.readers[fi].PollFrom(s)
 }
 
 // linuxAnnouncer is the interface's garp.Sender, announcing from the
@@ -132,6 +210,10 @@ func (s *linuxSystem) SetNoAccept(vips []netip.Addr, on bool) error {
 }
 
 func (s *linuxSystem) Close() {
+	if s.rx != nil {
+		s.rx.mux.Close() // ends the reader
+		s.rx = nil
+	}
 	if s.fw != nil {
 		s.fw.Close()
 		s.fw = nil

@@ -35,7 +35,8 @@ type socket struct {
 	pending *[]*socket
 	// kseen is the prefilter's drop counts at the last fold.
 	kseen vrrpnet.KernelDrops
-	// free holds handled reads for the reader's next ones (events).
+	// free holds handled reads for the reader's next ones (events): the
+	// daemon's rxFree, shared by every socket as their reader is.
 	free chan *evPackets
 	// onRefused marks a refused advert of queued (sendbatch.go), made
 	// once: a closure per flush escaped, a thousand times a second.
@@ -48,8 +49,10 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 		s.refs++
 		return s, nil
 	}
-	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}, pending: &d.refilter,
-		free: make(chan *evPackets, pooledReads)}
+	if d.rxFree == nil {
+		d.rxFree = make(chan *evPackets, pooledReads)
+	}
+	s := &socket{key: k, refs: 1, groups: map[netip.Addr]bool{}, pending: &d.refilter, free: d.rxFree}
 	s.onRefused = func(i int, _ error) { s.queued[i].refused = true }
 	t, err := d.sys.OpenTransport(ifname, family, func(b *evPackets) *evPackets {
 		b.sock, b.free = s, s.free
@@ -64,13 +67,18 @@ func (d *Daemon) socket(ifname string, family int) (*socket, error) {
 	return s, nil
 }
 
-// pooledReads is how many handled reads a socket keeps for its reader:
-// the loop handles a read as soon as it can, so the reader's next batch
-// is usually the one before; more are in flight only while the loop is
-// busy, and those become garbage.
-const pooledReads = 2
+// pooledReads is how many handled reads the daemon keeps for its reader
+// (one for every socket: ports_linux.go). The loop handles a read as
+// soon as it can, but one round of the reader over every ready socket
+// puts up to one read a socket in flight (all sixteen when a master's
+// bursts reach every interface at once), and one more would be garbage:
+// the pool keeps as many as were ever in flight together, up to one per
+// socket the reader's Wait reports. A pool a socket kept three at most
+// each, 48 at sixteen interfaces (~0.7 MB after bursts).
+const pooledReads = 32
 
-// fresh is an empty batch for the reader: a handled one, or a new one.
+// fresh is an empty batch for the reader: a handled one (of any socket),
+// or a new one.
 func (s *socket) fresh() *evPackets {
 	select {
 	case b := <-s.free:

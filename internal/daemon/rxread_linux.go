@@ -10,8 +10,8 @@ import (
 // the poller readied the reader, the reader handed it to the loop and
 // parked again, and each round trip cost a few microseconds of
 // scheduler, futex and epoll work on two threads, for packets the loop
-// then dropped in a microsecond (#16). So the reader drains the socket
-// on every wake-up, and while packets keep coming closer together than
+// then dropped in a microsecond (#16). So the reader drains every ready
+// socket on each wake-up, and while packets keep coming closer together than
 // coalesceGap it sleeps out the rest of the gap before it reads again,
 // letting the kernel queue what arrives meanwhile: the loop gets one
 // event per gap, whatever the rate. A quiet socket's packet is delivered
@@ -20,8 +20,8 @@ import (
 // (timers.go's catchUp), and its arrival time is the kernel's stamp, so
 // no timer moves.
 
-// coalesceGap is the shortest time between two deliveries of a socket's
-// packets: 1,000 events a second at most, 100 packets each at 100 kpps,
+// coalesceGap is the shortest time between two of the reader's rounds
+// under a flood: 1,000 events a second at most, 100 packets each at 100 kpps,
 // about 100 KiB of the receive buffer's DefaultReadBuffer.
 const coalesceGap = time.Millisecond
 
@@ -32,30 +32,35 @@ const coalesceGap = time.Millisecond
 // bursts of up to 255, so 128 takes such a burst in two events.
 const maxDelivery = 128
 
-// packetSource is a socket's reader: Read blocks for at least one
-// packet, Poll returns what is queued without waiting.
+// packetSource is every VRRP socket's reading: Wait blocks until one or
+// more sockets have packets queued, PollFrom returns what one has queued
+// without waiting.
 type packetSource interface {
-	Read() ([]vrrpnet.Packet, error)
-	Poll() ([]vrrpnet.Packet, error)
+	Wait() ([]*vrrpnet.Socket, error)
+	PollFrom(*vrrpnet.Socket) ([]vrrpnet.Packet, error)
 }
 
-// rxReader is a socket's reader goroutine; batch is how many packets
-// one Read takes at most; now and sleep are the clock (time.Now and
-// time.Sleep but in tests).
+// rxReader is the one reader goroutine of every VRRP socket (a goroutine,
+// buffers and batches per socket cost about a megabyte at sixteen
+// interfaces: docs/scale.md). batch is how many packets one PollFrom
+// takes at most; deliverTo is a socket's delivery (nil once it is
+// closed); now and sleep are the clock (time.Now and time.Sleep but in
+// tests).
+//
+// Coalescing is the reader's, not a socket's: under a flood on one
+// interface a packet on another may wait up to coalesceGap in its
+// socket's queue, where the loop's Poll still finds it before a timer
+// fires, stamped with its arrival.
 type rxReader struct {
-	src     packetSource
-	batch   int
-	deliver func(*evPackets) *evPackets
-	now     func() time.Time
-	sleep   func(time.Duration)
+	src       packetSource
+	batch     int
+	deliverTo func(*vrrpnet.Socket) func(*evPackets) *evPackets
+	now       func() time.Time
+	sleep     func(time.Duration)
 }
 
-func readLoop(src packetSource, batch int, deliver func(*evPackets) *evPackets) {
-	rxReader{src, batch, deliver, time.Now, time.Sleep}.run()
-}
-
-// run reads until the socket closes, delivering what each wake-up
-// drained as one event.
+// run reads until the source closes, delivering what each ready socket
+// had queued as one event.
 func (r rxReader) run() {
 	var last time.Time
 	flooding := false
@@ -66,25 +71,49 @@ func (r rxReader) run() {
 				r.sleep(wait)
 			}
 		}
-		pkts, err := r.src.Read()
+		ready, err := r.src.Wait()
 		if err != nil {
-			return // closed
+			return // closed: epoll_wait fails on nothing else
 		}
-		b.reset()
-		b.add(pkts)
-		for more := len(pkts) >= r.batch; more && len(b.pkts) < maxDelivery; more = len(pkts) >= r.batch {
-			if pkts, err = r.src.Poll(); err != nil {
-				break // closed: the next Read says so
+		n, full := 0, false
+		for _, s := range ready {
+			var got int
+			if b, got = r.drain(s, b); got >= maxDelivery {
+				full = true
 			}
-			b.add(pkts)
+			n += got
 		}
 		now := r.now()
 		// Several packets at once, or a second wake-up within the gap:
 		// more are coming. A full delivery is a backlog: no pause.
-		flooding = len(b.pkts) < maxDelivery && (len(b.pkts) > 1 || (!last.IsZero() && now.Sub(last) < coalesceGap))
-		last = now
-		b = r.deliver(b)
+		flooding = !full && (n > 1 || (n == 1 && !last.IsZero() && now.Sub(last) < coalesceGap))
+		if n > 0 {
+			last = now
+		}
 	}
+}
+
+// drain delivers up to maxDelivery of s's queued packets in b and
+// returns the batch to fill next and how many it delivered.
+func (r rxReader) drain(s *vrrpnet.Socket, b *evPackets) (*evPackets, int) {
+	deliver := r.deliverTo(s)
+	if deliver == nil {
+		return b, 0 // closed meanwhile
+	}
+	b.reset()
+	for more := true; more && len(b.pkts) < maxDelivery; {
+		pkts, err := r.src.PollFrom(s)
+		if err != nil {
+			break // closed
+		}
+		b.add(pkts)
+		more = len(pkts) >= r.batch
+	}
+	n := len(b.pkts)
+	if n == 0 {
+		return b, 0
+	}
+	return deliver(b), n
 }
 
 // add copies packets out of a reader's buffers, which its next read

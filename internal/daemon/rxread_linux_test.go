@@ -11,8 +11,9 @@ import (
 )
 
 // fakeSocket is a socket on a fake clock: packets arrive at the times
-// given; Read waits (moves the clock) for the next one, Poll takes what
-// has arrived; once every packet is read, Read reports the socket closed.
+// given; Wait waits (moves the clock) for the next one, PollFrom takes
+// what has arrived; once every packet is read, Wait reports the reader
+// closed.
 type fakeSocket struct {
 	clock    time.Time
 	arrivals []time.Time
@@ -20,6 +21,7 @@ type fakeSocket struct {
 	batch    int
 	bufs     [][]byte // one per batch slot, reused by the next read
 	out      []vrrpnet.Packet
+	ready    []*vrrpnet.Socket // what Wait returns: one socket
 }
 
 func (f *fakeSocket) take() []vrrpnet.Packet {
@@ -34,17 +36,22 @@ func (f *fakeSocket) take() []vrrpnet.Packet {
 	return out
 }
 
-func (f *fakeSocket) Read() ([]vrrpnet.Packet, error) {
+func (f *fakeSocket) Wait() ([]*vrrpnet.Socket, error) {
 	if f.next == len(f.arrivals) {
 		return nil, errors.New("closed")
 	}
 	if at := f.arrivals[f.next]; at.After(f.clock) {
 		f.clock = at
 	}
-	return f.take(), nil
+	return f.ready, nil
 }
 
-func (f *fakeSocket) Poll() ([]vrrpnet.Packet, error) { return f.take(), nil }
+func (f *fakeSocket) PollFrom(*vrrpnet.Socket) ([]vrrpnet.Packet, error) { return f.take(), nil }
+
+// deliverTo is the reader's deliverTo for the one socket.
+func deliverTo(d func(*evPackets) *evPackets) func(*vrrpnet.Socket) func(*evPackets) *evPackets {
+	return func(*vrrpnet.Socket) func(*evPackets) *evPackets { return d }
+}
 
 type delivery struct {
 	at   time.Time
@@ -52,7 +59,7 @@ type delivery struct {
 }
 
 func newFakeSocket(offsets []time.Duration) *fakeSocket {
-	f := &fakeSocket{clock: epoch, batch: 16}
+	f := &fakeSocket{clock: epoch, batch: 16, ready: []*vrrpnet.Socket{{}}}
 	for range f.batch {
 		f.bufs = append(f.bufs, make([]byte, 8))
 	}
@@ -78,10 +85,10 @@ func runReader(t *testing.T, offsets []time.Duration) []delivery {
 		f.clock = f.clock.Add(d)
 	}
 	r := rxReader{src: f, batch: f.batch, now: func() time.Time { return f.clock }, sleep: sleep,
-		deliver: func(b *evPackets) *evPackets {
+		deliverTo: deliverTo(func(b *evPackets) *evPackets {
 			got, delivered = append(got, delivery{f.clock, b.pkts}), delivered+len(b.pkts)
 			return &evPackets{} // the loop keeps b
-		}}
+		})}
 	r.run()
 	// Every packet once, in order, with its own bytes and arrival time,
 	// never held longer than the gap.
@@ -165,11 +172,11 @@ func TestReaderAllocs(t *testing.T) {
 			deliveries, packets := 0, 0
 			r := rxReader{src: f, batch: f.batch, now: func() time.Time { return f.clock },
 				sleep: func(d time.Duration) { f.clock = f.clock.Add(d) },
-				deliver: func(b *evPackets) *evPackets {
+				deliverTo: deliverTo(func(b *evPackets) *evPackets {
 					// The loop handles it and gives it back by the next read.
 					deliveries, packets = deliveries+1, packets+len(b.pkts)
 					return b
-				}}
+				})}
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
 			r.run()

@@ -2,6 +2,7 @@ package vrrpnet
 
 import (
 	"encoding/binary"
+	"fmt"
 	"net/netip"
 	"time"
 	"unsafe"
@@ -26,7 +27,8 @@ import (
 // bytes of garbage an advert, which a backup of 4,080 instances produced
 // 4,080 times a second. A Reader allocates nothing once made.
 type Reader struct {
-	s      *Socket
+	s      *Socket // the socket Read and Poll read; PollFrom's last
+	family int
 	size   int    // one slot of buf
 	buf    []byte // the datagrams, slot i at i × size
 	oobLen int    // one slot of oob
@@ -47,10 +49,11 @@ type Reader struct {
 // v3 header with 255 IPv6 addresses and an auth_hmac trailer, 4,116
 // bytes) in the allocator's size class above it. An IPv4 socket's is
 // smaller, its header included: 60 + 8 + 255 × 4 + 8 + 28 = 1,124 bytes,
-// in the 1,152-byte class. Every socket holds a batch of these (16 at
-// the daemon's readBatch, and the loop's Poll batch), so at sixteen
-// interfaces the size is a few hundred kilobytes of heap. A longer
-// datagram is read truncated and dropped as oversized.
+// in the 1,152-byte class. The daemon holds two batches of these a
+// family (16 slots for its reader of every socket, 4 for its loop's
+// Poll), where a reader a socket held a few hundred kilobytes at sixteen
+// interfaces. A longer datagram is read truncated and dropped as
+// oversized.
 const (
 	maxPacket  = 4864
 	maxPacket4 = 1152
@@ -58,14 +61,24 @@ const (
 
 // NewReader returns a reader of up to n packets per Read.
 func (s *Socket) NewReader(n int) *Reader {
+	r := NewFamilyReader(s.Family, n)
+	r.s = s
+	return r
+}
+
+// NewFamilyReader returns a reader of up to n packets per PollFrom bound
+// to no socket: one goroutine waiting on many sockets (a Mux) reads them
+// all into one set of buffers, where a Reader per socket held a batch of
+// slots each, most of them idle.
+func NewFamilyReader(family, n int) *Reader {
 	n = max(n, 1)
 	oob := ipv4.NewControlMessage(ipv4.FlagTTL | ipv4.FlagDst | ipv4.FlagInterface | ipv4.FlagSrc)
 	size := maxPacket4
-	if s.Family == 6 {
+	if family == 6 {
 		oob = ipv6.NewControlMessage(ipv6.FlagHopLimit | ipv6.FlagDst | ipv6.FlagInterface | ipv6.FlagSrc)
 		size = maxPacket
 	}
-	r := &Reader{s: s, size: size, buf: make([]byte, n*size), oobLen: len(oob) + unix.CmsgSpace(16), // + SCM_TIMESTAMPNS's timespec
+	r := &Reader{family: family, size: size, buf: make([]byte, n*size), oobLen: len(oob) + unix.CmsgSpace(16), // + SCM_TIMESTAMPNS's timespec
 		hdrs: make([]mmsghdr, n), iovs: make([]unix.Iovec, n), names: make([]unix.RawSockaddrInet6, n), out: make([]Packet, 0, n)}
 	r.oob = make([]byte, n*r.oobLen)
 	r.readFn = func(fd uintptr) bool {
@@ -115,6 +128,17 @@ func (r *Reader) Poll() ([]Packet, error) {
 		return nil, err
 	}
 	return r.decode(r.got), nil
+}
+
+// PollFrom is Poll on s, a socket of the reader's family, with the
+// reader's buffers: the packets are valid until its next read of any
+// socket.
+func (r *Reader) PollFrom(s *Socket) ([]Packet, error) {
+	if s.Family != r.family {
+		return nil, fmt.Errorf("vrrp socket on %s: IPv%d socket read by an IPv%d reader", s.Iface.Name, s.Family, r.family)
+	}
+	r.s = s
+	return r.Poll()
 }
 
 // recv fills the batch with one non-blocking recvmmsg. It is a raw
@@ -179,9 +203,9 @@ func senderOf(sa *unix.RawSockaddrInet6) netip.Addr {
 // packet decodes one message but its sender; a runt IPv4 datagram (no
 // room for its own header) is skipped.
 func (r *Reader) packet(data, oob []byte, truncated bool, now time.Time) (Packet, bool) {
-	c := parseControl(oob, r.s.Family)
+	c := parseControl(oob, r.family)
 	p := Packet{At: arrival(now, c.stamp), Truncated: truncated, TTL: c.ttl, IfIndex: c.ifIndex, Dst: c.dst}
-	if r.s.Family == 4 {
+	if r.family == 4 {
 		// A raw IPv4 socket leaves the IPv4 header on.
 		if len(data) < 20 || len(data) < int(data[0]&0x0f)*4 {
 			return p, false
