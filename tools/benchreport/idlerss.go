@@ -84,8 +84,14 @@ func idleRSS(ctx context.Context, dir, bin, conf string) (float64, error) {
 		return 0, err
 	}
 	defer log.Close()
-	cmd := exec.CommandContext(ctx, "ip", "netns", "exec", ns, bin, "-n", "-l", "-G", "-P", "-f", conf,
-		"-p", pid(""), "-r", pid("-vrrp"), "-c", pid("-check"), "-b", pid("-bfd"))
+	args := []string{"netns", "exec", ns, bin, "-n", "-l", "-G", "-P", "-f", conf,
+		"-p", pid(""), "-r", pid("-vrrp"), "-c", pid("-check"), "-b", pid("-bfd")}
+	if name != "keepalived" {
+		// The control socket stays on, as by default, but in the run's
+		// directory: the host's /run/govrrpd is not the benchmark's.
+		args = append(args, "--control-socket="+filepath.Join(dir, name+".sock"))
+	}
+	cmd := exec.CommandContext(ctx, "ip", args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return 0, err
