@@ -236,8 +236,8 @@ func (d *Daemon) updateInstance(in *instance, nc *vrrp.Instance, now time.Time) 
 			d.log.Error("reload: cannot restart instance", "instance", nc.Name, "err", err)
 			return []status.Change{{Kind: "instance", Op: "remove", Object: oldc.Name, Detail: err.Error()}}
 		}
-		// The heap holds the old instance's timers by pointer: all
-		// stopped by removeInstance, and the copy starts with none.
+		// The heap's timers name their instance: the old one's were all
+		// stopped by removeInstance, and the copy starts with none armed.
 		*in = *ni
 		in.tix = [numTimers]int32{}
 		if in.sock != nil {
