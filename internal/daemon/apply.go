@@ -92,7 +92,7 @@ func (d *Daemon) sendAdvert(in *instance, prio uint8) {
 		return
 	}
 	a := &d.scratch
-	if err := in.adv.fill(a, in.cfg.VRID, prio, d.vipAddrs(in.cfg)); err != nil {
+	if err := in.adv.fill(a, in.cfg.VRID, prio, d.advertAddrs(in.cfg)); err != nil {
 		d.log.Error("encode advert", "instance", in.cfg.Name, "err", err)
 		return
 	}

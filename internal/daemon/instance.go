@@ -221,7 +221,7 @@ func (d *Daemon) attach(in *instance) error {
 	}
 	gs, err := d.garpFor(garpIf)
 	if err == nil {
-		in.garpBlk, err = gs.a.Prepare(0, d.vipAddrs(cfg))
+		in.garpBlk, err = gs.a.Prepare(0, d.advertAddrs(cfg))
 	}
 	if err != nil {
 		d.releaseSocket(sock)
@@ -371,13 +371,14 @@ func (d *Daemon) buildAdvert(in *instance) error {
 		in.adv.authType = vrrp.AuthPass
 		in.adv.authData = vrrp.PassAuthData(c.Auth.Pass)
 	}
+	addrs := d.advertAddrs(c)
 	if in.garp != nil { // a reload: the GARP frames follow the new set
 		var err error
-		if in.garpBlk, err = in.garp.a.Prepare(in.garpBlk, d.vipAddrs(c)); err != nil {
+		if in.garpBlk, err = in.garp.a.Prepare(in.garpBlk, addrs); err != nil {
 			return fmt.Errorf("vrrp %s: %w", c.Name, err)
 		}
 	}
-	if err := in.adv.fill(scratch, c.VRID, 0, d.vipAddrs(c)); err != nil {
+	if err := in.adv.fill(scratch, c.VRID, 0, addrs); err != nil {
 		return fmt.Errorf("vrrp %s: %w", c.Name, err)
 	}
 	return nil
@@ -392,10 +393,11 @@ func (in *instance) mcastGroup() netip.Addr {
 	return vrrp.Group(in.cfg.Family)
 }
 
-// vipAddrs lists c's VIPs (for adverts and GARP) in the daemon's one
-// buffer, valid until the next call: an instance keeps no copy of its
-// addresses (48 bytes each at thousands of instances, issue #12).
-func (d *Daemon) vipAddrs(c *vrrp.Instance) []netip.Addr {
+// advertAddrs lists c's VIPs as adverts and GARP carry them (the
+// firewall's list, with eVIPs and zones, is instance.vipAddrs) in the
+// daemon's one buffer, valid until the next call: an instance keeps no
+// copy of its addresses (48 bytes each at thousands of instances, #12).
+func (d *Daemon) advertAddrs(c *vrrp.Instance) []netip.Addr {
 	d.vipBuf = d.vipBuf[:0]
 	for _, a := range c.VIPs {
 		d.vipBuf = append(d.vipBuf, a.Prefix.Addr())
