@@ -4,6 +4,8 @@
 // neither ipvs nor check, check does not import vrrp, and nothing outside
 // tools/ and test/ links tools/.... deps_test.go reads the graph with `go
 // list` and also checks that each rule fires; binary_test.go keeps heavy
-// libraries the daemon has no use for out of its binary, and
-// inittrace_test.go keeps the packages made lazy from working at start.
+// libraries the daemon has no use for out of its binary,
+// inittrace_test.go keeps the packages made lazy from working at start, and
+// opsimports_test.go keeps HTTP, TLS and the templates imported only by the
+// packages that serve or check over them.
 package deps
