@@ -182,6 +182,7 @@ func Run(ctx context.Context, opts Options) error {
 	if log == nil {
 		log = slog.Default()
 	}
+	large := lowerStartGC(opts.ConfigFile, os.Getenv)
 	cfg, diags, inputs := confparse.LoadInputs(opts.ConfigFile, opts.Parse)
 	// Notes are logged too: a script disabled because it is insecure or
 	// missing is a note at -t (keepalived's verdict), and the operator of
@@ -245,7 +246,7 @@ func Run(ctx context.Context, opts Options) error {
 		// The checkers and the reconciler's state grow for minutes after
 		// the first election at 100,000 real servers: a limit set before
 		// would hold the heap at its goal, a collection per allocation.
-		Loaded: func() { tuneMemory(log, os.Getenv) }}
+		Loaded: func() { tuneMemory(log, os.Getenv, large) }}
 	if opts.Observer != nil {
 		opts.Observer.Configured(cfg)
 		lo.Observe = opts.Observer.LVSAction
@@ -264,7 +265,7 @@ func Run(ctx context.Context, opts Options) error {
 		d.lvsSub = d.lvs
 	}
 	d.startBFD()
-	d.tuneMem = func() { tuneMemory(log, os.Getenv) }
+	d.tuneMem = func() { tuneMemory(log, os.Getenv, large) }
 	defer time.AfterFunc(firstElection(cfg), d.tuneMem).Stop()
 	if opts.Ready != nil {
 		opts.Ready()

@@ -1,6 +1,12 @@
 package daemon
 
 import (
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 )
@@ -53,5 +59,61 @@ func TestMemoryTuning(t *testing.T) {
 		if got := memHeadroom(c.held); got != c.want {
 			t.Errorf("memHeadroom(%d MiB) = %d MiB, want %d MiB", c.held>>20, got>>20, c.want>>20)
 		}
+	}
+}
+
+// A large configuration is loaded and first elected with the collector at
+// a quarter of the live heap, and tuneMemory's work sets Go's default
+// again; a small file, a missing one, or the operator's GOGC or GOMEMLIMIT
+// leave the percentage alone. A large configuration's daemon gets its limit
+// even when its heap is small at that moment.
+func TestLowerStartGC(t *testing.T) {
+	gcPercent := func() int { p := debug.SetGCPercent(defaultGCPercent); debug.SetGCPercent(p); return p }
+	// tuneNow sets a limit when the test binary's heap is large enough.
+	t.Cleanup(func() { debug.SetGCPercent(defaultGCPercent); debug.SetMemoryLimit(math.MaxInt64) })
+	dir := t.TempDir()
+	file := func(name string, size int64) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(p, size); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	large, small := file("large.conf", minStartFile), file("small.conf", minStartFile-1)
+	for _, c := range []struct {
+		name, path string
+		env        map[string]string
+		lowered    bool
+	}{
+		{"large file", large, nil, true},
+		{"small file", small, nil, false},
+		{"no file", filepath.Join(dir, "missing.conf"), nil, false},
+		{"operator's GOGC", large, map[string]string{"GOGC": "100"}, false},
+		{"operator's GOMEMLIMIT", large, map[string]string{"GOMEMLIMIT": "1GiB"}, false},
+	} {
+		debug.SetGCPercent(defaultGCPercent)
+		if got := lowerStartGC(c.path, func(k string) string { return c.env[k] }); got != c.lowered {
+			t.Errorf("%s: lowered %v, want %v", c.name, got, c.lowered)
+		}
+		want := defaultGCPercent
+		if c.lowered {
+			want = startGCPercent
+		}
+		if p := gcPercent(); p != want {
+			t.Errorf("%s: GC percent %d during start-up, want %d", c.name, p, want)
+		}
+		tuneNow(slog.New(slog.NewTextHandler(io.Discard, nil)), c.lowered)
+		if p := gcPercent(); p != defaultGCPercent {
+			t.Errorf("%s: GC percent %d once tuned, want %d", c.name, p, defaultGCPercent)
+		}
+		// A large configuration gets its limit whatever the heap holds:
+		// this test's heap is far under minTuned.
+		if limit := debug.SetMemoryLimit(-1); c.lowered && limit == math.MaxInt64 {
+			t.Errorf("%s: no memory limit once tuned", c.name)
+		}
+		debug.SetMemoryLimit(math.MaxInt64)
 	}
 }
