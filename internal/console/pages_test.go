@@ -216,3 +216,36 @@ func FuzzPagesMatchTemplates(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkOverviewPage writes a full page of the routers table (100
+// instances, 100 peers) through the template and through the code.
+func BenchmarkOverviewPage(b *testing.B) {
+	s := func(i int) string { return fmt.Sprintf("vi_%d", i) }
+	flag := func(int) bool { return true }
+	d := dataFor("overview", s, flag).(overviewData)
+	for i := range pageSize {
+		in := instancesFor(func(j int) string { return fmt.Sprintf("vi_%d_%d", i, j) }, flag)[0]
+		d.Rows = append(d.Rows, in)
+		d.Peers.Items = append(d.Peers.Items, status.Peer{Instance: in.Name, Addr: "192.0.2.9", Priority: 100})
+	}
+	p := page{Title: "overview", Nav: "overview", LoggedIn: true, CSRF: "c", Data: d}
+	tpl := pages.get().byName["overview"]
+	b.Run("template", func(b *testing.B) {
+		var w bytes.Buffer
+		for b.Loop() {
+			w.Reset()
+			if err := tpl.ExecuteTemplate(&w, "layout", p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.SetBytes(int64(w.Len()))
+	})
+	b.Run("code", func(b *testing.B) {
+		var o out
+		for b.Loop() {
+			o.Reset()
+			writePage(&o, &p)
+		}
+		b.SetBytes(int64(o.Len()))
+	})
+}
