@@ -104,11 +104,15 @@ func dataFor(name string, s func(int) string, flag func(int) bool) content {
 		if flag(5) {
 			st.Errors = []string{s(6)}
 		}
+		chs := ch
+		if flag(2) {
+			chs = nil // "No change."
+		}
 		if flag(3) {
-			st.Plan = &status.Plan{ConfigHash: s(1), Changes: ch}
+			st.Plan = &status.Plan{ConfigHash: s(1), Changes: chs}
 		}
 		if flag(4) {
-			st.Result = &status.Reload{Result: s(2), Error: s(3), Changes: ch}
+			st.Result = &status.Reload{Result: s(2), Error: s(3), Changes: chs}
 		}
 		return st
 	case "import":
