@@ -20,7 +20,7 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request, what string, f fun
 		return
 	}
 	c.log.Info("console: action", "action", what, "from", sourceAddr(r))
-	c.render(w, r, "message", map[string]any{"Done": what, "Back": safeNext(r.PostFormValue("back"))})
+	c.render(w, r, "message", messageData{Done: what, Back: safeNext(r.PostFormValue("back"))})
 }
 
 func (c *Console) drain(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/status"
 )
 
 // object is one configuration block and where it is written.
@@ -72,7 +73,7 @@ func (c *Console) configView(w http.ResponseWriter, r *http.Request) {
 	}
 	cfg, diags := c.running()
 	objs, files := objects(c.o.ConfigFile, cfg)
-	c.render(w, r, "config", map[string]any{"Objects": objs, "Files": files, "Diags": messages(diags), "Running": running})
+	c.render(w, r, "config", configData{Objects: objs, Files: files, Diags: messages(diags), Running: running})
 }
 
 // runningHash is the daemon's configuration hash (all files, includes
@@ -117,9 +118,9 @@ type editState struct {
 	// only that text, so nothing is written that was not planned.
 	Planned          string
 	Errors, Warnings []string
-	Plan             any
+	Plan             *status.Plan
 	Conflict         string
-	Result           any
+	Result           *status.Reload
 }
 
 func (c *Console) editForm(w http.ResponseWriter, r *http.Request) {

@@ -52,8 +52,8 @@ type Console struct {
 	follow follower
 }
 
-// New returns the console over b. It is cheap: the pages' templates are
-// parsed when the first one is served.
+// New returns the console over b. It is cheap: it builds nothing a page
+// needs until one is served.
 func New(b control.Backend, o Options) *Console {
 	if o.Log == nil {
 		o.Log = slog.Default()

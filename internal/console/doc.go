@@ -10,4 +10,11 @@
 // Reading is open to whoever reaches the listener; writes need a session
 // obtained with the --http-token-file token, a CSRF token per session, and
 // for configuration edits --http-allow-edit as well.
+//
+// The pages are written by Go code (layout.go, pages_*.go) that escapes
+// as html/template does in each context (escape.go), not by templates:
+// text/template's reflection made the linker keep every exported method
+// of the daemon's binary. The templates they were (testdata/tmpl) remain
+// the test's specification: pages_test.go renders each page both ways,
+// html/template in the test binary only, and compares the bytes.
 package console

@@ -112,7 +112,7 @@ func (c *Console) validate(ctx context.Context, p *proposal) error {
 	for _, e := range pl.Errors {
 		p.st.Errors = append(p.st.Errors, real(e))
 	}
-	p.st.Plan = pl
+	p.st.Plan = &pl
 	return nil
 }
 
@@ -164,7 +164,7 @@ func (c *Console) editApply(w http.ResponseWriter, r *http.Request) {
 		res = status.Reload{Result: "failed", Error: err.Error()}
 	}
 	b, _ := os.ReadFile(p.file)
-	p.st.Text, p.st.Hash, p.st.Plan, p.st.Result = redact(string(b)), hashOf(b), nil, res
+	p.st.Text, p.st.Hash, p.st.Plan, p.st.Result = redact(string(b)), hashOf(b), nil, &res
 	if h, err := c.runningHash(r.Context()); err == nil {
 		p.st.Running = h // the next edit from this page starts from what was applied
 	}

@@ -96,11 +96,11 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request) {
 	rows, pg := paginate(r, Prefix, d.Instances, matchInstance)
 	peers := slices.Clone(d.Peers)
 	slices.SortFunc(peers, func(a, b status.Peer) int { return cmp.Compare(a.Instance, b.Instance) })
-	c.render(w, r, "overview", map[string]any{"D": d, "Rows": rows, "Pager": pg, "Timeline": c.timeline(d),
-		"Peers": firstMatching(peers, pg.Query, func(p status.Peer, q string) bool {
+	c.render(w, r, "overview", overviewData{D: d, Rows: rows, Pager: pg, Timeline: c.timeline(d),
+		Peers: firstMatching(peers, pg.Query, func(p status.Peer, q string) bool {
 			return strings.Contains(strings.ToLower(p.Instance+" "+p.Addr), q)
 		}),
-		"Groups": firstMatching(d.SyncGroups, pg.Query, func(g status.SyncGroup, q string) bool {
+		Groups: firstMatching(d.SyncGroups, pg.Query, func(g status.SyncGroup, q string) bool {
 			return strings.Contains(strings.ToLower(g.Name+" "+strings.Join(g.Members, " ")), q)
 		})})
 }
@@ -132,7 +132,7 @@ func (c *Console) lvsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows, pg := paginate(r, Prefix+"lvs", d.VirtualServers, matchVS)
-	c.render(w, r, "lvs", map[string]any{"D": d, "Rows": rows, "Pager": pg})
+	c.render(w, r, "lvs", lvsData{D: d, Rows: rows, Pager: pg})
 }
 
 func (c *Console) reloadsPage(w http.ResponseWriter, r *http.Request) {
@@ -143,5 +143,5 @@ func (c *Console) reloadsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	l := slices.Clone(d.Reloads)
 	slices.Reverse(l)
-	c.render(w, r, "reloads", map[string]any{"D": d, "Reloads": l})
+	c.render(w, r, "reloads", reloadsData{D: d, Reloads: l})
 }

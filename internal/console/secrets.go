@@ -9,8 +9,8 @@ import (
 
 // secretLine matches a keyword whose value is a VRRP authentication key:
 // the page shows a placeholder and the save puts the original back. It is
-// compiled on first use, as the console's other expressions and
-// templates are: a daemon whose console is never opened never builds them.
+// compiled on first use, as the console's other expressions are: a
+// daemon whose console is never opened never builds them.
 var secretLine = lazy[*regexp.Regexp]{build: func() *regexp.Regexp {
 	return regexp.MustCompile(`(?m)^(\s*(?:auth_pass|auth_hmac\w*|auth_key)\s+)(\S+)`)
 }}

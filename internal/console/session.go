@@ -124,7 +124,7 @@ func (c *Console) current(r *http.Request) *session {
 }
 
 func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
-	c.render(w, r, "login", map[string]any{"Enabled": c.o.Auth.Enabled(), "Next": safeNext(r.FormValue("next"))})
+	c.render(w, r, "login", loginData{Enabled: c.o.Auth.Enabled(), Next: safeNext(r.FormValue("next"))})
 }
 
 // login exchanges the token for a session cookie.
@@ -139,7 +139,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		c.sess.fail(src)
 		c.log.Warn("console: login failed", "from", src)
 		w.WriteHeader(http.StatusForbidden)
-		c.render(w, r, "login", map[string]any{"Enabled": c.o.Auth.Enabled(), "Error": "wrong token", "Next": safeNext(r.PostFormValue("next"))})
+		c.render(w, r, "login", loginData{Enabled: c.o.Auth.Enabled(), Error: "wrong token", Next: safeNext(r.PostFormValue("next"))})
 		return
 	}
 	id, _ := c.sess.create()

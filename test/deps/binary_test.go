@@ -16,6 +16,9 @@ var heavy = map[string]string{
 	"google.golang.org/protobuf": "only Prometheus's client linked it, and its registry initialises at start",
 	"github.com/miekg/dns": "DNS_CHECK sends one question and reads a reply's header (check/dnsmsg.go); the " +
 		"library was 300 KB of code whose init built its tables in every daemon",
+	"html/template": "the console writes its pages in Go (internal/console/escape.go); text/template's " +
+		"reflect.Value.MethodByName made the linker keep every exported method of the binary (docs/scale.md, Session 8)",
+	"text/template": "as html/template: its method lookup by name keeps every exported method linked",
 }
 
 func TestBinaryLeavesOutHeavyPackages(t *testing.T) {
