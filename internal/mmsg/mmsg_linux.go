@@ -62,6 +62,21 @@ func (b *Batch) put(p []byte) span {
 // each skipped datagram's index; Send returns how many went and the first
 // error.
 func (b *Batch) Send(rc syscall.RawConn, refused func(i int, err error)) (int, error) {
+	return b.SendVia(-1, rc, refused)
+}
+
+// SendVia is Send on fd, a non-blocking socket the runtime's poller does
+// not watch, that goes on through rc (another socket, which the poller
+// watches) only when fd's send buffer is full; fd < 0 sends on rc alone.
+//
+// A socket in the poller's epoll set costs a wake-up per send: the
+// kernel signals write space (EPOLLOUT, edge-triggered) as the sent
+// packets are freed, and an idle thread blocked in epoll_pwait wakes for
+// it and finds nothing to do. On a master of 4,080 instances that was
+// two thirds of its epoll_pwait returns and most of its context
+// switches (docs/scale.md). A socket no epoll set watches has no
+// sleeper to wake.
+func (b *Batch) SendVia(fd int, rc syscall.RawConn, refused func(i int, err error)) (int, error) {
 	defer b.Reset()
 	if len(b.msgs) == 0 {
 		return 0, nil
@@ -71,7 +86,10 @@ func (b *Batch) Send(rc syscall.RawConn, refused func(i int, err error)) (int, e
 		b.write = b.writeAll
 	}
 	b.next, b.sent, b.first, b.refused = 0, 0, nil, refused
-	err := rc.Write(b.write)
+	var err error
+	if fd < 0 || !b.write(uintptr(fd)) {
+		err = rc.Write(b.write) // from b.next on
+	}
 	b.refused = nil
 	if err == nil {
 		err = b.first

@@ -3,6 +3,7 @@ package mmsg
 import (
 	"encoding/binary"
 	"net"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -102,5 +103,89 @@ func TestBatchSendAllocs(t *testing.T) {
 	})
 	if n != 0 {
 		t.Errorf("%v allocations per Send", n)
+	}
+}
+
+// unixPair is a connected, non-blocking datagram socket pair, closed
+// when the test ends.
+func unixPair(t *testing.T) (a, b int) {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
+	return fds[0], fds[1]
+}
+
+// queued reads what waits on fd, one byte of each datagram.
+func queued(t *testing.T, fd int) []byte {
+	t.Helper()
+	var got []byte
+	buf := make([]byte, 16)
+	for {
+		n, _, err := unix.Recvfrom(fd, buf, unix.MSG_DONTWAIT)
+		if err == unix.EAGAIN {
+			return got
+		}
+		if err != nil || n == 0 {
+			t.Fatalf("read %d, %v", n, err)
+		}
+		got = append(got, buf[0])
+	}
+}
+
+// SendVia sends on its own descriptor while it takes datagrams; when
+// that one's buffer is full (EAGAIN), the rest of the batch, and only
+// the rest, goes through the poller's socket; a batch after that finds
+// room again goes on the descriptor.
+func TestBatchSendVia(t *testing.T) {
+	direct, directPeer := unixPair(t)
+	polled, polledPeer := unixPair(t)
+	// The file takes a descriptor of its own: the pair's are closed by
+	// unixPair's cleanup.
+	dup, err := unix.Dup(polled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := os.NewFile(uintptr(dup), "polled")
+	t.Cleanup(func() { f.Close() })
+	rc, err := f.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b Batch
+	send := func(vals ...byte) {
+		t.Helper()
+		for _, v := range vals {
+			b.Add([]byte{v}, nil, nil)
+		}
+		if n, err := b.SendVia(direct, rc, nil); n != len(vals) || err != nil {
+			t.Fatalf("sent %d, %v; want %d", n, err, len(vals))
+		}
+	}
+	send(1, 2)
+	if got, other := queued(t, directPeer), queued(t, polledPeer); string(got) != "\x01\x02" || len(other) != 0 {
+		t.Fatalf("with room: direct %v, polled %v; want [1 2], []", got, other)
+	}
+	// Fill the direct socket's peer until the kernel would block.
+	filled := 0
+	for ; ; filled++ {
+		if _, err := unix.Write(direct, []byte{0}); err == unix.EAGAIN {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(3, 4, 5)
+	if got := queued(t, polledPeer); string(got) != "\x03\x04\x05" {
+		t.Errorf("full: the poller's socket carried %v, want [3 4 5]", got)
+	}
+	if got := queued(t, directPeer); len(got) != filled {
+		t.Errorf("full: the direct socket's peer holds %d datagrams, want the %d that filled it", len(got), filled)
+	}
+	send(6)
+	if got, other := queued(t, directPeer), queued(t, polledPeer); string(got) != "\x06" || len(other) != 0 {
+		t.Errorf("room again: direct %v, polled %v; want [6], []", got, other)
 	}
 }

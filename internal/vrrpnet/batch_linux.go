@@ -99,5 +99,9 @@ func (b *Batch) name(dst netip.Addr) []byte {
 // Flush sends every queued message and empties the batch. A message the
 // kernel refuses is skipped, the rest still go; refused (if not nil)
 // hears the index of each skipped one. It returns how many went and the
-// first error.
-func (b *Batch) Flush(refused func(i int, err error)) (int, error) { return b.b.Send(b.s.rc, refused) }
+// first error. The batch leaves through the socket's send socket, which
+// no poller watches, and only the rest of a batch that finds its send
+// buffer full waits on the poller's socket.
+func (b *Batch) Flush(refused func(i int, err error)) (int, error) {
+	return b.b.SendVia(b.s.sendFD, b.s.rc, refused)
+}

@@ -1,0 +1,102 @@
+package vrrpnet
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// watchWrites returns an epoll set watching s's own (the poller's)
+// socket for write space, edge-triggered as Go's poller watches it, with
+// the first report (a new watch reports at once) consumed.
+func watchWrites(t *testing.T, s *Socket) int {
+	t.Helper()
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(epfd) })
+	ev := unix.EpollEvent{Events: unix.EPOLLOUT | unix.EPOLLET}
+	if err := s.setsockopt(func(fd int) error { return unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, fd, &ev) }); err != nil {
+		t.Fatal(err)
+	}
+	if n := writeWakes(t, epfd); n != 1 {
+		t.Fatalf("a new watch reported %d events, want 1", n)
+	}
+	return epfd
+}
+
+// writeWakes is how many events the set reports within 50 ms.
+func writeWakes(t *testing.T, epfd int) int {
+	t.Helper()
+	evs := make([]unix.EpollEvent, 4)
+	for {
+		n, err := unix.EpollWait(epfd, evs, 50)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+}
+
+// TestBatchLeavesUnwatched: a flushed batch reaches the peer with TTL /
+// hop limit 255 and wakes nothing that waits on the socket's write space
+// (Go's poller would wake a thread for it); a single Send, which goes
+// through the poller's socket, does, so the watch can tell. The send
+// socket queues nothing of what arrives, multicast or unicast: every
+// advert reaches the socket the reader reads.
+func TestBatchLeavesUnwatched(t *testing.T) {
+	for _, fam := range []int{4, 6} {
+		t.Run(fmt.Sprintf("ipv%d", fam), func(t *testing.T) {
+			rx, inj, _ := pair(t, fmt.Sprintf("ul%d", fam), fam)
+			injAddr, group := netip.MustParseAddr("192.0.2.2"), Group4
+			if fam == 6 {
+				injAddr, group = netip.MustParseAddr("2001:db8::2"), Group6
+			}
+			if err := inj.Join(group); err != nil {
+				t.Fatal(err)
+			}
+			epfd := watchWrites(t, inj)
+			b := inj.NewBatch()
+			n, err := flushRetry(t, b, func() {
+				for v := range 5 {
+					b.Add(advert(uint8(v+1)), injAddr, group)
+				}
+			})
+			if err != nil || n != 5 {
+				t.Fatalf("flush sent %d, %v; want 5", n, err)
+			}
+			if got := drain(t, rx); len(got) != 5 || got[0] != "1/255" || got[4] != "5/255" {
+				t.Fatalf("the peer read %v, want VRIDs 1..5 with TTL 255", got)
+			}
+			if n := writeWakes(t, epfd); n != 0 {
+				t.Errorf("the batch woke the poller's socket %d times, want 0", n)
+			}
+			if err := inj.Send(advert(9), injAddr, group); err != nil {
+				t.Fatal(err)
+			}
+			if n := writeWakes(t, epfd); n != 1 {
+				t.Errorf("a single Send woke the poller's socket %d times, want 1", n)
+			}
+			drain(t, rx)
+
+			inject(t, rx, 1, 7, 255, group)
+			inject(t, rx, 1, 8, 255, injAddr)
+			time.Sleep(20 * time.Millisecond)
+			buf := make([]byte, 64)
+			if _, _, err := unix.Recvfrom(inj.sendFD, buf, unix.MSG_DONTWAIT); !errors.Is(err, unix.EAGAIN) {
+				t.Errorf("the send socket read %v, want EAGAIN (nothing queued)", err)
+			}
+			if got := drain(t, inj); len(got) != 2 {
+				t.Errorf("the reader's socket read %v, want the multicast and the unicast advert", got)
+			}
+		})
+	}
+}
