@@ -3,7 +3,6 @@ package mmsg
 import (
 	"encoding/binary"
 	"net"
-	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -135,57 +134,62 @@ func queued(t *testing.T, fd int) []byte {
 	}
 }
 
-// SendVia sends on its own descriptor while it takes datagrams; when
-// that one's buffer is full (EAGAIN), the rest of the batch, and only
-// the rest, goes through the poller's socket; a batch after that finds
-// room again goes on the descriptor.
-func TestBatchSendVia(t *testing.T) {
-	direct, directPeer := unixPair(t)
-	polled, polledPeer := unixPair(t)
-	// The file takes a descriptor of its own: the pair's are closed by
-	// unixPair's cleanup.
-	dup, err := unix.Dup(polled)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := os.NewFile(uintptr(dup), "polled")
-	t.Cleanup(func() { f.Close() })
-	rc, err := f.SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
+// SendFD sends on a socket no poller watches. When its buffer is full it
+// waits for room and sends the rest; when none comes within FullWait, the
+// rest is refused, each datagram named, with EAGAIN.
+func TestBatchSendFD(t *testing.T) {
+	fd, peer := unixPair(t)
 	var b Batch
-	send := func(vals ...byte) {
+	send := func(vals ...byte) (int, []int, error) {
 		t.Helper()
 		for _, v := range vals {
 			b.Add([]byte{v}, nil, nil)
 		}
-		if n, err := b.SendVia(direct, rc, nil); n != len(vals) || err != nil {
-			t.Fatalf("sent %d, %v; want %d", n, err, len(vals))
-		}
+		var refused []int
+		n, err := b.SendFD(fd, func(i int, err error) { refused = append(refused, i) })
+		return n, refused, err
 	}
-	send(1, 2)
-	if got, other := queued(t, directPeer), queued(t, polledPeer); string(got) != "\x01\x02" || len(other) != 0 {
-		t.Fatalf("with room: direct %v, polled %v; want [1 2], []", got, other)
+	if n, refused, err := send(1, 2); n != 2 || err != nil || len(refused) != 0 {
+		t.Fatalf("with room: sent %d, refused %v, %v; want 2, none", n, refused, err)
 	}
-	// Fill the direct socket's peer until the kernel would block.
+	if got := queued(t, peer); string(got) != "\x01\x02" {
+		t.Fatalf("with room: the peer read %v, want [1 2]", got)
+	}
 	filled := 0
 	for ; ; filled++ {
-		if _, err := unix.Write(direct, []byte{0}); err == unix.EAGAIN {
+		if _, err := unix.Write(fd, []byte{0}); err == unix.EAGAIN {
 			break
 		} else if err != nil {
 			t.Fatal(err)
 		}
 	}
-	send(3, 4, 5)
-	if got := queued(t, polledPeer); string(got) != "\x03\x04\x05" {
-		t.Errorf("full: the poller's socket carried %v, want [3 4 5]", got)
+	// Full, and drained while SendFD waits: everything goes.
+	old := FullWait
+	t.Cleanup(func() { FullWait = old })
+	FullWait = 10 * time.Second
+	drained := make(chan []byte)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		drained <- queued(t, peer)
+	}()
+	if n, refused, err := send(3, 4, 5); n != 3 || err != nil || len(refused) != 0 {
+		t.Errorf("full, then drained: sent %d, refused %v, %v; want 3, none", n, refused, err)
 	}
-	if got := queued(t, directPeer); len(got) != filled {
-		t.Errorf("full: the direct socket's peer holds %d datagrams, want the %d that filled it", len(got), filled)
+	got := append(<-drained, queued(t, peer)...)
+	if len(got) != filled+3 || string(got[filled:]) != "\x03\x04\x05" {
+		t.Errorf("after the drain the peer read %d datagrams ending %v, want the %d that filled the buffer, then [3 4 5]",
+			len(got), got[max(0, len(got)-3):], filled)
 	}
-	send(6)
-	if got, other := queued(t, directPeer), queued(t, polledPeer); string(got) != "\x06" || len(other) != 0 {
-		t.Errorf("room again: direct %v, polled %v; want [6], []", got, other)
+	// Full, and never drained: the rest is refused once FullWait ends.
+	for {
+		if _, err := unix.Write(fd, []byte{0}); err == unix.EAGAIN {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	FullWait = 30 * time.Millisecond
+	if n, refused, err := send(6, 7); n != 0 || err != unix.EAGAIN || len(refused) != 2 || refused[1] != 1 {
+		t.Errorf("full: sent %d, refused %v, %v; want 0, [0 1], EAGAIN", n, refused, err)
 	}
 }

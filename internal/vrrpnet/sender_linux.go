@@ -23,6 +23,7 @@ import (
 // openSender opens the send socket with the options the poller's socket
 // sends with (setup): bound to the interface, TTL / hop limit 255,
 // traffic class 0xc0, multicast out of the interface and not looped back.
+// On IPv4 the batch writes the IP header itself (header4).
 func (s *Socket) openSender() error {
 	domain := unix.AF_INET
 	if s.Family == 6 {
@@ -52,9 +53,7 @@ func senderOptions(fd, family, ifindex int, ifname string) error {
 		return fmt.Errorf("SO_BINDTODEVICE %s: %w", ifname, err)
 	}
 	opts := []sockopt{
-		{"IP_TTL", unix.IPPROTO_IP, unix.IP_TTL, 255},
-		{"IP_MULTICAST_TTL", unix.IPPROTO_IP, unix.IP_MULTICAST_TTL, 255},
-		{"IP_TOS", unix.IPPROTO_IP, unix.IP_TOS, 0xc0},
+		{"IP_HDRINCL", unix.IPPROTO_IP, unix.IP_HDRINCL, 1}, // TTL and TOS are in header4
 		{"IP_MULTICAST_LOOP", unix.IPPROTO_IP, unix.IP_MULTICAST_LOOP, 0},
 		{"IP_MULTICAST_ALL", unix.IPPROTO_IP, unix.IP_MULTICAST_ALL, 0},
 	}

@@ -100,3 +100,80 @@ func TestBatchLeavesUnwatched(t *testing.T) {
 		})
 	}
 }
+
+// recvRaw reads the next datagram on s's socket whole, with its IPv4
+// header (a raw IPv4 socket reads the header too), waiting up to 5 s.
+func recvRaw(t *testing.T, s *Socket) []byte {
+	t.Helper()
+	buf := make([]byte, 256)
+	var n int
+	var rerr error
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		err := s.setsockopt(func(fd int) error {
+			n, _, rerr = unix.Recvfrom(fd, buf, unix.MSG_DONTWAIT)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !errors.Is(rerr, unix.EAGAIN) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	return buf[:n]
+}
+
+// TestHeader4AsKernels: the IPv4 header a batch writes (IP_HDRINCL) is
+// the one the kernel writes for Send, on the poller's socket with its
+// options (TOS 0xc0, don't fragment, TTL 255, protocol 112, source and
+// destination), but for the identification and the checksum; and the
+// kernel's checksum of it holds.
+func TestHeader4AsKernels(t *testing.T) {
+	rx, inj, rxAddr := pair(t, "h4", 4)
+	injAddr := netip.MustParseAddr("192.0.2.2")
+	for _, dst := range []netip.Addr{Group4, rxAddr} {
+		b := inj.NewBatch()
+		if n, err := flushRetry(t, b, func() {
+			for range 5 {
+				b.Add(advert(1), injAddr, dst)
+			}
+		}); n != 5 || err != nil {
+			t.Fatalf("to %s: flush sent %d, %v", dst, n, err)
+		}
+		if err := inj.Send(advert(2), injAddr, dst); err != nil {
+			t.Fatal(err)
+		}
+		var batched []byte
+		for range 5 {
+			batched = recvRaw(t, rx)
+		}
+		sent := recvRaw(t, rx)
+		if len(batched) != 28 || len(sent) != 28 {
+			t.Fatalf("to %s: read %d and %d bytes, want 20 + 8", dst, len(batched), len(sent))
+		}
+		var sum uint32
+		for i := 0; i < 20; i += 2 {
+			sum += uint32(batched[i])<<8 | uint32(batched[i+1])
+		}
+		for sum > 0xffff {
+			sum = sum&0xffff + sum>>16
+		}
+		if sum != 0xffff {
+			t.Errorf("to %s: header checksum does not hold: % x", dst, batched[:20])
+		}
+		// Identification (4–5) and checksum (10–11) are the kernel's.
+		for _, h := range [][]byte{batched, sent} {
+			clear(h[4:6])
+			clear(h[10:12])
+		}
+		batched[21], sent[21] = 0, 0 // the VRID
+		if string(batched) != string(sent) {
+			t.Errorf("to %s: batch header\n% x\nSend's\n% x", dst, batched[:20], sent[:20])
+		}
+	}
+}
