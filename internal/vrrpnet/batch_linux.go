@@ -45,10 +45,10 @@ func (b *Batch) Len() int { return b.b.Len() }
 
 // Add queues a copy of payload from src (zero: the kernel chooses) to dst.
 func (b *Batch) Add(payload []byte, src, dst netip.Addr) {
-	if b.s.Family == 4 {
-		b.pkt = header4(b.pkt[:0], src, dst)
+	if dst4 := dst.Unmap(); b.s.Family == 4 && dst4.Is4() { // else the kernel refuses it, as before
+		b.pkt = header4(b.pkt[:0], src.Unmap(), dst4)
 		b.pkt = append(b.pkt, payload...)
-		b.b.Add(b.pkt, b.name(dst), nil)
+		b.b.Add(b.pkt, b.name(dst4), nil)
 		return
 	}
 	b.b.Add(payload, b.name(dst), b.oob(src))
