@@ -2,6 +2,7 @@ package mmsg
 
 import (
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -77,6 +78,76 @@ func (b *Batch) Send(rc syscall.RawConn, refused func(i int, err error)) (int, e
 		err = b.first
 	}
 	return b.sent, err
+}
+
+// SendFD is Send on fd, a non-blocking socket the runtime's poller does
+// not watch. When its send buffer is full it waits for room in poll(2),
+// up to FullWait in all; what is still unsent then is refused with
+// EAGAIN.
+//
+// A socket in the poller's epoll set costs a wake-up per send: the
+// kernel signals write space (EPOLLOUT, edge-triggered) as the sent
+// packets are freed, and an idle thread blocked in epoll_pwait wakes for
+// it and finds nothing to do. On a master of 4,080 instances that was
+// four of five epoll_pwait returns and most of its context switches
+// (docs/scale.md). A socket no epoll set watches has no sleeper to wake.
+func (b *Batch) SendFD(fd int, refused func(i int, err error)) (int, error) {
+	defer b.Reset()
+	if len(b.msgs) == 0 {
+		return 0, nil
+	}
+	b.build()
+	if b.write == nil {
+		b.write = b.writeAll
+	}
+	b.next, b.sent, b.first, b.refused = 0, 0, nil, refused
+	var deadline time.Time // set by the first full buffer
+	for !b.write(uintptr(fd)) {
+		if deadline.IsZero() {
+			deadline = time.Now().Add(FullWait)
+		}
+		if !waitWritable(fd, time.Until(deadline)) {
+			b.refuseRest(unix.EAGAIN)
+			break
+		}
+	}
+	b.refused = nil
+	return b.sent, b.first
+}
+
+// FullWait bounds how long SendFD waits for a full send buffer to drain.
+// Only a device that holds its packets (a stopped queue) fills it: a
+// batch is at most a few dozen small adverts.
+var FullWait = time.Second
+
+// waitWritable waits up to d for room on fd; false: none came.
+func waitWritable(fd int, d time.Duration) bool {
+	for d > 0 {
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		start := time.Now()
+		n, err := unix.Poll(fds, int(max(d.Milliseconds(), 1)))
+		switch {
+		case err == unix.EINTR:
+			d -= time.Since(start)
+			continue
+		case err != nil || n == 0:
+			return false
+		}
+		return fds[0].Revents&unix.POLLOUT != 0
+	}
+	return false
+}
+
+// refuseRest refuses every datagram from b.next on with err.
+func (b *Batch) refuseRest(err error) {
+	if b.first == nil {
+		b.first = err
+	}
+	for ; b.next < len(b.hdrs); b.next++ {
+		if b.refused != nil {
+			b.refused(b.next, err)
+		}
+	}
 }
 
 // writeAll sends from b.next on; false: wait on the poller until the

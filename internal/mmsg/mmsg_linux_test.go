@@ -104,3 +104,92 @@ func TestBatchSendAllocs(t *testing.T) {
 		t.Errorf("%v allocations per Send", n)
 	}
 }
+
+// unixPair is a connected, non-blocking datagram socket pair, closed
+// when the test ends.
+func unixPair(t *testing.T) (a, b int) {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
+	return fds[0], fds[1]
+}
+
+// queued reads what waits on fd, one byte of each datagram.
+func queued(t *testing.T, fd int) []byte {
+	t.Helper()
+	var got []byte
+	buf := make([]byte, 16)
+	for {
+		n, _, err := unix.Recvfrom(fd, buf, unix.MSG_DONTWAIT)
+		if err == unix.EAGAIN {
+			return got
+		}
+		if err != nil || n == 0 {
+			t.Fatalf("read %d, %v", n, err)
+		}
+		got = append(got, buf[0])
+	}
+}
+
+// SendFD sends on a socket no poller watches. When its buffer is full it
+// waits for room and sends the rest; when none comes within FullWait, the
+// rest is refused, each datagram named, with EAGAIN.
+func TestBatchSendFD(t *testing.T) {
+	fd, peer := unixPair(t)
+	var b Batch
+	send := func(vals ...byte) (int, []int, error) {
+		t.Helper()
+		for _, v := range vals {
+			b.Add([]byte{v}, nil, nil)
+		}
+		var refused []int
+		n, err := b.SendFD(fd, func(i int, err error) { refused = append(refused, i) })
+		return n, refused, err
+	}
+	if n, refused, err := send(1, 2); n != 2 || err != nil || len(refused) != 0 {
+		t.Fatalf("with room: sent %d, refused %v, %v; want 2, none", n, refused, err)
+	}
+	if got := queued(t, peer); string(got) != "\x01\x02" {
+		t.Fatalf("with room: the peer read %v, want [1 2]", got)
+	}
+	filled := 0
+	for ; ; filled++ {
+		if _, err := unix.Write(fd, []byte{0}); err == unix.EAGAIN {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Full, and drained while SendFD waits: everything goes.
+	old := FullWait
+	t.Cleanup(func() { FullWait = old })
+	FullWait = 10 * time.Second
+	drained := make(chan []byte)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		drained <- queued(t, peer)
+	}()
+	if n, refused, err := send(3, 4, 5); n != 3 || err != nil || len(refused) != 0 {
+		t.Errorf("full, then drained: sent %d, refused %v, %v; want 3, none", n, refused, err)
+	}
+	got := append(<-drained, queued(t, peer)...)
+	if len(got) != filled+3 || string(got[filled:]) != "\x03\x04\x05" {
+		t.Errorf("after the drain the peer read %d datagrams ending %v, want the %d that filled the buffer, then [3 4 5]",
+			len(got), got[max(0, len(got)-3):], filled)
+	}
+	// Full, and never drained: the rest is refused once FullWait ends.
+	for {
+		if _, err := unix.Write(fd, []byte{0}); err == unix.EAGAIN {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	FullWait = 30 * time.Millisecond
+	if n, refused, err := send(6, 7); n != 0 || err != unix.EAGAIN || len(refused) != 2 || refused[1] != 1 {
+		t.Errorf("full: sent %d, refused %v, %v; want 0, [0 1], EAGAIN", n, refused, err)
+	}
+}

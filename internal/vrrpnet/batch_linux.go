@@ -24,6 +24,7 @@ type Batch struct {
 	// the instances of an interface share both.
 	oobs  []srcOOB
 	names []dstName
+	pkt   []byte // an IPv4 packet being built (header4)
 }
 
 type srcOOB struct {
@@ -44,7 +45,33 @@ func (b *Batch) Len() int { return b.b.Len() }
 
 // Add queues a copy of payload from src (zero: the kernel chooses) to dst.
 func (b *Batch) Add(payload []byte, src, dst netip.Addr) {
+	if dst4 := dst.Unmap(); b.s.Family == 4 && dst4.Is4() { // else the kernel refuses it, as before
+		b.pkt = header4(b.pkt[:0], src.Unmap(), dst4)
+		b.pkt = append(b.pkt, payload...)
+		b.b.Add(b.pkt, b.name(dst4), nil)
+		return
+	}
 	b.b.Add(payload, b.name(dst), b.oob(src))
+}
+
+// header4 appends the IPv4 header of an advert from src (zero: the
+// kernel's choice for the route) to dst. The IPv4 send socket writes
+// its own headers (IP_HDRINCL), as keepalived's does: a source given in
+// a control message made the kernel look it up among the machine's
+// addresses for every packet (__ip_dev_find, 6 % of a 4,080-instance
+// master's samples), one given in the header is sent as it is. The
+// kernel fills in the length, the identification and the checksum.
+func header4(p []byte, src, dst netip.Addr) []byte {
+	const df = 0x40
+	p = append(p, 0x45, 0xc0, 0, 0, 0, 0, df, 0, 255, 112, 0, 0)
+	if src.Is4() {
+		a := src.As4()
+		p = append(p, a[:]...)
+	} else {
+		p = append(p, 0, 0, 0, 0)
+	}
+	a := dst.As4()
+	return append(p, a[:]...)
 }
 
 func (b *Batch) oob(src netip.Addr) []byte {
@@ -99,5 +126,8 @@ func (b *Batch) name(dst netip.Addr) []byte {
 // Flush sends every queued message and empties the batch. A message the
 // kernel refuses is skipped, the rest still go; refused (if not nil)
 // hears the index of each skipped one. It returns how many went and the
-// first error.
-func (b *Batch) Flush(refused func(i int, err error)) (int, error) { return b.b.Send(b.s.rc, refused) }
+// first error. The batch leaves through the socket's send socket, which
+// no poller watches (sender_linux.go).
+func (b *Batch) Flush(refused func(i int, err error)) (int, error) {
+	return b.b.SendFD(b.s.sendFD, refused)
+}

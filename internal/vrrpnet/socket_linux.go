@@ -28,6 +28,9 @@ type Socket struct {
 	// prog and dropMap are the counting eBPF prefilter's descriptors
 	// (ebpf_linux.go), -1 while none is installed.
 	prog, dropMap int
+	// sendFD is the socket batches leave through (sender_linux.go), -1
+	// once closed.
+	sendFD int
 	// FilterErr is why the last SetFilter installed the classic filter,
 	// whose drops are not counted, instead of the counting one (nil:
 	// counting, or no filter yet).
@@ -38,12 +41,14 @@ type Socket struct {
 // sending with TTL/hop limit 255 and traffic class 0xc0 (what keepalived
 // sends, and what RFC 5798 §5.1.1.3 requires receivers to check), with
 // kernel receive timestamps on and a DefaultReadBuffer receive buffer.
+// Its batches leave through a second socket that nothing waits on
+// (sender_linux.go).
 func Open(ifname string, family int) (*Socket, error) {
 	ifi, err := InterfaceByName(ifname)
 	if err != nil {
 		return nil, fmt.Errorf("vrrp socket on %s: %w", ifname, err)
 	}
-	s := &Socket{Iface: ifi, Family: family, groups: map[netip.Addr]bool{}, prog: -1, dropMap: -1}
+	s := &Socket{Iface: ifi, Family: family, groups: map[netip.Addr]bool{}, prog: -1, dropMap: -1, sendFD: -1}
 	network, laddr := "ip4:112", "0.0.0.0"
 	if family == 6 {
 		network, laddr = "ip6:112", "::"
@@ -52,7 +57,8 @@ func Open(ifname string, family int) (*Socket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("vrrp socket on %s: %w", ifname, err)
 	}
-	if err := s.setup(); err != nil {
+	if err := errors.Join(s.setup(), s.openSender()); err != nil {
+		s.closeSender()
 		s.raw.Close()
 		return nil, fmt.Errorf("vrrp socket on %s (IPv%d): %w", ifname, family, err)
 	}
@@ -202,6 +208,7 @@ func (s *Socket) Recv() (Packet, error) {
 // Close closes the socket; a blocked Recv or Read returns an error.
 func (s *Socket) Close() error {
 	s.closeEBPF()
+	s.closeSender()
 	return s.raw.Close()
 }
 
