@@ -64,14 +64,9 @@ func (b *Batch) put(p []byte) span {
 // error.
 func (b *Batch) Send(rc syscall.RawConn, refused func(i int, err error)) (int, error) {
 	defer b.Reset()
-	if len(b.msgs) == 0 {
+	if !b.start(refused) {
 		return 0, nil
 	}
-	b.build()
-	if b.write == nil {
-		b.write = b.writeAll
-	}
-	b.next, b.sent, b.first, b.refused = 0, 0, nil, refused
 	err := rc.Write(b.write)
 	b.refused = nil
 	if err == nil {
@@ -93,14 +88,9 @@ func (b *Batch) Send(rc syscall.RawConn, refused func(i int, err error)) (int, e
 // (docs/scale.md). A socket no epoll set watches has no sleeper to wake.
 func (b *Batch) SendFD(fd int, refused func(i int, err error)) (int, error) {
 	defer b.Reset()
-	if len(b.msgs) == 0 {
+	if !b.start(refused) {
 		return 0, nil
 	}
-	b.build()
-	if b.write == nil {
-		b.write = b.writeAll
-	}
-	b.next, b.sent, b.first, b.refused = 0, 0, nil, refused
 	var deadline time.Time // set by the first full buffer
 	for !b.write(uintptr(fd)) {
 		if deadline.IsZero() {
@@ -113,6 +103,19 @@ func (b *Batch) SendFD(fd int, refused func(i int, err error)) (int, error) {
 	}
 	b.refused = nil
 	return b.sent, b.first
+}
+
+// start readies a non-empty batch for Send or SendFD; false: nothing queued.
+func (b *Batch) start(refused func(i int, err error)) bool {
+	if len(b.msgs) == 0 {
+		return false
+	}
+	b.build()
+	if b.write == nil {
+		b.write = b.writeAll
+	}
+	b.next, b.sent, b.first, b.refused = 0, 0, nil, refused
+	return true
 }
 
 // FullWait bounds how long SendFD waits for a full send buffer to drain.
