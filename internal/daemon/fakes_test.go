@@ -55,6 +55,9 @@ type fakeSys struct {
 	refusedVRIDs []string
 	onLink       func(string, bool)
 	onAddr       func(string)
+	// addHook, when set, runs inside every AddAddr: the time a netlink
+	// round trip takes, and what arrives meanwhile.
+	addHook func(dev string, a vrrp.Address)
 	// filters is each transport's kernel prefilter (VRIDs) by interface;
 	// filterErr, when set, is what installing one returns.
 	filters   map[string][]uint8
@@ -104,6 +107,9 @@ func (s *fakeSys) AddAddr(dev string, a vrrp.Address) error {
 		return errors.New("operation not permitted")
 	}
 	s.log.add("addr-add %s %s", dev, a.Prefix)
+	if s.addHook != nil {
+		s.addHook(dev, a)
+	}
 	if s.log.off {
 		return nil
 	}
