@@ -273,6 +273,9 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Control != nil {
 		opts.Control(d)
 	}
+	// Start-up (reading the file, building thousands of instances) had
+	// every processor; the steady state needs one (procs.go).
+	setProcs(log, opts, os.Getenv)
 	d.sdNotify("READY=1")
 	d.loop(ctx, sigs)
 	d.sdNotify("STOPPING=1")

@@ -178,8 +178,11 @@ type fakeTransport struct {
 	// kernel holds packets the kernel has queued and no reader has taken
 	// (Poll returns them).
 	kernel []rxPacket
-	queue  []queuedMsg
-	n      int // queued, when the log is off
+	// pollMax, if set, is how many packets one Poll takes (the real
+	// transport's batch); 0: all.
+	pollMax int
+	queue   []queuedMsg
+	n       int // queued, when the log is off
 	// deliver is the daemon's callback, which the socket's reader
 	// goroutine calls with each read's packets.
 	deliver func(*evPackets) *evPackets
@@ -239,6 +242,9 @@ func (t *fakeTransport) Send(b []byte, src, dst netip.Addr) error {
 func (t *fakeTransport) Poll() []rxPacket {
 	ps := t.kernel
 	t.kernel = nil
+	if t.pollMax > 0 && len(ps) > t.pollMax {
+		ps, t.kernel = ps[:t.pollMax], ps[t.pollMax:]
+	}
 	if len(ps) > 0 {
 		t.s.log.add("poll %s %d", t.ifname, len(ps))
 	}

@@ -241,11 +241,12 @@ const prewakeMargin = 2 * time.Millisecond
 
 // prewakeFor is how early the timer id should wake the loop. Other timers
 // (adverts, GARP refresh) recur every interval, and spinning before each
-// would cost CPU all the time for no client-visible gain. On a single CPU
-// the spinning loop could keep the packet reader from running, and an
-// advert arriving in the last stretch must still cancel the takeover.
+// would cost CPU all the time for no client-visible gain. On one
+// processor (procs.go) the spinning loop keeps the packet reader from
+// running: an advert arriving in the last stretch waits in its socket,
+// where catchUp reads it before the timer fires.
 func prewakeFor(id vrrp.TimerID, after time.Duration) time.Duration {
-	if id != vrrp.TimerMasterDown || runtime.GOMAXPROCS(0) < 2 {
+	if id != vrrp.TimerMasterDown {
 		return 0
 	}
 	return max(0, min(prewakeMargin, after/4))
@@ -409,8 +410,19 @@ func (d *Daemon) catchUp(in *instance) bool {
 	for range n {
 		d.handle(<-d.events)
 	}
-	for i := range polled {
-		d.receive(polled[i].at, in.sock.packet(&polled[i]))
+	// A Poll takes a few packets. On one processor the reader did not run
+	// while the loop spun before this timer, so the socket may hold more:
+	// read on, up to a delivery's worth (a flood must not hold the timer).
+	for got := 0; len(polled) > 0; polled = in.sock.t.Poll() {
+		for i := range polled {
+			d.receive(polled[i].at, in.sock.packet(&polled[i]))
+		}
+		if got += len(polled); got >= maxCatchUp {
+			break
+		}
 	}
 	return true
 }
+
+// maxCatchUp bounds the packets catchUp reads from an instance's socket.
+const maxCatchUp = 128
