@@ -14,6 +14,7 @@ import (
 	"github.com/govrrpd/govrrpd/internal/control"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/metrics/metricshttp"
 )
 
 // opsListeners are the control socket and the TCP listener, opened
@@ -120,7 +121,7 @@ func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.L
 	if l.sock == nil && len(l.tcp) == 0 {
 		return
 	}
-	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: l.metrics.Handler()})
+	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: metricshttp.Handler(l.metrics)})
 	l.console.Log, l.console.Auth = log, s.Auth()
 	// Built on the first /ui/ request: only the TCP listener serves the
 	// console, and most daemons never open it.

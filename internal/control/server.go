@@ -86,7 +86,7 @@ func (s *Server) api() *http.ServeMux {
 	// write-level request.
 	m.Handle("POST /api/v1/plan", w(http.HandlerFunc(s.plan)))
 	m.HandleFunc("/api/", func(rw http.ResponseWriter, r *http.Request) {
-		writeJSON(rw, http.StatusNotFound, Error{fmt.Sprintf("no API endpoint %s %s (see docs/api.md)", r.Method, r.URL.Path)})
+		writeJSON(rw, http.StatusNotFound, Error{Error: fmt.Sprintf("no API endpoint %s %s (see docs/api.md)", r.Method, r.URL.Path)})
 	})
 	return m
 }
@@ -197,5 +197,5 @@ func writeErr(w http.ResponseWriter, err error) {
 	case errors.Is(err, context.DeadlineExceeded):
 		code = http.StatusServiceUnavailable
 	}
-	writeJSON(w, code, Error{err.Error()})
+	writeJSON(w, code, Error{Error: err.Error()})
 }
