@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/status"
@@ -149,8 +150,10 @@ func (s *Server) ServeTCP(ctx context.Context, lns ...net.Listener) error {
 // peerContext records a socket peer's credentials for the action log.
 func peerContext(ctx context.Context, c net.Conn) context.Context {
 	who := Caller{Via: "socket", UID: -1, PID: -1, CanWrite: true}
-	if uc, ok := c.(*net.UnixConn); ok {
-		who.UID, who.PID = peerCred(uc)
+	// A syscall.Conn, not only a *net.UnixConn: govrrpd-ops counts its
+	// connections in a wrapper that keeps the descriptor reachable.
+	if sc, ok := c.(syscall.Conn); ok {
+		who.UID, who.PID = peerCred(sc)
 	}
 	return WithCaller(ctx, who)
 }
