@@ -90,3 +90,30 @@ func TestOpsImportViolationsCatch(t *testing.T) {
 		}
 	}
 }
+
+// daemonOpsSide are the packages the daemon links to keep its operations
+// listeners and answer govrrpd-ops (docs/scale.md, "Session 9"): none of
+// them may reach net/http, TLS, certificates or templates, even through
+// another package, or the helper split keeps nothing out of the daemon.
+var daemonOpsSide = []string{"internal/ctlapi", "internal/opsproc", "internal/opswire", "internal/metrics",
+	"internal/livefollow", "internal/status"}
+
+func TestDaemonOpsSideWithoutHTTP(t *testing.T) {
+	args := []string{"list", "-deps", "-f", "{{.ImportPath}}"}
+	for _, p := range daemonOpsSide {
+		args = append(args, module+"/"+p)
+	}
+	out, err := exec.Command("go", args...).Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, module+"/internal/opsproc") {
+		t.Fatalf("go list does not list the packages themselves; the walk is broken")
+	}
+	for _, d := range deps {
+		if slices.Contains(opsStd, d) {
+			t.Errorf("%s links %s", strings.Join(daemonOpsSide, ", "), d)
+		}
+	}
+}
