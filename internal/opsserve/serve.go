@@ -73,9 +73,9 @@ func serve(c net.Conn, release string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	b := newRemote(w)
-	var rerr error
+	rerr := make(chan error, 1)
 	go func() {
-		rerr = b.read(rd)
+		rerr <- b.read(rd)
 		cancel() // the daemon is gone: stop at once
 	}()
 	id := newIdle(time.Duration(st.IdleNanos), cancel)
@@ -89,10 +89,12 @@ func serve(c net.Conn, release string) error {
 		return err
 	}
 	run(ctx, b, st, sock, tcp, log)
-	if rerr != nil {
-		return rerr
+	select {
+	case err := <-rerr:
+		return err
+	default:
+		return nil // idle: the daemon's end is still open
 	}
-	return nil
 }
 
 // listeners turns the inherited files into listeners.
