@@ -140,14 +140,24 @@ func fakeHelper(t *testing.T, payloads ...[]byte) string {
 	return script
 }
 
-// alive says whether pid names a process that has not been reaped.
-func alive(pid int) bool {
+// procState is pid's state letter in /proc (R, S, T, Z, ...); "" when
+// it is gone.
+func procState(pid int) string {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return false
+		return ""
 	}
-	f := strings.Fields(string(b))
-	return len(f) > 2 && f[2] != "Z"
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// alive says whether pid names a process that has not been reaped.
+func alive(pid int) bool {
+	st := procState(pid)
+	return st != "" && st != "Z"
 }
 
 // frameOf is p with its length prefix.

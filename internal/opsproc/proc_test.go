@@ -152,6 +152,8 @@ func TestBacklogSurvivesHelperExit(t *testing.T) {
 	}
 	pid := l.p.PID()
 	syscall.Kill(pid, syscall.SIGSTOP)
+	// The signal is delivered asynchronously: dial only once it stopped.
+	eventually(t, "the helper stopped", func() bool { return procState(pid) == "T" })
 	c, err := net.Dial("unix", l.sock)
 	if err != nil {
 		t.Fatal(err)

@@ -29,19 +29,19 @@ const consoleBudget = 5.0
 
 // consoleResult is r1's CPU around the window with the event streams open.
 type consoleResult struct {
-	Clients      int
-	Off1, On     float64 // % of a core: the scale window (no client), then with the clients
-	Off2         float64 // after the clients left
+	Clients  int
+	Off1, On float64 // % of a core: the scale window (no client), then with the clients
+	Off2     float64 // after the clients left
 	// ProcsOn and ProcsOff2 are the processes of r1's tree at the end of
 	// those windows: the daemon, plus govrrpd-ops while it serves (its CPU
 	// and memory are the daemon's cost too, and counted).
 	ProcsOn, ProcsOff2 int
-	Rows         int     // instance rows in the first event each client got (the smallest)
-	Events       int64   // data events received during the window
-	Err          string
-	Load         string
-	Instances    int
-	WindowLength time.Duration
+	Rows               int   // instance rows in the first event each client got (the smallest)
+	Events             int64 // data events received during the window
+	Err                string
+	Load               string
+	Instances          int
+	WindowLength       time.Duration
 }
 
 // Added is what the clients cost: the window with them against the mean
