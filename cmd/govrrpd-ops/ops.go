@@ -23,7 +23,6 @@ import (
 func init() {
 	modes["status"] = statusMain
 	modes["plan"] = planMain
-	modes["ctl"] = ctlMain
 }
 
 // defaultConfig is the file plan reads without -f, as the daemon does.
