@@ -23,6 +23,7 @@ const (
 	helloTimeout = 10 * time.Second
 	ioTimeout    = 10 * time.Second
 	stopGrace    = 2 * time.Second
+	maxInFlight  = 64
 )
 
 // child is one running helper.
@@ -149,6 +150,9 @@ func (p *Proc) talk(ctx context.Context, c *child) error {
 	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	// At most maxInFlight calls at once: past that the helper's requests
+	// wait in the socket, not in goroutines of the daemon.
+	inflight := make(chan struct{}, maxInFlight)
 	for {
 		m, err := r.Next()
 		switch {
@@ -161,9 +165,10 @@ func (p *Proc) talk(ctx context.Context, c *child) error {
 		case !opswire.FromHelper(m.Kind) || m.Kind == opswire.KindHello:
 			return fmt.Errorf("%s: unexpected %v message", p.o.Helper, m.Kind)
 		default:
+			inflight <- struct{}{}
 			wg.Add(1)
 			go func() {
-				defer wg.Done()
+				defer func() { <-inflight; wg.Done() }()
 				if err := c.w.Send(p.answer(ctx, c, m)); err != nil {
 					c.conn.Close() // a helper that does not read is stopped
 				}
