@@ -14,7 +14,7 @@ import (
 	"github.com/govrrpd/govrrpd/bgp"
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/bgpproc"
-	"github.com/govrrpd/govrrpd/internal/control"
+	"github.com/govrrpd/govrrpd/internal/ctlapi"
 	"github.com/govrrpd/govrrpd/internal/daemon"
 	"github.com/govrrpd/govrrpd/internal/metrics"
 	"github.com/govrrpd/govrrpd/internal/status"
@@ -190,7 +190,7 @@ func masters(s status.Daemon) map[string]bool {
 // `govrrpd status` and the console alike (the helper's Proc registers the
 // metrics).
 type bgpBackend struct {
-	control.Backend
+	ctlapi.Backend
 	d *daemon.Daemon
 	r *bgpRun
 }
@@ -225,7 +225,7 @@ func (b bgpBackend) Reload(ctx context.Context) (status.Reload, error) {
 }
 
 // backend is what the operations side serves.
-func (r *bgpRun) backend(d *daemon.Daemon) control.Backend {
+func (r *bgpRun) backend(d *daemon.Daemon) ctlapi.Backend {
 	if r == nil {
 		return d
 	}

@@ -51,10 +51,11 @@ func TestConsoleOverTLS(t *testing.T) {
 	}
 }
 
-// The console's editor reads a file with -t's options: a missing
-// interface is an error there, as keepalived -t makes it one.
-func TestConsoleChecksAsConfigTest(t *testing.T) {
-	o, _, err := parseFlags([]string{"--control-socket", "", "--http-listen", "127.0.0.1:0", "--http-allow-edit"}, io.Discard)
+// The console in govrrpd-ops reads a file as the daemon does (-i, -e)
+// and may edit only with --http-allow-edit.
+func TestConsoleSetup(t *testing.T) {
+	o, _, err := parseFlags([]string{"--control-socket", "", "--http-listen", "127.0.0.1:0", "--http-allow-edit",
+		"-i", "lb1", "-e", "-f", "/etc/x.conf"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +64,33 @@ func TestConsoleChecksAsConfigTest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.close()
-	if co := l.console.ConfigOptions; !co.CheckInterfaces || co.InterfaceExists == nil || !l.console.AllowEdit {
-		t.Fatalf("console options %+v", l.console)
+	if st := l.setup; !st.AllowEdit || st.ConfigID != "lb1" || !st.AllConfig || st.ConfigFile != "/etc/x.conf" || st.IdleNanos != int64(time.Minute) {
+		t.Fatalf("helper setup %+v", st)
+	}
+}
+
+// A certificate govrrpd-ops cannot load stops the start with its message,
+// as it did when the daemon loaded it; so does a missing helper.
+func TestTLSBadPairRefused(t *testing.T) {
+	dir := t.TempDir()
+	cert, _ := writeTestCert(t, dir)
+	bad := filepath.Join(dir, "bad.pem")
+	os.WriteFile(bad, []byte("not a key"), 0o600)
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--http-tls-key", bad}, "--http-tls-cert/--http-tls-key: tls: failed to find any PEM data in key input"},
+		{[]string{"--http-tls-key", bad, "--ops-helper", filepath.Join(dir, "none")}, "TLS is served by govrrpd-ops: helper govrrpd-ops not found"},
+	} {
+		args := append([]string{"--control-socket", "", "--http-listen", "127.0.0.1:0", "--http-tls-cert", cert}, c.args...)
+		o, _, err := parseFlags(args, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := openOps(o); err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%v: %v, want %q", c.args, err, c.msg)
+		}
 	}
 }
 

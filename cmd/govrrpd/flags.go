@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/govrrpd/govrrpd/internal/control"
+	"github.com/govrrpd/govrrpd/internal/ctlapi"
 )
 
 // options are keepalived 2.2.7's command-line flags, every one of them, so
@@ -23,21 +24,23 @@ type options struct {
 	logFacility     string
 	noSyslog        bool // -G
 	umask           string
-	releaseVIPs     bool   // -X
-	dontReleaseVRRP bool   // -V
-	dontReleaseIPVS bool   // -I
-	releaseAtOnce   bool   // --release-at-once (govrrpd only)
-	controlSocket   string // --control-socket (govrrpd only; "" disables)
-	httpListen      string // --http-listen (govrrpd only)
-	bgpConfig       string // --bgp-config (govrrpd only)
-	bgpHelper       string // --bgp-helper (govrrpd only)
-	httpTokenFile   string // --http-token-file (govrrpd only)
-	httpAllowEdit   bool   // --http-allow-edit (govrrpd only)
-	httpTLSCert     string // --http-tls-cert (govrrpd only)
-	httpTLSKey      string // --http-tls-key (govrrpd only)
-	dontRespawn     bool   // -R
-	dontFork        bool   // -n
-	dumpConf        bool   // -d
+	releaseVIPs     bool          // -X
+	dontReleaseVRRP bool          // -V
+	dontReleaseIPVS bool          // -I
+	releaseAtOnce   bool          // --release-at-once (govrrpd only)
+	controlSocket   string        // --control-socket (govrrpd only; "" disables)
+	httpListen      string        // --http-listen (govrrpd only)
+	bgpConfig       string        // --bgp-config (govrrpd only)
+	bgpHelper       string        // --bgp-helper (govrrpd only)
+	opsHelper       string        // --ops-helper (govrrpd only)
+	opsIdle         time.Duration // --ops-idle (govrrpd only)
+	httpTokenFile   string        // --http-token-file (govrrpd only)
+	httpAllowEdit   bool          // --http-allow-edit (govrrpd only)
+	httpTLSCert     string        // --http-tls-cert (govrrpd only)
+	httpTLSKey      string        // --http-tls-key (govrrpd only)
+	dontRespawn     bool          // -R
+	dontFork        bool          // -n
+	dumpConf        bool          // -d
 	pidFile         string
 	vrrpPidFile     string
 	checkersPidFile string
@@ -92,7 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, erro
 	fs.BoolVar(&o.releaseAtOnce, "release-at-once", false,
 		"on stop, remove a master's VIPs right after its priority-0 advert (keepalived's behaviour); by default\n"+
 			"they stay until the backup that takes over is heard (at most one advert interval, v2: 1 s, + 100 ms)")
-	fs.StringVar(&o.controlSocket, "control-socket", control.DefaultSocket,
+	fs.StringVar(&o.controlSocket, "control-socket", ctlapi.DefaultSocket,
 		"govrrpd only: the control socket (status, plan, ctl and the API; root only); '' disables it")
 	fs.StringVar(&o.httpListen, "http-listen", "",
 		"govrrpd only: serve /metrics and the read-only API on ADDR (\"9100\" or \":9100\" = loopback only)")
@@ -101,6 +104,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, erro
 	fs.StringVar(&o.bgpHelper, "bgp-helper", "",
 		"govrrpd only: the BGP helper program that --bgp-config runs (default: govrrpd-bgp beside govrrpd, else\n"+
 			"/usr/libexec/govrrpd/govrrpd-bgp); GoBGP lives there so that a daemon without BGP does not carry it")
+	fs.StringVar(&o.opsHelper, "ops-helper", "",
+		"govrrpd only: the operations helper serving the control socket and --http-listen (default: govrrpd-ops\n"+
+			"beside govrrpd, else /usr/libexec/govrrpd/govrrpd-ops); started when a connection arrives")
+	fs.DurationVar(&o.opsIdle, "ops-idle", time.Minute,
+		"govrrpd only: how long the operations helper runs without an open connection before it exits")
 	fs.StringVar(&o.httpTokenFile, "http-token-file", "",
 		"govrrpd only: bearer token allowing writes over --http-listen (mode 0600, owned by root)")
 	fs.BoolVar(&o.httpAllowEdit, "http-allow-edit", false,

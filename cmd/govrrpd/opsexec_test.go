@@ -38,6 +38,7 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	binDir = dir
+	testOpsHelper = dir + "/govrrpd-ops" // openOps and serve start it (opsrun_test.go, console_test.go)
 	return m.Run()
 }
 

@@ -1,24 +1,30 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"context"
-	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
-	"sync"
+	"strings"
+	"time"
 
-	"github.com/govrrpd/govrrpd/internal/console"
-	"github.com/govrrpd/govrrpd/internal/control"
-
+	"github.com/govrrpd/govrrpd/internal/ctlapi"
+	"github.com/govrrpd/govrrpd/internal/helperbin"
 	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/opsproc"
+	"github.com/govrrpd/govrrpd/internal/opswire"
 )
 
 // opsListeners are the control socket and the TCP listener, opened
 // before the daemon starts so that a bad --http-token-file or a busy
 // address stops the start with a clear message, not a half-running daemon.
+// The daemon keeps them; govrrpd-ops serves them, started when a
+// connection is pending (internal/opsproc).
 type opsListeners struct {
 	sock  net.Listener
 	tcp   []net.Listener
@@ -27,21 +33,26 @@ type opsListeners struct {
 	// daemon on the host holds it. That daemon keeps it and this one runs
 	// without; only a socket asked for by name is worth refusing to start.
 	sockErr error
-	wg      sync.WaitGroup
 	// metrics exists from before the subsystems start: each registers
 	// its collectors on it as it starts. nil without a listener.
 	metrics *metrics.Metrics
-	// console configures the web console mounted on the TCP listener.
-	console console.Options
-	tls     bool
+	// helper is govrrpd-ops (helperErr: where it was looked for).
+	helper    string
+	helperErr error
+	setup     opswire.Setup
+	proc      *opsproc.Proc
 }
+
+// testOpsHelper is the govrrpd-ops the tests built (TestMain): the test
+// binary has no helper beside it.
+var testOpsHelper string
 
 // namespaceSocket gives a daemon run with --namespace NAME its own
 // default socket, /run/govrrpd/NAME/control.sock, as its pid files move
 // under /run/keepalived/NAME/.
 func namespaceSocket(o *options) {
-	if o.namespace != "" && !o.set["control-socket"] && o.controlSocket == control.DefaultSocket {
-		o.controlSocket = filepath.Join(filepath.Dir(control.DefaultSocket), o.namespace, filepath.Base(control.DefaultSocket))
+	if o.namespace != "" && !o.set["control-socket"] && o.controlSocket == ctlapi.DefaultSocket {
+		o.controlSocket = filepath.Join(filepath.Dir(ctlapi.DefaultSocket), o.namespace, filepath.Base(ctlapi.DefaultSocket))
 	}
 }
 
@@ -53,14 +64,14 @@ func openOps(o *options) (*opsListeners, error) {
 		if o.httpListen == "" {
 			return nil, fmt.Errorf("--http-token-file needs --http-listen")
 		}
-		tok, err := control.LoadToken(o.httpTokenFile)
+		tok, err := ctlapi.LoadToken(o.httpTokenFile)
 		if err != nil {
 			return nil, err
 		}
 		l.token = tok
 	}
 	if o.controlSocket != "" {
-		ln, err := control.ListenSocket(o.controlSocket)
+		ln, err := ctlapi.ListenSocket(o.controlSocket)
 		switch {
 		case err != nil && o.set["control-socket"]:
 			return nil, fmt.Errorf("%w (--control-socket='' disables it)", err)
@@ -71,86 +82,83 @@ func openOps(o *options) (*opsListeners, error) {
 		}
 	}
 	if o.httpListen != "" {
-		lns, err := control.ListenTCP(o.httpListen)
+		lns, err := ctlapi.ListenTCP(o.httpListen)
 		if err != nil {
 			l.close()
 			return nil, err
 		}
 		l.tcp = lns
 	}
-	if err := l.setupTLS(o); err != nil {
+	if l.sock != nil || len(l.tcp) > 0 {
+		l.helper, l.helperErr = helperbin.Find("govrrpd-ops", cmp.Or(o.opsHelper, testOpsHelper))
+	}
+	if err := l.checkTLS(o); err != nil {
 		l.close()
 		return nil, err
+	}
+	level := slog.LevelInfo
+	if o.logDetail {
+		level = slog.LevelDebug
 	}
 	// The editor checks a file as -t does (interfaces included), not
 	// only as a reload reads it: a typo'd interface is refused before
 	// it is written.
-	l.console = console.Options{ConfigFile: o.configFile, ConfigOptions: parseOptions(o, true), AllowEdit: o.httpAllowEdit}
+	l.setup = opswire.Setup{Token: l.token, TLSCert: o.httpTLSCert, TLSKey: o.httpTLSKey,
+		ConfigFile: o.configFile, AllowEdit: o.httpAllowEdit, ConfigID: o.configID, AllConfig: o.allConfig,
+		InNamespace: os.Getenv(netnsEnv) != "", IdleNanos: int64(o.opsIdle), LogLevel: int(level)}
 	if l.sock != nil || len(l.tcp) > 0 {
 		l.metrics = metrics.New(version)
 	}
 	return l, nil
 }
 
-// setupTLS wraps the TCP listeners for --http-tls-cert/--http-tls-key.
-func (l *opsListeners) setupTLS(o *options) error {
+// checkTLS has govrrpd-ops load --http-tls-cert/--http-tls-key once at
+// start (the daemon does not link crypto/tls): a bad pair stops the start
+// with the helper's message, as it did when the daemon loaded it.
+func (l *opsListeners) checkTLS(o *options) error {
 	if o.httpTLSCert == "" && o.httpTLSKey == "" {
 		return nil
 	}
 	if o.httpTLSCert == "" || o.httpTLSKey == "" || o.httpListen == "" {
 		return fmt.Errorf("--http-tls-cert and --http-tls-key go together, with --http-listen")
 	}
-	cert, err := tls.LoadX509KeyPair(o.httpTLSCert, o.httpTLSKey)
-	if err != nil {
-		return fmt.Errorf("--http-tls-cert/--http-tls-key: %w", err)
+	if l.helperErr != nil {
+		return fmt.Errorf("--http-tls-cert: TLS is served by govrrpd-ops: %w", l.helperErr)
 	}
-	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	for i, ln := range l.tcp {
-		l.tcp[i] = tls.NewListener(ln, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, l.helper, "tls-check", o.httpTLSCert, o.httpTLSKey)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return fmt.Errorf("%s", msg)
+		}
+		return fmt.Errorf("--http-tls-cert/--http-tls-key: %s tls-check: %w", l.helper, err)
 	}
-	l.tls = true
 	return nil
 }
 
-// serve answers on every listener over b until ctx ends.
-func (l *opsListeners) serve(ctx context.Context, b control.Backend, log *slog.Logger) {
+// serve has govrrpd-ops answer on every listener over b until ctx ends.
+func (l *opsListeners) serve(ctx context.Context, b ctlapi.Backend, log *slog.Logger) {
 	if l.sockErr != nil {
 		log.Warn("control socket unavailable", "err", l.sockErr)
 	}
 	if l.sock == nil && len(l.tcp) == 0 {
 		return
 	}
-	s := control.New(b, control.Options{Log: log, Token: l.token, Metrics: l.metrics.Handler()})
-	l.console.Log, l.console.Auth = log, s.Auth()
-	// Built on the first /ui/ request: only the TCP listener serves the
-	// console, and most daemons never open it.
-	s.Mount(console.Prefix, control.Lazy(func() http.Handler { return console.New(b, l.console) }))
 	if l.sock != nil {
 		log.Info("control socket listening", "path", l.sock.Addr().String())
-		l.wg.Add(1)
-		go func() {
-			defer l.wg.Done()
-			if err := s.ServeSocket(ctx, l.sock); err != nil {
-				log.Error("control socket", "err", err)
-			}
-		}()
 	}
-	if len(l.tcp) > 0 {
-		for _, ln := range l.tcp {
-			log.Info("http listening (/metrics, /api/v1/, /ui/)", "addr", ln.Addr().String(), "writes", len(l.token) > 0,
-				"tls", l.tls, "edit", l.console.AllowEdit)
-		}
-		l.wg.Add(1)
-		go func() {
-			defer l.wg.Done()
-			if err := s.ServeTCP(ctx, l.tcp...); err != nil {
-				log.Error("http listener", "err", err)
-			}
-		}()
+	for _, ln := range l.tcp {
+		log.Info("http listening (/metrics, /api/v1/, /ui/)", "addr", ln.Addr().String(), "writes", len(l.token) > 0,
+			"tls", l.setup.TLSCert != "", "edit", l.setup.AllowEdit)
 	}
+	l.proc = opsproc.Start(ctx, opsproc.Options{Helper: l.helper, HelperErr: l.helperErr, Socket: l.sock, TCP: l.tcp,
+		Setup: l.setup, Backend: b, Metrics: l.metrics, Release: version, Log: log})
 }
 
-// close closes listeners that were never served.
+// close closes the listeners; the helper, if one runs, has stopped.
 func (l *opsListeners) close() {
 	if l.sock != nil {
 		l.sock.Close()
@@ -160,5 +168,9 @@ func (l *opsListeners) close() {
 	}
 }
 
-// wait waits for the servers to stop after their ctx ended.
-func (l *opsListeners) wait() { l.wg.Wait() }
+// wait waits for the helper to stop after its ctx ended.
+func (l *opsListeners) wait() {
+	if l.proc != nil {
+		l.proc.Wait()
+	}
+}

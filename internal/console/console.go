@@ -10,6 +10,7 @@ import (
 
 	"github.com/govrrpd/govrrpd/confparse"
 	"github.com/govrrpd/govrrpd/internal/control"
+	"github.com/govrrpd/govrrpd/internal/livefollow"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
 
@@ -49,7 +50,7 @@ type Console struct {
 	sess *sessions
 	hub  *hub
 	// follow is the hub's memory of the last sample (follow.go).
-	follow follower
+	follow livefollow.Follower
 }
 
 // New returns the console over b. It is cheap: it builds nothing a page

@@ -4,8 +4,10 @@
 // only through control.Backend, so every action it offers is one the API
 // and `govrrpd ctl` offer too, with the same checks. The one addition is
 // a read: the event stream follows the daemon through its Live method
-// when the backend has one (follow.go), because a full snapshot a second
-// of thousands of instances costs the daemon more than the stream may.
+// when the backend has one (internal/livefollow), because a full snapshot a
+// second of thousands of instances costs the daemon more than the stream
+// may; a backend that samples itself (Sampler: govrrpd-ops, whose daemon
+// keeps the follower) is asked for the changed rows instead.
 //
 // Reading is open to whoever reaches the listener; writes need a session
 // obtained with the --http-token-file token, a CSRF token per session, and

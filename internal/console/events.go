@@ -9,10 +9,6 @@ import (
 	"time"
 )
 
-// row is what the page shows of an instance or real server and the
-// stream keeps current.
-type row map[string]string
-
 // state is every row the stream has sent, as last sent (row id →
 // cells): a new listener gets it whole, then the diffs.
 type state map[string]row

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/govrrpd/govrrpd/internal/status"
 )
@@ -59,14 +58,6 @@ func matchVS(vs status.VirtualServer, q string) bool {
 		return true
 	}
 	return slices.ContainsFunc(vs.Reals, func(r status.RealServer) bool { return strings.Contains(r.Key, q) })
-}
-
-// Transition is one timeline entry.
-type Transition struct {
-	At       time.Time
-	Instance string
-	From, To string
-	Reason   string
 }
 
 // timeline merges what the event stream saw with each instance's last

@@ -116,12 +116,12 @@ func (c *Client) Drain(ctx context.Context, vs, rs string, on bool) error {
 	if !on {
 		path = APIPrefix + "undrain"
 	}
-	return c.call(ctx, http.MethodPost, path, DrainRequest{vs, rs}, nil)
+	return c.call(ctx, http.MethodPost, path, DrainRequest{VirtualServer: vs, RealServer: rs}, nil)
 }
 
 // Maintenance puts an instance into maintenance or lifts it.
 func (c *Client) Maintenance(ctx context.Context, instance string, on bool) error {
-	return c.call(ctx, http.MethodPost, APIPrefix+"maintenance", MaintenanceRequest{instance, on}, nil)
+	return c.call(ctx, http.MethodPost, APIPrefix+"maintenance", MaintenanceRequest{Instance: instance, On: on}, nil)
 }
 
 // Reload reloads and returns the result.
@@ -134,6 +134,6 @@ func (c *Client) Reload(ctx context.Context) (status.Reload, error) {
 // Plan asks the daemon what a reload to file would change.
 func (c *Client) Plan(ctx context.Context, file string) (status.Plan, error) {
 	var p status.Plan
-	err := c.call(ctx, http.MethodPost, APIPrefix+"plan", PlanRequest{file}, &p)
+	err := c.call(ctx, http.MethodPost, APIPrefix+"plan", PlanRequest{File: file}, &p)
 	return p, err
 }

@@ -68,7 +68,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		writeJSON(w, http.StatusBadRequest, Error{fmt.Sprintf("%s %s: request body: %v", r.Method, r.URL.Path, err)})
+		writeJSON(w, http.StatusBadRequest, Error{Error: fmt.Sprintf("%s %s: request body: %v", r.Method, r.URL.Path, err)})
 		return false
 	}
 	return true
@@ -95,7 +95,7 @@ func (s *Server) drain(on bool) http.HandlerFunc {
 			return
 		}
 		if req.VirtualServer == "" || req.RealServer == "" {
-			writeJSON(w, http.StatusBadRequest, Error{action + ": virtual_server and real_server are required"})
+			writeJSON(w, http.StatusBadRequest, Error{Error: action + ": virtual_server and real_server are required"})
 			return
 		}
 		ctx, cancel := s.ctx(r)
@@ -116,7 +116,7 @@ func (s *Server) maintenance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Instance == "" {
-		writeJSON(w, http.StatusBadRequest, Error{"maintenance: instance is required"})
+		writeJSON(w, http.StatusBadRequest, Error{Error: "maintenance: instance is required"})
 		return
 	}
 	ctx, cancel := s.ctx(r)

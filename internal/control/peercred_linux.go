@@ -1,14 +1,14 @@
 package control
 
 import (
-	"net"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
 // peerCred returns the connecting process's uid and pid (SO_PEERCRED),
 // or -1, -1 when the kernel does not say.
-func peerCred(c *net.UnixConn) (uid, pid int) {
+func peerCred(c syscall.Conn) (uid, pid int) {
 	uid, pid = -1, -1
 	raw, err := c.SyscallConn()
 	if err != nil {

@@ -2,8 +2,8 @@
 
 package control
 
-import "net"
+import "syscall"
 
 // peerCred is not supported on GOOS other than Linux: the action log
 // names the caller "uid -1 pid -1".
-func peerCred(*net.UnixConn) (uid, pid int) { return -1, -1 }
+func peerCred(syscall.Conn) (uid, pid int) { return -1, -1 }

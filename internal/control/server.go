@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/status"
@@ -86,7 +87,7 @@ func (s *Server) api() *http.ServeMux {
 	// write-level request.
 	m.Handle("POST /api/v1/plan", w(http.HandlerFunc(s.plan)))
 	m.HandleFunc("/api/", func(rw http.ResponseWriter, r *http.Request) {
-		writeJSON(rw, http.StatusNotFound, Error{fmt.Sprintf("no API endpoint %s %s (see docs/api.md)", r.Method, r.URL.Path)})
+		writeJSON(rw, http.StatusNotFound, Error{Error: fmt.Sprintf("no API endpoint %s %s (see docs/api.md)", r.Method, r.URL.Path)})
 	})
 	return m
 }
@@ -149,8 +150,10 @@ func (s *Server) ServeTCP(ctx context.Context, lns ...net.Listener) error {
 // peerContext records a socket peer's credentials for the action log.
 func peerContext(ctx context.Context, c net.Conn) context.Context {
 	who := Caller{Via: "socket", UID: -1, PID: -1, CanWrite: true}
-	if uc, ok := c.(*net.UnixConn); ok {
-		who.UID, who.PID = peerCred(uc)
+	// A syscall.Conn, not only a *net.UnixConn: govrrpd-ops counts its
+	// connections in a wrapper that keeps the descriptor reachable.
+	if sc, ok := c.(syscall.Conn); ok {
+		who.UID, who.PID = peerCred(sc)
 	}
 	return WithCaller(ctx, who)
 }
@@ -197,5 +200,5 @@ func writeErr(w http.ResponseWriter, err error) {
 	case errors.Is(err, context.DeadlineExceeded):
 		code = http.StatusServiceUnavailable
 	}
-	writeJSON(w, code, Error{err.Error()})
+	writeJSON(w, code, Error{Error: err.Error()})
 }

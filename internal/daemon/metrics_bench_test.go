@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/metrics/metricshttp"
 	"github.com/govrrpd/govrrpd/internal/status"
 )
 
@@ -184,7 +185,7 @@ func BenchmarkScrape(b *testing.B) {
 				h = newHarness(b, conf.String(), "eth0=192.0.2.1")
 			}
 			runLoop(b, h)
-			handler := benchMetrics(b, h).Handler()
+			handler := metricshttp.Handler(benchMetrics(b, h))
 			req := httptest.NewRequest("GET", "/metrics", nil)
 			var w discardResponse
 			b.ReportAllocs()

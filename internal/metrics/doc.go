@@ -4,7 +4,7 @@
 // supported interface.
 //
 // The package owns what is the process's and no subsystem's: the
-// registry, the /metrics handler, build info and the Go runtime's and the
+// registry, the text writer (the HTTP handler is metricshttp), build info and the Go runtime's and the
 // process's series. Each subsystem registers its own collectors when it
 // starts (the VRRP executor in internal/daemon, IPVS and checkers in
 // internal/lvs, BGP in internal/bgpproc), so a subsystem that does not

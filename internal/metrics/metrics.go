@@ -110,12 +110,12 @@ func (m *Metrics) register(name string, cs ...Collector) error {
 // written to w in the text format. A collector's error fails the scrape
 // before anything is written.
 func (m *Metrics) WriteText(w io.Writer) error {
-	return m.writeText(func() io.Writer { return w })
+	return m.WriteTextLazy(func() io.Writer { return w })
 }
 
-// writeText is WriteText to the writer open returns once the scrape has
-// succeeded: the handler sets its headers then.
-func (m *Metrics) writeText(open func() io.Writer) error {
+// WriteTextLazy is WriteText to the writer open returns once the scrape
+// has succeeded: the HTTP handler (metricshttp) sets its headers then.
+func (m *Metrics) WriteTextLazy(open func() io.Writer) error {
 	m.scrape.Lock()
 	defer m.scrape.Unlock()
 	fams, err := m.gather()

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/metrics/metricshttp"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata goldens")
@@ -41,7 +42,7 @@ func shape(body string) string {
 // own exposition, so that the two pages are shown the same.
 func TestProcessFamiliesGolden(t *testing.T) {
 	rec := httptest.NewRecorder()
-	metrics.New("0.1.0-test").Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	metricshttp.Handler(metrics.New("0.1.0-test")).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	if rec.Code != 200 {
 		t.Fatalf("scrape: %d %s", rec.Code, rec.Body)
 	}
@@ -65,7 +66,7 @@ func TestProcessFamiliesGolden(t *testing.T) {
 // the client asks for it.
 func TestHandlerNegotiation(t *testing.T) {
 	const text = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"
-	h := metrics.New("test").Handler()
+	h := metricshttp.Handler(metrics.New("test"))
 	for _, c := range []struct {
 		name, accept, encoding string
 		gzip                   bool

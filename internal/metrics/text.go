@@ -12,9 +12,9 @@ import (
 // TYPE before each family, labels in name order, a histogram's le and a
 // summary's quantile last, values as strconv's shortest 'g'.
 
-// contentType is what the handler serves, with the escaping parameter
+// ContentType is what the handler serves, with the escaping parameter
 // client_golang added (names here never need escaping).
-const contentType = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"
+const ContentType = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"
 
 // textOut is what the writer needs; bufio.Writer and strings.Builder have
 // it, and keep a write's error for the end.

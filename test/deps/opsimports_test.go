@@ -16,12 +16,12 @@ import (
 var opsStd = []string{"net/http", "crypto/tls", "crypto/x509", "html/template", "text/template"}
 
 // opsImporters are the daemon's packages allowed to import opsStd: the
-// API and console (control, console), the metrics page (metrics), the
+// API and console (control, console), the metrics page (metrics/metricshttp), the
 // HTTP_GET/SSL_GET checkers (check) and the flags that set them up
 // (cmd/govrrpd). Keeping the imports here keeps a daemon without them a
 // matter of moving these packages' HTTP parts out, should the project
 // decide to; a new importer elsewhere would tie that code to the binary.
-var opsImporters = []string{"internal/control", "internal/console", "internal/metrics", "check", "cmd/govrrpd"}
+var opsImporters = []string{"internal/control", "internal/console", "internal/metrics/metricshttp", "check", "cmd/govrrpd"}
 
 // opsImportViolations lists the module packages in imports (a package to
 // its direct imports) that import an opsStd package without being one of
@@ -53,8 +53,10 @@ func TestOpsImportsStayInOpsPackages(t *testing.T) {
 			imports[f[0]] = f[1:]
 		}
 	}
-	if !slices.Contains(imports[module+"/internal/control"], "net/http") {
-		t.Fatalf("go list reports no net/http import for internal/control; the walk is broken")
+	// The daemon no longer links internal/control (its server is
+	// govrrpd-ops's): any package's imports show that the walk works.
+	if !slices.Contains(imports[module+"/internal/daemon"], module+"/internal/status") {
+		t.Fatalf("go list reports no internal/status import for internal/daemon; the walk is broken")
 	}
 	for _, v := range opsImportViolations(imports) {
 		t.Errorf("%s: only %s import %s (docs/scale.md, Session 8)", v,
@@ -76,7 +78,8 @@ func TestOpsImportViolationsCatch(t *testing.T) {
 		{module + "/confparse", "html/template", true},
 		{module + "/internal/control", "net/http", false},
 		{module + "/internal/console", "html/template", false},
-		{module + "/internal/metrics", "net/http", false},
+		{module + "/internal/metrics", "net/http", true},
+		{module + "/internal/metrics/metricshttp", "net/http", false},
 		{module + "/check", "crypto/tls", false},
 		{module + "/cmd/govrrpd", "crypto/tls", false},
 		{module + "/internal/daemon", "net", false},
@@ -86,6 +89,33 @@ func TestOpsImportViolationsCatch(t *testing.T) {
 		got := len(opsImportViolations(map[string][]string{c.pkg: {c.imp}})) > 0
 		if got != c.bad {
 			t.Errorf("%s -> %s: flagged = %v, want %v", c.pkg, c.imp, got, c.bad)
+		}
+	}
+}
+
+// daemonOpsSide are the packages the daemon links to keep its operations
+// listeners and answer govrrpd-ops (docs/scale.md, "Session 9"): none of
+// them may reach net/http, TLS, certificates or templates, even through
+// another package, or the helper split keeps nothing out of the daemon.
+var daemonOpsSide = []string{"internal/ctlapi", "internal/opsproc", "internal/opswire", "internal/metrics",
+	"internal/livefollow", "internal/status"}
+
+func TestDaemonOpsSideWithoutHTTP(t *testing.T) {
+	args := []string{"list", "-deps", "-f", "{{.ImportPath}}"}
+	for _, p := range daemonOpsSide {
+		args = append(args, module+"/"+p)
+	}
+	out, err := exec.Command("go", args...).Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, module+"/internal/opsproc") {
+		t.Fatalf("go list does not list the packages themselves; the walk is broken")
+	}
+	for _, d := range deps {
+		if slices.Contains(opsStd, d) {
+			t.Errorf("%s links %s", strings.Join(daemonOpsSide, ", "), d)
 		}
 	}
 }

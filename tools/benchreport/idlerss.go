@@ -134,7 +134,8 @@ func ipNetns(ctx context.Context, ns string) error {
 }
 
 // treeRSS sums VmRSS (KiB) over pid and its descendants: keepalived's
-// figure includes its VRRP child, as an operator's `ps` would show.
+// figure includes its VRRP child, as an operator's `ps` would show, and
+// govrrpd's its operations helper (govrrpd-ops) whenever one runs.
 func treeRSS(pid int) (float64, error) {
 	children := map[int][]int{}
 	entries, _ := os.ReadDir("/proc")

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/govrrpd/govrrpd/internal/metrics"
+	"github.com/govrrpd/govrrpd/internal/metrics/metricshttp"
 )
 
 // Scrape GETs /metrics from m's handler: the status code and the body. A
@@ -18,7 +19,7 @@ import (
 func Scrape(t testing.TB, m *metrics.Metrics) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	metricshttp.Handler(m).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body := rec.Body.String()
 	if rec.Code == 200 {
 		if err := Parse(body); err != nil {

@@ -1,26 +1,36 @@
-package metrics
+package metricshttp
 
 import (
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/govrrpd/govrrpd/internal/metrics"
 )
 
-// Handler serves /metrics: the text format, gzipped when the client
-// accepts it. A subsystem whose state cannot be read fails the scrape
-// (HTTP 500 naming it), not zeros. Prometheus asks for OpenMetrics or
-// protobuf first and takes the text format the answer names.
-func (m *Metrics) Handler() http.Handler {
+// Handler serves m's page at /metrics.
+func Handler(m *metrics.Metrics) http.Handler {
+	return Page(func(_ context.Context, open func() io.Writer) error { return m.WriteTextLazy(open) })
+}
+
+// Page serves /metrics: the text format write produces, gzipped when the
+// client accepts it. write calls open only once the page can be written:
+// a subsystem whose state cannot be read fails the scrape (HTTP 500
+// naming it), not zeros. Prometheus asks for OpenMetrics or protobuf first
+// and takes the text format the answer names. govrrpd-ops serves the page
+// the daemon renders (internal/opsproc) through it.
+func Page(write func(ctx context.Context, open func() io.Writer) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Vary", "Accept-Encoding")
 		var zw *gzip.Writer
 		started := false
-		err := m.writeText(func() io.Writer {
+		err := write(r.Context(), func() io.Writer {
 			started = true
-			h.Set("Content-Type", contentType)
+			h.Set("Content-Type", metrics.ContentType)
 			if !acceptsGzip(r.Header.Values("Accept-Encoding")) {
 				return w
 			}

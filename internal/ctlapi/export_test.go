@@ -1,4 +1,4 @@
-package control
+package ctlapi
 
 // SetTokenOwner lets the token-file tests run as any user.
 func SetTokenOwner(uid int) func() {
