@@ -31,6 +31,7 @@ type options struct {
 	httpListen      string // --http-listen (govrrpd only)
 	bgpConfig       string // --bgp-config (govrrpd only)
 	bgpHelper       string // --bgp-helper (govrrpd only)
+	checkHelper     string // --check-helper (govrrpd only)
 	httpTokenFile   string // --http-token-file (govrrpd only)
 	httpAllowEdit   bool   // --http-allow-edit (govrrpd only)
 	httpTLSCert     string // --http-tls-cert (govrrpd only)
@@ -101,6 +102,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, erro
 	fs.StringVar(&o.bgpHelper, "bgp-helper", "",
 		"govrrpd only: the BGP helper program that --bgp-config runs (default: govrrpd-bgp beside govrrpd, else\n"+
 			"/usr/libexec/govrrpd/govrrpd-bgp); GoBGP lives there so that a daemon without BGP does not carry it")
+	fs.StringVar(&o.checkHelper, "check-helper", "",
+		"govrrpd only: the program that runs HTTP_GET and SSL_GET probes (default: govrrpd-check beside govrrpd,\n"+
+			"else /usr/libexec/govrrpd/govrrpd-check); HTTP and TLS live there so that the daemon does not carry them")
 	fs.StringVar(&o.httpTokenFile, "http-token-file", "",
 		"govrrpd only: bearer token allowing writes over --http-listen (mode 0600, owned by root)")
 	fs.BoolVar(&o.httpAllowEdit, "http-allow-edit", false,
