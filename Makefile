@@ -20,6 +20,7 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/govrrpd
 	$(GO) build -o bin/govrrpd-bgp ./cmd/govrrpd-bgp
+	$(GO) build -o bin/govrrpd-check ./cmd/govrrpd-check
 
 # The README's test command: unit tests, conformance corpus, and the
 # namespace-lab integration tests (which skip with a message when not root).
@@ -99,6 +100,7 @@ deb-check:
 install: build man
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/govrrpd
 	install -D -m 0755 bin/govrrpd-bgp $(DESTDIR)$(PREFIX)/libexec/govrrpd/govrrpd-bgp
+	install -D -m 0755 bin/govrrpd-check $(DESTDIR)$(PREFIX)/libexec/govrrpd/govrrpd-check
 	install -D -m 0644 bin/man/govrrpd.8 $(DESTDIR)$(PREFIX)/share/man/man8/govrrpd.8
 	install -D -m 0644 bin/man/govrrpd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/govrrpd.conf.5
 

@@ -39,7 +39,7 @@ trap cleanup EXIT
 
 echo "== dpkg -i $deb"
 dpkg -i "$deb"
-for f in /usr/sbin/govrrpd /usr/libexec/govrrpd/govrrpd-bgp /lib/systemd/system/govrrpd.service /etc/default/govrrpd \
+for f in /usr/sbin/govrrpd /usr/libexec/govrrpd/govrrpd-bgp /usr/libexec/govrrpd/govrrpd-check /lib/systemd/system/govrrpd.service /etc/default/govrrpd \
 	/usr/share/man/man8/govrrpd.8.gz /usr/share/man/man5/govrrpd.conf.5.gz \
 	/usr/share/doc/govrrpd/examples/keepalived.conf; do
 	[ -f "$f" ] || fail "$f not installed"
@@ -50,6 +50,7 @@ done
 file -b /usr/sbin/govrrpd 2>/dev/null | grep -q 'statically linked' || ldd /usr/sbin/govrrpd 2>&1 | grep -q 'not a dynamic' ||
 	fail "/usr/sbin/govrrpd is not static"
 [ -x /usr/libexec/govrrpd/govrrpd-bgp ] || fail "the BGP helper is not executable"
+[ -x /usr/libexec/govrrpd/govrrpd-check ] || fail "the HTTP_GET/SSL_GET helper is not executable"
 if update-alternatives --query keepalived 2>/dev/null | grep -q govrrpd; then
 	fail "the package registered a keepalived alternative by itself"
 fi

@@ -22,6 +22,7 @@ func contents(stage string) files.Contents {
 	return files.Contents{
 		file(filepath.Join(stage, "govrrpd"), "/usr/sbin/govrrpd", 0o755),
 		file(filepath.Join(stage, "govrrpd-bgp"), "/usr/libexec/govrrpd/govrrpd-bgp", 0o755),
+		file(filepath.Join(stage, "govrrpd-check"), "/usr/libexec/govrrpd/govrrpd-check", 0o755),
 		file("dist/govrrpd.service", "/lib/systemd/system/govrrpd.service", 0o644),
 		{Source: "dist/govrrpd.default", Destination: "/etc/default/govrrpd", Type: files.TypeConfig,
 			FileInfo: &files.ContentFileInfo{Mode: 0o644}},

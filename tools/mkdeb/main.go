@@ -51,6 +51,10 @@ func build(out, goarch string) (string, error) {
 	if err := goBuild(filepath.Join(stage, "govrrpd-bgp"), "./cmd/govrrpd-bgp", goarch, v.deb); err != nil {
 		return "", err
 	}
+	// The HTTP_GET/SSL_GET helper (internal/checkproc).
+	if err := goBuild(filepath.Join(stage, "govrrpd-check"), "./cmd/govrrpd-check", goarch, v.deb); err != nil {
+		return "", err
+	}
 	for _, m := range manPages {
 		if err := genMan(bin, goarch, m, stage, v.date); err != nil {
 			return "", err
