@@ -24,8 +24,9 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, log *slog.Logger) e
 	if err := w.Send(checkwire.Hello, checkwire.AppendHello(nil, checkwire.Version)); err != nil {
 		return err
 	}
-	s := &server{ctx: ctx, w: w, log: log, probers: map[uint32]check.Prober{}}
+	s := &server{ctx: ctx, w: w, log: log, probers: map[uint32]check.Prober{}, work: make(chan job), quit: make(chan struct{})}
 	defer s.wg.Wait()
+	defer close(s.quit) // idle workers exit; busy ones finish their attempt
 	r := checkwire.NewReader(in)
 	for ctx.Err() == nil {
 		typ, p, err := r.Next()
@@ -47,8 +48,22 @@ type server struct {
 	w       *checkwire.Writer
 	log     *slog.Logger
 	probers map[uint32]check.Prober // the reading goroutine's alone
-	wg      sync.WaitGroup          // attempts under way
+	wg      sync.WaitGroup          // workers
+	// work hands an attempt to an idle worker. Workers outlive their
+	// attempt (workerIdle): a fresh goroutine per attempt grew its stack
+	// through the dial path every time, as the scheduler's comment says.
+	work chan job
+	quit chan struct{}
 }
+
+type job struct {
+	pr check.Prober
+	m  checkwire.ProbeMsg
+}
+
+// workerIdle is how long a worker waits for its next attempt before it
+// exits; delay_loop is rarely longer.
+const workerIdle = 10 * time.Second
 
 func (s *server) handle(typ checkwire.Type, p []byte) error {
 	switch typ {
@@ -82,15 +97,37 @@ func (s *server) handle(typ checkwire.Type, p []byte) error {
 			// Refused at Add (logged then), or a Probe that crossed a Drop.
 			return s.answer(m.Seq, check.NoVerdict("checker %d is not running in the helper", m.ID))
 		}
-		s.wg.Add(1)
-		go s.probe(pr, m)
+		select {
+		case s.work <- job{pr, m}:
+		default:
+			s.wg.Add(1)
+			go s.worker(job{pr, m})
+		}
 		return nil
 	}
 	return fmt.Errorf("%w: unexpected %s from govrrpd", checkwire.ErrFrame, typ)
 }
 
-func (s *server) probe(pr check.Prober, m checkwire.ProbeMsg) {
+// worker runs j, then the attempts handed to it until it has been idle
+// for workerIdle.
+func (s *server) worker(j job) {
 	defer s.wg.Done()
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
+	for {
+		s.probe(j.pr, j.m)
+		idle.Reset(workerIdle)
+		select {
+		case j = <-s.work:
+		case <-idle.C:
+			return
+		case <-s.quit:
+			return
+		}
+	}
+}
+
+func (s *server) probe(pr check.Prober, m checkwire.ProbeMsg) {
 	ctx, cancel := context.WithDeadline(s.ctx, time.Unix(0, m.Deadline))
 	out := pr.Probe(ctx)
 	cancel()
