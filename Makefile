@@ -16,11 +16,16 @@ build: export CGO_ENABLED = 0
 
 all: build
 
-# govrrpd and its BGP helper (run only for --bgp-config; found beside it).
+# govrrpd and its helpers, every command under cmd/, side by side in bin/
+# where govrrpd finds them (internal/helperbin): govrrpd-bgp runs only for
+# --bgp-config; govrrpd-ops carries out status, plan, ctl and genhash and
+# serves the API, console and /metrics.
 build:
-	$(GO) build -o $(BIN) ./cmd/govrrpd
-	$(GO) build -o bin/govrrpd-bgp ./cmd/govrrpd-bgp
-	$(GO) build -o bin/govrrpd-check ./cmd/govrrpd-check
+	$(GO) build -o bin/ ./cmd/...
+
+# The helpers make install puts in $(PREFIX)/libexec/govrrpd: every
+# cmd/govrrpd-*, so that a new helper needs no line of its own here.
+HELPERS   := $(notdir $(wildcard cmd/govrrpd-*))
 
 # The README's test command: unit tests, conformance corpus, and the
 # namespace-lab integration tests (which skip with a message when not root).
@@ -99,8 +104,7 @@ deb-check:
 
 install: build man
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/govrrpd
-	install -D -m 0755 bin/govrrpd-bgp $(DESTDIR)$(PREFIX)/libexec/govrrpd/govrrpd-bgp
-	install -D -m 0755 bin/govrrpd-check $(DESTDIR)$(PREFIX)/libexec/govrrpd/govrrpd-check
+	for h in $(HELPERS); do install -D -m 0755 bin/$$h $(DESTDIR)$(PREFIX)/libexec/govrrpd/$$h || exit 1; done
 	install -D -m 0644 bin/man/govrrpd.8 $(DESTDIR)$(PREFIX)/share/man/man8/govrrpd.8
 	install -D -m 0644 bin/man/govrrpd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/govrrpd.conf.5
 

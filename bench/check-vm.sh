@@ -26,13 +26,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if command -v qemu-system-x86_64 >/dev/null && command -v keepalived >/dev/null; then
-	if [ -n "${GOVRRPD_BIN:-}" ] && ! ldd "$GOVRRPD_BIN" >/dev/null 2>&1; then
-		cp "$GOVRRPD_BIN" "$tmp/govrrpd"
-	else
-		CGO_ENABLED=0 go build -o "$tmp/govrrpd" ./cmd/govrrpd
-	fi
+	. bench/vmbin.sh
+	files=$(vm_binaries "$tmp/bin")
 	CGO_ENABLED=0 go build -o "$tmp/checkbench" ./tools/checkbench
-	files="$tmp/govrrpd" diag=()
+	diag=()
 	[ "${CHECKBENCH_THREADS:-0}" = 1 ] && diag+=(-threads)
 	if [ "${CHECKBENCH_STRACE:-0}" = 1 ]; then
 		# mkinitramfs.sh puts extra files in /bin; strace finds its

@@ -36,7 +36,7 @@ bin=${GOVRRPD_BIN:-}
 if [ -z "$bin" ]; then
 	mkdir "$tmp/bin"
 	bin=$tmp/bin/govrrpd # not $tmp/govrrpd: measure appends results there
-	go build -o "$bin" ./cmd/govrrpd
+	go build -o "$tmp/bin/" ./cmd/... # govrrpd and its helpers, side by side
 fi
 
 conf=$tmp/large.conf

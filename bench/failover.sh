@@ -16,7 +16,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ -z "${GOVRRPD_BIN:-}" ]; then
-	go build -o "$tmp/govrrpd" ./cmd/govrrpd
+	go build -o "$tmp/" ./cmd/... # govrrpd and its helpers, side by side
 	GOVRRPD_BIN=$tmp/govrrpd
 fi
 go build -o "$tmp/failbench" ./tools/failbench

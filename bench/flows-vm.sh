@@ -17,12 +17,9 @@ cd "$(dirname "$0")/.."
 command -v qemu-system-x86_64 >/dev/null || { echo "flows-vm.sh: qemu-system-x86 not installed; skipped"; exit 0; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-if [ -n "${GOVRRPD_BIN:-}" ] && ! ldd "$GOVRRPD_BIN" >/dev/null 2>&1; then
-	cp "$GOVRRPD_BIN" "$tmp/govrrpd"
-else
-	CGO_ENABLED=0 go build -o "$tmp/govrrpd" ./cmd/govrrpd
-fi
+. bench/vmbin.sh
+files=$(vm_binaries "$tmp/bin")
 CGO_ENABLED=0 go build -o "$tmp/flowbench" ./tools/flowbench
-GOVRRPD_VM_FILES="$tmp/govrrpd" GOVRRPD_VM_TIMEOUT=${GOVRRPD_VM_TIMEOUT:-900} \
+GOVRRPD_VM_FILES="$files" GOVRRPD_VM_TIMEOUT=${GOVRRPD_VM_TIMEOUT:-900} \
 	test/kernel/vmrun.sh "$tmp/flowbench" -conns "${FLOWBENCH_CONNS:-2000}" \
 	-cases "${FLOWBENCH_CASES:-mh,rr,wlc,mh-nosloppy,mh-flap,mh-flap-inhibit}"

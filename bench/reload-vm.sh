@@ -25,14 +25,11 @@ if ! command -v qemu-system-x86_64 >/dev/null || ! command -v keepalived >/dev/n
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-if [ -n "${GOVRRPD_BIN:-}" ] && ! ldd "$GOVRRPD_BIN" >/dev/null 2>&1; then
-	cp "$GOVRRPD_BIN" "$tmp/govrrpd"
-else
-	CGO_ENABLED=0 go build -o "$tmp/govrrpd" ./cmd/govrrpd
-fi
+. bench/vmbin.sh
+files=$(vm_binaries "$tmp/bin")
 CGO_ENABLED=0 go build -o "$tmp/reloadbench" ./tools/reloadbench
 echo "== VM (qemu TCG, 2 vCPUs); host load average before: $(loadavg)"
-GOVRRPD_VM_KEEPALIVED=1 GOVRRPD_VM_FILES="$tmp/govrrpd" GOVRRPD_VM_TIMEOUT=${GOVRRPD_VM_TIMEOUT:-7200} \
+GOVRRPD_VM_KEEPALIVED=1 GOVRRPD_VM_FILES="$files" GOVRRPD_VM_TIMEOUT=${GOVRRPD_VM_TIMEOUT:-7200} \
 	test/kernel/vmrun.sh "$tmp/reloadbench" -vs "${RELOADBENCH_VS:-10000}" -rs "${RELOADBENCH_RS:-10}" \
 	-impl "${RELOADBENCH_IMPL:-govrrpd,keepalived}" -apply-max "${RELOADBENCH_CAP:-15m}" -govrrpd /bin/govrrpd -keepalived /sbin/keepalived -workdir /tmp
 echo "host load average after: $(loadavg)"

@@ -20,7 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 if [ -z "${GOVRRPD_BIN:-}" ]; then
 	# Static, as `make build` and the .deb build it: a cgo build maps
 	# libc and ld.so, 2 MB of RSS that no shipped binary carries.
-	CGO_ENABLED=0 go build -o "$tmp/govrrpd" ./cmd/govrrpd
+	CGO_ENABLED=0 go build -o "$tmp/" ./cmd/... # govrrpd and its helpers, side by side
 	GOVRRPD_BIN=$tmp/govrrpd
 fi
 go build -o "$tmp/scalebench" ./tools/scalebench

@@ -9,4 +9,10 @@
 // themselves with it, and the daemon starts it when a connection arrives
 // on a listener it keeps. It is not meant to be run by hand, though its
 // commands work when it is.
+//
+// Each mode registers itself from an init function in its own file
+// (ops.go: status and plan; ctl.go; genhash.go). The commands' tests run
+// them in process through dispatch against controltest's fake daemon on a
+// control socket, with their goldens in testdata; cmd/govrrpd's tests run
+// both binaries to show `govrrpd VERB` is `govrrpd-ops VERB`.
 package main

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/govrrpd/govrrpd/confparse"
 )
+
+var update = flag.Bool("update", false, "rewrite testdata goldens")
 
 // cliRun runs the CLI in-process and returns its exit status and output.
 func cliRun(args ...string) (rc int, stdout, stderr string) {

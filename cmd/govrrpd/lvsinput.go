@@ -11,7 +11,6 @@ import (
 
 func init() {
 	subcommands["import-lvs-cf"] = importLVSCF
-	subcommands["genhash"] = genhashMain
 }
 
 // lvscfInput lets `govrrpd -f /etc/sysconfig/ha/lvs.cf` run a Piranha

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/govrrpd/govrrpd/confparse"
+	"github.com/govrrpd/govrrpd/internal/helperbin"
 	"github.com/govrrpd/govrrpd/internal/roff"
 )
 
@@ -31,8 +32,9 @@ var subcommandHelp = map[string][2]string{
 			"(keepalived's `genhash` and `keepalived -T`; `govrrpd -T` is the same)."},
 	"import-lvs-cf": {"import-lvs-cf [--node primary|backup|auto] [--vrid N] [--vrrp-interface IF] [-o FILE] lvs.cf",
 		"Convert Piranha's `lvs.cf` into a keepalived.conf for one node. `govrrpd -f lvs.cf` also runs such a file directly."},
-	// The operations subcommands (#13) are documented here ahead of their
-	// merge; only registered subcommands reach the page.
+	// status, plan, ctl and genhash are carried out by govrrpd-ops
+	// (opsNote is added to each); only registered subcommands reach the
+	// page.
 	"status": {"status [--json] [--watch [--interval D]] [--control-socket PATH | --url URL [--http-token-file FILE]]",
 		"The running daemon's state as tables, or the API's JSON with --json. Exit status 1 when the daemon cannot be reached."},
 	"plan": {"plan [-f new.conf] [--from old.conf] [--json]",
@@ -42,6 +44,11 @@ var subcommandHelp = map[string][2]string{
 	"man": {"man [--section 8|5] [--date YYYY-MM-DD] [--keywords FILE]",
 		"Write this manual page (section 8) or govrrpd.conf(5) (from the keyword table FILE, docs/keywords.md) in roff to standard output."},
 }
+
+// opsNote ends the description of each subcommand govrrpd-ops carries
+// out (opsVerbs).
+const opsNote = " Carried out by govrrpd-ops (see FILES), which govrrpd runs in its place with the same arguments and environment; " +
+	"when it cannot be found, govrrpd names every path it tried and exits with status 1."
 
 // signalHelp explains each function of --signum; a test fails when one has
 // no entry.
@@ -99,6 +106,9 @@ func writeMan8(w io.Writer, date string) error {
 	p.Section("subcommands")
 	for _, name := range slices.Sorted(maps.Keys(subcommands)) {
 		h := subcommandHelp[name]
+		if slices.Contains(opsVerbs, name) {
+			h[1] += opsNote
+		}
 		p.Item(roff.Bold("govrrpd "+strings.Fields(h[0])[0])+" "+roff.Escape(strings.TrimPrefix(h[0], name+" ")), h[1])
 	}
 	manSignals(p)
@@ -183,6 +193,11 @@ func manFiles(p *roff.Page) {
 			"With -s NAME they move under /run/keepalived/NAME/. govrrpd.service passes /run/govrrpd/govrrpd.pid, vrrp.pid and checkers.pid.")
 	p.Item(roff.Italic("/tmp/keepalived.data")+", "+roff.Italic(".stats")+", "+roff.Italic(".json"),
 		"Signal dumps, written to a temporary file and renamed, mode 0600.")
+	p.Item(roff.Italic(helperbin.LibexecDir+"/"),
+		"The helpers, each looked for beside govrrpd first, then in ../libexec/govrrpd of its prefix (`make install`), then here (the package). "+
+			"`govrrpd-ops` carries out status, plan, ctl and genhash, and serves the API, the web console and /metrics: "+
+			"the daemon starts `govrrpd-ops serve` when a connection arrives on the control socket or --http-listen, "+
+			"and it exits after an idle period. `govrrpd-bgp` runs while --bgp-config is given, started and stopped by the daemon.")
 	p.Item(roff.Italic("/etc/default/govrrpd"), "DAEMON_ARGS for govrrpd.service, as /etc/default/keepalived is for keepalived.service.")
 	p.Item(roff.Italic("/lib/systemd/system/govrrpd.service"), "The unit: Conflicts=keepalived.service, so starting one stops the other. "+
 		"`update-alternatives --install /usr/sbin/keepalived keepalived /usr/sbin/govrrpd 10` (only when Debian's keepalived package is not installed) "+
@@ -224,6 +239,7 @@ func manExit(p *roff.Page) {
 	}
 	p.Para("Otherwise:")
 	p.Item(roff.Bold("0"), "Stopped by a signal after a clean run; --help, --version, --signum.")
-	p.Item(roff.Bold("1"), "The daemon could not start or stopped on an error (logged), or a subcommand failed.")
+	p.Item(roff.Bold("1"), "The daemon could not start or stopped on an error (logged), or a subcommand failed "+
+		"(status, plan and ctl: the daemon cannot be reached; status, plan, ctl and genhash: govrrpd-ops cannot be found).")
 	p.Item(roff.Bold("2"), "Command-line usage error.")
 }

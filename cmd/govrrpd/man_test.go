@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,5 +96,28 @@ func TestManErrors(t *testing.T) {
 		if code := run(tt.args, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", tt.args, code, errOut.String(), tt.want)
 		}
+	}
+}
+
+// govrrpd(8) says which subcommands govrrpd-ops carries out, and where the
+// helpers are looked for.
+func TestMan8NamesOpsHelper(t *testing.T) {
+	page := strings.NewReplacer(`\-`, "-", `\fB`, "", `\fR`, "", `\fI`, "").Replace(renderMan(t))
+	entries := regexp.MustCompile(`(?m)^\.TP\n(govrrpd \S+)[^\n]*\n([^\n]*)`).FindAllStringSubmatch(page, -1)
+	seen := map[string]bool{}
+	for _, e := range entries {
+		verb := strings.TrimPrefix(e[1], "govrrpd ")
+		seen[verb] = true
+		if got, want := strings.Contains(e[2], "Carried out by govrrpd-ops"), slices.Contains(opsVerbs, verb); got != want {
+			t.Errorf("govrrpd(8) entry for %s names govrrpd-ops: %v, want %v:\n%s", verb, got, want, e[2])
+		}
+	}
+	for _, v := range append(opsVerbs, "man", "import-lvs-cf") {
+		if !seen[v] {
+			t.Errorf("govrrpd(8) has no entry for govrrpd %s", v)
+		}
+	}
+	if !strings.Contains(page, "/usr/libexec/govrrpd/") || !strings.Contains(page, "govrrpd-ops serve") {
+		t.Error("govrrpd(8) FILES does not say where the helpers are and when govrrpd-ops runs")
 	}
 }

@@ -23,7 +23,7 @@ var version = "0.1.0-dev"
 const defaultConfig = "/etc/keepalived/keepalived.conf"
 
 // subcommands are govrrpd's own verbs; everything else is keepalived's
-// command line.
+// command line. Those that need HTTP or TLS run govrrpd-ops (opsexec.go).
 var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{}
 
 // run is main without the process exit, so tests can drive the CLI.
@@ -33,7 +33,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return sub(args[1:], stdout, stderr)
 		}
 		if args[0] == "-T" || args[0] == "--genhash" {
-			return genhashMain(args[1:], stdout, stderr)
+			return execOps("genhash", args[1:], stderr)
 		}
 	}
 	o, fs, err := parseFlags(args, stderr)

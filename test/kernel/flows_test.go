@@ -1,8 +1,6 @@
 package kernel
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -66,14 +64,7 @@ func parseFlows(out string) map[string]flowsResult {
 func TestMaglevFlowsInVM(t *testing.T) {
 	need(t)
 	dir := t.TempDir()
-	for pkg, out := range map[string]string{"./cmd/govrrpd": "govrrpd", "./tools/flowbench": "flowbench"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, out), pkg)
-		cmd.Dir, cmd.Env = "../..", append(os.Environ(), "CGO_ENABLED=0")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("building %s: %v\n%s", pkg, err, b)
-		}
-	}
-	t.Setenv("GOVRRPD_VM_FILES", filepath.Join(dir, "govrrpd"))
+	buildGovrrpd(t, dir, "./tools/flowbench")
 	t.Setenv("GOVRRPD_VM_TIMEOUT", "900")
 	res := parseFlows(runVM(t, dir, filepath.Join(dir, "flowbench"), "-conns", "300", "-timeout", "60s", "-cases", "mh,rr,mh-nosloppy,mh-flap,mh-flap-inhibit"))
 

@@ -49,6 +49,30 @@ func buildKernelTests(t *testing.T, pkg string) (bin, pkgDir string) {
 	return bin, pkgDir
 }
 
+// buildGovrrpd builds govrrpd, its helpers and tool (a path from the
+// module root, e.g. ./tools/flowbench) static into dir, and puts govrrpd
+// and the helpers it may run into the VM (GOVRRPD_VM_FILES: /bin,
+// side by side). govrrpd-bgp stays out: no VM test runs BGP, and it is
+// the largest file.
+func buildGovrrpd(t *testing.T, dir, tool string) {
+	t.Helper()
+	for _, pkg := range []string{"./cmd/...", tool} {
+		cmd := exec.Command("go", "build", "-o", dir+"/", pkg)
+		cmd.Dir, cmd.Env = "../..", append(os.Environ(), "CGO_ENABLED=0")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("building %s: %v\n%s", pkg, err, b)
+		}
+	}
+	files := []string{filepath.Join(dir, "govrrpd")}
+	helpers, _ := filepath.Glob(filepath.Join(dir, "govrrpd-*"))
+	for _, h := range helpers {
+		if filepath.Base(h) != "govrrpd-bgp" {
+			files = append(files, h)
+		}
+	}
+	t.Setenv("GOVRRPD_VM_FILES", strings.Join(files, " "))
+}
+
 func runVM(t *testing.T, pkgDir, bin string, args ...string) string {
 	t.Helper()
 	vmrun, _ := filepath.Abs("vmrun.sh")
@@ -102,14 +126,7 @@ func TestLVSInVM(t *testing.T) {
 func TestReloadInVM(t *testing.T) {
 	need(t)
 	dir := t.TempDir()
-	for pkg, out := range map[string]string{"./cmd/govrrpd": "govrrpd", "./tools/reloadbench": "reloadbench"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, out), pkg)
-		cmd.Dir, cmd.Env = "../..", append(os.Environ(), "CGO_ENABLED=0")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("building %s: %v\n%s", pkg, err, b)
-		}
-	}
-	t.Setenv("GOVRRPD_VM_FILES", filepath.Join(dir, "govrrpd"))
+	buildGovrrpd(t, dir, "./tools/reloadbench")
 	out := runVM(t, dir, filepath.Join(dir, "reloadbench"), "-vs", "200", "-rs", "10", "-impl", "govrrpd")
 	if !strings.Contains(out, "table 200/2000") {
 		t.Fatal("the table never held every real server")

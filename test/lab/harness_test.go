@@ -36,11 +36,14 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// GOVRRPD_BIN has its helpers beside it (make build puts them
+	// there); otherwise every command is built here, side by side:
+	// govrrpd runs govrrpd-ops for status, plan and ctl.
 	govrrpdBin = os.Getenv("GOVRRPD_BIN")
 	if govrrpdBin == "" {
 		govrrpdBin = filepath.Join(dir, "govrrpd")
-		if out, err := exec.Command("go", "build", "-o", govrrpdBin, "../../cmd/govrrpd").CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "build govrrpd: %v\n%s", err, out)
+		if out, err := exec.Command("go", "build", "-o", dir+"/", "../../cmd/...").CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build govrrpd and its helpers: %v\n%s", err, out)
 			os.Exit(1)
 		}
 	}

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Install govrrpd's .deb on this machine and check it as an operator would
 # meet it, then remove it again (root; CI runs it through `make deb-check`):
-#   - dpkg -i; the files are where govrrpd(8) says; no keepalived
+#   - dpkg -i; the files are where govrrpd(8) says (the helpers in
+#     /usr/libexec/govrrpd, executable and static); no keepalived
 #     alternative was registered (only the administrator makes one);
 #   - the man pages lint clean as installed; `systemd-analyze verify` accepts
 #     the unit (offline: it needs no running systemd, see below);
 #   - the unit's exact ExecStart line, with /etc/default/govrrpd's
 #     DAEMON_ARGS set to the example config, runs in a network namespace:
 #     the VIP comes up, the pid file is keepalived's (mode 0644, the pid),
-#     ExecReload keeps it running, SIGTERM removes the VIP and pid files;
+#     `govrrpd status` (carried out by the installed govrrpd-ops) shows
+#     the master, ExecReload keeps it running, SIGTERM removes the VIP and
+#     pid files;
 #   - dpkg -r leaves nothing but the conffile; dpkg -P leaves nothing.
 # The package is never left installed, whatever fails.
 set -euo pipefail
@@ -39,7 +42,8 @@ trap cleanup EXIT
 
 echo "== dpkg -i $deb"
 dpkg -i "$deb"
-for f in /usr/sbin/govrrpd /usr/libexec/govrrpd/govrrpd-bgp /usr/libexec/govrrpd/govrrpd-check /lib/systemd/system/govrrpd.service /etc/default/govrrpd \
+helpers="/usr/libexec/govrrpd/govrrpd-bgp /usr/libexec/govrrpd/govrrpd-check /usr/libexec/govrrpd/govrrpd-ops"
+for f in /usr/sbin/govrrpd $helpers /lib/systemd/system/govrrpd.service /etc/default/govrrpd \
 	/usr/share/man/man8/govrrpd.8.gz /usr/share/man/man5/govrrpd.conf.5.gz \
 	/usr/share/doc/govrrpd/examples/keepalived.conf; do
 	[ -f "$f" ] || fail "$f not installed"
@@ -47,14 +51,15 @@ done
 [ "$(dpkg-query -W -f='${Conffiles}' govrrpd | awk 'NF {print $1}')" = /etc/default/govrrpd ] ||
 	fail "conffiles are not exactly /etc/default/govrrpd"
 /usr/sbin/govrrpd --version
-file -b /usr/sbin/govrrpd 2>/dev/null | grep -q 'statically linked' || ldd /usr/sbin/govrrpd 2>&1 | grep -q 'not a dynamic' ||
-	fail "/usr/sbin/govrrpd is not static"
-[ -x /usr/libexec/govrrpd/govrrpd-bgp ] || fail "the BGP helper is not executable"
-[ -x /usr/libexec/govrrpd/govrrpd-check ] || fail "the HTTP_GET/SSL_GET helper is not executable"
+for b in /usr/sbin/govrrpd $helpers; do
+	[ -x "$b" ] || fail "$b is not executable"
+	file -b "$b" 2>/dev/null | grep -q 'statically linked' || ldd "$b" 2>&1 | grep -q 'not a dynamic' ||
+		fail "$b is not static"
+done
 if update-alternatives --query keepalived 2>/dev/null | grep -q govrrpd; then
 	fail "the package registered a keepalived alternative by itself"
 fi
-ok "files in place, static binary, no alternative registered"
+ok "files in place, static binaries, no alternative registered"
 
 echo "== man pages"
 for m in /usr/share/man/man8/govrrpd.8.gz /usr/share/man/man5/govrrpd.conf.5.gz; do
@@ -109,6 +114,11 @@ for _ in $(seq 100); do
 done
 ip -n "$ns" addr show eth0 | grep -q 192.0.2.200 || { cat "$work/log"; fail "VIP 192.0.2.200 not up within 10 s"; }
 ok "master with its VIP"
+# /usr/sbin/govrrpd finds /usr/libexec/govrrpd/govrrpd-ops and runs it;
+# the daemon listens on the default control socket.
+out=$(/usr/sbin/govrrpd status 2>&1) || { rc=$?; echo "$out"; cat "$work/log"; fail "govrrpd status exited $rc"; }
+echo "$out" | grep -q MASTER || { echo "$out"; fail "govrrpd status does not show the master"; }
+ok "govrrpd status through the installed helper"
 [ "$(cat /run/govrrpd/govrrpd.pid)" = "$pid" ] || fail "pid file does not hold $pid"
 [ "$(stat -c %a /run/govrrpd/govrrpd.pid)" = 644 ] || fail "pid file mode $(stat -c %a /run/govrrpd/govrrpd.pid)"
 reload=$(sed -n 's/^ExecReload=//p' /lib/systemd/system/govrrpd.service)

@@ -210,8 +210,9 @@ type sourceResult struct {
 // sources, and exports it as GOVRRPD_BIN to the scripts.
 func ensureBinary(o *options, dir string) error {
 	if o.govrrpd == "" {
+		// With its helpers beside it, where it finds them.
 		o.govrrpd = filepath.Join(dir, "govrrpd")
-		cmd := exec.Command("go", "build", "-o", o.govrrpd, "./cmd/govrrpd")
+		cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/...")
 		// Static, as the Makefile and the .deb build it.
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

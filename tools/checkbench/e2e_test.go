@@ -13,13 +13,14 @@ import (
 )
 
 // govrrpdBin is the daemon to measure: GOVRRPD_BIN (as make test sets it)
-// or a fresh build.
+// or a fresh build, with its helpers beside it.
 func govrrpdBin(t *testing.T) string {
 	if b := os.Getenv("GOVRRPD_BIN"); b != "" {
 		return b
 	}
-	bin := filepath.Join(t.TempDir(), "govrrpd")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/govrrpd")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "govrrpd")
+	cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/...")
 	cmd.Dir = "../.."
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building govrrpd: %v\n%s", err, out)

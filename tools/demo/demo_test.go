@@ -21,8 +21,9 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	bin := os.Getenv("GOVRRPD_BIN")
 	if bin == "" {
-		bin = filepath.Join(t.TempDir(), "govrrpd")
-		if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/govrrpd").CombinedOutput(); err != nil {
+		dir := t.TempDir()
+		bin = filepath.Join(dir, "govrrpd")
+		if out, err := exec.Command("go", "build", "-o", dir+"/", "../../cmd/...").CombinedOutput(); err != nil {
 			t.Fatalf("build govrrpd: %v\n%s", err, out)
 		}
 	}

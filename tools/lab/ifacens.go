@@ -65,17 +65,18 @@ func RunIn(t testing.TB, ns, name string, args ...string) (int, string) {
 	return 0, out.String()
 }
 
-// Binary is $GOVRRPD_BIN (set by `make test`) or a fresh build of
-// cmd/govrrpd.
+// Binary is $GOVRRPD_BIN (set by `make test`, its helpers beside it) or
+// a fresh build of cmd/govrrpd with every helper beside it, as make build
+// lays them out.
 func Binary(t testing.TB) string {
 	t.Helper()
 	if b := os.Getenv("GOVRRPD_BIN"); b != "" {
 		return b
 	}
-	bin := filepath.Join(t.TempDir(), "govrrpd")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/govrrpd/govrrpd/cmd/govrrpd")
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-o", dir+"/", "github.com/govrrpd/govrrpd/cmd/...")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build cmd/govrrpd: %v\n%s", err, out)
+		t.Fatalf("go build cmd/...: %v\n%s", err, out)
 	}
-	return bin
+	return filepath.Join(dir, "govrrpd")
 }

@@ -43,18 +43,12 @@ func build(out, goarch string) (string, error) {
 	if err := os.MkdirAll(stage, 0o755); err != nil {
 		return "", err
 	}
+	// govrrpd and its helpers (every cmd/govrrpd-*: contents installs
+	// them in /usr/libexec/govrrpd, where govrrpd finds them).
+	if err := goBuild(stage+string(filepath.Separator), "./cmd/...", goarch, v.deb); err != nil {
+		return "", err
+	}
 	bin := filepath.Join(stage, "govrrpd")
-	if err := goBuild(bin, "./cmd/govrrpd", goarch, v.deb); err != nil {
-		return "", err
-	}
-	// The BGP helper, which --bgp-config runs (internal/bgpproc).
-	if err := goBuild(filepath.Join(stage, "govrrpd-bgp"), "./cmd/govrrpd-bgp", goarch, v.deb); err != nil {
-		return "", err
-	}
-	// The HTTP_GET/SSL_GET helper (internal/checkproc).
-	if err := goBuild(filepath.Join(stage, "govrrpd-check"), "./cmd/govrrpd-check", goarch, v.deb); err != nil {
-		return "", err
-	}
 	for _, m := range manPages {
 		if err := genMan(bin, goarch, m, stage, v.date); err != nil {
 			return "", err
@@ -68,10 +62,11 @@ func build(out, goarch string) (string, error) {
 	return path, nil
 }
 
-// goBuild builds a static binary the package ships (no cgo: it runs on
-// any Debian release without a libc dependency).
-func goBuild(bin, pkg, goarch, version string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", bin, pkg)
+// goBuild builds the static binaries the package ships (no cgo: they run
+// on any Debian release without a libc dependency); out is a file, or a
+// directory ending in a separator for several commands.
+func goBuild(out, pkg, goarch, version string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", out, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {

@@ -21,10 +21,12 @@ import (
 )
 
 func init() {
-	subcommands["status"] = statusMain
-	subcommands["plan"] = planMain
-	subcommands["ctl"] = ctlMain
+	modes["status"] = statusMain
+	modes["plan"] = planMain
 }
+
+// defaultConfig is the file plan reads without -f, as the daemon does.
+const defaultConfig = "/etc/keepalived/keepalived.conf"
 
 // clientFlags are how the operations subcommands reach a daemon: its
 // control socket, or a TCP listener (--url, with the token file for

@@ -110,3 +110,37 @@ func dash(s string) string {
 	}
 	return s
 }
+
+// renderBGP is `govrrpd status`'s BGP part: sessions, then announcements
+// with the condition that withdraws them.
+func renderBGP(w io.Writer, b *status.BGP) {
+	if b.Down != "" {
+		fmt.Fprintf(w, "BGP DOWN: %s\n\n", b.Down)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "BGP NEIGHBOR (AS %d, id %s)\tAS\tSTATE\tUP\tHOLD\tSENT\tRECEIVED\n", b.LocalAS, b.RouterID)
+	for _, n := range b.Neighbors {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\n", n.Addr, n.AS, n.State, time.Duration(n.Uptime),
+			time.Duration(n.HoldTime), n.PrefixesSent, n.PrefixesReceived)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ANNOUNCE\tSTATE\tCONDITIONS\tAT")
+	for _, a := range b.Announcements {
+		state := "withdrawn"
+		if a.Announced {
+			state = "announced"
+		}
+		var cs []string
+		for _, c := range a.Conditions {
+			mark := "no"
+			if c.Holds {
+				mark = "yes"
+			}
+			cs = append(cs, c.Condition+": "+mark)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Prefix, state, dash(strings.Join(cs, "; ")), a.At)
+	}
+	tw.Flush()
+}

@@ -13,6 +13,12 @@ import (
 	"github.com/govrrpd/govrrpd/check/httpcheck"
 )
 
+// genhash is a mode of its own; govrrpd runs `govrrpd -T` and
+// `govrrpd --genhash` (keepalived's spellings) as `govrrpd-ops genhash`.
+func init() {
+	modes["genhash"] = genhashMain
+}
+
 // genhashMain is `govrrpd genhash` (keepalived -T / genhash): fetch a URL the
 // way HTTP_GET/SSL_GET do and print the MD5 digest to put in a url block.
 func genhashMain(args []string, stdout, stderr io.Writer) int {

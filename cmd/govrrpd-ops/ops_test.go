@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"io"
@@ -17,6 +18,14 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite testdata goldens")
+
+// cliRun runs a mode in-process, as `govrrpd VERB ARGS` runs it after
+// the exec, and returns its exit status and output.
+func cliRun(args ...string) (rc int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	rc = dispatch(args, &o, &e)
+	return rc, o.String(), e.String()
+}
 
 // fakeDaemon serves the fake backend on a control socket until the test
 // ends.

@@ -11,6 +11,10 @@ import (
 	"github.com/govrrpd/govrrpd/internal/control"
 )
 
+func init() {
+	modes["ctl"] = ctlMain
+}
+
 const ctlUsage = `ACTION ...
   drain VS RS               set the real server's weight to 0, keeping it in the table
   undrain VS RS             restore its weight
