@@ -67,6 +67,9 @@ func (s *Scheduler) Adopt(checkers []Checker) (retired int, ok bool) {
 		if r.timer != nil && r.timer.Stop() {
 			s.wg.Done()
 		}
+		// An attempt under way ends with a closed prober's no-verdict
+		// answer or its own; either way it is not recorded (retired).
+		closeProber(r.prober)
 	}
 	s.mu.Unlock()
 	for k, j := range matched {

@@ -60,3 +60,7 @@ func downAs(f Failure, format string, args ...any) Outcome {
 	o.Fail = f
 	return o
 }
+
+// Valid says whether f is one of the classes above (a decoded byte may
+// be anything).
+func (f Failure) Valid() bool { return f < numFailures }

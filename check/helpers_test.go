@@ -90,14 +90,10 @@ func wantUp(t *testing.T, o check.Outcome, up bool) {
 	}
 }
 
-func netipMust(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
-
-// nil0 is a placeholder listener address for checkers whose target the
-// test sets afterwards.
-func nil0() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1} }
-
 func probeCtx(p check.Prober, d time.Duration) check.Outcome {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	return p.Probe(ctx)
 }
+
+func netipMust(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }

@@ -73,7 +73,21 @@ type Outcome struct {
 	WeightDelta int
 	// Fail classes a down outcome for the failures-by-reason counters.
 	Fail Failure
+	// NoVerdict says the attempt could not be made for a reason that is
+	// ours, not the server's (the govrrpd-check helper is down or did not
+	// answer): the scheduler changes no state, counts nothing and tries
+	// again after delay_loop.
+	NoVerdict bool
 }
+
+// noVerdict is an attempt that says nothing about the server.
+func noVerdict(format string, args ...any) Outcome {
+	return Outcome{Reason: fmt.Sprintf(format, args...), NoVerdict: true}
+}
+
+// NoVerdict is an attempt that says nothing about the server (see
+// Outcome.NoVerdict), for probers outside this package.
+func NoVerdict(format string, args ...any) Outcome { return noVerdict(format, args...) }
 
 func up(reason string) Outcome { return Outcome{Up: true, Reason: reason} }
 

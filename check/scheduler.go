@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -122,6 +123,9 @@ func NewScheduler(checkers []Checker, sink Sink, opts Options) (*Scheduler, erro
 	for _, c := range checkers {
 		p, err := opts.NewProber(c)
 		if err != nil {
+			for _, r := range s.runs {
+				closeProber(r.prober)
+			}
 			return nil, fmt.Errorf("%s at %s for %s: %w", c.Kind, c.Source, c.Target.Real, err)
 		}
 		ts := s.targets[c.Target]
@@ -217,6 +221,19 @@ func (s *Scheduler) Stop() {
 	s.wg.Wait()
 	close(s.queue) // nothing is armed or queued any more: workers drain and exit
 	s.workers.Wait()
+	for _, r := range s.runs {
+		if !r.retired.Load() {
+			closeProber(r.prober)
+		}
+	}
+}
+
+// closeProber releases what a prober holds beyond its attempts (a
+// checker registered with the govrrpd-check helper).
+func closeProber(p Prober) {
+	if c, ok := p.(io.Closer); ok {
+		_ = c.Close()
+	}
 }
 
 // Stats returns the live counters.
@@ -238,6 +255,13 @@ func (s *Scheduler) attempt(r *run) {
 	s.noteLateness(r, start)
 	out := s.probe(r)
 	if s.ctx.Err() != nil {
+		return
+	}
+	if out.NoVerdict {
+		s.opts.Logger.Debug("checker attempt without a verdict", "checker", r.name, "reason", out.Reason)
+		s.mu.Lock()
+		s.arm(r, r.c.DelayLoop)
+		s.mu.Unlock()
 		return
 	}
 	if s.opts.Observe != nil {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/check/httpcheck"
 )
 
 // genhash is a mode of its own; govrrpd runs `govrrpd -T` and
@@ -84,15 +84,15 @@ func resolve(server string) (netip.Addr, error) {
 // genhashFetch runs a one-shot SSL_GET/HTTP_GET prober's fetch; reusing the
 // checker's code path guarantees the digest is the one the checker computes.
 func genhashFetch(ip netip.Addr, port uint16, path, vhost, proto string, mark uint32,
-	useSSL, useSNI bool, timeout time.Duration) (*check.FetchResult, error) {
+	useSSL, useSNI bool, timeout time.Duration) (*httpcheck.FetchResult, error) {
 	ap := netip.AddrPortFrom(ip, port)
 	host := vhost
 	if host == "" {
-		host = check.HostHeader(ap, useSSL)
+		host = httpcheck.HostHeader(ap, useSSL)
 	}
-	req := check.FetchRequest{Path: path, Host: host, Protocol: strings.ToUpper(proto)}
+	req := httpcheck.FetchRequest{Path: path, Host: host, Protocol: strings.ToUpper(proto)}
 	if useSSL {
-		cfg, err := check.ClientTLS(nil, useSNI, host)
+		cfg, err := httpcheck.ClientTLS(nil, useSNI, host)
 		if err != nil {
 			return nil, err
 		}
@@ -100,11 +100,11 @@ func genhashFetch(ip netip.Addr, port uint16, path, vhost, proto string, mark ui
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	d := check.Dialer(mark)
+	d := httpcheck.Dialer(mark)
 	conn, err := d.DialContext(ctx, "tcp", ap.String())
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", ap, err)
 	}
 	defer conn.Close()
-	return check.Fetch(ctx, conn, req)
+	return httpcheck.Fetch(ctx, conn, req)
 }

@@ -32,6 +32,7 @@ type options struct {
 	httpListen      string        // --http-listen (govrrpd only)
 	bgpConfig       string        // --bgp-config (govrrpd only)
 	bgpHelper       string        // --bgp-helper (govrrpd only)
+	checkHelper     string        // --check-helper (govrrpd only)
 	opsHelper       string        // --ops-helper (govrrpd only)
 	opsIdle         time.Duration // --ops-idle (govrrpd only)
 	httpTokenFile   string        // --http-token-file (govrrpd only)
@@ -109,6 +110,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, *pflag.FlagSet, erro
 			"beside govrrpd, else /usr/libexec/govrrpd/govrrpd-ops); started when a connection arrives")
 	fs.DurationVar(&o.opsIdle, "ops-idle", time.Minute,
 		"govrrpd only: how long the operations helper runs without an open connection before it exits")
+	fs.StringVar(&o.checkHelper, "check-helper", "",
+		"govrrpd only: the program that runs HTTP_GET and SSL_GET probes (default: govrrpd-check beside govrrpd,\n"+
+			"else /usr/libexec/govrrpd/govrrpd-check); HTTP and TLS live there so that the daemon does not carry them")
 	fs.StringVar(&o.httpTokenFile, "http-token-file", "",
 		"govrrpd only: bearer token allowing writes over --http-listen (mode 0600, owned by root)")
 	fs.BoolVar(&o.httpAllowEdit, "http-allow-edit", false,

@@ -162,6 +162,7 @@ func runDaemon(o *options, stdout, stderr io.Writer) int {
 		confparse.PrintMasked(&b, cfg)
 		log.Info("configuration dump\n" + b.String())
 	}
+	useCheckHelper(o, log)
 	bgpr, err := startBGP(o, log, ops.metrics)
 	if err != nil {
 		log.Error("bgp", "err", err)

@@ -42,7 +42,7 @@ trap cleanup EXIT
 
 echo "== dpkg -i $deb"
 dpkg -i "$deb"
-helpers="/usr/libexec/govrrpd/govrrpd-bgp /usr/libexec/govrrpd/govrrpd-ops"
+helpers="/usr/libexec/govrrpd/govrrpd-bgp /usr/libexec/govrrpd/govrrpd-check /usr/libexec/govrrpd/govrrpd-ops"
 for f in /usr/sbin/govrrpd $helpers /lib/systemd/system/govrrpd.service /etc/default/govrrpd \
 	/usr/share/man/man8/govrrpd.8.gz /usr/share/man/man5/govrrpd.conf.5.gz \
 	/usr/share/doc/govrrpd/examples/keepalived.conf; do

@@ -20,7 +20,7 @@ func TestContents(t *testing.T) {
 	t.Chdir(root)
 	stage := t.TempDir()
 	want := map[string]bool{
-		"/usr/sbin/govrrpd": false, "/usr/libexec/govrrpd/govrrpd-bgp": false, "/usr/libexec/govrrpd/govrrpd-ops": false,
+		"/usr/sbin/govrrpd": false, "/usr/libexec/govrrpd/govrrpd-bgp": false, "/usr/libexec/govrrpd/govrrpd-check": false, "/usr/libexec/govrrpd/govrrpd-ops": false,
 		"/lib/systemd/system/govrrpd.service": false, "/etc/default/govrrpd": false,
 		"/usr/share/man/man8/govrrpd.8.gz": false, "/usr/share/man/man5/govrrpd.conf.5.gz": false,
 		"/usr/share/doc/govrrpd/examples/keepalived.conf": false,

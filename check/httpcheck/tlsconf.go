@@ -1,4 +1,4 @@
-package check
+package httpcheck
 
 import (
 	"crypto/tls"
@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/govrrpd/govrrpd/check"
 )
 
 // tlsFactory builds SSL_GET's client configuration from the global SSL {}
@@ -14,7 +16,7 @@ import (
 // CA is configured, and then against that CA without a host name check
 // (real servers are addressed by IP). With enable_sni the URL's virtual
 // host is sent as the server name.
-func tlsFactory(s *TLSSettings, sni bool) (func(host string) *tls.Config, error) {
+func tlsFactory(s *check.TLSSettings, sni bool) (func(host string) *tls.Config, error) {
 	base := &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}
 	if s != nil {
 		if s.CA != "" {
@@ -129,7 +131,7 @@ func loadKeyPair(certFile, keyFile, password string) (tls.Certificate, error) {
 
 // ClientTLS is SSL_GET's client configuration for one virtual host, for
 // tools (genhash) that fetch like the checker does.
-func ClientTLS(s *TLSSettings, sni bool, host string) (*tls.Config, error) {
+func ClientTLS(s *check.TLSSettings, sni bool, host string) (*tls.Config, error) {
 	f, err := tlsFactory(s, sni)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package check_test
+package httpcheck_test
 
 import (
 	"crypto/md5"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/check/httpcheck"
 	"github.com/govrrpd/govrrpd/srcpos"
 )
 
@@ -64,7 +65,7 @@ func TestHTTPStatusDigestRegex(t *testing.T) {
 		{"200 default", 200, "x", check.URL{Path: "/"}, true, check.FailOther},
 		{"500 default", 500, "x", check.URL{Path: "/"}, false, check.FailBadStatus},
 		{"301 default fails", 301, "x", check.URL{Path: "/"}, false, check.FailBadStatus},
-		{"301 in range", 301, "x", check.URL{Path: "/", StatusCodes: []check.StatusRange{{300, 399}}}, true, check.FailOther},
+		{"301 in range", 301, "x", check.URL{Path: "/", StatusCodes: []check.StatusRange{{Lo: 300, Hi: 399}}}, true, check.FailOther},
 		{"digest ok", 200, "hello", check.URL{Path: "/", Digest: md5hex("hello")}, true, check.FailOther},
 		{"digest upper-case config", 200, "hello", check.URL{Path: "/", Digest: "5D41402ABC4B2A76B9719D911017C592"}, true, check.FailOther},
 		{"digest changed body", 200, "hello!", check.URL{Path: "/", Digest: md5hex("hello")}, false, check.FailBadDigest},
@@ -115,22 +116,22 @@ func TestHTTPRequestIsKeepalivedsRequest(t *testing.T) {
 				r.UserAgent(), r.Host, r.Header.Get("Connection"))
 		}
 	}
-	raw, err := check.FetchRequest{Path: "/", Host: "192.0.2.1:8080", Protocol: "1.1"}.RequestBytes()
+	raw, err := httpcheck.FetchRequest{Path: "/", Host: "192.0.2.1:8080", Protocol: "1.1"}.RequestBytes()
 	want := "GET / HTTP/1.1\r\nConnection: close\r\nUser-Agent: KeepAliveClient\r\nHost: 192.0.2.1:8080\r\n\r\n"
 	if err != nil || string(raw) != want {
 		t.Errorf("request bytes %q, want %q", raw, want)
 	}
-	if got := check.HostHeader(netipMust("192.0.2.1:80"), false); got != "192.0.2.1" {
+	if got := httpcheck.HostHeader(netipMust("192.0.2.1:80"), false); got != "192.0.2.1" {
 		t.Errorf("default Host on port 80 = %q", got)
 	}
-	if got := check.HostHeader(netipMust("[2001:db8::1]:8443"), true); got != "[2001:db8::1]:8443" {
+	if got := httpcheck.HostHeader(netipMust("[2001:db8::1]:8443"), true); got != "[2001:db8::1]:8443" {
 		t.Errorf("IPv6 Host = %q", got)
 	}
 }
 
 func TestHTTPClosedPortAndSlowServer(t *testing.T) {
 	c := httpChecker(t, nil0(), check.URL{Path: "/"})
-	c.Target = closedPort(t, "tcp")
+	c.Target = closedPort(t)
 	if o := probeOnce(t, c); o.Up || o.Fail != check.FailRefused {
 		t.Errorf("closed port: up %v, failure class %s, want refused", o.Up, o.Fail)
 	}
@@ -178,7 +179,7 @@ func TestHTTPClosedPortAndSlowServer(t *testing.T) {
 }
 
 func TestHTTPBadSettingsRejected(t *testing.T) {
-	tg := closedPort(t, "tcp")
+	tg := closedPort(t)
 	for name, c := range map[string]check.Checker{
 		"no url":       {Kind: check.HTTP, Target: tg, Settings: &check.HTTPSettings{}},
 		"bad digest":   {Kind: check.HTTP, Target: tg, Settings: &check.HTTPSettings{URLs: []check.URL{{Path: "/", Digest: "xyz"}}}},
@@ -187,8 +188,11 @@ func TestHTTPBadSettingsRejected(t *testing.T) {
 		"pcre option":  {Kind: check.HTTP, Target: tg, Settings: &check.HTTPSettings{URLs: []check.URL{{Path: "/", Regex: "a", RegexOptions: []string{"extended"}}}}},
 		"bfd":          {Kind: check.BFD, Target: tg},
 	} {
-		if _, err := check.New(c); err == nil {
+		if _, err := httpcheck.New(c); err == nil {
 			t.Errorf("%s: New accepted it", name)
+		}
+		if _, err := check.PlanHTTP(c); err == nil && c.Kind == check.HTTP {
+			t.Errorf("%s: the daemon's validation (PlanHTTP) accepted it", name)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package check_test
+package httpcheck_test
 
 import (
 	"crypto/ecdsa"
@@ -101,7 +101,16 @@ func TestSSLGetSNIAndCA(t *testing.T) {
 	c.Kind = check.HTTP
 	wantUp(t, probeOnce(t, c), false)
 	// A missing CA file is a configuration error, not a passing check.
-	if _, err := check.New(mk(true, &check.TLSSettings{CA: filepath.Join(dir, "missing.pem")})); err == nil {
+	if _, err := check.PlanHTTP(mk(true, &check.TLSSettings{CA: filepath.Join(dir, "missing.pem")})); err == nil {
 		t.Fatal("missing CA accepted")
+	}
+	// So is a CA file without a certificate, refused by the daemon's
+	// validation without the helper's x509.
+	empty := filepath.Join(dir, "empty.pem")
+	if os.WriteFile(empty, []byte("not PEM\n"), 0o600) != nil {
+		t.Fatal("write empty CA")
+	}
+	if _, err := check.PlanHTTP(mk(true, &check.TLSSettings{CA: empty})); err == nil {
+		t.Fatal("CA without PEM accepted")
 	}
 }

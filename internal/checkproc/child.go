@@ -1,0 +1,191 @@
+package checkproc
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"sync"
+	"time"
+
+	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/check/checkwire"
+)
+
+// helloWait bounds the helper's start on a busy machine; a program that
+// does not answer by then is not the helper.
+const helloWait = 10 * time.Second
+
+// child is one run of the helper.
+type child struct {
+	cmd  *exec.Cmd
+	w    *checkwire.Writer
+	pipe *os.File // our write end: closing it ends the helper
+
+	mu      sync.Mutex
+	seq     uint64
+	pending map[uint64]chan check.Outcome // nil once the helper exited
+
+	exited chan struct{} // closed once the helper has exited and been read to the end
+	err    error         // how it exited, set before exited closes
+}
+
+// spawn starts the helper and waits for its hello; refused reports the
+// checkers it refuses.
+func spawn(helper string, level slog.Level, refused func(id uint32, why string)) (*child, error) {
+	attr, err := sysProcAttr()
+	if err != nil {
+		return nil, err
+	}
+	toR, toW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("checker helper: %w", err)
+	}
+	fromR, fromW, err := os.Pipe()
+	if err != nil {
+		toR.Close()
+		toW.Close()
+		return nil, fmt.Errorf("checker helper: %w", err)
+	}
+	cmd := exec.Command(helper, "-log-level", level.String())
+	cmd.ExtraFiles = []*os.File{toR, fromW} // fd 3 and 4
+	cmd.Stderr = os.Stderr                  // its log and a panic reach the journal
+	cmd.SysProcAttr = attr
+	err = cmd.Start()
+	toR.Close()
+	fromW.Close()
+	if err != nil {
+		toW.Close()
+		fromR.Close()
+		return nil, fmt.Errorf("checker helper %s: %w", helper, err)
+	}
+	c := &child{cmd: cmd, w: checkwire.NewWriter(toW), pipe: toW, pending: map[uint64]chan check.Outcome{},
+		exited: make(chan struct{})}
+	hello, read := make(chan error, 1), make(chan struct{})
+	go func() { c.read(fromR, hello, refused); close(read) }()
+	go c.reap(fromR, read)
+	select {
+	case err = <-hello:
+	case <-time.After(helloWait):
+		err = errors.New("no hello")
+	}
+	if err != nil {
+		c.kill()
+		return nil, fmt.Errorf("checker helper %s: %w", helper, err)
+	}
+	return c, nil
+}
+
+// read takes the helper's frames until its end of the pipe closes.
+func (c *child) read(r io.Reader, hello chan<- error, refused func(uint32, string)) {
+	in := checkwire.NewReader(r)
+	typ, p, err := in.Next()
+	if err != nil {
+		hello <- fmt.Errorf("exited before its hello (%v)", err)
+		return
+	}
+	v, err := checkwire.ParseHello(p)
+	switch {
+	case typ != checkwire.Hello || err != nil:
+		hello <- fmt.Errorf("not a govrrpd checker helper (first frame %s)", typ)
+		return
+	case v != checkwire.Version:
+		hello <- fmt.Errorf("speaks protocol version %d, this govrrpd %d: install the govrrpd-check of the same release", v, checkwire.Version)
+		return
+	}
+	hello <- nil
+	for {
+		typ, p, err := in.Next()
+		if err != nil {
+			return
+		}
+		switch typ {
+		case checkwire.Result:
+			if seq, o, err := checkwire.ParseResult(p); err == nil {
+				c.deliver(seq, o)
+			}
+		case checkwire.Added:
+			if id, why, err := checkwire.ParseAdded(p); err == nil && why != "" {
+				refused(id, why)
+			}
+		}
+	}
+}
+
+// readGrace is how long the reader may go on after the helper exited:
+// its last results are still in the pipe.
+const readGrace = time.Second
+
+// reap waits for the helper to exit and the reader to drain the pipe.
+func (c *child) reap(r *os.File, read <-chan struct{}) {
+	err := c.cmd.Wait()
+	select {
+	case <-read:
+	case <-time.After(readGrace):
+	}
+	r.Close()
+	<-read
+	c.pipe.Close()
+	c.err = err
+	c.mu.Lock()
+	c.pending = nil
+	c.mu.Unlock()
+	close(c.exited)
+}
+
+// expect registers an attempt: its sequence number and where its result
+// arrives. ok is false once the helper has exited.
+func (c *child) expect() (seq uint64, reply chan check.Outcome, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending == nil {
+		return 0, nil, false
+	}
+	c.seq++
+	reply = make(chan check.Outcome, 1)
+	c.pending[c.seq] = reply
+	return c.seq, reply, true
+}
+
+func (c *child) forget(seq uint64) {
+	c.mu.Lock()
+	delete(c.pending, seq)
+	c.mu.Unlock()
+}
+
+func (c *child) deliver(seq uint64, o check.Outcome) {
+	c.mu.Lock()
+	reply := c.pending[seq]
+	delete(c.pending, seq)
+	c.mu.Unlock()
+	if reply != nil {
+		reply <- o
+	}
+}
+
+// stop closes the helper's input, which ends it once its attempts under
+// way have answered; it is killed if it has not exited after wait.
+func (c *child) stop(wait time.Duration) {
+	c.pipe.Close()
+	select {
+	case <-c.exited:
+	case <-time.After(wait):
+		c.kill()
+	}
+}
+
+// kill ends the helper at once and waits for it to be reaped.
+func (c *child) kill() {
+	c.pipe.Close()
+	_ = c.cmd.Process.Kill()
+	<-c.exited
+}
+
+func exitText(err error) string {
+	if err == nil {
+		return "exit status 0"
+	}
+	return err.Error()
+}

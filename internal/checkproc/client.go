@@ -1,0 +1,228 @@
+package checkproc
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/govrrpd/govrrpd/check"
+	"github.com/govrrpd/govrrpd/check/checkwire"
+)
+
+// HelperName is the helper's file name.
+const HelperName = "govrrpd-check"
+
+// Options configure a Client; the zero value is usable.
+type Options struct {
+	Log *slog.Logger
+	// Helper is --check-helper: the helper to run; "" searches as
+	// helperbin.Find does, at each start.
+	Helper string
+	// Backoff is the first wait before a helper that died or did not
+	// start is started again (default 1 s); it doubles up to MaxBackoff.
+	Backoff time.Duration
+	// Linger is how long the helper outlives its last checker (default
+	// 2 s), so that a reload that rebuilds the checkers keeps it.
+	Linger time.Duration
+	// Grace is how long after an attempt's deadline its answer may come
+	// (default 500 ms): the helper times the attempt out at the same
+	// deadline, then answers.
+	Grace time.Duration
+}
+
+const (
+	defaultBackoff = time.Second
+	defaultLinger  = 2 * time.Second
+	defaultGrace   = 500 * time.Millisecond
+	// MaxBackoff bounds the wait between starts of a failing helper.
+	MaxBackoff = 30 * time.Second
+	// healthy is how long a helper must have run for the next restart
+	// to wait only the first backoff again.
+	healthy = time.Minute
+	// stopWait is how long a helper may take to exit once its input is
+	// closed: its attempts under way end by their deadlines.
+	stopWait = 5 * time.Second
+)
+
+// Client runs the helper for the daemon's HTTP_GET and SSL_GET checkers.
+type Client struct {
+	opts Options
+	log  *slog.Logger
+
+	mu      sync.Mutex        // guards the fields below
+	specs   map[uint32][]byte // each live checker's Add payload
+	names   map[uint32]string // each live checker's name, for the log
+	next    uint32
+	ch      *child        // the running helper; nil while it is down
+	up      chan struct{} // closed when ch is set; a new one when it is cleared
+	running bool          // supervise is running
+	poke    chan struct{}
+}
+
+// New returns a Client that starts nothing until its first checker.
+func New(o Options) *Client {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = defaultBackoff
+	}
+	if o.Linger <= 0 {
+		o.Linger = defaultLinger
+	}
+	if o.Grace <= 0 {
+		o.Grace = defaultGrace
+	}
+	return &Client{opts: o, log: o.Log.With("subsystem", "check-helper"), specs: map[uint32][]byte{},
+		names: map[uint32]string{}, poke: make(chan struct{}, 1), up: make(chan struct{})}
+}
+
+// NewProber builds an HTTP_GET or SSL_GET prober that runs in the helper
+// (check.SetHTTP): it validates c, sends its settings to the helper, and
+// starts the helper if it is not running.
+func (c *Client) NewProber(ck check.Checker) (check.Prober, error) {
+	if _, err := check.PlanHTTP(ck); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.next++
+	id := c.next
+	spec, err := checkwire.AppendAdd(nil, id, checkwire.SpecOf(ck))
+	if err != nil {
+		return nil, err
+	}
+	c.specs[id], c.names[id] = spec, fmt.Sprintf("%s at %s", ck.Kind, ck.Source)
+	if c.ch != nil {
+		_ = c.ch.w.Send(checkwire.Add, spec) // a helper going away is supervise's to handle
+	}
+	if !c.running {
+		c.running = true
+		go c.supervise()
+	}
+	c.wake()
+	return &prober{c: c, id: id}, nil
+}
+
+func (c *Client) wake() {
+	select {
+	case c.poke <- struct{}{}:
+	default:
+	}
+}
+
+// current is the running helper, nil while it is down.
+func (c *Client) current() *child {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ch
+}
+
+// setChild records the running helper (nil: none); the caller holds c.mu.
+func (c *Client) setChild(ch *child) {
+	if ch != nil && c.ch == nil {
+		close(c.up)
+	} else if ch == nil && c.ch != nil {
+		c.up = make(chan struct{})
+	}
+	c.ch = ch
+}
+
+// await is the running helper, waiting for it until ctx ends while it
+// is down (being started, or restarted after it died).
+func (c *Client) await(ctx context.Context) *child {
+	c.mu.Lock()
+	ch, up := c.ch, c.up
+	c.mu.Unlock()
+	if ch != nil {
+		return ch
+	}
+	select {
+	case <-up:
+		return c.current()
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// drop forgets checker id, in the helper too.
+func (c *Client) drop(id uint32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.specs, id)
+	delete(c.names, id)
+	if c.ch != nil {
+		_ = c.ch.w.Send(checkwire.Drop, checkwire.AppendDrop(nil, id))
+	}
+	c.wake()
+}
+
+// refused logs a checker whose settings the helper cannot run (a
+// certificate it cannot parse): the checker keeps its state.
+func (c *Client) refused(id uint32, why string) {
+	c.mu.Lock()
+	name := c.names[id]
+	c.mu.Unlock()
+	c.log.Error("checker refused by the helper; its real server keeps its state", "checker", name, "err", why)
+}
+
+type prober struct {
+	c      *Client
+	id     uint32
+	closed atomic.Bool
+}
+
+// Probe sends one attempt to the helper and waits for its outcome: until
+// ctx's deadline and the grace after it. A helper that is down, dies or
+// does not answer gives no verdict.
+func (p *prober) Probe(ctx context.Context) check.Outcome {
+	if p.closed.Load() {
+		return check.NoVerdict("the checker is closed")
+	}
+	ch := p.c.await(ctx)
+	if ch == nil {
+		return check.NoVerdict("the checker helper is not running")
+	}
+	dl, ok := ctx.Deadline()
+	if !ok {
+		dl = time.Now().Add(5 * time.Second)
+	}
+	seq, reply, ok := ch.expect()
+	if !ok {
+		return check.NoVerdict("the checker helper exited")
+	}
+	if err := ch.w.Send(checkwire.Probe, checkwire.AppendProbe(nil, checkwire.ProbeMsg{ID: p.id, Seq: seq, Deadline: dl.UnixNano()})); err != nil {
+		ch.forget(seq)
+		return check.NoVerdict("attempt not sent to the checker helper: %v", err)
+	}
+	select {
+	case o := <-reply:
+		return o
+	case <-ch.exited:
+		return check.NoVerdict("the checker helper exited during the attempt")
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(p.c.opts.Grace)
+	defer t.Stop()
+	select {
+	case o := <-reply:
+		return o
+	case <-ch.exited:
+		return check.NoVerdict("the checker helper exited during the attempt")
+	case <-t.C:
+		ch.forget(seq)
+		return check.NoVerdict("the checker helper did not answer by the deadline")
+	}
+}
+
+// Close forgets the checker (the scheduler stopped or retired it); the
+// helper stops once no checker is left.
+func (p *prober) Close() error {
+	if !p.closed.Swap(true) {
+		p.c.drop(p.id)
+	}
+	return nil
+}
