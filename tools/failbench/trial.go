@@ -80,6 +80,7 @@ func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event, phi flo
 	// Probes younger than lateReply may still be in flight: not lost yet.
 	o := lab.MeasureOutage(ping.Probes(), t0, time.Now().Add(-lateReply), lateReply)
 	s.Outage, s.Gap, s.Lost = o.Duration, o.Gap, o.Lost
+	s.ClientLate, s.SendGap = o.ClientLate, o.SendGap
 	if o.Lost > 0 {
 		s.LossStart = o.Start.Sub(t0)
 	}
@@ -116,7 +117,7 @@ func waitSteady(ctx context.Context, ping *lab.Pinger, since time.Time, timeout 
 			if pr.Sent.After(settled) {
 				break
 			}
-			if pr.Recv.IsZero() || pr.Recv.Sub(pr.Sent) > lateReply {
+			if !pr.Answered(lateReply) {
 				run = 0
 				continue
 			}
