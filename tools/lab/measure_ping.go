@@ -44,8 +44,11 @@ type Pinger struct {
 	id     uint16
 	mu     sync.Mutex
 	probes []Probe
-	stop   chan struct{}
-	wg     sync.WaitGroup
+	// read: every packet that reached the socket before it has been read
+	// (ReadPast).
+	read time.Time
+	stop chan struct{}
+	wg   sync.WaitGroup
 }
 
 // StartPinger probes target from h every interval until Stop.
@@ -116,14 +119,23 @@ func (p *Pinger) receive() {
 			return
 		default:
 		}
+		start := time.Now()
 		n, oobn, _, _, err := syscall.Recvmsg(p.fd, buf, oob, 0)
 		now := time.Now()
 		if err != nil {
-			continue // timeout: look at stop again
+			if err == syscall.EAGAIN {
+				// Nothing for the receive timeout: the socket was empty
+				// when the call began.
+				p.readTo(start)
+			}
+			continue // look at stop again
 		}
 		if at, ok := rxStamp(oob[:oobn]); ok {
 			now = at
 		}
+		// The socket's queue is in arrival order: whatever came before
+		// this packet has been read.
+		p.readTo(now)
 		_, id, seq, err := parseEchoReply(buf[:n])
 		if err != nil || id != p.id {
 			continue
@@ -137,6 +149,35 @@ func (p *Pinger) receive() {
 			}
 		}
 		p.mu.Unlock()
+	}
+}
+
+func (p *Pinger) readTo(t time.Time) {
+	p.mu.Lock()
+	if t.After(p.read) {
+		p.read = t
+	}
+	p.mu.Unlock()
+}
+
+// ReadPast waits up to timeout until the reader has read every reply that
+// reached the socket before t, and reports whether it did. A reply is
+// dated by the kernel, but recorded only when the reader runs: a reader
+// descheduled on a loaded machine leaves prompt replies unrecorded, and an
+// outage measured then would count their probes lost.
+func (p *Pinger) ReadPast(t time.Time, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		p.mu.Lock()
+		done := !p.read.Before(t)
+		p.mu.Unlock()
+		if done {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
