@@ -95,6 +95,7 @@ func run(bin, ka string, runs int, modeNames, out string, seed uint64) error {
 	fmt.Printf("\nfailover benchmark: %d runs in %v; client probes ICMP every %v; logs in %s\n\n",
 		len(all), time.Since(start).Round(time.Second), probeEvery, out)
 	report(os.Stdout, all, modes, []event{evKill, evTerm})
+	clientNote(os.Stdout, all)
 	f, err := os.Create(filepath.Join(out, "results.tsv"))
 	if err != nil {
 		return err
@@ -162,6 +163,9 @@ func runMode(ctx context.Context, mt meters, m mode, impls []string, bins map[st
 				all = append(all, s)
 				line := fmt.Sprintf("%-8s %-10s %-4s run %d phase %.2f (got %.2f): takeover %6s ms (late %6s), outage %6s ms (%d lost)",
 					m.Name, p.impl, ev, run, s.Phase, s.PhaseGot, ms(s.Takeover), sms(s.Late), ms(s.Outage), s.Lost)
+				if s.SendGap > lateReply || s.ClientLate > 0 {
+					line += fmt.Sprintf("  client stalled: sent nothing for %s ms, %d probes late", ms(s.SendGap), s.ClientLate)
+				}
 				if s.Err != "" {
 					line += "  ERROR " + s.Err
 				}

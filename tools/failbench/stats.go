@@ -27,6 +27,11 @@ type sample struct {
 	LossStart  time.Duration // t0 → the first lost probe (0 when none was lost)
 	Gap        time.Duration // client: longest silence between replies
 	Lost       int
+	// ClientLate and SendGap are the client's own stalls in the window
+	// (lab.Outage): probes it sent late but that were answered in time from
+	// when they left, not lost; and the longest time no probe left.
+	ClientLate int
+	SendGap    time.Duration
 	Err        string
 }
 
@@ -218,13 +223,33 @@ func report(w io.Writer, all []sample, modes []mode, events []event) {
 
 // writeTSV keeps every run, for docs/failover.md and for digging.
 func writeTSV(w io.Writer, all []sample) {
-	fmt.Fprintln(w, "impl\tmode\tevent\trun\tphase\tphase_got\ttakeover_ms\tlate_ms\tadvert_late_ms\toutage_ms\tloss_start_ms\tgap_ms\tlost\terror")
+	fmt.Fprintln(w, "impl\tmode\tevent\trun\tphase\tphase_got\ttakeover_ms\tlate_ms\tadvert_late_ms\toutage_ms\tloss_start_ms\tgap_ms\tlost\tclient_late\tsend_gap_ms\terror")
 	for _, s := range all {
 		late, alate := "NA", "NA"
 		if s.Phased {
 			late, alate = sms(s.Late), sms(s.AdvertLate)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%.3f\t%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.Impl, s.Mode, s.Event, s.Run,
-			s.Phase, s.PhaseGot, ms(s.Takeover), late, alate, ms(s.Outage), ms(s.LossStart), ms(s.Gap), s.Lost, s.Err)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%.3f\t%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.Impl, s.Mode, s.Event, s.Run,
+			s.Phase, s.PhaseGot, ms(s.Takeover), late, alate, ms(s.Outage), ms(s.LossStart), ms(s.Gap), s.Lost,
+			s.ClientLate, ms(s.SendGap), s.Err)
 	}
+}
+
+// clientNote reports the client's own stalls. The client runs on the same
+// machine as the routers; descheduled between stamping a probe and sending
+// it, it sent the probe late, and a reply measured from its slot read as a
+// loss the routers never caused. Those probes are judged from when they
+// left (lab.Probe) and counted here, so a stall is shown, not hidden.
+func clientNote(w io.Writer, all []sample) {
+	runs, probes, worst := 0, 0, time.Duration(0)
+	for _, s := range all {
+		if s.SendGap > lateReply || s.ClientLate > 0 {
+			runs++
+		}
+		probes += s.ClientLate
+		worst = max(worst, s.SendGap)
+	}
+	fmt.Fprintf(w, "client stalls: %d of %d runs sent no probe for more than %v (longest %s ms); %d probes the client sent\n",
+		runs, len(all), lateReply, ms(worst), probes)
+	fmt.Fprintf(w, "more than %v after their slot were judged from when they left, not counted lost.\n", lateReply)
 }

@@ -78,8 +78,14 @@ func runTrial(ctx context.Context, p *pair, mt meters, m mode, ev event, phi flo
 		s.Err = "after: " + err.Error()
 	}
 	// Probes younger than lateReply may still be in flight: not lost yet.
-	o := lab.MeasureOutage(ping.Probes(), t0, time.Now().Add(-lateReply), lateReply)
+	// Replies that came before the cut must be recorded first.
+	cut := time.Now()
+	if !ping.ReadPast(cut, time.Second) && s.Err == "" {
+		s.Err = "client's reader did not catch up within 1s"
+	}
+	o := lab.MeasureOutage(ping.Probes(), t0, cut.Add(-lateReply), lateReply)
 	s.Outage, s.Gap, s.Lost = o.Duration, o.Gap, o.Lost
+	s.ClientLate, s.SendGap = o.ClientLate, o.SendGap
 	if o.Lost > 0 {
 		s.LossStart = o.Start.Sub(t0)
 	}
@@ -116,7 +122,7 @@ func waitSteady(ctx context.Context, ping *lab.Pinger, since time.Time, timeout 
 			if pr.Sent.After(settled) {
 				break
 			}
-			if pr.Recv.IsZero() || pr.Recv.Sub(pr.Sent) > lateReply {
+			if !pr.Answered(lateReply) {
 				run = 0
 				continue
 			}

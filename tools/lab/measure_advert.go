@@ -70,6 +70,13 @@ func (h *Host) StartAdvertLog() (*AdvertLog, error) {
 		}
 		return nil, fmt.Errorf("advert log in %s: %w", h.Name, err)
 	}
+	// Adverts are dated by the kernel's receive time, as the pinger's
+	// replies are: a reader descheduled on a loaded machine must not move
+	// the reference advert of a run (its late figure, its phase).
+	if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1); err != nil {
+		syscall.Close(fd)
+		return nil, fmt.Errorf("advert log: SO_TIMESTAMPNS: %w", err)
+	}
 	tv := syscall.NsecToTimeval((20 * time.Millisecond).Nanoseconds())
 	_ = syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv)
 	a := &AdvertLog{fd: fd, stop: make(chan struct{}), done: make(chan struct{})}
@@ -91,17 +98,20 @@ func (h *Host) ifIndex() (int, error) {
 
 func (a *AdvertLog) read() {
 	defer close(a.done)
-	buf := make([]byte, 1500)
+	buf, oob := make([]byte, 1500), make([]byte, 128)
 	for {
 		select {
 		case <-a.stop:
 			return
 		default:
 		}
-		n, _, err := syscall.Recvfrom(a.fd, buf, 0)
+		n, oobn, _, _, err := syscall.Recvmsg(a.fd, buf, oob, 0)
 		now := time.Now()
 		if err != nil {
 			continue
+		}
+		if at, ok := rxStamp(oob[:oobn]); ok {
+			now = at
 		}
 		src, vrid, prio, err := parseAdvertIPv4(buf[:n])
 		if err != nil {

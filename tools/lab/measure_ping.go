@@ -44,8 +44,11 @@ type Pinger struct {
 	id     uint16
 	mu     sync.Mutex
 	probes []Probe
-	stop   chan struct{}
-	wg     sync.WaitGroup
+	// read: every packet that reached the socket before it has been read
+	// (ReadPast).
+	read time.Time
+	stop chan struct{}
+	wg   sync.WaitGroup
 }
 
 // StartPinger probes target from h every interval until Stop.
@@ -61,6 +64,12 @@ func (h *Host) StartPinger(target netip.Addr, interval time.Duration) (*Pinger, 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("pinger in %s: raw socket: %w", h.Name, err)
+	}
+	// The kernel's receive time, not the reader's: a reader descheduled
+	// for a few milliseconds must not turn prompt replies into late ones.
+	if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1); err != nil {
+		syscall.Close(fd)
+		return nil, fmt.Errorf("pinger: SO_TIMESTAMPNS: %w", err)
 	}
 	tv := syscall.NsecToTimeval((20 * time.Millisecond).Nanoseconds())
 	if err := syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv); err != nil {
@@ -94,23 +103,39 @@ func (p *Pinger) send(dst *syscall.SockaddrInet4, interval time.Duration) {
 		p.mu.Unlock()
 		// A send error (neighbour FAILED: EHOSTUNREACH) is a lost probe.
 		_ = syscall.Sendto(p.fd, encodeEcho(p.id, uint16(seq), payload), 0, dst)
+		left := time.Now()
+		p.mu.Lock()
+		p.probes[seq].Left = left
+		p.mu.Unlock()
 	}
 }
 
 func (p *Pinger) receive() {
 	defer p.wg.Done()
-	buf := make([]byte, 1500)
+	buf, oob := make([]byte, 1500), make([]byte, 128)
 	for {
 		select {
 		case <-p.stop:
 			return
 		default:
 		}
-		n, _, err := syscall.Recvfrom(p.fd, buf, 0)
+		start := time.Now()
+		n, oobn, _, _, err := syscall.Recvmsg(p.fd, buf, oob, 0)
 		now := time.Now()
 		if err != nil {
-			continue // timeout: look at stop again
+			if err == syscall.EAGAIN {
+				// Nothing for the receive timeout: the socket was empty
+				// when the call began.
+				p.readTo(start)
+			}
+			continue // look at stop again
 		}
+		if at, ok := rxStamp(oob[:oobn]); ok {
+			now = at
+		}
+		// The socket's queue is in arrival order: whatever came before
+		// this packet has been read.
+		p.readTo(now)
 		_, id, seq, err := parseEchoReply(buf[:n])
 		if err != nil || id != p.id {
 			continue
@@ -127,6 +152,35 @@ func (p *Pinger) receive() {
 	}
 }
 
+func (p *Pinger) readTo(t time.Time) {
+	p.mu.Lock()
+	if t.After(p.read) {
+		p.read = t
+	}
+	p.mu.Unlock()
+}
+
+// ReadPast waits up to timeout until the reader has read every reply that
+// reached the socket before t, and reports whether it did. A reply is
+// dated by the kernel, but recorded only when the reader runs: a reader
+// descheduled on a loaded machine leaves prompt replies unrecorded, and an
+// outage measured then would count their probes lost.
+func (p *Pinger) ReadPast(t time.Time, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		p.mu.Lock()
+		done := !p.read.Before(t)
+		p.mu.Unlock()
+		if done {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // Probes returns a copy of what has been measured so far.
 func (p *Pinger) Probes() []Probe {
 	p.mu.Lock()
@@ -140,4 +194,20 @@ func (p *Pinger) Stop() []Probe {
 	p.wg.Wait()
 	syscall.Close(p.fd)
 	return p.Probes()
+}
+
+// rxStamp is the kernel's receive time from an SCM_TIMESTAMPNS message.
+func rxStamp(oob []byte) (time.Time, bool) {
+	msgs, err := syscall.ParseSocketControlMessage(oob)
+	if err != nil {
+		return time.Time{}, false
+	}
+	for _, m := range msgs {
+		if m.Header.Level == syscall.SOL_SOCKET && m.Header.Type == syscall.SCM_TIMESTAMPNS && len(m.Data) >= 16 {
+			sec := int64(binary.NativeEndian.Uint64(m.Data[0:8]))
+			nsec := int64(binary.NativeEndian.Uint64(m.Data[8:16]))
+			return time.Unix(sec, nsec), true
+		}
+	}
+	return time.Time{}, false
 }

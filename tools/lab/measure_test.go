@@ -6,6 +6,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // ipv4 wraps an ICMP message in a 20-byte IPv4 header from src.
@@ -307,5 +308,129 @@ func TestAdvertLogOnLab(t *testing.T) {
 			t.Fatal("advert not seen by the client")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A client descheduled between stamping a probe and sending it (the bench
+// shares two cores with four daemons) sends the probe late. Measured from
+// its slot the reply reads as a loss; measured from when it left it does
+// not, and the stall is counted instead. A probe that left late and was
+// never answered is still lost.
+func TestMeasureOutageClientStall(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	ms := time.Millisecond
+	train := func(stalled, unanswered bool, recordLeft bool) []Probe {
+		var ps []Probe
+		at := t0
+		for i := 0; i < 40; i++ {
+			p := Probe{Seq: i, Sent: at, Left: at.Add(ms / 20)}
+			if i == 10 && stalled {
+				p.Left = at.Add(24 * ms) // the sender ran again 24 ms later
+			}
+			if !(i == 10 && unanswered) {
+				p.Recv = p.Left.Add(ms / 10)
+			}
+			at = p.Left.Add(ms) // the ticker's next slot after the send
+			if !recordLeft {
+				p.Left = time.Time{}
+			}
+			ps = append(ps, p)
+		}
+		return ps
+	}
+	cases := []struct {
+		name             string
+		ps               []Probe
+		lost, clientLate int
+		sendGap          time.Duration
+	}{
+		{"steady", train(false, false, true), 0, 0, ms + ms/20},
+		{"stalled send answered", train(true, false, true), 0, 1, 25 * ms},
+		{"stalled send unanswered", train(true, true, true), 1, 0, 25 * ms},
+		{"stall without the send's return time reads as loss", train(true, false, false), 1, 0, 25 * ms},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := MeasureOutage(c.ps, t0, t0.Add(time.Second), 10*ms)
+			if o.Lost != c.lost || o.ClientLate != c.clientLate || o.SendGap != c.sendGap {
+				t.Fatalf("lost %d client-late %d send gap %v; want %d %d %v",
+					o.Lost, o.ClientLate, o.SendGap, c.lost, c.clientLate, c.sendGap)
+			}
+		})
+	}
+}
+
+// cmsg builds one control message of level and typ around data.
+func cmsg(level, typ int32, data []byte) []byte {
+	b := make([]byte, syscall.CmsgSpace(len(data)))
+	h := (*syscall.Cmsghdr)(unsafe.Pointer(&b[0]))
+	h.Level, h.Type = level, typ
+	h.SetLen(syscall.CmsgLen(len(data)))
+	copy(b[syscall.CmsgLen(0):], data)
+	return b
+}
+
+// The pinger dates a reply by the kernel's receive time when the control
+// message carries it, and says so when it does not (the reader's clock is
+// used then).
+func TestRxStamp(t *testing.T) {
+	ts := make([]byte, 16)
+	binary.NativeEndian.PutUint64(ts[0:], 1796625392)
+	binary.NativeEndian.PutUint64(ts[8:], 611900123)
+	want := time.Unix(1796625392, 611900123)
+	other := cmsg(syscall.SOL_IP, syscall.IP_TTL, []byte{64, 0, 0, 0})
+	cases := []struct {
+		name string
+		oob  []byte
+		ok   bool
+	}{
+		{"timestamp", cmsg(syscall.SOL_SOCKET, syscall.SCM_TIMESTAMPNS, ts), true},
+		{"after another message", append(other, cmsg(syscall.SOL_SOCKET, syscall.SCM_TIMESTAMPNS, ts)...), true},
+		{"none", nil, false},
+		{"other message only", other, false},
+		{"short timestamp", cmsg(syscall.SOL_SOCKET, syscall.SCM_TIMESTAMPNS, ts[:8]), false},
+		{"truncated buffer", cmsg(syscall.SOL_SOCKET, syscall.SCM_TIMESTAMPNS, ts)[:10], false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := rxStamp(c.oob)
+			if ok != c.ok || (ok && !got.Equal(want)) {
+				t.Fatalf("got %v %v; want ok %v", got, ok, c.ok)
+			}
+		})
+	}
+}
+
+// ReadPast returns once the reader has read what reached the socket before
+// the given moment: through a reply dated after it when the target
+// answers, through an empty receive when nothing comes back.
+func TestPingerReadPast(t *testing.T) {
+	if err := Supported(); err != nil {
+		t.Skip(err)
+	}
+	l, err := New(Config{Routers: 1, Client: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for _, c := range []struct {
+		name   string
+		target string
+	}{{"answered", "192.0.2.11"}, {"nobody there", "192.0.2.251"}} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := l.Client.StartPinger(netip.MustParseAddr(c.target), 2*time.Millisecond)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Stop()
+			time.Sleep(50 * time.Millisecond)
+			cut := time.Now()
+			if !p.ReadPast(cut, time.Second) {
+				t.Fatal("reader never read past the cut")
+			}
+			if p.ReadPast(time.Now().Add(time.Hour), 30*time.Millisecond) {
+				t.Fatal("read past a moment an hour ahead")
+			}
+		})
 	}
 }
