@@ -71,3 +71,12 @@ func (p tcpProber) failed(err error) Outcome {
 type deadlineProber interface {
 	probeBy(ctx context.Context, deadline time.Time) Outcome
 }
+
+// DeadlineProber is deadlineProber for probers outside this package (the
+// govrrpd-check client, internal/checkproc): ProbeBy ends by deadline,
+// or early once ctx is cancelled, without the scheduler arming a context
+// timer for each attempt.
+type DeadlineProber interface {
+	Prober
+	ProbeBy(ctx context.Context, deadline time.Time) Outcome
+}

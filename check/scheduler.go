@@ -284,6 +284,9 @@ func (s *Scheduler) probe(r *run) Outcome {
 	if dp, ok := r.prober.(deadlineProber); ok {
 		return dp.probeBy(s.ctx, time.Now().Add(timeout))
 	}
+	if dp, ok := r.prober.(DeadlineProber); ok {
+		return dp.ProbeBy(s.ctx, time.Now().Add(timeout))
+	}
 	ctx, cancel := context.WithTimeout(s.ctx, timeout)
 	defer cancel()
 	return r.prober.Probe(ctx)

@@ -26,10 +26,17 @@ type child struct {
 
 	mu      sync.Mutex
 	seq     uint64
-	pending map[uint64]chan check.Outcome // nil once the helper exited
+	pending map[uint64]pending // nil once the helper exited
 
 	exited chan struct{} // closed once the helper has exited and been read to the end
 	err    error         // how it exited, set before exited closes
+}
+
+// pending is an attempt sent to the helper: where its result goes, and
+// when the sweep gives up on it (its deadline and the grace after it).
+type pending struct {
+	reply   chan<- check.Outcome
+	expires int64 // Unix nanoseconds
 }
 
 // spawn starts the helper and waits for its hello; refused reports the
@@ -61,11 +68,12 @@ func spawn(helper string, level slog.Level, refused func(id uint32, why string))
 		fromR.Close()
 		return nil, fmt.Errorf("checker helper %s: %w", helper, err)
 	}
-	c := &child{cmd: cmd, w: checkwire.NewWriter(toW), pipe: toW, pending: map[uint64]chan check.Outcome{},
+	c := &child{cmd: cmd, w: checkwire.NewWriter(toW), pipe: toW, pending: map[uint64]pending{},
 		exited: make(chan struct{})}
 	hello, read := make(chan error, 1), make(chan struct{})
 	go func() { c.read(fromR, hello, refused); close(read) }()
 	go c.reap(fromR, read)
+	go c.sweep(sweepEvery)
 	select {
 	case err = <-hello:
 	case <-time.After(helloWait):
@@ -135,18 +143,18 @@ func (c *child) reap(r *os.File, read <-chan struct{}) {
 	close(c.exited)
 }
 
-// expect registers an attempt: its sequence number and where its result
-// arrives. ok is false once the helper has exited.
-func (c *child) expect() (seq uint64, reply chan check.Outcome, ok bool) {
+// expect registers an attempt: its sequence number; its result goes to
+// reply, or a no-verdict by the sweep once expires has passed. ok is
+// false once the helper has exited.
+func (c *child) expect(reply chan<- check.Outcome, expires time.Time) (seq uint64, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.pending == nil {
-		return 0, nil, false
+		return 0, false
 	}
 	c.seq++
-	reply = make(chan check.Outcome, 1)
-	c.pending[c.seq] = reply
-	return c.seq, reply, true
+	c.pending[c.seq] = pending{reply: reply, expires: expires.UnixNano()}
+	return c.seq, true
 }
 
 func (c *child) forget(seq uint64) {
@@ -155,13 +163,49 @@ func (c *child) forget(seq uint64) {
 	c.mu.Unlock()
 }
 
+// deliver hands an attempt's outcome to its prober, which waits for it on
+// a channel with room for one: it never blocks the reader.
 func (c *child) deliver(seq uint64, o check.Outcome) {
 	c.mu.Lock()
-	reply := c.pending[seq]
+	p, ok := c.pending[seq]
 	delete(c.pending, seq)
 	c.mu.Unlock()
-	if reply != nil {
-		reply <- o
+	if ok {
+		p.reply <- o
+	}
+}
+
+// sweepEvery is how often the sweep looks for attempts the helper did not
+// answer in time; an attempt gives up between its grace and its grace
+// plus sweepEvery after its deadline.
+const sweepEvery = 250 * time.Millisecond
+
+// sweep answers the attempts whose deadline and grace have passed with no
+// verdict (a hung helper), until the helper has exited. One ticker for
+// the helper replaces a timer per attempt.
+func (c *child) sweep(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.exited:
+			return
+		case now := <-t.C:
+			c.expire(now)
+		}
+	}
+}
+
+// expire answers the attempts that expired by now.
+func (c *child) expire(now time.Time) {
+	n := now.UnixNano()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for seq, p := range c.pending {
+		if p.expires <= n {
+			delete(c.pending, seq)
+			p.reply <- check.NoVerdict("the checker helper did not answer by the deadline")
+		}
 	}
 }
 

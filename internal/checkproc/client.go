@@ -2,6 +2,7 @@ package checkproc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -104,7 +105,7 @@ func (c *Client) NewProber(ck check.Checker) (check.Prober, error) {
 		go c.supervise()
 	}
 	c.wake()
-	return &prober{c: c, id: id}, nil
+	return &prober{c: c, id: id, spare: make(chan chan check.Outcome, 1)}, nil
 }
 
 func (c *Client) wake() {
@@ -173,48 +174,77 @@ type prober struct {
 	c      *Client
 	id     uint32
 	closed atomic.Bool
+	// spare holds a reply channel between attempts. The scheduler runs
+	// one attempt of a checker at a time, so one channel serves them all
+	// without an allocation each; concurrent attempts (one-off probes)
+	// make their own. A channel is put back only after its result was
+	// read: one abandoned by its attempt may still receive it.
+	spare chan chan check.Outcome
 }
 
-// Probe sends one attempt to the helper and waits for its outcome: until
-// ctx's deadline and the grace after it. A helper that is down, dies or
-// does not answer gives no verdict.
+// Probe is ProbeBy with ctx's deadline (5 s if it has none).
 func (p *prober) Probe(ctx context.Context) check.Outcome {
-	if p.closed.Load() {
-		return check.NoVerdict("the checker is closed")
-	}
-	ch := p.c.await(ctx)
-	if ch == nil {
-		return check.NoVerdict("the checker helper is not running")
-	}
 	dl, ok := ctx.Deadline()
 	if !ok {
 		dl = time.Now().Add(5 * time.Second)
 	}
-	seq, reply, ok := ch.expect()
+	return p.ProbeBy(ctx, dl)
+}
+
+// ProbeBy sends one attempt to the helper and waits for its outcome. It
+// arms no timer: the helper answers by deadline, and the helper's pending
+// sweep answers for it once deadline and the grace after it have passed.
+// A helper that is down, dies or does not answer gives no verdict.
+func (p *prober) ProbeBy(ctx context.Context, deadline time.Time) check.Outcome {
+	if p.closed.Load() {
+		return check.NoVerdict("the checker is closed")
+	}
+	ch := p.c.current()
+	if ch == nil {
+		// Being started or restarted: wait for it until the deadline,
+		// a timer on this rare path only.
+		wctx, cancel := context.WithDeadline(ctx, deadline)
+		ch = p.c.await(wctx)
+		cancel()
+		if ch == nil {
+			return check.NoVerdict("the checker helper is not running")
+		}
+	}
+	var reply chan check.Outcome
+	select {
+	case reply = <-p.spare:
+	default:
+		reply = make(chan check.Outcome, 1)
+	}
+	seq, ok := ch.expect(reply, deadline.Add(p.c.opts.Grace))
 	if !ok {
 		return check.NoVerdict("the checker helper exited")
 	}
-	if err := ch.w.Send(checkwire.Probe, checkwire.AppendProbe(nil, checkwire.ProbeMsg{ID: p.id, Seq: seq, Deadline: dl.UnixNano()})); err != nil {
+	if err := ch.w.Send(checkwire.Probe, checkwire.AppendProbe(nil, checkwire.ProbeMsg{ID: p.id, Seq: seq, Deadline: deadline.UnixNano()})); err != nil {
 		ch.forget(seq)
 		return check.NoVerdict("attempt not sent to the checker helper: %v", err)
 	}
-	select {
-	case o := <-reply:
-		return o
-	case <-ch.exited:
-		return check.NoVerdict("the checker helper exited during the attempt")
-	case <-ctx.Done():
-	}
-	t := time.NewTimer(p.c.opts.Grace)
-	defer t.Stop()
-	select {
-	case o := <-reply:
-		return o
-	case <-ch.exited:
-		return check.NoVerdict("the checker helper exited during the attempt")
-	case <-t.C:
-		ch.forget(seq)
-		return check.NoVerdict("the checker helper did not answer by the deadline")
+	done := ctx.Done()
+	for {
+		select {
+		case o := <-reply:
+			select {
+			case p.spare <- reply:
+			default:
+			}
+			return o
+		case <-ch.exited:
+			return check.NoVerdict("the checker helper exited during the attempt")
+		case <-done:
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				// Probe's ctx ends at the attempt's deadline: the helper's
+				// answer, or the sweep's, comes within the grace.
+				done = nil
+				continue
+			}
+			ch.forget(seq)
+			return check.NoVerdict("the attempt was cancelled")
+		}
 	}
 }
 
