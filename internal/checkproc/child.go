@@ -1,6 +1,7 @@
 package checkproc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,10 @@ type child struct {
 	mu      sync.Mutex
 	seq     uint64
 	pending map[uint64]pending // nil once the helper exited
+	// watched holds, for each context of pending attempts (a scheduler's),
+	// what stops the hook that answers them when it is cancelled: one
+	// hook per scheduler, not one per attempt.
+	watched map[context.Context]func() bool
 
 	exited chan struct{} // closed once the helper has exited and been read to the end
 	err    error         // how it exited, set before exited closes
@@ -35,8 +40,9 @@ type child struct {
 // pending is an attempt sent to the helper: where its result goes, and
 // when the sweep gives up on it (its deadline and the grace after it).
 type pending struct {
-	reply   chan<- check.Outcome
-	expires int64 // Unix nanoseconds
+	done    func(check.Outcome) // called once, never under c.mu
+	expires int64               // Unix nanoseconds
+	ctx     context.Context     // answered with no verdict once it is cancelled
 }
 
 // spawn starts the helper and waits for its hello; refused reports the
@@ -69,7 +75,8 @@ func spawn(helper string, level slog.Level, refused func(id uint32, why string))
 		return nil, fmt.Errorf("checker helper %s: %w", helper, err)
 	}
 	c := &child{cmd: cmd, w: checkwire.NewWriter(toW), pipe: toW, pending: map[uint64]pending{},
-		exited: make(chan struct{})}
+		watched: map[context.Context]func() bool{},
+		exited:  make(chan struct{})}
 	hello, read := make(chan error, 1), make(chan struct{})
 	go func() { c.read(fromR, hello, refused); close(read) }()
 	go c.reap(fromR, read)
@@ -138,40 +145,55 @@ func (c *child) reap(r *os.File, read <-chan struct{}) {
 	c.pipe.Close()
 	c.err = err
 	c.mu.Lock()
+	left := c.pending
 	c.pending = nil
+	for _, stop := range c.watched {
+		stop()
+	}
+	c.watched = nil
 	c.mu.Unlock()
 	close(c.exited)
+	for _, p := range left {
+		p.done(check.NoVerdict("the checker helper exited during the attempt"))
+	}
 }
 
-// expect registers an attempt: its sequence number; its result goes to
-// reply, or a no-verdict by the sweep once expires has passed. ok is
-// false once the helper has exited.
-func (c *child) expect(reply chan<- check.Outcome, expires time.Time) (seq uint64, ok bool) {
+// expect registers an attempt: its sequence number. Its outcome goes to
+// done once: the helper's, or no verdict once expires has passed (the
+// sweep), ctx is cancelled (one that cannot be is not watched), or the
+// helper exits. ok is false once the helper has exited; done is not
+// called then.
+func (c *child) expect(ctx context.Context, done func(check.Outcome), expires time.Time) (seq uint64, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.pending == nil {
 		return 0, false
 	}
+	if ctx.Done() != nil && c.watched[ctx] == nil {
+		c.watched[ctx] = context.AfterFunc(ctx, func() { c.cancelled(ctx) })
+	}
 	c.seq++
-	c.pending[c.seq] = pending{reply: reply, expires: expires.UnixNano()}
+	c.pending[c.seq] = pending{done: done, expires: expires.UnixNano(), ctx: ctx}
 	return c.seq, true
 }
 
-func (c *child) forget(seq uint64) {
+// take removes attempt seq; ok says it was still pending, and its done
+// is now the caller's to call.
+func (c *child) take(seq uint64) (p pending, ok bool) {
 	c.mu.Lock()
+	p, ok = c.pending[seq]
 	delete(c.pending, seq)
 	c.mu.Unlock()
+	return p, ok
 }
 
-// deliver hands an attempt's outcome to its prober, which waits for it on
-// a channel with room for one: it never blocks the reader.
+func (c *child) forget(seq uint64) { c.take(seq) }
+
+// deliver hands an attempt's outcome to its prober. done must not block:
+// it runs on the reader.
 func (c *child) deliver(seq uint64, o check.Outcome) {
-	c.mu.Lock()
-	p, ok := c.pending[seq]
-	delete(c.pending, seq)
-	c.mu.Unlock()
-	if ok {
-		p.reply <- o
+	if p, ok := c.take(seq); ok {
+		p.done(o)
 	}
 }
 
@@ -199,13 +221,31 @@ func (c *child) sweep(every time.Duration) {
 // expire answers the attempts that expired by now.
 func (c *child) expire(now time.Time) {
 	n := now.UnixNano()
+	c.answer(func(p pending) bool { return p.expires <= n }, "the checker helper did not answer by the deadline")
+}
+
+// cancelled answers the attempts of ctx, which has been cancelled (their
+// scheduler stops).
+func (c *child) cancelled(ctx context.Context) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	delete(c.watched, ctx)
+	c.mu.Unlock()
+	c.answer(func(p pending) bool { return p.ctx == ctx }, "the attempt was cancelled")
+}
+
+// answer gives no verdict to the pending attempts that match.
+func (c *child) answer(match func(pending) bool, why string) {
+	var done []func(check.Outcome)
+	c.mu.Lock()
 	for seq, p := range c.pending {
-		if p.expires <= n {
+		if match(p) {
 			delete(c.pending, seq)
-			p.reply <- check.NoVerdict("the checker helper did not answer by the deadline")
+			done = append(done, p.done)
 		}
+	}
+	c.mu.Unlock()
+	for _, f := range done {
+		f(check.NoVerdict("%s", why))
 	}
 }
 

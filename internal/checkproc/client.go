@@ -216,7 +216,7 @@ func (p *prober) ProbeBy(ctx context.Context, deadline time.Time) check.Outcome 
 	default:
 		reply = make(chan check.Outcome, 1)
 	}
-	seq, ok := ch.expect(reply, deadline.Add(p.c.opts.Grace))
+	seq, ok := ch.expect(context.Background(), func(o check.Outcome) { reply <- o }, deadline.Add(p.c.opts.Grace))
 	if !ok {
 		return check.NoVerdict("the checker helper exited")
 	}
@@ -244,6 +244,32 @@ func (p *prober) ProbeBy(ctx context.Context, deadline time.Time) check.Outcome 
 			}
 			ch.forget(seq)
 			return check.NoVerdict("the attempt was cancelled")
+		}
+	}
+}
+
+// Begin is the scheduler's attempt (check.AsyncProber): it sends the
+// attempt and returns; done gets the helper's outcome from the reader, or
+// no verdict from the sweep (deadline and grace passed), from ctx's
+// cancellation or from the helper's exit. No goroutine waits for it.
+func (p *prober) Begin(ctx context.Context, deadline time.Time, done func(check.Outcome)) {
+	if p.closed.Load() {
+		done(check.NoVerdict("the checker is closed"))
+		return
+	}
+	ch := p.c.current()
+	if ch == nil {
+		go func() { done(p.ProbeBy(ctx, deadline)) }() // waits for the helper's start
+		return
+	}
+	seq, ok := ch.expect(ctx, done, deadline.Add(p.c.opts.Grace))
+	if !ok {
+		done(check.NoVerdict("the checker helper exited"))
+		return
+	}
+	if err := ch.w.Send(checkwire.Probe, checkwire.AppendProbe(nil, checkwire.ProbeMsg{ID: p.id, Seq: seq, Deadline: deadline.UnixNano()})); err != nil {
+		if pd, ok := ch.take(seq); ok {
+			pd.done(check.NoVerdict("attempt not sent to the checker helper: %v", err))
 		}
 	}
 }

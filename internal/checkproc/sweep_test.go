@@ -3,6 +3,7 @@ package checkproc
 import (
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -100,11 +101,12 @@ func TestExpire(t *testing.T) {
 		{"all future", []time.Duration{time.Millisecond, time.Hour}, []bool{false, false}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &child{pending: map[uint64]pending{}}
+			c := &child{pending: map[uint64]pending{}, watched: map[context.Context]func() bool{}}
 			replies := make([]chan check.Outcome, len(tc.expires))
 			for i, d := range tc.expires {
-				replies[i] = make(chan check.Outcome, 1)
-				if _, ok := c.expect(replies[i], now.Add(d)); !ok {
+				reply := make(chan check.Outcome, 1)
+				replies[i] = reply
+				if _, ok := c.expect(context.Background(), func(o check.Outcome) { reply <- o }, now.Add(d)); !ok {
 					t.Fatal("expect refused")
 				}
 			}
@@ -132,3 +134,62 @@ func TestExpire(t *testing.T) {
 }
 
 var _ io.Closer = (*prober)(nil)
+
+// The scheduler's attempts through a hung helper end with no verdict (the
+// sweep) and count nothing; Stop with an attempt pending long before its
+// deadline returns at once: the scheduler's cancellation answers it.
+func TestSchedulerWithHungHelper(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(hangEnv, "1")
+	for _, tc := range []struct {
+		name    string
+		timeout time.Duration // connect_timeout: the attempt's deadline
+		grace   time.Duration
+		swept   bool // attempts end by the sweep before Stop
+	}{
+		{"swept", 20 * time.Millisecond, 20 * time.Millisecond, true},
+		{"stopped while pending", time.Hour, time.Hour, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cl, _ := newClient(t, Options{Helper: self, Grace: tc.grace})
+			c := checker(t, check.HTTP, closedAddr(t), nil, check.URL{Path: "/"})
+			c.ConnectTimeout = tc.timeout
+			lb := &logBuf{}
+			log := slog.New(slog.NewTextHandler(lb, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			sched, err := check.NewScheduler([]check.Checker{c}, check.SinkFunc(func(check.Result) {}),
+				check.Options{NewProber: cl.NewProber, Logger: log})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sched.Start(context.Background())
+			if tc.swept {
+				waitFor(t, "attempts without a verdict", func() bool {
+					return strings.Count(lb.String(), "did not answer by the deadline") >= 3
+				})
+			} else {
+				waitFor(t, "an attempt pending in the helper", func() bool {
+					ch := cl.current()
+					if ch == nil {
+						return false
+					}
+					ch.mu.Lock()
+					defer ch.mu.Unlock()
+					return len(ch.pending) == 1
+				})
+			}
+			stopped := make(chan struct{})
+			go func() { sched.Stop(); close(stopped) }()
+			select {
+			case <-stopped:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Stop waits for an attempt the helper will not answer")
+			}
+			if n := sched.Stats().Attempts.Load(); n != 0 {
+				t.Errorf("%d attempts counted, want none", n)
+			}
+		})
+	}
+}
