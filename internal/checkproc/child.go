@@ -45,7 +45,8 @@ type pending struct {
 	ctx     context.Context     // answered with no verdict once it is cancelled
 }
 
-// spawn starts the helper and waits for its hello; refused reports the
+// spawn starts the helper and waits for its hello; refused reports each
+// checker's Added (why is "" for one accepted), and so
 // checkers it refuses.
 func spawn(helper string, level slog.Level, refused func(id uint32, why string)) (*child, error) {
 	attr, err := sysProcAttr()
@@ -122,7 +123,7 @@ func (c *child) read(r io.Reader, hello chan<- error, refused func(uint32, strin
 				c.deliver(seq, o)
 			}
 		case checkwire.Added:
-			if id, why, err := checkwire.ParseAdded(p); err == nil && why != "" {
+			if id, why, err := checkwire.ParseAdded(p); err == nil {
 				refused(id, why)
 			}
 		}

@@ -61,6 +61,11 @@ type Client struct {
 	up      chan struct{} // closed when ch is set; a new one when it is cleared
 	running bool          // supervise is running
 	poke    chan struct{}
+	// failed is closed when a start of the helper failed (a new one
+	// follows): NewProber stops waiting for the helper then.
+	failed chan struct{}
+	// added holds NewProber's waits for the helper's word on a checker.
+	added map[uint32]chan string
 }
 
 // New returns a Client that starts nothing until its first checker.
@@ -78,7 +83,8 @@ func New(o Options) *Client {
 		o.Grace = defaultGrace
 	}
 	return &Client{opts: o, log: o.Log.With("subsystem", "check-helper"), specs: map[uint32][]byte{},
-		names: map[uint32]string{}, poke: make(chan struct{}, 1), up: make(chan struct{})}
+		names: map[uint32]string{}, poke: make(chan struct{}, 1), up: make(chan struct{}),
+		failed: make(chan struct{}), added: map[uint32]chan string{}}
 }
 
 // NewProber builds an HTTP_GET or SSL_GET prober that runs in the helper
@@ -88,15 +94,36 @@ func (c *Client) NewProber(ck check.Checker) (check.Prober, error) {
 	if _, err := check.PlanHTTP(ck); err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.next++
-	id := c.next
-	spec, err := checkwire.AppendAdd(nil, id, checkwire.SpecOf(ck))
+	id, word, up, failed, err := c.add(ck)
 	if err != nil {
 		return nil, err
 	}
+	refused := c.verdict(word, up, failed)
+	c.mu.Lock()
+	delete(c.added, id)
+	c.mu.Unlock()
+	if refused != "" {
+		c.drop(id)
+		return nil, fmt.Errorf("refused by the govrrpd-check helper: %s", refused)
+	}
+	return &prober{c: c, id: id, spare: make(chan chan check.Outcome, 1)}, nil
+}
+
+// add registers checker ck, sends it to the helper if one runs and starts
+// one if none does: its id, where the helper's word on it arrives, and
+// the helper's start and failure signals as they are now.
+func (c *Client) add(ck check.Checker) (id uint32, word chan string, up, failed <-chan struct{}, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.next++
+	id = c.next
+	spec, err := checkwire.AppendAdd(nil, id, checkwire.SpecOf(ck))
+	if err != nil {
+		return 0, nil, nil, nil, err
+	}
 	c.specs[id], c.names[id] = spec, fmt.Sprintf("%s at %s", ck.Kind, ck.Source)
+	word = make(chan string, 1)
+	c.added[id] = word
 	if c.ch != nil {
 		_ = c.ch.w.Send(checkwire.Add, spec) // a helper going away is supervise's to handle
 	}
@@ -105,7 +132,36 @@ func (c *Client) NewProber(ck check.Checker) (check.Prober, error) {
 		go c.supervise()
 	}
 	c.wake()
-	return &prober{c: c, id: id, spare: make(chan chan check.Outcome, 1)}, nil
+	return id, word, c.up, c.failed, nil
+}
+
+// addedWait bounds NewProber's wait for the helper: its start, then its
+// word on the checker.
+const addedWait = 5 * time.Second
+
+// verdict waits for the helper's word on a new checker: why it refuses it
+// (a certificate or key it cannot parse, a wrong password), as building
+// the prober in process did, or "" once it accepted it. A helper that
+// cannot be started or does not answer accepts: the checker waits for
+// it with no verdict, as its attempts do.
+func (c *Client) verdict(word <-chan string, up, failed <-chan struct{}) string {
+	t := time.NewTimer(addedWait)
+	defer t.Stop()
+	select {
+	case why := <-word:
+		return why
+	case <-up:
+	case <-failed:
+		return ""
+	case <-t.C:
+		return ""
+	}
+	select {
+	case why := <-word:
+		return why
+	case <-t.C:
+		return ""
+	}
 }
 
 func (c *Client) wake() {
@@ -161,12 +217,21 @@ func (c *Client) drop(id uint32) {
 	c.wake()
 }
 
-// refused logs a checker whose settings the helper cannot run (a
-// certificate it cannot parse): the checker keeps its state.
+// refused takes the helper's word on checker id: to NewProber while it
+// waits for it; else (a helper restarted under a running checker) a
+// refusal is logged, and the checker keeps its state.
 func (c *Client) refused(id uint32, why string) {
 	c.mu.Lock()
-	name := c.names[id]
+	name, word := c.names[id], c.added[id]
+	delete(c.added, id)
 	c.mu.Unlock()
+	if word != nil {
+		word <- why
+		return
+	}
+	if why == "" {
+		return
+	}
 	c.log.Error("checker refused by the helper; its real server keeps its state", "checker", name, "err", why)
 }
 
