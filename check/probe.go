@@ -71,3 +71,24 @@ func (p tcpProber) failed(err error) Outcome {
 type deadlineProber interface {
 	probeBy(ctx context.Context, deadline time.Time) Outcome
 }
+
+// DeadlineProber is deadlineProber for probers outside this package (the
+// govrrpd-check client, internal/checkproc): ProbeBy ends by deadline,
+// or early once ctx is cancelled, without the scheduler arming a context
+// timer for each attempt.
+type DeadlineProber interface {
+	Prober
+	ProbeBy(ctx context.Context, deadline time.Time) Outcome
+}
+
+// AsyncProber is a prober whose attempts need no goroutine waiting for
+// them (the govrrpd-check client: the attempt runs in the helper). Begin
+// starts an attempt bounded by deadline and returns; done is called once
+// with its outcome, from any goroutine, at the latest shortly after the
+// deadline or ctx's cancellation, and must not block. The scheduler begins
+// such attempts from the checker's timer, not from a worker, and finishes
+// them in done: no hand-off to a worker and back for each attempt.
+type AsyncProber interface {
+	Prober
+	Begin(ctx context.Context, deadline time.Time, done func(Outcome))
+}

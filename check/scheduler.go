@@ -88,6 +88,7 @@ type run struct {
 	ups    uint64
 	fails  [numFailures]uint64
 	inLoop bool // run by s.loop rather than by timers and workers
+	async  bool // an AsyncProber's: begun by its timer, finished by its done
 	idx    int  // place in Scheduler.runs
 	// retired: its real server left the configuration (Adopt); it is
 	// never armed or attempted again.
@@ -135,6 +136,10 @@ func NewScheduler(checkers []Checker, sink Sink, opts Options) (*Scheduler, erro
 		}
 		r := &run{c: c, name: fmt.Sprintf("%s at %s", c.Kind, c.Source), prober: p, m: newMachine(c), ts: ts, idx: len(s.runs)}
 		r.fire = func() { s.queue <- r }
+		if ap, ok := p.(AsyncProber); ok {
+			r.async = true
+			r.fire = func() { s.begin(r, ap) }
+		}
 		if _, tcp := p.(tcpProber); tcp {
 			if _, real := opts.Clock.(RealClock); real && haveTCPLoop {
 				r.inLoop = true
@@ -159,7 +164,7 @@ func (s *Scheduler) Start(ctx context.Context) {
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	generic := 0
 	for _, r := range s.runs {
-		if !r.inLoop && r.c.Kind != BFD {
+		if !r.inLoop && !r.async && r.c.Kind != BFD {
 			generic++
 		}
 	}
@@ -247,13 +252,31 @@ func (s *Scheduler) work() {
 }
 
 func (s *Scheduler) attempt(r *run) {
-	defer s.wg.Done()
 	if s.ctx.Err() != nil || r.retired.Load() {
+		s.wg.Done()
 		return
 	}
 	start := s.opts.Clock.Now()
 	s.noteLateness(r, start)
-	out := s.probe(r)
+	s.finish(r, s.probe(r), start)
+}
+
+// begin starts an AsyncProber's attempt on its timer's goroutine; its done
+// finishes it.
+func (s *Scheduler) begin(r *run, ap AsyncProber) {
+	if s.ctx.Err() != nil || r.retired.Load() {
+		s.wg.Done()
+		return
+	}
+	start := s.opts.Clock.Now()
+	s.noteLateness(r, start)
+	ap.Begin(s.ctx, time.Now().Add(probeTimeout(r.c)), func(out Outcome) { s.finish(r, out, start) })
+}
+
+// finish records an attempt's outcome and arms the checker's next one; it
+// ends the attempt's share of s.wg.
+func (s *Scheduler) finish(r *run, out Outcome, start time.Time) {
+	defer s.wg.Done()
 	if s.ctx.Err() != nil {
 		return
 	}
@@ -283,6 +306,9 @@ func (s *Scheduler) probe(r *run) Outcome {
 	timeout := probeTimeout(r.c)
 	if dp, ok := r.prober.(deadlineProber); ok {
 		return dp.probeBy(s.ctx, time.Now().Add(timeout))
+	}
+	if dp, ok := r.prober.(DeadlineProber); ok {
+		return dp.ProbeBy(s.ctx, time.Now().Add(timeout))
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, timeout)
 	defer cancel()

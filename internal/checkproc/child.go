@@ -1,6 +1,7 @@
 package checkproc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -26,13 +27,26 @@ type child struct {
 
 	mu      sync.Mutex
 	seq     uint64
-	pending map[uint64]chan check.Outcome // nil once the helper exited
+	pending map[uint64]pending // nil once the helper exited
+	// watched holds, for each context of pending attempts (a scheduler's),
+	// what stops the hook that answers them when it is cancelled: one
+	// hook per scheduler, not one per attempt.
+	watched map[context.Context]func() bool
 
 	exited chan struct{} // closed once the helper has exited and been read to the end
 	err    error         // how it exited, set before exited closes
 }
 
-// spawn starts the helper and waits for its hello; refused reports the
+// pending is an attempt sent to the helper: where its result goes, and
+// when the sweep gives up on it (its deadline and the grace after it).
+type pending struct {
+	done    func(check.Outcome) // called once, never under c.mu
+	expires int64               // Unix nanoseconds
+	ctx     context.Context     // answered with no verdict once it is cancelled
+}
+
+// spawn starts the helper and waits for its hello; refused reports each
+// checker's Added (why is "" for one accepted), and so
 // checkers it refuses.
 func spawn(helper string, level slog.Level, refused func(id uint32, why string)) (*child, error) {
 	attr, err := sysProcAttr()
@@ -61,11 +75,13 @@ func spawn(helper string, level slog.Level, refused func(id uint32, why string))
 		fromR.Close()
 		return nil, fmt.Errorf("checker helper %s: %w", helper, err)
 	}
-	c := &child{cmd: cmd, w: checkwire.NewWriter(toW), pipe: toW, pending: map[uint64]chan check.Outcome{},
-		exited: make(chan struct{})}
+	c := &child{cmd: cmd, w: checkwire.NewWriter(toW), pipe: toW, pending: map[uint64]pending{},
+		watched: map[context.Context]func() bool{},
+		exited:  make(chan struct{})}
 	hello, read := make(chan error, 1), make(chan struct{})
 	go func() { c.read(fromR, hello, refused); close(read) }()
 	go c.reap(fromR, read)
+	go c.sweep(sweepEvery)
 	select {
 	case err = <-hello:
 	case <-time.After(helloWait):
@@ -107,7 +123,7 @@ func (c *child) read(r io.Reader, hello chan<- error, refused func(uint32, strin
 				c.deliver(seq, o)
 			}
 		case checkwire.Added:
-			if id, why, err := checkwire.ParseAdded(p); err == nil && why != "" {
+			if id, why, err := checkwire.ParseAdded(p); err == nil {
 				refused(id, why)
 			}
 		}
@@ -130,38 +146,107 @@ func (c *child) reap(r *os.File, read <-chan struct{}) {
 	c.pipe.Close()
 	c.err = err
 	c.mu.Lock()
+	left := c.pending
 	c.pending = nil
+	for _, stop := range c.watched {
+		stop()
+	}
+	c.watched = nil
 	c.mu.Unlock()
 	close(c.exited)
+	for _, p := range left {
+		p.done(check.NoVerdict("the checker helper exited during the attempt"))
+	}
 }
 
-// expect registers an attempt: its sequence number and where its result
-// arrives. ok is false once the helper has exited.
-func (c *child) expect() (seq uint64, reply chan check.Outcome, ok bool) {
+// expect registers an attempt: its sequence number. Its outcome goes to
+// done once: the helper's, or no verdict once expires has passed (the
+// sweep), ctx is cancelled (one that cannot be is not watched), or the
+// helper exits. ok is false once the helper has exited; done is not
+// called then.
+func (c *child) expect(ctx context.Context, done func(check.Outcome), expires time.Time) (seq uint64, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.pending == nil {
-		return 0, nil, false
+		return 0, false
+	}
+	if ctx.Done() != nil && c.watched[ctx] == nil {
+		c.watched[ctx] = context.AfterFunc(ctx, func() { c.cancelled(ctx) })
 	}
 	c.seq++
-	reply = make(chan check.Outcome, 1)
-	c.pending[c.seq] = reply
-	return c.seq, reply, true
+	c.pending[c.seq] = pending{done: done, expires: expires.UnixNano(), ctx: ctx}
+	return c.seq, true
 }
 
-func (c *child) forget(seq uint64) {
+// take removes attempt seq; ok says it was still pending, and its done
+// is now the caller's to call.
+func (c *child) take(seq uint64) (p pending, ok bool) {
 	c.mu.Lock()
+	p, ok = c.pending[seq]
 	delete(c.pending, seq)
 	c.mu.Unlock()
+	return p, ok
 }
 
+func (c *child) forget(seq uint64) { c.take(seq) }
+
+// deliver hands an attempt's outcome to its prober. done must not block:
+// it runs on the reader.
 func (c *child) deliver(seq uint64, o check.Outcome) {
+	if p, ok := c.take(seq); ok {
+		p.done(o)
+	}
+}
+
+// sweepEvery is how often the sweep looks for attempts the helper did not
+// answer in time; an attempt gives up between its grace and its grace
+// plus sweepEvery after its deadline.
+const sweepEvery = 250 * time.Millisecond
+
+// sweep answers the attempts whose deadline and grace have passed with no
+// verdict (a hung helper), until the helper has exited. One ticker for
+// the helper replaces a timer per attempt.
+func (c *child) sweep(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.exited:
+			return
+		case now := <-t.C:
+			c.expire(now)
+		}
+	}
+}
+
+// expire answers the attempts that expired by now.
+func (c *child) expire(now time.Time) {
+	n := now.UnixNano()
+	c.answer(func(p pending) bool { return p.expires <= n }, "the checker helper did not answer by the deadline")
+}
+
+// cancelled answers the attempts of ctx, which has been cancelled (their
+// scheduler stops).
+func (c *child) cancelled(ctx context.Context) {
 	c.mu.Lock()
-	reply := c.pending[seq]
-	delete(c.pending, seq)
+	delete(c.watched, ctx)
 	c.mu.Unlock()
-	if reply != nil {
-		reply <- o
+	c.answer(func(p pending) bool { return p.ctx == ctx }, "the attempt was cancelled")
+}
+
+// answer gives no verdict to the pending attempts that match.
+func (c *child) answer(match func(pending) bool, why string) {
+	var done []func(check.Outcome)
+	c.mu.Lock()
+	for seq, p := range c.pending {
+		if match(p) {
+			delete(c.pending, seq)
+			done = append(done, p.done)
+		}
+	}
+	c.mu.Unlock()
+	for _, f := range done {
+		f(check.NoVerdict("%s", why))
 	}
 }
 

@@ -37,6 +37,9 @@ import (
 var helper string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(hangEnv) != "" {
+		hangHelper()
+	}
 	dir, err := os.MkdirTemp("", "checkproc-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -20,6 +20,10 @@ func (c *Client) supervise() {
 			return // no checker left
 		}
 		if err != nil {
+			c.mu.Lock()
+			close(c.failed)
+			c.failed = make(chan struct{})
+			c.mu.Unlock()
 			c.log.Error("HTTP_GET/SSL_GET helper not started: their real servers keep their state until it runs",
 				"err", err, "retry_in", backoff)
 			if !c.sleep(backoff) {
